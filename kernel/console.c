@@ -1,0 +1,102 @@
+/* Kernel console: output serialised by a spinlock (so lines from different
+ * threads and interrupt handlers do not interleave mid-write), and an input
+ * ring filled from the platform's console interrupt and drained by threads. */
+#include <athanor/console.h>
+#include <athanor/klib.h>
+#include <athanor/sched.h>
+#include <athanor/spinlock.h>
+
+static spinlock_t out_lock = SPINLOCK_INIT;
+/* Set once a panic starts: output then bypasses the lock, which the
+ * panicking code may already hold. */
+static volatile bool panicking;
+
+#define IN_RING 512 /* power of two */
+/* in_lock protects ring, head, tail and dropped; in_wq waits for data. */
+static spinlock_t  in_lock = SPINLOCK_INIT;
+static uint8_t     ring[IN_RING];
+static unsigned    head, tail; /* head: next write, tail: next read */
+static uint64_t    dropped;
+static bool        eof;
+static struct waitq in_wq = { LIST_INIT(in_wq.waiters) };
+
+void console_write(const char *s, size_t n)
+{
+    if (panicking) {
+        plat_console_write(s, n);
+        return;
+    }
+    irqflags_t f = spin_lock_irqsave(&out_lock);
+    plat_console_write(s, n);
+    spin_unlock_irqrestore(&out_lock, f);
+}
+
+void console_enter_panic(void)
+{
+    panicking = true;
+}
+
+void console_input_irq(uint8_t byte)
+{
+    spin_lock(&in_lock);
+    if (head - tail < IN_RING)
+        ring[head++ % IN_RING] = byte;
+    else
+        dropped++;
+    spin_unlock(&in_lock);
+    waitq_wake(&in_wq, 1);
+}
+
+void console_input_eof(void)
+{
+    spin_lock(&in_lock);
+    eof = true;
+    spin_unlock(&in_lock);
+    waitq_wake(&in_wq, WAKE_ALL);
+}
+
+int console_getc(void)
+{
+    irqflags_t f = spin_lock_irqsave(&in_lock);
+    while (head == tail && !eof)
+        waitq_wait(&in_wq, &in_lock, UINT64_MAX);
+    int c = head == tail ? CONSOLE_EOF : ring[tail++ % IN_RING];
+    spin_unlock_irqrestore(&in_lock, f);
+    return c;
+}
+
+uint64_t console_input_dropped(void)
+{
+    return dropped;
+}
+
+int kprintf(const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = kvsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    size_t len = n < (int)sizeof buf ? (size_t)n : sizeof buf - 1;
+    console_write(buf, len);
+    return n;
+}
+
+noreturn void kpanic(const char *fmt, ...)
+{
+    static volatile int depth;
+    plat_irq_save();
+    console_enter_panic();
+    if (depth++ == 0) {
+        char buf[256];
+        va_list ap;
+        va_start(ap, fmt);
+        kvsnprintf(buf, sizeof buf, fmt, ap);
+        va_end(ap);
+        kprintf("\n*** KERNEL PANIC: %s\n", buf);
+        plat_backtrace();
+    } else {
+        kprintf("\n*** KERNEL PANIC while panicking\n");
+    }
+    plat_fatal_stop();
+}

@@ -1,0 +1,35 @@
+/* In-kernel tests: each test is a function returning NULL on success or a
+ * message saying what went wrong. The same suite runs on the hosted platform
+ * (integration tests) and under QEMU (boot tests). */
+#ifndef ATHANOR_KTEST_H
+#define ATHANOR_KTEST_H
+
+#include <athanor/klib.h>
+#include <athanor/platform.h>
+
+typedef const char *(*ktest_fn)(void);
+
+struct ktest {
+    const char *name;
+    ktest_fn    fn;
+};
+
+/* Fail the current test with a formatted reason unless cond holds. */
+#define KT_CHECK(cond, ...)                                        \
+    do {                                                           \
+        if (!(cond))                                               \
+            return ktest_failf(__VA_ARGS__);                       \
+    } while (0)
+
+const char *ktest_failf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The test tables of each file. */
+extern const struct ktest ktests_sched[];
+extern const struct ktest ktests_mem[];
+extern const struct ktest ktests_fpu[];
+
+/* Trigger a deliberate kernel fault (the page-fault report test). */
+noreturn void ktest_fault_pagefault(void);
+noreturn void ktest_fault_stack_overflow(void);
+
+#endif

@@ -1,0 +1,117 @@
+/* The platform seam: everything the portable core (kernel/) needs from the machine.
+ * Exactly two implementations exist: arch/x86_64 (bare metal) and platform/hosted
+ * (a Linux process). The core includes no other machine header and never #ifdefs
+ * on the platform. */
+#ifndef ATHANOR_PLATFORM_H
+#define ATHANOR_PLATFORM_H
+
+#include <athanor/types.h>
+
+/* ---- boot information handed to kernel_main() ---------------------------- */
+
+#define BOOT_MAX_REGIONS 64
+#define BOOT_CMDLINE_MAX 256
+
+/* A range of physical RAM the core may hand out. Ranges the platform needs
+ * (kernel image, boot structures, firmware) are already excluded. */
+struct boot_region {
+    phys_addr_t base;
+    uint64_t    size;
+};
+
+struct boot_info {
+    const char        *platform;          /* "x86_64" or "hosted" */
+    const char        *loader;            /* "PVH", "Multiboot2", "Linux" */
+    uint64_t           ram_total;         /* bytes of RAM the firmware reported */
+    uint64_t           reserved_bytes;    /* of that, kept by the platform (image, low memory) */
+    unsigned           nregions;
+    struct boot_region regions[BOOT_MAX_REGIONS];
+    char               cmdline[BOOT_CMDLINE_MAX];
+    char               cpu_desc[160];     /* vendor and model, one line */
+    char               cpu_features[256]; /* space-separated feature names */
+};
+
+/* Entered once by the platform on the boot CPU with interrupts disabled.
+ * It never returns: the boot context becomes this CPU's idle thread. */
+noreturn void kernel_main(struct boot_info *bi);
+
+/* ---- console -------------------------------------------------------------- */
+
+/* Write raw bytes to the console device; callers serialise (see console.c). */
+void plat_console_write(const char *s, size_t n);
+/* Input arrives by the platform calling console_input_irq() (console.h) from
+ * interrupt context. */
+
+/* ---- interrupts and CPUs --------------------------------------------------- */
+
+typedef unsigned long irqflags_t;
+irqflags_t plat_irq_save(void);          /* disable local interrupts, return previous state */
+void       plat_irq_restore(irqflags_t);  /* restore a state returned by plat_irq_save */
+bool       plat_irq_enabled(void);
+void       plat_irq_enable(void);         /* used once by each new thread */
+/* Enable interrupts and wait for one, atomically (no lost wake-up); returns
+ * with interrupts disabled again. This is the only way the core idles. */
+void       plat_idle(void);
+unsigned   plat_cpu_id(void);             /* index of the executing CPU, < PLAT_MAX_CPUS */
+void       plat_cpu_relax(void);          /* spin-wait hint */
+#define PLAT_MAX_CPUS 8
+
+/* Called by the platform at boot, after the core heap and scheduler exist:
+ * start the timer and interrupt sources. Interrupts stay disabled. */
+void plat_init_late(void);
+
+/* ---- time ------------------------------------------------------------------ */
+
+uint64_t plat_clock_ns(void);               /* monotonic nanoseconds since boot */
+/* Arm this CPU's one-shot timer to call sched_timer_irq() at or after the
+ * absolute monotonic time `deadline_ns`; UINT64_MAX disarms. Called with
+ * interrupts disabled. */
+void plat_timer_arm(uint64_t deadline_ns);
+
+/* ---- memory ---------------------------------------------------------------- */
+
+void       *plat_phys_to_virt(phys_addr_t pa);  /* through the direct map */
+phys_addr_t plat_virt_to_phys(const void *va);  /* only for direct-map addresses */
+
+/* A kernel stack with an unmapped guard page directly below `base`. */
+struct plat_stack {
+    void  *base;   /* lowest usable byte */
+    size_t size;   /* usable bytes */
+    void  *cookie; /* platform bookkeeping */
+};
+int  plat_stack_alloc(size_t size, struct plat_stack *out); /* 0 or -ATH_ENOMEM */
+void plat_stack_free(struct plat_stack *st);
+
+/* ---- thread context ------------------------------------------------------- */
+
+/* Saved machine state of a kernel thread that is not running. */
+typedef struct plat_ctx {
+    uintptr_t sp;       /* callee-saved registers are on the stack at sp */
+    void     *xstate;   /* FPU/SSE/AVX state area, plat_xstate_size() bytes, 64-aligned; may be NULL if size is 0 */
+    void     *stack_lo; /* stack bounds (NULL/0 for the boot stack until the platform learns them) */
+    size_t    stack_size;
+    void     *san;      /* sanitizer bookkeeping of the hosted platform */
+} plat_ctx_t;
+
+size_t plat_xstate_size(void);
+/* Prepare `c` so that switching to it calls entry(arg) on the stack
+ * [stack_lo, stack_lo + size). The new thread starts with interrupts disabled
+ * (inside the scheduler). */
+void plat_ctx_init(plat_ctx_t *c, void *stack_lo, size_t size, void (*entry)(void *), void *arg);
+/* Save the current state into `from` and resume `to`. Interrupts disabled. */
+void plat_ctx_switch(plat_ctx_t *from, plat_ctx_t *to);
+
+/* ---- power and diagnostics --------------------------------------------------- */
+
+noreturn void plat_poweroff(void);
+noreturn void plat_reboot(void);
+/* End a test run with a verdict the harness can read (isa-debug-exit under
+ * QEMU, the process exit status hosted). */
+enum plat_test_status { PLAT_TEST_PASS, PLAT_TEST_FAIL, PLAT_TEST_FAULT };
+noreturn void plat_test_exit(enum plat_test_status st);
+/* Stop everything after a fatal kernel error (halt; test exit in test mode). */
+noreturn void plat_fatal_stop(void);
+/* Print a frame-pointer backtrace of the current context, symbolised. */
+void plat_backtrace(void);
+
+#endif

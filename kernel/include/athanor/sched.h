@@ -1,0 +1,118 @@
+/* Kernel threads and the preemptive priority scheduler.
+ *
+ * Locking: one global sched_lock (a spinlock taken with interrupts off)
+ * protects every thread's state, the run queue, the timeout queue and all
+ * wait queues. A context switch happens with sched_lock held; the thread that
+ * resumes releases it. This is coarse but SMP-correct; per-CPU queues can
+ * replace it without changing this interface. */
+#ifndef ATHANOR_SCHED_H
+#define ATHANOR_SCHED_H
+
+#include <athanor/clock.h>
+#include <athanor/list.h>
+#include <athanor/platform.h>
+#include <athanor/runqueue.h>
+#include <athanor/timerq.h>
+
+enum thread_state {
+    THREAD_READY,    /* on the run queue */
+    THREAD_RUNNING,  /* on a CPU */
+    THREAD_BLOCKED,  /* on a wait queue, maybe with a timeout */
+    THREAD_SLEEPING, /* only on the timeout queue */
+    THREAD_DEAD,     /* exited; waiting to be joined or reaped */
+};
+
+#define THREAD_NAME_MAX 24
+#define THREAD_STACK_DEFAULT (16 * 1024)
+#define SCHED_SLICE_NS (10 * NS_PER_MS) /* round-robin slice within one priority */
+
+struct waitq {
+    struct list_node waiters; /* struct thread.rq_node, FIFO */
+};
+
+struct thread {
+    plat_ctx_t        ctx;
+    struct list_node  rq_node;      /* run queue or wait queue link */
+    struct list_node  all_node;     /* sched's list of every thread */
+    struct timeout    timeout;      /* sleep / wait deadline */
+    struct waitq     *waiting_on;   /* wait queue we are blocked on, if any */
+    int               wake_result;  /* 0, or -ATH_ETIMEDOUT */
+    enum thread_state state;
+    int               prio;
+    uint32_t          tid;
+    bool              detached;     /* freed by the scheduler when it exits */
+    bool              is_idle;
+    struct plat_stack stack;
+    void            (*entry)(void *);
+    void             *arg;
+    int               exit_code;
+    bool              joined;       /* a thread_join has claimed it */
+    volatile bool     on_cpu;       /* still executing (until the next thread's switch completes) */
+    uint64_t          cpu_ns;       /* time spent running */
+    uint64_t          run_start_ns; /* when it last got the CPU */
+    uint64_t          slice_end_ns; /* when its time slice ends */
+    uint64_t          switches;     /* times it was switched in */
+    struct waitq      joiners;      /* threads waiting in thread_join */
+    char              name[THREAD_NAME_MAX];
+};
+
+void waitq_init(struct waitq *wq);
+/* Block the current thread on `wq` until woken or until `deadline_ns`
+ * (absolute, UINT64_MAX = forever). Returns 0 or -ATH_ETIMEDOUT.
+ * If `lock` is non-NULL it is released atomically with going to sleep and
+ * re-acquired before returning (condition-variable style). */
+struct spinlock;
+int  waitq_wait(struct waitq *wq, struct spinlock *lock, uint64_t deadline_ns);
+/* Wake up to `n` waiters in FIFO order; returns how many were woken. */
+int  waitq_wake(struct waitq *wq, int n);
+#define WAKE_ALL 0x7fffffff
+
+/* Create a thread; it starts READY. Stack size 0 means THREAD_STACK_DEFAULT.
+ * Returns NULL when out of memory. */
+struct thread *thread_create(const char *name, void (*entry)(void *), void *arg,
+                             int prio, size_t stack_size);
+/* Mark `t` detached: it is freed as soon as it has exited. */
+void thread_detach(struct thread *t);
+/* Wait for `t` to exit, store its exit code, and free it. Only one joiner. */
+int  thread_join(struct thread *t, int *exit_code);
+noreturn void thread_exit(int code);
+struct thread *thread_current(void);
+
+void thread_yield(void);
+void thread_sleep_ns(uint64_t ns);
+void thread_sleep_until(uint64_t deadline_ns);
+void thread_set_prio(struct thread *t, int prio);
+
+/* Boot: turn the boot context into this CPU's idle thread. */
+void sched_init(void);
+/* Enter the idle loop forever (called by kernel_main at the end). */
+noreturn void sched_idle_loop(void);
+
+/* Platform hooks, called with interrupts disabled. */
+void sched_timer_irq(void);   /* the one-shot timer fired */
+void sched_irq_exit(void);    /* last thing before returning from an interrupt: preempt if needed */
+
+/* Iterate threads for the monitor; the callback runs with sched_lock held
+ * and must not block or allocate. */
+struct thread_info {
+    uint32_t tid;
+    char     name[THREAD_NAME_MAX];
+    enum thread_state state;
+    int      prio;
+    uint64_t cpu_ns;
+    uint64_t switches;
+    size_t   stack_size;
+};
+/* Copy up to `max` entries into `out`; returns the number of threads. */
+unsigned sched_snapshot(struct thread_info *out, unsigned max);
+const char *thread_state_name(enum thread_state s);
+
+struct sched_stats {
+    uint64_t context_switches;
+    uint64_t preemptions;
+    uint64_t idle_ns;
+    unsigned threads;
+};
+void sched_get_stats(struct sched_stats *st);
+
+#endif

@@ -1,0 +1,52 @@
+/* In-kernel test runner: `azoth.test=all` (or a single test name, or
+ * `pagefault` / `stackoverflow` for the deliberate fault tests) runs tests and
+ * ends the run through plat_test_exit() with the verdict. */
+#include <athanor/kernel.h>
+#include <athanor/ktest.h>
+#include <athanor/sched.h>
+
+static char fail_msg[160];
+
+const char *ktest_failf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    kvsnprintf(fail_msg, sizeof fail_msg, fmt, ap);
+    va_end(ap);
+    return fail_msg;
+}
+
+static const struct ktest *const tables[] = { ktests_sched, ktests_mem, ktests_fpu };
+
+void ktest_thread(void *arg)
+{
+    const char *which = arg;
+    if (strcmp(which, "pagefault") == 0)
+        ktest_fault_pagefault();
+    if (strcmp(which, "stackoverflow") == 0)
+        ktest_fault_stack_overflow();
+
+    unsigned passed = 0, failed = 0;
+    for (size_t t = 0; t < ARRAY_LEN(tables); t++) {
+        for (const struct ktest *k = tables[t]; k->name; k++) {
+            if (strcmp(which, "all") != 0 && strcmp(which, k->name) != 0)
+                continue;
+            uint64_t t0 = plat_clock_ns();
+            const char *err = k->fn();
+            uint64_t ms = (plat_clock_ns() - t0) / NS_PER_MS;
+            if (err) {
+                failed++;
+                kprintf("ktest: FAIL %s (%llu ms): %s\n", k->name, (unsigned long long)ms, err);
+            } else {
+                passed++;
+                kprintf("ktest: PASS %s (%llu ms)\n", k->name, (unsigned long long)ms);
+            }
+        }
+    }
+    if (passed + failed == 0) {
+        kprintf("ktest: no test named '%s'\n", which);
+        failed = 1;
+    }
+    kprintf("ktest: %u passed, %u failed\n", passed, failed);
+    plat_test_exit(failed ? PLAT_TEST_FAIL : PLAT_TEST_PASS);
+}

@@ -1,0 +1,255 @@
+/* In-kernel tests of threads: create/join, sleep/wake ordering, wait queues
+ * with timeouts, priorities and preemption of a busy thread. */
+#include <athanor/errors.h>
+#include <athanor/ktest.h>
+#include <athanor/sched.h>
+#include <athanor/spinlock.h>
+
+/* ---- create / join ---- */
+
+static void square_entry(void *arg)
+{
+    uintptr_t v = (uintptr_t)arg;
+    thread_exit((int)(v * v));
+}
+
+static const char *t_create_join(void)
+{
+    struct thread *t[8];
+    for (uintptr_t i = 0; i < 8; i++) {
+        t[i] = thread_create("sq", square_entry, (void *)i, PRIO_DEFAULT, 0);
+        KT_CHECK(t[i], "thread_create %u failed", (unsigned)i);
+    }
+    for (unsigned i = 0; i < 8; i++) {
+        int code = -1;
+        KT_CHECK(thread_join(t[i], &code) == 0, "join %u failed", i);
+        KT_CHECK(code == (int)(i * i), "thread %u exit code %d, want %u", i, code, i * i);
+    }
+    return NULL;
+}
+
+static void noop_entry(void *arg) { (void)arg; }
+
+static const char *t_detached_reaped(void)
+{
+    struct sched_stats before, after;
+    sched_get_stats(&before);
+    for (int i = 0; i < 50; i++) {
+        struct thread *t = thread_create("det", noop_entry, NULL, PRIO_DEFAULT, 0);
+        KT_CHECK(t, "thread_create failed at %d", i);
+        thread_detach(t);
+    }
+    thread_sleep_ns(5 * NS_PER_MS); /* let them run and exit */
+    sched_get_stats(&after);
+    KT_CHECK(after.threads == before.threads, "%u threads before, %u after 50 detached exits",
+             before.threads, after.threads);
+    return NULL;
+}
+
+/* ---- sleep / wake ordering ---- */
+
+#define NSLEEPERS 6
+static spinlock_t order_lock = SPINLOCK_INIT;
+static int        order[NSLEEPERS];
+static int        norder;
+static uint64_t   sleep_start;
+
+static const unsigned sleep_ms[NSLEEPERS] = { 60, 10, 40, 20, 50, 30 };
+
+static void sleeper_entry(void *arg)
+{
+    int idx = (int)(uintptr_t)arg;
+    uint64_t deadline = sleep_start + sleep_ms[idx] * NS_PER_MS;
+    thread_sleep_until(deadline);
+    uint64_t now = plat_clock_ns();
+    irqflags_t f = spin_lock_irqsave(&order_lock);
+    order[norder++] = idx;
+    spin_unlock_irqrestore(&order_lock, f);
+    thread_exit(now >= deadline ? 0 : 1);
+}
+
+static const char *t_sleep_order(void)
+{
+    struct thread *t[NSLEEPERS];
+    norder = 0;
+    sleep_start = plat_clock_ns();
+    for (uintptr_t i = 0; i < NSLEEPERS; i++) {
+        t[i] = thread_create("sleeper", sleeper_entry, (void *)i, PRIO_DEFAULT, 0);
+        KT_CHECK(t[i], "thread_create failed");
+    }
+    int early = 0;
+    for (int i = 0; i < NSLEEPERS; i++) {
+        int code;
+        thread_join(t[i], &code);
+        early += code;
+    }
+    KT_CHECK(early == 0, "%d threads woke before their deadline", early);
+    KT_CHECK(norder == NSLEEPERS, "only %d sleepers woke", norder);
+    for (int i = 1; i < NSLEEPERS; i++)
+        KT_CHECK(sleep_ms[order[i - 1]] < sleep_ms[order[i]],
+                 "woke out of order: %u ms before %u ms", sleep_ms[order[i - 1]],
+                 sleep_ms[order[i]]);
+    return NULL;
+}
+
+/* ---- wait queues ---- */
+
+static struct waitq wq;
+static spinlock_t   wq_lock = SPINLOCK_INIT;
+static int          wq_order[4];
+static int          wq_n;
+
+static void waiter_entry(void *arg)
+{
+    irqflags_t f = spin_lock_irqsave(&wq_lock);
+    int r = waitq_wait(&wq, &wq_lock, UINT64_MAX);
+    wq_order[wq_n++] = (int)(uintptr_t)arg;
+    spin_unlock_irqrestore(&wq_lock, f);
+    thread_exit(r);
+}
+
+static const char *t_waitq_fifo(void)
+{
+    waitq_init(&wq);
+    wq_n = 0;
+    struct thread *t[4];
+    for (uintptr_t i = 0; i < 4; i++) {
+        t[i] = thread_create("waiter", waiter_entry, (void *)i, PRIO_DEFAULT, 0);
+        KT_CHECK(t[i], "thread_create failed");
+        thread_sleep_ns(2 * NS_PER_MS); /* make sure waiter i queues before i+1 */
+    }
+    for (int i = 0; i < 4; i++) {
+        KT_CHECK(waitq_wake(&wq, 1) == 1, "wake %d found no waiter", i);
+        thread_sleep_ns(2 * NS_PER_MS);
+    }
+    KT_CHECK(waitq_wake(&wq, 1) == 0, "a fifth waiter appeared");
+    for (int i = 0; i < 4; i++) {
+        int code;
+        thread_join(t[i], &code);
+        KT_CHECK(code == 0, "waiter %d returned %d", i, code);
+        KT_CHECK(wq_order[i] == i, "woken out of order: position %d was waiter %d", i, wq_order[i]);
+    }
+    return NULL;
+}
+
+static const char *t_waitq_timeout(void)
+{
+    struct waitq q;
+    waitq_init(&q);
+    uint64_t t0 = plat_clock_ns();
+    int r = waitq_wait(&q, NULL, t0 + 15 * NS_PER_MS);
+    uint64_t dt = plat_clock_ns() - t0;
+    KT_CHECK(r == -ATH_ETIMEDOUT, "wait returned %d, want -ETIMEDOUT", r);
+    KT_CHECK(dt >= 15 * NS_PER_MS, "timed out after %llu us, before the 15 ms deadline",
+             (unsigned long long)(dt / 1000));
+    KT_CHECK(list_empty(&q.waiters), "timed-out thread still on the queue");
+    return NULL;
+}
+
+/* ---- priorities and preemption ---- */
+
+/* int, not bool: gcc 12 with -fsanitize=bool hoists loads of a volatile bool out of loops */
+static volatile int      spin_stop;
+static volatile uint64_t spin_count;
+
+static void busy_entry(void *arg)
+{
+    (void)arg;
+    while (!spin_stop)
+        spin_count++;
+}
+
+/* A thread that never yields must not keep a same-priority thread off the CPU:
+ * the time slice preempts it. */
+static const char *t_preempt_same_prio(void)
+{
+    spin_stop = false;
+    spin_count = 0;
+    struct thread *busy = thread_create("busy", busy_entry, NULL, PRIO_DEFAULT, 0);
+    KT_CHECK(busy, "thread_create failed");
+    /* We are at PRIO_DEFAULT too: yielding hands the CPU to `busy`, and only
+     * preemption can bring us back. */
+    uint64_t t0 = plat_clock_ns();
+    thread_yield();
+    uint64_t back = plat_clock_ns() - t0;
+    uint64_t seen = spin_count;
+    spin_stop = true;
+    thread_join(busy, NULL);
+    KT_CHECK(seen > 0, "busy thread never ran");
+    KT_CHECK(back < 2000 * NS_PER_MS, "took %llu ms to get the CPU back", (unsigned long long)(back / NS_PER_MS));
+    return NULL;
+}
+
+static volatile uint64_t hi_woke_at;
+
+static void high_sleeper(void *arg)
+{
+    uint64_t deadline = *(uint64_t *)arg;
+    thread_sleep_until(deadline);
+    hi_woke_at = plat_clock_ns();
+    spin_stop = true; /* only possible if we preempted the busy thread */
+}
+
+/* A higher-priority thread whose sleep ends preempts a busy lower-priority one. */
+static const char *t_preempt_by_priority(void)
+{
+    spin_stop = false;
+    hi_woke_at = 0;
+    thread_set_prio(thread_current(), PRIO_DEFAULT + 2);
+    static uint64_t deadline;
+    deadline = plat_clock_ns() + 20 * NS_PER_MS;
+    struct thread *hi = thread_create("high", high_sleeper, &deadline, PRIO_DEFAULT + 1, 0);
+    struct thread *busy = thread_create("busy", busy_entry, NULL, PRIO_DEFAULT, 0);
+    KT_CHECK(hi && busy, "thread_create failed");
+    /* Step out of the way: sleep longer than the high thread. Only `busy`
+     * (lower priority) is runnable in between. */
+    thread_sleep_ns(40 * NS_PER_MS);
+    bool stopped = spin_stop;
+    spin_stop = true;
+    thread_join(hi, NULL);
+    thread_join(busy, NULL);
+    thread_set_prio(thread_current(), PRIO_DEFAULT);
+    KT_CHECK(stopped, "high-priority thread did not run while the busy one spun");
+    KT_CHECK(hi_woke_at >= deadline, "woke early");
+    return NULL;
+}
+
+static volatile int run_log[3];
+static volatile int run_n;
+
+static void log_entry(void *arg)
+{
+    run_log[run_n++] = (int)(uintptr_t)arg;
+}
+
+/* Ready threads run highest priority first. */
+static const char *t_priority_order(void)
+{
+    run_n = 0;
+    thread_set_prio(thread_current(), PRIO_MAX);
+    struct thread *a = thread_create("p3", log_entry, (void *)3, 3, 0);
+    struct thread *b = thread_create("p9", log_entry, (void *)9, 9, 0);
+    struct thread *c = thread_create("p6", log_entry, (void *)6, 6, 0);
+    KT_CHECK(a && b && c, "thread_create failed");
+    thread_set_prio(thread_current(), PRIO_MIN); /* now all three outrank us */
+    thread_join(a, NULL);
+    thread_join(b, NULL);
+    thread_join(c, NULL);
+    thread_set_prio(thread_current(), PRIO_DEFAULT);
+    KT_CHECK(run_n == 3, "%d threads ran", run_n);
+    KT_CHECK(run_log[0] == 9 && run_log[1] == 6 && run_log[2] == 3, "ran in order %d,%d,%d",
+             run_log[0], run_log[1], run_log[2]);
+    return NULL;
+}
+
+const struct ktest ktests_sched[] = {
+    { "threads_create_join", t_create_join },
+    { "threads_detached_reaped", t_detached_reaped },
+    { "sleep_wake_order", t_sleep_order },
+    { "waitq_fifo", t_waitq_fifo },
+    { "waitq_timeout", t_waitq_timeout },
+    { "preempt_same_prio", t_preempt_same_prio },
+    { "preempt_by_priority", t_preempt_by_priority },
+    { "priority_order", t_priority_order },
+    { NULL, NULL },
+};

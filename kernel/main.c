@@ -1,0 +1,86 @@
+/* kernel_main: the portable boot sequence shared by every platform. */
+#include <athanor/console.h>
+#include <athanor/errors.h>
+#include <athanor/frame.h>
+#include <athanor/heap.h>
+#include <athanor/kernel.h>
+#include <athanor/klib.h>
+#include <athanor/sched.h>
+
+static struct boot_info *boot;
+
+const struct boot_info *kernel_boot_info(void) { return boot; }
+
+bool cmdline_get(const char *cmdline, const char *key, char *buf, size_t cap)
+{
+    size_t klen = strlen(key);
+    for (const char *p = cmdline; *p;) {
+        while (*p == ' ')
+            p++;
+        const char *end = p;
+        while (*end && *end != ' ')
+            end++;
+        if ((size_t)(end - p) > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
+            size_t vlen = (size_t)(end - p) - klen - 1;
+            if (cap) {
+                size_t c = vlen < cap - 1 ? vlen : cap - 1;
+                memcpy(buf, p + klen + 1, c);
+                buf[c] = '\0';
+            }
+            return true;
+        }
+        p = end;
+    }
+    return false;
+}
+
+static void print_memory_summary(const struct boot_info *bi, uint64_t usable)
+{
+    kprintf("memory: %llu MiB reported, %llu MiB usable in %u regions, %llu KiB kept by the platform\n",
+            (unsigned long long)(bi->ram_total >> 20), (unsigned long long)(usable >> 20),
+            bi->nregions, (unsigned long long)(bi->reserved_bytes >> 10));
+    for (unsigned i = 0; i < bi->nregions; i++)
+        kprintf("  [%#014llx - %#014llx) %6llu KiB\n", (unsigned long long)bi->regions[i].base,
+                (unsigned long long)(bi->regions[i].base + bi->regions[i].size),
+                (unsigned long long)(bi->regions[i].size >> 10));
+}
+
+noreturn void kernel_main(struct boot_info *bi)
+{
+    boot = bi;
+    kprintf("\nAzoth OS - Athanor microkernel %s (%s, booted by %s)\n", ATHANOR_VERSION,
+            bi->platform, bi->loader);
+    if (bi->cmdline[0])
+        kprintf("cmdline: %s\n", bi->cmdline);
+    kprintf("cpu: %s\n", bi->cpu_desc);
+    kprintf("cpu features: %s\n", bi->cpu_features);
+
+    uint64_t usable = 0;
+    for (unsigned i = 0; i < bi->nregions; i++)
+        usable += bi->regions[i].size;
+    print_memory_summary(bi, usable);
+    if (usable < KERNEL_MIN_RAM) {
+        kprintf("azoth: not enough memory: %llu KiB usable, at least %llu MiB needed. Stopping.\n",
+                (unsigned long long)(usable >> 10), (unsigned long long)(KERNEL_MIN_RAM >> 20));
+        plat_poweroff();
+    }
+    int err = frame_init(bi->regions, bi->nregions);
+    if (err)
+        kpanic("frame allocator: %s", ath_strerror(err));
+    heap_init();
+    sched_init();
+    plat_init_late();
+
+    static char what[64];
+    struct thread *t;
+    if (cmdline_get(bi->cmdline, "azoth.test", what, sizeof what))
+        t = thread_create("ktest", ktest_thread, what, PRIO_DEFAULT, 0);
+    else if (cmdline_get(bi->cmdline, "azoth.bench", what, sizeof what))
+        t = thread_create("kbench", kbench_thread, what, PRIO_DEFAULT, 0);
+    else
+        t = thread_create("monitor", monitor_thread, NULL, PRIO_DEFAULT, 0);
+    if (!t)
+        kpanic("cannot create the first thread");
+    thread_detach(t);
+    sched_idle_loop();
+}

@@ -1,0 +1,148 @@
+/* Physical frame allocator: a bitmap with one bit per 4 KiB frame (1 = in use
+ * or not RAM), covering physical addresses [0, highest free byte). The bitmap
+ * itself lives in the first free region that can hold it.
+ * Locking: frame_lock (irqsave) protects the bitmap, the hint and the counters. */
+#include <athanor/errors.h>
+#include <athanor/frame.h>
+#include <athanor/klib.h>
+#include <athanor/spinlock.h>
+
+static spinlock_t frame_lock = SPINLOCK_INIT;
+static uint64_t  *bitmap;
+static size_t     nframes;    /* frames covered by the bitmap */
+static size_t     hint;       /* next-fit search start (a frame number) */
+static struct frame_stats stats;
+/* Copy of the free regions, to reject frees of addresses that were never RAM. */
+static struct boot_region ram[BOOT_MAX_REGIONS];
+static unsigned            nram;
+
+static inline bool bit_get(size_t f) { return bitmap[f / 64] >> (f % 64) & 1; }
+static inline void bit_set(size_t f) { bitmap[f / 64] |= 1ull << (f % 64); }
+static inline void bit_clr(size_t f) { bitmap[f / 64] &= ~(1ull << (f % 64)); }
+
+int frame_init(const struct boot_region *regions, unsigned n)
+{
+    phys_addr_t top = 0;
+    nram = 0;
+    for (unsigned i = 0; i < n && nram < BOOT_MAX_REGIONS; i++) {
+        phys_addr_t b = ALIGN_UP(regions[i].base, PAGE_SIZE);
+        phys_addr_t e = ALIGN_DOWN(regions[i].base + regions[i].size, PAGE_SIZE);
+        if (e <= b)
+            continue;
+        ram[nram].base = b;
+        ram[nram].size = e - b;
+        nram++;
+        if (e > top)
+            top = e;
+    }
+    nframes = top / PAGE_SIZE;
+    size_t words = (nframes + 63) / 64;
+    size_t bm_bytes = ALIGN_UP(words * sizeof(uint64_t), PAGE_SIZE);
+
+    /* Put the bitmap at the start of the first region that can hold it. */
+    int at = -1;
+    for (unsigned i = 0; i < nram; i++)
+        if (ram[i].size >= bm_bytes + PAGE_SIZE) {
+            at = (int)i;
+            break;
+        }
+    if (at < 0 || nframes == 0)
+        return -ATH_ENOMEM;
+    bitmap = plat_phys_to_virt(ram[at].base);
+    memset(bitmap, 0xff, words * sizeof(uint64_t));
+
+    stats.total = stats.free = 0;
+    for (unsigned i = 0; i < nram; i++) {
+        for (phys_addr_t a = ram[i].base; a < ram[i].base + ram[i].size; a += PAGE_SIZE) {
+            bit_clr(a / PAGE_SIZE);
+            stats.total++;
+        }
+    }
+    size_t bm_frames = bm_bytes / PAGE_SIZE;
+    for (size_t f = 0; f < bm_frames; f++)
+        bit_set(ram[at].base / PAGE_SIZE + f);
+    stats.reserved = bm_frames;
+    stats.total -= bm_frames;
+    stats.free = stats.total;
+    hint = 0;
+    return 0;
+}
+
+/* Find `count` free frames starting at a multiple of `align`, in [from, to). */
+static bool find_run(size_t from, size_t to, size_t count, size_t align, size_t *out)
+{
+    size_t f = ALIGN_UP(from, align);
+    while (f + count <= to) {
+        /* Skip whole used words quickly when looking for single frames. */
+        if (align == 1 && f % 64 == 0 && bitmap[f / 64] == ~0ull) {
+            f += 64;
+            continue;
+        }
+        size_t i = 0;
+        while (i < count && !bit_get(f + i))
+            i++;
+        if (i == count) {
+            *out = f;
+            return true;
+        }
+        f = ALIGN_UP(f + i + 1, align);
+    }
+    return false;
+}
+
+int frame_alloc(size_t count, size_t align, phys_addr_t *out)
+{
+    if (count == 0 || align == 0 || (align & (align - 1)))
+        return -ATH_EINVAL;
+    irqflags_t fl = spin_lock_irqsave(&frame_lock);
+    size_t f;
+    bool ok = find_run(hint, nframes, count, align, &f) || find_run(0, nframes, count, align, &f);
+    if (ok) {
+        for (size_t i = 0; i < count; i++)
+            bit_set(f + i);
+        stats.free -= count;
+        hint = f + count;
+    }
+    spin_unlock_irqrestore(&frame_lock, fl);
+    if (!ok)
+        return -ATH_ENOMEM;
+    *out = (phys_addr_t)f * PAGE_SIZE;
+    return 0;
+}
+
+static bool is_ram(phys_addr_t base, size_t count)
+{
+    for (unsigned i = 0; i < nram; i++)
+        if (base >= ram[i].base && base + count * PAGE_SIZE <= ram[i].base + ram[i].size)
+            return true;
+    return false;
+}
+
+void frame_free(phys_addr_t base, size_t count)
+{
+    if (!IS_ALIGNED(base, PAGE_SIZE) || !is_ram(base, count))
+        kpanic("frame_free: %#llx (+%zu frames) is not allocatable RAM",
+               (unsigned long long)base, count);
+    irqflags_t fl = spin_lock_irqsave(&frame_lock);
+    size_t f0 = base / PAGE_SIZE;
+    for (size_t i = 0; i < count; i++) {
+        if (!bit_get(f0 + i)) {
+            spin_unlock_irqrestore(&frame_lock, fl);
+            kpanic("frame_free: double free of frame %#llx",
+                   (unsigned long long)(base + i * PAGE_SIZE));
+        }
+    }
+    for (size_t i = 0; i < count; i++)
+        bit_clr(f0 + i);
+    stats.free += count;
+    if (f0 < hint)
+        hint = f0;
+    spin_unlock_irqrestore(&frame_lock, fl);
+}
+
+void frame_get_stats(struct frame_stats *st)
+{
+    irqflags_t fl = spin_lock_irqsave(&frame_lock);
+    *st = stats;
+    spin_unlock_irqrestore(&frame_lock, fl);
+}

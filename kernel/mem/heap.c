@@ -1,0 +1,306 @@
+/* Kernel heap: first-fit over chunks of frames, with debug checks.
+ *
+ * Layout of a chunk:  [chunk hdr][blk hdr|payload ... red zone][blk ...]...[END hdr]
+ * Every block header carries a magic (allocated / free / aligned shim) and the
+ * size requested, so kfree can catch double frees, wild pointers and writes
+ * past the requested size (the red zone bytes after it must be intact).
+ * Free payloads are poisoned; the poison is verified when a block is reused,
+ * catching writes after free.
+ * Locking: heap_lock (irqsave) protects every chunk, block and the free list. */
+#include <athanor/errors.h>
+#include <athanor/frame.h>
+#include <athanor/heap.h>
+#include <athanor/klib.h>
+#include <athanor/list.h>
+#include <athanor/spinlock.h>
+
+#define MAGIC_ALLOC   0xA110CA7Eu
+#define MAGIC_FREE    0xF4EEB10Cu
+#define MAGIC_ALIGNED 0xA1167ED0u /* shim before an aligned payload */
+#define MAGIC_END     0xE4DC4A4Bu
+#define REDZONE       16          /* minimum red-zone bytes after each payload */
+#define RED_BYTE      0xAB
+#define POISON_BYTE   0xDD
+#define CHUNK_FRAMES  16          /* 64 KiB per ordinary chunk */
+#define MIN_PAYLOAD   32          /* room for the free-list node plus red zone */
+
+struct blk {
+    uint32_t    magic;
+    uint32_t    pad;
+    uint64_t    size;  /* payload capacity in bytes (multiple of 16) */
+    uint64_t    req;   /* bytes the caller asked for (0 when free) */
+    struct blk *prev;  /* physically preceding block in the chunk, or NULL */
+};
+_Static_assert(sizeof(struct blk) == 32, "block header keeps payloads 16-aligned");
+
+struct chunk {
+    struct list_node node;
+    size_t           frames;
+    phys_addr_t      pa;
+};
+#define CHUNK_HDR ALIGN_UP(sizeof(struct chunk), 16)
+
+static spinlock_t        heap_lock = SPINLOCK_INIT;
+static struct list_node  chunks = LIST_INIT(chunks);
+static struct list_node  free_list = LIST_INIT(free_list); /* payload-resident nodes */
+static struct heap_stats hs;
+static heap_error_fn     error_hook;
+
+static inline void *payload(struct blk *b) { return (char *)b + sizeof *b; }
+static inline struct blk *next_blk(struct blk *b) { return (struct blk *)((char *)payload(b) + b->size); }
+static inline struct list_node *fnode(struct blk *b) { return payload(b); }
+static inline struct blk *from_fnode(struct list_node *n) { return (struct blk *)((char *)n - sizeof(struct blk)); }
+
+void heap_set_error_hook(heap_error_fn fn) { error_hook = fn; }
+
+static void heap_error(const char *what, const void *block)
+{
+    if (error_hook) {
+        error_hook(what, block);
+        return;
+    }
+    kpanic("heap: %s (block %p)", what, block);
+}
+
+void heap_init(void)
+{
+    list_init(&chunks);
+    list_init(&free_list);
+    memset(&hs, 0, sizeof hs);
+}
+
+static void poison(struct blk *b)
+{
+    /* The first 16 bytes hold the free-list node. */
+    memset((char *)payload(b) + sizeof(struct list_node), POISON_BYTE,
+           b->size - sizeof(struct list_node));
+}
+
+static bool poison_intact(struct blk *b)
+{
+    const unsigned char *p = (const unsigned char *)payload(b) + sizeof(struct list_node);
+    for (size_t i = 0; i < b->size - sizeof(struct list_node); i++)
+        if (p[i] != POISON_BYTE)
+            return false;
+    return true;
+}
+
+static bool redzone_intact(struct blk *b)
+{
+    const unsigned char *p = payload(b);
+    for (size_t i = b->req; i < b->size; i++)
+        if (p[i] != RED_BYTE)
+            return false;
+    return true;
+}
+
+static void make_free(struct blk *b)
+{
+    b->magic = MAGIC_FREE;
+    b->req = 0;
+    poison(b);
+    list_push_back(&free_list, fnode(b));
+    hs.free_bytes += b->size;
+}
+
+/* Add a chunk able to hold a payload of `need` bytes. Called with heap_lock held. */
+static bool grow(size_t need)
+{
+    size_t bytes = CHUNK_HDR + sizeof(struct blk) + need + sizeof(struct blk);
+    size_t frames = MAX((size_t)CHUNK_FRAMES, ALIGN_UP(bytes, PAGE_SIZE) / PAGE_SIZE);
+    phys_addr_t pa;
+    if (frame_alloc(frames, 1, &pa) != 0)
+        return false;
+    struct chunk *c = plat_phys_to_virt(pa);
+    c->frames = frames;
+    c->pa = pa;
+    list_push_back(&chunks, &c->node);
+    hs.arena_bytes += frames * PAGE_SIZE;
+
+    struct blk *b = (struct blk *)((char *)c + CHUNK_HDR);
+    size_t total = frames * PAGE_SIZE - CHUNK_HDR;
+    b->size = total - 2 * sizeof(struct blk);
+    b->prev = NULL;
+    b->pad = 0;
+    struct blk *end = next_blk(b);
+    end->magic = MAGIC_END;
+    end->size = 0;
+    end->req = 0;
+    end->prev = b;
+    make_free(b);
+    return true;
+}
+
+static void *alloc_locked(size_t req)
+{
+    size_t cap = ALIGN_UP(req + REDZONE, 16);
+    if (cap < MIN_PAYLOAD)
+        cap = MIN_PAYLOAD;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        list_for_each(n, &free_list) {
+            struct blk *b = from_fnode(n);
+            if (b->size < cap)
+                continue;
+            if (b->magic != MAGIC_FREE || !poison_intact(b)) {
+                heap_error("free block modified after free (use after free?)", b);
+                return NULL;
+            }
+            list_remove(n);
+            hs.free_bytes -= b->size;
+            /* Split off the tail if it can hold another block. */
+            if (b->size >= cap + sizeof(struct blk) + MIN_PAYLOAD) {
+                struct blk *after = next_blk(b);
+                struct blk *rest = (struct blk *)((char *)payload(b) + cap);
+                rest->size = b->size - cap - sizeof(struct blk);
+                rest->prev = b;
+                rest->pad = 0;
+                after->prev = rest;
+                b->size = cap;
+                make_free(rest);
+            }
+            b->magic = MAGIC_ALLOC;
+            b->req = req;
+            memset((char *)payload(b) + req, RED_BYTE, b->size - req);
+            hs.used_bytes += req;
+            hs.allocs++;
+            hs.total_allocs++;
+            return payload(b);
+        }
+        if (attempt == 0 && !grow(cap))
+            return NULL;
+    }
+    return NULL;
+}
+
+void *kmalloc(size_t size)
+{
+    if (size == 0 || size > ((size_t)1 << 40))
+        return NULL;
+    irqflags_t f = spin_lock_irqsave(&heap_lock);
+    void *p = alloc_locked(size);
+    spin_unlock_irqrestore(&heap_lock, f);
+    return p;
+}
+
+void *kzalloc(size_t size)
+{
+    void *p = kmalloc(size);
+    if (p)
+        memset(p, 0, size);
+    return p;
+}
+
+void *kmalloc_aligned(size_t size, size_t align)
+{
+    if (align <= KMALLOC_ALIGN)
+        return kmalloc(size);
+    if ((align & (align - 1)) || align > PAGE_SIZE)
+        return NULL;
+    /* Over-allocate, then place a shim header just before the aligned payload
+     * that points back to the real block. */
+    char *raw = kmalloc(size + align + sizeof(struct blk));
+    if (!raw)
+        return NULL;
+    uintptr_t a = ALIGN_UP((uintptr_t)raw + sizeof(struct blk), align);
+    struct blk *shim = (struct blk *)(a - sizeof(struct blk));
+    shim->magic = MAGIC_ALIGNED;
+    shim->prev = (struct blk *)(raw - sizeof(struct blk));
+    shim->size = 0;
+    shim->req = size;
+    return (void *)a;
+}
+
+/* Merge b with its next neighbour if that one is free. Lock held. */
+static void merge_next(struct blk *b)
+{
+    struct blk *n = next_blk(b);
+    if (n->magic != MAGIC_FREE)
+        return;
+    list_remove(fnode(n));
+    hs.free_bytes -= n->size;
+    b->size += sizeof(struct blk) + n->size;
+    next_blk(b)->prev = b;
+}
+
+void kfree(void *p)
+{
+    if (!p)
+        return;
+    irqflags_t f = spin_lock_irqsave(&heap_lock);
+    if (!IS_ALIGNED((uintptr_t)p, 16)) {
+        spin_unlock_irqrestore(&heap_lock, f);
+        heap_error("kfree of a misaligned pointer", p);
+        return;
+    }
+    struct blk *b = (struct blk *)((char *)p - sizeof(struct blk));
+    if (b->magic == MAGIC_ALIGNED)
+        b = b->prev;
+    if (b->magic == MAGIC_FREE) {
+        spin_unlock_irqrestore(&heap_lock, f);
+        heap_error("double free", b);
+        return;
+    }
+    if (b->magic != MAGIC_ALLOC) {
+        spin_unlock_irqrestore(&heap_lock, f);
+        heap_error("kfree of a pointer kmalloc did not return (or header overwritten)", b);
+        return;
+    }
+    if (!redzone_intact(b)) {
+        spin_unlock_irqrestore(&heap_lock, f);
+        heap_error("buffer overrun: red zone after the block was written", b);
+        return;
+    }
+    hs.used_bytes -= b->req;
+    hs.allocs--;
+    b->magic = 0; /* not free yet: make_free below */
+    merge_next(b);
+    if (b->prev && b->prev->magic == MAGIC_FREE) {
+        struct blk *prev = b->prev;
+        list_remove(fnode(prev));
+        hs.free_bytes -= prev->size;
+        prev->size += sizeof(struct blk) + b->size;
+        next_blk(prev)->prev = prev;
+        b = prev;
+    }
+    /* Give a completely free chunk back to the frame allocator, keeping one. */
+    if (!b->prev && next_blk(b)->magic == MAGIC_END && chunks.next != chunks.prev) {
+        struct chunk *c = (struct chunk *)((char *)b - CHUNK_HDR);
+        list_remove(&c->node);
+        hs.arena_bytes -= c->frames * PAGE_SIZE;
+        spin_unlock_irqrestore(&heap_lock, f);
+        frame_free(c->pa, c->frames);
+        return;
+    }
+    make_free(b);
+    spin_unlock_irqrestore(&heap_lock, f);
+}
+
+void heap_get_stats(struct heap_stats *st)
+{
+    irqflags_t f = spin_lock_irqsave(&heap_lock);
+    *st = hs;
+    spin_unlock_irqrestore(&heap_lock, f);
+}
+
+unsigned heap_check(void)
+{
+    unsigned bad = 0;
+    irqflags_t f = spin_lock_irqsave(&heap_lock);
+    list_for_each(cn, &chunks) {
+        struct chunk *c = container_of(cn, struct chunk, node);
+        struct blk *b = (struct blk *)((char *)c + CHUNK_HDR);
+        char *end = (char *)c + c->frames * PAGE_SIZE;
+        while ((char *)b < end && b->magic != MAGIC_END) {
+            bool ok = (b->magic == MAGIC_ALLOC && redzone_intact(b)) ||
+                      (b->magic == MAGIC_FREE && poison_intact(b));
+            if (!ok) {
+                bad++;
+                kprintf("heap_check: corrupt block %p (magic %#x)\n", (void *)b, b->magic);
+                break; /* sizes beyond a bad header cannot be trusted */
+            }
+            b = next_blk(b);
+        }
+    }
+    spin_unlock_irqrestore(&heap_lock, f);
+    return bad;
+}

@@ -1,0 +1,136 @@
+/* Kernel monitor commands: help, mem, threads, uptime, halt, reboot. */
+#include <athanor/clock.h>
+#include <athanor/errors.h>
+#include <athanor/frame.h>
+#include <athanor/heap.h>
+#include <athanor/kernel.h>
+#include <athanor/klib.h>
+#include <athanor/sched.h>
+
+#define MAX_ARGS 8
+
+struct command {
+    const char *name;
+    const char *usage;
+    const char *help;
+    int (*fn)(int argc, char **argv);
+};
+
+static int cmd_help(int argc, char **argv);
+
+static int cmd_mem(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    struct frame_stats fs;
+    struct heap_stats hs;
+    frame_get_stats(&fs);
+    heap_get_stats(&hs);
+    uint64_t used = fs.total - fs.free;
+    kprintf("frames: %llu total, %llu used, %llu free (%llu KiB free), %llu for the allocator's bitmap\n",
+            (unsigned long long)fs.total, (unsigned long long)used, (unsigned long long)fs.free,
+            (unsigned long long)(fs.free * PAGE_SIZE >> 10), (unsigned long long)fs.reserved);
+    kprintf("heap:   %llu KiB arena, %llu bytes in %llu live allocations, %llu bytes free, %llu allocations ever\n",
+            (unsigned long long)(hs.arena_bytes >> 10), (unsigned long long)hs.used_bytes,
+            (unsigned long long)hs.allocs, (unsigned long long)hs.free_bytes,
+            (unsigned long long)hs.total_allocs);
+    return 0;
+}
+
+static int cmd_threads(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    struct thread_info ti[32];
+    unsigned n = sched_snapshot(ti, ARRAY_LEN(ti));
+    kprintf("%5s  %-16s %-9s %4s %12s %10s %7s\n", "TID", "NAME", "STATE", "PRIO", "CPU(ms)",
+            "SWITCHES", "STACK");
+    for (unsigned i = 0; i < n && i < ARRAY_LEN(ti); i++)
+        kprintf("%5u  %-16s %-9s %4d %12llu %10llu %6zuK\n", ti[i].tid, ti[i].name,
+                thread_state_name(ti[i].state), ti[i].prio,
+                (unsigned long long)(ti[i].cpu_ns / NS_PER_MS), (unsigned long long)ti[i].switches,
+                ti[i].stack_size >> 10);
+    if (n > ARRAY_LEN(ti))
+        kprintf("(%u more not shown)\n", n - (unsigned)ARRAY_LEN(ti));
+    struct sched_stats ss;
+    sched_get_stats(&ss);
+    kprintf("%u threads, %llu context switches, %llu preemptions\n", ss.threads,
+            (unsigned long long)ss.context_switches, (unsigned long long)ss.preemptions);
+    return 0;
+}
+
+static int cmd_uptime(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    uint64_t now = plat_clock_ns();
+    struct clock_split up;
+    clock_split_ns(now, &up);
+    struct sched_stats ss;
+    sched_get_stats(&ss);
+    unsigned idle_pct = now ? (unsigned)(ss.idle_ns * 100 / now) : 0;
+    kprintf("up %llu days, %02u:%02u:%02u.%03u, idle %u%%\n", (unsigned long long)up.days, up.hours,
+            up.mins, up.secs, up.msecs, idle_pct);
+    return 0;
+}
+
+static int cmd_halt(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    kprintf("azoth: powering off\n");
+    plat_poweroff();
+}
+
+static int cmd_reboot(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    kprintf("azoth: rebooting\n");
+    plat_reboot();
+}
+
+static const struct command commands[] = {
+    { "help", "help", "list commands", cmd_help },
+    { "mem", "mem", "physical frames and kernel heap usage", cmd_mem },
+    { "threads", "threads", "kernel threads, their state and CPU time", cmd_threads },
+    { "uptime", "uptime", "time since boot and idle share", cmd_uptime },
+    { "halt", "halt", "power the machine off", cmd_halt },
+    { "reboot", "reboot", "restart the machine", cmd_reboot },
+};
+
+static int cmd_help(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    for (size_t i = 0; i < ARRAY_LEN(commands); i++)
+        kprintf("  %-10s %s\n", commands[i].usage, commands[i].help);
+    return 0;
+}
+
+int monitor_exec(char *line)
+{
+    char *argv[MAX_ARGS];
+    int argc = 0;
+    for (char *p = line; *p && argc < MAX_ARGS;) {
+        while (*p == ' ' || *p == '\t')
+            *p++ = '\0';
+        if (!*p)
+            break;
+        argv[argc++] = p;
+        while (*p && *p != ' ' && *p != '\t')
+            p++;
+    }
+    if (argc == 0)
+        return 0;
+    for (size_t i = 0; i < ARRAY_LEN(commands); i++)
+        if (strcmp(argv[0], commands[i].name) == 0) {
+            if (argc > 1) {
+                kprintf("usage: %s\n", commands[i].usage);
+                return -ATH_EINVAL;
+            }
+            return commands[i].fn(argc, argv);
+        }
+    kprintf("unknown command '%s'; usage: help | mem | threads | uptime | halt | reboot\n", argv[0]);
+    return -ATH_ENOENT;
+}

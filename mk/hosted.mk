@@ -1,0 +1,44 @@
+# The hosted platform: the portable core + platform/hosted as a Linux program.
+# Two flavours: build/hosted (optimised, for benchmarks and `azoth` runs) and
+# build/hosted-san (ASan + UBSan, for tests).
+HOSTED_PLAT_SRCS := $(sort $(wildcard platform/hosted/*.c platform/hosted/*.S))
+HOSTED_SRCS      := $(CORE_SRCS_HOST) $(HOSTED_PLAT_SRCS)
+
+HOSTED_CFLAGS_BASE := $(CSTD) $(WARN) $(INCLUDES) -Iplatform/hosted -g -fno-omit-frame-pointer \
+                      -mno-omit-leaf-frame-pointer -fno-pie -MMD -MP
+HOSTED_LDFLAGS     := -no-pie -pthread
+SAN_FLAGS          := -fsanitize=address,undefined -fno-sanitize-recover=all
+
+define hosted_flavour
+# $(1) = output dir, $(2) = extra cflags
+$(1)_OBJS := $$(patsubst %,$(1)/%.o,$$(HOSTED_SRCS))
+$(1)/%.c.o: %.c
+	@mkdir -p $$(dir $$@)
+	@echo '  CC      $$@'
+	$(Q)$$(CC) $$(HOSTED_CFLAGS_BASE) $(2) -c $$< -o $$@
+$(1)/%.S.o: %.S
+	@mkdir -p $$(dir $$@)
+	@echo '  CC      $$@'
+	$(Q)$$(CC) $$(HOSTED_CFLAGS_BASE) $(2) -c $$< -o $$@
+# Two-pass link: the second adds the symbol table generated from the first.
+$(1)/ksyms0.S: tools/gen-ksyms.sh
+	@mkdir -p $$(dir $$@)
+	$(Q)tools/gen-ksyms.sh > $$@
+$(1)/azoth.pass1: $$($(1)_OBJS) $(1)/ksyms0.S
+	@echo '  LD      $$@'
+	$(Q)$$(CC) $(2) $$(HOSTED_LDFLAGS) -o $$@ $$($(1)_OBJS) $(1)/ksyms0.S
+$(1)/ksyms.S: $(1)/azoth.pass1 tools/gen-ksyms.sh
+	$(Q)tools/gen-ksyms.sh $$< > $$@
+$(1)/azoth: $$($(1)_OBJS) $(1)/ksyms.S tools/check-ksyms.sh
+	@echo '  LD      $$@'
+	$(Q)$$(CC) $(2) $$(HOSTED_LDFLAGS) -o $$@ $$($(1)_OBJS) $(1)/ksyms.S
+	$(Q)tools/check-ksyms.sh $(1)/azoth.pass1 $$@
+-include $$($(1)_OBJS:.o=.d)
+endef
+
+$(eval $(call hosted_flavour,$(BUILD)/hosted,-O2))
+$(eval $(call hosted_flavour,$(BUILD)/hosted-san,-O1 $(SAN_FLAGS)))
+
+.PHONY: hosted hosted-san
+hosted: $(BUILD)/hosted/azoth
+hosted-san: $(BUILD)/hosted-san/azoth

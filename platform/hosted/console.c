@@ -1,0 +1,94 @@
+/* Hosted console: output to stdout, input from stdin. A reader thread (the
+ * "UART") blocks in read() and hands bytes to the kernel thread through a
+ * single-producer/single-consumer ring, raising SIG_CONSOLE as its interrupt.
+ * End of input is passed on as console EOF (the monitor then powers off). */
+#include "hosted.h"
+
+#include <athanor/console.h>
+#include <athanor/klib.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define RING 4096 /* power of two */
+static uint8_t          ring[RING];
+static volatile unsigned head, tail; /* head written by reader, tail by kernel */
+static volatile bool    input_closed;
+static pthread_t        kernel_thread, reader;
+static struct termios   saved_tio;
+static bool             tio_saved;
+
+void plat_console_write(const char *s, size_t n)
+{
+    while (n) {
+        ssize_t w = write(1, s, n);
+        if (w <= 0)
+            return; /* stdout gone: nothing sensible left to do */
+        s += w;
+        n -= (size_t)w;
+    }
+}
+
+static void *reader_main(void *arg)
+{
+    (void)arg;
+    uint8_t buf[256];
+    for (;;) {
+        ssize_t n = read(0, buf, sizeof buf);
+        if (n <= 0)
+            break;
+        for (ssize_t i = 0; i < n; i++) {
+            /* Wait (briefly) if the kernel has not drained the ring yet. */
+            while (__atomic_load_n(&head, __ATOMIC_ACQUIRE) - __atomic_load_n(&tail, __ATOMIC_ACQUIRE) >= RING)
+                usleep(1000);
+            ring[head % RING] = buf[i];
+            __atomic_store_n(&head, head + 1, __ATOMIC_RELEASE);
+        }
+        pthread_kill(kernel_thread, SIG_CONSOLE);
+    }
+    __atomic_store_n(&input_closed, true, __ATOMIC_RELEASE);
+    pthread_kill(kernel_thread, SIG_CONSOLE);
+    return NULL;
+}
+
+void hosted_console_drain(void)
+{
+    unsigned h = __atomic_load_n(&head, __ATOMIC_ACQUIRE);
+    while (tail != h) {
+        console_input_irq(ring[tail % RING]);
+        __atomic_store_n(&tail, tail + 1, __ATOMIC_RELEASE);
+    }
+    if (__atomic_load_n(&input_closed, __ATOMIC_ACQUIRE) && tail == head)
+        console_input_eof();
+}
+
+void hosted_console_restore(void)
+{
+    if (tio_saved)
+        tcsetattr(0, TCSANOW, &saved_tio);
+}
+
+void hosted_console_init(void)
+{
+    kernel_thread = pthread_self();
+    if (isatty(0) && tcgetattr(0, &saved_tio) == 0) {
+        /* Character at a time, no local echo (the monitor echoes). Keep ISIG
+         * so ^C still stops the process. */
+        struct termios raw = saved_tio;
+        raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+        raw.c_cc[VMIN] = 1;
+        raw.c_cc[VTIME] = 0;
+        tcsetattr(0, TCSANOW, &raw);
+        tio_saved = true;
+        atexit(hosted_console_restore);
+    }
+    /* The reader must never take the kernel's signals. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    if (pthread_create(&reader, NULL, reader_main, NULL) != 0)
+        kpanic("hosted: cannot start the console reader");
+    pthread_detach(reader);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+}

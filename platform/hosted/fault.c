@@ -1,0 +1,91 @@
+/* Hosted kernel faults: a SIGSEGV, SIGBUS, SIGILL or SIGFPE in kernel code is
+ * the hosted equivalent of a CPU exception. It is reported like on bare metal
+ * (signal, fault address, registers, symbolised backtrace) and ends the run.
+ * The handler runs on an alternate stack so a stack overflow into a guard
+ * page is reported too. */
+#include "hosted.h"
+
+#include <athanor/console.h>
+#include <athanor/klib.h>
+#include <athanor/ksyms.h>
+#include <athanor/sched.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+
+static void walk(uintptr_t fp, uintptr_t pc)
+{
+    unsigned n = 0;
+    ksym_print_frame(n++, pc);
+    /* Frame pointers: [fp] = caller's fp, [fp+8] = return address. Stop at a
+     * zero or non-increasing fp (the chain must walk up the stack). */
+    for (; fp && (fp & 7) == 0 && n < 32; n++) {
+        uintptr_t next = ((uintptr_t *)fp)[0];
+        uintptr_t ret = ((uintptr_t *)fp)[1];
+        if (!ret)
+            break;
+        ksym_print_frame(n, ret - 1); /* -1: inside the call instruction */
+        if (next <= fp)
+            break;
+        fp = next;
+    }
+}
+
+void plat_backtrace(void)
+{
+    kprintf("backtrace:\n");
+    walk((uintptr_t)__builtin_frame_address(0), (uintptr_t)&plat_backtrace);
+}
+
+static const char *sig_name(int sig)
+{
+    switch (sig) {
+    case SIGSEGV: return "page fault (SIGSEGV)";
+    case SIGBUS:  return "bus error (SIGBUS)";
+    case SIGILL:  return "invalid opcode (SIGILL)";
+    case SIGFPE:  return "divide error (SIGFPE)";
+    default:      return "fault";
+    }
+}
+
+static void on_fault(int sig, siginfo_t *si, void *uc_)
+{
+    ucontext_t *uc = uc_;
+    greg_t *g = uc->uc_mcontext.gregs;
+    console_enter_panic();
+    struct thread *t = thread_current();
+    uintptr_t addr = (uintptr_t)si->si_addr;
+    kprintf("\n*** KERNEL FAULT: %s in thread '%s'\n", sig_name(sig), t ? t->name : "?");
+    kprintf("fault address %#lx, rip %#llx, error %#llx\n", (unsigned long)addr,
+            (unsigned long long)g[REG_RIP], (unsigned long long)g[REG_ERR]);
+    if (t && t->stack.size && addr >= (uintptr_t)t->stack.base - PAGE_SIZE &&
+        addr < (uintptr_t)t->stack.base)
+        kprintf("the address is the guard page below this thread's stack: kernel stack overflow\n");
+    kprintf("rax %016llx rbx %016llx rcx %016llx rdx %016llx\n", (unsigned long long)g[REG_RAX],
+            (unsigned long long)g[REG_RBX], (unsigned long long)g[REG_RCX], (unsigned long long)g[REG_RDX]);
+    kprintf("rsi %016llx rdi %016llx rbp %016llx rsp %016llx\n", (unsigned long long)g[REG_RSI],
+            (unsigned long long)g[REG_RDI], (unsigned long long)g[REG_RBP], (unsigned long long)g[REG_RSP]);
+    kprintf("r8  %016llx r9  %016llx r10 %016llx r11 %016llx\n", (unsigned long long)g[REG_R8],
+            (unsigned long long)g[REG_R9], (unsigned long long)g[REG_R10], (unsigned long long)g[REG_R11]);
+    kprintf("r12 %016llx r13 %016llx r14 %016llx r15 %016llx\n", (unsigned long long)g[REG_R12],
+            (unsigned long long)g[REG_R13], (unsigned long long)g[REG_R14], (unsigned long long)g[REG_R15]);
+    kprintf("backtrace:\n");
+    walk((uintptr_t)g[REG_RBP], (uintptr_t)g[REG_RIP]);
+    plat_fatal_stop();
+}
+
+void hosted_fault_init(void)
+{
+    static char altstack[64 * 1024];
+    stack_t ss = { .ss_sp = altstack, .ss_size = sizeof altstack, .ss_flags = 0 };
+    sigaltstack(&ss, NULL);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_fault;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
+    sigaction(SIGILL, &sa, NULL);
+    sigaction(SIGFPE, &sa, NULL);
+}

@@ -1,0 +1,29 @@
+/* Internal interfaces between the files of the Linux-hosted platform. */
+#ifndef HOSTED_H
+#define HOSTED_H
+
+/* Every hosted file includes this first; it asks for POSIX/GNU interfaces. */
+#define _GNU_SOURCE
+
+#include <athanor/platform.h>
+#include <signal.h>
+
+/* Soft interrupt sources, delivered as signals to the kernel's Linux thread. */
+#define IRQ_TIMER   1u
+#define IRQ_CONSOLE 2u
+#define SIG_TIMER   SIGALRM
+#define SIG_CONSOLE SIGUSR1
+
+void hosted_irq_init(void);          /* install the signal handlers */
+void hosted_timer_init(void);
+void hosted_timer_fired(void);       /* the programmed deadline was consumed */
+void hosted_console_init(void);      /* terminal mode + input reader thread */
+void hosted_console_restore(void);   /* put the terminal back (at exit) */
+void hosted_console_drain(void);     /* deliver buffered input bytes (irq context) */
+void hosted_fault_init(void);        /* SIGSEGV & co. → kernel fault report */
+void hosted_mem_init(uint64_t ram_bytes, struct boot_info *bi);
+bool hosted_test_mode(void);
+extern const char *hosted_argv0;
+extern char **hosted_argv;
+
+#endif

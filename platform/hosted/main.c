@@ -1,0 +1,77 @@
+/* Entry of the hosted Azoth: the portable kernel as a Linux process.
+ * Usage: azoth [-m MiB] [key=value ...]   (the key=value words form the kernel
+ * command line, e.g. `azoth azoth.test=all`). */
+#include "hosted.h"
+
+#include <athanor/kernel.h>
+#include <athanor/klib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *hosted_argv0;
+char      **hosted_argv;
+static bool test_mode;
+
+bool hosted_test_mode(void)
+{
+    return test_mode;
+}
+
+void plat_init_late(void)
+{
+    hosted_console_init();
+}
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: %s [-m MiB] [key=value ...]\n"
+                    "  -m MiB            RAM to simulate (default 64)\n"
+                    "  azoth.test=NAME   run in-kernel tests (all, a test name, pagefault, stackoverflow)\n"
+                    "  azoth.bench=NAME  run an in-kernel benchmark (ctxswitch)\n",
+            hosted_argv0);
+    exit(2);
+}
+
+int main(int argc, char **argv)
+{
+    static struct boot_info bi;
+    hosted_argv0 = argv[0];
+    hosted_argv = argv;
+    uint64_t mib = 64;
+    size_t len = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-m") == 0 && i + 1 < argc) {
+            char *end;
+            unsigned long long v = strtoull(argv[++i], &end, 10);
+            if (*end || v == 0 || v > 65536) {
+                fprintf(stderr, "%s: -m wants a size in MiB between 1 and 65536\n", argv[0]);
+                return 2;
+            }
+            mib = v;
+        } else if (strchr(argv[i], '=') && argv[i][0] != '-') {
+            size_t n = strlen(argv[i]);
+            if (len + n + 2 > sizeof bi.cmdline) {
+                fprintf(stderr, "%s: command line too long\n", argv[0]);
+                return 2;
+            }
+            if (len)
+                bi.cmdline[len++] = ' ';
+            memcpy(bi.cmdline + len, argv[i], n + 1);
+            len += n;
+        } else {
+            usage();
+        }
+    }
+    test_mode = strstr(bi.cmdline, "azoth.test=") || strstr(bi.cmdline, "azoth.bench=");
+    setvbuf(stdout, NULL, _IONBF, 0);
+    bi.platform = "hosted";
+    bi.loader = "Linux";
+    kstrlcpy(bi.cpu_desc, "host CPU (Linux process, 1 virtual CPU)", sizeof bi.cpu_desc);
+    kstrlcpy(bi.cpu_features, "soft-irq signals timer_create mmap-guard-stacks", sizeof bi.cpu_features);
+    hosted_fault_init();
+    hosted_irq_init();
+    hosted_timer_init();
+    hosted_mem_init(mib << 20, &bi);
+    kernel_main(&bi);
+}

@@ -1,0 +1,63 @@
+/* Hosted memory: "physical RAM" is one anonymous mapping; a physical address
+ * is an offset into it plus HOSTED_PHYS_BASE (so 0 is never valid). Kernel
+ * stacks are separate mappings with a PROT_NONE guard page below. */
+#include "hosted.h"
+
+#include <athanor/errors.h>
+#include <athanor/klib.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+#define HOSTED_PHYS_BASE 0x100000ull
+
+static char    *ram;
+static uint64_t ram_size;
+
+void hosted_mem_init(uint64_t bytes, struct boot_info *bi)
+{
+    ram_size = ALIGN_DOWN(bytes, PAGE_SIZE);
+    ram = mmap(NULL, ram_size ? ram_size : PAGE_SIZE, PROT_READ | PROT_WRITE,
+               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (ram == MAP_FAILED) {
+        kprintf("hosted: cannot map %llu MiB of RAM\n", (unsigned long long)(bytes >> 20));
+        exit(1);
+    }
+    bi->ram_total = ram_size;
+    bi->reserved_bytes = 0;
+    bi->nregions = ram_size ? 1 : 0;
+    bi->regions[0].base = HOSTED_PHYS_BASE;
+    bi->regions[0].size = ram_size;
+}
+
+void *plat_phys_to_virt(phys_addr_t pa)
+{
+    return ram + (pa - HOSTED_PHYS_BASE);
+}
+
+phys_addr_t plat_virt_to_phys(const void *va)
+{
+    return (phys_addr_t)((const char *)va - ram) + HOSTED_PHYS_BASE;
+}
+
+int plat_stack_alloc(size_t size, struct plat_stack *out)
+{
+    size = ALIGN_UP(size, PAGE_SIZE);
+    char *m = mmap(NULL, size + PAGE_SIZE, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED)
+        return -ATH_ENOMEM;
+    if (mprotect(m, PAGE_SIZE, PROT_NONE) != 0) { /* the guard page */
+        munmap(m, size + PAGE_SIZE);
+        return -ATH_ENOMEM;
+    }
+    out->base = m + PAGE_SIZE;
+    out->size = size;
+    out->cookie = m;
+    return 0;
+}
+
+void plat_stack_free(struct plat_stack *st)
+{
+    munmap(st->cookie, st->size + PAGE_SIZE);
+    st->size = 0;
+}

@@ -1,0 +1,32 @@
+/* Hosted power and run control: power off = exit(0), reboot = re-exec,
+ * test verdicts = exit statuses (0 pass, 1 fail, 3 kernel fault). */
+#include "hosted.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+noreturn void plat_poweroff(void)
+{
+    hosted_console_restore();
+    _exit(0);
+}
+
+noreturn void plat_reboot(void)
+{
+    hosted_console_restore();
+    execv("/proc/self/exe", hosted_argv);
+    _exit(1);
+}
+
+noreturn void plat_test_exit(enum plat_test_status st)
+{
+    hosted_console_restore();
+    /* exit(), not _exit(): sanitizers run their leak checks at exit. */
+    exit(st == PLAT_TEST_PASS ? 0 : st == PLAT_TEST_FAIL ? 1 : 3);
+}
+
+noreturn void plat_fatal_stop(void)
+{
+    hosted_console_restore();
+    _exit(hosted_test_mode() ? 3 : 2);
+}
