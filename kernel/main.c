@@ -11,29 +11,6 @@ static struct boot_info *boot;
 
 const struct boot_info *kernel_boot_info(void) { return boot; }
 
-bool cmdline_get(const char *cmdline, const char *key, char *buf, size_t cap)
-{
-    size_t klen = strlen(key);
-    for (const char *p = cmdline; *p;) {
-        while (*p == ' ')
-            p++;
-        const char *end = p;
-        while (*end && *end != ' ')
-            end++;
-        if ((size_t)(end - p) > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
-            size_t vlen = (size_t)(end - p) - klen - 1;
-            if (cap) {
-                size_t c = vlen < cap - 1 ? vlen : cap - 1;
-                memcpy(buf, p + klen + 1, c);
-                buf[c] = '\0';
-            }
-            return true;
-        }
-        p = end;
-    }
-    return false;
-}
-
 static void print_memory_summary(const struct boot_info *bi, uint64_t usable)
 {
     kprintf("memory: %llu MiB reported, %llu MiB usable in %u regions, %llu KiB kept by the platform\n",

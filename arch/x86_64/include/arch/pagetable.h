@@ -1,0 +1,62 @@
+/* x86-64 4-level page-table builder. Pure C with no privileged instructions,
+ * so the host unit tests exercise exactly this code against simulated RAM.
+ * Callers serialise access to one tree (the kernel holds its vm lock). */
+#ifndef ARCH_PAGETABLE_H
+#define ARCH_PAGETABLE_H
+
+#include <athanor/types.h>
+
+/* Hardware PTE bits. */
+#define PTE_P    (1ull << 0)
+#define PTE_W    (1ull << 1)
+#define PTE_U    (1ull << 2)
+#define PTE_PWT  (1ull << 3)
+#define PTE_PCD  (1ull << 4)
+#define PTE_A    (1ull << 5)
+#define PTE_D    (1ull << 6)
+#define PTE_PS   (1ull << 7) /* large page (in PDPT/PD entries) */
+#define PTE_G    (1ull << 8)
+#define PTE_NX   (1ull << 63)
+#define PTE_ADDR 0x000ffffffffff000ull
+
+#define PT_ENTRIES 512
+#define PAGE_2M    (2ull << 20)
+#define PAGE_1G    (1ull << 30)
+
+/* Portable mapping attributes; the builder turns them into PTE bits. */
+enum pt_attr {
+    PT_READ     = 0,      /* every mapping is readable */
+    PT_WRITE    = 1 << 0,
+    PT_EXEC     = 1 << 1, /* without it the page is NX (when NX is supported) */
+    PT_UNCACHED = 1 << 2, /* device memory: PCD|PWT */
+    PT_GLOBAL   = 1 << 3,
+    PT_USER     = 1 << 4,
+    PT_NO_LARGE = 1 << 5, /* force 4 KiB pages (e.g. memory that will be split later) */
+};
+
+struct pt_env {
+    /* Allocate one zeroed 4 KiB page-table frame; 0 on success. */
+    int  (*alloc_table)(void *ctx, phys_addr_t *pa);
+    void *(*phys_to_virt)(void *ctx, phys_addr_t pa);
+    void *ctx;
+    bool  nx;       /* the CPU supports no-execute (EFER.NXE set) */
+    bool  pages_1g; /* the CPU supports 1 GiB pages */
+};
+
+/* Map [va, va+size) to [pa, pa+size). va, pa and size must be 4 KiB aligned;
+ * va must be canonical. Uses 1 GiB / 2 MiB pages where both addresses are
+ * aligned and PT_NO_LARGE is not given. Fails with -ATH_EEXIST (and maps
+ * nothing new at or after that page) if a page is already mapped. */
+int pt_map(const struct pt_env *env, phys_addr_t root, uint64_t va, phys_addr_t pa,
+           uint64_t size, unsigned attr);
+/* Remove the 4 KiB mappings in [va, va+size). Large pages are removed only
+ * whole (-ATH_EINVAL if the range cuts one). Unmapped pages are skipped.
+ * Returns the number of 4 KiB pages unmapped, or a negative error. */
+long pt_unmap(const struct pt_env *env, phys_addr_t root, uint64_t va, uint64_t size);
+/* Translate va: 0 and *pa/*pte (the leaf entry), or -ATH_ENOENT. */
+int pt_lookup(const struct pt_env *env, phys_addr_t root, uint64_t va, phys_addr_t *pa,
+              uint64_t *pte);
+/* True if va is a canonical 48-bit address. */
+bool pt_canonical(uint64_t va);
+
+#endif

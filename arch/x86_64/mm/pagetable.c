@@ -1,0 +1,170 @@
+/* x86-64 page-table builder (see arch/pagetable.h). */
+#include <arch/pagetable.h>
+#include <athanor/errors.h>
+
+static inline unsigned idx(uint64_t va, int level) /* level 3 = PML4 ... 0 = PT */
+{
+    return (unsigned)(va >> (12 + 9 * level)) & 511;
+}
+
+static inline uint64_t *table(const struct pt_env *env, phys_addr_t pa)
+{
+    return env->phys_to_virt(env->ctx, pa);
+}
+
+bool pt_canonical(uint64_t va)
+{
+    uint64_t top = va >> 47;
+    return top == 0 || top == 0x1ffff;
+}
+
+static uint64_t leaf_bits(const struct pt_env *env, unsigned attr)
+{
+    uint64_t b = PTE_P;
+    if (attr & PT_WRITE)
+        b |= PTE_W;
+    if (!(attr & PT_EXEC) && env->nx)
+        b |= PTE_NX;
+    if (attr & PT_UNCACHED)
+        b |= PTE_PCD | PTE_PWT;
+    if (attr & PT_GLOBAL)
+        b |= PTE_G;
+    if (attr & PT_USER)
+        b |= PTE_U;
+    return b;
+}
+
+/* Entry pointing to the next-level table for va at `level`, allocating the
+ * table if needed. Intermediate entries are maximally permissive; the leaf
+ * decides. Returns NULL with *err set on failure. */
+static uint64_t *next_table(const struct pt_env *env, uint64_t *t, uint64_t va, int level,
+                            unsigned attr, int *err)
+{
+    uint64_t *e = &t[idx(va, level)];
+    if (*e & PTE_P) {
+        if (*e & PTE_PS) {
+            *err = -ATH_EEXIST; /* a large page already covers this range */
+            return NULL;
+        }
+        return table(env, *e & PTE_ADDR);
+    }
+    phys_addr_t pa;
+    if (env->alloc_table(env->ctx, &pa) != 0) {
+        *err = -ATH_ENOMEM;
+        return NULL;
+    }
+    *e = pa | PTE_P | PTE_W | ((attr & PT_USER) ? PTE_U : 0);
+    return table(env, pa);
+}
+
+int pt_map(const struct pt_env *env, phys_addr_t root, uint64_t va, phys_addr_t pa,
+           uint64_t size, unsigned attr)
+{
+    if ((va | pa | size) & (PAGE_SIZE - 1))
+        return -ATH_EINVAL;
+    if (size == 0)
+        return 0;
+    if (!pt_canonical(va) || !pt_canonical(va + size - 1) || va + size - 1 < va ||
+        (pa + size - 1) > PTE_ADDR)
+        return -ATH_ERANGE;
+    /* Both ends of the range must lie in the same half of the address space. */
+    if ((va >> 47) != ((va + size - 1) >> 47))
+        return -ATH_ERANGE;
+    uint64_t bits = leaf_bits(env, attr);
+    bool large_ok = !(attr & PT_NO_LARGE);
+    int err = 0;
+    while (size) {
+        uint64_t *pml4 = table(env, root);
+        uint64_t *pdpt = next_table(env, pml4, va, 3, attr, &err);
+        if (!pdpt)
+            return err;
+        if (large_ok && env->pages_1g && size >= PAGE_1G && !((va | pa) & (PAGE_1G - 1))) {
+            uint64_t *e = &pdpt[idx(va, 2)];
+            if (*e & PTE_P)
+                return -ATH_EEXIST;
+            *e = pa | bits | PTE_PS;
+            va += PAGE_1G, pa += PAGE_1G, size -= PAGE_1G;
+            continue;
+        }
+        uint64_t *pd = next_table(env, pdpt, va, 2, attr, &err);
+        if (!pd)
+            return err;
+        if (large_ok && size >= PAGE_2M && !((va | pa) & (PAGE_2M - 1))) {
+            uint64_t *e = &pd[idx(va, 1)];
+            if (*e & PTE_P)
+                return -ATH_EEXIST;
+            *e = pa | bits | PTE_PS;
+            va += PAGE_2M, pa += PAGE_2M, size -= PAGE_2M;
+            continue;
+        }
+        uint64_t *pt = next_table(env, pd, va, 1, attr, &err);
+        if (!pt)
+            return err;
+        uint64_t *e = &pt[idx(va, 0)];
+        if (*e & PTE_P)
+            return -ATH_EEXIST;
+        *e = pa | bits;
+        va += PAGE_SIZE, pa += PAGE_SIZE, size -= PAGE_SIZE;
+    }
+    return 0;
+}
+
+/* Walk to the leaf for va; returns a pointer to it and its level, or NULL. */
+static uint64_t *walk(const struct pt_env *env, phys_addr_t root, uint64_t va, int *level_out)
+{
+    uint64_t *t = table(env, root);
+    for (int level = 3; level >= 0; level--) {
+        uint64_t *e = &t[idx(va, level)];
+        if (!(*e & PTE_P))
+            return NULL;
+        if (level == 0 || ((*e & PTE_PS) && level <= 2)) {
+            *level_out = level;
+            return e;
+        }
+        t = table(env, *e & PTE_ADDR);
+    }
+    return NULL;
+}
+
+long pt_unmap(const struct pt_env *env, phys_addr_t root, uint64_t va, uint64_t size)
+{
+    if ((va | size) & (PAGE_SIZE - 1))
+        return -ATH_EINVAL;
+    if (size && (!pt_canonical(va) || !pt_canonical(va + size - 1)))
+        return -ATH_ERANGE;
+    long pages = 0;
+    while (size) {
+        int level;
+        uint64_t *e = walk(env, root, va, &level);
+        uint64_t span = level == 2 ? PAGE_1G : level == 1 ? PAGE_2M : PAGE_SIZE;
+        if (!e) {
+            va += PAGE_SIZE;
+            size -= PAGE_SIZE;
+            continue;
+        }
+        if ((va & (span - 1)) || size < span)
+            return -ATH_EINVAL; /* would split a large page */
+        *e = 0;
+        pages += (long)(span / PAGE_SIZE);
+        va += span;
+        size -= span;
+    }
+    return pages;
+}
+
+int pt_lookup(const struct pt_env *env, phys_addr_t root, uint64_t va, phys_addr_t *pa,
+              uint64_t *pte)
+{
+    if (!pt_canonical(va))
+        return -ATH_ENOENT;
+    int level;
+    uint64_t *e = walk(env, root, va, &level);
+    if (!e)
+        return -ATH_ENOENT;
+    uint64_t span = level == 2 ? PAGE_1G : level == 1 ? PAGE_2M : PAGE_SIZE;
+    if (pa)
+        *pa = (*e & PTE_ADDR & ~(span - 1)) + (va & (span - 1));
+    if (pte)
+        *pte = *e;
+    return 0;
+}
