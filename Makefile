@@ -3,9 +3,10 @@
 .DEFAULT_GOAL := all
 include mk/config.mk
 include mk/hosted.mk
+include mk/kernel.mk
 
 .PHONY: all clean
-all: hosted
+all: kernel hosted
 
 clean:
 	rm -rf $(BUILD)

@@ -18,6 +18,7 @@ ASM
 }
 if [ $# -eq 0 ]; then emit_empty; exit 0; fi
 nm -n --defined-only "$1" | awk '
+    BEGIN { n = 0 }
     # keep functions (text symbols); drop local labels and the asan/ubsan noise
     ($2 == "T" || $2 == "t" || $2 == "W" || $2 == "w") && $3 !~ /^\.L/ && $3 !~ /^(__asan|__ubsan|__sanitizer|_GLOBAL__)/ {
         if ($1 == last) next           # one name per address

@@ -399,6 +399,8 @@ void sched_init(void)
     size_t xs = plat_xstate_size();
     if (xs && !(t->ctx.xstate = kmalloc_aligned(xs, 64)))
         kpanic("no memory for the idle thread's FPU state");
+    if (xs) /* the save area's header must start zeroed (XSAVE leaves reserved bytes alone) */
+        memset(t->ctx.xstate, 0, xs);
     list_init(&t->rq_node);
     list_init(&t->timeout.node);
     waitq_init(&t->joiners);

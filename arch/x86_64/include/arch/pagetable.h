@@ -53,7 +53,7 @@ int pt_map(const struct pt_env *env, phys_addr_t root, uint64_t va, phys_addr_t 
  * whole (-ATH_EINVAL if the range cuts one). Unmapped pages are skipped.
  * Returns the number of 4 KiB pages unmapped, or a negative error. */
 long pt_unmap(const struct pt_env *env, phys_addr_t root, uint64_t va, uint64_t size);
-/* Translate va: 0 and *pa/*pte (the leaf entry), or -ATH_ENOENT. */
+/* Translate va: returns 0 and fills pa and pte (the leaf entry), or -ATH_ENOENT. */
 int pt_lookup(const struct pt_env *env, phys_addr_t root, uint64_t va, phys_addr_t *pa,
               uint64_t *pte);
 /* True if va is a canonical 48-bit address. */

@@ -1,0 +1,86 @@
+/* Interfaces between the files of the x86-64 platform (not seen by kernel/). */
+#ifndef ARCH_ARCH_H
+#define ARCH_ARCH_H
+
+#include <athanor/platform.h>
+#include <arch/layout.h>
+
+/* Interrupt vectors. */
+#define VEC_PIC_BASE  0x20 /* legacy 8259 range, masked; only spurious IRQs land here */
+#define VEC_TIMER     0x30
+#define VEC_COM1      0x31
+#define VEC_SPURIOUS  0xFF
+
+/* Register state pushed by isr.S (lowest address first). */
+struct trap_frame {
+    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t vector, error;
+    uint64_t rip, cs, rflags, rsp, ss;
+};
+
+/* serial.c */
+void serial_init(void);
+void serial_write(const char *s, size_t n);
+void serial_enable_rx_irq(void);
+void serial_irq(void);
+
+/* bootinfo.c: parse the loader's data into bi; returns false on bad magic. */
+bool bootinfo_parse(uint32_t proto, uint32_t info_phys, struct boot_info *bi);
+/* Physical address of the ACPI RSDP the loader gave us (0 if none). */
+uint64_t bootinfo_rsdp(void);
+
+/* cpu.c */
+struct cpu_caps {
+    bool nx, pages_1g, xsave, avx, avx2, x2apic, rdrand, rdseed, invariant_tsc, tsc_deadline;
+    uint32_t xsave_size;
+};
+extern struct cpu_caps cpu_caps;
+void cpu_init(struct boot_info *bi);   /* detect features, enable SSE/AVX state */
+
+/* gdt.c / idt.c */
+void gdt_init(void);
+void idt_init(void);
+
+/* trap.c */
+void x86_trap(struct trap_frame *f);
+
+/* vm.c: the kernel's own address space. */
+void  vm_init(void);                    /* build and load the kernel page tables */
+void *vm_map_mmio(uint64_t phys, size_t size);  /* uncached device mapping */
+bool  vm_is_stack_guard(uintptr_t va);  /* va lies in a guard page below a kernel stack */
+
+/* pit.c / lapic.c / ioapic.c / acpi.c */
+void     pit_wait_start(uint32_t us);   /* start a PIT one-shot of `us` microseconds (channel 2) */
+bool     pit_wait_done(void);
+void     pic_disable(void);
+void     lapic_init(void);
+void     lapic_eoi(void);
+uint32_t lapic_id(void);
+void     clock_init(void);              /* calibrate TSC and LAPIC timer against the PIT */
+void     timer_irq(void);
+struct acpi_info {
+    uint64_t ioapic_phys;
+    uint32_t ioapic_gsi_base;
+    uint32_t com1_gsi;
+    bool     com1_active_low, com1_level;
+    uint16_t pm1a_cnt, pm1b_cnt;
+    uint16_t slp_typa, slp_typb;
+    bool     s5_found;
+    uint8_t  reset_space;  /* FADT reset register (1 = I/O) */
+    uint64_t reset_addr;
+    uint8_t  reset_value;
+    bool     reset_supported;
+};
+extern struct acpi_info acpi;
+void acpi_init(void);
+void ioapic_init(void);
+void ioapic_route(uint32_t gsi, uint8_t vector, bool active_low, bool level);
+
+/* power.c */
+bool x86_test_mode(void);
+
+/* backtrace.c */
+void x86_backtrace_from(uintptr_t rbp, uintptr_t rip);
+
+#endif

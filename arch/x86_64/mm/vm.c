@@ -1,0 +1,178 @@
+/* The kernel's own address space, built once the frame allocator exists:
+ * kernel image W^X (text RX, rodata R, data RW, all non-text NX), a direct
+ * map of physical memory, guarded kernel stacks and uncached MMIO windows.
+ * Locking: vm_lock (irqsave) protects the page tables, the stack-slot table
+ * and the MMIO bump pointer. With one CPU a local invlpg is a complete TLB
+ * flush; a second CPU will need a shootdown here. */
+#include <arch/arch.h>
+#include <arch/pagetable.h>
+#include <arch/x86.h>
+#include <athanor/errors.h>
+#include <athanor/frame.h>
+#include <athanor/kernel.h>
+#include <athanor/klib.h>
+#include <athanor/spinlock.h>
+
+extern char __text_start[], __etext[], __rodata_start[], __rodata_end[], __data_start[],
+    __kernel_end[], boot_stack_guard[];
+
+static spinlock_t  vm_lock = SPINLOCK_INIT;
+static phys_addr_t kernel_root;
+static uint64_t    mmio_next = MMIO_AREA;
+static uint32_t    stack_used[STACK_SLOTS]; /* usable bytes per slot; 0 = free */
+
+void *plat_phys_to_virt(phys_addr_t pa)
+{
+    return (void *)(uintptr_t)(DIRECT_MAP + pa);
+}
+
+phys_addr_t plat_virt_to_phys(const void *va)
+{
+    uintptr_t v = (uintptr_t)va;
+    return v >= KERNEL_VMA ? v - KERNEL_VMA : v - DIRECT_MAP;
+}
+
+static int alloc_table(void *ctx, phys_addr_t *pa)
+{
+    (void)ctx;
+    int r = frame_alloc(1, 1, pa);
+    if (r == 0)
+        memset(plat_phys_to_virt(*pa), 0, PAGE_SIZE);
+    return r;
+}
+
+static void *env_p2v(void *ctx, phys_addr_t pa)
+{
+    (void)ctx;
+    return plat_phys_to_virt(pa);
+}
+
+static struct pt_env env = { alloc_table, env_p2v, NULL, false, false };
+
+static void map_or_die(uint64_t va, phys_addr_t pa, uint64_t size, unsigned attr, const char *what)
+{
+    int r = pt_map(&env, kernel_root, va, pa, size, attr);
+    if (r)
+        kpanic("vm: cannot map %s: %s", what, ath_strerror(r));
+}
+
+static void map_image(uintptr_t start, uintptr_t end, unsigned attr, const char *what)
+{
+    start = ALIGN_DOWN(start, PAGE_SIZE);
+    end = ALIGN_UP(end, PAGE_SIZE);
+    if (end > start)
+        map_or_die(start, start - KERNEL_VMA, end - start, attr | PT_GLOBAL, what);
+}
+
+void vm_init(void)
+{
+    env.nx = cpu_caps.nx;
+    env.pages_1g = cpu_caps.pages_1g;
+    if (alloc_table(NULL, &kernel_root))
+        kpanic("vm: no frame for the kernel page tables");
+
+    map_image((uintptr_t)__text_start, (uintptr_t)__etext, PT_EXEC, "kernel text");
+    map_image((uintptr_t)__rodata_start, (uintptr_t)__rodata_end, PT_READ, "kernel rodata");
+    /* data+bss, leaving the boot stack's guard page unmapped */
+    map_image((uintptr_t)__data_start, (uintptr_t)boot_stack_guard, PT_WRITE, "kernel data");
+    map_image((uintptr_t)boot_stack_guard + PAGE_SIZE, (uintptr_t)__kernel_end, PT_WRITE, "kernel bss");
+
+    /* Direct map: the first 4 GiB (RAM, ACPI tables, firmware) plus all RAM above. */
+    const struct boot_info *bi = kernel_boot_info();
+    uint64_t top = BOOT_MAP_LIMIT;
+    for (unsigned i = 0; i < bi->nregions; i++)
+        top = MAX(top, bi->regions[i].base + bi->regions[i].size);
+    top = ALIGN_UP(top, PAGE_1G);
+    map_or_die(DIRECT_MAP, 0, top, PT_WRITE | PT_GLOBAL, "direct map");
+
+    write_cr3(kernel_root);
+}
+
+void *vm_map_mmio(uint64_t phys, size_t size)
+{
+    uint64_t off = phys & (PAGE_SIZE - 1);
+    uint64_t len = ALIGN_UP(size + off, PAGE_SIZE);
+    irqflags_t f = spin_lock_irqsave(&vm_lock);
+    uint64_t va = mmio_next;
+    if (va + len > MMIO_AREA + MMIO_AREA_SIZE) {
+        spin_unlock_irqrestore(&vm_lock, f);
+        return NULL;
+    }
+    int r = pt_map(&env, kernel_root, va, phys - off, len, PT_WRITE | PT_UNCACHED | PT_NO_LARGE);
+    if (r == 0)
+        mmio_next += len;
+    spin_unlock_irqrestore(&vm_lock, f);
+    return r == 0 ? (void *)(uintptr_t)(va + off) : NULL;
+}
+
+static uint64_t slot_va(unsigned s)
+{
+    return STACK_AREA + (uint64_t)s * STACK_SLOT;
+}
+
+/* Unmap and free the stack pages of slot s above `from`. vm_lock held. */
+static void release_pages(unsigned s, uint64_t from)
+{
+    for (uint64_t va = from; va < slot_va(s) + STACK_SLOT; va += PAGE_SIZE) {
+        phys_addr_t pa;
+        if (pt_lookup(&env, kernel_root, va, &pa, NULL) != 0)
+            continue;
+        pt_unmap(&env, kernel_root, va, PAGE_SIZE);
+        invlpg((void *)(uintptr_t)va);
+        frame_free(pa, 1);
+    }
+}
+
+int plat_stack_alloc(size_t size, struct plat_stack *out)
+{
+    size = ALIGN_UP(size, PAGE_SIZE);
+    if (size == 0 || size > STACK_SLOT - PAGE_SIZE)
+        return -ATH_EINVAL;
+    irqflags_t f = spin_lock_irqsave(&vm_lock);
+    unsigned s = 0;
+    while (s < STACK_SLOTS && stack_used[s])
+        s++;
+    if (s == STACK_SLOTS) {
+        spin_unlock_irqrestore(&vm_lock, f);
+        return -ATH_ENOMEM;
+    }
+    /* The stack sits at the top of its slot; everything below it in the slot,
+     * in particular the page right under the stack, stays unmapped. */
+    uint64_t base = slot_va(s) + STACK_SLOT - size;
+    for (uint64_t va = base; va < base + size; va += PAGE_SIZE) {
+        phys_addr_t pa;
+        if (frame_alloc(1, 1, &pa) != 0 ||
+            pt_map(&env, kernel_root, va, pa, PAGE_SIZE, PT_WRITE | PT_GLOBAL | PT_NO_LARGE) != 0) {
+            release_pages(s, base);
+            spin_unlock_irqrestore(&vm_lock, f);
+            return -ATH_ENOMEM;
+        }
+    }
+    stack_used[s] = (uint32_t)size;
+    spin_unlock_irqrestore(&vm_lock, f);
+    out->base = (void *)(uintptr_t)base;
+    out->size = size;
+    out->cookie = (void *)(uintptr_t)s;
+    return 0;
+}
+
+void plat_stack_free(struct plat_stack *st)
+{
+    unsigned s = (unsigned)(uintptr_t)st->cookie;
+    irqflags_t f = spin_lock_irqsave(&vm_lock);
+    release_pages(s, (uint64_t)(uintptr_t)st->base);
+    stack_used[s] = 0;
+    spin_unlock_irqrestore(&vm_lock, f);
+    st->size = 0;
+}
+
+bool vm_is_stack_guard(uintptr_t va)
+{
+    if (va >= (uintptr_t)boot_stack_guard && va < (uintptr_t)boot_stack_guard + PAGE_SIZE)
+        return true;
+    if (va < STACK_AREA || va >= STACK_AREA + (uint64_t)STACK_SLOTS * STACK_SLOT)
+        return false;
+    unsigned s = (unsigned)((va - STACK_AREA) / STACK_SLOT);
+    uint64_t base = slot_va(s) + STACK_SLOT - stack_used[s];
+    return stack_used[s] && va >= base - PAGE_SIZE && va < base;
+}

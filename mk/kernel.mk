@@ -1,0 +1,48 @@
+# The bare-metal kernel: the portable core + arch/x86_64, freestanding.
+KDIR       := $(BUILD)/x86_64
+ARCH_SRCS  := $(sort $(wildcard arch/x86_64/*.c arch/x86_64/*/*.c arch/x86_64/*.S arch/x86_64/*/*.S))
+KERNEL_SRCS := $(CORE_SRCS) $(ARCH_SRCS)
+KERNEL_OBJS := $(patsubst %,$(KDIR)/%.o,$(KERNEL_SRCS))
+
+# No red zone (interrupts push on the same stack), kernel code model (linked
+# at -2 GiB), frame pointers for backtraces, and no SSE in kernel C code: the
+# interrupt path must not touch SIMD registers before they are saved.
+KCFLAGS_BASE := $(CSTD) $(WARN) $(INCLUDES) -Iarch/x86_64/include -ffreestanding \
+                -fno-stack-protector -fno-pic -fno-pie -mno-red-zone -mcmodel=kernel \
+                -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -O2 -g \
+                -fno-asynchronous-unwind-tables -MMD -MP
+KCFLAGS      := $(KCFLAGS_BASE) -mgeneral-regs-only
+KCFLAGS_SSE  := $(KCFLAGS_BASE) -msse2
+KLDFLAGS     := -nostdlib -static -no-pie -Wl,-T,arch/x86_64/linker.ld \
+                -Wl,-z,max-page-size=0x1000 -Wl,--build-id=none -Wl,-z,noexecstack
+
+$(KDIR)/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	@echo '  CC      $@'
+	$(Q)$(CC) $(if $(filter $<,$(SSE_SRCS)),$(KCFLAGS_SSE),$(KCFLAGS)) -c $< -o $@
+$(KDIR)/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	@echo '  AS      $@'
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+
+$(KDIR)/ksyms0.S: tools/gen-ksyms.sh
+	@mkdir -p $(dir $@)
+	$(Q)tools/gen-ksyms.sh > $@
+$(KDIR)/azoth.pass1: $(KERNEL_OBJS) $(KDIR)/ksyms0.S arch/x86_64/linker.ld
+	@echo '  LD      $@'
+	$(Q)$(CC) $(KCFLAGS) $(KLDFLAGS) -o $@ $(KERNEL_OBJS) $(KDIR)/ksyms0.S -lgcc
+$(KDIR)/ksyms.S: $(KDIR)/azoth.pass1 tools/gen-ksyms.sh
+	$(Q)tools/gen-ksyms.sh $< > $@
+$(KDIR)/azoth.elf: $(KERNEL_OBJS) $(KDIR)/ksyms.S arch/x86_64/linker.ld tools/check-ksyms.sh
+	@echo '  LD      $@'
+	$(Q)$(CC) $(KCFLAGS) $(KLDFLAGS) -o $@ $(KERNEL_OBJS) $(KDIR)/ksyms.S -lgcc
+	$(Q)tools/check-ksyms.sh $(KDIR)/azoth.pass1 $@
+# The image that boots: without debug sections (the symbol table for
+# backtraces is part of the loaded image, see kernel/lib/ksyms.c).
+$(KDIR)/azoth.bin.elf: $(KDIR)/azoth.elf
+	$(Q)strip --strip-debug -o $@ $<
+
+-include $(KERNEL_OBJS:.o=.d)
+
+.PHONY: kernel
+kernel: $(KDIR)/azoth.elf $(KDIR)/azoth.bin.elf
