@@ -1,12 +1,85 @@
-# Azoth OS — top-level build. `make run` boots in QEMU; `make test` runs every
-# test layer. See README.md and docs/testing.md.
+# Azoth OS — top-level build.
+#   make run     boot Azoth in QEMU, serial console on this terminal
+#   make test    every test layer; ends with "N passed, N failed"
+# Others: make debug | iso | bench | test-full | hosted | kernel | clean.
+# Missing Debian packages are installed when run as root; otherwise the exact
+# apt-get line is printed (tools/deps.sh).
 .DEFAULT_GOAL := all
 include mk/config.mk
 include mk/hosted.mk
 include mk/kernel.mk
+include mk/unit.mk
 
-.PHONY: all clean
+# Debian packages each entry point needs.
+BUILD_PKGS := gcc make binutils
+RUN_PKGS   := $(BUILD_PKGS) qemu-system-x86
+ISO_PKGS   := grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools
+TEST_PKGS  := $(RUN_PKGS) $(ISO_PKGS) ovmf libcmocka-dev
+DEBUG_PKGS := $(RUN_PKGS) gdb
+DEPS       := tools/deps.sh
+
+ISO      := $(BUILD)/azoth.iso
+TEST_ISO := $(BUILD)/azoth-test.iso
+GDB_PORT ?= 1234
+
+.PHONY: all run debug iso test test-full bench clean deps-build deps-run deps-test deps-debug \
+        test-unit test-hosted test-qemu test-build
+
 all: kernel hosted
+
+deps-build: ; @$(DEPS) $(BUILD_PKGS)
+deps-run:   ; @$(DEPS) $(RUN_PKGS)
+deps-test:  ; @$(DEPS) $(TEST_PKGS)
+deps-debug: ; @$(DEPS) $(DEBUG_PKGS)
+
+run: deps-run
+	@$(MAKE) --no-print-directory kernel
+	@echo "Booting Azoth in QEMU (serial console here; Ctrl-A X quits QEMU)"
+	@tools/qemu.sh --interactive
+
+$(KDIR)/azoth.gdb: $(KDIR)/azoth.elf
+	@printf '%s\n' "file $(KDIR)/azoth.elf" "set architecture i386:x86-64" \
+	  "target remote localhost:$(GDB_PORT)" "hbreak kernel_main" "continue" > $@
+
+debug: deps-debug
+	@$(MAKE) --no-print-directory kernel $(KDIR)/azoth.gdb
+	@echo "QEMU is halted, waiting for GDB on port $(GDB_PORT). In another terminal run:"
+	@echo "    gdb -x $(KDIR)/azoth.gdb"
+	@tools/qemu.sh --interactive --gdb $(GDB_PORT)
+
+iso: deps-test
+	@$(MAKE) --no-print-directory $(ISO)
+
+$(ISO): $(KDIR)/azoth.bin.elf tools/mkiso.sh
+	@echo '  ISO     $@'
+	$(Q)tools/mkiso.sh $< $@
+$(TEST_ISO): $(KDIR)/azoth.bin.elf tools/mkiso.sh
+	@echo '  ISO     $@'
+	$(Q)tools/mkiso.sh $< $@ azoth.test=all
+
+test-build: kernel hosted hosted-san unit-build $(TEST_ISO)
+
+test-unit: unit-test
+test-hosted: hosted hosted-san
+	@tests/run-layer.sh hosted
+test-qemu: kernel $(TEST_ISO)
+	@tests/run-layer.sh qemu
+
+# Every layer runs even if an earlier one failed; the summary decides.
+test: deps-test
+	@rm -f $(BUILD)/test/*.results
+	@$(MAKE) --no-print-directory test-build || { echo "FAIL build"; echo "0 passed, 1 failed"; exit 1; }
+	@$(MAKE) --no-print-directory test-unit || true
+	@$(MAKE) --no-print-directory test-hosted || true
+	@$(MAKE) --no-print-directory test-qemu || true
+	@tools/test-summary.sh $(BUILD)/test/unit.results $(BUILD)/test/hosted.results \
+	    $(BUILD)/test/qemu.results
+
+test-full: test
+
+bench: deps-test
+	@$(MAKE) --no-print-directory kernel hosted
+	@bench/run.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -7,10 +7,11 @@ KERNEL_OBJS := $(patsubst %,$(KDIR)/%.o,$(KERNEL_SRCS))
 # No red zone (interrupts push on the same stack), kernel code model (linked
 # at -2 GiB), frame pointers for backtraces, and no SSE in kernel C code: the
 # interrupt path must not touch SIMD registers before they are saved.
+# gcc's static analyzer runs on every bare-metal build (warnings are errors).
 KCFLAGS_BASE := $(CSTD) $(WARN) $(INCLUDES) -Iarch/x86_64/include -ffreestanding \
                 -fno-stack-protector -fno-pic -fno-pie -mno-red-zone -mcmodel=kernel \
                 -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -O2 -g \
-                -fno-asynchronous-unwind-tables -MMD -MP
+                -fno-asynchronous-unwind-tables -MMD -MP -fanalyzer
 KCFLAGS      := $(KCFLAGS_BASE) -mgeneral-regs-only
 KCFLAGS_SSE  := $(KCFLAGS_BASE) -msse2
 KLDFLAGS     := -nostdlib -static -no-pie -Wl,-T,arch/x86_64/linker.ld \

@@ -24,8 +24,10 @@ nm -n --defined-only "$1" | awk '
         if ($1 == last) next           # one name per address
         last = $1; addr[n] = $1; name[n] = $3; n++
     }
-    $3 == "_etext" || $3 == "__etext" || $3 == "etext" { textend = $1 }
+    ($3 == "_etext" || $3 == "__etext" || $3 == "etext") && (textend == "" || $1 < textend) { textend = $1 }
     END {
+        while (n > 0 && textend != "" && addr[n-1] > textend) n--   # weak data symbols
+
         if (textend == "" && n > 0) textend = addr[n-1]
         print "    .section .rodata.zz_ksyms, \"a\""
         print "    .balign 8"

@@ -184,6 +184,10 @@ static void parse_fadt(const struct sdt *fadt)
 
 void acpi_init(void)
 {
+    static bool done; /* also called early by power-off, before plat_init_late */
+    if (done)
+        return;
+    done = true;
     acpi.ioapic_phys = DEFAULT_IOAPIC;
     acpi.com1_gsi = COM1_ISA_IRQ;
     const struct rsdp *r = find_rsdp();

@@ -56,17 +56,18 @@ void cpu_init(struct boot_info *bi)
         cpuid(0x80000007, 0, r);
         edx87 = r[3];
     }
-    char brand[49] = "";
+    char brand[49];
+    memset(brand, 0, sizeof brand);
     if (max_ext >= 0x80000004) {
         for (uint32_t i = 0; i < 3; i++) {
             cpuid(0x80000002 + i, 0, r);
             memcpy(brand + 16 * i, r, 16);
         }
-        brand[48] = '\0';
     }
-    const char *b = brand;
-    while (*b == ' ')
-        b++;
+    size_t skip = 0; /* the brand string is often right-aligned with spaces */
+    while (skip < sizeof brand - 1 && brand[skip] == ' ')
+        skip++;
+    const char *b = brand + skip;
 
     cpu_caps.nx = edx81 & (1u << 20);
     cpu_caps.pages_1g = edx81 & (1u << 26);

@@ -34,6 +34,7 @@ bool x86_test_mode(void)
 noreturn void plat_poweroff(void)
 {
     cli();
+    acpi_init(); /* power-off may come before plat_init_late (e.g. too little RAM) */
     if (acpi.s5_found && acpi.pm1a_cnt) {
         outw(acpi.pm1a_cnt, (uint16_t)(acpi.slp_typa << 10 | SLP_EN));
         if (acpi.pm1b_cnt)
@@ -50,6 +51,7 @@ noreturn void plat_poweroff(void)
 noreturn void plat_reboot(void)
 {
     cli();
+    acpi_init();
     if (acpi.reset_supported && acpi.reset_space == 1)
         outb((uint16_t)acpi.reset_addr, acpi.reset_value);
     outb(PCI_RESET_CONTROL, 0x02);

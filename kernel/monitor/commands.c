@@ -131,6 +131,9 @@ int monitor_exec(char *line)
             }
             return commands[i].fn(argc, argv);
         }
-    kprintf("unknown command '%s'; usage: help | mem | threads | uptime | halt | reboot\n", argv[0]);
+    kprintf("unknown command '%s'; usage:", argv[0]);
+    for (size_t i = 0; i < ARRAY_LEN(commands); i++)
+        kprintf("%s %s", i ? " |" : "", commands[i].name);
+    kprintf("\n");
     return -ATH_ENOENT;
 }

@@ -6,6 +6,7 @@
 #include "hosted.h"
 
 #include <athanor/console.h>
+#include <athanor/fault.h>
 #include <athanor/klib.h>
 #include <athanor/ksyms.h>
 #include <athanor/sched.h>
@@ -13,16 +14,21 @@
 #include <sys/mman.h>
 #include <ucontext.h>
 
+/* Bounds of our code, provided by the default linker script (referencing
+ * etext also makes the linker define it, which tools/gen-ksyms.sh needs). */
+extern const char __executable_start[], etext[];
+
 static void walk(uintptr_t fp, uintptr_t pc)
 {
     unsigned n = 0;
     ksym_print_frame(n++, pc);
     /* Frame pointers: [fp] = caller's fp, [fp+8] = return address. Stop at a
-     * zero or non-increasing fp (the chain must walk up the stack). */
+     * zero or non-increasing fp (the chain must walk up the stack), or at a
+     * return address outside our code. */
     for (; fp && (fp & 7) == 0 && n < 32; n++) {
         uintptr_t next = ((uintptr_t *)fp)[0];
         uintptr_t ret = ((uintptr_t *)fp)[1];
-        if (!ret)
+        if (ret <= (uintptr_t)__executable_start || ret > (uintptr_t)etext)
             break;
         ksym_print_frame(n, ret - 1); /* -1: inside the call instruction */
         if (next <= fp)
@@ -48,10 +54,29 @@ static const char *sig_name(int sig)
     }
 }
 
+static enum fault_kind kind_of(int sig)
+{
+    switch (sig) {
+    case SIGSEGV:
+    case SIGBUS: return FAULT_PAGE;
+    case SIGILL: return FAULT_INVALID_OPCODE;
+    case SIGFPE: return FAULT_DIVIDE;
+    default:     return FAULT_OTHER;
+    }
+}
+
 static void on_fault(int sig, siginfo_t *si, void *uc_)
 {
     ucontext_t *uc = uc_;
     greg_t *g = uc->uc_mcontext.gregs;
+    struct fault_info fi = {
+        .kind = kind_of(sig),
+        .pc = (uintptr_t)g[REG_RIP],
+        .addr = (uintptr_t)si->si_addr,
+        .write = sig == SIGSEGV && (g[REG_ERR] & 2),
+    };
+    if (kernel_fault(&fi))
+        return; /* the core handled it (e.g. a component trap) and changed the context */
     console_enter_panic();
     struct thread *t = thread_current();
     uintptr_t addr = (uintptr_t)si->si_addr;

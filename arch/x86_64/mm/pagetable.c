@@ -136,12 +136,12 @@ long pt_unmap(const struct pt_env *env, phys_addr_t root, uint64_t va, uint64_t 
     while (size) {
         int level;
         uint64_t *e = walk(env, root, va, &level);
-        uint64_t span = level == 2 ? PAGE_1G : level == 1 ? PAGE_2M : PAGE_SIZE;
         if (!e) {
             va += PAGE_SIZE;
             size -= PAGE_SIZE;
             continue;
         }
+        uint64_t span = level == 2 ? PAGE_1G : level == 1 ? PAGE_2M : PAGE_SIZE;
         if ((va & (span - 1)) || size < span)
             return -ATH_EINVAL; /* would split a large page */
         *e = 0;

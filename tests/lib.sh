@@ -1,0 +1,55 @@
+# Shared helpers for the shell-driven test layers (hosted and QEMU).
+# A test script records each verdict with `result PASS|FAIL name [reason]`;
+# verdicts go to $RESULTS (one line each) and to the terminal.
+
+: "${RESULTS:?RESULTS must name the results file}"
+: "${LOGDIR:?LOGDIR must name the log directory}"
+
+# Helpers use their own variable names (_r_*, _e_*, ...): sh has no local scope
+# in POSIX, and the callers' variables must survive.
+result() {
+    _r_verdict=$1 _r_name=$2
+    shift 2
+    if [ $# -gt 0 ]; then
+        echo "$_r_verdict $_r_name: $*" >> "$RESULTS"
+        echo "  $_r_verdict $_r_name: $*"
+    else
+        echo "$_r_verdict $_r_name" >> "$RESULTS"
+        echo "  $_r_verdict $_r_name"
+    fi
+}
+
+# expect_in LOG NAME PATTERN... : PASS if every extended regex matches a line of LOG.
+expect_in() {
+    _e_log=$1 _e_name=$2
+    shift 2
+    for _e_pat in "$@"; do
+        if ! tr -d '\r' < "$_e_log" | grep -Eq -- "$_e_pat"; then
+            result FAIL "$_e_name" "no line matching '$_e_pat' in $_e_log"
+            return 1
+        fi
+    done
+    result PASS "$_e_name"
+}
+
+# expect_status NAME GOT WANT LOG : PASS if the exit status is the agreed one.
+expect_status() {
+    if [ "$2" -eq "$3" ]; then
+        result PASS "$1"
+    else
+        result FAIL "$1" "exit status $2, want $3 (log: $4)"
+    fi
+}
+
+# ktest_results PREFIX LOG : one verdict per "ktest: PASS|FAIL name" line, and a
+# FAIL if the suite did not report its final count.
+ktest_results() {
+    _k_prefix=$1 _k_log=$2
+    tr -d '\r' < "$_k_log" | awk -v p="$_k_prefix" '
+        /^ktest: PASS / { print "PASS " p "/" $3 }
+        /^ktest: FAIL / { name = $3; sub(/^ktest: FAIL [^ ]+ /, ""); print "FAIL " p "/" name ": " $0 }
+    ' | tee -a "$RESULTS" | sed 's/^/  /'
+    if ! tr -d '\r' < "$_k_log" | grep -Eq '^ktest: [0-9]+ passed, 0 failed'; then
+        result FAIL "$_k_prefix/suite-complete" "the suite did not finish cleanly (log: $_k_log)"
+    fi
+}

@@ -1,0 +1,58 @@
+#!/bin/sh
+# Start Azoth in QEMU (TCG, -cpu max) the way every make target and test does.
+# Usage: tools/qemu.sh [options] [-- extra qemu args]
+#   --kernel ELF     boot this kernel through PVH (default build/x86_64/azoth.bin.elf)
+#   --iso ISO        boot this ISO instead (GRUB, Multiboot2)
+#   --uefi           boot with OVMF firmware instead of SeaBIOS
+#   --append STR     kernel command line (PVH boot only)
+#   --mem SIZE       RAM size (default 128M)
+#   --test           attach isa-debug-exit and exit instead of rebooting
+#   --interactive    serial console multiplexed with the QEMU monitor (Ctrl-A X quits)
+#   --gdb PORT       start halted with a GDB stub on PORT
+set -eu
+kernel=build/x86_64/azoth.bin.elf
+iso=""
+uefi=0
+append=""
+mem=128M
+test=0
+interactive=0
+gdbport=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --kernel) kernel=$2; shift 2 ;;
+        --iso) iso=$2; shift 2 ;;
+        --uefi) uefi=1; shift ;;
+        --append) append=$2; shift 2 ;;
+        --mem) mem=$2; shift 2 ;;
+        --test) test=1; shift ;;
+        --interactive) interactive=1; shift ;;
+        --gdb) gdbport=$2; shift 2 ;;
+        --) shift; break ;;
+        *) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+
+set -- -machine pc -cpu max -m "$mem" -nodefaults -no-user-config -display none "$@"
+if [ $interactive -eq 1 ]; then
+    set -- "$@" -serial mon:stdio
+else
+    set -- "$@" -serial stdio
+fi
+if [ -n "$iso" ]; then
+    set -- "$@" -drive "file=$iso,media=cdrom,format=raw,readonly=on" -boot d
+else
+    set -- "$@" -kernel "$kernel"
+    [ -n "$append" ] && set -- "$@" -append "$append"
+fi
+if [ $uefi -eq 1 ]; then
+    ovmf=/usr/share/ovmf/OVMF.fd
+    [ -r "$ovmf" ] || { echo "qemu.sh: $ovmf missing (Debian package ovmf)" >&2; exit 2; }
+    set -- "$@" -bios "$ovmf"
+fi
+if [ $test -eq 1 ]; then
+    # Only the agreed pass status counts: a triple fault with -no-reboot exits 0.
+    set -- "$@" -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
+fi
+[ -n "$gdbport" ] && set -- "$@" -gdb "tcp::$gdbport" -S
+exec qemu-system-x86_64 "$@"
