@@ -67,7 +67,7 @@ void clock_init(void)
     wr(LAPIC_TMR_INIT, 0);
     lapic_hz = clock_freq_from_sample(0xffffffffu - left, CALIBRATE_US * NS_PER_US);
     tsc_hz = clock_freq_from_sample(t1 - t0, CALIBRATE_US * NS_PER_US);
-    if (!lapic_hz || !clock_conv_init(&tsc_conv, tsc_hz, 3600))
+    if (!lapic_hz || !clock_conv_init(&tsc_conv, tsc_hz))
         kpanic("clock: calibration failed (lapic %llu Hz, tsc %llu Hz)",
                (unsigned long long)lapic_hz, (unsigned long long)tsc_hz);
     /* Keep the clock continuous: uptime counts from the start of calibration. */

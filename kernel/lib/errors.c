@@ -10,9 +10,9 @@ static const char *const names[ATH_ERR_COUNT] = {
 
 const char *ath_strerror(int err)
 {
-    if (err < 0)
-        err = -err;
-    if (err >= ATH_ERR_COUNT || !names[err])
+    /* Callers pass either sign; negate in unsigned arithmetic (INT_MIN safe). */
+    unsigned e = err < 0 ? 0u - (unsigned)err : (unsigned)err;
+    if (e >= ATH_ERR_COUNT || !names[e])
         return "E?";
-    return names[err];
+    return names[e];
 }

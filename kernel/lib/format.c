@@ -28,29 +28,36 @@ static void put_padded(struct out *o, const char *s, size_t n, int width, bool l
             put(o, ' ');
 }
 
+/* One number: [sign][prefix][zero padding]digits, padded to `width` with
+ * spaces on the left (default), on the right ('-'), or with zeros between the
+ * prefix and the digits ('0'), as C's printf does. */
 static void put_num(struct out *o, uint64_t v, bool neg, unsigned base, bool upper,
-                    int width, bool left, char pad)
+                    const char *prefix, int width, bool left, char pad)
 {
-    char tmp[24];
-    const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-    size_t n = 0;
+    char digits[24];
+    const char *set = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+    int n = 0;
     do {
-        tmp[n++] = digits[v % base];
+        digits[n++] = set[v % base];
         v /= base;
     } while (v);
-    if (neg) {
-        if (pad == '0' && !left) {
-            /* sign goes before zero padding: "-0042" */
-            put(o, '-');
-            width = width > 0 ? width - 1 : 0;
-        } else {
-            tmp[n++] = '-';
-        }
-    }
-    char rev[24];
-    for (size_t i = 0; i < n; i++)
-        rev[i] = tmp[n - 1 - i];
-    put_padded(o, rev, n, width, left, pad);
+    int plen = (int)strlen(prefix) + (neg ? 1 : 0);
+    int fill = width > n + plen ? width - n - plen : 0;
+    if (!left && pad != '0')
+        for (int i = 0; i < fill; i++)
+            put(o, ' ');
+    if (neg)
+        put(o, '-');
+    for (const char *p = prefix; *p; p++)
+        put(o, *p);
+    if (!left && pad == '0')
+        for (int i = 0; i < fill; i++)
+            put(o, '0');
+    while (n)
+        put(o, digits[--n]);
+    if (left)
+        for (int i = 0; i < fill; i++)
+            put(o, ' ');
 }
 
 int kvsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
@@ -95,7 +102,7 @@ int kvsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
             int64_t v = lng == 0 ? va_arg(ap, int) : lng == 1 ? va_arg(ap, long)
                       : lng == 2 ? va_arg(ap, long long) : (int64_t)va_arg(ap, size_t);
             uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-            put_num(&o, mag, v < 0, 10, false, width, left, pad);
+            put_num(&o, mag, v < 0, 10, false, "", width, left, pad);
             break;
         }
         case 'u':
@@ -103,18 +110,14 @@ int kvsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
         case 'X': {
             uint64_t v = lng == 0 ? va_arg(ap, unsigned) : lng == 1 ? va_arg(ap, unsigned long)
                        : lng == 2 ? va_arg(ap, unsigned long long) : va_arg(ap, size_t);
-            if (alt && *p != 'u') {
-                put(&o, '0');
-                put(&o, 'x');
-            }
-            put_num(&o, v, false, *p == 'u' ? 10 : 16, *p == 'X', width, left, pad);
+            /* '#': 0x/0X before non-zero hex numbers, as in C */
+            const char *prefix = alt && v && *p != 'u' ? (*p == 'X' ? "0X" : "0x") : "";
+            put_num(&o, v, false, *p == 'u' ? 10 : 16, *p == 'X', prefix, width, left, pad);
             break;
         }
         case 'p': {
             uintptr_t v = (uintptr_t)va_arg(ap, void *);
-            put(&o, '0');
-            put(&o, 'x');
-            put_num(&o, v, false, 16, false, width > 2 ? width - 2 : 0, left, '0');
+            put_num(&o, v, false, 16, false, "0x", width, left, pad);
             break;
         }
         case 's': {

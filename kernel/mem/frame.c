@@ -15,26 +15,50 @@ static struct frame_stats stats;
 /* Copy of the free regions, to reject frees of addresses that were never RAM. */
 static struct boot_region ram[BOOT_MAX_REGIONS];
 static unsigned            nram;
+static phys_addr_t         bitmap_base;   /* the allocator's own frames: never freeable */
+static size_t              bitmap_frames;
 
 static inline bool bit_get(size_t f) { return bitmap[f / 64] >> (f % 64) & 1; }
 static inline void bit_set(size_t f) { bitmap[f / 64] |= 1ull << (f % 64); }
 static inline void bit_clr(size_t f) { bitmap[f / 64] &= ~(1ull << (f % 64)); }
 
-int frame_init(const struct boot_region *regions, unsigned n)
+/* Copy the page-aligned regions into ram[], sorted by address, with
+ * overlapping or touching regions merged: a contiguous run handed out across
+ * a boundary between two reported regions must be freeable again. */
+static void collect_regions(const struct boot_region *regions, unsigned n)
 {
-    phys_addr_t top = 0;
     nram = 0;
     for (unsigned i = 0; i < n && nram < BOOT_MAX_REGIONS; i++) {
         phys_addr_t b = ALIGN_UP(regions[i].base, PAGE_SIZE);
         phys_addr_t e = ALIGN_DOWN(regions[i].base + regions[i].size, PAGE_SIZE);
         if (e <= b)
             continue;
-        ram[nram].base = b;
-        ram[nram].size = e - b;
-        nram++;
-        if (e > top)
-            top = e;
+        unsigned k = nram++;
+        while (k > 0 && ram[k - 1].base > b) { /* insertion sort by base */
+            ram[k] = ram[k - 1];
+            k--;
+        }
+        ram[k].base = b;
+        ram[k].size = e - b;
     }
+    unsigned out = 0;
+    for (unsigned i = 0; i < nram; i++) {
+        if (out && ram[i].base <= ram[out - 1].base + ram[out - 1].size) {
+            phys_addr_t end = MAX(ram[out - 1].base + ram[out - 1].size, ram[i].base + ram[i].size);
+            ram[out - 1].size = end - ram[out - 1].base;
+        } else {
+            ram[out++] = ram[i];
+        }
+    }
+    nram = out;
+}
+
+int frame_init(const struct boot_region *regions, unsigned n)
+{
+    collect_regions(regions, n);
+    phys_addr_t top = 0;
+    for (unsigned i = 0; i < nram; i++)
+        top = MAX(top, ram[i].base + ram[i].size);
     nframes = top / PAGE_SIZE;
     size_t words = (nframes + 63) / 64;
     size_t bm_bytes = ALIGN_UP(words * sizeof(uint64_t), PAGE_SIZE);
@@ -59,8 +83,10 @@ int frame_init(const struct boot_region *regions, unsigned n)
         }
     }
     size_t bm_frames = bm_bytes / PAGE_SIZE;
+    bitmap_base = ram[at].base;
+    bitmap_frames = bm_frames;
     for (size_t f = 0; f < bm_frames; f++)
-        bit_set(ram[at].base / PAGE_SIZE + f);
+        bit_set(bitmap_base / PAGE_SIZE + f);
     stats.reserved = bm_frames;
     stats.total -= bm_frames;
     stats.free = stats.total;
@@ -110,10 +136,16 @@ int frame_alloc(size_t count, size_t align, phys_addr_t *out)
     return 0;
 }
 
+/* True if [base, base + count frames) is RAM the allocator hands out. */
 static bool is_ram(phys_addr_t base, size_t count)
 {
+    phys_addr_t end = base + count * PAGE_SIZE;
+    if (count == 0 || end < base)
+        return false;
+    if (base < bitmap_base + bitmap_frames * PAGE_SIZE && end > bitmap_base)
+        return false;
     for (unsigned i = 0; i < nram; i++)
-        if (base >= ram[i].base && base + count * PAGE_SIZE <= ram[i].base + ram[i].size)
+        if (base >= ram[i].base && end <= ram[i].base + ram[i].size)
             return true;
     return false;
 }

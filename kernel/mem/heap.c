@@ -23,6 +23,8 @@
 #define POISON_BYTE   0xDD
 #define CHUNK_FRAMES  16          /* 64 KiB per ordinary chunk */
 #define MIN_PAYLOAD   32          /* room for the free-list node plus red zone */
+#define KMALLOC_MAX   ((size_t)1 << 40) /* larger requests are bugs, and sums with them must not wrap */
+#define POISON_WORD   0xDDDDDDDDu /* a header read from poisoned (freed) memory */
 
 struct blk {
     uint32_t    magic;
@@ -174,7 +176,7 @@ static void *alloc_locked(size_t req)
 
 void *kmalloc(size_t size)
 {
-    if (size == 0 || size > ((size_t)1 << 40))
+    if (size == 0 || size > KMALLOC_MAX)
         return NULL;
     irqflags_t f = spin_lock_irqsave(&heap_lock);
     void *p = alloc_locked(size);
@@ -194,7 +196,7 @@ void *kmalloc_aligned(size_t size, size_t align)
 {
     if (align <= KMALLOC_ALIGN)
         return kmalloc(size);
-    if ((align & (align - 1)) || align > PAGE_SIZE)
+    if ((align & (align - 1)) || align > PAGE_SIZE || size == 0 || size > KMALLOC_MAX)
         return NULL;
     /* Over-allocate, then place a shim header just before the aligned payload
      * that points back to the real block. */
@@ -235,7 +237,9 @@ void kfree(void *p)
     struct blk *b = (struct blk *)((char *)p - sizeof(struct blk));
     if (b->magic == MAGIC_ALIGNED)
         b = b->prev;
-    if (b->magic == MAGIC_FREE) {
+    /* A freed block keeps MAGIC_FREE in its header; the shim of a freed
+     * aligned block lies in poisoned payload. Both mean a double free. */
+    if (b->magic == MAGIC_FREE || b->magic == POISON_WORD) {
         spin_unlock_irqrestore(&heap_lock, f);
         heap_error("double free", b);
         return;

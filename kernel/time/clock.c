@@ -1,26 +1,26 @@
-/* Clock arithmetic (see clock.h). Pure integer math, unit-tested on the host. */
+/* Clock arithmetic (see clock.h). Pure integer math, unit-tested on the host.
+ * 128-bit intermediates (libgcc provides the division) keep every result
+ * exact to the rounding stated, with no overflow for any 64-bit input. */
 #include <athanor/clock.h>
 
-bool clock_conv_init(struct clock_conv *c, uint64_t freq_hz, uint32_t max_secs)
+typedef unsigned __int128 u128;
+
+bool clock_conv_init(struct clock_conv *c, uint64_t freq_hz)
 {
     if (freq_hz == 0)
         return false;
-    /* Largest tick count we must convert in one multiply. */
-    uint64_t max_ticks = freq_hz * (uint64_t)(max_secs ? max_secs : 1);
-    /* Pick the biggest shift whose mult keeps max_ticks * mult < 2^64. */
+    /* clock_ticks_to_ns splits the tick count at 2^32, so the multiply never
+     * overflows; precision is best with the largest shift whose mult still
+     * fits in 32 bits. */
     for (uint32_t shift = 32; shift > 0; shift--) {
-        uint64_t mult = ((uint64_t)NS_PER_S << shift) / freq_hz;
-        if (mult == 0 || mult > UINT32_MAX)
-            continue;
-        if (max_ticks > UINT64_MAX / mult)
-            continue;
-        c->mult = (uint32_t)mult;
-        c->shift = shift;
-        return true;
+        u128 mult = ((u128)NS_PER_S << shift) / freq_hz;
+        if (mult != 0 && mult <= UINT32_MAX) {
+            c->mult = (uint32_t)mult;
+            c->shift = shift;
+            return true;
+        }
     }
-    c->mult = (uint32_t)(NS_PER_S / freq_hz);
-    c->shift = 0;
-    return c->mult != 0;
+    return false; /* above 1e9 * 2^32 Hz: mult is 0 at every shift */
 }
 
 uint64_t clock_ticks_to_ns(const struct clock_conv *c, uint64_t ticks)
@@ -36,22 +36,17 @@ uint64_t clock_ticks_to_ns(const struct clock_conv *c, uint64_t ticks)
 
 uint64_t clock_ns_to_ticks(uint64_t ns, uint64_t freq_hz)
 {
-    /* ticks = ceil(ns * freq / 1e9), computed in pieces to avoid overflow. */
-    uint64_t secs = ns / NS_PER_S, rem = ns % NS_PER_S;
-    uint64_t t = secs * freq_hz;
-    t += (rem * (freq_hz / 1000) + (NS_PER_S / 1000) - 1) / (NS_PER_S / 1000);
-    uint64_t frac = freq_hz % 1000; /* sub-kHz remainder of the frequency */
-    t += (rem * frac + NS_PER_S - 1) / NS_PER_S;
-    return t;
+    /* ceil(ns * freq / 1e9): never less than the time asked for. */
+    u128 t = ((u128)ns * freq_hz + (NS_PER_S - 1)) / NS_PER_S;
+    return t > UINT64_MAX ? UINT64_MAX : (uint64_t)t;
 }
 
 uint64_t clock_freq_from_sample(uint64_t ticks, uint64_t ns)
 {
     if (ns == 0)
         return 0;
-    /* freq = ticks * 1e9 / ns without overflowing for big tick counts. */
-    uint64_t whole = ticks / ns, rem = ticks % ns;
-    return whole * NS_PER_S + (rem * NS_PER_S) / ns;
+    u128 f = (u128)ticks * NS_PER_S / ns;
+    return f > UINT64_MAX ? UINT64_MAX : (uint64_t)f;
 }
 
 void clock_split_ns(uint64_t ns, struct clock_split *out)

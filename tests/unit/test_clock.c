@@ -16,13 +16,9 @@ typedef unsigned __int128 u128;
 #define RANDOM_SAMPLES  2000
 #define MONO_WINDOW     3000 /* ticks checked on each side of a boundary */
 #define PPB             1000000000ull
-#define PPM             1000000ull
-/* max_secs the x86 TSC code uses (arch/x86_64/lapic.c), and a short one. */
-#define MAX_SECS_LONG   3600u
-#define MAX_SECS_SHORT  1u
-/* clock_freq_from_sample is exact only while rem * 1e9 fits in 64 bits,
- * i.e. for samples up to ~18.4 s; calibration uses milliseconds. */
-#define SAMPLE_NS_MAX   (UINT64_MAX / NS_PER_S)
+/* A 32-bit mult with the largest shift is >= 2^31: truncating it costs at
+ * most 1/2^31 relative, below one part per billion. */
+#define ACCURACY_PPB    1
 
 static const uint64_t freqs[] = {
     1000000ull,     /* 1 MHz */
@@ -31,7 +27,6 @@ static const uint64_t freqs[] = {
     2500000000ull,  /* 2.5 GHz TSC */
     3999000000ull,  /* 3.999 GHz TSC */
 };
-static const uint32_t max_secs_list[] = { MAX_SECS_SHORT, 600u, MAX_SECS_LONG };
 
 static uint64_t rnd_below(struct unit_rng *r, uint64_t n) { return n ? unit_rng_below(r, n) : 0; }
 
@@ -45,10 +40,10 @@ static uint64_t max_convertible_ticks(uint64_t freq)
     return t > UINT64_MAX ? UINT64_MAX : (uint64_t)t;
 }
 
-static struct clock_conv conv(uint64_t freq, uint32_t max_secs)
+static struct clock_conv conv(uint64_t freq)
 {
     struct clock_conv c = { 0, 0 };
-    assert_true(clock_conv_init(&c, freq, max_secs));
+    assert_true(clock_conv_init(&c, freq));
     return c;
 }
 
@@ -67,34 +62,30 @@ static void check_accuracy(const struct clock_conv *c, uint64_t freq, uint64_t t
                  (unsigned long long)got, (unsigned long long)want);
 }
 
-/* Relative accuracy the chosen mult allows: 1/mult, rounded up to ppb. */
-static uint64_t ppb_for(uint32_t max_secs) { return max_secs <= MAX_SECS_SHORT ? 1 : PPB / PPM; }
-
-static void test_conv_init_rejects_zero(void **state)
+static void test_conv_init_rejects_impossible(void **state)
 {
     (void)state;
     struct clock_conv c = { 0, 0 };
-    assert_false(clock_conv_init(&c, 0, MAX_SECS_LONG));
+    assert_false(clock_conv_init(&c, 0));
+    assert_false(clock_conv_init(&c, UINT64_MAX)); /* mult would be 0 at any shift */
 }
 
 static void test_conv_init_parameters(void **state)
 {
     (void)state;
-    for (unsigned i = 0; i < ARRAY_LEN(freqs); i++)
-        for (unsigned j = 0; j < ARRAY_LEN(max_secs_list); j++) {
-            uint64_t f = freqs[i];
-            struct clock_conv c = conv(f, max_secs_list[j]);
-            assert_true(c.mult > 0);
-            assert_true(c.shift <= 32);
-            /* mult is 1e9/freq in fixed point with `shift` fraction bits... */
-            assert_true((u128)c.mult == ((u128)NS_PER_S << c.shift) / f);
-            /* ...and max_secs worth of ticks times mult fits in 64 bits. */
-            assert_true((u128)f * max_secs_list[j] * c.mult <= UINT64_MAX);
-            /* Accurate to 1 ppm even for an hour (1 ppb for a second). */
-            assert_true((u128)c.mult * ppb_for(max_secs_list[j]) >= PPB);
-        }
+    for (unsigned i = 0; i < ARRAY_LEN(freqs); i++) {
+        uint64_t f = freqs[i];
+        struct clock_conv c = conv(f);
+        assert_true(c.mult > 0);
+        assert_true(c.shift >= 1 && c.shift <= 32);
+        /* mult is 1e9/freq in fixed point with `shift` fraction bits... */
+        assert_true((u128)c.mult == ((u128)NS_PER_S << c.shift) / f);
+        /* ...with the largest shift that keeps it in 32 bits. */
+        assert_true(c.shift == 32 || ((u128)NS_PER_S << (c.shift + 1)) / f > UINT32_MAX);
+        assert_true((u128)c.mult * ACCURACY_PPB * 2 >= PPB);
+    }
     /* An exactly representable rate converts exactly. */
-    struct clock_conv mhz = conv(1000000, MAX_SECS_LONG);
+    struct clock_conv mhz = conv(1000000);
     assert_int_equal(clock_ticks_to_ns(&mhz, 123456789), 123456789000ull);
 }
 
@@ -104,11 +95,10 @@ static void test_ticks_to_ns_accuracy(void **state)
     struct unit_rng rng;
     unit_rng_seed(&rng, 0xc10cull);
     for (unsigned i = 0; i < ARRAY_LEN(freqs); i++)
-        for (unsigned j = 0; j < ARRAY_LEN(max_secs_list); j++) {
+        {
             uint64_t f = freqs[i];
-            uint32_t ms = max_secs_list[j];
-            struct clock_conv c = conv(f, ms);
-            uint64_t ppb = ppb_for(ms);
+            struct clock_conv c = conv(f);
+            uint64_t ppb = ACCURACY_PPB;
             const uint64_t fixed[] = {
                 0, 1, 2, 999, f - 1, f, f + 1, 0xffffffffull, 0x100000000ull, 0x100000001ull,
                 f * SECS_PER_HOUR, f * SECS_PER_DAY, f * SECS_PER_YEAR, f * 10 * SECS_PER_YEAR,
@@ -135,18 +125,18 @@ static void test_ticks_to_ns_huge_counts(void **state)
      * exactly as far as the result itself fits. */
     for (unsigned i = 0; i < ARRAY_LEN(freqs); i++) {
         uint64_t f = freqs[i];
-        struct clock_conv c = conv(f, MAX_SECS_LONG);
+        struct clock_conv c = conv(f);
         uint64_t top = max_convertible_ticks(f);
         for (uint64_t d = 0; d < 4; d++)
-            check_accuracy(&c, f, top - d * 0x123456789ull, ppb_for(MAX_SECS_LONG));
+            check_accuracy(&c, f, top - d * 0x123456789ull, ACCURACY_PPB);
         for (unsigned sh = 33; sh < 64; sh++)
             if ((1ull << sh) <= top)
-                check_accuracy(&c, f, 1ull << sh, ppb_for(MAX_SECS_LONG));
+                check_accuracy(&c, f, 1ull << sh, ACCURACY_PPB);
     }
     /* At GHz rates even the largest 64-bit count fits once converted. */
-    struct clock_conv ghz = conv(2500000000ull, MAX_SECS_LONG);
+    struct clock_conv ghz = conv(2500000000ull);
     assert_int_equal(max_convertible_ticks(2500000000ull), UINT64_MAX);
-    check_accuracy(&ghz, 2500000000ull, UINT64_MAX, ppb_for(MAX_SECS_LONG));
+    check_accuracy(&ghz, 2500000000ull, UINT64_MAX, ACCURACY_PPB);
 }
 
 static void test_ticks_to_ns_monotonic(void **state)
@@ -155,9 +145,9 @@ static void test_ticks_to_ns_monotonic(void **state)
     struct unit_rng rng;
     unit_rng_seed(&rng, 0x3030ull);
     for (unsigned i = 0; i < ARRAY_LEN(freqs); i++)
-        for (unsigned j = 0; j < ARRAY_LEN(max_secs_list); j++) {
+        {
             uint64_t f = freqs[i];
-            struct clock_conv c = conv(f, max_secs_list[j]);
+            struct clock_conv c = conv(f);
             /* Around 0 and around the 2^32 splits of the tick count. */
             const uint64_t centres[] = { MONO_WINDOW, 1ull << 32, 2ull << 32, 1000ull << 32,
                                          f * SECS_PER_YEAR };
@@ -197,11 +187,8 @@ static void test_ns_to_ticks_rounds_up(void **state)
             uint64_t got = clock_ns_to_ticks(ns, f);
             u128 prod = (u128)ns * f;
             u128 ceil = (prod + NS_PER_S - 1) / NS_PER_S;
-            /* Never early: got ticks last at least ns. With a whole-kHz
-             * frequency the result is the exact ceiling; otherwise the
-             * kHz/sub-kHz split may round up twice (one tick late). */
-            bool ok = (u128)got * NS_PER_S >= prod &&
-                      (u128)got <= ceil + (f % 1000 ? 1 : 0);
+            /* Exactly the ceiling: never early, never a tick late. */
+            bool ok = (u128)got == ceil;
             if (!ok)
                 fail_msg("ns_to_ticks(%llu, %llu) = %llu, exact ceiling %llu",
                          (unsigned long long)ns, (unsigned long long)f,
@@ -212,6 +199,8 @@ static void test_ns_to_ticks_rounds_up(void **state)
     assert_int_equal(clock_ns_to_ticks(NS_PER_MS, 1000000), 1000);
     assert_int_equal(clock_ns_to_ticks(1, 1000000), 1); /* a fraction of a tick is one tick */
     assert_int_equal(clock_ns_to_ticks(NS_PER_S, 1193182), 1193182);
+    assert_int_equal(clock_ns_to_ticks(1, 1193182), 1); /* was 2 with a split rounding */
+    assert_int_equal(clock_ns_to_ticks(UINT64_MAX, 4000000000ull), UINT64_MAX); /* saturates */
 }
 
 static void test_freq_from_sample(void **state)
@@ -223,10 +212,12 @@ static void test_freq_from_sample(void **state)
     assert_int_equal(clock_freq_from_sample(25000000, 10 * NS_PER_MS), 2500000000ull);
     assert_int_equal(clock_freq_from_sample(59659, 50 * NS_PER_MS), 1193180);
     assert_int_equal(clock_freq_from_sample(1ull << 50, NS_PER_MS), (1ull << 50) * 1000);
+    /* Long samples: 1.5e11 ticks over 100 s (rem * 1e9 would overflow 64 bits). */
+    assert_int_equal(clock_freq_from_sample(150000000000ull, 100 * NS_PER_S), 1500000000ull);
     struct unit_rng rng;
     unit_rng_seed(&rng, 0xf4e9ull);
     for (int k = 0; k < RANDOM_SAMPLES; k++) {
-        uint64_t ns = 1 + rnd_below(&rng, SAMPLE_NS_MAX);
+        uint64_t ns = 1 + rnd_below(&rng, UINT64_MAX - 1);
         uint64_t ticks = unit_rng_next(&rng) >> unit_rng_below(&rng, 64);
         u128 want = (u128)ticks * NS_PER_S / ns;
         if (want > UINT64_MAX)
@@ -286,7 +277,7 @@ static void test_split_ns(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_conv_init_rejects_zero),
+        cmocka_unit_test(test_conv_init_rejects_impossible),
         cmocka_unit_test(test_conv_init_parameters),
         cmocka_unit_test(test_ticks_to_ns_accuracy),
         cmocka_unit_test(test_ticks_to_ns_huge_counts),

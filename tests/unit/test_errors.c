@@ -55,7 +55,7 @@ static void test_out_of_range(void **state)
 {
     (void)state;
     static const int bad[] = { ATH_ERR_COUNT, -ATH_ERR_COUNT, ATH_ERR_COUNT + 1, 100, -100,
-                               1000000, INT_MAX, -INT_MAX };
+                               1000000, INT_MAX, -INT_MAX, INT_MIN };
     for (unsigned i = 0; i < ARRAY_LEN(bad); i++) {
         const char *s = ath_strerror(bad[i]);
         assert_non_null(s);

@@ -115,6 +115,13 @@ static void test_alternate_form(void **state)
     LIKE_LIBC("%#lx", 0xdeadbeefUL);
     LIKE_LIBC("%#llx", 0x1000ULL);
     LIKE_LIBC("%#zx", (size_t)0x10);
+    /* The prefix counts toward the width: zeros go after it, spaces before. */
+    LIKE_LIBC("%#014llx", 0x100000ULL);
+    LIKE_LIBC("%#8x", 0x1fu);
+    LIKE_LIBC("%-#8x|", 0x1fu);
+    LIKE_LIBC("%#X", 0x1fu);
+    LIKE_LIBC("%#x", 0u); /* no prefix on zero */
+    LIKE_LIBC("%#010x", 0u);
 }
 
 static void test_pointer(void **state)

@@ -174,9 +174,9 @@ static void test_drain_with_holes_and_unsorted_regions(void **state)
 
     assert_int_equal(drain_singles(r, ARRAY_LEN(r)), st.total);
     assert_int_equal(stats().free, 0);
-    /* The bitmap lives at the start of the first region big enough (r[0]). */
+    /* The bitmap lives at the start of the lowest region big enough (r[2]). */
     for (uint64_t i = 0; i < st.reserved; i++)
-        assert_false(owned[frame_index(r[0].base) + i]);
+        assert_false(owned[frame_index(r[2].base) + i]);
     assert_true(owned[frame_index(r[1].base)]);
 
     /* Give everything back; the allocator hands out the same amount again. */
@@ -442,6 +442,39 @@ static void test_free_of_non_ram_panics(void **state)
     assert_true(fake_irq_enabled());
 }
 
+/* Touching and overlapping regions merge: a run handed out across the
+ * boundary of two reported regions can be freed again. */
+static void test_touching_regions_merge(void **state)
+{
+    (void)state;
+    const struct boot_region r[] = {
+        region(1 * MiB, 64 * KiB),
+        region(1 * MiB + 64 * KiB, 64 * KiB), /* touches the first */
+        region(1 * MiB + 96 * KiB, 64 * KiB), /* overlaps the second */
+    };
+    assert_int_equal(frame_init(r, ARRAY_LEN(r)), 0);
+    struct frame_stats st = stats();
+    assert_int_equal(st.total + st.reserved, (160 * KiB) / PAGE_SIZE); /* counted once */
+    size_t all = (size_t)st.total;
+    phys_addr_t pa;
+    assert_int_equal(frame_alloc(all, 1, &pa), 0); /* one run spanning all three */
+    frame_free(pa, all);
+    assert_int_equal(fake_panic_count(), 0);
+    assert_int_equal(stats().free, st.total);
+}
+
+/* The allocator's own bitmap frames can never be "freed" into circulation. */
+static void test_free_of_bitmap_panics(void **state)
+{
+    (void)state;
+    struct boot_region r = region(0, FAKE_RAM_SIZE);
+    assert_int_equal(frame_init(&r, 1), 0);
+    uint64_t free0 = stats().free;
+    EXPECT_PANIC(frame_free(FAKE_RAM_BASE, 1)); /* the bitmap sits at the start */
+    assert_true(fake_contains(fake_panic_message(), "not allocatable RAM"));
+    assert_int_equal(stats().free, free0);
+}
+
 static void test_irq_state_preserved(void **state)
 {
     (void)state;
@@ -463,6 +496,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_init_single_region, setup),
+        cmocka_unit_test_setup(test_touching_regions_merge, setup),
+        cmocka_unit_test_setup(test_free_of_bitmap_panics, setup),
         cmocka_unit_test_setup(test_init_unaligned_edges, setup),
         cmocka_unit_test_setup(test_init_fails_without_room, setup),
         cmocka_unit_test_setup(test_drain_with_holes_and_unsorted_regions, setup),

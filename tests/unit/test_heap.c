@@ -233,6 +233,8 @@ static void test_impossible_sizes(void **state)
     assert_null(kmalloc(SIZE_MAX));
     assert_null(kmalloc(2 * FAKE_RAM_SIZE)); /* plausible size, but no RAM for it */
     assert_null(kmalloc_aligned((size_t)1 << 41, 64));
+    assert_null(kmalloc_aligned(SIZE_MAX - 63, 64)); /* size + align + header would wrap */
+    assert_null(kmalloc_aligned(SIZE_MAX, PAGE_SIZE));
     struct heap_stats st = hstats();
     assert_int_equal(st.allocs, st0.allocs);
     assert_int_equal(st.total_allocs, st0.total_allocs);
@@ -417,6 +419,18 @@ static void test_double_free_detected(void **state)
     kfree(a);
     kfree(c);
     assert_int_equal(hstats().allocs, 0);
+    assert_heap_consistent();
+
+    /* The same for a pointer from kmalloc_aligned. */
+    void *keep = kmalloc(64), *al = kmalloc_aligned(100, 256);
+    assert_true(keep && al);
+    kfree(al);
+    kfree(al);
+    assert_int_equal(hook_calls, 1);
+    assert_true(fake_contains(hook_what, "double free"));
+    hook_calls = 0;
+    assert_int_equal(heap_check(), 0);
+    kfree(keep);
     assert_heap_consistent();
 }
 

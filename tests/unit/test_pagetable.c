@@ -319,6 +319,38 @@ static void test_user_mapping_reachable(void **state)
         assert_true(*raw_entry(va, l) & PTE_U);
 }
 
+/* A user page under tables first made for kernel pages is still reachable. */
+static void test_user_page_under_kernel_tables(void **state)
+{
+    (void)state;
+    const uint64_t kva = 0x600000, uva = 0x601000;
+    assert_int_equal(pt_map(&env, root, kva, 0x5000, PAGE_SIZE, PT_WRITE), 0);
+    assert_false(*raw_entry(kva, LEVEL_PML4) & PTE_U);
+    assert_int_equal(pt_map(&env, root, uva, 0x6000, PAGE_SIZE, PT_USER), 0);
+    for (int l = LEVEL_PML4; l >= LEVEL_PT; l--)
+        assert_true(*raw_entry(uva, l) & PTE_U);
+    assert_false(leaf(kva) & PTE_U); /* the kernel page itself stays supervisor-only */
+}
+
+/* After a 2M or 1G region is emptied page by page, a large mapping fits there
+ * again (the leftover empty table is used, not reported as a conflict). */
+static void test_large_map_over_emptied_table(void **state)
+{
+    (void)state;
+    const uint64_t va2m = 20 * PAGE_2M, va1g = 5 * PAGE_1G;
+    assert_int_equal(pt_map(&env, root, va2m, 0x3000, PAGE_SIZE, PT_READ), 0);
+    assert_int_equal(pt_unmap(&env, root, va2m, PAGE_SIZE), 1);
+    assert_int_equal(pt_map(&env, root, va2m, PAGE_2M, PAGE_2M, PT_READ), 0);
+    expect_maps(va2m + 0x1234, PAGE_2M + 0x1234);
+    assert_int_equal(pt_map(&env, root, va1g, 0x4000, PAGE_SIZE, PT_READ), 0);
+    assert_int_equal(pt_unmap(&env, root, va1g, PAGE_SIZE), 1);
+    assert_int_equal(pt_map(&env, root, va1g, PAGE_1G, PAGE_1G, PT_READ), 0);
+    expect_maps(va1g + PAGE_1G - 1, 2 * PAGE_1G - 1);
+    /* A live small page still conflicts. */
+    assert_int_equal(pt_map(&env, root, va2m + PAGE_2M, 0x3000, PAGE_SIZE, PT_READ), 0);
+    assert_int_equal(pt_map(&env, root, va2m + PAGE_2M, 0, PAGE_2M, PT_READ), -ATH_EEXIST);
+}
+
 static void test_remap_is_eexist(void **state)
 {
     (void)state;
@@ -384,6 +416,8 @@ static void test_out_of_range_is_erange(void **state)
     assert_int_equal(pt_map(&env, root, 0x1000, PHYS_LIMIT, PAGE_SIZE, PT_READ), -ATH_ERANGE);
     assert_int_equal(pt_map(&env, root, 0x1000, PHYS_LIMIT - PAGE_SIZE, 2 * PAGE_SIZE, PT_READ),
                      -ATH_ERANGE);
+    assert_int_equal(pt_map(&env, root, 0x1000, 0xfffffffffffff000ull, 2 * PAGE_SIZE, PT_READ),
+                     -ATH_ERANGE); /* pa + size wraps */
     assert_int_equal(tables(), 0); /* rejected before touching the tables */
     expect_unmapped(LOW_CANON_END);
     assert_int_equal(pt_lookup(&env, root, LOW_CANON_END + 0x1000, NULL, NULL), -ATH_ENOENT);
@@ -392,6 +426,9 @@ static void test_out_of_range_is_erange(void **state)
     assert_int_equal(pt_map(&env, root, UINT64_MAX - PAGE_SIZE + 1, 0x2000, PAGE_SIZE, PT_READ), 0);
     expect_maps(LOW_CANON_END - 1, 0x1fff);
     expect_maps(UINT64_MAX, 0x2fff);
+    /* The last page below the physical limit is mappable. */
+    assert_int_equal(pt_map(&env, root, 0x3000, PHYS_LIMIT - PAGE_SIZE, PAGE_SIZE, PT_READ), 0);
+    expect_maps(0x3000, PHYS_LIMIT - PAGE_SIZE);
 }
 
 static void test_unmap_4k(void **state)
@@ -455,6 +492,10 @@ static void test_unmap_argument_errors(void **state)
     assert_int_equal(pt_unmap(&env, root, 0x1000, 0x800), -ATH_EINVAL);
     assert_int_equal(pt_unmap(&env, root, LOW_CANON_END, PAGE_SIZE), -ATH_ERANGE);
     assert_int_equal(pt_unmap(&env, root, LOW_CANON_END - PAGE_SIZE, 2 * PAGE_SIZE), -ATH_ERANGE);
+    /* Wrapping past the top would reach page 0; spanning the hole would walk
+     * 2^52 addresses and hit upper-half tables through their index bits. */
+    assert_int_equal(pt_unmap(&env, root, UINT64_MAX - PAGE_SIZE + 1, 2 * PAGE_SIZE), -ATH_ERANGE);
+    assert_int_equal(pt_unmap(&env, root, 0x1000, HIGH_CANON + PAGE_SIZE - 0x1000), -ATH_ERANGE);
     expect_maps(0x1000, 0x1000);
 }
 
@@ -568,6 +609,8 @@ int main(void)
         PT_TEST(test_no_1g_without_cpu_support),
         PT_TEST(test_attribute_bits),
         PT_TEST(test_user_mapping_reachable),
+        PT_TEST(test_user_page_under_kernel_tables),
+        PT_TEST(test_large_map_over_emptied_table),
         PT_TEST(test_remap_is_eexist),
         PT_TEST(test_misaligned_is_einval),
         PT_TEST(test_out_of_range_is_erange),

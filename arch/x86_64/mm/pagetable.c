@@ -18,6 +18,16 @@ bool pt_canonical(uint64_t va)
     return top == 0 || top == 0x1ffff;
 }
 
+#define PHYS_LIMIT (1ull << 52) /* x86-64 physical addresses have at most 52 bits */
+
+/* [va, va+size) is canonical, does not wrap, and stays in one half of the
+ * address space (never crosses the non-canonical hole). size > 0. */
+static bool range_ok(uint64_t va, uint64_t size)
+{
+    uint64_t last = va + size - 1;
+    return last >= va && pt_canonical(va) && pt_canonical(last) && (va >> 47) == (last >> 47);
+}
+
 static uint64_t leaf_bits(const struct pt_env *env, unsigned attr)
 {
     uint64_t b = PTE_P;
@@ -46,6 +56,8 @@ static uint64_t *next_table(const struct pt_env *env, uint64_t *t, uint64_t va, 
             *err = -ATH_EEXIST; /* a large page already covers this range */
             return NULL;
         }
+        if (attr & PT_USER) /* a table made for kernel pages may now hold user pages */
+            *e |= PTE_U;
         return table(env, *e & PTE_ADDR);
     }
     phys_addr_t pa;
@@ -64,11 +76,7 @@ int pt_map(const struct pt_env *env, phys_addr_t root, uint64_t va, phys_addr_t 
         return -ATH_EINVAL;
     if (size == 0)
         return 0;
-    if (!pt_canonical(va) || !pt_canonical(va + size - 1) || va + size - 1 < va ||
-        (pa + size - 1) > PTE_ADDR)
-        return -ATH_ERANGE;
-    /* Both ends of the range must lie in the same half of the address space. */
-    if ((va >> 47) != ((va + size - 1) >> 47))
+    if (!range_ok(va, size) || pa >= PHYS_LIMIT || size > PHYS_LIMIT - pa)
         return -ATH_ERANGE;
     uint64_t bits = leaf_bits(env, attr);
     bool large_ok = !(attr & PT_NO_LARGE);
@@ -78,22 +86,20 @@ int pt_map(const struct pt_env *env, phys_addr_t root, uint64_t va, phys_addr_t 
         uint64_t *pdpt = next_table(env, pml4, va, 3, attr, &err);
         if (!pdpt)
             return err;
-        if (large_ok && env->pages_1g && size >= PAGE_1G && !((va | pa) & (PAGE_1G - 1))) {
-            uint64_t *e = &pdpt[idx(va, 2)];
-            if (*e & PTE_P)
-                return -ATH_EEXIST;
-            *e = pa | bits | PTE_PS;
+        uint64_t *e1 = &pdpt[idx(va, 2)];
+        if (large_ok && env->pages_1g && size >= PAGE_1G && !((va | pa) & (PAGE_1G - 1)) &&
+            !(*e1 & PTE_P)) {
+            *e1 = pa | bits | PTE_PS;
             va += PAGE_1G, pa += PAGE_1G, size -= PAGE_1G;
             continue;
         }
+        /* Otherwise (an existing table here, or no 1 GiB page possible) go down a level. */
         uint64_t *pd = next_table(env, pdpt, va, 2, attr, &err);
         if (!pd)
             return err;
-        if (large_ok && size >= PAGE_2M && !((va | pa) & (PAGE_2M - 1))) {
-            uint64_t *e = &pd[idx(va, 1)];
-            if (*e & PTE_P)
-                return -ATH_EEXIST;
-            *e = pa | bits | PTE_PS;
+        uint64_t *e2 = &pd[idx(va, 1)];
+        if (large_ok && size >= PAGE_2M && !((va | pa) & (PAGE_2M - 1)) && !(*e2 & PTE_P)) {
+            *e2 = pa | bits | PTE_PS;
             va += PAGE_2M, pa += PAGE_2M, size -= PAGE_2M;
             continue;
         }
@@ -130,7 +136,7 @@ long pt_unmap(const struct pt_env *env, phys_addr_t root, uint64_t va, uint64_t 
 {
     if ((va | size) & (PAGE_SIZE - 1))
         return -ATH_EINVAL;
-    if (size && (!pt_canonical(va) || !pt_canonical(va + size - 1)))
+    if (size && !range_ok(va, size))
         return -ATH_ERANGE;
     long pages = 0;
     while (size) {

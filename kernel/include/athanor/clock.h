@@ -11,15 +11,17 @@ struct clock_conv {
 };
 
 /* Choose mult/shift so that ns = (ticks * mult) >> shift for a counter of
- * `freq_hz`, keeping ticks*mult below 2^64 for at least `max_secs` seconds of
- * ticks. Returns false if freq_hz is 0. */
-bool     clock_conv_init(struct clock_conv *c, uint64_t freq_hz, uint32_t max_secs);
-/* ticks → ns. Exact to within one part in 2^(shift-ish); splits large tick
- * counts so that any 64-bit input converts without overflow. */
+ * `freq_hz`, as precisely as a 32-bit mult allows. Returns false if no such
+ * pair exists (freq_hz of 0, or absurdly high). */
+bool     clock_conv_init(struct clock_conv *c, uint64_t freq_hz);
+/* ticks → ns, with the relative error of mult (about 2^-31 or better); any
+ * 64-bit tick count converts without intermediate overflow. */
 uint64_t clock_ticks_to_ns(const struct clock_conv *c, uint64_t ticks);
-/* ns → ticks for a counter of freq_hz, rounding up (for arming timers). */
+/* ns → ticks for a counter of freq_hz, rounded up (for arming timers):
+ * the exact ceiling of ns * freq / 1e9, saturating at UINT64_MAX. */
 uint64_t clock_ns_to_ticks(uint64_t ns, uint64_t freq_hz);
-/* Frequency from `ticks` counted during `ns` nanoseconds (calibration). */
+/* Frequency from `ticks` counted during `ns` nanoseconds (calibration),
+ * rounded down; 0 if ns is 0. */
 uint64_t clock_freq_from_sample(uint64_t ticks, uint64_t ns);
 
 /* Split ns into days/h/m/s/ms for display. */

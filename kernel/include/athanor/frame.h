@@ -11,9 +11,10 @@ struct frame_stats {
     uint64_t reserved; /* frames it keeps for its own bitmap */
 };
 
-/* Initialise from the free regions in `bi`. The bitmap is placed in the first
- * free region large enough and reached through plat_phys_to_virt().
- * Returns 0 or -ATH_ENOMEM if no region can hold the bitmap. */
+/* Initialise from the free regions in `bi` (any order; overlapping or
+ * touching regions are merged). The bitmap is placed at the start of the
+ * lowest-addressed region large enough and reached through
+ * plat_phys_to_virt(). Returns 0 or -ATH_ENOMEM if no region can hold it. */
 int  frame_init(const struct boot_region *regions, unsigned n);
 /* Allocate `count` physically contiguous frames aligned to `align` frames
  * (a power of two). Returns 0 and the base address, or -ATH_ENOMEM. */
