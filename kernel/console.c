@@ -1,6 +1,7 @@
 /* Kernel console: output serialised by a spinlock (so lines from different
  * threads and interrupt handlers do not interleave mid-write), and an input
  * ring filled from the platform's console interrupt and drained by threads. */
+#include <athanor/backtrace.h>
 #include <athanor/console.h>
 #include <athanor/klib.h>
 #include <athanor/sched.h>
@@ -93,8 +94,8 @@ noreturn void kpanic(const char *fmt, ...)
         va_start(ap, fmt);
         kvsnprintf(buf, sizeof buf, fmt, ap);
         va_end(ap);
-        kprintf("\n*** KERNEL PANIC: %s\n", buf);
-        plat_backtrace();
+        kprintf("\n*** KERNEL PANIC: %s\nbacktrace:\n", buf);
+        backtrace_print((uintptr_t)__builtin_frame_address(0), (uintptr_t)&kpanic);
     } else {
         kprintf("\n*** KERNEL PANIC while panicking\n");
     }

@@ -32,7 +32,7 @@ $(1)/ksyms.S: $(1)/azoth.pass1 tools/gen-ksyms.sh
 $(1)/azoth: $$($(1)_OBJS) $(1)/ksyms.S tools/check-ksyms.sh
 	@echo '  LD      $$@'
 	$(Q)$$(CC) $(2) $$(HOSTED_LDFLAGS) -o $$@ $$($(1)_OBJS) $(1)/ksyms.S
-	$(Q)tools/check-ksyms.sh $(1)/azoth.pass1 $$@
+	$(Q)tools/check-ksyms.sh $$@ $(1)/ksyms.S
 -include $$($(1)_OBJS:.o=.d)
 endef
 

@@ -37,7 +37,7 @@ $(KDIR)/ksyms.S: $(KDIR)/azoth.pass1 tools/gen-ksyms.sh
 $(KDIR)/azoth.elf: $(KERNEL_OBJS) $(KDIR)/ksyms.S arch/x86_64/linker.ld tools/check-ksyms.sh
 	@echo '  LD      $@'
 	$(Q)$(CC) $(KCFLAGS) $(KLDFLAGS) -o $@ $(KERNEL_OBJS) $(KDIR)/ksyms.S -lgcc
-	$(Q)tools/check-ksyms.sh $(KDIR)/azoth.pass1 $@
+	$(Q)tools/check-ksyms.sh $@ $(KDIR)/ksyms.S
 # The image that boots: without debug sections (the symbol table for
 # backtraces is part of the loaded image, see kernel/lib/ksyms.c).
 $(KDIR)/azoth.bin.elf: $(KDIR)/azoth.elf

@@ -53,3 +53,18 @@ ktest_results() {
         result FAIL "$_k_prefix/suite-complete" "the suite did not finish cleanly (log: $_k_log)"
     fi
 }
+
+# The scripted monitor session both platforms run, and what it must answer.
+MONITOR_SCRIPT='help\nmem\nthreads\nuptime\nxyzzy 1 2\nmem extra\nhalt\n'
+expect_monitor_session() {
+    expect_in "$1" "$2" \
+        '^azoth> ' \
+        '^  threads +kernel threads' \
+        '^frames: [0-9]+ total, [0-9]+ used, [0-9]+ free' \
+        '^heap: +[0-9]+ KiB arena' \
+        ' monitor +(running|ready) ' \
+        '^up 0 days, [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}, idle [0-9]+%' \
+        "^unknown command 'xyzzy'; usage: help \\| mem" \
+        '^usage: mem$' \
+        '^azoth: powering off'
+}

@@ -1,9 +1,11 @@
 #!/bin/sh
-# Turn `nm -n` output of a linked kernel into the assembly symbol table that
-# kernel/lib/ksyms.c searches. Usage: gen-ksyms.sh <elf> > ksyms.S
-# With no <elf> (first link) it emits an empty table.
+# Turn the code symbols of a linked kernel into the assembly symbol table that
+# kernel/lib/ksyms.c searches. Code symbols are the functions inside the
+# .text section (its bounds come from the section table, so weak data
+# symbols and linker-provided names cannot sneak in).
+# Usage: gen-ksyms.sh <elf> > ksyms.S   (no <elf>: an empty table, first link)
 set -eu
-emit_empty() {
+if [ $# -eq 0 ]; then
     cat <<'ASM'
     .section .rodata.zz_ksyms, "a"
     .balign 8
@@ -15,25 +17,42 @@ ksyms_name_offs:
 ksyms_names:    .byte 0
     .section .note.GNU-stack, "", @progbits
 ASM
-}
-if [ $# -eq 0 ]; then emit_empty; exit 0; fi
-nm -n --defined-only "$1" | awk '
-    BEGIN { n = 0 }
-    # keep functions (text symbols); drop local labels and the asan/ubsan noise
-    ($2 == "T" || $2 == "t" || $2 == "W" || $2 == "w") && $3 !~ /^\.L/ && $3 !~ /^(__asan|__ubsan|__sanitizer|_GLOBAL__)/ {
+    exit 0
+fi
+text=$(objdump -h "$1" | awk '$2 == ".text" { print $4, $3 }')
+[ -n "$text" ] || { echo "gen-ksyms: $1 has no .text section" >&2; exit 1; }
+nm -n --defined-only "$1" | awk -v text="$text" '
+    BEGIN {
+        split(text, t, " ")
+        start = sprintf("%016s", t[1]); gsub(/ /, "0", start)
+        # end = start + size, in hex: done digit by digit to stay exact in awk
+        end = hexadd(t[1], t[2])
+        n = 0
+    }
+    function hexval(c) { return index("0123456789abcdef", c) - 1 }
+    function hexadd(a, b,    i, carry, s, d, r) {
+        a = sprintf("%016s", a); gsub(/ /, "0", a)
+        b = sprintf("%016s", b); gsub(/ /, "0", b)
+        carry = 0; r = ""
+        for (i = 16; i >= 1; i--) {
+            s = hexval(substr(a, i, 1)) + hexval(substr(b, i, 1)) + carry
+            carry = int(s / 16); d = s % 16
+            r = substr("0123456789abcdef", d + 1, 1) r
+        }
+        return r
+    }
+    # functions inside .text; drop local labels and sanitizer runtime noise
+    $2 ~ /^[tTwW]$/ && $1 >= start && $1 < end && $3 !~ /^\.L/ &&
+    $3 !~ /^(__asan|__ubsan|__sanitizer|_GLOBAL__)/ {
         if ($1 == last) next           # one name per address
         last = $1; addr[n] = $1; name[n] = $3; n++
     }
-    ($3 == "_etext" || $3 == "__etext" || $3 == "etext") && (textend == "" || $1 < textend) { textend = $1 }
     END {
-        while (n > 0 && textend != "" && addr[n-1] > textend) n--   # weak data symbols
-
-        if (textend == "" && n > 0) textend = addr[n-1]
         print "    .section .rodata.zz_ksyms, \"a\""
         print "    .balign 8"
         print "    .globl ksyms_count, ksyms_addrs, ksyms_name_offs, ksyms_names, ksyms_text_end"
         printf "ksyms_count:    .quad %d\n", n
-        printf "ksyms_text_end: .quad 0x%s\n", textend
+        printf "ksyms_text_end: .quad 0x%s\n", end
         print "ksyms_addrs:"
         for (i = 0; i < n; i++) printf "    .quad 0x%s\n", addr[i]
         print "ksyms_name_offs:"

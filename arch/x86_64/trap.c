@@ -6,6 +6,7 @@
 #include <arch/arch.h>
 #include <arch/gdt.h>
 #include <arch/x86.h>
+#include <athanor/backtrace.h>
 #include <athanor/console.h>
 #include <athanor/fault.h>
 #include <athanor/klib.h>
@@ -60,7 +61,7 @@ static noreturn void report(struct trap_frame *f)
     kprintf("r12 %016llx r13 %016llx r14 %016llx r15 %016llx\n", (unsigned long long)f->r12,
             (unsigned long long)f->r13, (unsigned long long)f->r14, (unsigned long long)f->r15);
     kprintf("backtrace:\n");
-    x86_backtrace_from(f->rbp, f->rip);
+    backtrace_print(f->rbp, f->rip);
     plat_fatal_stop();
 }
 

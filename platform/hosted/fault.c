@@ -5,42 +5,24 @@
  * page is reported too. */
 #include "hosted.h"
 
+#include <athanor/backtrace.h>
 #include <athanor/console.h>
 #include <athanor/fault.h>
 #include <athanor/klib.h>
-#include <athanor/ksyms.h>
 #include <athanor/sched.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <ucontext.h>
 
-/* Bounds of our code, provided by the default linker script (referencing
- * etext also makes the linker define it, which tools/gen-ksyms.sh needs). */
-extern const char __executable_start[], etext[];
-
-static void walk(uintptr_t fp, uintptr_t pc)
+/* Frames the walker may read: on the current thread's stack, or (for the
+ * boot/idle thread, which runs on the process's own stack) within the main
+ * stack below the frame main() started with. */
+bool plat_frame_readable(uintptr_t fp)
 {
-    unsigned n = 0;
-    ksym_print_frame(n++, pc);
-    /* Frame pointers: [fp] = caller's fp, [fp+8] = return address. Stop at a
-     * zero or non-increasing fp (the chain must walk up the stack), or at a
-     * return address outside our code. */
-    for (; fp && (fp & 7) == 0 && n < 32; n++) {
-        uintptr_t next = ((uintptr_t *)fp)[0];
-        uintptr_t ret = ((uintptr_t *)fp)[1];
-        if (ret <= (uintptr_t)__executable_start || ret > (uintptr_t)etext)
-            break;
-        ksym_print_frame(n, ret - 1); /* -1: inside the call instruction */
-        if (next <= fp)
-            break;
-        fp = next;
-    }
-}
-
-void plat_backtrace(void)
-{
-    kprintf("backtrace:\n");
-    walk((uintptr_t)__builtin_frame_address(0), (uintptr_t)&plat_backtrace);
+    struct thread *t = thread_current();
+    if (t && t->stack.size)
+        return fp >= (uintptr_t)t->stack.base && fp + 16 <= (uintptr_t)t->stack.base + t->stack.size;
+    return fp < hosted_main_frame && fp + HOSTED_MAIN_STACK > hosted_main_frame;
 }
 
 static const char *sig_name(int sig)
@@ -95,7 +77,7 @@ static void on_fault(int sig, siginfo_t *si, void *uc_)
     kprintf("r12 %016llx r13 %016llx r14 %016llx r15 %016llx\n", (unsigned long long)g[REG_R12],
             (unsigned long long)g[REG_R13], (unsigned long long)g[REG_R14], (unsigned long long)g[REG_R15]);
     kprintf("backtrace:\n");
-    walk((uintptr_t)g[REG_RBP], (uintptr_t)g[REG_RIP]);
+    backtrace_print((uintptr_t)g[REG_RBP], (uintptr_t)g[REG_RIP]);
     plat_fatal_stop();
 }
 

@@ -24,6 +24,9 @@ void hosted_fault_init(void);        /* SIGSEGV & co. → kernel fault report */
 void hosted_mem_init(uint64_t ram_bytes, struct boot_info *bi);
 bool hosted_test_mode(void);
 extern const char *hosted_argv0;
+/* Frame address of main(): the boot thread's stack lies just below it. */
+extern uintptr_t hosted_main_frame;
+#define HOSTED_MAIN_STACK (8u << 20) /* Linux's default main-thread stack limit */
 extern char **hosted_argv;
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 const char *hosted_argv0;
+uintptr_t   hosted_main_frame;
 char      **hosted_argv;
 static bool test_mode;
 
@@ -37,6 +38,7 @@ int main(int argc, char **argv)
 {
     static struct boot_info bi;
     hosted_argv0 = argv[0];
+    hosted_main_frame = (uintptr_t)__builtin_frame_address(0);
     hosted_argv = argv;
     uint64_t mib = 64;
     size_t len = 0;

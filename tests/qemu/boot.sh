@@ -3,8 +3,7 @@
 # command's answer, usage on garbage, and a clean ACPI power-off (status 0).
 . tests/lib.sh
 log=$LOGDIR/session.log
-printf 'help\nmem\nthreads\nuptime\nxyzzy 1 2\nmem extra\nhalt\n' |
-    timeout 60 tools/qemu.sh > "$log" 2>&1
+printf "$MONITOR_SCRIPT" | timeout 60 tools/qemu.sh > "$log" 2>&1
 rc=$?
 expect_status qemu/session-poweroff-status "$rc" 0 "$log"
 expect_in "$log" qemu/boot-banner \
@@ -13,16 +12,7 @@ expect_in "$log" qemu/boot-banner \
     '^memory: [0-9]+ MiB reported, [0-9]+ MiB usable in [0-9]+ regions' \
     '^clock: TSC [0-9]+ MHz, LAPIC timer [0-9]+ kHz' \
     '^Kernel monitor ready'
-expect_in "$log" qemu/monitor-session \
-    '^azoth> ' \
-    '^  threads +kernel threads' \
-    '^frames: [0-9]+ total, [0-9]+ used, [0-9]+ free' \
-    '^heap: +[0-9]+ KiB arena' \
-    ' monitor +(running|ready) ' \
-    '^up 0 days, [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}, idle [0-9]+%' \
-    "^unknown command 'xyzzy'; usage: help \\| mem" \
-    '^usage: mem$' \
-    '^azoth: powering off'
+expect_monitor_session "$log" qemu/monitor-session
 if grep -q 'power-off did not work' "$log"; then
     result FAIL qemu/acpi-poweroff "the kernel fell back to halting"
 else

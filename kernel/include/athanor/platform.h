@@ -111,7 +111,8 @@ enum plat_test_status { PLAT_TEST_PASS, PLAT_TEST_FAIL, PLAT_TEST_FAULT };
 noreturn void plat_test_exit(enum plat_test_status st);
 /* Stop everything after a fatal kernel error (halt; test exit in test mode). */
 noreturn void plat_fatal_stop(void);
-/* Print a frame-pointer backtrace of the current context, symbolised. */
-void plat_backtrace(void);
+/* True if the 16 bytes at a frame pointer can be read without faulting
+ * (they lie on a kernel stack); the backtrace walker asks before each frame. */
+bool plat_frame_readable(uintptr_t fp);
 
 #endif

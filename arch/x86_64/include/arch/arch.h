@@ -80,7 +80,4 @@ void ioapic_route(uint32_t gsi, uint8_t vector, bool active_low, bool level);
 /* power.c */
 bool x86_test_mode(void);
 
-/* backtrace.c */
-void x86_backtrace_from(uintptr_t rbp, uintptr_t rip);
-
 #endif
