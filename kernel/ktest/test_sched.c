@@ -201,9 +201,11 @@ static const char *t_preempt_by_priority(void)
     struct thread *hi = thread_create("high", high_sleeper, &deadline, PRIO_DEFAULT + 1, 0);
     struct thread *busy = thread_create("busy", busy_entry, NULL, PRIO_DEFAULT, 0);
     KT_CHECK(hi && busy, "thread_create failed");
-    /* Step out of the way: sleep longer than the high thread. Only `busy`
-     * (lower priority) is runnable in between. */
-    thread_sleep_ns(40 * NS_PER_MS);
+    /* Step out of the way, in short sleeps so that we never outrank `high`
+     * at the moment it wakes (a late timer could wake us both at once): only
+     * `busy` (lower priority) and `high` compete while we sleep. */
+    for (int i = 0; i < 200 && !spin_stop; i++)
+        thread_sleep_ns(10 * NS_PER_MS);
     bool stopped = spin_stop;
     spin_stop = true;
     thread_join(hi, NULL);
