@@ -6,12 +6,13 @@
 # apt-get line is printed (tools/deps.sh).
 .DEFAULT_GOAL := all
 include mk/config.mk
+include mk/components.mk
 include mk/hosted.mk
 include mk/kernel.mk
 include mk/unit.mk
 
 # Debian packages each entry point needs.
-BUILD_PKGS := gcc make binutils
+BUILD_PKGS := gcc make binutils clang lld wasi-libc libclang-rt-14-dev-wasm32 wabt
 RUN_PKGS   := $(BUILD_PKGS) qemu-system-x86
 ISO_PKGS   := grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools
 TEST_PKGS  := $(RUN_PKGS) $(ISO_PKGS) ovmf libcmocka-dev

@@ -56,14 +56,20 @@ void console_input_eof(void)
     waitq_wake(&in_wq, WAKE_ALL);
 }
 
-int console_getc(void)
+int console_getc_until(uint64_t deadline_ns)
 {
     irqflags_t f = spin_lock_irqsave(&in_lock);
-    while (head == tail && !eof)
-        waitq_wait(&in_wq, &in_lock, UINT64_MAX);
-    int c = head == tail ? CONSOLE_EOF : ring[tail++ % IN_RING];
+    bool timed_out = deadline_ns == 0;
+    while (head == tail && !eof && !timed_out)
+        timed_out = waitq_wait(&in_wq, &in_lock, deadline_ns) != 0;
+    int c = head != tail ? ring[tail++ % IN_RING] : eof ? CONSOLE_EOF : CONSOLE_TIMEOUT;
     spin_unlock_irqrestore(&in_lock, f);
     return c;
+}
+
+int console_getc(void)
+{
+    return console_getc_until(UINT64_MAX);
 }
 
 uint64_t console_input_dropped(void)

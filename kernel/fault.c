@@ -1,11 +1,38 @@
-/* The core's fault dispatcher. Today every fault comes from kernel code and is
- * a kernel bug, so nothing is handled here and the platform reports it. The
- * components issue adds the case of a fault inside a component's linear
- * memory or code, which becomes a trap of that component. */
+/* The core's fault dispatcher. A CPU fault while a thread runs WebAssembly
+ * code is a trap of its component (an access outside its linear memory,
+ * mostly); the thread is resumed in comp_fault_resume(), which unwinds to the
+ * component's trap handler. Any other fault is a kernel bug. */
+#include <athanor/component.h>
 #include <athanor/fault.h>
 
-bool kernel_fault(const struct fault_info *fi)
+noreturn void comp_fault_resume(void);
+
+bool kernel_fault(struct fault_info *fi)
 {
-    (void)fi;
-    return false;
+    struct thread *t = thread_current();
+    if (!t || !t->comp || !t->in_wasm)
+        return false;
+    struct component *c = t->comp;
+    c->trap_pc = fi->pc;
+    c->trap_addr = 0;
+    switch (fi->kind) {
+    case FAULT_PAGE:
+    case FAULT_PROTECTION:
+        c->fault_kind = TRAP_OUT_OF_BOUNDS;
+        if (fi->addr >= c->mem.base && fi->addr < c->mem.base + c->mem.size)
+            c->trap_addr = fi->addr - c->mem.base;
+        break;
+    case FAULT_DIVIDE:
+        c->fault_kind = TRAP_DIV_BY_ZERO;
+        break;
+    case FAULT_STACK_OVERFLOW:
+        c->fault_kind = TRAP_STACK_EXHAUSTED;
+        break;
+    default:
+        c->fault_kind = TRAP_UNREACHABLE;
+        break;
+    }
+    t->in_wasm = false;
+    fi->resume = comp_fault_resume;
+    return true;
 }

@@ -1,5 +1,7 @@
 /* kernel_main: the portable boot sequence shared by every platform. */
+#include <athanor/component.h>
 #include <athanor/console.h>
+#include <athanor/csprng.h>
 #include <athanor/errors.h>
 #include <athanor/frame.h>
 #include <athanor/heap.h>
@@ -47,6 +49,8 @@ noreturn void kernel_main(struct boot_info *bi)
     heap_init();
     sched_init();
     plat_init_late();
+    csprng_init();
+    comp_init();
 
     static char what[64];
     struct thread *t;

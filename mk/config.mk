@@ -7,13 +7,23 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototy
 CSTD     := -std=c11
 INCLUDES := -Ikernel/include
 
-# Portable core sources (kernel/). kernel/lib/string.c is bare-metal only:
-# hosted builds use the C library's functions so the sanitizers see them.
+# Portable core sources (kernel/). kernel/lib/string.c and kernel/rt/libm.c
+# are bare-metal only: hosted builds use the C library's functions (so the
+# sanitizers see every copy).
 CORE_SRCS      := $(sort $(wildcard kernel/*.c kernel/*/*.c))
-CORE_SRCS_HOST := $(filter-out kernel/lib/string.c,$(CORE_SRCS))
-# Files compiled with SSE enabled even in the bare-metal kernel (they test
-# that FP/SIMD state survives context switches).
-SSE_SRCS       := kernel/ktest/test_fpu.c
+CORE_SRCS_HOST := $(filter-out kernel/lib/string.c kernel/rt/libm.c,$(CORE_SRCS))
+# Files compiled with SSE enabled even in the bare-metal kernel: the FPU test
+# (FP state must survive context switches) and the float helpers of wasm code.
+SSE_SRCS       := kernel/ktest/test_fpu.c kernel/rt/libm.c
+
+# How wasm2c output and the runtime agree to work (every file that includes
+# wasm-rt.h must see the same settings): linear-memory bounds come from guard
+# regions (no software checks on loads/stores), call depth is counted.
+RT_DEFS := -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1 -DWASM_RT_USE_STACK_DEPTH_COUNT=1 \
+           -DWASM_RT_MAX_CALL_STACK_DEPTH=500
+
+# Generated sources: the system manifest's tables and every component's C.
+GEN := $(BUILD)/gen
 
 # Quiet build output unless V=1.
 ifeq ($(V),1)

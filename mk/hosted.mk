@@ -2,11 +2,15 @@
 # Two flavours: build/hosted (optimised, for benchmarks and `azoth` runs) and
 # build/hosted-san (ASan + UBSan, for tests).
 HOSTED_PLAT_SRCS := $(sort $(wildcard platform/hosted/*.c platform/hosted/*.S))
-HOSTED_SRCS      := $(CORE_SRCS_HOST) $(HOSTED_PLAT_SRCS)
+HOSTED_SRCS      := $(CORE_SRCS_HOST) $(HOSTED_PLAT_SRCS) $(COMP_GEN_SRCS)
 
-HOSTED_CFLAGS_BASE := $(CSTD) $(WARN) $(INCLUDES) -Iplatform/hosted -g -fno-omit-frame-pointer \
+HOSTED_CFLAGS_COMMON := $(CSTD) $(INCLUDES) $(RT_DEFS) -Iplatform/hosted -g -fno-omit-frame-pointer \
                       -mno-omit-leaf-frame-pointer -fno-pie -MMD -MP
+HOSTED_CFLAGS_BASE := $(HOSTED_CFLAGS_COMMON) $(WARN)
 HOSTED_LDFLAGS     := -no-pie -pthread
+HOSTED_LIBS        := -lm
+# Generated component code: not ours to lint.
+hflags = $(if $(filter $(GEN)/%,$<),$(HOSTED_CFLAGS_COMMON) -w -I$(dir $<),$(HOSTED_CFLAGS_BASE))
 SAN_FLAGS          := -fsanitize=address,undefined -fno-sanitize-recover=all
 
 define hosted_flavour
@@ -15,23 +19,23 @@ $(1)_OBJS := $$(patsubst %,$(1)/%.o,$$(HOSTED_SRCS))
 $(1)/%.c.o: %.c
 	@mkdir -p $$(dir $$@)
 	@echo '  CC      $$@'
-	$(Q)$$(CC) $$(HOSTED_CFLAGS_BASE) $(2) -c $$< -o $$@
+	$(Q)$$(CC) $$(hflags) $(2) -c $$< -o $$@
 $(1)/%.S.o: %.S
 	@mkdir -p $$(dir $$@)
 	@echo '  CC      $$@'
-	$(Q)$$(CC) $$(HOSTED_CFLAGS_BASE) $(2) -c $$< -o $$@
+	$(Q)$$(CC) $$(hflags) $(2) -c $$< -o $$@
 # Two-pass link: the second adds the symbol table generated from the first.
 $(1)/ksyms0.S: tools/gen-ksyms.sh
 	@mkdir -p $$(dir $$@)
 	$(Q)tools/gen-ksyms.sh > $$@
 $(1)/azoth.pass1: $$($(1)_OBJS) $(1)/ksyms0.S
 	@echo '  LD      $$@'
-	$(Q)$$(CC) $(2) $$(HOSTED_LDFLAGS) -o $$@ $$($(1)_OBJS) $(1)/ksyms0.S
+	$(Q)$$(CC) $(2) $$(HOSTED_LDFLAGS) -o $$@ $$($(1)_OBJS) $(1)/ksyms0.S $$(HOSTED_LIBS)
 $(1)/ksyms.S: $(1)/azoth.pass1 tools/gen-ksyms.sh
 	$(Q)tools/gen-ksyms.sh $$< > $$@
 $(1)/azoth: $$($(1)_OBJS) $(1)/ksyms.S tools/check-ksyms.sh
 	@echo '  LD      $$@'
-	$(Q)$$(CC) $(2) $$(HOSTED_LDFLAGS) -o $$@ $$($(1)_OBJS) $(1)/ksyms.S
+	$(Q)$$(CC) $(2) $$(HOSTED_LDFLAGS) -o $$@ $$($(1)_OBJS) $(1)/ksyms.S $$(HOSTED_LIBS)
 	$(Q)tools/check-ksyms.sh $$@ $(1)/ksyms.S
 -include $$($(1)_OBJS:.o=.d)
 endef

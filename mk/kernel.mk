@@ -1,26 +1,31 @@
 # The bare-metal kernel: the portable core + arch/x86_64, freestanding.
 KDIR       := $(BUILD)/x86_64
 ARCH_SRCS  := $(sort $(wildcard arch/x86_64/*.c arch/x86_64/*/*.c arch/x86_64/*.S arch/x86_64/*/*.S))
-KERNEL_SRCS := $(CORE_SRCS) $(ARCH_SRCS)
+KERNEL_SRCS := $(CORE_SRCS) $(ARCH_SRCS) $(COMP_GEN_SRCS)
 KERNEL_OBJS := $(patsubst %,$(KDIR)/%.o,$(KERNEL_SRCS))
 
 # No red zone (interrupts push on the same stack), kernel code model (linked
 # at -2 GiB), frame pointers for backtraces, and no SSE in kernel C code: the
 # interrupt path must not touch SIMD registers before they are saved.
 # gcc's static analyzer runs on every bare-metal build (warnings are errors).
-KCFLAGS_BASE := $(CSTD) $(WARN) $(INCLUDES) -Iarch/x86_64/include -ffreestanding \
-                -fno-stack-protector -fno-pic -fno-pie -mno-red-zone -mcmodel=kernel \
-                -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -O2 -g \
-                -fno-asynchronous-unwind-tables -MMD -MP -fanalyzer
-KCFLAGS      := $(KCFLAGS_BASE) -mgeneral-regs-only
-KCFLAGS_SSE  := $(KCFLAGS_BASE) -msse2
+# kernel/rt/libc holds the few C library headers wasm-rt.h and wasm2c
+# output include; generated code is not ours to lint (-w), but is compiled
+# with the same code model and SSE.
+KCFLAGS_COMMON := $(CSTD) $(INCLUDES) -Iarch/x86_64/include -Ikernel/rt/libc $(RT_DEFS) \
+                -ffreestanding -fno-stack-protector -fno-pic -fno-pie -mno-red-zone \
+                -mcmodel=kernel -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -O2 -g \
+                -fno-asynchronous-unwind-tables -MMD -MP
+KCFLAGS      := $(KCFLAGS_COMMON) $(WARN) -fanalyzer -mgeneral-regs-only
+KCFLAGS_SSE  := $(KCFLAGS_COMMON) $(WARN) -fanalyzer -msse2
+KCFLAGS_GEN  := $(KCFLAGS_COMMON) -w -msse2
 KLDFLAGS     := -nostdlib -static -no-pie -Wl,-T,arch/x86_64/linker.ld \
                 -Wl,-z,max-page-size=0x1000 -Wl,--build-id=none -Wl,-z,noexecstack
 
+kflags = $(if $(filter $(GEN)/%,$<),$(KCFLAGS_GEN) -I$(dir $<),$(if $(filter $<,$(SSE_SRCS)),$(KCFLAGS_SSE),$(KCFLAGS)))
 $(KDIR)/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	@echo '  CC      $@'
-	$(Q)$(CC) $(if $(filter $<,$(SSE_SRCS)),$(KCFLAGS_SSE),$(KCFLAGS)) -c $< -o $@
+	$(Q)$(CC) $(kflags) -c $< -o $@
 $(KDIR)/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	@echo '  AS      $@'

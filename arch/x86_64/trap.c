@@ -21,6 +21,10 @@ static const char *const exc_names[32] = {
     "reserved", "hypervisor injection", "VMM communication", "security", "reserved",
 };
 
+/* Room left below the interrupted stack pointer when redirecting a faulting
+ * thread (covers a red zone, in case code compiled with one faulted). */
+#define RESUME_STACK_GAP 256
+
 static enum fault_kind kind_of(uint64_t vec)
 {
     switch (vec) {
@@ -75,8 +79,13 @@ void x86_trap(struct trap_frame *f)
             .addr = v == 14 ? read_cr2() : 0,
             .write = v == 14 && (f->error & 2),
         };
-        if (v != 8 && v != 2 && v != 18 && kernel_fault(&fi))
-            return; /* handled (e.g. a component trap); kernel_fault changed the context */
+        if (v != 8 && v != 2 && v != 18 && kernel_fault(&fi)) {
+            /* Resume in fi.resume as if it had been called from the faulting
+             * instruction: aligned stack below the interrupted frame. */
+            f->rsp = ALIGN_DOWN(f->rsp - RESUME_STACK_GAP, 16) - 8;
+            f->rip = (uint64_t)(uintptr_t)fi.resume;
+            return;
+        }
         report(f);
     }
     switch (v) {

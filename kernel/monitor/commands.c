@@ -1,5 +1,6 @@
 /* Kernel monitor commands: help, mem, threads, uptime, halt, reboot. */
 #include <athanor/clock.h>
+#include <athanor/component.h>
 #include <athanor/errors.h>
 #include <athanor/frame.h>
 #include <athanor/heap.h>
@@ -15,6 +16,19 @@ struct command {
     const char *help;
     int (*fn)(int argc, char **argv);
 };
+
+/* Words a command takes after its name: usage "<x>" is required, "[x...]"
+ * optional and unbounded. Derived from the usage text so they cannot drift. */
+static void arity(const char *usage, int *min, int *max)
+{
+    *min = *max = 0;
+    for (const char *p = usage; *p; p++) {
+        if (*p == '<')
+            (*min)++, (*max)++;
+        if (*p == '[')
+            *max = MAX_ARGS;
+    }
+}
 
 static int cmd_help(int argc, char **argv);
 
@@ -90,11 +104,108 @@ static int cmd_reboot(int argc, char **argv)
     plat_reboot();
 }
 
+static int cmd_ps(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    kprintf("%-12s %-8s %4s %9s %10s %8s %s\n", "NAME", "STATE", "GEN", "MEM(KiB)", "CPU(ms)",
+            "RESTARTS", "LAST");
+    for (unsigned i = 0; i < comp_count(); i++) {
+        struct component *c = comp_at(i);
+        uint64_t cpu = c->cpu_ns_total + (c->thread ? c->thread->cpu_ns : 0);
+        const char *last = c->state == COMP_FAULTED ? trap_kind_name(c->trap)
+                         : c->state == COMP_EXITED ? "exited" : c->gave_up ? "gave up" : "";
+        kprintf("%-12s %-8s %4u %9u %10llu %8u %s", c->cfg->name, comp_state_name(c->state),
+                c->generation, c->mem_pages * 64, (unsigned long long)(cpu / NS_PER_MS), c->restarts, last);
+        if (c->state == COMP_EXITED)
+            kprintf(" (status %d)", c->exit_code);
+        kprintf("\n");
+    }
+    return 0;
+}
+
+static struct component *named(const char *name)
+{
+    struct component *c = comp_find(name);
+    if (!c)
+        kprintf("no component named '%s' (see ps)\n", name);
+    return c;
+}
+
+static int cmd_start(int argc, char **argv)
+{
+    struct component *c = named(argv[1]);
+    if (!c)
+        return -ATH_ENOENT;
+    /* The remaining words become the component's arguments. */
+    char args[96] = "";
+    size_t len = 0;
+    for (int i = 2; i < argc; i++)
+        len += (size_t)ksnprintf(args + len, len < sizeof args ? sizeof args - len : 0, "%s%s",
+                                 i > 2 ? " " : "", argv[i]);
+    int r = comp_start(c, args);
+    if (r == -ATH_EBUSY)
+        kprintf("%s is already running\n", c->cfg->name);
+    else if (r)
+        kprintf("cannot start %s: %s\n", c->cfg->name, ath_strerror(r));
+    else
+        kprintf("started %s (generation %u)\n", c->cfg->name, c->generation);
+    return r;
+}
+
+static int cmd_kill(int argc, char **argv)
+{
+    (void)argc;
+    struct component *c = named(argv[1]);
+    if (!c)
+        return -ATH_ENOENT;
+    int r = comp_kill(c);
+    if (r == -ATH_ENOENT)
+        kprintf("%s is not running\n", c->cfg->name);
+    else if (r)
+        kprintf("%s did not stop: %s\n", c->cfg->name, ath_strerror(r));
+    else
+        kprintf("killed %s\n", c->cfg->name);
+    return r;
+}
+
+static int cmd_restart(int argc, char **argv)
+{
+    (void)argc;
+    struct component *c = named(argv[1]);
+    if (!c)
+        return -ATH_ENOENT;
+    int r = comp_restart(c);
+    if (r)
+        kprintf("cannot restart %s: %s\n", c->cfg->name, ath_strerror(r));
+    else
+        kprintf("restarted %s (generation %u)\n", c->cfg->name, c->generation);
+    return r;
+}
+
+static int cmd_faults(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    struct fault_report r[16];
+    unsigned n = fault_recent(r, ARRAY_LEN(r));
+    if (!n)
+        kprintf("no faults\n");
+    for (unsigned i = 0; i < n; i++)
+        fault_print(&r[i]);
+    return 0;
+}
+
 static const struct command commands[] = {
     { "help", "help", "list commands", cmd_help },
     { "mem", "mem", "physical frames and kernel heap usage", cmd_mem },
     { "threads", "threads", "kernel threads, their state and CPU time", cmd_threads },
     { "uptime", "uptime", "time since boot and idle share", cmd_uptime },
+    { "ps", "ps", "components: state, generation, memory, CPU time, restarts", cmd_ps },
+    { "start", "start <name> [args...]", "start a component (a fresh instance)", cmd_start },
+    { "kill", "kill <name>", "stop a component (no restart)", cmd_kill },
+    { "restart", "restart <name>", "kill if running, then start afresh", cmd_restart },
+    { "faults", "faults", "recent component fault reports", cmd_faults },
     { "halt", "halt", "power the machine off", cmd_halt },
     { "reboot", "reboot", "restart the machine", cmd_reboot },
 };
@@ -125,7 +236,9 @@ int monitor_exec(char *line)
         return 0;
     for (size_t i = 0; i < ARRAY_LEN(commands); i++)
         if (strcmp(argv[0], commands[i].name) == 0) {
-            if (argc > 1) {
+            int min, max;
+            arity(commands[i].usage, &min, &max);
+            if (argc - 1 < min || argc - 1 > max) {
                 kprintf("usage: %s\n", commands[i].usage);
                 return -ATH_EINVAL;
             }

@@ -12,6 +12,9 @@
 #include <athanor/sched.h>
 #include <athanor/spinlock.h>
 
+/* The wasm runtime's call-depth counter (kernel/rt), saved per thread. */
+extern uint32_t wasm_rt_call_stack_depth;
+
 struct cpu {
     struct thread *current;
     struct thread *idle;
@@ -49,6 +52,8 @@ static void rearm_timer(struct cpu *c)
     struct thread *cur = c->current;
     if (!cur->is_idle && rq_top_prio(&rq) >= cur->prio && cur->slice_end_ns < deadline)
         deadline = cur->slice_end_ns;
+    if (cur->cpu_left_ns != UINT64_MAX && cur->run_start_ns + cur->cpu_left_ns < deadline)
+        deadline = cur->run_start_ns + cur->cpu_left_ns;
     plat_timer_arm(deadline);
 }
 
@@ -82,7 +87,10 @@ static void schedule_locked(void)
     struct thread *prev = c->current;
     uint64_t now = plat_clock_ns();
 
-    prev->cpu_ns += now - prev->run_start_ns;
+    uint64_t ran = now - prev->run_start_ns;
+    prev->cpu_ns += ran;
+    if (prev->cpu_left_ns != UINT64_MAX)
+        prev->cpu_left_ns = prev->cpu_left_ns > ran ? prev->cpu_left_ns - ran : 0;
     if (prev->is_idle)
         stats.idle_ns += now - prev->run_start_ns;
     if (prev->state == THREAD_RUNNING) {
@@ -105,8 +113,12 @@ static void schedule_locked(void)
     next->switches++;
     next->on_cpu = true;
     c->prev = prev;
+    /* The wasm runtime's call-depth counter is a global (wasm2c's design):
+     * it belongs to whichever thread runs. */
+    prev->wasm_depth = wasm_rt_call_stack_depth;
     plat_ctx_switch(&prev->ctx, &next->ctx);
     /* We are `prev` again, resumed by some later switch (maybe on another CPU). */
+    wasm_rt_call_stack_depth = prev->wasm_depth;
     finish_switch(this_cpu());
 }
 
@@ -211,6 +223,7 @@ int waitq_wake(struct waitq *wq, int n)
 static void thread_start(void *arg)
 {
     struct thread *t = arg;
+    wasm_rt_call_stack_depth = 0;
     finish_switch(this_cpu());
     spin_unlock(&sched_lock);
     plat_irq_enable();
@@ -241,6 +254,7 @@ struct thread *thread_create(const char *name, void (*entry)(void *), void *arg,
     t->entry = entry;
     t->arg = arg;
     t->prio = prio;
+    t->cpu_left_ns = UINT64_MAX;
     list_init(&t->rq_node);
     list_init(&t->timeout.node);
     waitq_init(&t->joiners);
@@ -368,13 +382,46 @@ void sched_timer_irq(void)
     struct thread *cur = c->current;
     if (!cur->is_idle && now >= cur->slice_end_ns && rq_top_prio(&rq) >= cur->prio)
         c->need_resched = true;
+    if (cur->cpu_left_ns != UINT64_MAX && now - cur->run_start_ns >= cur->cpu_left_ns)
+        cur->cpu_expired = true;
     rearm_timer(c);
     spin_unlock(&sched_lock);
+}
+
+void thread_set_cpu_budget(uint64_t ns)
+{
+    irqflags_t f = spin_lock_irqsave(&sched_lock);
+    struct cpu *c = this_cpu();
+    struct thread *t = c->current;
+    uint64_t ran = plat_clock_ns() - t->run_start_ns;
+    t->cpu_left_ns = ns == UINT64_MAX || ns > UINT64_MAX - ran ? UINT64_MAX : ran + ns;
+    t->cpu_expired = false;
+    rearm_timer(c);
+    spin_unlock_irqrestore(&sched_lock, f);
+}
+
+void thread_expire_cpu(struct thread *t)
+{
+    irqflags_t f = spin_lock_irqsave(&sched_lock);
+    struct cpu *c = this_cpu();
+    t->cpu_left_ns = 0;
+    if (t == c->current) {
+        t->cpu_expired = true;
+        plat_timer_arm(0); /* reach interrupt exit soon */
+    }
+    /* Otherwise the switch into t arms the timer for run_start + 0 = now. */
+    spin_unlock_irqrestore(&sched_lock, f);
 }
 
 void sched_irq_exit(void)
 {
     struct cpu *c = this_cpu();
+    struct thread *cur = c->current;
+    if (cur->cpu_expired) {
+        cur->cpu_expired = false;
+        if (cur->on_cpu_expired)
+            cur->on_cpu_expired(cur); /* may leave for good (a component trap) */
+    }
     if (!c->need_resched)
         return;
     spin_lock(&sched_lock);
@@ -395,6 +442,7 @@ void sched_init(void)
     t->state = THREAD_RUNNING;
     t->prio = -1;
     t->on_cpu = true;
+    t->cpu_left_ns = UINT64_MAX;
     t->run_start_ns = plat_clock_ns();
     size_t xs = plat_xstate_size();
     if (xs && !(t->ctx.xstate = kmalloc_aligned(xs, 64)))

@@ -36,6 +36,8 @@ static const char *sig_name(int sig)
     }
 }
 
+#define RESUME_STACK_GAP 256 /* below the 128-byte red zone of the interrupted code */
+
 static enum fault_kind kind_of(int sig)
 {
     switch (sig) {
@@ -57,8 +59,13 @@ static void on_fault(int sig, siginfo_t *si, void *uc_)
         .addr = (uintptr_t)si->si_addr,
         .write = sig == SIGSEGV && (g[REG_ERR] & 2),
     };
-    if (kernel_fault(&fi))
-        return; /* the core handled it (e.g. a component trap) and changed the context */
+    if (kernel_fault(&fi)) {
+        /* Return from the signal into fi.resume, as if called from the
+         * faulting instruction: aligned stack below the red zone. */
+        g[REG_RSP] = (greg_t)(ALIGN_DOWN((uintptr_t)g[REG_RSP] - RESUME_STACK_GAP, 16) - 8);
+        g[REG_RIP] = (greg_t)(uintptr_t)fi.resume;
+        return;
+    }
     console_enter_panic();
     struct thread *t = thread_current();
     uintptr_t addr = (uintptr_t)si->si_addr;

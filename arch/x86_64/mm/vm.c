@@ -166,6 +166,34 @@ void plat_stack_free(struct plat_stack *st)
     st->size = 0;
 }
 
+int vm_map_fresh_page(uint64_t va)
+{
+    phys_addr_t pa;
+    if (frame_alloc(1, 1, &pa) != 0)
+        return -ATH_ENOMEM;
+    memset(plat_phys_to_virt(pa), 0, PAGE_SIZE);
+    irqflags_t f = spin_lock_irqsave(&vm_lock);
+    int r = pt_map(&env, kernel_root, va, pa, PAGE_SIZE, PT_WRITE | PT_NO_LARGE);
+    spin_unlock_irqrestore(&vm_lock, f);
+    if (r)
+        frame_free(pa, 1);
+    return r;
+}
+
+void vm_unmap_and_free_page(uint64_t va)
+{
+    phys_addr_t pa;
+    irqflags_t f = spin_lock_irqsave(&vm_lock);
+    bool mapped = pt_lookup(&env, kernel_root, va, &pa, NULL) == 0;
+    if (mapped) {
+        pt_unmap(&env, kernel_root, va, PAGE_SIZE);
+        invlpg((void *)(uintptr_t)va);
+    }
+    spin_unlock_irqrestore(&vm_lock, f);
+    if (mapped)
+        frame_free(pa, 1);
+}
+
 bool vm_is_stack_guard(uintptr_t va)
 {
     if (va >= (uintptr_t)boot_stack_guard && va < (uintptr_t)boot_stack_guard + PAGE_SIZE)

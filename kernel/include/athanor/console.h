@@ -14,6 +14,10 @@ void console_input_eof(void);
 #define CONSOLE_EOF (-1)
 /* Block the calling thread until a byte arrives; returns it, or CONSOLE_EOF. */
 int  console_getc(void);
+/* Like console_getc, but gives up at deadline_ns (absolute; 0 = do not
+ * wait) and returns CONSOLE_TIMEOUT. */
+#define CONSOLE_TIMEOUT (-2)
+int  console_getc_until(uint64_t deadline_ns);
 /* Bytes dropped because the input buffer was full (for diagnostics). */
 uint64_t console_input_dropped(void);
 /* From now on output bypasses the lock (the panicking code may hold it). */

@@ -20,11 +20,15 @@ struct fault_info {
     uintptr_t       pc;    /* faulting instruction */
     uintptr_t       addr;  /* faulting data address (FAULT_PAGE) */
     bool            write;
+    /* Set by kernel_fault when it returns true: the platform resumes the
+     * faulting thread by calling this function (no arguments, never returns)
+     * on the same stack, below the interrupted frame. */
+    void          (*resume)(void);
 };
 
 /* Offer a fault to the core. Returns true if the core handled it (the
- * faulting context must not be resumed as is); false means a kernel bug,
- * which the platform reports and stops on. Called with interrupts disabled. */
-bool kernel_fault(const struct fault_info *fi);
+ * platform then resumes at fi->resume); false means a kernel bug, which the
+ * platform reports and stops on. Called with interrupts disabled. */
+bool kernel_fault(struct fault_info *fi);
 
 #endif

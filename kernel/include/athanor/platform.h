@@ -68,6 +68,10 @@ uint64_t plat_clock_ns(void);               /* monotonic nanoseconds since boot 
  * interrupts disabled. */
 void plat_timer_arm(uint64_t deadline_ns);
 
+/* Fill buf with entropy from the best source the machine has (hardware
+ * random number generator, mixed with timer jitter), for seeding the CSPRNG. */
+void plat_entropy(void *buf, size_t len);
+
 /* ---- memory ---------------------------------------------------------------- */
 
 void       *plat_phys_to_virt(phys_addr_t pa);  /* through the direct map */
@@ -81,6 +85,23 @@ struct plat_stack {
 };
 int  plat_stack_alloc(size_t size, struct plat_stack *out); /* 0 or -ATH_ENOMEM */
 void plat_stack_free(struct plat_stack *st);
+
+/* A reserved range of kernel virtual addresses (a component's linear memory
+ * and its guard region). Pages are inaccessible until committed; an access
+ * to an uncommitted page faults, which kernel_fault() turns into a trap of
+ * the component. */
+struct plat_vrange {
+    uintptr_t base;
+    size_t    size;
+    size_t    committed; /* bytes from base that are mapped read-write */
+    void     *cookie;    /* platform bookkeeping */
+};
+#define PLAT_VRANGE_MAX (8ull << 30) /* enough for any 32-bit address plus 32-bit offset */
+int  plat_vrange_reserve(size_t size, struct plat_vrange *out); /* 0, -ATH_EINVAL, -ATH_ENOMEM */
+/* Grow the committed prefix to `bytes` (page multiple): new pages are zeroed
+ * and read-write. 0 or -ATH_ENOMEM (nothing new is committed then). */
+int  plat_vrange_commit(struct plat_vrange *r, size_t bytes);
+void plat_vrange_release(struct plat_vrange *r); /* unmaps and frees everything */
 
 /* ---- thread context ------------------------------------------------------- */
 

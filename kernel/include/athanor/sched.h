@@ -53,6 +53,17 @@ struct thread {
     uint64_t          slice_end_ns; /* when its time slice ends */
     uint64_t          switches;     /* times it was switched in */
     struct waitq      joiners;      /* threads waiting in thread_join */
+    /* CPU budget: when the thread has run cpu_left_ns more (UINT64_MAX: no
+     * limit), on_cpu_expired(t) is called on its own stack at interrupt exit,
+     * with interrupts disabled and no locks held; it may not return. */
+    uint64_t          cpu_left_ns;
+    bool              cpu_expired;
+    void            (*on_cpu_expired)(struct thread *t);
+    /* Set while the thread runs WebAssembly code (kernel/comp): a CPU fault
+     * then is a trap of its component, not a kernel bug. */
+    struct component *comp;
+    bool              in_wasm;
+    uint32_t          wasm_depth;   /* saved call depth of the wasm runtime */
     char              name[THREAD_NAME_MAX];
 };
 
@@ -82,6 +93,11 @@ void thread_yield(void);
 void thread_sleep_ns(uint64_t ns);
 void thread_sleep_until(uint64_t deadline_ns);
 void thread_set_prio(struct thread *t, int prio);
+/* Give the current thread `ns` more CPU time from now before its
+ * on_cpu_expired hook runs (UINT64_MAX: unlimited). t must be current. */
+void thread_set_cpu_budget(uint64_t ns);
+/* Make t's on_cpu_expired hook run as soon as t is on a CPU at interrupt exit. */
+void thread_expire_cpu(struct thread *t);
 
 /* Boot: turn the boot context into this CPU's idle thread. */
 void sched_init(void);

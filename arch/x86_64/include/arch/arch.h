@@ -49,6 +49,10 @@ void x86_trap(struct trap_frame *f);
 void  vm_init(void);                    /* build and load the kernel page tables */
 void *vm_map_mmio(uint64_t phys, size_t size);  /* uncached device mapping */
 bool  vm_is_stack_guard(uintptr_t va);  /* va lies in a guard page below a kernel stack */
+/* Map one fresh zeroed frame read-write (NX) at va / unmap va and free its
+ * frame. Both take vm_lock. */
+int   vm_map_fresh_page(uint64_t va);
+void  vm_unmap_and_free_page(uint64_t va);
 
 /* pit.c / lapic.c / ioapic.c / acpi.c */
 void     pit_wait_start(uint32_t us);   /* start a PIT one-shot of `us` microseconds (channel 2) */

@@ -1,0 +1,138 @@
+/* WebAssembly components: what the build generates for each one (image and
+ * manifest entry) and the kernel's running instances of them. */
+#ifndef ATHANOR_COMPONENT_H
+#define ATHANOR_COMPONENT_H
+
+#include <athanor/platform.h>
+#include <athanor/sched.h>
+
+/* The C interface wasm2c generated for one module, wrapped by the build's
+ * glue (tools/mkcomponent.sh) so the kernel can drive any module the same way.
+ * `memory` returns the module's wasm_rt_memory_t (opaque here). */
+struct wasi_ctx; /* kernel/wasi: the host side of a component's WASI imports */
+struct comp_image {
+    const char *name;
+    size_t      instance_size;
+    void (*init_module)(void);
+    void (*instantiate)(void *instance, struct wasi_ctx *wasi);
+    void (*start)(void *instance);
+    void (*free)(void *instance);
+    void *(*memory)(void *instance);
+};
+
+enum restart_policy { RESTART_NEVER, RESTART_ON_FAILURE, RESTART_ALWAYS };
+
+/* Capabilities a manifest can grant (until the capability tables exist). */
+enum comp_cap {
+    CAP_CONSOLE = 1u << 0,
+    CAP_CLOCK   = 1u << 1,
+    CAP_RANDOM  = 1u << 2,
+    CAP_MANAGE  = 1u << 3, /* may start/stop/kill/reset other components */
+};
+
+/* One entry of the system manifest (system.toml → build/gen/manifest.c). */
+struct comp_config {
+    const char              *name;
+    const struct comp_image *image;
+    const char              *args;            /* space-separated argv[1..] */
+    uint32_t                 caps;            /* enum comp_cap bits */
+    uint32_t                 max_pages;       /* memory quota in 64 KiB wasm pages */
+    uint32_t                 cpu_budget_ms;   /* CPU allowed per period; 0 = unlimited */
+    uint32_t                 cpu_period_ms;
+    enum restart_policy      restart;
+    uint32_t                 max_restarts;    /* within restart_window_ms, then give up */
+    uint32_t                 restart_window_ms;
+    bool                     autostart;
+};
+
+extern const struct comp_config comp_manifest[];
+extern const unsigned           comp_manifest_count;
+
+enum comp_state {
+    COMP_STOPPED,  /* never started, killed, or given up on */
+    COMP_RUNNING,
+    COMP_EXITED,   /* returned from _start or called proc_exit */
+    COMP_FAULTED,  /* trapped; may be restarted by its policy */
+};
+
+enum trap_kind {
+    TRAP_NONE,
+    TRAP_OUT_OF_BOUNDS,      /* load/store/bulk memory outside linear memory, table index */
+    TRAP_INT_OVERFLOW,       /* INT_MIN / -1, or float->int out of range */
+    TRAP_DIV_BY_ZERO,
+    TRAP_INVALID_CONVERSION, /* NaN -> int */
+    TRAP_UNREACHABLE,
+    TRAP_INDIRECT_CALL,      /* null or wrongly-typed table entry */
+    TRAP_STACK_EXHAUSTED,    /* call depth limit */
+    TRAP_WATCHDOG,           /* CPU budget exceeded */
+    TRAP_MEMORY_QUOTA,       /* instantiation needs more memory than the quota */
+    TRAP_KILLED,             /* not a fault: kill/restart was asked for */
+    TRAP_KIND_COUNT
+};
+const char *trap_kind_name(enum trap_kind k);
+
+#define COMP_ARGS_MAX 8
+#define FAULT_FUNC_MAX 48
+
+struct fault_report {
+    char           component[24];
+    uint32_t       generation;
+    enum trap_kind kind;
+    char           function[FAULT_FUNC_MAX]; /* wasm function name (name section) */
+    uintptr_t      offset;                   /* offset of the trapping code in that function */
+    uintptr_t      addr;                     /* faulting linear-memory offset, if any */
+    uint64_t       time_ns;
+};
+
+struct component {
+    const struct comp_config *cfg;
+    enum comp_state  state;
+    uint32_t         generation;     /* changes on every (re)start */
+    struct thread   *thread;
+    void            *instance;       /* wasm2c instance struct */
+    struct wasi_ctx *wasi;
+    struct plat_vrange mem;          /* the linear memory's reservation */
+    uint32_t         mem_pages;      /* current size in wasm pages */
+    int              exit_code;
+    enum trap_kind   trap;           /* why it stopped, TRAP_NONE for a normal exit */
+    enum trap_kind   fault_kind;     /* set by kernel_fault for comp_fault_resume */
+    uintptr_t        trap_pc;
+    uintptr_t        trap_addr;
+    volatile enum trap_kind kill_pending; /* asked to stop (TRAP_KILLED / TRAP_WATCHDOG) */
+    void            *trap_jmp[5];    /* __builtin_setjmp buffer on the component thread */
+    uint32_t         restarts;       /* total restarts */
+    uint64_t         restart_times[8]; /* recent restart times for the rate limit */
+    uint64_t         cpu_ns_total;   /* CPU time of all its generations */
+    uint64_t         period_start_ns, period_used_ns; /* CPU budget accounting */
+    int              argc;
+    char             argv_buf[128];
+    char            *argv[COMP_ARGS_MAX + 1];
+    bool             gave_up;        /* restart rate exceeded */
+    struct waitq     exit_wq;        /* woken when the thread finishes */
+};
+
+/* Lifecycle (kernel/comp/component.c). Names are manifest names. */
+void              comp_init(void);             /* registers images, starts autostart components */
+struct component *comp_find(const char *name);
+unsigned          comp_count(void);
+struct component *comp_at(unsigned i);
+int  comp_start(struct component *c, const char *args); /* args NULL: the manifest's */
+int  comp_kill(struct component *c);            /* stop it, no restart */
+int  comp_restart(struct component *c);         /* kill if running, start afresh */
+/* Wait until it is no longer running (or the deadline passes); -ATH_ETIMEDOUT. */
+int  comp_wait(struct component *c, uint64_t deadline_ns);
+const char *comp_state_name(enum comp_state s);
+
+/* Fault reports (kernel/comp/faults.c): a ring of the most recent ones. */
+void     fault_record(const struct fault_report *r);
+unsigned fault_recent(struct fault_report *out, unsigned max); /* newest first */
+void     fault_print(const struct fault_report *r);
+
+/* The running component of this thread, or NULL for a kernel thread. */
+struct component *comp_current(void);
+/* Leave the component's code for good: trap (or exit) now. Only on the
+ * component's own thread, holding no locks. */
+noreturn void comp_trap(enum trap_kind kind, uintptr_t pc, uintptr_t addr);
+noreturn void comp_exit(int code);
+
+#endif

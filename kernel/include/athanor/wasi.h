@@ -1,0 +1,28 @@
+/* The host side of WASI preview 1 for components (kernel/wasi). Every call
+ * reaches resources only through the component's capabilities, and checks
+ * every pointer and length against its linear memory first. */
+#ifndef ATHANOR_WASI_H
+#define ATHANOR_WASI_H
+
+#include <athanor/component.h>
+
+struct wasi_ctx *wasi_ctx_create(struct component *c);
+void             wasi_ctx_destroy(struct wasi_ctx *w);
+/* Wake the component if it waits inside a host call (it then sees kill_pending). */
+void             wasi_ctx_interrupt(struct component *c);
+
+/* WASI errno values (wasi_snapshot_preview1), as components see them. */
+enum wasi_errno {
+    WASI_ESUCCESS = 0,
+    WASI_E2BIG = 1,
+    WASI_EBADF = 8,
+    WASI_EFAULT = 21,
+    WASI_EINVAL = 28,
+    WASI_EIO = 29,
+    WASI_ENOMEM = 48,
+    WASI_ENOSYS = 52,
+    WASI_ESPIPE = 70,
+    WASI_ENOTCAPABLE = 76,
+};
+
+#endif

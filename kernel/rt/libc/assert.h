@@ -1,0 +1,7 @@
+/* Freestanding <assert.h> for wasm2c output in the bare-metal kernel: a
+ * failed internal assertion of generated code is a kernel bug. */
+#ifndef RT_LIBC_ASSERT_H
+#define RT_LIBC_ASSERT_H
+#include <athanor/klib.h>
+#define assert(cond) KASSERT(cond)
+#endif

@@ -1,0 +1,73 @@
+/* The rounding functions wasm needs (f32/f64 floor, ceil, trunc, nearest),
+ * for code generated from WebAssembly in the bare-metal kernel, which has no
+ * C library. Written by hand: Debian's libm cannot be linked freestanding.
+ * Valid in the default rounding mode (round to nearest even), which the
+ * kernel never changes. Compiled with SSE enabled. */
+#include <stdint.h>
+
+#include "libc/math.h"
+
+#define TWO52 4503599627370496.0 /* 2^52: doubles at or above are integers */
+#define TWO23 8388608.0f         /* 2^23: floats at or above are integers */
+
+double trunc(double x)
+{
+    if (!(__builtin_fabs(x) < TWO52))
+        return x; /* already integral, infinite or NaN */
+    return __builtin_copysign((double)(int64_t)x, x);
+}
+
+double floor(double x)
+{
+    double t = trunc(x);
+    return t > x ? t - 1.0 : t;
+}
+
+double ceil(double x)
+{
+    double t = trunc(x);
+    return t < x ? __builtin_copysign(t + 1.0, x) : t;
+}
+
+double nearbyint(double x)
+{
+    if (!(__builtin_fabs(x) < TWO52))
+        return x;
+    /* Adding and removing 2^52 rounds to an integer in the current mode. */
+    volatile double big = __builtin_copysign(TWO52, x);
+    double r = (x + big) - big;
+    return __builtin_copysign(r, x);
+}
+
+float truncf(float x)
+{
+    if (!(__builtin_fabsf(x) < TWO23))
+        return x;
+    return __builtin_copysignf((float)(int32_t)x, x);
+}
+
+float floorf(float x)
+{
+    float t = truncf(x);
+    return t > x ? t - 1.0f : t;
+}
+
+float ceilf(float x)
+{
+    float t = truncf(x);
+    return t < x ? __builtin_copysignf(t + 1.0f, x) : t;
+}
+
+float nearbyintf(float x)
+{
+    if (!(__builtin_fabsf(x) < TWO23))
+        return x;
+    volatile float big = __builtin_copysignf(TWO23, x);
+    float r = (x + big) - big;
+    return __builtin_copysignf(r, x);
+}
+
+double fmin(double a, double b) { return a < b ? a : b; }
+double fmax(double a, double b) { return a > b ? a : b; }
+float fminf(float a, float b) { return a < b ? a : b; }
+float fmaxf(float a, float b) { return a > b ? a : b; }

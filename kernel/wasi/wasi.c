@@ -1,0 +1,425 @@
+/* WASI preview 1, first part: args, environ, the console as fds 0-2, clocks,
+ * random, sched_yield, proc_exit. Every other preview-1 call exists and
+ * returns ENOSYS (wasm2c links imports by name, so each must be present).
+ *
+ * Each call: enter (the thread leaves wasm code: a fault from here on is a
+ * kernel bug, not a trap), decode (check every offset and length against the
+ * linear memory), invoke, leave (honour a pending kill, re-enter wasm). */
+#include <athanor/component.h>
+#include <athanor/console.h>
+#include <athanor/csprng.h>
+#include <athanor/heap.h>
+#include <athanor/klib.h>
+#include <athanor/wasi.h>
+#include <wasm-rt.h>
+
+#include "umem.h"
+
+typedef uint32_t u32;
+typedef uint64_t u64;
+
+/* The Z_wasi_snapshot_preview1Z_* functions are called only from generated
+ * code, whose headers declare them; a second set of declarations here would
+ * only restate wasm2c's signatures. */
+#pragma GCC diagnostic ignored "-Wmissing-prototypes"
+
+/* The per-component state behind wasm2c's import parameter. */
+struct Z_wasi_snapshot_preview1_instance_t {
+    struct component *comp;
+};
+typedef struct Z_wasi_snapshot_preview1_instance_t wasi_self;
+
+#define STDIN  0
+#define STDOUT 1
+#define STDERR 2
+#define FILETYPE_CHARACTER_DEVICE 2
+#define CLOCK_REALTIME 0
+#define CLOCK_MONOTONIC 1
+#define CLOCK_PROCESS_CPUTIME 2
+#define CLOCK_THREAD_CPUTIME 3
+#define IOV_MAX 1024
+#define READ_POLL_NS (50 * NS_PER_MS) /* how often a blocked read checks for a kill */
+#define RIGHTS_FD_READ  (1ull << 1)
+#define RIGHTS_FD_WRITE (1ull << 6)
+
+struct wasi_ctx *wasi_ctx_create(struct component *c)
+{
+    wasi_self *w = kzalloc(sizeof *w);
+    if (w)
+        w->comp = c;
+    return (struct wasi_ctx *)w;
+}
+
+void wasi_ctx_destroy(struct wasi_ctx *w)
+{
+    kfree(w);
+}
+
+void wasi_ctx_interrupt(struct component *c)
+{
+    (void)c; /* blocked reads poll for kill_pending every READ_POLL_NS */
+}
+
+static struct umem mem_of(struct component *c)
+{
+    wasm_rt_memory_t *m = c->instance ? c->cfg->image->memory(c->instance) : NULL;
+    return m ? (struct umem){ m->data, m->size } : (struct umem){ NULL, 0 };
+}
+
+static struct component *enter(wasi_self *w)
+{
+    thread_current()->in_wasm = false;
+    return w->comp;
+}
+
+static u32 leave(struct component *c, u32 rv)
+{
+    if (c->kill_pending)
+        comp_trap(c->kill_pending, 0, 0);
+    thread_current()->in_wasm = true;
+    return rv;
+}
+
+static bool has(struct component *c, enum comp_cap cap)
+{
+    return (c->cfg->caps & cap) != 0;
+}
+
+/* ---- args and environment ---- */
+
+/* Write a string vector (argv or environ) as WASI lays it out: an array of
+ * offsets at vec_off, the NUL-terminated strings at buf_off. */
+static u32 put_strings(struct component *c, char *const *strs, unsigned n, uoff_t vec_off, uoff_t buf_off)
+{
+    struct umem m = mem_of(c);
+    uint64_t total = 0;
+    for (unsigned i = 0; i < n; i++)
+        total += strlen(strs[i]) + 1;
+    uint8_t *vec = umem_range(&m, vec_off, (uint64_t)n * 4);
+    uint8_t *buf = umem_range(&m, buf_off, total);
+    if ((n && !vec) || (total && !buf))
+        return WASI_EFAULT;
+    uint32_t pos = buf_off.off;
+    for (unsigned i = 0; i < n; i++) {
+        size_t len = strlen(strs[i]) + 1;
+        memcpy(vec + 4 * i, &pos, 4);
+        memcpy(buf + (pos - buf_off.off), strs[i], len);
+        pos += (uint32_t)len;
+    }
+    return WASI_ESUCCESS;
+}
+
+static u32 put_sizes(struct component *c, char *const *strs, unsigned n, uoff_t count_off, uoff_t size_off)
+{
+    struct umem m = mem_of(c);
+    uint32_t count = n, bytes = 0;
+    for (unsigned i = 0; i < n; i++)
+        bytes += (uint32_t)strlen(strs[i]) + 1;
+    void *pc = umem_range(&m, count_off, 4), *ps = umem_range(&m, size_off, 4);
+    if (!pc || !ps)
+        return WASI_EFAULT;
+    memcpy(pc, &count, 4);
+    memcpy(ps, &bytes, 4);
+    return WASI_ESUCCESS;
+}
+
+u32 Z_wasi_snapshot_preview1Z_args_get(wasi_self *w, u32 argv, u32 buf)
+{
+    struct component *c = enter(w);
+    return leave(c, put_strings(c, c->argv, (unsigned)c->argc, uoff(argv), uoff(buf)));
+}
+
+u32 Z_wasi_snapshot_preview1Z_args_sizes_get(wasi_self *w, u32 argc, u32 size)
+{
+    struct component *c = enter(w);
+    return leave(c, put_sizes(c, c->argv, (unsigned)c->argc, uoff(argc), uoff(size)));
+}
+
+static char *const no_env[] = { NULL };
+
+u32 Z_wasi_snapshot_preview1Z_environ_get(wasi_self *w, u32 env, u32 buf)
+{
+    struct component *c = enter(w);
+    return leave(c, put_strings(c, no_env, 0, uoff(env), uoff(buf)));
+}
+
+u32 Z_wasi_snapshot_preview1Z_environ_sizes_get(wasi_self *w, u32 count, u32 size)
+{
+    struct component *c = enter(w);
+    return leave(c, put_sizes(c, no_env, 0, uoff(count), uoff(size)));
+}
+
+/* ---- the console as fds 0, 1, 2 ---- */
+
+/* Decoded iovec list: host pointers, all checked. */
+struct iov {
+    uint8_t *base;
+    uint32_t len;
+};
+
+static u32 decode_iovs(struct component *c, uoff_t iovs, u32 n, struct iov *out, uint64_t *total)
+{
+    struct umem m = mem_of(c);
+    if (n > IOV_MAX)
+        return WASI_EINVAL;
+    const uint8_t *raw = umem_range(&m, iovs, (uint64_t)n * 8);
+    if (n && !raw)
+        return WASI_EFAULT;
+    *total = 0;
+    for (u32 i = 0; i < n; i++) {
+        uint32_t base, len;
+        memcpy(&base, raw + 8 * i, 4);
+        memcpy(&len, raw + 8 * i + 4, 4);
+        out[i].base = umem_range(&m, uoff(base), len);
+        out[i].len = len;
+        if (len && !out[i].base)
+            return WASI_EFAULT;
+        *total += len;
+    }
+    return WASI_ESUCCESS;
+}
+
+static u32 put_u32(struct component *c, uoff_t off, uint32_t v)
+{
+    struct umem m = mem_of(c);
+    void *p = umem_range(&m, off, 4);
+    if (!p)
+        return WASI_EFAULT;
+    memcpy(p, &v, 4);
+    return WASI_ESUCCESS;
+}
+
+static u32 put_u64(struct component *c, uoff_t off, uint64_t v)
+{
+    struct umem m = mem_of(c);
+    void *p = umem_range(&m, off, 8);
+    if (!p)
+        return WASI_EFAULT;
+    memcpy(p, &v, 8);
+    return WASI_ESUCCESS;
+}
+
+static u32 fd_write(struct component *c, u32 fd, uoff_t iovs, u32 n, uoff_t nwritten)
+{
+    if (fd != STDOUT && fd != STDERR)
+        return WASI_EBADF;
+    if (!has(c, CAP_CONSOLE))
+        return WASI_ENOTCAPABLE;
+    struct iov *v = n ? kmalloc(sizeof *v * n) : NULL;
+    if (n && !v)
+        return WASI_ENOMEM;
+    uint64_t total;
+    u32 r = decode_iovs(c, iovs, n, v, &total);
+    struct umem m = mem_of(c);
+    if (r == WASI_ESUCCESS && !umem_range(&m, nwritten, 4))
+        r = WASI_EFAULT;
+    if (r == WASI_ESUCCESS) {
+        for (u32 i = 0; i < n; i++)
+            console_write((const char *)v[i].base, v[i].len);
+        r = put_u32(c, nwritten, (uint32_t)total);
+    }
+    kfree(v);
+    return r;
+}
+
+u32 Z_wasi_snapshot_preview1Z_fd_write(wasi_self *w, u32 fd, u32 iovs, u32 n, u32 nwritten)
+{
+    struct component *c = enter(w);
+    return leave(c, fd_write(c, fd, uoff(iovs), n, uoff(nwritten)));
+}
+
+static u32 fd_read(struct component *c, u32 fd, uoff_t iovs, u32 n, uoff_t nread)
+{
+    if (fd != STDIN)
+        return WASI_EBADF;
+    if (!has(c, CAP_CONSOLE))
+        return WASI_ENOTCAPABLE;
+    struct iov *v = n ? kmalloc(sizeof *v * n) : NULL;
+    if (n && !v)
+        return WASI_ENOMEM;
+    uint64_t total;
+    u32 r = decode_iovs(c, iovs, n, v, &total);
+    struct umem m = mem_of(c);
+    if (r == WASI_ESUCCESS && !umem_range(&m, nread, 4))
+        r = WASI_EFAULT;
+    uint32_t got = 0;
+    /* Block for the first byte (checking for a kill), then take what is there. */
+    for (u32 i = 0; r == WASI_ESUCCESS && i < n; i++) {
+        for (uint32_t k = 0; k < v[i].len; k++) {
+            int ch;
+            if (got == 0) {
+                while ((ch = console_getc_until(plat_clock_ns() + READ_POLL_NS)) == CONSOLE_TIMEOUT)
+                    if (c->kill_pending)
+                        goto done;
+            } else {
+                ch = console_getc_until(0);
+            }
+            if (ch < 0)
+                goto done; /* end of input, or nothing more buffered */
+            v[i].base[k] = (uint8_t)ch;
+            got++;
+            if (ch == '\n')
+                goto done; /* a line at a time, like a terminal */
+        }
+    }
+done:
+    if (r == WASI_ESUCCESS)
+        r = put_u32(c, nread, got);
+    kfree(v);
+    return r;
+}
+
+u32 Z_wasi_snapshot_preview1Z_fd_read(wasi_self *w, u32 fd, u32 iovs, u32 n, u32 nread)
+{
+    struct component *c = enter(w);
+    return leave(c, fd_read(c, fd, uoff(iovs), n, uoff(nread)));
+}
+
+static u32 fd_fdstat_get(struct component *c, u32 fd, uoff_t out)
+{
+    if (fd > STDERR)
+        return WASI_EBADF;
+    struct umem m = mem_of(c);
+    uint8_t *p = umem_range(&m, out, 24);
+    if (!p)
+        return WASI_EFAULT;
+    uint8_t st[24] = { 0 };
+    st[0] = FILETYPE_CHARACTER_DEVICE;
+    uint64_t rights = has(c, CAP_CONSOLE) ? (fd == STDIN ? RIGHTS_FD_READ : RIGHTS_FD_WRITE) : 0;
+    memcpy(st + 8, &rights, 8);
+    memcpy(p, st, sizeof st);
+    return WASI_ESUCCESS;
+}
+
+u32 Z_wasi_snapshot_preview1Z_fd_fdstat_get(wasi_self *w, u32 fd, u32 out)
+{
+    struct component *c = enter(w);
+    return leave(c, fd_fdstat_get(c, fd, uoff(out)));
+}
+
+u32 Z_wasi_snapshot_preview1Z_fd_close(wasi_self *w, u32 fd)
+{
+    struct component *c = enter(w);
+    return leave(c, fd <= STDERR ? WASI_ESUCCESS : WASI_EBADF);
+}
+
+u32 Z_wasi_snapshot_preview1Z_fd_seek(wasi_self *w, u32 fd, u64 off, u32 whence, u32 out)
+{
+    (void)off;
+    (void)whence;
+    (void)out;
+    struct component *c = enter(w);
+    return leave(c, fd <= STDERR ? WASI_ESPIPE : WASI_EBADF);
+}
+
+u32 Z_wasi_snapshot_preview1Z_fd_prestat_get(wasi_self *w, u32 fd, u32 out)
+{
+    (void)fd;
+    (void)out;
+    struct component *c = enter(w);
+    return leave(c, WASI_EBADF); /* no preopened directories (yet): ends libc's scan */
+}
+
+/* ---- clocks, random, scheduling, exit ---- */
+
+static u32 clock_time(struct component *c, u32 id, uoff_t out, bool resolution)
+{
+    if (!has(c, CAP_CLOCK))
+        return WASI_ENOTCAPABLE;
+    uint64_t v;
+    switch (id) {
+    case CLOCK_REALTIME:  /* no wall clock before the RTC driver: time since boot */
+    case CLOCK_MONOTONIC:
+        v = resolution ? 1 : plat_clock_ns();
+        break;
+    case CLOCK_PROCESS_CPUTIME:
+    case CLOCK_THREAD_CPUTIME: {
+        struct thread *t = thread_current();
+        v = resolution ? 1 : t->cpu_ns + (plat_clock_ns() - t->run_start_ns);
+        break;
+    }
+    default:
+        return WASI_EINVAL;
+    }
+    return put_u64(c, out, v);
+}
+
+u32 Z_wasi_snapshot_preview1Z_clock_time_get(wasi_self *w, u32 id, u64 precision, u32 out)
+{
+    (void)precision;
+    struct component *c = enter(w);
+    return leave(c, clock_time(c, id, uoff(out), false));
+}
+
+u32 Z_wasi_snapshot_preview1Z_clock_res_get(wasi_self *w, u32 id, u32 out)
+{
+    struct component *c = enter(w);
+    return leave(c, clock_time(c, id, uoff(out), true));
+}
+
+u32 Z_wasi_snapshot_preview1Z_random_get(wasi_self *w, u32 buf, u32 len)
+{
+    struct component *c = enter(w);
+    if (!has(c, CAP_RANDOM))
+        return leave(c, WASI_ENOTCAPABLE);
+    struct umem m = mem_of(c);
+    void *p = umem_range(&m, uoff(buf), len);
+    if (len && !p)
+        return leave(c, WASI_EFAULT);
+    csprng_fill(p, len);
+    return leave(c, WASI_ESUCCESS);
+}
+
+u32 Z_wasi_snapshot_preview1Z_sched_yield(wasi_self *w)
+{
+    struct component *c = enter(w);
+    thread_yield();
+    return leave(c, WASI_ESUCCESS);
+}
+
+void Z_wasi_snapshot_preview1Z_proc_exit(wasi_self *w, u32 code)
+{
+    enter(w);
+    comp_exit((int)code);
+}
+
+/* ---- everything else: ENOSYS ---- */
+
+#define ENOSYS_CALL(name, ...)                                               \
+    u32 Z_wasi_snapshot_preview1Z_##name(wasi_self *w, __VA_ARGS__)          \
+    {                                                                        \
+        return leave(enter(w), WASI_ENOSYS);                                 \
+    }
+
+#define P(t, n) __attribute__((unused)) t n
+ENOSYS_CALL(fd_advise, P(u32, a), P(u64, b), P(u64, c), P(u32, d))
+ENOSYS_CALL(fd_allocate, P(u32, a), P(u64, b), P(u64, c))
+ENOSYS_CALL(fd_datasync, P(u32, a))
+ENOSYS_CALL(fd_fdstat_set_flags, P(u32, a), P(u32, b))
+ENOSYS_CALL(fd_fdstat_set_rights, P(u32, a), P(u64, b), P(u64, c))
+ENOSYS_CALL(fd_filestat_get, P(u32, a), P(u32, b))
+ENOSYS_CALL(fd_filestat_set_size, P(u32, a), P(u64, b))
+ENOSYS_CALL(fd_filestat_set_times, P(u32, a), P(u64, b), P(u64, c), P(u32, d))
+ENOSYS_CALL(fd_pread, P(u32, a), P(u32, b), P(u32, c), P(u64, d), P(u32, e))
+ENOSYS_CALL(fd_prestat_dir_name, P(u32, a), P(u32, b), P(u32, c))
+ENOSYS_CALL(fd_pwrite, P(u32, a), P(u32, b), P(u32, c), P(u64, d), P(u32, e))
+ENOSYS_CALL(fd_readdir, P(u32, a), P(u32, b), P(u32, c), P(u64, d), P(u32, e))
+ENOSYS_CALL(fd_renumber, P(u32, a), P(u32, b))
+ENOSYS_CALL(fd_sync, P(u32, a))
+ENOSYS_CALL(fd_tell, P(u32, a), P(u32, b))
+ENOSYS_CALL(path_create_directory, P(u32, a), P(u32, b), P(u32, c))
+ENOSYS_CALL(path_filestat_get, P(u32, a), P(u32, b), P(u32, c), P(u32, d), P(u32, e))
+ENOSYS_CALL(path_filestat_set_times, P(u32, a), P(u32, b), P(u32, c), P(u32, d), P(u64, e), P(u64, f), P(u32, g))
+ENOSYS_CALL(path_link, P(u32, a), P(u32, b), P(u32, c), P(u32, d), P(u32, e), P(u32, f), P(u32, g))
+ENOSYS_CALL(path_open, P(u32, a), P(u32, b), P(u32, c), P(u32, d), P(u32, e), P(u64, f), P(u64, g), P(u32, h), P(u32, i))
+ENOSYS_CALL(path_readlink, P(u32, a), P(u32, b), P(u32, c), P(u32, d), P(u32, e), P(u32, f))
+ENOSYS_CALL(path_remove_directory, P(u32, a), P(u32, b), P(u32, c))
+ENOSYS_CALL(path_rename, P(u32, a), P(u32, b), P(u32, c), P(u32, d), P(u32, e), P(u32, f))
+ENOSYS_CALL(path_symlink, P(u32, a), P(u32, b), P(u32, c), P(u32, d), P(u32, e))
+ENOSYS_CALL(path_unlink_file, P(u32, a), P(u32, b), P(u32, c))
+ENOSYS_CALL(poll_oneoff, P(u32, a), P(u32, b), P(u32, c), P(u32, d))
+ENOSYS_CALL(proc_raise, P(u32, a))
+ENOSYS_CALL(sock_accept, P(u32, a), P(u32, b), P(u32, c))
+ENOSYS_CALL(sock_recv, P(u32, a), P(u32, b), P(u32, c), P(u32, d), P(u32, e), P(u32, f))
+ENOSYS_CALL(sock_send, P(u32, a), P(u32, b), P(u32, c), P(u32, d), P(u32, e))
+ENOSYS_CALL(sock_shutdown, P(u32, a), P(u32, b))

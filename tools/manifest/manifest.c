@@ -1,0 +1,292 @@
+/* Build-time tool: turn the system manifest (system.toml, a small TOML
+ * subset) into C tables for the kernel and a make fragment listing the
+ * components to build. Any mistake is reported as "file:line: message" and
+ * nothing is written.
+ *
+ * Usage: manifest <system.toml> <out-dir> <component-dir>...
+ *   writes <out-dir>/manifest.c and <out-dir>/components.mk */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_COMPONENTS 128
+#define MAX_LINE 512
+#define NAME_MAX_LEN 23       /* struct fault_report.component holds 24 bytes */
+#define MAX_PAGES_LIMIT 65536 /* 4 GiB: the most a wasm32 memory can have */
+#define ARGS_MAX_LEN 100
+
+struct entry {
+    char name[NAME_MAX_LEN + 1];
+    int  line;
+    const char *dir;
+    char args[ARGS_MAX_LEN + 1];
+    unsigned caps;
+    long max_pages, cpu_budget_ms, cpu_period_ms, max_restarts, restart_window_ms;
+    int  restart; /* 0 never, 1 on-failure, 2 always */
+    bool autostart;
+};
+
+static const char *path;
+static int lineno;
+static struct entry entries[MAX_COMPONENTS];
+static int nentries;
+
+static void fail(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+static void fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s:%d: ", path, lineno);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    exit(1);
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1]))
+        *--e = '\0';
+    return s;
+}
+
+static bool valid_name(const char *s)
+{
+    if (!*s || strlen(s) > NAME_MAX_LEN || !islower((unsigned char)*s))
+        return false;
+    for (; *s; s++)
+        if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '_')
+            return false;
+    return true;
+}
+
+/* Parse a "string" value (no escapes needed by this manifest). */
+static void parse_string(const char *v, char *out, size_t cap)
+{
+    size_t n = strlen(v);
+    if (n < 2 || v[0] != '"' || v[n - 1] != '"')
+        fail("expected a \"quoted string\", got: %s", v);
+    if (n - 2 > cap - 1)
+        fail("string too long (at most %zu characters)", cap - 1);
+    if (memchr(v + 1, '"', n - 2) || memchr(v + 1, '\\', n - 2))
+        fail("quotes and backslashes are not allowed inside strings");
+    memcpy(out, v + 1, n - 2);
+    out[n - 2] = '\0';
+}
+
+static long parse_int(const char *v, long min, long max)
+{
+    char *end;
+    errno = 0;
+    long x = strtol(v, &end, 10);
+    if (errno || *end || end == v)
+        fail("expected a whole number, got: %s", v);
+    if (x < min || x > max)
+        fail("%ld is out of range (%ld to %ld)", x, min, max);
+    return x;
+}
+
+static bool parse_bool(const char *v)
+{
+    if (!strcmp(v, "true"))
+        return true;
+    if (!strcmp(v, "false"))
+        return false;
+    fail("expected true or false, got: %s", v);
+}
+
+static unsigned parse_caps(char *v)
+{
+    static const char *const names[] = { "console", "clock", "random", "manage" };
+    size_t n = strlen(v);
+    if (n < 2 || v[0] != '[' || v[n - 1] != ']')
+        fail("expected a list like [\"console\", \"clock\"], got: %s", v);
+    v[n - 1] = '\0';
+    unsigned caps = 0;
+    for (char *item = strtok(v + 1, ","); item; item = strtok(NULL, ",")) {
+        char word[32];
+        item = trim(item);
+        if (!*item)
+            continue;
+        parse_string(item, word, sizeof word);
+        unsigned bit = 0;
+        for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
+            if (!strcmp(word, names[i]))
+                bit = 1u << i;
+        if (!bit)
+            fail("unknown capability \"%s\" (known: console, clock, random, manage)", word);
+        caps |= bit;
+    }
+    return caps;
+}
+
+static void set(struct entry *e, const char *key, char *v)
+{
+    if (!strcmp(key, "args"))
+        parse_string(v, e->args, sizeof e->args);
+    else if (!strcmp(key, "caps"))
+        e->caps = parse_caps(v);
+    else if (!strcmp(key, "memory_pages"))
+        e->max_pages = parse_int(v, 1, MAX_PAGES_LIMIT);
+    else if (!strcmp(key, "cpu_budget_ms"))
+        e->cpu_budget_ms = parse_int(v, 0, 3600000);
+    else if (!strcmp(key, "cpu_period_ms"))
+        e->cpu_period_ms = parse_int(v, 1, 3600000);
+    else if (!strcmp(key, "max_restarts"))
+        e->max_restarts = parse_int(v, 0, 8);
+    else if (!strcmp(key, "restart_window_ms"))
+        e->restart_window_ms = parse_int(v, 1, 86400000);
+    else if (!strcmp(key, "autostart"))
+        e->autostart = parse_bool(v);
+    else if (!strcmp(key, "restart")) {
+        char s[16];
+        parse_string(v, s, sizeof s);
+        if (!strcmp(s, "never"))
+            e->restart = 0;
+        else if (!strcmp(s, "on-failure"))
+            e->restart = 1;
+        else if (!strcmp(s, "always"))
+            e->restart = 2;
+        else
+            fail("restart must be \"never\", \"on-failure\" or \"always\", got \"%s\"", s);
+    } else
+        fail("unknown key '%s' (known: args, caps, memory_pages, cpu_budget_ms, cpu_period_ms, "
+             "restart, max_restarts, restart_window_ms, autostart)", key);
+}
+
+static const char *find_dir(const char *name, int ndirs, char **dirs)
+{
+    const char *found = NULL;
+    for (int i = 0; i < ndirs; i++) {
+        const char *base = strrchr(dirs[i], '/');
+        base = base ? base + 1 : dirs[i];
+        if (!strcmp(base, name)) {
+            if (found)
+                fail("component '%s' has two folders: %s and %s", name, found, dirs[i]);
+            found = dirs[i];
+        }
+    }
+    return found;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: %s system.toml out-dir component-dir...\n", argv[0]);
+        return 2;
+    }
+    path = argv[1];
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "%s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    char buf[MAX_LINE];
+    struct entry *cur = NULL;
+    while (fgets(buf, sizeof buf, f)) {
+        lineno++;
+        if (!strchr(buf, '\n') && !feof(f))
+            fail("line longer than %d characters", MAX_LINE - 2);
+        char *hash = NULL;
+        bool in_str = false;
+        for (char *p = buf; *p; p++) { /* a comment starts at # outside a string */
+            if (*p == '"')
+                in_str = !in_str;
+            if (*p == '#' && !in_str) {
+                hash = p;
+                break;
+            }
+        }
+        if (hash)
+            *hash = '\0';
+        char *s = trim(buf);
+        if (!*s)
+            continue;
+        if (*s == '[') {
+            size_t n = strlen(s);
+            if (s[n - 1] != ']' || strncmp(s, "[component.", 11) != 0)
+                fail("expected a section header like [component.NAME], got: %s", s);
+            s[n - 1] = '\0';
+            char *name = s + 11;
+            if (!valid_name(name))
+                fail("bad component name '%s': lower-case letters, digits and _, starting with a letter, at most %d characters",
+                     name, NAME_MAX_LEN);
+            for (int i = 0; i < nentries; i++)
+                if (!strcmp(entries[i].name, name))
+                    fail("component '%s' is already declared on line %d", name, entries[i].line);
+            if (nentries == MAX_COMPONENTS)
+                fail("more than %d components", MAX_COMPONENTS);
+            cur = &entries[nentries++];
+            memset(cur, 0, sizeof *cur);
+            strcpy(cur->name, name);
+            cur->line = lineno;
+            cur->caps = 0;
+            cur->max_pages = 16;
+            cur->cpu_period_ms = 100;
+            cur->max_restarts = 3;
+            cur->restart_window_ms = 10000;
+            if (!(cur->dir = find_dir(name, argc - 3, argv + 3)))
+                fail("component '%s' has no folder components/<group>/%s", name, name);
+            continue;
+        }
+        char *eq = strchr(s, '=');
+        if (!eq)
+            fail("expected key = value, got: %s", s);
+        if (!cur)
+            fail("key outside a [component.NAME] section");
+        *eq = '\0';
+        set(cur, trim(s), trim(eq + 1));
+    }
+    fclose(f);
+    for (int i = 0; i < nentries; i++) {
+        lineno = entries[i].line;
+        if (entries[i].cpu_budget_ms > entries[i].cpu_period_ms)
+            fail("component '%s': cpu_budget_ms (%ld) is larger than cpu_period_ms (%ld)",
+                 entries[i].name, entries[i].cpu_budget_ms, entries[i].cpu_period_ms);
+    }
+
+    char out[1024];
+    snprintf(out, sizeof out, "%s/manifest.c", argv[2]);
+    FILE *c = fopen(out, "w");
+    snprintf(out, sizeof out, "%s/components.mk", argv[2]);
+    FILE *mk = fopen(out, "w");
+    if (!c || !mk) {
+        fprintf(stderr, "manifest: cannot write to %s: %s\n", argv[2], strerror(errno));
+        return 1;
+    }
+    fprintf(c, "/* Generated from %s by tools/manifest. Do not edit. */\n#include <athanor/component.h>\n\n", path);
+    for (int i = 0; i < nentries; i++)
+        fprintf(c, "extern const struct comp_image comp_image_%s;\n", entries[i].name);
+    fprintf(c, "\nconst struct comp_config comp_manifest[] = {\n");
+    static const char *const restart[] = { "RESTART_NEVER", "RESTART_ON_FAILURE", "RESTART_ALWAYS" };
+    for (int i = 0; i < nentries; i++) {
+        struct entry *e = &entries[i];
+        fprintf(c, "    { .name = \"%s\", .image = &comp_image_%s, .args = \"%s\", .caps = %#x,\n"
+                   "      .max_pages = %ld, .cpu_budget_ms = %ld, .cpu_period_ms = %ld,\n"
+                   "      .restart = %s, .max_restarts = %ld, .restart_window_ms = %ld, .autostart = %s },\n",
+                e->name, e->name, e->args, e->caps, e->max_pages, e->cpu_budget_ms, e->cpu_period_ms,
+                restart[e->restart], e->max_restarts, e->restart_window_ms, e->autostart ? "true" : "false");
+    }
+    if (!nentries)
+        fprintf(c, "    { 0 }\n");
+    fprintf(c, "};\nconst unsigned comp_manifest_count = %d;\n", nentries);
+    fprintf(mk, "# Generated from %s by tools/manifest. Do not edit.\nCOMPONENTS :=", path);
+    for (int i = 0; i < nentries; i++)
+        fprintf(mk, " %s", entries[i].name);
+    fprintf(mk, "\n");
+    for (int i = 0; i < nentries; i++)
+        fprintf(mk, "COMP_DIR_%s := %s\n", entries[i].name, entries[i].dir);
+    if (fclose(c) || fclose(mk)) {
+        fprintf(stderr, "manifest: writing %s failed\n", argv[2]);
+        return 1;
+    }
+    return 0;
+}
