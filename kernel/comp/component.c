@@ -103,6 +103,8 @@ static void cpu_expired(struct thread *t)
         k = TRAP_WATCHDOG;
         c->kill_pending = k;
     }
+    /* No more expiries: an exhausted budget would re-fire the timer at once. */
+    thread_set_cpu_budget(UINT64_MAX);
     if (t->in_wasm)
         comp_trap(k, 0, 0); /* leaves the interrupt: the catch site re-enables interrupts */
     /* In a host call: it notices kill_pending when it returns to wasm. */
@@ -165,7 +167,9 @@ static void comp_main(void *arg)
     }
     c->wasi = wasi_ctx_create(c);
     c->instance = kzalloc(img->instance_size);
-    if (!c->wasi || !c->instance) {
+    if (c->kill_pending) {
+        c->trap = c->kill_pending; /* killed before it ever ran */
+    } else if (!c->wasi || !c->instance) {
         c->trap = TRAP_MEMORY_QUOTA;
     } else if (__builtin_setjmp(c->trap_jmp) == 0) {
         t->in_wasm = true;
@@ -179,8 +183,8 @@ static void comp_main(void *arg)
      * interrupt handler, so interrupts may be off). */
     t->in_wasm = false;
     wasm_rt_call_stack_depth = 0;
-    plat_irq_enable();
     thread_set_cpu_budget(UINT64_MAX);
+    plat_irq_enable();
     if (c->instance)
         img->free(c->instance); /* frees the linear memory and tables */
     kfree(c->instance);

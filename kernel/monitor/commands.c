@@ -183,6 +183,28 @@ static int cmd_restart(int argc, char **argv)
     return r;
 }
 
+#define WAIT_LIMIT_NS (10 * NS_PER_S)
+
+static int cmd_wait(int argc, char **argv)
+{
+    (void)argc;
+    struct component *c = named(argv[1]);
+    if (!c)
+        return -ATH_ENOENT;
+    if (comp_wait(c, plat_clock_ns() + WAIT_LIMIT_NS) != 0) {
+        kprintf("%s is still running after %llu s\n", c->cfg->name,
+                (unsigned long long)(WAIT_LIMIT_NS / NS_PER_S));
+        return -ATH_ETIMEDOUT;
+    }
+    kprintf("%s %s", c->cfg->name, comp_state_name(c->state));
+    if (c->state == COMP_EXITED)
+        kprintf(" with status %d", c->exit_code);
+    else if (c->trap != TRAP_NONE)
+        kprintf(": %s", trap_kind_name(c->trap));
+    kprintf("\n");
+    return 0;
+}
+
 static int cmd_faults(int argc, char **argv)
 {
     (void)argc;
@@ -206,6 +228,7 @@ static const struct command commands[] = {
     { "kill", "kill <name>", "stop a component (no restart)", cmd_kill },
     { "restart", "restart <name>", "kill if running, then start afresh", cmd_restart },
     { "faults", "faults", "recent component fault reports", cmd_faults },
+    { "wait", "wait <name>", "wait (up to 10 s) until a component stops (for scripts)", cmd_wait },
     { "halt", "halt", "power the machine off", cmd_halt },
     { "reboot", "reboot", "restart the machine", cmd_reboot },
 };

@@ -421,6 +421,8 @@ void sched_irq_exit(void)
         cur->cpu_expired = false;
         if (cur->on_cpu_expired)
             cur->on_cpu_expired(cur); /* may leave for good (a component trap) */
+        else
+            cur->cpu_left_ns = UINT64_MAX; /* nobody to tell: stop the timer re-firing */
     }
     if (!c->need_resched)
         return;

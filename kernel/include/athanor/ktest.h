@@ -27,6 +27,7 @@ const char *ktest_failf(const char *fmt, ...) __attribute__((format(printf, 1, 2
 extern const struct ktest ktests_sched[];
 extern const struct ktest ktests_mem[];
 extern const struct ktest ktests_fpu[];
+extern const struct ktest ktests_comp[];
 
 /* Trigger a deliberate kernel fault (the page-fault report test). */
 noreturn void ktest_fault_pagefault(void);

@@ -1,0 +1,157 @@
+/* In-kernel tests of WebAssembly components: every trap kind is contained
+ * and reported with its kind and wasm function, other components keep
+ * running, memory.grow stops at the quota, the CPU watchdog stops a spinner,
+ * kill works, restart policy and its rate limit, and random WASI calls get
+ * error codes. Run on both platforms. */
+#include <athanor/component.h>
+#include <athanor/ktest.h>
+
+#define WAIT_NS (10 * NS_PER_S)
+
+static struct component *must_find(const char *name)
+{
+    struct component *c = comp_find(name);
+    if (!c)
+        kpanic("ktest: component %s missing from the manifest", name);
+    return c;
+}
+
+/* Start c with args and wait for it to stop running. */
+static const char *run(struct component *c, const char *args)
+{
+    int r = comp_start(c, args);
+    KT_CHECK(r == 0, "start %s %s: error %d", c->cfg->name, args, r);
+    KT_CHECK(comp_wait(c, plat_clock_ns() + WAIT_NS) == 0, "%s %s did not stop", c->cfg->name, args);
+    return NULL;
+}
+
+/* hello must still start, print and exit 0: the system is fine. */
+static const char *hello_still_works(void)
+{
+    struct component *h = must_find("hello");
+    const char *err = run(h, "still alive");
+    if (err)
+        return err;
+    KT_CHECK(h->state == COMP_EXITED && h->exit_code == 0, "hello ended %s/%d after a trap",
+             comp_state_name(h->state), h->exit_code);
+    return NULL;
+}
+
+static const struct {
+    const char    *arg;
+    enum trap_kind kind;
+    const char    *function;
+} traps[] = {
+    { "oob", TRAP_OUT_OF_BOUNDS, "do_oob" },
+    { "unreachable", TRAP_UNREACHABLE, "do_unreachable" },
+    { "divzero", TRAP_DIV_BY_ZERO, "do_divzero" },
+    { "overflow", TRAP_INT_OVERFLOW, "do_overflow" },
+    { "convert", TRAP_INVALID_CONVERSION, "do_convert" },
+    { "nullcall", TRAP_INDIRECT_CALL, "do_nullcall" },
+    { "badcall", TRAP_INDIRECT_CALL, "do_badcall" },
+    { "stack", TRAP_STACK_EXHAUSTED, "do_stack" },
+};
+
+static const char *t_every_trap_contained(void)
+{
+    struct component *c = must_find("crasher");
+    for (size_t i = 0; i < ARRAY_LEN(traps); i++) {
+        uint32_t gen_before = c->generation;
+        const char *err = run(c, traps[i].arg);
+        if (err)
+            return err;
+        KT_CHECK(c->state == COMP_FAULTED, "crasher %s ended %s", traps[i].arg, comp_state_name(c->state));
+        KT_CHECK(c->trap == traps[i].kind, "crasher %s: trap '%s', want '%s'", traps[i].arg,
+                 trap_kind_name(c->trap), trap_kind_name(traps[i].kind));
+        struct fault_report r;
+        KT_CHECK(fault_recent(&r, 1) == 1, "no fault report for %s", traps[i].arg);
+        KT_CHECK(strcmp(r.component, "crasher") == 0 && r.generation == gen_before + 1 &&
+                     r.kind == traps[i].kind,
+                 "report for %s: %s gen %u kind %d", traps[i].arg, r.component, r.generation, r.kind);
+        KT_CHECK(strcmp(r.function, traps[i].function) == 0, "crasher %s reported in '%s', want '%s'",
+                 traps[i].arg, r.function, traps[i].function);
+        if ((err = hello_still_works()))
+            return err;
+    }
+    return NULL;
+}
+
+static const char *t_grow_stops_at_quota(void)
+{
+    struct component *c = must_find("crasher");
+    const char *err = run(c, "grow");
+    if (err)
+        return err;
+    KT_CHECK(c->state == COMP_EXITED && c->exit_code == 0, "grow ended %s/%d",
+             comp_state_name(c->state), c->exit_code);
+    KT_CHECK(c->mem_pages == c->cfg->max_pages, "memory is %u pages, quota %u", c->mem_pages,
+             c->cfg->max_pages);
+    return NULL;
+}
+
+static const char *t_watchdog_stops_spinner(void)
+{
+    struct component *c = must_find("spinner");
+    KT_CHECK(c->cfg->cpu_budget_ms > 0, "spinner has no CPU budget in the manifest");
+    uint64_t t0 = plat_clock_ns();
+    const char *err = run(c, "");
+    if (err)
+        return err;
+    KT_CHECK(c->state == COMP_FAULTED && c->trap == TRAP_WATCHDOG, "spinner ended %s (%s)",
+             comp_state_name(c->state), trap_kind_name(c->trap));
+    KT_CHECK(plat_clock_ns() - t0 >= (uint64_t)c->cfg->cpu_budget_ms * NS_PER_MS,
+             "stopped before its budget was used");
+    return hello_still_works();
+}
+
+static const char *t_kill(void)
+{
+    struct component *c = must_find("spinner");
+    KT_CHECK(comp_start(c, "") == 0, "start spinner failed");
+    thread_sleep_ns(20 * NS_PER_MS);
+    KT_CHECK(c->state == COMP_RUNNING, "spinner not running");
+    KT_CHECK(comp_kill(c) == 0, "kill failed");
+    KT_CHECK(c->state == COMP_STOPPED && c->trap == TRAP_KILLED, "after kill: %s (%s)",
+             comp_state_name(c->state), trap_kind_name(c->trap));
+    KT_CHECK(comp_kill(c) != 0, "killing a stopped component succeeded");
+    return NULL;
+}
+
+static const char *t_restart_policy(void)
+{
+    struct component *c = must_find("faulty");
+    KT_CHECK(c->cfg->restart == RESTART_ON_FAILURE, "faulty is not restart-on-failure");
+    uint32_t gen0 = c->generation, restarts0 = c->restarts;
+    c->gave_up = false;
+    KT_CHECK(comp_start(c, NULL) == 0, "start faulty failed");
+    for (int i = 0; i < 500 && !c->gave_up; i++)
+        thread_sleep_ns(10 * NS_PER_MS);
+    KT_CHECK(c->gave_up, "the manager never gave up on faulty");
+    KT_CHECK(c->state == COMP_STOPPED, "faulty left %s", comp_state_name(c->state));
+    KT_CHECK(c->restarts - restarts0 == c->cfg->max_restarts, "%u restarts, policy allows %u",
+             c->restarts - restarts0, c->cfg->max_restarts);
+    KT_CHECK(c->generation == gen0 + 1 + c->cfg->max_restarts,
+             "generation %u, want %u (one per start)", c->generation, gen0 + 1 + c->cfg->max_restarts);
+    return hello_still_works();
+}
+
+static const char *t_random_wasi_calls(void)
+{
+    struct component *c = must_find("wasifuzz");
+    const char *err = run(c, "4000 12345");
+    if (err)
+        return err;
+    KT_CHECK(c->state == COMP_EXITED && c->exit_code == 0, "wasifuzz ended %s/%d (%s)",
+             comp_state_name(c->state), c->exit_code, trap_kind_name(c->trap));
+    return NULL;
+}
+
+const struct ktest ktests_comp[] = {
+    { "comp_every_trap_contained", t_every_trap_contained },
+    { "comp_grow_stops_at_quota", t_grow_stops_at_quota },
+    { "comp_watchdog_stops_spinner", t_watchdog_stops_spinner },
+    { "comp_kill", t_kill },
+    { "comp_restart_policy", t_restart_policy },
+    { "comp_random_wasi_calls", t_random_wasi_calls },
+    { NULL, NULL },
+};

@@ -1,0 +1,46 @@
+# Build-time checks on component inputs: a malformed or truncated .wasm and a
+# bad system manifest are rejected with a clear message naming the problem.
+. tests/lib.sh
+dir=$LOGDIR/buildtools
+rm -rf "$dir"
+mkdir -p "$dir"
+good=$BUILD/gen/comp/hello/hello.wasm
+
+head -c 1000 "$good" > "$dir/truncated.wasm"
+tools/wasm2kernel.sh trunc "$dir/truncated.wasm" "$dir/out" > "$dir/truncated.log" 2>&1
+expect_status hosted/wasm-truncated-rejected $? 1 "$dir/truncated.log"
+expect_in "$dir/truncated.log" hosted/wasm-truncated-message \
+    'component trunc: .*truncated.wasm is not a valid WebAssembly module'
+
+printf 'this is not wasm at all' > "$dir/garbage.wasm"
+tools/wasm2kernel.sh garbage "$dir/garbage.wasm" "$dir/out" > "$dir/garbage.log" 2>&1
+expect_status hosted/wasm-garbage-rejected $? 1 "$dir/garbage.log"
+expect_in "$dir/garbage.log" hosted/wasm-garbage-message 'is not a valid WebAssembly module'
+
+# A manifest with one mistake per case; the tool must name file and line.
+check_manifest() { # name expected-message manifest-text
+    printf '%s\n' "$3" > "$dir/$1.toml"
+    "$BUILD/tools/manifest" "$dir/$1.toml" "$dir" components/apps/hello > "$dir/$1.log" 2>&1
+    expect_status "hosted/manifest-$1-rejected" $? 1 "$dir/$1.log"
+    expect_in "$dir/$1.log" "hosted/manifest-$1-message" "$2"
+}
+check_manifest unknown-key "$dir/unknown-key.toml:3: unknown key 'colour'" \
+    '[component.hello]
+caps = ["console"]
+colour = "blue"'
+check_manifest bad-cap "bad-cap.toml:2: unknown capability \"teleport\"" \
+    '[component.hello]
+caps = ["console", "teleport"]'
+check_manifest no-folder "no-folder.toml:1: component 'ghost' has no folder" \
+    '[component.ghost]'
+check_manifest bad-number "bad-number.toml:2: 0 is out of range" \
+    '[component.hello]
+memory_pages = 0'
+check_manifest duplicate "duplicate.toml:3: component 'hello' is already declared on line 1" \
+    '[component.hello]
+
+[component.hello]'
+check_manifest budget "budget.toml:1: component 'hello': cpu_budget_ms \\(500\\) is larger than cpu_period_ms \\(100\\)" \
+    '[component.hello]
+cpu_budget_ms = 500
+cpu_period_ms = 100'
