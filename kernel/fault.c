@@ -1,18 +1,29 @@
-/* The core's fault dispatcher. A CPU fault while a thread runs WebAssembly
- * code is a trap of its component (an access outside its linear memory,
- * mostly); the thread is resumed in comp_fault_resume(), which unwinds to the
- * component's trap handler. Any other fault is a kernel bug. */
+/* The core's fault dispatcher. A write to a read-only snapshot page of a
+ * component is copy-on-write (kernel/comp/snapshot.c) and the instruction is
+ * retried. Any other CPU fault while a thread runs WebAssembly code is a trap
+ * of its component (an access outside its linear memory, mostly); the thread
+ * is resumed in comp_fault_resume(), which unwinds to the component's trap
+ * handler. Any other fault is a kernel bug. */
 #include <athanor/component.h>
 #include <athanor/fault.h>
+#include <athanor/snapshot.h>
 
 noreturn void comp_fault_resume(void);
 
 bool kernel_fault(struct fault_info *fi)
 {
     struct thread *t = thread_current();
-    if (!t || !t->comp || !t->in_wasm)
+    if (!t || !t->comp)
         return false;
     struct component *c = t->comp;
+    /* A first write to a snapshot page, by the component or by a host call
+     * writing into its memory: copy-on-write, then retry the instruction. */
+    if (fi->kind == FAULT_PAGE && fi->write && snapshot_cow(c, fi->addr)) {
+        fi->resume = NULL;
+        return true;
+    }
+    if (!t->in_wasm)
+        return false;
     c->trap_pc = fi->pc;
     c->trap_addr = 0;
     switch (fi->kind) {

@@ -80,11 +80,13 @@ void x86_trap(struct trap_frame *f)
             .write = v == 14 && (f->error & 2),
         };
         if (v != 8 && v != 2 && v != 18 && kernel_fault(&fi)) {
-            /* Resume in fi.resume as if it had been called from the faulting
-             * instruction: aligned stack below the interrupted frame. */
-            f->rsp = ALIGN_DOWN(f->rsp - RESUME_STACK_GAP, 16) - 8;
-            f->rip = (uint64_t)(uintptr_t)fi.resume;
-            return;
+            if (fi.resume) {
+                /* Resume in fi.resume as if it had been called from the
+                 * faulting instruction: aligned stack below the interrupted frame. */
+                f->rsp = ALIGN_DOWN(f->rsp - RESUME_STACK_GAP, 16) - 8;
+                f->rip = (uint64_t)(uintptr_t)fi.resume;
+            }
+            return; /* without resume: retry the instruction */
         }
         report(f);
     }

@@ -11,6 +11,7 @@
 #include <athanor/heap.h>
 #include <athanor/klib.h>
 #include <athanor/ksyms.h>
+#include <athanor/snapshot.h>
 #include <athanor/spinlock.h>
 #include <athanor/wasi.h>
 
@@ -139,7 +140,8 @@ static void finish(struct component *c)
     struct thread *t = thread_current();
     irqflags_t f = spin_lock_irqsave(&comp_lock);
     c->cpu_ns_total += t->cpu_ns;
-    c->state = c->trap == TRAP_NONE ? COMP_EXITED : c->trap == TRAP_KILLED ? COMP_STOPPED : COMP_FAULTED;
+    c->state = c->trap == TRAP_NONE ? COMP_EXITED
+             : c->trap == TRAP_KILLED || c->trap == TRAP_RESET ? COMP_STOPPED : COMP_FAULTED;
     c->thread = NULL;
     if (npending < ARRAY_LEN(pending))
         pending[npending++] = c;
@@ -154,6 +156,65 @@ static void finish(struct component *c)
     waitq_wake(&manager_wq, 1);
 }
 
+static void start_budget(struct component *c)
+{
+    if (c->cfg->cpu_budget_ms) {
+        c->period_start_ns = plat_clock_ns();
+        thread_set_cpu_budget((uint64_t)c->cfg->cpu_budget_ms * NS_PER_MS);
+    }
+}
+
+/* Reset, on the component's thread after it left wasm: restore the snapshot,
+ * then let run_instance enter the entry point again. */
+static bool do_reset(struct component *c, struct thread *t)
+{
+    t->in_wasm = false;
+    wasm_rt_call_stack_depth = 0;
+    thread_set_cpu_budget(UINT64_MAX);
+    plat_irq_enable();
+    if (!c->snap)
+        return false; /* nothing to go back to: stop instead */
+    uint64_t t0 = plat_clock_ns();
+    snapshot_restore(c, &c->last_reset_pages);
+    c->last_reset_ns = plat_clock_ns() - t0;
+    irqflags_t f = spin_lock_irqsave(&comp_lock);
+    c->resets++;
+    c->trap = TRAP_NONE;
+    c->kill_pending = TRAP_NONE;
+    spin_unlock_irqrestore(&comp_lock, f);
+    start_budget(c);
+    waitq_wake(&c->exit_wq, WAKE_ALL);
+    return true;
+}
+
+/* Instantiate (once), snapshot, and run the entry point; again after each
+ * reset. Returns when the component is done for good. */
+static void run_instance(struct component *c, struct thread *t)
+{
+    const struct comp_image *img = c->cfg->image;
+    volatile bool instantiated = false; /* survives the longjmp of a trap */
+    for (;;) {
+        if (__builtin_setjmp(c->trap_jmp) == 0) {
+            t->in_wasm = true;
+            if (!instantiated) {
+                img->instantiate(c->instance, c->wasi);
+                t->in_wasm = false;
+                if (snapshot_take(c) != 0)
+                    kprintf("component %s: no memory for a snapshot; reset unavailable\n",
+                            c->cfg->name);
+                instantiated = true;
+                t->in_wasm = true;
+            }
+            img->start(c->instance);
+            t->in_wasm = false;
+            c->trap = TRAP_NONE; /* returned from _start: exit status 0 */
+            c->exit_code = 0;
+        }
+        if (c->trap != TRAP_RESET || !do_reset(c, t))
+            return;
+    }
+}
+
 static void comp_main(void *arg)
 {
     struct component *c = arg;
@@ -161,23 +222,15 @@ static void comp_main(void *arg)
     const struct comp_image *img = c->cfg->image;
     t->comp = c;
     t->on_cpu_expired = cpu_expired;
-    if (c->cfg->cpu_budget_ms) {
-        c->period_start_ns = plat_clock_ns();
-        thread_set_cpu_budget((uint64_t)c->cfg->cpu_budget_ms * NS_PER_MS);
-    }
+    start_budget(c);
     c->wasi = wasi_ctx_create(c);
     c->instance = kzalloc(img->instance_size);
     if (c->kill_pending) {
         c->trap = c->kill_pending; /* killed before it ever ran */
     } else if (!c->wasi || !c->instance) {
         c->trap = TRAP_MEMORY_QUOTA;
-    } else if (__builtin_setjmp(c->trap_jmp) == 0) {
-        t->in_wasm = true;
-        img->instantiate(c->instance, c->wasi);
-        img->start(c->instance);
-        t->in_wasm = false;
-        c->trap = TRAP_NONE; /* returned from _start: exit status 0 */
-        c->exit_code = 0;
+    } else {
+        run_instance(c, t);
     }
     /* Here after a normal return, proc_exit or a trap (which may have left an
      * interrupt handler, so interrupts may be off). */
@@ -185,6 +238,7 @@ static void comp_main(void *arg)
     wasm_rt_call_stack_depth = 0;
     thread_set_cpu_budget(UINT64_MAX);
     plat_irq_enable();
+    snapshot_free(c);
     if (c->instance)
         img->free(c->instance); /* frees the linear memory and tables */
     kfree(c->instance);
@@ -265,6 +319,24 @@ int comp_kill(struct component *c)
     spin_unlock_irqrestore(&comp_lock, f);
     wasi_ctx_interrupt(c); /* wake it if it waits inside a host call */
     return comp_wait(c, plat_clock_ns() + 5 * NS_PER_S);
+}
+
+int comp_reset(struct component *c)
+{
+    irqflags_t f = spin_lock_irqsave(&comp_lock);
+    int r = c->state != COMP_RUNNING || !c->thread ? -ATH_ENOENT
+          : !c->snap ? -ATH_EAGAIN
+          : c->tables_grew ? -ATH_EBUSY : 0;
+    uint32_t before = c->resets;
+    if (r == 0) {
+        c->kill_pending = TRAP_RESET;
+        thread_expire_cpu(c->thread);
+    }
+    uint64_t deadline = plat_clock_ns() + 5 * NS_PER_S;
+    while (r == 0 && c->resets == before && c->state == COMP_RUNNING)
+        r = waitq_wait(&c->exit_wq, &comp_lock, deadline);
+    spin_unlock_irqrestore(&comp_lock, f);
+    return r;
 }
 
 int comp_restart(struct component *c)

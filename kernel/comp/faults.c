@@ -23,6 +23,7 @@ static const char *const kind_names[TRAP_KIND_COUNT] = {
     [TRAP_WATCHDOG] = "CPU budget exceeded (watchdog)",
     [TRAP_MEMORY_QUOTA] = "memory quota exceeded",
     [TRAP_KILLED] = "killed",
+    [TRAP_RESET] = "reset",
 };
 
 const char *trap_kind_name(enum trap_kind k)

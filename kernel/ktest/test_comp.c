@@ -4,6 +4,7 @@
  * kill works, restart policy and its rate limit, and random WASI calls get
  * error codes. Run on both platforms. */
 #include <athanor/component.h>
+#include <athanor/errors.h>
 #include <athanor/ktest.h>
 
 #define WAIT_NS (10 * NS_PER_S)
@@ -146,7 +147,48 @@ static const char *t_random_wasi_calls(void)
     return NULL;
 }
 
+/* The counter component's value, found by its marker in linear memory. */
+static volatile unsigned long *counter_value(struct component *c)
+{
+    static const char marker[] = "AZOTH-COUNTER:";
+    const uint8_t *base = (const uint8_t *)c->mem.base;
+    for (size_t off = 0; off + 32 <= c->mem.committed; off += 8)
+        if (memcmp(base + off, marker, sizeof marker) == 0)
+            return (volatile unsigned long *)(uintptr_t)(base + off + 16);
+    return NULL;
+}
+
+static const char *t_reset(void)
+{
+    struct component *c = must_find("counter");
+    KT_CHECK(comp_start(c, "5") == 0, "start counter failed");
+    volatile unsigned long *v = NULL;
+    for (int i = 0; i < 500 && (!v || *v < 110); i++) {
+        thread_sleep_ns(10 * NS_PER_MS);
+        if (!v && c->snap)
+            v = counter_value(c);
+    }
+    KT_CHECK(v && *v >= 110, "counter did not count (value %lu)", v ? *v : 0);
+    uint32_t gen = c->generation, resets = c->resets;
+    int r = comp_reset(c);
+    KT_CHECK(r == 0, "reset failed: %d", r);
+    unsigned long after = *v;
+    KT_CHECK(after == 100, "after reset the counter is %lu, want its post-init 100", after);
+    KT_CHECK(c->generation == gen && c->resets == resets + 1, "reset changed generation %u->%u",
+             gen, c->generation);
+    KT_CHECK(c->last_reset_pages > 0, "no page was restored");
+    thread_sleep_ns(100 * NS_PER_MS);
+    KT_CHECK(c->state == COMP_RUNNING && *v > 100, "counter did not run on after reset (%lu)", *v);
+    const char *err = hello_still_works();
+    if (err)
+        return err;
+    KT_CHECK(comp_kill(c) == 0, "kill counter failed");
+    KT_CHECK(comp_reset(c) == -ATH_ENOENT, "reset of a stopped component did not fail");
+    return NULL;
+}
+
 const struct ktest ktests_comp[] = {
+    { "comp_reset", t_reset },
     { "comp_every_trap_contained", t_every_trap_contained },
     { "comp_grow_stops_at_quota", t_grow_stops_at_quota },
     { "comp_watchdog_stops_spinner", t_watchdog_stops_spinner },

@@ -205,6 +205,27 @@ static int cmd_wait(int argc, char **argv)
     return 0;
 }
 
+static int cmd_reset(int argc, char **argv)
+{
+    (void)argc;
+    struct component *c = named(argv[1]);
+    if (!c)
+        return -ATH_ENOENT;
+    int r = comp_reset(c);
+    if (r == -ATH_ENOENT)
+        kprintf("%s is not running\n", c->cfg->name);
+    else if (r == -ATH_EAGAIN)
+        kprintf("%s has not finished initialising; try again\n", c->cfg->name);
+    else if (r == -ATH_EBUSY)
+        kprintf("%s grew a table since its snapshot; use restart\n", c->cfg->name);
+    else if (r)
+        kprintf("cannot reset %s: %s\n", c->cfg->name, ath_strerror(r));
+    else
+        kprintf("reset %s (generation %u): %u pages restored in %llu us\n", c->cfg->name,
+                c->generation, c->last_reset_pages, (unsigned long long)(c->last_reset_ns / NS_PER_US));
+    return r;
+}
+
 static int cmd_faults(int argc, char **argv)
 {
     (void)argc;
@@ -227,6 +248,7 @@ static const struct command commands[] = {
     { "start", "start <name> [args...]", "start a component (a fresh instance)", cmd_start },
     { "kill", "kill <name>", "stop a component (no restart)", cmd_kill },
     { "restart", "restart <name>", "kill if running, then start afresh", cmd_restart },
+    { "reset", "reset <name>", "restore a component's memory to its post-init snapshot", cmd_reset },
     { "faults", "faults", "recent component fault reports", cmd_faults },
     { "wait", "wait <name>", "wait (up to 10 s) until a component stops (for scripts)", cmd_wait },
     { "halt", "halt", "power the machine off", cmd_halt },

@@ -193,12 +193,23 @@ void wasm_rt_free_externref_table(wasm_rt_externref_table_t *t)
         return old;                                                                \
     } while (0)
 
+/* A grown table no longer matches the reset snapshot (which holds the old
+ * table pointer): the component can then be restarted but not reset. */
+static void note_table_growth(void)
+{
+    struct component *c = comp_current();
+    if (c)
+        c->tables_grew = true;
+}
+
 uint32_t wasm_rt_grow_funcref_table(wasm_rt_funcref_table_t *t, uint32_t delta, wasm_rt_funcref_t init)
 {
+    note_table_growth();
     GROW_TABLE(t, delta, init);
 }
 
 uint32_t wasm_rt_grow_externref_table(wasm_rt_externref_table_t *t, uint32_t delta, wasm_rt_externref_t init)
 {
+    note_table_growth();
     GROW_TABLE(t, delta, init);
 }

@@ -377,6 +377,76 @@ u32 Z_wasi_snapshot_preview1Z_sched_yield(wasi_self *w)
     return leave(c, WASI_ESUCCESS);
 }
 
+/* poll_oneoff: clock subscriptions (this is how sleep() works). An fd
+ * subscription gets an event with ENOSYS at once (not supported yet). */
+#define SUB_SIZE 48
+#define EVENT_SIZE 32
+#define EVENTTYPE_CLOCK 0
+#define SUBCLOCK_ABSTIME 1
+#define POLL_MAX_SUBS 64
+
+static u32 poll_oneoff(struct component *c, uoff_t in, uoff_t out, u32 nsubs, uoff_t nevents)
+{
+    if (nsubs == 0 || nsubs > POLL_MAX_SUBS)
+        return WASI_EINVAL;
+    struct umem m = mem_of(c);
+    const uint8_t *subs = umem_range(&m, in, (uint64_t)nsubs * SUB_SIZE);
+    uint8_t *evs = umem_range(&m, out, (uint64_t)nsubs * EVENT_SIZE);
+    if (!subs || !evs || !umem_range(&m, nevents, 4))
+        return WASI_EFAULT;
+    /* Decode everything first: the sleep below must not re-read component memory. */
+    uint64_t deadline[POLL_MAX_SUBS], userdata[POLL_MAX_SUBS];
+    uint8_t tag[POLL_MAX_SUBS];
+    uint64_t now = plat_clock_ns(), earliest = UINT64_MAX;
+    bool fd_subs = false;
+    for (u32 i = 0; i < nsubs; i++) {
+        const uint8_t *sub = subs + (size_t)i * SUB_SIZE;
+        memcpy(&userdata[i], sub, 8);
+        tag[i] = sub[8];
+        deadline[i] = UINT64_MAX;
+        if (tag[i] != EVENTTYPE_CLOCK) {
+            fd_subs = true;
+            continue;
+        }
+        uint32_t id;
+        uint64_t timeout;
+        uint16_t flags;
+        memcpy(&id, sub + 16, 4);
+        memcpy(&timeout, sub + 24, 8);
+        memcpy(&flags, sub + 40, 2);
+        if (!has(c, CAP_CLOCK))
+            return WASI_ENOTCAPABLE;
+        if (id > CLOCK_MONOTONIC)
+            return WASI_EINVAL;
+        deadline[i] = (flags & SUBCLOCK_ABSTIME) ? timeout
+                    : timeout > UINT64_MAX - now ? UINT64_MAX : now + timeout;
+        earliest = MIN(earliest, deadline[i]);
+    }
+    /* Sleep in slices so that a kill or reset is noticed. */
+    while (!fd_subs && !c->kill_pending && (now = plat_clock_ns()) < earliest)
+        thread_sleep_until(MIN(earliest, now + READ_POLL_NS));
+    uint32_t n = 0;
+    for (u32 i = 0; i < nsubs; i++) {
+        bool fired = tag[i] != EVENTTYPE_CLOCK || deadline[i] <= now;
+        if (!fired)
+            continue;
+        uint8_t ev[EVENT_SIZE] = { 0 };
+        uint16_t err = tag[i] == EVENTTYPE_CLOCK ? WASI_ESUCCESS : WASI_ENOSYS;
+        memcpy(ev, &userdata[i], 8);
+        memcpy(ev + 8, &err, 2);
+        ev[10] = tag[i];
+        memcpy(evs + (size_t)n * EVENT_SIZE, ev, EVENT_SIZE);
+        n++;
+    }
+    return put_u32(c, nevents, n);
+}
+
+u32 Z_wasi_snapshot_preview1Z_poll_oneoff(wasi_self *w, u32 in, u32 out, u32 nsubs, u32 nevents)
+{
+    struct component *c = enter(w);
+    return leave(c, poll_oneoff(c, uoff(in), uoff(out), nsubs, uoff(nevents)));
+}
+
 void Z_wasi_snapshot_preview1Z_proc_exit(wasi_self *w, u32 code)
 {
     enter(w);
@@ -417,7 +487,6 @@ ENOSYS_CALL(path_remove_directory, P(u32, a), P(u32, b), P(u32, c))
 ENOSYS_CALL(path_rename, P(u32, a), P(u32, b), P(u32, c), P(u32, d), P(u32, e), P(u32, f))
 ENOSYS_CALL(path_symlink, P(u32, a), P(u32, b), P(u32, c), P(u32, d), P(u32, e))
 ENOSYS_CALL(path_unlink_file, P(u32, a), P(u32, b), P(u32, c))
-ENOSYS_CALL(poll_oneoff, P(u32, a), P(u32, b), P(u32, c), P(u32, d))
 ENOSYS_CALL(proc_raise, P(u32, a))
 ENOSYS_CALL(sock_accept, P(u32, a), P(u32, b), P(u32, c))
 ENOSYS_CALL(sock_recv, P(u32, a), P(u32, b), P(u32, c), P(u32, d), P(u32, e), P(u32, f))

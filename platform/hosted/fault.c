@@ -59,12 +59,19 @@ static void on_fault(int sig, siginfo_t *si, void *uc_)
         .addr = (uintptr_t)si->si_addr,
         .write = sig == SIGSEGV && (g[REG_ERR] & 2),
     };
-    if (kernel_fault(&fi)) {
-        /* Return from the signal into fi.resume, as if called from the
-         * faulting instruction: aligned stack below the red zone. */
-        g[REG_RSP] = (greg_t)(ALIGN_DOWN((uintptr_t)g[REG_RSP] - RESUME_STACK_GAP, 16) - 8);
-        g[REG_RIP] = (greg_t)(uintptr_t)fi.resume;
-        return;
+    /* Like a CPU exception on bare metal, the handler must not be preempted:
+     * a thread switched away inside it would leave SIGSEGV blocked for all. */
+    irqflags_t irq = hosted_irq_fault_enter();
+    bool handled = kernel_fault(&fi);
+    if (handled) {
+        if (fi.resume) {
+            /* Return from the signal into fi.resume, as if called from the
+             * faulting instruction: aligned stack below the red zone. */
+            g[REG_RSP] = (greg_t)(ALIGN_DOWN((uintptr_t)g[REG_RSP] - RESUME_STACK_GAP, 16) - 8);
+            g[REG_RIP] = (greg_t)(uintptr_t)fi.resume;
+        }
+        hosted_irq_fault_leave(irq);
+        return; /* without resume: retry the instruction */
     }
     console_enter_panic();
     struct thread *t = thread_current();

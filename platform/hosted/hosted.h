@@ -15,6 +15,10 @@
 #define SIG_CONSOLE SIGUSR1
 
 void hosted_irq_init(void);          /* install the signal handlers */
+/* Around a fault handler: interrupts off without a system call, then back,
+ * with anything that arrived meanwhile re-raised for after the handler. */
+irqflags_t hosted_irq_fault_enter(void);
+void       hosted_irq_fault_leave(irqflags_t saved);
 void hosted_timer_init(void);
 void hosted_timer_fired(void);       /* the programmed deadline was consumed */
 void hosted_console_init(void);      /* terminal mode + input reader thread */

@@ -8,6 +8,7 @@
 #include <athanor/console.h>
 #include <athanor/sched.h>
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 
 static volatile sig_atomic_t irq_off = 1; /* boot runs with interrupts disabled */
@@ -64,6 +65,21 @@ void plat_irq_restore(irqflags_t f)
 bool plat_irq_enabled(void)
 {
     return !irq_off;
+}
+
+irqflags_t hosted_irq_fault_enter(void)
+{
+    return plat_irq_save();
+}
+
+void hosted_irq_fault_leave(irqflags_t saved)
+{
+    /* Dispatching here could switch threads inside the signal handler;
+     * instead re-raise, so it is dispatched right after the handler returns. */
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    irq_off = (sig_atomic_t)saved;
+    if (!saved && __atomic_load_n(&pending, __ATOMIC_SEQ_CST))
+        pthread_kill(pthread_self(), SIG_TIMER);
 }
 
 static unsigned sig_to_irq(int sig)

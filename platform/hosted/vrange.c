@@ -33,6 +33,26 @@ int plat_vrange_commit(struct plat_vrange *r, size_t bytes)
     return 0;
 }
 
+void plat_vrange_decommit(struct plat_vrange *r, size_t bytes)
+{
+    if (bytes >= r->committed)
+        return;
+    /* Drop the pages (they read as zero if committed again) and close them. */
+    madvise((void *)(r->base + bytes), r->committed - bytes, MADV_DONTNEED);
+    mprotect((void *)(r->base + bytes), r->committed - bytes, PROT_NONE);
+    r->committed = bytes;
+}
+
+int plat_vrange_protect(struct plat_vrange *r, size_t off, size_t len, bool writable)
+{
+    if (off > r->committed || len > r->committed - off || ((off | len) & (PAGE_SIZE - 1)))
+        return -ATH_EINVAL;
+    if (len == 0)
+        return 0;
+    return mprotect((void *)(r->base + off), len,
+                    writable ? PROT_READ | PROT_WRITE : PROT_READ) ? -ATH_ENOMEM : 0;
+}
+
 void plat_vrange_release(struct plat_vrange *r)
 {
     if (r->size)

@@ -158,6 +158,26 @@ long pt_unmap(const struct pt_env *env, phys_addr_t root, uint64_t va, uint64_t 
     return pages;
 }
 
+int pt_protect(const struct pt_env *env, phys_addr_t root, uint64_t va, uint64_t size,
+               unsigned attr)
+{
+    if ((va | size) & (PAGE_SIZE - 1))
+        return -ATH_EINVAL;
+    if (size && !range_ok(va, size))
+        return -ATH_ERANGE;
+    uint64_t bits = leaf_bits(env, attr);
+    for (; size; va += PAGE_SIZE, size -= PAGE_SIZE) {
+        int level;
+        uint64_t *e = walk(env, root, va, &level);
+        if (!e)
+            return -ATH_ENOENT;
+        if (level != 0)
+            return -ATH_EINVAL;
+        *e = (*e & PTE_ADDR) | bits;
+    }
+    return 0;
+}
+
 int pt_lookup(const struct pt_env *env, phys_addr_t root, uint64_t va, phys_addr_t *pa,
               uint64_t *pte)
 {

@@ -194,6 +194,15 @@ void vm_unmap_and_free_page(uint64_t va)
         frame_free(pa, 1);
 }
 
+int vm_protect_page(uint64_t va, bool writable)
+{
+    irqflags_t f = spin_lock_irqsave(&vm_lock);
+    int r = pt_protect(&env, kernel_root, va, PAGE_SIZE, writable ? PT_WRITE : PT_READ);
+    invlpg((void *)(uintptr_t)va);
+    spin_unlock_irqrestore(&vm_lock, f);
+    return r;
+}
+
 bool vm_is_stack_guard(uintptr_t va)
 {
     if (va >= (uintptr_t)boot_stack_guard && va < (uintptr_t)boot_stack_guard + PAGE_SIZE)

@@ -49,6 +49,26 @@ int plat_vrange_commit(struct plat_vrange *r, size_t bytes)
     return 0;
 }
 
+void plat_vrange_decommit(struct plat_vrange *r, size_t bytes)
+{
+    for (size_t off = bytes; off < r->committed; off += PAGE_SIZE)
+        vm_unmap_and_free_page(r->base + off);
+    if (bytes < r->committed)
+        r->committed = bytes;
+}
+
+int plat_vrange_protect(struct plat_vrange *r, size_t off, size_t len, bool writable)
+{
+    if (off > r->committed || len > r->committed - off || ((off | len) & (PAGE_SIZE - 1)))
+        return -ATH_EINVAL;
+    for (size_t p = off; p < off + len; p += PAGE_SIZE) {
+        int e = vm_protect_page(r->base + p, writable);
+        if (e)
+            return e;
+    }
+    return 0;
+}
+
 void plat_vrange_release(struct plat_vrange *r)
 {
     for (size_t off = 0; off < r->committed; off += PAGE_SIZE)

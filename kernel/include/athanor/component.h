@@ -67,6 +67,7 @@ enum trap_kind {
     TRAP_WATCHDOG,           /* CPU budget exceeded */
     TRAP_MEMORY_QUOTA,       /* instantiation needs more memory than the quota */
     TRAP_KILLED,             /* not a fault: kill/restart was asked for */
+    TRAP_RESET,              /* not a fault: reset was asked for */
     TRAP_KIND_COUNT
 };
 const char *trap_kind_name(enum trap_kind k);
@@ -108,6 +109,11 @@ struct component {
     char             argv_buf[128];
     char            *argv[COMP_ARGS_MAX + 1];
     bool             gave_up;        /* restart rate exceeded */
+    struct snapshot *snap;           /* post-initialisation snapshot, for reset */
+    bool             tables_grew;    /* a table grew: the snapshot no longer fits */
+    uint32_t         resets;         /* resets done (same generation) */
+    uint64_t         last_reset_ns;  /* time the last restore took */
+    uint32_t         last_reset_pages; /* pages it copied back */
     struct waitq     exit_wq;        /* woken when the thread finishes */
 };
 
@@ -119,6 +125,11 @@ struct component *comp_at(unsigned i);
 int  comp_start(struct component *c, const char *args); /* args NULL: the manifest's */
 int  comp_kill(struct component *c);            /* stop it, no restart */
 int  comp_restart(struct component *c);         /* kill if running, start afresh */
+/* Put a running component's memory and globals back to its post-init
+ * snapshot and run its entry point again, in the same generation.
+ * -ATH_ENOENT (not running), -ATH_EAGAIN (not initialised yet), -ATH_EBUSY
+ * (it grew a table since), -ATH_ETIMEDOUT. */
+int  comp_reset(struct component *c);
 /* Wait until it is no longer running (or the deadline passes); -ATH_ETIMEDOUT. */
 int  comp_wait(struct component *c, uint64_t deadline_ns);
 const char *comp_state_name(enum comp_state s);

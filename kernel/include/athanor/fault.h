@@ -22,7 +22,8 @@ struct fault_info {
     bool            write;
     /* Set by kernel_fault when it returns true: the platform resumes the
      * faulting thread by calling this function (no arguments, never returns)
-     * on the same stack, below the interrupted frame. */
+     * on the same stack, below the interrupted frame; NULL means retry the
+     * faulting instruction. */
     void          (*resume)(void);
 };
 

@@ -102,6 +102,13 @@ int  plat_vrange_reserve(size_t size, struct plat_vrange *out); /* 0, -ATH_EINVA
  * and read-write. 0 or -ATH_ENOMEM (nothing new is committed then). */
 int  plat_vrange_commit(struct plat_vrange *r, size_t bytes);
 void plat_vrange_release(struct plat_vrange *r); /* unmaps and frees everything */
+/* Shrink the committed prefix to `bytes` (page multiple): later pages are
+ * freed and fault again. */
+void plat_vrange_decommit(struct plat_vrange *r, size_t bytes);
+/* Make committed pages [off, off+len) read-only or read-write (for
+ * copy-on-write snapshots; a write to a read-only page faults, see
+ * kernel_fault). Page multiples. */
+int  plat_vrange_protect(struct plat_vrange *r, size_t off, size_t len, bool writable);
 
 /* ---- thread context ------------------------------------------------------- */
 

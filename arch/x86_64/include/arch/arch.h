@@ -53,6 +53,7 @@ bool  vm_is_stack_guard(uintptr_t va);  /* va lies in a guard page below a kerne
  * frame. Both take vm_lock. */
 int   vm_map_fresh_page(uint64_t va);
 void  vm_unmap_and_free_page(uint64_t va);
+int   vm_protect_page(uint64_t va, bool writable); /* change W on a mapped 4 KiB page */
 
 /* pit.c / lapic.c / ioapic.c / acpi.c */
 void     pit_wait_start(uint32_t us);   /* start a PIT one-shot of `us` microseconds (channel 2) */

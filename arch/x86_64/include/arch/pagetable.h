@@ -53,6 +53,11 @@ int pt_map(const struct pt_env *env, phys_addr_t root, uint64_t va, phys_addr_t 
  * whole (-ATH_EINVAL if the range cuts one). Unmapped pages are skipped.
  * Returns the number of 4 KiB pages unmapped, or a negative error. */
 long pt_unmap(const struct pt_env *env, phys_addr_t root, uint64_t va, uint64_t size);
+/* Change the attributes of existing 4 KiB mappings in [va, va+size) (the
+ * physical pages stay). -ATH_ENOENT if a page is unmapped, -ATH_EINVAL for
+ * misalignment or a range inside a large page. Callers flush the TLB. */
+int pt_protect(const struct pt_env *env, phys_addr_t root, uint64_t va, uint64_t size,
+               unsigned attr);
 /* Translate va: returns 0 and fills pa and pte (the leaf entry), or -ATH_ENOENT. */
 int pt_lookup(const struct pt_env *env, phys_addr_t root, uint64_t va, phys_addr_t *pa,
               uint64_t *pte);
