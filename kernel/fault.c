@@ -1,12 +1,11 @@
-/* The core's fault dispatcher. A write to a read-only snapshot page of a
- * component is copy-on-write (kernel/comp/snapshot.c) and the instruction is
+/* The core's fault dispatcher. A write to a copy-on-write snapshot page of
+ * a component gets its own copy from the platform and the instruction is
  * retried. Any other CPU fault while a thread runs WebAssembly code is a trap
  * of its component (an access outside its linear memory, mostly); the thread
  * is resumed in comp_fault_resume(), which unwinds to the component's trap
  * handler. Any other fault is a kernel bug. */
 #include <athanor/component.h>
 #include <athanor/fault.h>
-#include <athanor/snapshot.h>
 
 noreturn void comp_fault_resume(void);
 
@@ -18,7 +17,7 @@ bool kernel_fault(struct fault_info *fi)
     struct component *c = t->comp;
     /* A first write to a snapshot page, by the component or by a host call
      * writing into its memory: copy-on-write, then retry the instruction. */
-    if (fi->kind == FAULT_PAGE && fi->write && snapshot_cow(c, fi->addr)) {
+    if (fi->kind == FAULT_PAGE && fi->write && c->mem.size && plat_vrange_cow(&c->mem, fi->addr)) {
         fi->resume = NULL;
         return true;
     }

@@ -22,11 +22,13 @@ $(GEN)/components.mk $(GEN)/manifest.c &: $(MANIFEST) $(MANIFEST_TOOL) $(COMPONE
 
 -include $(GEN)/components.mk
 
+# A component folder may hold wasm.flags: extra clang/wasm-ld flags (e.g.
+# -Wl,--initial-memory=...).
 define component_rules
-$(GEN)/comp/$(1)/$(1).wasm: $(wildcard $(COMP_DIR_$(1))/*.c $(COMP_DIR_$(1))/*.h)
+$(GEN)/comp/$(1)/$(1).wasm: $(wildcard $(COMP_DIR_$(1))/*.c $(COMP_DIR_$(1))/*.h $(COMP_DIR_$(1))/wasm.flags)
 	@mkdir -p $$(dir $$@)
 	@echo '  WASM    $$@'
-	$(Q)$(WASM_CC) $(WASM_CFLAGS) -o $$@ $(wildcard $(COMP_DIR_$(1))/*.c)
+	$(Q)$(WASM_CC) $(WASM_CFLAGS) $$(shell cat $(COMP_DIR_$(1))/wasm.flags 2>/dev/null) -o $$@ $(wildcard $(COMP_DIR_$(1))/*.c)
 $(GEN)/comp/$(1)/$(1).wasm.c $(GEN)/comp/$(1)/$(1).glue.c &: $(GEN)/comp/$(1)/$(1).wasm tools/wasm2kernel.sh
 	@echo '  WASM2C  $$@'
 	$(Q)tools/wasm2kernel.sh $(1) $$< $(GEN)/comp/$(1)

@@ -65,6 +65,7 @@ noreturn void comp_trap(enum trap_kind kind, uintptr_t pc, uintptr_t addr)
     c->trap = kind;
     c->trap_pc = pc;
     c->trap_addr = addr;
+    c->trapped_at_ns = plat_clock_ns();
     __builtin_longjmp(c->trap_jmp, 1);
 }
 
@@ -197,13 +198,20 @@ static void run_instance(struct component *c, struct thread *t)
         if (__builtin_setjmp(c->trap_jmp) == 0) {
             t->in_wasm = true;
             if (!instantiated) {
+                uint64_t t0 = plat_clock_ns();
                 img->instantiate(c->instance, c->wasi);
                 t->in_wasm = false;
                 if (snapshot_take(c) != 0)
                     kprintf("component %s: no memory for a snapshot; reset unavailable\n",
                             c->cfg->name);
+                c->instantiate_ns = plat_clock_ns() - t0;
                 instantiated = true;
                 t->in_wasm = true;
+            }
+            c->started_at_ns = plat_clock_ns();
+            if (c->restart_from_ns) {
+                c->restart_latency_ns = c->started_at_ns - c->restart_from_ns;
+                c->restart_from_ns = 0;
             }
             img->start(c->instance);
             t->in_wasm = false;
@@ -331,6 +339,7 @@ int comp_reset(struct component *c)
     if (r == 0) {
         c->kill_pending = TRAP_RESET;
         thread_expire_cpu(c->thread);
+        wasi_ctx_interrupt(c);
     }
     uint64_t deadline = plat_clock_ns() + 5 * NS_PER_S;
     while (r == 0 && c->resets == before && c->state == COMP_RUNNING)
@@ -387,6 +396,7 @@ static void apply_policy(struct component *c)
     }
     c->restart_times[c->restarts % ARRAY_LEN(c->restart_times)] = now;
     c->restarts++;
+    c->restart_from_ns = c->state == COMP_FAULTED ? c->trapped_at_ns : 0;
     int r = comp_start(c, NULL);
     if (r)
         kprintf("component %s: restart failed: %s\n", cfg->name, ath_strerror(r));

@@ -221,8 +221,8 @@ static int cmd_reset(int argc, char **argv)
     else if (r)
         kprintf("cannot reset %s: %s\n", c->cfg->name, ath_strerror(r));
     else
-        kprintf("reset %s (generation %u): %u pages restored in %llu us\n", c->cfg->name,
-                c->generation, c->last_reset_pages, (unsigned long long)(c->last_reset_ns / NS_PER_US));
+        kprintf("reset %s (generation %u) in %llu us\n", c->cfg->name, c->generation,
+                (unsigned long long)(c->last_reset_ns / NS_PER_US));
     return r;
 }
 

@@ -10,6 +10,7 @@
 #include <athanor/csprng.h>
 #include <athanor/heap.h>
 #include <athanor/klib.h>
+#include <athanor/spinlock.h>
 #include <athanor/wasi.h>
 #include <wasm-rt.h>
 
@@ -26,6 +27,10 @@ typedef uint64_t u64;
 /* The per-component state behind wasm2c's import parameter. */
 struct Z_wasi_snapshot_preview1_instance_t {
     struct component *comp;
+    /* A sleeping poll_oneoff waits on `wake`; kill/reset wakes it. wake_lock
+     * orders the sleeper's check of kill_pending against the waker. */
+    struct waitq      wake;
+    spinlock_t        wake_lock;
 };
 typedef struct Z_wasi_snapshot_preview1_instance_t wasi_self;
 
@@ -45,8 +50,11 @@ typedef struct Z_wasi_snapshot_preview1_instance_t wasi_self;
 struct wasi_ctx *wasi_ctx_create(struct component *c)
 {
     wasi_self *w = kzalloc(sizeof *w);
-    if (w)
+    if (w) {
         w->comp = c;
+        waitq_init(&w->wake);
+        w->wake_lock = (spinlock_t)SPINLOCK_INIT;
+    }
     return (struct wasi_ctx *)w;
 }
 
@@ -57,7 +65,14 @@ void wasi_ctx_destroy(struct wasi_ctx *w)
 
 void wasi_ctx_interrupt(struct component *c)
 {
-    (void)c; /* blocked reads poll for kill_pending every READ_POLL_NS */
+    /* A sleeping poll_oneoff wakes at once; a blocked console read notices
+     * kill_pending within READ_POLL_NS. */
+    wasi_self *w = (wasi_self *)c->wasi;
+    if (!w)
+        return;
+    irqflags_t f = spin_lock_irqsave(&w->wake_lock);
+    spin_unlock_irqrestore(&w->wake_lock, f); /* a sleeper that checked is now queued */
+    waitq_wake(&w->wake, WAKE_ALL);
 }
 
 static struct umem mem_of(struct component *c)
@@ -385,7 +400,7 @@ u32 Z_wasi_snapshot_preview1Z_sched_yield(wasi_self *w)
 #define SUBCLOCK_ABSTIME 1
 #define POLL_MAX_SUBS 64
 
-static u32 poll_oneoff(struct component *c, uoff_t in, uoff_t out, u32 nsubs, uoff_t nevents)
+static u32 poll_oneoff(wasi_self *w, struct component *c, uoff_t in, uoff_t out, u32 nsubs, uoff_t nevents)
 {
     if (nsubs == 0 || nsubs > POLL_MAX_SUBS)
         return WASI_EINVAL;
@@ -422,9 +437,11 @@ static u32 poll_oneoff(struct component *c, uoff_t in, uoff_t out, u32 nsubs, uo
                     : timeout > UINT64_MAX - now ? UINT64_MAX : now + timeout;
         earliest = MIN(earliest, deadline[i]);
     }
-    /* Sleep in slices so that a kill or reset is noticed. */
+    /* Sleep until the deadline, or until a kill or reset wakes us. */
+    irqflags_t f = spin_lock_irqsave(&w->wake_lock);
     while (!fd_subs && !c->kill_pending && (now = plat_clock_ns()) < earliest)
-        thread_sleep_until(MIN(earliest, now + READ_POLL_NS));
+        waitq_wait(&w->wake, &w->wake_lock, earliest);
+    spin_unlock_irqrestore(&w->wake_lock, f);
     uint32_t n = 0;
     for (u32 i = 0; i < nsubs; i++) {
         bool fired = tag[i] != EVENTTYPE_CLOCK || deadline[i] <= now;
@@ -444,7 +461,7 @@ static u32 poll_oneoff(struct component *c, uoff_t in, uoff_t out, u32 nsubs, uo
 u32 Z_wasi_snapshot_preview1Z_poll_oneoff(wasi_self *w, u32 in, u32 out, u32 nsubs, u32 nevents)
 {
     struct component *c = enter(w);
-    return leave(c, poll_oneoff(c, uoff(in), uoff(out), nsubs, uoff(nevents)));
+    return leave(c, poll_oneoff(w, c, uoff(in), uoff(out), nsubs, uoff(nevents)));
 }
 
 void Z_wasi_snapshot_preview1Z_proc_exit(wasi_self *w, u32 code)

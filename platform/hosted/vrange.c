@@ -1,24 +1,48 @@
-/* Reserved virtual ranges on the hosted platform: one PROT_NONE mapping,
- * committed by mprotect. MAP_NORESERVE: the 8 GiB reservations cost no
- * memory until pages are touched. */
+/* Reserved virtual ranges on the hosted platform. The reservation is one
+ * PROT_NONE mapping; committed pages are a shared mapping of a memfd, so
+ * instantiation writes land in the file. Taking the snapshot remaps the
+ * committed part MAP_PRIVATE over the same file: from then on Linux does the
+ * copy-on-write, and reverting is one madvise(MADV_DONTNEED) that drops the
+ * private copies (cost grows with the pages touched, not the range).
+ * MAP_NORESERVE: 8 GiB reservations cost nothing until touched. */
 #include "hosted.h"
 
 #include <athanor/errors.h>
 #include <sys/mman.h>
+#include <unistd.h>
+
+#define FD(r) ((int)(intptr_t)(r)->cookie)
 
 int plat_vrange_reserve(size_t size, struct plat_vrange *out)
 {
     size = ALIGN_UP(size, PAGE_SIZE);
     if (size == 0 || size > PLAT_VRANGE_MAX)
         return -ATH_EINVAL;
-    void *m = mmap(NULL, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (m == MAP_FAILED)
+    int fd = memfd_create("azoth-linear-memory", MFD_CLOEXEC);
+    if (fd < 0)
         return -ATH_ENOMEM;
+    if (ftruncate(fd, (off_t)size) != 0) {
+        close(fd);
+        return -ATH_ENOMEM;
+    }
+    void *m = mmap(NULL, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (m == MAP_FAILED) {
+        close(fd);
+        return -ATH_ENOMEM;
+    }
     out->base = (uintptr_t)m;
     out->size = size;
     out->committed = 0;
-    out->cookie = NULL;
+    out->snap_bytes = 0;
+    out->cookie = (void *)(intptr_t)fd;
     return 0;
+}
+
+static int map_file(struct plat_vrange *r, size_t off, size_t len, int share)
+{
+    void *p = mmap((void *)(r->base + off), len, PROT_READ | PROT_WRITE, share | MAP_FIXED,
+                   FD(r), (off_t)off);
+    return p == MAP_FAILED ? -ATH_ENOMEM : 0;
 }
 
 int plat_vrange_commit(struct plat_vrange *r, size_t bytes)
@@ -27,35 +51,55 @@ int plat_vrange_commit(struct plat_vrange *r, size_t bytes)
         return -ATH_EINVAL;
     if (bytes <= r->committed)
         return 0;
-    if (mprotect((void *)(r->base + r->committed), bytes - r->committed, PROT_READ | PROT_WRITE))
+    /* Before the snapshot: shared (writes are the snapshot to be). After it:
+     * private, over file pages nobody wrote, so they read as zero. */
+    if (map_file(r, r->committed, bytes - r->committed, r->snap_bytes ? MAP_PRIVATE : MAP_SHARED))
         return -ATH_ENOMEM;
     r->committed = bytes;
     return 0;
 }
 
-void plat_vrange_decommit(struct plat_vrange *r, size_t bytes)
+int plat_vrange_snapshot(struct plat_vrange *r)
 {
-    if (bytes >= r->committed)
-        return;
-    /* Drop the pages (they read as zero if committed again) and close them. */
-    madvise((void *)(r->base + bytes), r->committed - bytes, MADV_DONTNEED);
-    mprotect((void *)(r->base + bytes), r->committed - bytes, PROT_NONE);
-    r->committed = bytes;
+    if (r->committed && map_file(r, 0, r->committed, MAP_PRIVATE))
+        return -ATH_ENOMEM;
+    r->snap_bytes = r->committed;
+    return 0;
 }
 
-int plat_vrange_protect(struct plat_vrange *r, size_t off, size_t len, bool writable)
+bool plat_vrange_cow(struct plat_vrange *r, uintptr_t addr)
 {
-    if (off > r->committed || len > r->committed - off || ((off | len) & (PAGE_SIZE - 1)))
-        return -ATH_EINVAL;
-    if (len == 0)
+    (void)r;
+    (void)addr;
+    return false; /* Linux resolves copy-on-write itself */
+}
+
+int plat_vrange_revert(struct plat_vrange *r, uint32_t *pages)
+{
+    if (!r->snap_bytes && !r->committed)
         return 0;
-    return mprotect((void *)(r->base + off), len,
-                    writable ? PROT_READ | PROT_WRITE : PROT_READ) ? -ATH_ENOMEM : 0;
+    /* Memory committed after the snapshot: back to inaccessible. */
+    if (r->committed > r->snap_bytes) {
+        void *p = mmap((void *)(r->base + r->snap_bytes), r->committed - r->snap_bytes, PROT_NONE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+        if (p == MAP_FAILED)
+            return -ATH_ENOMEM;
+        r->committed = r->snap_bytes;
+    }
+    /* Count the pages that differ from the file (resident private copies)
+     * only for reporting: mincore cannot tell, so report what was dropped. */
+    if (pages)
+        *pages = 0;
+    if (r->snap_bytes && madvise((void *)r->base, r->snap_bytes, MADV_DONTNEED) != 0)
+        return -ATH_ENOMEM;
+    return 0;
 }
 
 void plat_vrange_release(struct plat_vrange *r)
 {
-    if (r->size)
+    if (r->size) {
         munmap((void *)r->base, r->size);
-    r->size = r->committed = 0;
+        close(FD(r));
+    }
+    r->size = r->committed = r->snap_bytes = 0;
 }

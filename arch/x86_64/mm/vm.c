@@ -194,13 +194,36 @@ void vm_unmap_and_free_page(uint64_t va)
         frame_free(pa, 1);
 }
 
-int vm_protect_page(uint64_t va, bool writable)
+phys_addr_t vm_page_frame(uint64_t va)
+{
+    phys_addr_t pa = 0;
+    irqflags_t f = spin_lock_irqsave(&vm_lock);
+    int r = pt_lookup(&env, kernel_root, va, &pa, NULL);
+    spin_unlock_irqrestore(&vm_lock, f);
+    if (r)
+        kpanic("vm: no page at %#llx", (unsigned long long)va);
+    return pa;
+}
+
+void vm_remap_page(uint64_t va, phys_addr_t pa, bool writable)
 {
     irqflags_t f = spin_lock_irqsave(&vm_lock);
-    int r = pt_protect(&env, kernel_root, va, PAGE_SIZE, writable ? PT_WRITE : PT_READ);
+    pt_unmap(&env, kernel_root, va, PAGE_SIZE);
+    int r = pt_map(&env, kernel_root, va, pa, PAGE_SIZE, (writable ? PT_WRITE : PT_READ) | PT_NO_LARGE);
     invlpg((void *)(uintptr_t)va);
     spin_unlock_irqrestore(&vm_lock, f);
-    return r;
+    if (r) /* the table for va exists (the page was mapped): cannot fail */
+        kpanic("vm: remap of %#llx failed: %s", (unsigned long long)va, ath_strerror(r));
+}
+
+void vm_protect_range(uint64_t va, size_t len, bool writable)
+{
+    irqflags_t f = spin_lock_irqsave(&vm_lock);
+    int r = pt_protect(&env, kernel_root, va, len, writable ? PT_WRITE : PT_READ);
+    write_cr3(kernel_root); /* one full flush instead of an invlpg per page */
+    spin_unlock_irqrestore(&vm_lock, f);
+    if (r)
+        kpanic("vm: protect of %#llx+%zu failed: %s", (unsigned long long)va, len, ath_strerror(r));
 }
 
 bool vm_is_stack_guard(uintptr_t va)

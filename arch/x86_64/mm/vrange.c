@@ -1,21 +1,47 @@
 /* Reserved virtual ranges on bare metal (component linear memories): one
  * 8 GiB slot each in VRANGE_AREA; pages are mapped only as they are
  * committed, so everything past the committed prefix faults.
- * slot_lock protects the slot table; page tables are vm.c's (vm_lock). */
+ *
+ * Snapshots are copy-on-write in the page tables: taking one maps every
+ * committed page read-only and remembers its frame (the "original"). A write
+ * fault gives the writer a fresh copy, mapped read-write, and notes the page
+ * as dirty. Reverting maps the originals back and frees the copies: no byte
+ * is copied, the cost grows with the dirty pages only.
+ *
+ * Ownership: a range's frames (originals and copies) belong to it until
+ * release. Locking: slot_lock protects the slot table; page tables are
+ * vm.c's (vm_lock); the snapshot state is only touched by the range's owner
+ * (the component thread, including its own write faults). */
 #include <arch/arch.h>
 #include <athanor/errors.h>
+#include <athanor/frame.h>
+#include <athanor/heap.h>
+#include <athanor/klib.h>
 #include <athanor/spinlock.h>
+
+struct vrange_state {
+    unsigned     slot;
+    uint32_t     npages;  /* snapshot pages */
+    phys_addr_t *orig;    /* per snapshot page: its original frame */
+    uint32_t    *dirty;   /* pages now mapped to a private copy */
+    uint32_t     ndirty;
+};
 
 static spinlock_t slot_lock = SPINLOCK_INIT;
 static bool       slot_used[VRANGE_SLOTS];
 
 _Static_assert(VRANGE_SLOT == PLAT_VRANGE_MAX, "a slot holds the largest range");
 
+#define ST(r) ((struct vrange_state *)(r)->cookie)
+
 int plat_vrange_reserve(size_t size, struct plat_vrange *out)
 {
     size = ALIGN_UP(size, PAGE_SIZE);
     if (size == 0 || size > PLAT_VRANGE_MAX)
         return -ATH_EINVAL;
+    struct vrange_state *st = kzalloc(sizeof *st);
+    if (!st)
+        return -ATH_ENOMEM;
     irqflags_t f = spin_lock_irqsave(&slot_lock);
     unsigned s = 0;
     while (s < VRANGE_SLOTS && slot_used[s])
@@ -23,12 +49,16 @@ int plat_vrange_reserve(size_t size, struct plat_vrange *out)
     if (s < VRANGE_SLOTS)
         slot_used[s] = true;
     spin_unlock_irqrestore(&slot_lock, f);
-    if (s == VRANGE_SLOTS)
+    if (s == VRANGE_SLOTS) {
+        kfree(st);
         return -ATH_ENOMEM;
+    }
+    st->slot = s;
     out->base = VRANGE_AREA + (uint64_t)s * VRANGE_SLOT;
     out->size = size;
     out->committed = 0;
-    out->cookie = (void *)(uintptr_t)s;
+    out->snap_bytes = 0;
+    out->cookie = st;
     return 0;
 }
 
@@ -49,33 +79,86 @@ int plat_vrange_commit(struct plat_vrange *r, size_t bytes)
     return 0;
 }
 
-void plat_vrange_decommit(struct plat_vrange *r, size_t bytes)
+int plat_vrange_snapshot(struct plat_vrange *r)
 {
-    for (size_t off = bytes; off < r->committed; off += PAGE_SIZE)
-        vm_unmap_and_free_page(r->base + off);
-    if (bytes < r->committed)
-        r->committed = bytes;
+    struct vrange_state *st = ST(r);
+    uint32_t n = (uint32_t)(r->committed / PAGE_SIZE);
+    phys_addr_t *orig = kmalloc(sizeof *orig * (n ? n : 1));
+    uint32_t *dirty = kmalloc(sizeof *dirty * (n ? n : 1));
+    if (!orig || !dirty) {
+        kfree(orig);
+        kfree(dirty);
+        return -ATH_ENOMEM;
+    }
+    for (uint32_t p = 0; p < n; p++)
+        orig[p] = vm_page_frame(r->base + (uint64_t)p * PAGE_SIZE);
+    vm_protect_range(r->base, r->committed, false);
+    st->orig = orig;
+    st->dirty = dirty;
+    st->npages = n;
+    st->ndirty = 0;
+    r->snap_bytes = r->committed;
+    return 0;
 }
 
-int plat_vrange_protect(struct plat_vrange *r, size_t off, size_t len, bool writable)
+bool plat_vrange_cow(struct plat_vrange *r, uintptr_t addr)
 {
-    if (off > r->committed || len > r->committed - off || ((off | len) & (PAGE_SIZE - 1)))
-        return -ATH_EINVAL;
-    for (size_t p = off; p < off + len; p += PAGE_SIZE) {
-        int e = vm_protect_page(r->base + p, writable);
-        if (e)
-            return e;
+    struct vrange_state *st = ST(r);
+    if (!st || !st->orig || addr < r->base || addr >= r->base + r->snap_bytes)
+        return false;
+    uint32_t p = (uint32_t)((addr - r->base) / PAGE_SIZE);
+    uint64_t va = r->base + (uint64_t)p * PAGE_SIZE;
+    if (vm_page_frame(va) != st->orig[p])
+        return false; /* already a private copy: not a copy-on-write fault */
+    phys_addr_t copy;
+    if (frame_alloc(1, 1, &copy) != 0)
+        return false; /* no frame: the write becomes a trap */
+    memcpy(plat_phys_to_virt(copy), plat_phys_to_virt(st->orig[p]), PAGE_SIZE);
+    vm_remap_page(va, copy, true);
+    st->dirty[st->ndirty++] = p;
+    return true;
+}
+
+int plat_vrange_revert(struct plat_vrange *r, uint32_t *pages)
+{
+    struct vrange_state *st = ST(r);
+    /* Memory committed after the snapshot goes away. */
+    for (size_t off = r->snap_bytes; off < r->committed; off += PAGE_SIZE)
+        vm_unmap_and_free_page(r->base + off);
+    if (r->committed > r->snap_bytes)
+        r->committed = r->snap_bytes;
+    uint32_t n = st && st->orig ? st->ndirty : 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t p = st->dirty[i];
+        uint64_t va = r->base + (uint64_t)p * PAGE_SIZE;
+        phys_addr_t copy = vm_page_frame(va);
+        vm_remap_page(va, st->orig[p], false);
+        frame_free(copy, 1);
     }
+    if (st)
+        st->ndirty = 0;
+    if (pages)
+        *pages = n;
     return 0;
 }
 
 void plat_vrange_release(struct plat_vrange *r)
 {
+    struct vrange_state *st = ST(r);
+    /* Mapped frames (originals, or copies of dirty pages) go with the
+     * mappings; the originals behind dirty pages are freed separately. */
     for (size_t off = 0; off < r->committed; off += PAGE_SIZE)
         vm_unmap_and_free_page(r->base + off);
-    unsigned s = (unsigned)(uintptr_t)r->cookie;
-    irqflags_t f = spin_lock_irqsave(&slot_lock);
-    slot_used[s] = false;
-    spin_unlock_irqrestore(&slot_lock, f);
-    r->size = r->committed = 0;
+    for (uint32_t i = 0; st && st->orig && i < st->ndirty; i++)
+        frame_free(st->orig[st->dirty[i]], 1);
+    if (st) {
+        irqflags_t f = spin_lock_irqsave(&slot_lock);
+        slot_used[st->slot] = false;
+        spin_unlock_irqrestore(&slot_lock, f);
+        kfree(st->orig);
+        kfree(st->dirty);
+        kfree(st);
+    }
+    r->cookie = NULL;
+    r->size = r->committed = r->snap_bytes = 0;
 }

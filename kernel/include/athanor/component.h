@@ -114,6 +114,11 @@ struct component {
     uint32_t         resets;         /* resets done (same generation) */
     uint64_t         last_reset_ns;  /* time the last restore took */
     uint32_t         last_reset_pages; /* pages it copied back */
+    uint64_t         instantiate_ns; /* time instantiation + snapshot took */
+    uint64_t         started_at_ns;  /* when the entry point was last entered */
+    uint64_t         trapped_at_ns;  /* when it last trapped */
+    uint64_t         restart_from_ns;   /* trap time behind a pending policy restart, or 0 */
+    uint64_t         restart_latency_ns; /* last policy restart: trap to entry point */
     struct waitq     exit_wq;        /* woken when the thread finishes */
 };
 

@@ -89,12 +89,15 @@ void plat_stack_free(struct plat_stack *st);
 /* A reserved range of kernel virtual addresses (a component's linear memory
  * and its guard region). Pages are inaccessible until committed; an access
  * to an uncommitted page faults, which kernel_fault() turns into a trap of
- * the component. */
+ * the component. A range can take one snapshot of its committed contents
+ * and later revert to it: the platform keeps the snapshot copy-on-write, so
+ * reverting costs in proportion to the pages touched since, not the size. */
 struct plat_vrange {
     uintptr_t base;
     size_t    size;
-    size_t    committed; /* bytes from base that are mapped read-write */
-    void     *cookie;    /* platform bookkeeping */
+    size_t    committed;  /* bytes from base that are mapped read-write */
+    size_t    snap_bytes; /* committed bytes when the snapshot was taken; 0 = none */
+    void     *cookie;     /* platform bookkeeping */
 };
 #define PLAT_VRANGE_MAX (8ull << 30) /* enough for any 32-bit address plus 32-bit offset */
 int  plat_vrange_reserve(size_t size, struct plat_vrange *out); /* 0, -ATH_EINVAL, -ATH_ENOMEM */
@@ -102,13 +105,15 @@ int  plat_vrange_reserve(size_t size, struct plat_vrange *out); /* 0, -ATH_EINVA
  * and read-write. 0 or -ATH_ENOMEM (nothing new is committed then). */
 int  plat_vrange_commit(struct plat_vrange *r, size_t bytes);
 void plat_vrange_release(struct plat_vrange *r); /* unmaps and frees everything */
-/* Shrink the committed prefix to `bytes` (page multiple): later pages are
- * freed and fault again. */
-void plat_vrange_decommit(struct plat_vrange *r, size_t bytes);
-/* Make committed pages [off, off+len) read-only or read-write (for
- * copy-on-write snapshots; a write to a read-only page faults, see
- * kernel_fault). Page multiples. */
-int  plat_vrange_protect(struct plat_vrange *r, size_t off, size_t len, bool writable);
+/* Make the current committed contents the snapshot. 0 or -ATH_ENOMEM. */
+int  plat_vrange_snapshot(struct plat_vrange *r);
+/* A write fault at addr: if it hit a snapshot page the platform keeps
+ * read-only for copy-on-write, give the writer its own copy and return true
+ * (the write is retried); false otherwise. Interrupt context. */
+bool plat_vrange_cow(struct plat_vrange *r, uintptr_t addr);
+/* Revert to the snapshot: memory committed since is released, written pages
+ * get their snapshot contents back. *pages: pages that had to be restored. */
+int  plat_vrange_revert(struct plat_vrange *r, uint32_t *pages);
 
 /* ---- thread context ------------------------------------------------------- */
 

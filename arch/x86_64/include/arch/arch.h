@@ -53,7 +53,12 @@ bool  vm_is_stack_guard(uintptr_t va);  /* va lies in a guard page below a kerne
  * frame. Both take vm_lock. */
 int   vm_map_fresh_page(uint64_t va);
 void  vm_unmap_and_free_page(uint64_t va);
-int   vm_protect_page(uint64_t va, bool writable); /* change W on a mapped 4 KiB page */
+/* Frame mapped at va (a 4 KiB page that must be mapped). */
+phys_addr_t vm_page_frame(uint64_t va);
+/* Point the 4 KiB page at va to frame pa, read-only or read-write. */
+void  vm_remap_page(uint64_t va, phys_addr_t pa, bool writable);
+/* Make mapped 4 KiB pages [va, va+len) read-only or read-write, one TLB flush. */
+void  vm_protect_range(uint64_t va, size_t len, bool writable);
 
 /* pit.c / lapic.c / ioapic.c / acpi.c */
 void     pit_wait_start(uint32_t us);   /* start a PIT one-shot of `us` microseconds (channel 2) */
