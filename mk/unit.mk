@@ -25,6 +25,14 @@ UNIT_SRCS_test_format    := kernel/lib/format.c
 UNIT_SRCS_test_cmdline   := kernel/lib/cmdline.c
 UNIT_SRCS_test_pagetable := arch/x86_64/mm/pagetable.c
 UNIT_SRCS_test_errors    := kernel/lib/errors.c
+UNIT_SRCS_test_csprng    := kernel/lib/csprng.c
+UNIT_SRCS_test_libm      := kernel/rt/libm.c
+
+# The kernel's libm is tested against the host's: its functions get k_ names.
+UNIT_CFLAGS_kernel/rt/libm.c := -Dfloor=k_floor -Dceil=k_ceil -Dtrunc=k_trunc \
+    -Dnearbyint=k_nearbyint -Dfloorf=k_floorf -Dceilf=k_ceilf -Dtruncf=k_truncf \
+    -Dnearbyintf=k_nearbyintf -Dfmin=k_fmin -Dfmax=k_fmax -Dfminf=k_fminf -Dfmaxf=k_fmaxf
+UNIT_LIBS_test_libm := -lm
 
 # The heap test watches the heap's frame traffic (to poison returned chunks).
 UNIT_LDFLAGS_test_heap   := -Wl,--wrap=frame_alloc,--wrap=frame_free
@@ -36,12 +44,12 @@ unit_objs   = $(patsubst %,$(UNIT_OBJDIR)/%.o,tests/unit/$(1).c $(UNIT_FAKE) $(U
 $(UNIT_OBJDIR)/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	@echo '  CC      $@'
-	$(Q)$(CC) $(UNIT_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(UNIT_CFLAGS) $(UNIT_CFLAGS_$<) -c $< -o $@
 
 define unit_binary
 $(UNIT_DIR)/$(1): $(call unit_objs,$(1))
 	@echo '  LD      $$@'
-	$(Q)$$(CC) $(UNIT_SAN) $(UNIT_LDFLAGS_$(1)) -o $$@ $$^ $(UNIT_LIBS)
+	$(Q)$$(CC) $(UNIT_SAN) $(UNIT_LDFLAGS_$(1)) -o $$@ $$^ $(UNIT_LIBS) $(UNIT_LIBS_$(1))
 -include $(patsubst %.o,%.d,$(call unit_objs,$(1)))
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_binary,$(t))))

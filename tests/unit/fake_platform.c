@@ -149,3 +149,11 @@ bool fake_contains(const char *haystack, const char *needle)
 {
     return strstr(haystack, needle) != NULL;
 }
+
+/* Entropy for the CSPRNG test: the host's. */
+#include <sys/random.h>
+void plat_entropy(void *buf, size_t len)
+{
+    if (getrandom(buf, len, 0) != (ssize_t)len)
+        fail_msg("getrandom failed");
+}
