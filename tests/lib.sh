@@ -70,14 +70,15 @@ expect_monitor_session() {
 }
 
 # A scripted component session through the monitor, and what it must answer.
-COMPONENT_SCRIPT='start crasher oob\nwait crasher\nfaults\nstart hello hi there\nwait hello\nstart spinner\nkill spinner\nps\nstart nosuch\nhalt\n'
+COMPONENT_SCRIPT='start crasher oob\nwait crasher\nfaults\nstart hello zeta alpha mu\nwait hello\nstart spinner\nkill spinner\nps\nstart nosuch\nhalt\n'
 expect_component_session() {
     expect_in "$1" "$2" \
         '^started crasher \(generation [0-9]+\)' \
         '^crasher: oob' \
         '^fault: crasher \(generation [0-9]+\): out-of-bounds memory access in do_oob\+0x[0-9a-f]+ \(memory offset 0xfffffff0\)' \
         '^crasher faulted: out-of-bounds memory access' \
-        '^hello from a WebAssembly component: hi there' \
+        '^hello from a WebAssembly component: zeta alpha mu' \
+        '^hello: sorted: alpha mu zeta' \
         '^hello exited with status 0' \
         '^killed spinner' \
         '^crasher +faulted +1 ' \
