@@ -139,36 +139,41 @@ void wasm_rt_free_memory(wasm_rt_memory_t *m)
 
 /* ---- tables ---- */
 
+/* Both table kinds: elements zeroed (null references), size capped. */
+#define ALLOCATE_TABLE(t, elements, max)                                               \
+    do {                                                                               \
+        if ((elements) > TABLE_MAX_ELEMS ||                                            \
+            ((elements) && !((t)->data = kzalloc(sizeof *(t)->data * (elements)))))    \
+            comp_trap(TRAP_MEMORY_QUOTA, (uintptr_t)__builtin_return_address(0) - 1, 0); \
+        (t)->size = (elements);                                                        \
+        (t)->max_size = MIN((max), TABLE_MAX_ELEMS);                                   \
+    } while (0)
+
+#define FREE_TABLE(t)      \
+    do {                   \
+        kfree((t)->data);  \
+        (t)->data = NULL;  \
+        (t)->size = 0;     \
+    } while (0)
+
 void wasm_rt_allocate_funcref_table(wasm_rt_funcref_table_t *t, uint32_t elements, uint32_t max)
 {
-    if (elements > TABLE_MAX_ELEMS ||
-        (elements && !(t->data = kzalloc(sizeof *t->data * elements))))
-        comp_trap(TRAP_MEMORY_QUOTA, (uintptr_t)__builtin_return_address(0) - 1, 0);
-    t->size = elements;
-    t->max_size = MIN(max, TABLE_MAX_ELEMS);
+    ALLOCATE_TABLE(t, elements, max);
 }
 
 void wasm_rt_free_funcref_table(wasm_rt_funcref_table_t *t)
 {
-    kfree(t->data);
-    t->data = NULL;
-    t->size = 0;
+    FREE_TABLE(t);
 }
 
 void wasm_rt_allocate_externref_table(wasm_rt_externref_table_t *t, uint32_t elements, uint32_t max)
 {
-    if (elements > TABLE_MAX_ELEMS ||
-        (elements && !(t->data = kzalloc(sizeof *t->data * elements))))
-        comp_trap(TRAP_MEMORY_QUOTA, (uintptr_t)__builtin_return_address(0) - 1, 0);
-    t->size = elements;
-    t->max_size = MIN(max, TABLE_MAX_ELEMS);
+    ALLOCATE_TABLE(t, elements, max);
 }
 
 void wasm_rt_free_externref_table(wasm_rt_externref_table_t *t)
 {
-    kfree(t->data);
-    t->data = NULL;
-    t->size = 0;
+    FREE_TABLE(t);
 }
 
 /* Grow a table by delta elements set to init; returns the old size or -1. */

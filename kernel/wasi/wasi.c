@@ -172,25 +172,35 @@ struct iov {
     uint32_t len;
 };
 
-static u32 decode_iovs(struct component *c, uoff_t iovs, u32 n, struct iov *out, uint64_t *total)
+/* Decode an fd_read/fd_write request: the iovec list (into *out, allocated
+ * here; kfree it) and the result pointer, all checked before any I/O. */
+static u32 decode_io(struct component *c, uoff_t iovs, u32 n, uoff_t result, struct iov **out,
+                     uint64_t *total)
 {
     struct umem m = mem_of(c);
+    *out = NULL;
+    *total = 0;
     if (n > IOV_MAX)
         return WASI_EINVAL;
     const uint8_t *raw = umem_range(&m, iovs, (uint64_t)n * 8);
-    if (n && !raw)
+    if ((n && !raw) || !umem_range(&m, result, 4))
         return WASI_EFAULT;
-    *total = 0;
+    struct iov *v = n ? kmalloc(sizeof *v * n) : NULL;
+    if (n && !v)
+        return WASI_ENOMEM;
     for (u32 i = 0; i < n; i++) {
         uint32_t base, len;
         memcpy(&base, raw + 8 * i, 4);
         memcpy(&len, raw + 8 * i + 4, 4);
-        out[i].base = umem_range(&m, uoff(base), len);
-        out[i].len = len;
-        if (len && !out[i].base)
+        v[i].base = umem_range(&m, uoff(base), len);
+        v[i].len = len;
+        if (len && !v[i].base) {
+            kfree(v);
             return WASI_EFAULT;
+        }
         *total += len;
     }
+    *out = v;
     return WASI_ESUCCESS;
 }
 
@@ -220,21 +230,15 @@ static u32 fd_write(struct component *c, u32 fd, uoff_t iovs, u32 n, uoff_t nwri
         return WASI_EBADF;
     if (!has(c, CAP_CONSOLE))
         return WASI_ENOTCAPABLE;
-    struct iov *v = n ? kmalloc(sizeof *v * n) : NULL;
-    if (n && !v)
-        return WASI_ENOMEM;
+    struct iov *v;
     uint64_t total;
-    u32 r = decode_iovs(c, iovs, n, v, &total);
-    struct umem m = mem_of(c);
-    if (r == WASI_ESUCCESS && !umem_range(&m, nwritten, 4))
-        r = WASI_EFAULT;
-    if (r == WASI_ESUCCESS) {
-        for (u32 i = 0; i < n; i++)
-            console_write((const char *)v[i].base, v[i].len);
-        r = put_u32(c, nwritten, (uint32_t)total);
-    }
+    u32 r = decode_io(c, iovs, n, nwritten, &v, &total);
+    if (r != WASI_ESUCCESS)
+        return r;
+    for (u32 i = 0; i < n; i++)
+        console_write((const char *)v[i].base, v[i].len);
     kfree(v);
-    return r;
+    return put_u32(c, nwritten, (uint32_t)total);
 }
 
 u32 Z_wasi_snapshot_preview1Z_fd_write(wasi_self *w, u32 fd, u32 iovs, u32 n, u32 nwritten)
@@ -249,17 +253,14 @@ static u32 fd_read(struct component *c, u32 fd, uoff_t iovs, u32 n, uoff_t nread
         return WASI_EBADF;
     if (!has(c, CAP_CONSOLE))
         return WASI_ENOTCAPABLE;
-    struct iov *v = n ? kmalloc(sizeof *v * n) : NULL;
-    if (n && !v)
-        return WASI_ENOMEM;
+    struct iov *v;
     uint64_t total;
-    u32 r = decode_iovs(c, iovs, n, v, &total);
-    struct umem m = mem_of(c);
-    if (r == WASI_ESUCCESS && !umem_range(&m, nread, 4))
-        r = WASI_EFAULT;
+    u32 r = decode_io(c, iovs, n, nread, &v, &total);
+    if (r != WASI_ESUCCESS)
+        return r;
     uint32_t got = 0;
     /* Block for the first byte (checking for a kill), then take what is there. */
-    for (u32 i = 0; r == WASI_ESUCCESS && i < n; i++) {
+    for (u32 i = 0; i < n; i++) {
         for (uint32_t k = 0; k < v[i].len; k++) {
             int ch;
             if (got == 0) {
@@ -278,10 +279,8 @@ static u32 fd_read(struct component *c, u32 fd, uoff_t iovs, u32 n, uoff_t nread
         }
     }
 done:
-    if (r == WASI_ESUCCESS)
-        r = put_u32(c, nread, got);
     kfree(v);
-    return r;
+    return put_u32(c, nread, got);
 }
 
 u32 Z_wasi_snapshot_preview1Z_fd_read(wasi_self *w, u32 fd, u32 iovs, u32 n, u32 nread)
