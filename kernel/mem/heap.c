@@ -4,8 +4,8 @@
  * Every block header carries a magic (allocated / free / aligned shim) and the
  * size requested, so kfree can catch double frees, wild pointers and writes
  * past the requested size (the red zone bytes after it must be intact).
- * Free payloads are poisoned; the poison is verified when a block is reused,
- * catching writes after free.
+ * Free payloads are poisoned; the poison is verified where a block is reused
+ * (and everywhere by heap_check), catching writes after free.
  * Locking: heap_lock (irqsave) protects every chunk, block and the free list. */
 #include <athanor/errors.h>
 #include <athanor/frame.h>
@@ -78,13 +78,21 @@ static void poison(struct blk *b)
            b->size - sizeof(struct list_node));
 }
 
-static bool poison_intact(struct blk *b)
+/* Is the poison intact in the first `len` payload bytes of free block b?
+ * (The free-list node occupies the start and is skipped.) */
+static bool poison_intact_upto(struct blk *b, size_t len)
 {
     const unsigned char *p = (const unsigned char *)payload(b) + sizeof(struct list_node);
-    for (size_t i = 0; i < b->size - sizeof(struct list_node); i++)
+    size_t n = MIN(len, b->size) - sizeof(struct list_node);
+    for (size_t i = 0; i < n; i++)
         if (p[i] != POISON_BYTE)
             return false;
     return true;
+}
+
+static bool poison_intact(struct blk *b)
+{
+    return poison_intact_upto(b, b->size);
 }
 
 static bool redzone_intact(struct blk *b)
@@ -143,7 +151,10 @@ static void *alloc_locked(size_t req)
             struct blk *b = from_fnode(n);
             if (b->size < cap)
                 continue;
-            if (b->magic != MAGIC_FREE || !poison_intact(b)) {
+            /* Check the bytes being handed out (the rest of a split block
+             * stays poisoned and is checked when it is handed out, or by
+             * heap_check): allocation costs O(size), not O(free block). */
+            if (b->magic != MAGIC_FREE || !poison_intact_upto(b, cap + sizeof(struct blk))) {
                 heap_error("free block modified after free (use after free?)", b);
                 return NULL;
             }

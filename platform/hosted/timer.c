@@ -36,8 +36,10 @@ void hosted_timer_init(void)
 
 void plat_timer_arm(uint64_t deadline_ns)
 {
-    /* Reprogramming costs a system call; skip it when nothing changes. */
-    if (deadline_ns == armed)
+    /* Reprogramming costs a system call. An already armed earlier deadline
+     * is kept: firing early is harmless (the scheduler finds nothing due and
+     * re-arms), and the deadline moves later far more often than earlier. */
+    if (deadline_ns >= armed)
         return;
     armed = deadline_ns;
     struct itimerspec its = { 0 };
