@@ -26,6 +26,7 @@ UNIT_SRCS_test_cmdline   := kernel/lib/cmdline.c
 UNIT_SRCS_test_pagetable := arch/x86_64/mm/pagetable.c
 UNIT_SRCS_test_errors    := kernel/lib/errors.c
 UNIT_SRCS_test_csprng    := kernel/lib/csprng.c
+UNIT_SRCS_test_cap       := kernel/cap/cap.c
 UNIT_SRCS_test_libm      := kernel/rt/libm.c
 
 # The kernel's libm is tested against the host's: its functions get k_ names.

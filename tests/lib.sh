@@ -70,7 +70,7 @@ expect_monitor_session() {
 }
 
 # A scripted component session through the monitor, and what it must answer.
-COMPONENT_SCRIPT='start crasher oob\nwait crasher\nfaults\nstart hello zeta alpha mu\nwait hello\nstart spinner\nkill spinner\nps\nstart nosuch\nhalt\n'
+COMPONENT_SCRIPT='start crasher oob\nwait crasher\nfaults\nstart hello zeta alpha mu\nwait hello\nstart spinner\ncaps spinner\nkill spinner\ncaps spinner\nps\nstart nosuch\nhalt\n'
 expect_component_session() {
     expect_in "$1" "$2" \
         '^started crasher \(generation [0-9]+\)' \
@@ -80,7 +80,9 @@ expect_component_session() {
         '^hello from a WebAssembly component: zeta alpha mu' \
         '^hello: sorted: alpha mu zeta' \
         '^hello exited with status 0' \
+        '^0x[0-9a-f]+ +console +rw--- +0 +\(original\)' \
         '^killed spinner' \
+        '^spinner holds no capabilities \(it is not running\)' \
         '^crasher +faulted +1 ' \
         '^hello +exited +1 .*\(status 0\)' \
         '^spinner +stopped +1 ' \

@@ -247,6 +247,7 @@ static void comp_main(void *arg)
     thread_set_cpu_budget(UINT64_MAX);
     plat_irq_enable();
     snapshot_free(c);
+    cap_table_clear(&c->caps); /* its capabilities, and every copy made from them */
     if (c->instance)
         img->free(c->instance); /* frees the linear memory and tables */
     kfree(c->instance);
@@ -255,6 +256,32 @@ static void comp_main(void *arg)
     c->wasi = NULL;
     t->comp = NULL;
     finish(c);
+}
+
+/* The kernel objects behind the manifest's device-less capabilities. */
+static int console_object, clock_object, random_object;
+
+/* Give a fresh instance the capabilities its manifest entry grants. */
+static void grant_manifest_caps(struct component *c)
+{
+    static const struct {
+        enum comp_cap  bit;
+        enum cap_type  type;
+        uint32_t       rights;
+        void          *object;
+    } grants[] = {
+        { CAP_CONSOLE, CAP_T_CONSOLE, CAP_R_READ | CAP_R_WRITE, &console_object },
+        { CAP_CLOCK, CAP_T_CLOCK, CAP_R_READ, &clock_object },
+        { CAP_RANDOM, CAP_T_RANDOM, CAP_R_READ, &random_object },
+        { CAP_MANAGE, CAP_T_COMPONENT, CAP_R_READ | CAP_R_WRITE, NULL }, /* NULL: any component */
+    };
+    cap_table_clear(&c->caps);
+    for (size_t i = 0; i < ARRAY_LEN(grants); i++) {
+        cap_handle_t h;
+        if ((c->cfg->caps & grants[i].bit) &&
+            cap_insert(&c->caps, grants[i].type, grants[i].rights, grants[i].object, 0, &h) != 0)
+            kpanic("comp %s: capability table too small", c->cfg->name);
+    }
 }
 
 static void set_args(struct component *c, const char *args)
@@ -296,6 +323,7 @@ int comp_start(struct component *c, const char *args)
     spin_unlock_irqrestore(&comp_lock, f);
     if (args)
         set_args(c, args);
+    grant_manifest_caps(c);
 
     char tname[THREAD_NAME_MAX];
     ksnprintf(tname, sizeof tname, "c:%s", c->cfg->name);
@@ -427,6 +455,7 @@ void comp_init(void)
         c->cfg = &comp_manifest[i];
         c->state = COMP_STOPPED;
         waitq_init(&c->exit_wq);
+        cap_table_init(&c->caps, c->cap_slots, COMP_CAP_SLOTS, c);
         set_args(c, c->cfg->args);
         c->cfg->image->init_module();
     }

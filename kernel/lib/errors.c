@@ -6,6 +6,7 @@ static const char *const names[ATH_ERR_COUNT] = {
     [ATH_EBUSY] = "EBUSY",     [ATH_ETIMEDOUT] = "ETIMEDOUT", [ATH_ENOENT] = "ENOENT",
     [ATH_EFAULT] = "EFAULT",   [ATH_ENOSYS] = "ENOSYS",       [ATH_EPERM] = "EPERM",
     [ATH_EEXIST] = "EEXIST",   [ATH_ERANGE] = "ERANGE",       [ATH_EAGAIN] = "EAGAIN",
+    [ATH_EBADHANDLE] = "EBADHANDLE", [ATH_ESTALE] = "ESTALE", [ATH_EWRONGTYPE] = "EWRONGTYPE",
 };
 
 const char *ath_strerror(int err)

@@ -226,6 +226,33 @@ static int cmd_reset(int argc, char **argv)
     return r;
 }
 
+static int cmd_caps(int argc, char **argv)
+{
+    (void)argc;
+    struct component *c = named(argv[1]);
+    if (!c)
+        return -ATH_ENOENT;
+    struct cap_info ci[COMP_CAP_SLOTS];
+    unsigned n = cap_list(&c->caps, ci, ARRAY_LEN(ci));
+    if (n)
+        kprintf("%-10s %-13s %-6s %-18s %s\n", "HANDLE", "TYPE", "RIGHTS", "BADGE", "DERIVED FROM");
+    for (unsigned i = 0; i < n && i < ARRAY_LEN(ci); i++) {
+        char rights[6];
+        cap_rights_str(ci[i].rights, rights);
+        kprintf("%#-10x %-13s %-6s %#-18llx ", ci[i].handle, cap_type_name(ci[i].type), rights,
+                (unsigned long long)ci[i].badge);
+        if (ci[i].parent_owner)
+            kprintf("%s:%#x\n", ((const struct component *)ci[i].parent_owner)->cfg->name,
+                    ci[i].parent_handle);
+        else
+            kprintf("(original)\n");
+    }
+    if (!n)
+        kprintf("%s holds no capabilities%s\n", c->cfg->name,
+                c->state == COMP_RUNNING ? "" : " (it is not running)");
+    return 0;
+}
+
 static int cmd_faults(int argc, char **argv)
 {
     (void)argc;
@@ -249,6 +276,7 @@ static const struct command commands[] = {
     { "kill", "kill <name>", "stop a component (no restart)", cmd_kill },
     { "restart", "restart <name>", "kill if running, then start afresh", cmd_restart },
     { "reset", "reset <name>", "restore a component's memory to its post-init snapshot", cmd_reset },
+    { "caps", "caps <name>", "a running component's capabilities", cmd_caps },
     { "faults", "faults", "recent component fault reports", cmd_faults },
     { "wait", "wait <name>", "wait (up to 10 s) until a component stops (for scripts)", cmd_wait },
     { "halt", "halt", "power the machine off", cmd_halt },

@@ -5,6 +5,7 @@
  * Each call: enter (the thread leaves wasm code: a fault from here on is a
  * kernel bug, not a trap), decode (check every offset and length against the
  * linear memory), invoke, leave (honour a pending kill, re-enter wasm). */
+#include <athanor/cap.h>
 #include <athanor/component.h>
 #include <athanor/console.h>
 #include <athanor/csprng.h>
@@ -95,9 +96,11 @@ static u32 leave(struct component *c, u32 rv)
     return rv;
 }
 
-static bool has(struct component *c, enum comp_cap cap)
+/* Does the component hold a capability of this type with these rights?
+ * WASI calls name no handle, so the caller's table is searched by type. */
+static bool has(struct component *c, enum cap_type type, uint32_t rights)
 {
-    return (c->cfg->caps & cap) != 0;
+    return cap_find(&c->caps, type, rights, NULL) == 0;
 }
 
 /* ---- args and environment ---- */
@@ -228,7 +231,7 @@ static u32 fd_write(struct component *c, u32 fd, uoff_t iovs, u32 n, uoff_t nwri
 {
     if (fd != STDOUT && fd != STDERR)
         return WASI_EBADF;
-    if (!has(c, CAP_CONSOLE))
+    if (!has(c, CAP_T_CONSOLE, CAP_R_WRITE))
         return WASI_ENOTCAPABLE;
     struct iov *v;
     uint64_t total;
@@ -251,7 +254,7 @@ static u32 fd_read(struct component *c, u32 fd, uoff_t iovs, u32 n, uoff_t nread
 {
     if (fd != STDIN)
         return WASI_EBADF;
-    if (!has(c, CAP_CONSOLE))
+    if (!has(c, CAP_T_CONSOLE, CAP_R_READ))
         return WASI_ENOTCAPABLE;
     struct iov *v;
     uint64_t total;
@@ -299,7 +302,7 @@ static u32 fd_fdstat_get(struct component *c, u32 fd, uoff_t out)
         return WASI_EFAULT;
     uint8_t st[24] = { 0 };
     st[0] = FILETYPE_CHARACTER_DEVICE;
-    uint64_t rights = has(c, CAP_CONSOLE) ? (fd == STDIN ? RIGHTS_FD_READ : RIGHTS_FD_WRITE) : 0;
+    uint64_t rights = has(c, CAP_T_CONSOLE, fd == STDIN ? CAP_R_READ : CAP_R_WRITE) ? (fd == STDIN ? RIGHTS_FD_READ : RIGHTS_FD_WRITE) : 0;
     memcpy(st + 8, &rights, 8);
     memcpy(p, st, sizeof st);
     return WASI_ESUCCESS;
@@ -338,7 +341,7 @@ u32 Z_wasi_snapshot_preview1Z_fd_prestat_get(wasi_self *w, u32 fd, u32 out)
 
 static u32 clock_time(struct component *c, u32 id, uoff_t out, bool resolution)
 {
-    if (!has(c, CAP_CLOCK))
+    if (!has(c, CAP_T_CLOCK, CAP_R_READ))
         return WASI_ENOTCAPABLE;
     uint64_t v;
     switch (id) {
@@ -374,7 +377,7 @@ u32 Z_wasi_snapshot_preview1Z_clock_res_get(wasi_self *w, u32 id, u32 out)
 u32 Z_wasi_snapshot_preview1Z_random_get(wasi_self *w, u32 buf, u32 len)
 {
     struct component *c = enter(w);
-    if (!has(c, CAP_RANDOM))
+    if (!has(c, CAP_T_RANDOM, CAP_R_READ))
         return leave(c, WASI_ENOTCAPABLE);
     struct umem m = mem_of(c);
     void *p = umem_range(&m, uoff(buf), len);
@@ -428,7 +431,7 @@ static u32 poll_oneoff(wasi_self *w, struct component *c, uoff_t in, uoff_t out,
         memcpy(&id, sub + 16, 4);
         memcpy(&timeout, sub + 24, 8);
         memcpy(&flags, sub + 40, 2);
-        if (!has(c, CAP_CLOCK))
+        if (!has(c, CAP_T_CLOCK, CAP_R_READ))
             return WASI_ENOTCAPABLE;
         if (id > CLOCK_MONOTONIC)
             return WASI_EINVAL;

@@ -3,6 +3,7 @@
 #ifndef ATHANOR_COMPONENT_H
 #define ATHANOR_COMPONENT_H
 
+#include <athanor/cap.h>
 #include <athanor/platform.h>
 #include <athanor/sched.h>
 
@@ -73,6 +74,7 @@ enum trap_kind {
 const char *trap_kind_name(enum trap_kind k);
 
 #define COMP_ARGS_MAX 8
+#define COMP_CAP_SLOTS 64
 #define FAULT_FUNC_MAX 48
 
 struct fault_report {
@@ -119,6 +121,10 @@ struct component {
     uint64_t         trapped_at_ns;  /* when it last trapped */
     uint64_t         restart_from_ns;   /* trap time behind a pending policy restart, or 0 */
     uint64_t         restart_latency_ns; /* last policy restart: trap to entry point */
+    /* The component's capabilities: the manifest's grants, given afresh at
+     * every start and revoked when it stops. */
+    struct cap_table caps;
+    struct cap       cap_slots[COMP_CAP_SLOTS];
     struct waitq     exit_wq;        /* woken when the thread finishes */
 };
 

@@ -17,6 +17,9 @@ enum ath_err {
     ATH_EEXIST     = 9,  /* the object already exists (e.g. a mapping) */
     ATH_ERANGE     = 10, /* a value does not fit (e.g. an address beyond the map) */
     ATH_EAGAIN     = 11, /* nothing is available now; try again */
+    ATH_EBADHANDLE = 12, /* a capability handle out of range or naming an empty slot (forged, guessed) */
+    ATH_ESTALE     = 13, /* a capability handle from before a revoke/delete: the slot moved on */
+    ATH_EWRONGTYPE = 14, /* the capability names another kind of object */
     ATH_ERR_COUNT
 };
 

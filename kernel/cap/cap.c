@@ -1,0 +1,249 @@
+/* Capability tables and the derivation tree (see cap.h). */
+#include <athanor/cap.h>
+#include <athanor/errors.h>
+#include <athanor/klib.h>
+#include <athanor/spinlock.h>
+
+static spinlock_t cap_lock = SPINLOCK_INIT;
+
+static const char *const type_names[CAP_T_COUNT] = {
+    [CAP_T_NONE] = "none",         [CAP_T_ENDPOINT] = "endpoint", [CAP_T_NOTIFICATION] = "notification",
+    [CAP_T_MEMGRANT] = "memgrant", [CAP_T_CONSOLE] = "console",   [CAP_T_CLOCK] = "clock",
+    [CAP_T_RANDOM] = "random",     [CAP_T_COMPONENT] = "component", [CAP_T_IOPORT] = "ioport",
+    [CAP_T_MMIO] = "mmio",         [CAP_T_IRQ] = "irq",           [CAP_T_DMA] = "dma",
+};
+
+const char *cap_type_name(enum cap_type t)
+{
+    return (unsigned)t < CAP_T_COUNT ? type_names[t] : "?";
+}
+
+void cap_rights_str(uint32_t r, char buf[6])
+{
+    static const char letters[] = "rwcgd";
+    for (int i = 0; i < 5; i++)
+        buf[i] = (r & (1u << i)) ? letters[i] : '-';
+    buf[5] = '\0';
+}
+
+static inline cap_handle_t handle_of(const struct cap_table *t, const struct cap *c)
+{
+    return (cap_handle_t)c->gen << CAP_INDEX_BITS | (cap_handle_t)(c - t->slots);
+}
+
+void cap_table_init(struct cap_table *t, struct cap *slots, uint32_t n, void *owner)
+{
+    KASSERT(n >= 2 && n <= CAP_MAX_SLOTS);
+    t->slots = slots;
+    t->nslots = n;
+    t->used = 0;
+    t->owner = owner;
+    for (uint32_t i = 0; i < n; i++) {
+        memset(&slots[i], 0, sizeof slots[i]);
+        slots[i].gen = 1;
+        slots[i].table = t;
+        list_init(&slots[i].children);
+        list_init(&slots[i].sibling);
+    }
+}
+
+/* Find the slot a handle names, or an error. cap_lock held. */
+static int resolve(struct cap_table *t, cap_handle_t h, struct cap **out)
+{
+    uint32_t idx = h & (CAP_MAX_SLOTS - 1), gen = h >> CAP_INDEX_BITS;
+    if (idx == 0 || idx >= t->nslots)
+        return -ATH_EBADHANDLE;
+    struct cap *c = &t->slots[idx];
+    if (c->gen != gen)
+        return -ATH_ESTALE;
+    if (c->type == CAP_T_NONE)
+        return -ATH_EBADHANDLE;
+    *out = c;
+    return 0;
+}
+
+static struct cap *alloc_slot(struct cap_table *t)
+{
+    for (uint32_t i = 1; i < t->nslots; i++)
+        if (t->slots[i].type == CAP_T_NONE) {
+            t->used++;
+            return &t->slots[i];
+        }
+    return NULL;
+}
+
+/* Free one slot: unlink it from the tree, invalidate its handle. */
+static void free_slot(struct cap *c)
+{
+    if (list_linked(&c->sibling))
+        list_remove(&c->sibling);
+    c->parent = NULL;
+    c->type = CAP_T_NONE;
+    c->rights = 0;
+    c->badge = 0;
+    c->object = NULL;
+    uint16_t g = (uint16_t)(c->gen + 1);
+    c->gen = g ? g : 1; /* never 0, so handle 0 stays invalid; wraps after 65535 reuses of a slot */
+    c->table->used--;
+}
+
+/* Free every descendant of c, depth first, iteratively (no recursion on a
+ * tree a component could make deep). cap_lock held. */
+static void revoke_locked(struct cap *c)
+{
+    while (!list_empty(&c->children)) {
+        struct cap *d = container_of(c->children.next, struct cap, sibling);
+        while (!list_empty(&d->children)) /* descend to a leaf */
+            d = container_of(d->children.next, struct cap, sibling);
+        free_slot(d);
+    }
+}
+
+static int fill(struct cap_table *t, enum cap_type type, uint32_t rights, void *object,
+                uint64_t badge, struct cap *parent, cap_handle_t *out)
+{
+    struct cap *c = alloc_slot(t);
+    if (!c)
+        return -ATH_ENOMEM;
+    c->type = (uint8_t)type;
+    c->rights = rights & CAP_R_ALL;
+    c->object = object;
+    c->badge = badge;
+    c->parent = parent;
+    if (parent)
+        list_push_back(&parent->children, &c->sibling);
+    *out = handle_of(t, c);
+    return 0;
+}
+
+int cap_insert(struct cap_table *t, enum cap_type type, uint32_t rights, void *object,
+               uint64_t badge, cap_handle_t *out)
+{
+    if (type <= CAP_T_NONE || type >= CAP_T_COUNT)
+        return -ATH_EINVAL;
+    irqflags_t f = spin_lock_irqsave(&cap_lock);
+    int r = fill(t, type, rights, object, badge, NULL, out);
+    spin_unlock_irqrestore(&cap_lock, f);
+    return r;
+}
+
+int cap_lookup(struct cap_table *t, cap_handle_t h, enum cap_type type, uint32_t rights,
+               struct cap *out)
+{
+    irqflags_t f = spin_lock_irqsave(&cap_lock);
+    struct cap *c;
+    int r = resolve(t, h, &c);
+    if (r == 0 && type != CAP_T_NONE && c->type != type)
+        r = -ATH_EWRONGTYPE;
+    if (r == 0 && (c->rights & rights) != rights)
+        r = -ATH_EPERM;
+    if (r == 0 && out)
+        *out = *c;
+    spin_unlock_irqrestore(&cap_lock, f);
+    return r;
+}
+
+int cap_find(struct cap_table *t, enum cap_type type, uint32_t rights, struct cap *out)
+{
+    int r = -ATH_EPERM;
+    irqflags_t f = spin_lock_irqsave(&cap_lock);
+    for (uint32_t i = 1; i < t->nslots; i++) {
+        struct cap *c = &t->slots[i];
+        if (c->type == type && (c->rights & rights) == rights) {
+            if (out)
+                *out = *c;
+            r = 0;
+            break;
+        }
+    }
+    spin_unlock_irqrestore(&cap_lock, f);
+    return r;
+}
+
+static int copy_into(struct cap_table *t, cap_handle_t h, uint32_t need, uint32_t rights,
+                     uint64_t badge, bool keep_badge, struct cap_table *dst, cap_handle_t *out)
+{
+    irqflags_t f = spin_lock_irqsave(&cap_lock);
+    struct cap *c;
+    int r = resolve(t, h, &c);
+    if (r == 0 && (c->rights & need) != need)
+        r = -ATH_EPERM;
+    if (r == 0 && (rights & ~c->rights))
+        r = -ATH_EPERM; /* a copy never has more rights than its source */
+    if (r == 0)
+        r = fill(dst, (enum cap_type)c->type, rights, c->object, keep_badge ? c->badge : badge, c, out);
+    spin_unlock_irqrestore(&cap_lock, f);
+    return r;
+}
+
+int cap_derive(struct cap_table *t, cap_handle_t h, uint32_t rights, uint64_t badge,
+               struct cap_table *dst, cap_handle_t *out)
+{
+    return copy_into(t, h, CAP_R_DERIVE, rights, badge, badge == 0, dst, out);
+}
+
+int cap_grant(struct cap_table *t, cap_handle_t h, struct cap_table *dst, cap_handle_t *out)
+{
+    struct cap c;
+    int r = cap_lookup(t, h, CAP_T_NONE, CAP_R_GRANT, &c);
+    if (r)
+        return r;
+    return copy_into(t, h, CAP_R_GRANT, c.rights, 0, true, dst, out);
+}
+
+int cap_revoke(struct cap_table *t, cap_handle_t h)
+{
+    irqflags_t f = spin_lock_irqsave(&cap_lock);
+    struct cap *c;
+    int r = resolve(t, h, &c);
+    if (r == 0)
+        revoke_locked(c);
+    spin_unlock_irqrestore(&cap_lock, f);
+    return r;
+}
+
+int cap_delete(struct cap_table *t, cap_handle_t h)
+{
+    irqflags_t f = spin_lock_irqsave(&cap_lock);
+    struct cap *c;
+    int r = resolve(t, h, &c);
+    if (r == 0) {
+        revoke_locked(c);
+        free_slot(c);
+    }
+    spin_unlock_irqrestore(&cap_lock, f);
+    return r;
+}
+
+unsigned cap_list(struct cap_table *t, struct cap_info *out, unsigned max)
+{
+    unsigned n = 0;
+    irqflags_t f = spin_lock_irqsave(&cap_lock);
+    for (uint32_t i = 1; i < t->nslots; i++) {
+        struct cap *c = &t->slots[i];
+        if (c->type == CAP_T_NONE)
+            continue;
+        if (n < max) {
+            out[n].handle = handle_of(t, c);
+            out[n].type = (enum cap_type)c->type;
+            out[n].rights = c->rights;
+            out[n].badge = c->badge;
+            out[n].parent_owner = c->parent ? c->parent->table->owner : NULL;
+            out[n].parent_handle = c->parent ? handle_of(c->parent->table, c->parent) : CAP_NULL;
+        }
+        n++;
+    }
+    spin_unlock_irqrestore(&cap_lock, f);
+    return n;
+}
+
+void cap_table_clear(struct cap_table *t)
+{
+    irqflags_t f = spin_lock_irqsave(&cap_lock);
+    for (uint32_t i = 1; i < t->nslots; i++)
+        if (t->slots[i].type != CAP_T_NONE) {
+            revoke_locked(&t->slots[i]);
+            free_slot(&t->slots[i]);
+        }
+    spin_unlock_irqrestore(&cap_lock, f);
+}

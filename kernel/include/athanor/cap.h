@@ -1,0 +1,113 @@
+/* Capabilities: per-component tables of unforgeable handles to kernel
+ * objects, with rights, badges, and a derivation tree so that revoking a
+ * capability reaches every copy derived from it, in every table.
+ *
+ * A handle is (generation << CAP_INDEX_BITS) | index. Slot 0 is never used,
+ * so handle 0 is always invalid. Freeing a slot bumps its generation: a handle
+ * kept from before fails with -ATH_ESTALE, a handle to an empty or
+ * out-of-range slot with -ATH_EBADHANDLE, one of the wrong kind with
+ * -ATH_EWRONGTYPE, one lacking rights with -ATH_EPERM.
+ *
+ * Locking: one cap_lock (irqsave) guards every table and the derivation
+ * tree, since derivation links cross tables. */
+#ifndef ATHANOR_CAP_H
+#define ATHANOR_CAP_H
+
+#include <athanor/list.h>
+#include <athanor/types.h>
+
+typedef uint32_t cap_handle_t;
+#define CAP_INDEX_BITS 16
+#define CAP_MAX_SLOTS  (1u << CAP_INDEX_BITS)
+#define CAP_NULL       0u
+
+enum cap_type {
+    CAP_T_NONE = 0,     /* an empty slot */
+    CAP_T_ENDPOINT,
+    CAP_T_NOTIFICATION,
+    CAP_T_MEMGRANT,
+    CAP_T_CONSOLE,
+    CAP_T_CLOCK,
+    CAP_T_RANDOM,
+    CAP_T_COMPONENT,    /* control of another component: start/kill/reset */
+    CAP_T_IOPORT,       /* hardware types: declared, used by the drivers issue */
+    CAP_T_MMIO,
+    CAP_T_IRQ,
+    CAP_T_DMA,
+    CAP_T_COUNT
+};
+
+enum cap_rights {
+    CAP_R_READ   = 1u << 0,
+    CAP_R_WRITE  = 1u << 1,
+    CAP_R_CALL   = 1u << 2,
+    CAP_R_GRANT  = 1u << 3, /* may be passed to another table */
+    CAP_R_DERIVE = 1u << 4, /* may be copied with fewer rights / a badge */
+    CAP_R_ALL    = 0x1f,
+};
+
+struct cap_table;
+
+struct cap {
+    uint16_t          gen;      /* bumped when the slot is freed */
+    uint8_t           type;     /* enum cap_type; CAP_T_NONE when free */
+    uint32_t          rights;
+    uint64_t          badge;    /* what a server sees on each call through this cap */
+    void             *object;   /* the kernel object (not owned by the slot) */
+    struct cap       *parent;   /* derived from; NULL for an original */
+    struct list_node  children; /* caps derived from this one */
+    struct list_node  sibling;  /* link in parent->children */
+    struct cap_table *table;
+};
+
+struct cap_table {
+    struct cap *slots;
+    uint32_t    nslots;
+    uint32_t    used;
+    void       *owner;  /* the component, for listings */
+};
+
+/* A table over caller-provided storage of n slots (n <= CAP_MAX_SLOTS). */
+void cap_table_init(struct cap_table *t, struct cap *slots, uint32_t n, void *owner);
+/* Revoke and free everything in the table (the component goes away). */
+void cap_table_clear(struct cap_table *t);
+
+/* A new original capability (the kernel or the manifest creates these). */
+int  cap_insert(struct cap_table *t, enum cap_type type, uint32_t rights, void *object,
+                uint64_t badge, cap_handle_t *out);
+/* Check a handle: right type (CAP_T_NONE = any), all of `rights`. On
+ * success *out is a copy of the capability (the slot may change later). */
+int  cap_lookup(struct cap_table *t, cap_handle_t h, enum cap_type type, uint32_t rights,
+                struct cap *out);
+/* The first capability of `type` with all of `rights` in t (for calls that
+ * name no handle, like WASI's fd_write on the console). 0 or -ATH_EPERM. */
+int  cap_find(struct cap_table *t, enum cap_type type, uint32_t rights, struct cap *out);
+/* Derive a copy into dst (same table allowed) with rights ⊆ the original's
+ * and a badge (0 keeps the original's). Needs CAP_R_DERIVE. */
+int  cap_derive(struct cap_table *t, cap_handle_t h, uint32_t rights, uint64_t badge,
+                struct cap_table *dst, cap_handle_t *out);
+/* Copy a capability into another table (as a child, so revoking the
+ * original reaches it). Needs CAP_R_GRANT. */
+int  cap_grant(struct cap_table *t, cap_handle_t h, struct cap_table *dst, cap_handle_t *out);
+/* Invalidate every capability derived from h, in every table; h stays. */
+int  cap_revoke(struct cap_table *t, cap_handle_t h);
+/* Revoke, then free h itself. */
+int  cap_delete(struct cap_table *t, cap_handle_t h);
+
+/* A listing entry (for the monitor's `caps`). */
+struct cap_info {
+    cap_handle_t  handle;
+    enum cap_type type;
+    uint32_t      rights;
+    uint64_t      badge;
+    const void   *parent_owner;  /* owner of the table it was derived from; NULL for originals */
+    cap_handle_t  parent_handle;
+};
+/* Copy up to max entries; returns how many capabilities t holds. */
+unsigned cap_list(struct cap_table *t, struct cap_info *out, unsigned max);
+
+const char *cap_type_name(enum cap_type t);
+/* "rwcgd" style rights string into buf (6 bytes). */
+void cap_rights_str(uint32_t rights, char buf[6]);
+
+#endif

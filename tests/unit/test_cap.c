@@ -1,0 +1,221 @@
+/* Unit tests of capability tables (kernel/cap/cap.c): handles and their
+ * failure modes, rights, derivation with badges, grants between tables, and
+ * revocation reaching every derived copy in every table. */
+#include <string.h>
+
+#include "fake_platform.h"
+
+#include <athanor/cap.h>
+#include <athanor/errors.h>
+
+#define SLOTS 16
+
+static struct cap       slots_a[SLOTS], slots_b[SLOTS], slots_c[SLOTS];
+static struct cap_table A, B, C;
+static int              object_x, object_y; /* stand-ins for kernel objects */
+
+static int setup(void **state)
+{
+    (void)state;
+    fake_panic_reset();
+    cap_table_init(&A, slots_a, SLOTS, NULL);
+    cap_table_init(&B, slots_b, SLOTS, NULL);
+    cap_table_init(&C, slots_c, SLOTS, NULL);
+    return 0;
+}
+
+static cap_handle_t insert(struct cap_table *t, enum cap_type type, uint32_t rights, void *obj)
+{
+    cap_handle_t h = CAP_NULL;
+    assert_int_equal(cap_insert(t, type, rights, obj, 0, &h), 0);
+    assert_int_not_equal(h, CAP_NULL);
+    return h;
+}
+
+static void test_insert_and_lookup(void **state)
+{
+    (void)state;
+    cap_handle_t h = insert(&A, CAP_T_ENDPOINT, CAP_R_CALL | CAP_R_GRANT, &object_x);
+    struct cap c;
+    assert_int_equal(cap_lookup(&A, h, CAP_T_ENDPOINT, CAP_R_CALL, &c), 0);
+    assert_ptr_equal(c.object, &object_x);
+    assert_int_equal(c.type, CAP_T_ENDPOINT);
+    assert_int_equal(cap_lookup(&A, h, CAP_T_NONE, 0, NULL), 0); /* any type */
+    assert_int_equal(cap_insert(&A, CAP_T_NONE, 0, NULL, 0, &h), -ATH_EINVAL);
+    assert_int_equal(cap_insert(&A, CAP_T_COUNT, 0, NULL, 0, &h), -ATH_EINVAL);
+}
+
+static void test_bad_handles(void **state)
+{
+    (void)state;
+    cap_handle_t h = insert(&A, CAP_T_CLOCK, CAP_R_READ, &object_x);
+    /* null, out of range, an empty slot, a guessed generation */
+    assert_int_equal(cap_lookup(&A, CAP_NULL, CAP_T_NONE, 0, NULL), -ATH_EBADHANDLE);
+    assert_int_equal(cap_lookup(&A, (1u << CAP_INDEX_BITS) | SLOTS, CAP_T_NONE, 0, NULL), -ATH_EBADHANDLE);
+    assert_int_equal(cap_lookup(&A, (1u << CAP_INDEX_BITS) | 7, CAP_T_NONE, 0, NULL), -ATH_EBADHANDLE);
+    assert_int_equal(cap_lookup(&A, h + (5u << CAP_INDEX_BITS), CAP_T_NONE, 0, NULL), -ATH_ESTALE);
+    /* a handle means nothing in another table */
+    assert_int_equal(cap_lookup(&B, h, CAP_T_NONE, 0, NULL), -ATH_EBADHANDLE);
+    /* wrong type, missing rights */
+    assert_int_equal(cap_lookup(&A, h, CAP_T_CONSOLE, 0, NULL), -ATH_EWRONGTYPE);
+    assert_int_equal(cap_lookup(&A, h, CAP_T_CLOCK, CAP_R_WRITE, NULL), -ATH_EPERM);
+}
+
+static void test_derive_rights_and_badge(void **state)
+{
+    (void)state;
+    cap_handle_t h = insert(&A, CAP_T_ENDPOINT, CAP_R_ALL, &object_x);
+    cap_handle_t d;
+    assert_int_equal(cap_derive(&A, h, CAP_R_CALL, 42, &B, &d), 0);
+    struct cap c;
+    assert_int_equal(cap_lookup(&B, d, CAP_T_ENDPOINT, CAP_R_CALL, &c), 0);
+    assert_int_equal(c.badge, 42);
+    assert_int_equal(c.rights, CAP_R_CALL);
+    assert_int_equal(cap_lookup(&B, d, CAP_T_ENDPOINT, CAP_R_GRANT, NULL), -ATH_EPERM);
+    /* no rights can be added, and a copy without DERIVE cannot be derived */
+    cap_handle_t e;
+    assert_int_equal(cap_derive(&B, d, CAP_R_CALL | CAP_R_WRITE, 0, &C, &e), -ATH_EPERM);
+    assert_int_equal(cap_derive(&B, d, CAP_R_CALL, 0, &C, &e), -ATH_EPERM);
+    /* badge 0 keeps the original's badge */
+    cap_handle_t d2, d3;
+    assert_int_equal(cap_derive(&A, h, CAP_R_CALL | CAP_R_DERIVE, 7, &B, &d2), 0);
+    assert_int_equal(cap_derive(&B, d2, CAP_R_CALL, 0, &C, &d3), 0);
+    assert_int_equal(cap_lookup(&C, d3, CAP_T_NONE, 0, &c), 0);
+    assert_int_equal(c.badge, 7);
+}
+
+static void test_grant_needs_right(void **state)
+{
+    (void)state;
+    cap_handle_t g = insert(&A, CAP_T_CONSOLE, CAP_R_WRITE | CAP_R_GRANT, &object_x);
+    cap_handle_t n = insert(&A, CAP_T_CONSOLE, CAP_R_WRITE, &object_y);
+    cap_handle_t out;
+    assert_int_equal(cap_grant(&A, g, &B, &out), 0);
+    assert_int_equal(cap_lookup(&B, out, CAP_T_CONSOLE, CAP_R_WRITE | CAP_R_GRANT, NULL), 0);
+    assert_int_equal(cap_grant(&A, n, &B, &out), -ATH_EPERM);
+}
+
+/* Revocation reaches every derived copy, through grants and several levels,
+ * in every table; the original survives; old handles become stale. */
+static void test_revoke_reaches_all_copies(void **state)
+{
+    (void)state;
+    cap_handle_t root = insert(&A, CAP_T_ENDPOINT, CAP_R_ALL, &object_x);
+    cap_handle_t b1, c1, c2, a1;
+    assert_int_equal(cap_grant(&A, root, &B, &b1), 0);                       /* A -> B */
+    assert_int_equal(cap_derive(&B, b1, CAP_R_CALL | CAP_R_GRANT, 9, &C, &c1), 0); /* B -> C */
+    assert_int_equal(cap_grant(&C, c1, &C, &c2), 0);                         /* C -> C */
+    assert_int_equal(cap_derive(&A, root, CAP_R_CALL, 0, &A, &a1), 0);       /* A -> A */
+    cap_handle_t other = insert(&B, CAP_T_ENDPOINT, CAP_R_ALL, &object_y);  /* unrelated */
+
+    assert_int_equal(cap_revoke(&A, root), 0);
+    assert_int_equal(cap_lookup(&A, root, CAP_T_ENDPOINT, CAP_R_CALL, NULL), 0);
+    assert_int_equal(cap_lookup(&B, b1, CAP_T_NONE, 0, NULL), -ATH_ESTALE);
+    assert_int_equal(cap_lookup(&C, c1, CAP_T_NONE, 0, NULL), -ATH_ESTALE);
+    assert_int_equal(cap_lookup(&C, c2, CAP_T_NONE, 0, NULL), -ATH_ESTALE);
+    assert_int_equal(cap_lookup(&A, a1, CAP_T_NONE, 0, NULL), -ATH_ESTALE);
+    assert_int_equal(cap_lookup(&B, other, CAP_T_ENDPOINT, CAP_R_CALL, NULL), 0);
+    assert_int_equal(B.used, 1);
+    assert_int_equal(C.used, 0);
+    /* A slot reused after revocation does not revive the old handle. */
+    cap_handle_t reuse = insert(&C, CAP_T_CLOCK, CAP_R_READ, &object_y);
+    assert_int_equal(reuse & (CAP_MAX_SLOTS - 1), c1 & (CAP_MAX_SLOTS - 1));
+    assert_int_equal(cap_lookup(&C, c1, CAP_T_NONE, 0, NULL), -ATH_ESTALE);
+    assert_int_equal(cap_lookup(&C, reuse, CAP_T_CLOCK, CAP_R_READ, NULL), 0);
+}
+
+static void test_revoke_of_a_middle_copy(void **state)
+{
+    (void)state;
+    cap_handle_t root = insert(&A, CAP_T_ENDPOINT, CAP_R_ALL, &object_x);
+    cap_handle_t b1, c1;
+    assert_int_equal(cap_grant(&A, root, &B, &b1), 0);
+    assert_int_equal(cap_grant(&B, b1, &C, &c1), 0);
+    assert_int_equal(cap_revoke(&B, b1), 0); /* only what derives from B's copy */
+    assert_int_equal(cap_lookup(&B, b1, CAP_T_NONE, 0, NULL), 0);
+    assert_int_equal(cap_lookup(&C, c1, CAP_T_NONE, 0, NULL), -ATH_ESTALE);
+    assert_int_equal(cap_delete(&A, root), 0); /* delete: revoke + free itself */
+    assert_int_equal(cap_lookup(&A, root, CAP_T_NONE, 0, NULL), -ATH_ESTALE);
+    assert_int_equal(cap_lookup(&B, b1, CAP_T_NONE, 0, NULL), -ATH_ESTALE);
+    assert_int_equal(cap_revoke(&A, root), -ATH_ESTALE);
+}
+
+static void test_deep_chain_revokes_without_recursion(void **state)
+{
+    (void)state;
+    /* A chain across the three tables, as deep as they allow. */
+    cap_handle_t root = insert(&A, CAP_T_ENDPOINT, CAP_R_ALL, &object_x), h = root;
+    struct cap_table *t = &A, *tabs[3] = { &A, &B, &C };
+    int n = 0;
+    for (int i = 0; i < 3 * (SLOTS - 1) - 1; i++) {
+        struct cap_table *dst = tabs[(i + 1) % 3];
+        cap_handle_t next;
+        if (cap_grant(t, h, dst, &next) != 0)
+            break;
+        t = dst;
+        h = next;
+        n++;
+    }
+    assert_true(n >= 3 * (SLOTS - 1) - 2);
+    assert_int_equal(cap_revoke(&A, root), 0);
+    assert_int_equal(A.used + B.used + C.used, 1);
+}
+
+static void test_table_full_and_clear(void **state)
+{
+    (void)state;
+    cap_handle_t h[SLOTS];
+    for (int i = 1; i < SLOTS; i++)
+        h[i] = insert(&A, CAP_T_CLOCK, CAP_R_READ | CAP_R_GRANT, &object_x);
+    cap_handle_t extra;
+    assert_int_equal(cap_insert(&A, CAP_T_CLOCK, CAP_R_READ, &object_x, 0, &extra), -ATH_ENOMEM);
+    cap_handle_t b;
+    assert_int_equal(cap_grant(&A, h[3], &B, &b), 0);
+    cap_table_clear(&A); /* a component going away takes its grants with it */
+    assert_int_equal(A.used, 0);
+    assert_int_equal(cap_lookup(&B, b, CAP_T_NONE, 0, NULL), -ATH_ESTALE);
+    assert_int_equal(cap_lookup(&A, h[1], CAP_T_NONE, 0, NULL), -ATH_ESTALE);
+}
+
+static void test_find_by_type(void **state)
+{
+    (void)state;
+    assert_int_equal(cap_find(&A, CAP_T_CONSOLE, CAP_R_WRITE, NULL), -ATH_EPERM);
+    insert(&A, CAP_T_CONSOLE, CAP_R_READ, &object_x);
+    assert_int_equal(cap_find(&A, CAP_T_CONSOLE, CAP_R_WRITE, NULL), -ATH_EPERM);
+    cap_handle_t w = insert(&A, CAP_T_CONSOLE, CAP_R_READ | CAP_R_WRITE, &object_y);
+    struct cap c;
+    assert_int_equal(cap_find(&A, CAP_T_CONSOLE, CAP_R_WRITE, &c), 0);
+    assert_ptr_equal(c.object, &object_y);
+    assert_int_equal(cap_delete(&A, w), 0);
+    assert_int_equal(cap_find(&A, CAP_T_CONSOLE, CAP_R_WRITE, NULL), -ATH_EPERM);
+}
+
+static void test_rights_strings(void **state)
+{
+    (void)state;
+    char buf[6];
+    cap_rights_str(CAP_R_ALL, buf);
+    assert_string_equal(buf, "rwcgd");
+    cap_rights_str(CAP_R_CALL | CAP_R_DERIVE, buf);
+    assert_string_equal(buf, "--c-d");
+    assert_string_equal(cap_type_name(CAP_T_ENDPOINT), "endpoint");
+    assert_string_equal(cap_type_name(CAP_T_COUNT), "?");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_insert_and_lookup, setup),
+        cmocka_unit_test_setup(test_bad_handles, setup),
+        cmocka_unit_test_setup(test_derive_rights_and_badge, setup),
+        cmocka_unit_test_setup(test_grant_needs_right, setup),
+        cmocka_unit_test_setup(test_revoke_reaches_all_copies, setup),
+        cmocka_unit_test_setup(test_revoke_of_a_middle_copy, setup),
+        cmocka_unit_test_setup(test_deep_chain_revokes_without_recursion, setup),
+        cmocka_unit_test_setup(test_table_full_and_clear, setup),
+        cmocka_unit_test_setup(test_find_by_type, setup),
+        cmocka_unit_test_setup(test_rights_strings, setup),
+    };
+    return cmocka_run_group_tests_name("cap", tests, NULL, NULL);
+}
