@@ -7,7 +7,7 @@ MANIFEST      := system.toml
 MANIFEST_TOOL := $(BUILD)/tools/manifest
 COMPONENT_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard components/*/*/*.c))))
 WASM_CC       := clang
-WASM_CFLAGS   := --target=wasm32-wasi -O2 -Wall -Wextra -Werror
+WASM_CFLAGS   := --target=wasm32-wasi -O2 -Wall -Wextra -Werror -Isdk -Ikernel/include
 
 $(MANIFEST_TOOL): tools/manifest/manifest.c
 	@mkdir -p $(dir $@)

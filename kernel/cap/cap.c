@@ -105,6 +105,7 @@ static int fill(struct cap_table *t, enum cap_type type, uint32_t rights, void *
     struct cap *c = alloc_slot(t);
     if (!c)
         return -ATH_ENOMEM;
+    c->obj_gen = parent ? parent->obj_gen : 0;
     c->type = (uint8_t)type;
     c->rights = rights & CAP_R_ALL;
     c->object = object;
@@ -116,15 +117,23 @@ static int fill(struct cap_table *t, enum cap_type type, uint32_t rights, void *
     return 0;
 }
 
-int cap_insert(struct cap_table *t, enum cap_type type, uint32_t rights, void *object,
-               uint64_t badge, cap_handle_t *out)
+int cap_insert_gen(struct cap_table *t, enum cap_type type, uint32_t rights, void *object,
+                   uint64_t badge, uint32_t obj_gen, cap_handle_t *out)
 {
     if (type <= CAP_T_NONE || type >= CAP_T_COUNT)
         return -ATH_EINVAL;
     irqflags_t f = spin_lock_irqsave(&cap_lock);
     int r = fill(t, type, rights, object, badge, NULL, out);
+    if (r == 0)
+        t->slots[*out & (CAP_MAX_SLOTS - 1)].obj_gen = obj_gen;
     spin_unlock_irqrestore(&cap_lock, f);
     return r;
+}
+
+int cap_insert(struct cap_table *t, enum cap_type type, uint32_t rights, void *object,
+               uint64_t badge, cap_handle_t *out)
+{
+    return cap_insert_gen(t, type, rights, object, badge, 0, out);
 }
 
 int cap_lookup(struct cap_table *t, cap_handle_t h, enum cap_type type, uint32_t rights,

@@ -9,6 +9,7 @@
 #include <athanor/component.h>
 #include <athanor/errors.h>
 #include <athanor/heap.h>
+#include <athanor/ipc.h>
 #include <athanor/klib.h>
 #include <athanor/ksyms.h>
 #include <athanor/snapshot.h>
@@ -66,6 +67,8 @@ noreturn void comp_trap(enum trap_kind kind, uintptr_t pc, uintptr_t addr)
     c->trap_pc = pc;
     c->trap_addr = addr;
     c->trapped_at_ns = plat_clock_ns();
+    if (c->call_thread == thread_current())
+        __builtin_longjmp(c->call_jmp, 1); /* trapped while serving a call on the caller's thread */
     __builtin_longjmp(c->trap_jmp, 1);
 }
 
@@ -134,6 +137,17 @@ static void fill_report(struct component *c, struct fault_report *r)
     }
 }
 
+void comp_report_fault(struct component *c)
+{
+    if (c->report_done)
+        return;
+    struct fault_report r;
+    fill_report(c, &r);
+    fault_record(&r);
+    fault_print(&r);
+    c->report_done = true;
+}
+
 /* The component's thread has left wasm for good: record the outcome and
  * hand the component to the manager. */
 static void finish(struct component *c)
@@ -147,12 +161,8 @@ static void finish(struct component *c)
     if (npending < ARRAY_LEN(pending))
         pending[npending++] = c;
     spin_unlock_irqrestore(&comp_lock, f);
-    if (c->state == COMP_FAULTED) {
-        struct fault_report r;
-        fill_report(c, &r);
-        fault_record(&r);
-        fault_print(&r);
-    }
+    if (c->state == COMP_FAULTED)
+        comp_report_fault(c);
     waitq_wake(&c->exit_wq, WAKE_ALL);
     waitq_wake(&manager_wq, 1);
 }
@@ -246,6 +256,7 @@ static void comp_main(void *arg)
     wasm_rt_call_stack_depth = 0;
     thread_set_cpu_budget(UINT64_MAX);
     plat_irq_enable();
+    ipc_drain(c); /* no caller may still be running its handler */
     snapshot_free(c);
     cap_table_clear(&c->caps); /* its capabilities, and every copy made from them */
     if (c->instance)
@@ -320,10 +331,12 @@ int comp_start(struct component *c, const char *args)
     c->kill_pending = TRAP_NONE;
     c->exit_code = 0;
     c->trap_pc = c->trap_addr = 0;
+    c->report_done = false;
     spin_unlock_irqrestore(&comp_lock, f);
     if (args)
         set_args(c, args);
     grant_manifest_caps(c);
+    ipc_grant_manifest(c);
 
     char tname[THREAD_NAME_MAX];
     ksnprintf(tname, sizeof tname, "c:%s", c->cfg->name);
@@ -352,6 +365,8 @@ int comp_kill(struct component *c)
     c->kill_pending = TRAP_KILLED;
     struct thread *t = c->thread;
     thread_expire_cpu(t); /* its interrupt-exit hook runs as soon as it is on a CPU */
+    if (c->call_thread) /* a caller is running its handler: stop that too */
+        thread_expire_cpu(c->call_thread);
     spin_unlock_irqrestore(&comp_lock, f);
     wasi_ctx_interrupt(c); /* wake it if it waits inside a host call */
     return comp_wait(c, plat_clock_ns() + 5 * NS_PER_S);
@@ -456,6 +471,9 @@ void comp_init(void)
         c->state = COMP_STOPPED;
         waitq_init(&c->exit_wq);
         cap_table_init(&c->caps, c->cap_slots, COMP_CAP_SLOTS, c);
+        c->ep.server = c;
+        c->ep.lock = (spinlock_t)SPINLOCK_INIT;
+        waitq_init(&c->ep.wq);
         set_args(c, c->cfg->args);
         c->cfg->image->init_module();
     }

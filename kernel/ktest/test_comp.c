@@ -186,7 +186,34 @@ static const char *t_reset(void)
     return NULL;
 }
 
+/* Component-to-component calls: the kvclient component checks calls,
+ * badges, capability errors, a server failing during a call (the client gets
+ * an error and keeps running) and the restart rule; it exits 0 only if all
+ * hold. */
+static const char *t_ipc_calls(void)
+{
+    struct component *kv = must_find("kv"), *client = must_find("kvclient");
+    if (kv->state != COMP_RUNNING)
+        KT_CHECK(comp_start(kv, "") == 0, "start kv failed");
+    for (int i = 0; i < 500 && !kv->serving; i++)
+        thread_sleep_ns(NS_PER_MS);
+    KT_CHECK(kv->serving, "kv never started serving");
+    uint32_t gen = kv->generation;
+    const char *err = run(client, "test");
+    if (err)
+        return err;
+    KT_CHECK(client->state == COMP_EXITED && client->exit_code == 0,
+             "kvclient test ended %s/%d (see its FAIL lines)", comp_state_name(client->state),
+             client->exit_code);
+    KT_CHECK(kv->generation == gen + 1 && kv->state == COMP_RUNNING,
+             "kv should have been restarted once (generation %u -> %u, %s)", gen, kv->generation,
+             comp_state_name(kv->state));
+    comp_kill(kv);
+    return NULL;
+}
+
 const struct ktest ktests_comp[] = {
+    { "ipc_calls", t_ipc_calls },
     { "comp_reset", t_reset },
     { "comp_every_trap_contained", t_every_trap_contained },
     { "comp_grow_stops_at_quota", t_grow_stops_at_quota },

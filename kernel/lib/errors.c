@@ -7,6 +7,7 @@ static const char *const names[ATH_ERR_COUNT] = {
     [ATH_EFAULT] = "EFAULT",   [ATH_ENOSYS] = "ENOSYS",       [ATH_EPERM] = "EPERM",
     [ATH_EEXIST] = "EEXIST",   [ATH_ERANGE] = "ERANGE",       [ATH_EAGAIN] = "EAGAIN",
     [ATH_EBADHANDLE] = "EBADHANDLE", [ATH_ESTALE] = "ESTALE", [ATH_EWRONGTYPE] = "EWRONGTYPE",
+    [ATH_EPEERFAILED] = "EPEERFAILED", [ATH_EPEERRESTARTED] = "EPEERRESTARTED",
 };
 
 const char *ath_strerror(int err)

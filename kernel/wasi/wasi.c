@@ -15,7 +15,7 @@
 #include <athanor/wasi.h>
 #include <wasm-rt.h>
 
-#include "umem.h"
+#include "host.h"
 
 typedef uint32_t u32;
 typedef uint64_t u64;
@@ -25,15 +25,7 @@ typedef uint64_t u64;
  * only restate wasm2c's signatures. */
 #pragma GCC diagnostic ignored "-Wmissing-prototypes"
 
-/* The per-component state behind wasm2c's import parameter. */
-struct Z_wasi_snapshot_preview1_instance_t {
-    struct component *comp;
-    /* A sleeping poll_oneoff waits on `wake`; kill/reset wakes it. wake_lock
-     * orders the sleeper's check of kill_pending against the waker. */
-    struct waitq      wake;
-    spinlock_t        wake_lock;
-};
-typedef struct Z_wasi_snapshot_preview1_instance_t wasi_self;
+typedef host_ctx wasi_self;
 
 #define STDIN  0
 #define STDOUT 1
@@ -76,24 +68,32 @@ void wasi_ctx_interrupt(struct component *c)
     waitq_wake(&w->wake, WAKE_ALL);
 }
 
-static struct umem mem_of(struct component *c)
+struct umem host_mem(struct component *c)
 {
     wasm_rt_memory_t *m = c->instance ? c->cfg->image->memory(c->instance) : NULL;
     return m ? (struct umem){ m->data, m->size } : (struct umem){ NULL, 0 };
 }
 
-static struct component *enter(wasi_self *w)
+struct component *host_enter(host_ctx *w)
 {
     thread_current()->in_wasm = false;
     return w->comp;
 }
 
-static u32 leave(struct component *c, u32 rv)
+uint32_t host_leave(struct component *c, uint32_t rv)
 {
     if (c->kill_pending)
         comp_trap(c->kill_pending, 0, 0);
     thread_current()->in_wasm = true;
     return rv;
+}
+
+void host_sleep_until(host_ctx *w, uint64_t deadline_ns)
+{
+    irqflags_t f = spin_lock_irqsave(&w->wake_lock);
+    while (!w->comp->kill_pending && plat_clock_ns() < deadline_ns)
+        waitq_wait(&w->wake, &w->wake_lock, deadline_ns);
+    spin_unlock_irqrestore(&w->wake_lock, f);
 }
 
 /* Does the component hold a capability of this type with these rights?
@@ -109,7 +109,7 @@ static bool has(struct component *c, enum cap_type type, uint32_t rights)
  * offsets at vec_off, the NUL-terminated strings at buf_off. */
 static u32 put_strings(struct component *c, char *const *strs, unsigned n, uoff_t vec_off, uoff_t buf_off)
 {
-    struct umem m = mem_of(c);
+    struct umem m = host_mem(c);
     uint64_t total = 0;
     for (unsigned i = 0; i < n; i++)
         total += strlen(strs[i]) + 1;
@@ -129,7 +129,7 @@ static u32 put_strings(struct component *c, char *const *strs, unsigned n, uoff_
 
 static u32 put_sizes(struct component *c, char *const *strs, unsigned n, uoff_t count_off, uoff_t size_off)
 {
-    struct umem m = mem_of(c);
+    struct umem m = host_mem(c);
     uint32_t count = n, bytes = 0;
     for (unsigned i = 0; i < n; i++)
         bytes += (uint32_t)strlen(strs[i]) + 1;
@@ -143,28 +143,28 @@ static u32 put_sizes(struct component *c, char *const *strs, unsigned n, uoff_t 
 
 u32 Z_wasi_snapshot_preview1Z_args_get(wasi_self *w, u32 argv, u32 buf)
 {
-    struct component *c = enter(w);
-    return leave(c, put_strings(c, c->argv, (unsigned)c->argc, uoff(argv), uoff(buf)));
+    struct component *c = host_enter(w);
+    return host_leave(c, put_strings(c, c->argv, (unsigned)c->argc, uoff(argv), uoff(buf)));
 }
 
 u32 Z_wasi_snapshot_preview1Z_args_sizes_get(wasi_self *w, u32 argc, u32 size)
 {
-    struct component *c = enter(w);
-    return leave(c, put_sizes(c, c->argv, (unsigned)c->argc, uoff(argc), uoff(size)));
+    struct component *c = host_enter(w);
+    return host_leave(c, put_sizes(c, c->argv, (unsigned)c->argc, uoff(argc), uoff(size)));
 }
 
 static char *const no_env[] = { NULL };
 
 u32 Z_wasi_snapshot_preview1Z_environ_get(wasi_self *w, u32 env, u32 buf)
 {
-    struct component *c = enter(w);
-    return leave(c, put_strings(c, no_env, 0, uoff(env), uoff(buf)));
+    struct component *c = host_enter(w);
+    return host_leave(c, put_strings(c, no_env, 0, uoff(env), uoff(buf)));
 }
 
 u32 Z_wasi_snapshot_preview1Z_environ_sizes_get(wasi_self *w, u32 count, u32 size)
 {
-    struct component *c = enter(w);
-    return leave(c, put_sizes(c, no_env, 0, uoff(count), uoff(size)));
+    struct component *c = host_enter(w);
+    return host_leave(c, put_sizes(c, no_env, 0, uoff(count), uoff(size)));
 }
 
 /* ---- the console as fds 0, 1, 2 ---- */
@@ -180,7 +180,7 @@ struct iov {
 static u32 decode_io(struct component *c, uoff_t iovs, u32 n, uoff_t result, struct iov **out,
                      uint64_t *total)
 {
-    struct umem m = mem_of(c);
+    struct umem m = host_mem(c);
     *out = NULL;
     *total = 0;
     if (n > IOV_MAX)
@@ -209,7 +209,7 @@ static u32 decode_io(struct component *c, uoff_t iovs, u32 n, uoff_t result, str
 
 static u32 put_u32(struct component *c, uoff_t off, uint32_t v)
 {
-    struct umem m = mem_of(c);
+    struct umem m = host_mem(c);
     void *p = umem_range(&m, off, 4);
     if (!p)
         return WASI_EFAULT;
@@ -219,7 +219,7 @@ static u32 put_u32(struct component *c, uoff_t off, uint32_t v)
 
 static u32 put_u64(struct component *c, uoff_t off, uint64_t v)
 {
-    struct umem m = mem_of(c);
+    struct umem m = host_mem(c);
     void *p = umem_range(&m, off, 8);
     if (!p)
         return WASI_EFAULT;
@@ -246,8 +246,8 @@ static u32 fd_write(struct component *c, u32 fd, uoff_t iovs, u32 n, uoff_t nwri
 
 u32 Z_wasi_snapshot_preview1Z_fd_write(wasi_self *w, u32 fd, u32 iovs, u32 n, u32 nwritten)
 {
-    struct component *c = enter(w);
-    return leave(c, fd_write(c, fd, uoff(iovs), n, uoff(nwritten)));
+    struct component *c = host_enter(w);
+    return host_leave(c, fd_write(c, fd, uoff(iovs), n, uoff(nwritten)));
 }
 
 static u32 fd_read(struct component *c, u32 fd, uoff_t iovs, u32 n, uoff_t nread)
@@ -288,15 +288,15 @@ done:
 
 u32 Z_wasi_snapshot_preview1Z_fd_read(wasi_self *w, u32 fd, u32 iovs, u32 n, u32 nread)
 {
-    struct component *c = enter(w);
-    return leave(c, fd_read(c, fd, uoff(iovs), n, uoff(nread)));
+    struct component *c = host_enter(w);
+    return host_leave(c, fd_read(c, fd, uoff(iovs), n, uoff(nread)));
 }
 
 static u32 fd_fdstat_get(struct component *c, u32 fd, uoff_t out)
 {
     if (fd > STDERR)
         return WASI_EBADF;
-    struct umem m = mem_of(c);
+    struct umem m = host_mem(c);
     uint8_t *p = umem_range(&m, out, 24);
     if (!p)
         return WASI_EFAULT;
@@ -310,14 +310,14 @@ static u32 fd_fdstat_get(struct component *c, u32 fd, uoff_t out)
 
 u32 Z_wasi_snapshot_preview1Z_fd_fdstat_get(wasi_self *w, u32 fd, u32 out)
 {
-    struct component *c = enter(w);
-    return leave(c, fd_fdstat_get(c, fd, uoff(out)));
+    struct component *c = host_enter(w);
+    return host_leave(c, fd_fdstat_get(c, fd, uoff(out)));
 }
 
 u32 Z_wasi_snapshot_preview1Z_fd_close(wasi_self *w, u32 fd)
 {
-    struct component *c = enter(w);
-    return leave(c, fd <= STDERR ? WASI_ESUCCESS : WASI_EBADF);
+    struct component *c = host_enter(w);
+    return host_leave(c, fd <= STDERR ? WASI_ESUCCESS : WASI_EBADF);
 }
 
 u32 Z_wasi_snapshot_preview1Z_fd_seek(wasi_self *w, u32 fd, u64 off, u32 whence, u32 out)
@@ -325,16 +325,16 @@ u32 Z_wasi_snapshot_preview1Z_fd_seek(wasi_self *w, u32 fd, u64 off, u32 whence,
     (void)off;
     (void)whence;
     (void)out;
-    struct component *c = enter(w);
-    return leave(c, fd <= STDERR ? WASI_ESPIPE : WASI_EBADF);
+    struct component *c = host_enter(w);
+    return host_leave(c, fd <= STDERR ? WASI_ESPIPE : WASI_EBADF);
 }
 
 u32 Z_wasi_snapshot_preview1Z_fd_prestat_get(wasi_self *w, u32 fd, u32 out)
 {
     (void)fd;
     (void)out;
-    struct component *c = enter(w);
-    return leave(c, WASI_EBADF); /* no preopened directories (yet): ends libc's scan */
+    struct component *c = host_enter(w);
+    return host_leave(c, WASI_EBADF); /* no preopened directories (yet): ends libc's scan */
 }
 
 /* ---- clocks, random, scheduling, exit ---- */
@@ -364,34 +364,34 @@ static u32 clock_time(struct component *c, u32 id, uoff_t out, bool resolution)
 u32 Z_wasi_snapshot_preview1Z_clock_time_get(wasi_self *w, u32 id, u64 precision, u32 out)
 {
     (void)precision;
-    struct component *c = enter(w);
-    return leave(c, clock_time(c, id, uoff(out), false));
+    struct component *c = host_enter(w);
+    return host_leave(c, clock_time(c, id, uoff(out), false));
 }
 
 u32 Z_wasi_snapshot_preview1Z_clock_res_get(wasi_self *w, u32 id, u32 out)
 {
-    struct component *c = enter(w);
-    return leave(c, clock_time(c, id, uoff(out), true));
+    struct component *c = host_enter(w);
+    return host_leave(c, clock_time(c, id, uoff(out), true));
 }
 
 u32 Z_wasi_snapshot_preview1Z_random_get(wasi_self *w, u32 buf, u32 len)
 {
-    struct component *c = enter(w);
+    struct component *c = host_enter(w);
     if (!has(c, CAP_T_RANDOM, CAP_R_READ))
-        return leave(c, WASI_ENOTCAPABLE);
-    struct umem m = mem_of(c);
+        return host_leave(c, WASI_ENOTCAPABLE);
+    struct umem m = host_mem(c);
     void *p = umem_range(&m, uoff(buf), len);
     if (len && !p)
-        return leave(c, WASI_EFAULT);
+        return host_leave(c, WASI_EFAULT);
     csprng_fill(p, len);
-    return leave(c, WASI_ESUCCESS);
+    return host_leave(c, WASI_ESUCCESS);
 }
 
 u32 Z_wasi_snapshot_preview1Z_sched_yield(wasi_self *w)
 {
-    struct component *c = enter(w);
+    struct component *c = host_enter(w);
     thread_yield();
-    return leave(c, WASI_ESUCCESS);
+    return host_leave(c, WASI_ESUCCESS);
 }
 
 /* poll_oneoff: clock subscriptions (this is how sleep() works). An fd
@@ -406,7 +406,7 @@ static u32 poll_oneoff(wasi_self *w, struct component *c, uoff_t in, uoff_t out,
 {
     if (nsubs == 0 || nsubs > POLL_MAX_SUBS)
         return WASI_EINVAL;
-    struct umem m = mem_of(c);
+    struct umem m = host_mem(c);
     const uint8_t *subs = umem_range(&m, in, (uint64_t)nsubs * SUB_SIZE);
     uint8_t *evs = umem_range(&m, out, (uint64_t)nsubs * EVENT_SIZE);
     if (!subs || !evs || !umem_range(&m, nevents, 4))
@@ -440,10 +440,9 @@ static u32 poll_oneoff(wasi_self *w, struct component *c, uoff_t in, uoff_t out,
         earliest = MIN(earliest, deadline[i]);
     }
     /* Sleep until the deadline, or until a kill or reset wakes us. */
-    irqflags_t f = spin_lock_irqsave(&w->wake_lock);
-    while (!fd_subs && !c->kill_pending && (now = plat_clock_ns()) < earliest)
-        waitq_wait(&w->wake, &w->wake_lock, earliest);
-    spin_unlock_irqrestore(&w->wake_lock, f);
+    if (!fd_subs)
+        host_sleep_until(w, earliest);
+    now = plat_clock_ns();
     uint32_t n = 0;
     for (u32 i = 0; i < nsubs; i++) {
         bool fired = tag[i] != EVENTTYPE_CLOCK || deadline[i] <= now;
@@ -462,13 +461,13 @@ static u32 poll_oneoff(wasi_self *w, struct component *c, uoff_t in, uoff_t out,
 
 u32 Z_wasi_snapshot_preview1Z_poll_oneoff(wasi_self *w, u32 in, u32 out, u32 nsubs, u32 nevents)
 {
-    struct component *c = enter(w);
-    return leave(c, poll_oneoff(w, c, uoff(in), uoff(out), nsubs, uoff(nevents)));
+    struct component *c = host_enter(w);
+    return host_leave(c, poll_oneoff(w, c, uoff(in), uoff(out), nsubs, uoff(nevents)));
 }
 
 void Z_wasi_snapshot_preview1Z_proc_exit(wasi_self *w, u32 code)
 {
-    enter(w);
+    host_enter(w);
     comp_exit((int)code);
 }
 
@@ -477,7 +476,7 @@ void Z_wasi_snapshot_preview1Z_proc_exit(wasi_self *w, u32 code)
 #define ENOSYS_CALL(name, ...)                                               \
     u32 Z_wasi_snapshot_preview1Z_##name(wasi_self *w, __VA_ARGS__)          \
     {                                                                        \
-        return leave(enter(w), WASI_ENOSYS);                                 \
+        return host_leave(host_enter(w), WASI_ENOSYS);                               \
     }
 
 #define P(t, n) __attribute__((unused)) t n

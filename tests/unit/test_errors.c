@@ -18,6 +18,7 @@ static const struct {
     { ATH_EFAULT, "EFAULT" }, { ATH_ENOSYS, "ENOSYS" }, { ATH_EPERM, "EPERM" },
     { ATH_EEXIST, "EEXIST" }, { ATH_ERANGE, "ERANGE" }, { ATH_EAGAIN, "EAGAIN" },
     { ATH_EBADHANDLE, "EBADHANDLE" }, { ATH_ESTALE, "ESTALE" }, { ATH_EWRONGTYPE, "EWRONGTYPE" },
+    { ATH_EPEERFAILED, "EPEERFAILED" }, { ATH_EPEERRESTARTED, "EPEERRESTARTED" },
 };
 
 static void test_every_code_has_its_name(void **state)

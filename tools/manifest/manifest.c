@@ -25,6 +25,7 @@ struct entry {
     int  line;
     const char *dir;
     char args[ARGS_MAX_LEN + 1];
+    char calls[ARGS_MAX_LEN + 1]; /* space-separated component names */
     unsigned caps;
     long max_pages, cpu_budget_ms, cpu_period_ms, max_restarts, restart_window_ms;
     int  restart; /* 0 never, 1 on-failure, 2 always */
@@ -128,12 +129,36 @@ static unsigned parse_caps(char *v)
     return caps;
 }
 
+/* ["a", "b"] into "a b" (names checked later against the declared ones). */
+static void parse_name_list(char *v, char *out, size_t cap)
+{
+    size_t n = strlen(v);
+    if (n < 2 || v[0] != '[' || v[n - 1] != ']')
+        fail("expected a list like [\"kv\"], got: %s", v);
+    v[n - 1] = '\0';
+    out[0] = '\0';
+    for (char *item = strtok(v + 1, ","); item; item = strtok(NULL, ",")) {
+        char word[NAME_MAX_LEN + 1];
+        item = trim(item);
+        if (!*item)
+            continue;
+        parse_string(item, word, sizeof word);
+        if (strlen(out) + strlen(word) + 2 > cap)
+            fail("list too long");
+        if (*out)
+            strcat(out, " ");
+        strcat(out, word);
+    }
+}
+
 static void set(struct entry *e, const char *key, char *v)
 {
     if (!strcmp(key, "args"))
         parse_string(v, e->args, sizeof e->args);
     else if (!strcmp(key, "caps"))
         e->caps = parse_caps(v);
+    else if (!strcmp(key, "calls"))
+        parse_name_list(v, e->calls, sizeof e->calls);
     else if (!strcmp(key, "memory_pages"))
         e->max_pages = parse_int(v, 1, MAX_PAGES_LIMIT);
     else if (!strcmp(key, "cpu_budget_ms"))
@@ -158,8 +183,8 @@ static void set(struct entry *e, const char *key, char *v)
         else
             fail("restart must be \"never\", \"on-failure\" or \"always\", got \"%s\"", s);
     } else
-        fail("unknown key '%s' (known: args, caps, memory_pages, cpu_budget_ms, cpu_period_ms, "
-             "restart, max_restarts, restart_window_ms, autostart)", key);
+        fail("unknown key '%s' (known: args, caps, calls, memory_pages, cpu_budget_ms, "
+             "cpu_period_ms, restart, max_restarts, restart_window_ms, autostart)", key);
 }
 
 static const char *find_dir(const char *name, int ndirs, char **dirs)
@@ -248,6 +273,15 @@ int main(int argc, char **argv)
     fclose(f);
     for (int i = 0; i < nentries; i++) {
         lineno = entries[i].line;
+        char calls[ARGS_MAX_LEN + 1];
+        strcpy(calls, entries[i].calls);
+        for (char *w = strtok(calls, " "); w; w = strtok(NULL, " ")) {
+            bool known = false;
+            for (int j = 0; j < nentries; j++)
+                known |= !strcmp(entries[j].name, w);
+            if (!known)
+                fail("component '%s' calls '%s', which is not declared", entries[i].name, w);
+        }
         if (entries[i].cpu_budget_ms > entries[i].cpu_period_ms)
             fail("component '%s': cpu_budget_ms (%ld) is larger than cpu_period_ms (%ld)",
                  entries[i].name, entries[i].cpu_budget_ms, entries[i].cpu_period_ms);
@@ -271,9 +305,11 @@ int main(int argc, char **argv)
         struct entry *e = &entries[i];
         fprintf(c, "    { .name = \"%s\", .image = &comp_image_%s, .args = \"%s\", .caps = %#x,\n"
                    "      .max_pages = %ld, .cpu_budget_ms = %ld, .cpu_period_ms = %ld,\n"
-                   "      .restart = %s, .max_restarts = %ld, .restart_window_ms = %ld, .autostart = %s },\n",
+                   "      .restart = %s, .max_restarts = %ld, .restart_window_ms = %ld, .autostart = %s,\n"
+                   "      .calls = \"%s\" },\n",
                 e->name, e->name, e->args, e->caps, e->max_pages, e->cpu_budget_ms, e->cpu_period_ms,
-                restart[e->restart], e->max_restarts, e->restart_window_ms, e->autostart ? "true" : "false");
+                restart[e->restart], e->max_restarts, e->restart_window_ms, e->autostart ? "true" : "false",
+                e->calls);
     }
     if (!nentries)
         fprintf(c, "    { 0 }\n");

@@ -53,6 +53,7 @@ struct cap {
     uint8_t           type;     /* enum cap_type; CAP_T_NONE when free */
     uint32_t          rights;
     uint64_t          badge;    /* what a server sees on each call through this cap */
+    uint32_t          obj_gen;  /* generation of the object when the cap was made (endpoints) */
     void             *object;   /* the kernel object (not owned by the slot) */
     struct cap       *parent;   /* derived from; NULL for an original */
     struct list_node  children; /* caps derived from this one */
@@ -75,6 +76,9 @@ void cap_table_clear(struct cap_table *t);
 /* A new original capability (the kernel or the manifest creates these). */
 int  cap_insert(struct cap_table *t, enum cap_type type, uint32_t rights, void *object,
                 uint64_t badge, cap_handle_t *out);
+/* The same, recording the object's current generation (see cap.obj_gen). */
+int  cap_insert_gen(struct cap_table *t, enum cap_type type, uint32_t rights, void *object,
+                    uint64_t badge, uint32_t obj_gen, cap_handle_t *out);
 /* Check a handle: right type (CAP_T_NONE = any), all of `rights`. On
  * success *out is a copy of the capability (the slot may change later). */
 int  cap_lookup(struct cap_table *t, cap_handle_t h, enum cap_type type, uint32_t rights,

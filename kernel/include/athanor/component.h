@@ -6,6 +6,7 @@
 #include <athanor/cap.h>
 #include <athanor/platform.h>
 #include <athanor/sched.h>
+#include <athanor/spinlock.h>
 
 /* The C interface wasm2c generated for one module, wrapped by the build's
  * glue (tools/mkcomponent.sh) so the kernel can drive any module the same way.
@@ -19,6 +20,9 @@ struct comp_image {
     void (*start)(void *instance);
     void (*free)(void *instance);
     void *(*memory)(void *instance);
+    /* The exported IPC handler (ath_handle), or NULL if the module has none. */
+    uint64_t (*handle)(void *instance, uint64_t badge, uint64_t op, uint64_t a0, uint64_t a1,
+                       uint64_t a2);
 };
 
 enum restart_policy { RESTART_NEVER, RESTART_ON_FAILURE, RESTART_ALWAYS };
@@ -44,6 +48,7 @@ struct comp_config {
     uint32_t                 max_restarts;    /* within restart_window_ms, then give up */
     uint32_t                 restart_window_ms;
     bool                     autostart;
+    const char              *calls;           /* space-separated servers it may call */
 };
 
 extern const struct comp_config comp_manifest[];
@@ -87,6 +92,15 @@ struct fault_report {
     uint64_t       time_ns;
 };
 
+/* A component's IPC endpoint: callers run its ath_handle on their own
+ * thread, one at a time (ep_lock guards busy; callers queue FIFO on wq). */
+struct endpoint {
+    struct component *server;
+    spinlock_t        lock;
+    bool              busy;
+    struct waitq      wq;
+};
+
 struct component {
     const struct comp_config *cfg;
     enum comp_state  state;
@@ -125,6 +139,11 @@ struct component {
      * every start and revoked when it stops. */
     struct cap_table caps;
     struct cap       cap_slots[COMP_CAP_SLOTS];
+    struct endpoint  ep;
+    bool             serving;        /* parked in ath_serve: calls may run its handler */
+    struct thread   *call_thread;    /* a caller's thread running its handler now */
+    void            *call_jmp[5];    /* where a trap during such a call unwinds to */
+    bool             report_done;    /* the fault was already reported (by a call) */
     struct waitq     exit_wq;        /* woken when the thread finishes */
 };
 
@@ -155,6 +174,8 @@ struct component *comp_current(void);
 /* Leave the component's code for good: trap (or exit) now. Only on the
  * component's own thread, holding no locks. */
 noreturn void comp_trap(enum trap_kind kind, uintptr_t pc, uintptr_t addr);
+/* Record and print c's current trap as a fault (once per trap). */
+void comp_report_fault(struct component *c);
 noreturn void comp_exit(int code);
 
 #endif

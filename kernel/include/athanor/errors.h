@@ -20,6 +20,8 @@ enum ath_err {
     ATH_EBADHANDLE = 12, /* a capability handle out of range or naming an empty slot (forged, guessed) */
     ATH_ESTALE     = 13, /* a capability handle from before a revoke/delete: the slot moved on */
     ATH_EWRONGTYPE = 14, /* the capability names another kind of object */
+    ATH_EPEERFAILED = 15,    /* the called component trapped or was stopped during the call */
+    ATH_EPEERRESTARTED = 16, /* the called component restarted since the handle was made */
     ATH_ERR_COUNT
 };
 

@@ -1,0 +1,106 @@
+/* kvclient: uses the kv server through its endpoint capability.
+ *   kvclient demo       put and get a few values
+ *   kvclient test       check calls, badges, capability errors, peer failure
+ *                       and restart; exit status 0 only if all hold
+ *   kvclient bench N    time N null calls (prints a "bench:" line) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <athanor.h>
+
+enum { OP_NULL = 0, OP_PUT = 1, OP_GET = 2, OP_COUNT = 3, OP_CRASH = 4, OP_WHO = 5 };
+
+static int failures;
+#define EXPECT(cond, ...)                              \
+    do {                                               \
+        if (!(cond)) {                                 \
+            printf("kvclient: FAIL: " __VA_ARGS__);    \
+            printf("\n");                              \
+            failures++;                                \
+        }                                              \
+    } while (0)
+
+static uint64_t now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
+
+static int test(void)
+{
+    ath_handle_t kv = ath_lookup("kv");
+    EXPECT(kv > 0, "lookup kv: %d", kv);
+    uint64_t v = 0;
+    int r = ath_call(kv, OP_PUT, 7, 4242, 0, &v);
+    EXPECT(r == 0, "put: %d", r);
+    r = ath_call(kv, OP_GET, 7, 0, 0, &v);
+    EXPECT(r == 0 && v == 4242, "get: %d, value %llu", r, (unsigned long long)v);
+    r = ath_call(kv, OP_WHO, 0, 0, 0, &v);
+    EXPECT(r == 0 && v != 0, "the server sees no badge: %d, %llu", r, (unsigned long long)v);
+    /* Capability errors: nothing reachable without a valid handle. */
+    EXPECT(ath_call(0, OP_NULL, 0, 0, 0, &v) == -ATH_EBADHANDLE, "null handle accepted");
+    EXPECT(ath_call(kv + 7, OP_NULL, 0, 0, 0, &v) == -ATH_EBADHANDLE, "guessed handle accepted");
+    EXPECT(ath_call(kv + (5 << 16), OP_NULL, 0, 0, 0, &v) == -ATH_ESTALE, "forged generation accepted");
+    /* The manifest's first grant, the console, is slot 1 in generation 1. */
+    EXPECT(ath_call((1 << 16) | 1, OP_NULL, 0, 0, 0, &v) == -ATH_EWRONGTYPE, "console cap used as endpoint");
+    EXPECT(ath_lookup("counter") == -ATH_EPERM, "lookup of a server the manifest does not list");
+    EXPECT(ath_call(kv, OP_NULL, 0, 0, 0, (uint64_t *)0xfffffff0u) == -ATH_EFAULT, "bad result pointer");
+    /* The server fails during a call: we get an error and keep running. */
+    r = ath_call(kv, OP_CRASH, 0, 0, 0, &v);
+    EXPECT(r == -ATH_EPEERFAILED, "call into a crashing server: %d", r);
+    /* It restarts (policy on-failure); the old handle says so until we look up again. */
+    int seen_restart = 0;
+    for (int i = 0; i < 200; i++) {
+        r = ath_call(kv, OP_NULL, 0, 0, 0, &v);
+        if (r == -ATH_EPEERRESTARTED) {
+            seen_restart = 1;
+            break;
+        }
+        usleep(10000);
+    }
+    EXPECT(seen_restart, "old handle after restart: %d", r);
+    ath_handle_t kv2 = -1;
+    for (int i = 0; i < 200; i++) {
+        kv2 = ath_lookup("kv");
+        if (kv2 > 0 && (r = ath_call(kv2, OP_COUNT, 0, 0, 0, &v)) == 0)
+            break;
+        usleep(10000);
+    }
+    EXPECT(r == 0 && v == 0, "the restarted server is fresh: %d, %llu entries", r, (unsigned long long)v);
+    printf("kvclient: test %s (%d failures)\n", failures ? "failed" : "passed", failures);
+    return failures ? 1 : 0;
+}
+
+static int bench(long n)
+{
+    ath_handle_t kv = ath_lookup("kv");
+    uint64_t v;
+    for (int i = 0; i < 1000; i++) /* warm up */
+        ath_call(kv, OP_NULL, 0, 0, 0, &v);
+    uint64_t t0 = now_ns();
+    for (long i = 0; i < n; i++)
+        if (ath_call(kv, OP_NULL, i, 0, 0, &v) != 0)
+            return 1;
+    uint64_t dt = now_ns() - t0;
+    printf("bench: ipc-null-call %llu ns (calls=%ld)\n", (unsigned long long)(dt / (uint64_t)n), n);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *mode = argc > 1 ? argv[1] : "demo";
+    if (!strcmp(mode, "test"))
+        return test();
+    if (!strcmp(mode, "bench"))
+        return bench(argc > 2 ? atol(argv[2]) : 100000);
+    ath_handle_t kv = ath_lookup("kv");
+    uint64_t v = 0;
+    int r = ath_call(kv, OP_PUT, 1, 100, 0, &v);
+    r = r ? r : ath_call(kv, OP_GET, 1, 0, 0, &v);
+    printf("kvclient: put 1=100, get 1 -> %llu (status %d)\n", (unsigned long long)v, r);
+    return r ? 1 : 0;
+}

@@ -1,0 +1,57 @@
+/* kv: a key/value server. Clients call it through an endpoint capability;
+ * each call runs ath_handle on the caller's thread. The badge tells which
+ * client calls (the kernel gives each client its own). */
+#include <stdio.h>
+
+#include <athanor.h>
+
+enum { OP_NULL = 0, OP_PUT = 1, OP_GET = 2, OP_COUNT = 3, OP_CRASH = 4, OP_WHO = 5 };
+#define SLOTS 64
+#define NOT_FOUND 0xffffffffffffffffull
+
+static struct {
+    uint64_t key, value, owner;
+    int      used;
+} table[SLOTS];
+
+ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+    (void)a2;
+    switch (op) {
+    case OP_NULL:
+        return 0;
+    case OP_PUT:
+        for (int i = 0; i < SLOTS; i++)
+            if (!table[i].used || table[i].key == a0) {
+                table[i].key = a0;
+                table[i].value = a1;
+                table[i].owner = badge;
+                table[i].used = 1;
+                return 0;
+            }
+        return NOT_FOUND;
+    case OP_GET:
+        for (int i = 0; i < SLOTS; i++)
+            if (table[i].used && table[i].key == a0)
+                return table[i].value;
+        return NOT_FOUND;
+    case OP_COUNT: {
+        uint64_t n = 0;
+        for (int i = 0; i < SLOTS; i++)
+            n += table[i].used;
+        return n;
+    }
+    case OP_CRASH:
+        __builtin_trap(); /* for tests: a server that fails during a call */
+    case OP_WHO:
+        return badge;
+    default:
+        return NOT_FOUND;
+    }
+}
+
+int main(void)
+{
+    printf("kv: serving\n");
+    return ath_serve();
+}

@@ -1,0 +1,29 @@
+/* Synchronous IPC between components (kernel/ipc): the caller's thread runs
+ * the server's exported handler (a migrating thread, as in LRPC), after the
+ * capability check; small messages travel as arguments. */
+#ifndef ATHANOR_IPC_H
+#define ATHANOR_IPC_H
+
+#include <athanor/component.h>
+
+/* Errors a call returns besides the capability ones (errors.h):
+ * -ATH_EPEERFAILED: the server trapped or was killed during the call;
+ * -ATH_EPEERRESTARTED: the server restarted since this handle was made. */
+
+struct ipc_msg {
+    uint64_t op, a0, a1, a2;
+};
+
+/* Call through endpoint handle h of caller's table; *result gets the
+ * handler's return value. deadline_ns bounds the wait for a busy server. */
+int ipc_call(struct component *caller, cap_handle_t h, const struct ipc_msg *m,
+             uint64_t deadline_ns, uint64_t *result);
+/* A fresh endpoint capability to `server_name`, if caller's manifest lists
+ * it under calls. */
+int ipc_lookup(struct component *caller, const char *server_name, cap_handle_t *out);
+/* Give a starting component the endpoint capabilities its manifest lists. */
+void ipc_grant_manifest(struct component *c);
+/* Wait until no call runs in c's handler (before its instance is freed). */
+void ipc_drain(struct component *c);
+
+#endif

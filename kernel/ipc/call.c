@@ -1,0 +1,139 @@
+/* Synchronous calls (see ipc.h). The caller's thread becomes the server for
+ * the duration: thread->comp switches to the server, so its faults, CPU
+ * budget and traps are the server's; a trap unwinds to this function
+ * (server->call_jmp), is reported as the server's fault, stops the server
+ * (its restart policy applies) and returns -ATH_EPEERFAILED to the caller.
+ *
+ * Locking: ep->lock guards ep->busy; one call at a time per server (its
+ * instance has one shadow stack), later callers wait FIFO on ep->wq. */
+#include <athanor/errors.h>
+#include <athanor/ipc.h>
+#include <athanor/klib.h>
+#include <athanor/wasi.h>
+
+extern uint32_t wasm_rt_call_stack_depth;
+
+/* Is the server in a state to run a call made through a cap of obj_gen? */
+static int check_server(struct component *srv, uint32_t obj_gen)
+{
+    if (srv->generation != obj_gen)
+        return -ATH_EPEERRESTARTED;
+    if (srv->state != COMP_RUNNING || !srv->serving || srv->kill_pending)
+        return -ATH_EPEERFAILED;
+    return 0;
+}
+
+static int acquire(struct endpoint *ep, uint32_t obj_gen, uint64_t deadline_ns)
+{
+    irqflags_t f = spin_lock_irqsave(&ep->lock);
+    int r = 0;
+    while (r == 0 && ep->busy)
+        r = waitq_wait(&ep->wq, &ep->lock, deadline_ns);
+    if (r == 0)
+        r = check_server(ep->server, obj_gen);
+    if (r == 0)
+        ep->busy = true;
+    spin_unlock_irqrestore(&ep->lock, f);
+    return r;
+}
+
+static void release(struct endpoint *ep)
+{
+    irqflags_t f = spin_lock_irqsave(&ep->lock);
+    ep->busy = false;
+    spin_unlock_irqrestore(&ep->lock, f);
+    waitq_wake(&ep->wq, WAKE_ALL); /* callers and a draining server recheck */
+}
+
+/* Run the handler; separate function so that the setjmp frame is simple. */
+static int run_handler(struct component *srv, uint64_t badge, const struct ipc_msg *m,
+                       uint64_t *result)
+{
+    struct thread *t = thread_current();
+    if (__builtin_setjmp(srv->call_jmp) == 0) {
+        t->in_wasm = true;
+        *result = srv->cfg->image->handle(srv->instance, badge, m->op, m->a0, m->a1, m->a2);
+        t->in_wasm = false;
+        return 0;
+    }
+    /* The server trapped on our thread: report it as its fault and stop it. */
+    t->in_wasm = false;
+    plat_irq_enable(); /* a trap from the interrupt-exit path arrives with interrupts off */
+    comp_report_fault(srv);
+    srv->kill_pending = srv->trap;
+    wasi_ctx_interrupt(srv);
+    return -ATH_EPEERFAILED;
+}
+
+int ipc_call(struct component *caller, cap_handle_t h, const struct ipc_msg *m,
+             uint64_t deadline_ns, uint64_t *result)
+{
+    struct cap cap;
+    int r = cap_lookup(&caller->caps, h, CAP_T_ENDPOINT, CAP_R_CALL, &cap);
+    if (r)
+        return r;
+    struct endpoint *ep = cap.object;
+    struct component *srv = ep->server;
+    if (!srv->cfg->image->handle)
+        return -ATH_ENOSYS; /* the server exports no handler */
+    if ((r = acquire(ep, cap.obj_gen, deadline_ns)) != 0)
+        return r;
+    struct thread *t = thread_current();
+    uint32_t depth = wasm_rt_call_stack_depth;
+    t->comp = srv;
+    srv->call_thread = t;
+    r = run_handler(srv, cap.badge, m, result);
+    srv->call_thread = NULL;
+    t->comp = caller;
+    wasm_rt_call_stack_depth = depth;
+    release(ep);
+    return r;
+}
+
+int ipc_lookup(struct component *caller, const char *name, cap_handle_t *out)
+{
+    /* Only servers the manifest lists for the caller: nothing is ambient. */
+    const char *p = caller->cfg->calls;
+    size_t n = strlen(name);
+    bool allowed = false;
+    while (p && *p) {
+        const char *end = strchr(p, ' ');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        allowed |= len == n && strncmp(p, name, n) == 0;
+        p = end ? end + 1 : NULL;
+    }
+    struct component *srv = allowed ? comp_find(name) : NULL;
+    if (!srv)
+        return -ATH_EPERM;
+    /* The badge tells the server which component calls (its manifest index + 1). */
+    uint64_t badge = (uint64_t)(caller - comp_at(0)) + 1;
+    return cap_insert_gen(&caller->caps, CAP_T_ENDPOINT, CAP_R_CALL, &srv->ep, badge,
+                          srv->generation, out);
+}
+
+void ipc_grant_manifest(struct component *c)
+{
+    char names[128];
+    kstrlcpy(names, c->cfg->calls ? c->cfg->calls : "", sizeof names);
+    for (char *w = names; *w;) {
+        char *end = strchr(w, ' ');
+        if (end)
+            *end = '\0';
+        cap_handle_t h;
+        if (ipc_lookup(c, w, &h) != 0)
+            kprintf("comp %s: cannot grant its endpoint to %s\n", w, c->cfg->name);
+        if (!end)
+            break;
+        w = end + 1;
+    }
+}
+
+void ipc_drain(struct component *c)
+{
+    struct endpoint *ep = &c->ep;
+    irqflags_t f = spin_lock_irqsave(&ep->lock);
+    c->serving = false; /* no new calls */
+    while (ep->busy)
+        waitq_wait(&ep->wq, &ep->lock, UINT64_MAX);
+    spin_unlock_irqrestore(&ep->lock, f);
+}
