@@ -75,6 +75,18 @@ for plat in hosted qemu; do
     record trap-to-restarted $plat ns "$(pick trap-to-restarted "$lines")"
 done
 
+echo "IPC: null call round trip kv <- kvclient (ns); baselines in the same run (target <= 5x an indirect call)"
+cc -O2 -Wall -Wextra -Werror -o "$B/callbase" bench/baseline/callbase.c
+base=$(bench_lines "$B/callbase")
+call=$(pick indirect-call "$base")
+hosted_i=$(bench_lines timeout 600 build/hosted/azoth azoth.bench=ipc)
+qemu_i=$(bench_lines timeout 900 tools/qemu.sh --test --append azoth.bench=ipc)
+record indirect-call hosted ns "$call"
+record getppid-syscall hosted ns "$(pick getppid-syscall "$base")"
+record ipc-null-call hosted ns "$(pick ipc-null-call "$hosted_i")" indirect-call "$call"
+record ipc-null-call-vs-pipe hosted ns "$(pick ipc-null-call "$hosted_i")" linux-pipe-pingpong "$(awk -v p="$pipe" 'BEGIN { print 2 * p }')"
+record ipc-null-call qemu ns "$(pick ipc-null-call "$qemu_i")" indirect-call "$call"
+
 echo "Boot time: QEMU start to the monitor prompt (ms, median of 10; target <= 500 under TCG)"
 boot=$(value "$("$B/boottime" 10 'azoth> ' tools/qemu.sh | grep '^bench:')")
 record boot-to-prompt qemu ms "$boot"

@@ -23,12 +23,16 @@ static int check_server(struct component *srv, uint32_t obj_gen)
     return 0;
 }
 
-static int acquire(struct endpoint *ep, uint32_t obj_gen, uint64_t deadline_ns)
+static int acquire(struct endpoint *ep, uint32_t obj_gen, uint64_t timeout_ns)
 {
     irqflags_t f = spin_lock_irqsave(&ep->lock);
     int r = 0;
-    while (r == 0 && ep->busy)
-        r = waitq_wait(&ep->wq, &ep->lock, deadline_ns);
+    uint64_t deadline = 0; /* read the clock only if we have to wait */
+    while (r == 0 && ep->busy) {
+        if (!deadline)
+            deadline = plat_clock_ns() + timeout_ns;
+        r = waitq_wait(&ep->wq, &ep->lock, deadline);
+    }
     if (r == 0)
         r = check_server(ep->server, obj_gen);
     if (r == 0)
@@ -41,8 +45,12 @@ static void release(struct endpoint *ep)
 {
     irqflags_t f = spin_lock_irqsave(&ep->lock);
     ep->busy = false;
+    /* Waiters queue under ep->lock, so this check cannot miss one; the
+     * common uncontended call pays no scheduler lock. */
+    bool waiters = !list_empty(&ep->wq.waiters);
     spin_unlock_irqrestore(&ep->lock, f);
-    waitq_wake(&ep->wq, WAKE_ALL); /* callers and a draining server recheck */
+    if (waiters)
+        waitq_wake(&ep->wq, WAKE_ALL); /* callers and a draining server recheck */
 }
 
 /* Run the handler; separate function so that the setjmp frame is simple. */
@@ -66,7 +74,7 @@ static int run_handler(struct component *srv, uint64_t badge, const struct ipc_m
 }
 
 int ipc_call(struct component *caller, cap_handle_t h, const struct ipc_msg *m,
-             uint64_t deadline_ns, uint64_t *result)
+             uint64_t timeout_ns, uint64_t *result)
 {
     struct cap cap;
     int r = cap_lookup(&caller->caps, h, CAP_T_ENDPOINT, CAP_R_CALL, &cap);
@@ -76,7 +84,7 @@ int ipc_call(struct component *caller, cap_handle_t h, const struct ipc_msg *m,
     struct component *srv = ep->server;
     if (!srv->cfg->image->handle)
         return -ATH_ENOSYS; /* the server exports no handler */
-    if ((r = acquire(ep, cap.obj_gen, deadline_ns)) != 0)
+    if ((r = acquire(ep, cap.obj_gen, timeout_ns)) != 0)
         return r;
     struct thread *t = thread_current();
     uint32_t depth = wasm_rt_call_stack_depth;

@@ -33,7 +33,7 @@ u32 Z_athanorZ_call(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0, u64 a
         return host_leave(c, (u32)-ATH_EFAULT);
     struct ipc_msg msg = { op, a0, a1, a2 };
     uint64_t result = 0;
-    int r = ipc_call(c, h, &msg, plat_clock_ns() + CALL_WAIT_NS, &result);
+    int r = ipc_call(c, h, &msg, CALL_WAIT_NS, &result);
     if (r == 0) {
         m = host_mem(c); /* the call may not change our memory, but re-derive anyway */
         memcpy(umem_range(&m, uoff(res), 8), &result, 8);

@@ -15,9 +15,9 @@ struct ipc_msg {
 };
 
 /* Call through endpoint handle h of caller's table; *result gets the
- * handler's return value. deadline_ns bounds the wait for a busy server. */
+ * handler's return value. timeout_ns bounds the wait for a busy server. */
 int ipc_call(struct component *caller, cap_handle_t h, const struct ipc_msg *m,
-             uint64_t deadline_ns, uint64_t *result);
+             uint64_t timeout_ns, uint64_t *result);
 /* A fresh endpoint capability to `server_name`, if caller's manifest lists
  * it under calls. */
 int ipc_lookup(struct component *caller, const char *server_name, cap_handle_t *out);
