@@ -26,6 +26,23 @@ ATH_IMPORT("call") int32_t __ath_call(uint32_t h, uint64_t op, uint64_t a0, uint
 ATH_IMPORT("serve") int32_t __ath_serve(void);
 ATH_IMPORT("lookup") int32_t __ath_lookup(const char *name, uint32_t len);
 
+ATH_IMPORT("call_grant") int32_t __ath_call_grant(uint32_t h, uint64_t op, uint64_t a0, uint64_t a1,
+                                                  uint32_t give, uint64_t *result);
+ATH_IMPORT("notify_create") int32_t __ath_notify_create(void);
+ATH_IMPORT("notify_signal") int32_t __ath_notify_signal(uint32_t h, uint64_t bits);
+ATH_IMPORT("notify_wait") int32_t __ath_notify_wait(uint32_t h, uint64_t mask, uint64_t timeout_ns,
+                                                    uint64_t *bits);
+ATH_IMPORT("cap_derive") int32_t __ath_cap_derive(uint32_t h, uint32_t rights, uint64_t badge);
+ATH_IMPORT("cap_revoke") int32_t __ath_cap_revoke(uint32_t h);
+ATH_IMPORT("cap_delete") int32_t __ath_cap_delete(uint32_t h);
+
+/* Rights (athanor/cap.h). */
+#define ATH_R_READ   (1u << 0)
+#define ATH_R_WRITE  (1u << 1)
+#define ATH_R_CALL   (1u << 2)
+#define ATH_R_GRANT  (1u << 3)
+#define ATH_R_DERIVE (1u << 4)
+
 /* An endpoint capability to a server (fresh each time: after the server
  * restarted, old handles answer -ATH_EPEERRESTARTED until looked up again). */
 static inline ath_handle_t ath_lookup(const char *server)
@@ -41,6 +58,36 @@ static inline int ath_call(ath_handle_t h, uint64_t op, uint64_t a0, uint64_t a1
 {
     return __ath_call((uint32_t)h, op, a0, a1, a2, result);
 }
+
+/* A call that also hands the server capability `give` (it needs the grant
+ * right); the server receives its own handle to it as a2. */
+static inline int ath_call_grant(ath_handle_t h, uint64_t op, uint64_t a0, uint64_t a1,
+                                 ath_handle_t give, uint64_t *result)
+{
+    return __ath_call_grant((uint32_t)h, op, a0, a1, (uint32_t)give, result);
+}
+
+/* Notifications: a 64-bit mask to signal (OR in bits) and wait on. */
+static inline ath_handle_t ath_notify_create(void) { return __ath_notify_create(); }
+static inline int ath_notify_signal(ath_handle_t n, uint64_t bits)
+{
+    return __ath_notify_signal((uint32_t)n, bits);
+}
+/* Wait until a bit of mask is set (taken and returned in *bits) or the
+ * timeout passes (*bits = 0). */
+static inline int ath_notify_wait(ath_handle_t n, uint64_t mask, uint64_t timeout_ns, uint64_t *bits)
+{
+    return __ath_notify_wait((uint32_t)n, mask, timeout_ns, bits);
+}
+
+/* A weaker copy (rights a subset, optional badge), revocation of every copy
+ * made from h (in every component), deletion. */
+static inline ath_handle_t ath_cap_derive(ath_handle_t h, uint32_t rights, uint64_t badge)
+{
+    return __ath_cap_derive((uint32_t)h, rights, badge);
+}
+static inline int ath_cap_revoke(ath_handle_t h) { return __ath_cap_revoke((uint32_t)h); }
+static inline int ath_cap_delete(ath_handle_t h) { return __ath_cap_delete((uint32_t)h); }
 
 /* Park the server's own thread: from now on calls run its handler. Returns
  * only if the component is being stopped. */

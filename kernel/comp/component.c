@@ -10,6 +10,7 @@
 #include <athanor/errors.h>
 #include <athanor/heap.h>
 #include <athanor/ipc.h>
+#include <athanor/notify.h>
 #include <athanor/klib.h>
 #include <athanor/ksyms.h>
 #include <athanor/snapshot.h>
@@ -259,6 +260,9 @@ static void comp_main(void *arg)
     ipc_drain(c); /* no caller may still be running its handler */
     snapshot_free(c);
     cap_table_clear(&c->caps); /* its capabilities, and every copy made from them */
+    struct list_node *n; /* with every capability to them gone, its notifications can go */
+    while ((n = list_pop_front(&c->notifications)))
+        notify_free(container_of(n, struct notification, owner_link));
     if (c->instance)
         img->free(c->instance); /* frees the linear memory and tables */
     kfree(c->instance);
@@ -471,6 +475,7 @@ void comp_init(void)
         c->state = COMP_STOPPED;
         waitq_init(&c->exit_wq);
         cap_table_init(&c->caps, c->cap_slots, COMP_CAP_SLOTS, c);
+        list_init(&c->notifications);
         c->ep.server = c;
         c->ep.lock = (spinlock_t)SPINLOCK_INIT;
         waitq_init(&c->ep.wq);

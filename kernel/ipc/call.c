@@ -98,6 +98,24 @@ int ipc_call(struct component *caller, cap_handle_t h, const struct ipc_msg *m,
     return r;
 }
 
+int ipc_call_grant(struct component *caller, cap_handle_t h, uint64_t op, uint64_t a0,
+                   uint64_t a1, cap_handle_t give, uint64_t timeout_ns, uint64_t *result)
+{
+    struct cap cap;
+    int r = cap_lookup(&caller->caps, h, CAP_T_ENDPOINT, CAP_R_CALL, &cap);
+    if (r)
+        return r;
+    struct component *srv = ((struct endpoint *)cap.object)->server;
+    cap_handle_t given;
+    if ((r = cap_grant(&caller->caps, give, &srv->caps, &given)) != 0)
+        return r;
+    struct ipc_msg m = { op, a0, a1, given };
+    r = ipc_call(caller, h, &m, timeout_ns, result);
+    if (r)
+        cap_delete(&srv->caps, given); /* the server never saw it */
+    return r;
+}
+
 int ipc_lookup(struct component *caller, const char *name, cap_handle_t *out)
 {
     /* Only servers the manifest lists for the caller: nothing is ambient. */

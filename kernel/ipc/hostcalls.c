@@ -1,12 +1,15 @@
 /* Athanor's own imports for components (import module "athanor"):
  *   call(handle, op, a0, a1, a2, result_ptr) -> 0 or -ATH_E*   (i32)
+ *   call_grant(handle, op, a0, a1, cap, result_ptr)  passes cap too (a2 = its new handle)
  *   serve() -> only returns by stopping or resetting the component
  *   lookup(name_ptr, name_len) -> handle, or -ATH_E*            (i32)
+ *   notify_create / notify_signal / notify_wait, cap_derive / cap_revoke / cap_delete
  * Decode (check every offset against the caller's memory) happens here; the
  * work is in call.c. See sdk/athanor.h for the component side. */
 #include <athanor/errors.h>
 #include <athanor/ipc.h>
 #include <athanor/klib.h>
+#include <athanor/notify.h>
 
 #include "../wasi/host.h"
 
@@ -66,4 +69,98 @@ u32 Z_athanorZ_lookup(struct Z_athanor_instance_t *a, u32 name, u32 len)
     cap_handle_t h;
     int r = ipc_lookup(c, buf, &h);
     return host_leave(c, r ? (u32)r : h);
+}
+
+/* ---- capabilities and notifications ---- */
+
+static int cap_result(int r, cap_handle_t h)
+{
+    return r ? r : (int)h;
+}
+
+/* notify_create() -> handle with all rights to a new notification. */
+u32 Z_athanorZ_notify_create(struct Z_athanor_instance_t *a)
+{
+    struct component *c = host_enter(&a->h);
+    struct notification *n = notify_create();
+    if (!n)
+        return host_leave(c, (u32)-ATH_ENOMEM);
+    cap_handle_t h;
+    int r = cap_insert(&c->caps, CAP_T_NOTIFICATION, CAP_R_ALL, n, 0, &h);
+    if (r) {
+        notify_free(n);
+        return host_leave(c, (u32)r);
+    }
+    list_push_back(&c->notifications, &n->owner_link);
+    return host_leave(c, h);
+}
+
+/* notify_signal(h, bits): needs the write right. */
+u32 Z_athanorZ_notify_signal(struct Z_athanor_instance_t *a, u32 h, u64 bits)
+{
+    struct component *c = host_enter(&a->h);
+    struct cap cap;
+    int r = cap_lookup(&c->caps, h, CAP_T_NOTIFICATION, CAP_R_WRITE, &cap);
+    if (r == 0)
+        notify_signal(cap.object, bits);
+    return host_leave(c, (u32)r);
+}
+
+/* notify_wait(h, mask, timeout_ns, bits_ptr): needs the read right; writes
+ * the bits taken (0 on timeout). */
+u32 Z_athanorZ_notify_wait(struct Z_athanor_instance_t *a, u32 h, u64 mask, u64 timeout, u32 out)
+{
+    struct component *c = host_enter(&a->h);
+    struct umem m = host_mem(c);
+    if (!umem_range(&m, uoff(out), 8))
+        return host_leave(c, (u32)-ATH_EFAULT);
+    struct cap cap;
+    int r = cap_lookup(&c->caps, h, CAP_T_NOTIFICATION, CAP_R_READ, &cap);
+    if (r)
+        return host_leave(c, (u32)r);
+    uint64_t now = plat_clock_ns();
+    uint64_t got = notify_wait(cap.object, mask, timeout > UINT64_MAX - now ? UINT64_MAX : now + timeout,
+                               &c->kill_pending);
+    m = host_mem(c);
+    memcpy(umem_range(&m, uoff(out), 8), &got, 8);
+    return host_leave(c, 0);
+}
+
+/* cap_derive(h, rights, badge) -> a new handle in the caller's table. */
+u32 Z_athanorZ_cap_derive(struct Z_athanor_instance_t *a, u32 h, u32 rights, u64 badge)
+{
+    struct component *c = host_enter(&a->h);
+    cap_handle_t out;
+    int r = cap_derive(&c->caps, h, rights, badge, &c->caps, &out);
+    return host_leave(c, (u32)cap_result(r, out));
+}
+
+u32 Z_athanorZ_cap_revoke(struct Z_athanor_instance_t *a, u32 h)
+{
+    struct component *c = host_enter(&a->h);
+    return host_leave(c, (u32)cap_revoke(&c->caps, h));
+}
+
+u32 Z_athanorZ_cap_delete(struct Z_athanor_instance_t *a, u32 h)
+{
+    struct component *c = host_enter(&a->h);
+    return host_leave(c, (u32)cap_delete(&c->caps, h));
+}
+
+/* call_grant(h, op, a0, a1, cap, result_ptr): a call that also passes a
+ * capability (grant right needed); the server gets its new handle in a2. */
+u32 Z_athanorZ_call_grant(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0, u64 a1, u32 give,
+                          u32 res)
+{
+    struct component *c = host_enter(&a->h);
+    struct umem m = host_mem(c);
+    if (!umem_range(&m, uoff(res), 8))
+        return host_leave(c, (u32)-ATH_EFAULT);
+    uint64_t result = 0;
+    int r = ipc_call_grant(c, h, op, a0, a1, give, CALL_WAIT_NS, &result);
+    if (r == 0) {
+        m = host_mem(c);
+        memcpy(umem_range(&m, uoff(res), 8), &result, 8);
+    }
+    return host_leave(c, (u32)r);
 }

@@ -11,7 +11,8 @@
 
 #include <athanor.h>
 
-enum { OP_NULL = 0, OP_PUT = 1, OP_GET = 2, OP_COUNT = 3, OP_CRASH = 4, OP_WHO = 5 };
+enum { OP_NULL = 0, OP_PUT = 1, OP_GET = 2, OP_COUNT = 3, OP_CRASH = 4, OP_WHO = 5,
+       OP_SUBSCRIBE = 6, OP_SIGSTATUS = 7 };
 
 static int failures;
 #define EXPECT(cond, ...)                              \
@@ -49,6 +50,36 @@ static int test(void)
     EXPECT(ath_call((1 << 16) | 1, OP_NULL, 0, 0, 0, &v) == -ATH_EWRONGTYPE, "console cap used as endpoint");
     EXPECT(ath_lookup("counter") == -ATH_EPERM, "lookup of a server the manifest does not list");
     EXPECT(ath_call(kv, OP_NULL, 0, 0, 0, (uint64_t *)0xfffffff0u) == -ATH_EFAULT, "bad result pointer");
+    /* Pass a signal-only copy of a notification in a call; kv signals it on
+     * every PUT. Revoking our copy reaches the one kv holds. */
+    ath_handle_t note = ath_notify_create();
+    EXPECT(note > 0, "notify_create: %d", note);
+    ath_handle_t give = ath_cap_derive(note, ATH_R_WRITE | ATH_R_GRANT, 0);
+    EXPECT(give > 0, "derive: %d", give);
+    EXPECT(ath_call_grant(kv, OP_SUBSCRIBE, 0, 0, note + (3 << 16), &v) == -ATH_ESTALE,
+           "passing a forged capability");
+    ath_handle_t nogrant = ath_cap_derive(note, ATH_R_WRITE, 0);
+    EXPECT(ath_call_grant(kv, OP_SUBSCRIBE, 0, 0, nogrant, &v) == -ATH_EPERM,
+           "passing a capability without the grant right");
+    r = ath_call_grant(kv, OP_SUBSCRIBE, 0, 0, give, &v);
+    EXPECT(r == 0, "subscribe: %d", r);
+    EXPECT(ath_call(kv, OP_PUT, 8, 1, 0, &v) == 0, "put 8");
+    uint64_t bits = 0;
+    r = ath_notify_wait(note, 1, 1000000000ull, &bits);
+    EXPECT(r == 0 && bits == 1, "notification after put: %d, bits %llu", r, (unsigned long long)bits);
+    EXPECT(ath_notify_signal(give, 2) == 0, "signal through our copy");
+    EXPECT(ath_notify_wait(note, 2, 0, &bits) == 0 && bits == 2, "own signal: bits %llu",
+           (unsigned long long)bits);
+    EXPECT(ath_cap_revoke(give) == 0, "revoke");
+    EXPECT(ath_call(kv, OP_PUT, 9, 1, 0, &v) == 0, "put 9");
+    EXPECT(ath_call(kv, OP_SIGSTATUS, 0, 0, 0, &v) == 0 && (int64_t)v == -ATH_ESTALE,
+           "kv's copy still works after revoke (status %lld)", (long long)(int64_t)v);
+    EXPECT(ath_notify_wait(note, 1, 20000000ull, &bits) == 0 && bits == 0,
+           "a signal got through after revoke (bits %llu)", (unsigned long long)bits);
+    EXPECT(ath_notify_signal(give, 1) == 0, "revoke must leave the revoked cap itself usable");
+    EXPECT(ath_cap_delete(give) == 0 && ath_notify_signal(give, 1) == -ATH_ESTALE,
+           "deleted handle still usable");
+    EXPECT(ath_notify_wait(nogrant, 1, 0, &bits) == -ATH_EPERM, "wait without the read right");
     /* The server fails during a call: we get an error and keep running. */
     r = ath_call(kv, OP_CRASH, 0, 0, 0, &v);
     EXPECT(r == -ATH_EPEERFAILED, "call into a crashing server: %d", r);

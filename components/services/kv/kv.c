@@ -5,7 +5,13 @@
 
 #include <athanor.h>
 
-enum { OP_NULL = 0, OP_PUT = 1, OP_GET = 2, OP_COUNT = 3, OP_CRASH = 4, OP_WHO = 5 };
+enum { OP_NULL = 0, OP_PUT = 1, OP_GET = 2, OP_COUNT = 3, OP_CRASH = 4, OP_WHO = 5,
+       OP_SUBSCRIBE = 6, OP_SIGSTATUS = 7 };
+
+/* A client may subscribe with a notification capability (passed in the
+ * call); every PUT signals it. */
+static ath_handle_t subscriber;
+static int          last_signal = 1; /* status of the last signal; 1 = none sent */
 #define SLOTS 64
 #define NOT_FOUND 0xffffffffffffffffull
 
@@ -16,8 +22,7 @@ static struct {
 
 ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2)
 {
-    (void)a2;
-    switch (op) {
+        switch (op) {
     case OP_NULL:
         return 0;
     case OP_PUT:
@@ -27,6 +32,8 @@ ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64
                 table[i].value = a1;
                 table[i].owner = badge;
                 table[i].used = 1;
+                if (subscriber > 0)
+                    last_signal = ath_notify_signal(subscriber, 1);
                 return 0;
             }
         return NOT_FOUND;
@@ -45,6 +52,11 @@ ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64
         __builtin_trap(); /* for tests: a server that fails during a call */
     case OP_WHO:
         return badge;
+    case OP_SUBSCRIBE:
+        subscriber = (ath_handle_t)a2; /* the kernel put our handle to the passed capability here */
+        return 0;
+    case OP_SIGSTATUS:
+        return (uint64_t)(int64_t)last_signal;
     default:
         return NOT_FOUND;
     }

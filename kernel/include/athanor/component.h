@@ -144,6 +144,7 @@ struct component {
     struct thread   *call_thread;    /* a caller's thread running its handler now */
     void            *call_jmp[5];    /* where a trap during such a call unwinds to */
     bool             report_done;    /* the fault was already reported (by a call) */
+    struct list_node notifications;  /* those it created; freed when it stops */
     struct waitq     exit_wq;        /* woken when the thread finishes */
 };
 

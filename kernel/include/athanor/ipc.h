@@ -18,6 +18,10 @@ struct ipc_msg {
  * handler's return value. timeout_ns bounds the wait for a busy server. */
 int ipc_call(struct component *caller, cap_handle_t h, const struct ipc_msg *m,
              uint64_t timeout_ns, uint64_t *result);
+/* A call that also grants capability `give` of the caller's table (grant
+ * right needed) to the server; the server's new handle arrives as a2. */
+int ipc_call_grant(struct component *caller, cap_handle_t h, uint64_t op, uint64_t a0,
+                   uint64_t a1, cap_handle_t give, uint64_t timeout_ns, uint64_t *result);
 /* A fresh endpoint capability to `server_name`, if caller's manifest lists
  * it under calls. */
 int ipc_lookup(struct component *caller, const char *server_name, cap_handle_t *out);
