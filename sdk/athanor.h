@@ -28,6 +28,8 @@ ATH_IMPORT("lookup") int32_t __ath_lookup(const char *name, uint32_t len);
 
 ATH_IMPORT("call_grant") int32_t __ath_call_grant(uint32_t h, uint64_t op, uint64_t a0, uint64_t a1,
                                                   uint32_t give, uint64_t *result);
+ATH_IMPORT("call_lend") int32_t __ath_call_lend(uint32_t h, uint64_t op, uint64_t a0, uint32_t ptr,
+                                                uint32_t len, uint32_t flags, uint64_t *result);
 ATH_IMPORT("notify_create") int32_t __ath_notify_create(void);
 ATH_IMPORT("notify_signal") int32_t __ath_notify_signal(uint32_t h, uint64_t bits);
 ATH_IMPORT("notify_wait") int32_t __ath_notify_wait(uint32_t h, uint64_t mask, uint64_t timeout_ns,
@@ -65,6 +67,23 @@ static inline int ath_call_grant(ath_handle_t h, uint64_t op, uint64_t a0, uint6
                                  ath_handle_t give, uint64_t *result)
 {
     return __ath_call_grant((uint32_t)h, op, a0, a1, (uint32_t)give, result);
+}
+
+/* Zero copy. Lend the page-aligned range [buf, buf+len) to the server for
+ * this call (it sees it at a2, length a1; read-only unless ATH_LEND_RW);
+ * it is ours again when the call returns. Transfer: the pages become the
+ * server's (a2 says where) and are gone from our memory. */
+#define ATH_LEND_RO 0u
+#define ATH_LEND_RW 1u
+static inline int ath_call_lend(ath_handle_t h, uint64_t op, uint64_t a0, void *buf, uint32_t len,
+                                uint32_t mode, uint64_t *result)
+{
+    return __ath_call_lend((uint32_t)h, op, a0, (uint32_t)(uintptr_t)buf, len, mode, result);
+}
+static inline int ath_transfer(ath_handle_t h, uint64_t op, uint64_t a0, void *buf, uint32_t len,
+                               uint64_t *result)
+{
+    return __ath_call_lend((uint32_t)h, op, a0, (uint32_t)(uintptr_t)buf, len, 2u, result);
 }
 
 /* Notifications: a 64-bit mask to signal (OR in bits) and wait on. */

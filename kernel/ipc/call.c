@@ -116,6 +116,60 @@ int ipc_call_grant(struct component *caller, cap_handle_t h, uint64_t op, uint64
     return r;
 }
 
+int ipc_call_lend(struct component *caller, cap_handle_t h, uint64_t op, uint64_t a0,
+                  uint32_t ptr, uint32_t len, bool writable, bool transfer, uint64_t timeout_ns,
+                  uint64_t *result)
+{
+    struct cap cap;
+    int r = cap_lookup(&caller->caps, h, CAP_T_ENDPOINT, CAP_R_CALL, &cap);
+    if (r)
+        return r;
+    if (((ptr | len) & (PAGE_SIZE - 1)) || len == 0 || len > IPC_LEND_MAX)
+        return -ATH_EINVAL;
+    if ((uint64_t)ptr + len > caller->mem.committed)
+        return -ATH_EFAULT; /* only the caller's own memory */
+    struct endpoint *ep = cap.object;
+    struct component *srv = ep->server;
+    if (!srv->cfg->image->handle)
+        return -ATH_ENOSYS;
+    if ((r = acquire(ep, cap.obj_gen, timeout_ns)) != 0)
+        return r;
+    /* The server is serving and cannot be torn down while we hold the endpoint. */
+    uint32_t where = IPC_LEND_WINDOW;
+    if (transfer) {
+        if (!srv->transfer_next)
+            srv->transfer_next = IPC_TRANSFER_AREA;
+        if ((uint64_t)srv->transfer_next + len > IPC_TRANSFER_END) {
+            release(ep);
+            return -ATH_ENOMEM;
+        }
+        where = srv->transfer_next;
+    }
+    r = plat_vrange_move(&caller->mem, ptr, &srv->mem, where, len, writable || transfer);
+    if (r) {
+        release(ep);
+        return r;
+    }
+    if (transfer)
+        srv->transfer_next += len;
+    struct thread *t = thread_current();
+    uint32_t depth = wasm_rt_call_stack_depth;
+    struct ipc_msg m = { op, a0, len, where };
+    t->comp = srv;
+    srv->call_thread = t;
+    r = run_handler(srv, cap.badge, &m, result);
+    srv->call_thread = NULL;
+    t->comp = caller;
+    wasm_rt_call_stack_depth = depth;
+    if (!transfer) { /* take the lent pages back, whatever happened */
+        int back = plat_vrange_move(&srv->mem, where, &caller->mem, ptr, len, true);
+        if (back)
+            kpanic("ipc: cannot take back lent memory (%d)", back);
+    }
+    release(ep);
+    return r;
+}
+
 int ipc_lookup(struct component *caller, const char *name, cap_handle_t *out)
 {
     /* Only servers the manifest lists for the caller: nothing is ambient. */

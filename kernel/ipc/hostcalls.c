@@ -164,3 +164,30 @@ u32 Z_athanorZ_call_grant(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0,
     }
     return host_leave(c, (u32)r);
 }
+
+/* call_lend(h, op, a0, ptr, len, flags, result_ptr): flags bit 0 = the server
+ * may write, bit 1 = transfer (the pages move to the server for good). */
+#define LEND_WRITABLE 1u
+#define LEND_TRANSFER 2u
+
+u32 Z_athanorZ_call_lend(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0, u32 ptr, u32 len,
+                         u32 flags, u32 res)
+{
+    struct component *c = host_enter(&a->h);
+    struct umem m = host_mem(c);
+    if (!umem_range(&m, uoff(res), 8))
+        return host_leave(c, (u32)-ATH_EFAULT);
+    if (flags & ~(LEND_WRITABLE | LEND_TRANSFER))
+        return host_leave(c, (u32)-ATH_EINVAL);
+    /* the result must not sit in the range that leaves us */
+    if ((uint64_t)res + 8 > ptr && res < (uint64_t)ptr + len)
+        return host_leave(c, (u32)-ATH_EINVAL);
+    uint64_t result = 0;
+    int r = ipc_call_lend(c, h, op, a0, ptr, len, flags & LEND_WRITABLE, flags & LEND_TRANSFER,
+                          CALL_WAIT_NS, &result);
+    if (r == 0) {
+        m = host_mem(c);
+        memcpy(umem_range(&m, uoff(res), 8), &result, 8);
+    }
+    return host_leave(c, (u32)r);
+}

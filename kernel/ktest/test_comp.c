@@ -205,15 +205,38 @@ static const char *t_ipc_calls(void)
     KT_CHECK(client->state == COMP_EXITED && client->exit_code == 0,
              "kvclient test ended %s/%d (see its FAIL lines)", comp_state_name(client->state),
              client->exit_code);
-    KT_CHECK(kv->generation == gen + 1 && kv->state == COMP_RUNNING,
-             "kv should have been restarted once (generation %u -> %u, %s)", gen, kv->generation,
-             comp_state_name(kv->state));
+    /* kv fails three times on purpose: writing a read-only lend, reading a
+     * lend after its call, and the explicit crash. */
+    KT_CHECK(kv->generation == gen + 3 && kv->state == COMP_RUNNING,
+             "kv should have been restarted three times (generation %u -> %u, %s)", gen,
+             kv->generation, comp_state_name(kv->state));
+    comp_kill(kv);
+    return NULL;
+}
+
+/* Transferred pages leave the sender: kv reads them, the sender touching
+ * them afterwards traps (out of bounds). */
+static const char *t_ipc_transfer(void)
+{
+    struct component *kv = must_find("kv"), *client = must_find("kvclient");
+    if (kv->state != COMP_RUNNING)
+        KT_CHECK(comp_start(kv, "") == 0, "start kv failed");
+    for (int i = 0; i < 500 && !kv->serving; i++)
+        thread_sleep_ns(NS_PER_MS);
+    const char *err = run(client, "transfer");
+    if (err)
+        return err;
+    KT_CHECK(client->state == COMP_FAULTED && client->trap == TRAP_OUT_OF_BOUNDS,
+             "kvclient transfer ended %s (%s): the given-away page was still readable",
+             comp_state_name(client->state), trap_kind_name(client->trap));
+    KT_CHECK(kv->state == COMP_RUNNING, "kv stopped");
     comp_kill(kv);
     return NULL;
 }
 
 const struct ktest ktests_comp[] = {
     { "ipc_calls", t_ipc_calls },
+    { "ipc_transfer", t_ipc_transfer },
     { "comp_reset", t_reset },
     { "comp_every_trap_contained", t_every_trap_contained },
     { "comp_grow_stops_at_quota", t_grow_stops_at_quota },

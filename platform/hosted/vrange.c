@@ -34,6 +34,7 @@ int plat_vrange_reserve(size_t size, struct plat_vrange *out)
     out->size = size;
     out->committed = 0;
     out->snap_bytes = 0;
+    out->moved_lo = out->moved_hi = 0;
     out->cookie = (void *)(intptr_t)fd;
     return 0;
 }
@@ -101,5 +102,32 @@ void plat_vrange_release(struct plat_vrange *r)
         munmap((void *)r->base, r->size);
         close(FD(r));
     }
-    r->size = r->committed = r->snap_bytes = 0;
+    r->size = r->committed = r->snap_bytes = r->moved_lo = r->moved_hi = 0;
+}
+
+int plat_vrange_move(struct plat_vrange *from, size_t foff, struct plat_vrange *to, size_t toff,
+                     size_t len, bool writable)
+{
+    if (((foff | toff | len) & (PAGE_SIZE - 1)) || len == 0 || foff + len > from->size ||
+        toff + len > to->size)
+        return -ATH_EINVAL;
+    void *src = (void *)(from->base + foff), *dst = (void *)(to->base + toff);
+    /* mremap moves the page tables (whole page-table pages when both ends
+     * are 2 MiB aligned), whatever the size; MREMAP_FIXED replaces the
+     * PROT_NONE reservation at the destination. */
+    if (mremap(src, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, dst) == MAP_FAILED)
+        return -ATH_EINVAL; /* e.g. the range spans mappings of different kinds */
+    /* Keep the source part of its reservation: inaccessible, not unmapped. */
+    if (mmap(src, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) ==
+        MAP_FAILED)
+        return -ATH_ENOMEM;
+    if (mprotect(dst, len, writable ? PROT_READ | PROT_WRITE : PROT_READ) != 0)
+        return -ATH_ENOMEM;
+    if (toff >= to->committed) { /* remember the span, so release finds these pages */
+        if (to->moved_hi == 0 || toff < to->moved_lo)
+            to->moved_lo = toff;
+        if (toff + len > to->moved_hi)
+            to->moved_hi = toff + len;
+    }
+    return 0;
 }

@@ -17,7 +17,7 @@
 #define MAX_COMPONENTS 128
 #define MAX_LINE 512
 #define NAME_MAX_LEN 23       /* struct fault_report.component holds 24 bytes */
-#define MAX_PAGES_LIMIT 65536 /* 4 GiB: the most a wasm32 memory can have */
+#define MAX_PAGES_LIMIT 49152 /* 3 GiB: the top GiB of the 32-bit space holds IPC windows */
 #define ARGS_MAX_LEN 100
 
 struct entry {

@@ -205,6 +205,18 @@ phys_addr_t vm_page_frame(uint64_t va)
     return pa;
 }
 
+bool vm_unmap_keep_page(uint64_t va, phys_addr_t *pa)
+{
+    irqflags_t f = spin_lock_irqsave(&vm_lock);
+    bool mapped = pt_lookup(&env, kernel_root, va, pa, NULL) == 0;
+    if (mapped) {
+        pt_unmap(&env, kernel_root, va, PAGE_SIZE);
+        invlpg((void *)(uintptr_t)va);
+    }
+    spin_unlock_irqrestore(&vm_lock, f);
+    return mapped;
+}
+
 void vm_remap_page(uint64_t va, phys_addr_t pa, bool writable)
 {
     irqflags_t f = spin_lock_irqsave(&vm_lock);

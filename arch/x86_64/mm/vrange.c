@@ -58,6 +58,7 @@ int plat_vrange_reserve(size_t size, struct plat_vrange *out)
     out->size = size;
     out->committed = 0;
     out->snap_bytes = 0;
+    out->moved_lo = out->moved_hi = 0;
     out->cookie = st;
     return 0;
 }
@@ -131,9 +132,11 @@ int plat_vrange_revert(struct plat_vrange *r, uint32_t *pages)
     for (uint32_t i = 0; i < n; i++) {
         uint32_t p = st->dirty[i];
         uint64_t va = r->base + (uint64_t)p * PAGE_SIZE;
-        phys_addr_t copy = vm_page_frame(va);
+        phys_addr_t copy;
+        bool mapped = vm_unmap_keep_page(va, &copy); /* unmapped: it was transferred away */
         vm_remap_page(va, st->orig[p], false);
-        frame_free(copy, 1);
+        if (mapped)
+            frame_free(copy, 1);
     }
     if (st)
         st->ndirty = 0;
@@ -145,10 +148,13 @@ int plat_vrange_revert(struct plat_vrange *r, uint32_t *pages)
 void plat_vrange_release(struct plat_vrange *r)
 {
     struct vrange_state *st = ST(r);
-    /* Mapped frames (originals, or copies of dirty pages) go with the
-     * mappings; the originals behind dirty pages are freed separately. */
+    /* Mapped frames (originals, or copies of dirty pages, or pages moved in
+     * by IPC) go with the mappings; the originals behind dirty pages are
+     * freed separately. */
     for (size_t off = 0; off < r->committed; off += PAGE_SIZE)
         vm_unmap_and_free_page(r->base + off);
+    for (size_t off = r->moved_lo; off < r->moved_hi; off += PAGE_SIZE)
+        vm_unmap_and_free_page(r->base + off); /* lent pages went back: only transfers remain */
     for (uint32_t i = 0; st && st->orig && i < st->ndirty; i++)
         frame_free(st->orig[st->dirty[i]], 1);
     if (st) {
@@ -160,5 +166,27 @@ void plat_vrange_release(struct plat_vrange *r)
         kfree(st);
     }
     r->cookie = NULL;
-    r->size = r->committed = r->snap_bytes = 0;
+    r->size = r->committed = r->snap_bytes = r->moved_lo = r->moved_hi = 0;
+}
+
+int plat_vrange_move(struct plat_vrange *from, size_t foff, struct plat_vrange *to, size_t toff,
+                     size_t len, bool writable)
+{
+    if (((foff | toff | len) & (PAGE_SIZE - 1)) || len == 0 || foff + len > from->size ||
+        toff + len > to->size)
+        return -ATH_EINVAL;
+    /* Page-table entries move; frames stay where they are. */
+    for (size_t off = 0; off < len; off += PAGE_SIZE) {
+        phys_addr_t pa;
+        if (!vm_unmap_keep_page(from->base + foff + off, &pa))
+            return -ATH_EINVAL; /* caller checked the range is mapped */
+        vm_remap_page(to->base + toff + off, pa, writable);
+    }
+    if (toff >= to->committed) { /* remember the span, so release finds these pages */
+        if (to->moved_hi == 0 || toff < to->moved_lo)
+            to->moved_lo = toff;
+        if (toff + len > to->moved_hi)
+            to->moved_hi = toff + len;
+    }
+    return 0;
 }

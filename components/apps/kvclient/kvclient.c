@@ -12,7 +12,21 @@
 #include <athanor.h>
 
 enum { OP_NULL = 0, OP_PUT = 1, OP_GET = 2, OP_COUNT = 3, OP_CRASH = 4, OP_WHO = 5,
-       OP_SUBSCRIBE = 6, OP_SIGSTATUS = 7 };
+       OP_SUBSCRIBE = 6, OP_SIGSTATUS = 7, OP_SUM = 8, OP_SAVEWIN = 9, OP_READSAVED = 10,
+       OP_WRITEWIN = 11 };
+
+/* After kv failed, wait for it to come back and return a fresh handle. */
+static ath_handle_t relookup(void)
+{
+    uint64_t v;
+    for (int i = 0; i < 300; i++) {
+        ath_handle_t h = ath_lookup("kv");
+        if (h > 0 && ath_call(h, OP_NULL, 0, 0, 0, &v) == 0)
+            return h;
+        usleep(10000);
+    }
+    return -1;
+}
 
 static int failures;
 #define EXPECT(cond, ...)                              \
@@ -80,6 +94,37 @@ static int test(void)
     EXPECT(ath_cap_delete(give) == 0 && ath_notify_signal(give, 1) == -ATH_ESTALE,
            "deleted handle still usable");
     EXPECT(ath_notify_wait(nogrant, 1, 0, &bits) == -ATH_EPERM, "wait without the read right");
+    /* Zero copy: lend a buffer read-only; the server reads it in place. */
+    enum { LEN = 8192 };
+    unsigned char *buf = aligned_alloc(4096, LEN);
+    EXPECT(buf != NULL, "aligned_alloc");
+    uint64_t want = 0;
+    for (int i = 0; i < LEN; i++) {
+        buf[i] = (unsigned char)(i * 7);
+        want += buf[i];
+    }
+    r = ath_call_lend(kv, OP_SUM, 0, buf, LEN, ATH_LEND_RO, &v);
+    EXPECT(r == 0 && v == want, "lend sum: %d, %llu want %llu", r, (unsigned long long)v,
+           (unsigned long long)want);
+    EXPECT(buf[5] == 35, "our buffer changed after a read-only lend");
+    r = ath_call_lend(kv, OP_WRITEWIN, 0, buf, LEN, ATH_LEND_RW, &v);
+    EXPECT(r == 0 && buf[0] == 0x5a, "read-write lend: %d, buf[0] = %#x", r, buf[0]);
+    EXPECT(ath_call_lend(kv, OP_SUM, 0, buf + 1, LEN, ATH_LEND_RO, &v) == -ATH_EINVAL,
+           "unaligned lend accepted");
+    EXPECT(ath_call_lend(kv, OP_SUM, 0, (void *)0x80000000u, LEN, ATH_LEND_RO, &v) == -ATH_EFAULT,
+           "lend of memory we do not have");
+    /* Writing into a read-only lend traps the server, not us. */
+    r = ath_call_lend(kv, OP_WRITEWIN, 0, buf, LEN, ATH_LEND_RO, &v);
+    EXPECT(r == -ATH_EPEERFAILED, "write into a read-only lend: %d", r);
+    EXPECT(buf[0] == 0x5a && buf[1] == 7, "our buffer after the server failed");
+    kv = relookup();
+    EXPECT(kv > 0, "kv did not come back");
+    /* After the reply the lent memory is gone from the server. */
+    EXPECT(ath_call_lend(kv, OP_SAVEWIN, 0, buf, LEN, ATH_LEND_RO, &v) == 0, "savewin");
+    r = ath_call(kv, OP_READSAVED, 0, 0, 0, &v);
+    EXPECT(r == -ATH_EPEERFAILED, "the server read lent memory after the reply: %d", r);
+    kv = relookup();
+    EXPECT(kv > 0, "kv did not come back");
     /* The server fails during a call: we get an error and keep running. */
     r = ath_call(kv, OP_CRASH, 0, 0, 0, &v);
     EXPECT(r == -ATH_EPEERFAILED, "call into a crashing server: %d", r);
@@ -106,6 +151,26 @@ static int test(void)
     return failures ? 1 : 0;
 }
 
+/* Transfer a page to kv; kv can read it afterwards, we cannot: touching it
+ * must trap us (the test expects this component to fault). */
+static int transfer(void)
+{
+    ath_handle_t kv = ath_lookup("kv");
+    unsigned char *page = aligned_alloc(4096, 4096);
+    memset(page, 0x33, 4096);
+    uint64_t v;
+    int r = ath_transfer(kv, OP_SAVEWIN, 0, page, 4096, &v);
+    printf("kvclient: transfer: %d\n", r);
+    if (r)
+        return 1;
+    r = ath_call(kv, OP_READSAVED, 0, 0, 0, &v);
+    printf("kvclient: kv reads the transferred page: %d, %#llx\n", r, (unsigned long long)v);
+    if (r || v != 0x33)
+        return 1;
+    printf("kvclient: touching the page we gave away\n");
+    return ((volatile unsigned char *)page)[0]; /* must trap */
+}
+
 static int bench(long n)
 {
     ath_handle_t kv = ath_lookup("kv");
@@ -128,6 +193,8 @@ int main(int argc, char **argv)
         return test();
     if (!strcmp(mode, "bench"))
         return bench(argc > 2 ? atol(argv[2]) : 100000);
+    if (!strcmp(mode, "transfer"))
+        return transfer();
     ath_handle_t kv = ath_lookup("kv");
     uint64_t v = 0;
     int r = ath_call(kv, OP_PUT, 1, 100, 0, &v);

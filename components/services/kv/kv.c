@@ -6,7 +6,9 @@
 #include <athanor.h>
 
 enum { OP_NULL = 0, OP_PUT = 1, OP_GET = 2, OP_COUNT = 3, OP_CRASH = 4, OP_WHO = 5,
-       OP_SUBSCRIBE = 6, OP_SIGSTATUS = 7 };
+       OP_SUBSCRIBE = 6, OP_SIGSTATUS = 7, OP_SUM = 8, OP_SAVEWIN = 9, OP_READSAVED = 10,
+       OP_WRITEWIN = 11 };
+static volatile unsigned char *saved; /* a window address kept past its call (tests) */
 
 /* A client may subscribe with a notification capability (passed in the
  * call); every PUT signals it. */
@@ -57,6 +59,21 @@ ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64
         return 0;
     case OP_SIGSTATUS:
         return (uint64_t)(int64_t)last_signal;
+    case OP_SUM: { /* sum of a lent or transferred buffer: a1 bytes at a2 */
+        const volatile unsigned char *p = (const volatile unsigned char *)(uintptr_t)a2;
+        uint64_t sum = 0;
+        for (uint64_t i = 0; i < a1; i++)
+            sum += p[i];
+        return sum;
+    }
+    case OP_SAVEWIN:
+        saved = (volatile unsigned char *)(uintptr_t)a2;
+        return 0;
+    case OP_READSAVED:
+        return saved[0]; /* traps if the memory there is no longer ours */
+    case OP_WRITEWIN:
+        ((volatile unsigned char *)(uintptr_t)a2)[0] = 0x5a; /* traps if lent read-only */
+        return 0;
     default:
         return NOT_FOUND;
     }

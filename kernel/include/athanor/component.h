@@ -145,6 +145,7 @@ struct component {
     void            *call_jmp[5];    /* where a trap during such a call unwinds to */
     bool             report_done;    /* the fault was already reported (by a call) */
     struct list_node notifications;  /* those it created; freed when it stops */
+    uint32_t         transfer_next;  /* where the next transferred range lands (IPC) */
     struct waitq     exit_wq;        /* woken when the thread finishes */
 };
 

@@ -22,6 +22,21 @@ int ipc_call(struct component *caller, cap_handle_t h, const struct ipc_msg *m,
  * right needed) to the server; the server's new handle arrives as a2. */
 int ipc_call_grant(struct component *caller, cap_handle_t h, uint64_t op, uint64_t a0,
                    uint64_t a1, cap_handle_t give, uint64_t timeout_ns, uint64_t *result);
+/* Where lent and transferred memory appears in a server's linear memory:
+ * above anything a memory may grow to (the manifest caps quotas at 3 GiB). */
+#define IPC_LEND_WINDOW     0xC0000000u /* one lend at a time: [window, window + len) */
+#define IPC_LEND_MAX        (256u << 20)
+#define IPC_TRANSFER_AREA   (IPC_LEND_WINDOW + IPC_LEND_MAX) /* transfers, kept after the call */
+#define IPC_TRANSFER_END    0xFFFF0000u
+
+/* A call that lends [ptr, ptr+len) of the caller's memory (page aligned) to
+ * the server for its duration, read-only or read-write: the server finds it
+ * at a2 = IPC_LEND_WINDOW, a1 = len; it is taken back when the call ends
+ * (also when the server traps). transfer: the pages move to the server for
+ * good (a2 = where) and the caller loses them. No byte is copied. */
+int ipc_call_lend(struct component *caller, cap_handle_t h, uint64_t op, uint64_t a0,
+                  uint32_t ptr, uint32_t len, bool writable, bool transfer, uint64_t timeout_ns,
+                  uint64_t *result);
 /* A fresh endpoint capability to `server_name`, if caller's manifest lists
  * it under calls. */
 int ipc_lookup(struct component *caller, const char *server_name, cap_handle_t *out);

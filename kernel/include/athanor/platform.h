@@ -97,6 +97,7 @@ struct plat_vrange {
     size_t    size;
     size_t    committed;  /* bytes from base that are mapped read-write */
     size_t    snap_bytes; /* committed bytes when the snapshot was taken; 0 = none */
+    size_t    moved_lo, moved_hi; /* pages moved in above the committed part (IPC windows) */
     void     *cookie;     /* platform bookkeeping */
 };
 #define PLAT_VRANGE_MAX (8ull << 30) /* enough for any 32-bit address plus 32-bit offset */
@@ -111,6 +112,14 @@ int  plat_vrange_snapshot(struct plat_vrange *r);
  * read-only for copy-on-write, give the writer its own copy and return true
  * (the write is retried); false otherwise. Interrupt context. */
 bool plat_vrange_cow(struct plat_vrange *r, uintptr_t addr);
+/* Move the pages [foff, foff+len) of `from` (committed) to [toff, toff+len)
+ * of `to` (which must not be mapped there), read-only or read-write there.
+ * The source range becomes inaccessible. No byte is copied: the platform
+ * moves mappings (page-table entries, or Linux's mremap). Page multiples.
+ * 0, -ATH_EINVAL, -ATH_ENOMEM. Used for IPC lend (there and back) and
+ * transfer (one way). */
+int  plat_vrange_move(struct plat_vrange *from, size_t foff, struct plat_vrange *to, size_t toff,
+                      size_t len, bool writable);
 /* Revert to the snapshot: memory committed since is released, written pages
  * get their snapshot contents back. *pages: pages that had to be restored. */
 int  plat_vrange_revert(struct plat_vrange *r, uint32_t *pages);

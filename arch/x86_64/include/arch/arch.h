@@ -55,6 +55,9 @@ int   vm_map_fresh_page(uint64_t va);
 void  vm_unmap_and_free_page(uint64_t va);
 /* Frame mapped at va (a 4 KiB page that must be mapped). */
 phys_addr_t vm_page_frame(uint64_t va);
+/* Unmap the page at va without freeing its frame (returned in *pa); false
+ * if nothing was mapped there. */
+bool  vm_unmap_keep_page(uint64_t va, phys_addr_t *pa);
 /* Point the 4 KiB page at va to frame pa, read-only or read-write. */
 void  vm_remap_page(uint64_t va, phys_addr_t pa, bool writable);
 /* Make mapped 4 KiB pages [va, va+len) read-only or read-write, one TLB flush. */
