@@ -210,16 +210,16 @@ static bool bench_restart(void)
     return true;
 }
 
-/* IPC: the kvclient component times null calls into kv (it prints the
- * "bench:" line itself). */
-static bool bench_ipc(void)
+/* IPC: the kvclient component times calls into kv (it prints the "bench:"
+ * lines itself): null calls, or lends ("lend"). */
+static bool bench_ipc(const char *args)
 {
     struct component *kv = bench_comp("kv"), *client = bench_comp("kvclient");
     if (comp_start(kv, "") != 0)
         return false;
     for (int i = 0; i < 5000 && !kv->serving; i++)
         thread_sleep_ns(NS_PER_MS);
-    if (comp_start(client, "bench 200000") != 0 || comp_wait(client, plat_clock_ns() + 600 * NS_PER_S) != 0)
+    if (comp_start(client, args) != 0 || comp_wait(client, plat_clock_ns() + 600 * NS_PER_S) != 0)
         return false;
     comp_kill(kv);
     return client->state == COMP_EXITED && client->exit_code == 0;
@@ -234,12 +234,14 @@ void kbench_thread(void *arg)
     } else if (strcmp(which, "compute") == 0) {
         ok = bench_compute();
     } else if (strcmp(which, "ipc") == 0) {
-        ok = bench_ipc();
+        ok = bench_ipc("bench 200000");
+    } else if (strcmp(which, "lend") == 0) {
+        ok = bench_ipc("lendbench");
     } else if (strcmp(which, "components") == 0) {
         ok = bench_instantiate() && bench_reset_one("64") && bench_reset_one("1024") && bench_restart();
         bench_memcpy_16mib();
     } else {
-        kprintf("bench: unknown benchmark '%s' (known: ctxswitch, compute, components, ipc)\n", which);
+        kprintf("bench: unknown benchmark '%s' (known: ctxswitch, compute, components, ipc, lend)\n", which);
         ok = false;
     }
     plat_test_exit(ok ? PLAT_TEST_PASS : PLAT_TEST_FAIL);

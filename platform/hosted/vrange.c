@@ -25,11 +25,18 @@ int plat_vrange_reserve(size_t size, struct plat_vrange *out)
         close(fd);
         return -ATH_ENOMEM;
     }
-    void *m = mmap(NULL, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (m == MAP_FAILED) {
+    /* 2 MiB aligned, so that IPC moves of aligned ranges can move whole
+     * page-table pages: reserve more, then trim both ends. */
+    size_t align = 2u << 20;
+    char *raw = mmap(NULL, size + align, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (raw == MAP_FAILED) {
         close(fd);
         return -ATH_ENOMEM;
     }
+    char *m = (char *)ALIGN_UP((uintptr_t)raw, align);
+    if (m > raw)
+        munmap(raw, (size_t)(m - raw));
+    munmap(m + size, (size_t)(raw + align - m));
     out->base = (uintptr_t)m;
     out->size = size;
     out->committed = 0;

@@ -7,7 +7,7 @@
 
 enum { OP_NULL = 0, OP_PUT = 1, OP_GET = 2, OP_COUNT = 3, OP_CRASH = 4, OP_WHO = 5,
        OP_SUBSCRIBE = 6, OP_SIGSTATUS = 7, OP_SUM = 8, OP_SAVEWIN = 9, OP_READSAVED = 10,
-       OP_WRITEWIN = 11 };
+       OP_WRITEWIN = 11, OP_TOUCH = 12 };
 static volatile unsigned char *saved; /* a window address kept past its call (tests) */
 
 /* A client may subscribe with a notification capability (passed in the
@@ -66,6 +66,8 @@ ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64
             sum += p[i];
         return sum;
     }
+    case OP_TOUCH: /* read the first byte of a lend (the benchmark) */
+        return ((const volatile unsigned char *)(uintptr_t)a2)[0];
     case OP_SAVEWIN:
         saved = (volatile unsigned char *)(uintptr_t)a2;
         return 0;
