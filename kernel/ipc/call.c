@@ -165,6 +165,7 @@ int ipc_call_lend(struct component *caller, cap_handle_t h, uint64_t op, uint64_
         int back = plat_vrange_move(&srv->mem, where, &caller->mem, ptr, len, true);
         if (back)
             kpanic("ipc: cannot take back lent memory (%d)", back);
+        caller->lends++;
     }
     release(ep);
     return r;

@@ -234,7 +234,38 @@ static const char *t_ipc_transfer(void)
     return NULL;
 }
 
+/* A read-write lend of a snapshot page must not write into the snapshot:
+ * after a reset the page is back to its post-init contents. */
+static const char *t_lend_keeps_snapshot(void)
+{
+    struct component *kv = must_find("kv"), *client = must_find("kvclient");
+    if (kv->state != COMP_RUNNING)
+        KT_CHECK(comp_start(kv, "") == 0, "start kv failed");
+    for (int i = 0; i < 500 && !kv->serving; i++)
+        thread_sleep_ns(NS_PER_MS);
+    uint32_t lends = client->lends;
+    KT_CHECK(comp_start(client, "lendwait") == 0, "start kvclient");
+    /* Read its memory only once the lend is back (while lent, the page is kv's). */
+    for (int i = 0; i < 5000 && client->lends == lends; i++)
+        thread_sleep_ns(NS_PER_MS);
+    KT_CHECK(client->lends > lends, "the lend never completed");
+    /* kv wrote 'Z' over the marker's first byte, "AZOTH-LENDPAGE:" */
+    static const char tail[] = "ZOTH-LENDPAGE:";
+    volatile uint8_t *page = NULL;
+    for (size_t off = 0; off + PAGE_SIZE <= client->mem.committed; off += PAGE_SIZE)
+        if (memcmp((const void *)(client->mem.base + off + 1), tail, sizeof tail) == 0)
+            page = (volatile uint8_t *)(client->mem.base + off);
+    KT_CHECK(page, "lendpage not found in kvclient's memory");
+    KT_CHECK(page[0] == 0x5a, "kv's write through the lend did not arrive (%#x)", page[0]);
+    KT_CHECK(comp_reset(client) == 0, "reset kvclient");
+    KT_CHECK(page[0] == 'A', "after reset the lent page holds %#x, want its post-init 'A'", page[0]);
+    comp_kill(client);
+    comp_kill(kv);
+    return NULL;
+}
+
 const struct ktest ktests_comp[] = {
+    { "ipc_lend_keeps_snapshot", t_lend_keeps_snapshot },
     { "ipc_calls", t_ipc_calls },
     { "ipc_transfer", t_ipc_transfer },
     { "comp_reset", t_reset },

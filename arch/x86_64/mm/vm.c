@@ -205,6 +205,17 @@ phys_addr_t vm_page_frame(uint64_t va)
     return pa;
 }
 
+bool vm_page_mapped(uint64_t va, phys_addr_t *pa)
+{
+    phys_addr_t p;
+    irqflags_t f = spin_lock_irqsave(&vm_lock);
+    bool mapped = pt_lookup(&env, kernel_root, va, &p, NULL) == 0;
+    spin_unlock_irqrestore(&vm_lock, f);
+    if (mapped && pa)
+        *pa = p;
+    return mapped;
+}
+
 bool vm_unmap_keep_page(uint64_t va, phys_addr_t *pa)
 {
     irqflags_t f = spin_lock_irqsave(&vm_lock);

@@ -169,18 +169,43 @@ void plat_vrange_release(struct plat_vrange *r)
     r->size = r->committed = r->snap_bytes = r->moved_lo = r->moved_hi = 0;
 }
 
+/* Is the page at off of r still its snapshot original (a frame that must
+ * never be written: reset maps it back)? */
+static bool is_original(struct plat_vrange *r, size_t off, phys_addr_t pa)
+{
+    struct vrange_state *st = ST(r);
+    return st && st->orig && off < r->snap_bytes && st->orig[off / PAGE_SIZE] == pa;
+}
+
 int plat_vrange_move(struct plat_vrange *from, size_t foff, struct plat_vrange *to, size_t toff,
                      size_t len, bool writable)
 {
     if (((foff | toff | len) & (PAGE_SIZE - 1)) || len == 0 || foff + len > from->size ||
         toff + len > to->size)
         return -ATH_EINVAL;
-    /* Page-table entries move; frames stay where they are. */
+    /* All or nothing: every source page must be there, and no destination
+     * page may be. */
     for (size_t off = 0; off < len; off += PAGE_SIZE) {
         phys_addr_t pa;
-        if (!vm_unmap_keep_page(from->base + foff + off, &pa))
-            return -ATH_EINVAL; /* caller checked the range is mapped */
-        vm_remap_page(to->base + toff + off, pa, writable);
+        if (!vm_page_mapped(from->base + foff + off, &pa) || vm_page_mapped(to->base + toff + off, NULL))
+            return -ATH_EINVAL;
+    }
+    /* Snapshot originals must stay unwritten: before they become writable
+     * somewhere else, the source takes its private copy (as a write fault
+     * would have). */
+    if (writable)
+        for (size_t off = 0; off < len; off += PAGE_SIZE) {
+            phys_addr_t pa;
+            vm_page_mapped(from->base + foff + off, &pa);
+            if (is_original(from, foff + off, pa) && !plat_vrange_cow(from, from->base + foff + off))
+                return -ATH_ENOMEM;
+        }
+    /* Page-table entries move; frames stay where they are. Coming home, a
+     * page is writable unless it is a snapshot original. */
+    for (size_t off = 0; off < len; off += PAGE_SIZE) {
+        phys_addr_t pa;
+        vm_unmap_keep_page(from->base + foff + off, &pa);
+        vm_remap_page(to->base + toff + off, pa, writable && !is_original(to, toff + off, pa));
     }
     if (toff >= to->committed) { /* remember the span, so release finds these pages */
         if (to->moved_hi == 0 || toff < to->moved_lo)

@@ -58,16 +58,16 @@ static int test(void)
     EXPECT(r == 0 && v != 0, "the server sees no badge: %d, %llu", r, (unsigned long long)v);
     /* Capability errors: nothing reachable without a valid handle. */
     EXPECT(ath_call(0, OP_NULL, 0, 0, 0, &v) == -ATH_EBADHANDLE, "null handle accepted");
-    EXPECT(ath_call(kv + 7, OP_NULL, 0, 0, 0, &v) == -ATH_EBADHANDLE, "guessed handle accepted");
+    r = ath_call(kv + 7, OP_NULL, 0, 0, 0, &v); /* an empty slot: never used, or used before */
+    EXPECT(r == -ATH_EBADHANDLE || r == -ATH_ESTALE, "guessed handle accepted: %d", r);
     EXPECT(ath_call(kv + (5 << 16), OP_NULL, 0, 0, 0, &v) == -ATH_ESTALE, "forged generation accepted");
-    /* The manifest's first grant, the console, is slot 1 in generation 1. */
-    EXPECT(ath_call((1 << 16) | 1, OP_NULL, 0, 0, 0, &v) == -ATH_EWRONGTYPE, "console cap used as endpoint");
     EXPECT(ath_lookup("counter") == -ATH_EPERM, "lookup of a server the manifest does not list");
     EXPECT(ath_call(kv, OP_NULL, 0, 0, 0, (uint64_t *)0xfffffff0u) == -ATH_EFAULT, "bad result pointer");
     /* Pass a signal-only copy of a notification in a call; kv signals it on
      * every PUT. Revoking our copy reaches the one kv holds. */
     ath_handle_t note = ath_notify_create();
     EXPECT(note > 0, "notify_create: %d", note);
+    EXPECT(ath_call(note, OP_NULL, 0, 0, 0, &v) == -ATH_EWRONGTYPE, "notification used as endpoint");
     ath_handle_t give = ath_cap_derive(note, ATH_R_WRITE | ATH_R_GRANT, 0);
     EXPECT(give > 0, "derive: %d", give);
     EXPECT(ath_call_grant(kv, OP_SUBSCRIBE, 0, 0, note + (3 << 16), &v) == -ATH_ESTALE,
@@ -223,6 +223,26 @@ static int bench_lend(void)
     return 0;
 }
 
+/* Initialised data, page aligned, part of the post-init snapshot: a
+ * read-write lend must not let the server's writes into the snapshot. */
+static struct {
+    char          marker[16];
+    unsigned char data[4096 - 16];
+} lendpage __attribute__((aligned(4096))) = { "AZOTH-LENDPAGE:", { 'A' } };
+
+/* Lend lendpage read-write (kv writes 0x5a into it), then wait to be reset:
+ * the test checks the page is back to 'A' afterwards. */
+static int lend_then_wait(void)
+{
+    ath_handle_t kv = ath_lookup("kv");
+    uint64_t v;
+    int r = ath_call_lend(kv, OP_WRITEWIN, 0, &lendpage, sizeof lendpage, ATH_LEND_RW, &v);
+    printf("kvclient: lent the page: %d, first byte now %#x\n", r, lendpage.data[0]);
+    struct timespec ts = { 3600, 0 };
+    for (;;)
+        nanosleep(&ts, NULL);
+}
+
 static int bench(long n)
 {
     ath_handle_t kv = ath_lookup("kv");
@@ -249,6 +269,8 @@ int main(int argc, char **argv)
         return transfer();
     if (!strcmp(mode, "lendbench"))
         return bench_lend();
+    if (!strcmp(mode, "lendwait"))
+        return lend_then_wait();
     ath_handle_t kv = ath_lookup("kv");
     uint64_t v = 0;
     int r = ath_call(kv, OP_PUT, 1, 100, 0, &v);

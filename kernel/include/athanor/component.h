@@ -146,6 +146,7 @@ struct component {
     bool             report_done;    /* the fault was already reported (by a call) */
     struct list_node notifications;  /* those it created; freed when it stops */
     uint32_t         transfer_next;  /* where the next transferred range lands (IPC) */
+    uint32_t         lends;          /* lends it made that have come back (statistics, tests) */
     struct waitq     exit_wq;        /* woken when the thread finishes */
 };
 

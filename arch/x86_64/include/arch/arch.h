@@ -55,6 +55,8 @@ int   vm_map_fresh_page(uint64_t va);
 void  vm_unmap_and_free_page(uint64_t va);
 /* Frame mapped at va (a 4 KiB page that must be mapped). */
 phys_addr_t vm_page_frame(uint64_t va);
+/* Is a 4 KiB page mapped at va (its frame in *pa if pa is not NULL)? */
+bool  vm_page_mapped(uint64_t va, phys_addr_t *pa);
 /* Unmap the page at va without freeing its frame (returned in *pa); false
  * if nothing was mapped there. */
 bool  vm_unmap_keep_page(uint64_t va, phys_addr_t *pa);
