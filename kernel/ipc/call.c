@@ -4,8 +4,9 @@
  * (server->call_jmp), is reported as the server's fault, stops the server
  * (its restart policy applies) and returns -ATH_EPEERFAILED to the caller.
  *
- * Locking: ep->lock guards ep->busy; one call at a time per server (its
- * instance has one shadow stack), later callers wait FIFO on ep->wq. */
+ * Locking: one call at a time per server (its instance has one shadow
+ * stack): ep->busy is taken atomically, callers that find it taken wait on
+ * ep->wq under ep->lock (see acquire/release). */
 #include <athanor/errors.h>
 #include <athanor/ipc.h>
 #include <athanor/klib.h>
@@ -18,39 +19,50 @@ static int check_server(struct component *srv, uint32_t obj_gen)
 {
     if (srv->generation != obj_gen)
         return -ATH_EPEERRESTARTED;
-    if (srv->state != COMP_RUNNING || !srv->serving || srv->kill_pending)
+    if (srv->state != COMP_RUNNING || !__atomic_load_n(&srv->serving, __ATOMIC_SEQ_CST) ||
+        srv->kill_pending)
         return -ATH_EPEERFAILED;
     return 0;
 }
 
-static int acquire(struct endpoint *ep, uint32_t obj_gen, uint64_t timeout_ns)
-{
-    irqflags_t f = spin_lock_irqsave(&ep->lock);
-    int r = 0;
-    uint64_t deadline = 0; /* read the clock only if we have to wait */
-    while (r == 0 && ep->busy) {
-        if (!deadline)
-            deadline = plat_clock_ns() + timeout_ns;
-        r = waitq_wait(&ep->wq, &ep->lock, deadline);
-    }
-    if (r == 0)
-        r = check_server(ep->server, obj_gen);
-    if (r == 0)
-        ep->busy = true;
-    spin_unlock_irqrestore(&ep->lock, f);
-    return r;
-}
-
+/* The endpoint's busy flag is taken with one atomic exchange when nobody
+ * waits (the common case: no lock). Waiters count themselves in nwaiters
+ * and sleep under ep->lock; release wakes them only if there are any.
+ * Both sides use sequentially consistent operations, so a releaser either
+ * sees a waiter's count or the waiter sees busy cleared (no lost wake-up),
+ * and a draining server either sees busy set or the caller sees serving
+ * cleared. */
 static void release(struct endpoint *ep)
 {
-    irqflags_t f = spin_lock_irqsave(&ep->lock);
-    ep->busy = false;
-    /* Waiters queue under ep->lock, so this check cannot miss one; the
-     * common uncontended call pays no scheduler lock. */
-    bool waiters = !list_empty(&ep->wq.waiters);
-    spin_unlock_irqrestore(&ep->lock, f);
-    if (waiters)
-        waitq_wake(&ep->wq, WAKE_ALL); /* callers and a draining server recheck */
+    __atomic_store_n(&ep->busy, false, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&ep->nwaiters, __ATOMIC_SEQ_CST)) {
+        irqflags_t f = spin_lock_irqsave(&ep->lock); /* a waiter that counted itself is queued */
+        spin_unlock_irqrestore(&ep->lock, f);
+        waitq_wake(&ep->wq, WAKE_ALL);
+    }
+}
+
+static int acquire(struct endpoint *ep, uint32_t obj_gen, uint64_t timeout_ns)
+{
+    if (__atomic_exchange_n(&ep->busy, true, __ATOMIC_SEQ_CST)) {
+        irqflags_t f = spin_lock_irqsave(&ep->lock);
+        __atomic_fetch_add(&ep->nwaiters, 1, __ATOMIC_SEQ_CST);
+        int r = 0;
+        uint64_t deadline = 0; /* read the clock only if we have to wait */
+        while (r == 0 && __atomic_exchange_n(&ep->busy, true, __ATOMIC_SEQ_CST)) {
+            if (!deadline)
+                deadline = plat_clock_ns() + timeout_ns;
+            r = waitq_wait(&ep->wq, &ep->lock, deadline);
+        }
+        __atomic_fetch_sub(&ep->nwaiters, 1, __ATOMIC_SEQ_CST);
+        spin_unlock_irqrestore(&ep->lock, f);
+        if (r)
+            return r;
+    }
+    int r = check_server(ep->server, obj_gen);
+    if (r)
+        release(ep);
+    return r;
 }
 
 /* Run the handler; separate function so that the setjmp frame is simple. */
@@ -212,9 +224,11 @@ void ipc_grant_manifest(struct component *c)
 void ipc_drain(struct component *c)
 {
     struct endpoint *ep = &c->ep;
+    __atomic_store_n(&c->serving, false, __ATOMIC_SEQ_CST); /* no new calls */
     irqflags_t f = spin_lock_irqsave(&ep->lock);
-    c->serving = false; /* no new calls */
-    while (ep->busy)
+    __atomic_fetch_add(&ep->nwaiters, 1, __ATOMIC_SEQ_CST);
+    while (__atomic_load_n(&ep->busy, __ATOMIC_SEQ_CST))
         waitq_wait(&ep->wq, &ep->lock, UINT64_MAX);
+    __atomic_fetch_sub(&ep->nwaiters, 1, __ATOMIC_SEQ_CST);
     spin_unlock_irqrestore(&ep->lock, f);
 }

@@ -49,7 +49,7 @@ u32 Z_athanorZ_serve(struct Z_athanor_instance_t *a)
     struct component *c = host_enter(&a->h);
     if (!c->cfg->image->handle)
         return host_leave(c, (u32)-ATH_ENOSYS);
-    c->serving = true;
+    __atomic_store_n(&c->serving, true, __ATOMIC_SEQ_CST);
     host_sleep_until(&a->h, UINT64_MAX); /* calls run on their callers' threads meanwhile */
     return host_leave(c, 0);             /* only reached when asked to stop or reset */
 }

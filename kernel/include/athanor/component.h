@@ -93,11 +93,13 @@ struct fault_report {
 };
 
 /* A component's IPC endpoint: callers run its ath_handle on their own
- * thread, one at a time (ep_lock guards busy; callers queue FIFO on wq). */
+ * thread, one at a time (busy is taken atomically; callers that must wait
+ * count themselves in nwaiters and sleep on wq under lock). */
 struct endpoint {
     struct component *server;
     spinlock_t        lock;
     bool              busy;
+    uint32_t          nwaiters;
     struct waitq      wq;
 };
 
