@@ -47,6 +47,7 @@ static int acquire(struct endpoint *ep, uint32_t obj_gen, uint64_t timeout_ns)
     if (__atomic_exchange_n(&ep->busy, true, __ATOMIC_SEQ_CST)) {
         irqflags_t f = spin_lock_irqsave(&ep->lock);
         __atomic_fetch_add(&ep->nwaiters, 1, __ATOMIC_SEQ_CST);
+        ep->waits++;
         int r = 0;
         uint64_t deadline = 0; /* read the clock only if we have to wait */
         while (r == 0 && __atomic_exchange_n(&ep->busy, true, __ATOMIC_SEQ_CST)) {

@@ -264,7 +264,31 @@ static const char *t_lend_keeps_snapshot(void)
     return NULL;
 }
 
+/* Two components calling kv at once with slow calls: one waits for the
+ * endpoint while the other's call runs; every answer is right. */
+static const char *t_ipc_contention(void)
+{
+    struct component *kv = must_find("kv"), *a = must_find("kvstress"), *b = must_find("kvclient");
+    if (kv->state != COMP_RUNNING)
+        KT_CHECK(comp_start(kv, "") == 0, "start kv failed");
+    for (int i = 0; i < 500 && !kv->serving; i++)
+        thread_sleep_ns(NS_PER_MS);
+    uint32_t waits = kv->ep.waits;
+    KT_CHECK(comp_start(a, "30 3000000") == 0 && comp_start(b, "bench 20000") == 0, "start clients");
+    KT_CHECK(comp_wait(a, plat_clock_ns() + 60 * NS_PER_S) == 0 &&
+                 comp_wait(b, plat_clock_ns() + 60 * NS_PER_S) == 0, "clients did not finish");
+    KT_CHECK(a->state == COMP_EXITED && a->exit_code == 0, "kvstress ended %s/%d",
+             comp_state_name(a->state), a->exit_code);
+    KT_CHECK(b->state == COMP_EXITED && b->exit_code == 0, "kvclient bench ended %s/%d",
+             comp_state_name(b->state), b->exit_code);
+    KT_CHECK(kv->state == COMP_RUNNING, "kv stopped");
+    KT_CHECK(kv->ep.waits > waits, "no call ever had to wait: the test proves nothing");
+    comp_kill(kv);
+    return NULL;
+}
+
 const struct ktest ktests_comp[] = {
+    { "ipc_contention", t_ipc_contention },
     { "ipc_lend_keeps_snapshot", t_lend_keeps_snapshot },
     { "ipc_calls", t_ipc_calls },
     { "ipc_transfer", t_ipc_transfer },

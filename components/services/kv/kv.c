@@ -7,7 +7,7 @@
 
 enum { OP_NULL = 0, OP_PUT = 1, OP_GET = 2, OP_COUNT = 3, OP_CRASH = 4, OP_WHO = 5,
        OP_SUBSCRIBE = 6, OP_SIGSTATUS = 7, OP_SUM = 8, OP_SAVEWIN = 9, OP_READSAVED = 10,
-       OP_WRITEWIN = 11, OP_TOUCH = 12 };
+       OP_WRITEWIN = 11, OP_TOUCH = 12, OP_SLOW = 13 };
 static volatile unsigned char *saved; /* a window address kept past its call (tests) */
 
 /* A client may subscribe with a notification capability (passed in the
@@ -65,6 +65,12 @@ ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64
         for (uint64_t i = 0; i < a1; i++)
             sum += p[i];
         return sum;
+    }
+    case OP_SLOW: { /* busy for about a0 iterations: keeps the endpoint taken (tests) */
+        volatile uint64_t n = 0;
+        while (n < a0)
+            n++;
+        return badge;
     }
     case OP_TOUCH: /* read the first byte of a lend (the benchmark) */
         return ((const volatile unsigned char *)(uintptr_t)a2)[0];

@@ -100,6 +100,7 @@ struct endpoint {
     spinlock_t        lock;
     bool              busy;
     uint32_t          nwaiters;
+    uint32_t          waits;   /* calls that had to wait (statistics, tests) */
     struct waitq      wq;
 };
 
