@@ -26,6 +26,17 @@ static const char *run(struct component *c, const char *args)
     return NULL;
 }
 
+/* kv running and serving (started if needed). */
+static const char *kv_serving(struct component *kv)
+{
+    if (kv->state != COMP_RUNNING)
+        KT_CHECK(comp_start(kv, "") == 0, "start kv failed");
+    for (int i = 0; i < 500 && !kv->serving; i++)
+        thread_sleep_ns(NS_PER_MS);
+    KT_CHECK(kv->serving, "kv never started serving");
+    return NULL;
+}
+
 /* hello must still start, print and exit 0: the system is fine. */
 static const char *hello_still_works(void)
 {
@@ -193,11 +204,9 @@ static const char *t_reset(void)
 static const char *t_ipc_calls(void)
 {
     struct component *kv = must_find("kv"), *client = must_find("kvclient");
-    if (kv->state != COMP_RUNNING)
-        KT_CHECK(comp_start(kv, "") == 0, "start kv failed");
-    for (int i = 0; i < 500 && !kv->serving; i++)
-        thread_sleep_ns(NS_PER_MS);
-    KT_CHECK(kv->serving, "kv never started serving");
+    const char *kv_err = kv_serving(kv);
+    if (kv_err)
+        return kv_err;
     uint32_t gen = kv->generation;
     const char *err = run(client, "test");
     if (err)
@@ -219,10 +228,9 @@ static const char *t_ipc_calls(void)
 static const char *t_ipc_transfer(void)
 {
     struct component *kv = must_find("kv"), *client = must_find("kvclient");
-    if (kv->state != COMP_RUNNING)
-        KT_CHECK(comp_start(kv, "") == 0, "start kv failed");
-    for (int i = 0; i < 500 && !kv->serving; i++)
-        thread_sleep_ns(NS_PER_MS);
+    const char *kv_err = kv_serving(kv);
+    if (kv_err)
+        return kv_err;
     const char *err = run(client, "transfer");
     if (err)
         return err;
@@ -239,10 +247,9 @@ static const char *t_ipc_transfer(void)
 static const char *t_lend_keeps_snapshot(void)
 {
     struct component *kv = must_find("kv"), *client = must_find("kvclient");
-    if (kv->state != COMP_RUNNING)
-        KT_CHECK(comp_start(kv, "") == 0, "start kv failed");
-    for (int i = 0; i < 500 && !kv->serving; i++)
-        thread_sleep_ns(NS_PER_MS);
+    const char *kv_err = kv_serving(kv);
+    if (kv_err)
+        return kv_err;
     uint32_t lends = client->lends;
     KT_CHECK(comp_start(client, "lendwait") == 0, "start kvclient");
     /* Read its memory only once the lend is back (while lent, the page is kv's). */
@@ -269,10 +276,9 @@ static const char *t_lend_keeps_snapshot(void)
 static const char *t_ipc_contention(void)
 {
     struct component *kv = must_find("kv"), *a = must_find("kvstress"), *b = must_find("kvclient");
-    if (kv->state != COMP_RUNNING)
-        KT_CHECK(comp_start(kv, "") == 0, "start kv failed");
-    for (int i = 0; i < 500 && !kv->serving; i++)
-        thread_sleep_ns(NS_PER_MS);
+    const char *kv_err = kv_serving(kv);
+    if (kv_err)
+        return kv_err;
     uint32_t waits = kv->ep.waits;
     KT_CHECK(comp_start(a, "30 3000000") == 0 && comp_start(b, "bench 20000") == 0, "start clients");
     KT_CHECK(comp_wait(a, plat_clock_ns() + 60 * NS_PER_S) == 0 &&
