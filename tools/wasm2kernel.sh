@@ -50,9 +50,26 @@ handle=NULL
 handler=""
 if grep -q "^u64 Z_${name}Z_ath_handle(Z_${name}_instance_t\*, u64, u64, u64, u64, u64);" "$out/$name.wasm.h"; then
     handle=glue_handle
-    handler="static uint64_t glue_handle(void *i, uint64_t b, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2)
+    target="Z_${name}Z_ath_handle"
+    # In a WASI command, wasm-ld wraps every export so that each call ends by
+    # running the module's destructors (closing stdio...). A server's handler
+    # must not: call the function itself, through an accessor added to the
+    # generated file (it is static there).
+    if grep -q "^static .*u64 w2c_ath_handle(Z_${name}_instance_t\*, u64, u64, u64, u64, u64);" "$out/$name.wasm.c"; then
+        target="Z_${name}_ath_handle_direct"
+        cat >> "$out/$name.wasm.c" <<DIRECT
+
+/* Added by tools/wasm2kernel.sh: the handler without the command-export wrapper. */
+u64 Z_${name}_ath_handle_direct(Z_${name}_instance_t* i, u64 b, u64 op, u64 a0, u64 a1, u64 a2) {
+  return w2c_ath_handle(i, b, op, a0, a1, a2);
+}
+DIRECT
+        handler="uint64_t $target(Z_${name}_instance_t *, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);"
+    fi
+    handler="$handler
+static uint64_t glue_handle(void *i, uint64_t b, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2)
 {
-    return Z_${name}Z_ath_handle(i, b, op, a0, a1, a2);
+    return $target(i, b, op, a0, a1, a2);
 }"
 fi
 cat > "$out/$name.glue.c" <<GLUE
