@@ -214,10 +214,10 @@ static const char *t_ipc_calls(void)
     KT_CHECK(client->state == COMP_EXITED && client->exit_code == 0,
              "kvclient test ended %s/%d (see its FAIL lines)", comp_state_name(client->state),
              client->exit_code);
-    /* kv fails three times on purpose: writing a read-only lend, reading a
+    /* kv fails four times on purpose: writing a read-only lend (small and big), reading a
      * lend after its call, and the explicit crash. */
-    KT_CHECK(kv->generation == gen + 3 && kv->state == COMP_RUNNING,
-             "kv should have been restarted three times (generation %u -> %u, %s)", gen,
+    KT_CHECK(kv->generation == gen + 4 && kv->state == COMP_RUNNING,
+             "kv should have been restarted four times (generation %u -> %u, %s)", gen,
              kv->generation, comp_state_name(kv->state));
     comp_kill(kv);
     return NULL;

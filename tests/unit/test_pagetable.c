@@ -594,6 +594,61 @@ static void test_random_pages_against_model(void **state)
         expect_unmapped(va[i]);
 }
 
+/* Moving a whole page table: the 512 pages appear at the new place with the
+ * asked access, and nothing is left at the old one. */
+static void test_move_table(void **state)
+{
+    (void)state;
+    const uint64_t a = 0x40000000ull, b = 0xc0000000ull;
+    const phys_addr_t pa = 0x12345000ull & ~(PAGE_2M - 1);
+    assert_int_equal(pt_map(&env, root, a, pa, PAGE_2M, PT_WRITE | PT_NO_LARGE), 0);
+    assert_int_equal(pt_table_count(&env, root, a), 512);
+    assert_int_equal(pt_table_count(&env, root, b), -1);
+    assert_int_equal(pt_move_table(&env, root, a, b, false), 0);
+    assert_int_equal(pt_table_count(&env, root, a), -1);
+    assert_int_equal(pt_table_count(&env, root, b), 512);
+    phys_addr_t got;
+    uint64_t pte;
+    assert_int_equal(pt_lookup(&env, root, a, &got, &pte), -ATH_ENOENT);
+    assert_int_equal(pt_lookup(&env, root, b + 7 * PAGE_SIZE + 3, &got, &pte), 0);
+    assert_int_equal(got, pa + 7 * PAGE_SIZE + 3);
+    assert_false(pte & PTE_W);
+    unsigned before = arena.used; /* the directory at a is still there */
+    assert_int_equal(pt_move_table(&env, root, b, a, true), 0);
+    assert_int_equal(pt_lookup(&env, root, a + PAGE_2M - PAGE_SIZE, &got, &pte), 0);
+    assert_int_equal(got, pa + PAGE_2M - PAGE_SIZE);
+    assert_true(pte & PTE_W);
+    assert_int_equal(arena.used, before); /* the page table moved, nothing was copied */
+}
+
+static void test_move_table_errors(void **state)
+{
+    (void)state;
+    const uint64_t a = 0x40000000ull, b = 0x80000000ull, big = 0x100000000ull;
+    assert_int_equal(pt_move_table(&env, root, a + PAGE_SIZE, b, true), -ATH_EINVAL);
+    assert_int_equal(pt_move_table(&env, root, a, b + PAGE_SIZE, true), -ATH_EINVAL);
+    assert_int_equal(pt_move_table(&env, root, a, b, true), -ATH_ENOENT); /* nothing there */
+    assert_int_equal(pt_map(&env, root, big, 0, PAGE_2M, PT_WRITE), 0); /* a 2 MiB page */
+    assert_int_equal(pt_table_count(&env, root, big), -1);
+    assert_int_equal(pt_move_table(&env, root, big, b, true), -ATH_ENOENT);
+    assert_int_equal(pt_map(&env, root, a, 0x200000, PAGE_2M, PT_WRITE | PT_NO_LARGE), 0);
+    /* A page at the destination: refused, the source untouched. */
+    assert_int_equal(pt_map(&env, root, b + PAGE_SIZE, 0x5000, PAGE_SIZE, PT_WRITE), 0);
+    assert_int_equal(pt_move_table(&env, root, a, b, true), -ATH_EEXIST);
+    assert_int_equal(pt_table_count(&env, root, a), 512);
+    assert_int_equal(pt_move_table(&env, root, a, big, true), -ATH_EEXIST); /* a large page */
+    /* An emptied table at the destination trades places with the moving one. */
+    assert_int_equal(pt_unmap(&env, root, b + PAGE_SIZE, PAGE_SIZE), 1);
+    assert_int_equal(pt_table_count(&env, root, b), 0);
+    unsigned before = arena.used;
+    assert_int_equal(pt_move_table(&env, root, a, b, true), 0);
+    assert_int_equal(arena.used, before);
+    assert_int_equal(pt_table_count(&env, root, a), 0);
+    assert_int_equal(pt_table_count(&env, root, b), 512);
+    expect_maps(b + 3 * PAGE_SIZE, 0x200000 + 3 * PAGE_SIZE);
+    expect_unmapped(a + 3 * PAGE_SIZE);
+}
+
 #define PT_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -620,6 +675,8 @@ int main(void)
         PT_TEST(test_table_allocation_failure),
         PT_TEST(test_higher_half),
         PT_TEST(test_random_pages_against_model),
+        PT_TEST(test_move_table),
+        PT_TEST(test_move_table_errors),
     };
     return cmocka_run_group_tests_name("pagetable", tests, NULL, NULL);
 }

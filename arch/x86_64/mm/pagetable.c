@@ -178,6 +178,79 @@ int pt_protect(const struct pt_env *env, phys_addr_t root, uint64_t va, uint64_t
     return 0;
 }
 
+/* Present entries in a page table. */
+static int count_present(const uint64_t *pt)
+{
+    int n = 0;
+    for (unsigned i = 0; i < 512; i++)
+        n += (pt[i] & PTE_P) != 0;
+    return n;
+}
+
+/* The page-directory entry covering va (level 1), allocating the upper
+ * tables if `create`; NULL if absent (or a large page covers va above). */
+static uint64_t *pd_entry(const struct pt_env *env, phys_addr_t root, uint64_t va, bool create,
+                          int *err)
+{
+    uint64_t *t = table(env, root);
+    for (int level = 3; level >= 2; level--) {
+        uint64_t *e = &t[idx(va, level)];
+        if (!(*e & PTE_P)) {
+            if (!create)
+                return NULL;
+            t = next_table(env, t, va, level, PT_WRITE, err);
+            if (!t)
+                return NULL;
+            continue;
+        }
+        if (*e & PTE_PS)
+            return NULL;
+        t = table(env, *e & PTE_ADDR);
+    }
+    return &t[idx(va, 1)];
+}
+
+int pt_move_table(const struct pt_env *env, phys_addr_t root, uint64_t from, uint64_t to,
+                  bool writable)
+{
+    if ((from | to) & (PAGE_2M - 1))
+        return -ATH_EINVAL;
+    int err = 0;
+    uint64_t *src = pd_entry(env, root, from, false, &err);
+    if (!src || !(*src & PTE_P) || (*src & PTE_PS))
+        return -ATH_ENOENT; /* nothing, or a large page: not a table to move */
+    uint64_t *dst = pd_entry(env, root, to, true, &err);
+    if (!dst)
+        return err ? err : -ATH_EEXIST;
+    /* An empty table at `to` (left by page-by-page moves) trades places with
+     * the moving one: no table is freed or allocated. */
+    uint64_t empty = 0;
+    if (*dst & PTE_P) {
+        if ((*dst & PTE_PS) || count_present(table(env, *dst & PTE_ADDR)) != 0)
+            return -ATH_EEXIST;
+        empty = *dst;
+    }
+    /* The directory entry keeps its W bit (tables are made writable, the
+     * leaf decides): access is set in the 512 leaf entries, which costs
+     * memory writes only, no walk and no per-page flush. */
+    uint64_t *pt = table(env, *src & PTE_ADDR);
+    for (unsigned i = 0; i < 512; i++)
+        if (pt[i] & PTE_P)
+            pt[i] = writable ? (pt[i] | PTE_W) : (pt[i] & ~PTE_W);
+    *dst = *src;
+    *src = empty;
+    return 0;
+}
+
+int pt_table_count(const struct pt_env *env, phys_addr_t root, uint64_t va)
+{
+    int err = 0;
+    uint64_t *e = pd_entry(env, root, va, false, &err);
+    if (!e || !(*e & PTE_P) || (*e & PTE_PS))
+        return -1;
+    return count_present(table(env, *e & PTE_ADDR));
+}
+
 int pt_lookup(const struct pt_env *env, phys_addr_t root, uint64_t va, phys_addr_t *pa,
               uint64_t *pte)
 {

@@ -205,6 +205,29 @@ phys_addr_t vm_page_frame(uint64_t va)
     return pa;
 }
 
+int vm_move_2m(uint64_t from, uint64_t to, bool writable)
+{
+    irqflags_t f = spin_lock_irqsave(&vm_lock);
+    int r = pt_move_table(&env, kernel_root, from, to, writable);
+    spin_unlock_irqrestore(&vm_lock, f);
+    return r;
+}
+
+int vm_table_count(uint64_t va)
+{
+    irqflags_t f = spin_lock_irqsave(&vm_lock);
+    int n = pt_table_count(&env, kernel_root, va);
+    spin_unlock_irqrestore(&vm_lock, f);
+    return n;
+}
+
+void vm_flush_tlb(void)
+{
+    irqflags_t f = spin_lock_irqsave(&vm_lock);
+    write_cr3(kernel_root);
+    spin_unlock_irqrestore(&vm_lock, f);
+}
+
 bool vm_page_mapped(uint64_t va, phys_addr_t *pa)
 {
     phys_addr_t p;

@@ -13,6 +13,7 @@
  * vm.c's (vm_lock); the snapshot state is only touched by the range's owner
  * (the component thread, including its own write faults). */
 #include <arch/arch.h>
+#include <arch/pagetable.h>
 #include <athanor/errors.h>
 #include <athanor/frame.h>
 #include <athanor/heap.h>
@@ -177,6 +178,21 @@ static bool is_original(struct plat_vrange *r, size_t off, phys_addr_t pa)
     return st && st->orig && off < r->snap_bytes && st->orig[off / PAGE_SIZE] == pa;
 }
 
+/* Can the 2 MiB chunk at foff of `from` move to toff of `to` as one page
+ * table? Both aligned, the source table full, no page at the destination,
+ * and no snapshot original involved: none can be among the destination
+ * pages (coming home, those need their own read-only entries), and a
+ * writable move must not take source originals (they need a private copy
+ * first, page by page). */
+static bool whole_table(struct plat_vrange *from, size_t foff, struct plat_vrange *to,
+                        size_t toff, size_t left, bool writable)
+{
+    uint64_t f = from->base + foff, t = to->base + toff;
+    return !((f | t) & (PAGE_2M - 1)) && left >= PAGE_2M && toff >= to->snap_bytes &&
+           (!writable || foff >= from->snap_bytes) && vm_table_count(f) == 512 &&
+           vm_table_count(t) <= 0;
+}
+
 int plat_vrange_move(struct plat_vrange *from, size_t foff, struct plat_vrange *to, size_t toff,
                      size_t len, bool writable)
 {
@@ -184,29 +200,48 @@ int plat_vrange_move(struct plat_vrange *from, size_t foff, struct plat_vrange *
         toff + len > to->size)
         return -ATH_EINVAL;
     /* All or nothing: every source page must be there, and no destination
-     * page may be. */
-    for (size_t off = 0; off < len; off += PAGE_SIZE) {
+     * page may be. A whole-table chunk checks this in one look; a chunk's
+     * eligibility does not change until the move loop below (the copy step
+     * only touches pages outside such chunks). */
+    for (size_t off = 0; off < len;) {
+        if (whole_table(from, foff + off, to, toff + off, len - off, writable)) {
+            off += PAGE_2M;
+            continue;
+        }
         phys_addr_t pa;
         if (!vm_page_mapped(from->base + foff + off, &pa) || vm_page_mapped(to->base + toff + off, NULL))
             return -ATH_EINVAL;
+        off += PAGE_SIZE;
     }
     /* Snapshot originals must stay unwritten: before they become writable
      * somewhere else, the source takes its private copy (as a write fault
      * would have). */
     if (writable)
-        for (size_t off = 0; off < len; off += PAGE_SIZE) {
+        for (size_t off = 0; off < len && foff + off < from->snap_bytes; off += PAGE_SIZE) {
             phys_addr_t pa;
             vm_page_mapped(from->base + foff + off, &pa);
             if (is_original(from, foff + off, pa) && !plat_vrange_cow(from, from->base + foff + off))
                 return -ATH_ENOMEM;
         }
     /* Page-table entries move; frames stay where they are. Coming home, a
-     * page is writable unless it is a snapshot original. */
-    for (size_t off = 0; off < len; off += PAGE_SIZE) {
+     * page is writable unless it is a snapshot original. Whole-table chunks
+     * move with one directory entry each and one TLB flush for the call. */
+    bool flush = false;
+    for (size_t off = 0; off < len;) {
+        uint64_t f = from->base + foff + off, t = to->base + toff + off;
+        if (whole_table(from, foff + off, to, toff + off, len - off, writable) &&
+            vm_move_2m(f, t, writable) == 0) {
+            flush = true;
+            off += PAGE_2M;
+            continue;
+        }
         phys_addr_t pa;
-        vm_unmap_keep_page(from->base + foff + off, &pa);
-        vm_remap_page(to->base + toff + off, pa, writable && !is_original(to, toff + off, pa));
+        vm_unmap_keep_page(f, &pa);
+        vm_remap_page(t, pa, writable && !is_original(to, toff + off, pa));
+        off += PAGE_SIZE;
     }
+    if (flush)
+        vm_flush_tlb();
     if (toff >= to->committed) { /* remember the span, so release finds these pages */
         if (to->moved_hi == 0 || toff < to->moved_lo)
             to->moved_lo = toff;

@@ -119,6 +119,31 @@ static int test(void)
     EXPECT(buf[0] == 0x5a && buf[1] == 7, "our buffer after the server failed");
     kv = relookup();
     EXPECT(kv > 0, "kv did not come back");
+    /* A big lend starting 2 MiB aligned: whole page tables move (bare metal)
+     * and the odd last page moves on its own; access rights must hold for
+     * both, and everything must come back writable. */
+    enum { BIGLEN = (4 << 20) + 4096 };
+    unsigned char *big = aligned_alloc(2 << 20, BIGLEN);
+    EXPECT(big != NULL, "aligned_alloc of the big buffer");
+    want = 0;
+    for (int i = 0; i < BIGLEN; i++) {
+        big[i] = (unsigned char)(i % 251);
+        want += big[i];
+    }
+    r = ath_call_lend(kv, OP_SUM, 0, big, BIGLEN, ATH_LEND_RO, &v);
+    EXPECT(r == 0 && v == want, "big lend sum: %d, %llu want %llu", r, (unsigned long long)v,
+           (unsigned long long)want);
+    r = ath_call_lend(kv, OP_WRITEWIN, 0, big, BIGLEN, ATH_LEND_RO, &v);
+    EXPECT(r == -ATH_EPEERFAILED, "write into a big read-only lend: %d", r);
+    kv = relookup();
+    EXPECT(kv > 0, "kv did not come back");
+    r = ath_call_lend(kv, OP_WRITEWIN, 0, big, BIGLEN, ATH_LEND_RW, &v);
+    EXPECT(r == 0 && big[0] == 0x5a, "big read-write lend: %d, big[0] = %#x", r, big[0]);
+    big[1] = 1;
+    big[BIGLEN - 1] = 2; /* ours and writable again, first table and last page */
+    EXPECT(big[2] == 2 && big[(2 << 20) + 5] == (unsigned char)(((2 << 20) + 5) % 251),
+           "big buffer contents after the lends");
+    free(big);
     /* After the reply the lent memory is gone from the server. */
     EXPECT(ath_call_lend(kv, OP_SAVEWIN, 0, buf, LEN, ATH_LEND_RO, &v) == 0, "savewin");
     r = ath_call(kv, OP_READSAVED, 0, 0, 0, &v);

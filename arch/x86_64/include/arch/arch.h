@@ -55,6 +55,12 @@ int   vm_map_fresh_page(uint64_t va);
 void  vm_unmap_and_free_page(uint64_t va);
 /* Frame mapped at va (a 4 KiB page that must be mapped). */
 phys_addr_t vm_page_frame(uint64_t va);
+/* Move the page table under the 2 MiB at `from` to `to` (see
+ * pt_move_table); no TLB flush: call vm_flush_tlb() after a batch. */
+int   vm_move_2m(uint64_t from, uint64_t to, bool writable);
+void  vm_flush_tlb(void);
+/* See pt_table_count. */
+int   vm_table_count(uint64_t va);
 /* Is a 4 KiB page mapped at va (its frame in *pa if pa is not NULL)? */
 bool  vm_page_mapped(uint64_t va, phys_addr_t *pa);
 /* Unmap the page at va without freeing its frame (returned in *pa); false
