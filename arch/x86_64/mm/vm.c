@@ -221,6 +221,10 @@ int vm_table_count(uint64_t va)
     return n;
 }
 
+/* Reloading CR3 drops every non-global translation. Component memory is
+ * mapped without PT_GLOBAL (vm_map_fresh_page, vm_remap_page), so moved page
+ * tables leave no stale entry behind; only kernel text, the direct map and
+ * kernel stacks are global, and they never move. */
 void vm_flush_tlb(void)
 {
     irqflags_t f = spin_lock_irqsave(&vm_lock);
