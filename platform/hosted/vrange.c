@@ -41,7 +41,6 @@ int plat_vrange_reserve(size_t size, struct plat_vrange *out)
     out->size = size;
     out->committed = 0;
     out->snap_bytes = 0;
-    out->moved_lo = out->moved_hi = 0;
     out->cookie = (void *)(intptr_t)fd;
     return 0;
 }
@@ -109,7 +108,7 @@ void plat_vrange_release(struct plat_vrange *r)
         munmap((void *)r->base, r->size);
         close(FD(r));
     }
-    r->size = r->committed = r->snap_bytes = r->moved_lo = r->moved_hi = 0;
+    r->size = r->committed = r->snap_bytes = 0;
 }
 
 int plat_vrange_move(struct plat_vrange *from, size_t foff, struct plat_vrange *to, size_t toff,
@@ -130,11 +129,5 @@ int plat_vrange_move(struct plat_vrange *from, size_t foff, struct plat_vrange *
         return -ATH_ENOMEM;
     if (mprotect(dst, len, writable ? PROT_READ | PROT_WRITE : PROT_READ) != 0)
         return -ATH_ENOMEM;
-    if (toff >= to->committed) { /* remember the span, so release finds these pages */
-        if (to->moved_hi == 0 || toff < to->moved_lo)
-            to->moved_lo = toff;
-        if (toff + len > to->moved_hi)
-            to->moved_hi = toff + len;
-    }
     return 0;
 }

@@ -26,6 +26,9 @@ struct vrange_state {
     phys_addr_t *orig;    /* per snapshot page: its original frame */
     uint32_t    *dirty;   /* pages now mapped to a private copy */
     uint32_t     ndirty;
+    /* Pages moved in by IPC above the committed part (transfers; lends go
+     * back when their call ends): release frees [moved_lo, moved_hi). */
+    size_t       moved_lo, moved_hi;
 };
 
 static spinlock_t slot_lock = SPINLOCK_INIT;
@@ -59,7 +62,6 @@ int plat_vrange_reserve(size_t size, struct plat_vrange *out)
     out->size = size;
     out->committed = 0;
     out->snap_bytes = 0;
-    out->moved_lo = out->moved_hi = 0;
     out->cookie = st;
     return 0;
 }
@@ -154,7 +156,7 @@ void plat_vrange_release(struct plat_vrange *r)
      * freed separately. */
     for (size_t off = 0; off < r->committed; off += PAGE_SIZE)
         vm_unmap_and_free_page(r->base + off);
-    for (size_t off = r->moved_lo; off < r->moved_hi; off += PAGE_SIZE)
+    for (size_t off = st ? st->moved_lo : 0; st && off < st->moved_hi; off += PAGE_SIZE)
         vm_unmap_and_free_page(r->base + off); /* lent pages went back: only transfers remain */
     for (uint32_t i = 0; st && st->orig && i < st->ndirty; i++)
         frame_free(st->orig[st->dirty[i]], 1);
@@ -167,7 +169,7 @@ void plat_vrange_release(struct plat_vrange *r)
         kfree(st);
     }
     r->cookie = NULL;
-    r->size = r->committed = r->snap_bytes = r->moved_lo = r->moved_hi = 0;
+    r->size = r->committed = r->snap_bytes = 0;
 }
 
 /* Is the page at off of r still its snapshot original (a frame that must
@@ -178,19 +180,18 @@ static bool is_original(struct plat_vrange *r, size_t off, phys_addr_t pa)
     return st && st->orig && off < r->snap_bytes && st->orig[off / PAGE_SIZE] == pa;
 }
 
-/* Can the 2 MiB chunk at foff of `from` move to toff of `to` as one page
- * table? Both aligned, the source table full, no page at the destination,
- * and no snapshot original involved: none can be among the destination
- * pages (coming home, those need their own read-only entries), and a
- * writable move must not take source originals (they need a private copy
- * first, page by page). */
-static bool whole_table(struct plat_vrange *from, size_t foff, struct plat_vrange *to,
-                        size_t toff, size_t left, bool writable)
+/* May the 2 MiB chunk at foff of `from` move to toff of `to` as one page
+ * table? Both aligned, a whole chunk left, and no snapshot original
+ * involved: none can be among the destination pages (coming home, those
+ * need their own read-only entries), and a writable move must not take
+ * source originals (they need a private copy first, page by page). Whether
+ * the pages are there is checked separately. */
+static bool chunk_movable(struct plat_vrange *from, size_t foff, struct plat_vrange *to,
+                          size_t toff, size_t left, bool writable)
 {
     uint64_t f = from->base + foff, t = to->base + toff;
     return !((f | t) & (PAGE_2M - 1)) && left >= PAGE_2M && toff >= to->snap_bytes &&
-           (!writable || foff >= from->snap_bytes) && vm_table_count(f) == 512 &&
-           vm_table_count(t) <= 0;
+           (!writable || foff >= from->snap_bytes);
 }
 
 int plat_vrange_move(struct plat_vrange *from, size_t foff, struct plat_vrange *to, size_t toff,
@@ -200,11 +201,11 @@ int plat_vrange_move(struct plat_vrange *from, size_t foff, struct plat_vrange *
         toff + len > to->size)
         return -ATH_EINVAL;
     /* All or nothing: every source page must be there, and no destination
-     * page may be. A whole-table chunk checks this in one look; a chunk's
-     * eligibility does not change until the move loop below (the copy step
-     * only touches pages outside such chunks). */
+     * page may be. A movable chunk checks this in one look at each table. */
     for (size_t off = 0; off < len;) {
-        if (whole_table(from, foff + off, to, toff + off, len - off, writable)) {
+        if (chunk_movable(from, foff + off, to, toff + off, len - off, writable) &&
+            vm_table_count(from->base + foff + off) == 512 &&
+            vm_table_count(to->base + toff + off) <= 0) {
             off += PAGE_2M;
             continue;
         }
@@ -224,12 +225,14 @@ int plat_vrange_move(struct plat_vrange *from, size_t foff, struct plat_vrange *
                 return -ATH_ENOMEM;
         }
     /* Page-table entries move; frames stay where they are. Coming home, a
-     * page is writable unless it is a snapshot original. Whole-table chunks
-     * move with one directory entry each and one TLB flush for the call. */
+     * page is writable unless it is a snapshot original. Movable chunks move
+     * with one directory entry each and one TLB flush for the call: the check
+     * above proved their source table full and their destination empty, and
+     * the copy step only touches pages outside them. */
     bool flush = false;
     for (size_t off = 0; off < len;) {
         uint64_t f = from->base + foff + off, t = to->base + toff + off;
-        if (whole_table(from, foff + off, to, toff + off, len - off, writable) &&
+        if (chunk_movable(from, foff + off, to, toff + off, len - off, writable) &&
             vm_move_2m(f, t, writable) == 0) {
             flush = true;
             off += PAGE_2M;
@@ -242,11 +245,12 @@ int plat_vrange_move(struct plat_vrange *from, size_t foff, struct plat_vrange *
     }
     if (flush)
         vm_flush_tlb();
+    struct vrange_state *dst = ST(to);
     if (toff >= to->committed) { /* remember the span, so release finds these pages */
-        if (to->moved_hi == 0 || toff < to->moved_lo)
-            to->moved_lo = toff;
-        if (toff + len > to->moved_hi)
-            to->moved_hi = toff + len;
+        if (dst->moved_hi == 0 || toff < dst->moved_lo)
+            dst->moved_lo = toff;
+        if (toff + len > dst->moved_hi)
+            dst->moved_hi = toff + len;
     }
     return 0;
 }

@@ -97,7 +97,6 @@ struct plat_vrange {
     size_t    size;
     size_t    committed;  /* bytes from base that are mapped read-write */
     size_t    snap_bytes; /* committed bytes when the snapshot was taken; 0 = none */
-    size_t    moved_lo, moved_hi; /* pages moved in above the committed part (IPC windows) */
     void     *cookie;     /* platform bookkeeping */
 };
 #define PLAT_VRANGE_MAX (8ull << 30) /* enough for any 32-bit address plus 32-bit offset */
