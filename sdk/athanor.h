@@ -28,6 +28,9 @@ ATH_IMPORT("lookup") int32_t __ath_lookup(const char *name, uint32_t len);
 
 ATH_IMPORT("call_grant") int32_t __ath_call_grant(uint32_t h, uint64_t op, uint64_t a0, uint64_t a1,
                                                   uint32_t give, uint64_t *result);
+ATH_IMPORT("call_msg") int32_t __ath_call_msg(uint32_t h, uint64_t op, uint64_t a0, const void *msg,
+                                              uint32_t len, uint64_t *result);
+ATH_IMPORT("set_msgbuf") int32_t __ath_set_msgbuf(void *buf, uint32_t len);
 ATH_IMPORT("call_lend") int32_t __ath_call_lend(uint32_t h, uint64_t op, uint64_t a0, uint32_t ptr,
                                                 uint32_t len, uint32_t flags, uint64_t *result);
 ATH_IMPORT("notify_create") int32_t __ath_notify_create(void);
@@ -67,6 +70,21 @@ static inline int ath_call_grant(ath_handle_t h, uint64_t op, uint64_t a0, uint6
                                  ath_handle_t give, uint64_t *result)
 {
     return __ath_call_grant((uint32_t)h, op, a0, a1, (uint32_t)give, result);
+}
+
+/* A call with a message of up to ATH_MSG_MAX bytes, copied once into the
+ * server's message buffer (the handler gets its length as a1).
+ * -ATH_EMSGSIZE if the server registered a smaller buffer or none. */
+#define ATH_MSG_MAX 256u
+static inline int ath_call_msg(ath_handle_t h, uint64_t op, uint64_t a0, const void *msg,
+                               uint32_t len, uint64_t *result)
+{
+    return __ath_call_msg((uint32_t)h, op, a0, msg, len, result);
+}
+/* Server: where messages from ath_call_msg land (before ath_serve). */
+static inline int ath_set_msgbuf(void *buf, uint32_t len)
+{
+    return __ath_set_msgbuf(buf, len);
 }
 
 /* Zero copy. Lend the page-aligned range [buf, buf+len) to the server for

@@ -47,6 +47,32 @@ void cap_table_init(struct cap_table *t, struct cap *slots, uint32_t n, void *ow
     }
 }
 
+/* Lookups take no lock (cap_lookup, inline in cap.h: it is on every IPC
+ * call's path): a slot is a seqlock. The only two functions that change a
+ * slot's values, fill and free_slot, do it under cap_lock between
+ * write_begin (seq becomes odd) and write_end (even again); a reader that
+ * saw the same even seq before and after reading got values that belong
+ * together. The handle's 16-bit generation cannot serve as that count: it
+ * wraps after 65536 reuses, which a preempted reader could sleep through
+ * (the unit test saw exactly that); a 64-bit count never wraps. The slot
+ * array and nslots never change after cap_table_init. */
+
+static void write_begin(struct cap *c)
+{
+    __atomic_store_n(&c->seq, c->seq + 1, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_RELEASE); /* odd before any value changes */
+}
+
+static void write_end(struct cap *c)
+{
+    __atomic_store_n(&c->seq, c->seq + 1, __ATOMIC_RELEASE); /* even after all of them */
+}
+
+static struct cap_ref ref_of(const struct cap *c)
+{
+    return (struct cap_ref){ (enum cap_type)c->type, c->rights, c->badge, c->obj_gen, c->object };
+}
+
 /* Find the slot a handle names, or an error. cap_lock held. */
 static int resolve(struct cap_table *t, cap_handle_t h, struct cap **out)
 {
@@ -75,15 +101,18 @@ static struct cap *alloc_slot(struct cap_table *t)
 /* Free one slot: unlink it from the tree, invalidate its handle. */
 static void free_slot(struct cap *c)
 {
+    uint16_t g = (uint16_t)(c->gen + 1);
+    write_begin(c);
+    /* never 0, so handle 0 stays invalid; wraps after 65535 reuses of a slot */
+    __atomic_store_n(&c->gen, g ? g : 1, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->type, CAP_T_NONE, __ATOMIC_RELAXED);
     if (list_linked(&c->sibling))
         list_remove(&c->sibling);
     c->parent = NULL;
-    c->type = CAP_T_NONE;
-    c->rights = 0;
-    c->badge = 0;
-    c->object = NULL;
-    uint16_t g = (uint16_t)(c->gen + 1);
-    c->gen = g ? g : 1; /* never 0, so handle 0 stays invalid; wraps after 65535 reuses of a slot */
+    __atomic_store_n(&c->rights, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->badge, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->object, NULL, __ATOMIC_RELAXED);
+    write_end(c);
     c->table->used--;
 }
 
@@ -100,16 +129,18 @@ static void revoke_locked(struct cap *c)
 }
 
 static int fill(struct cap_table *t, enum cap_type type, uint32_t rights, void *object,
-                uint64_t badge, struct cap *parent, cap_handle_t *out)
+                uint64_t badge, uint32_t obj_gen, struct cap *parent, cap_handle_t *out)
 {
     struct cap *c = alloc_slot(t);
     if (!c)
         return -ATH_ENOMEM;
-    c->obj_gen = parent ? parent->obj_gen : 0;
-    c->type = (uint8_t)type;
-    c->rights = rights & CAP_R_ALL;
-    c->object = object;
-    c->badge = badge;
+    write_begin(c);
+    __atomic_store_n(&c->obj_gen, parent ? parent->obj_gen : obj_gen, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->rights, rights & CAP_R_ALL, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->object, object, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->badge, badge, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->type, (uint8_t)type, __ATOMIC_RELAXED);
+    write_end(c);
     c->parent = parent;
     if (parent)
         list_push_back(&parent->children, &c->sibling);
@@ -123,9 +154,7 @@ int cap_insert_gen(struct cap_table *t, enum cap_type type, uint32_t rights, voi
     if (type <= CAP_T_NONE || type >= CAP_T_COUNT)
         return -ATH_EINVAL;
     irqflags_t f = spin_lock_irqsave(&cap_lock);
-    int r = fill(t, type, rights, object, badge, NULL, out);
-    if (r == 0)
-        t->slots[*out & (CAP_MAX_SLOTS - 1)].obj_gen = obj_gen;
+    int r = fill(t, type, rights, object, badge, obj_gen, NULL, out);
     spin_unlock_irqrestore(&cap_lock, f);
     return r;
 }
@@ -136,23 +165,7 @@ int cap_insert(struct cap_table *t, enum cap_type type, uint32_t rights, void *o
     return cap_insert_gen(t, type, rights, object, badge, 0, out);
 }
 
-int cap_lookup(struct cap_table *t, cap_handle_t h, enum cap_type type, uint32_t rights,
-               struct cap *out)
-{
-    irqflags_t f = spin_lock_irqsave(&cap_lock);
-    struct cap *c;
-    int r = resolve(t, h, &c);
-    if (r == 0 && type != CAP_T_NONE && c->type != type)
-        r = -ATH_EWRONGTYPE;
-    if (r == 0 && (c->rights & rights) != rights)
-        r = -ATH_EPERM;
-    if (r == 0 && out)
-        *out = *c;
-    spin_unlock_irqrestore(&cap_lock, f);
-    return r;
-}
-
-int cap_find(struct cap_table *t, enum cap_type type, uint32_t rights, struct cap *out)
+int cap_find(struct cap_table *t, enum cap_type type, uint32_t rights, struct cap_ref *out)
 {
     int r = -ATH_EPERM;
     irqflags_t f = spin_lock_irqsave(&cap_lock);
@@ -160,7 +173,7 @@ int cap_find(struct cap_table *t, enum cap_type type, uint32_t rights, struct ca
         struct cap *c = &t->slots[i];
         if (c->type == type && (c->rights & rights) == rights) {
             if (out)
-                *out = *c;
+                *out = ref_of(c);
             r = 0;
             break;
         }
@@ -180,7 +193,8 @@ static int copy_into(struct cap_table *t, cap_handle_t h, uint32_t need, uint32_
     if (r == 0 && (rights & ~c->rights))
         r = -ATH_EPERM; /* a copy never has more rights than its source */
     if (r == 0)
-        r = fill(dst, (enum cap_type)c->type, rights, c->object, keep_badge ? c->badge : badge, c, out);
+        r = fill(dst, (enum cap_type)c->type, rights, c->object, keep_badge ? c->badge : badge, 0, c,
+                 out);
     spin_unlock_irqrestore(&cap_lock, f);
     return r;
 }
@@ -193,7 +207,7 @@ int cap_derive(struct cap_table *t, cap_handle_t h, uint32_t rights, uint64_t ba
 
 int cap_grant(struct cap_table *t, cap_handle_t h, struct cap_table *dst, cap_handle_t *out)
 {
-    struct cap c;
+    struct cap_ref c;
     int r = cap_lookup(t, h, CAP_T_NONE, CAP_R_GRANT, &c);
     if (r)
         return r;

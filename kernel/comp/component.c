@@ -244,6 +244,7 @@ static void comp_main(void *arg)
     start_budget(c);
     c->wasi = wasi_ctx_create(c);
     c->instance = kzalloc(img->instance_size);
+    c->rtmem = c->instance ? img->memory(c->instance) : NULL; /* filled in by instantiate */
     if (c->kill_pending) {
         c->trap = c->kill_pending; /* killed before it ever ran */
     } else if (!c->wasi || !c->instance) {
@@ -263,6 +264,7 @@ static void comp_main(void *arg)
     struct list_node *n; /* with every capability to them gone, its notifications can go */
     while ((n = list_pop_front(&c->notifications)))
         notify_free(container_of(n, struct notification, owner_link));
+    c->rtmem = NULL;
     if (c->instance)
         img->free(c->instance); /* frees the linear memory and tables */
     kfree(c->instance);
@@ -331,6 +333,8 @@ int comp_start(struct component *c, const char *args)
     }
     c->state = COMP_RUNNING;
     c->generation++;
+    c->transfer_next = 0; /* a new instance: its transfer area and message buffer start empty */
+    c->msgbuf = c->msgbuf_len = 0;
     c->trap = TRAP_NONE;
     c->kill_pending = TRAP_NONE;
     c->exit_code = 0;
@@ -477,6 +481,7 @@ void comp_init(void)
         cap_table_init(&c->caps, c->cap_slots, COMP_CAP_SLOTS, c);
         list_init(&c->notifications);
         c->ep.server = c;
+        c->ep.handle = c->cfg->image->handle;
         c->ep.lock = (spinlock_t)SPINLOCK_INIT;
         waitq_init(&c->ep.wq);
         set_args(c, c->cfg->args);

@@ -11,11 +11,12 @@
 #include <athanor/ipc.h>
 #include <athanor/klib.h>
 #include <athanor/wasi.h>
+#include <wasm-rt.h>
 
 extern uint32_t wasm_rt_call_stack_depth;
 
 /* Is the server in a state to run a call made through a cap of obj_gen? */
-static int check_server(struct component *srv, uint32_t obj_gen)
+static inline int check_server(struct component *srv, uint32_t obj_gen)
 {
     if (srv->generation != obj_gen)
         return -ATH_EPEERRESTARTED;
@@ -32,48 +33,59 @@ static int check_server(struct component *srv, uint32_t obj_gen)
  * sees a waiter's count or the waiter sees busy cleared (no lost wake-up),
  * and a draining server either sees busy set or the caller sees serving
  * cleared. */
-static void release(struct endpoint *ep)
+static void wake_waiters(struct endpoint *ep)
 {
-    __atomic_store_n(&ep->busy, false, __ATOMIC_SEQ_CST);
-    if (__atomic_load_n(&ep->nwaiters, __ATOMIC_SEQ_CST)) {
-        irqflags_t f = spin_lock_irqsave(&ep->lock); /* a waiter that counted itself is queued */
-        spin_unlock_irqrestore(&ep->lock, f);
-        waitq_wake(&ep->wq, WAKE_ALL);
-    }
+    irqflags_t f = spin_lock_irqsave(&ep->lock); /* a waiter that counted itself is queued */
+    spin_unlock_irqrestore(&ep->lock, f);
+    waitq_wake(&ep->wq, WAKE_ALL);
 }
 
-static int acquire(struct endpoint *ep, uint32_t obj_gen, uint64_t timeout_ns)
+static inline void release(struct endpoint *ep)
 {
-    if (__atomic_exchange_n(&ep->busy, true, __ATOMIC_SEQ_CST)) {
-        irqflags_t f = spin_lock_irqsave(&ep->lock);
-        __atomic_fetch_add(&ep->nwaiters, 1, __ATOMIC_SEQ_CST);
-        ep->waits++;
-        int r = 0;
-        uint64_t deadline = 0; /* read the clock only if we have to wait */
-        while (r == 0 && __atomic_exchange_n(&ep->busy, true, __ATOMIC_SEQ_CST)) {
-            if (!deadline)
-                deadline = plat_clock_ns() + timeout_ns;
-            r = waitq_wait(&ep->wq, &ep->lock, deadline);
-        }
-        __atomic_fetch_sub(&ep->nwaiters, 1, __ATOMIC_SEQ_CST);
-        spin_unlock_irqrestore(&ep->lock, f);
+    __atomic_store_n(&ep->busy, false, __ATOMIC_SEQ_CST);
+    if (__builtin_expect(__atomic_load_n(&ep->nwaiters, __ATOMIC_SEQ_CST) != 0, 0))
+        wake_waiters(ep);
+}
+
+/* The endpoint was busy: queue up (FIFO) until it is free or the timeout. */
+static int wait_for_endpoint(struct endpoint *ep, uint64_t timeout_ns)
+{
+    irqflags_t f = spin_lock_irqsave(&ep->lock);
+    __atomic_fetch_add(&ep->nwaiters, 1, __ATOMIC_SEQ_CST);
+    ep->waits++;
+    int r = 0;
+    uint64_t deadline = 0; /* read the clock only if we have to wait */
+    while (r == 0 && __atomic_exchange_n(&ep->busy, true, __ATOMIC_SEQ_CST)) {
+        if (!deadline)
+            deadline = plat_clock_ns() + timeout_ns;
+        r = waitq_wait(&ep->wq, &ep->lock, deadline);
+    }
+    __atomic_fetch_sub(&ep->nwaiters, 1, __ATOMIC_SEQ_CST);
+    spin_unlock_irqrestore(&ep->lock, f);
+    return r;
+}
+
+static inline int acquire(struct endpoint *ep, uint32_t obj_gen, uint64_t timeout_ns)
+{
+    if (__builtin_expect(__atomic_exchange_n(&ep->busy, true, __ATOMIC_SEQ_CST), 0)) {
+        int r = wait_for_endpoint(ep, timeout_ns);
         if (r)
             return r;
     }
     int r = check_server(ep->server, obj_gen);
-    if (r)
+    if (__builtin_expect(r != 0, 0))
         release(ep);
     return r;
 }
 
-/* Run the handler; separate function so that the setjmp frame is simple. */
-static int run_handler(struct component *srv, uint64_t badge, const struct ipc_msg *m,
-                       uint64_t *result)
+/* Run the handler on t, the caller's thread; separate function so that the
+ * setjmp frame is simple. */
+static int run_handler(struct thread *t, struct component *srv, uint64_t badge,
+                       const struct ipc_msg *m, uint64_t *result)
 {
-    struct thread *t = thread_current();
     if (__builtin_setjmp(srv->call_jmp) == 0) {
         t->in_wasm = true;
-        *result = srv->cfg->image->handle(srv->instance, badge, m->op, m->a0, m->a1, m->a2);
+        *result = srv->ep.handle(srv->instance, badge, m->op, m->a0, m->a1, m->a2);
         t->in_wasm = false;
         return 0;
     }
@@ -86,35 +98,87 @@ static int run_handler(struct component *srv, uint64_t badge, const struct ipc_m
     return -ATH_EPEERFAILED;
 }
 
-int ipc_call(struct component *caller, cap_handle_t h, const struct ipc_msg *m,
-             uint64_t timeout_ns, uint64_t *result)
+/* The caller's thread becomes the server's for the handler (ep is held). */
+static int serve_on(struct thread *t, struct component *caller, struct component *srv,
+                    uint64_t badge, const struct ipc_msg *m, uint64_t *result)
 {
-    struct cap cap;
+    uint32_t depth = wasm_rt_call_stack_depth;
+    t->comp = srv;
+    srv->call_thread = t;
+    int r = run_handler(t, srv, badge, m, result);
+    srv->call_thread = NULL;
+    t->comp = caller;
+    wasm_rt_call_stack_depth = depth;
+    return r;
+}
+
+int ipc_call_on(struct thread *t, struct component *caller, cap_handle_t h,
+                const struct ipc_msg *m, uint64_t timeout_ns, uint64_t *result)
+{
+    struct cap_ref cap;
     int r = cap_lookup(&caller->caps, h, CAP_T_ENDPOINT, CAP_R_CALL, &cap);
     if (r)
         return r;
     struct endpoint *ep = cap.object;
-    struct component *srv = ep->server;
-    if (!srv->cfg->image->handle)
+    if (!ep->handle)
         return -ATH_ENOSYS; /* the server exports no handler */
+    struct component *srv = ep->server;
     if ((r = acquire(ep, cap.obj_gen, timeout_ns)) != 0)
         return r;
-    struct thread *t = thread_current();
-    uint32_t depth = wasm_rt_call_stack_depth;
-    t->comp = srv;
-    srv->call_thread = t;
-    r = run_handler(srv, cap.badge, m, result);
-    srv->call_thread = NULL;
-    t->comp = caller;
-    wasm_rt_call_stack_depth = depth;
+    r = serve_on(t, caller, srv, cap.badge, m, result);
     release(ep);
     return r;
+}
+
+int ipc_set_msgbuf(struct component *srv, uint32_t off, uint32_t len)
+{
+    if (len > IPC_MSG_MAX)
+        return -ATH_EINVAL;
+    const wasm_rt_memory_t *mem = srv->rtmem;
+    if (!mem || (uint64_t)off + len > mem->size)
+        return -ATH_EFAULT;
+    srv->msgbuf = off;
+    srv->msgbuf_len = len;
+    return 0;
+}
+
+int ipc_call_msg(struct thread *t, struct component *caller, cap_handle_t h, uint64_t op,
+                 uint64_t a0, const void *msg, uint32_t len, uint64_t timeout_ns,
+                 uint64_t *result)
+{
+    struct cap_ref cap;
+    int r = cap_lookup(&caller->caps, h, CAP_T_ENDPOINT, CAP_R_CALL, &cap);
+    if (r)
+        return r;
+    struct endpoint *ep = cap.object;
+    if (!ep->handle)
+        return -ATH_ENOSYS;
+    if ((r = acquire(ep, cap.obj_gen, timeout_ns)) != 0)
+        return r;
+    /* Serving, and held by us: its buffer and memory stay put until release. */
+    struct component *srv = ep->server;
+    const wasm_rt_memory_t *mem = srv->rtmem;
+    if (len > srv->msgbuf_len || !mem || (uint64_t)srv->msgbuf + len > mem->size) {
+        release(ep);
+        return -ATH_EMSGSIZE;
+    }
+    memcpy(mem->data + srv->msgbuf, msg, len);
+    struct ipc_msg m = { op, a0, len, 0 };
+    r = serve_on(t, caller, srv, cap.badge, &m, result);
+    release(ep);
+    return r;
+}
+
+int ipc_call(struct component *caller, cap_handle_t h, const struct ipc_msg *m,
+             uint64_t timeout_ns, uint64_t *result)
+{
+    return ipc_call_on(thread_current(), caller, h, m, timeout_ns, result);
 }
 
 int ipc_call_grant(struct component *caller, cap_handle_t h, uint64_t op, uint64_t a0,
                    uint64_t a1, cap_handle_t give, uint64_t timeout_ns, uint64_t *result)
 {
-    struct cap cap;
+    struct cap_ref cap;
     int r = cap_lookup(&caller->caps, h, CAP_T_ENDPOINT, CAP_R_CALL, &cap);
     if (r)
         return r;
@@ -133,7 +197,7 @@ int ipc_call_lend(struct component *caller, cap_handle_t h, uint64_t op, uint64_
                   uint32_t ptr, uint32_t len, bool writable, bool transfer, uint64_t timeout_ns,
                   uint64_t *result)
 {
-    struct cap cap;
+    struct cap_ref cap;
     int r = cap_lookup(&caller->caps, h, CAP_T_ENDPOINT, CAP_R_CALL, &cap);
     if (r)
         return r;
@@ -143,7 +207,7 @@ int ipc_call_lend(struct component *caller, cap_handle_t h, uint64_t op, uint64_
         return -ATH_EFAULT; /* only the caller's own memory */
     struct endpoint *ep = cap.object;
     struct component *srv = ep->server;
-    if (!srv->cfg->image->handle)
+    if (!ep->handle)
         return -ATH_ENOSYS;
     if ((r = acquire(ep, cap.obj_gen, timeout_ns)) != 0)
         return r;
@@ -165,15 +229,8 @@ int ipc_call_lend(struct component *caller, cap_handle_t h, uint64_t op, uint64_
     }
     if (transfer)
         srv->transfer_next += len;
-    struct thread *t = thread_current();
-    uint32_t depth = wasm_rt_call_stack_depth;
     struct ipc_msg m = { op, a0, len, where };
-    t->comp = srv;
-    srv->call_thread = t;
-    r = run_handler(srv, cap.badge, &m, result);
-    srv->call_thread = NULL;
-    t->comp = caller;
-    wasm_rt_call_stack_depth = depth;
+    r = serve_on(thread_current(), caller, srv, cap.badge, &m, result);
     if (!transfer) { /* take the lent pages back, whatever happened */
         int back = plat_vrange_move(&srv->mem, where, &caller->mem, ptr, len, true);
         if (back)

@@ -1,6 +1,8 @@
 /* Athanor's own imports for components (import module "athanor"):
  *   call(handle, op, a0, a1, a2, result_ptr) -> 0 or -ATH_E*   (i32)
  *   call_grant(handle, op, a0, a1, cap, result_ptr)  passes cap too (a2 = its new handle)
+ *   call_msg(handle, op, a0, msg_ptr, len, result_ptr) copies a message of <= 256 bytes
+ *   set_msgbuf(ptr, len)  where the server receives such messages
  *   serve() -> only returns by stopping or resetting the component
  *   lookup(name_ptr, name_len) -> handle, or -ATH_E*            (i32)
  *   notify_create / notify_signal / notify_wait, cap_derive / cap_revoke / cap_delete
@@ -29,19 +31,48 @@ struct Z_athanor_instance_t {
 
 u32 Z_athanorZ_call(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0, u64 a1, u64 a2, u32 res)
 {
-    struct component *c = host_enter(&a->h);
+    struct thread *t = thread_current();
+    struct component *c = host_enter_on(&a->h, t);
     struct umem m = host_mem(c);
-    void *out = umem_range(&m, uoff(res), 8);
-    if (!out)
-        return host_leave(c, (u32)-ATH_EFAULT);
+    if (!umem_range(&m, uoff(res), 8))
+        return host_leave_on(c, t, (u32)-ATH_EFAULT);
     struct ipc_msg msg = { op, a0, a1, a2 };
     uint64_t result = 0;
-    int r = ipc_call(c, h, &msg, CALL_WAIT_NS, &result);
+    int r = ipc_call_on(t, c, h, &msg, CALL_WAIT_NS, &result);
     if (r == 0) {
         m = host_mem(c); /* the call may not change our memory, but re-derive anyway */
         memcpy(umem_range(&m, uoff(res), 8), &result, 8);
     }
-    return host_leave(c, (u32)r);
+    return host_leave_on(c, t, (u32)r);
+}
+
+/* call_msg(h, op, a0, msg_ptr, len, result_ptr): a call that copies a
+ * message of up to IPC_MSG_MAX bytes into the server's message buffer. */
+u32 Z_athanorZ_call_msg(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0, u32 msg, u32 len,
+                        u32 res)
+{
+    struct thread *t = thread_current();
+    struct component *c = host_enter_on(&a->h, t);
+    struct umem m = host_mem(c);
+    const void *p = umem_range(&m, uoff(msg), len);
+    if (!umem_range(&m, uoff(res), 8) || (len && !p))
+        return host_leave_on(c, t, (u32)-ATH_EFAULT);
+    if (len > IPC_MSG_MAX)
+        return host_leave_on(c, t, (u32)-ATH_EMSGSIZE);
+    uint64_t result = 0;
+    int r = ipc_call_msg(t, c, h, op, a0, p, len, CALL_WAIT_NS, &result);
+    if (r == 0) {
+        m = host_mem(c);
+        memcpy(umem_range(&m, uoff(res), 8), &result, 8);
+    }
+    return host_leave_on(c, t, (u32)r);
+}
+
+/* set_msgbuf(ptr, len): where this server's call_msg messages land. */
+u32 Z_athanorZ_set_msgbuf(struct Z_athanor_instance_t *a, u32 ptr, u32 len)
+{
+    struct component *c = host_enter(&a->h);
+    return host_leave(c, (u32)ipc_set_msgbuf(c, ptr, len));
 }
 
 u32 Z_athanorZ_serve(struct Z_athanor_instance_t *a)
@@ -99,7 +130,7 @@ u32 Z_athanorZ_notify_create(struct Z_athanor_instance_t *a)
 u32 Z_athanorZ_notify_signal(struct Z_athanor_instance_t *a, u32 h, u64 bits)
 {
     struct component *c = host_enter(&a->h);
-    struct cap cap;
+    struct cap_ref cap;
     int r = cap_lookup(&c->caps, h, CAP_T_NOTIFICATION, CAP_R_WRITE, &cap);
     if (r == 0)
         notify_signal(cap.object, bits);
@@ -114,7 +145,7 @@ u32 Z_athanorZ_notify_wait(struct Z_athanor_instance_t *a, u32 h, u64 mask, u64 
     struct umem m = host_mem(c);
     if (!umem_range(&m, uoff(out), 8))
         return host_leave(c, (u32)-ATH_EFAULT);
-    struct cap cap;
+    struct cap_ref cap;
     int r = cap_lookup(&c->caps, h, CAP_T_NOTIFICATION, CAP_R_READ, &cap);
     if (r)
         return host_leave(c, (u32)r);

@@ -234,7 +234,7 @@ void kbench_thread(void *arg)
     } else if (strcmp(which, "compute") == 0) {
         ok = bench_compute();
     } else if (strcmp(which, "ipc") == 0) {
-        ok = bench_ipc("bench 200000");
+        ok = bench_ipc("bench 500000");
     } else if (strcmp(which, "lend") == 0) {
         ok = bench_ipc("lendbench");
     } else if (strcmp(which, "components") == 0) {

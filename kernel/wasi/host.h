@@ -6,7 +6,9 @@
 #define WASI_HOST_H
 
 #include <athanor/component.h>
+#include <athanor/sched.h>
 #include <athanor/spinlock.h>
+#include <wasm-rt.h>
 
 #include "umem.h"
 
@@ -21,9 +23,39 @@ struct Z_wasi_snapshot_preview1_instance_t {
 };
 typedef struct Z_wasi_snapshot_preview1_instance_t host_ctx;
 
-struct component *host_enter(host_ctx *w);
-uint32_t          host_leave(struct component *c, uint32_t rv);
-struct umem       host_mem(struct component *c);
+/* The component's linear memory as it is now (re-derive after anything
+ * that may grow it). */
+static inline struct umem host_mem(struct component *c)
+{
+    const wasm_rt_memory_t *m = c->rtmem;
+    return m ? (struct umem){ m->data, m->size } : (struct umem){ NULL, 0 };
+}
+
+/* Inline: every host call pays these, IPC calls included. The _on forms
+ * take the current thread, for paths that need it anyway. */
+static inline struct component *host_enter_on(host_ctx *w, struct thread *t)
+{
+    t->in_wasm = false;
+    return w->comp;
+}
+
+static inline uint32_t host_leave_on(struct component *c, struct thread *t, uint32_t rv)
+{
+    if (c->kill_pending)
+        comp_trap(c->kill_pending, 0, 0);
+    t->in_wasm = true;
+    return rv;
+}
+
+static inline struct component *host_enter(host_ctx *w)
+{
+    return host_enter_on(w, thread_current());
+}
+
+static inline uint32_t host_leave(struct component *c, uint32_t rv)
+{
+    return host_leave_on(c, thread_current(), rv);
+}
 /* Sleep until deadline_ns, or until the component is asked to stop or reset. */
 void              host_sleep_until(host_ctx *w, uint64_t deadline_ns);
 

@@ -68,25 +68,6 @@ void wasi_ctx_interrupt(struct component *c)
     waitq_wake(&w->wake, WAKE_ALL);
 }
 
-struct umem host_mem(struct component *c)
-{
-    wasm_rt_memory_t *m = c->instance ? c->cfg->image->memory(c->instance) : NULL;
-    return m ? (struct umem){ m->data, m->size } : (struct umem){ NULL, 0 };
-}
-
-struct component *host_enter(host_ctx *w)
-{
-    thread_current()->in_wasm = false;
-    return w->comp;
-}
-
-uint32_t host_leave(struct component *c, uint32_t rv)
-{
-    if (c->kill_pending)
-        comp_trap(c->kill_pending, 0, 0);
-    thread_current()->in_wasm = true;
-    return rv;
-}
 
 void host_sleep_until(host_ctx *w, uint64_t deadline_ns)
 {

@@ -3,7 +3,8 @@
  * instantiation writes land in the file. Taking the snapshot remaps the
  * committed part MAP_PRIVATE over the same file: from then on Linux does the
  * copy-on-write, and reverting is one madvise(MADV_DONTNEED) that drops the
- * private copies (cost grows with the pages touched, not the range).
+ * private copies (cost grows with the pages touched, not the range). Memory
+ * committed after the snapshot is anonymous (see plat_vrange_commit).
  * MAP_NORESERVE: 8 GiB reservations cost nothing until touched. */
 #include "hosted.h"
 
@@ -59,9 +60,19 @@ int plat_vrange_commit(struct plat_vrange *r, size_t bytes)
     if (bytes <= r->committed)
         return 0;
     /* Before the snapshot: shared (writes are the snapshot to be). After it:
-     * private, over file pages nobody wrote, so they read as zero. */
-    if (map_file(r, r->committed, bytes - r->committed, r->snap_bytes ? MAP_PRIVATE : MAP_SHARED))
-        return -ATH_ENOMEM;
+     * anonymous (reads as zero; revert drops it), with transparent huge
+     * pages allowed: 2 MiB of it then takes one page-directory entry, so an
+     * IPC lend moves and write-protects it with one entry, not 512. */
+    if (!r->snap_bytes) {
+        if (map_file(r, r->committed, bytes - r->committed, MAP_SHARED))
+            return -ATH_ENOMEM;
+    } else {
+        void *p = (void *)(r->base + r->committed);
+        if (mmap(p, bytes - r->committed, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) == MAP_FAILED)
+            return -ATH_ENOMEM;
+        madvise(p, bytes - r->committed, MADV_HUGEPAGE); /* a hint: fine if refused */
+    }
     r->committed = bytes;
     return 0;
 }
@@ -111,16 +122,14 @@ void plat_vrange_release(struct plat_vrange *r)
     r->size = r->committed = r->snap_bytes = 0;
 }
 
-int plat_vrange_move(struct plat_vrange *from, size_t foff, struct plat_vrange *to, size_t toff,
-                     size_t len, bool writable)
+/* mremap moves the page tables (whole page-table pages, or one directory
+ * entry per huge page, when both ends are 2 MiB aligned), whatever the size;
+ * MREMAP_FIXED replaces the PROT_NONE reservation at the destination. The
+ * moved mapping keeps its protection, so mprotect only has work to do for a
+ * read-only lend (and for its way back): a huge page takes one entry. */
+static int move_one(uintptr_t from, uintptr_t to, size_t len, bool writable)
 {
-    if (((foff | toff | len) & (PAGE_SIZE - 1)) || len == 0 || foff + len > from->size ||
-        toff + len > to->size)
-        return -ATH_EINVAL;
-    void *src = (void *)(from->base + foff), *dst = (void *)(to->base + toff);
-    /* mremap moves the page tables (whole page-table pages when both ends
-     * are 2 MiB aligned), whatever the size; MREMAP_FIXED replaces the
-     * PROT_NONE reservation at the destination. */
+    void *src = (void *)from, *dst = (void *)to;
     if (mremap(src, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, dst) == MAP_FAILED)
         return -ATH_EINVAL; /* e.g. the range spans mappings of different kinds */
     /* Keep the source part of its reservation: inaccessible, not unmapped. */
@@ -129,5 +138,29 @@ int plat_vrange_move(struct plat_vrange *from, size_t foff, struct plat_vrange *
         return -ATH_ENOMEM;
     if (mprotect(dst, len, writable ? PROT_READ | PROT_WRITE : PROT_READ) != 0)
         return -ATH_ENOMEM;
+    return 0;
+}
+
+int plat_vrange_move(struct plat_vrange *from, size_t foff, struct plat_vrange *to, size_t toff,
+                     size_t len, bool writable)
+{
+    if (((foff | toff | len) & (PAGE_SIZE - 1)) || len == 0 || foff + len > from->size ||
+        toff + len > to->size)
+        return -ATH_EINVAL;
+    /* One mremap per mapping: the snapshot part of a memory (a private file
+     * mapping) and what was committed after it (anonymous) are different
+     * mappings, so a range is cut where either side's snapshot ends. A lend
+     * comes back with the same cuts it went out with. */
+    size_t cut1 = from->snap_bytes > foff ? from->snap_bytes - foff : 0;
+    size_t cut2 = to->snap_bytes > toff ? to->snap_bytes - toff : 0;
+    size_t cuts[4] = { 0, cut1 < cut2 ? cut1 : cut2, cut1 < cut2 ? cut2 : cut1, len };
+    for (int i = 0; i < 3; i++) {
+        size_t lo = cuts[i] < len ? cuts[i] : len, hi = cuts[i + 1] < len ? cuts[i + 1] : len;
+        if (hi <= lo)
+            continue;
+        int r = move_one(from->base + foff + lo, to->base + toff + lo, hi - lo, writable);
+        if (r)
+            return r;
+    }
     return 0;
 }

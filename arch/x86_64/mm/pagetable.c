@@ -223,21 +223,17 @@ int pt_move_table(const struct pt_env *env, phys_addr_t root, uint64_t from, uin
     if (!dst)
         return err ? err : -ATH_EEXIST;
     /* An empty table at `to` (left by page-by-page moves) trades places with
-     * the moving one: no table is freed or allocated. */
+     * the moving one: no table is freed or allocated. It arrives writable:
+     * pages mapped into it later decide their access in their own entries. */
     uint64_t empty = 0;
     if (*dst & PTE_P) {
         if ((*dst & PTE_PS) || count_present(table(env, *dst & PTE_ADDR)) != 0)
             return -ATH_EEXIST;
-        empty = *dst;
+        empty = *dst | PTE_W;
     }
-    /* The directory entry keeps its W bit (tables are made writable, the
-     * leaf decides): access is set in the 512 leaf entries, which costs
-     * memory writes only, no walk and no per-page flush. */
-    uint64_t *pt = table(env, *src & PTE_ADDR);
-    for (unsigned i = 0; i < 512; i++)
-        if (pt[i] & PTE_P)
-            pt[i] = writable ? (pt[i] | PTE_W) : (pt[i] & ~PTE_W);
-    *dst = *src;
+    /* Access is set in the directory entry alone (x86 grants a write only
+     * if every level allows it), so the 512 leaves are not touched. */
+    *dst = writable ? (*src | PTE_W) : (*src & ~PTE_W);
     *src = empty;
     return 0;
 }
@@ -263,7 +259,15 @@ int pt_lookup(const struct pt_env *env, phys_addr_t root, uint64_t va, phys_addr
     uint64_t span = level == 2 ? PAGE_1G : level == 1 ? PAGE_2M : PAGE_SIZE;
     if (pa)
         *pa = (*e & PTE_ADDR & ~(span - 1)) + (va & (span - 1));
-    if (pte)
-        *pte = *e;
+    if (pte) {
+        /* The access the CPU grants: a write needs W at every level. */
+        uint64_t w = PTE_W, *t = table(env, root);
+        for (int l = 3; l > level; l--) {
+            uint64_t u = t[idx(va, l)];
+            w &= u;
+            t = table(env, u & PTE_ADDR);
+        }
+        *pte = *e & (~PTE_W | w);
+    }
     return 0;
 }

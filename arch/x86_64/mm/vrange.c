@@ -29,6 +29,13 @@ struct vrange_state {
     /* Pages moved in by IPC above the committed part (transfers; lends go
      * back when their call ends): release frees [moved_lo, moved_hi). */
     size_t       moved_lo, moved_hi;
+    /* One bit per 2 MiB of the slot: its page table is known to be full (a
+     * scan counted 512 pages, or it moved in whole). Only ever a cache:
+     * every unmapping in this file clears the bit of the chunk it touches
+     * (revert clears them all), so a set bit is always true, and a clear
+     * one only costs a scan. It spares IPC lends a 512-entry scan per
+     * chunk each way. */
+    uint64_t     full[VRANGE_SLOT / PAGE_2M / 64];
 };
 
 static spinlock_t slot_lock = SPINLOCK_INIT;
@@ -37,6 +44,28 @@ static bool       slot_used[VRANGE_SLOTS];
 _Static_assert(VRANGE_SLOT == PLAT_VRANGE_MAX, "a slot holds the largest range");
 
 #define ST(r) ((struct vrange_state *)(r)->cookie)
+
+static void set_full(struct plat_vrange *r, size_t off, bool full)
+{
+    size_t c = off / PAGE_2M;
+    if (full)
+        ST(r)->full[c / 64] |= 1ull << (c % 64);
+    else
+        ST(r)->full[c / 64] &= ~(1ull << (c % 64));
+}
+
+/* Is the page table under the 2 MiB chunk at off full? From the cache, or
+ * one scan (whose answer is then cached). */
+static bool table_full(struct plat_vrange *r, size_t off)
+{
+    size_t c = off / PAGE_2M;
+    if (ST(r)->full[c / 64] & (1ull << (c % 64)))
+        return true;
+    if (vm_table_count(r->base + off) != 512)
+        return false;
+    set_full(r, off, true);
+    return true;
+}
 
 int plat_vrange_reserve(size_t size, struct plat_vrange *out)
 {
@@ -73,8 +102,10 @@ int plat_vrange_commit(struct plat_vrange *r, size_t bytes)
     for (size_t off = r->committed; off < bytes; off += PAGE_SIZE) {
         if (vm_map_fresh_page(r->base + off) != 0) {
             /* Undo this call's pages: commit is all or nothing. */
-            for (size_t u = r->committed; u < off; u += PAGE_SIZE)
+            for (size_t u = r->committed; u < off; u += PAGE_SIZE) {
                 vm_unmap_and_free_page(r->base + u);
+                set_full(r, u, false);
+            }
             return -ATH_ENOMEM;
         }
     }
@@ -129,6 +160,8 @@ int plat_vrange_revert(struct plat_vrange *r, uint32_t *pages)
     /* Memory committed after the snapshot goes away. */
     for (size_t off = r->snap_bytes; off < r->committed; off += PAGE_SIZE)
         vm_unmap_and_free_page(r->base + off);
+    if (st)
+        memset(st->full, 0, sizeof st->full);
     if (r->committed > r->snap_bytes)
         r->committed = r->snap_bytes;
     uint32_t n = st && st->orig ? st->ndirty : 0;
@@ -181,17 +214,21 @@ static bool is_original(struct plat_vrange *r, size_t off, phys_addr_t pa)
 }
 
 /* May the 2 MiB chunk at foff of `from` move to toff of `to` as one page
- * table? Both aligned, a whole chunk left, and no snapshot original
- * involved: none can be among the destination pages (coming home, those
- * need their own read-only entries), and a writable move must not take
- * source originals (they need a private copy first, page by page). Whether
- * the pages are there is checked separately. */
+ * table? Both aligned, a whole chunk left, and both sides past their
+ * snapshot: no original (a read-only page in its own entry, which must
+ * never be written) is among the pages. So every page of a table that
+ * moves whole is writable in its own entry, and the directory entry alone
+ * decides (pt_move_table): read-only while lent so, writable again when it
+ * comes home. The test is symmetric, so a table that left whole comes back
+ * whole (nothing unmaps a server's window meanwhile: it cannot lend or
+ * transfer what lies past its committed memory). Whether the pages are
+ * there is checked separately. */
 static bool chunk_movable(struct plat_vrange *from, size_t foff, struct plat_vrange *to,
-                          size_t toff, size_t left, bool writable)
+                          size_t toff, size_t left)
 {
     uint64_t f = from->base + foff, t = to->base + toff;
     return !((f | t) & (PAGE_2M - 1)) && left >= PAGE_2M && toff >= to->snap_bytes &&
-           (!writable || foff >= from->snap_bytes);
+           foff >= from->snap_bytes;
 }
 
 int plat_vrange_move(struct plat_vrange *from, size_t foff, struct plat_vrange *to, size_t toff,
@@ -203,9 +240,8 @@ int plat_vrange_move(struct plat_vrange *from, size_t foff, struct plat_vrange *
     /* All or nothing: every source page must be there, and no destination
      * page may be. A movable chunk checks this in one look at each table. */
     for (size_t off = 0; off < len;) {
-        if (chunk_movable(from, foff + off, to, toff + off, len - off, writable) &&
-            vm_table_count(from->base + foff + off) == 512 &&
-            vm_table_count(to->base + toff + off) <= 0) {
+        if (chunk_movable(from, foff + off, to, toff + off, len - off) &&
+            table_full(from, foff + off) && vm_table_count(to->base + toff + off) <= 0) {
             off += PAGE_2M;
             continue;
         }
@@ -232,14 +268,17 @@ int plat_vrange_move(struct plat_vrange *from, size_t foff, struct plat_vrange *
     bool flush = false;
     for (size_t off = 0; off < len;) {
         uint64_t f = from->base + foff + off, t = to->base + toff + off;
-        if (chunk_movable(from, foff + off, to, toff + off, len - off, writable) &&
+        if (chunk_movable(from, foff + off, to, toff + off, len - off) &&
             vm_move_2m(f, t, writable) == 0) {
+            set_full(from, foff + off, false);
+            set_full(to, toff + off, true);
             flush = true;
             off += PAGE_2M;
             continue;
         }
         phys_addr_t pa;
         vm_unmap_keep_page(f, &pa);
+        set_full(from, foff + off, false);
         vm_remap_page(t, pa, writable && !is_original(to, toff + off, pa));
         off += PAGE_SIZE;
     }

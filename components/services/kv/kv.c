@@ -7,7 +7,9 @@
 
 enum { OP_NULL = 0, OP_PUT = 1, OP_GET = 2, OP_COUNT = 3, OP_CRASH = 4, OP_WHO = 5,
        OP_SUBSCRIBE = 6, OP_SIGSTATUS = 7, OP_SUM = 8, OP_SAVEWIN = 9, OP_READSAVED = 10,
-       OP_WRITEWIN = 11, OP_TOUCH = 12, OP_SLOW = 13 };
+       OP_WRITEWIN = 11, OP_TOUCH = 12, OP_SLOW = 13, OP_MSGSUM = 14 };
+/* Where ath_call_msg messages land: 64 bytes, so a longer one is refused. */
+static unsigned char msgbuf[64];
 static volatile unsigned char *saved; /* a window address kept past its call (tests) */
 
 /* A client may subscribe with a notification capability (passed in the
@@ -72,6 +74,12 @@ ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64
             n++;
         return badge;
     }
+    case OP_MSGSUM: { /* a weighted sum of the a1-byte message in msgbuf */
+        uint64_t sum = 0;
+        for (uint64_t i = 0; i < a1 && i < sizeof msgbuf; i++)
+            sum += (i + 1) * msgbuf[i];
+        return sum;
+    }
     case OP_TOUCH: /* read the first byte of a lend (the benchmark) */
         return ((const volatile unsigned char *)(uintptr_t)a2)[0];
     case OP_SAVEWIN:
@@ -89,6 +97,8 @@ ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64
 
 int main(void)
 {
+    if (ath_set_msgbuf(msgbuf, sizeof msgbuf) != 0)
+        return 1;
     printf("kv: serving\n");
     return ath_serve();
 }

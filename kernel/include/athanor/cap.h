@@ -8,12 +8,17 @@
  * out-of-range slot with -ATH_EBADHANDLE, one of the wrong kind with
  * -ATH_EWRONGTYPE, one lacking rights with -ATH_EPERM.
  *
- * Locking: one cap_lock (irqsave) guards every table and the derivation
- * tree, since derivation links cross tables. */
+ * Locking: one cap_lock (irqsave) guards every change to the tables and
+ * the derivation tree, since derivation links cross tables. cap_lookup (the
+ * check on every call) takes no lock: a slot's generation works as a
+ * sequence count (see cap.c), so a lookup racing a revoke either completes
+ * before it or fails. */
 #ifndef ATHANOR_CAP_H
 #define ATHANOR_CAP_H
 
+#include <athanor/errors.h>
 #include <athanor/list.h>
+#include <athanor/platform.h>
 #include <athanor/types.h>
 
 typedef uint32_t cap_handle_t;
@@ -49,6 +54,7 @@ enum cap_rights {
 struct cap_table;
 
 struct cap {
+    uint64_t          seq;      /* odd while the values change: lookups retry (cap.c) */
     uint16_t          gen;      /* bumped when the slot is freed */
     uint8_t           type;     /* enum cap_type; CAP_T_NONE when free */
     uint32_t          rights;
@@ -59,6 +65,16 @@ struct cap {
     struct list_node  children; /* caps derived from this one */
     struct list_node  sibling;  /* link in parent->children */
     struct cap_table *table;
+};
+
+/* What a lookup returns: the checked capability's values, not the slot
+ * (the slot may change right after; these stay consistent). */
+struct cap_ref {
+    enum cap_type type;
+    uint32_t      rights;
+    uint64_t      badge;
+    uint32_t      obj_gen;
+    void         *object;
 };
 
 struct cap_table {
@@ -79,13 +95,9 @@ int  cap_insert(struct cap_table *t, enum cap_type type, uint32_t rights, void *
 /* The same, recording the object's current generation (see cap.obj_gen). */
 int  cap_insert_gen(struct cap_table *t, enum cap_type type, uint32_t rights, void *object,
                     uint64_t badge, uint32_t obj_gen, cap_handle_t *out);
-/* Check a handle: right type (CAP_T_NONE = any), all of `rights`. On
- * success *out is a copy of the capability (the slot may change later). */
-int  cap_lookup(struct cap_table *t, cap_handle_t h, enum cap_type type, uint32_t rights,
-                struct cap *out);
 /* The first capability of `type` with all of `rights` in t (for calls that
  * name no handle, like WASI's fd_write on the console). 0 or -ATH_EPERM. */
-int  cap_find(struct cap_table *t, enum cap_type type, uint32_t rights, struct cap *out);
+int  cap_find(struct cap_table *t, enum cap_type type, uint32_t rights, struct cap_ref *out);
 /* Derive a copy into dst (same table allowed) with rights ⊆ the original's
  * and a badge (0 keeps the original's). Needs CAP_R_DERIVE. */
 int  cap_derive(struct cap_table *t, cap_handle_t h, uint32_t rights, uint64_t badge,
@@ -97,6 +109,48 @@ int  cap_grant(struct cap_table *t, cap_handle_t h, struct cap_table *dst, cap_h
 int  cap_revoke(struct cap_table *t, cap_handle_t h);
 /* Revoke, then free h itself. */
 int  cap_delete(struct cap_table *t, cap_handle_t h);
+
+/* Check a handle: right type (CAP_T_NONE = any), all of `rights`. On
+ * success *out (if not NULL) holds the capability's values. Lock-free: a
+ * seqlock read of the slot (writers are in cap.c); inline because every IPC
+ * call starts with it (returning the values in registers, not memory). */
+static inline int cap_lookup(struct cap_table *t, cap_handle_t h, enum cap_type type, uint32_t rights,
+                             struct cap_ref *out)
+{
+    uint32_t idx = h & (CAP_MAX_SLOTS - 1), gen = h >> CAP_INDEX_BITS;
+    if (idx == 0 || idx >= t->nslots)
+        return -ATH_EBADHANDLE;
+    struct cap *c = &t->slots[idx];
+    struct cap_ref v;
+    uint16_t slot_gen;
+    for (;;) {
+        uint64_t s = __atomic_load_n(&c->seq, __ATOMIC_ACQUIRE);
+        if (s & 1) { /* a writer is in the middle (on another CPU: it holds cap_lock) */
+            plat_cpu_relax();
+            continue;
+        }
+        slot_gen = __atomic_load_n(&c->gen, __ATOMIC_RELAXED);
+        v.type = (enum cap_type)__atomic_load_n(&c->type, __ATOMIC_RELAXED);
+        v.rights = __atomic_load_n(&c->rights, __ATOMIC_RELAXED);
+        v.badge = __atomic_load_n(&c->badge, __ATOMIC_RELAXED);
+        v.obj_gen = __atomic_load_n(&c->obj_gen, __ATOMIC_RELAXED);
+        v.object = __atomic_load_n(&c->object, __ATOMIC_RELAXED);
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        if (__atomic_load_n(&c->seq, __ATOMIC_RELAXED) == s)
+            break; /* nothing changed while we read: the values belong together */
+    }
+    if (slot_gen != gen)
+        return -ATH_ESTALE;
+    if (v.type == CAP_T_NONE)
+        return -ATH_EBADHANDLE;
+    if (type != CAP_T_NONE && v.type != type)
+        return -ATH_EWRONGTYPE;
+    if ((v.rights & rights) != rights)
+        return -ATH_EPERM;
+    if (out)
+        *out = v;
+    return 0;
+}
 
 /* A listing entry (for the monitor's `caps`). */
 struct cap_info {

@@ -97,6 +97,10 @@ struct fault_report {
  * count themselves in nwaiters and sleep on wq under lock). */
 struct endpoint {
     struct component *server;
+    /* server->cfg->image->handle (NULL if it exports none), kept here so a
+     * call does not chase three pointers before it starts */
+    uint64_t        (*handle)(void *instance, uint64_t badge, uint64_t op, uint64_t a0,
+                              uint64_t a1, uint64_t a2);
     spinlock_t        lock;
     bool              busy;
     uint32_t          nwaiters;
@@ -110,6 +114,7 @@ struct component {
     uint32_t         generation;     /* changes on every (re)start */
     struct thread   *thread;
     void            *instance;       /* wasm2c instance struct */
+    void            *rtmem;          /* its wasm_rt_memory_t (image->memory), cached for host calls */
     struct wasi_ctx *wasi;
     struct plat_vrange mem;          /* the linear memory's reservation */
     uint32_t         mem_pages;      /* current size in wasm pages */
@@ -149,6 +154,8 @@ struct component {
     bool             report_done;    /* the fault was already reported (by a call) */
     struct list_node notifications;  /* those it created; freed when it stops */
     uint32_t         transfer_next;  /* where the next transferred range lands (IPC) */
+    uint32_t         msgbuf;         /* where call_msg messages land (linear offset), */
+    uint32_t         msgbuf_len;     /* and its size; 0 = none registered (IPC) */
     uint32_t         lends;          /* lends it made that have come back (statistics, tests) */
     struct waitq     exit_wq;        /* woken when the thread finishes */
 };

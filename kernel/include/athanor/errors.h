@@ -22,6 +22,7 @@ enum ath_err {
     ATH_EWRONGTYPE = 14, /* the capability names another kind of object */
     ATH_EPEERFAILED = 15,    /* the called component trapped or was stopped during the call */
     ATH_EPEERRESTARTED = 16, /* the called component restarted since the handle was made */
+    ATH_EMSGSIZE   = 17, /* a message is larger than the server's message buffer (or it has none) */
     ATH_ERR_COUNT
 };
 

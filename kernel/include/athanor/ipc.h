@@ -18,10 +18,25 @@ struct ipc_msg {
  * handler's return value. timeout_ns bounds the wait for a busy server. */
 int ipc_call(struct component *caller, cap_handle_t h, const struct ipc_msg *m,
              uint64_t timeout_ns, uint64_t *result);
+/* The same, given the current thread (the host-call path has it already). */
+int ipc_call_on(struct thread *t, struct component *caller, cap_handle_t h,
+                const struct ipc_msg *m, uint64_t timeout_ns, uint64_t *result);
 /* A call that also grants capability `give` of the caller's table (grant
  * right needed) to the server; the server's new handle arrives as a2. */
 int ipc_call_grant(struct component *caller, cap_handle_t h, uint64_t op, uint64_t a0,
                    uint64_t a1, cap_handle_t give, uint64_t timeout_ns, uint64_t *result);
+/* A call carrying a message of up to IPC_MSG_MAX bytes: copied (the only
+ * copy) into the buffer the server registered with ipc_set_msgbuf, then the
+ * handler runs with a1 = len. msg is a kernel pointer into the caller's
+ * memory, already checked. -ATH_EMSGSIZE if the server's buffer is smaller
+ * or missing. */
+#define IPC_MSG_MAX 256u
+int ipc_call_msg(struct thread *t, struct component *caller, cap_handle_t h, uint64_t op,
+                 uint64_t a0, const void *msg, uint32_t len, uint64_t timeout_ns,
+                 uint64_t *result);
+/* The server's message buffer: [off, off + len) of its own memory (checked
+ * now and again at each call), len <= IPC_MSG_MAX. */
+int ipc_set_msgbuf(struct component *srv, uint32_t off, uint32_t len);
 /* Where lent and transferred memory appears in a server's linear memory:
  * above anything a memory may grow to (the manifest caps quotas at 3 GiB). */
 #define IPC_LEND_WINDOW     0xC0000000u /* one lend at a time: [window, window + len) */

@@ -60,8 +60,10 @@ int pt_protect(const struct pt_env *env, phys_addr_t root, uint64_t va, uint64_t
                unsigned attr);
 /* Move the page table covering the 2 MiB at `from` (its page-directory
  * entry) so that it covers `to` instead: 512 pages move with one entry.
- * Every present page under it becomes writable or read-only as asked (in
- * its own entry). -ATH_EINVAL (alignment), -ATH_ENOENT (no table at from),
+ * `writable` is set in that directory entry only: read-only there makes
+ * every page under it read-only whatever its own entry says, and the leaves
+ * are left alone (so moving it back writable restores each page's own
+ * access). -ATH_EINVAL (alignment), -ATH_ENOENT (no table at from),
  * -ATH_EEXIST (a page at to; an empty table there is swapped to `from`).
  * Callers flush the TLB. */
 int pt_move_table(const struct pt_env *env, phys_addr_t root, uint64_t from, uint64_t to,
@@ -69,7 +71,8 @@ int pt_move_table(const struct pt_env *env, phys_addr_t root, uint64_t from, uin
 /* Present pages in the page table under the 2 MiB holding va (0..512), or
  * -1 if there is no such table (nothing mapped there, or a large page). */
 int pt_table_count(const struct pt_env *env, phys_addr_t root, uint64_t va);
-/* Translate va: returns 0 and fills pa and pte (the leaf entry), or -ATH_ENOENT. */
+/* Translate va: returns 0 and fills pa and pte (the leaf entry, its W bit
+ * cleared if a level above denies writes), or -ATH_ENOENT. */
 int pt_lookup(const struct pt_env *env, phys_addr_t root, uint64_t va, phys_addr_t *pa,
               uint64_t *pte);
 /* True if va is a canonical 48-bit address. */
