@@ -23,7 +23,7 @@ record() {
     }' >> "$json"
     if [ -n "${5:-}" ]; then
         printf '  %-28s %-7s %10s %-3s  baseline %-14s %10s  ratio %s\n' "$1" "$2" "$4" "$3" "$5" "$6" \
-            "$(awk -v m="$4" -v b="$6" 'BEGIN { printf "%.2f", m / b }')"
+            "$(awk -v m="$4" -v b="$6" 'BEGIN { r = m / b; if (r >= 0.1) printf "%.2f", r; else printf "%.4f (%.0fx faster)", r, 1 / r }')"
     else
         printf '  %-28s %-7s %10s %s\n' "$1" "$2" "$4" "$3"
     fi
@@ -87,7 +87,7 @@ for i in 1 2 3 4 5; do
     hosted_runs="$hosted_runs
 $(bench_lines timeout 600 build/hosted/azoth azoth.bench=ipc)"
 done
-hosted_i=$(for n in ipc-null-call ipc-call-64b; do
+hosted_i=$(for n in ipc-null-call ipc-call-64b ipc-denied-call; do
     echo "$hosted_runs" | awk -v n=$n '$2 == n { print $3 }' | sort -n |
         awk -v n=$n '{ a[NR] = $1 } END { if (NR) print "bench:", n, a[int((NR + 1) / 2)], "ns" }'
 done)
@@ -99,10 +99,12 @@ record indirect-call hosted ns "$call"
 record getppid-syscall hosted ns "$(pick getppid-syscall "$base")"
 record ipc-null-call hosted ns "$(pick ipc-null-call "$hosted_i")" indirect-call "$call"
 record ipc-call-64b hosted ns "$(pick ipc-call-64b "$hosted_i")" indirect-call "$call"
+record ipc-denied-call hosted ns "$(pick ipc-denied-call "$hosted_i")" indirect-call "$call"
 record ipc-null-call-vs-pipe hosted ns "$(pick ipc-null-call "$hosted_i")" linux-pipe-pingpong "$pipe_rt"
 record ipc-null-call-vs-futex hosted ns "$(pick ipc-null-call "$hosted_i")" linux-futex-pingpong "$futex_rt"
 record ipc-null-call qemu ns "$(pick ipc-null-call "$qemu_i")" indirect-call "$call"
 record ipc-call-64b qemu ns "$(pick ipc-call-64b "$qemu_i")" indirect-call "$call"
+record ipc-denied-call qemu ns "$(pick ipc-denied-call "$qemu_i")" indirect-call "$call"
 
 echo "Zero copy: lend 4 KiB and 16 MiB (server touches the first byte) vs copying 16 MiB"
 echo "(targets: 16 MiB within 2x of 4 KiB, >= 50x faster than the copy)"

@@ -302,14 +302,20 @@ static int lend_then_wait(void)
 /* Median of RUNS timings of n calls each, in hundredths of a ns per call
  * (one long loop would let a single disturbance of this VM decide it);
  * msg = NULL: null calls, else null calls carrying a 64-byte message (the
- * kernel copies it into the server's buffer; the handler does nothing). */
+ * kernel copies it into the server's buffer; the handler does nothing);
+ * kv = 0: calls the kernel refuses at once (handle 0), the floor of any
+ * call: into the kernel and back, no server. */
 static int time_calls(ath_handle_t kv, long n, const unsigned char *msg, uint64_t out[2])
 {
     enum { RUNS = 9 };
     uint64_t v, t[RUNS];
     for (int r = 0; r < RUNS; r++) {
         uint64_t t0 = now_ns();
-        if (msg) {
+        if (kv == 0) {
+            for (long i = 0; i < n; i++)
+                if (ath_call(0, OP_NULL, i, 0, 0, &v) != -ATH_EBADHANDLE)
+                    return 1;
+        } else if (msg) {
             for (long i = 0; i < n; i++)
                 if (ath_call_msg(kv, OP_NULL, i, msg, 64, &v) != 0)
                     return 1;
@@ -329,12 +335,12 @@ static int time_calls(ath_handle_t kv, long n, const unsigned char *msg, uint64_
 static int bench(long n)
 {
     ath_handle_t kv = ath_lookup("kv");
-    uint64_t v, null[2], msg[2];
+    uint64_t v, null[2], msg[2], denied[2];
     unsigned char buf[64];
     memset(buf, 3, sizeof buf);
     for (int i = 0; i < 1000; i++) /* warm up */
         ath_call(kv, OP_NULL, 0, 0, 0, &v);
-    if (time_calls(kv, n, NULL, null) || time_calls(kv, n, buf, msg))
+    if (time_calls(kv, n, NULL, null) || time_calls(kv, n, buf, msg) || time_calls(0, n, NULL, denied))
         return 1;
     printf("bench: ipc-null-call %llu.%02llu ns (calls=%ld x 9 runs, min %llu.%02llu)\n",
            (unsigned long long)(null[0] / 100), (unsigned long long)(null[0] % 100), n,
@@ -342,6 +348,9 @@ static int bench(long n)
     printf("bench: ipc-call-64b %llu.%02llu ns (calls=%ld x 9 runs, min %llu.%02llu)\n",
            (unsigned long long)(msg[0] / 100), (unsigned long long)(msg[0] % 100), n,
            (unsigned long long)(msg[1] / 100), (unsigned long long)(msg[1] % 100));
+    printf("bench: ipc-denied-call %llu.%02llu ns (calls=%ld x 9 runs, min %llu.%02llu)\n",
+           (unsigned long long)(denied[0] / 100), (unsigned long long)(denied[0] % 100), n,
+           (unsigned long long)(denied[1] / 100), (unsigned long long)(denied[1] % 100));
     return 0;
 }
 
