@@ -50,13 +50,15 @@ noreturn void kernel_main(struct boot_info *bi)
     sched_init();
     plat_init_late();
     csprng_init();
-    comp_init();
-
     static char what[64];
+    bool test = cmdline_get(bi->cmdline, "azoth.test", what, sizeof what);
+    bool bench = !test && cmdline_get(bi->cmdline, "azoth.bench", what, sizeof what);
+    comp_init(!test && !bench); /* test and benchmark runs start what they need themselves */
+
     struct thread *t;
-    if (cmdline_get(bi->cmdline, "azoth.test", what, sizeof what))
+    if (test)
         t = thread_create("ktest", ktest_thread, what, PRIO_DEFAULT, 0);
-    else if (cmdline_get(bi->cmdline, "azoth.bench", what, sizeof what))
+    else if (bench)
         t = thread_create("kbench", kbench_thread, what, PRIO_DEFAULT, 0);
     else
         t = thread_create("monitor", monitor_thread, NULL, PRIO_DEFAULT, 0);

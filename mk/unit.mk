@@ -28,6 +28,7 @@ UNIT_SRCS_test_errors    := kernel/lib/errors.c
 UNIT_SRCS_test_csprng    := kernel/lib/csprng.c
 UNIT_SRCS_test_cap       := kernel/cap/cap.c
 UNIT_SRCS_test_libm      := kernel/rt/libm.c
+UNIT_SRCS_test_realtime  := kernel/time/realtime.c
 
 # The kernel's libm is tested against the host's: its functions get k_ names.
 UNIT_CFLAGS_kernel/rt/libm.c := -Dfloor=k_floor -Dceil=k_ceil -Dtrunc=k_trunc \

@@ -40,6 +40,10 @@ ATH_IMPORT("notify_wait") int32_t __ath_notify_wait(uint32_t h, uint64_t mask, u
 ATH_IMPORT("cap_derive") int32_t __ath_cap_derive(uint32_t h, uint32_t rights, uint64_t badge);
 ATH_IMPORT("cap_revoke") int32_t __ath_cap_revoke(uint32_t h);
 ATH_IMPORT("cap_delete") int32_t __ath_cap_delete(uint32_t h);
+ATH_IMPORT("cap_find") int32_t __ath_cap_find(uint32_t type, uint32_t n);
+ATH_IMPORT("io_in") int32_t __ath_io_in(uint32_t h, uint32_t port, uint32_t width, uint32_t *value);
+ATH_IMPORT("io_out") int32_t __ath_io_out(uint32_t h, uint32_t port, uint32_t width, uint32_t value);
+ATH_IMPORT("clock_set") int32_t __ath_clock_set(uint32_t h, uint64_t unix_ns);
 
 /* Rights (athanor/cap.h). */
 #define ATH_R_READ   (1u << 0)
@@ -125,6 +129,48 @@ static inline ath_handle_t ath_cap_derive(ath_handle_t h, uint32_t rights, uint6
 }
 static inline int ath_cap_revoke(ath_handle_t h) { return __ath_cap_revoke((uint32_t)h); }
 static inline int ath_cap_delete(ath_handle_t h) { return __ath_cap_delete((uint32_t)h); }
+
+/* Capability types (athanor/cap.h), for ath_cap_find. */
+enum ath_cap_type {
+    ATH_T_ENDPOINT = 1, ATH_T_NOTIFICATION, ATH_T_MEMGRANT, ATH_T_CONSOLE, ATH_T_CLOCK,
+    ATH_T_RANDOM, ATH_T_COMPONENT, ATH_T_IOPORT, ATH_T_MMIO, ATH_T_IRQ, ATH_T_DMA,
+};
+/* The n-th (from 0) capability of a type in our own table, in the order the
+ * manifest granted them; -ATH_ENOENT if there is none. */
+static inline ath_handle_t ath_cap_find(enum ath_cap_type type, unsigned n)
+{
+    return __ath_cap_find((uint32_t)type, n);
+}
+
+/* Drivers: port I/O through an I/O-port capability (read right for in,
+ * write right for out). A port outside its range is refused (-ATH_ERANGE),
+ * counted and reported by the kernel. */
+static inline int ath_inb(ath_handle_t io, uint16_t port, uint8_t *v)
+{
+    uint32_t x = 0;
+    int r = __ath_io_in((uint32_t)io, port, 1, &x);
+    *v = (uint8_t)x;
+    return r;
+}
+static inline int ath_inl(ath_handle_t io, uint16_t port, uint32_t *v)
+{
+    return __ath_io_in((uint32_t)io, port, 4, v);
+}
+static inline int ath_outb(ath_handle_t io, uint16_t port, uint8_t v)
+{
+    return __ath_io_out((uint32_t)io, port, 1, v);
+}
+static inline int ath_outl(ath_handle_t io, uint16_t port, uint32_t v)
+{
+    return __ath_io_out((uint32_t)io, port, 4, v);
+}
+
+/* Set the wall clock (a clock capability with the write right: the RTC
+ * driver's "realtime"); WASI's CLOCK_REALTIME reads it from then on. */
+static inline int ath_clock_set(ath_handle_t clock, uint64_t unix_ns)
+{
+    return __ath_clock_set((uint32_t)clock, unix_ns);
+}
 
 /* Park the server's own thread: from now on calls run its handler. Returns
  * only if the component is being stopped. */

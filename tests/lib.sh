@@ -90,3 +90,27 @@ expect_component_session() {
         '^spinner +stopped +1 ' \
         "^no component named 'nosuch'"
 }
+
+# A scripted driver session (docs/drivers.md): the rtc driver set the wall
+# clock at boot; run it again probing ports it was not granted, each of which
+# must be refused, counted and reported.
+DRIVER_SCRIPT='wait rtc\ndate\nstart rtc probe\nwait rtc\ncaps rtc\nhalt\n'
+expect_driver_session() { # LOG NAME
+    expect_in "$1" "$2" \
+        'rtc: wall clock set to 20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9:]{8} UTC' \
+        '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} UTC \([0-9]+\)$' \
+        'rtc: probe: 7 of 7 accesses outside my capabilities refused' \
+        '^hardware accesses refused: 7$'
+    # the kernel reported each refusal itself
+    _d_n=$(tr -d '\r' < "$1" | grep -c 'comp rtc: refused I/O port')
+    if [ "$_d_n" -eq 7 ]; then result PASS "$2-refusals-reported"
+    else result FAIL "$2-refusals-reported" "$_d_n kernel reports of refused ports, want 7 (log: $1)"; fi
+    # `date` agrees with the host's clock (the guest's RTC is the host's time)
+    _d_t=$(tr -d '\r' < "$1" | sed -n 's/^[0-9-]* [0-9:]* UTC (\([0-9]*\))$/\1/p' | head -n 1)
+    _d_now=$(date +%s)
+    if [ -n "$_d_t" ] && [ $((_d_now - _d_t)) -ge -5 ] && [ $((_d_now - _d_t)) -le 300 ]; then
+        result PASS "$2-date-matches-host"
+    else
+        result FAIL "$2-date-matches-host" "date said '${_d_t:-nothing}', the host $_d_now (log: $1)"
+    fi
+}

@@ -182,6 +182,20 @@ int cap_find(struct cap_table *t, enum cap_type type, uint32_t rights, struct ca
     return r;
 }
 
+int cap_nth(struct cap_table *t, enum cap_type type, unsigned n, cap_handle_t *out)
+{
+    int r = -ATH_ENOENT;
+    irqflags_t f = spin_lock_irqsave(&cap_lock);
+    for (uint32_t i = 1; i < t->nslots; i++)
+        if (t->slots[i].type == type && n-- == 0) {
+            *out = handle_of(t, &t->slots[i]);
+            r = 0;
+            break;
+        }
+    spin_unlock_irqrestore(&cap_lock, f);
+    return r;
+}
+
 static int copy_into(struct cap_table *t, cap_handle_t h, uint32_t need, uint32_t rights,
                      uint64_t badge, bool keep_badge, struct cap_table *dst, cap_handle_t *out)
 {
@@ -251,6 +265,7 @@ unsigned cap_list(struct cap_table *t, struct cap_info *out, unsigned max)
             out[n].type = (enum cap_type)c->type;
             out[n].rights = c->rights;
             out[n].badge = c->badge;
+            out[n].object = c->object;
             out[n].parent_owner = c->parent ? c->parent->table->owner : NULL;
             out[n].parent_handle = c->parent ? handle_of(c->parent->table, c->parent) : CAP_NULL;
         }

@@ -291,12 +291,19 @@ static void grant_manifest_caps(struct component *c)
         { CAP_CLOCK, CAP_T_CLOCK, CAP_R_READ, &clock_object },
         { CAP_RANDOM, CAP_T_RANDOM, CAP_R_READ, &random_object },
         { CAP_MANAGE, CAP_T_COMPONENT, CAP_R_READ | CAP_R_WRITE, NULL }, /* NULL: any component */
+        { CAP_REALTIME, CAP_T_CLOCK, CAP_R_READ | CAP_R_WRITE, &clock_object },
     };
     cap_table_clear(&c->caps);
     for (size_t i = 0; i < ARRAY_LEN(grants); i++) {
         cap_handle_t h;
         if ((c->cfg->caps & grants[i].bit) &&
             cap_insert(&c->caps, grants[i].type, grants[i].rights, grants[i].object, 0, &h) != 0)
+            kpanic("comp %s: capability table too small", c->cfg->name);
+    }
+    for (unsigned i = 0; i < c->cfg->nioports; i++) {
+        cap_handle_t h;
+        c->ioports[i] = c->cfg->ioports[i];
+        if (cap_insert(&c->caps, CAP_T_IOPORT, CAP_R_READ | CAP_R_WRITE, &c->ioports[i], 0, &h) != 0)
             kpanic("comp %s: capability table too small", c->cfg->name);
     }
 }
@@ -335,6 +342,7 @@ int comp_start(struct component *c, const char *args)
     c->generation++;
     c->transfer_next = 0; /* a new instance: its transfer area and message buffer start empty */
     c->msgbuf = c->msgbuf_len = 0;
+    c->hw_refused = 0;
     c->trap = TRAP_NONE;
     c->kill_pending = TRAP_NONE;
     c->exit_code = 0;
@@ -466,7 +474,7 @@ static void manager_main(void *arg)
     }
 }
 
-void comp_init(void)
+void comp_init(bool autostart)
 {
     waitq_init(&manager_wq);
     ncomps = comp_manifest_count;
@@ -491,7 +499,7 @@ void comp_init(void)
     if (!m)
         kpanic("comp: cannot start the manager thread");
     thread_detach(m);
-    for (unsigned i = 0; i < ncomps; i++)
+    for (unsigned i = 0; autostart && i < ncomps; i++)
         if (comps[i].cfg->autostart)
             comp_start(&comps[i], NULL);
 }

@@ -18,11 +18,6 @@
 typedef uint32_t u32;
 typedef uint64_t u64;
 
-/* The "athanor" module's instance is the same host context as WASI's. */
-struct Z_athanor_instance_t {
-    host_ctx h;
-};
-
 #define CALL_WAIT_NS (5 * NS_PER_S) /* how long a call waits for a busy server */
 #define NAME_MAX_LEN 24
 
@@ -163,6 +158,18 @@ u32 Z_athanorZ_cap_derive(struct Z_athanor_instance_t *a, u32 h, u32 rights, u64
     struct component *c = host_enter(&a->h);
     cap_handle_t out;
     int r = cap_derive(&c->caps, h, rights, badge, &c->caps, &out);
+    return host_leave(c, (u32)cap_result(r, out));
+}
+
+/* cap_find(type, n) -> the handle of the n-th capability of that type in the
+ * caller's own table (what the manifest granted), or -ATH_ENOENT. */
+u32 Z_athanorZ_cap_find(struct Z_athanor_instance_t *a, u32 type, u32 n)
+{
+    struct component *c = host_enter(&a->h);
+    if (type == CAP_T_NONE || type >= CAP_T_COUNT)
+        return host_leave(c, (u32)-ATH_EINVAL);
+    cap_handle_t out;
+    int r = cap_nth(&c->caps, (enum cap_type)type, n, &out);
     return host_leave(c, (u32)cap_result(r, out));
 }
 

@@ -1,4 +1,5 @@
-/* Kernel monitor commands: help, mem, threads, uptime, halt, reboot. */
+/* Kernel monitor commands: help, mem, threads, uptime, date, halt, reboot,
+ * and the component commands. */
 #include <athanor/clock.h>
 #include <athanor/component.h>
 #include <athanor/errors.h>
@@ -6,6 +7,7 @@
 #include <athanor/heap.h>
 #include <athanor/kernel.h>
 #include <athanor/klib.h>
+#include <athanor/realtime.h>
 #include <athanor/sched.h>
 
 #define MAX_ARGS 8
@@ -85,6 +87,22 @@ static int cmd_uptime(int argc, char **argv)
     unsigned idle_pct = now ? (unsigned)(ss.idle_ns * 100 / now) : 0;
     kprintf("up %llu days, %02u:%02u:%02u.%03u, idle %u%%\n", (unsigned long long)up.days, up.hours,
             up.mins, up.secs, up.msecs, idle_pct);
+    return 0;
+}
+
+static int cmd_date(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    if (!realtime_known()) {
+        kprintf("no wall clock yet (the rtc driver sets it at boot)\n");
+        return -ATH_ENOENT;
+    }
+    uint64_t ns = realtime_now_ns();
+    struct civil_time t;
+    civil_from_unix((int64_t)(ns / NS_PER_S), &t);
+    kprintf("%04d-%02u-%02u %02u:%02u:%02u UTC (%llu)\n", t.year, t.month, t.day, t.hour, t.min, t.sec,
+            (unsigned long long)(ns / NS_PER_S));
     return 0;
 }
 
@@ -242,14 +260,21 @@ static int cmd_caps(int argc, char **argv)
         kprintf("%#-10x %-13s %-6s %#-18llx ", ci[i].handle, cap_type_name(ci[i].type), rights,
                 (unsigned long long)ci[i].badge);
         if (ci[i].parent_owner)
-            kprintf("%s:%#x\n", ((const struct component *)ci[i].parent_owner)->cfg->name,
+            kprintf("%s:%#x", ((const struct component *)ci[i].parent_owner)->cfg->name,
                     ci[i].parent_handle);
         else
-            kprintf("(original)\n");
+            kprintf("(original)");
+        if (ci[i].type == CAP_T_IOPORT) {
+            const struct ioport_range *p = ci[i].object;
+            kprintf("  ports %#x-%#x", p->base, p->base + p->count - 1);
+        }
+        kprintf("\n");
     }
     if (!n)
         kprintf("%s holds no capabilities%s\n", c->cfg->name,
                 c->state == COMP_RUNNING ? "" : " (it is not running)");
+    if (c->hw_refused)
+        kprintf("hardware accesses refused: %u\n", c->hw_refused);
     return 0;
 }
 
@@ -271,6 +296,7 @@ static const struct command commands[] = {
     { "mem", "mem", "physical frames and kernel heap usage", cmd_mem },
     { "threads", "threads", "kernel threads, their state and CPU time", cmd_threads },
     { "uptime", "uptime", "time since boot and idle share", cmd_uptime },
+    { "date", "date", "the wall clock (UTC), once the rtc driver has set it", cmd_date },
     { "ps", "ps", "components: state, generation, memory, CPU time, restarts", cmd_ps },
     { "start", "start <name> [args...]", "start a component (a fresh instance)", cmd_start },
     { "kill", "kill <name>", "stop a component (no restart)", cmd_kill },

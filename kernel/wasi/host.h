@@ -23,6 +23,11 @@ struct Z_wasi_snapshot_preview1_instance_t {
 };
 typedef struct Z_wasi_snapshot_preview1_instance_t host_ctx;
 
+/* The "athanor" module's instance is the same host context as WASI's. */
+struct Z_athanor_instance_t {
+    host_ctx h;
+};
+
 /* The component's linear memory as it is now (re-derive after anything
  * that may grow it). */
 static inline struct umem host_mem(struct component *c)

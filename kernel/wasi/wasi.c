@@ -11,6 +11,7 @@
 #include <athanor/csprng.h>
 #include <athanor/heap.h>
 #include <athanor/klib.h>
+#include <athanor/realtime.h>
 #include <athanor/spinlock.h>
 #include <athanor/wasi.h>
 #include <wasm-rt.h>
@@ -326,7 +327,9 @@ static u32 clock_time(struct component *c, u32 id, uoff_t out, bool resolution)
         return WASI_ENOTCAPABLE;
     uint64_t v;
     switch (id) {
-    case CLOCK_REALTIME:  /* no wall clock before the RTC driver: time since boot */
+    case CLOCK_REALTIME: /* set by the RTC driver; until then, time since boot */
+        v = resolution ? 1 : realtime_now_ns();
+        break;
     case CLOCK_MONOTONIC:
         v = resolution ? 1 : plat_clock_ns();
         break;

@@ -20,7 +20,8 @@ expect_in "$dir/garbage.log" hosted/wasm-garbage-message 'is not a valid WebAsse
 # A manifest with one mistake per case; the tool must name file and line.
 check_manifest() { # name expected-message manifest-text
     printf '%s\n' "$3" > "$dir/$1.toml"
-    "$BUILD/tools/manifest" "$dir/$1.toml" "$dir" components/apps/hello > "$dir/$1.log" 2>&1
+    "$BUILD/tools/manifest" "$dir/$1.toml" "$dir" components/apps/hello components/apps/crasher \
+        > "$dir/$1.log" 2>&1
     expect_status "hosted/manifest-$1-rejected" $? 1 "$dir/$1.log"
     expect_in "$dir/$1.log" "hosted/manifest-$1-message" "$2"
 }
@@ -44,3 +45,11 @@ check_manifest budget "budget.toml:1: component 'hello': cpu_budget_ms \\(500\\)
     '[component.hello]
 cpu_budget_ms = 500
 cpu_period_ms = 100'
+check_manifest bad-ioports "bad-ioports.toml:2: bad I/O-port range \"0x70-0x60\"" \
+    '[component.hello]
+ioports = ["0x70-0x60"]'
+check_manifest shared-ioports "shared-ioports.toml:3: component 'crasher': I/O ports 0x71-0x72 are also granted to 'hello'" \
+    '[component.hello]
+ioports = ["0x70-0x71"]
+[component.crasher]
+ioports = ["0x71-0x72"]'

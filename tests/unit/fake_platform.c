@@ -89,6 +89,10 @@ bool fake_irq_enabled(void) { return irq_on; }
 void fake_irq_set(bool enabled) { irq_on = enabled; }
 unsigned plat_cpu_id(void) { return 0; }
 
+static uint64_t clock_ns;
+void fake_clock_set(uint64_t ns) { clock_ns = ns; }
+uint64_t plat_clock_ns(void) { return clock_ns; }
+
 void plat_cpu_relax(void)
 {
     /* One CPU: spinning at all means the lock is held by ourselves. */

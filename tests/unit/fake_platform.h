@@ -32,6 +32,9 @@ unsigned char *fake_ram(void);
 void fake_ram_poison(phys_addr_t pa, uint64_t size);
 void fake_ram_unpoison(phys_addr_t pa, uint64_t size);
 
+/* A monotonic clock the test sets (plat_clock_ns returns it). */
+void fake_clock_set(uint64_t ns);
+
 /* Interrupt-flag model: starts enabled; plat_irq_save/restore nest. */
 bool fake_irq_enabled(void);
 void fake_irq_set(bool enabled);

@@ -19,6 +19,7 @@
 #define NAME_MAX_LEN 23       /* struct fault_report.component holds 24 bytes */
 #define MAX_PAGES_LIMIT 49152 /* 3 GiB: the top GiB of the 32-bit space holds IPC windows */
 #define ARGS_MAX_LEN 100
+#define MAX_IOPORTS 4 /* COMP_MAX_IOPORTS in athanor/hw.h */
 
 struct entry {
     char name[NAME_MAX_LEN + 1];
@@ -30,6 +31,8 @@ struct entry {
     long max_pages, cpu_budget_ms, cpu_period_ms, max_restarts, restart_window_ms;
     int  restart; /* 0 never, 1 on-failure, 2 always */
     bool autostart;
+    struct { long lo, hi; } ioports[MAX_IOPORTS]; /* inclusive port ranges */
+    int  nioports;
 };
 
 static const char *path;
@@ -106,7 +109,7 @@ static bool parse_bool(const char *v)
 
 static unsigned parse_caps(char *v)
 {
-    static const char *const names[] = { "console", "clock", "random", "manage" };
+    static const char *const names[] = { "console", "clock", "random", "manage", "realtime" };
     size_t n = strlen(v);
     if (n < 2 || v[0] != '[' || v[n - 1] != ']')
         fail("expected a list like [\"console\", \"clock\"], got: %s", v);
@@ -123,7 +126,7 @@ static unsigned parse_caps(char *v)
             if (!strcmp(word, names[i]))
                 bit = 1u << i;
         if (!bit)
-            fail("unknown capability \"%s\" (known: console, clock, random, manage)", word);
+            fail("unknown capability \"%s\" (known: console, clock, random, manage, realtime)", word);
         caps |= bit;
     }
     return caps;
@@ -151,6 +154,34 @@ static void parse_name_list(char *v, char *out, size_t cap)
     }
 }
 
+/* ["0x70-0x71", "0x80"]: I/O-port ranges (inclusive), hex or decimal. */
+static void parse_ioports(struct entry *e, char *v)
+{
+    size_t n = strlen(v);
+    if (n < 2 || v[0] != '[' || v[n - 1] != ']')
+        fail("expected a list like [\"0x70-0x71\"], got: %s", v);
+    v[n - 1] = '\0';
+    e->nioports = 0;
+    for (char *item = strtok(v + 1, ","); item; item = strtok(NULL, ",")) {
+        char word[32], *end;
+        item = trim(item);
+        if (!*item)
+            continue;
+        parse_string(item, word, sizeof word);
+        if (e->nioports == MAX_IOPORTS)
+            fail("at most %d I/O-port ranges per component", MAX_IOPORTS);
+        errno = 0;
+        long lo = strtol(word, &end, 0), hi = lo;
+        if (*end == '-')
+            hi = strtol(end + 1, &end, 0);
+        if (errno || *end || end == word || lo < 0 || hi < lo || hi > 0xffff)
+            fail("bad I/O-port range \"%s\" (expected \"LO-HI\" or \"PORT\", within 0-0xffff)", word);
+        e->ioports[e->nioports].lo = lo;
+        e->ioports[e->nioports].hi = hi;
+        e->nioports++;
+    }
+}
+
 static void set(struct entry *e, const char *key, char *v)
 {
     if (!strcmp(key, "args"))
@@ -171,6 +202,8 @@ static void set(struct entry *e, const char *key, char *v)
         e->restart_window_ms = parse_int(v, 1, 86400000);
     else if (!strcmp(key, "autostart"))
         e->autostart = parse_bool(v);
+    else if (!strcmp(key, "ioports"))
+        parse_ioports(e, v);
     else if (!strcmp(key, "restart")) {
         char s[16];
         parse_string(v, s, sizeof s);
@@ -184,7 +217,7 @@ static void set(struct entry *e, const char *key, char *v)
             fail("restart must be \"never\", \"on-failure\" or \"always\", got \"%s\"", s);
     } else
         fail("unknown key '%s' (known: args, caps, calls, memory_pages, cpu_budget_ms, "
-             "cpu_period_ms, restart, max_restarts, restart_window_ms, autostart)", key);
+             "cpu_period_ms, restart, max_restarts, restart_window_ms, autostart, ioports)", key);
 }
 
 static const char *find_dir(const char *name, int ndirs, char **dirs)
@@ -282,6 +315,15 @@ int main(int argc, char **argv)
             if (!known)
                 fail("component '%s' calls '%s', which is not declared", entries[i].name, w);
         }
+        /* A device belongs to one driver: no port is granted twice. */
+        for (int a = 0; a < entries[i].nioports; a++)
+            for (int j = 0; j <= i; j++)
+                for (int b = 0; b < (j == i ? a : entries[j].nioports); b++)
+                    if (entries[i].ioports[a].lo <= entries[j].ioports[b].hi &&
+                        entries[j].ioports[b].lo <= entries[i].ioports[a].hi)
+                        fail("component '%s': I/O ports %#lx-%#lx are also granted to '%s'",
+                             entries[i].name, entries[i].ioports[a].lo, entries[i].ioports[a].hi,
+                             entries[j].name);
         if (entries[i].cpu_budget_ms > entries[i].cpu_period_ms)
             fail("component '%s': cpu_budget_ms (%ld) is larger than cpu_period_ms (%ld)",
                  entries[i].name, entries[i].cpu_budget_ms, entries[i].cpu_period_ms);
@@ -306,10 +348,14 @@ int main(int argc, char **argv)
         fprintf(c, "    { .name = \"%s\", .image = &comp_image_%s, .args = \"%s\", .caps = %#x,\n"
                    "      .max_pages = %ld, .cpu_budget_ms = %ld, .cpu_period_ms = %ld,\n"
                    "      .restart = %s, .max_restarts = %ld, .restart_window_ms = %ld, .autostart = %s,\n"
-                   "      .calls = \"%s\" },\n",
+                   "      .calls = \"%s\", .nioports = %d, .ioports = {",
                 e->name, e->name, e->args, e->caps, e->max_pages, e->cpu_budget_ms, e->cpu_period_ms,
                 restart[e->restart], e->max_restarts, e->restart_window_ms, e->autostart ? "true" : "false",
-                e->calls);
+                e->calls, e->nioports);
+        for (int k = 0; k < e->nioports; k++)
+            fprintf(c, "%s{ %#lx, %ld }", k ? ", " : " ", e->ioports[k].lo,
+                    e->ioports[k].hi - e->ioports[k].lo + 1);
+        fprintf(c, " } },\n");
     }
     if (!nentries)
         fprintf(c, "    { 0 }\n");

@@ -98,6 +98,9 @@ int  cap_insert_gen(struct cap_table *t, enum cap_type type, uint32_t rights, vo
 /* The first capability of `type` with all of `rights` in t (for calls that
  * name no handle, like WASI's fd_write on the console). 0 or -ATH_EPERM. */
 int  cap_find(struct cap_table *t, enum cap_type type, uint32_t rights, struct cap_ref *out);
+/* The handle of the n-th (from 0) capability of `type` in t, in slot order:
+ * how a component finds what its manifest granted. 0 or -ATH_ENOENT. */
+int  cap_nth(struct cap_table *t, enum cap_type type, unsigned n, cap_handle_t *out);
 /* Derive a copy into dst (same table allowed) with rights ⊆ the original's
  * and a badge (0 keeps the original's). Needs CAP_R_DERIVE. */
 int  cap_derive(struct cap_table *t, cap_handle_t h, uint32_t rights, uint64_t badge,
@@ -158,6 +161,7 @@ struct cap_info {
     enum cap_type type;
     uint32_t      rights;
     uint64_t      badge;
+    const void   *object;        /* for describing it (an I/O-port range…) */
     const void   *parent_owner;  /* owner of the table it was derived from; NULL for originals */
     cap_handle_t  parent_handle;
 };

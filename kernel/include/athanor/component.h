@@ -4,6 +4,7 @@
 #define ATHANOR_COMPONENT_H
 
 #include <athanor/cap.h>
+#include <athanor/hw.h>
 #include <athanor/platform.h>
 #include <athanor/sched.h>
 #include <athanor/spinlock.h>
@@ -33,6 +34,7 @@ enum comp_cap {
     CAP_CLOCK   = 1u << 1,
     CAP_RANDOM  = 1u << 2,
     CAP_MANAGE  = 1u << 3, /* may start/stop/kill/reset other components */
+    CAP_REALTIME = 1u << 4, /* a clock capability that may also set the wall clock */
 };
 
 /* One entry of the system manifest (system.toml → build/gen/manifest.c). */
@@ -49,6 +51,8 @@ struct comp_config {
     uint32_t                 restart_window_ms;
     bool                     autostart;
     const char              *calls;           /* space-separated servers it may call */
+    struct ioport_range      ioports[COMP_MAX_IOPORTS]; /* its I/O-port ranges (drivers) */
+    uint8_t                  nioports;
 };
 
 extern const struct comp_config comp_manifest[];
@@ -136,6 +140,10 @@ struct component {
     struct snapshot *snap;           /* post-initialisation snapshot, for reset */
     bool             tables_grew;    /* a table grew: the snapshot no longer fits */
     uint32_t         resets;         /* resets done (same generation) */
+    uint32_t         hw_refused;     /* hardware accesses refused (this generation) */
+    /* The objects of its I/O-port capabilities (copied from the manifest at
+     * each start; a component struct lives for good, so they can be pointed at). */
+    struct ioport_range ioports[COMP_MAX_IOPORTS];
     uint64_t         last_reset_ns;  /* time the last restore took */
     uint32_t         last_reset_pages; /* pages it copied back */
     uint64_t         instantiate_ns; /* time instantiation + snapshot took */
@@ -161,7 +169,9 @@ struct component {
 };
 
 /* Lifecycle (kernel/comp/component.c). Names are manifest names. */
-void              comp_init(void);             /* registers images, starts autostart components */
+/* Registers images; starts the autostart components if asked (not in test
+ * and benchmark runs, which start what they need). */
+void              comp_init(bool autostart);
 struct component *comp_find(const char *name);
 unsigned          comp_count(void);
 struct component *comp_at(unsigned i);

@@ -142,6 +142,15 @@ void plat_ctx_init(plat_ctx_t *c, void *stack_lo, size_t size, void (*entry)(voi
 /* Save the current state into `from` and resume `to`. Interrupts disabled. */
 void plat_ctx_switch(plat_ctx_t *from, plat_ctx_t *to);
 
+/* ---- device access (for drivers, through their capabilities) --------------- */
+
+/* Port I/O of width 1, 2 or 4 bytes. The core checks a driver's capability
+ * first; these only do the access. Hosted, a small device double answers
+ * (a CMOS clock reading the host's time; all ones elsewhere, as from an
+ * empty ISA bus). */
+uint32_t plat_io_in(uint16_t port, unsigned width);
+void     plat_io_out(uint16_t port, unsigned width, uint32_t value);
+
 /* ---- power and diagnostics --------------------------------------------------- */
 
 noreturn void plat_poweroff(void);

@@ -1,0 +1,55 @@
+/* Athanor's imports for drivers (import module "athanor"):
+ *   io_in(handle, port, width, value_ptr) -> 0 or -ATH_E*
+ *   io_out(handle, port, width, value)    -> 0 or -ATH_E*
+ *   clock_set(handle, unix_ns)            -> 0 or -ATH_E*  (a writable clock capability)
+ * Decode (check every argument against the caller's memory and the ABI)
+ * happens here; the checks of capabilities and ranges are in ioport.c. */
+#include <athanor/errors.h>
+#include <athanor/hw.h>
+#include <athanor/klib.h>
+#include <athanor/realtime.h>
+
+#include "../wasi/host.h"
+
+typedef uint32_t u32;
+typedef uint64_t u64;
+
+/* Called only from generated code, whose headers declare them. */
+#pragma GCC diagnostic ignored "-Wmissing-prototypes"
+
+static bool width_ok(u32 port, u32 width)
+{
+    return (width == 1 || width == 2 || width == 4) && port + width <= 0x10000u;
+}
+
+u32 Z_athanorZ_io_in(struct Z_athanor_instance_t *a, u32 h, u32 port, u32 width, u32 out)
+{
+    struct component *c = host_enter(&a->h);
+    struct umem m = host_mem(c);
+    if (!umem_range(&m, uoff(out), 4))
+        return host_leave(c, (u32)-ATH_EFAULT);
+    if (!width_ok(port, width))
+        return host_leave(c, (u32)-ATH_EINVAL);
+    uint32_t v = 0;
+    int r = hw_io_in(c, h, (uint16_t)port, width, &v);
+    if (r == 0)
+        memcpy(umem_range(&m, uoff(out), 4), &v, 4);
+    return host_leave(c, (u32)r);
+}
+
+u32 Z_athanorZ_io_out(struct Z_athanor_instance_t *a, u32 h, u32 port, u32 width, u32 value)
+{
+    struct component *c = host_enter(&a->h);
+    if (!width_ok(port, width))
+        return host_leave(c, (u32)-ATH_EINVAL);
+    return host_leave(c, (u32)hw_io_out(c, h, (uint16_t)port, width, value));
+}
+
+u32 Z_athanorZ_clock_set(struct Z_athanor_instance_t *a, u32 h, u64 unix_ns)
+{
+    struct component *c = host_enter(&a->h);
+    int r = cap_lookup(&c->caps, h, CAP_T_CLOCK, CAP_R_WRITE, NULL);
+    if (r == 0)
+        realtime_set(unix_ns);
+    return host_leave(c, (u32)r);
+}

@@ -1,0 +1,48 @@
+/* I/O-port capabilities (see hw.h): check the capability and the range, then
+ * do the access. Decoding the component's arguments is in hostcalls.c. */
+#include <athanor/component.h>
+#include <athanor/errors.h>
+#include <athanor/hw.h>
+#include <athanor/klib.h>
+
+#define REPORTED_PER_GENERATION 8 /* console lines; the count goes on */
+
+void hw_refused(struct component *c, const char *what, uint32_t where, int err)
+{
+    uint32_t n = __atomic_add_fetch(&c->hw_refused, 1, __ATOMIC_RELAXED);
+    if (n <= REPORTED_PER_GENERATION)
+        kprintf("comp %s: refused %s %#x (%s)%s\n", c->cfg->name, what, where, ath_strerror(err),
+                n == REPORTED_PER_GENERATION ? "; further refusals only counted" : "");
+}
+
+/* The range capability h grants for this access, or an error. */
+static int check(struct component *c, cap_handle_t h, uint32_t right, uint16_t port,
+                 unsigned width)
+{
+    struct cap_ref cap;
+    int r = cap_lookup(&c->caps, h, CAP_T_IOPORT, right, &cap);
+    if (r == 0) {
+        const struct ioport_range *range = cap.object;
+        if (port < range->base || (uint32_t)port + width > (uint32_t)range->base + range->count)
+            r = -ATH_ERANGE;
+    }
+    if (r)
+        hw_refused(c, "I/O port", port, r);
+    return r;
+}
+
+int hw_io_in(struct component *c, cap_handle_t h, uint16_t port, unsigned width, uint32_t *val)
+{
+    int r = check(c, h, CAP_R_READ, port, width);
+    if (r == 0)
+        *val = plat_io_in(port, width);
+    return r;
+}
+
+int hw_io_out(struct component *c, cap_handle_t h, uint16_t port, unsigned width, uint32_t val)
+{
+    int r = check(c, h, CAP_R_WRITE, port, width);
+    if (r == 0)
+        plat_io_out(port, width, val);
+    return r;
+}

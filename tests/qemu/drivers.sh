@@ -1,0 +1,7 @@
+# Drivers on bare metal (QEMU's MC146818 CMOS clock): the rtc driver sets
+# the wall clock, and every port it was not granted is refused.
+. tests/lib.sh
+log=$LOGDIR/drivers.log
+printf "$DRIVER_SCRIPT" | timeout 60 tools/qemu.sh > "$log" 2>&1
+expect_status qemu/drivers-status $? 0 "$log"
+expect_driver_session "$log" qemu/drivers-session
