@@ -44,6 +44,8 @@ ATH_IMPORT("cap_find") int32_t __ath_cap_find(uint32_t type, uint32_t n);
 ATH_IMPORT("io_in") int32_t __ath_io_in(uint32_t h, uint32_t port, uint32_t width, uint32_t *value);
 ATH_IMPORT("io_out") int32_t __ath_io_out(uint32_t h, uint32_t port, uint32_t width, uint32_t value);
 ATH_IMPORT("clock_set") int32_t __ath_clock_set(uint32_t h, uint64_t unix_ns);
+ATH_IMPORT("irq_bind") int32_t __ath_irq_bind(uint32_t irq, uint32_t n, uint64_t bits);
+ATH_IMPORT("irq_ack") int32_t __ath_irq_ack(uint32_t irq);
 
 /* Rights (athanor/cap.h). */
 #define ATH_R_READ   (1u << 0)
@@ -164,6 +166,16 @@ static inline int ath_outl(ath_handle_t io, uint16_t port, uint32_t v)
 {
     return __ath_io_out((uint32_t)io, port, 4, v);
 }
+
+/* Interrupts: bind an IRQ capability to a notification (each interrupt
+ * sets `bits` there), wait on the notification, serve the device, then
+ * acknowledge: the line stays masked until then. -ATH_ENOSYS where the
+ * platform delivers no such line (hosted). */
+static inline int ath_irq_bind(ath_handle_t irq, ath_handle_t n, uint64_t bits)
+{
+    return __ath_irq_bind((uint32_t)irq, (uint32_t)n, bits);
+}
+static inline int ath_irq_ack(ath_handle_t irq) { return __ath_irq_ack((uint32_t)irq); }
 
 /* Set the wall clock (a clock capability with the write right: the RTC
  * driver's "realtime"); WASI's CLOCK_REALTIME reads it from then on. */

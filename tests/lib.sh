@@ -93,9 +93,10 @@ expect_component_session() {
 
 # A scripted driver session (docs/drivers.md): the rtc driver set the wall
 # clock at boot; run it again probing ports it was not granted, each of which
-# must be refused, counted and reported.
-DRIVER_SCRIPT='wait rtc\ndate\nstart rtc probe\nwait rtc\ncaps rtc\nhalt\n'
-expect_driver_session() { # LOG NAME
+# must be refused, counted and reported; then once more taking 8 periodic
+# interrupts (bare metal; the hosted platform has no interrupt lines).
+DRIVER_SCRIPT='wait rtc\ndate\nstart rtc probe\nwait rtc\ncaps rtc\nstart rtc irq\nwait rtc\nhalt\n'
+expect_driver_session() { # LOG NAME hosted|qemu
     expect_in "$1" "$2" \
         'rtc: wall clock set to 20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9:]{8} UTC' \
         '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} UTC \([0-9]+\)$' \
@@ -105,6 +106,16 @@ expect_driver_session() { # LOG NAME
     _d_n=$(tr -d '\r' < "$1" | grep -c 'comp rtc: refused I/O port')
     if [ "$_d_n" -eq 7 ]; then result PASS "$2-refusals-reported"
     else result FAIL "$2-refusals-reported" "$_d_n kernel reports of refused ports, want 7 (log: $1)"; fi
+    if [ "$3" = qemu ]; then # 8 Hz asked: 8 interrupts in about a second
+        _d_ms=$(tr -d '\r' < "$1" | sed -n 's/.*rtc: irq: 8 periodic interrupts in \([0-9]*\) ms.*/\1/p' | head -n 1)
+        if [ -n "$_d_ms" ] && [ "$_d_ms" -ge 500 ] && [ "$_d_ms" -le 3000 ]; then
+            result PASS "$2-irq-delivered"
+        else
+            result FAIL "$2-irq-delivered" "no '8 periodic interrupts in 500-3000 ms' line (got '${_d_ms}') (log: $1)"
+        fi
+    else
+        expect_in "$1" "$2-irq-unsupported" 'rtc: irq: this platform delivers no interrupt lines \(ENOSYS\)'
+    fi
     # `date` agrees with the host's clock (the guest's RTC is the host's time)
     _d_t=$(tr -d '\r' < "$1" | sed -n 's/^[0-9-]* [0-9:]* UTC (\([0-9]*\))$/\1/p' | head -n 1)
     _d_now=$(date +%s)

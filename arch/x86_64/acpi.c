@@ -7,7 +7,6 @@
 
 struct acpi_info acpi;
 
-#define COM1_ISA_IRQ 4
 #define DEFAULT_IOAPIC 0xfec00000ull /* the PC default when there is no MADT */
 
 struct __attribute__((packed)) rsdp {
@@ -105,14 +104,17 @@ static void parse_madt(const struct sdt *madt)
             acpi.ioapic_phys = addr;
             acpi.ioapic_gsi_base = gsi;
             have_ioapic = true;
-        } else if (type == 2 && len >= 10 && p[3] == COM1_ISA_IRQ) { /* source override */
+        } else if (type == 2 && len >= 10 && p[3] < 16) { /* interrupt source override */
             uint32_t gsi;
             uint16_t flags;
             memcpy(&gsi, p + 4, 4);
             memcpy(&flags, p + 8, 2);
-            acpi.com1_gsi = gsi;
-            acpi.com1_active_low = (flags & 3) == 3;
-            acpi.com1_level = ((flags >> 2) & 3) == 3;
+            acpi.isa[p[3]] = (struct isa_route){ gsi, (flags & 3) == 3, ((flags >> 2) & 3) == 3 };
+            if (p[3] == COM1_ISA_IRQ) {
+                acpi.com1_gsi = gsi;
+                acpi.com1_active_low = (flags & 3) == 3;
+                acpi.com1_level = ((flags >> 2) & 3) == 3;
+            }
         }
         p += len;
     }
@@ -190,6 +192,8 @@ void acpi_init(void)
     done = true;
     acpi.ioapic_phys = DEFAULT_IOAPIC;
     acpi.com1_gsi = COM1_ISA_IRQ;
+    for (uint32_t i = 0; i < 16; i++)
+        acpi.isa[i] = (struct isa_route){ i, false, false };
     const struct rsdp *r = find_rsdp();
     if (!r) {
         kprintf("acpi: no RSDP found; using PC defaults, power-off unavailable\n");

@@ -37,6 +37,17 @@ void ioapic_init(void)
         wr(REDTBL(i), RED_MASKED);
 }
 
+void ioapic_mask(uint32_t gsi, bool masked)
+{
+    uint32_t line = gsi - acpi.ioapic_gsi_base;
+    if (gsi < acpi.ioapic_gsi_base || line >= nlines)
+        return;
+    irqflags_t f = spin_lock_irqsave(&io_lock);
+    uint32_t v = rd(REDTBL(line));
+    wr(REDTBL(line), masked ? v | RED_MASKED : v & ~RED_MASKED);
+    spin_unlock_irqrestore(&io_lock, f);
+}
+
 void ioapic_route(uint32_t gsi, uint8_t vector, bool active_low, bool level)
 {
     uint32_t line = gsi - acpi.ioapic_gsi_base;

@@ -102,6 +102,10 @@ void x86_trap(struct trap_frame *f)
     case VEC_SPURIOUS:
         return; /* no EOI for spurious LAPIC interrupts */
     default:
+        if (v >= VEC_IRQ_BASE && v < VEC_IRQ_BASE + PLAT_IRQ_LINES) {
+            irqline_fired((unsigned)(v - VEC_IRQ_BASE));
+            break;
+        }
         if (v >= VEC_PIC_BASE && v < VEC_PIC_BASE + 16)
             return; /* spurious IRQ from the masked 8259: nothing to acknowledge */
         lapic_eoi();

@@ -262,8 +262,13 @@ static void comp_main(void *arg)
     snapshot_free(c);
     cap_table_clear(&c->caps); /* its capabilities, and every copy made from them */
     struct list_node *n; /* with every capability to them gone, its notifications can go */
-    while ((n = list_pop_front(&c->notifications)))
-        notify_free(container_of(n, struct notification, owner_link));
+    for (unsigned i = 0; i < c->cfg->nirqs; i++) /* its lines fall silent */
+        hw_irq_release(c->cfg->irqs[i]);
+    while ((n = list_pop_front(&c->notifications))) {
+        struct notification *note = container_of(n, struct notification, owner_link);
+        hw_irq_forget(note); /* no line may signal it any more */
+        notify_free(note);
+    }
     c->rtmem = NULL;
     if (c->instance)
         img->free(c->instance); /* frees the linear memory and tables */
@@ -304,6 +309,12 @@ static void grant_manifest_caps(struct component *c)
         cap_handle_t h;
         c->ioports[i] = c->cfg->ioports[i];
         if (cap_insert(&c->caps, CAP_T_IOPORT, CAP_R_READ | CAP_R_WRITE, &c->ioports[i], 0, &h) != 0)
+            kpanic("comp %s: capability table too small", c->cfg->name);
+    }
+    for (unsigned i = 0; i < c->cfg->nirqs; i++) {
+        cap_handle_t h;
+        struct irq_line *l = hw_irq_line(c->cfg->irqs[i]);
+        if (l && cap_insert(&c->caps, CAP_T_IRQ, CAP_R_READ | CAP_R_WRITE, l, 0, &h) != 0)
             kpanic("comp %s: capability table too small", c->cfg->name);
     }
 }

@@ -2,6 +2,8 @@
  *   io_in(handle, port, width, value_ptr) -> 0 or -ATH_E*
  *   io_out(handle, port, width, value)    -> 0 or -ATH_E*
  *   clock_set(handle, unix_ns)            -> 0 or -ATH_E*  (a writable clock capability)
+ *   irq_bind(irq, notification, bits)    -> 0 or -ATH_E*  (each interrupt sets bits there)
+ *   irq_ack(irq)                          -> 0 or -ATH_E*  (served: the line may fire again)
  * Decode (check every argument against the caller's memory and the ABI)
  * happens here; the checks of capabilities and ranges are in ioport.c. */
 #include <athanor/errors.h>
@@ -43,6 +45,18 @@ u32 Z_athanorZ_io_out(struct Z_athanor_instance_t *a, u32 h, u32 port, u32 width
     if (!width_ok(port, width))
         return host_leave(c, (u32)-ATH_EINVAL);
     return host_leave(c, (u32)hw_io_out(c, h, (uint16_t)port, width, value));
+}
+
+u32 Z_athanorZ_irq_bind(struct Z_athanor_instance_t *a, u32 irq, u32 n, u64 bits)
+{
+    struct component *c = host_enter(&a->h);
+    return host_leave(c, (u32)hw_irq_bind(c, irq, n, bits));
+}
+
+u32 Z_athanorZ_irq_ack(struct Z_athanor_instance_t *a, u32 irq)
+{
+    struct component *c = host_enter(&a->h);
+    return host_leave(c, (u32)hw_irq_ack(c, irq));
 }
 
 u32 Z_athanorZ_clock_set(struct Z_athanor_instance_t *a, u32 h, u64 unix_ns)

@@ -267,6 +267,9 @@ static int cmd_caps(int argc, char **argv)
         if (ci[i].type == CAP_T_IOPORT) {
             const struct ioport_range *p = ci[i].object;
             kprintf("  ports %#x-%#x", p->base, p->base + p->count - 1);
+        } else if (ci[i].type == CAP_T_IRQ) {
+            const struct irq_line *l = ci[i].object;
+            kprintf("  line %u, fired %llu times", l->line, (unsigned long long)l->count);
         }
         kprintf("\n");
     }

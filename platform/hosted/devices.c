@@ -2,9 +2,11 @@
  * reaches a CMOS real-time clock that reads the host's UTC time (BCD, 24-hour,
  * as QEMU's and most PCs' firmware leave it); every other port reads all ones
  * and ignores writes, like an empty ISA bus. Enough for the RTC driver and
- * for the PCI scan to find no devices. */
+ * for the PCI scan to find no devices. No device raises interrupts, so no
+ * interrupt line can be enabled. */
 #include "hosted.h"
 
+#include <athanor/errors.h>
 #include <time.h>
 
 #define CMOS_INDEX 0x70
@@ -49,4 +51,20 @@ void plat_io_out(uint16_t port, unsigned width, uint32_t value)
 {
     if (port == CMOS_INDEX && width == 1)
         cmos_index = (uint8_t)value;
+}
+
+int plat_irqline_enable(unsigned line)
+{
+    (void)line;
+    return -ATH_ENOSYS;
+}
+
+void plat_irqline_disable(unsigned line)
+{
+    (void)line;
+}
+
+void plat_irqline_unmask(unsigned line)
+{
+    (void)line;
 }

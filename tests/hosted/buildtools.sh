@@ -53,3 +53,8 @@ check_manifest shared-ioports "shared-ioports.toml:3: component 'crasher': I/O p
 ioports = ["0x70-0x71"]
 [component.crasher]
 ioports = ["0x71-0x72"]'
+check_manifest shared-irq "shared-irq.toml:3: component 'crasher': interrupt line 8 is also granted to 'hello'" \
+    '[component.hello]
+irqs = [8]
+[component.crasher]
+irqs = [3, 8]'

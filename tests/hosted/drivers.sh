@@ -5,4 +5,4 @@
 log=$LOGDIR/drivers.log
 printf "$DRIVER_SCRIPT" | timeout 60 "$BUILD/hosted-san/azoth" > "$log" 2>&1
 expect_status hosted/drivers-status $? 0 "$log"
-expect_driver_session "$log" hosted/drivers-session
+expect_driver_session "$log" hosted/drivers-session hosted

@@ -20,6 +20,7 @@
 #define MAX_PAGES_LIMIT 49152 /* 3 GiB: the top GiB of the 32-bit space holds IPC windows */
 #define ARGS_MAX_LEN 100
 #define MAX_IOPORTS 4 /* COMP_MAX_IOPORTS in athanor/hw.h */
+#define MAX_IRQS 2    /* COMP_MAX_IRQS */
 
 struct entry {
     char name[NAME_MAX_LEN + 1];
@@ -33,6 +34,8 @@ struct entry {
     bool autostart;
     struct { long lo, hi; } ioports[MAX_IOPORTS]; /* inclusive port ranges */
     int  nioports;
+    long irqs[MAX_IRQS];
+    int  nirqs;
 };
 
 static const char *path;
@@ -182,6 +185,24 @@ static void parse_ioports(struct entry *e, char *v)
     }
 }
 
+/* [8, 4]: interrupt lines, numbered as ISA IRQs. */
+static void parse_irqs(struct entry *e, char *v)
+{
+    size_t n = strlen(v);
+    if (n < 2 || v[0] != '[' || v[n - 1] != ']')
+        fail("expected a list like [8], got: %s", v);
+    v[n - 1] = '\0';
+    e->nirqs = 0;
+    for (char *item = strtok(v + 1, ","); item; item = strtok(NULL, ",")) {
+        item = trim(item);
+        if (!*item)
+            continue;
+        if (e->nirqs == MAX_IRQS)
+            fail("at most %d interrupt lines per component", MAX_IRQS);
+        e->irqs[e->nirqs++] = parse_int(item, 0, 15);
+    }
+}
+
 static void set(struct entry *e, const char *key, char *v)
 {
     if (!strcmp(key, "args"))
@@ -204,6 +225,8 @@ static void set(struct entry *e, const char *key, char *v)
         e->autostart = parse_bool(v);
     else if (!strcmp(key, "ioports"))
         parse_ioports(e, v);
+    else if (!strcmp(key, "irqs"))
+        parse_irqs(e, v);
     else if (!strcmp(key, "restart")) {
         char s[16];
         parse_string(v, s, sizeof s);
@@ -217,7 +240,7 @@ static void set(struct entry *e, const char *key, char *v)
             fail("restart must be \"never\", \"on-failure\" or \"always\", got \"%s\"", s);
     } else
         fail("unknown key '%s' (known: args, caps, calls, memory_pages, cpu_budget_ms, "
-             "cpu_period_ms, restart, max_restarts, restart_window_ms, autostart, ioports)", key);
+             "cpu_period_ms, restart, max_restarts, restart_window_ms, autostart, ioports, irqs)", key);
 }
 
 static const char *find_dir(const char *name, int ndirs, char **dirs)
@@ -324,6 +347,12 @@ int main(int argc, char **argv)
                         fail("component '%s': I/O ports %#lx-%#lx are also granted to '%s'",
                              entries[i].name, entries[i].ioports[a].lo, entries[i].ioports[a].hi,
                              entries[j].name);
+        for (int a = 0; a < entries[i].nirqs; a++)
+            for (int j = 0; j <= i; j++)
+                for (int b = 0; b < (j == i ? a : entries[j].nirqs); b++)
+                    if (entries[i].irqs[a] == entries[j].irqs[b])
+                        fail("component '%s': interrupt line %ld is also granted to '%s'",
+                             entries[i].name, entries[i].irqs[a], entries[j].name);
         if (entries[i].cpu_budget_ms > entries[i].cpu_period_ms)
             fail("component '%s': cpu_budget_ms (%ld) is larger than cpu_period_ms (%ld)",
                  entries[i].name, entries[i].cpu_budget_ms, entries[i].cpu_period_ms);
@@ -355,6 +384,9 @@ int main(int argc, char **argv)
         for (int k = 0; k < e->nioports; k++)
             fprintf(c, "%s{ %#lx, %ld }", k ? ", " : " ", e->ioports[k].lo,
                     e->ioports[k].hi - e->ioports[k].lo + 1);
+        fprintf(c, " }, .nirqs = %d, .irqs = {", e->nirqs);
+        for (int k = 0; k < e->nirqs; k++)
+            fprintf(c, "%s%ld", k ? ", " : " ", e->irqs[k]);
         fprintf(c, " } },\n");
     }
     if (!nentries)

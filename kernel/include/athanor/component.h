@@ -53,6 +53,8 @@ struct comp_config {
     const char              *calls;           /* space-separated servers it may call */
     struct ioport_range      ioports[COMP_MAX_IOPORTS]; /* its I/O-port ranges (drivers) */
     uint8_t                  nioports;
+    uint8_t                  irqs[COMP_MAX_IRQS];       /* its interrupt lines (drivers) */
+    uint8_t                  nirqs;
 };
 
 extern const struct comp_config comp_manifest[];

@@ -18,6 +18,24 @@ struct ioport_range {
     uint16_t count;
 };
 #define COMP_MAX_IOPORTS 4
+#define COMP_MAX_IRQS    2
+
+struct notification;
+
+/* An interrupt line: the object of a CAP_T_IRQ capability. Bound to a
+ * notification, the line's firing sets `bits` there; the driver waits on
+ * the notification, serves the device, and acknowledges (unmasks) the line.
+ * Locking: irq_lock (irq.c) guards notify/bits; the interrupt handler takes
+ * it too. */
+struct irq_line {
+    unsigned             line;
+    struct notification *notify; /* NULL: not bound */
+    uint64_t             bits;
+    uint64_t             count;  /* times it fired (statistics, tests) */
+};
+/* The kernel's table of lines (one object per line; a line is granted to at
+ * most one component: tools/manifest checks). */
+struct irq_line *hw_irq_line(unsigned line);
 
 /* Port I/O through capability h of c's table: width 1, 2 or 4, the whole
  * access inside the range. -ATH_EBADHANDLE/ESTALE/EWRONGTYPE/EPERM (the
@@ -25,6 +43,20 @@ struct ioport_range {
  * and reported. */
 int hw_io_in(struct component *c, cap_handle_t h, uint16_t port, unsigned width, uint32_t *val);
 int hw_io_out(struct component *c, cap_handle_t h, uint16_t port, unsigned width, uint32_t val);
+
+/* Bind line h to notification n (bits set on each interrupt) and enable it;
+ * rebinding moves it. Needs the IRQ's read right and the notification's
+ * write right. -ATH_ENOSYS if the platform cannot deliver the line. */
+int hw_irq_bind(struct component *c, cap_handle_t irq, cap_handle_t n, uint64_t bits);
+/* The driver has served the interrupt: let the line fire again. */
+int hw_irq_ack(struct component *c, cap_handle_t irq);
+/* Called by the platform when an enabled line fires (interrupt context,
+ * line already masked). */
+void hw_irq_fired(unsigned line);
+/* A notification is about to be freed: unbind any line bound to it. */
+void hw_irq_forget(struct notification *n);
+/* Its driver stopped: unbind and disable the line. */
+void hw_irq_release(unsigned line);
 
 /* Count a refused hardware access of c and report it (the first few of each
  * generation on the console; all of them in c->hw_refused). */

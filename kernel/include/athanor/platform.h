@@ -151,6 +151,16 @@ void plat_ctx_switch(plat_ctx_t *from, plat_ctx_t *to);
 uint32_t plat_io_in(uint16_t port, unsigned width);
 void     plat_io_out(uint16_t port, unsigned width, uint32_t value);
 
+/* Device interrupt lines, numbered as ISA IRQs (0-15). Enabled, a line that
+ * fires is masked by the platform, which then calls hw_irq_fired(line)
+ * (hw.h) in interrupt context; plat_irqline_unmask lets it fire again (the
+ * driver's acknowledgement). Enable returns -ATH_ENOSYS where the platform
+ * has no such line (hosted: no device raises interrupts). */
+#define PLAT_IRQ_LINES 16
+int  plat_irqline_enable(unsigned line);
+void plat_irqline_disable(unsigned line);
+void plat_irqline_unmask(unsigned line);
+
 /* ---- power and diagnostics --------------------------------------------------- */
 
 noreturn void plat_poweroff(void);

@@ -9,6 +9,8 @@
 #define VEC_PIC_BASE  0x20 /* legacy 8259 range, masked; only spurious IRQs land here */
 #define VEC_TIMER     0x30
 #define VEC_COM1      0x31
+#define COM1_ISA_IRQ  4    /* the kernel console's line */
+#define VEC_IRQ_BASE  0x40 /* + ISA IRQ: lines enabled for drivers (plat_irqline_*) */
 #define VEC_SPURIOUS  0xFF
 
 /* Register state pushed by isr.S (lowest address first). */
@@ -80,11 +82,19 @@ void     lapic_eoi(void);
 uint32_t lapic_id(void);
 void     clock_init(void);              /* calibrate TSC and LAPIC timer against the PIT */
 void     timer_irq(void);
+/* Where an ISA IRQ arrives: its GSI and polarity/trigger (identity, active
+ * high, edge unless the MADT overrides it). */
+struct isa_route {
+    uint32_t gsi;
+    bool     active_low, level;
+};
+
 struct acpi_info {
     uint64_t ioapic_phys;
     uint32_t ioapic_gsi_base;
     uint32_t com1_gsi;
     bool     com1_active_low, com1_level;
+    struct isa_route isa[16];
     uint16_t pm1a_cnt, pm1b_cnt;
     uint16_t slp_typa, slp_typb;
     bool     s5_found;
@@ -97,6 +107,8 @@ extern struct acpi_info acpi;
 void acpi_init(void);
 void ioapic_init(void);
 void ioapic_route(uint32_t gsi, uint8_t vector, bool active_low, bool level);
+void ioapic_mask(uint32_t gsi, bool masked);
+void irqline_fired(unsigned line); /* irqline.c: a driver's line fired (interrupt context) */
 
 /* power.c */
 bool x86_test_mode(void);
