@@ -33,20 +33,27 @@ deps-run:   ; @$(DEPS) $(RUN_PKGS)
 deps-test:  ; @$(DEPS) $(TEST_PKGS)
 deps-debug: ; @$(DEPS) $(DEBUG_PKGS)
 
+# The disk `make run` attaches (virtio-blk): created once, kept between runs.
+DISK := $(BUILD)/disk.img
+$(DISK):
+	@mkdir -p $(dir $@)
+	@echo '  DISK    $@ (16 MiB)'
+	$(Q)truncate -s 16M $@
+
 run: deps-run
-	@$(MAKE) --no-print-directory kernel
+	@$(MAKE) --no-print-directory kernel $(DISK)
 	@echo "Booting Azoth in QEMU (serial console here; Ctrl-A X quits QEMU)"
-	@tools/qemu.sh --interactive
+	@tools/qemu.sh --interactive --disk $(DISK)
 
 $(KDIR)/azoth.gdb: $(KDIR)/azoth.elf
 	@printf '%s\n' "file $(KDIR)/azoth.elf" "set architecture i386:x86-64" \
 	  "target remote localhost:$(GDB_PORT)" "hbreak kernel_main" "continue" > $@
 
 debug: deps-debug
-	@$(MAKE) --no-print-directory kernel $(KDIR)/azoth.gdb
+	@$(MAKE) --no-print-directory kernel $(KDIR)/azoth.gdb $(DISK)
 	@echo "QEMU is halted, waiting for GDB on port $(GDB_PORT). In another terminal run:"
 	@echo "    gdb -x $(KDIR)/azoth.gdb"
-	@tools/qemu.sh --interactive --gdb $(GDB_PORT)
+	@tools/qemu.sh --interactive --gdb $(GDB_PORT) --disk $(DISK)
 
 iso: deps-test
 	@$(MAKE) --no-print-directory $(ISO)

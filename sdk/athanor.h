@@ -46,6 +46,20 @@ ATH_IMPORT("io_out") int32_t __ath_io_out(uint32_t h, uint32_t port, uint32_t wi
 ATH_IMPORT("clock_set") int32_t __ath_clock_set(uint32_t h, uint64_t unix_ns);
 ATH_IMPORT("irq_bind") int32_t __ath_irq_bind(uint32_t irq, uint32_t n, uint64_t bits);
 ATH_IMPORT("irq_ack") int32_t __ath_irq_ack(uint32_t irq);
+ATH_IMPORT("mmio_read") int32_t __ath_mmio_read(uint32_t h, uint64_t off, uint32_t width, uint64_t *v);
+ATH_IMPORT("mmio_write") int32_t __ath_mmio_write(uint32_t h, uint64_t off, uint32_t width, uint64_t v);
+ATH_IMPORT("mmio_write_block") int32_t __ath_mmio_write_block(uint32_t h, uint64_t off, const void *src,
+                                                              uint32_t len);
+ATH_IMPORT("dma_alloc") int32_t __ath_dma_alloc(uint32_t h, uint32_t len, uint32_t *where, uint64_t *phys);
+ATH_IMPORT("dma_phys") int32_t __ath_dma_phys(uint32_t h, uint32_t where, uint64_t *phys);
+ATH_IMPORT("cap_derive_range") int32_t __ath_cap_derive_range(uint32_t h, uint32_t rights, uint64_t off,
+                                                              uint64_t len);
+ATH_IMPORT("reply_grant") int32_t __ath_reply_grant(uint32_t h);
+struct ath_cap_info {
+    uint32_t type, rights;
+    uint64_t base, len; /* what a range capability covers (an IRQ: its line) */
+};
+ATH_IMPORT("cap_info") int32_t __ath_cap_info(uint32_t h, struct ath_cap_info *out);
 
 /* Rights (athanor/cap.h). */
 #define ATH_R_READ   (1u << 0)
@@ -176,6 +190,61 @@ static inline int ath_irq_bind(ath_handle_t irq, ath_handle_t n, uint64_t bits)
     return __ath_irq_bind((uint32_t)irq, (uint32_t)n, bits);
 }
 static inline int ath_irq_ack(ath_handle_t irq) { return __ath_irq_ack((uint32_t)irq); }
+
+/* MMIO through a capability to device memory: exact-width accesses at an
+ * offset of the capability's range (checked; -ATH_ERANGE outside). */
+static inline int ath_mmio_read32(ath_handle_t m, uint64_t off, uint32_t *v)
+{
+    uint64_t x = 0;
+    int r = __ath_mmio_read((uint32_t)m, off, 4, &x);
+    *v = (uint32_t)x;
+    return r;
+}
+static inline int ath_mmio_read(ath_handle_t m, uint64_t off, unsigned width, uint64_t *v)
+{
+    return __ath_mmio_read((uint32_t)m, off, width, v);
+}
+static inline int ath_mmio_write(ath_handle_t m, uint64_t off, unsigned width, uint64_t v)
+{
+    return __ath_mmio_write((uint32_t)m, off, width, v);
+}
+static inline int ath_mmio_write_block(ath_handle_t m, uint64_t off, const void *src, uint32_t len)
+{
+    return __ath_mmio_write_block((uint32_t)m, off, src, len);
+}
+
+/* DMA: zeroed, physically contiguous memory for a device (len a multiple of
+ * 4 KiB, within the driver's quota); *buf is where we see it, *phys what the
+ * device is told. ath_dma_phys: the device address behind a byte of our own
+ * memory (a buffer lent to us stays put for the call). */
+static inline int ath_dma_alloc(ath_handle_t dma, uint32_t len, void **buf, uint64_t *phys)
+{
+    uint32_t where = 0;
+    int r = __ath_dma_alloc((uint32_t)dma, len, &where, phys);
+    *buf = (void *)(uintptr_t)where;
+    return r;
+}
+static inline int ath_dma_phys(ath_handle_t dma, const void *p, uint64_t *phys)
+{
+    return __ath_dma_phys((uint32_t)dma, (uint32_t)(uintptr_t)p, phys);
+}
+
+/* A copy of a range capability (I/O ports, MMIO, DMA quota) covering
+ * [off, off + len) of it. */
+static inline ath_handle_t ath_cap_derive_range(ath_handle_t h, uint32_t rights, uint64_t off,
+                                                uint64_t len)
+{
+    return __ath_cap_derive_range((uint32_t)h, rights, off, len);
+}
+/* What capability h of our own table is: type, rights, and for range types
+ * (I/O ports, MMIO, DMA quota) what it covers; an IRQ's line in base. */
+static inline int ath_cap_info(ath_handle_t h, struct ath_cap_info *out)
+{
+    return __ath_cap_info((uint32_t)h, out);
+}
+/* Inside ath_handle only: give the caller a copy of capability h (grant
+ * right needed); returns the caller's handle to it, for the reply. */
+static inline ath_handle_t ath_reply_grant(ath_handle_t h) { return __ath_reply_grant((uint32_t)h); }
 
 /* Set the wall clock (a clock capability with the write right: the RTC
  * driver's "realtime"); WASI's CLOCK_REALTIME reads it from then on. */

@@ -9,6 +9,7 @@
 #   --test           attach isa-debug-exit and exit instead of rebooting
 #   --interactive    serial console multiplexed with the QEMU monitor (Ctrl-A X quits)
 #   --gdb PORT       start halted with a GDB stub on PORT
+#   --disk IMAGE     attach a raw disk image as a virtio-blk PCI device
 set -eu
 kernel=build/x86_64/azoth.bin.elf
 iso=""
@@ -18,6 +19,7 @@ mem=128M
 test=0
 interactive=0
 gdbport=""
+disk=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --kernel) kernel=$2; shift 2 ;;
@@ -28,6 +30,7 @@ while [ $# -gt 0 ]; do
         --test) test=1; shift ;;
         --interactive) interactive=1; shift ;;
         --gdb) gdbport=$2; shift 2 ;;
+        --disk) disk=$2; shift 2 ;;
         --) shift; break ;;
         *) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
     esac
@@ -54,5 +57,6 @@ if [ $test -eq 1 ]; then
     # Only the agreed pass status counts: a triple fault with -no-reboot exits 0.
     set -- "$@" -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
 fi
+[ -n "$disk" ] && set -- "$@" -drive "if=none,id=disk0,file=$disk,format=raw" -device virtio-blk-pci,drive=disk0
 [ -n "$gdbport" ] && set -- "$@" -gdb "tcp::$gdbport" -S
 exec qemu-system-x86_64 "$@"

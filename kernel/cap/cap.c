@@ -70,7 +70,8 @@ static void write_end(struct cap *c)
 
 static struct cap_ref ref_of(const struct cap *c)
 {
-    return (struct cap_ref){ (enum cap_type)c->type, c->rights, c->badge, c->obj_gen, c->object };
+    return (struct cap_ref){ (enum cap_type)c->type, c->rights, c->badge, c->obj_gen, c->object,
+                             c->base, c->len };
 }
 
 /* Find the slot a handle names, or an error. cap_lock held. */
@@ -112,6 +113,8 @@ static void free_slot(struct cap *c)
     __atomic_store_n(&c->rights, 0, __ATOMIC_RELAXED);
     __atomic_store_n(&c->badge, 0, __ATOMIC_RELAXED);
     __atomic_store_n(&c->object, NULL, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->base, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->len, 0, __ATOMIC_RELAXED);
     write_end(c);
     c->table->used--;
 }
@@ -128,18 +131,20 @@ static void revoke_locked(struct cap *c)
     }
 }
 
-static int fill(struct cap_table *t, enum cap_type type, uint32_t rights, void *object,
-                uint64_t badge, uint32_t obj_gen, struct cap *parent, cap_handle_t *out)
+/* A new capability with values v in t, a child of parent (NULL: original). */
+static int fill(struct cap_table *t, const struct cap_ref *v, struct cap *parent, cap_handle_t *out)
 {
     struct cap *c = alloc_slot(t);
     if (!c)
         return -ATH_ENOMEM;
     write_begin(c);
-    __atomic_store_n(&c->obj_gen, parent ? parent->obj_gen : obj_gen, __ATOMIC_RELAXED);
-    __atomic_store_n(&c->rights, rights & CAP_R_ALL, __ATOMIC_RELAXED);
-    __atomic_store_n(&c->object, object, __ATOMIC_RELAXED);
-    __atomic_store_n(&c->badge, badge, __ATOMIC_RELAXED);
-    __atomic_store_n(&c->type, (uint8_t)type, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->obj_gen, v->obj_gen, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->rights, v->rights & CAP_R_ALL, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->object, v->object, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->badge, v->badge, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->base, v->base, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->len, v->len, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->type, (uint8_t)v->type, __ATOMIC_RELAXED);
     write_end(c);
     c->parent = parent;
     if (parent)
@@ -153,8 +158,27 @@ int cap_insert_gen(struct cap_table *t, enum cap_type type, uint32_t rights, voi
 {
     if (type <= CAP_T_NONE || type >= CAP_T_COUNT)
         return -ATH_EINVAL;
+    struct cap_ref v = { type, rights, badge, obj_gen, object, 0, 0 };
     irqflags_t f = spin_lock_irqsave(&cap_lock);
-    int r = fill(t, type, rights, object, badge, obj_gen, NULL, out);
+    int r = fill(t, &v, NULL, out);
+    spin_unlock_irqrestore(&cap_lock, f);
+    return r;
+}
+
+static bool range_type(enum cap_type t)
+{
+    /* DMA: a quota in bytes; IRQ: its line number, length 1 */
+    return t == CAP_T_IOPORT || t == CAP_T_MMIO || t == CAP_T_DMA || t == CAP_T_IRQ;
+}
+
+int cap_insert_range(struct cap_table *t, enum cap_type type, uint32_t rights, void *object,
+                     uint64_t base, uint64_t len, cap_handle_t *out)
+{
+    if (!range_type(type) || len == 0 || base + len < base)
+        return -ATH_EINVAL;
+    struct cap_ref v = { type, rights, 0, 0, object, base, len };
+    irqflags_t f = spin_lock_irqsave(&cap_lock);
+    int r = fill(t, &v, NULL, out);
     spin_unlock_irqrestore(&cap_lock, f);
     return r;
 }
@@ -206,9 +230,35 @@ static int copy_into(struct cap_table *t, cap_handle_t h, uint32_t need, uint32_
         r = -ATH_EPERM;
     if (r == 0 && (rights & ~c->rights))
         r = -ATH_EPERM; /* a copy never has more rights than its source */
-    if (r == 0)
-        r = fill(dst, (enum cap_type)c->type, rights, c->object, keep_badge ? c->badge : badge, 0, c,
-                 out);
+    if (r == 0) {
+        struct cap_ref v = ref_of(c);
+        v.rights = rights;
+        v.badge = keep_badge ? c->badge : badge;
+        r = fill(dst, &v, c, out);
+    }
+    spin_unlock_irqrestore(&cap_lock, f);
+    return r;
+}
+
+int cap_derive_range(struct cap_table *t, cap_handle_t h, uint32_t rights, uint64_t off,
+                     uint64_t len, struct cap_table *dst, cap_handle_t *out)
+{
+    irqflags_t f = spin_lock_irqsave(&cap_lock);
+    struct cap *c;
+    int r = resolve(t, h, &c);
+    if (r == 0 && !range_type((enum cap_type)c->type))
+        r = -ATH_EWRONGTYPE;
+    if (r == 0 && ((c->rights & CAP_R_DERIVE) != CAP_R_DERIVE || (rights & ~c->rights)))
+        r = -ATH_EPERM;
+    if (r == 0 && (len == 0 || off >= c->len || len > c->len - off))
+        r = -ATH_ERANGE;
+    if (r == 0) {
+        struct cap_ref v = ref_of(c);
+        v.rights = rights;
+        v.base = c->base + off;
+        v.len = len;
+        r = fill(dst, &v, c, out);
+    }
     spin_unlock_irqrestore(&cap_lock, f);
     return r;
 }
@@ -266,6 +316,8 @@ unsigned cap_list(struct cap_table *t, struct cap_info *out, unsigned max)
             out[n].rights = c->rights;
             out[n].badge = c->badge;
             out[n].object = c->object;
+            out[n].base = c->base;
+            out[n].len = c->len;
             out[n].parent_owner = c->parent ? c->parent->table->owner : NULL;
             out[n].parent_handle = c->parent ? handle_of(c->parent->table, c->parent) : CAP_NULL;
         }

@@ -308,13 +308,27 @@ static void grant_manifest_caps(struct component *c)
     for (unsigned i = 0; i < c->cfg->nioports; i++) {
         cap_handle_t h;
         c->ioports[i] = c->cfg->ioports[i];
-        if (cap_insert(&c->caps, CAP_T_IOPORT, CAP_R_READ | CAP_R_WRITE, &c->ioports[i], 0, &h) != 0)
+        if (cap_insert_range(&c->caps, CAP_T_IOPORT, CAP_R_ALL, &c->ioports[i], c->ioports[i].base,
+                             c->ioports[i].count, &h) != 0)
+            kpanic("comp %s: capability table too small", c->cfg->name);
+    }
+    for (unsigned i = 0; i < c->cfg->nmmio; i++) {
+        cap_handle_t h;
+        c->mmio[i] = c->cfg->mmio[i];
+        if (cap_insert_range(&c->caps, CAP_T_MMIO, CAP_R_ALL, &c->mmio[i], c->mmio[i].base,
+                             c->mmio[i].size, &h) != 0)
+            kpanic("comp %s: capability table too small", c->cfg->name);
+    }
+    if (c->cfg->dma_pages) {
+        cap_handle_t h;
+        if (cap_insert_range(&c->caps, CAP_T_DMA, CAP_R_ALL, &c->dma_used, 0,
+                             (uint64_t)c->cfg->dma_pages * PAGE_SIZE, &h) != 0)
             kpanic("comp %s: capability table too small", c->cfg->name);
     }
     for (unsigned i = 0; i < c->cfg->nirqs; i++) {
         cap_handle_t h;
         struct irq_line *l = hw_irq_line(c->cfg->irqs[i]);
-        if (l && cap_insert(&c->caps, CAP_T_IRQ, CAP_R_READ | CAP_R_WRITE, l, 0, &h) != 0)
+        if (l && cap_insert_range(&c->caps, CAP_T_IRQ, CAP_R_ALL, l, l->line, 1, &h) != 0)
             kpanic("comp %s: capability table too small", c->cfg->name);
     }
 }
@@ -354,6 +368,7 @@ int comp_start(struct component *c, const char *args)
     c->transfer_next = 0; /* a new instance: its transfer area and message buffer start empty */
     c->msgbuf = c->msgbuf_len = 0;
     c->hw_refused = 0;
+    c->dma_next = c->dma_used = 0;
     c->trap = TRAP_NONE;
     c->kill_pending = TRAP_NONE;
     c->exit_code = 0;

@@ -4,6 +4,9 @@
  *   clock_set(handle, unix_ns)            -> 0 or -ATH_E*  (a writable clock capability)
  *   irq_bind(irq, notification, bits)    -> 0 or -ATH_E*  (each interrupt sets bits there)
  *   irq_ack(irq)                          -> 0 or -ATH_E*  (served: the line may fire again)
+ *   mmio_read(h, off, width, value_ptr) / mmio_write(h, off, width, value)
+ *   mmio_write_block(h, off, src_ptr, len)                  (a framebuffer blit)
+ *   dma_alloc(h, len, where_ptr, phys_ptr) / dma_phys(h, where, phys_ptr)
  * Decode (check every argument against the caller's memory and the ABI)
  * happens here; the checks of capabilities and ranges are in ioport.c. */
 #include <athanor/errors.h>
@@ -57,6 +60,65 @@ u32 Z_athanorZ_irq_ack(struct Z_athanor_instance_t *a, u32 irq)
 {
     struct component *c = host_enter(&a->h);
     return host_leave(c, (u32)hw_irq_ack(c, irq));
+}
+
+u32 Z_athanorZ_mmio_read(struct Z_athanor_instance_t *a, u32 h, u64 off, u32 width, u32 out)
+{
+    struct component *c = host_enter(&a->h);
+    struct umem m = host_mem(c);
+    if (!umem_range(&m, uoff(out), 8))
+        return host_leave(c, (u32)-ATH_EFAULT);
+    uint64_t v = 0;
+    int r = hw_mmio_read(c, h, off, width, &v);
+    if (r == 0)
+        memcpy(umem_range(&m, uoff(out), 8), &v, 8);
+    return host_leave(c, (u32)r);
+}
+
+u32 Z_athanorZ_mmio_write(struct Z_athanor_instance_t *a, u32 h, u64 off, u32 width, u64 value)
+{
+    struct component *c = host_enter(&a->h);
+    return host_leave(c, (u32)hw_mmio_write(c, h, off, width, value));
+}
+
+u32 Z_athanorZ_mmio_write_block(struct Z_athanor_instance_t *a, u32 h, u64 off, u32 src, u32 len)
+{
+    struct component *c = host_enter(&a->h);
+    struct umem m = host_mem(c);
+    const void *p = umem_range(&m, uoff(src), len);
+    if (!p && len)
+        return host_leave(c, (u32)-ATH_EFAULT);
+    return host_leave(c, (u32)hw_mmio_write_block(c, h, off, p, len));
+}
+
+u32 Z_athanorZ_dma_alloc(struct Z_athanor_instance_t *a, u32 h, u32 len, u32 where_out, u32 phys_out)
+{
+    struct component *c = host_enter(&a->h);
+    struct umem m = host_mem(c);
+    if (!umem_range(&m, uoff(where_out), 4) || !umem_range(&m, uoff(phys_out), 8))
+        return host_leave(c, (u32)-ATH_EFAULT);
+    uint32_t where = 0;
+    uint64_t phys = 0;
+    int r = hw_dma_alloc(c, h, len, &where, &phys);
+    if (r == 0) {
+        m = host_mem(c);
+        memcpy(umem_range(&m, uoff(where_out), 4), &where, 4);
+        memcpy(umem_range(&m, uoff(phys_out), 8), &phys, 8);
+    }
+    return host_leave(c, (u32)r);
+}
+
+u32 Z_athanorZ_dma_phys(struct Z_athanor_instance_t *a, u32 h, u32 where, u32 phys_out)
+{
+    struct component *c = host_enter(&a->h);
+    struct umem m = host_mem(c);
+    if (!umem_range(&m, uoff(phys_out), 8))
+        return host_leave(c, (u32)-ATH_EFAULT);
+    uint64_t phys = 0;
+    int r = hw_dma_phys(c, h, where, &phys);
+    if (r == 0)
+        memcpy(umem_range(&m, uoff(phys_out), 8), &phys, 8);
+    return host_leave(c, (u32)r);
 }
 
 u32 Z_athanorZ_clock_set(struct Z_athanor_instance_t *a, u32 h, u64 unix_ns)

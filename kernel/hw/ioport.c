@@ -21,11 +21,8 @@ static int check(struct component *c, cap_handle_t h, uint32_t right, uint16_t p
 {
     struct cap_ref cap;
     int r = cap_lookup(&c->caps, h, CAP_T_IOPORT, right, &cap);
-    if (r == 0) {
-        const struct ioport_range *range = cap.object;
-        if (port < range->base || (uint32_t)port + width > (uint32_t)range->base + range->count)
-            r = -ATH_ERANGE;
-    }
+    if (r == 0 && (port < cap.base || (uint64_t)port + width > cap.base + cap.len))
+        r = -ATH_ERANGE;
     if (r)
         hw_refused(c, "I/O port", port, r);
     return r;

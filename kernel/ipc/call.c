@@ -105,7 +105,9 @@ static int serve_on(struct thread *t, struct component *caller, struct component
     uint32_t depth = wasm_rt_call_stack_depth;
     t->comp = srv;
     srv->call_thread = t;
+    srv->call_caller = caller;
     int r = run_handler(t, srv, badge, m, result);
+    srv->call_caller = NULL;
     srv->call_thread = NULL;
     t->comp = caller;
     wasm_rt_call_stack_depth = depth;

@@ -173,6 +173,52 @@ u32 Z_athanorZ_cap_find(struct Z_athanor_instance_t *a, u32 type, u32 n)
     return host_leave(c, (u32)cap_result(r, out));
 }
 
+/* cap_derive_range(h, rights, off, len) -> a copy covering part of a range
+ * capability (I/O ports, MMIO, DMA quota), in the caller's own table. */
+u32 Z_athanorZ_cap_derive_range(struct Z_athanor_instance_t *a, u32 h, u32 rights, u64 off, u64 len)
+{
+    struct component *c = host_enter(&a->h);
+    cap_handle_t out;
+    int r = cap_derive_range(&c->caps, h, rights, off, len, &c->caps, &out);
+    return host_leave(c, (u32)cap_result(r, out));
+}
+
+/* cap_info(h, out) -> writes {u32 type, u32 rights, u64 base, u64 len} of a
+ * capability in the caller's own table (base/len: what a range capability
+ * covers; an IRQ's line). */
+u32 Z_athanorZ_cap_info(struct Z_athanor_instance_t *a, u32 h, u32 out)
+{
+    struct component *c = host_enter(&a->h);
+    struct umem m = host_mem(c);
+    uint8_t *p = umem_range(&m, uoff(out), 24);
+    if (!p)
+        return host_leave(c, (u32)-ATH_EFAULT);
+    struct cap_ref ref;
+    int r = cap_lookup(&c->caps, h, CAP_T_NONE, 0, &ref);
+    if (r == 0) {
+        uint32_t type = ref.type, rights = ref.rights;
+        memcpy(p, &type, 4);
+        memcpy(p + 4, &rights, 4);
+        memcpy(p + 8, &ref.base, 8);
+        memcpy(p + 16, &ref.len, 8);
+    }
+    return host_leave(c, (u32)r);
+}
+
+/* reply_grant(h) -> inside a call's handler: copy capability h (grant right)
+ * into the caller's table; returns the caller's handle to it, which the
+ * handler passes back as (part of) its result. */
+u32 Z_athanorZ_reply_grant(struct Z_athanor_instance_t *a, u32 h)
+{
+    struct component *c = host_enter(&a->h);
+    struct component *caller = c->call_caller;
+    if (!caller)
+        return host_leave(c, (u32)-ATH_EINVAL); /* not inside a call */
+    cap_handle_t out;
+    int r = cap_grant(&c->caps, h, &caller->caps, &out);
+    return host_leave(c, (u32)cap_result(r, out));
+}
+
 u32 Z_athanorZ_cap_revoke(struct Z_athanor_instance_t *a, u32 h)
 {
     struct component *c = host_enter(&a->h);

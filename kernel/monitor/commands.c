@@ -265,8 +265,13 @@ static int cmd_caps(int argc, char **argv)
         else
             kprintf("(original)");
         if (ci[i].type == CAP_T_IOPORT) {
-            const struct ioport_range *p = ci[i].object;
-            kprintf("  ports %#x-%#x", p->base, p->base + p->count - 1);
+            kprintf("  ports %#llx-%#llx", (unsigned long long)ci[i].base,
+                    (unsigned long long)(ci[i].base + ci[i].len - 1));
+        } else if (ci[i].type == CAP_T_MMIO) {
+            kprintf("  memory %#llx-%#llx", (unsigned long long)ci[i].base,
+                    (unsigned long long)(ci[i].base + ci[i].len - 1));
+        } else if (ci[i].type == CAP_T_DMA) {
+            kprintf("  quota %llu KiB", (unsigned long long)(ci[i].len >> 10));
         } else if (ci[i].type == CAP_T_IRQ) {
             const struct irq_line *l = ci[i].object;
             kprintf("  line %u, fired %llu times", l->line, (unsigned long long)l->count);

@@ -3,7 +3,7 @@
  * as QEMU's and most PCs' firmware leave it); every other port reads all ones
  * and ignores writes, like an empty ISA bus. Enough for the RTC driver and
  * for the PCI scan to find no devices. No device raises interrupts, so no
- * interrupt line can be enabled. */
+ * interrupt line can be enabled, and there is no device memory or DMA. */
 #include "hosted.h"
 
 #include <athanor/errors.h>
@@ -67,4 +67,23 @@ void plat_irqline_disable(unsigned line)
 void plat_irqline_unmask(unsigned line)
 {
     (void)line;
+}
+
+volatile void *plat_mmio_ptr(uint64_t phys, size_t len)
+{
+    (void)phys;
+    (void)len;
+    return NULL; /* no device memory on the hosted platform */
+}
+
+int plat_vrange_map_frames(struct plat_vrange *r, size_t off, phys_addr_t phys, size_t len)
+{
+    (void)r, (void)off, (void)phys, (void)len;
+    return -ATH_ENOSYS; /* no device could reach it */
+}
+
+int plat_vrange_phys(struct plat_vrange *r, size_t off, phys_addr_t *phys)
+{
+    (void)r, (void)off, (void)phys;
+    return -ATH_ENOSYS;
 }

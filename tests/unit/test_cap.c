@@ -206,6 +206,39 @@ static void test_rights_strings(void **state)
     assert_string_equal(cap_type_name(CAP_T_COUNT), "?");
 }
 
+/* Range capabilities (I/O ports, MMIO): a derived copy covers a part of its
+ * parent's range, never more, and revoking the parent reaches it. */
+static void test_range_derivation(void **state)
+{
+    (void)state;
+    cap_handle_t h, d, e;
+    assert_int_equal(cap_insert_range(&A, CAP_T_MMIO, CAP_R_ALL, &object_x, 0xfe000000, 0x4000, &h), 0);
+    assert_int_equal(cap_insert_range(&A, CAP_T_CLOCK, CAP_R_ALL, &object_x, 0, 1, &e), -ATH_EINVAL);
+    assert_int_equal(cap_derive_range(&A, h, CAP_R_READ | CAP_R_WRITE, 0x1000, 0x2000, &B, &d), 0);
+    struct cap_ref c;
+    assert_int_equal(cap_lookup(&B, d, CAP_T_MMIO, CAP_R_WRITE, &c), 0);
+    assert_int_equal(c.base, 0xfe001000);
+    assert_int_equal(c.len, 0x2000);
+    /* not past the parent's end, not more rights, not from a copy without derive */
+    assert_int_equal(cap_derive_range(&A, h, CAP_R_READ, 0x3000, 0x2000, &B, &e), -ATH_ERANGE);
+    assert_int_equal(cap_derive_range(&A, h, CAP_R_READ, 0x4000, 1, &B, &e), -ATH_ERANGE);
+    assert_int_equal(cap_derive_range(&A, h, CAP_R_READ, 0, 0, &B, &e), -ATH_ERANGE);
+    assert_int_equal(cap_derive_range(&A, h, CAP_R_READ, ~0ull, 2, &B, &e), -ATH_ERANGE);
+    assert_int_equal(cap_derive_range(&B, d, CAP_R_READ, 0, 0x1000, &C, &e), -ATH_EPERM);
+    /* a plain derive keeps the range */
+    cap_handle_t w;
+    assert_int_equal(cap_derive(&A, h, CAP_R_READ, 0, &C, &w), 0);
+    assert_int_equal(cap_lookup(&C, w, CAP_T_MMIO, CAP_R_READ, &c), 0);
+    assert_int_equal(c.base, 0xfe000000);
+    assert_int_equal(c.len, 0x4000);
+    /* non-range types have no sub-ranges */
+    cap_handle_t n = insert(&A, CAP_T_NOTIFICATION, CAP_R_ALL, &object_y);
+    assert_int_equal(cap_derive_range(&A, n, CAP_R_READ, 0, 1, &B, &e), -ATH_EWRONGTYPE);
+    assert_int_equal(cap_revoke(&A, h), 0);
+    assert_int_equal(cap_lookup(&B, d, CAP_T_MMIO, 0, NULL), -ATH_ESTALE);
+    assert_int_equal(cap_lookup(&C, w, CAP_T_MMIO, 0, NULL), -ATH_ESTALE);
+}
+
 /* cap_lookup takes no lock: against a writer inserting and deleting on
  * another thread, every successful lookup must see one whole capability
  * (object, badge and object generation from the same insert). */
@@ -273,6 +306,7 @@ int main(void)
         cmocka_unit_test_setup(test_table_full_and_clear, setup),
         cmocka_unit_test_setup(test_find_by_type, setup),
         cmocka_unit_test_setup(test_rights_strings, setup),
+        cmocka_unit_test_setup(test_range_derivation, setup),
         cmocka_unit_test_setup(test_lookup_races_a_writer, setup),
     };
     return cmocka_run_group_tests_name("cap", tests, NULL, NULL);

@@ -20,7 +20,8 @@
 #define MAX_PAGES_LIMIT 49152 /* 3 GiB: the top GiB of the 32-bit space holds IPC windows */
 #define ARGS_MAX_LEN 100
 #define MAX_IOPORTS 4 /* COMP_MAX_IOPORTS in athanor/hw.h */
-#define MAX_IRQS 2    /* COMP_MAX_IRQS */
+#define MAX_IRQS 4    /* COMP_MAX_IRQS */
+#define MAX_MMIO 2    /* COMP_MAX_MMIO */
 
 struct entry {
     char name[NAME_MAX_LEN + 1];
@@ -36,6 +37,9 @@ struct entry {
     int  nioports;
     long irqs[MAX_IRQS];
     int  nirqs;
+    struct { unsigned long long lo, hi; } mmio[MAX_MMIO]; /* inclusive physical ranges */
+    int  nmmio;
+    long dma_pages;
 };
 
 static const char *path;
@@ -185,6 +189,38 @@ static void parse_ioports(struct entry *e, char *v)
     }
 }
 
+/* ["0xfd000000-0xfdffffff"]: physical device memory (inclusive ranges,
+ * page aligned). */
+static void parse_mmio(struct entry *e, char *v)
+{
+    size_t n = strlen(v);
+    if (n < 2 || v[0] != '[' || v[n - 1] != ']')
+        fail("expected a list like [\"0xfd000000-0xfdffffff\"], got: %s", v);
+    v[n - 1] = '\0';
+    e->nmmio = 0;
+    for (char *item = strtok(v + 1, ","); item; item = strtok(NULL, ",")) {
+        char word[48], *end;
+        item = trim(item);
+        if (!*item)
+            continue;
+        parse_string(item, word, sizeof word);
+        if (e->nmmio == MAX_MMIO)
+            fail("at most %d MMIO ranges per component", MAX_MMIO);
+        errno = 0;
+        unsigned long long lo = strtoull(word, &end, 0), hi = 0;
+        if (*end == '-')
+            hi = strtoull(end + 1, &end, 0);
+        else
+            end = word; /* a range is required */
+        if (errno || *end || end == word || hi < lo || (lo & 0xfff) || ((hi + 1) & 0xfff) ||
+            lo < 0x100000)
+            fail("bad MMIO range \"%s\" (expected \"LO-HI\", page aligned, above 1 MiB)", word);
+        e->mmio[e->nmmio].lo = lo;
+        e->mmio[e->nmmio].hi = hi;
+        e->nmmio++;
+    }
+}
+
 /* [8, 4]: interrupt lines, numbered as ISA IRQs. */
 static void parse_irqs(struct entry *e, char *v)
 {
@@ -227,6 +263,10 @@ static void set(struct entry *e, const char *key, char *v)
         parse_ioports(e, v);
     else if (!strcmp(key, "irqs"))
         parse_irqs(e, v);
+    else if (!strcmp(key, "mmio"))
+        parse_mmio(e, v);
+    else if (!strcmp(key, "dma_pages"))
+        e->dma_pages = parse_int(v, 0, 65536);
     else if (!strcmp(key, "restart")) {
         char s[16];
         parse_string(v, s, sizeof s);
@@ -240,7 +280,7 @@ static void set(struct entry *e, const char *key, char *v)
             fail("restart must be \"never\", \"on-failure\" or \"always\", got \"%s\"", s);
     } else
         fail("unknown key '%s' (known: args, caps, calls, memory_pages, cpu_budget_ms, "
-             "cpu_period_ms, restart, max_restarts, restart_window_ms, autostart, ioports, irqs)", key);
+             "cpu_period_ms, restart, max_restarts, restart_window_ms, autostart, ioports, irqs, mmio, dma_pages)", key);
 }
 
 static const char *find_dir(const char *name, int ndirs, char **dirs)
@@ -347,6 +387,14 @@ int main(int argc, char **argv)
                         fail("component '%s': I/O ports %#lx-%#lx are also granted to '%s'",
                              entries[i].name, entries[i].ioports[a].lo, entries[i].ioports[a].hi,
                              entries[j].name);
+        for (int a = 0; a < entries[i].nmmio; a++)
+            for (int j = 0; j <= i; j++)
+                for (int b = 0; b < (j == i ? a : entries[j].nmmio); b++)
+                    if (entries[i].mmio[a].lo <= entries[j].mmio[b].hi &&
+                        entries[j].mmio[b].lo <= entries[i].mmio[a].hi)
+                        fail("component '%s': MMIO %#llx-%#llx is also granted to '%s'",
+                             entries[i].name, entries[i].mmio[a].lo, entries[i].mmio[a].hi,
+                             entries[j].name);
         for (int a = 0; a < entries[i].nirqs; a++)
             for (int j = 0; j <= i; j++)
                 for (int b = 0; b < (j == i ? a : entries[j].nirqs); b++)
@@ -387,7 +435,10 @@ int main(int argc, char **argv)
         fprintf(c, " }, .nirqs = %d, .irqs = {", e->nirqs);
         for (int k = 0; k < e->nirqs; k++)
             fprintf(c, "%s%ld", k ? ", " : " ", e->irqs[k]);
-        fprintf(c, " } },\n");
+        fprintf(c, " },\n      .nmmio = %d, .mmio = {", e->nmmio);
+        for (int k = 0; k < e->nmmio; k++)
+            fprintf(c, "%s{ %#llx, %#llx }", k ? ", " : " ", e->mmio[k].lo, e->mmio[k].hi - e->mmio[k].lo + 1);
+        fprintf(c, " }, .dma_pages = %ld },\n", e->dma_pages);
     }
     if (!nentries)
         fprintf(c, "    { 0 }\n");

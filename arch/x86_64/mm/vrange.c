@@ -293,3 +293,34 @@ int plat_vrange_move(struct plat_vrange *from, size_t foff, struct plat_vrange *
     }
     return 0;
 }
+
+int plat_vrange_map_frames(struct plat_vrange *r, size_t off, phys_addr_t phys, size_t len)
+{
+    if (((off | phys | len) & (PAGE_SIZE - 1)) || len == 0 || off + len > r->size ||
+        off < r->committed)
+        return -ATH_EINVAL;
+    for (size_t o = 0; o < len; o += PAGE_SIZE)
+        if (vm_page_mapped(r->base + off + o, NULL))
+            return -ATH_EEXIST;
+    for (size_t o = 0; o < len; o += PAGE_SIZE) {
+        vm_remap_page(r->base + off + o, phys + o, true);
+        set_full(r, off + o, false); /* a new table may be partly filled */
+    }
+    struct vrange_state *st = ST(r); /* release frees them with the moved-in pages */
+    if (st->moved_hi == 0 || off < st->moved_lo)
+        st->moved_lo = off;
+    if (off + len > st->moved_hi)
+        st->moved_hi = off + len;
+    return 0;
+}
+
+int plat_vrange_phys(struct plat_vrange *r, size_t off, phys_addr_t *phys)
+{
+    if (off >= r->size)
+        return -ATH_EINVAL;
+    phys_addr_t pa;
+    if (!vm_page_mapped(r->base + (off & ~(size_t)(PAGE_SIZE - 1)), &pa))
+        return -ATH_EFAULT;
+    *phys = pa + (off & (PAGE_SIZE - 1));
+    return 0;
+}

@@ -7,7 +7,18 @@
  *   op 3 LOCATION(i)    -> bus << 16 | device << 8 | function
  *   op 4 BAR(i, n)      -> base (low 4 bits: 1 = I/O, 0 = memory), size in the result of op 5
  *   op 5 BARSIZE(i, n)  -> size in bytes (0: no such BAR)
- *   op 6 IRQLINE(i)     -> interrupt line (config 0x3C) | pin << 8 */
+ *   op 6 IRQLINE(i)     -> interrupt line (config 0x3C) | pin << 8
+ * and hands devices to their drivers. A driver claims a function by IDs;
+ * from then on only that caller (its badge) gets capabilities to the
+ * function's memory BARs and interrupt line (derived from the service's own,
+ * which the manifest grants: the PCI memory hole and the PCI lines) and may
+ * read and write its configuration space (not its BARs):
+ *   op 7 CLAIM(vendor | device << 16, n)   -> index of the n-th such function
+ *   op 8 GRANT_BAR(i, bar)                 -> the caller's handle to that BAR
+ *   op 9 GRANT_IRQ(i)                      -> the caller's handle to its line
+ *   op 10 CONFIG_READ(i, off) / op 11 CONFIG_WRITE(i, off, value): 32 bits
+ * Errors come back as negative values: -ATH_EBUSY (claimed by another),
+ * -ATH_EPERM (not the claimer), -ATH_ENOENT, -ATH_ERANGE. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,16 +29,21 @@
 #define CONFIG_DATA    0xcfc
 #define MAX_FUNCS      64
 
-enum { OP_COUNT = 1, OP_ID = 2, OP_LOCATION = 3, OP_BAR = 4, OP_BARSIZE = 5, OP_IRQLINE = 6 };
+enum { OP_COUNT = 1, OP_ID = 2, OP_LOCATION = 3, OP_BAR = 4, OP_BARSIZE = 5, OP_IRQLINE = 6,
+       OP_CLAIM = 7, OP_GRANT_BAR = 8, OP_GRANT_IRQ = 9, OP_CONFIG_READ = 10, OP_CONFIG_WRITE = 11 };
+#define ERR(e) ((uint64_t)(int64_t)-(e))
 
 struct func {
     uint8_t  bus, dev, fn, irq_line, irq_pin, header;
     uint16_t vendor, device;
     uint32_t class; /* class << 16 | subclass << 8 | prog-if */
     uint64_t bar[6], bar_size[6];
+    uint64_t     claimer;    /* badge of the driver that claimed it; 0 = free */
+    ath_handle_t granted[7]; /* our copies behind the driver's (BARs 0-5, line) */
 };
 
-static ath_handle_t io;
+static ath_handle_t io, mmio_root;
+static struct ath_cap_info mmio_info;
 static struct func  funcs[MAX_FUNCS];
 static unsigned     nfuncs;
 
@@ -139,16 +155,87 @@ static const char *class_name(uint32_t class)
     }
 }
 
+/* Hand the caller a copy of h (which we derived for it), or an error. */
+static uint64_t give(ath_handle_t h, ath_handle_t *keep)
+{
+    if (h < 0)
+        return ERR(-h);
+    *keep = h;
+    ath_handle_t given = ath_reply_grant(h);
+    return given < 0 ? ERR(-given) : (uint64_t)given;
+}
+
+static uint64_t claim(uint64_t badge, uint32_t ids, uint64_t n)
+{
+    for (unsigned i = 0; i < nfuncs; i++) {
+        struct func *f = &funcs[i];
+        if ((f->vendor | (uint32_t)f->device << 16) != ids || n-- != 0)
+            continue;
+        if (f->claimer && f->claimer != badge)
+            return ERR(ATH_EBUSY);
+        for (unsigned k = 0; k < 7; k++) /* a restarted driver claims again: old copies go */
+            if (f->granted[k] > 0) {
+                ath_cap_delete(f->granted[k]);
+                f->granted[k] = 0;
+            }
+        f->claimer = badge;
+        return i;
+    }
+    return ERR(ATH_ENOENT);
+}
+
+static uint64_t grant_irq(struct func *f)
+{
+    for (unsigned k = 0;; k++) {
+        ath_handle_t h = ath_cap_find(ATH_T_IRQ, k);
+        struct ath_cap_info info;
+        if (h < 0)
+            return ERR(ATH_ENOENT); /* its line is not one the manifest gave us */
+        if (ath_cap_info(h, &info) == 0 && info.base == f->irq_line) {
+            if (f->granted[6] > 0)
+                ath_cap_delete(f->granted[6]);
+            return give(ath_cap_derive(h, ATH_R_READ | ATH_R_WRITE | ATH_R_GRANT, 0), &f->granted[6]);
+        }
+    }
+}
+
+static uint64_t grant_bar(struct func *f, uint64_t bar)
+{
+    if (bar >= 6 || !f->bar_size[bar] || (f->bar[bar] & 1))
+        return ERR(ATH_ENOENT); /* no such memory BAR */
+    uint64_t base = f->bar[bar];
+    if (mmio_root < 0 || base < mmio_info.base || base + f->bar_size[bar] > mmio_info.base + mmio_info.len)
+        return ERR(ATH_ERANGE); /* outside the device memory we were given */
+    if (f->granted[bar] > 0)
+        ath_cap_delete(f->granted[bar]);
+    ath_handle_t d = ath_cap_derive_range(mmio_root, ATH_R_READ | ATH_R_WRITE | ATH_R_GRANT,
+                                          base - mmio_info.base, f->bar_size[bar]);
+    return give(d, &f->granted[bar]);
+}
+
 ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2)
 {
-    (void)badge;
-    (void)a2;
     if (op == OP_COUNT)
         return nfuncs;
+    if (op == OP_CLAIM)
+        return claim(badge, (uint32_t)a0, a1);
     if (a0 >= nfuncs)
-        return ~0ull;
-    const struct func *f = &funcs[a0];
+        return ERR(ATH_ENOENT);
+    struct func *f = &funcs[a0];
+    if (op >= OP_GRANT_BAR && f->claimer != badge)
+        return ERR(ATH_EPERM);
     switch (op) {
+    case OP_GRANT_BAR:
+        return grant_bar(f, a1);
+    case OP_GRANT_IRQ:
+        return grant_irq(f);
+    case OP_CONFIG_READ:
+        return a1 < 256 && !(a1 & 3) ? cfg_read(f->bus, f->dev, f->fn, (unsigned)a1) : ERR(ATH_ERANGE);
+    case OP_CONFIG_WRITE:
+        if (a1 >= 256 || (a1 & 3) || (a1 >= 0x10 && a1 < 0x28))
+            return ERR(ATH_ERANGE); /* not the BARs: a driver must not move its device */
+        cfg_write(f->bus, f->dev, f->fn, (unsigned)a1, (uint32_t)a2);
+        return 0;
     case OP_ID:
         return f->vendor | (uint64_t)f->device << 16 | (uint64_t)f->class << 32;
     case OP_LOCATION:
@@ -171,6 +258,9 @@ int main(void)
         printf("pci: no I/O-port capability (%d)\n", io);
         return 1;
     }
+    mmio_root = ath_cap_find(ATH_T_MMIO, 0);
+    if (mmio_root >= 0)
+        ath_cap_info(mmio_root, &mmio_info);
     scan_bus(0, 0);
     for (unsigned i = 0; i < nfuncs; i++) {
         const struct func *f = &funcs[i];

@@ -61,6 +61,7 @@ struct cap {
     uint64_t          badge;    /* what a server sees on each call through this cap */
     uint32_t          obj_gen;  /* generation of the object when the cap was made (endpoints) */
     void             *object;   /* the kernel object (not owned by the slot) */
+    uint64_t          base, len; /* range types (I/O ports, MMIO): the part of the object it covers */
     struct cap       *parent;   /* derived from; NULL for an original */
     struct list_node  children; /* caps derived from this one */
     struct list_node  sibling;  /* link in parent->children */
@@ -75,6 +76,7 @@ struct cap_ref {
     uint64_t      badge;
     uint32_t      obj_gen;
     void         *object;
+    uint64_t      base, len; /* range types: [base, base + len) */
 };
 
 struct cap_table {
@@ -98,6 +100,15 @@ int  cap_insert_gen(struct cap_table *t, enum cap_type type, uint32_t rights, vo
 /* The first capability of `type` with all of `rights` in t (for calls that
  * name no handle, like WASI's fd_write on the console). 0 or -ATH_EPERM. */
 int  cap_find(struct cap_table *t, enum cap_type type, uint32_t rights, struct cap_ref *out);
+/* A new original covering [base, base + len) of a range-type object (I/O
+ * ports, MMIO): the checks of its operations use this range. */
+int  cap_insert_range(struct cap_table *t, enum cap_type type, uint32_t rights, void *object,
+                      uint64_t base, uint64_t len, cap_handle_t *out);
+/* Derive a copy of range capability h covering [off, off + len) of its
+ * range (inside it), with rights ⊆ h's, into dst. Needs CAP_R_DERIVE;
+ * -ATH_ERANGE outside, -ATH_EWRONGTYPE for a type without ranges. */
+int  cap_derive_range(struct cap_table *t, cap_handle_t h, uint32_t rights, uint64_t off,
+                      uint64_t len, struct cap_table *dst, cap_handle_t *out);
 /* The handle of the n-th (from 0) capability of `type` in t, in slot order:
  * how a component finds what its manifest granted. 0 or -ATH_ENOENT. */
 int  cap_nth(struct cap_table *t, enum cap_type type, unsigned n, cap_handle_t *out);
@@ -138,6 +149,8 @@ static inline int cap_lookup(struct cap_table *t, cap_handle_t h, enum cap_type 
         v.badge = __atomic_load_n(&c->badge, __ATOMIC_RELAXED);
         v.obj_gen = __atomic_load_n(&c->obj_gen, __ATOMIC_RELAXED);
         v.object = __atomic_load_n(&c->object, __ATOMIC_RELAXED);
+        v.base = __atomic_load_n(&c->base, __ATOMIC_RELAXED);
+        v.len = __atomic_load_n(&c->len, __ATOMIC_RELAXED);
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
         if (__atomic_load_n(&c->seq, __ATOMIC_RELAXED) == s)
             break; /* nothing changed while we read: the values belong together */
@@ -161,7 +174,8 @@ struct cap_info {
     enum cap_type type;
     uint32_t      rights;
     uint64_t      badge;
-    const void   *object;        /* for describing it (an I/O-port range…) */
+    const void   *object;        /* for describing it */
+    uint64_t      base, len;     /* range types: what it covers */
     const void   *parent_owner;  /* owner of the table it was derived from; NULL for originals */
     cap_handle_t  parent_handle;
 };

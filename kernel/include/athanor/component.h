@@ -55,6 +55,9 @@ struct comp_config {
     uint8_t                  nioports;
     uint8_t                  irqs[COMP_MAX_IRQS];       /* its interrupt lines (drivers) */
     uint8_t                  nirqs;
+    struct mmio_range        mmio[COMP_MAX_MMIO];       /* device memory it may reach */
+    uint8_t                  nmmio;
+    uint32_t                 dma_pages;                 /* DMA quota, 4 KiB pages */
 };
 
 extern const struct comp_config comp_manifest[];
@@ -146,6 +149,10 @@ struct component {
     /* The objects of its I/O-port capabilities (copied from the manifest at
      * each start; a component struct lives for good, so they can be pointed at). */
     struct ioport_range ioports[COMP_MAX_IOPORTS];
+    struct mmio_range   mmio[COMP_MAX_MMIO];
+    uint32_t         dma_next;       /* where its next DMA buffer goes (linear offset) */
+    uint32_t         dma_used;       /* bytes of DMA memory it holds */
+    struct component *call_caller;   /* during a call to it: who calls (for reply_grant) */
     uint64_t         last_reset_ns;  /* time the last restore took */
     uint32_t         last_reset_pages; /* pages it copied back */
     uint64_t         instantiate_ns; /* time instantiation + snapshot took */

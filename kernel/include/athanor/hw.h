@@ -18,7 +18,16 @@ struct ioport_range {
     uint16_t count;
 };
 #define COMP_MAX_IOPORTS 4
-#define COMP_MAX_IRQS    2
+#define COMP_MAX_IRQS    4
+#define COMP_MAX_MMIO    2
+
+/* Physical device memory [base, base + size): the root object of a driver's
+ * (or the PCI service's) CAP_T_MMIO capabilities; each capability covers a
+ * part of it (cap base/len). Read right = read, write right = write. */
+struct mmio_range {
+    uint64_t base;
+    uint64_t size;
+};
 
 struct notification;
 
@@ -57,6 +66,24 @@ void hw_irq_fired(unsigned line);
 void hw_irq_forget(struct notification *n);
 /* Its driver stopped: unbind and disable the line. */
 void hw_irq_release(unsigned line);
+
+/* MMIO through capability h: width 1, 2, 4 or 8 at offset off of the
+ * capability's range, aligned; exact-width volatile accesses. */
+int hw_mmio_read(struct component *c, cap_handle_t h, uint64_t off, unsigned width, uint64_t *val);
+int hw_mmio_write(struct component *c, cap_handle_t h, uint64_t off, unsigned width, uint64_t val);
+/* Copy len bytes from src (kernel pointer into c's memory) to offset off
+ * of the range (a framebuffer blit). */
+int hw_mmio_write_block(struct component *c, cap_handle_t h, uint64_t off, const void *src,
+                        uint64_t len);
+
+/* DMA through capability h (its len is the driver's quota in bytes):
+ * allocate `len` bytes of zeroed, physically contiguous memory mapped into
+ * c's DMA window; *where is its linear offset, *phys the device address. */
+int hw_dma_alloc(struct component *c, cap_handle_t h, uint32_t len, uint32_t *where,
+                 uint64_t *phys);
+/* The device address of byte `where` of c's own memory (its page stays put
+ * while c holds it: a DMA buffer, or a lend for the duration of the call). */
+int hw_dma_phys(struct component *c, cap_handle_t h, uint32_t where, uint64_t *phys);
 
 /* Count a refused hardware access of c and report it (the first few of each
  * generation on the console; all of them in c->hw_refused). */

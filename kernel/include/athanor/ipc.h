@@ -38,11 +38,14 @@ int ipc_call_msg(struct thread *t, struct component *caller, cap_handle_t h, uin
  * now and again at each call), len <= IPC_MSG_MAX. */
 int ipc_set_msgbuf(struct component *srv, uint32_t off, uint32_t len);
 /* Where lent and transferred memory appears in a server's linear memory:
- * above anything a memory may grow to (the manifest caps quotas at 3 GiB). */
+ * above anything a memory may grow to (the manifest caps quotas at 3 GiB).
+ * The last part of the top GiB holds a driver's DMA buffers (hw.h). */
 #define IPC_LEND_WINDOW     0xC0000000u /* one lend at a time: [window, window + len) */
 #define IPC_LEND_MAX        (256u << 20)
 #define IPC_TRANSFER_AREA   (IPC_LEND_WINDOW + IPC_LEND_MAX) /* transfers, kept after the call */
-#define IPC_TRANSFER_END    0xFFFF0000u
+#define IPC_TRANSFER_END    0xF0000000u
+#define HW_DMA_WINDOW       IPC_TRANSFER_END /* DMA buffers, up to HW_DMA_END */
+#define HW_DMA_END          0xFFFF0000u
 
 /* A call that lends [ptr, ptr+len) of the caller's memory (page aligned) to
  * the server for its duration, read-only or read-write: the server finds it

@@ -161,6 +161,20 @@ int  plat_irqline_enable(unsigned line);
 void plat_irqline_disable(unsigned line);
 void plat_irqline_unmask(unsigned line);
 
+/* Device memory: a kernel pointer to [phys, phys + len) mapped uncached,
+ * the range inside one PLAT_MMIO_CHUNK-aligned chunk; NULL if it cannot be
+ * mapped (hosted: there is no device memory). The core has checked the
+ * driver's MMIO capability first. Mappings are kept (device space is small). */
+#define PLAT_MMIO_CHUNK (2ull << 20)
+volatile void *plat_mmio_ptr(uint64_t phys, size_t len);
+
+/* DMA: map `len` bytes of physically contiguous, zeroed frames at `phys`
+ * (from frame_alloc) into r at off, read-write; they become r's and are
+ * freed with it. And the physical address behind byte off of r (a device
+ * may be given it while the page stays put). -ATH_ENOSYS hosted. */
+int plat_vrange_map_frames(struct plat_vrange *r, size_t off, phys_addr_t phys, size_t len);
+int plat_vrange_phys(struct plat_vrange *r, size_t off, phys_addr_t *phys);
+
 /* ---- power and diagnostics --------------------------------------------------- */
 
 noreturn void plat_poweroff(void);
