@@ -60,6 +60,8 @@ struct ath_cap_info {
     uint64_t base, len; /* what a range capability covers (an IRQ: its line) */
 };
 ATH_IMPORT("cap_info") int32_t __ath_cap_info(uint32_t h, struct ath_cap_info *out);
+ATH_IMPORT("comp_ctl") int64_t __ath_comp_ctl(uint32_t h, const char *name, uint32_t len, uint32_t op,
+                                              uint64_t arg);
 
 /* Rights (athanor/cap.h). */
 #define ATH_R_READ   (1u << 0)
@@ -242,6 +244,20 @@ static inline int ath_cap_info(ath_handle_t h, struct ath_cap_info *out)
 {
     return __ath_cap_info((uint32_t)h, out);
 }
+/* Component control through a component capability (the manifest's
+ * "manage"): start, kill, restart, reset, inject a fault, or read the
+ * state (state | generation << 8 | restarts << 40). Result >= 0 or -ATH_E*. */
+enum ath_comp_op { ATH_COMP_START = 1, ATH_COMP_KILL, ATH_COMP_RESTART, ATH_COMP_RESET,
+                   ATH_COMP_INJECT, ATH_COMP_STATE };
+/* Fault kinds for ATH_COMP_INJECT (athanor/component.h's enum trap_kind). */
+enum ath_trap { ATH_TRAP_OOB = 1, ATH_TRAP_OVERFLOW, ATH_TRAP_DIVZERO, ATH_TRAP_CONVERSION,
+                ATH_TRAP_UNREACHABLE, ATH_TRAP_INDIRECT, ATH_TRAP_STACK };
+static inline int64_t ath_comp_ctl(ath_handle_t manage, const char *name, enum ath_comp_op op,
+                                   uint64_t arg)
+{
+    return __ath_comp_ctl((uint32_t)manage, name, (uint32_t)strlen(name), (uint32_t)op, arg);
+}
+
 /* Inside ath_handle only: give the caller a copy of capability h (grant
  * right needed); returns the caller's handle to it, for the reply. */
 static inline ath_handle_t ath_reply_grant(ath_handle_t h) { return __ath_reply_grant((uint32_t)h); }

@@ -95,13 +95,17 @@ expect_component_session() {
 # clock at boot; run it again probing ports it was not granted, each of which
 # must be refused, counted and reported; then once more taking 8 periodic
 # interrupts (bare metal; the hosted platform has no interrupt lines).
-DRIVER_SCRIPT='wait rtc\ndate\nstart rtc probe\nwait rtc\ncaps rtc\nstart rtc irq\nwait rtc\nhalt\n'
+DRIVER_SCRIPT='wait rtc\ndate\nstart rtc probe\nwait rtc\ncaps rtc\nstart rtc irq\nwait rtc\ninject pci divzero\nsleep 1000\ninject pci teleport\nps\nhalt\n'
 expect_driver_session() { # LOG NAME hosted|qemu
     expect_in "$1" "$2" \
         'rtc: wall clock set to 20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9:]{8} UTC' \
         '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} UTC \([0-9]+\)$' \
         'rtc: probe: 7 of 7 accesses outside my capabilities refused' \
-        '^hardware accesses refused: 7$'
+        '^hardware accesses refused: 7$' \
+        '^injected divzero into pci$' \
+        '^fault: pci \(generation 1\): integer divide by zero in .* \(injected\)$' \
+        "^unknown fault 'teleport'" \
+        '^pci +running +2 +[0-9]+ +[0-9]+ +1 *$'
     # the kernel reported each refusal itself
     _d_n=$(tr -d '\r' < "$1" | grep -c 'comp rtc: refused I/O port')
     if [ "$_d_n" -eq 7 ]; then result PASS "$2-refusals-reported"

@@ -93,11 +93,26 @@ noreturn void comp_fault_resume(void)
     comp_trap(c->fault_kind, c->trap_pc, c->trap_addr);
 }
 
+static void start_budget(struct component *c);
+
 /* Interrupt-exit hook: the CPU budget ran out, or a kill was requested. */
 static void cpu_expired(struct thread *t)
 {
     struct component *c = t->comp;
     enum trap_kind k = c->kill_pending;
+    bool forced = t->cpu_forced;
+    t->cpu_forced = false;
+    if (k == TRAP_NONE && forced) {
+        /* Forced for a kill or an injection meant for a server whose handler
+         * this thread ran; the call has returned since, so it is not for this
+         * component. Its budget restarts (a period's worth at most too
+         * generous, and only in this race). */
+        if (c->cfg->cpu_budget_ms)
+            start_budget(c);
+        else
+            thread_set_cpu_budget(UINT64_MAX);
+        return;
+    }
     if (k == TRAP_NONE) {
         uint64_t now = plat_clock_ns();
         uint64_t period = (uint64_t)c->cfg->cpu_period_ms * NS_PER_MS;
@@ -124,6 +139,7 @@ static void fill_report(struct component *c, struct fault_report *r)
     r->kind = c->trap;
     r->addr = c->trap_addr;
     r->time_ns = plat_clock_ns();
+    r->injected = c->injected;
     const char *name;
     uintptr_t off;
     if (c->trap_pc && ksym_lookup(c->trap_pc, &name, &off)) {
@@ -374,6 +390,7 @@ int comp_start(struct component *c, const char *args)
     c->exit_code = 0;
     c->trap_pc = c->trap_addr = 0;
     c->report_done = false;
+    c->injected = false;
     spin_unlock_irqrestore(&comp_lock, f);
     if (args)
         set_args(c, args);
@@ -412,6 +429,26 @@ int comp_kill(struct component *c)
     spin_unlock_irqrestore(&comp_lock, f);
     wasi_ctx_interrupt(c); /* wake it if it waits inside a host call */
     return comp_wait(c, plat_clock_ns() + 5 * NS_PER_S);
+}
+
+int comp_inject(struct component *c, enum trap_kind kind)
+{
+    if (kind == TRAP_NONE || kind >= TRAP_WATCHDOG)
+        return -ATH_EINVAL; /* only the kinds a component's own code can cause */
+    irqflags_t f = spin_lock_irqsave(&comp_lock);
+    if (c->state != COMP_RUNNING || !c->thread || c->kill_pending) {
+        spin_unlock_irqrestore(&comp_lock, f);
+        return c->kill_pending ? -ATH_EBUSY : -ATH_ENOENT;
+    }
+    c->kill_pending = kind;
+    c->injected = true;
+    c->injections++;
+    thread_expire_cpu(c->thread);
+    if (c->call_thread) /* a caller is running its handler: the trap lands there */
+        thread_expire_cpu(c->call_thread);
+    spin_unlock_irqrestore(&comp_lock, f);
+    wasi_ctx_interrupt(c); /* and if it waits in a host call, it returns to trap */
+    return 0;
 }
 
 int comp_reset(struct component *c)

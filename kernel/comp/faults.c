@@ -26,6 +26,23 @@ static const char *const kind_names[TRAP_KIND_COUNT] = {
     [TRAP_RESET] = "reset",
 };
 
+enum trap_kind trap_kind_parse(const char *word)
+{
+    static const struct {
+        const char    *word;
+        enum trap_kind kind;
+    } words[] = {
+        { "oob", TRAP_OUT_OF_BOUNDS },       { "unreachable", TRAP_UNREACHABLE },
+        { "divzero", TRAP_DIV_BY_ZERO },     { "overflow", TRAP_INT_OVERFLOW },
+        { "conversion", TRAP_INVALID_CONVERSION }, { "indirect", TRAP_INDIRECT_CALL },
+        { "stack", TRAP_STACK_EXHAUSTED },
+    };
+    for (size_t i = 0; i < ARRAY_LEN(words); i++)
+        if (!strcmp(word, words[i].word))
+            return words[i].kind;
+    return TRAP_NONE;
+}
+
 const char *trap_kind_name(enum trap_kind k)
 {
     return (unsigned)k < TRAP_KIND_COUNT ? kind_names[k] : "?";
@@ -55,5 +72,5 @@ void fault_print(const struct fault_report *r)
             trap_kind_name(r->kind), r->function[0] ? r->function : "?", (unsigned long)r->offset);
     if (r->kind == TRAP_OUT_OF_BOUNDS && r->addr)
         kprintf(" (memory offset %#lx)", (unsigned long)r->addr);
-    kprintf("\n");
+    kprintf("%s\n", r->injected ? " (injected)" : "");
 }

@@ -205,8 +205,15 @@ int ipc_call_lend(struct component *caller, cap_handle_t h, uint64_t op, uint64_
         return r;
     if (((ptr | len) & (PAGE_SIZE - 1)) || len == 0 || len > IPC_LEND_MAX)
         return -ATH_EINVAL;
-    if ((uint64_t)ptr + len > caller->mem.committed)
-        return -ATH_EFAULT; /* only the caller's own memory */
+    /* Only the caller's own memory, or part of a lend it is serving, lent on
+     * (a service forwarding its client's buffer to a driver): never
+     * transferred, since it must go back, and never more writable than it
+     * was lent. */
+    bool nested = (uint64_t)ptr + len > caller->mem.committed;
+    if (nested && !(caller->lent_len && ptr >= IPC_LEND_WINDOW &&
+                    (uint64_t)ptr + len <= (uint64_t)IPC_LEND_WINDOW + caller->lent_len &&
+                    !transfer && (!writable || caller->lent_writable)))
+        return -ATH_EFAULT;
     struct endpoint *ep = cap.object;
     struct component *srv = ep->server;
     if (!ep->handle)
@@ -232,9 +239,15 @@ int ipc_call_lend(struct component *caller, cap_handle_t h, uint64_t op, uint64_
     if (transfer)
         srv->transfer_next += len;
     struct ipc_msg m = { op, a0, len, where };
+    if (!transfer) { /* the server may lend this on (see above); the endpoint serialises */
+        srv->lent_len = len;
+        srv->lent_writable = writable;
+    }
     r = serve_on(thread_current(), caller, srv, cap.badge, &m, result);
-    if (!transfer) { /* take the lent pages back, whatever happened */
-        int back = plat_vrange_move(&srv->mem, where, &caller->mem, ptr, len, true);
+    srv->lent_len = 0;
+    if (!transfer) { /* take the lent pages back, whatever happened, as writable as before */
+        int back = plat_vrange_move(&srv->mem, where, &caller->mem, ptr, len,
+                                    nested ? caller->lent_writable : true);
         if (back)
             kpanic("ipc: cannot take back lent memory (%d)", back);
         caller->lends++;

@@ -106,6 +106,18 @@ static int cmd_date(int argc, char **argv)
     return 0;
 }
 
+static int cmd_sleep(int argc, char **argv)
+{
+    (void)argc;
+    uint64_t ms;
+    if (!kparse_u64(argv[1], &ms) || ms > 60000) {
+        kprintf("usage: sleep <milliseconds, up to 60000>\n");
+        return -ATH_EINVAL;
+    }
+    thread_sleep_ns(ms * NS_PER_MS);
+    return 0;
+}
+
 static int cmd_halt(int argc, char **argv)
 {
     (void)argc;
@@ -171,6 +183,26 @@ static int cmd_start(int argc, char **argv)
     return r;
 }
 
+static int cmd_inject(int argc, char **argv)
+{
+    (void)argc;
+    struct component *c = named(argv[1]);
+    if (!c)
+        return -ATH_ENOENT;
+    enum trap_kind k = trap_kind_parse(argv[2]);
+    if (k == TRAP_NONE) {
+        kprintf("unknown fault '%s' (oob, unreachable, divzero, overflow, conversion, indirect, stack)\n",
+                argv[2]);
+        return -ATH_EINVAL;
+    }
+    int r = comp_inject(c, k);
+    if (r)
+        kprintf("%s: %s\n", c->cfg->name, r == -ATH_ENOENT ? "not running" : ath_strerror(r));
+    else
+        kprintf("injected %s into %s\n", argv[2], c->cfg->name);
+    return r;
+}
+
 static int cmd_kill(int argc, char **argv)
 {
     (void)argc;
@@ -209,9 +241,18 @@ static int cmd_wait(int argc, char **argv)
     struct component *c = named(argv[1]);
     if (!c)
         return -ATH_ENOENT;
-    if (comp_wait(c, plat_clock_ns() + WAIT_LIMIT_NS) != 0) {
+    uint64_t limit = WAIT_LIMIT_NS;
+    if (argc > 2) {
+        uint64_t s;
+        if (!kparse_u64(argv[2], &s) || s == 0 || s > 3600) {
+            kprintf("usage: wait <name> [seconds, 1-3600]\n");
+            return -ATH_EINVAL;
+        }
+        limit = s * NS_PER_S;
+    }
+    if (comp_wait(c, plat_clock_ns() + limit) != 0) {
         kprintf("%s is still running after %llu s\n", c->cfg->name,
-                (unsigned long long)(WAIT_LIMIT_NS / NS_PER_S));
+                (unsigned long long)(limit / NS_PER_S));
         return -ATH_ETIMEDOUT;
     }
     kprintf("%s %s", c->cfg->name, comp_state_name(c->state));
@@ -305,14 +346,16 @@ static const struct command commands[] = {
     { "threads", "threads", "kernel threads, their state and CPU time", cmd_threads },
     { "uptime", "uptime", "time since boot and idle share", cmd_uptime },
     { "date", "date", "the wall clock (UTC), once the rtc driver has set it", cmd_date },
+    { "sleep", "sleep <ms>", "pause the monitor (for scripts)", cmd_sleep },
     { "ps", "ps", "components: state, generation, memory, CPU time, restarts", cmd_ps },
     { "start", "start <name> [args...]", "start a component (a fresh instance)", cmd_start },
     { "kill", "kill <name>", "stop a component (no restart)", cmd_kill },
+    { "inject", "inject <name> <fault>", "make a component trap (oob, unreachable, divzero, ...)", cmd_inject },
     { "restart", "restart <name>", "kill if running, then start afresh", cmd_restart },
     { "reset", "reset <name>", "restore a component's memory to its post-init snapshot", cmd_reset },
     { "caps", "caps <name>", "a running component's capabilities", cmd_caps },
     { "faults", "faults", "recent component fault reports", cmd_faults },
-    { "wait", "wait <name>", "wait (up to 10 s) until a component stops (for scripts)", cmd_wait },
+    { "wait", "wait <name> [seconds]", "wait (10 s, or as asked) until a component stops (for scripts)", cmd_wait },
     { "halt", "halt", "power the machine off", cmd_halt },
     { "reboot", "reboot", "restart the machine", cmd_reboot },
 };

@@ -405,6 +405,7 @@ void thread_expire_cpu(struct thread *t)
     irqflags_t f = spin_lock_irqsave(&sched_lock);
     struct cpu *c = this_cpu();
     t->cpu_left_ns = 0;
+    t->cpu_forced = true;
     if (t == c->current) {
         t->cpu_expired = true;
         plat_timer_arm(0); /* reach interrupt exit soon */

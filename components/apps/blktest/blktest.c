@@ -1,9 +1,15 @@
-/* Block test client: writes known patterns through the virtio-blk driver
- * (lending its buffers, so the data goes between the device and these
- * pages without a copy), reads them back into other buffers and compares;
+/* Block test client: writes known patterns through the block service and
+ * the virtio-blk driver behind it (lending its buffers, which the service
+ * lends on, so the data goes between the device and these pages without a
+ * copy), reads them back into other buffers and compares;
  * then checks that bad requests are refused. The QEMU test then checks the
  * disk image from the host (tests/tools/diskpattern.c computes the same
- * pattern). Prints "blktest: ... 0 mismatches" when all is well. */
+ * pattern). Prints "blktest: ... 0 mismatches" when all is well.
+ *   blktest soak S   S seconds of write-then-read-back rounds over 16 slots while
+ *                    faults are injected into the driver and the service:
+ *                    a failed operation is retried (up to 30 s); one that
+ *                    never succeeds, or data that differs, is lost. Ends
+ *                    with what it believes the disk holds, for the host check. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,9 +39,80 @@ static int64_t call_lend(ath_handle_t blk, uint64_t op, uint64_t sector, void *b
     return r ? r : (int64_t)v;
 }
 
-int main(void)
+#define SLOTS     16
+#define SLOT_SECT 128 /* 64 KiB each, from sector SOAK_BASE */
+#define SOAK_BASE 8192
+
+static unsigned char soak_pattern(unsigned slot, unsigned version, uint32_t j)
 {
-    ath_handle_t blk = ath_cap_find(ATH_T_ENDPOINT, 0); /* the manifest's: calls = ["virtio_blk"] */
+    return (unsigned char)((slot * 31 + version * 17 + j * 7 + (j >> 9)) ^ 0x5a);
+}
+
+/* One operation until it succeeds: retried while the service or the driver
+ * behind it is failing or restarting, for up to 30 s. */
+static int64_t retrying(ath_handle_t *blk, uint64_t op, uint64_t sector, void *buf, uint32_t len,
+                        uint32_t mode, unsigned *retries)
+{
+    for (int attempt = 0; attempt < 300; attempt++) {
+        int64_t r = call_lend(*blk, op, sector, buf, len, mode);
+        if (r != -ATH_EPEERFAILED && r != -ATH_EPEERRESTARTED && r != -ATH_ETIMEDOUT)
+            return r;
+        if (r == -ATH_EPEERRESTARTED) {
+            ath_cap_delete(*blk);
+            *blk = ath_lookup("block");
+        }
+        (*retries)++;
+        struct timespec ts = { 0, 100000000 };
+        nanosleep(&ts, NULL);
+    }
+    return -ATH_ETIMEDOUT;
+}
+
+static uint64_t now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec;
+}
+
+static int soak(ath_handle_t blk, int seconds)
+{
+    int rounds = 0;
+    uint64_t end = now_s() + (uint64_t)seconds;
+    unsigned version[SLOTS] = { 0 }, retries = 0, lost = 0, mismatches = 0;
+    uint32_t len = SLOT_SECT * SECTOR;
+    unsigned char *w = aligned_alloc(4096, len), *r = aligned_alloc(4096, len);
+    if (!w || !r)
+        return 1;
+    for (int i = 0; now_s() < end; i++, rounds++) {
+        unsigned slot = (unsigned)i % SLOTS, v = version[slot] + 1;
+        for (uint32_t j = 0; j < len; j++)
+            w[j] = soak_pattern(slot, v, j);
+        uint64_t sector = SOAK_BASE + (uint64_t)slot * SLOT_SECT;
+        if (retrying(&blk, OP_WRITE, sector, w, len, ATH_LEND_RO, &retries) != 0) {
+            lost++; /* what the slot holds now is unknown: stop believing anything of it */
+            version[slot] = ~0u;
+            continue;
+        }
+        version[slot] = v;
+        memset(r, 0, len);
+        if (retrying(&blk, OP_READ, sector, r, len, ATH_LEND_RW, &retries) != 0 || memcmp(r, w, len)) {
+            mismatches++;
+            lost++;
+        }
+    }
+    printf("blktest: soak: %d rounds in %d s, %u operations retried, %u lost, %u mismatches\n",
+           rounds, seconds, retries, lost, mismatches);
+    printf("blktest: soak: believed versions:");
+    for (unsigned k = 0; k < SLOTS; k++)
+        printf(" %u", version[k]);
+    printf("\n");
+    return lost != 0;
+}
+
+int main(int argc, char **argv)
+{
+    ath_handle_t blk = ath_cap_find(ATH_T_ENDPOINT, 0); /* the manifest's: calls = ["block"] */
     uint64_t cap = 0;
     for (int tries = 0; tries < 100; tries++) { /* the driver starts at boot: wait for it */
         int r = ath_call(blk, OP_INFO, 0, 0, 0, &cap);
@@ -43,7 +120,7 @@ int main(void)
             break;
         if (r == -ATH_EPEERRESTARTED) {
             ath_cap_delete(blk);
-            blk = ath_lookup("virtio_blk");
+            blk = ath_lookup("block");
         }
         struct timespec ts = { 0, 100000000 };
         if (nanosleep(&ts, NULL) != 0)
@@ -53,6 +130,8 @@ int main(void)
         printf("blktest: no disk\n");
         return 1;
     }
+    if (argc > 2 && !strcmp(argv[1], "soak"))
+        return soak(blk, atoi(argv[2]));
     unsigned long mismatches = 0, kib = 0;
     for (unsigned i = 0; i < sizeof regions / sizeof regions[0]; i++) {
         uint32_t len = (uint32_t)(regions[i].count * SECTOR);

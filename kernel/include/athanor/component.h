@@ -99,6 +99,7 @@ struct fault_report {
     uintptr_t      offset;                   /* offset of the trapping code in that function */
     uintptr_t      addr;                     /* faulting linear-memory offset, if any */
     uint64_t       time_ns;
+    bool           injected;                 /* asked for (inject), not the component's doing */
 };
 
 /* A component's IPC endpoint: callers run its ath_handle on their own
@@ -153,6 +154,8 @@ struct component {
     uint32_t         dma_next;       /* where its next DMA buffer goes (linear offset) */
     uint32_t         dma_used;       /* bytes of DMA memory it holds */
     struct component *call_caller;   /* during a call to it: who calls (for reply_grant) */
+    uint32_t         lent_len;       /* during a lending call to it: the lend's length, */
+    bool             lent_writable;  /* and whether it may write it (it may lend it on) */
     uint64_t         last_reset_ns;  /* time the last restore took */
     uint32_t         last_reset_pages; /* pages it copied back */
     uint64_t         instantiate_ns; /* time instantiation + snapshot took */
@@ -169,6 +172,8 @@ struct component {
     struct thread   *call_thread;    /* a caller's thread running its handler now */
     void            *call_jmp[5];    /* where a trap during such a call unwinds to */
     bool             report_done;    /* the fault was already reported (by a call) */
+    bool             injected;       /* the pending trap was injected (reports say so) */
+    uint32_t         injections;     /* injected faults, all generations */
     struct list_node notifications;  /* those it created; freed when it stops */
     uint32_t         transfer_next;  /* where the next transferred range lands (IPC) */
     uint32_t         msgbuf;         /* where call_msg messages land (linear offset), */
@@ -192,6 +197,15 @@ int  comp_restart(struct component *c);         /* kill if running, start afresh
  * -ATH_ENOENT (not running), -ATH_EAGAIN (not initialised yet), -ATH_EBUSY
  * (it grew a table since), -ATH_ETIMEDOUT. */
 int  comp_reset(struct component *c);
+/* Make a running component trap with `kind` (a fault kind, not KILLED or
+ * RESET) as soon as it next runs: in its own code, in a call's handler, or
+ * when a host call it waits in returns. It is reported as that fault
+ * ("injected") and its restart policy applies. Does not wait. For
+ * demonstrations and the fault-injection tests. */
+int  comp_inject(struct component *c, enum trap_kind kind);
+/* The trap kind named by a short word (oob, unreachable, divzero, overflow,
+ * conversion, indirect, stack), or TRAP_NONE. */
+enum trap_kind trap_kind_parse(const char *word);
 /* Wait until it is no longer running (or the deadline passes); -ATH_ETIMEDOUT. */
 int  comp_wait(struct component *c, uint64_t deadline_ns);
 const char *comp_state_name(enum comp_state s);

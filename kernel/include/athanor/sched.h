@@ -58,6 +58,7 @@ struct thread {
      * with interrupts disabled and no locks held; it may not return. */
     uint64_t          cpu_left_ns;
     bool              cpu_expired;
+    bool              cpu_forced;   /* the expiry was forced (thread_expire_cpu), not run out */
     void            (*on_cpu_expired)(struct thread *t);
     /* Set while the thread runs WebAssembly code (kernel/comp): a CPU fault
      * then is a trap of its component, not a kernel bug. */

@@ -1,0 +1,77 @@
+/* Athanor's component-control import (module "athanor"), for holders of a
+ * component capability (the manifest's "manage": a supervisor, a shell, a
+ * fault injector):
+ *   comp_ctl(handle, name_ptr, name_len, op, arg) -> a result >= 0, or -ATH_E*
+ * ops: 1 START, 2 KILL, 3 RESTART, 4 RESET, 5 INJECT(arg = trap kind),
+ *      6 STATE -> state | generation << 8 | restarts << 40  (read right; the rest need write)
+ * A capability names one component, or any (NULL object: the manifest's
+ * "manage"). Decoding is here; the work is in component.c. */
+#include <athanor/component.h>
+#include <athanor/errors.h>
+#include <athanor/klib.h>
+
+#include "../wasi/host.h"
+
+typedef uint32_t u32;
+typedef uint64_t u64;
+
+#pragma GCC diagnostic ignored "-Wmissing-prototypes" /* declared by the generated headers */
+
+enum { CTL_START = 1, CTL_KILL, CTL_RESTART, CTL_RESET, CTL_INJECT, CTL_STATE };
+#define NAME_MAX_LEN 24
+
+static int64_t control(struct component *target, u32 op, u64 arg)
+{
+    switch (op) {
+    case CTL_START:
+        return comp_start(target, NULL);
+    case CTL_KILL:
+        return comp_kill(target);
+    case CTL_RESTART:
+        return comp_restart(target);
+    case CTL_RESET:
+        return comp_reset(target);
+    case CTL_INJECT:
+        return arg < TRAP_KIND_COUNT ? comp_inject(target, (enum trap_kind)arg) : -ATH_EINVAL;
+    case CTL_STATE:
+        return (int64_t)(target->state | (u64)target->generation << 8 | (u64)target->restarts << 40);
+    default:
+        return -ATH_EINVAL;
+    }
+}
+
+/* The target named by [name, name + len) of c's memory, if capability h
+ * allows `right` on it; or an error. */
+static int64_t decode(struct component *c, u32 h, u32 name, u32 len, uint32_t right,
+                      struct component **target)
+{
+    struct umem m = host_mem(c);
+    const char *p = umem_range(&m, uoff(name), len);
+    if (!p || len == 0)
+        return -ATH_EFAULT;
+    if (len >= NAME_MAX_LEN)
+        return -ATH_ENOENT;
+    char buf[NAME_MAX_LEN];
+    memcpy(buf, p, len);
+    buf[len] = '\0';
+    struct cap_ref cap;
+    int r = cap_lookup(&c->caps, h, CAP_T_COMPONENT, right, &cap);
+    if (r)
+        return r;
+    if (!(*target = comp_find(buf)))
+        return -ATH_ENOENT;
+    if (cap.object && cap.object != *target)
+        return -ATH_EPERM; /* a capability to another component */
+    return 0;
+}
+
+u64 Z_athanorZ_comp_ctl(struct Z_athanor_instance_t *a, u32 h, u32 name, u32 len, u32 op, u64 arg)
+{
+    struct component *c = host_enter(&a->h);
+    struct component *target = NULL;
+    int64_t v = decode(c, h, name, len, op == CTL_STATE ? CAP_R_READ : CAP_R_WRITE, &target);
+    if (v == 0)
+        v = control(target, op, arg);
+    host_leave(c, 0); /* honours a pending kill of the caller itself */
+    return (u64)v;
+}
