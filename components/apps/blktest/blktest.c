@@ -9,7 +9,9 @@
  *                    faults are injected into the driver and the service:
  *                    a failed operation is retried (up to 30 s); one that
  *                    never succeeds, or data that differs, is lost. Ends
- *                    with what it believes the disk holds, for the host check. */
+ *                    with what it believes the disk holds, for the host check.
+ *   blktest bench    time 4 KiB requests (random places in the first 8 MiB)
+ *                    and 1 MiB ones: median ns per request ("bench:" lines). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +112,56 @@ static int soak(ath_handle_t blk, int seconds)
     return lost != 0;
 }
 
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* n requests of len bytes; op WRITE or READ; places: random (4 KiB) or in
+ * sequence (1 MiB). Prints the median time per request. */
+static int time_requests(ath_handle_t blk, uint64_t op, uint32_t len, int n, const char *name)
+{
+    unsigned char *buf = aligned_alloc(4096, len);
+    uint64_t *t = malloc(sizeof *t * (size_t)n);
+    if (!buf || !t)
+        return 1;
+    for (uint32_t j = 0; j < len; j++)
+        buf[j] = (unsigned char)j;
+    unsigned seed = 12345;
+    for (int i = 0; i < n; i++) {
+        seed = seed * 1103515245u + 12345u;
+        uint64_t sector = len == 4096 ? (seed >> 8) % 2048 * 8 : (uint64_t)(i % 8) * (len / SECTOR);
+        uint64_t t0 = now_ns();
+        int64_t r = call_lend(blk, op, sector, buf, len, op == OP_READ ? ATH_LEND_RW : ATH_LEND_RO);
+        t[i] = now_ns() - t0;
+        if (r) {
+            printf("blktest: bench: %s failed: %lld\n", name, (long long)r);
+            return 1;
+        }
+    }
+    qsort(t, (size_t)n, sizeof *t, cmp_u64);
+    printf("bench: %s %llu ns (requests=%d)\n", name, (unsigned long long)t[n / 2], n);
+    free(buf);
+    free(t);
+    return 0;
+}
+
+static int bench(ath_handle_t blk)
+{
+    return time_requests(blk, OP_WRITE, 4096, 501, "blk-write-4kib") ||
+           time_requests(blk, OP_READ, 4096, 501, "blk-read-4kib") ||
+           time_requests(blk, OP_WRITE, 1 << 20, 31, "blk-write-1mib") ||
+           time_requests(blk, OP_READ, 1 << 20, 31, "blk-read-1mib");
+}
+
 int main(int argc, char **argv)
 {
     ath_handle_t blk = ath_cap_find(ATH_T_ENDPOINT, 0); /* the manifest's: calls = ["block"] */
@@ -132,6 +184,8 @@ int main(int argc, char **argv)
     }
     if (argc > 2 && !strcmp(argv[1], "soak"))
         return soak(blk, atoi(argv[2]));
+    if (argc > 1 && !strcmp(argv[1], "bench"))
+        return bench(blk);
     unsigned long mismatches = 0, kib = 0;
     for (unsigned i = 0; i < sizeof regions / sizeof regions[0]; i++) {
         uint32_t len = (uint32_t)(regions[i].count * SECTOR);
