@@ -5,16 +5,6 @@
 #include <athanor/hw.h>
 #include <athanor/klib.h>
 
-#define REPORTED_PER_GENERATION 8 /* console lines; the count goes on */
-
-void hw_refused(struct component *c, const char *what, uint32_t where, int err)
-{
-    uint32_t n = __atomic_add_fetch(&c->hw_refused, 1, __ATOMIC_RELAXED);
-    if (n <= REPORTED_PER_GENERATION)
-        kprintf("comp %s: refused %s %#x (%s)%s\n", c->cfg->name, what, where, ath_strerror(err),
-                n == REPORTED_PER_GENERATION ? "; further refusals only counted" : "");
-}
-
 /* The range capability h grants for this access, or an error. */
 static int check(struct component *c, cap_handle_t h, uint32_t right, uint16_t port,
                  unsigned width)

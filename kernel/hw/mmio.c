@@ -15,7 +15,7 @@ static int check(struct component *c, cap_handle_t h, uint32_t right, uint64_t o
     if (r == 0 && (off >= cap.len || len > cap.len - off))
         r = -ATH_ERANGE;
     if (r) {
-        hw_refused(c, "MMIO offset", (uint32_t)off, r);
+        hw_refused(c, "MMIO offset", off, r);
         return r;
     }
     *phys = cap.base + off;

@@ -10,6 +10,8 @@
  *                    a failed operation is retried (up to 30 s); one that
  *                    never succeeds, or data that differs, is lost. Ends
  *                    with what it believes the disk holds, for the host check.
+ *   blktest probe    ask the disk driver to try 6 accesses outside its
+ *                    capabilities; all must be refused
  *   blktest bench    time 4 KiB requests (random places in the first 8 MiB)
  *                    and 1 MiB ones: median ns per request ("bench:" lines). */
 #include <stdio.h>
@@ -186,6 +188,14 @@ int main(int argc, char **argv)
         return soak(blk, atoi(argv[2]));
     if (argc > 1 && !strcmp(argv[1], "bench"))
         return bench(blk);
+    if (argc > 1 && !strcmp(argv[1], "probe")) {
+        ath_handle_t drv = ath_lookup("virtio_blk");
+        uint64_t n = 0;
+        int r = ath_call(drv, 9, 0, 0, 0, &n);
+        printf("blktest: probe: the disk driver had %llu of 6 accesses outside its capabilities refused (%d)\n",
+               (unsigned long long)n, r);
+        return r != 0 || n != 6;
+    }
     unsigned long mismatches = 0, kib = 0;
     for (unsigned i = 0; i < sizeof regions / sizeof regions[0]; i++) {
         uint32_t len = (uint32_t)(regions[i].count * SECTOR);

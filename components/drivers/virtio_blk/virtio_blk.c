@@ -8,6 +8,8 @@
  *   op 2 READ(sector)   lend RW    -> 0; a1 = length (whole sectors, page-aligned lend)
  *   op 3 WRITE(sector)  lend RO    -> 0
  *   op 4 FLUSH                     -> 0
+ *   op 9 PROBE                     -> how many of 6 accesses outside its
+ *                                     capabilities were refused (tests)
  * Errors come back as negative values (-ATH_EIO for a device error). */
 #include <stdbool.h>
 #include <stdio.h>
@@ -19,7 +21,7 @@
 #define ERR(e) ((uint64_t)(int64_t)-(e))
 #define EIO_CODE ATH_EINVAL /* no EIO in errors.h yet: a failed request reads as EINVAL */
 
-enum { OP_INFO = 1, OP_READ = 2, OP_WRITE = 3, OP_FLUSH = 4 };
+enum { OP_INFO = 1, OP_READ = 2, OP_WRITE = 3, OP_FLUSH = 4, OP_PROBE = 9 };
 enum { PCI_CLAIM = 7, PCI_GRANT_BAR = 8, PCI_GRANT_IRQ = 9, PCI_CONFIG_READ = 10,
        PCI_CONFIG_WRITE = 11 };
 
@@ -58,6 +60,7 @@ struct req_header {
 };
 
 static ath_handle_t pci, bar, irq, note, dma;
+static uint64_t pci_dev; /* our function's index at the PCI service */
 static uint64_t common, notify_at, isr_at, device_at; /* offsets in the BAR */
 static uint64_t capacity;
 /* The ring, in one DMA page: descriptors, then avail, then used. */
@@ -137,6 +140,7 @@ static int setup(void)
     if ((r = ath_call(pci, PCI_GRANT_IRQ, dev, 0, 0, &l)) || (int64_t)l < 0)
         return r ? r : (int)(int64_t)l;
     bar = (ath_handle_t)h, irq = (ath_handle_t)l;
+    pci_dev = dev;
     /* bus mastering on: the device may do DMA */
     uint64_t ignored;
     ath_call(pci, PCI_CONFIG_WRITE, dev, 0x04, cfg32(dev, 0x04) | 0x06, &ignored);
@@ -258,6 +262,27 @@ static uint64_t transfer(uint32_t type, uint64_t sector, const void *buf, uint64
     return 0;
 }
 
+/* Reach past what we hold: each must be refused, by the kernel or by the
+ * PCI service. */
+static uint64_t probe(void)
+{
+    struct ath_cap_info info;
+    uint64_t v;
+    void *buf;
+    uint64_t phys;
+    unsigned refused = 0;
+    ath_cap_info(bar, &info);
+    refused += ath_mmio_read(bar, info.len, 4, &v) == -ATH_ERANGE;         /* just past the BAR */
+    refused += ath_mmio_read(bar, 0x100000000ull, 4, &v) == -ATH_ERANGE;   /* far past it */
+    refused += ath_mmio_write(irq, 0, 4, 0) == -ATH_EWRONGTYPE;           /* the IRQ is no memory */
+    uint8_t b;
+    refused += ath_inb(bar, 0x60, &b) == -ATH_EWRONGTYPE;                 /* no I/O ports at all */
+    refused += ath_dma_alloc(dma, 64 * PAGE, &buf, &phys) == -ATH_ENOMEM; /* over the DMA quota */
+    ath_call(pci, PCI_CONFIG_WRITE, pci_dev, 0x10, 0, &v);               /* move its BAR: no */
+    refused += (int64_t)v == -ATH_ERANGE;
+    return refused;
+}
+
 ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2)
 {
     (void)badge;
@@ -268,6 +293,8 @@ ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64
         return transfer(REQ_IN, a0, (const void *)(uintptr_t)a2, a1, false);
     case OP_WRITE:
         return transfer(REQ_OUT, a0, (const void *)(uintptr_t)a2, a1, true);
+    case OP_PROBE:
+        return probe();
     case OP_FLUSH: {
         int r = request(REQ_FLUSH, 0, NULL, 0, false);
         return r ? ERR(-r) : 0;

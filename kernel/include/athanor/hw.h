@@ -87,6 +87,6 @@ int hw_dma_phys(struct component *c, cap_handle_t h, uint32_t where, uint64_t *p
 
 /* Count a refused hardware access of c and report it (the first few of each
  * generation on the console; all of them in c->hw_refused). */
-void hw_refused(struct component *c, const char *what, uint32_t where, int err);
+void hw_refused(struct component *c, const char *what, uint64_t where, int err);
 
 #endif
