@@ -43,7 +43,7 @@ $(DISK):
 run: deps-run
 	@$(MAKE) --no-print-directory kernel $(DISK)
 	@echo "Booting Azoth in QEMU (serial console here; Ctrl-A X quits QEMU)"
-	@tools/qemu.sh --interactive --disk $(DISK)
+	@tools/qemu.sh --interactive --disk $(DISK) --append azoth.shell=1
 
 $(KDIR)/azoth.gdb: $(KDIR)/azoth.elf
 	@printf '%s\n' "file $(KDIR)/azoth.elf" "set architecture i386:x86-64" \

@@ -54,6 +54,14 @@ noreturn void kernel_main(struct boot_info *bi)
     bool test = cmdline_get(bi->cmdline, "azoth.test", what, sizeof what);
     bool bench = !test && cmdline_get(bi->cmdline, "azoth.bench", what, sizeof what);
     comp_init(!test && !bench); /* test and benchmark runs start what they need themselves */
+    char flag[8];
+    if (!test && !bench && cmdline_get(bi->cmdline, "azoth.shell", flag, sizeof flag)) {
+        /* Boot into the shell: the UART driver takes the console's input. The
+         * monitor stays, as the fallback that answers if the driver stops. */
+        struct component *sh = comp_find("shell"), *uart = comp_find("uart");
+        if (!sh || !uart || comp_start(sh, NULL) != 0 || comp_start(uart, NULL) != 0)
+            kprintf("azoth: cannot start the shell; the kernel monitor answers\n");
+    }
 
     struct thread *t;
     if (test)

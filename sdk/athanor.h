@@ -60,6 +60,8 @@ struct ath_cap_info {
     uint64_t base, len; /* what a range capability covers (an IRQ: its line) */
 };
 ATH_IMPORT("cap_info") int32_t __ath_cap_info(uint32_t h, struct ath_cap_info *out);
+ATH_IMPORT("power") int32_t __ath_power(uint32_t h, uint32_t op);
+ATH_IMPORT("comp_name") int32_t __ath_comp_name(uint32_t h, uint32_t index, char *buf, uint32_t len);
 ATH_IMPORT("comp_ctl") int64_t __ath_comp_ctl(uint32_t h, const char *name, uint32_t len, uint32_t op,
                                               uint64_t arg);
 
@@ -257,6 +259,17 @@ static inline int64_t ath_comp_ctl(ath_handle_t manage, const char *name, enum a
 {
     return __ath_comp_ctl((uint32_t)manage, name, (uint32_t)strlen(name), (uint32_t)op, arg);
 }
+
+/* The name of the index-th component of the system (needs "manage");
+ * -ATH_ENOENT past the last. */
+static inline int ath_comp_name(ath_handle_t manage, unsigned index, char *buf, unsigned len)
+{
+    return __ath_comp_name((uint32_t)manage, index, buf, len);
+}
+
+/* Power the machine off (1) or reboot it (2): needs "manage". Returns only
+ * on error. */
+static inline int ath_power(ath_handle_t manage, int op) { return __ath_power((uint32_t)manage, (uint32_t)op); }
 
 /* Inside ath_handle only: give the caller a copy of capability h (grant
  * right needed); returns the caller's handle to it, for the reply. */

@@ -5,7 +5,9 @@
  * ops: 1 START, 2 KILL, 3 RESTART, 4 RESET, 5 INJECT(arg = trap kind),
  *      6 STATE -> state | generation << 8 | restarts << 40  (read right; the rest need write)
  * A capability names one component, or any (NULL object: the manifest's
- * "manage"). Decoding is here; the work is in component.c. */
+ * "manage"). Decoding is here; the work is in component.c.
+ *   power(handle, op) -> op 1 halt, 2 reboot: the whole system, so only
+ *   with a capability to any component (the manifest's "manage"). */
 #include <athanor/component.h>
 #include <athanor/errors.h>
 #include <athanor/klib.h>
@@ -74,4 +76,45 @@ u64 Z_athanorZ_comp_ctl(struct Z_athanor_instance_t *a, u32 h, u32 name, u32 len
         v = control(target, op, arg);
     host_leave(c, 0); /* honours a pending kill of the caller itself */
     return (u64)v;
+}
+
+u32 Z_athanorZ_power(struct Z_athanor_instance_t *a, u32 h, u32 op)
+{
+    struct component *c = host_enter(&a->h);
+    struct cap_ref cap;
+    int r = cap_lookup(&c->caps, h, CAP_T_COMPONENT, CAP_R_WRITE, &cap);
+    if (r == 0 && cap.object)
+        r = -ATH_EPERM; /* a capability to one component cannot stop them all */
+    if (r == 0 && op == 1) {
+        kprintf("azoth: powering off (asked by %s)\n", c->cfg->name);
+        plat_poweroff();
+    }
+    if (r == 0 && op == 2) {
+        kprintf("azoth: rebooting (asked by %s)\n", c->cfg->name);
+        plat_reboot();
+    }
+    return host_leave(c, (u32)(r ? r : -ATH_EINVAL));
+}
+
+/* comp_name(handle, index, buf, len) -> the length of the index-th
+ * component's name (copied, NUL-terminated, into buf), -ATH_ENOENT past
+ * the last. Needs a capability to any component (read right). */
+u32 Z_athanorZ_comp_name(struct Z_athanor_instance_t *a, u32 h, u32 index, u32 buf, u32 len)
+{
+    struct component *c = host_enter(&a->h);
+    struct umem m = host_mem(c);
+    char *p = umem_range(&m, uoff(buf), len);
+    struct cap_ref cap;
+    int r = cap_lookup(&c->caps, h, CAP_T_COMPONENT, CAP_R_READ, &cap);
+    if (r == 0 && cap.object)
+        r = -ATH_EPERM;
+    if (r == 0 && (!p || len == 0))
+        r = -ATH_EFAULT;
+    if (r == 0 && index >= comp_count())
+        r = -ATH_ENOENT;
+    if (r == 0) {
+        kstrlcpy(p, comp_at(index)->cfg->name, len);
+        r = (int)strlen(p);
+    }
+    return host_leave(c, (u32)r);
 }

@@ -1,0 +1,293 @@
+/* The shell: a command line on the serial console, through the UART driver
+ * (it reads and writes nothing else). Line editing (backspace, Ctrl-U,
+ * Ctrl-C), a history (up and down arrows), and commands that reach the
+ * system only through the capabilities the manifest gives it: component
+ * control ("manage"), the PCI service, the block service, a clock. */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <athanor.h>
+
+#define LINE 160
+#define HISTORY 16
+#define ERR_OF(v) ((int64_t)(v) < 0 ? (int)(int64_t)(v) : 0)
+
+static ath_handle_t uart, manage, pci, blk;
+static char history[HISTORY][LINE];
+static unsigned nhistory;
+
+static void pause_100ms(void)
+{
+    struct timespec ts = { 0, 100000000 };
+    nanosleep(&ts, NULL);
+}
+
+/* A call to the UART driver, across its restarts (and its start: the shell
+ * may come up first): reconnect on EPEERRESTARTED, wait on EPEERFAILED. */
+static int uart_call(uint64_t op, uint64_t a0, const void *msg, uint32_t len, uint64_t *v)
+{
+    for (int tries = 0;; tries++) {
+        int r = msg ? ath_call_msg(uart, op, a0, msg, len, v) : ath_call(uart, op, a0, 0, 0, v);
+        if (r == -ATH_EPEERRESTARTED) {
+            ath_cap_delete(uart);
+            uart = ath_lookup("uart");
+            continue;
+        }
+        if (r != -ATH_EPEERFAILED || tries == 100)
+            return r;
+        pause_100ms();
+    }
+}
+
+static void out(const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n > (int)sizeof buf - 1)
+        n = sizeof buf - 1;
+    char crlf[600];
+    int m = 0;
+    for (int i = 0; i < n; i++) { /* terminals want CR LF */
+        if (buf[i] == '\n')
+            crlf[m++] = '\r';
+        crlf[m++] = buf[i];
+    }
+    uint64_t v;
+    for (int off = 0; off < m; off += 256)
+        uart_call(1, 0, crlf + off, (uint32_t)(m - off < 256 ? m - off : 256), &v);
+}
+
+/* The next input byte (waits). */
+static int in(void)
+{
+    static uint64_t pending;
+    static unsigned npending;
+    while (!npending) {
+        uint64_t v = 0;
+        if (uart_call(2, 1000, NULL, 0, &v) != 0) {
+            pause_100ms(); /* no driver for now: try again */
+            continue;
+        }
+        pending = v >> 8;
+        npending = (unsigned)(v & 0xff);
+    }
+    int c = (int)(pending & 0xff);
+    pending >>= 8;
+    npending--;
+    return c;
+}
+
+static void read_line(char *line)
+{
+    size_t n = 0;
+    unsigned back = 0; /* how far up the history */
+    out("azoth$ ");
+    for (;;) {
+        int c = in();
+        if (c == '\r' || c == '\n') {
+            out("\n");
+            line[n] = '\0';
+            return;
+        }
+        if ((c == 0x7f || c == 0x08) && n) { /* backspace */
+            n--;
+            out("\b \b");
+        } else if (c == 0x15 || c == 0x03) { /* Ctrl-U, Ctrl-C: drop the line */
+            while (n) {
+                n--;
+                out("\b \b");
+            }
+            if (c == 0x03) {
+                out("^C\n");
+                line[0] = '\0';
+                return;
+            }
+        } else if (c == 0x1b) { /* ESC [ A / B: history */
+            if (in() != '[')
+                continue;
+            int k = in();
+            if ((k == 'A' && back < nhistory && back < HISTORY) || (k == 'B' && back > 0)) {
+                back += k == 'A' ? 1 : -1;
+                while (n) {
+                    n--;
+                    out("\b \b");
+                }
+                if (back) {
+                    strcpy(line, history[(nhistory - back) % HISTORY]);
+                    n = strlen(line);
+                    out("%s", line);
+                }
+            }
+        } else if (c >= 0x20 && c < 0x7f && n < LINE - 1) {
+            line[n++] = (char)c;
+            out("%c", c);
+        }
+    }
+}
+
+static const char *state_name(int64_t st)
+{
+    static const char *const names[] = { "stopped", "running", "exited", "faulted" };
+    return (st & 0xff) < 4 ? names[st & 0xff] : "?";
+}
+
+static void cmd_ps(void)
+{
+    char name[32];
+    out("%-12s %-8s %5s %8s\n", "NAME", "STATE", "GEN", "RESTARTS");
+    for (unsigned i = 0; ath_comp_name(manage, i, name, sizeof name) > 0; i++) {
+        int64_t st = ath_comp_ctl(manage, name, ATH_COMP_STATE, 0);
+        out("%-12s %-8s %5lld %8lld\n", name, state_name(st), (long long)((st >> 8) & 0xffffffff),
+            (long long)(st >> 40));
+    }
+}
+
+static void cmd_lspci(void)
+{
+    uint64_t n = 0, id, loc;
+    ath_call(pci, 1, 0, 0, 0, &n);
+    for (uint64_t i = 0; i < n && (int64_t)n > 0; i++) {
+        ath_call(pci, 2, i, 0, 0, &id);
+        ath_call(pci, 3, i, 0, 0, &loc);
+        out("%02llx:%02llx.%llx %04llx:%04llx class %06llx\n", (unsigned long long)(loc >> 16),
+            (unsigned long long)((loc >> 8) & 0xff), (unsigned long long)(loc & 7),
+            (unsigned long long)(id & 0xffff), (unsigned long long)((id >> 16) & 0xffff),
+            (unsigned long long)(id >> 32));
+    }
+}
+
+static void cmd_blk(int argc, char **argv)
+{
+    static unsigned char buf[4096] __attribute__((aligned(4096)));
+    uint64_t v = 0;
+    if (argc < 3 || (strcmp(argv[1], "read") && strcmp(argv[1], "write"))) {
+        out("usage: blk read <sector> | blk write <sector> <text>\n");
+        return;
+    }
+    uint64_t sector = strtoull(argv[2], NULL, 0);
+    bool wr = !strcmp(argv[1], "write");
+    if (wr) {
+        memset(buf, 0, sizeof buf);
+        for (int i = 3, pos = 0; i < argc; i++)
+            pos += snprintf((char *)buf + pos, sizeof buf - (size_t)pos, "%s%s", i > 3 ? " " : "", argv[i]);
+    }
+    int r = ath_call_lend(blk, wr ? 3 : 2, sector, buf, sizeof buf, wr ? ATH_LEND_RO : ATH_LEND_RW, &v);
+    if (r || ERR_OF(v)) {
+        out("blk: %s failed: %d\n", argv[1], r ? r : ERR_OF(v));
+        return;
+    }
+    if (wr) {
+        out("wrote 8 sectors at %llu\n", (unsigned long long)sector);
+        return;
+    }
+    for (int row = 0; row < 4; row++) {
+        out("%04x ", row * 16);
+        for (int i = 0; i < 16; i++)
+            out(" %02x", buf[row * 16 + i]);
+        out("  ");
+        for (int i = 0; i < 16; i++) {
+            unsigned char c = buf[row * 16 + i];
+            out("%c", c >= 0x20 && c < 0x7f ? c : '.');
+        }
+        out("\n");
+    }
+}
+
+static void cmd_comp(int argc, char **argv)
+{
+    static const struct { const char *word; enum ath_comp_op op; } ops[] = {
+        { "start", ATH_COMP_START }, { "kill", ATH_COMP_KILL }, { "restart", ATH_COMP_RESTART },
+        { "reset", ATH_COMP_RESET }, { "inject", ATH_COMP_INJECT },
+    };
+    static const char *const faults[] = { "", "oob", "overflow", "divzero", "conversion",
+                                          "unreachable", "indirect", "stack" };
+    for (unsigned i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+        if (strcmp(argv[0], ops[i].word))
+            continue;
+        uint64_t kind = 0;
+        if (ops[i].op == ATH_COMP_INJECT) {
+            for (unsigned k = 1; argc > 2 && k < 8; k++)
+                if (!strcmp(argv[2], faults[k]))
+                    kind = k;
+            if (!kind) {
+                out("usage: inject <component> <oob|overflow|divzero|conversion|unreachable|indirect|stack>\n");
+                return;
+            }
+        }
+        int64_t r = ath_comp_ctl(manage, argv[1], ops[i].op, kind);
+        out("%s %s: %s\n", argv[0], argv[1], r == 0 ? "done" : r == -ATH_ENOENT ? "no such component, or not running" : "failed");
+        return;
+    }
+}
+
+static void run(char *line)
+{
+    char *argv[12];
+    int argc = 0;
+    for (char *w = strtok(line, " \t"); w && argc < 12; w = strtok(NULL, " \t"))
+        argv[argc++] = w;
+    if (!argc)
+        return;
+    struct timespec ts;
+    if (!strcmp(argv[0], "help")) {
+        out("help | ps | date | uptime | lspci | lsblk | blk read|write ... | start|kill|restart|reset <name> |\n"
+            "inject <name> <fault> | halt | reboot\n");
+    } else if (!strcmp(argv[0], "ps")) {
+        cmd_ps();
+    } else if (!strcmp(argv[0], "date")) {
+        clock_gettime(CLOCK_REALTIME, &ts);
+        struct tm tm;
+        char buf[40];
+        gmtime_r(&ts.tv_sec, &tm);
+        strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
+        out("%s\n", buf);
+    } else if (!strcmp(argv[0], "uptime")) {
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        out("up %lld.%03ld s\n", (long long)ts.tv_sec, ts.tv_nsec / 1000000);
+    } else if (!strcmp(argv[0], "lspci")) {
+        cmd_lspci();
+    } else if (!strcmp(argv[0], "lsblk")) {
+        uint64_t cap = 0;
+        int r = ath_call(blk, 1, 0, 0, 0, &cap);
+        if (r || ERR_OF(cap))
+            out("lsblk: no disk (%d)\n", r ? r : ERR_OF(cap));
+        else
+            out("disk0  %llu sectors  %llu KiB  (virtio_blk, through block)\n", (unsigned long long)cap,
+                (unsigned long long)(cap / 2));
+    } else if (!strcmp(argv[0], "blk")) {
+        cmd_blk(argc, argv);
+    } else if (argc >= 2 && (!strcmp(argv[0], "start") || !strcmp(argv[0], "kill") ||
+                             !strcmp(argv[0], "restart") || !strcmp(argv[0], "reset") ||
+                             !strcmp(argv[0], "inject"))) {
+        cmd_comp(argc, argv);
+    } else if (!strcmp(argv[0], "halt") || !strcmp(argv[0], "reboot")) {
+        ath_power(manage, !strcmp(argv[0], "halt") ? 1 : 2);
+        out("%s: not allowed\n", argv[0]);
+    } else {
+        out("unknown command '%s'; try help\n", argv[0]);
+    }
+}
+
+int main(void)
+{
+    uart = ath_lookup("uart");
+    pci = ath_lookup("pci");
+    blk = ath_lookup("block");
+    manage = ath_cap_find(ATH_T_COMPONENT, 0);
+    out("\nAzoth shell. Type 'help'.\n");
+    char line[LINE];
+    for (;;) {
+        read_line(line);
+        if (line[0]) {
+            strcpy(history[nhistory++ % HISTORY], line);
+            run(line);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+/* 16550 UART driver for COM1: its ports (0x3F8-0x3FF) and its interrupt
+ * line (4) are all it holds. Enabling the line takes the console's input
+ * from the kernel (which keeps writing its own messages, polled); input
+ * arrives by interrupt, as notification bits, into a ring; output is polled.
+ * If the driver stops, the kernel console gets its input back.
+ *   op 1 WRITE       with ath_call_msg: the message's bytes -> 0
+ *   op 2 READ(ms)    up to 7 bytes, waiting up to ms for the first:
+ *                    count | byte0 << 8 | byte1 << 16 ... (0 on timeout) */
+#include <stdio.h>
+#include <string.h>
+
+#include <athanor.h>
+
+#define COM1 0x3f8
+enum { DATA = 0, IER = 1, LSR = 5, SCRATCH = 7 };
+#define LSR_DR   0x01
+#define LSR_THRE 0x20
+enum { OP_WRITE = 1, OP_READ = 2 };
+#define ERR(e) ((uint64_t)(int64_t)-(e))
+
+static ath_handle_t io, irq, note;
+static unsigned char msgbuf[256], ring[1024];
+static unsigned head, tail; /* ring[tail..head) */
+
+static void drain(void)
+{
+    uint8_t lsr, c;
+    while (ath_inb(io, COM1 + LSR, &lsr) == 0 && (lsr & LSR_DR) && ath_inb(io, COM1 + DATA, &c) == 0)
+        if (head - tail < sizeof ring)
+            ring[head++ % sizeof ring] = c;
+}
+
+static uint64_t read_bytes(uint64_t ms)
+{
+    uint64_t bits;
+    if (head == tail) {
+        ath_notify_wait(note, 1, ms * 1000000ull, &bits);
+        drain();
+        ath_irq_ack(irq);
+    }
+    uint64_t v = 0, n = 0;
+    while (n < 7 && tail != head) {
+        v |= (uint64_t)ring[tail++ % sizeof ring] << (8 * (n + 1));
+        n++;
+    }
+    return v | n;
+}
+
+static void put(uint8_t c)
+{
+    uint8_t lsr = 0;
+    for (int i = 0; i < 100000 && ath_inb(io, COM1 + LSR, &lsr) == 0 && !(lsr & LSR_THRE); i++)
+        ;
+    ath_outb(io, COM1 + DATA, c);
+}
+
+ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+    (void)badge;
+    (void)a2;
+    switch (op) {
+    case OP_WRITE:
+        for (uint64_t i = 0; i < a1 && i < sizeof msgbuf; i++)
+            put(msgbuf[i]);
+        return 0;
+    case OP_READ:
+        return read_bytes(a0 > 10000 ? 10000 : a0);
+    default:
+        return ERR(ATH_ENOSYS);
+    }
+}
+
+int main(void)
+{
+    io = ath_cap_find(ATH_T_IOPORT, 0);
+    irq = ath_cap_find(ATH_T_IRQ, 0);
+    note = ath_notify_create();
+    uint8_t v = 0;
+    /* Is there a UART? Its scratch register keeps what is written. */
+    if (io < 0 || ath_outb(io, COM1 + SCRATCH, 0x5a) || ath_inb(io, COM1 + SCRATCH, &v) || v != 0x5a) {
+        printf("uart: no 16550 at COM1\n");
+        return 0;
+    }
+    int r = ath_irq_bind(irq, note, 1);
+    if (r) {
+        printf("uart: cannot take COM1's interrupt line (%d)\n", r);
+        return r == -ATH_ENOSYS ? 0 : 1;
+    }
+    ath_outb(io, COM1 + IER, 0x01); /* received data available */
+    drain();
+    ath_irq_ack(irq);
+    if (ath_set_msgbuf(msgbuf, sizeof msgbuf) != 0)
+        return 1;
+    printf("uart: COM1 is mine (input by interrupt)\n");
+    return ath_serve();
+}

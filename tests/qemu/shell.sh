@@ -1,0 +1,48 @@
+# The shell on the serial console, through the UART driver: the driver takes
+# COM1's input from the kernel, the shell edits lines, lists devices, writes
+# and reads the disk through the block service, controls components; when
+# the UART driver is made to crash, it restarts and the shell goes on.
+# Input is paced: until the driver holds COM1, bytes go to the kernel monitor.
+. tests/lib.sh
+log=$LOGDIR/shell.log
+img=$LOGDIR/shell.img
+rm -f "$img"
+truncate -s 16M "$img"
+{
+    sleep 3; printf 'start shell\nstart uart\n'
+    sleep 3; printf 'help\r'
+    sleep 1; printf 'date\r'
+    sleep 1; printf 'lspci\r'
+    sleep 1; printf 'lsblk\r'
+    sleep 1; printf 'blk write 100 hello azoth\r'
+    sleep 1; printf 'blk read 100\r'
+    sleep 1; printf 'xyzzq\177y\r'
+    sleep 1; printf 'inject uart unreachable\r'
+    sleep 3; printf 'ps\r'
+    sleep 1; printf 'halt\r'
+    sleep 2
+} | timeout 90 tools/qemu.sh --disk "$img" > "$log" 2>&1
+expect_status qemu/shell-status $? 0 "$log"
+expect_in "$log" qemu/shell-session \
+    'uart: COM1 is mine \(input by interrupt\)' \
+    '^Azoth shell\. Type .help.\.' \
+    '^azoth\$ help$' \
+    '^help \| ps \| date \| uptime \| lspci \| lsblk' \
+    '^20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9:]{8} UTC$' \
+    '^00:00\.0 8086:1237 class 060000$' \
+    '^disk0  32768 sectors  16384 KiB' \
+    '^wrote 8 sectors at 100$' \
+    '^0000  68 65 6c 6c 6f 20 61 7a 6f 74 68 00 .*hello azoth' \
+    "^unknown command 'xyzzy'; try help$" \
+    '^fault: uart \(generation 1\): unreachable executed in .* \(injected\)$' \
+    '^uart +running +2 +1$' \
+    '^shell +running +1 +0$' \
+    '^azoth: powering off \(asked by shell\)$'
+
+# What `make run` boots: the shell and the UART driver start by themselves.
+log=$LOGDIR/shell-boot.log
+{ sleep 4; printf 'ps\r'; sleep 1; printf 'halt\r'; sleep 2; } |
+    timeout 60 tools/qemu.sh --disk "$img" --append azoth.shell=1 > "$log" 2>&1
+expect_status qemu/shell-boot-status $? 0 "$log"
+expect_in "$log" qemu/shell-boot '^Azoth shell\. Type .help.\.' '^uart +running +1 +0$' \
+    '^azoth: powering off \(asked by shell\)$'
