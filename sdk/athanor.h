@@ -62,6 +62,25 @@ struct ath_cap_info {
 ATH_IMPORT("cap_info") int32_t __ath_cap_info(uint32_t h, struct ath_cap_info *out);
 ATH_IMPORT("power") int32_t __ath_power(uint32_t h, uint32_t op);
 ATH_IMPORT("comp_name") int32_t __ath_comp_name(uint32_t h, uint32_t index, char *buf, uint32_t len);
+struct ath_sys_mem {
+    uint64_t frames_total, frames_free, heap_arena, heap_used;
+};
+struct ath_sys_fault {
+    char     component[24];
+    uint32_t generation, kind; /* kind: enum ath_trap, or 8 watchdog, 9 memory quota */
+    char     function[48];
+    uint64_t offset;
+    uint32_t addr, injected;
+};
+struct ath_sys_cap {
+    uint32_t handle, type, rights, parent_handle;
+    uint64_t badge, base, len;
+    char     parent[24]; /* "" for an original */
+};
+ATH_IMPORT("sys_mem") int32_t __ath_sys_mem(uint32_t h, struct ath_sys_mem *out);
+ATH_IMPORT("sys_fault") int32_t __ath_sys_fault(uint32_t h, uint32_t i, struct ath_sys_fault *out);
+ATH_IMPORT("sys_cap") int32_t __ath_sys_cap(uint32_t h, const char *name, uint32_t len, uint32_t i,
+                                            struct ath_sys_cap *out);
 ATH_IMPORT("comp_ctl") int64_t __ath_comp_ctl(uint32_t h, const char *name, uint32_t len, uint32_t op,
                                               uint64_t arg);
 
@@ -265,6 +284,22 @@ static inline int64_t ath_comp_ctl(ath_handle_t manage, const char *name, enum a
 static inline int ath_comp_name(ath_handle_t manage, unsigned index, char *buf, unsigned len)
 {
     return __ath_comp_name((uint32_t)manage, index, buf, len);
+}
+
+/* System introspection for a shell (needs "manage"): memory, the i-th most
+ * recent fault report, the i-th capability of a component (-ATH_ENOENT
+ * past the last). */
+static inline int ath_sys_mem(ath_handle_t manage, struct ath_sys_mem *out)
+{
+    return __ath_sys_mem((uint32_t)manage, out);
+}
+static inline int ath_sys_fault(ath_handle_t manage, unsigned i, struct ath_sys_fault *out)
+{
+    return __ath_sys_fault((uint32_t)manage, i, out);
+}
+static inline int ath_sys_cap(ath_handle_t manage, const char *name, unsigned i, struct ath_sys_cap *out)
+{
+    return __ath_sys_cap((uint32_t)manage, name, (uint32_t)strlen(name), i, out);
 }
 
 /* Power the machine off (1) or reboot it (2): needs "manage". Returns only

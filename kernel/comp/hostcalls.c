@@ -10,6 +10,8 @@
  *   with a capability to any component (the manifest's "manage"). */
 #include <athanor/component.h>
 #include <athanor/errors.h>
+#include <athanor/frame.h>
+#include <athanor/heap.h>
 #include <athanor/klib.h>
 
 #include "../wasi/host.h"
@@ -116,5 +118,100 @@ u32 Z_athanorZ_comp_name(struct Z_athanor_instance_t *a, u32 h, u32 index, u32 b
         kstrlcpy(p, comp_at(index)->cfg->name, len);
         r = (int)strlen(p);
     }
+    return host_leave(c, (u32)r);
+}
+
+/* ---- system introspection for a shell: needs a read capability to any
+ * component (the manifest's "manage"). Each writes a fixed layout (the
+ * SDK's struct ath_sys_*) into the caller's memory. */
+
+static int introspect(struct component *c, u32 h)
+{
+    struct cap_ref cap;
+    int r = cap_lookup(&c->caps, h, CAP_T_COMPONENT, CAP_R_READ, &cap);
+    return r ? r : cap.object ? -ATH_EPERM : 0;
+}
+
+/* sys_mem(h, out): frames total/free, heap arena/used bytes (4 x u64). */
+u32 Z_athanorZ_sys_mem(struct Z_athanor_instance_t *a, u32 h, u32 out)
+{
+    struct component *c = host_enter(&a->h);
+    struct umem m = host_mem(c);
+    uint8_t *p = umem_range(&m, uoff(out), 32);
+    int r = p ? introspect(c, h) : -ATH_EFAULT;
+    if (r == 0) {
+        struct frame_stats fs;
+        struct heap_stats hs;
+        frame_get_stats(&fs);
+        heap_get_stats(&hs);
+        uint64_t v[4] = { fs.total, fs.free, hs.arena_bytes, hs.used_bytes };
+        memcpy(p, v, sizeof v);
+    }
+    return host_leave(c, (u32)r);
+}
+
+/* sys_fault(h, i, out): the i-th most recent fault report: component[24],
+ * u32 generation, u32 kind, function[48], u64 offset, u64 addr, u32 injected
+ * (96 bytes); -ATH_ENOENT past the last. */
+u32 Z_athanorZ_sys_fault(struct Z_athanor_instance_t *a, u32 h, u32 i, u32 out)
+{
+    struct component *c = host_enter(&a->h);
+    struct umem m = host_mem(c);
+    uint8_t *p = umem_range(&m, uoff(out), 96);
+    int r = p ? introspect(c, h) : -ATH_EFAULT;
+    struct fault_report *rs = r == 0 ? kmalloc(sizeof *rs * 16) : NULL;
+    if (r == 0 && !rs)
+        r = -ATH_ENOMEM;
+    if (r == 0) {
+        unsigned n = fault_recent(rs, 16);
+        if (i >= n) {
+            r = -ATH_ENOENT;
+        } else {
+            uint32_t gen = rs[i].generation, kind = rs[i].kind, inj = rs[i].injected;
+            uint64_t off = rs[i].offset, addr = rs[i].addr;
+            memset(p, 0, 96);
+            memcpy(p, rs[i].component, 24);
+            memcpy(p + 24, &gen, 4);
+            memcpy(p + 28, &kind, 4);
+            memcpy(p + 32, rs[i].function, 48);
+            memcpy(p + 80, &off, 8);
+            memcpy(p + 88, &addr, 4); /* low half: linear offsets are 32-bit */
+            memcpy(p + 92, &inj, 4);
+        }
+    }
+    kfree(rs);
+    return host_leave(c, (u32)r);
+}
+
+/* sys_cap(h, name, len, i, out): the i-th capability of the named component:
+ * u32 handle, u32 type, u32 rights, u32 parent_handle, u64 badge, u64 base,
+ * u64 len, parent component name[24] (64 bytes); -ATH_ENOENT past the last. */
+u32 Z_athanorZ_sys_cap(struct Z_athanor_instance_t *a, u32 h, u32 name, u32 len, u32 i, u32 out)
+{
+    struct component *c = host_enter(&a->h);
+    struct component *target = NULL;
+    struct umem m = host_mem(c);
+    uint8_t *p = umem_range(&m, uoff(out), 64);
+    int r = p ? introspect(c, h) : -ATH_EFAULT;
+    if (r == 0)
+        r = (int)decode(c, h, name, len, CAP_R_READ, &target);
+    struct cap_info *ci = r == 0 ? kmalloc(sizeof *ci * COMP_CAP_SLOTS) : NULL;
+    if (r == 0 && !ci)
+        r = -ATH_ENOMEM;
+    if (r == 0) {
+        unsigned n = cap_list(&target->caps, ci, COMP_CAP_SLOTS);
+        if (i >= n || i >= COMP_CAP_SLOTS) {
+            r = -ATH_ENOENT;
+        } else {
+            uint32_t v[4] = { ci[i].handle, ci[i].type, ci[i].rights, ci[i].parent_handle };
+            uint64_t w[3] = { ci[i].badge, ci[i].base, ci[i].len };
+            memset(p, 0, 64);
+            memcpy(p, v, 16);
+            memcpy(p + 16, w, 24);
+            if (ci[i].parent_owner)
+                kstrlcpy((char *)p + 40, ((const struct component *)ci[i].parent_owner)->cfg->name, 24);
+        }
+    }
+    kfree(ci);
     return host_leave(c, (u32)r);
 }

@@ -19,6 +19,9 @@ truncate -s 16M "$img"
     sleep 1; printf 'xyzzq\177y\r'
     sleep 1; printf 'inject uart unreachable\r'
     sleep 3; printf 'ps\r'
+    sleep 1; printf 'faults\r'
+    sleep 1; printf 'mem\r'
+    sleep 1; printf 'caps virtio_blk\r'
     sleep 1; printf 'halt\r'
     sleep 2
 } | timeout 90 tools/qemu.sh --disk "$img" > "$log" 2>&1
@@ -27,7 +30,7 @@ expect_in "$log" qemu/shell-session \
     'uart: COM1 is mine \(input by interrupt\)' \
     '^Azoth shell\. Type .help.\.' \
     '^azoth\$ help$' \
-    '^help \| ps \| date \| uptime \| lspci \| lsblk' \
+    '^help \| ps \| caps <name> \| faults \| mem \| date \| uptime \| lspci \| lsblk' \
     '^20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9:]{8} UTC$' \
     '^00:00\.0 8086:1237 class 060000$' \
     '^disk0  32768 sectors  16384 KiB' \
@@ -37,6 +40,9 @@ expect_in "$log" qemu/shell-session \
     '^fault: uart \(generation 1\): unreachable executed in .* \(injected\)$' \
     '^uart +running +2 +1$' \
     '^shell +running +1 +0$' \
+    '^fault: uart \(generation 1\): unreachable executed in \?\+0 \(injected\)$' \
+    '^frames: [0-9]+ total, [0-9]+ free' \
+    '^0x[0-9a-f]+ +mmio +rw-g- +0 +pci:0x[0-9a-f]+ +0x[0-9a-f]+-0x[0-9a-f]+$' \
     '^azoth: powering off \(asked by shell\)$'
 
 # What `make run` boots: the shell and the UART driver start by themselves.

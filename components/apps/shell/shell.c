@@ -149,6 +149,60 @@ static void cmd_ps(void)
     }
 }
 
+static void cmd_mem(void)
+{
+    struct ath_sys_mem m;
+    if (ath_sys_mem(manage, &m) != 0) {
+        out("mem: not allowed\n");
+        return;
+    }
+    out("frames: %llu total, %llu free (%llu KiB free)\nheap: %llu KiB arena, %llu bytes in use\n",
+        (unsigned long long)m.frames_total, (unsigned long long)m.frames_free,
+        (unsigned long long)(m.frames_free * 4), (unsigned long long)(m.heap_arena >> 10),
+        (unsigned long long)m.heap_used);
+}
+
+static void cmd_faults(void)
+{
+    static const char *const kinds[] = { "none", "out-of-bounds memory access", "integer overflow",
+        "integer divide by zero", "invalid conversion to integer", "unreachable executed",
+        "invalid indirect call", "call stack exhausted", "CPU budget exceeded (watchdog)",
+        "memory quota exceeded" };
+    struct ath_sys_fault f;
+    unsigned i = 0;
+    for (; ath_sys_fault(manage, i, &f) == 0; i++)
+        out("fault: %s (generation %u): %s in %s+%#llx%s\n", f.component, f.generation,
+            f.kind < 10 ? kinds[f.kind] : "?", f.function[0] ? f.function : "?",
+            (unsigned long long)f.offset, f.injected ? " (injected)" : "");
+    if (!i)
+        out("no faults\n");
+}
+
+static void cmd_caps(const char *name)
+{
+    static const char *const types[] = { "none", "endpoint", "notification", "memgrant", "console",
+        "clock", "random", "component", "ioport", "mmio", "irq", "dma" };
+    struct ath_sys_cap c;
+    unsigned i = 0;
+    for (; ath_sys_cap(manage, name, i, &c) == 0; i++) {
+        char rights[6];
+        for (int b = 0; b < 5; b++)
+            rights[b] = (c.rights & (1u << b)) ? "rwcgd"[b] : '-';
+        rights[5] = '\0';
+        out("%#-10x %-13s %-6s %#-10llx ", c.handle, c.type < 12 ? types[c.type] : "?", rights,
+            (unsigned long long)c.badge);
+        if (c.parent[0])
+            out("%s:%#x", c.parent, c.parent_handle);
+        else
+            out("(original)");
+        if (c.type == 8 || c.type == 9) /* ioport, mmio */
+            out("  %#llx-%#llx", (unsigned long long)c.base, (unsigned long long)(c.base + c.len - 1));
+        out("\n");
+    }
+    if (!i)
+        out("%s holds no capabilities (or no such component)\n", name);
+}
+
 static void cmd_lspci(void)
 {
     uint64_t n = 0, id, loc;
@@ -237,10 +291,16 @@ static void run(char *line)
         return;
     struct timespec ts;
     if (!strcmp(argv[0], "help")) {
-        out("help | ps | date | uptime | lspci | lsblk | blk read|write ... | start|kill|restart|reset <name> |\n"
-            "inject <name> <fault> | halt | reboot\n");
+        out("help | ps | caps <name> | faults | mem | date | uptime | lspci | lsblk | blk read|write ... |\n"
+            "start|kill|restart|reset <name> | inject <name> <fault> | halt | reboot\n");
     } else if (!strcmp(argv[0], "ps")) {
         cmd_ps();
+    } else if (!strcmp(argv[0], "mem")) {
+        cmd_mem();
+    } else if (!strcmp(argv[0], "faults")) {
+        cmd_faults();
+    } else if (!strcmp(argv[0], "caps") && argc == 2) {
+        cmd_caps(argv[1]);
     } else if (!strcmp(argv[0], "date")) {
         clock_gettime(CLOCK_REALTIME, &ts);
         struct tm tm;
