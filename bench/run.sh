@@ -125,7 +125,8 @@ record linux-remap-lend-4kib hosted ns "$remap"
 record lend-4kib-vs-linux-calls hosted ns "$(pick lend-4kib "$hosted_l")" linux-remap-lend-4kib "$remap"
 
 echo "Drivers: block requests through the block service and virtio-blk (QEMU), the same requests"
-echo "on the raw image file on the host as the baseline; driver restart, trap to serving again"
+echo "on the raw image file on the host as the baseline; driver restart, trap to serving again;"
+echo "keystroke to echo through the UART driver and the shell, against the kernel monitor's own echo"
 cc -O2 -Wall -Wextra -Werror -o "$B/rawdisk" bench/baseline/rawdisk.c
 rm -f "$B/bench-disk.img"
 truncate -s 16M "$B/bench-disk.img"
@@ -142,6 +143,11 @@ record driver-restart-pci hosted ns "$(pick driver-restart-pci "$hosted_b")"
 record driver-restart-pci qemu ns "$(pick driver-restart-pci "$qemu_b")"
 record driver-restart-virtio_blk qemu ns "$(pick driver-restart-virtio_blk "$qemu_b")"
 echo "  (no hosted block numbers: the hosted platform has no disk device)"
+cc -O2 -Wall -Wextra -Werror -o "$B/keyecho" bench/keyecho.c
+key_shell=$(pick keystroke-echo-shell "$(bench_lines timeout 180 "$B/keyecho" shell "$B/bench-disk.img")")
+key_mon=$(pick keystroke-echo-monitor "$(bench_lines timeout 180 "$B/keyecho" monitor)")
+record keystroke-echo-monitor qemu ns "$key_mon"
+record keystroke-echo-shell qemu ns "$key_shell" keystroke-echo-monitor "$key_mon"
 
 echo "Boot time: QEMU start to the monitor prompt (ms, median of 10; target <= 500 under TCG)"
 boot=$(value "$("$B/boottime" 10 'azoth> ' tools/qemu.sh | grep '^bench:')")
