@@ -78,6 +78,7 @@ struct ath_sys_cap {
     char     parent[24]; /* "" for an original */
 };
 ATH_IMPORT("sys_mem") int32_t __ath_sys_mem(uint32_t h, struct ath_sys_mem *out);
+ATH_IMPORT("sys_watch") int32_t __ath_sys_watch(uint32_t h, uint32_t n, uint64_t bits);
 ATH_IMPORT("sys_fault") int32_t __ath_sys_fault(uint32_t h, uint32_t i, struct ath_sys_fault *out);
 ATH_IMPORT("sys_cap") int32_t __ath_sys_cap(uint32_t h, const char *name, uint32_t len, uint32_t i,
                                             struct ath_sys_cap *out);
@@ -269,7 +270,9 @@ static inline int ath_cap_info(ath_handle_t h, struct ath_cap_info *out)
  * "manage"): start, kill, restart, reset, inject a fault, or read the
  * state (state | generation << 8 | restarts << 40). Result >= 0 or -ATH_E*. */
 enum ath_comp_op { ATH_COMP_START = 1, ATH_COMP_KILL, ATH_COMP_RESTART, ATH_COMP_RESET,
-                   ATH_COMP_INJECT, ATH_COMP_STATE };
+                   ATH_COMP_INJECT, ATH_COMP_STATE, ATH_COMP_POLICY, ATH_COMP_RECOVER };
+/* STATE's state field (athanor/component.h's enum comp_state). */
+enum ath_comp_state { ATH_STOPPED, ATH_RUNNING, ATH_EXITED, ATH_FAULTED };
 /* Fault kinds for ATH_COMP_INJECT (athanor/component.h's enum trap_kind). */
 enum ath_trap { ATH_TRAP_OOB = 1, ATH_TRAP_OVERFLOW, ATH_TRAP_DIVZERO, ATH_TRAP_CONVERSION,
                 ATH_TRAP_UNREACHABLE, ATH_TRAP_INDIRECT, ATH_TRAP_STACK };
@@ -300,6 +303,14 @@ static inline int ath_sys_fault(ath_handle_t manage, unsigned i, struct ath_sys_
 static inline int ath_sys_cap(ath_handle_t manage, const char *name, unsigned i, struct ath_sys_cap *out)
 {
     return __ath_sys_cap((uint32_t)manage, name, (uint32_t)strlen(name), i, out);
+}
+
+/* Become the supervisor: from now on, each time a component stops, `bits`
+ * are set in notification n and the kernel leaves the restart decision to
+ * us (ATH_COMP_RECOVER). -ATH_EBUSY if another component supervises. */
+static inline int ath_sys_watch(ath_handle_t manage, ath_handle_t n, uint64_t bits)
+{
+    return __ath_sys_watch((uint32_t)manage, (uint32_t)n, bits);
 }
 
 /* Power the machine off (1) or reboot it (2): needs "manage". Returns only

@@ -94,8 +94,11 @@ expect_component_session() {
 # A scripted driver session (docs/drivers.md): the rtc driver set the wall
 # clock at boot; run it again probing ports it was not granted, each of which
 # must be refused, counted and reported; then once more taking 8 periodic
-# interrupts (bare metal; the hosted platform has no interrupt lines).
-DRIVER_SCRIPT='wait rtc\ndate\nstart rtc probe\nwait rtc\ncaps rtc\nstart rtc irq\nwait rtc\ninject pci divzero\nsleep 1000\ninject pci teleport\nps\nhalt\n'
+# interrupts (bare metal; the hosted platform has no interrupt lines). Then
+# the supervisor: it restarts a driver made to fault, backs off and gives up
+# on a component that keeps faulting, and when it faults itself the kernel
+# restarts it and it supervises again.
+DRIVER_SCRIPT='wait rtc\ndate\nstart rtc probe\nwait rtc\ncaps rtc\nstart rtc irq\nwait rtc\ninject pci divzero\nsleep 1000\ninject pci teleport\nstart faulty\nsleep 2000\ninject supervisor oob\nsleep 1000\ninject pci overflow\nsleep 1000\nps\nhalt\n'
 expect_driver_session() { # LOG NAME hosted|qemu
     expect_in "$1" "$2" \
         'rtc: wall clock set to 20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9:]{8} UTC' \
@@ -105,7 +108,17 @@ expect_driver_session() { # LOG NAME hosted|qemu
         '^injected divzero into pci$' \
         '^fault: pci \(generation 1\): integer divide by zero in .* \(injected\)$' \
         "^unknown fault 'teleport'" \
-        '^pci +running +2 +[0-9]+ +[0-9]+ +1 *$'
+        'supervisor: watching' \
+        'supervisor: restarted pci \(generation 2\) after 0 ms backoff' \
+        'supervisor: restarted faulty \(generation 2\) after 0 ms backoff' \
+        'supervisor: restarted faulty \(generation 3\) after 10 ms backoff' \
+        'supervisor: restarted faulty \(generation 4\) after 20 ms backoff' \
+        'supervisor: faulty: 3 restarts within 5000 ms; giving up' \
+        '^fault: supervisor \(generation 1\): out-of-bounds memory access in .* \(injected\)$' \
+        'supervisor: restarted pci \(generation 3\)' \
+        '^pci +running +3 +[0-9]+ +[0-9]+ +2 *$' \
+        '^supervisor +running +2 +[0-9]+ +[0-9]+ +1 *$' \
+        '^faulty +faulted +4 .* 3 +unreachable executed$'
     # the kernel reported each refusal itself
     _d_n=$(tr -d '\r' < "$1" | grep -c 'comp rtc: refused I/O port')
     if [ "$_d_n" -eq 7 ]; then result PASS "$2-refusals-reported"

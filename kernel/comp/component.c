@@ -280,9 +280,11 @@ static void comp_main(void *arg)
     struct list_node *n; /* with every capability to them gone, its notifications can go */
     for (unsigned i = 0; i < c->cfg->nirqs; i++) /* its lines fall silent */
         hw_irq_release(c->cfg->irqs[i]);
+    comp_watch_forget(c, NULL); /* if it was the supervisor: the kernel decides again */
     while ((n = list_pop_front(&c->notifications))) {
         struct notification *note = container_of(n, struct notification, owner_link);
         hw_irq_forget(note); /* no line may signal it any more */
+        comp_watch_forget(NULL, note);
         notify_free(note);
     }
     c->rtmem = NULL;
@@ -497,6 +499,8 @@ int comp_wait(struct component *c, uint64_t deadline_ns)
 static void apply_policy(struct component *c)
 {
     const struct comp_config *cfg = c->cfg;
+    if (comp_supervised(c))
+        return; /* a supervisor component decides (and was told) */
     bool want = (cfg->restart == RESTART_ON_FAILURE && c->state == COMP_FAULTED) ||
                 (cfg->restart == RESTART_ALWAYS && c->state != COMP_STOPPED);
     if (!want)
@@ -516,12 +520,20 @@ static void apply_policy(struct component *c)
                 cfg->restart == RESTART_ALWAYS ? "always" : "on-failure");
         return;
     }
-    c->restart_times[c->restarts % ARRAY_LEN(c->restart_times)] = now;
-    c->restarts++;
-    c->restart_from_ns = c->state == COMP_FAULTED ? c->trapped_at_ns : 0;
-    int r = comp_start(c, NULL);
+    int r = comp_recover(c);
     if (r)
         kprintf("component %s: restart failed: %s\n", cfg->name, ath_strerror(r));
+}
+
+int comp_recover(struct component *c)
+{
+    if (c->state == COMP_RUNNING)
+        return -ATH_EBUSY;
+    c->restart_times[c->restarts % ARRAY_LEN(c->restart_times)] = plat_clock_ns();
+    c->restarts++;
+    c->gave_up = false;
+    c->restart_from_ns = c->state == COMP_FAULTED ? c->trapped_at_ns : 0;
+    return comp_start(c, NULL);
 }
 
 static void manager_main(void *arg)

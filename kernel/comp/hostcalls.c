@@ -4,6 +4,9 @@
  *   comp_ctl(handle, name_ptr, name_len, op, arg) -> a result >= 0, or -ATH_E*
  * ops: 1 START, 2 KILL, 3 RESTART, 4 RESET, 5 INJECT(arg = trap kind),
  *      6 STATE -> state | generation << 8 | restarts << 40  (read right; the rest need write)
+ *      7 POLICY -> restart (0 never, 1 on-failure, 2 always) | max_restarts << 8
+ *                  | restart_window_ms << 16  (read right)
+ *      8 RECOVER: restart a stopped component as its policy would (a supervisor)
  * A capability names one component, or any (NULL object: the manifest's
  * "manage"). Decoding is here; the work is in component.c.
  *   power(handle, op) -> op 1 halt, 2 reboot: the whole system, so only
@@ -21,7 +24,8 @@ typedef uint64_t u64;
 
 #pragma GCC diagnostic ignored "-Wmissing-prototypes" /* declared by the generated headers */
 
-enum { CTL_START = 1, CTL_KILL, CTL_RESTART, CTL_RESET, CTL_INJECT, CTL_STATE };
+enum { CTL_START = 1, CTL_KILL, CTL_RESTART, CTL_RESET, CTL_INJECT, CTL_STATE, CTL_POLICY,
+       CTL_RECOVER };
 #define NAME_MAX_LEN 24
 
 static int64_t control(struct component *target, u32 op, u64 arg)
@@ -39,6 +43,11 @@ static int64_t control(struct component *target, u32 op, u64 arg)
         return arg < TRAP_KIND_COUNT ? comp_inject(target, (enum trap_kind)arg) : -ATH_EINVAL;
     case CTL_STATE:
         return (int64_t)(target->state | (u64)target->generation << 8 | (u64)target->restarts << 40);
+    case CTL_POLICY:
+        return (int64_t)((u64)target->cfg->restart | (u64)target->cfg->max_restarts << 8 |
+                         (u64)target->cfg->restart_window_ms << 16);
+    case CTL_RECOVER:
+        return comp_recover(target);
     default:
         return -ATH_EINVAL;
     }
@@ -73,7 +82,8 @@ u64 Z_athanorZ_comp_ctl(struct Z_athanor_instance_t *a, u32 h, u32 name, u32 len
 {
     struct component *c = host_enter(&a->h);
     struct component *target = NULL;
-    int64_t v = decode(c, h, name, len, op == CTL_STATE ? CAP_R_READ : CAP_R_WRITE, &target);
+    int64_t v = decode(c, h, name, len, op == CTL_STATE || op == CTL_POLICY ? CAP_R_READ : CAP_R_WRITE,
+                       &target);
     if (v == 0)
         v = control(target, op, arg);
     host_leave(c, 0); /* honours a pending kill of the caller itself */
@@ -213,5 +223,22 @@ u32 Z_athanorZ_sys_cap(struct Z_athanor_instance_t *a, u32 h, u32 name, u32 len,
         }
     }
     kfree(ci);
+    return host_leave(c, (u32)r);
+}
+
+/* sys_watch(h, notification, bits): become the supervisor (see
+ * supervise.c): needs a write capability to every component, and the
+ * notification's write right. */
+u32 Z_athanorZ_sys_watch(struct Z_athanor_instance_t *a, u32 h, u32 n, u64 bits)
+{
+    struct component *c = host_enter(&a->h);
+    struct cap_ref cap, note;
+    int r = cap_lookup(&c->caps, h, CAP_T_COMPONENT, CAP_R_WRITE, &cap);
+    if (r == 0 && cap.object)
+        r = -ATH_EPERM;
+    if (r == 0)
+        r = cap_lookup(&c->caps, n, CAP_T_NOTIFICATION, CAP_R_WRITE, &note);
+    if (r == 0)
+        r = comp_watch(c, note.object, bits);
     return host_leave(c, (u32)r);
 }

@@ -206,6 +206,18 @@ int  comp_inject(struct component *c, enum trap_kind kind);
 /* The trap kind named by a short word (oob, unreachable, divzero, overflow,
  * conversion, indirect, stack), or TRAP_NONE. */
 enum trap_kind trap_kind_parse(const char *word);
+/* A supervisor component (kernel/comp/supervise.c): register n as the
+ * watcher (bits set on every component stop); -ATH_EBUSY if another holds
+ * it. comp_supervised: called when c stopped: true (and the watcher
+ * signalled) if a running supervisor decides about c. comp_watch_forget: the
+ * owner stops or the notification goes. */
+struct notification;
+int  comp_watch(struct component *owner, struct notification *n, uint64_t bits);
+bool comp_supervised(struct component *c);
+void comp_watch_forget(struct component *owner, struct notification *n);
+/* The supervisor restarts a component that stopped: like the kernel's own
+ * policy would (counts the restart, times trap to running). */
+int  comp_recover(struct component *c);
 /* Wait until it is no longer running (or the deadline passes); -ATH_ETIMEDOUT. */
 int  comp_wait(struct component *c, uint64_t deadline_ns);
 const char *comp_state_name(enum comp_state s);

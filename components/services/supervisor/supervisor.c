@@ -1,0 +1,113 @@
+/* The supervisor: decides, instead of the kernel, what happens to a
+ * component that stopped. It registers as the system's watcher (which needs
+ * "manage"), and on each event looks at every component: one that faulted
+ * (or exited, under "always") gets restarted by its manifest policy, after a
+ * backoff that doubles with each recent restart (0, 10, 20, 40 ms ... up to
+ * 1 s); more than max_restarts within restart_window_ms and it gives up and
+ * says so. If the supervisor itself stops, the kernel applies the policies
+ * again (and restarts the supervisor by its own). */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <athanor.h>
+
+#define MAX_COMPONENTS 64
+#define HISTORY 16
+
+static ath_handle_t manage;
+static struct {
+    uint32_t handled_gen;       /* the generation we decided about last */
+    uint64_t times[HISTORY];    /* our restarts of it (ms since boot) */
+    unsigned n;
+    int      gave_up;
+} seen[MAX_COMPONENTS];
+static unsigned restarts, give_ups;
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(uint64_t ms)
+{
+    struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+    nanosleep(&ts, NULL);
+}
+
+static void decide(unsigned i, const char *name, int64_t st)
+{
+    unsigned state = (unsigned)(st & 0xff);
+    uint32_t gen = (uint32_t)(st >> 8);
+    if (gen == seen[i].handled_gen || (state != ATH_FAULTED && state != ATH_EXITED))
+        return;
+    int64_t p = ath_comp_ctl(manage, name, ATH_COMP_POLICY, 0);
+    unsigned policy = (unsigned)(p & 0xff), max = (unsigned)((p >> 8) & 0xff);
+    uint64_t window = (uint64_t)p >> 16;
+    seen[i].handled_gen = gen;
+    if (p < 0 || policy == 0 || (policy == 1 && state != ATH_FAULTED))
+        return; /* never, or it exited cleanly under on-failure */
+    uint64_t now = now_ms();
+    unsigned recent = 0;
+    for (unsigned k = 0; k < HISTORY && k < seen[i].n; k++)
+        recent += now - seen[i].times[k] < window;
+    if (recent >= max) {
+        give_ups++;
+        seen[i].gave_up = 1;
+        printf("supervisor: %s: %u restarts within %llu ms; giving up\n", name, recent,
+               (unsigned long long)window);
+        return;
+    }
+    uint64_t backoff = recent == 0 ? 0 : (10ull << (recent - 1));
+    if (backoff > 1000)
+        backoff = 1000;
+    sleep_ms(backoff);
+    int64_t r = ath_comp_ctl(manage, name, ATH_COMP_RECOVER, 0);
+    if (r != 0) {
+        printf("supervisor: %s: restart failed (%lld)\n", name, (long long)r);
+        return;
+    }
+    seen[i].times[seen[i].n++ % HISTORY] = now_ms();
+    restarts++;
+    printf("supervisor: restarted %s (generation %u) after %llu ms backoff\n", name, gen + 1,
+           (unsigned long long)backoff);
+}
+
+static void scan(void)
+{
+    char name[32];
+    for (unsigned i = 0; i < MAX_COMPONENTS && ath_comp_name(manage, i, name, sizeof name) > 0; i++) {
+        int64_t st = ath_comp_ctl(manage, name, ATH_COMP_STATE, 0);
+        if (st >= 0)
+            decide(i, name, st);
+    }
+}
+
+int main(void)
+{
+    manage = ath_cap_find(ATH_T_COMPONENT, 0);
+    /* What stopped before we watch was decided by the kernel: not ours.
+     * (Looked at first: whatever stops from here on is ours or the kernel's,
+     * never nobody's.) */
+    char name[32];
+    for (unsigned i = 0; i < MAX_COMPONENTS && ath_comp_name(manage, i, name, sizeof name) > 0; i++) {
+        int64_t st = ath_comp_ctl(manage, name, ATH_COMP_STATE, 0);
+        if (st >= 0 && (st & 0xff) != ATH_RUNNING)
+            seen[i].handled_gen = (uint32_t)(st >> 8);
+    }
+    ath_handle_t note = ath_notify_create();
+    int r = ath_sys_watch(manage, note, 1);
+    if (r) {
+        printf("supervisor: cannot supervise (%d)\n", r);
+        return 1;
+    }
+    printf("supervisor: watching\n");
+    for (;;) {
+        uint64_t bits;
+        ath_notify_wait(note, 1, 1000000000ull, &bits);
+        if (bits)
+            scan();
+    }
+}
