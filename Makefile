@@ -12,7 +12,7 @@ include mk/kernel.mk
 include mk/unit.mk
 
 # Debian packages each entry point needs.
-BUILD_PKGS := gcc make binutils clang lld wasi-libc libclang-rt-14-dev-wasm32 wabt
+BUILD_PKGS := gcc make binutils clang lld wasi-libc libclang-rt-14-dev-wasm32 wabt console-setup-linux
 RUN_PKGS   := $(BUILD_PKGS) qemu-system-x86
 ISO_PKGS   := grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools
 TEST_PKGS  := $(RUN_PKGS) $(ISO_PKGS) ovmf libcmocka-dev
@@ -42,8 +42,9 @@ $(DISK):
 
 run: deps-run
 	@$(MAKE) --no-print-directory kernel $(DISK)
-	@echo "Booting Azoth in QEMU (serial console here; Ctrl-A X quits QEMU)"
-	@tools/qemu.sh --interactive --disk $(DISK) --append azoth.shell=1
+	@echo "Booting Azoth in QEMU (serial console here, the screen in a window if there is a display; Ctrl-A X quits QEMU)"
+	@tools/qemu.sh --interactive --vga --disk $(DISK) --append azoth.shell=1 \
+	    $$( [ -n "$$DISPLAY" ] && dpkg-query -W qemu-system-gui >/dev/null 2>&1 && echo --window)
 
 $(KDIR)/azoth.gdb: $(KDIR)/azoth.elf
 	@printf '%s\n' "file $(KDIR)/azoth.elf" "set architecture i386:x86-64" \

@@ -7,7 +7,7 @@ MANIFEST      := system.toml
 MANIFEST_TOOL := $(BUILD)/tools/manifest
 COMPONENT_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard components/*/*/*.c))))
 WASM_CC       := clang
-WASM_CFLAGS   := --target=wasm32-wasi -O2 -Wall -Wextra -Werror -Isdk -Ikernel/include
+WASM_CFLAGS   := --target=wasm32-wasi -O2 -Wall -Wextra -Werror -Isdk -Ikernel/include -I$(GEN)/include
 
 $(MANIFEST_TOOL): tools/manifest/manifest.c
 	@mkdir -p $(dir $@)
@@ -26,10 +26,24 @@ ifneq ($(shell command -v $(CC) 2>/dev/null),)
 -include $(GEN)/components.mk
 endif
 
+# Generated headers components may include (-I$(GEN)/include): the 8x16
+# console font, from Debian's console-setup-linux, through tools/psf2c.
+PSF2C     := $(BUILD)/tools/psf2c
+FONT_PSF  := /usr/share/consolefonts/Lat15-Fixed16.psf.gz
+FONT_H    := $(GEN)/include/font8x16.h
+$(PSF2C): tools/psf2c/psf2c.c
+	@mkdir -p $(dir $@)
+	@echo '  HOSTCC  $@'
+	$(Q)$(CC) -std=c11 $(WARN) -O2 -o $@ $<
+$(FONT_H): $(PSF2C) $(FONT_PSF)
+	@mkdir -p $(dir $@)
+	@echo '  FONT    $@'
+	$(Q)gzip -dc $(FONT_PSF) > $@.psf && $(PSF2C) $@.psf > $@.tmp && mv $@.tmp $@ && rm -f $@.psf
+
 # A component folder may hold wasm.flags: extra clang/wasm-ld flags (e.g.
 # -Wl,--initial-memory=...).
 define component_rules
-$(GEN)/comp/$(1)/$(1).wasm: $(wildcard $(COMP_DIR_$(1))/*.c $(COMP_DIR_$(1))/*.h $(COMP_DIR_$(1))/wasm.flags)
+$(GEN)/comp/$(1)/$(1).wasm: $(wildcard $(COMP_DIR_$(1))/*.c $(COMP_DIR_$(1))/*.h $(COMP_DIR_$(1))/wasm.flags) $(FONT_H)
 	@mkdir -p $$(dir $$@)
 	@echo '  WASM    $$@'
 	$(Q)$(WASM_CC) $(WASM_CFLAGS) $$(shell cat $(COMP_DIR_$(1))/wasm.flags 2>/dev/null) -o $$@ $(wildcard $(COMP_DIR_$(1))/*.c)

@@ -10,6 +10,8 @@
 #   --interactive    serial console multiplexed with the QEMU monitor (Ctrl-A X quits)
 #   --gdb PORT       start halted with a GDB stub on PORT
 #   --disk IMAGE     attach a raw disk image as a virtio-blk PCI device
+#   --vga            attach QEMU's standard VGA (the framebuffer console's device)
+#   --window         show the screen in a window (needs a display and qemu-system-gui)
 set -eu
 kernel=build/x86_64/azoth.bin.elf
 iso=""
@@ -20,6 +22,8 @@ test=0
 interactive=0
 gdbport=""
 disk=""
+vga=0
+window=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --kernel) kernel=$2; shift 2 ;;
@@ -31,12 +35,17 @@ while [ $# -gt 0 ]; do
         --interactive) interactive=1; shift ;;
         --gdb) gdbport=$2; shift 2 ;;
         --disk) disk=$2; shift 2 ;;
+        --vga) vga=1; shift ;;
+        --window) window=1; shift ;;
         --) shift; break ;;
         *) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
 
-set -- -machine pc -cpu max -m "$mem" -nodefaults -no-user-config -display none "$@"
+display=none
+[ $window -eq 1 ] && display=gtk
+set -- -machine pc -cpu max -m "$mem" -nodefaults -no-user-config -display $display "$@"
+[ $vga -eq 1 ] && set -- "$@" -vga std
 if [ $interactive -eq 1 ]; then
     set -- "$@" -serial mon:stdio
 else

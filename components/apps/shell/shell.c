@@ -1,5 +1,5 @@
-/* The shell: a command line on the serial console, through the UART driver
- * (it reads and writes nothing else). Line editing (backspace, Ctrl-U,
+/* The shell: a command line on the serial console, through the UART driver,
+ * and shown on the screen too, through the framebuffer console driver. Line editing (backspace, Ctrl-U,
  * Ctrl-C), a history (up and down arrows), and commands that reach the
  * system only through the capabilities the manifest gives it: component
  * control ("manage"), the PCI service, the block service, a clock. */
@@ -16,7 +16,7 @@
 #define HISTORY 16
 #define ERR_OF(v) ((int64_t)(v) < 0 ? (int)(int64_t)(v) : 0)
 
-static ath_handle_t uart, manage, pci, blk;
+static ath_handle_t uart, manage, pci, blk, fb;
 static char history[HISTORY][LINE];
 static unsigned nhistory;
 
@@ -43,6 +43,29 @@ static int uart_call(uint64_t op, uint64_t a0, const void *msg, uint32_t len, ui
     }
 }
 
+/* Show on the screen, if there is one. The framebuffer driver may be
+ * restarting (it crashed): then wait for it, so nothing is lost; if it has
+ * stopped for good (no display: it exited), do without. */
+static void fb_write(const char *p, uint32_t len)
+{
+    uint64_t v;
+    for (int tries = 0; tries < 40; tries++) {
+        int r = ath_call_msg(fb, 1, 0, p, len, &v);
+        if (r == -ATH_EPEERRESTARTED) {
+            ath_cap_delete(fb);
+            fb = ath_lookup("fb");
+            continue;
+        }
+        if (r != -ATH_EPEERFAILED)
+            return;
+        int64_t st = ath_comp_ctl(manage, "fb", ATH_COMP_STATE, 0);
+        if (st < 0 || (st & 0xff) == ATH_EXITED || (st & 0xff) == ATH_STOPPED)
+            return; /* no screen */
+        struct timespec ts = { 0, 50000000 };
+        nanosleep(&ts, NULL);
+    }
+}
+
 static void out(const char *fmt, ...)
 {
     char buf[512];
@@ -60,8 +83,11 @@ static void out(const char *fmt, ...)
         crlf[m++] = buf[i];
     }
     uint64_t v;
-    for (int off = 0; off < m; off += 256)
-        uart_call(1, 0, crlf + off, (uint32_t)(m - off < 256 ? m - off : 256), &v);
+    for (int off = 0; off < m; off += 256) {
+        uint32_t len = (uint32_t)(m - off < 256 ? m - off : 256);
+        uart_call(1, 0, crlf + off, len, &v);
+        fb_write(crlf + off, len);
+    }
 }
 
 /* The next input byte (waits). */
@@ -340,6 +366,7 @@ int main(void)
     uart = ath_lookup("uart");
     pci = ath_lookup("pci");
     blk = ath_lookup("block");
+    fb = ath_lookup("fb");
     manage = ath_cap_find(ATH_T_COMPONENT, 0);
     out("\nAzoth shell. Type 'help'.\n");
     char line[LINE];

@@ -1,0 +1,35 @@
+# The framebuffer console: boot as `make run` does (with QEMU's standard
+# VGA), type into the shell on the serial line, and check from the host, in
+# a screendump taken through QEMU's monitor, that the prompt and the answer
+# are drawn on the screen in the console font (not just that the screen is
+# not black). Then make the framebuffer driver crash: it restarts, and the
+# next answer is on the screen again.
+. tests/lib.sh
+log=$LOGDIR/screen.log
+img=$LOGDIR/screen.img
+shot1=$LOGDIR/screen1.ppm
+shot2=$LOGDIR/screen2.ppm
+rm -f "$img" "$shot1" "$shot2"
+truncate -s 16M "$img"
+{
+    sleep 6; printf 'help\r'
+    sleep 2; printf '\001c'; sleep 0.5; printf 'screendump %s\n' "$shot1"; sleep 1; printf '\001c'
+    sleep 0.5; printf 'inject fb unreachable\r'
+    sleep 3; printf 'lsblk\r'
+    sleep 2; printf '\001c'; sleep 0.5; printf 'screendump %s\n' "$shot2"; sleep 1; printf '\001c'
+    sleep 0.5; printf 'halt\r'
+    sleep 2
+} | timeout 90 tools/qemu.sh --interactive --vga --disk "$img" --append azoth.shell=1 > "$log" 2>&1
+expect_status qemu/screen-status $? 0 "$log"
+expect_in "$log" qemu/screen-fb 'fb: 800x600, 100x37 text, serving' \
+    'fault: fb \(generation 1\): unreachable executed in .* \(injected\)' \
+    'supervisor: restarted fb \(generation 2\)'
+cc -O2 -Wall -Wextra -Werror -I"$BUILD/gen/include" -o "$LOGDIR/screencheck" tests/tools/screencheck.c
+check_screen() { # NAME SHOT TEXT
+    "$LOGDIR/screencheck" "$2" "$3" > "$LOGDIR/$1.log" 2>&1
+    expect_status "qemu/$1" $? 0 "$LOGDIR/$1.log"
+}
+check_screen screen-prompt "$shot1" 'azoth$ help'
+check_screen screen-answer "$shot1" 'help | ps | caps <name>'
+check_screen screen-after-restart "$shot2" 'azoth$ lsblk'
+check_screen screen-after-restart-answer "$shot2" 'disk0  32768 sectors'
