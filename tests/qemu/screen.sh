@@ -3,7 +3,8 @@
 # a screendump taken through QEMU's monitor, that the prompt and the answer
 # are drawn on the screen in the console font (not just that the screen is
 # not black). Then make the framebuffer driver crash: it restarts, and the
-# next answer is on the screen again.
+# next command, typed on the PS/2 keyboard (QEMU's sendkey), is answered on
+# the screen again (and on the serial line).
 . tests/lib.sh
 log=$LOGDIR/screen.log
 img=$LOGDIR/screen.img
@@ -15,13 +16,16 @@ truncate -s 16M "$img"
     sleep 6; printf 'help\r'
     sleep 2; printf '\001c'; sleep 0.5; printf 'screendump %s\n' "$shot1"; sleep 1; printf '\001c'
     sleep 0.5; printf 'inject fb unreachable\r'
-    sleep 3; printf 'lsblk\r'
+    sleep 3; printf '\001c'; sleep 0.5
+    for k in l s b l k ret; do printf 'sendkey %s\n' $k; sleep 0.2; done
+    sleep 0.5; printf '\001c'
     sleep 2; printf '\001c'; sleep 0.5; printf 'screendump %s\n' "$shot2"; sleep 1; printf '\001c'
     sleep 0.5; printf 'halt\r'
     sleep 2
 } | timeout 90 tools/qemu.sh --interactive --vga --disk "$img" --append azoth.shell=1 > "$log" 2>&1
 expect_status qemu/screen-status $? 0 "$log"
-expect_in "$log" qemu/screen-fb 'fb: 800x600, 100x37 text, serving' \
+expect_in "$log" qemu/screen-fb 'fb: 800x600, 100x37 text, serving' 'ps2kbd: serving' \
+    '^disk0  32768 sectors' \
     'fault: fb \(generation 1\): unreachable executed in .* \(injected\)' \
     'supervisor: restarted fb \(generation 2\)'
 cc -O2 -Wall -Wextra -Werror -I"$BUILD/gen/include" -o "$LOGDIR/screencheck" tests/tools/screencheck.c

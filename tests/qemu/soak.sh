@@ -1,20 +1,25 @@
 # Fault-injection soak (docs/drivers.md): while blktest writes and reads back
 # known patterns through the block service and the virtio-blk driver,
-# faultinject makes one of the two trap 100 times (a random fault kind, 60-
-# 180 ms apart, about 12 s; blktest goes on for 25 s, so it sees them all). The kernel must never panic; every operation completes,
-# retried if it failed; and the disk image, checked from the host, holds
-# exactly what blktest believes it wrote. (The UART and framebuffer drivers
-# join the targets when they exist.)
+# faultinject makes one of virtio_blk, block, uart and fb trap, 100 times (a
+# random fault kind, 60-180 ms apart, about 12 s; blktest goes on for 25 s,
+# so it sees them all), and the supervisor restarts each. The kernel must
+# never panic; every block operation completes, retried if it failed; the
+# disk image, checked from the host, holds exactly what blktest believes it
+# wrote; and all four are running at the end. (The monitor has read the
+# whole script before the UART driver takes the serial line.)
 . tests/lib.sh
 log=$LOGDIR/soak.log
 img=$LOGDIR/soak.img
 rm -f "$img"
 truncate -s 16M "$img"
-printf 'start blktest soak 25\nstart faultinject 100 virtio_blk block\nwait faultinject 120\nwait blktest 120\nhalt\n' |
-    timeout 300 tools/qemu.sh --disk "$img" > "$log" 2>&1
+printf 'start uart\nstart blktest soak 25\nstart faultinject 100 virtio_blk block uart fb\nwait faultinject 120\nwait blktest 120\nsleep 500\nps\nhalt\n' |
+    timeout 300 tools/qemu.sh --vga --disk "$img" > "$log" 2>&1
 expect_status qemu/soak-status $? 0 "$log"
-expect_in "$log" qemu/soak-injected 'faultinject: injected 100 faults \(virtio_blk [0-9]+, block [0-9]+\)' \
+expect_in "$log" qemu/soak-injected \
+    'faultinject: injected 100 faults \(virtio_blk [0-9]+, block [0-9]+, uart [0-9]+, fb [0-9]+\)' \
     '^faultinject exited with status 0'
+expect_in "$log" qemu/soak-all-back '^virtio_blk +running ' '^block +running ' '^uart +running ' \
+    '^fb +running ' '^supervisor +running +1 '
 expect_in "$log" qemu/soak-client 'blktest: soak: [0-9]+ rounds in 25 s, [0-9]+ operations retried, 0 lost, 0 mismatches' \
     '^blktest exited with status 0'
 injected=$(tr -d '\r' < "$log" | grep -c '^fault: .*(injected)$')

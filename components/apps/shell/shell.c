@@ -1,5 +1,8 @@
 /* The shell: a command line on the serial console, through the UART driver,
- * and shown on the screen too, through the framebuffer console driver. Line editing (backspace, Ctrl-U,
+ * and on the keyboard and screen, through the PS/2 and framebuffer console
+ * drivers. Both input drivers bind their interrupt lines to the shell's
+ * notification (bits 1 and 2), so the shell sleeps until a key arrives on
+ * either and then asks that driver for the bytes. Line editing (backspace, Ctrl-U,
  * Ctrl-C), a history (up and down arrows), and commands that reach the
  * system only through the capabilities the manifest gives it: component
  * control ("manage"), the PCI service, the block service, a clock. */
@@ -16,7 +19,8 @@
 #define HISTORY 16
 #define ERR_OF(v) ((int64_t)(v) < 0 ? (int)(int64_t)(v) : 0)
 
-static ath_handle_t uart, manage, pci, blk, fb;
+static ath_handle_t uart, manage, pci, blk, fb, kbd, note;
+static bool uart_subscribed, kbd_subscribed;
 static char history[HISTORY][LINE];
 static unsigned nhistory;
 
@@ -35,6 +39,7 @@ static int uart_call(uint64_t op, uint64_t a0, const void *msg, uint32_t len, ui
         if (r == -ATH_EPEERRESTARTED) {
             ath_cap_delete(uart);
             uart = ath_lookup("uart");
+            uart_subscribed = false; /* a new instance: tell it where input goes */
             continue;
         }
         if (r != -ATH_EPEERFAILED || tries == 100)
@@ -54,6 +59,8 @@ static void fb_write(const char *p, uint32_t len)
         if (r == -ATH_EPEERRESTARTED) {
             ath_cap_delete(fb);
             fb = ath_lookup("fb");
+    kbd = ath_lookup("ps2kbd");
+    note = ath_notify_create();
             continue;
         }
         if (r != -ATH_EPEERFAILED)
@@ -90,19 +97,52 @@ static void out(const char *fmt, ...)
     }
 }
 
-/* The next input byte (waits). */
+/* Have driver *h bind its line to our notification (bits). */
+static bool subscribe(ath_handle_t *h, const char *name, uint64_t bits)
+{
+    ath_handle_t give = ath_cap_derive(note, ATH_R_WRITE | ATH_R_GRANT, 0);
+    uint64_t v = 1;
+    int r = ath_call_grant(*h, 3, bits, 0, give, &v);
+    if (r == -ATH_EPEERRESTARTED) {
+        ath_cap_delete(*h);
+        *h = ath_lookup(name);
+        r = ath_call_grant(*h, 3, bits, 0, give, &v);
+    }
+    ath_cap_delete(give); /* the driver holds its own copy now */
+    return r == 0 && v == 0;
+}
+
+/* The next input byte, from the serial line or the keyboard (waits). */
 static int in(void)
 {
     static uint64_t pending;
     static unsigned npending;
     while (!npending) {
-        uint64_t v = 0;
-        if (uart_call(2, 1000, NULL, 0, &v) != 0) {
-            pause_100ms(); /* no driver for now: try again */
-            continue;
+        uint64_t v = 0, bits;
+        if (!uart_subscribed)
+            uart_subscribed = subscribe(&uart, "uart", 1);
+        if (!kbd_subscribed)
+            kbd_subscribed = subscribe(&kbd, "ps2kbd", 2);
+        if (uart_call(2, uart_subscribed ? 0 : 100, NULL, 0, &v) == 0 && (v & 0xff)) {
+            pending = v >> 8;
+            npending = (unsigned)(v & 0xff);
+            break;
         }
-        pending = v >> 8;
-        npending = (unsigned)(v & 0xff);
+        v = 0;
+        int r = ath_call(kbd, 2, 0, 0, 0, &v);
+        if (r == -ATH_EPEERRESTARTED) {
+            ath_cap_delete(kbd);
+            kbd = ath_lookup("ps2kbd");
+            kbd_subscribed = false;
+        } else if (r == 0 && (v & 0xff)) {
+            pending = v >> 8;
+            npending = (unsigned)(v & 0xff);
+            break;
+        }
+        if (uart_subscribed || kbd_subscribed)
+            ath_notify_wait(note, 3, 1000000000ull, &bits); /* a key, on either */
+        else
+            pause_100ms();
     }
     int c = (int)(pending & 0xff);
     pending >>= 8;

@@ -5,7 +5,10 @@
  * If the driver stops, the kernel console gets its input back.
  *   op 1 WRITE       with ath_call_msg: the message's bytes -> 0
  *   op 2 READ(ms)    up to 7 bytes, waiting up to ms for the first:
- *                    count | byte0 << 8 | byte1 << 16 ... (0 on timeout) */
+ *                    count | byte0 << 8 | byte1 << 16 ... (0 on timeout)
+ *   op 3 SUBSCRIBE(bits), with ath_call_grant of a notification: the line
+ *                    is bound to it, so the reader learns of input without
+ *                    a call waiting here; READ(0) then drains and acknowledges */
 #include <stdio.h>
 #include <string.h>
 
@@ -15,7 +18,7 @@
 enum { DATA = 0, IER = 1, LSR = 5, SCRATCH = 7 };
 #define LSR_DR   0x01
 #define LSR_THRE 0x20
-enum { OP_WRITE = 1, OP_READ = 2 };
+enum { OP_WRITE = 1, OP_READ = 2, OP_SUBSCRIBE = 3 };
 #define ERR(e) ((uint64_t)(int64_t)-(e))
 
 static ath_handle_t io, irq, note;
@@ -30,11 +33,14 @@ static void drain(void)
             ring[head++ % sizeof ring] = c;
 }
 
+static ath_handle_t subscriber; /* a reader's notification the line is bound to */
+
 static uint64_t read_bytes(uint64_t ms)
 {
     uint64_t bits;
     if (head == tail) {
-        ath_notify_wait(note, 1, ms * 1000000ull, &bits);
+        if (!subscriber && ms)
+            ath_notify_wait(note, 1, ms * 1000000ull, &bits);
         drain();
         ath_irq_ack(irq);
     }
@@ -65,6 +71,15 @@ ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64
         return 0;
     case OP_READ:
         return read_bytes(a0 > 10000 ? 10000 : a0);
+    case OP_SUBSCRIBE: { /* a2: our handle to the reader's notification */
+        int r = ath_irq_bind(irq, (ath_handle_t)a2, a0 ? a0 : 1);
+        if (r)
+            return ERR(-r);
+        if (subscriber > 0)
+            ath_cap_delete(subscriber);
+        subscriber = (ath_handle_t)a2;
+        return 0;
+    }
     default:
         return ERR(ATH_ENOSYS);
     }
