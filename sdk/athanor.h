@@ -321,6 +321,26 @@ static inline int ath_power(ath_handle_t manage, int op) { return __ath_power((u
  * right needed); returns the caller's handle to it, for the reply. */
 static inline ath_handle_t ath_reply_grant(ath_handle_t h) { return __ath_reply_grant((uint32_t)h); }
 
+/* Drivers answer ATH_OP_PROBE (tests): they try hardware they were not
+ * given, each attempt of which the kernel must refuse and report:
+ * refused | tried << 32. */
+#define ATH_OP_PROBE 99
+static inline uint64_t ath_probe_outside(void)
+{
+    ath_handle_t con = ath_cap_find(ATH_T_CONSOLE, 0), io = ath_cap_find(ATH_T_IOPORT, 0);
+    uint8_t b;
+    uint64_t v;
+    void *p;
+    unsigned tried = 0, refused = 0;
+    tried++, refused += __ath_io_in(0, 0x2f8, 1, (uint32_t *)&v) == -ATH_EBADHANDLE;   /* no handle */
+    tried++, refused += (io >= 0 ? ath_inb(io, 0x2f8, &b) == -ATH_ERANGE               /* COM2: nobody's */
+                                 : ath_inb(con, 0x2f8, &b) == -ATH_EWRONGTYPE);
+    tried++, refused += ath_mmio_read(con, 0, 4, &v) == -ATH_EWRONGTYPE;               /* no memory */
+    tried++, refused += ath_irq_ack(0x7fff) == -ATH_EBADHANDLE;                         /* a guessed line */
+    tried++, refused += ath_dma_alloc(con, 4096, &p, &v) == -ATH_EWRONGTYPE;           /* no DMA */
+    return refused | (uint64_t)tried << 32;
+}
+
 /* Set the wall clock (a clock capability with the write right: the RTC
  * driver's "realtime"); WASI's CLOCK_REALTIME reads it from then on. */
 static inline int ath_clock_set(ath_handle_t clock, uint64_t unix_ns)

@@ -191,10 +191,10 @@ int main(int argc, char **argv)
     if (argc > 1 && !strcmp(argv[1], "probe")) {
         ath_handle_t drv = ath_lookup("virtio_blk");
         uint64_t n = 0;
-        int r = ath_call(drv, 9, 0, 0, 0, &n);
-        printf("blktest: probe: the disk driver had %llu of 6 accesses outside its capabilities refused (%d)\n",
-               (unsigned long long)n, r);
-        return r != 0 || n != 6;
+        int r = ath_call(drv, ATH_OP_PROBE, 0, 0, 0, &n);
+        printf("blktest: probe: the disk driver had %llu of %llu accesses outside its capabilities refused (%d)\n",
+               (unsigned long long)(n & 0xffffffff), (unsigned long long)(n >> 32), r);
+        return r != 0 || n != (6 | 6ull << 32);
     }
     unsigned long mismatches = 0, kib = 0;
     for (unsigned i = 0; i < sizeof regions / sizeof regions[0]; i++) {

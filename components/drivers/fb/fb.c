@@ -147,6 +147,8 @@ static void put(unsigned char ch, uint64_t *dirty)
 ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2)
 {
     (void)badge, (void)a0, (void)a2;
+    if (op == ATH_OP_PROBE)
+        return ath_probe_outside();
     if (op == OP_CLEAR) {
         clear();
         return 0;

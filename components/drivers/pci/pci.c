@@ -217,6 +217,8 @@ ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64
 {
     if (op == OP_COUNT)
         return nfuncs;
+    if (op == ATH_OP_PROBE)
+        return ath_probe_outside();
     if (op == OP_CLAIM)
         return claim(badge, (uint32_t)a0, a1);
     if (a0 >= nfuncs)

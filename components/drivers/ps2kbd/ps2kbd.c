@@ -113,6 +113,8 @@ static uint64_t read_bytes(uint64_t ms)
 ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2)
 {
     (void)badge, (void)a1;
+    if (op == ATH_OP_PROBE)
+        return ath_probe_outside();
     if (op == OP_READ)
         return read_bytes(a0 > 10000 ? 10000 : a0);
     if (op == OP_SUBSCRIBE) {

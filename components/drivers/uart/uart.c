@@ -69,6 +69,8 @@ ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64
         for (uint64_t i = 0; i < a1 && i < sizeof msgbuf; i++)
             put(msgbuf[i]);
         return 0;
+    case ATH_OP_PROBE:
+        return ath_probe_outside();
     case OP_READ:
         return read_bytes(a0 > 10000 ? 10000 : a0);
     case OP_SUBSCRIBE: { /* a2: our handle to the reader's notification */

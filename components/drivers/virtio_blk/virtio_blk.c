@@ -8,8 +8,8 @@
  *   op 2 READ(sector)   lend RW    -> 0; a1 = length (whole sectors, page-aligned lend)
  *   op 3 WRITE(sector)  lend RO    -> 0
  *   op 4 FLUSH                     -> 0
- *   op 9 PROBE                     -> how many of 6 accesses outside its
- *                                     capabilities were refused (tests)
+ *   op 99 PROBE                    -> refused | 6 << 32: 6 accesses outside its
+ *                                     capabilities, refused (tests)
  * Errors come back as negative values (-ATH_EIO for a device error). */
 #include <stdbool.h>
 #include <stdio.h>
@@ -21,7 +21,7 @@
 #define ERR(e) ((uint64_t)(int64_t)-(e))
 #define EIO_CODE ATH_EINVAL /* no EIO in errors.h yet: a failed request reads as EINVAL */
 
-enum { OP_INFO = 1, OP_READ = 2, OP_WRITE = 3, OP_FLUSH = 4, OP_PROBE = 9 };
+enum { OP_INFO = 1, OP_READ = 2, OP_WRITE = 3, OP_FLUSH = 4, OP_PROBE = ATH_OP_PROBE };
 enum { PCI_CLAIM = 7, PCI_GRANT_BAR = 8, PCI_GRANT_IRQ = 9, PCI_CONFIG_READ = 10,
        PCI_CONFIG_WRITE = 11 };
 
@@ -280,7 +280,7 @@ static uint64_t probe(void)
     refused += ath_dma_alloc(dma, 64 * PAGE, &buf, &phys) == -ATH_ENOMEM; /* over the DMA quota */
     ath_call(pci, PCI_CONFIG_WRITE, pci_dev, 0x10, 0, &v);               /* move its BAR: no */
     refused += (int64_t)v == -ATH_ERANGE;
-    return refused;
+    return refused | 6ull << 32;
 }
 
 ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2)
