@@ -114,20 +114,30 @@ static int serve_on(struct thread *t, struct component *caller, struct component
     return r;
 }
 
+/* Check the caller's endpoint capability h and take the endpoint: on 0,
+ * *cap is the capability and the server is serving and held by us until
+ * release(cap->object). */
+static inline int take(struct component *caller, cap_handle_t h, uint64_t timeout_ns,
+                       struct cap_ref *cap)
+{
+    int r = cap_lookup(&caller->caps, h, CAP_T_ENDPOINT, CAP_R_CALL, cap);
+    if (r)
+        return r;
+    struct endpoint *ep = cap->object;
+    if (!ep->handle)
+        return -ATH_ENOSYS; /* the server exports no handler */
+    return acquire(ep, cap->obj_gen, timeout_ns);
+}
+
 int ipc_call_on(struct thread *t, struct component *caller, cap_handle_t h,
                 const struct ipc_msg *m, uint64_t timeout_ns, uint64_t *result)
 {
     struct cap_ref cap;
-    int r = cap_lookup(&caller->caps, h, CAP_T_ENDPOINT, CAP_R_CALL, &cap);
+    int r = take(caller, h, timeout_ns, &cap);
     if (r)
         return r;
     struct endpoint *ep = cap.object;
-    if (!ep->handle)
-        return -ATH_ENOSYS; /* the server exports no handler */
-    struct component *srv = ep->server;
-    if ((r = acquire(ep, cap.obj_gen, timeout_ns)) != 0)
-        return r;
-    r = serve_on(t, caller, srv, cap.badge, m, result);
+    r = serve_on(t, caller, ep->server, cap.badge, m, result);
     release(ep);
     return r;
 }
@@ -149,15 +159,11 @@ int ipc_call_msg(struct thread *t, struct component *caller, cap_handle_t h, uin
                  uint64_t *result)
 {
     struct cap_ref cap;
-    int r = cap_lookup(&caller->caps, h, CAP_T_ENDPOINT, CAP_R_CALL, &cap);
+    int r = take(caller, h, timeout_ns, &cap);
     if (r)
         return r;
-    struct endpoint *ep = cap.object;
-    if (!ep->handle)
-        return -ATH_ENOSYS;
-    if ((r = acquire(ep, cap.obj_gen, timeout_ns)) != 0)
-        return r;
     /* Serving, and held by us: its buffer and memory stay put until release. */
+    struct endpoint *ep = cap.object;
     struct component *srv = ep->server;
     const wasm_rt_memory_t *mem = srv->rtmem;
     if (len > srv->msgbuf_len || !mem || (uint64_t)srv->msgbuf + len > mem->size) {
@@ -199,10 +205,6 @@ int ipc_call_lend(struct component *caller, cap_handle_t h, uint64_t op, uint64_
                   uint32_t ptr, uint32_t len, bool writable, bool transfer, uint64_t timeout_ns,
                   uint64_t *result)
 {
-    struct cap_ref cap;
-    int r = cap_lookup(&caller->caps, h, CAP_T_ENDPOINT, CAP_R_CALL, &cap);
-    if (r)
-        return r;
     if (((ptr | len) & (PAGE_SIZE - 1)) || len == 0 || len > IPC_LEND_MAX)
         return -ATH_EINVAL;
     /* Only the caller's own memory, or part of a lend it is serving, lent on
@@ -214,12 +216,12 @@ int ipc_call_lend(struct component *caller, cap_handle_t h, uint64_t op, uint64_
                     (uint64_t)ptr + len <= (uint64_t)IPC_LEND_WINDOW + caller->lent_len &&
                     !transfer && (!writable || caller->lent_writable)))
         return -ATH_EFAULT;
+    struct cap_ref cap;
+    int r = take(caller, h, timeout_ns, &cap);
+    if (r)
+        return r;
     struct endpoint *ep = cap.object;
     struct component *srv = ep->server;
-    if (!ep->handle)
-        return -ATH_ENOSYS;
-    if ((r = acquire(ep, cap.obj_gen, timeout_ns)) != 0)
-        return r;
     /* The server is serving and cannot be torn down while we hold the endpoint. */
     uint32_t where = IPC_LEND_WINDOW;
     if (transfer) {

@@ -9,16 +9,16 @@
 #include <stdio.h>
 
 #include <athanor.h>
+#include <athanor_input.h>
 
 #define DATA 0x60
 #define STATUS 0x64
 #define ERR(e) ((uint64_t)(int64_t)-(e))
 enum { OP_READ = 2, OP_SUBSCRIBE = 3 };
 
-static ath_handle_t io_data, io_status, irq, note, subscriber;
-static unsigned char ring[256];
-static unsigned head, tail;
+static ath_handle_t io_data, io_status;
 static bool shift, ctrl, caps, extended;
+static struct ath_input input;
 
 static const char normal[0x3a] = {
     0, 27, '1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '-', '=', 0x7f, '\t',
@@ -35,8 +35,7 @@ static const char shifted[0x3a] = {
 
 static void emit(unsigned char c)
 {
-    if (head - tail < sizeof ring)
-        ring[head++ % sizeof ring] = c;
+    ath_input_put(&input, c);
 }
 
 static void scancode(uint8_t sc)
@@ -85,29 +84,13 @@ static void scancode(uint8_t sc)
         emit((unsigned char)c);
 }
 
-static void drain(void)
+static void drain(struct ath_input *in)
 {
+    (void)in;
     uint8_t st, sc;
     for (int i = 0; i < 64 && ath_inb(io_status, STATUS, &st) == 0 && (st & 1); i++)
         if (ath_inb(io_data, DATA, &sc) == 0 && !(st & 0x20)) /* 0x20: from the mouse port */
             scancode(sc);
-}
-
-static uint64_t read_bytes(uint64_t ms)
-{
-    uint64_t bits;
-    if (head == tail) {
-        if (!subscriber && ms)
-            ath_notify_wait(note, 1, ms * 1000000ull, &bits);
-        drain();
-        ath_irq_ack(irq);
-    }
-    uint64_t v = 0, n = 0;
-    while (n < 7 && tail != head) {
-        v |= (uint64_t)ring[tail++ % sizeof ring] << (8 * (n + 1));
-        n++;
-    }
-    return v | n;
 }
 
 ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2)
@@ -116,16 +99,9 @@ ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64
     if (op == ATH_OP_PROBE)
         return ath_probe_outside();
     if (op == OP_READ)
-        return read_bytes(a0 > 10000 ? 10000 : a0);
-    if (op == OP_SUBSCRIBE) {
-        int r = ath_irq_bind(irq, (ath_handle_t)a2, a0 ? a0 : 1);
-        if (r)
-            return ERR(-r);
-        if (subscriber > 0)
-            ath_cap_delete(subscriber);
-        subscriber = (ath_handle_t)a2;
-        return 0;
-    }
+        return ath_input_read(&input, a0);
+    if (op == OP_SUBSCRIBE)
+        return ath_input_subscribe(&input, a0, (ath_handle_t)a2);
     return ERR(ATH_ENOSYS);
 }
 
@@ -133,21 +109,22 @@ int main(void)
 {
     io_data = ath_cap_find(ATH_T_IOPORT, 0);
     io_status = ath_cap_find(ATH_T_IOPORT, 1);
-    irq = ath_cap_find(ATH_T_IRQ, 0);
-    note = ath_notify_create();
+    input.drain = drain;
+    input.irq = ath_cap_find(ATH_T_IRQ, 0);
+    input.note = ath_notify_create();
     uint8_t st = 0xff;
     if (io_status < 0 || ath_inb(io_status, STATUS, &st) != 0 || st == 0xff) {
         printf("ps2kbd: no i8042 controller\n");
         return 0;
     }
-    int r = ath_irq_bind(irq, note, 1);
+    int r = ath_irq_bind(input.irq, input.note, 1);
     if (r) {
         printf("ps2kbd: cannot take the keyboard's line (%d)\n", r);
         return r == -ATH_ENOSYS ? 0 : 1;
     }
-    drain(); /* whatever was typed before */
-    head = tail = 0;
-    ath_irq_ack(irq);
+    drain(&input); /* whatever was typed before: dropped */
+    input.head = input.tail = 0;
+    ath_irq_ack(input.irq);
     printf("ps2kbd: serving\n");
     return ath_serve();
 }

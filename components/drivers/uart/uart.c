@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <athanor.h>
+#include <athanor_input.h>
 
 #define COM1 0x3f8
 enum { DATA = 0, IER = 1, LSR = 5, SCRATCH = 7 };
@@ -21,36 +22,17 @@ enum { DATA = 0, IER = 1, LSR = 5, SCRATCH = 7 };
 enum { OP_WRITE = 1, OP_READ = 2, OP_SUBSCRIBE = 3 };
 #define ERR(e) ((uint64_t)(int64_t)-(e))
 
-static ath_handle_t io, irq, note;
-static unsigned char msgbuf[256], ring[1024];
-static unsigned head, tail; /* ring[tail..head) */
+static ath_handle_t io;
+static unsigned char msgbuf[256];
 
-static void drain(void)
+static void drain(struct ath_input *in)
 {
     uint8_t lsr, c;
     while (ath_inb(io, COM1 + LSR, &lsr) == 0 && (lsr & LSR_DR) && ath_inb(io, COM1 + DATA, &c) == 0)
-        if (head - tail < sizeof ring)
-            ring[head++ % sizeof ring] = c;
+        ath_input_put(in, c);
 }
 
-static ath_handle_t subscriber; /* a reader's notification the line is bound to */
-
-static uint64_t read_bytes(uint64_t ms)
-{
-    uint64_t bits;
-    if (head == tail) {
-        if (!subscriber && ms)
-            ath_notify_wait(note, 1, ms * 1000000ull, &bits);
-        drain();
-        ath_irq_ack(irq);
-    }
-    uint64_t v = 0, n = 0;
-    while (n < 7 && tail != head) {
-        v |= (uint64_t)ring[tail++ % sizeof ring] << (8 * (n + 1));
-        n++;
-    }
-    return v | n;
-}
+static struct ath_input input = { .drain = drain };
 
 static void put(uint8_t c)
 {
@@ -72,16 +54,9 @@ ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64
     case ATH_OP_PROBE:
         return ath_probe_outside();
     case OP_READ:
-        return read_bytes(a0 > 10000 ? 10000 : a0);
-    case OP_SUBSCRIBE: { /* a2: our handle to the reader's notification */
-        int r = ath_irq_bind(irq, (ath_handle_t)a2, a0 ? a0 : 1);
-        if (r)
-            return ERR(-r);
-        if (subscriber > 0)
-            ath_cap_delete(subscriber);
-        subscriber = (ath_handle_t)a2;
-        return 0;
-    }
+        return ath_input_read(&input, a0);
+    case OP_SUBSCRIBE: /* a2: our handle to the reader's notification */
+        return ath_input_subscribe(&input, a0, (ath_handle_t)a2);
     default:
         return ERR(ATH_ENOSYS);
     }
@@ -90,22 +65,22 @@ ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64
 int main(void)
 {
     io = ath_cap_find(ATH_T_IOPORT, 0);
-    irq = ath_cap_find(ATH_T_IRQ, 0);
-    note = ath_notify_create();
+    input.irq = ath_cap_find(ATH_T_IRQ, 0);
+    input.note = ath_notify_create();
     uint8_t v = 0;
     /* Is there a UART? Its scratch register keeps what is written. */
     if (io < 0 || ath_outb(io, COM1 + SCRATCH, 0x5a) || ath_inb(io, COM1 + SCRATCH, &v) || v != 0x5a) {
         printf("uart: no 16550 at COM1\n");
         return 0;
     }
-    int r = ath_irq_bind(irq, note, 1);
+    int r = ath_irq_bind(input.irq, input.note, 1);
     if (r) {
         printf("uart: cannot take COM1's interrupt line (%d)\n", r);
         return r == -ATH_ENOSYS ? 0 : 1;
     }
     ath_outb(io, COM1 + IER, 0x01); /* received data available */
-    drain();
-    ath_irq_ack(irq);
+    drain(&input);
+    ath_irq_ack(input.irq);
     if (ath_set_msgbuf(msgbuf, sizeof msgbuf) != 0)
         return 1;
     printf("uart: COM1 is mine (input by interrupt)\n");
