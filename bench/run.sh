@@ -138,6 +138,9 @@ hosted_b=$(bench_lines timeout 300 build/hosted/azoth azoth.bench=blk)
 for k in write-4kib read-4kib write-1mib read-1mib; do
     record raw-$k hosted ns "$(pick raw-$k "$raw")"
     record blk-$k qemu ns "$(pick blk-$k "$qemu_b")" raw-$k "$(pick raw-$k "$raw")"
+    record raw-$k-throughput hosted MiB/s "$(pick raw-$k-throughput "$raw")"
+    record blk-$k-throughput qemu MiB/s "$(pick blk-$k-throughput "$qemu_b")" raw-$k-throughput \
+        "$(pick raw-$k-throughput "$raw")"
 done
 record driver-restart-pci hosted ns "$(pick driver-restart-pci "$hosted_b")"
 record driver-restart-pci qemu ns "$(pick driver-restart-pci "$qemu_b")"

@@ -55,6 +55,7 @@ ATH_IMPORT("dma_phys") int32_t __ath_dma_phys(uint32_t h, uint32_t where, uint64
 ATH_IMPORT("cap_derive_range") int32_t __ath_cap_derive_range(uint32_t h, uint32_t rights, uint64_t off,
                                                               uint64_t len);
 ATH_IMPORT("reply_grant") int32_t __ath_reply_grant(uint32_t h);
+ATH_IMPORT("caller_name") int32_t __ath_caller_name(char *buf, uint32_t len);
 struct ath_cap_info {
     uint32_t type, rights;
     uint64_t base, len; /* what a range capability covers (an IRQ: its line) */
@@ -316,6 +317,9 @@ static inline int ath_sys_watch(ath_handle_t manage, ath_handle_t n, uint64_t bi
 /* Power the machine off (1) or reboot it (2): needs "manage". Returns only
  * on error. */
 static inline int ath_power(ath_handle_t manage, int op) { return __ath_power((uint32_t)manage, (uint32_t)op); }
+
+/* Inside ath_handle only: the name of the component whose call this is. */
+static inline int ath_caller_name(char *buf, unsigned len) { return __ath_caller_name(buf, len); }
 
 /* Inside ath_handle only: give the caller a copy of capability h (grant
  * right needed); returns the caller's handle to it, for the reply. */

@@ -41,8 +41,12 @@ static int run(int fd, int write, size_t len, int n, const char *name)
         if (r != (ssize_t)len)
             return 1;
     }
+    uint64_t total = 0;
+    for (int i = 0; i < n; i++)
+        total += t[i];
     qsort(t, (size_t)n, sizeof t[0], cmp);
     printf("bench: %s %llu ns (requests=%d)\n", name, (unsigned long long)t[n / 2], n);
+    printf("bench: %s-throughput %.1f MiB/s\n", name, (double)len * n / (double)total * 1e9 / 1048576.0);
     return 0;
 }
 

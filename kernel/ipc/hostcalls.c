@@ -205,6 +205,22 @@ u32 Z_athanorZ_cap_info(struct Z_athanor_instance_t *a, u32 h, u32 out)
     return host_leave(c, (u32)r);
 }
 
+/* caller_name(buf, len) -> inside a call's handler: the name of the
+ * component whose call this is (NUL-terminated into buf), its length; a
+ * server that gives out resources by name (the PCI service) asks this. */
+u32 Z_athanorZ_caller_name(struct Z_athanor_instance_t *a, u32 buf, u32 len)
+{
+    struct component *c = host_enter(&a->h);
+    struct umem m = host_mem(c);
+    char *p = umem_range(&m, uoff(buf), len);
+    if (!p || len == 0)
+        return host_leave(c, (u32)-ATH_EFAULT);
+    if (!c->call_caller)
+        return host_leave(c, (u32)-ATH_EINVAL); /* not inside a call */
+    kstrlcpy(p, c->call_caller->cfg->name, len);
+    return host_leave(c, (u32)strlen(p));
+}
+
 /* reply_grant(h) -> inside a call's handler: copy capability h (grant right)
  * into the caller's table; returns the caller's handle to it, which the
  * handler passes back as (part of) its result. */

@@ -229,7 +229,7 @@ static bool bench_ipc(const char *args)
 static bool start_server(const char *name)
 {
     struct component *c = bench_comp(name);
-    if (comp_start(c, "") != 0)
+    if (comp_start(c, NULL) != 0) /* the manifest's arguments */
         return false;
     for (int i = 0; i < 10000 && !c->serving && c->state == COMP_RUNNING; i++)
         thread_sleep_ns(NS_PER_MS);

@@ -1,7 +1,8 @@
 # Every driver holds only its device's resources: asked to reach past them
 # (ATH_OP_PROBE), each has every attempt refused by the kernel, reported on
 # the console and counted (docs/drivers.md; the rtc driver has its own probe
-# in the driver session).
+# in the driver session). And the PCI service gives a device only to the
+# component the manifest names for it.
 . tests/lib.sh
 log=$LOGDIR/probe.log
 img=$LOGDIR/probe.img
@@ -17,4 +18,6 @@ for d in pci uart ps2kbd fb; do
     else result FAIL qemu/probe-$d-reported "$n kernel reports for $d, want 5 (log: $log)"; fi
 done
 expect_in "$log" qemu/probe-virtio_blk 'probe: virtio_blk: 6 of 6 accesses outside its capabilities refused'
+expect_in "$log" qemu/probe-pci-claim 'pci: refused: probe may not claim 1af4:1001 \(manifest\)' \
+    'probe: claiming the disk from the PCI service: 0, -8'
 expect_in "$log" qemu/probe-summary '^probe exited with status 0' '^hardware accesses refused: 5$'

@@ -149,8 +149,12 @@ static int time_requests(ath_handle_t blk, uint64_t op, uint32_t len, int n, con
             return 1;
         }
     }
+    uint64_t total = 0;
+    for (int i = 0; i < n; i++)
+        total += t[i];
     qsort(t, (size_t)n, sizeof *t, cmp_u64);
     printf("bench: %s %llu ns (requests=%d)\n", name, (unsigned long long)t[n / 2], n);
+    printf("bench: %s-throughput %.1f MiB/s\n", name, (double)len * n / (double)total * 1e9 / 1048576.0);
     free(buf);
     free(t);
     return 0;

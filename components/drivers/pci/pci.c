@@ -8,7 +8,9 @@
  *   op 4 BAR(i, n)      -> base (low 4 bits: 1 = I/O, 0 = memory), size in the result of op 5
  *   op 5 BARSIZE(i, n)  -> size in bytes (0: no such BAR)
  *   op 6 IRQLINE(i)     -> interrupt line (config 0x3C) | pin << 8
- * and hands devices to their drivers. A driver claims a function by IDs;
+ * and hands devices to their drivers. Which component may claim which
+ * devices is the manifest's: the service's arguments are
+ * NAME=VVVV:DDDD[,VVVV:DDDD...] words. A driver claims a function by IDs;
  * from then on only that caller (its badge) gets capabilities to the
  * function's memory BARs and interrupt line (derived from the service's own,
  * which the manifest grants: the PCI memory hole and the PCI lines) and may
@@ -165,8 +167,49 @@ static uint64_t give(ath_handle_t h, ath_handle_t *keep)
     return given < 0 ? ERR(-given) : (uint64_t)given;
 }
 
+/* NAME=ids from the manifest's arguments: who may claim what. */
+static struct { char name[24]; uint32_t ids[4]; unsigned n; } allowed[16];
+static unsigned nallowed;
+
+static void parse_allowed(int argc, char **argv)
+{
+    for (int i = 1; i < argc && nallowed < 16; i++) {
+        char *eq = strchr(argv[i], '=');
+        if (!eq || eq - argv[i] >= 24)
+            continue;
+        memcpy(allowed[nallowed].name, argv[i], (size_t)(eq - argv[i]));
+        for (char *p = eq + 1; *p && allowed[nallowed].n < 4;) {
+            unsigned v, d;
+            if (sscanf(p, "%x:%x", &v, &d) != 2)
+                break;
+            allowed[nallowed].ids[allowed[nallowed].n++] = v | d << 16;
+            char *comma = strchr(p, ',');
+            if (!comma)
+                break;
+            p = comma + 1;
+        }
+        nallowed++;
+    }
+}
+
+static bool may_claim(const char *who, uint32_t ids)
+{
+    for (unsigned i = 0; i < nallowed; i++)
+        if (!strcmp(allowed[i].name, who))
+            for (unsigned k = 0; k < allowed[i].n; k++)
+                if (allowed[i].ids[k] == ids)
+                    return true;
+    return false;
+}
+
 static uint64_t claim(uint64_t badge, uint32_t ids, uint64_t n)
 {
+    char who[24] = "";
+    ath_caller_name(who, sizeof who);
+    if (!may_claim(who, ids)) {
+        printf("pci: refused: %s may not claim %04x:%04x (manifest)\n", who, ids & 0xffff, ids >> 16);
+        return ERR(ATH_EPERM);
+    }
     for (unsigned i = 0; i < nfuncs; i++) {
         struct func *f = &funcs[i];
         if ((f->vendor | (uint32_t)f->device << 16) != ids || n-- != 0)
@@ -253,8 +296,9 @@ ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64
     }
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    parse_allowed(argc, argv);
     io = ath_cap_find(ATH_T_IOPORT, 0);
     if (io < 0) {
         printf("pci: no I/O-port capability (%d)\n", io);
