@@ -23,7 +23,8 @@ record() {
     }' >> "$json"
     if [ -n "${5:-}" ]; then
         printf '  %-28s %-7s %10s %-3s  baseline %-14s %10s  ratio %s\n' "$1" "$2" "$4" "$3" "$5" "$6" \
-            "$(awk -v m="$4" -v b="$6" 'BEGIN { r = m / b; if (r >= 0.1) printf "%.2f", r; else printf "%.4f (%.0fx faster)", r, 1 / r }')"
+            "$(awk -v m="$4" -v b="$6" -v u="$3" 'BEGIN { r = m / b; w = (u ~ /\/s$/) ? "lower" : "faster"
+                if (r >= 0.1) printf "%.2f", r; else printf "%.4f (%.0fx %s)", r, 1 / r, w }')"
     else
         printf '  %-28s %-7s %10s %s\n' "$1" "$2" "$4" "$3"
     fi
