@@ -29,7 +29,8 @@ GDB_PORT ?= 1234
 all: kernel hosted
 
 deps-build: ; @$(DEPS) $(BUILD_PKGS)
-deps-run:   ; @$(DEPS) $(RUN_PKGS)
+# With a display, `make run` shows the screen in a window: QEMU's GTK front end.
+deps-run:   ; @$(DEPS) $(RUN_PKGS) $(if $(DISPLAY),qemu-system-gui)
 deps-test:  ; @$(DEPS) $(TEST_PKGS)
 deps-debug: ; @$(DEPS) $(DEBUG_PKGS)
 
