@@ -146,6 +146,8 @@ done
 record driver-restart-pci hosted ns "$(pick driver-restart-pci "$hosted_b")"
 record driver-restart-pci qemu ns "$(pick driver-restart-pci "$qemu_b")"
 record driver-restart-virtio_blk qemu ns "$(pick driver-restart-virtio_blk "$qemu_b")"
+record driver-restart-uart hosted ns "$(pick driver-restart-uart "$hosted_b")"
+record driver-restart-uart qemu ns "$(pick driver-restart-uart "$qemu_b")"
 echo "  (no hosted block numbers: the hosted platform has no disk device)"
 cc -O2 -Wall -Wextra -Werror -o "$B/keyecho" bench/keyecho.c
 key_shell=$(pick keystroke-echo-shell "$(bench_lines timeout 180 "$B/keyecho" shell "$B/bench-disk.img")")

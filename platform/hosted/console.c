@@ -1,7 +1,9 @@
 /* Hosted console: output to stdout, input from stdin. A reader thread (the
  * "UART") blocks in read() and hands bytes to the kernel thread through a
  * single-producer/single-consumer ring, raising SIG_CONSOLE as its interrupt.
- * End of input is passed on as console EOF (the monitor then powers off). */
+ * End of input is passed on as console EOF (the monitor then powers off).
+ * While a UART driver holds COM1's line (devices.c), the bytes wait in the
+ * ring for it instead of going to the kernel console. */
 #include "hosted.h"
 
 #include <athanor/console.h>
@@ -55,12 +57,36 @@ static void *reader_main(void *arg)
 void hosted_console_drain(void)
 {
     unsigned h = __atomic_load_n(&head, __ATOMIC_ACQUIRE);
-    while (tail != h) {
-        console_input_irq(ring[tail % RING]);
-        __atomic_store_n(&tail, tail + 1, __ATOMIC_RELEASE);
+    if (hosted_uart_owns_input()) {
+        if (tail != h)
+            hosted_uart_input_ready(); /* the driver's interrupt */
+    } else {
+        while (tail != h) {
+            console_input_irq(ring[tail % RING]);
+            __atomic_store_n(&tail, tail + 1, __ATOMIC_RELEASE);
+        }
     }
     if (__atomic_load_n(&input_closed, __ATOMIC_ACQUIRE) && tail == head)
         console_input_eof();
+}
+
+bool hosted_console_take(uint8_t *c)
+{
+    if (tail == __atomic_load_n(&head, __ATOMIC_ACQUIRE))
+        return false;
+    *c = ring[tail % RING];
+    __atomic_store_n(&tail, tail + 1, __ATOMIC_RELEASE);
+    return true;
+}
+
+bool hosted_console_pending(void)
+{
+    return tail != __atomic_load_n(&head, __ATOMIC_ACQUIRE);
+}
+
+void hosted_console_kick(void)
+{
+    pthread_kill(kernel_thread, SIG_CONSOLE); /* dispatch again, as an interrupt */
 }
 
 void hosted_console_restore(void)

@@ -1,12 +1,14 @@
 /* The hosted platform's device double for driver components: port I/O
  * reaches a CMOS real-time clock that reads the host's UTC time (BCD, 24-hour,
- * as QEMU's and most PCs' firmware leave it); every other port reads all ones
- * and ignores writes, like an empty ISA bus. Enough for the RTC driver and
- * for the PCI scan to find no devices. No device raises interrupts, so no
- * interrupt line can be enabled, and there is no device memory or DMA. */
+ * as QEMU's and most PCs' firmware leave it) and a 16550 UART at COM1 on the
+ * terminal (its input is the console's; enabling its line 4 hands the input
+ * from the kernel console to the driver, as on bare metal); every other port
+ * reads all ones and ignores writes, like an empty ISA bus. Line 4 is the
+ * only interrupt line; there is no device memory or DMA. */
 #include "hosted.h"
 
 #include <athanor/errors.h>
+#include <athanor/hw.h>
 #include <time.h>
 
 #define CMOS_INDEX 0x70
@@ -40,10 +42,57 @@ static uint8_t cmos_read(uint8_t reg)
     }
 }
 
+/* ---- COM1: a 16550 on the terminal ---- */
+#define COM1 0x3f8
+#define UART_LINE 4
+static uint8_t uart_ier, uart_scratch;
+static volatile bool uart_enabled, uart_masked; /* line 4 held by a driver; masked until its ack */
+
+bool hosted_uart_owns_input(void)
+{
+    return uart_enabled;
+}
+
+void hosted_uart_input_ready(void)
+{
+    if (uart_enabled && !uart_masked && (uart_ier & 1)) {
+        uart_masked = true; /* as the platform masks a line that fired */
+        hw_irq_fired(UART_LINE);
+    }
+}
+
+static uint8_t uart_in(uint16_t reg)
+{
+    uint8_t c;
+    switch (reg) {
+    case 0: return hosted_console_take(&c) ? c : 0;
+    case 1: return uart_ier;
+    case 5: return (uint8_t)(0x60 | (hosted_console_pending() ? 1 : 0)); /* THR empty, data ready */
+    case 7: return uart_scratch;
+    default: return 0;
+    }
+}
+
+static void uart_out(uint16_t reg, uint8_t v)
+{
+    switch (reg) {
+    case 0: {
+        char ch = (char)v;
+        plat_console_write(&ch, 1);
+        break;
+    }
+    case 1: uart_ier = v; break;
+    case 7: uart_scratch = v; break;
+    default: break;
+    }
+}
+
 uint32_t plat_io_in(uint16_t port, unsigned width)
 {
     if (port == CMOS_DATA && width == 1)
         return cmos_read(cmos_index & 0x7f);
+    if (port >= COM1 && port < COM1 + 8 && width == 1)
+        return uart_in((uint16_t)(port - COM1));
     return width == 1 ? 0xffu : width == 2 ? 0xffffu : 0xffffffffu;
 }
 
@@ -51,22 +100,35 @@ void plat_io_out(uint16_t port, unsigned width, uint32_t value)
 {
     if (port == CMOS_INDEX && width == 1)
         cmos_index = (uint8_t)value;
+    else if (port >= COM1 && port < COM1 + 8 && width == 1)
+        uart_out((uint16_t)(port - COM1), (uint8_t)value);
 }
 
 int plat_irqline_enable(unsigned line)
 {
-    (void)line;
-    return -ATH_ENOSYS;
+    if (line != UART_LINE)
+        return -ATH_ENOSYS;
+    uart_masked = false;
+    uart_enabled = true; /* the console's input now waits for the driver */
+    hosted_console_kick();
+    return 0;
 }
 
 void plat_irqline_disable(unsigned line)
 {
-    (void)line;
+    if (line == UART_LINE && uart_enabled) {
+        uart_enabled = false; /* back to the kernel console */
+        hosted_console_kick();
+    }
 }
 
 void plat_irqline_unmask(unsigned line)
 {
-    (void)line;
+    if (line == UART_LINE && uart_masked) {
+        uart_masked = false;
+        if (hosted_console_pending())
+            hosted_console_kick(); /* more came meanwhile: fire again */
+    }
 }
 
 volatile void *plat_mmio_ptr(uint64_t phys, size_t len)

@@ -24,6 +24,13 @@ void hosted_timer_fired(void);       /* the programmed deadline was consumed */
 void hosted_console_init(void);      /* terminal mode + input reader thread */
 void hosted_console_restore(void);   /* put the terminal back (at exit) */
 void hosted_console_drain(void);     /* deliver buffered input bytes (irq context) */
+/* For the UART double (devices.c): the console's input bytes, and whether a
+ * UART driver holds them (then drain raises its line instead). */
+bool hosted_console_take(uint8_t *c);
+bool hosted_console_pending(void);
+void hosted_console_kick(void);
+bool hosted_uart_owns_input(void);
+void hosted_uart_input_ready(void);  /* irq context */
 void hosted_fault_init(void);        /* SIGSEGV & co. → kernel fault report */
 void hosted_mem_init(uint64_t ram_bytes, struct boot_info *bi);
 bool hosted_test_mode(void);
