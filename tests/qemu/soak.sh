@@ -5,8 +5,10 @@
 # so it sees them all), and the supervisor restarts each. The kernel must
 # never panic; every block operation completes, retried if it failed; the
 # disk image, checked from the host, holds exactly what blktest believes it
-# wrote; and all four are running at the end. (The monitor has read the
-# whole script before the UART driver takes the serial line.)
+# wrote; and all four are running at the end. blktest also writes a line
+# to the serial and screen consoles every 32 rounds, through uart and fb
+# while they fail: none may be lost. (The monitor has read the whole script
+# before the UART driver takes the serial line.)
 . tests/lib.sh
 log=$LOGDIR/soak.log
 img=$LOGDIR/soak.img
@@ -21,6 +23,8 @@ expect_in "$log" qemu/soak-injected \
 expect_in "$log" qemu/soak-all-back '^virtio_blk +running ' '^block +running ' '^uart +running ' \
     '^fb +running ' '^supervisor +running +1 '
 expect_in "$log" qemu/soak-client 'blktest: soak: [0-9]+ rounds in 25 s, [0-9]+ operations retried, 0 lost, 0 mismatches' \
+    'blktest: soak: [1-9][0-9]* console lines through uart and fb, 0 lost' \
+    'blktest: soak round [0-9]+' \
     '^blktest exited with status 0'
 injected=$(tr -d '\r' < "$log" | grep -c '^fault: .*(injected)$')
 recovered=$(tr -d '\r' < "$log" | sed -n 's/.*blktest: soak: [0-9]* rounds in 25 s, \([0-9]*\) operations retried.*/\1/p')

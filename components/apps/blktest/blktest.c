@@ -14,6 +14,7 @@
  *                    capabilities; all must be refused
  *   blktest bench    time 4 KiB requests (random places in the first 8 MiB)
  *                    and 1 MiB ones: median ns per request ("bench:" lines). */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,8 +80,31 @@ static uint64_t now_s(void)
     return (uint64_t)ts.tv_sec;
 }
 
+/* A line on a console driver (uart, fb) while faults are injected into it:
+ * a restarted driver is looked up again, a failing one waited for (3 s at
+ * most); false if the line never got through. */
+static bool console_line(ath_handle_t *h, const char *name, const char *line)
+{
+    for (int attempt = 0; attempt < 30; attempt++) {
+        uint64_t v;
+        int r = ath_call_msg(*h, 1, 0, line, (uint32_t)strlen(line), &v);
+        if (r == 0)
+            return true;
+        if (r == -ATH_EPEERRESTARTED) {
+            ath_cap_delete(*h);
+            *h = ath_lookup(name);
+            continue;
+        }
+        struct timespec ts = { 0, 100000000 };
+        nanosleep(&ts, NULL);
+    }
+    return false;
+}
+
 static int soak(ath_handle_t blk, int seconds)
 {
+    ath_handle_t uart = ath_lookup("uart"), fb = ath_lookup("fb");
+    unsigned lines = 0, lines_lost = 0;
     int rounds = 0;
     uint64_t end = now_s() + (uint64_t)seconds;
     unsigned version[SLOTS] = { 0 }, retries = 0, lost = 0, mismatches = 0;
@@ -99,6 +123,12 @@ static int soak(ath_handle_t blk, int seconds)
             continue;
         }
         version[slot] = v;
+        if (i % 32 == 0) { /* the consoles are in use while their drivers fail too */
+            char line[64];
+            snprintf(line, sizeof line, "blktest: soak round %d\r\n", i);
+            lines += 2;
+            lines_lost += !console_line(&uart, "uart", line) + !console_line(&fb, "fb", line);
+        }
         memset(r, 0, len);
         if (retrying(&blk, OP_READ, sector, r, len, ATH_LEND_RW, &retries) != 0 || memcmp(r, w, len)) {
             mismatches++;
@@ -107,11 +137,12 @@ static int soak(ath_handle_t blk, int seconds)
     }
     printf("blktest: soak: %d rounds in %d s, %u operations retried, %u lost, %u mismatches\n",
            rounds, seconds, retries, lost, mismatches);
+    printf("blktest: soak: %u console lines through uart and fb, %u lost\n", lines, lines_lost);
     printf("blktest: soak: believed versions:");
     for (unsigned k = 0; k < SLOTS; k++)
         printf(" %u", version[k]);
     printf("\n");
-    return lost != 0;
+    return lost != 0 || lines_lost != 0;
 }
 
 static uint64_t now_ns(void)
