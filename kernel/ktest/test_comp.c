@@ -158,6 +158,19 @@ static const char *t_random_wasi_calls(void)
     return NULL;
 }
 
+/* The same for Athanor's own host functions: capabilities, IPC, hardware,
+ * component control, introspection (components/apps/athfuzz). */
+static const char *t_random_athanor_calls(void)
+{
+    struct component *c = must_find("athfuzz");
+    const char *err = run(c, "4000 777");
+    if (err)
+        return err;
+    KT_CHECK(c->state == COMP_EXITED && c->exit_code == 0, "athfuzz ended %s/%d (%s)",
+             comp_state_name(c->state), c->exit_code, trap_kind_name(c->trap));
+    return NULL;
+}
+
 /* The counter component's value, found by its marker in linear memory. */
 static volatile unsigned long *counter_value(struct component *c)
 {
@@ -305,5 +318,6 @@ const struct ktest ktests_comp[] = {
     { "comp_kill", t_kill },
     { "comp_restart_policy", t_restart_policy },
     { "comp_random_wasi_calls", t_random_wasi_calls },
+    { "comp_random_athanor_calls", t_random_athanor_calls },
     { NULL, NULL },
 };
