@@ -15,7 +15,13 @@ json=$B/results.json.tmp
 # value LINE: the number after the benchmark name in a "bench: name N unit" line
 value() { echo "$1" | awk '{ print $3 }'; }
 # record name platform unit median [baseline_name baseline_median]
+# A benchmark that printed nothing (it failed) is said so, and left out of
+# the JSON rather than written as an invalid number.
 record() {
+    if [ -z "$4" ] || { [ -n "${5:-}" ] && [ -z "${6:-}" ]; }; then
+        printf '  %-28s %-7s %10s\n' "$1" "$2" "MISSING (the run printed no result; see above)"
+        return 0
+    fi
     awk -v n="$1" -v p="$2" -v u="$3" -v m="$4" -v bn="${5:-}" -v bm="${6:-}" 'BEGIN {
         if (bn == "") { b = "null"; bmv = "null"; r = "null" }
         else { b = "\"" bn "\""; bmv = bm; r = (bm > 0) ? sprintf("%.3f", m / bm) : "null" }
