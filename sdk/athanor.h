@@ -171,6 +171,14 @@ static inline ath_handle_t ath_cap_derive(ath_handle_t h, uint32_t rights, uint6
 static inline int ath_cap_revoke(ath_handle_t h) { return __ath_cap_revoke((uint32_t)h); }
 static inline int ath_cap_delete(ath_handle_t h) { return __ath_cap_delete((uint32_t)h); }
 
+/* After -ATH_EPEERRESTARTED: the server is a new instance, so the old
+ * endpoint capability is dropped and the server looked up again. */
+static inline void ath_reconnect(ath_handle_t *h, const char *server)
+{
+    ath_cap_delete(*h);
+    *h = ath_lookup(server);
+}
+
 /* Capability types (athanor/cap.h), for ath_cap_find. */
 enum ath_cap_type {
     ATH_T_ENDPOINT = 1, ATH_T_NOTIFICATION, ATH_T_MEMGRANT, ATH_T_CONSOLE, ATH_T_CLOCK,

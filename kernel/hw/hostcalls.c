@@ -38,7 +38,7 @@ u32 Z_athanorZ_io_in(struct Z_athanor_instance_t *a, u32 h, u32 port, u32 width,
     uint32_t v = 0;
     int r = hw_io_in(c, h, (uint16_t)port, width, &v);
     if (r == 0)
-        memcpy(umem_range(&m, uoff(out), 4), &v, 4);
+        host_put(c, uoff(out), &v, 4);
     return host_leave(c, (u32)r);
 }
 
@@ -71,7 +71,7 @@ u32 Z_athanorZ_mmio_read(struct Z_athanor_instance_t *a, u32 h, u64 off, u32 wid
     uint64_t v = 0;
     int r = hw_mmio_read(c, h, off, width, &v);
     if (r == 0)
-        memcpy(umem_range(&m, uoff(out), 8), &v, 8);
+        host_put(c, uoff(out), &v, 8);
     return host_leave(c, (u32)r);
 }
 
@@ -101,9 +101,8 @@ u32 Z_athanorZ_dma_alloc(struct Z_athanor_instance_t *a, u32 h, u32 len, u32 whe
     uint64_t phys = 0;
     int r = hw_dma_alloc(c, h, len, &where, &phys);
     if (r == 0) {
-        m = host_mem(c);
-        memcpy(umem_range(&m, uoff(where_out), 4), &where, 4);
-        memcpy(umem_range(&m, uoff(phys_out), 8), &phys, 8);
+        host_put(c, uoff(where_out), &where, 4);
+        host_put(c, uoff(phys_out), &phys, 8);
     }
     return host_leave(c, (u32)r);
 }
@@ -117,7 +116,7 @@ u32 Z_athanorZ_dma_phys(struct Z_athanor_instance_t *a, u32 h, u32 where, u32 ph
     uint64_t phys = 0;
     int r = hw_dma_phys(c, h, where, &phys);
     if (r == 0)
-        memcpy(umem_range(&m, uoff(phys_out), 8), &phys, 8);
+        host_put(c, uoff(phys_out), &phys, 8);
     return host_leave(c, (u32)r);
 }
 

@@ -22,22 +22,26 @@ static int check(struct component *c, cap_handle_t h, uint32_t right, uint64_t o
     return 0;
 }
 
-static bool width_ok(uint64_t off, unsigned width)
+/* The register an exact-width access of `right` at off reaches, or an error. */
+static int reg(struct component *c, cap_handle_t h, uint32_t right, uint64_t off, unsigned width,
+               volatile void **p)
 {
-    return (width == 1 || width == 2 || width == 4 || width == 8) && (off & (width - 1)) == 0;
+    if (!(width == 1 || width == 2 || width == 4 || width == 8) || (off & (width - 1)))
+        return -ATH_EINVAL;
+    uint64_t phys;
+    int r = check(c, h, right, off, width, &phys);
+    if (r)
+        return r;
+    *p = plat_mmio_ptr(phys, width);
+    return *p ? 0 : -ATH_ENOSYS;
 }
 
 int hw_mmio_read(struct component *c, cap_handle_t h, uint64_t off, unsigned width, uint64_t *val)
 {
-    uint64_t phys;
-    if (!width_ok(off, width))
-        return -ATH_EINVAL;
-    int r = check(c, h, CAP_R_READ, off, width, &phys);
+    volatile void *p;
+    int r = reg(c, h, CAP_R_READ, off, width, &p);
     if (r)
         return r;
-    volatile void *p = plat_mmio_ptr(phys, width);
-    if (!p)
-        return -ATH_ENOSYS;
     switch (width) {
     case 1: *val = *(volatile uint8_t *)p; break;
     case 2: *val = *(volatile uint16_t *)p; break;
@@ -49,15 +53,10 @@ int hw_mmio_read(struct component *c, cap_handle_t h, uint64_t off, unsigned wid
 
 int hw_mmio_write(struct component *c, cap_handle_t h, uint64_t off, unsigned width, uint64_t val)
 {
-    uint64_t phys;
-    if (!width_ok(off, width))
-        return -ATH_EINVAL;
-    int r = check(c, h, CAP_R_WRITE, off, width, &phys);
+    volatile void *p;
+    int r = reg(c, h, CAP_R_WRITE, off, width, &p);
     if (r)
         return r;
-    volatile void *p = plat_mmio_ptr(phys, width);
-    if (!p)
-        return -ATH_ENOSYS;
     switch (width) {
     case 1: *(volatile uint8_t *)p = (uint8_t)val; break;
     case 2: *(volatile uint16_t *)p = (uint16_t)val; break;

@@ -35,8 +35,7 @@ u32 Z_athanorZ_call(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0, u64 a
     uint64_t result = 0;
     int r = ipc_call_on(t, c, h, &msg, CALL_WAIT_NS, &result);
     if (r == 0) {
-        m = host_mem(c); /* the call may not change our memory, but re-derive anyway */
-        memcpy(umem_range(&m, uoff(res), 8), &result, 8);
+        host_put(c, uoff(res), &result, 8);
     }
     return host_leave_on(c, t, (u32)r);
 }
@@ -57,8 +56,7 @@ u32 Z_athanorZ_call_msg(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0, u
     uint64_t result = 0;
     int r = ipc_call_msg(t, c, h, op, a0, p, len, CALL_WAIT_NS, &result);
     if (r == 0) {
-        m = host_mem(c);
-        memcpy(umem_range(&m, uoff(res), 8), &result, 8);
+        host_put(c, uoff(res), &result, 8);
     }
     return host_leave_on(c, t, (u32)r);
 }
@@ -147,8 +145,7 @@ u32 Z_athanorZ_notify_wait(struct Z_athanor_instance_t *a, u32 h, u64 mask, u64 
     uint64_t now = plat_clock_ns();
     uint64_t got = notify_wait(cap.object, mask, timeout > UINT64_MAX - now ? UINT64_MAX : now + timeout,
                                &c->kill_pending);
-    m = host_mem(c);
-    memcpy(umem_range(&m, uoff(out), 8), &got, 8);
+    host_put(c, uoff(out), &got, 8);
     return host_leave(c, 0);
 }
 
@@ -259,8 +256,7 @@ u32 Z_athanorZ_call_grant(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0,
     uint64_t result = 0;
     int r = ipc_call_grant(c, h, op, a0, a1, give, CALL_WAIT_NS, &result);
     if (r == 0) {
-        m = host_mem(c);
-        memcpy(umem_range(&m, uoff(res), 8), &result, 8);
+        host_put(c, uoff(res), &result, 8);
     }
     return host_leave(c, (u32)r);
 }
@@ -286,8 +282,7 @@ u32 Z_athanorZ_call_lend(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0, 
     int r = ipc_call_lend(c, h, op, a0, ptr, len, flags & LEND_WRITABLE, flags & LEND_TRANSFER,
                           CALL_WAIT_NS, &result);
     if (r == 0) {
-        m = host_mem(c);
-        memcpy(umem_range(&m, uoff(res), 8), &result, 8);
+        host_put(c, uoff(res), &result, 8);
     }
     return host_leave(c, (u32)r);
 }

@@ -36,6 +36,18 @@ static inline struct umem host_mem(struct component *c)
     return m ? (struct umem){ m->data, m->size } : (struct umem){ NULL, 0 };
 }
 
+/* Copy n bytes of a result to offset off of the component's memory, as it
+ * is now; false if they do not lie in it. (Host calls check a result's
+ * place before acting, then put the result there with this.) */
+static inline bool host_put(struct component *c, uoff_t off, const void *v, size_t n)
+{
+    struct umem m = host_mem(c);
+    void *p = umem_range(&m, off, n);
+    if (p)
+        memcpy(p, v, n);
+    return p != NULL;
+}
+
 /* Inline: every host call pays these, IPC calls included. The _on forms
  * take the current thread, for paths that need it anyway. */
 static inline struct component *host_enter_on(host_ctx *w, struct thread *t)

@@ -191,22 +191,12 @@ static u32 decode_io(struct component *c, uoff_t iovs, u32 n, uoff_t result, str
 
 static u32 put_u32(struct component *c, uoff_t off, uint32_t v)
 {
-    struct umem m = host_mem(c);
-    void *p = umem_range(&m, off, 4);
-    if (!p)
-        return WASI_EFAULT;
-    memcpy(p, &v, 4);
-    return WASI_ESUCCESS;
+    return host_put(c, off, &v, 4) ? WASI_ESUCCESS : WASI_EFAULT;
 }
 
 static u32 put_u64(struct component *c, uoff_t off, uint64_t v)
 {
-    struct umem m = host_mem(c);
-    void *p = umem_range(&m, off, 8);
-    if (!p)
-        return WASI_EFAULT;
-    memcpy(p, &v, 8);
-    return WASI_ESUCCESS;
+    return host_put(c, off, &v, 8) ? WASI_ESUCCESS : WASI_EFAULT;
 }
 
 static u32 fd_write(struct component *c, u32 fd, uoff_t iovs, u32 n, uoff_t nwritten)

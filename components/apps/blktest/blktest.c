@@ -63,8 +63,7 @@ static int64_t retrying(ath_handle_t *blk, uint64_t op, uint64_t sector, void *b
         if (r != -ATH_EPEERFAILED && r != -ATH_EPEERRESTARTED && r != -ATH_ETIMEDOUT)
             return r;
         if (r == -ATH_EPEERRESTARTED) {
-            ath_cap_delete(*blk);
-            *blk = ath_lookup("block");
+            ath_reconnect(blk, "block");
         }
         (*retries)++;
         struct timespec ts = { 0, 100000000 };
@@ -91,8 +90,7 @@ static bool console_line(ath_handle_t *h, const char *name, const char *line)
         if (r == 0)
             return true;
         if (r == -ATH_EPEERRESTARTED) {
-            ath_cap_delete(*h);
-            *h = ath_lookup(name);
+            ath_reconnect(h, name);
             continue;
         }
         struct timespec ts = { 0, 100000000 };
@@ -208,8 +206,7 @@ int main(int argc, char **argv)
         if (r == 0 && cap)
             break;
         if (r == -ATH_EPEERRESTARTED) {
-            ath_cap_delete(blk);
-            blk = ath_lookup("block");
+            ath_reconnect(&blk, "block");
         }
         struct timespec ts = { 0, 100000000 };
         if (nanosleep(&ts, NULL) != 0)

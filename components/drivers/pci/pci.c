@@ -202,6 +202,14 @@ static bool may_claim(const char *who, uint32_t ids)
     return false;
 }
 
+/* Delete our copy behind a grant, which revokes the driver's copy too. */
+static void drop(ath_handle_t *keep)
+{
+    if (*keep > 0)
+        ath_cap_delete(*keep);
+    *keep = 0;
+}
+
 static uint64_t claim(uint64_t badge, uint32_t ids, uint64_t n)
 {
     char who[24] = "";
@@ -217,10 +225,7 @@ static uint64_t claim(uint64_t badge, uint32_t ids, uint64_t n)
         if (f->claimer && f->claimer != badge)
             return ERR(ATH_EBUSY);
         for (unsigned k = 0; k < 7; k++) /* a restarted driver claims again: old copies go */
-            if (f->granted[k] > 0) {
-                ath_cap_delete(f->granted[k]);
-                f->granted[k] = 0;
-            }
+            drop(&f->granted[k]);
         f->claimer = badge;
         return i;
     }
@@ -235,8 +240,7 @@ static uint64_t grant_irq(struct func *f)
         if (h < 0)
             return ERR(ATH_ENOENT); /* its line is not one the manifest gave us */
         if (ath_cap_info(h, &info) == 0 && info.base == f->irq_line) {
-            if (f->granted[6] > 0)
-                ath_cap_delete(f->granted[6]);
+            drop(&f->granted[6]);
             return give(ath_cap_derive(h, ATH_R_READ | ATH_R_WRITE | ATH_R_GRANT, 0), &f->granted[6]);
         }
     }
@@ -249,8 +253,7 @@ static uint64_t grant_bar(struct func *f, uint64_t bar)
     uint64_t base = f->bar[bar];
     if (mmio_root < 0 || base < mmio_info.base || base + f->bar_size[bar] > mmio_info.base + mmio_info.len)
         return ERR(ATH_ERANGE); /* outside the device memory we were given */
-    if (f->granted[bar] > 0)
-        ath_cap_delete(f->granted[bar]);
+    drop(&f->granted[bar]);
     ath_handle_t d = ath_cap_derive_range(mmio_root, ATH_R_READ | ATH_R_WRITE | ATH_R_GRANT,
                                           base - mmio_info.base, f->bar_size[bar]);
     return give(d, &f->granted[bar]);

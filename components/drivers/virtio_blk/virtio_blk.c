@@ -118,8 +118,7 @@ static int setup(void)
     for (int tries = 0;; tries++) { /* the PCI service starts at boot too: wait for it */
         r = ath_call(pci, PCI_CLAIM, 0x10011af4u, 0, 0, &dev); /* transitional virtio-blk */
         if (r == -ATH_EPEERRESTARTED) {
-            ath_cap_delete(pci);
-            pci = ath_lookup("pci");
+            ath_reconnect(&pci, "pci");
         } else if (r != -ATH_EPEERFAILED || tries == 100) {
             break;
         }

@@ -40,8 +40,7 @@ static uint64_t forward(uint64_t op, uint64_t sector, void *buf, uint32_t len)
         if ((r != -ATH_EPEERFAILED && r != -ATH_EPEERRESTARTED) || attempt == ATTEMPTS)
             return ERR(-r);
         if (r == -ATH_EPEERRESTARTED) { /* a new instance: a new endpoint capability */
-            ath_cap_delete(drv);
-            drv = ath_lookup("virtio_blk");
+            ath_reconnect(&drv, "virtio_blk");
             reconnects++;
         } else {
             pause_100ms(); /* it failed: its restart policy brings it back */
