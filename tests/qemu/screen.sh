@@ -2,7 +2,8 @@
 # VGA), type into the shell on the serial line, and check from the host, in
 # a screendump taken through QEMU's monitor, that the prompt and the answer
 # are drawn on the screen in the console font (not just that the screen is
-# not black). Then make the framebuffer driver crash: it restarts, and the
+# not black), for a command typed on the serial line and one typed on the
+# PS/2 keyboard (QEMU's sendkey). Then make the framebuffer driver crash: it restarts, and the
 # next command, typed on the PS/2 keyboard (QEMU's sendkey), is answered on
 # the screen again (and on the serial line).
 . tests/lib.sh
@@ -14,7 +15,9 @@ rm -f "$img" "$shot1" "$shot2"
 truncate -s 16M "$img"
 {
     sleep 6; printf 'help\r'
-    sleep 2; printf '\001c'; sleep 0.5; printf 'screendump %s\n' "$shot1"; sleep 1; printf '\001c'
+    sleep 1; printf '\001c'; sleep 0.5
+    for k in d a t e ret; do printf 'sendkey %s\n' $k; sleep 0.2; done
+    sleep 1; printf 'screendump %s\n' "$shot1"; sleep 1; printf '\001c'
     sleep 0.5; printf 'inject fb unreachable\r'
     sleep 3; printf '\001c'; sleep 0.5
     for k in l s b l k ret; do printf 'sendkey %s\n' $k; sleep 0.2; done
@@ -35,5 +38,6 @@ check_screen() { # NAME SHOT TEXT
 }
 check_screen screen-prompt "$shot1" 'azoth$ help'
 check_screen screen-answer "$shot1" 'help | ps | caps <name>'
+check_screen screen-keyboard "$shot1" 'azoth$ date'
 check_screen screen-after-restart "$shot2" 'azoth$ lsblk'
 check_screen screen-after-restart-answer "$shot2" 'disk0  32768 sectors'

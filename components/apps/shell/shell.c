@@ -37,8 +37,7 @@ static int uart_call(uint64_t op, uint64_t a0, const void *msg, uint32_t len, ui
     for (int tries = 0;; tries++) {
         int r = msg ? ath_call_msg(uart, op, a0, msg, len, v) : ath_call(uart, op, a0, 0, 0, v);
         if (r == -ATH_EPEERRESTARTED) {
-            ath_cap_delete(uart);
-            uart = ath_lookup("uart");
+            ath_reconnect(&uart, "uart");
             uart_subscribed = false; /* a new instance: tell it where input goes */
             continue;
         }
@@ -57,10 +56,7 @@ static void fb_write(const char *p, uint32_t len)
     for (int tries = 0; tries < 40; tries++) {
         int r = ath_call_msg(fb, 1, 0, p, len, &v);
         if (r == -ATH_EPEERRESTARTED) {
-            ath_cap_delete(fb);
-            fb = ath_lookup("fb");
-    kbd = ath_lookup("ps2kbd");
-    note = ath_notify_create();
+            ath_reconnect(&fb, "fb");
             continue;
         }
         if (r != -ATH_EPEERFAILED)
@@ -104,8 +100,7 @@ static bool subscribe(ath_handle_t *h, const char *name, uint64_t bits)
     uint64_t v = 1;
     int r = ath_call_grant(*h, 3, bits, 0, give, &v);
     if (r == -ATH_EPEERRESTARTED) {
-        ath_cap_delete(*h);
-        *h = ath_lookup(name);
+        ath_reconnect(h, name);
         r = ath_call_grant(*h, 3, bits, 0, give, &v);
     }
     ath_cap_delete(give); /* the driver holds its own copy now */
@@ -117,11 +112,12 @@ static int in(void)
 {
     static uint64_t pending;
     static unsigned npending;
+    bool quiet = true; /* nothing came: (re)subscribe a driver that is not yet */
     while (!npending) {
-        uint64_t v = 0, bits;
-        if (!uart_subscribed)
+        uint64_t v = 0, bits = 0;
+        if (quiet && !uart_subscribed)
             uart_subscribed = subscribe(&uart, "uart", 1);
-        if (!kbd_subscribed)
+        if (quiet && !kbd_subscribed)
             kbd_subscribed = subscribe(&kbd, "ps2kbd", 2);
         if (uart_call(2, uart_subscribed ? 0 : 100, NULL, 0, &v) == 0 && (v & 0xff)) {
             pending = v >> 8;
@@ -129,10 +125,9 @@ static int in(void)
             break;
         }
         v = 0;
-        int r = ath_call(kbd, 2, 0, 0, 0, &v);
+        int r = kbd_subscribed ? ath_call(kbd, 2, 0, 0, 0, &v) : -ATH_ENOENT;
         if (r == -ATH_EPEERRESTARTED) {
-            ath_cap_delete(kbd);
-            kbd = ath_lookup("ps2kbd");
+            ath_reconnect(&kbd, "ps2kbd");
             kbd_subscribed = false;
         } else if (r == 0 && (v & 0xff)) {
             pending = v >> 8;
@@ -143,6 +138,7 @@ static int in(void)
             ath_notify_wait(note, 3, 1000000000ull, &bits); /* a key, on either */
         else
             pause_100ms();
+        quiet = bits == 0;
     }
     int c = (int)(pending & 0xff);
     pending >>= 8;
@@ -407,6 +403,8 @@ int main(void)
     pci = ath_lookup("pci");
     blk = ath_lookup("block");
     fb = ath_lookup("fb");
+    kbd = ath_lookup("ps2kbd");
+    note = ath_notify_create();
     manage = ath_cap_find(ATH_T_COMPONENT, 0);
     out("\nAzoth shell. Type 'help'.\n");
     char line[LINE];
