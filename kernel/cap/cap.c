@@ -40,7 +40,7 @@ void cap_table_init(struct cap_table *t, struct cap *slots, uint32_t n, void *ow
     t->owner = owner;
     for (uint32_t i = 0; i < n; i++) {
         memset(&slots[i], 0, sizeof slots[i]);
-        slots[i].gen = 1;
+        slots[i].gen = 1; /* a handle's generation is never 0 */
         slots[i].table = t;
         list_init(&slots[i].children);
         list_init(&slots[i].sibling);
@@ -92,20 +92,22 @@ static int resolve(struct cap_table *t, cap_handle_t h, struct cap **out)
 static struct cap *alloc_slot(struct cap_table *t)
 {
     for (uint32_t i = 1; i < t->nslots; i++)
-        if (t->slots[i].type == CAP_T_NONE) {
+        if (t->slots[i].type == CAP_T_NONE && t->slots[i].gen != 0) { /* gen 0: retired */
             t->used++;
             return &t->slots[i];
         }
     return NULL;
 }
 
-/* Free one slot: unlink it from the tree, invalidate its handle. */
+/* Free one slot: unlink it from the tree, invalidate its handle. A slot
+ * whose generation would pass CAP_GEN_MAX is retired (generation 0, which no
+ * handle carries and alloc_slot skips): wrapping would make a handle from
+ * 32767 reuses ago name whatever the slot holds next. */
 static void free_slot(struct cap *c)
 {
-    uint16_t g = (uint16_t)(c->gen + 1);
+    uint16_t g = c->gen < CAP_GEN_MAX ? (uint16_t)(c->gen + 1) : 0;
     write_begin(c);
-    /* never 0, so handle 0 stays invalid; wraps after 65535 reuses of a slot */
-    __atomic_store_n(&c->gen, g ? g : 1, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->gen, g, __ATOMIC_RELAXED);
     __atomic_store_n(&c->type, CAP_T_NONE, __ATOMIC_RELAXED);
     if (list_linked(&c->sibling))
         list_remove(&c->sibling);
@@ -334,6 +336,19 @@ void cap_table_clear(struct cap_table *t)
         if (t->slots[i].type != CAP_T_NONE) {
             revoke_locked(&t->slots[i]);
             free_slot(&t->slots[i]);
+        }
+    spin_unlock_irqrestore(&cap_lock, f);
+}
+
+void cap_table_renew(struct cap_table *t)
+{
+    cap_table_clear(t);
+    irqflags_t f = spin_lock_irqsave(&cap_lock);
+    for (uint32_t i = 1; i < t->nslots; i++)
+        if (t->slots[i].gen == 0) {
+            write_begin(&t->slots[i]);
+            __atomic_store_n(&t->slots[i].gen, 1, __ATOMIC_RELAXED);
+            write_end(&t->slots[i]);
         }
     spin_unlock_irqrestore(&cap_lock, f);
 }

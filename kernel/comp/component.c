@@ -316,7 +316,7 @@ static void grant_manifest_caps(struct component *c)
         { CAP_MANAGE, CAP_T_COMPONENT, CAP_R_READ | CAP_R_WRITE, NULL }, /* NULL: any component */
         { CAP_REALTIME, CAP_T_CLOCK, CAP_R_READ | CAP_R_WRITE, &clock_object },
     };
-    cap_table_clear(&c->caps);
+    cap_table_renew(&c->caps); /* a new instance: retired slots come back */
     for (size_t i = 0; i < ARRAY_LEN(grants); i++) {
         cap_handle_t h;
         if ((c->cfg->caps & grants[i].bit) &&

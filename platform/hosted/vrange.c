@@ -9,29 +9,61 @@
 #include "hosted.h"
 
 #include <athanor/errors.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define FD(r) ((int)(intptr_t)(r)->cookie)
+/* Linux cannot say whether a page of the PROT_NONE reservation was never
+ * committed, moved away (a transfer, a lend out) or moved in: every move
+ * must be all or nothing (every source page there, no destination page
+ * there), as the page tables make it on bare metal. So each range keeps a
+ * bit per page: set while the page is accessible in this range. calloc of
+ * an 8 GiB range's 256 KiB bitmap touches only what is used. */
+struct hrange {
+    int       fd;
+    uint64_t *present; /* one bit per page of the reservation */
+};
+#define HR(r) ((struct hrange *)(r)->cookie)
+#define FD(r) (HR(r)->fd)
+
+static bool page_present(struct plat_vrange *r, size_t page)
+{
+    return HR(r)->present[page / 64] >> (page % 64) & 1;
+}
+
+static void set_present(struct plat_vrange *r, size_t off, size_t len, bool on)
+{
+    for (size_t p = off / PAGE_SIZE; p < (off + len) / PAGE_SIZE; p++) {
+        uint64_t bit = 1ull << (p % 64);
+        HR(r)->present[p / 64] = on ? HR(r)->present[p / 64] | bit : HR(r)->present[p / 64] & ~bit;
+    }
+}
 
 int plat_vrange_reserve(size_t size, struct plat_vrange *out)
 {
     size = ALIGN_UP(size, PAGE_SIZE);
     if (size == 0 || size > PLAT_VRANGE_MAX)
         return -ATH_EINVAL;
+    struct hrange *h = malloc(sizeof *h);
+    uint64_t *bits = calloc((size / PAGE_SIZE + 63) / 64, sizeof *bits);
     int fd = memfd_create("azoth-linear-memory", MFD_CLOEXEC);
-    if (fd < 0)
-        return -ATH_ENOMEM;
-    if (ftruncate(fd, (off_t)size) != 0) {
-        close(fd);
+    if (fd < 0 || !h || !bits || ftruncate(fd, (off_t)size) != 0) {
+        if (fd >= 0)
+            close(fd);
+        free(h);
+        free(bits);
         return -ATH_ENOMEM;
     }
+    h->fd = fd;
+    h->present = bits;
     /* 2 MiB aligned, so that IPC moves of aligned ranges can move whole
      * page-table pages: reserve more, then trim both ends. */
     size_t align = 2u << 20;
     char *raw = mmap(NULL, size + align, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (raw == MAP_FAILED) {
         close(fd);
+        free(h);
+        free(bits);
         return -ATH_ENOMEM;
     }
     char *m = (char *)ALIGN_UP((uintptr_t)raw, align);
@@ -42,7 +74,7 @@ int plat_vrange_reserve(size_t size, struct plat_vrange *out)
     out->size = size;
     out->committed = 0;
     out->snap_bytes = 0;
-    out->cookie = (void *)(intptr_t)fd;
+    out->cookie = h;
     return 0;
 }
 
@@ -73,6 +105,7 @@ int plat_vrange_commit(struct plat_vrange *r, size_t bytes)
             return -ATH_ENOMEM;
         madvise(p, bytes - r->committed, MADV_HUGEPAGE); /* a hint: fine if refused */
     }
+    set_present(r, r->committed, bytes - r->committed, true);
     r->committed = bytes;
     return 0;
 }
@@ -102,6 +135,7 @@ int plat_vrange_revert(struct plat_vrange *r, uint32_t *pages)
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
         if (p == MAP_FAILED)
             return -ATH_ENOMEM;
+        set_present(r, r->snap_bytes, r->committed - r->snap_bytes, false);
         r->committed = r->snap_bytes;
     }
     /* Count the pages that differ from the file (resident private copies)
@@ -110,6 +144,19 @@ int plat_vrange_revert(struct plat_vrange *r, uint32_t *pages)
         *pages = 0;
     if (r->snap_bytes && madvise((void *)r->base, r->snap_bytes, MADV_DONTNEED) != 0)
         return -ATH_ENOMEM;
+    /* Snapshot pages transferred away since come back with their snapshot
+     * contents (as on bare metal, where they are among the dirty pages). */
+    for (size_t p = 0; p < r->snap_bytes / PAGE_SIZE;) {
+        size_t q = p;
+        while (q < r->snap_bytes / PAGE_SIZE && !page_present(r, q))
+            q++;
+        if (q > p) {
+            if (map_file(r, p * PAGE_SIZE, (q - p) * PAGE_SIZE, MAP_PRIVATE))
+                return -ATH_ENOMEM;
+            set_present(r, p * PAGE_SIZE, (q - p) * PAGE_SIZE, true);
+        }
+        p = q + 1;
+    }
     return 0;
 }
 
@@ -118,6 +165,9 @@ void plat_vrange_release(struct plat_vrange *r)
     if (r->size) {
         munmap((void *)r->base, r->size);
         close(FD(r));
+        free(HR(r)->present);
+        free(HR(r));
+        r->cookie = NULL;
     }
     r->size = r->committed = r->snap_bytes = 0;
 }
@@ -147,6 +197,11 @@ int plat_vrange_move(struct plat_vrange *from, size_t foff, struct plat_vrange *
     if (((foff | toff | len) & (PAGE_SIZE - 1)) || len == 0 || foff + len > from->size ||
         toff + len > to->size)
         return -ATH_EINVAL;
+    /* All or nothing, as on bare metal: a page given away (transferred) or
+     * lent out cannot be moved again, and nothing lands on a page there. */
+    for (size_t p = 0; p < len / PAGE_SIZE; p++)
+        if (!page_present(from, foff / PAGE_SIZE + p) || page_present(to, toff / PAGE_SIZE + p))
+            return -ATH_EINVAL;
     /* One mremap per mapping: the snapshot part of a memory (a private file
      * mapping) and what was committed after it (anonymous) are different
      * mappings, so a range is cut where either side's snapshot ends. A lend
@@ -161,6 +216,8 @@ int plat_vrange_move(struct plat_vrange *from, size_t foff, struct plat_vrange *
         int r = move_one(from->base + foff + lo, to->base + toff + lo, hi - lo, writable);
         if (r)
             return r;
+        set_present(from, foff + lo, hi - lo, false);
+        set_present(to, toff + lo, hi - lo, true);
     }
     return 0;
 }

@@ -58,3 +58,37 @@ check_manifest shared-irq "shared-irq.toml:3: component 'crasher': interrupt lin
 irqs = [8]
 [component.crasher]
 irqs = [3, 8]'
+check_manifest mmio-wraps "mmio-wraps.toml:2: bad MMIO range \"0xfffffffffffff000-0xffffffffffffffff\"" \
+    '[component.hello]
+mmio = ["0xfffffffffffff000-0xffffffffffffffff"]'
+check_manifest mmio-too-high "mmio-too-high.toml:2: bad MMIO range \"0x10000000000000-0x10000000000fff\"" \
+    '[component.hello]
+mmio = ["0x10000000000000-0x10000000000fff"]'
+
+# A NUL byte is named as such, with its line (not taken for a long line).
+printf '[component.hello]\ncaps = ["console"]\nargs = "a\000b"\n' > "$dir/nul.toml"
+"$BUILD/tools/manifest" "$dir/nul.toml" "$dir" components/apps/hello > "$dir/nul.log" 2>&1
+expect_status hosted/manifest-nul-rejected $? 1 "$dir/nul.log"
+expect_in "$dir/nul.log" hosted/manifest-nul-message 'nul.toml:3: NUL byte in the manifest'
+
+# Strings reach generated C with '?' escaped: "??/" would be a trigraph for
+# a backslash in C11 and end the literal early. The generated table compiles,
+# holds no "??", and carries the string unchanged.
+mkdir -p "$dir/tri"
+printf '[component.hello]\nargs = "x??/ ??= y?"\n' > "$dir/tri.toml"
+"$BUILD/tools/manifest" "$dir/tri.toml" "$dir/tri" components/apps/hello > "$dir/tri.log" 2>&1
+expect_status hosted/manifest-trigraph-accepted $? 0 "$dir/tri.log"
+if grep -q '??' "$dir/tri/manifest.c"; then
+    result FAIL hosted/manifest-trigraph-escaped "'??' reaches $dir/tri/manifest.c"
+else
+    result PASS hosted/manifest-trigraph-escaped
+fi
+# Compile the generated table in C11 (trigraphs on) and compare the string.
+sed -n 's/^.*\.args = \("[^"]*"\).*$/const char *args = \1;/p' "$dir/tri/manifest.c" > "$dir/tri/args.c"
+printf '#include <stdio.h>\n#include <string.h>\n#include "args.c"\nint main(void) { return strcmp(args, "x??" "/ ??" "= y?") != 0; }\n' \
+    > "$dir/tri/main.c"
+if cc -std=c11 -Werror -o "$dir/tri/main" "$dir/tri/main.c" 2> "$dir/tri/cc.log" && "$dir/tri/main"; then
+    result PASS hosted/manifest-trigraph-roundtrip
+else
+    result FAIL hosted/manifest-trigraph-roundtrip "the generated string did not survive C11 (log: $dir/tri/cc.log)"
+fi

@@ -263,6 +263,36 @@ static double seconds(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* A slot reused until its generation would wrap is retired, not wrapped: no
+ * old handle ever names a new capability, and no handle is negative as the
+ * i32 the ABI returns. Renewing the table (a new instance) brings it back. */
+static void test_generation_never_wraps(void **state)
+{
+    (void)state;
+    static struct cap two[2];
+    struct cap_table T;
+    cap_table_init(&T, two, 2, NULL); /* one usable slot */
+    cap_handle_t first = insert(&T, CAP_T_CLOCK, CAP_R_READ, &object_x), h = first;
+    unsigned uses = 1;
+    for (;;) {
+        assert_true((int32_t)h > 0);
+        assert_int_equal(cap_delete(&T, h), 0);
+        if (cap_insert(&T, CAP_T_CLOCK, CAP_R_READ, &object_y, 0, &h) != 0)
+            break;
+        uses++;
+        assert_int_not_equal(h, first);
+        assert_int_equal(cap_lookup(&T, first, CAP_T_NONE, 0, NULL), -ATH_ESTALE);
+    }
+    assert_int_equal(uses, CAP_GEN_MAX); /* generations 1..CAP_GEN_MAX, then retired */
+    assert_int_equal(cap_insert(&T, CAP_T_CLOCK, CAP_R_READ, &object_y, 0, &h), -ATH_ENOMEM);
+    /* every handle the slot ever had now fails */
+    for (uint32_t g = 0; g <= 0xffff; g++)
+        assert_true(cap_lookup(&T, g << CAP_INDEX_BITS | 1, CAP_T_NONE, 0, NULL) < 0);
+    cap_table_renew(&T);
+    h = insert(&T, CAP_T_CLOCK, CAP_R_READ, &object_y);
+    assert_int_equal(h, first);
+}
+
 static void test_lookup_races_a_writer(void **state)
 {
     (void)state;
@@ -307,6 +337,7 @@ int main(void)
         cmocka_unit_test_setup(test_find_by_type, setup),
         cmocka_unit_test_setup(test_rights_strings, setup),
         cmocka_unit_test_setup(test_range_derivation, setup),
+        cmocka_unit_test_setup(test_generation_never_wraps, setup),
         cmocka_unit_test_setup(test_lookup_races_a_writer, setup),
     };
     return cmocka_run_group_tests_name("cap", tests, NULL, NULL);

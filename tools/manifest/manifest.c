@@ -22,6 +22,7 @@
 #define MAX_IOPORTS 4 /* COMP_MAX_IOPORTS in athanor/hw.h */
 #define MAX_IRQS 4    /* COMP_MAX_IRQS */
 #define MAX_MMIO 2    /* COMP_MAX_MMIO */
+#define PHYS_LIMIT (1ull << 52) /* MMIO ranges lie below the widest physical address */
 
 struct entry {
     char name[NAME_MAX_LEN + 1];
@@ -43,6 +44,22 @@ struct entry {
 };
 
 static const char *path;
+
+/* Write s as the body of a C string literal. Manifest strings hold no quote
+ * or backslash, but '?' could form a trigraph (C11 mode translates "??/" to
+ * a backslash) and control or high bytes have no business in C source:
+ * everything but letters, digits, space and plain punctuation is written as
+ * an octal escape. */
+static void put_cstr(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (isalnum(ch) || (ch != '?' && ch != '"' && ch != '\\' && ch >= 0x20 && ch < 0x7f))
+            fputc(ch, f);
+        else
+            fprintf(f, "\\%03o", ch);
+    }
+}
 static int lineno;
 static struct entry entries[MAX_COMPONENTS];
 static int nentries;
@@ -212,9 +229,11 @@ static void parse_mmio(struct entry *e, char *v)
             hi = strtoull(end + 1, &end, 0);
         else
             end = word; /* a range is required */
+        /* hi < 2^52 (x86-64's widest physical address): also keeps hi + 1
+         * and the range's size from wrapping past 2^64 */
         if (errno || *end || end == word || hi < lo || (lo & 0xfff) || ((hi + 1) & 0xfff) ||
-            lo < 0x100000)
-            fail("bad MMIO range \"%s\" (expected \"LO-HI\", page aligned, above 1 MiB)", word);
+            lo < 0x100000 || hi >= PHYS_LIMIT)
+            fail("bad MMIO range \"%s\" (expected \"LO-HI\", page aligned, above 1 MiB, below 2^52)", word);
         e->mmio[e->nmmio].lo = lo;
         e->mmio[e->nmmio].hi = hi;
         e->nmmio++;
@@ -310,6 +329,19 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: %s\n", path, strerror(errno));
         return 1;
     }
+    /* fgets cannot tell a NUL byte from the end of a line: look for one
+     * first, so it is reported as what it is. */
+    lineno = 1;
+    for (int ch; (ch = getc(f)) != EOF;) {
+        if (ch == '\0')
+            fail("NUL byte in the manifest");
+        lineno += ch == '\n';
+    }
+    if (ferror(f) || fseek(f, 0, SEEK_SET) != 0) {
+        fprintf(stderr, "%s: cannot read: %s\n", path, strerror(errno));
+        return 1;
+    }
+    lineno = 0;
     char buf[MAX_LINE];
     struct entry *cur = NULL;
     while (fgets(buf, sizeof buf, f)) {
@@ -422,11 +454,13 @@ int main(int argc, char **argv)
     static const char *const restart[] = { "RESTART_NEVER", "RESTART_ON_FAILURE", "RESTART_ALWAYS" };
     for (int i = 0; i < nentries; i++) {
         struct entry *e = &entries[i];
-        fprintf(c, "    { .name = \"%s\", .image = &comp_image_%s, .args = \"%s\", .caps = %#x,\n"
+        fprintf(c, "    { .name = \"%s\", .image = &comp_image_%s, .args = \"", e->name, e->name);
+        put_cstr(c, e->args);
+        fprintf(c, "\", .caps = %#x,\n"
                    "      .max_pages = %ld, .cpu_budget_ms = %ld, .cpu_period_ms = %ld,\n"
                    "      .restart = %s, .max_restarts = %ld, .restart_window_ms = %ld, .autostart = %s,\n"
                    "      .calls = \"%s\", .nioports = %d, .ioports = {",
-                e->name, e->name, e->args, e->caps, e->max_pages, e->cpu_budget_ms, e->cpu_period_ms,
+                e->caps, e->max_pages, e->cpu_budget_ms, e->cpu_period_ms,
                 restart[e->restart], e->max_restarts, e->restart_window_ms, e->autostart ? "true" : "false",
                 e->calls, e->nioports);
         for (int k = 0; k < e->nioports; k++)

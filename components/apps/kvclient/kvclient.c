@@ -206,6 +206,16 @@ static int transfer(void)
     printf("kvclient: kv reads the transferred page: %d, %#llx\n", r, (unsigned long long)v);
     if (r || v != 0x33)
         return 1;
+    /* The page is gone: lending or transferring it again is refused (it
+     * must not come back as a fresh page, on any platform). */
+    r = ath_call_lend(kv, OP_SUM, 0, page, 4096, ATH_LEND_RO, &v);
+    printf("kvclient: lend of the page we gave away: %d\n", r);
+    if (r != -ATH_EINVAL)
+        return 1;
+    r = ath_transfer(kv, OP_SAVEWIN, 0, page, 4096, &v);
+    printf("kvclient: transfer of the page we gave away: %d\n", r);
+    if (r != -ATH_EINVAL)
+        return 1;
     printf("kvclient: touching the page we gave away\n");
     return ((volatile unsigned char *)page)[0]; /* must trap */
 }

@@ -2,9 +2,12 @@
  * objects, with rights, badges, and a derivation tree so that revoking a
  * capability reaches every copy derived from it, in every table.
  *
- * A handle is (generation << CAP_INDEX_BITS) | index. Slot 0 is never used,
- * so handle 0 is always invalid. Freeing a slot bumps its generation: a handle
- * kept from before fails with -ATH_ESTALE, a handle to an empty or
+ * A handle is (generation << CAP_INDEX_BITS) | index, with a 15-bit
+ * generation, so a handle is always below 2^31 (never negative as the i32 the
+ * ABI returns). Slot 0 is never used, so handle 0 is always invalid. Freeing a
+ * slot bumps its generation: a handle kept from before fails with
+ * -ATH_ESTALE; a slot whose generation would wrap is retired instead (never
+ * reused while the component runs), so a handle never names a later object, a handle to an empty or
  * out-of-range slot with -ATH_EBADHANDLE, one of the wrong kind with
  * -ATH_EWRONGTYPE, one lacking rights with -ATH_EPERM.
  *
@@ -25,6 +28,7 @@ typedef uint32_t cap_handle_t;
 #define CAP_INDEX_BITS 16
 #define CAP_MAX_SLOTS  (1u << CAP_INDEX_BITS)
 #define CAP_NULL       0u
+#define CAP_GEN_MAX    0x7fffu /* generations 1..CAP_GEN_MAX; 0 marks a retired slot */
 
 enum cap_type {
     CAP_T_NONE = 0,     /* an empty slot */
@@ -90,6 +94,9 @@ struct cap_table {
 void cap_table_init(struct cap_table *t, struct cap *slots, uint32_t n, void *owner);
 /* Revoke and free everything in the table (the component goes away). */
 void cap_table_clear(struct cap_table *t);
+/* Clear, and bring retired slots back (generation 1): for a new instance,
+ * which cannot hold any handle of the old one. */
+void cap_table_renew(struct cap_table *t);
 
 /* A new original capability (the kernel or the manifest creates these). */
 int  cap_insert(struct cap_table *t, enum cap_type type, uint32_t rights, void *object,
