@@ -2,6 +2,7 @@
  * threads and interrupt handlers do not interleave mid-write), and an input
  * ring filled from the platform's console interrupt and drained by threads. */
 #include <athanor/backtrace.h>
+#include <athanor/errors.h>
 #include <athanor/console.h>
 #include <athanor/klib.h>
 #include <athanor/sched.h>
@@ -27,9 +28,13 @@ void console_write(const char *s, size_t n)
         plat_console_write(s, n);
         return;
     }
-    irqflags_t f = spin_lock_irqsave(&out_lock);
-    plat_console_write(s, n);
-    spin_unlock_irqrestore(&out_lock, f);
+    /* Interrupts stay off for one piece at a time, however much a caller
+     * (a component's fd_write) hands over. */
+    for (size_t off = 0; off < n; off += CONSOLE_CHUNK) {
+        irqflags_t f = spin_lock_irqsave(&out_lock);
+        plat_console_write(s + off, MIN(n - off, (size_t)CONSOLE_CHUNK));
+        spin_unlock_irqrestore(&out_lock, f);
+    }
 }
 
 void console_enter_panic(void)
@@ -62,6 +67,19 @@ int console_getc_until(uint64_t deadline_ns)
     bool timed_out = deadline_ns == 0;
     while (head == tail && !eof && !timed_out)
         timed_out = waitq_wait(&in_wq, &in_lock, deadline_ns) != 0;
+    int c = head != tail ? ring[tail++ % IN_RING] : eof ? CONSOLE_EOF : CONSOLE_TIMEOUT;
+    spin_unlock_irqrestore(&in_lock, f);
+    return c;
+}
+
+int console_getc_intr(uint64_t deadline_ns)
+{
+    irqflags_t f = spin_lock_irqsave(&in_lock);
+    bool stop = deadline_ns == 0;
+    while (head == tail && !eof && !stop) {
+        int r = waitq_wait_intr(&in_wq, &in_lock, deadline_ns);
+        stop = r == -ATH_ETIMEDOUT || r == -ATH_EINTR;
+    }
     int c = head != tail ? ring[tail++ % IN_RING] : eof ? CONSOLE_EOF : CONSOLE_TIMEOUT;
     spin_unlock_irqrestore(&in_lock, f);
     return c;

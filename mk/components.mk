@@ -53,5 +53,15 @@ $(GEN)/comp/$(1)/$(1).wasm.c $(GEN)/comp/$(1)/$(1).glue.c &: $(GEN)/comp/$(1)/$(
 endef
 $(foreach c,$(COMPONENTS),$(eval $(call component_rules,$(c))))
 
-COMP_GEN_SRCS := $(GEN)/manifest.c \
-                 $(foreach c,$(COMPONENTS),$(GEN)/comp/$(c)/$(c).wasm.c $(GEN)/comp/$(c)/$(c).glue.c)
+COMP_WASM_SRCS := $(foreach c,$(COMPONENTS),$(GEN)/comp/$(c)/$(c).wasm.c)
+COMP_GEN_SRCS := $(GEN)/manifest.c $(COMP_WASM_SRCS) \
+                 $(foreach c,$(COMPONENTS),$(GEN)/comp/$(c)/$(c).glue.c)
+
+# Each build (kernel, hosted, hosted-san) compiles the generated code with
+# -fstack-usage; tools/frames.sh turns what the compiler measured into that
+# build's comp_frame_<name> table. Usage: $(call frames_rule,<objdir>,<out.c>)
+define frames_rule
+$(2): $$(patsubst %,$(1)/%.o,$$(COMP_WASM_SRCS)) tools/frames.sh
+	@echo '  FRAMES  $$@'
+	$(Q)tools/frames.sh $$@ $(1) $$(COMPONENTS)
+endef

@@ -18,9 +18,16 @@ SSE_SRCS       := kernel/ktest/test_fpu.c kernel/rt/libm.c
 
 # How wasm2c output and the runtime agree to work (every file that includes
 # wasm-rt.h must see the same settings): linear-memory bounds come from guard
-# regions (no software checks on loads/stores), call depth is counted.
-RT_DEFS := -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1 -DWASM_RT_USE_STACK_DEPTH_COUNT=1 \
-           -DWASM_RT_MAX_CALL_STACK_DEPTH=500
+# regions (no software checks on loads/stores); no call-depth counter: the
+# stack is checked in bytes (athanor/wasm_stack.h, component.h).
+RT_DEFS := -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1 -DWASM_RT_USE_STACK_DEPTH_COUNT=0
+
+# Native stack below every component's limit kept for host calls,
+# interrupts and the trap path (component.h); the sanitizers' frames are
+# larger. Checked by the stack tests (tests/*/isolation.sh).
+STACK_RESERVE_KERNEL    := 16384
+STACK_RESERVE_HOSTED    := 24576
+STACK_RESERVE_HOSTEDSAN := 65536
 
 # Generated sources: the system manifest's tables and every component's C.
 GEN := $(BUILD)/gen

@@ -10,12 +10,13 @@ HOSTED_CFLAGS_BASE := $(HOSTED_CFLAGS_COMMON) $(WARN)
 HOSTED_LDFLAGS     := -no-pie -pthread
 HOSTED_LIBS        := -lm
 # Generated component code: not ours to lint.
-hflags = $(if $(filter $(GEN)/%,$<),$(HOSTED_CFLAGS_COMMON) -w -I$(dir $<),$(HOSTED_CFLAGS_BASE))
+hflags = $(if $(filter $(GEN)/%,$<),$(HOSTED_CFLAGS_COMMON) -w -fstack-usage -fno-optimize-sibling-calls -I$(dir $<),$(HOSTED_CFLAGS_BASE))
 SAN_FLAGS          := -fsanitize=address,undefined -fno-sanitize-recover=all
 
 define hosted_flavour
-# $(1) = output dir, $(2) = extra cflags
-$(1)_OBJS := $$(patsubst %,$(1)/%.o,$$(HOSTED_SRCS))
+# $(1) = output dir, $(2) = extra cflags, $(3) = its frames table
+$(1)_OBJS := $$(patsubst %,$(1)/%.o,$$(HOSTED_SRCS) $(3))
+$$(eval $$(call frames_rule,$(1),$(3)))
 $(1)/%.c.o: %.c
 	@mkdir -p $$(dir $$@)
 	@echo '  CC      $$@'
@@ -40,8 +41,8 @@ $(1)/azoth: $$($(1)_OBJS) $(1)/ksyms.S tools/check-ksyms.sh
 -include $$($(1)_OBJS:.o=.d)
 endef
 
-$(eval $(call hosted_flavour,$(BUILD)/hosted,-O2))
-$(eval $(call hosted_flavour,$(BUILD)/hosted-san,-O1 $(SAN_FLAGS)))
+$(eval $(call hosted_flavour,$(BUILD)/hosted,-O2 -DATH_STACK_RESERVE=$(STACK_RESERVE_HOSTED),$(GEN)/frames/hosted.c))
+$(eval $(call hosted_flavour,$(BUILD)/hosted-san,-O1 $(SAN_FLAGS) -DATH_STACK_RESERVE=$(STACK_RESERVE_HOSTEDSAN),$(GEN)/frames/hosted-san.c))
 
 .PHONY: hosted hosted-san
 hosted: $(BUILD)/hosted/azoth

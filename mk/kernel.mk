@@ -1,7 +1,8 @@
 # The bare-metal kernel: the portable core + arch/x86_64, freestanding.
 KDIR       := $(BUILD)/x86_64
 ARCH_SRCS  := $(sort $(wildcard arch/x86_64/*.c arch/x86_64/*/*.c arch/x86_64/*.S arch/x86_64/*/*.S))
-KERNEL_SRCS := $(CORE_SRCS) $(ARCH_SRCS) $(COMP_GEN_SRCS)
+KFRAMES     := $(GEN)/frames/x86_64.c
+KERNEL_SRCS := $(CORE_SRCS) $(ARCH_SRCS) $(COMP_GEN_SRCS) $(KFRAMES)
 KERNEL_OBJS := $(patsubst %,$(KDIR)/%.o,$(KERNEL_SRCS))
 
 # No red zone (interrupts push on the same stack), kernel code model (linked
@@ -10,14 +11,16 @@ KERNEL_OBJS := $(patsubst %,$(KDIR)/%.o,$(KERNEL_SRCS))
 # gcc's static analyzer runs on every bare-metal build (warnings are errors).
 # kernel/rt/libc holds the few C library headers wasm-rt.h and wasm2c
 # output include; generated code is not ours to lint (-w), but is compiled
-# with the same code model and SSE.
+# with the same code model and SSE, measured frames (-fstack-usage, see
+# tools/frames.sh), and no sibling calls: a trap's report names the wasm
+# function it happened in by the return address of the call into the runtime.
 KCFLAGS_COMMON := $(CSTD) $(INCLUDES) -Iarch/x86_64/include -Ikernel/rt/libc $(RT_DEFS) \
                 -ffreestanding -fno-stack-protector -fno-pic -fno-pie -mno-red-zone \
                 -mcmodel=kernel -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -O2 -g \
-                -fno-asynchronous-unwind-tables -MMD -MP
+                -fno-asynchronous-unwind-tables -MMD -MP -DATH_STACK_RESERVE=$(STACK_RESERVE_KERNEL)
 KCFLAGS      := $(KCFLAGS_COMMON) $(WARN) -fanalyzer -mgeneral-regs-only
 KCFLAGS_SSE  := $(KCFLAGS_COMMON) $(WARN) -fanalyzer -msse2
-KCFLAGS_GEN  := $(KCFLAGS_COMMON) -w -msse2
+KCFLAGS_GEN  := $(KCFLAGS_COMMON) -w -msse2 -fstack-usage -fno-optimize-sibling-calls
 KLDFLAGS     := -nostdlib -static -no-pie -Wl,-T,arch/x86_64/linker.ld \
                 -Wl,-z,max-page-size=0x1000 -Wl,--build-id=none -Wl,-z,noexecstack
 
@@ -30,6 +33,8 @@ $(KDIR)/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	@echo '  AS      $@'
 	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+
+$(eval $(call frames_rule,$(KDIR),$(KFRAMES)))
 
 $(KDIR)/ksyms0.S: tools/gen-ksyms.sh
 	@mkdir -p $(dir $@)

@@ -16,6 +16,15 @@ if ! msg=$(wasm2c "$wasm" -n "$name" -o "$out/$name.wasm.c" 2>&1); then
     echo "$msg" | sed 's/^/  /' >&2
     exit 1
 fi
+# The native-stack check (athanor/wasm_stack.h) replaces wasm2c's empty
+# prologue (the build turns its call-depth counter off): every function
+# checks its stack pointer on entry. Fail rather than build without it.
+sed -i -e '1a #include <athanor/wasm_stack.h>' \
+       -e 's/^#define FUNC_PROLOGUE$/#define FUNC_PROLOGUE WASM_STACK_CHECK()/' "$out/$name.wasm.c"
+if ! grep -q '^#define FUNC_PROLOGUE WASM_STACK_CHECK()$' "$out/$name.wasm.c"; then
+    echo "component $name: wasm2c's output has no FUNC_PROLOGUE to put the stack check in" >&2
+    exit 1
+fi
 # Keep every wasm function a function of its own in the native code (gcc
 # would otherwise inline small ones into their callers), so that a trap's
 # report names the wasm function it happened in. wasm2c's load/store
@@ -91,6 +100,7 @@ static void glue_start(void *i) { Z_${name}Z__start(i); }
 static void glue_free(void *i) { Z_${name}_free(i); }
 static void *glue_memory(void *i) { return Z_${name}Z_memory(i); }
 $handler
+extern const uint32_t comp_frame_${name}; /* per build: tools/frames.sh */
 
 const struct comp_image comp_image_${name} = {
     .name = "$name",
@@ -101,5 +111,6 @@ const struct comp_image comp_image_${name} = {
     .free = glue_free,
     .memory = glue_memory,
     .handle = $handle,
+    .max_frame = &comp_frame_${name},
 };
 GLUE

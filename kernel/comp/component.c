@@ -22,7 +22,6 @@
 #define MANAGER_PRIO   (PRIO_DEFAULT + 1)
 #define WASM_FUNC_PREFIX "w2c_"            /* wasm2c's prefix for functions from the name section */
 
-extern uint32_t wasm_rt_call_stack_depth;
 
 static spinlock_t        comp_lock = SPINLOCK_INIT;
 static struct component *comps;
@@ -59,28 +58,47 @@ struct component *comp_current(void)
     return t ? t->comp : NULL;
 }
 
+bool comp_is_fault(enum trap_kind k)
+{
+    return k != TRAP_NONE && k != TRAP_KILLED && k != TRAP_RESET && k != TRAP_EXIT;
+}
+
 noreturn void comp_trap(enum trap_kind kind, uintptr_t pc, uintptr_t addr)
 {
-    struct component *c = comp_current();
-    if (!c)
-        kpanic("comp_trap outside a component thread");
+    struct thread *t = thread_current();
+    struct activation *a = t ? t->act : NULL;
+    if (!a)
+        kpanic("comp_trap outside a component activation");
+    struct component *c = a->comp;
+    /* A stop that another activation of c already recorded (and reported)
+     * keeps its place and time: this is c's other activation following it. */
+    if (c->trap == TRAP_NONE || !c->report_done) {
+        c->trap_pc = pc;
+        c->trap_addr = addr;
+        c->trapped_at_ns = plat_clock_ns();
+    }
     c->trap = kind;
-    c->trap_pc = pc;
-    c->trap_addr = addr;
-    c->trapped_at_ns = plat_clock_ns();
-    if (c->call_thread == thread_current())
-        __builtin_longjmp(c->call_jmp, 1); /* trapped while serving a call on the caller's thread */
-    __builtin_longjmp(c->trap_jmp, 1);
+    __builtin_longjmp(a->jmp, 1);
 }
 
 noreturn void comp_exit(int code)
 {
-    struct component *c = comp_current();
-    if (!c)
-        kpanic("comp_exit outside a component thread");
-    c->trap = TRAP_NONE;
+    struct thread *t = thread_current();
+    struct activation *a = t ? t->act : NULL;
+    if (!a)
+        kpanic("comp_exit outside a component activation");
+    struct component *c = a->comp;
     c->exit_code = code;
-    __builtin_longjmp(c->trap_jmp, 1);
+    if (t->owner == c && !a->below) { /* its own thread, its own code: a normal exit */
+        c->trap = TRAP_NONE;
+        __builtin_longjmp(a->jmp, 1);
+    }
+    /* proc_exit inside a call's handler (on its caller's thread): the
+     * component stops as exited, on every thread; this call fails for the
+     * caller, who goes on (ipc/call.c). */
+    comp_request_stop(c, TRAP_EXIT);
+    c->trap = TRAP_EXIT;
+    __builtin_longjmp(a->jmp, 1);
 }
 
 /* Resumption point after a CPU fault in wasm code (see kernel/fault.c). */
@@ -93,42 +111,157 @@ noreturn void comp_fault_resume(void)
     comp_trap(c->fault_kind, c->trap_pc, c->trap_addr);
 }
 
-static void start_budget(struct component *c);
+/* ---- stopping: every activation of a component, on every thread ----
+ *
+ * A stop request (kill, reset, watchdog, injected fault, a trap or exit in
+ * a handler) sets kill_pending and nudges each thread where the component
+ * has an activation: its own thread (c->thread) and the caller's thread
+ * running its handler (c->ep.holder). A nudged thread looks at its own
+ * activations (only it changes them): if its top's component is stopping,
+ * the top unwinds now (in wasm: from the interrupt-exit hook; in a host
+ * call: at its end; in a wait: the wait ends with EINTR). If a stopping
+ * one lies below the top, the top is a server working for it and gets
+ * CALL_GRACE_NS to return; then it is taken as hung (TRAP_HUNG, its fault)
+ * and the next one up gets a grace of its own. t->stopping is that grace's
+ * flag: a hint set by nudgers, cleared by the thread when it finds nothing
+ * stopping; both under comp_lock.
+ *
+ * Why nudges cannot be lost: the requester stores kill_pending (sequentially
+ * consistent), then reads the endpoint's holder; a caller takes the endpoint
+ * with one sequentially consistent compare-and-swap that publishes itself as
+ * the holder, then reads kill_pending (ipc/call.c's acquire). One of the two
+ * sees the other. A thread that waits checks kill_pending under sched_lock,
+ * which a nudge takes too. The holder thread cannot go away under a nudge:
+ * a component thread ends through finish(), which takes comp_lock. */
 
-/* Interrupt-exit hook: the CPU budget ran out, or a kill was requested. */
-static void cpu_expired(struct thread *t)
+static int stop_rank(enum trap_kind k)
 {
-    struct component *c = t->comp;
-    enum trap_kind k = c->kill_pending;
-    bool forced = t->cpu_forced;
-    t->cpu_forced = false;
-    if (k == TRAP_NONE && forced) {
-        /* Forced for a kill or an injection meant for a server whose handler
-         * this thread ran; the call has returned since, so it is not for this
-         * component. Its budget restarts (a period's worth at most too
-         * generous, and only in this race). */
-        if (c->cfg->cpu_budget_ms)
-            start_budget(c);
-        else
-            thread_set_cpu_budget(UINT64_MAX);
+    switch (k) {
+    case TRAP_NONE:   return 0;
+    case TRAP_RESET:  return 1;
+    case TRAP_EXIT:   return 2;
+    case TRAP_KILLED: return 4;
+    default:          return 3; /* a fault */
+    }
+}
+
+static void nudge_locked(struct thread *t)
+{
+    if (!t->stopping) {
+        t->grace_deadline = plat_clock_ns() + CALL_GRACE_NS;
+        t->stopping = true;
+    }
+    thread_interrupt(t);
+}
+
+void comp_request_stop(struct component *c, enum trap_kind kind)
+{
+    irqflags_t f = spin_lock_irqsave(&comp_lock);
+    if (c->state == COMP_RUNNING && stop_rank(kind) > stop_rank(c->kill_pending))
+        __atomic_store_n(&c->kill_pending, kind, __ATOMIC_SEQ_CST);
+    struct thread *holder = __atomic_load_n(&c->ep.holder, __ATOMIC_SEQ_CST);
+    if (c->thread)
+        nudge_locked(c->thread);
+    if (holder && holder != c->thread)
+        nudge_locked(holder);
+    spin_unlock_irqrestore(&comp_lock, f);
+}
+
+enum verdict { RUN, GRACE, STOP, HUNG };
+
+/* What the top activation of t must do (t itself; reads only). */
+static enum verdict evaluate(struct thread *t, uint64_t *deadline)
+{
+    struct activation *a = t->act;
+    if (!a)
+        return RUN;
+    if (a->comp->kill_pending)
+        return STOP;
+    if (!t->stopping)
+        return RUN;
+    for (struct activation *b = a->below; b; b = b->below)
+        if (b->comp->kill_pending) {
+            *deadline = t->grace_deadline;
+            return plat_clock_ns() >= *deadline ? HUNG : GRACE;
+        }
+    return RUN;
+}
+
+/* sched's intr_deadline hook: interruptible waits end at once when the
+ * top must stop, at the grace's end when a component below stops. */
+static uint64_t intr_deadline(struct thread *t)
+{
+    uint64_t d = UINT64_MAX;
+    enum verdict v = evaluate(t, &d);
+    return v == STOP || v == HUNG ? 0 : v == GRACE ? d : UINT64_MAX;
+}
+
+void comp_check_stop(struct thread *t, bool may_trap)
+{
+    uint64_t d;
+    enum verdict v = evaluate(t, &d);
+    if (v == RUN && t->stopping) { /* a stale hint: clear it, unless a nudge just came */
+        irqflags_t f = spin_lock_irqsave(&comp_lock);
+        if (evaluate(t, &d) == RUN)
+            t->stopping = false;
+        spin_unlock_irqrestore(&comp_lock, f);
         return;
     }
-    if (k == TRAP_NONE) {
-        uint64_t now = plat_clock_ns();
-        uint64_t period = (uint64_t)c->cfg->cpu_period_ms * NS_PER_MS;
-        if (now - c->period_start_ns >= period) { /* a new period: new budget */
-            c->period_start_ns = now;
-            thread_set_cpu_budget((uint64_t)c->cfg->cpu_budget_ms * NS_PER_MS);
-            return;
-        }
-        k = TRAP_WATCHDOG;
-        c->kill_pending = k;
+    if (v == HUNG) {
+        /* The top outlived its grace: its own fault. Whatever is next up
+         * after it unwinds gets a grace of its own. */
+        struct component *top = t->comp;
+        irqflags_t f = spin_lock_irqsave(&comp_lock);
+        t->grace_deadline = plat_clock_ns() + CALL_GRACE_NS;
+        spin_unlock_irqrestore(&comp_lock, f);
+        comp_request_stop(top, TRAP_HUNG);
+        v = STOP;
     }
-    /* No more expiries: an exhausted budget would re-fire the timer at once. */
-    thread_set_cpu_budget(UINT64_MAX);
-    if (t->in_wasm)
-        comp_trap(k, 0, 0); /* leaves the interrupt: the catch site re-enables interrupts */
-    /* In a host call: it notices kill_pending when it returns to wasm. */
+    if (v == STOP && may_trap)
+        comp_trap(t->comp->kill_pending, 0, 0);
+}
+
+static void budget_rearm(struct thread *t);
+
+/* Interrupt-exit hook (interrupts off, no locks held, on t): the CPU budget
+ * ran out, or the thread was nudged. CPU time is the thread's owner's,
+ * whatever activation runs: a client pays for the handlers it calls, and
+ * its budget running out stops the client, never the server (which gets
+ * the grace to return). */
+static void thread_hook(struct thread *t)
+{
+    struct component *owner = t->owner;
+    t->cpu_forced = false;
+    uint32_t budget_ms = owner->cfg->cpu_budget_ms;
+    if (budget_ms && !owner->kill_pending) {
+        uint64_t now = plat_clock_ns(), cpu = t->cpu_ns + (now - t->run_start_ns);
+        if (now - owner->period_start_ns >= (uint64_t)owner->cfg->cpu_period_ms * NS_PER_MS) {
+            owner->period_start_ns = now; /* a new period: a new budget */
+            owner->period_cpu0 = cpu;
+        } else if (cpu - owner->period_cpu0 >= (uint64_t)budget_ms * NS_PER_MS) {
+            comp_request_stop(owner, TRAP_WATCHDOG);
+        }
+    }
+    budget_rearm(t);
+    /* In a host call the stop happens at its end (host_leave). A trap from
+     * here leaves the interrupt: the catch site re-enables interrupts. */
+    comp_check_stop(t, t->in_wasm);
+}
+
+/* Arm the thread's CPU timer for the next moment the hook must look: the
+ * owner's budget running out, or the grace's end. */
+static void budget_rearm(struct thread *t)
+{
+    struct component *owner = t->owner;
+    uint64_t now = plat_clock_ns(), left = UINT64_MAX;
+    if (owner->cfg->cpu_budget_ms && !owner->kill_pending) {
+        uint64_t cpu = t->cpu_ns + (now - t->run_start_ns), used = cpu - owner->period_cpu0;
+        uint64_t budget = (uint64_t)owner->cfg->cpu_budget_ms * NS_PER_MS;
+        left = used < budget ? budget - used : 1;
+    }
+    if (t->stopping)
+        left = MIN(left, t->grace_deadline > now ? t->grace_deadline - now : 1);
+    thread_set_cpu_budget(left);
 }
 
 static void fill_report(struct component *c, struct fault_report *r)
@@ -172,8 +305,8 @@ static void finish(struct component *c)
     struct thread *t = thread_current();
     irqflags_t f = spin_lock_irqsave(&comp_lock);
     c->cpu_ns_total += t->cpu_ns;
-    c->state = c->trap == TRAP_NONE ? COMP_EXITED
-             : c->trap == TRAP_KILLED || c->trap == TRAP_RESET ? COMP_STOPPED : COMP_FAULTED;
+    c->state = c->trap == TRAP_NONE || c->trap == TRAP_EXIT ? COMP_EXITED
+             : comp_is_fault(c->trap) ? COMP_FAULTED : COMP_STOPPED;
     c->thread = NULL;
     if (npending < ARRAY_LEN(pending))
         pending[npending++] = c;
@@ -184,24 +317,18 @@ static void finish(struct component *c)
     waitq_wake(&manager_wq, 1);
 }
 
-static void start_budget(struct component *c)
-{
-    if (c->cfg->cpu_budget_ms) {
-        c->period_start_ns = plat_clock_ns();
-        thread_set_cpu_budget((uint64_t)c->cfg->cpu_budget_ms * NS_PER_MS);
-    }
-}
-
-/* Reset, on the component's thread after it left wasm: restore the snapshot,
- * then let run_instance enter the entry point again. */
+/* Reset, on the component's thread after its base activation unwound:
+ * wait until no caller runs its handler (nudged by the stop request: it
+ * unwinds, its caller's call fails), restore the snapshot, then let
+ * run_instance enter the entry point again. Never two threads in one
+ * instance. */
 static bool do_reset(struct component *c, struct thread *t)
 {
     t->in_wasm = false;
-    wasm_rt_call_stack_depth = 0;
-    thread_set_cpu_budget(UINT64_MAX);
     plat_irq_enable();
     if (!c->snap)
         return false; /* nothing to go back to: stop instead */
+    ipc_drain(c);
     uint64_t t0 = plat_clock_ns();
     snapshot_restore(c, &c->last_reset_pages);
     c->last_reset_ns = plat_clock_ns() - t0;
@@ -210,19 +337,20 @@ static bool do_reset(struct component *c, struct thread *t)
     c->trap = TRAP_NONE;
     c->kill_pending = TRAP_NONE;
     spin_unlock_irqrestore(&comp_lock, f);
-    start_budget(c);
+    budget_rearm(t);
     waitq_wake(&c->exit_wq, WAKE_ALL);
     return true;
 }
 
 /* Instantiate (once), snapshot, and run the entry point; again after each
  * reset. Returns when the component is done for good. */
-static void run_instance(struct component *c, struct thread *t)
+static void run_instance(struct component *c, struct thread *t, struct activation *base)
 {
     const struct comp_image *img = c->cfg->image;
     volatile bool instantiated = false; /* survives the longjmp of a trap */
     for (;;) {
-        if (__builtin_setjmp(c->trap_jmp) == 0) {
+        if (__builtin_setjmp(base->jmp) == 0) {
+            wasm_rt_stack_limit = base->stack_limit;
             t->in_wasm = true;
             if (!instantiated) {
                 uint64_t t0 = plat_clock_ns();
@@ -255,24 +383,31 @@ static void comp_main(void *arg)
     struct component *c = arg;
     struct thread *t = thread_current();
     const struct comp_image *img = c->cfg->image;
-    t->comp = c;
-    t->on_cpu_expired = cpu_expired;
-    start_budget(c);
+    struct activation base = { .comp = c };
+    base.stack_limit = comp_stack_limit(t, img);
+    t->owner = c;
+    comp_act_push(t, &base);
+    t->on_cpu_expired = thread_hook;
+    t->intr_deadline = intr_deadline;
+    c->period_start_ns = plat_clock_ns();
+    c->period_cpu0 = t->cpu_ns;
+    budget_rearm(t);
     c->wasi = wasi_ctx_create(c);
     c->instance = kzalloc(img->instance_size);
     c->rtmem = c->instance ? img->memory(c->instance) : NULL; /* filled in by instantiate */
     if (c->kill_pending) {
-        c->trap = c->kill_pending; /* killed before it ever ran */
+        c->trap = c->kill_pending; /* stopped before it ever ran */
     } else if (!c->wasi || !c->instance) {
         c->trap = TRAP_MEMORY_QUOTA;
     } else {
-        run_instance(c, t);
+        run_instance(c, t, &base);
     }
     /* Here after a normal return, proc_exit or a trap (which may have left an
      * interrupt handler, so interrupts may be off). */
     t->in_wasm = false;
-    wasm_rt_call_stack_depth = 0;
     thread_set_cpu_budget(UINT64_MAX);
+    t->on_cpu_expired = NULL;
+    t->intr_deadline = NULL;
     plat_irq_enable();
     ipc_drain(c); /* no caller may still be running its handler */
     snapshot_free(c);
@@ -294,7 +429,8 @@ static void comp_main(void *arg)
     c->instance = NULL;
     wasi_ctx_destroy(c->wasi);
     c->wasi = NULL;
-    t->comp = NULL;
+    comp_act_pop(t, &base);
+    t->owner = NULL;
     finish(c);
 }
 
@@ -418,18 +554,9 @@ int comp_start(struct component *c, const char *args)
 
 int comp_kill(struct component *c)
 {
-    irqflags_t f = spin_lock_irqsave(&comp_lock);
-    if (c->state != COMP_RUNNING || !c->thread) {
-        spin_unlock_irqrestore(&comp_lock, f);
+    if (c->state != COMP_RUNNING)
         return -ATH_ENOENT;
-    }
-    c->kill_pending = TRAP_KILLED;
-    struct thread *t = c->thread;
-    thread_expire_cpu(t); /* its interrupt-exit hook runs as soon as it is on a CPU */
-    if (c->call_thread) /* a caller is running its handler: stop that too */
-        thread_expire_cpu(c->call_thread);
-    spin_unlock_irqrestore(&comp_lock, f);
-    wasi_ctx_interrupt(c); /* wake it if it waits inside a host call */
+    comp_request_stop(c, TRAP_KILLED);
     return comp_wait(c, plat_clock_ns() + 5 * NS_PER_S);
 }
 
@@ -438,19 +565,15 @@ int comp_inject(struct component *c, enum trap_kind kind)
     if (kind == TRAP_NONE || kind >= TRAP_WATCHDOG)
         return -ATH_EINVAL; /* only the kinds a component's own code can cause */
     irqflags_t f = spin_lock_irqsave(&comp_lock);
-    if (c->state != COMP_RUNNING || !c->thread || c->kill_pending) {
-        spin_unlock_irqrestore(&comp_lock, f);
-        return c->kill_pending ? -ATH_EBUSY : -ATH_ENOENT;
+    int r = c->state != COMP_RUNNING || !c->thread ? -ATH_ENOENT : c->kill_pending ? -ATH_EBUSY : 0;
+    if (r == 0) {
+        c->injected = true;
+        c->injections++;
     }
-    c->kill_pending = kind;
-    c->injected = true;
-    c->injections++;
-    thread_expire_cpu(c->thread);
-    if (c->call_thread) /* a caller is running its handler: the trap lands there */
-        thread_expire_cpu(c->call_thread);
     spin_unlock_irqrestore(&comp_lock, f);
-    wasi_ctx_interrupt(c); /* and if it waits in a host call, it returns to trap */
-    return 0;
+    if (r == 0) /* it traps wherever its code runs next: own thread, a handler, a host call's end */
+        comp_request_stop(c, kind);
+    return r;
 }
 
 int comp_reset(struct component *c)
@@ -460,14 +583,14 @@ int comp_reset(struct component *c)
           : !c->snap ? -ATH_EAGAIN
           : c->tables_grew ? -ATH_EBUSY : 0;
     uint32_t before = c->resets;
-    if (r == 0) {
-        c->kill_pending = TRAP_RESET;
-        thread_expire_cpu(c->thread);
-        wasi_ctx_interrupt(c);
-    }
+    spin_unlock_irqrestore(&comp_lock, f);
+    if (r)
+        return r;
+    comp_request_stop(c, TRAP_RESET);
     uint64_t deadline = plat_clock_ns() + 5 * NS_PER_S;
+    f = spin_lock_irqsave(&comp_lock);
     while (r == 0 && c->resets == before && c->state == COMP_RUNNING)
-        r = waitq_wait(&c->exit_wq, &comp_lock, deadline);
+        r = waitq_wait_intr(&c->exit_wq, &comp_lock, deadline);
     spin_unlock_irqrestore(&comp_lock, f);
     return r;
 }
@@ -487,8 +610,8 @@ int comp_wait(struct component *c, uint64_t deadline_ns)
 {
     irqflags_t f = spin_lock_irqsave(&comp_lock);
     int r = 0;
-    while (c->state == COMP_RUNNING && r == 0)
-        r = waitq_wait(&c->exit_wq, &comp_lock, deadline_ns);
+    while (c->state == COMP_RUNNING && r == 0) /* a component waiting here can be stopped too */
+        r = waitq_wait_intr(&c->exit_wq, &comp_lock, deadline_ns);
     spin_unlock_irqrestore(&comp_lock, f);
     return r;
 }

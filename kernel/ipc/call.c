@@ -1,38 +1,47 @@
-/* Synchronous calls (see ipc.h). The caller's thread becomes the server for
- * the duration: thread->comp switches to the server, so its faults, CPU
- * budget and traps are the server's; a trap unwinds to this function
- * (server->call_jmp), is reported as the server's fault, stops the server
- * (its restart policy applies) and returns -ATH_EPEERFAILED to the caller.
+/* Synchronous calls (see ipc.h). The caller's thread becomes the server's
+ * for the duration: serve_on pushes the server's activation (component.h)
+ * on the caller's thread, so its faults, traps and stops are the server's;
+ * a trap unwinds to serve_on (the activation's jmp), is reported as the
+ * server's fault, stops the server (its restart policy applies) and returns
+ * -ATH_EPEERFAILED to the caller. The CPU time is the caller's (its
+ * thread's owner pays, see comp/component.c).
  *
  * Locking: one call at a time per server (its instance has one shadow
- * stack): ep->busy is taken atomically, callers that find it taken wait on
- * ep->wq under ep->lock (see acquire/release). */
+ * stack): the endpoint's holder is taken with one compare-and-swap, callers
+ * that find it taken wait on ep->wq under ep->lock (see acquire/release). */
 #include <athanor/errors.h>
 #include <athanor/ipc.h>
 #include <athanor/klib.h>
 #include <athanor/wasi.h>
 #include <wasm-rt.h>
 
-extern uint32_t wasm_rt_call_stack_depth;
+/* What a call needs above the server's stack limit to be worth starting: the
+ * handler's first frames. Less, and the call fails with -ATH_ESTACK for the
+ * caller (whose nesting used the stack up), before the server runs. */
+#define CALL_MIN_STACK (8 * 1024)
 
-/* Is the server in a state to run a call made through a cap of obj_gen? */
-static inline int check_server(struct component *srv, uint32_t obj_gen)
+/* Is the server in a state to run a call made through a cap of obj_gen, and
+ * is the caller not stopping itself? (After the endpoint is taken: see
+ * component.c on why a stop request cannot be missed.) */
+static inline int check_server(struct component *caller, struct component *srv, uint32_t obj_gen)
 {
     if (srv->generation != obj_gen)
         return -ATH_EPEERRESTARTED;
     if (srv->state != COMP_RUNNING || !__atomic_load_n(&srv->serving, __ATOMIC_SEQ_CST) ||
-        srv->kill_pending)
+        __atomic_load_n(&srv->kill_pending, __ATOMIC_SEQ_CST))
         return -ATH_EPEERFAILED;
+    if (caller && __atomic_load_n(&caller->kill_pending, __ATOMIC_RELAXED))
+        return -ATH_EINTR; /* it stops at its host call's end */
     return 0;
 }
 
-/* The endpoint's busy flag is taken with one atomic exchange when nobody
+/* The endpoint's holder is taken with one compare-and-swap when nobody
  * waits (the common case: no lock). Waiters count themselves in nwaiters
  * and sleep under ep->lock; release wakes them only if there are any.
  * Both sides use sequentially consistent operations, so a releaser either
- * sees a waiter's count or the waiter sees busy cleared (no lost wake-up),
- * and a draining server either sees busy set or the caller sees serving
- * cleared. */
+ * sees a waiter's count or the waiter sees the holder cleared (no lost
+ * wake-up), and a draining server either sees a holder or the caller sees
+ * serving cleared. */
 static void wake_waiters(struct endpoint *ep)
 {
     irqflags_t f = spin_lock_irqsave(&ep->lock); /* a waiter that counted itself is queued */
@@ -42,83 +51,103 @@ static void wake_waiters(struct endpoint *ep)
 
 static inline void release(struct endpoint *ep)
 {
-    __atomic_store_n(&ep->busy, false, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&ep->holder, NULL, __ATOMIC_SEQ_CST);
     if (__builtin_expect(__atomic_load_n(&ep->nwaiters, __ATOMIC_SEQ_CST) != 0, 0))
         wake_waiters(ep);
 }
 
-/* The endpoint was busy: queue up (FIFO) until it is free or the timeout. */
-static int wait_for_endpoint(struct endpoint *ep, uint64_t timeout_ns)
+static inline bool try_take(struct endpoint *ep, struct thread *t)
+{
+    struct thread *none = NULL;
+    return __atomic_compare_exchange_n(&ep->holder, &none, t, false, __ATOMIC_SEQ_CST,
+                                       __ATOMIC_SEQ_CST);
+}
+
+/* The endpoint was taken: queue up (FIFO) until it is free, the timeout, or
+ * the caller is asked to stop. A thread already holding it (the server is
+ * serving this thread's call further down) would wait for itself. */
+static int wait_for_endpoint(struct endpoint *ep, struct thread *t, uint64_t timeout_ns)
 {
     irqflags_t f = spin_lock_irqsave(&ep->lock);
     __atomic_fetch_add(&ep->nwaiters, 1, __ATOMIC_SEQ_CST);
     ep->waits++;
     int r = 0;
     uint64_t deadline = 0; /* read the clock only if we have to wait */
-    while (r == 0 && __atomic_exchange_n(&ep->busy, true, __ATOMIC_SEQ_CST)) {
+    while (r == 0 && !try_take(ep, t)) {
+        if (__atomic_load_n(&ep->holder, __ATOMIC_SEQ_CST) == t) {
+            r = -ATH_EDEADLK;
+            break;
+        }
         if (!deadline)
             deadline = plat_clock_ns() + timeout_ns;
-        r = waitq_wait(&ep->wq, &ep->lock, deadline);
+        r = waitq_wait_intr(&ep->wq, &ep->lock, deadline);
     }
     __atomic_fetch_sub(&ep->nwaiters, 1, __ATOMIC_SEQ_CST);
     spin_unlock_irqrestore(&ep->lock, f);
     return r;
 }
 
-static inline int acquire(struct endpoint *ep, uint32_t obj_gen, uint64_t timeout_ns)
+static inline int acquire(struct endpoint *ep, struct thread *t, struct component *caller,
+                          uint32_t obj_gen, uint64_t timeout_ns)
 {
-    if (__builtin_expect(__atomic_exchange_n(&ep->busy, true, __ATOMIC_SEQ_CST), 0)) {
-        int r = wait_for_endpoint(ep, timeout_ns);
+    if (__builtin_expect(!try_take(ep, t), 0)) {
+        int r = wait_for_endpoint(ep, t, timeout_ns);
         if (r)
             return r;
     }
-    int r = check_server(ep->server, obj_gen);
+    int r = check_server(caller, ep->server, obj_gen);
     if (__builtin_expect(r != 0, 0))
         release(ep);
     return r;
 }
 
-/* Run the handler on t, the caller's thread; separate function so that the
- * setjmp frame is simple. */
-static int run_handler(struct thread *t, struct component *srv, uint64_t badge,
+/* Run the handler in activation a on t, the caller's thread; a separate
+ * function so that the setjmp frame is simple. */
+static int run_handler(struct thread *t, struct activation *a, uint64_t badge,
                        const struct ipc_msg *m, uint64_t *result)
 {
-    if (__builtin_setjmp(srv->call_jmp) == 0) {
+    struct component *srv = a->comp;
+    if (__builtin_setjmp(a->jmp) == 0) {
         t->in_wasm = true;
         *result = srv->ep.handle(srv->instance, badge, m->op, m->a0, m->a1, m->a2);
         t->in_wasm = false;
         return 0;
     }
-    /* The server trapped on our thread: report it as its fault and stop it. */
+    /* Its activation unwound: a trap of its own (report it, stop it on
+     * every thread), or a stop someone asked for. Either way the call
+     * failed; the caller goes on. */
     t->in_wasm = false;
     plat_irq_enable(); /* a trap from the interrupt-exit path arrives with interrupts off */
-    comp_report_fault(srv);
-    srv->kill_pending = srv->trap;
-    wasi_ctx_interrupt(srv);
+    if (comp_is_fault(srv->trap))
+        comp_report_fault(srv);
+    comp_request_stop(srv, srv->trap);
     return -ATH_EPEERFAILED;
 }
 
 /* The caller's thread becomes the server's for the handler (ep is held). */
-static int serve_on(struct thread *t, struct component *caller, struct component *srv,
-                    uint64_t badge, const struct ipc_msg *m, uint64_t *result)
+static int serve_on(struct thread *t, struct component *srv, uint64_t badge,
+                    const struct ipc_msg *m, uint32_t lent_len, bool lent_writable,
+                    uint64_t *result)
 {
-    uint32_t depth = wasm_rt_call_stack_depth;
-    t->comp = srv;
-    srv->call_thread = t;
-    srv->call_caller = caller;
-    int r = run_handler(t, srv, badge, m, result);
-    srv->call_caller = NULL;
-    srv->call_thread = NULL;
-    t->comp = caller;
-    wasm_rt_call_stack_depth = depth;
+    struct activation a = { .comp = srv, .lent_len = lent_len, .lent_writable = lent_writable };
+    a.stack_limit = comp_stack_limit(t, srv->cfg->image);
+    uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+    if (sp < a.stack_limit + *srv->cfg->image->max_frame + CALL_MIN_STACK)
+        return -ATH_ESTACK;
+    uintptr_t limit_below = wasm_rt_stack_limit;
+    comp_act_push(t, &a);
+    wasm_rt_stack_limit = a.stack_limit;
+    int r = run_handler(t, &a, badge, m, result);
+    wasm_rt_stack_limit = limit_below;
+    comp_act_pop(t, &a);
     return r;
 }
 
 /* Check the caller's endpoint capability h and take the endpoint: on 0,
  * *cap is the capability and the server is serving and held by us until
  * release(cap->object). */
-static inline int take(struct component *caller, cap_handle_t h, uint64_t timeout_ns,
-                       struct cap_ref *cap)
+static inline int take(struct thread *t, struct component *caller, cap_handle_t h,
+                       uint64_t timeout_ns, struct cap_ref *cap)
 {
     int r = cap_lookup(&caller->caps, h, CAP_T_ENDPOINT, CAP_R_CALL, cap);
     if (r)
@@ -126,18 +155,18 @@ static inline int take(struct component *caller, cap_handle_t h, uint64_t timeou
     struct endpoint *ep = cap->object;
     if (!ep->handle)
         return -ATH_ENOSYS; /* the server exports no handler */
-    return acquire(ep, cap->obj_gen, timeout_ns);
+    return acquire(ep, t, caller, cap->obj_gen, timeout_ns);
 }
 
 int ipc_call_on(struct thread *t, struct component *caller, cap_handle_t h,
                 const struct ipc_msg *m, uint64_t timeout_ns, uint64_t *result)
 {
     struct cap_ref cap;
-    int r = take(caller, h, timeout_ns, &cap);
+    int r = take(t, caller, h, timeout_ns, &cap);
     if (r)
         return r;
     struct endpoint *ep = cap.object;
-    r = serve_on(t, caller, ep->server, cap.badge, m, result);
+    r = serve_on(t, ep->server, cap.badge, m, 0, false, result);
     release(ep);
     return r;
 }
@@ -159,7 +188,7 @@ int ipc_call_msg(struct thread *t, struct component *caller, cap_handle_t h, uin
                  uint64_t *result)
 {
     struct cap_ref cap;
-    int r = take(caller, h, timeout_ns, &cap);
+    int r = take(t, caller, h, timeout_ns, &cap);
     if (r)
         return r;
     /* Serving, and held by us: its buffer and memory stay put until release. */
@@ -172,7 +201,7 @@ int ipc_call_msg(struct thread *t, struct component *caller, cap_handle_t h, uin
     }
     memcpy(mem->data + srv->msgbuf, msg, len);
     struct ipc_msg m = { op, a0, len, 0 };
-    r = serve_on(t, caller, srv, cap.badge, &m, result);
+    r = serve_on(t, srv, cap.badge, &m, 0, false, result);
     release(ep);
     return r;
 }
@@ -211,13 +240,17 @@ int ipc_call_lend(struct component *caller, cap_handle_t h, uint64_t op, uint64_
      * (a service forwarding its client's buffer to a driver): never
      * transferred, since it must go back, and never more writable than it
      * was lent. */
+    struct thread *t = thread_current();
+    const struct activation *ca = t->act; /* the caller's activation: what it serves */
+    uint32_t lent_len = ca && ca->comp == caller ? ca->lent_len : 0;
+    bool lent_writable = lent_len && ca->lent_writable;
     bool nested = (uint64_t)ptr + len > caller->mem.committed;
-    if (nested && !(caller->lent_len && ptr >= IPC_LEND_WINDOW &&
-                    (uint64_t)ptr + len <= (uint64_t)IPC_LEND_WINDOW + caller->lent_len &&
-                    !transfer && (!writable || caller->lent_writable)))
+    if (nested && !(lent_len && ptr >= IPC_LEND_WINDOW &&
+                    (uint64_t)ptr + len <= (uint64_t)IPC_LEND_WINDOW + lent_len &&
+                    !transfer && (!writable || lent_writable)))
         return -ATH_EFAULT;
     struct cap_ref cap;
-    int r = take(caller, h, timeout_ns, &cap);
+    int r = take(t, caller, h, timeout_ns, &cap);
     if (r)
         return r;
     struct endpoint *ep = cap.object;
@@ -241,15 +274,11 @@ int ipc_call_lend(struct component *caller, cap_handle_t h, uint64_t op, uint64_
     if (transfer)
         srv->transfer_next += len;
     struct ipc_msg m = { op, a0, len, where };
-    if (!transfer) { /* the server may lend this on (see above); the endpoint serialises */
-        srv->lent_len = len;
-        srv->lent_writable = writable;
-    }
-    r = serve_on(thread_current(), caller, srv, cap.badge, &m, result);
-    srv->lent_len = 0;
+    /* The server may lend a lend on (see above); the endpoint serialises. */
+    r = serve_on(t, srv, cap.badge, &m, transfer ? 0 : len, writable, result);
     if (!transfer) { /* take the lent pages back, whatever happened, as writable as before */
         int back = plat_vrange_move(&srv->mem, where, &caller->mem, ptr, len,
-                                    nested ? caller->lent_writable : true);
+                                    nested ? lent_writable : true);
         if (back)
             kpanic("ipc: cannot take back lent memory (%d)", back);
         caller->lends++;
@@ -300,9 +329,12 @@ void ipc_drain(struct component *c)
 {
     struct endpoint *ep = &c->ep;
     __atomic_store_n(&c->serving, false, __ATOMIC_SEQ_CST); /* no new calls */
+    /* A caller running its handler was nudged by the stop request that
+     * brought us here: it unwinds (at once, or after the grace of whatever
+     * runs above it). Not interruptible: c's own thread must see it end. */
     irqflags_t f = spin_lock_irqsave(&ep->lock);
     __atomic_fetch_add(&ep->nwaiters, 1, __ATOMIC_SEQ_CST);
-    while (__atomic_load_n(&ep->busy, __ATOMIC_SEQ_CST))
+    while (__atomic_load_n(&ep->holder, __ATOMIC_SEQ_CST))
         waitq_wait(&ep->wq, &ep->lock, UINT64_MAX);
     __atomic_fetch_sub(&ep->nwaiters, 1, __ATOMIC_SEQ_CST);
     spin_unlock_irqrestore(&ep->lock, f);

@@ -74,7 +74,7 @@ u32 Z_athanorZ_serve(struct Z_athanor_instance_t *a)
     if (!c->cfg->image->handle)
         return host_leave(c, (u32)-ATH_ENOSYS);
     __atomic_store_n(&c->serving, true, __ATOMIC_SEQ_CST);
-    host_sleep_until(&a->h, UINT64_MAX); /* calls run on their callers' threads meanwhile */
+    host_sleep_until(UINT64_MAX); /* calls run on their callers' threads meanwhile */
     return host_leave(c, 0);             /* only reached when asked to stop or reset */
 }
 
@@ -143,8 +143,7 @@ u32 Z_athanorZ_notify_wait(struct Z_athanor_instance_t *a, u32 h, u64 mask, u64 
     if (r)
         return host_leave(c, (u32)r);
     uint64_t now = plat_clock_ns();
-    uint64_t got = notify_wait(cap.object, mask, timeout > UINT64_MAX - now ? UINT64_MAX : now + timeout,
-                               &c->kill_pending);
+    uint64_t got = notify_wait(cap.object, mask, timeout > UINT64_MAX - now ? UINT64_MAX : now + timeout);
     host_put(c, uoff(out), &got, 8);
     return host_leave(c, 0);
 }
@@ -205,17 +204,27 @@ u32 Z_athanorZ_cap_info(struct Z_athanor_instance_t *a, u32 h, u32 out)
 /* caller_name(buf, len) -> inside a call's handler: the name of the
  * component whose call this is (NUL-terminated into buf), its length; a
  * server that gives out resources by name (the PCI service) asks this. */
+/* Inside a call's handler: the component whose call this is (the
+ * activation below the caller's own), or NULL. */
+static struct component *calling(struct thread *t)
+{
+    const struct activation *a = t->act;
+    return a && a->below ? a->below->comp : NULL; /* the base activation has none */
+}
+
 u32 Z_athanorZ_caller_name(struct Z_athanor_instance_t *a, u32 buf, u32 len)
 {
-    struct component *c = host_enter(&a->h);
+    struct thread *t = thread_current();
+    struct component *c = host_enter_on(&a->h, t);
     struct umem m = host_mem(c);
     char *p = umem_range(&m, uoff(buf), len);
     if (!p || len == 0)
-        return host_leave(c, (u32)-ATH_EFAULT);
-    if (!c->call_caller)
-        return host_leave(c, (u32)-ATH_EINVAL); /* not inside a call */
-    kstrlcpy(p, c->call_caller->cfg->name, len);
-    return host_leave(c, (u32)strlen(p));
+        return host_leave_on(c, t, (u32)-ATH_EFAULT);
+    struct component *caller = calling(t);
+    if (!caller)
+        return host_leave_on(c, t, (u32)-ATH_EINVAL); /* not inside a call */
+    kstrlcpy(p, caller->cfg->name, len);
+    return host_leave_on(c, t, (u32)strlen(p));
 }
 
 /* reply_grant(h) -> inside a call's handler: copy capability h (grant right)
@@ -223,13 +232,14 @@ u32 Z_athanorZ_caller_name(struct Z_athanor_instance_t *a, u32 buf, u32 len)
  * handler passes back as (part of) its result. */
 u32 Z_athanorZ_reply_grant(struct Z_athanor_instance_t *a, u32 h)
 {
-    struct component *c = host_enter(&a->h);
-    struct component *caller = c->call_caller;
+    struct thread *t = thread_current();
+    struct component *c = host_enter_on(&a->h, t);
+    struct component *caller = calling(t);
     if (!caller)
-        return host_leave(c, (u32)-ATH_EINVAL); /* not inside a call */
+        return host_leave_on(c, t, (u32)-ATH_EINVAL); /* not inside a call */
     cap_handle_t out;
     int r = cap_grant(&c->caps, h, &caller->caps, &out);
-    return host_leave(c, (u32)cap_result(r, out));
+    return host_leave_on(c, t, (u32)cap_result(r, out));
 }
 
 u32 Z_athanorZ_cap_revoke(struct Z_athanor_instance_t *a, u32 h)

@@ -1,9 +1,8 @@
 /* Notifications (see notify.h). */
+#include <athanor/errors.h>
 #include <athanor/heap.h>
 #include <athanor/klib.h>
 #include <athanor/notify.h>
-
-#define POLL_NS (50 * NS_PER_MS) /* how often a waiter checks whether it must stop */
 
 struct notification *notify_create(void)
 {
@@ -31,17 +30,13 @@ void notify_signal(struct notification *n, uint64_t bits)
         waitq_wake(&n->wq, WAKE_ALL); /* each rechecks its own mask */
 }
 
-uint64_t notify_wait(struct notification *n, uint64_t mask, uint64_t deadline_ns,
-                     volatile enum trap_kind *interrupted)
+uint64_t notify_wait(struct notification *n, uint64_t mask, uint64_t deadline_ns)
 {
     irqflags_t f = spin_lock_irqsave(&n->lock);
     uint64_t got;
-    while (!(got = n->bits & mask)) {
-        uint64_t now = plat_clock_ns();
-        if (now >= deadline_ns || (interrupted && *interrupted))
-            break;
-        waitq_wait(&n->wq, &n->lock, MIN(deadline_ns, now + POLL_NS));
-    }
+    int r = 0;
+    while (!(got = n->bits & mask) && r != -ATH_ETIMEDOUT && r != -ATH_EINTR)
+        r = waitq_wait_intr(&n->wq, &n->lock, deadline_ns);
     n->bits &= ~got;
     spin_unlock_irqrestore(&n->lock, f);
     return got;

@@ -61,7 +61,8 @@ static const struct {
     { "convert", TRAP_INVALID_CONVERSION, "do_convert" },
     { "nullcall", TRAP_INDIRECT_CALL, "do_nullcall" },
     { "badcall", TRAP_INDIRECT_CALL, "do_badcall" },
-    { "stack", TRAP_STACK_EXHAUSTED, "do_stack" },
+    { "stack", TRAP_STACK_EXHAUSTED, "do_stack" },   /* the native stack, by bytes */
+    { "shadow", TRAP_OUT_OF_BOUNDS, "do_shadow" },   /* its own linear-memory stack */
 };
 
 static const char *t_every_trap_contained(void)

@@ -8,7 +8,8 @@ static const char *const names[ATH_ERR_COUNT] = {
     [ATH_EEXIST] = "EEXIST",   [ATH_ERANGE] = "ERANGE",       [ATH_EAGAIN] = "EAGAIN",
     [ATH_EBADHANDLE] = "EBADHANDLE", [ATH_ESTALE] = "ESTALE", [ATH_EWRONGTYPE] = "EWRONGTYPE",
     [ATH_EPEERFAILED] = "EPEERFAILED", [ATH_EPEERRESTARTED] = "EPEERRESTARTED",
-    [ATH_EMSGSIZE] = "EMSGSIZE",
+    [ATH_EMSGSIZE] = "EMSGSIZE",       [ATH_EDEADLK] = "EDEADLK",     [ATH_ESTACK] = "ESTACK",
+    [ATH_EINTR] = "EINTR",             [ATH_EQUOTA] = "EQUOTA",
 };
 
 const char *ath_strerror(int err)

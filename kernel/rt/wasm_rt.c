@@ -8,6 +8,7 @@
 #include <athanor/heap.h>
 #include <athanor/klib.h>
 #include <athanor/spinlock.h>
+#include <athanor/wasm_stack.h>
 #include <wasm-rt.h>
 
 #include <stdarg.h>
@@ -17,8 +18,16 @@
 #define MAX_FUNC_TYPES 4096
 #define MAX_TYPE_ARITY 32
 
-/* Call depth of the running thread's wasm code (saved per thread on switch). */
-uint32_t wasm_rt_call_stack_depth;
+/* The stack limit of the running activation (see component.h; saved per
+ * thread on switch, set per activation by comp_main and ipc/call.c). */
+uintptr_t wasm_rt_stack_limit;
+
+/* Called by a generated function whose stack pointer is below the limit
+ * (the check tools/wasm2kernel.sh puts at every function's entry). */
+void wasm_rt_stack_exhausted(void)
+{
+    comp_trap(TRAP_STACK_EXHAUSTED, (uintptr_t)__builtin_return_address(0) - 1, 0);
+}
 
 void wasm_rt_init(void) {}
 bool wasm_rt_is_initialized(void) { return true; }
@@ -27,11 +36,7 @@ void wasm_rt_free(void) {}
 static enum trap_kind kind_of(wasm_rt_trap_t t)
 {
     switch (t) {
-    case WASM_RT_TRAP_OOB:
-        /* Where wasm2c merges call-depth exhaustion into the OOB code, the
-         * counter tells the two apart. */
-        return wasm_rt_call_stack_depth > WASM_RT_MAX_CALL_STACK_DEPTH ? TRAP_STACK_EXHAUSTED
-                                                                      : TRAP_OUT_OF_BOUNDS;
+    case WASM_RT_TRAP_OOB:                 return TRAP_OUT_OF_BOUNDS;
     case WASM_RT_TRAP_INT_OVERFLOW:        return TRAP_INT_OVERFLOW;
     case WASM_RT_TRAP_DIV_BY_ZERO:         return TRAP_DIV_BY_ZERO;
     case WASM_RT_TRAP_INVALID_CONVERSION:  return TRAP_INVALID_CONVERSION;

@@ -12,8 +12,9 @@
 #include <athanor/sched.h>
 #include <athanor/spinlock.h>
 
-/* The wasm runtime's call-depth counter (kernel/rt), saved per thread. */
-extern uint32_t wasm_rt_call_stack_depth;
+/* The wasm runtime's stack limit (kernel/rt), a global as wasm2c's design
+ * wants: it belongs to whichever thread runs, so it is saved per thread. */
+extern uintptr_t wasm_rt_stack_limit;
 
 struct cpu {
     struct thread *current;
@@ -113,12 +114,10 @@ static void schedule_locked(void)
     next->switches++;
     next->on_cpu = true;
     c->prev = prev;
-    /* The wasm runtime's call-depth counter is a global (wasm2c's design):
-     * it belongs to whichever thread runs. */
-    prev->wasm_depth = wasm_rt_call_stack_depth;
+    prev->rt_stack_limit = wasm_rt_stack_limit;
     plat_ctx_switch(&prev->ctx, &next->ctx);
     /* We are `prev` again, resumed by some later switch (maybe on another CPU). */
-    wasm_rt_call_stack_depth = prev->wasm_depth;
+    wasm_rt_stack_limit = prev->rt_stack_limit;
     finish_switch(this_cpu());
 }
 
@@ -180,6 +179,42 @@ static int wait_locked(struct waitq *wq, struct spinlock *lock, uint64_t deadlin
     return t->wake_result;
 }
 
+/* When t's interruptible waits must end (sched_lock held, t current). */
+static uint64_t intr_deadline(struct thread *t)
+{
+    return t->intr_deadline ? t->intr_deadline(t) : UINT64_MAX;
+}
+
+int waitq_wait_intr(struct waitq *wq, struct spinlock *lock, uint64_t deadline_ns)
+{
+    irqflags_t f = plat_irq_save();
+    spin_lock(&sched_lock);
+    struct thread *t = this_cpu()->current;
+    uint64_t stop = intr_deadline(t);
+    int r = -ATH_EINTR;
+    if (stop > plat_clock_ns()) {
+        t->wait_intr = true;
+        r = wait_locked(wq, lock, MIN(deadline_ns, stop));
+        t->wait_intr = false;
+        /* Woken, timed out or interrupted: whichever, decide again. */
+        uint64_t now = plat_clock_ns();
+        stop = intr_deadline(t);
+        if (stop <= now)
+            r = -ATH_EINTR;
+        else if (r == -ATH_EINTR)
+            r = 0; /* interrupted for nothing (a race with a call ending): spurious */
+        else if (r == -ATH_ETIMEDOUT && now < deadline_ns)
+            r = 0; /* the stop deadline moved on: spurious too */
+        spin_unlock(&sched_lock);
+        if (lock)
+            spin_lock(lock);
+    } else {
+        spin_unlock(&sched_lock); /* never released `lock` */
+    }
+    plat_irq_restore(f);
+    return r;
+}
+
 int waitq_wait(struct waitq *wq, struct spinlock *lock, uint64_t deadline_ns)
 {
     irqflags_t f = plat_irq_save();
@@ -223,7 +258,7 @@ int waitq_wake(struct waitq *wq, int n)
 static void thread_start(void *arg)
 {
     struct thread *t = arg;
-    wasm_rt_call_stack_depth = 0;
+    wasm_rt_stack_limit = 0; /* no wasm code on this thread until a component layer sets it */
     finish_switch(this_cpu());
     spin_unlock(&sched_lock);
     plat_irq_enable();
@@ -400,10 +435,13 @@ void thread_set_cpu_budget(uint64_t ns)
     spin_unlock_irqrestore(&sched_lock, f);
 }
 
-void thread_expire_cpu(struct thread *t)
+void thread_interrupt(struct thread *t)
 {
     irqflags_t f = spin_lock_irqsave(&sched_lock);
     struct cpu *c = this_cpu();
+    if (t->state == THREAD_BLOCKED && t->wait_intr)
+        wake_one_locked(t, -ATH_EINTR); /* it re-evaluates intr_deadline when it runs */
+    /* The hook runs at its next interrupt exit; it sets the budget again. */
     t->cpu_left_ns = 0;
     t->cpu_forced = true;
     if (t == c->current) {
@@ -412,6 +450,7 @@ void thread_expire_cpu(struct thread *t)
     }
     /* Otherwise the switch into t arms the timer for run_start + 0 = now. */
     spin_unlock_irqrestore(&sched_lock, f);
+    preempt_if_needed();
 }
 
 void sched_irq_exit(void)

@@ -16,10 +16,6 @@
  * (the generated glue passes the same object for each module). */
 struct Z_wasi_snapshot_preview1_instance_t {
     struct component *comp;
-    /* A host call sleeping in host_sleep_until waits on `wake`; kill/reset
-     * wakes it. wake_lock orders its check of kill_pending against the waker. */
-    struct waitq      wake;
-    spinlock_t        wake_lock;
 };
 typedef struct Z_wasi_snapshot_preview1_instance_t host_ctx;
 
@@ -58,8 +54,9 @@ static inline struct component *host_enter_on(host_ctx *w, struct thread *t)
 
 static inline uint32_t host_leave_on(struct component *c, struct thread *t, uint32_t rv)
 {
-    if (c->kill_pending)
-        comp_trap(c->kill_pending, 0, 0);
+    /* Asked to stop, or a grace runs on this thread (component.c). */
+    if (__builtin_expect(c->kill_pending || t->stopping, 0))
+        comp_check_stop(t, true);
     t->in_wasm = true;
     return rv;
 }
@@ -73,7 +70,8 @@ static inline uint32_t host_leave(struct component *c, uint32_t rv)
 {
     return host_leave_on(c, thread_current(), rv);
 }
-/* Sleep until deadline_ns, or until the component is asked to stop or reset. */
-void              host_sleep_until(host_ctx *w, uint64_t deadline_ns);
+/* Sleep until deadline_ns, or until the component is asked to stop (an
+ * interruptible wait: host_leave then stops it). */
+void              host_sleep_until(uint64_t deadline_ns);
 
 #endif

@@ -37,18 +37,14 @@ typedef host_ctx wasi_self;
 #define CLOCK_PROCESS_CPUTIME 2
 #define CLOCK_THREAD_CPUTIME 3
 #define IOV_MAX 1024
-#define READ_POLL_NS (50 * NS_PER_MS) /* how often a blocked read checks for a kill */
 #define RIGHTS_FD_READ  (1ull << 1)
 #define RIGHTS_FD_WRITE (1ull << 6)
 
 struct wasi_ctx *wasi_ctx_create(struct component *c)
 {
     wasi_self *w = kzalloc(sizeof *w);
-    if (w) {
+    if (w)
         w->comp = c;
-        waitq_init(&w->wake);
-        w->wake_lock = (spinlock_t)SPINLOCK_INIT;
-    }
     return (struct wasi_ctx *)w;
 }
 
@@ -57,25 +53,12 @@ void wasi_ctx_destroy(struct wasi_ctx *w)
     kfree(w);
 }
 
-void wasi_ctx_interrupt(struct component *c)
+void host_sleep_until(uint64_t deadline_ns)
 {
-    /* A sleeping poll_oneoff wakes at once; a blocked console read notices
-     * kill_pending within READ_POLL_NS. */
-    wasi_self *w = (wasi_self *)c->wasi;
-    if (!w)
-        return;
-    irqflags_t f = spin_lock_irqsave(&w->wake_lock);
-    spin_unlock_irqrestore(&w->wake_lock, f); /* a sleeper that checked is now queued */
-    waitq_wake(&w->wake, WAKE_ALL);
-}
-
-
-void host_sleep_until(host_ctx *w, uint64_t deadline_ns)
-{
-    irqflags_t f = spin_lock_irqsave(&w->wake_lock);
-    while (!w->comp->kill_pending && plat_clock_ns() < deadline_ns)
-        waitq_wait(&w->wake, &w->wake_lock, deadline_ns);
-    spin_unlock_irqrestore(&w->wake_lock, f);
+    struct waitq q; /* nobody else waits here: only the deadline or a stop ends it */
+    waitq_init(&q);
+    while (plat_clock_ns() < deadline_ns && waitq_wait_intr(&q, NULL, deadline_ns) != -ATH_EINTR)
+        ;
 }
 
 /* Does the component hold a capability of this type with these rights?
@@ -238,15 +221,10 @@ static u32 fd_read(struct component *c, u32 fd, uoff_t iovs, u32 n, uoff_t nread
     for (u32 i = 0; i < n; i++) {
         for (uint32_t k = 0; k < v[i].len; k++) {
             int ch;
-            if (got == 0) {
-                while ((ch = console_getc_until(plat_clock_ns() + READ_POLL_NS)) == CONSOLE_TIMEOUT)
-                    if (c->kill_pending)
-                        goto done;
-            } else {
-                ch = console_getc_until(0);
-            }
+            /* the first byte: wait (interruptibly); then take what is there */
+            ch = console_getc_intr(got == 0 ? UINT64_MAX : 0);
             if (ch < 0)
-                goto done; /* end of input, or nothing more buffered */
+                goto done; /* end of input, nothing more buffered, or asked to stop */
             v[i].base[k] = (uint8_t)ch;
             got++;
             if (ch == '\n')
@@ -415,7 +393,7 @@ static u32 poll_oneoff(wasi_self *w, struct component *c, uoff_t in, uoff_t out,
     }
     /* Sleep until the deadline, or until a kill or reset wakes us. */
     if (!fd_subs)
-        host_sleep_until(w, earliest);
+        host_sleep_until(earliest);
     now = plat_clock_ns();
     uint32_t n = 0;
     for (u32 i = 0; i < nsubs; i++) {

@@ -1,6 +1,6 @@
 /* crasher: traps on purpose, of the kind its argument names, so tests and
  * demonstrations can check that every kind is contained and reported.
- *   oob | unreachable | divzero | overflow | convert | nullcall | badcall | stack | grow */
+ *   oob | unreachable | divzero | overflow | convert | nullcall | badcall | stack | shadow | grow */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,15 +55,28 @@ __attribute__((noinline)) static int do_badcall(void)
     return f(1, 2, 3);
 }
 
-static volatile int depth_limit = 1 << 30; /* never reached: the runtime's limit is */
+static volatile int depth_limit = 1 << 30; /* never reached: the native stack's limit is */
 
+/* Recursion that needs only the native stack (no address-taken locals, so
+ * nothing on the linear-memory shadow stack), and is no accumulator clang
+ * could turn into a loop: it runs into the kernel's stack limit. */
 __attribute__((noinline)) static int do_stack(int depth)
 {
-    volatile char frame[128];
-    frame[0] = (char)depth;
     if (depth >= depth_limit)
         return 0;
-    return do_stack(depth + 1) + frame[0];
+    return do_stack(depth + 1) * 31 + depth;
+}
+
+/* Recursion whose frames live on the shadow stack in linear memory: it
+ * runs off the bottom of its own memory (out of bounds) first. */
+__attribute__((noinline)) static int do_shadow(int depth)
+{
+    volatile char frame[4096]; /* 16 levels fill the 64 KiB shadow stack */
+    unsigned at = (unsigned)depth * 97 % sizeof frame; /* a variable index: the whole array exists */
+    frame[at] = (char)depth;
+    if (depth >= depth_limit)
+        return 0;
+    return do_shadow(depth + 1) + frame[at];
 }
 
 __attribute__((noinline)) static int do_grow(void)
@@ -88,7 +101,8 @@ int main(int argc, char **argv)
     if (!strcmp(kind, "nullcall")) return do_nullcall();
     if (!strcmp(kind, "badcall")) return do_badcall();
     if (!strcmp(kind, "stack")) return do_stack(0);
+    if (!strcmp(kind, "shadow")) return do_shadow(0);
     if (!strcmp(kind, "grow")) return do_grow();
-    printf("crasher: unknown kind '%s' (oob unreachable divzero overflow convert nullcall badcall stack grow)\n", kind);
+    printf("crasher: unknown kind '%s' (oob unreachable divzero overflow convert nullcall badcall stack shadow grow)\n", kind);
     return 2;
 }

@@ -24,7 +24,32 @@ struct comp_image {
     /* The exported IPC handler (ath_handle), or NULL if the module has none. */
     uint64_t (*handle)(void *instance, uint64_t badge, uint64_t op, uint64_t a0, uint64_t a1,
                        uint64_t a2);
+    /* The largest native stack frame of its code, in bytes: measured by the
+     * compiler for each build (-fstack-usage, see tools/frames.sh). */
+    const uint32_t *max_frame;
 };
+
+/* The native stack. Generated code runs on the kernel stack of the thread
+ * that runs it and checks, at the entry of every function, that its stack
+ * pointer (after the function's frame is allocated) is not below
+ * wasm_rt_stack_limit, else it traps (TRAP_STACK_EXHAUSTED). The limit of
+ * a module's code sits max_frame + COMP_FRAME_SLACK above the thread's
+ * ATH_STACK_RESERVE: a function that passed the check calls one whose frame
+ * is at most max_frame, which therefore lies above the reserve whatever its
+ * size, and traps there. No code of a component ever writes below the
+ * reserve, which host calls, interrupts and the trap path use. The build
+ * sets ATH_STACK_RESERVE (larger under the sanitizers). wasm_rt_stack_limit
+ * is a global, as wasm2c's runtime interface wants: it belongs to whichever
+ * thread runs (saved per thread) and to whichever activation is on top. */
+extern uintptr_t wasm_rt_stack_limit;
+#ifndef ATH_STACK_RESERVE
+#error "the build defines ATH_STACK_RESERVE (mk/config.mk)"
+#endif
+#define COMP_FRAME_SLACK 256 /* return address and pushes the frame size may leave out */
+static inline uintptr_t comp_stack_limit(const struct thread *t, const struct comp_image *img)
+{
+    return (uintptr_t)t->stack.base + ATH_STACK_RESERVE + *img->max_frame + COMP_FRAME_SLACK;
+}
 
 enum restart_policy { RESTART_NEVER, RESTART_ON_FAILURE, RESTART_ALWAYS };
 
@@ -78,11 +103,13 @@ enum trap_kind {
     TRAP_INVALID_CONVERSION, /* NaN -> int */
     TRAP_UNREACHABLE,
     TRAP_INDIRECT_CALL,      /* null or wrongly-typed table entry */
-    TRAP_STACK_EXHAUSTED,    /* call depth limit */
+    TRAP_STACK_EXHAUSTED,    /* native stack limit (bytes), see kernel/rt */
     TRAP_WATCHDOG,           /* CPU budget exceeded */
     TRAP_MEMORY_QUOTA,       /* instantiation needs more memory than the quota */
     TRAP_KILLED,             /* not a fault: kill/restart was asked for */
     TRAP_RESET,              /* not a fault: reset was asked for */
+    TRAP_EXIT,               /* not a fault: it exited inside a call's handler; stop as exited */
+    TRAP_HUNG,               /* its handler did not return within CALL_GRACE_NS of its caller stopping */
     TRAP_KIND_COUNT
 };
 const char *trap_kind_name(enum trap_kind k);
@@ -102,9 +129,30 @@ struct fault_report {
     bool           injected;                 /* asked for (inject), not the component's doing */
 };
 
+/* One component's code running on a thread. A component thread's base
+ * activation is its own (comp_main); each IPC call pushes the server's onto
+ * the caller's thread (the migrating-thread model), so a thread carries a
+ * stack of them: caller below, server on top. Whatever happens to a
+ * component — trap, exit, kill, reset, watchdog — happens to its
+ * activations: the top one unwinds to its jmp at once; one with others
+ * above it waits for them to return, at most CALL_GRACE_NS each (then the
+ * top is taken as hung: TRAP_HUNG, its own fault). Lives on the stack of
+ * the function that runs it (comp_main, ipc/call.c's serve_on). */
+struct activation {
+    struct component  *comp;
+    struct activation *below;         /* the caller's; NULL at the bottom */
+    void              *jmp[5];        /* __builtin_setjmp buffer: where its unwinding lands */
+    uintptr_t          stack_limit;   /* the wasm runtime's limit while it runs (kernel/rt) */
+    uint32_t           lent_len;      /* serving a lend: its length, */
+    bool               lent_writable; /* and whether it may write it (it may lend it on) */
+};
+/* How long the activations above a stopping one get to return. */
+#define CALL_GRACE_NS (100 * NS_PER_MS)
+
 /* A component's IPC endpoint: callers run its ath_handle on their own
- * thread, one at a time (busy is taken atomically; callers that must wait
- * count themselves in nwaiters and sleep on wq under lock). */
+ * thread, one at a time. holder is the thread running it now (NULL: free),
+ * taken with one compare-and-swap; callers that must wait count themselves
+ * in nwaiters and sleep on wq under lock (see ipc/call.c). */
 struct endpoint {
     struct component *server;
     /* server->cfg->image->handle (NULL if it exports none), kept here so a
@@ -112,7 +160,7 @@ struct endpoint {
     uint64_t        (*handle)(void *instance, uint64_t badge, uint64_t op, uint64_t a0,
                               uint64_t a1, uint64_t a2);
     spinlock_t        lock;
-    bool              busy;
+    struct thread    *holder;
     uint32_t          nwaiters;
     uint32_t          waits;   /* calls that had to wait (statistics, tests) */
     struct waitq      wq;
@@ -133,12 +181,13 @@ struct component {
     enum trap_kind   fault_kind;     /* set by kernel_fault for comp_fault_resume */
     uintptr_t        trap_pc;
     uintptr_t        trap_addr;
-    volatile enum trap_kind kill_pending; /* asked to stop (TRAP_KILLED / TRAP_WATCHDOG) */
-    void            *trap_jmp[5];    /* __builtin_setjmp buffer on the component thread */
+    /* Asked to stop, and why (KILLED, RESET, EXIT, WATCHDOG, HUNG or an
+     * injected fault): every activation of it unwinds (comp_request_stop). */
+    volatile enum trap_kind kill_pending;
     uint32_t         restarts;       /* total restarts */
     uint64_t         restart_times[8]; /* recent restart times for the rate limit */
     uint64_t         cpu_ns_total;   /* CPU time of all its generations */
-    uint64_t         period_start_ns, period_used_ns; /* CPU budget accounting */
+    uint64_t         period_start_ns, period_cpu0; /* CPU budget: this period's start, thread CPU then */
     int              argc;
     char             argv_buf[128];
     char            *argv[COMP_ARGS_MAX + 1];
@@ -153,9 +202,6 @@ struct component {
     struct mmio_range   mmio[COMP_MAX_MMIO];
     uint32_t         dma_next;       /* where its next DMA buffer goes (linear offset) */
     uint32_t         dma_used;       /* bytes of DMA memory it holds */
-    struct component *call_caller;   /* during a call to it: who calls (for reply_grant) */
-    uint32_t         lent_len;       /* during a lending call to it: the lend's length, */
-    bool             lent_writable;  /* and whether it may write it (it may lend it on) */
     uint64_t         last_reset_ns;  /* time the last restore took */
     uint32_t         last_reset_pages; /* pages it copied back */
     uint64_t         instantiate_ns; /* time instantiation + snapshot took */
@@ -169,8 +215,6 @@ struct component {
     struct cap       cap_slots[COMP_CAP_SLOTS];
     struct endpoint  ep;
     bool             serving;        /* parked in ath_serve: calls may run its handler */
-    struct thread   *call_thread;    /* a caller's thread running its handler now */
-    void            *call_jmp[5];    /* where a trap during such a call unwinds to */
     bool             report_done;    /* the fault was already reported (by a call) */
     bool             injected;       /* the pending trap was injected (reports say so) */
     uint32_t         injections;     /* injected faults, all generations */
@@ -229,9 +273,33 @@ void     fault_print(const struct fault_report *r);
 
 /* The running component of this thread, or NULL for a kernel thread. */
 struct component *comp_current(void);
-/* Leave the component's code for good: trap (or exit) now. Only on the
- * component's own thread, holding no locks. */
+/* The component on top of this thread's activations traps (or stops, for
+ * the non-fault kinds): its activation unwinds at once. Holding no locks. */
 noreturn void comp_trap(enum trap_kind kind, uintptr_t pc, uintptr_t addr);
+/* Ask c to stop with `kind` (see kill_pending): every activation of it
+ * unwinds, each thread it is on is interrupted. Does not wait. */
+void comp_request_stop(struct component *c, enum trap_kind kind);
+/* Activations (ipc/call.c pushes and pops the call ones): a becomes the
+ * top of t, its component the one whose code runs (t->comp). Only on t. */
+static inline void comp_act_push(struct thread *t, struct activation *a)
+{
+    a->below = t->act;
+    t->act = a;
+    t->comp = a->comp;
+}
+static inline void comp_act_pop(struct thread *t, struct activation *a)
+{
+    t->act = a->below;
+    t->comp = a->below ? a->below->comp : NULL;
+}
+/* Must the thread's top activation stop (its component is stopping, or it
+ * outlived the grace above a stopping one)? Then trap it if may_trap (in
+ * wasm code or at a host call's end); otherwise return. The slow path of
+ * host_leave and of the interrupt-exit hook, on t itself. */
+void comp_check_stop(struct thread *t, bool may_trap);
+/* Faults are reported and leave the component FAULTED; KILLED, RESET,
+ * EXIT and NONE are not faults. */
+bool comp_is_fault(enum trap_kind k);
 /* Record and print c's current trap as a fault (once per trap). */
 void comp_report_fault(struct component *c);
 noreturn void comp_exit(int code);

@@ -5,7 +5,11 @@
 
 #include <athanor/types.h>
 
-void console_write(const char *s, size_t n);   /* serialised with the console lock */
+/* Serialised with the console lock, in pieces of CONSOLE_CHUNK bytes: the
+ * lock keeps interrupts off, so a long write lets them in between pieces
+ * (a write longer than a piece can interleave with another writer's). */
+#define CONSOLE_CHUNK 64
+void console_write(const char *s, size_t n);
 /* Called by the platform from interrupt context for each received byte. */
 void console_input_irq(uint8_t byte);
 /* Called by the platform when the console input has ended for good (hosted:
@@ -18,6 +22,9 @@ int  console_getc(void);
  * wait) and returns CONSOLE_TIMEOUT. */
 #define CONSOLE_TIMEOUT (-2)
 int  console_getc_until(uint64_t deadline_ns);
+/* The same for a host call on a component's behalf: an interruptible wait,
+ * which also ends (CONSOLE_TIMEOUT) when the component is asked to stop. */
+int  console_getc_intr(uint64_t deadline_ns);
 /* Bytes dropped because the input buffer was full (for diagnostics). */
 uint64_t console_input_dropped(void);
 /* From now on output bypasses the lock (the panicking code may hold it). */

@@ -23,6 +23,10 @@ enum ath_err {
     ATH_EPEERFAILED = 15,    /* the called component trapped or was stopped during the call */
     ATH_EPEERRESTARTED = 16, /* the called component restarted since the handle was made */
     ATH_EMSGSIZE   = 17, /* a message is larger than the server's message buffer (or it has none) */
+    ATH_EDEADLK    = 18, /* the call would wait for itself: the server is already serving this thread's call */
+    ATH_ESTACK     = 19, /* too little native stack left on this thread for the server's handler */
+    ATH_EINTR      = 20, /* a wait ended because the waiting component is stopping (kernel-internal) */
+    ATH_EQUOTA     = 21, /* over the component's quota (kernel memory, objects, capabilities held elsewhere) */
     ATH_ERR_COUNT
 };
 

@@ -21,9 +21,8 @@ struct notification *notify_create(void);
 void notify_free(struct notification *n);
 void notify_signal(struct notification *n, uint64_t bits);
 /* Wait until (bits & mask) != 0 or the deadline; returns the matched bits
- * (cleared from the notification), or 0 on timeout. `interrupted` (may be
- * NULL) is polled so a stopping component does not sleep on. */
-uint64_t notify_wait(struct notification *n, uint64_t mask, uint64_t deadline_ns,
-                     volatile enum trap_kind *interrupted);
+ * (cleared from the notification), or 0 on timeout or when the waiting
+ * component is asked to stop (an interruptible wait). */
+uint64_t notify_wait(struct notification *n, uint64_t mask, uint64_t deadline_ns);
 
 #endif

@@ -55,16 +55,27 @@ struct thread {
     struct waitq      joiners;      /* threads waiting in thread_join */
     /* CPU budget: when the thread has run cpu_left_ns more (UINT64_MAX: no
      * limit), on_cpu_expired(t) is called on its own stack at interrupt exit,
-     * with interrupts disabled and no locks held; it may not return. */
+     * with interrupts disabled and no locks held; it may not return. It runs
+     * too as soon as possible after thread_interrupt(t). */
     uint64_t          cpu_left_ns;
     bool              cpu_expired;
-    bool              cpu_forced;   /* the expiry was forced (thread_expire_cpu), not run out */
+    bool              cpu_forced;   /* the call was forced (thread_interrupt), not run out */
     void            (*on_cpu_expired)(struct thread *t);
-    /* Set while the thread runs WebAssembly code (kernel/comp): a CPU fault
-     * then is a trap of its component, not a kernel bug. */
-    struct component *comp;
+    /* Interruptible waits (waitq_wait_intr) end with -ATH_EINTR from the
+     * time intr_deadline(t) returns (0: at once; UINT64_MAX: never); called
+     * with sched_lock held, on t, so it may only read. NULL: never. */
+    uint64_t        (*intr_deadline)(struct thread *t);
+    bool              wait_intr;    /* blocked in an interruptible wait */
+    /* The component layer's part (kernel/comp, kernel/ipc): set while the
+     * thread runs WebAssembly code, a CPU fault is a trap of comp (the
+     * component whose activation is on top), not a kernel bug. */
+    struct component *comp;         /* the top activation's component */
+    struct activation *act;         /* the top activation (struct activation, component.h) */
+    struct component *owner;        /* the component whose thread this is (base activation) */
+    volatile bool     stopping;     /* a component below the top is stopping: grace runs */
+    uint64_t          grace_deadline; /* when the top activation is taken as hung */
     bool              in_wasm;
-    uint32_t          wasm_depth;   /* saved call depth of the wasm runtime */
+    uintptr_t         rt_stack_limit; /* saved stack limit of the wasm runtime (kernel/rt) */
     char              name[THREAD_NAME_MAX];
 };
 
@@ -75,6 +86,13 @@ void waitq_init(struct waitq *wq);
  * re-acquired before returning (condition-variable style). */
 struct spinlock;
 int  waitq_wait(struct waitq *wq, struct spinlock *lock, uint64_t deadline_ns);
+/* The same, interruptible: also ends with -ATH_EINTR when the thread is
+ * asked to stop (thread_interrupt, see intr_deadline). Every wait a host call
+ * makes on a component's behalf is one of these, so a kill reaches a
+ * component wherever it waits. A wake-up by thread_interrupt that finds no
+ * reason to stop returns 0 (a spurious wake-up: callers re-check and wait
+ * again). wq may be a queue only this thread waits on (a plain sleep). */
+int  waitq_wait_intr(struct waitq *wq, struct spinlock *lock, uint64_t deadline_ns);
 /* Wake up to `n` waiters in FIFO order; returns how many were woken. */
 int  waitq_wake(struct waitq *wq, int n);
 #define WAKE_ALL 0x7fffffff
@@ -97,8 +115,10 @@ void thread_set_prio(struct thread *t, int prio);
 /* Give the current thread `ns` more CPU time from now before its
  * on_cpu_expired hook runs (UINT64_MAX: unlimited). t must be current. */
 void thread_set_cpu_budget(uint64_t ns);
-/* Make t's on_cpu_expired hook run as soon as t is on a CPU at interrupt exit. */
-void thread_expire_cpu(struct thread *t);
+/* Ask t to look at its state: an interruptible wait it is blocked in ends
+ * (and re-evaluates intr_deadline), and its on_cpu_expired hook runs as soon
+ * as it is on a CPU at interrupt exit (so code that never waits notices too). */
+void thread_interrupt(struct thread *t);
 
 /* Boot: turn the boot context into this CPU's idle thread. */
 void sched_init(void);

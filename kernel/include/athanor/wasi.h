@@ -8,8 +8,6 @@
 
 struct wasi_ctx *wasi_ctx_create(struct component *c);
 void             wasi_ctx_destroy(struct wasi_ctx *w);
-/* Wake the component if it waits inside a host call (it then sees kill_pending). */
-void             wasi_ctx_interrupt(struct component *c);
 
 /* WASI errno values (wasi_snapshot_preview1), as components see them. */
 enum wasi_errno {
