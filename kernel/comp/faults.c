@@ -24,6 +24,8 @@ static const char *const kind_names[TRAP_KIND_COUNT] = {
     [TRAP_MEMORY_QUOTA] = "memory quota exceeded",
     [TRAP_KILLED] = "killed",
     [TRAP_RESET] = "reset",
+    [TRAP_EXIT] = "exited inside a call",
+    [TRAP_HUNG] = "a call's handler did not return after its caller stopped",
 };
 
 enum trap_kind trap_kind_parse(const char *word)
@@ -73,4 +75,9 @@ void fault_print(const struct fault_report *r)
     if (r->kind == TRAP_OUT_OF_BOUNDS && r->addr)
         kprintf(" (memory offset %#lx)", (unsigned long)r->addr);
     kprintf("%s\n", r->injected ? " (injected)" : "");
+}
+
+unsigned fault_count(void)
+{
+    return __atomic_load_n(&recorded, __ATOMIC_RELAXED);
 }

@@ -16,7 +16,8 @@ const char *ktest_failf(const char *fmt, ...)
     return fail_msg;
 }
 
-static const struct ktest *const tables[] = { ktests_sched, ktests_mem, ktests_fpu, ktests_comp, ktests_caps };
+static const struct ktest *const tables[] = { ktests_sched, ktests_mem, ktests_fpu, ktests_comp, ktests_caps,
+                                               ktests_isolation };
 
 void ktest_thread(void *arg)
 {

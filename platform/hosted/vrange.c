@@ -16,27 +16,45 @@
 /* Linux cannot say whether a page of the PROT_NONE reservation was never
  * committed, moved away (a transfer, a lend out) or moved in: every move
  * must be all or nothing (every source page there, no destination page
- * there), as the page tables make it on bare metal. So each range keeps a
- * bit per page: set while the page is accessible in this range. calloc of
- * an 8 GiB range's 256 KiB bitmap touches only what is used. */
+ * there), as the page tables make it on bare metal. So a range that takes
+ * part in a move keeps a bit per page: set while the page is accessible in
+ * this range. Until its first move a page is there exactly when it is
+ * committed, so the bitmap is made then (instantiation and components that
+ * never lend pay nothing); calloc touches only the parts used. */
 struct hrange {
     int       fd;
-    uint64_t *present; /* one bit per page of the reservation */
+    uint64_t *present; /* one bit per page of the reservation; NULL before the first move */
 };
 #define HR(r) ((struct hrange *)(r)->cookie)
 #define FD(r) (HR(r)->fd)
 
 static bool page_present(struct plat_vrange *r, size_t page)
 {
+    if (!HR(r)->present)
+        return page < r->committed / PAGE_SIZE;
     return HR(r)->present[page / 64] >> (page % 64) & 1;
 }
 
 static void set_present(struct plat_vrange *r, size_t off, size_t len, bool on)
 {
+    if (!HR(r)->present)
+        return; /* committed is the truth until the bitmap exists */
     for (size_t p = off / PAGE_SIZE; p < (off + len) / PAGE_SIZE; p++) {
         uint64_t bit = 1ull << (p % 64);
         HR(r)->present[p / 64] = on ? HR(r)->present[p / 64] | bit : HR(r)->present[p / 64] & ~bit;
     }
+}
+
+/* Make r's bitmap (before its first move): the committed pages are there. */
+static int track_pages(struct plat_vrange *r)
+{
+    if (HR(r)->present)
+        return 0;
+    HR(r)->present = calloc((r->size / PAGE_SIZE + 63) / 64, sizeof *HR(r)->present);
+    if (!HR(r)->present)
+        return -ATH_ENOMEM;
+    set_present(r, 0, r->committed, true);
+    return 0;
 }
 
 int plat_vrange_reserve(size_t size, struct plat_vrange *out)
@@ -45,17 +63,15 @@ int plat_vrange_reserve(size_t size, struct plat_vrange *out)
     if (size == 0 || size > PLAT_VRANGE_MAX)
         return -ATH_EINVAL;
     struct hrange *h = malloc(sizeof *h);
-    uint64_t *bits = calloc((size / PAGE_SIZE + 63) / 64, sizeof *bits);
     int fd = memfd_create("azoth-linear-memory", MFD_CLOEXEC);
-    if (fd < 0 || !h || !bits || ftruncate(fd, (off_t)size) != 0) {
+    if (fd < 0 || !h || ftruncate(fd, (off_t)size) != 0) {
         if (fd >= 0)
             close(fd);
         free(h);
-        free(bits);
         return -ATH_ENOMEM;
     }
     h->fd = fd;
-    h->present = bits;
+    h->present = NULL;
     /* 2 MiB aligned, so that IPC moves of aligned ranges can move whole
      * page-table pages: reserve more, then trim both ends. */
     size_t align = 2u << 20;
@@ -63,7 +79,6 @@ int plat_vrange_reserve(size_t size, struct plat_vrange *out)
     if (raw == MAP_FAILED) {
         close(fd);
         free(h);
-        free(bits);
         return -ATH_ENOMEM;
     }
     char *m = (char *)ALIGN_UP((uintptr_t)raw, align);
@@ -199,6 +214,8 @@ int plat_vrange_move(struct plat_vrange *from, size_t foff, struct plat_vrange *
         return -ATH_EINVAL;
     /* All or nothing, as on bare metal: a page given away (transferred) or
      * lent out cannot be moved again, and nothing lands on a page there. */
+    if (track_pages(from) || track_pages(to))
+        return -ATH_ENOMEM;
     for (size_t p = 0; p < len / PAGE_SIZE; p++)
         if (!page_present(from, foff / PAGE_SIZE + p) || page_present(to, toff / PAGE_SIZE + p))
             return -ATH_EINVAL;

@@ -269,6 +269,7 @@ const char *comp_state_name(enum comp_state s);
 /* Fault reports (kernel/comp/faults.c): a ring of the most recent ones. */
 void     fault_record(const struct fault_report *r);
 unsigned fault_recent(struct fault_report *out, unsigned max); /* newest first */
+unsigned fault_count(void); /* reports ever recorded */
 void     fault_print(const struct fault_report *r);
 
 /* The running component of this thread, or NULL for a kernel thread. */

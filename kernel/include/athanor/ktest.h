@@ -29,6 +29,7 @@ extern const struct ktest ktests_mem[];
 extern const struct ktest ktests_fpu[];
 extern const struct ktest ktests_comp[];
 extern const struct ktest ktests_caps[];
+extern const struct ktest ktests_isolation[];
 
 /* Trigger a deliberate kernel fault (the page-fault report test). */
 noreturn void ktest_fault_pagefault(void);
