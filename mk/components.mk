@@ -46,12 +46,14 @@ define component_rules
 $(GEN)/comp/$(1)/$(1).wasm: $(wildcard $(COMP_DIR_$(1))/*.c $(COMP_DIR_$(1))/*.h $(COMP_DIR_$(1))/wasm.flags) $(FONT_H)
 	@mkdir -p $$(dir $$@)
 	@echo '  WASM    $$@'
-	$(Q)$(WASM_CC) $(WASM_CFLAGS) $$(shell cat $(COMP_DIR_$(1))/wasm.flags 2>/dev/null) -o $$@ $(wildcard $(COMP_DIR_$(1))/*.c)
+	$(Q)$(WASM_CC) $(WASM_CFLAGS) -MMD -MF $$@.d $$(shell cat $(COMP_DIR_$(1))/wasm.flags 2>/dev/null) -o $$@ $(wildcard $(COMP_DIR_$(1))/*.c)
 $(GEN)/comp/$(1)/$(1).wasm.c $(GEN)/comp/$(1)/$(1).glue.c &: $(GEN)/comp/$(1)/$(1).wasm tools/wasm2kernel.sh
 	@echo '  WASM2C  $$@'
 	$(Q)tools/wasm2kernel.sh $(1) $$< $(GEN)/comp/$(1)
 endef
 $(foreach c,$(COMPONENTS),$(eval $(call component_rules,$(c))))
+# What each .wasm was built from (headers, sources a source includes).
+-include $(foreach c,$(COMPONENTS),$(GEN)/comp/$(c)/$(c).wasm.d)
 
 COMP_WASM_SRCS := $(foreach c,$(COMPONENTS),$(GEN)/comp/$(c)/$(c).wasm.c)
 COMP_GEN_SRCS := $(GEN)/manifest.c $(COMP_WASM_SRCS) \

@@ -116,8 +116,8 @@ expect_driver_session() { # LOG NAME hosted|qemu
         'supervisor: faulty: 3 restarts within 5000 ms; giving up' \
         '^fault: supervisor \(generation 1\): out-of-bounds memory access in .* \(injected\)$' \
         'supervisor: restarted pci \(generation 3\)' \
-        '^pci +running +3 +[0-9]+ +[0-9]+ +2 *$' \
-        '^supervisor +running +2 +[0-9]+ +[0-9]+ +1 *$' \
+        '^pci +running +3 +[0-9]+ +[0-9]+/[0-9]+ +[0-9]+ +2 *$' \
+        '^supervisor +running +2 +[0-9]+ +[0-9]+/[0-9]+ +[0-9]+ +1 *$' \
         '^faulty +faulted +4 .* 3 +unreachable executed$'
     # the kernel reported each refusal itself
     _d_n=$(tr -d '\r' < "$1" | grep -c 'comp rtc: refused I/O port')

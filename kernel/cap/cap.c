@@ -5,6 +5,19 @@
 #include <athanor/spinlock.h>
 
 static spinlock_t cap_lock = SPINLOCK_INIT;
+static const struct cap_type_ops *type_ops[CAP_T_COUNT];
+
+void cap_set_type_ops(enum cap_type type, const struct cap_type_ops *ops)
+{
+    KASSERT(type > CAP_T_NONE && type < CAP_T_COUNT);
+    type_ops[type] = ops;
+}
+
+/* Is c an original whose object must hear that it is gone? */
+static inline bool releases(const struct cap *c)
+{
+    return !c->parent && type_ops[c->type] && type_ops[c->type]->release;
+}
 
 static const char *const type_names[CAP_T_COUNT] = {
     [CAP_T_NONE] = "none",         [CAP_T_ENDPOINT] = "endpoint", [CAP_T_NOTIFICATION] = "notification",
@@ -36,7 +49,10 @@ void cap_table_init(struct cap_table *t, struct cap *slots, uint32_t n, void *ow
     KASSERT(n >= 2 && n <= CAP_MAX_SLOTS);
     t->slots = slots;
     t->nslots = n;
+    t->own = n;
     t->used = 0;
+    t->grants_out = 0;
+    t->grants_max = UINT32_MAX;
     t->owner = owner;
     for (uint32_t i = 0; i < n; i++) {
         memset(&slots[i], 0, sizeof slots[i]);
@@ -45,6 +61,13 @@ void cap_table_init(struct cap_table *t, struct cap *slots, uint32_t n, void *ow
         list_init(&slots[i].children);
         list_init(&slots[i].sibling);
     }
+}
+
+void cap_table_set_zones(struct cap_table *t, uint32_t own, uint32_t grants_max)
+{
+    KASSERT(own >= 2 && own <= t->nslots);
+    t->own = own;
+    t->grants_max = grants_max;
 }
 
 /* Lookups take no lock (cap_lookup, inline in cap.h: it is on every IPC
@@ -89,9 +112,12 @@ static int resolve(struct cap_table *t, cap_handle_t h, struct cap **out)
     return 0;
 }
 
-static struct cap *alloc_slot(struct cap_table *t)
+/* A free slot in t's own zone, or (for a grant) its foreign zone. */
+static struct cap *alloc_slot(struct cap_table *t, bool foreign)
 {
-    for (uint32_t i = 1; i < t->nslots; i++)
+    bool zoned = t->own < t->nslots; /* a table without zones takes grants anywhere */
+    uint32_t lo = foreign && zoned ? t->own : 1, hi = foreign || !zoned ? t->nslots : t->own;
+    for (uint32_t i = lo; i < hi; i++)
         if (t->slots[i].type == CAP_T_NONE && t->slots[i].gen != 0) { /* gen 0: retired */
             t->used++;
             return &t->slots[i];
@@ -112,6 +138,9 @@ static void free_slot(struct cap *c)
     if (list_linked(&c->sibling))
         list_remove(&c->sibling);
     c->parent = NULL;
+    if (c->charged)
+        c->charged->grants_out--;
+    c->charged = NULL;
     __atomic_store_n(&c->rights, 0, __ATOMIC_RELAXED);
     __atomic_store_n(&c->badge, 0, __ATOMIC_RELAXED);
     __atomic_store_n(&c->object, NULL, __ATOMIC_RELAXED);
@@ -133,12 +162,19 @@ static void revoke_locked(struct cap *c)
     }
 }
 
-/* A new capability with values v in t, a child of parent (NULL: original). */
-static int fill(struct cap_table *t, const struct cap_ref *v, struct cap *parent, cap_handle_t *out)
+/* A new capability with values v in t, a child of parent (NULL: original);
+ * granter: the table that grants it (charged; foreign zone), or NULL. */
+static int fill(struct cap_table *t, const struct cap_ref *v, struct cap *parent,
+                struct cap_table *granter, cap_handle_t *out)
 {
-    struct cap *c = alloc_slot(t);
+    if (granter && granter->grants_out >= granter->grants_max)
+        return -ATH_EQUOTA;
+    struct cap *c = alloc_slot(t, granter != NULL);
     if (!c)
-        return -ATH_ENOMEM;
+        return -ATH_EQUOTA; /* the table is full: a quota of its owner's */
+    c->charged = granter;
+    if (granter)
+        granter->grants_out++;
     write_begin(c);
     __atomic_store_n(&c->obj_gen, v->obj_gen, __ATOMIC_RELAXED);
     __atomic_store_n(&c->rights, v->rights & CAP_R_ALL, __ATOMIC_RELAXED);
@@ -162,7 +198,7 @@ int cap_insert_gen(struct cap_table *t, enum cap_type type, uint32_t rights, voi
         return -ATH_EINVAL;
     struct cap_ref v = { type, rights, badge, obj_gen, object, 0, 0 };
     irqflags_t f = spin_lock_irqsave(&cap_lock);
-    int r = fill(t, &v, NULL, out);
+    int r = fill(t, &v, NULL, NULL, out);
     spin_unlock_irqrestore(&cap_lock, f);
     return r;
 }
@@ -180,7 +216,7 @@ int cap_insert_range(struct cap_table *t, enum cap_type type, uint32_t rights, v
         return -ATH_EINVAL;
     struct cap_ref v = { type, rights, 0, 0, object, base, len };
     irqflags_t f = spin_lock_irqsave(&cap_lock);
-    int r = fill(t, &v, NULL, out);
+    int r = fill(t, &v, NULL, NULL, out);
     spin_unlock_irqrestore(&cap_lock, f);
     return r;
 }
@@ -223,7 +259,8 @@ int cap_nth(struct cap_table *t, enum cap_type type, unsigned n, cap_handle_t *o
 }
 
 static int copy_into(struct cap_table *t, cap_handle_t h, uint32_t need, uint32_t rights,
-                     uint64_t badge, bool keep_badge, struct cap_table *dst, cap_handle_t *out)
+                     uint64_t badge, bool keep_badge, struct cap_table *dst, bool grant,
+                     cap_handle_t *out)
 {
     irqflags_t f = spin_lock_irqsave(&cap_lock);
     struct cap *c;
@@ -236,7 +273,7 @@ static int copy_into(struct cap_table *t, cap_handle_t h, uint32_t need, uint32_
         struct cap_ref v = ref_of(c);
         v.rights = rights;
         v.badge = keep_badge ? c->badge : badge;
-        r = fill(dst, &v, c, out);
+        r = fill(dst, &v, c, grant && dst != t ? t : NULL, out);
     }
     spin_unlock_irqrestore(&cap_lock, f);
     return r;
@@ -259,7 +296,7 @@ int cap_derive_range(struct cap_table *t, cap_handle_t h, uint32_t rights, uint6
         v.rights = rights;
         v.base = c->base + off;
         v.len = len;
-        r = fill(dst, &v, c, out);
+        r = fill(dst, &v, c, NULL, out);
     }
     spin_unlock_irqrestore(&cap_lock, f);
     return r;
@@ -268,7 +305,7 @@ int cap_derive_range(struct cap_table *t, cap_handle_t h, uint32_t rights, uint6
 int cap_derive(struct cap_table *t, cap_handle_t h, uint32_t rights, uint64_t badge,
                struct cap_table *dst, cap_handle_t *out)
 {
-    return copy_into(t, h, CAP_R_DERIVE, rights, badge, badge == 0, dst, out);
+    return copy_into(t, h, CAP_R_DERIVE, rights, badge, badge == 0, dst, false, out);
 }
 
 int cap_grant(struct cap_table *t, cap_handle_t h, struct cap_table *dst, cap_handle_t *out)
@@ -277,7 +314,7 @@ int cap_grant(struct cap_table *t, cap_handle_t h, struct cap_table *dst, cap_ha
     int r = cap_lookup(t, h, CAP_T_NONE, CAP_R_GRANT, &c);
     if (r)
         return r;
-    return copy_into(t, h, CAP_R_GRANT, c.rights, 0, true, dst, out);
+    return copy_into(t, h, CAP_R_GRANT, c.rights, 0, true, dst, true, out);
 }
 
 int cap_revoke(struct cap_table *t, cap_handle_t h)
@@ -291,20 +328,44 @@ int cap_revoke(struct cap_table *t, cap_handle_t h)
     return r;
 }
 
+/* Revoke and free slot c; its object if it must hear of it (see
+ * cap_type_ops), to call release on once cap_lock is dropped. */
+static void *delete_locked(struct cap *c, enum cap_type *type)
+{
+    void *gone = releases(c) ? c->object : NULL;
+    *type = (enum cap_type)c->type;
+    revoke_locked(c);
+    free_slot(c);
+    return gone;
+}
+
 int cap_delete(struct cap_table *t, cap_handle_t h)
 {
     irqflags_t f = spin_lock_irqsave(&cap_lock);
     struct cap *c;
+    void *gone = NULL;
+    enum cap_type type = CAP_T_NONE;
     int r = resolve(t, h, &c);
-    if (r == 0) {
-        revoke_locked(c);
-        free_slot(c);
-    }
+    if (r == 0)
+        gone = delete_locked(c, &type);
+    spin_unlock_irqrestore(&cap_lock, f);
+    if (gone)
+        type_ops[type]->release(gone);
+    return r;
+}
+
+int cap_lookup_pin(struct cap_table *t, cap_handle_t h, enum cap_type type, uint32_t rights,
+                   struct cap_ref *out)
+{
+    irqflags_t f = spin_lock_irqsave(&cap_lock);
+    int r = cap_lookup(t, h, type, rights, out);
+    if (r == 0 && type_ops[out->type] && type_ops[out->type]->pin)
+        type_ops[out->type]->pin(out->object);
     spin_unlock_irqrestore(&cap_lock, f);
     return r;
 }
 
-unsigned cap_list(struct cap_table *t, struct cap_info *out, unsigned max)
+unsigned cap_list(struct cap_table *t, unsigned first, struct cap_info *out, unsigned max)
 {
     unsigned n = 0;
     irqflags_t f = spin_lock_irqsave(&cap_lock);
@@ -312,16 +373,17 @@ unsigned cap_list(struct cap_table *t, struct cap_info *out, unsigned max)
         struct cap *c = &t->slots[i];
         if (c->type == CAP_T_NONE)
             continue;
-        if (n < max) {
-            out[n].handle = handle_of(t, c);
-            out[n].type = (enum cap_type)c->type;
-            out[n].rights = c->rights;
-            out[n].badge = c->badge;
-            out[n].object = c->object;
-            out[n].base = c->base;
-            out[n].len = c->len;
-            out[n].parent_owner = c->parent ? c->parent->table->owner : NULL;
-            out[n].parent_handle = c->parent ? handle_of(c->parent->table, c->parent) : CAP_NULL;
+        if (n >= first && n - first < max) {
+            struct cap_info *o = &out[n - first];
+            o->handle = handle_of(t, c);
+            o->type = (enum cap_type)c->type;
+            o->rights = c->rights;
+            o->badge = c->badge;
+            o->object = c->object;
+            o->base = c->base;
+            o->len = c->len;
+            o->parent_owner = c->parent ? c->parent->table->owner : NULL;
+            o->parent_handle = c->parent ? handle_of(c->parent->table, c->parent) : CAP_NULL;
         }
         n++;
     }
@@ -331,13 +393,18 @@ unsigned cap_list(struct cap_table *t, struct cap_info *out, unsigned max)
 
 void cap_table_clear(struct cap_table *t)
 {
-    irqflags_t f = spin_lock_irqsave(&cap_lock);
-    for (uint32_t i = 1; i < t->nslots; i++)
-        if (t->slots[i].type != CAP_T_NONE) {
-            revoke_locked(&t->slots[i]);
-            free_slot(&t->slots[i]);
-        }
-    spin_unlock_irqrestore(&cap_lock, f);
+    /* One slot (and what derives from it) per lock hold: the time with
+     * interrupts off stays bounded by one derivation tree, not the table. */
+    for (uint32_t i = 1; i < t->nslots; i++) {
+        irqflags_t f = spin_lock_irqsave(&cap_lock);
+        void *gone = NULL;
+        enum cap_type type = CAP_T_NONE;
+        if (t->slots[i].type != CAP_T_NONE)
+            gone = delete_locked(&t->slots[i], &type);
+        spin_unlock_irqrestore(&cap_lock, f);
+        if (gone)
+            type_ops[type]->release(gone);
+    }
 }
 
 void cap_table_renew(struct cap_table *t)

@@ -330,7 +330,10 @@ static bool do_reset(struct component *c, struct thread *t)
         return false; /* nothing to go back to: stop instead */
     ipc_drain(c);
     uint64_t t0 = plat_clock_ns();
-    snapshot_restore(c, &c->last_reset_pages);
+    if (snapshot_restore(c, &c->last_reset_pages) != 0) {
+        kprintf("component %s: no memory to restore its snapshot; it stops\n", c->cfg->name);
+        return false; /* restore changes nothing when it fails: stop cleanly */
+    }
     c->last_reset_ns = plat_clock_ns() - t0;
     irqflags_t f = spin_lock_irqsave(&comp_lock);
     c->resets++;
@@ -411,17 +414,12 @@ static void comp_main(void *arg)
     plat_irq_enable();
     ipc_drain(c); /* no caller may still be running its handler */
     snapshot_free(c);
-    cap_table_clear(&c->caps); /* its capabilities, and every copy made from them */
-    struct list_node *n; /* with every capability to them gone, its notifications can go */
+    /* Its capabilities and every copy made from them; the notifications
+     * it created die with their originals (notification_gone). */
+    cap_table_clear(&c->caps);
     for (unsigned i = 0; i < c->cfg->nirqs; i++) /* its lines fall silent */
         hw_irq_release(c->cfg->irqs[i]);
     comp_watch_forget(c, NULL); /* if it was the supervisor: the kernel decides again */
-    while ((n = list_pop_front(&c->notifications))) {
-        struct notification *note = container_of(n, struct notification, owner_link);
-        hw_irq_forget(note); /* no line may signal it any more */
-        comp_watch_forget(NULL, note);
-        notify_free(note);
-    }
     c->rtmem = NULL;
     if (c->instance)
         img->free(c->instance); /* frees the linear memory and tables */
@@ -537,7 +535,12 @@ int comp_start(struct component *c, const char *args)
 
     char tname[THREAD_NAME_MAX];
     ksnprintf(tname, sizeof tname, "c:%s", c->cfg->name);
+    /* Its thread is its own kernel memory, whoever starts it. */
+    struct thread *me = thread_current();
+    struct kmem_account *caller_acct = me->kacct;
+    me->kacct = &c->kmem;
     struct thread *t = thread_create(tname, comp_main, c, COMP_PRIO, COMP_STACK);
+    me->kacct = caller_acct;
     if (!t) {
         f = spin_lock_irqsave(&comp_lock);
         c->state = COMP_STOPPED;
@@ -591,6 +594,8 @@ int comp_reset(struct component *c)
     f = spin_lock_irqsave(&comp_lock);
     while (r == 0 && c->resets == before && c->state == COMP_RUNNING)
         r = waitq_wait_intr(&c->exit_wq, &comp_lock, deadline);
+    if (r == 0 && c->resets == before)
+        r = -ATH_ENOMEM; /* it stopped instead: its snapshot could not be restored */
     spin_unlock_irqrestore(&comp_lock, f);
     return r;
 }
@@ -672,6 +677,56 @@ static void manager_main(void *arg)
     }
 }
 
+bool comp_calls(const struct comp_config *cfg, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = cfg->calls; p && *p;) {
+        const char *end = strchr(p, ' ');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len == n && strncmp(p, name, n) == 0)
+            return true;
+        p = end ? end + 1 : NULL;
+    }
+    return false;
+}
+
+/* Room for grants into c's table: every component that may grant to it —
+ * a client (call_grant) or a server it calls (reply_grant) — may fill its
+ * whole grant quota there (see cap.h). */
+static uint32_t foreign_slots(const struct comp_config *cfg)
+{
+    uint32_t n = 0;
+    for (unsigned i = 0; i < comp_manifest_count; i++) {
+        const struct comp_config *p = &comp_manifest[i];
+        if (p != cfg && (comp_calls(p, cfg->name) || comp_calls(cfg, p->name)))
+            n += p->grants;
+    }
+    return n;
+}
+
+/* A notification's original capability is gone (notify.h): nothing may
+ * signal it any more; its waiters wake; the original's reference goes. */
+static void notification_gone(void *object)
+{
+    struct notification *n = object;
+    notify_kill(n);
+    hw_irq_forget(n);
+    comp_watch_forget(NULL, n);
+    notify_put(n);
+}
+
+static void notification_pin(void *object)
+{
+    notify_get(object);
+}
+
+/* The kernel memory account of the running thread (the heap's hook). */
+static struct kmem_account *current_account(void)
+{
+    struct thread *t = thread_current();
+    return t ? t->kacct : NULL;
+}
+
 void comp_init(bool autostart)
 {
     waitq_init(&manager_wq);
@@ -679,13 +734,23 @@ void comp_init(bool autostart)
     comps = kzalloc(sizeof *comps * (ncomps ? ncomps : 1));
     if (!comps)
         kpanic("comp: no memory for %u components", ncomps);
+    heap_set_account_hook(current_account);
+    static const struct cap_type_ops notification_ops = { notification_pin, notification_gone };
+    cap_set_type_ops(CAP_T_NOTIFICATION, &notification_ops);
     for (unsigned i = 0; i < ncomps; i++) {
         struct component *c = &comps[i];
         c->cfg = &comp_manifest[i];
         c->state = COMP_STOPPED;
         waitq_init(&c->exit_wq);
-        cap_table_init(&c->caps, c->cap_slots, COMP_CAP_SLOTS, c);
-        list_init(&c->notifications);
+        uint32_t nslots = COMP_CAP_SLOTS + foreign_slots(c->cfg);
+        struct cap *slots = kzalloc(sizeof *slots * nslots);
+        if (!slots || nslots > CAP_MAX_SLOTS)
+            kpanic("comp: no memory for %s's capability table", c->cfg->name);
+        cap_table_init(&c->caps, slots, nslots, c);
+        cap_table_set_zones(&c->caps, COMP_CAP_SLOTS, c->cfg->grants);
+        c->kmem.limit = (uint64_t)c->cfg->kernel_kib * 1024;
+        if (!heap_account_register(&c->kmem))
+            kpanic("comp: too many kernel memory accounts");
         c->ep.server = c;
         c->ep.handle = c->cfg->image->handle;
         c->ep.lock = (spinlock_t)SPINLOCK_INIT;

@@ -16,6 +16,7 @@
 #include <athanor/frame.h>
 #include <athanor/heap.h>
 #include <athanor/klib.h>
+#include <athanor/notify.h>
 
 #include "../wasi/host.h"
 
@@ -205,24 +206,21 @@ u32 Z_athanorZ_sys_cap(struct Z_athanor_instance_t *a, u32 h, u32 name, u32 len,
     int r = p ? introspect(c, h) : -ATH_EFAULT;
     if (r == 0)
         r = (int)decode(c, h, name, len, CAP_R_READ, &target);
-    struct cap_info *ci = r == 0 ? kmalloc(sizeof *ci * COMP_CAP_SLOTS) : NULL;
-    if (r == 0 && !ci)
-        r = -ATH_ENOMEM;
+    struct cap_info ci;
     if (r == 0) {
-        unsigned n = cap_list(&target->caps, ci, COMP_CAP_SLOTS);
-        if (i >= n || i >= COMP_CAP_SLOTS) {
+        unsigned n = cap_list(&target->caps, i, &ci, 1);
+        if (i >= n) {
             r = -ATH_ENOENT;
         } else {
-            uint32_t v[4] = { ci[i].handle, ci[i].type, ci[i].rights, ci[i].parent_handle };
-            uint64_t w[3] = { ci[i].badge, ci[i].base, ci[i].len };
+            uint32_t v[4] = { ci.handle, ci.type, ci.rights, ci.parent_handle };
+            uint64_t w[3] = { ci.badge, ci.base, ci.len };
             memset(p, 0, 64);
             memcpy(p, v, 16);
             memcpy(p + 16, w, 24);
-            if (ci[i].parent_owner)
-                kstrlcpy((char *)p + 40, ((const struct component *)ci[i].parent_owner)->cfg->name, 24);
+            if (ci.parent_owner)
+                kstrlcpy((char *)p + 40, ((const struct component *)ci.parent_owner)->cfg->name, 24);
         }
     }
-    kfree(ci);
     return host_leave(c, (u32)r);
 }
 
@@ -237,8 +235,10 @@ u32 Z_athanorZ_sys_watch(struct Z_athanor_instance_t *a, u32 h, u32 n, u64 bits)
     if (r == 0 && cap.object)
         r = -ATH_EPERM;
     if (r == 0)
-        r = cap_lookup(&c->caps, n, CAP_T_NOTIFICATION, CAP_R_WRITE, &note);
-    if (r == 0)
+        r = cap_lookup_pin(&c->caps, n, CAP_T_NOTIFICATION, CAP_R_WRITE, &note);
+    if (r == 0) {
         r = comp_watch(c, note.object, bits);
+        notify_put(note.object);
+    }
     return host_leave(c, (u32)r);
 }

@@ -23,6 +23,8 @@ int comp_watch(struct component *owner, struct notification *n, uint64_t bits)
         return -ATH_EINVAL;
     irqflags_t f = spin_lock_irqsave(&watch_lock);
     int r = watcher && watcher_owner != owner ? -ATH_EBUSY : 0; /* one supervisor */
+    if (r == 0 && notify_dead(n))
+        r = -ATH_ESTALE; /* ordered against its death: it dies, then comp_watch_forget */
     if (r == 0) {
         watcher = n;
         watcher_bits = bits;

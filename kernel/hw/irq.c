@@ -38,14 +38,23 @@ int hw_irq_bind(struct component *c, cap_handle_t irq, cap_handle_t n, uint64_t 
     int r = lookup(c, irq, CAP_R_READ, &l);
     if (r)
         return r;
-    if ((r = cap_lookup(&c->caps, n, CAP_T_NOTIFICATION, CAP_R_WRITE, &note)) != 0)
-        return r;
     if (!bits)
         return -ATH_EINVAL;
+    /* Pinned, and bound only if still alive: a notification's death
+     * (notify_kill, then hw_irq_forget) and this bind are ordered by its
+     * dead flag and irq_lock, so no line keeps a pointer to a dead one. */
+    if ((r = cap_lookup_pin(&c->caps, n, CAP_T_NOTIFICATION, CAP_R_WRITE, &note)) != 0)
+        return r;
     irqflags_t f = spin_lock_irqsave(&irq_lock);
-    l->notify = note.object;
-    l->bits = bits;
+    bool dead = notify_dead(note.object);
+    if (!dead) {
+        l->notify = note.object;
+        l->bits = bits;
+    }
     spin_unlock_irqrestore(&irq_lock, f);
+    notify_put(note.object);
+    if (dead)
+        return -ATH_ESTALE;
     if ((r = plat_irqline_enable(l->line)) != 0) {
         f = spin_lock_irqsave(&irq_lock);
         l->notify = NULL;
@@ -73,7 +82,7 @@ void hw_irq_fired(unsigned line)
     uint64_t bits = l->bits;
     l->count++;
     if (n)
-        notify_signal(n, bits); /* under irq_lock, so n cannot be freed meanwhile */
+        notify_signal(n, bits); /* under irq_lock: hw_irq_forget unbinds it before it can die */
     spin_unlock(&irq_lock);
 }
 

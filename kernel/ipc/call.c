@@ -290,16 +290,7 @@ int ipc_call_lend(struct component *caller, cap_handle_t h, uint64_t op, uint64_
 int ipc_lookup(struct component *caller, const char *name, cap_handle_t *out)
 {
     /* Only servers the manifest lists for the caller: nothing is ambient. */
-    const char *p = caller->cfg->calls;
-    size_t n = strlen(name);
-    bool allowed = false;
-    while (p && *p) {
-        const char *end = strchr(p, ' ');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        allowed |= len == n && strncmp(p, name, n) == 0;
-        p = end ? end + 1 : NULL;
-    }
-    struct component *srv = allowed ? comp_find(name) : NULL;
+    struct component *srv = comp_calls(caller->cfg, name) ? comp_find(name) : NULL;
     if (!srv)
         return -ATH_EPERM;
     /* The badge tells the server which component calls (its manifest index + 1). */

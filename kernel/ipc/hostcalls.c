@@ -9,6 +9,7 @@
  * Decode (check every offset against the caller's memory) happens here; the
  * work is in call.c. See sdk/athanor.h for the component side. */
 #include <athanor/errors.h>
+#include <athanor/heap.h>
 #include <athanor/ipc.h>
 #include <athanor/klib.h>
 #include <athanor/notify.h>
@@ -102,20 +103,21 @@ static int cap_result(int r, cap_handle_t h)
     return r ? r : (int)h;
 }
 
-/* notify_create() -> handle with all rights to a new notification. */
+/* notify_create() -> handle with all rights to a new notification; it
+ * lives as long as that capability (notify.h). -ATH_EQUOTA over the
+ * component's kernel memory quota. */
 u32 Z_athanorZ_notify_create(struct Z_athanor_instance_t *a)
 {
     struct component *c = host_enter(&a->h);
     struct notification *n = notify_create();
     if (!n)
-        return host_leave(c, (u32)-ATH_ENOMEM);
+        return host_leave(c, (u32)(heap_account_full(&c->kmem, sizeof *n) ? -ATH_EQUOTA : -ATH_ENOMEM));
     cap_handle_t h;
     int r = cap_insert(&c->caps, CAP_T_NOTIFICATION, CAP_R_ALL, n, 0, &h);
     if (r) {
-        notify_free(n);
+        notify_put(n);
         return host_leave(c, (u32)r);
     }
-    list_push_back(&c->notifications, &n->owner_link);
     return host_leave(c, h);
 }
 
@@ -124,14 +126,17 @@ u32 Z_athanorZ_notify_signal(struct Z_athanor_instance_t *a, u32 h, u64 bits)
 {
     struct component *c = host_enter(&a->h);
     struct cap_ref cap;
-    int r = cap_lookup(&c->caps, h, CAP_T_NOTIFICATION, CAP_R_WRITE, &cap);
-    if (r == 0)
+    int r = cap_lookup_pin(&c->caps, h, CAP_T_NOTIFICATION, CAP_R_WRITE, &cap);
+    if (r == 0) {
         notify_signal(cap.object, bits);
+        notify_put(cap.object);
+    }
     return host_leave(c, (u32)r);
 }
 
 /* notify_wait(h, mask, timeout_ns, bits_ptr): needs the read right; writes
- * the bits taken (0 on timeout). */
+ * the bits taken (0 on timeout). -ATH_ESTALE if the notification dies
+ * (its owner deleted it or stopped) before or while waiting. */
 u32 Z_athanorZ_notify_wait(struct Z_athanor_instance_t *a, u32 h, u64 mask, u64 timeout, u32 out)
 {
     struct component *c = host_enter(&a->h);
@@ -139,13 +144,14 @@ u32 Z_athanorZ_notify_wait(struct Z_athanor_instance_t *a, u32 h, u64 mask, u64 
     if (!umem_range(&m, uoff(out), 8))
         return host_leave(c, (u32)-ATH_EFAULT);
     struct cap_ref cap;
-    int r = cap_lookup(&c->caps, h, CAP_T_NOTIFICATION, CAP_R_READ, &cap);
+    int r = cap_lookup_pin(&c->caps, h, CAP_T_NOTIFICATION, CAP_R_READ, &cap);
     if (r)
         return host_leave(c, (u32)r);
-    uint64_t now = plat_clock_ns();
-    uint64_t got = notify_wait(cap.object, mask, timeout > UINT64_MAX - now ? UINT64_MAX : now + timeout);
+    uint64_t now = plat_clock_ns(), got = 0;
+    r = notify_wait(cap.object, mask, timeout > UINT64_MAX - now ? UINT64_MAX : now + timeout, &got);
+    notify_put(cap.object);
     host_put(c, uoff(out), &got, 8);
-    return host_leave(c, 0);
+    return host_leave(c, (u32)r);
 }
 
 /* cap_derive(h, rights, badge) -> a new handle in the caller's table. */

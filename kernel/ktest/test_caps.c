@@ -9,6 +9,7 @@
 #include <athanor/errors.h>
 #include <athanor/ipc.h>
 #include <athanor/ktest.h>
+#include <athanor/notify.h>
 
 #define SLOTS 16
 
@@ -31,7 +32,7 @@ static uint32_t needed(enum cap_type t)
 
 static const char *t_confinement_matrix(void)
 {
-    static int object; /* any kernel object: the checks come before it is touched */
+    static int object; /* any kernel object: the checks come before it is touched, */
     unsigned tried = 0, denied = 0;
     for (int ty = CAP_T_NONE + 1; ty < CAP_T_COUNT; ty++) {
         enum cap_type t = (enum cap_type)ty;
@@ -40,7 +41,9 @@ static const char *t_confinement_matrix(void)
         cap_table_init(&user, user_slots, SLOTS, NULL);
         uint32_t need = needed(t);
         cap_handle_t orig, copy, weak, guess;
-        KT_CHECK(cap_insert(&owner, t, CAP_R_ALL, &object, 0, &orig) == 0, "insert %s", cap_type_name(t));
+        /* except a notification, which hears when its original goes */
+        void *obj = t == CAP_T_NOTIFICATION ? (void *)notify_create() : (void *)&object;
+        KT_CHECK(obj && cap_insert(&owner, t, CAP_R_ALL, obj, 0, &orig) == 0, "insert %s", cap_type_name(t));
 #define DENY(expr, want, what)                                                              \
     do {                                                                                    \
         int r_ = (expr);                                                                    \

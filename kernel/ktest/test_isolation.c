@@ -8,6 +8,7 @@
  * blocked in every kind of wait (the time each takes is printed). */
 #include <athanor/component.h>
 #include <athanor/errors.h>
+#include <athanor/heap.h>
 #include <athanor/ktest.h>
 
 #define WAIT_NS (10 * NS_PER_S)
@@ -341,6 +342,87 @@ static const char *t_kill_in_every_wait(void)
     return NULL;
 }
 
+/* A notification dies with its owner: a server waiting on a copy it was
+ * given wakes with ESTALE, nothing freed under it, the waiter's caller
+ * goes on. */
+static const char *t_object_dies_under_a_waiter(void)
+{
+    struct component *s = must_find("hserver"), *owner = must_find("hclient"), *c2 = must_find("hclient2");
+    TRY(start_serving(s));
+    TRY(start_stuck(owner, "keep-notify", owner, true)); /* gave hserver a copy, sleeps */
+    TRY(start_stuck(c2, "waitkept", s, true));          /* hserver waits on the copy */
+    TRY(kill_within(owner, 100 * NS_PER_MS, NULL));
+    KT_CHECK(comp_wait(c2, plat_clock_ns() + WAIT_NS) == 0, "the waiter never woke");
+    KT_CHECK(c2->state == COMP_EXITED && c2->exit_code == 0, "the waiter ended %s/%d, want ESTALE seen",
+             comp_state_name(c2->state), c2->exit_code);
+    KT_CHECK(s->state == COMP_RUNNING, "hserver harmed");
+    KT_CHECK(heap_check() == 0, "the heap is corrupt");
+    TRY(system_answers());
+    stop_all();
+    return NULL;
+}
+
+/* Kernel memory: with its quota a little above what it needs to run,
+ * notifications stop at the quota (EQUOTA for the attacker alone), and
+ * deleting gives the memory back: no leak across 20000 rounds. */
+static const char *t_kernel_memory_quota(void)
+{
+    struct component *s = must_find("hserver"), *c = must_find("hclient2");
+    TRY(start_serving(s));
+    TRY(run_ok(c, "ping"));
+    uint64_t limit = c->kmem.limit, small = c->kmem.peak + 2048; /* room for a dozen notifications */
+    c->kmem.limit = small;
+    c->kmem.refused = 0;
+    struct heap_stats before, after;
+    heap_get_stats(&before);
+    const char *err = run_ok(c, "flood-notify");
+    heap_get_stats(&after);
+    uint64_t refused = c->kmem.refused, peak = c->kmem.peak, used = c->kmem.used;
+    c->kmem.limit = limit;
+    TRY(err);
+    KT_CHECK(refused > 0, "the kernel memory quota never refused");
+    KT_CHECK(peak <= small, "peak %llu over the limit %llu", (unsigned long long)peak, (unsigned long long)small);
+    KT_CHECK(used <= 4096, "%llu bytes still charged after it stopped", (unsigned long long)used);
+    KT_CHECK(after.allocs <= before.allocs + 8, "%llu more live heap blocks than before",
+             (unsigned long long)(after.allocs - before.allocs));
+    TRY(system_answers());
+    stop_all();
+    return NULL;
+}
+
+/* Capabilities granted into another table are the grantor's: a flood
+ * stops at its quota, the receiver's own operations still work. */
+static const char *t_grant_quota(void)
+{
+    struct component *s = must_find("hserver");
+    TRY(start_serving(s));
+    TRY(run_ok(must_find("hclient2"), "flood-grant"));
+    KT_CHECK(s->caps.grants_out == 0, "hserver has grants out");
+    TRY(system_answers());
+    stop_all();
+    return NULL;
+}
+
+/* One capability slot churned 40000 times: handles stay positive, an old
+ * handle never names the new object (the slot retires at the end). */
+static const char *t_handles_never_come_back(void)
+{
+    TRY(run_ok(must_find("hclient2"), "handles"));
+    TRY(system_answers());
+    stop_all();
+    return NULL;
+}
+
+/* One write of 1 MiB to the console: interrupts come on between pieces,
+ * everything else keeps running. */
+static const char *t_giant_write(void)
+{
+    TRY(run_ok(must_find("hclient2"), "bigwrite 1024"));
+    TRY(system_answers());
+    stop_all();
+    return NULL;
+}
+
 const struct ktest ktests_isolation[] = {
     { "iso_exit_in_handler", t_exit_in_handler },
     { "iso_trap_in_handler", t_trap_in_handler },
@@ -356,5 +438,10 @@ const struct ktest ktests_isolation[] = {
     { "iso_stack_client_side", t_stack_client_side },
     { "iso_stack_server_side", t_stack_server_side },
     { "iso_kill_in_every_wait", t_kill_in_every_wait },
+    { "iso_object_dies_under_a_waiter", t_object_dies_under_a_waiter },
+    { "iso_kernel_memory_quota", t_kernel_memory_quota },
+    { "iso_grant_quota", t_grant_quota },
+    { "iso_handles_never_come_back", t_handles_never_come_back },
+    { "iso_giant_write", t_giant_write },
     { NULL, NULL },
 };

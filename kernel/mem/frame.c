@@ -12,6 +12,9 @@ static uint64_t  *bitmap;
 static size_t     nframes;    /* frames covered by the bitmap */
 static size_t     hint;       /* next-fit search start (a frame number) */
 static struct frame_stats stats;
+/* Frames promised (frame_promise) but not yet taken: free frames that only
+ * frame_alloc_promised may use. Invariant: promised <= stats.free. */
+static size_t     promised;
 /* Copy of the free regions, to reject frees of addresses that were never RAM. */
 static struct boot_region ram[BOOT_MAX_REGIONS];
 static unsigned            nram;
@@ -116,24 +119,59 @@ static bool find_run(size_t from, size_t to, size_t count, size_t align, size_t 
     return false;
 }
 
+/* Take a run; frame_lock held. from_promise: count frames of a promise. */
+static int alloc_locked(size_t count, size_t align, bool from_promise, phys_addr_t *out)
+{
+    if (!from_promise && stats.free - promised < count)
+        return -ATH_ENOMEM; /* what is left is promised to others */
+    size_t f;
+    if (!find_run(hint, nframes, count, align, &f) && !find_run(0, nframes, count, align, &f))
+        return -ATH_ENOMEM;
+    for (size_t i = 0; i < count; i++)
+        bit_set(f + i);
+    stats.free -= count;
+    if (from_promise)
+        promised -= count;
+    hint = f + count;
+    *out = (phys_addr_t)f * PAGE_SIZE;
+    return 0;
+}
+
 int frame_alloc(size_t count, size_t align, phys_addr_t *out)
 {
     if (count == 0 || align == 0 || (align & (align - 1)))
         return -ATH_EINVAL;
     irqflags_t fl = spin_lock_irqsave(&frame_lock);
-    size_t f;
-    bool ok = find_run(hint, nframes, count, align, &f) || find_run(0, nframes, count, align, &f);
-    if (ok) {
-        for (size_t i = 0; i < count; i++)
-            bit_set(f + i);
-        stats.free -= count;
-        hint = f + count;
-    }
+    int r = alloc_locked(count, align, false, out);
     spin_unlock_irqrestore(&frame_lock, fl);
-    if (!ok)
-        return -ATH_ENOMEM;
-    *out = (phys_addr_t)f * PAGE_SIZE;
-    return 0;
+    return r;
+}
+
+int frame_promise(size_t count)
+{
+    irqflags_t fl = spin_lock_irqsave(&frame_lock);
+    int r = stats.free - promised >= count ? 0 : -ATH_ENOMEM;
+    if (r == 0)
+        promised += count;
+    spin_unlock_irqrestore(&frame_lock, fl);
+    return r;
+}
+
+void frame_unpromise(size_t count)
+{
+    irqflags_t fl = spin_lock_irqsave(&frame_lock);
+    KASSERT(count <= promised);
+    promised -= count;
+    spin_unlock_irqrestore(&frame_lock, fl);
+}
+
+int frame_alloc_promised(phys_addr_t *out)
+{
+    irqflags_t fl = spin_lock_irqsave(&frame_lock);
+    KASSERT(promised > 0);
+    int r = alloc_locked(1, 1, true, out); /* promised <= free: a free frame exists */
+    spin_unlock_irqrestore(&frame_lock, fl);
+    return r;
 }
 
 /* True if [base, base + count frames) is RAM the allocator hands out. */
@@ -172,9 +210,18 @@ void frame_free(phys_addr_t base, size_t count)
     spin_unlock_irqrestore(&frame_lock, fl);
 }
 
+void frame_free_promise(phys_addr_t pa)
+{
+    frame_free(pa, 1);
+    irqflags_t fl = spin_lock_irqsave(&frame_lock);
+    promised++; /* the frame just freed is free: promised <= free holds */
+    spin_unlock_irqrestore(&frame_lock, fl);
+}
+
 void frame_get_stats(struct frame_stats *st)
 {
     irqflags_t fl = spin_lock_irqsave(&frame_lock);
     *st = stats;
+    st->promised = promised;
     spin_unlock_irqrestore(&frame_lock, fl);
 }

@@ -28,7 +28,7 @@
 
 struct blk {
     uint32_t    magic;
-    uint32_t    pad;
+    uint32_t    acct;  /* id of the account charged (heap_account_register), 0: none */
     uint64_t    size;  /* payload capacity in bytes (multiple of 16) */
     uint64_t    req;   /* bytes the caller asked for (0 when free) */
     struct blk *prev;  /* physically preceding block in the chunk, or NULL */
@@ -47,6 +47,49 @@ static struct list_node  chunks = LIST_INIT(chunks);
 static struct list_node  free_list = LIST_INIT(free_list); /* payload-resident nodes */
 static struct heap_stats hs;
 static heap_error_fn     error_hook;
+static struct kmem_account *accounts[KMEM_ACCOUNTS]; /* [0] unused: "no account" */
+static unsigned            naccounts = 1;
+static struct kmem_account *(*account_hook)(void);
+
+unsigned heap_account_register(struct kmem_account *a)
+{
+    irqflags_t f = spin_lock_irqsave(&heap_lock);
+    unsigned id = naccounts < KMEM_ACCOUNTS ? naccounts++ : 0;
+    if (id)
+        accounts[id] = a;
+    a->id = id;
+    spin_unlock_irqrestore(&heap_lock, f);
+    return id;
+}
+
+void heap_set_account_hook(struct kmem_account *(*current)(void))
+{
+    account_hook = current;
+}
+
+/* A block's whole footprint: what the heap cannot give anyone else. */
+static inline uint64_t footprint(uint64_t cap)
+{
+    return cap + sizeof(struct blk);
+}
+
+static inline uint64_t cap_for(size_t req)
+{
+    size_t cap = ALIGN_UP(req + REDZONE, 16);
+    return cap < MIN_PAYLOAD ? MIN_PAYLOAD : cap;
+}
+
+bool heap_account_full(const struct kmem_account *a, size_t size)
+{
+    return a && a->used + footprint(cap_for(size)) > a->limit;
+}
+
+/* The id of the current account, or 0 (the kernel's own memory). */
+static unsigned current_account(void)
+{
+    struct kmem_account *a = account_hook ? account_hook() : NULL;
+    return a ? a->id : 0;
+}
 
 static inline void *payload(struct blk *b) { return (char *)b + sizeof *b; }
 static inline struct blk *next_blk(struct blk *b) { return (struct blk *)((char *)payload(b) + b->size); }
@@ -131,7 +174,7 @@ static bool grow(size_t need)
     size_t total = frames * PAGE_SIZE - CHUNK_HDR;
     b->size = total - 2 * sizeof(struct blk);
     b->prev = NULL;
-    b->pad = 0;
+    b->acct = 0;
     struct blk *end = next_blk(b);
     end->magic = MAGIC_END;
     end->size = 0;
@@ -141,11 +184,14 @@ static bool grow(size_t need)
     return true;
 }
 
-static void *alloc_locked(size_t req)
+static void *alloc_locked(size_t req, unsigned acct)
 {
-    size_t cap = ALIGN_UP(req + REDZONE, 16);
-    if (cap < MIN_PAYLOAD)
-        cap = MIN_PAYLOAD;
+    size_t cap = cap_for(req);
+    struct kmem_account *a = accounts[acct];
+    if (acct && a->used + footprint(cap) > a->limit) {
+        a->refused++;
+        return NULL;
+    }
     for (int attempt = 0; attempt < 2; attempt++) {
         list_for_each(n, &free_list) {
             struct blk *b = from_fnode(n);
@@ -166,13 +212,18 @@ static void *alloc_locked(size_t req)
                 struct blk *rest = (struct blk *)((char *)payload(b) + cap);
                 rest->size = b->size - cap - sizeof(struct blk);
                 rest->prev = b;
-                rest->pad = 0;
+                rest->acct = 0;
                 after->prev = rest;
                 b->size = cap;
                 make_free(rest);
             }
             b->magic = MAGIC_ALLOC;
             b->req = req;
+            b->acct = acct;
+            if (acct) {
+                a->used += footprint(b->size);
+                a->peak = MAX(a->peak, a->used);
+            }
             memset((char *)payload(b) + req, RED_BYTE, b->size - req);
             hs.used_bytes += req;
             hs.allocs++;
@@ -189,8 +240,9 @@ void *kmalloc(size_t size)
 {
     if (size == 0 || size > KMALLOC_MAX)
         return NULL;
+    unsigned acct = current_account();
     irqflags_t f = spin_lock_irqsave(&heap_lock);
-    void *p = alloc_locked(size);
+    void *p = alloc_locked(size, acct);
     spin_unlock_irqrestore(&heap_lock, f);
     return p;
 }
@@ -267,6 +319,9 @@ void kfree(void *p)
     }
     hs.used_bytes -= b->req;
     hs.allocs--;
+    if (b->acct && b->acct < naccounts)
+        accounts[b->acct]->used -= footprint(b->size);
+    b->acct = 0;
     b->magic = 0; /* not free yet: make_free below */
     merge_next(b);
     if (b->prev && b->prev->magic == MAGIC_FREE) {

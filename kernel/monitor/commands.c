@@ -138,15 +138,16 @@ static int cmd_ps(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
-    kprintf("%-12s %-8s %4s %9s %10s %8s %s\n", "NAME", "STATE", "GEN", "MEM(KiB)", "CPU(ms)",
-            "RESTARTS", "LAST");
+    kprintf("%-12s %-8s %4s %9s %10s %10s %8s %s\n", "NAME", "STATE", "GEN", "MEM(KiB)", "KMEM(KiB)",
+            "CPU(ms)", "RESTARTS", "LAST");
     for (unsigned i = 0; i < comp_count(); i++) {
         struct component *c = comp_at(i);
         uint64_t cpu = c->cpu_ns_total + (c->thread ? c->thread->cpu_ns : 0);
         const char *last = c->state == COMP_FAULTED ? trap_kind_name(c->trap)
                          : c->state == COMP_EXITED ? "exited" : c->gave_up ? "gave up" : "";
-        kprintf("%-12s %-8s %4u %9u %10llu %8u %s", c->cfg->name, comp_state_name(c->state),
-                c->generation, c->mem_pages * 64, (unsigned long long)(cpu / NS_PER_MS), c->restarts, last);
+        kprintf("%-12s %-8s %4u %9u %4llu/%-5u %10llu %8u %s", c->cfg->name, comp_state_name(c->state),
+                c->generation, c->mem_pages * 64, (unsigned long long)(c->kmem.peak >> 10),
+                c->cfg->kernel_kib, (unsigned long long)(cpu / NS_PER_MS), c->restarts, last);
         if (c->state == COMP_EXITED)
             kprintf(" (status %d)", c->exit_code);
         kprintf("\n");
@@ -291,33 +292,36 @@ static int cmd_caps(int argc, char **argv)
     struct component *c = named(argv[1]);
     if (!c)
         return -ATH_ENOENT;
-    struct cap_info ci[COMP_CAP_SLOTS];
-    unsigned n = cap_list(&c->caps, ci, ARRAY_LEN(ci));
+    struct cap_info ci[8];
+    unsigned n = cap_list(&c->caps, 0, ci, 0);
     if (n)
         kprintf("%-10s %-13s %-6s %-18s %s\n", "HANDLE", "TYPE", "RIGHTS", "BADGE", "DERIVED FROM");
-    for (unsigned i = 0; i < n && i < ARRAY_LEN(ci); i++) {
-        char rights[6];
-        cap_rights_str(ci[i].rights, rights);
-        kprintf("%#-10x %-13s %-6s %#-18llx ", ci[i].handle, cap_type_name(ci[i].type), rights,
-                (unsigned long long)ci[i].badge);
-        if (ci[i].parent_owner)
-            kprintf("%s:%#x", ((const struct component *)ci[i].parent_owner)->cfg->name,
-                    ci[i].parent_handle);
-        else
-            kprintf("(original)");
-        if (ci[i].type == CAP_T_IOPORT) {
-            kprintf("  ports %#llx-%#llx", (unsigned long long)ci[i].base,
-                    (unsigned long long)(ci[i].base + ci[i].len - 1));
-        } else if (ci[i].type == CAP_T_MMIO) {
-            kprintf("  memory %#llx-%#llx", (unsigned long long)ci[i].base,
-                    (unsigned long long)(ci[i].base + ci[i].len - 1));
-        } else if (ci[i].type == CAP_T_DMA) {
-            kprintf("  quota %llu KiB", (unsigned long long)(ci[i].len >> 10));
-        } else if (ci[i].type == CAP_T_IRQ) {
-            const struct irq_line *l = ci[i].object;
-            kprintf("  line %u, fired %llu times", l->line, (unsigned long long)l->count);
+    for (unsigned first = 0; first < n; first += ARRAY_LEN(ci)) {
+        unsigned got = MIN(cap_list(&c->caps, first, ci, ARRAY_LEN(ci)) - first, (unsigned)ARRAY_LEN(ci));
+        for (unsigned i = 0; i < got; i++) {
+            char rights[6];
+            cap_rights_str(ci[i].rights, rights);
+            kprintf("%#-10x %-13s %-6s %#-18llx ", ci[i].handle, cap_type_name(ci[i].type), rights,
+                    (unsigned long long)ci[i].badge);
+            if (ci[i].parent_owner)
+                kprintf("%s:%#x", ((const struct component *)ci[i].parent_owner)->cfg->name,
+                        ci[i].parent_handle);
+            else
+                kprintf("(original)");
+            if (ci[i].type == CAP_T_IOPORT) {
+                kprintf("  ports %#llx-%#llx", (unsigned long long)ci[i].base,
+                        (unsigned long long)(ci[i].base + ci[i].len - 1));
+            } else if (ci[i].type == CAP_T_MMIO) {
+                kprintf("  memory %#llx-%#llx", (unsigned long long)ci[i].base,
+                        (unsigned long long)(ci[i].base + ci[i].len - 1));
+            } else if (ci[i].type == CAP_T_DMA) {
+                kprintf("  quota %llu KiB", (unsigned long long)(ci[i].len >> 10));
+            } else if (ci[i].type == CAP_T_IRQ) {
+                const struct irq_line *l = ci[i].object;
+                kprintf("  line %u, fired %llu times", l->line, (unsigned long long)l->count);
+            }
+            kprintf("\n");
         }
-        kprintf("\n");
     }
     if (!n)
         kprintf("%s holds no capabilities%s\n", c->cfg->name,

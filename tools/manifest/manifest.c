@@ -41,6 +41,8 @@ struct entry {
     struct { unsigned long long lo, hi; } mmio[MAX_MMIO]; /* inclusive physical ranges */
     int  nmmio;
     long dma_pages;
+    long kernel_kib;   /* kernel memory quota (heap); 0 until set: then the default */
+    long grants;       /* capabilities it may have granted into other tables at once */
 };
 
 static const char *path;
@@ -286,6 +288,10 @@ static void set(struct entry *e, const char *key, char *v)
         parse_mmio(e, v);
     else if (!strcmp(key, "dma_pages"))
         e->dma_pages = parse_int(v, 0, 65536);
+    else if (!strcmp(key, "kernel_kib"))
+        e->kernel_kib = parse_int(v, 16, 65536);
+    else if (!strcmp(key, "grants"))
+        e->grants = parse_int(v, 0, 256);
     else if (!strcmp(key, "restart")) {
         char s[16];
         parse_string(v, s, sizeof s);
@@ -299,7 +305,8 @@ static void set(struct entry *e, const char *key, char *v)
             fail("restart must be \"never\", \"on-failure\" or \"always\", got \"%s\"", s);
     } else
         fail("unknown key '%s' (known: args, caps, calls, memory_pages, cpu_budget_ms, "
-             "cpu_period_ms, restart, max_restarts, restart_window_ms, autostart, ioports, irqs, mmio, dma_pages)", key);
+             "cpu_period_ms, restart, max_restarts, restart_window_ms, autostart, ioports, irqs, mmio, dma_pages, "
+             "kernel_kib, grants)", key);
 }
 
 static const char *find_dir(const char *name, int ndirs, char **dirs)
@@ -386,6 +393,7 @@ int main(int argc, char **argv)
             cur->cpu_period_ms = 100;
             cur->max_restarts = 3;
             cur->restart_window_ms = 10000;
+            cur->grants = 16;
             if (!(cur->dir = find_dir(name, argc - 3, argv + 3)))
                 fail("component '%s' has no folder components/<group>/%s", name, name);
             continue;
@@ -433,6 +441,11 @@ int main(int argc, char **argv)
                     if (entries[i].irqs[a] == entries[j].irqs[b])
                         fail("component '%s': interrupt line %ld is also granted to '%s'",
                              entries[i].name, entries[i].irqs[a], entries[j].name);
+        /* Default kernel memory: 64 KiB, plus what bare metal keeps per page
+         * of a snapshot (an original frame and a dirty index, 12 bytes per
+         * 4 KiB) for as much memory as the component may have. */
+        if (!entries[i].kernel_kib)
+            entries[i].kernel_kib = 64 + (entries[i].max_pages * 16 * 12 + 1023) / 1024;
         if (entries[i].cpu_budget_ms > entries[i].cpu_period_ms)
             fail("component '%s': cpu_budget_ms (%ld) is larger than cpu_period_ms (%ld)",
                  entries[i].name, entries[i].cpu_budget_ms, entries[i].cpu_period_ms);
@@ -472,7 +485,8 @@ int main(int argc, char **argv)
         fprintf(c, " },\n      .nmmio = %d, .mmio = {", e->nmmio);
         for (int k = 0; k < e->nmmio; k++)
             fprintf(c, "%s{ %#llx, %#llx }", k ? ", " : " ", e->mmio[k].lo, e->mmio[k].hi - e->mmio[k].lo + 1);
-        fprintf(c, " }, .dma_pages = %ld },\n", e->dma_pages);
+        fprintf(c, " }, .dma_pages = %ld, .kernel_kib = %ld, .grants = %ld },\n", e->dma_pages,
+                e->kernel_kib, e->grants);
     }
     if (!nentries)
         fprintf(c, "    { 0 }\n");

@@ -8,6 +8,11 @@
  * as dirty. Reverting maps the originals back and frees the copies: no byte
  * is copied, the cost grows with the dirty pages only.
  *
+ * Every copy a snapshot may need is promised by the frame allocator when
+ * the snapshot is taken (and again when it is restored), so a
+ * copy-on-write fault cannot run out of frames — not even one the kernel
+ * takes while writing a host call's result into the page.
+ *
  * Ownership: a range's frames (originals and copies) belong to it until
  * release. Locking: slot_lock protects the slot table; page tables are
  * vm.c's (vm_lock); the snapshot state is only touched by the range's owner
@@ -26,6 +31,7 @@ struct vrange_state {
     phys_addr_t *orig;    /* per snapshot page: its original frame */
     uint32_t    *dirty;   /* pages now mapped to a private copy */
     uint32_t     ndirty;
+    uint32_t     promised; /* frames promised for the copies still to come */
     /* Pages moved in by IPC above the committed part (transfers; lends go
      * back when their call ends): release frees [moved_lo, moved_hi). */
     size_t       moved_lo, moved_hi;
@@ -120,11 +126,12 @@ int plat_vrange_snapshot(struct plat_vrange *r)
     uint32_t n = (uint32_t)(r->committed / PAGE_SIZE);
     phys_addr_t *orig = kmalloc(sizeof *orig * (n ? n : 1));
     uint32_t *dirty = kmalloc(sizeof *dirty * (n ? n : 1));
-    if (!orig || !dirty) {
+    if (!orig || !dirty || frame_promise(n) != 0) {
         kfree(orig);
         kfree(dirty);
-        return -ATH_ENOMEM;
+        return -ATH_ENOMEM; /* no snapshot: the pages stay plainly writable */
     }
+    st->promised = n;
     for (uint32_t p = 0; p < n; p++)
         orig[p] = vm_page_frame(r->base + (uint64_t)p * PAGE_SIZE);
     vm_protect_range(r->base, r->committed, false);
@@ -146,8 +153,9 @@ bool plat_vrange_cow(struct plat_vrange *r, uintptr_t addr)
     if (vm_page_frame(va) != st->orig[p])
         return false; /* already a private copy: not a copy-on-write fault */
     phys_addr_t copy;
-    if (frame_alloc(1, 1, &copy) != 0)
-        return false; /* no frame: the write becomes a trap */
+    if (!st->promised || frame_alloc_promised(&copy) != 0)
+        return false; /* cannot happen: a copy per snapshot page is promised */
+    st->promised--;
     memcpy(plat_phys_to_virt(copy), plat_phys_to_virt(st->orig[p]), PAGE_SIZE);
     vm_remap_page(va, copy, true);
     st->dirty[st->ndirty++] = p;
@@ -157,6 +165,15 @@ bool plat_vrange_cow(struct plat_vrange *r, uintptr_t addr)
 int plat_vrange_revert(struct plat_vrange *r, uint32_t *pages)
 {
     struct vrange_state *st = ST(r);
+    uint32_t n = st && st->orig ? st->ndirty : 0;
+    /* Every page becomes an original again, so every page may need a copy
+     * again: the copies freed here are promised anew; a copy transferred
+     * away needs a new promise, taken first (all or nothing). */
+    uint32_t gone = 0;
+    for (uint32_t i = 0; i < n; i++)
+        gone += !vm_page_mapped(r->base + (uint64_t)st->dirty[i] * PAGE_SIZE, NULL);
+    if (gone && frame_promise(gone) != 0)
+        return -ATH_ENOMEM;
     /* Memory committed after the snapshot goes away. */
     for (size_t off = r->snap_bytes; off < r->committed; off += PAGE_SIZE)
         vm_unmap_and_free_page(r->base + off);
@@ -164,7 +181,6 @@ int plat_vrange_revert(struct plat_vrange *r, uint32_t *pages)
         memset(st->full, 0, sizeof st->full);
     if (r->committed > r->snap_bytes)
         r->committed = r->snap_bytes;
-    uint32_t n = st && st->orig ? st->ndirty : 0;
     for (uint32_t i = 0; i < n; i++) {
         uint32_t p = st->dirty[i];
         uint64_t va = r->base + (uint64_t)p * PAGE_SIZE;
@@ -172,8 +188,10 @@ int plat_vrange_revert(struct plat_vrange *r, uint32_t *pages)
         bool mapped = vm_unmap_keep_page(va, &copy); /* unmapped: it was transferred away */
         vm_remap_page(va, st->orig[p], false);
         if (mapped)
-            frame_free(copy, 1);
+            frame_free_promise(copy);
     }
+    if (st)
+        st->promised += n;
     if (st)
         st->ndirty = 0;
     if (pages)
@@ -194,6 +212,7 @@ void plat_vrange_release(struct plat_vrange *r)
     for (uint32_t i = 0; st && st->orig && i < st->ndirty; i++)
         frame_free(st->orig[st->dirty[i]], 1);
     if (st) {
+        frame_unpromise(st->promised);
         irqflags_t f = spin_lock_irqsave(&slot_lock);
         slot_used[st->slot] = false;
         spin_unlock_irqrestore(&slot_lock, f);

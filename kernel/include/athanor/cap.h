@@ -67,6 +67,7 @@ struct cap {
     void             *object;   /* the kernel object (not owned by the slot) */
     uint64_t          base, len; /* range types (I/O ports, MMIO): the part of the object it covers */
     struct cap       *parent;   /* derived from; NULL for an original */
+    struct cap_table *charged;  /* a grant: the table whose owner put it here (and pays) */
     struct list_node  children; /* caps derived from this one */
     struct list_node  sibling;  /* link in parent->children */
     struct cap_table *table;
@@ -83,15 +84,42 @@ struct cap_ref {
     uint64_t      base, len; /* range types: [base, base + len) */
 };
 
+/* A table's slots are in two zones: [1, own) for what the owner makes or
+ * is given by the kernel, [own, nslots) for capabilities other tables'
+ * owners grant it (cap_grant). Each grant is charged to the grantor's
+ * table: at most grants_max live grants out of it, anywhere. The kernel
+ * sizes a component's foreign zone to the sum of the grant quotas of every
+ * component that may grant to it, so a grant never fails for lack of room,
+ * only for the grantor's own quota (-ATH_EQUOTA), and no grant can take a
+ * slot the owner's own operations need. */
 struct cap_table {
     struct cap *slots;
     uint32_t    nslots;
+    uint32_t    own;        /* first slot of the foreign zone (== nslots: none) */
     uint32_t    used;
-    void       *owner;  /* the component, for listings */
+    uint32_t    grants_out; /* live grants this table's owner made into other tables */
+    uint32_t    grants_max;
+    void       *owner;      /* the component, for listings */
 };
 
-/* A table over caller-provided storage of n slots (n <= CAP_MAX_SLOTS). */
+/* Kernel objects that can go away (notifications) tell the capability
+ * layer how: pin takes a reference (cap_lookup_pin calls it under cap_lock,
+ * while the capability is known to exist, so the object cannot be freed in
+ * between); release is called once the object's original capability is
+ * gone (deleted, or its table cleared), outside cap_lock: by then every
+ * capability derived from it is gone too. */
+struct cap_type_ops {
+    void (*pin)(void *object);
+    void (*release)(void *object);
+};
+void cap_set_type_ops(enum cap_type type, const struct cap_type_ops *ops);
+
+/* A table over caller-provided storage of n slots (n <= CAP_MAX_SLOTS), all
+ * of them its own, granting without limit (kernel use, tests). */
 void cap_table_init(struct cap_table *t, struct cap *slots, uint32_t n, void *owner);
+/* Split it: slots from `own` on take grants from others; the owner may
+ * have grants_max grants out at once. */
+void cap_table_set_zones(struct cap_table *t, uint32_t own, uint32_t grants_max);
 /* Revoke and free everything in the table (the component goes away). */
 void cap_table_clear(struct cap_table *t);
 /* Clear, and bring retired slots back (generation 1): for a new instance,
@@ -124,7 +152,8 @@ int  cap_nth(struct cap_table *t, enum cap_type type, unsigned n, cap_handle_t *
 int  cap_derive(struct cap_table *t, cap_handle_t h, uint32_t rights, uint64_t badge,
                 struct cap_table *dst, cap_handle_t *out);
 /* Copy a capability into another table (as a child, so revoking the
- * original reaches it). Needs CAP_R_GRANT. */
+ * original reaches it), into its foreign zone, charged to t. Needs
+ * CAP_R_GRANT; -ATH_EQUOTA when t's owner has grants_max out already. */
 int  cap_grant(struct cap_table *t, cap_handle_t h, struct cap_table *dst, cap_handle_t *out);
 /* Invalidate every capability derived from h, in every table; h stays. */
 int  cap_revoke(struct cap_table *t, cap_handle_t h);
@@ -175,6 +204,11 @@ static inline int cap_lookup(struct cap_table *t, cap_handle_t h, enum cap_type 
     return 0;
 }
 
+/* cap_lookup, and a reference to the object taken by its type's pin (which
+ * the caller drops when done): for objects that may be freed meanwhile. */
+int cap_lookup_pin(struct cap_table *t, cap_handle_t h, enum cap_type type, uint32_t rights,
+                   struct cap_ref *out);
+
 /* A listing entry (for the monitor's `caps`). */
 struct cap_info {
     cap_handle_t  handle;
@@ -186,8 +220,9 @@ struct cap_info {
     const void   *parent_owner;  /* owner of the table it was derived from; NULL for originals */
     cap_handle_t  parent_handle;
 };
-/* Copy up to max entries; returns how many capabilities t holds. */
-unsigned cap_list(struct cap_table *t, struct cap_info *out, unsigned max);
+/* Copy up to max entries, from the first-th (0-based, slot order) on;
+ * returns how many capabilities t holds. */
+unsigned cap_list(struct cap_table *t, unsigned first, struct cap_info *out, unsigned max);
 
 const char *cap_type_name(enum cap_type t);
 /* "rwcgd" style rights string into buf (6 bytes). */

@@ -4,6 +4,7 @@
 #define ATHANOR_COMPONENT_H
 
 #include <athanor/cap.h>
+#include <athanor/heap.h>
 #include <athanor/hw.h>
 #include <athanor/platform.h>
 #include <athanor/sched.h>
@@ -83,6 +84,8 @@ struct comp_config {
     struct mmio_range        mmio[COMP_MAX_MMIO];       /* device memory it may reach */
     uint8_t                  nmmio;
     uint32_t                 dma_pages;                 /* DMA quota, 4 KiB pages */
+    uint32_t                 kernel_kib;  /* kernel memory (heap) it may cause to exist */
+    uint32_t                 grants;      /* capabilities it may have granted elsewhere at once */
 };
 
 extern const struct comp_config comp_manifest[];
@@ -211,14 +214,13 @@ struct component {
     uint64_t         restart_latency_ns; /* last policy restart: trap to entry point */
     /* The component's capabilities: the manifest's grants, given afresh at
      * every start and revoked when it stops. */
-    struct cap_table caps;
-    struct cap       cap_slots[COMP_CAP_SLOTS];
+    struct cap_table caps;           /* COMP_CAP_SLOTS of its own, then room for grants */
+    struct kmem_account kmem;        /* kernel memory charged to it (limit: kernel_kib) */
     struct endpoint  ep;
     bool             serving;        /* parked in ath_serve: calls may run its handler */
     bool             report_done;    /* the fault was already reported (by a call) */
     bool             injected;       /* the pending trap was injected (reports say so) */
     uint32_t         injections;     /* injected faults, all generations */
-    struct list_node notifications;  /* those it created; freed when it stops */
     uint32_t         transfer_next;  /* where the next transferred range lands (IPC) */
     uint32_t         msgbuf;         /* where call_msg messages land (linear offset), */
     uint32_t         msgbuf_len;     /* and its size; 0 = none registered (IPC) */
@@ -231,6 +233,8 @@ struct component {
  * and benchmark runs, which start what they need). */
 void              comp_init(bool autostart);
 struct component *comp_find(const char *name);
+/* Does cfg's manifest entry list `name` among the servers it calls? */
+bool comp_calls(const struct comp_config *cfg, const char *name);
 unsigned          comp_count(void);
 struct component *comp_at(unsigned i);
 int  comp_start(struct component *c, const char *args); /* args NULL: the manifest's */
@@ -239,7 +243,9 @@ int  comp_restart(struct component *c);         /* kill if running, start afresh
 /* Put a running component's memory and globals back to its post-init
  * snapshot and run its entry point again, in the same generation.
  * -ATH_ENOENT (not running), -ATH_EAGAIN (not initialised yet), -ATH_EBUSY
- * (it grew a table since), -ATH_ETIMEDOUT. */
+ * (it grew a table since), -ATH_ETIMEDOUT, -ATH_ENOMEM (the snapshot could
+ * not be restored: it stopped instead). Callers running its handler are
+ * abandoned first (their calls fail with -ATH_EPEERFAILED). */
 int  comp_reset(struct component *c);
 /* Make a running component trap with `kind` (a fault kind, not KILLED or
  * RESET) as soon as it next runs: in its own code, in a call's handler, or
@@ -287,11 +293,13 @@ static inline void comp_act_push(struct thread *t, struct activation *a)
     a->below = t->act;
     t->act = a;
     t->comp = a->comp;
+    t->kacct = &a->comp->kmem; /* what its code and host calls allocate is charged to it */
 }
 static inline void comp_act_pop(struct thread *t, struct activation *a)
 {
     t->act = a->below;
     t->comp = a->below ? a->below->comp : NULL;
+    t->kacct = a->below ? &a->below->comp->kmem : NULL;
 }
 /* Must the thread's top activation stop (its component is stopping, or it
  * outlived the grace above a stopping one)? Then trap it if may_trap (in

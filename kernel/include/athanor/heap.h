@@ -16,6 +16,26 @@ struct heap_stats {
     uint64_t total_allocs; /* allocations ever made */
 };
 
+/* Kernel memory accounts: every block is charged (its whole footprint,
+ * header and red zone included) to the account current when it was
+ * allocated, and given back to that same account when it is freed,
+ * whoever frees it. An allocation that would take an account past its limit
+ * fails (NULL). The component layer keeps one account per component and
+ * makes it current while that component's code or host calls run. */
+struct kmem_account {
+    uint64_t used, limit, peak;
+    uint64_t refused; /* allocations that failed for the limit */
+    uint32_t id;      /* set by heap_account_register */
+};
+#define KMEM_ACCOUNTS 256
+/* Register an account (at boot); its id is what blocks record. 0 if full. */
+unsigned heap_account_register(struct kmem_account *a);
+/* The account current on this CPU: a hook the scheduler installs (the
+ * running thread's); NULL means the kernel's own memory, not charged. */
+void heap_set_account_hook(struct kmem_account *(*current)(void));
+/* Would an allocation of `size` bytes fail for a's limit? */
+bool heap_account_full(const struct kmem_account *a, size_t size);
+
 void  heap_init(void);
 void *kmalloc(size_t size);                /* 16-byte aligned; NULL if out of memory */
 void *kzalloc(size_t size);                /* zeroed */

@@ -9,6 +9,7 @@
 #define ATHANOR_SCHED_H
 
 #include <athanor/clock.h>
+#include <athanor/heap.h>
 #include <athanor/list.h>
 #include <athanor/platform.h>
 #include <athanor/runqueue.h>
@@ -75,6 +76,7 @@ struct thread {
     volatile bool     stopping;     /* a component below the top is stopping: grace runs */
     uint64_t          grace_deadline; /* when the top activation is taken as hung */
     bool              in_wasm;
+    struct kmem_account *kacct;     /* what it allocates is charged here (heap.h); NULL: the kernel */
     uintptr_t         rt_stack_limit; /* saved stack limit of the wasm runtime (kernel/rt) */
     char              name[THREAD_NAME_MAX];
 };
