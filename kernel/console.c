@@ -8,7 +8,21 @@
 #include <athanor/sched.h>
 #include <athanor/spinlock.h>
 
+/* Output goes through a ring: a writer copies its bytes in under out_lock
+ * (interrupts off for one piece at a time), then, unless another writer is
+ * already at it, drains the ring to the device itself with the lock
+ * dropped, so a slow device (a polled UART, a host's stdout) never keeps
+ * interrupts off. Order is kept: one drainer at a time, in ring order.
+ * A thread that finds the ring full waits for the drainer; an interrupt
+ * handler (or a holder of a spinlock) cannot wait, and drops its bytes,
+ * counted. out_lock guards the ring, `draining` and dropped. */
 static spinlock_t out_lock = SPINLOCK_INIT;
+#define OUT_RING 16384 /* power of two */
+static char          out_ring[OUT_RING];
+static unsigned      out_head, out_tail; /* head: next write, tail: next to the device */
+static bool          draining;
+static uint64_t      out_dropped;
+static struct waitq  out_wq = { LIST_INIT(out_wq.waiters) };
 /* Set once a panic starts: output then bypasses the lock, which the
  * panicking code may already hold. */
 static volatile bool panicking;
@@ -22,24 +36,76 @@ static uint64_t    dropped;
 static bool        eof;
 static struct waitq in_wq = { LIST_INIT(in_wq.waiters) };
 
+/* Drain the ring to the device until it is empty (we are the drainer). */
+static void drain(void)
+{
+    char buf[CONSOLE_CHUNK];
+    for (;;) {
+        irqflags_t f = spin_lock_irqsave(&out_lock);
+        unsigned k = MIN(out_head - out_tail, (unsigned)sizeof buf);
+        for (unsigned i = 0; i < k; i++)
+            buf[i] = out_ring[(out_tail + i) % OUT_RING];
+        out_tail += k;
+        if (!k)
+            draining = false;
+        spin_unlock_irqrestore(&out_lock, f);
+        if (k)
+            waitq_wake(&out_wq, WAKE_ALL); /* room again */
+        if (!k)
+            return;
+        plat_console_write(buf, k);
+    }
+}
+
 void console_write(const char *s, size_t n)
 {
     if (panicking) {
         plat_console_write(s, n);
         return;
     }
-    /* Interrupts stay off for one piece at a time, however much a caller
-     * (a component's fd_write) hands over. */
-    for (size_t off = 0; off < n; off += CONSOLE_CHUNK) {
+    for (size_t off = 0; off < n;) {
         irqflags_t f = spin_lock_irqsave(&out_lock);
-        plat_console_write(s + off, MIN(n - off, (size_t)CONSOLE_CHUNK));
+        size_t k = MIN(MIN(n - off, (size_t)(OUT_RING - (out_head - out_tail))), (size_t)CONSOLE_CHUNK);
+        for (size_t i = 0; i < k; i++)
+            out_ring[(out_head + i) % OUT_RING] = s[off + i];
+        out_head += (unsigned)k;
+        off += k;
+        bool mine = !draining;
+        draining = true;
+        if (!k && !f) { /* full, and we may not wait: drop the rest */
+            out_dropped += n - off;
+            off = n;
+        } else if (!k && !mine) { /* full: wait for the drainer to make room */
+            waitq_wait(&out_wq, &out_lock, UINT64_MAX);
+        }
         spin_unlock_irqrestore(&out_lock, f);
+        if (mine)
+            drain();
     }
+}
+
+void console_sync(void)
+{
+    /* At power-off or a test's end: whatever a preempted drainer left. */
+    irqflags_t f = plat_irq_save();
+    while (out_tail != out_head) {
+        char ch = out_ring[out_tail++ % OUT_RING];
+        plat_console_write(&ch, 1);
+    }
+    plat_irq_restore(f);
+}
+
+uint64_t console_output_dropped(void)
+{
+    return out_dropped;
 }
 
 void console_enter_panic(void)
 {
-    panicking = true;
+    if (!panicking) {
+        panicking = true;
+        console_sync(); /* what came before the panic comes first */
+    }
 }
 
 void console_input_irq(uint8_t byte)

@@ -4,6 +4,7 @@
 #include <arch/arch.h>
 #include <arch/x86.h>
 #include <athanor/kernel.h>
+#include <athanor/console.h>
 #include <athanor/klib.h>
 
 #define DEBUG_EXIT_PORT 0xf4
@@ -33,6 +34,7 @@ bool x86_test_mode(void)
 
 noreturn void plat_poweroff(void)
 {
+    console_sync(); /* what is still in the console's ring */
     cli();
     acpi_init(); /* power-off may come before plat_init_late (e.g. too little RAM) */
     if (acpi.s5_found && acpi.pm1a_cnt) {
@@ -50,6 +52,7 @@ noreturn void plat_poweroff(void)
 
 noreturn void plat_reboot(void)
 {
+    console_sync(); /* what is still in the console's ring */
     cli();
     acpi_init();
     if (acpi.reset_supported && acpi.reset_space == 1)
@@ -65,6 +68,7 @@ noreturn void plat_reboot(void)
 
 noreturn void plat_test_exit(enum plat_test_status st)
 {
+    console_sync(); /* what is still in the console's ring */
     cli();
     outl(DEBUG_EXIT_PORT, st == PLAT_TEST_PASS ? DEBUG_EXIT_PASS
                           : st == PLAT_TEST_FAIL ? DEBUG_EXIT_FAIL : DEBUG_EXIT_FAULT);

@@ -9,6 +9,7 @@
 #include <athanor/backtrace.h>
 #include <athanor/console.h>
 #include <athanor/fault.h>
+#include <athanor/irqoff.h>
 #include <athanor/klib.h>
 #include <athanor/sched.h>
 
@@ -37,6 +38,8 @@ static enum fault_kind kind_of(uint64_t vec)
     default: return FAULT_OTHER;
     }
 }
+
+static void x86_dispatch(struct trap_frame *f, uint64_t v);
 
 static noreturn void report(struct trap_frame *f)
 {
@@ -72,6 +75,18 @@ static noreturn void report(struct trap_frame *f)
 void x86_trap(struct trap_frame *f)
 {
     uint64_t v = f->vector;
+    /* Interrupts went off with this trap's arrival (if they were on); they
+     * come back with its iretq (see irqoff.h). */
+    bool was_on = f->rflags & RFLAGS_IF;
+    if (was_on)
+        irqoff_begin((uintptr_t)f->rip);
+    x86_dispatch(f, v);
+    if (was_on)
+        irqoff_end();
+}
+
+static void x86_dispatch(struct trap_frame *f, uint64_t v)
+{
     if (v < 32) {
         struct fault_info fi = {
             .kind = kind_of(v),

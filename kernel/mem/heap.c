@@ -6,7 +6,13 @@
  * past the requested size (the red zone bytes after it must be intact).
  * Free payloads are poisoned; the poison is verified where a block is reused
  * (and everywhere by heap_check), catching writes after free.
- * Locking: heap_lock (irqsave) protects every chunk, block and the free list. */
+ * Locking: heap_lock (irqsave) protects every chunk, block and the free list.
+ * Work that grows with a block's size — poisoning, checking the poison, red
+ * zones, a new chunk's first poisoning — is done outside it, on bytes the
+ * caller owns at that moment (a block taken off the free list, or one being
+ * freed), so interrupts stay off for a bounded time whatever the size
+ * (docs/security.md). Invariant: a free block's payload is poisoned except
+ * its first 16 bytes, which hold its free-list node. */
 #include <athanor/errors.h>
 #include <athanor/frame.h>
 #include <athanor/heap.h>
@@ -18,6 +24,7 @@
 #define MAGIC_FREE    0xF4EEB10Cu
 #define MAGIC_ALIGNED 0xA1167ED0u /* shim before an aligned payload */
 #define MAGIC_END     0xE4DC4A4Bu
+#define MAGIC_FREEING 0xF4EE1D6Bu /* being freed: checks and poisoning run outside the lock */
 #define REDZONE       16          /* minimum red-zone bytes after each payload */
 #define RED_BYTE      0xAB
 #define POISON_BYTE   0xDD
@@ -147,29 +154,35 @@ static bool redzone_intact(struct blk *b)
     return true;
 }
 
+/* b's payload is already poisoned past its node (see the invariant): put
+ * it on the free list. O(1). Lock held. */
 static void make_free(struct blk *b)
 {
     b->magic = MAGIC_FREE;
     b->req = 0;
-    poison(b);
     list_push_back(&free_list, fnode(b));
     hs.free_bytes += b->size;
 }
 
-/* Add a chunk able to hold a payload of `need` bytes. Called with heap_lock held. */
-static bool grow(size_t need)
+/* Poison the 48 bytes a merge turns into payload: a header and the node
+ * after it. */
+static void poison_seam(struct blk *b)
+{
+    memset(b, POISON_BYTE, sizeof *b + sizeof(struct list_node));
+}
+
+/* A new chunk able to hold a payload of `need` bytes, poisoned, not yet in
+ * the heap: made without the lock (the poisoning is O(chunk)). */
+static struct chunk *new_chunk(size_t need)
 {
     size_t bytes = CHUNK_HDR + sizeof(struct blk) + need + sizeof(struct blk);
     size_t frames = MAX((size_t)CHUNK_FRAMES, ALIGN_UP(bytes, PAGE_SIZE) / PAGE_SIZE);
     phys_addr_t pa;
     if (frame_alloc(frames, 1, &pa) != 0)
-        return false;
+        return NULL;
     struct chunk *c = plat_phys_to_virt(pa);
     c->frames = frames;
     c->pa = pa;
-    list_push_back(&chunks, &c->node);
-    hs.arena_bytes += frames * PAGE_SIZE;
-
     struct blk *b = (struct blk *)((char *)c + CHUNK_HDR);
     size_t total = frames * PAGE_SIZE - CHUNK_HDR;
     b->size = total - 2 * sizeof(struct blk);
@@ -180,58 +193,99 @@ static bool grow(size_t need)
     end->size = 0;
     end->req = 0;
     end->prev = b;
-    make_free(b);
-    return true;
+    poison(b);
+    return c;
 }
 
-static void *alloc_locked(size_t req, unsigned acct)
+/* Put a new chunk into the heap. Lock held. */
+static void add_chunk(struct chunk *c)
 {
-    size_t cap = cap_for(req);
+    list_push_back(&chunks, &c->node);
+    hs.arena_bytes += c->frames * PAGE_SIZE;
+    make_free((struct blk *)((char *)c + CHUNK_HDR));
+}
+
+/* Take a block of at least cap payload bytes off the free list (split if
+ * worth it) and mark it allocated; the caller checks its poison and fills
+ * its red zone after dropping the lock. NULL: no block fits, or the quota.
+ * Lock held; O(free blocks), not O(size). */
+static struct blk *take_locked(size_t req, size_t cap, unsigned acct)
+{
     struct kmem_account *a = accounts[acct];
     if (acct && a->used + footprint(cap) > a->limit) {
         a->refused++;
         return NULL;
     }
+    list_for_each(n, &free_list) {
+        struct blk *b = from_fnode(n);
+        if (b->size < cap)
+            continue;
+        if (b->magic != MAGIC_FREE) {
+            heap_error("free block header modified after free (use after free?)", b);
+            return NULL;
+        }
+        list_remove(n);
+        hs.free_bytes -= b->size;
+        /* Split off the tail if it can hold another block: its payload is
+         * poisoned already (it was part of b's); only its header and node
+         * land on b's poisoned bytes, which are checked first. */
+        if (b->size >= cap + sizeof(struct blk) + MIN_PAYLOAD) {
+            struct blk *after = next_blk(b);
+            struct blk *rest = (struct blk *)((char *)payload(b) + cap);
+            const unsigned char *seam = (const unsigned char *)rest;
+            for (size_t i = 0; i < sizeof(struct blk) + sizeof(struct list_node); i++)
+                if (seam[i] != POISON_BYTE) {
+                    heap_error("free block modified after free (use after free?)", b);
+                    return NULL;
+                }
+            rest->size = b->size - cap - sizeof(struct blk);
+            rest->prev = b;
+            rest->acct = 0;
+            after->prev = rest;
+            b->size = cap;
+            make_free(rest);
+        }
+        b->magic = MAGIC_ALLOC;
+        b->req = req;
+        b->acct = acct;
+        if (acct) {
+            a->used += footprint(b->size);
+            a->peak = MAX(a->peak, a->used);
+        }
+        hs.used_bytes += req;
+        hs.allocs++;
+        hs.total_allocs++;
+        return b;
+    }
+    return NULL;
+}
+
+static void *alloc(size_t req, unsigned acct)
+{
+    size_t cap = cap_for(req);
     for (int attempt = 0; attempt < 2; attempt++) {
-        list_for_each(n, &free_list) {
-            struct blk *b = from_fnode(n);
-            if (b->size < cap)
-                continue;
-            /* Check the bytes being handed out (the rest of a split block
-             * stays poisoned and is checked when it is handed out, or by
-             * heap_check): allocation costs O(size), not O(free block). */
-            if (b->magic != MAGIC_FREE || !poison_intact_upto(b, cap + sizeof(struct blk))) {
+        irqflags_t f = spin_lock_irqsave(&heap_lock);
+        struct blk *b = take_locked(req, cap, acct);
+        bool quota = acct && !b && accounts[acct]->used + footprint(cap) > accounts[acct]->limit;
+        spin_unlock_irqrestore(&heap_lock, f);
+        if (b) {
+            /* Ours alone now: check the poison of what we hand out (a write
+             * after free shows here), then lay the red zone. */
+            if (!poison_intact_upto(b, b->size)) {
                 heap_error("free block modified after free (use after free?)", b);
                 return NULL;
             }
-            list_remove(n);
-            hs.free_bytes -= b->size;
-            /* Split off the tail if it can hold another block. */
-            if (b->size >= cap + sizeof(struct blk) + MIN_PAYLOAD) {
-                struct blk *after = next_blk(b);
-                struct blk *rest = (struct blk *)((char *)payload(b) + cap);
-                rest->size = b->size - cap - sizeof(struct blk);
-                rest->prev = b;
-                rest->acct = 0;
-                after->prev = rest;
-                b->size = cap;
-                make_free(rest);
-            }
-            b->magic = MAGIC_ALLOC;
-            b->req = req;
-            b->acct = acct;
-            if (acct) {
-                a->used += footprint(b->size);
-                a->peak = MAX(a->peak, a->used);
-            }
             memset((char *)payload(b) + req, RED_BYTE, b->size - req);
-            hs.used_bytes += req;
-            hs.allocs++;
-            hs.total_allocs++;
             return payload(b);
         }
-        if (attempt == 0 && !grow(cap))
+        if (quota || attempt)
             return NULL;
+        struct chunk *c = new_chunk(cap);
+        if (!c)
+            return NULL;
+        f = spin_lock_irqsave(&heap_lock);
+        add_chunk(c);
+        spin_unlock_irqrestore(&heap_lock, f);
     }
     return NULL;
 }
@@ -240,11 +294,7 @@ void *kmalloc(size_t size)
 {
     if (size == 0 || size > KMALLOC_MAX)
         return NULL;
-    unsigned acct = current_account();
-    irqflags_t f = spin_lock_irqsave(&heap_lock);
-    void *p = alloc_locked(size, acct);
-    spin_unlock_irqrestore(&heap_lock, f);
-    return p;
+    return alloc(size, current_account());
 }
 
 void *kzalloc(size_t size)
@@ -275,7 +325,7 @@ void *kmalloc_aligned(size_t size, size_t align)
     return (void *)a;
 }
 
-/* Merge b with its next neighbour if that one is free. Lock held. */
+/* Merge b with its next neighbour if that one is free. Lock held. O(1). */
 static void merge_next(struct blk *b)
 {
     struct blk *n = next_blk(b);
@@ -284,6 +334,7 @@ static void merge_next(struct blk *b)
     list_remove(fnode(n));
     hs.free_bytes -= n->size;
     b->size += sizeof(struct blk) + n->size;
+    poison_seam(n);
     next_blk(b)->prev = b;
 }
 
@@ -291,32 +342,36 @@ void kfree(void *p)
 {
     if (!p)
         return;
-    irqflags_t f = spin_lock_irqsave(&heap_lock);
     if (!IS_ALIGNED((uintptr_t)p, 16)) {
-        spin_unlock_irqrestore(&heap_lock, f);
         heap_error("kfree of a misaligned pointer", p);
         return;
     }
+    irqflags_t f = spin_lock_irqsave(&heap_lock);
     struct blk *b = (struct blk *)((char *)p - sizeof(struct blk));
     if (b->magic == MAGIC_ALIGNED)
         b = b->prev;
     /* A freed block keeps MAGIC_FREE in its header; the shim of a freed
      * aligned block lies in poisoned payload. Both mean a double free. */
-    if (b->magic == MAGIC_FREE || b->magic == POISON_WORD) {
-        spin_unlock_irqrestore(&heap_lock, f);
+    uint32_t magic = b->magic;
+    if (magic == MAGIC_ALLOC)
+        b->magic = MAGIC_FREEING; /* ours now: a second kfree sees a double free */
+    spin_unlock_irqrestore(&heap_lock, f);
+    if (magic == MAGIC_FREE || magic == POISON_WORD || magic == MAGIC_FREEING) {
         heap_error("double free", b);
         return;
     }
-    if (b->magic != MAGIC_ALLOC) {
-        spin_unlock_irqrestore(&heap_lock, f);
+    if (magic != MAGIC_ALLOC) {
         heap_error("kfree of a pointer kmalloc did not return (or header overwritten)", b);
         return;
     }
+    /* O(size) work on a block nobody else may touch: outside the lock. */
     if (!redzone_intact(b)) {
-        spin_unlock_irqrestore(&heap_lock, f);
+        b->magic = MAGIC_ALLOC;
         heap_error("buffer overrun: red zone after the block was written", b);
         return;
     }
+    poison(b);
+    f = spin_lock_irqsave(&heap_lock);
     hs.used_bytes -= b->req;
     hs.allocs--;
     if (b->acct && b->acct < naccounts)
@@ -330,6 +385,7 @@ void kfree(void *p)
         hs.free_bytes -= prev->size;
         prev->size += sizeof(struct blk) + b->size;
         next_blk(prev)->prev = prev;
+        poison_seam(b); /* b's header and node become prev's poisoned payload */
         b = prev;
     }
     /* Give a completely free chunk back to the frame allocator, keeping one. */

@@ -6,6 +6,7 @@
 #include "hosted.h"
 
 #include <athanor/console.h>
+#include <athanor/irqoff.h>
 #include <athanor/sched.h>
 #include <errno.h>
 #include <pthread.h>
@@ -19,7 +20,14 @@ irqflags_t plat_irq_save(void)
     irqflags_t f = (irqflags_t)irq_off;
     irq_off = 1;
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    if (!f)
+        irqoff_begin((uintptr_t)__builtin_return_address(0));
     return f;
+}
+
+uint64_t plat_cycles(void)
+{
+    return __builtin_ia32_rdtsc();
 }
 
 static void dispatch(unsigned bits)
@@ -37,9 +45,11 @@ static void run_pending(void)
     for (;;) {
         irq_off = 1;
         __atomic_signal_fence(__ATOMIC_SEQ_CST);
+        irqoff_begin((uintptr_t)run_pending);
         unsigned bits = __atomic_exchange_n(&pending, 0u, __ATOMIC_SEQ_CST);
         if (bits)
             dispatch(bits);
+        irqoff_end();
         irq_off = 0;
         __atomic_signal_fence(__ATOMIC_SEQ_CST);
         if (!__atomic_load_n(&pending, __ATOMIC_SEQ_CST))
@@ -49,6 +59,7 @@ static void run_pending(void)
 
 void plat_irq_enable(void)
 {
+    irqoff_end();
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
     irq_off = 0;
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
@@ -77,6 +88,8 @@ void hosted_irq_fault_leave(irqflags_t saved)
     /* Dispatching here could switch threads inside the signal handler;
      * instead re-raise, so it is dispatched right after the handler returns. */
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    if (!saved)
+        irqoff_end();
     irq_off = (sig_atomic_t)saved;
     if (!saved && __atomic_load_n(&pending, __ATOMIC_SEQ_CST))
         pthread_kill(pthread_self(), SIG_TIMER);
@@ -98,8 +111,10 @@ static void irq_signal(int sig)
     } else {
         irq_off = 1;
         __atomic_signal_fence(__ATOMIC_SEQ_CST);
+        irqoff_begin((uintptr_t)irq_signal);
         unsigned bits = bit | __atomic_exchange_n(&pending, 0u, __ATOMIC_SEQ_CST);
         dispatch(bits); /* may switch to another thread and come back much later */
+        irqoff_end();
         irq_off = 0;
         __atomic_signal_fence(__ATOMIC_SEQ_CST);
         if (__atomic_load_n(&pending, __ATOMIC_SEQ_CST))
@@ -131,6 +146,7 @@ void plat_idle(void)
      * soft flag stays set, so the handler only records the interrupt; it is
      * dispatched below by plat_irq_enable(). */
     sigset_t old, wait_mask;
+    irqoff_end(); /* waiting is not an interrupts-off section */
     sigprocmask(SIG_BLOCK, &irq_sigs, &old);
     if (!__atomic_load_n(&pending, __ATOMIC_SEQ_CST)) {
         wait_mask = old;
@@ -142,6 +158,7 @@ void plat_idle(void)
     plat_irq_enable();
     plat_irq_save();
 }
+
 
 unsigned plat_cpu_id(void)
 {

@@ -2,17 +2,21 @@
  * test verdicts = exit statuses (0 pass, 1 fail, 3 kernel fault). */
 #include "hosted.h"
 
+#include <athanor/console.h>
+
 #include <stdlib.h>
 #include <unistd.h>
 
 noreturn void plat_poweroff(void)
 {
+    console_sync();
     hosted_console_restore();
     _exit(0);
 }
 
 noreturn void plat_reboot(void)
 {
+    console_sync();
     hosted_console_restore();
     execv("/proc/self/exe", hosted_argv);
     _exit(1);
@@ -20,6 +24,7 @@ noreturn void plat_reboot(void)
 
 noreturn void plat_test_exit(enum plat_test_status st)
 {
+    console_sync();
     hosted_console_restore();
     /* exit(), not _exit(): sanitizers run their leak checks at exit. */
     exit(st == PLAT_TEST_PASS ? 0 : st == PLAT_TEST_FAIL ? 1 : 3);
@@ -27,6 +32,7 @@ noreturn void plat_test_exit(enum plat_test_status st)
 
 noreturn void plat_fatal_stop(void)
 {
+    console_sync();
     hosted_console_restore();
     _exit(hosted_test_mode() ? 3 : 2);
 }

@@ -5,11 +5,17 @@
 
 #include <athanor/types.h>
 
-/* Serialised with the console lock, in pieces of CONSOLE_CHUNK bytes: the
- * lock keeps interrupts off, so a long write lets them in between pieces
- * (a write longer than a piece can interleave with another writer's). */
+/* Output through a ring (console.c): interrupts stay off only to copy a
+ * piece of CONSOLE_CHUNK bytes in; the device is written with them on
+ * (if the writer had them on). Writes keep their order; a write longer
+ * than a piece can interleave with another writer's. */
 #define CONSOLE_CHUNK 64
 void console_write(const char *s, size_t n);
+/* Write out whatever is still in the ring (before power-off or a test's
+ * verdict; the platform calls it). */
+void console_sync(void);
+/* Bytes dropped because the ring was full where waiting is impossible. */
+uint64_t console_output_dropped(void);
 /* Called by the platform from interrupt context for each received byte. */
 void console_input_irq(uint8_t byte);
 /* Called by the platform when the console input has ended for good (hosted:

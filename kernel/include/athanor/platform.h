@@ -45,6 +45,9 @@ void plat_console_write(const char *s, size_t n);
 /* ---- interrupts and CPUs --------------------------------------------------- */
 
 typedef unsigned long irqflags_t;
+/* Every change of the interrupt flag is reported to the core's
+ * irqoff_begin/irqoff_end (athanor/irqoff.h), including an interrupt's
+ * arrival and its return. */
 irqflags_t plat_irq_save(void);          /* disable local interrupts, return previous state */
 void       plat_irq_restore(irqflags_t);  /* restore a state returned by plat_irq_save */
 bool       plat_irq_enabled(void);
@@ -63,6 +66,7 @@ void plat_init_late(void);
 /* ---- time ------------------------------------------------------------------ */
 
 uint64_t plat_clock_ns(void);               /* monotonic nanoseconds since boot */
+uint64_t plat_cycles(void);                 /* a raw, cheap, monotonic counter (the TSC) */
 /* Arm this CPU's one-shot timer to call sched_timer_irq() at or after the
  * absolute monotonic time `deadline_ns`; UINT64_MAX disarms. Called with
  * interrupts disabled. */
