@@ -381,10 +381,33 @@ static void run_instance(struct component *c, struct thread *t, struct activatio
     }
 }
 
+bool comp_stack_watch;
+#define STACK_PAINT 0xA5
+
+/* With comp_stack_watch: everything below this frame gets the paint. */
+__attribute__((noinline)) static void paint_stack(struct thread *t)
+{
+    uint8_t *lo = t->stack.base, *hi = (uint8_t *)__builtin_frame_address(0) - 512;
+    memset(lo, STACK_PAINT, (size_t)(hi - lo));
+}
+
+/* The bytes above the base that still hold the paint. */
+static uint32_t unpainted_from(struct thread *t)
+{
+    const uint8_t *p = t->stack.base, *end = p + t->stack.size;
+    const uint8_t *q = p;
+    while (q < end && *q == STACK_PAINT)
+        q++;
+    return (uint32_t)(q - p);
+}
+
 static void comp_main(void *arg)
 {
     struct component *c = arg;
     struct thread *t = thread_current();
+    bool watch = comp_stack_watch;
+    if (watch)
+        paint_stack(t);
     const struct comp_image *img = c->cfg->image;
     struct activation base = { .comp = c };
     base.stack_limit = comp_stack_limit(t, img);
@@ -429,6 +452,8 @@ static void comp_main(void *arg)
     c->wasi = NULL;
     comp_act_pop(t, &base);
     t->owner = NULL;
+    if (watch)
+        c->stack_low = unpainted_from(t);
     finish(c);
 }
 

@@ -423,6 +423,52 @@ static const char *t_giant_write(void)
     return NULL;
 }
 
+/* Native stacks run out by bytes, for every frame size: recursion with
+ * small frames, big frames (2.5, 5 and 10 KiB), both mixed, and kernel code
+ * (host calls, sleeps, interrupts) at the limit. Each traps its component;
+ * nothing wrote near the stack's base: the reserve below the limit held
+ * (how much of it was used is printed). */
+static const char *t_stack_every_frame_size(void)
+{
+    static const struct {
+        const char *comp, *args;
+    } runs[] = {
+        { "crasher", "stack" }, { "crasher", "edge" }, { "bigframe", "deep 0" }, { "bigframe", "deep 1" },
+        { "bigframe", "deep 2" }, { "bigframe", "mixed" }, { "bigframe", "edge" },
+    };
+    comp_stack_watch = true;
+    for (size_t i = 0; i < ARRAY_LEN(runs); i++) {
+        struct component *c = must_find(runs[i].comp);
+        unsigned faults = fault_count();
+        const char *err = run(c, runs[i].args);
+        if (err) {
+            comp_stack_watch = false;
+            return err;
+        }
+        const char *rep = reported(faults, c, TRAP_STACK_EXHAUSTED);
+        if (rep) {
+            comp_stack_watch = false;
+            return rep;
+        }
+        /* Its own frames end above the reserve (its limit is its largest
+         * frame above it); only kernel code — host calls, interrupts, the
+         * trap path — may write into the reserve, and must not fill it. */
+        uint32_t reserve = ATH_STACK_RESERVE, floor = reserve + COMP_FRAME_SLACK;
+        uint32_t used = c->stack_low < floor ? floor - c->stack_low : 0;
+        kprintf("ktest: stack %s %s: %u of the %u-byte reserve used, %u bytes never written\n",
+                runs[i].comp, runs[i].args, used, reserve, c->stack_low);
+        if (used + 1024 > reserve) {
+            comp_stack_watch = false;
+            return ktest_failf("%s %s: %u bytes of the %u-byte reserve used", runs[i].comp,
+                               runs[i].args, used, reserve);
+        }
+    }
+    comp_stack_watch = false;
+    TRY(system_answers());
+    stop_all();
+    return NULL;
+}
+
 const struct ktest ktests_isolation[] = {
     { "iso_exit_in_handler", t_exit_in_handler },
     { "iso_trap_in_handler", t_trap_in_handler },
@@ -437,6 +483,7 @@ const struct ktest ktests_isolation[] = {
     { "iso_call_into_itself", t_call_into_itself },
     { "iso_stack_client_side", t_stack_client_side },
     { "iso_stack_server_side", t_stack_server_side },
+    { "iso_stack_every_frame_size", t_stack_every_frame_size },
     { "iso_kill_in_every_wait", t_kill_in_every_wait },
     { "iso_object_dies_under_a_waiter", t_object_dies_under_a_waiter },
     { "iso_kernel_memory_quota", t_kernel_memory_quota },

@@ -1,8 +1,9 @@
 /* crasher: traps on purpose, of the kind its argument names, so tests and
  * demonstrations can check that every kind is contained and reported.
- *   oob | unreachable | divzero | overflow | convert | nullcall | badcall | stack | shadow | grow */
+ *   oob | unreachable | divzero | overflow | convert | nullcall | badcall | stack | shadow | edge | grow */
 #include <stdint.h>
 #include <stdio.h>
+#include <wasi/api.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,6 +68,19 @@ __attribute__((noinline)) static int do_stack(int depth)
     return do_stack(depth + 1) * 31 + depth;
 }
 
+/* Recursion with small frames that makes host calls directly at every
+ * level (a console write, a yield): the last ones run kernel code right at
+ * the limit, on the reserve below it. */
+__attribute__((noinline)) static int do_edge(int depth)
+{
+    if (depth >= depth_limit)
+        return 0;
+    static const __wasi_ciovec_t iov = { (const uint8_t *)".", 1 }; /* static: nothing on the */
+    static __wasi_size_t n;                                          /* shadow stack */
+    int r = __wasi_fd_write(1, &iov, 1, &n) + __wasi_sched_yield();
+    return do_edge(depth + 1) * 31 + depth + r;
+}
+
 /* Recursion whose frames live on the shadow stack in linear memory: it
  * runs off the bottom of its own memory (out of bounds) first. */
 __attribute__((noinline)) static int do_shadow(int depth)
@@ -102,7 +116,8 @@ int main(int argc, char **argv)
     if (!strcmp(kind, "badcall")) return do_badcall();
     if (!strcmp(kind, "stack")) return do_stack(0);
     if (!strcmp(kind, "shadow")) return do_shadow(0);
+    if (!strcmp(kind, "edge")) return do_edge(0);
     if (!strcmp(kind, "grow")) return do_grow();
-    printf("crasher: unknown kind '%s' (oob unreachable divzero overflow convert nullcall badcall stack shadow grow)\n", kind);
+    printf("crasher: unknown kind '%s' (oob unreachable divzero overflow convert nullcall badcall stack shadow edge grow)\n", kind);
     return 2;
 }

@@ -216,6 +216,7 @@ struct component {
      * every start and revoked when it stops. */
     struct cap_table caps;           /* COMP_CAP_SLOTS of its own, then room for grants */
     struct kmem_account kmem;        /* kernel memory charged to it (limit: kernel_kib) */
+    uint32_t         stack_low;      /* with comp_stack_watch: bytes above its stack's base never written */
     struct endpoint  ep;
     bool             serving;        /* parked in ath_serve: calls may run its handler */
     bool             report_done;    /* the fault was already reported (by a call) */
@@ -271,6 +272,10 @@ int  comp_recover(struct component *c);
 /* Wait until it is no longer running (or the deadline passes); -ATH_ETIMEDOUT. */
 int  comp_wait(struct component *c, uint64_t deadline_ns);
 const char *comp_state_name(enum comp_state s);
+
+/* Tests: paint each starting component's stack, and measure at its end how
+ * close to the stack's base anything wrote (stack_low). */
+extern bool comp_stack_watch;
 
 /* Fault reports (kernel/comp/faults.c): a ring of the most recent ones. */
 void     fault_record(const struct fault_report *r);
