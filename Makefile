@@ -15,7 +15,7 @@ include mk/unit.mk
 BUILD_PKGS := gcc make binutils clang lld wasi-libc libclang-rt-14-dev-wasm32 wabt console-setup-linux
 RUN_PKGS   := $(BUILD_PKGS) qemu-system-x86
 ISO_PKGS   := grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools
-TEST_PKGS  := $(RUN_PKGS) $(ISO_PKGS) ovmf libcmocka-dev
+TEST_PKGS  := $(RUN_PKGS) $(ISO_PKGS) ovmf libcmocka-dev afl++
 DEBUG_PKGS := $(RUN_PKGS) gdb
 DEPS       := tools/deps.sh
 
@@ -24,7 +24,7 @@ TEST_ISO := $(BUILD)/azoth-test.iso
 GDB_PORT ?= 1234
 
 .PHONY: all run debug iso test test-full bench clean deps-build deps-run deps-test deps-debug \
-        test-unit test-hosted test-qemu test-build
+        test-unit test-hosted test-qemu test-build fuzz
 
 all: kernel hosted
 
@@ -67,10 +67,10 @@ $(TEST_ISO): $(KDIR)/azoth.bin.elf tools/mkiso.sh
 	@echo '  ISO     $@'
 	$(Q)tools/mkiso.sh $< $@ azoth.test=all
 
-test-build: kernel hosted hosted-san unit-build $(TEST_ISO)
+test-build: kernel hosted hosted-san hosted-fuzz unit-build $(TEST_ISO)
 
 test-unit: unit-test
-test-hosted: hosted hosted-san
+test-hosted: hosted hosted-san hosted-fuzz
 	@tests/run-layer.sh hosted
 test-qemu: kernel $(TEST_ISO)
 	@tests/run-layer.sh qemu
@@ -86,6 +86,15 @@ test: deps-test
 	    $(BUILD)/test/qemu.results
 
 test-full: test
+
+# The long fuzzing run (make test runs a short one): FUZZ_SECONDS, one hour
+# by default; results in build/test/logs/fuzz/fuzz/.
+FUZZ_SECONDS ?= 3600
+fuzz: deps-test
+	@$(MAKE) --no-print-directory hosted-san hosted-fuzz
+	@mkdir -p $(BUILD)/test/logs/fuzz
+	@RESULTS=$(BUILD)/test/fuzz.results LOGDIR=$(BUILD)/test/logs/fuzz BUILD=$(BUILD) \
+	    FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/hosted/fuzz.sh
 
 bench: deps-test
 	@$(MAKE) --no-print-directory kernel hosted

@@ -9,7 +9,8 @@
 #include <athanor/spinlock.h>
 
 /* Output goes through a ring: a writer copies its bytes in under out_lock
- * (interrupts off for one piece at a time), then, unless another writer is
+ * (interrupts off only for that copy, at most the ring's size), then,
+ * unless another writer is
  * already at it, drains the ring to the device itself with the lock
  * dropped, so a slow device (a polled UART, a host's stdout) never keeps
  * interrupts off. Order is kept: one drainer at a time, in ring order.
@@ -65,7 +66,8 @@ void console_write(const char *s, size_t n)
     }
     for (size_t off = 0; off < n;) {
         irqflags_t f = spin_lock_irqsave(&out_lock);
-        size_t k = MIN(MIN(n - off, (size_t)(OUT_RING - (out_head - out_tail))), (size_t)CONSOLE_CHUNK);
+        /* all of it if there is room: a write stays whole, not interleaved */
+        size_t k = MIN(n - off, (size_t)(OUT_RING - (out_head - out_tail)));
         for (size_t i = 0; i < k; i++)
             out_ring[(out_head + i) % OUT_RING] = s[off + i];
         out_head += (unsigned)k;
@@ -119,6 +121,21 @@ void console_input_irq(uint8_t byte)
     waitq_wake(&in_wq, 1);
 }
 
+bool console_input_room(void)
+{
+    return __atomic_load_n(&head, __ATOMIC_RELAXED) - __atomic_load_n(&tail, __ATOMIC_RELAXED) < IN_RING;
+}
+
+/* A byte taken from the ring (in_lock held): when it was the last, the
+ * platform may have more waiting. */
+static int take_byte(void)
+{
+    int c = ring[tail++ % IN_RING];
+    if (head == tail)
+        plat_console_rx_ready();
+    return c;
+}
+
 void console_input_eof(void)
 {
     spin_lock(&in_lock);
@@ -133,7 +150,7 @@ int console_getc_until(uint64_t deadline_ns)
     bool timed_out = deadline_ns == 0;
     while (head == tail && !eof && !timed_out)
         timed_out = waitq_wait(&in_wq, &in_lock, deadline_ns) != 0;
-    int c = head != tail ? ring[tail++ % IN_RING] : eof ? CONSOLE_EOF : CONSOLE_TIMEOUT;
+    int c = head != tail ? take_byte() : eof ? CONSOLE_EOF : CONSOLE_TIMEOUT;
     spin_unlock_irqrestore(&in_lock, f);
     return c;
 }
@@ -146,7 +163,7 @@ int console_getc_intr(uint64_t deadline_ns)
         int r = waitq_wait_intr(&in_wq, &in_lock, deadline_ns);
         stop = r == -ATH_ETIMEDOUT || r == -ATH_EINTR;
     }
-    int c = head != tail ? ring[tail++ % IN_RING] : eof ? CONSOLE_EOF : CONSOLE_TIMEOUT;
+    int c = head != tail ? take_byte() : eof ? CONSOLE_EOF : CONSOLE_TIMEOUT;
     spin_unlock_irqrestore(&in_lock, f);
     return c;
 }

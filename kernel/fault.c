@@ -1,26 +1,40 @@
 /* The core's fault dispatcher. A write to a copy-on-write snapshot page of
  * a component gets its own copy from the platform and the instruction is
- * retried. Any other CPU fault while a thread runs WebAssembly code is a trap
- * of its component (an access outside its linear memory, mostly); the thread
- * is resumed in comp_fault_resume(), which unwinds to the component's trap
- * handler. Any other fault is a kernel bug. */
+ * retried. A fault inside a guarded copy of component memory (wasi/umem.c)
+ * makes the copy fail. Any other CPU fault while a thread runs WebAssembly
+ * code is a trap of its component (an access outside its linear memory,
+ * mostly); the thread is resumed in comp_fault_resume(), which unwinds to
+ * the component's trap handler. Any other fault is a kernel bug. */
 #include <athanor/component.h>
 #include <athanor/fault.h>
 
 noreturn void comp_fault_resume(void);
+noreturn void umem_fault_resume(void);
 
 bool kernel_fault(struct fault_info *fi)
 {
     struct thread *t = thread_current();
-    if (!t || !t->comp)
+    if (!t)
         return false;
-    struct component *c = t->comp;
-    /* A first write to a snapshot page, by the component or by a host call
-     * writing into its memory: copy-on-write, then retry the instruction. */
-    if (fi->kind == FAULT_PAGE && fi->write && c->mem.size && plat_vrange_cow(&c->mem, fi->addr)) {
-        fi->resume = NULL;
+    /* A write to a snapshot page of any component's memory (its own code,
+     * or the kernel writing a host call's result or a message into it):
+     * copy-on-write, then retry the instruction. */
+    if (fi->kind == FAULT_PAGE && fi->write) {
+        struct component *owner = comp_by_address(fi->addr);
+        if (owner && plat_vrange_cow(&owner->mem, fi->addr)) {
+            fi->resume = NULL;
+            return true;
+        }
+    }
+    /* A guarded copy of component memory met a missing page (umem.c): it
+     * fails, the kernel does not. */
+    if (t->ucopy && fi->kind == FAULT_PAGE) {
+        fi->resume = umem_fault_resume;
         return true;
     }
+    if (!t->comp)
+        return false;
+    struct component *c = t->comp;
     if (!t->in_wasm)
         return false;
     c->trap_pc = fi->pc;

@@ -58,3 +58,8 @@ void serial_irq(void)
     while (inb(COM1 + REG_LSR) & LSR_DR)
         console_input_irq(inb(COM1 + REG_DATA));
 }
+
+void plat_console_rx_ready(void)
+{
+    /* A 16550 without flow control: nothing is held back to ask for. */
+}

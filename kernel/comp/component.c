@@ -52,6 +52,16 @@ struct component *comp_find(const char *name)
     return NULL;
 }
 
+struct component *comp_by_address(uintptr_t addr)
+{
+    for (unsigned i = 0; i < ncomps; i++) {
+        const struct plat_vrange *r = &comps[i].mem;
+        if (r->size && addr >= r->base && addr - r->base < r->size)
+            return &comps[i];
+    }
+    return NULL;
+}
+
 struct component *comp_current(void)
 {
     struct thread *t = thread_current();

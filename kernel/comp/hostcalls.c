@@ -60,13 +60,13 @@ static int64_t decode(struct component *c, u32 h, u32 name, u32 len, uint32_t ri
                       struct component **target)
 {
     struct umem m = host_mem(c);
-    const char *p = umem_range(&m, uoff(name), len);
-    if (!p || len == 0)
+    if (len == 0 || !umem_range(&m, uoff(name), len))
         return -ATH_EFAULT;
     if (len >= NAME_MAX_LEN)
         return -ATH_ENOENT;
     char buf[NAME_MAX_LEN];
-    memcpy(buf, p, len);
+    if (!host_get(c, uoff(name), buf, len))
+        return -ATH_EFAULT;
     buf[len] = '\0';
     struct cap_ref cap;
     int r = cap_lookup(&c->caps, h, CAP_T_COMPONENT, right, &cap);
@@ -116,18 +116,19 @@ u32 Z_athanorZ_comp_name(struct Z_athanor_instance_t *a, u32 h, u32 index, u32 b
 {
     struct component *c = host_enter(&a->h);
     struct umem m = host_mem(c);
-    char *p = umem_range(&m, uoff(buf), len);
+    bool fits = len && umem_range(&m, uoff(buf), len);
     struct cap_ref cap;
     int r = cap_lookup(&c->caps, h, CAP_T_COMPONENT, CAP_R_READ, &cap);
     if (r == 0 && cap.object)
         r = -ATH_EPERM;
-    if (r == 0 && (!p || len == 0))
+    if (r == 0 && !fits)
         r = -ATH_EFAULT;
     if (r == 0 && index >= comp_count())
         r = -ATH_ENOENT;
     if (r == 0) {
-        kstrlcpy(p, comp_at(index)->cfg->name, len);
-        r = (int)strlen(p);
+        char name[NAME_MAX_LEN];
+        kstrlcpy(name, comp_at(index)->cfg->name, MIN((size_t)len, sizeof name));
+        r = host_put(c, uoff(buf), name, strlen(name) + 1) ? (int)strlen(name) : -ATH_EFAULT;
     }
     return host_leave(c, (u32)r);
 }
@@ -148,15 +149,14 @@ u32 Z_athanorZ_sys_mem(struct Z_athanor_instance_t *a, u32 h, u32 out)
 {
     struct component *c = host_enter(&a->h);
     struct umem m = host_mem(c);
-    uint8_t *p = umem_range(&m, uoff(out), 32);
-    int r = p ? introspect(c, h) : -ATH_EFAULT;
+    int r = umem_range(&m, uoff(out), 32) ? introspect(c, h) : -ATH_EFAULT;
     if (r == 0) {
         struct frame_stats fs;
         struct heap_stats hs;
         frame_get_stats(&fs);
         heap_get_stats(&hs);
         uint64_t v[4] = { fs.total, fs.free, hs.arena_bytes, hs.used_bytes };
-        memcpy(p, v, sizeof v);
+        r = host_put(c, uoff(out), v, sizeof v) ? 0 : -ATH_EFAULT;
     }
     return host_leave(c, (u32)r);
 }
@@ -168,8 +168,8 @@ u32 Z_athanorZ_sys_fault(struct Z_athanor_instance_t *a, u32 h, u32 i, u32 out)
 {
     struct component *c = host_enter(&a->h);
     struct umem m = host_mem(c);
-    uint8_t *p = umem_range(&m, uoff(out), 96);
-    int r = p ? introspect(c, h) : -ATH_EFAULT;
+    int r = umem_range(&m, uoff(out), 96) ? introspect(c, h) : -ATH_EFAULT;
+    uint8_t rec[96];
     struct fault_report *rs = r == 0 ? kmalloc(sizeof *rs * 16) : NULL;
     if (r == 0 && !rs)
         r = -ATH_ENOMEM;
@@ -180,14 +180,15 @@ u32 Z_athanorZ_sys_fault(struct Z_athanor_instance_t *a, u32 h, u32 i, u32 out)
         } else {
             uint32_t gen = rs[i].generation, kind = rs[i].kind, inj = rs[i].injected;
             uint64_t off = rs[i].offset, addr = rs[i].addr;
-            memset(p, 0, 96);
-            memcpy(p, rs[i].component, 24);
-            memcpy(p + 24, &gen, 4);
-            memcpy(p + 28, &kind, 4);
-            memcpy(p + 32, rs[i].function, 48);
-            memcpy(p + 80, &off, 8);
-            memcpy(p + 88, &addr, 4); /* low half: linear offsets are 32-bit */
-            memcpy(p + 92, &inj, 4);
+            memset(rec, 0, sizeof rec);
+            memcpy(rec, rs[i].component, 24);
+            memcpy(rec + 24, &gen, 4);
+            memcpy(rec + 28, &kind, 4);
+            memcpy(rec + 32, rs[i].function, 48);
+            memcpy(rec + 80, &off, 8);
+            memcpy(rec + 88, &addr, 4); /* low half: linear offsets are 32-bit */
+            memcpy(rec + 92, &inj, 4);
+            r = host_put(c, uoff(out), rec, sizeof rec) ? 0 : -ATH_EFAULT;
         }
     }
     kfree(rs);
@@ -202,8 +203,7 @@ u32 Z_athanorZ_sys_cap(struct Z_athanor_instance_t *a, u32 h, u32 name, u32 len,
     struct component *c = host_enter(&a->h);
     struct component *target = NULL;
     struct umem m = host_mem(c);
-    uint8_t *p = umem_range(&m, uoff(out), 64);
-    int r = p ? introspect(c, h) : -ATH_EFAULT;
+    int r = umem_range(&m, uoff(out), 64) ? introspect(c, h) : -ATH_EFAULT;
     if (r == 0)
         r = (int)decode(c, h, name, len, CAP_R_READ, &target);
     struct cap_info ci;
@@ -214,11 +214,12 @@ u32 Z_athanorZ_sys_cap(struct Z_athanor_instance_t *a, u32 h, u32 name, u32 len,
         } else {
             uint32_t v[4] = { ci.handle, ci.type, ci.rights, ci.parent_handle };
             uint64_t w[3] = { ci.badge, ci.base, ci.len };
-            memset(p, 0, 64);
-            memcpy(p, v, 16);
-            memcpy(p + 16, w, 24);
+            uint8_t rec[64] = { 0 };
+            memcpy(rec, v, 16);
+            memcpy(rec + 16, w, 24);
             if (ci.parent_owner)
-                kstrlcpy((char *)p + 40, ((const struct component *)ci.parent_owner)->cfg->name, 24);
+                kstrlcpy((char *)rec + 40, ((const struct component *)ci.parent_owner)->cfg->name, 24);
+            r = host_put(c, uoff(out), rec, sizeof rec) ? 0 : -ATH_EFAULT;
         }
     }
     return host_leave(c, (u32)r);

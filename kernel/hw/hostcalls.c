@@ -85,7 +85,7 @@ u32 Z_athanorZ_mmio_write_block(struct Z_athanor_instance_t *a, u32 h, u64 off, 
 {
     struct component *c = host_enter(&a->h);
     struct umem m = host_mem(c);
-    const void *p = umem_range(&m, uoff(src), len);
+    const void *p = umem_range(&m, uoff(src), len); /* read by a guarded copy (mmio.c) */
     if (!p && len)
         return host_leave(c, (u32)-ATH_EFAULT);
     return host_leave(c, (u32)hw_mmio_write_block(c, h, off, p, len));

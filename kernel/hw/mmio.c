@@ -6,6 +6,8 @@
 #include <athanor/hw.h>
 #include <athanor/klib.h>
 
+#include "../wasi/umem.h"
+
 /* The device address for an access of len bytes at off, or an error (reported). */
 static int check(struct component *c, cap_handle_t h, uint32_t right, uint64_t off, uint64_t len,
                  uint64_t *phys)
@@ -79,7 +81,8 @@ int hw_mmio_write_block(struct component *c, cap_handle_t h, uint64_t off, const
         volatile uint8_t *p = plat_mmio_ptr(phys, n);
         if (!p)
             return -ATH_ENOSYS;
-        memcpy((void *)(uintptr_t)p, s, n);
+        if (umem_copy((void *)(uintptr_t)p, s, n) != 0)
+            return -ATH_EFAULT; /* a page of the source went missing (wasi/umem.c) */
         phys += n, s += n, len -= n;
     }
     return 0;

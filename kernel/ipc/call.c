@@ -15,6 +15,8 @@
 #include <athanor/wasi.h>
 #include <wasm-rt.h>
 
+#include "../wasi/umem.h"
+
 /* What a call needs above the server's stack limit to be worth starting: the
  * handler's first frames. Less, and the call fails with -ATH_ESTACK for the
  * caller (whose nesting used the stack up), before the server runs. */
@@ -199,7 +201,12 @@ int ipc_call_msg(struct thread *t, struct component *caller, cap_handle_t h, uin
         release(ep);
         return -ATH_EMSGSIZE;
     }
-    memcpy(mem->data + srv->msgbuf, msg, len);
+    /* Guarded: a page on either side may be missing (lent or given away,
+     * wasi/umem.c); then the call fails, the kernel does not. */
+    if (umem_copy(mem->data + srv->msgbuf, msg, len) != 0) {
+        release(ep);
+        return -ATH_EFAULT;
+    }
     struct ipc_msg m = { op, a0, len, 0 };
     r = serve_on(t, srv, cap.badge, &m, 0, false, result);
     release(ep);

@@ -49,7 +49,7 @@ u32 Z_athanorZ_call_msg(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0, u
     struct thread *t = thread_current();
     struct component *c = host_enter_on(&a->h, t);
     struct umem m = host_mem(c);
-    const void *p = umem_range(&m, uoff(msg), len);
+    const void *p = umem_range(&m, uoff(msg), len); /* read by a guarded copy (ipc_call_msg) */
     if (!umem_range(&m, uoff(res), 8) || (len && !p))
         return host_leave_on(c, t, (u32)-ATH_EFAULT);
     if (len > IPC_MSG_MAX)
@@ -83,13 +83,13 @@ u32 Z_athanorZ_lookup(struct Z_athanor_instance_t *a, u32 name, u32 len)
 {
     struct component *c = host_enter(&a->h);
     struct umem m = host_mem(c);
-    const char *p = umem_range(&m, uoff(name), len);
-    if (!p || len == 0)
+    if (!umem_range(&m, uoff(name), len) || len == 0)
         return host_leave(c, (u32)-ATH_EFAULT);
     if (len >= NAME_MAX_LEN)
         return host_leave(c, (u32)-ATH_EINVAL);
     char buf[NAME_MAX_LEN];
-    memcpy(buf, p, len);
+    if (!host_get(c, uoff(name), buf, len))
+        return host_leave(c, (u32)-ATH_EFAULT);
     buf[len] = '\0';
     cap_handle_t h;
     int r = ipc_lookup(c, buf, &h);
@@ -192,17 +192,18 @@ u32 Z_athanorZ_cap_info(struct Z_athanor_instance_t *a, u32 h, u32 out)
 {
     struct component *c = host_enter(&a->h);
     struct umem m = host_mem(c);
-    uint8_t *p = umem_range(&m, uoff(out), 24);
-    if (!p)
+    if (!umem_range(&m, uoff(out), 24))
         return host_leave(c, (u32)-ATH_EFAULT);
     struct cap_ref ref;
     int r = cap_lookup(&c->caps, h, CAP_T_NONE, 0, &ref);
     if (r == 0) {
         uint32_t type = ref.type, rights = ref.rights;
-        memcpy(p, &type, 4);
-        memcpy(p + 4, &rights, 4);
-        memcpy(p + 8, &ref.base, 8);
-        memcpy(p + 16, &ref.len, 8);
+        uint8_t rec[24];
+        memcpy(rec, &type, 4);
+        memcpy(rec + 4, &rights, 4);
+        memcpy(rec + 8, &ref.base, 8);
+        memcpy(rec + 16, &ref.len, 8);
+        r = host_put(c, uoff(out), rec, sizeof rec) ? 0 : -ATH_EFAULT;
     }
     return host_leave(c, (u32)r);
 }
@@ -223,14 +224,15 @@ u32 Z_athanorZ_caller_name(struct Z_athanor_instance_t *a, u32 buf, u32 len)
     struct thread *t = thread_current();
     struct component *c = host_enter_on(&a->h, t);
     struct umem m = host_mem(c);
-    char *p = umem_range(&m, uoff(buf), len);
-    if (!p || len == 0)
+    if (!umem_range(&m, uoff(buf), len) || len == 0)
         return host_leave_on(c, t, (u32)-ATH_EFAULT);
     struct component *caller = calling(t);
     if (!caller)
         return host_leave_on(c, t, (u32)-ATH_EINVAL); /* not inside a call */
-    kstrlcpy(p, caller->cfg->name, len);
-    return host_leave_on(c, t, (u32)strlen(p));
+    char name[NAME_MAX_LEN];
+    kstrlcpy(name, caller->cfg->name, MIN((size_t)len, sizeof name));
+    size_t n = strlen(name);
+    return host_leave_on(c, t, host_put(c, uoff(buf), name, n + 1) ? (u32)n : (u32)-ATH_EFAULT);
 }
 
 /* reply_grant(h) -> inside a call's handler: copy capability h (grant right)

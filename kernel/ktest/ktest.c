@@ -28,8 +28,11 @@ void ktest_thread(void *arg)
         ktest_fault_stack_overflow();
 
     unsigned passed = 0, failed = 0;
-    for (size_t t = 0; t < ARRAY_LEN(tables); t++) {
-        for (const struct ktest *k = tables[t]; k->name; k++) {
+    /* The fuzzer's run reads its program from the console: only by name. */
+    bool fuzz = strcmp(which, "fuzz") == 0;
+    for (size_t t = 0; t < ARRAY_LEN(tables) + fuzz; t++) {
+        const struct ktest *table = t < ARRAY_LEN(tables) ? tables[t] : ktests_fuzz;
+        for (const struct ktest *k = table; k->name; k++) {
             if (strcmp(which, "all") != 0 && strcmp(which, k->name) != 0)
                 continue;
             uint64_t t0 = plat_clock_ns();

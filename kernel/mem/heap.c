@@ -212,10 +212,8 @@ static void add_chunk(struct chunk *c)
 static struct blk *take_locked(size_t req, size_t cap, unsigned acct)
 {
     struct kmem_account *a = accounts[acct];
-    if (acct && a->used + footprint(cap) > a->limit) {
-        a->refused++;
-        return NULL;
-    }
+    if (acct && a->used + footprint(cap) > a->limit)
+        return NULL; /* counted as refused by the caller */
     list_for_each(n, &free_list) {
         struct blk *b = from_fnode(n);
         if (b->size < cap)
@@ -224,12 +222,16 @@ static struct blk *take_locked(size_t req, size_t cap, unsigned acct)
             heap_error("free block header modified after free (use after free?)", b);
             return NULL;
         }
+        /* What it will cost: a block too small to split goes out whole. */
+        bool split = b->size >= cap + sizeof(struct blk) + MIN_PAYLOAD;
+        if (acct && a->used + footprint(split ? cap : b->size) > a->limit)
+            continue; /* within the limit only if a closer fit turns up */
         list_remove(n);
         hs.free_bytes -= b->size;
         /* Split off the tail if it can hold another block: its payload is
          * poisoned already (it was part of b's); only its header and node
          * land on b's poisoned bytes, which are checked first. */
-        if (b->size >= cap + sizeof(struct blk) + MIN_PAYLOAD) {
+        if (split) {
             struct blk *after = next_blk(b);
             struct blk *rest = (struct blk *)((char *)payload(b) + cap);
             const unsigned char *seam = (const unsigned char *)rest;
@@ -267,6 +269,8 @@ static void *alloc(size_t req, unsigned acct)
         irqflags_t f = spin_lock_irqsave(&heap_lock);
         struct blk *b = take_locked(req, cap, acct);
         bool quota = acct && !b && accounts[acct]->used + footprint(cap) > accounts[acct]->limit;
+        if (acct && !b && quota)
+            accounts[acct]->refused++;
         spin_unlock_irqrestore(&heap_lock, f);
         if (b) {
             /* Ours alone now: check the poison of what we hand out (a write

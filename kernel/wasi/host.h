@@ -33,15 +33,23 @@ static inline struct umem host_mem(struct component *c)
 }
 
 /* Copy n bytes of a result to offset off of the component's memory, as it
- * is now; false if they do not lie in it. (Host calls check a result's
- * place before acting, then put the result there with this.) */
+ * is now; false if they do not lie in it or a page of them is missing.
+ * (Host calls check a result's place before acting, then put the result
+ * there with this.) */
 static inline bool host_put(struct component *c, uoff_t off, const void *v, size_t n)
 {
     struct umem m = host_mem(c);
     void *p = umem_range(&m, off, n);
-    if (p)
-        memcpy(p, v, n);
-    return p != NULL;
+    return p && umem_copy(p, v, n) == 0;
+}
+
+/* Copy n bytes from offset off of the component's memory into v: false if
+ * they do not lie in it or a page of them is missing. */
+static inline bool host_get(struct component *c, uoff_t off, void *v, size_t n)
+{
+    struct umem m = host_mem(c);
+    const void *p = umem_range(&m, off, n);
+    return p && umem_copy(v, p, n) == 0;
 }
 
 /* Inline: every host call pays these, IPC calls included. The _on forms

@@ -1,6 +1,10 @@
 /* Decoding values a component hands to a host call. Offsets into its linear
  * memory are untrusted: they get their own type and become host pointers only
- * through umem_range(), which checks them against the memory's current size. */
+ * through umem_range(), which checks them against the memory's current size.
+ * A checked pointer may still name a page that is not there (lent out or
+ * transferred away, perhaps right now by the same component on another
+ * thread): the kernel reads and writes through it only with umem_copy,
+ * which turns such a fault into -ATH_EFAULT (umem.c). */
 #ifndef WASI_UMEM_H
 #define WASI_UMEM_H
 
@@ -26,5 +30,9 @@ static inline void *umem_range(const struct umem *m, uoff_t o, uint64_t len)
         return NULL;
     return m->data + o.off;
 }
+
+/* memcpy that returns -ATH_EFAULT instead of faulting the kernel when a
+ * page of a component's memory on either side is missing. Hold no lock. */
+int umem_copy(void *dst, const void *src, size_t n);
 
 #endif

@@ -78,15 +78,13 @@ static u32 put_strings(struct component *c, char *const *strs, unsigned n, uoff_
     uint64_t total = 0;
     for (unsigned i = 0; i < n; i++)
         total += strlen(strs[i]) + 1;
-    uint8_t *vec = umem_range(&m, vec_off, (uint64_t)n * 4);
-    uint8_t *buf = umem_range(&m, buf_off, total);
-    if ((n && !vec) || (total && !buf))
+    if ((n && !umem_range(&m, vec_off, (uint64_t)n * 4)) || (total && !umem_range(&m, buf_off, total)))
         return WASI_EFAULT;
     uint32_t pos = buf_off.off;
     for (unsigned i = 0; i < n; i++) {
         size_t len = strlen(strs[i]) + 1;
-        memcpy(vec + 4 * i, &pos, 4);
-        memcpy(buf + (pos - buf_off.off), strs[i], len);
+        if (!host_put(c, uoff(vec_off.off + 4 * i), &pos, 4) || !host_put(c, uoff(pos), strs[i], len))
+            return WASI_EFAULT;
         pos += (uint32_t)len;
     }
     return WASI_ESUCCESS;
@@ -94,16 +92,13 @@ static u32 put_strings(struct component *c, char *const *strs, unsigned n, uoff_
 
 static u32 put_sizes(struct component *c, char *const *strs, unsigned n, uoff_t count_off, uoff_t size_off)
 {
-    struct umem m = host_mem(c);
     uint32_t count = n, bytes = 0;
     for (unsigned i = 0; i < n; i++)
         bytes += (uint32_t)strlen(strs[i]) + 1;
-    void *pc = umem_range(&m, count_off, 4), *ps = umem_range(&m, size_off, 4);
-    if (!pc || !ps)
+    struct umem m = host_mem(c);
+    if (!umem_range(&m, count_off, 4) || !umem_range(&m, size_off, 4))
         return WASI_EFAULT;
-    memcpy(pc, &count, 4);
-    memcpy(ps, &bytes, 4);
-    return WASI_ESUCCESS;
+    return host_put(c, count_off, &count, 4) && host_put(c, size_off, &bytes, 4) ? WASI_ESUCCESS : WASI_EFAULT;
 }
 
 u32 Z_wasi_snapshot_preview1Z_args_get(wasi_self *w, u32 argv, u32 buf)
@@ -134,41 +129,32 @@ u32 Z_wasi_snapshot_preview1Z_environ_sizes_get(wasi_self *w, u32 count, u32 siz
 
 /* ---- the console as fds 0, 1, 2 ---- */
 
-/* Decoded iovec list: host pointers, all checked. */
+/* One iovec, as the component wrote it. */
 struct iov {
-    uint8_t *base;
-    uint32_t len;
+    uint32_t base, len;
 };
 
-/* Decode an fd_read/fd_write request: the iovec list (into *out, allocated
- * here; kfree it) and the result pointer, all checked before any I/O. */
-static u32 decode_io(struct component *c, uoff_t iovs, u32 n, uoff_t result, struct iov **out,
-                     uint64_t *total)
+/* Check an fd_read/fd_write request before any I/O: the iovec list and
+ * every buffer it names lie in the memory, and so does the result. The
+ * total length goes to *total. No allocation: the list is read again, a
+ * piece at a time, by the I/O itself (a page that goes missing meanwhile
+ * ends it with EFAULT, see umem.c). */
+static u32 decode_io(struct component *c, uoff_t iovs, u32 n, uoff_t result, uint64_t *total)
 {
     struct umem m = host_mem(c);
-    *out = NULL;
     *total = 0;
     if (n > IOV_MAX)
         return WASI_EINVAL;
-    const uint8_t *raw = umem_range(&m, iovs, (uint64_t)n * 8);
-    if ((n && !raw) || !umem_range(&m, result, 4))
+    if ((n && !umem_range(&m, iovs, (uint64_t)n * 8)) || !umem_range(&m, result, 4))
         return WASI_EFAULT;
-    struct iov *v = n ? kmalloc(sizeof *v * n) : NULL;
-    if (n && !v)
-        return WASI_ENOMEM;
     for (u32 i = 0; i < n; i++) {
-        uint32_t base, len;
-        memcpy(&base, raw + 8 * i, 4);
-        memcpy(&len, raw + 8 * i + 4, 4);
-        v[i].base = umem_range(&m, uoff(base), len);
-        v[i].len = len;
-        if (len && !v[i].base) {
-            kfree(v);
+        struct iov v;
+        if (!host_get(c, uoff(iovs.off + 8 * i), &v, sizeof v))
             return WASI_EFAULT;
-        }
-        *total += len;
+        if (v.len && !umem_range(&m, uoff(v.base), v.len))
+            return WASI_EFAULT;
+        *total += v.len;
     }
-    *out = v;
     return WASI_ESUCCESS;
 }
 
@@ -182,20 +168,33 @@ static u32 put_u64(struct component *c, uoff_t off, uint64_t v)
     return host_put(c, off, &v, 8) ? WASI_ESUCCESS : WASI_EFAULT;
 }
 
+/* Console output from component memory: through a bounce buffer, a piece
+ * at a time (the copy must not meet a missing page with the console's lock
+ * held). */
+#define BOUNCE 1024 /* a line of output stays one console write */
+
 static u32 fd_write(struct component *c, u32 fd, uoff_t iovs, u32 n, uoff_t nwritten)
 {
     if (fd != STDOUT && fd != STDERR)
         return WASI_EBADF;
     if (!has(c, CAP_T_CONSOLE, CAP_R_WRITE))
         return WASI_ENOTCAPABLE;
-    struct iov *v;
     uint64_t total;
-    u32 r = decode_io(c, iovs, n, nwritten, &v, &total);
+    u32 r = decode_io(c, iovs, n, nwritten, &total);
     if (r != WASI_ESUCCESS)
         return r;
-    for (u32 i = 0; i < n; i++)
-        console_write((const char *)v[i].base, v[i].len);
-    kfree(v);
+    char buf[BOUNCE];
+    for (u32 i = 0; i < n; i++) {
+        struct iov v;
+        if (!host_get(c, uoff(iovs.off + 8 * i), &v, sizeof v))
+            return WASI_EFAULT;
+        for (uint32_t off = 0; off < v.len; off += BOUNCE) {
+            uint32_t k = MIN(v.len - off, (uint32_t)BOUNCE);
+            if (!host_get(c, uoff(v.base + off), buf, k))
+                return WASI_EFAULT;
+            console_write(buf, k);
+        }
+    }
     return put_u32(c, nwritten, (uint32_t)total);
 }
 
@@ -211,28 +210,30 @@ static u32 fd_read(struct component *c, u32 fd, uoff_t iovs, u32 n, uoff_t nread
         return WASI_EBADF;
     if (!has(c, CAP_T_CONSOLE, CAP_R_READ))
         return WASI_ENOTCAPABLE;
-    struct iov *v;
     uint64_t total;
-    u32 r = decode_io(c, iovs, n, nread, &v, &total);
+    u32 r = decode_io(c, iovs, n, nread, &total);
     if (r != WASI_ESUCCESS)
         return r;
     uint32_t got = 0;
-    /* Block for the first byte (checking for a kill), then take what is there. */
+    /* Block for the first byte (an interruptible wait), then take what is
+     * there, a line at most, like a terminal. */
     for (u32 i = 0; i < n; i++) {
-        for (uint32_t k = 0; k < v[i].len; k++) {
-            int ch;
-            /* the first byte: wait (interruptibly); then take what is there */
-            ch = console_getc_intr(got == 0 ? UINT64_MAX : 0);
+        struct iov v;
+        if (!host_get(c, uoff(iovs.off + 8 * i), &v, sizeof v))
+            return WASI_EFAULT;
+        for (uint32_t k = 0; k < v.len; k++) {
+            int ch = console_getc_intr(got == 0 ? UINT64_MAX : 0);
             if (ch < 0)
                 goto done; /* end of input, nothing more buffered, or asked to stop */
-            v[i].base[k] = (uint8_t)ch;
+            uint8_t b = (uint8_t)ch;
+            if (!host_put(c, uoff(v.base + k), &b, 1))
+                return WASI_EFAULT;
             got++;
             if (ch == '\n')
-                goto done; /* a line at a time, like a terminal */
+                goto done;
         }
     }
 done:
-    kfree(v);
     return put_u32(c, nread, got);
 }
 
@@ -246,16 +247,11 @@ static u32 fd_fdstat_get(struct component *c, u32 fd, uoff_t out)
 {
     if (fd > STDERR)
         return WASI_EBADF;
-    struct umem m = host_mem(c);
-    uint8_t *p = umem_range(&m, out, 24);
-    if (!p)
-        return WASI_EFAULT;
     uint8_t st[24] = { 0 };
     st[0] = FILETYPE_CHARACTER_DEVICE;
     uint64_t rights = has(c, CAP_T_CONSOLE, fd == STDIN ? CAP_R_READ : CAP_R_WRITE) ? (fd == STDIN ? RIGHTS_FD_READ : RIGHTS_FD_WRITE) : 0;
     memcpy(st + 8, &rights, 8);
-    memcpy(p, st, sizeof st);
-    return WASI_ESUCCESS;
+    return host_put(c, out, st, sizeof st) ? WASI_ESUCCESS : WASI_EFAULT;
 }
 
 u32 Z_wasi_snapshot_preview1Z_fd_fdstat_get(wasi_self *w, u32 fd, u32 out)
@@ -332,10 +328,15 @@ u32 Z_wasi_snapshot_preview1Z_random_get(wasi_self *w, u32 buf, u32 len)
     if (!has(c, CAP_T_RANDOM, CAP_R_READ))
         return host_leave(c, WASI_ENOTCAPABLE);
     struct umem m = host_mem(c);
-    void *p = umem_range(&m, uoff(buf), len);
-    if (len && !p)
+    if (len && !umem_range(&m, uoff(buf), len))
         return host_leave(c, WASI_EFAULT);
-    csprng_fill(p, len);
+    uint8_t bytes[BOUNCE];
+    for (uint32_t off = 0; off < len; off += BOUNCE) {
+        uint32_t k = MIN(len - off, (uint32_t)BOUNCE);
+        csprng_fill(bytes, k);
+        if (!host_put(c, uoff(buf + off), bytes, k))
+            return host_leave(c, WASI_EFAULT);
+    }
     return host_leave(c, WASI_ESUCCESS);
 }
 
@@ -359,9 +360,8 @@ static u32 poll_oneoff(wasi_self *w, struct component *c, uoff_t in, uoff_t out,
     if (nsubs == 0 || nsubs > POLL_MAX_SUBS)
         return WASI_EINVAL;
     struct umem m = host_mem(c);
-    const uint8_t *subs = umem_range(&m, in, (uint64_t)nsubs * SUB_SIZE);
-    uint8_t *evs = umem_range(&m, out, (uint64_t)nsubs * EVENT_SIZE);
-    if (!subs || !evs || !umem_range(&m, nevents, 4))
+    if (!umem_range(&m, in, (uint64_t)nsubs * SUB_SIZE) || !umem_range(&m, out, (uint64_t)nsubs * EVENT_SIZE) ||
+        !umem_range(&m, nevents, 4))
         return WASI_EFAULT;
     /* Decode everything first: the sleep below must not re-read component memory. */
     uint64_t deadline[POLL_MAX_SUBS], userdata[POLL_MAX_SUBS];
@@ -369,7 +369,9 @@ static u32 poll_oneoff(wasi_self *w, struct component *c, uoff_t in, uoff_t out,
     uint64_t now = plat_clock_ns(), earliest = UINT64_MAX;
     bool fd_subs = false;
     for (u32 i = 0; i < nsubs; i++) {
-        const uint8_t *sub = subs + (size_t)i * SUB_SIZE;
+        uint8_t sub[SUB_SIZE];
+        if (!host_get(c, uoff(in.off + i * SUB_SIZE), sub, sizeof sub))
+            return WASI_EFAULT;
         memcpy(&userdata[i], sub, 8);
         tag[i] = sub[8];
         deadline[i] = UINT64_MAX;
@@ -405,7 +407,8 @@ static u32 poll_oneoff(wasi_self *w, struct component *c, uoff_t in, uoff_t out,
         memcpy(ev, &userdata[i], 8);
         memcpy(ev + 8, &err, 2);
         ev[10] = tag[i];
-        memcpy(evs + (size_t)n * EVENT_SIZE, ev, EVENT_SIZE);
+        if (!host_put(c, uoff(out.off + n * EVENT_SIZE), ev, EVENT_SIZE))
+            return WASI_EFAULT;
         n++;
     }
     return put_u32(c, nevents, n);

@@ -61,13 +61,20 @@ void hosted_console_drain(void)
         if (tail != h)
             hosted_uart_input_ready(); /* the driver's interrupt */
     } else {
-        while (tail != h) {
+        /* no more than the kernel can hold: the rest waits here (rx_ready) */
+        while (tail != h && console_input_room()) {
             console_input_irq(ring[tail % RING]);
             __atomic_store_n(&tail, tail + 1, __ATOMIC_RELEASE);
         }
     }
     if (__atomic_load_n(&input_closed, __ATOMIC_ACQUIRE) && tail == head)
         console_input_eof();
+}
+
+void plat_console_rx_ready(void)
+{
+    if (hosted_console_pending() && !hosted_uart_owns_input())
+        pthread_kill(kernel_thread, SIG_CONSOLE); /* drain again, as an interrupt */
 }
 
 bool hosted_console_take(uint8_t *c)

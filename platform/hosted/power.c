@@ -22,10 +22,19 @@ noreturn void plat_reboot(void)
     _exit(1);
 }
 
+/* Under a fuzzer, a failed run must look like a crash (a signal). */
+static void abort_if_fuzzing(void)
+{
+    if (getenv("AZOTH_ABORT_ON_FAIL"))
+        abort();
+}
+
 noreturn void plat_test_exit(enum plat_test_status st)
 {
     console_sync();
     hosted_console_restore();
+    if (st != PLAT_TEST_PASS)
+        abort_if_fuzzing();
     /* exit(), not _exit(): sanitizers run their leak checks at exit. */
     exit(st == PLAT_TEST_PASS ? 0 : st == PLAT_TEST_FAIL ? 1 : 3);
 }
@@ -34,5 +43,6 @@ noreturn void plat_fatal_stop(void)
 {
     console_sync();
     hosted_console_restore();
+    abort_if_fuzzing();
     _exit(hosted_test_mode() ? 3 : 2);
 }

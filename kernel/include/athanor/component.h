@@ -283,6 +283,8 @@ unsigned fault_recent(struct fault_report *out, unsigned max); /* newest first *
 unsigned fault_count(void); /* reports ever recorded */
 void     fault_print(const struct fault_report *r);
 
+/* The component whose linear memory reservation holds addr, or NULL. */
+struct component *comp_by_address(uintptr_t addr);
 /* The running component of this thread, or NULL for a kernel thread. */
 struct component *comp_current(void);
 /* The component on top of this thread's activations traps (or stops, for

@@ -6,9 +6,9 @@
 #include <athanor/types.h>
 
 /* Output through a ring (console.c): interrupts stay off only to copy a
- * piece of CONSOLE_CHUNK bytes in; the device is written with them on
- * (if the writer had them on). Writes keep their order; a write longer
- * than a piece can interleave with another writer's. */
+ * write in (whole, if the ring has room: writes do not interleave); the
+ * device is written in pieces of CONSOLE_CHUNK bytes with them on (if the
+ * writer had them on). */
 #define CONSOLE_CHUNK 64
 void console_write(const char *s, size_t n);
 /* Write out whatever is still in the ring (before power-off or a test's
@@ -18,6 +18,8 @@ void console_sync(void);
 uint64_t console_output_dropped(void);
 /* Called by the platform from interrupt context for each received byte. */
 void console_input_irq(uint8_t byte);
+/* Room for more input bytes now (the platform's flow control). */
+bool console_input_room(void);
 /* Called by the platform when the console input has ended for good (hosted:
  * end of stdin). Readers get CONSOLE_EOF once the buffered bytes are read. */
 void console_input_eof(void);

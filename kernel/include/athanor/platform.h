@@ -40,7 +40,11 @@ noreturn void kernel_main(struct boot_info *bi);
 /* Write raw bytes to the console device; callers serialise (see console.c). */
 void plat_console_write(const char *s, size_t n);
 /* Input arrives by the platform calling console_input_irq() (console.h) from
- * interrupt context. */
+ * interrupt context; a platform that can hold input back offers no more
+ * than console_input_room() says, and hears from plat_console_rx_ready()
+ * when the core has taken what it had (without it, input past the core's
+ * buffer is dropped, as a UART without flow control does). */
+void plat_console_rx_ready(void);
 
 /* ---- interrupts and CPUs --------------------------------------------------- */
 

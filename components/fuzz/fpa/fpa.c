@@ -1,0 +1,2 @@
+/* The fuzzer puppet fpa (components/fuzz/fpuppet.h). */
+#include "../fpuppet.h"

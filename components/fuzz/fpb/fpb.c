@@ -1,0 +1,2 @@
+/* The fuzzer puppet fpb (components/fuzz/fpuppet.h). */
+#include "../fpuppet.h"

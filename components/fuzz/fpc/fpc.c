@@ -1,0 +1,2 @@
+/* The fuzzer puppet fpc (components/fuzz/fpuppet.h). */
+#include "../fpuppet.h"
