@@ -18,8 +18,11 @@ KCFLAGS_COMMON := $(CSTD) $(INCLUDES) -Iarch/x86_64/include -Ikernel/rt/libc $(R
                 -ffreestanding -fno-stack-protector -fno-pic -fno-pie -mno-red-zone \
                 -mcmodel=kernel -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -O2 -g \
                 -fno-asynchronous-unwind-tables -MMD -MP -DATH_STACK_RESERVE=$(STACK_RESERVE_KERNEL)
-KCFLAGS      := $(KCFLAGS_COMMON) $(WARN) -fanalyzer -mgeneral-regs-only
-KCFLAGS_SSE  := $(KCFLAGS_COMMON) $(WARN) -fanalyzer -msse2
+# No kernel frame over 2.5 KiB: host calls, interrupts and the trap path
+# run on the reserve below a component's stack limit (docs/security.md).
+KFRAME_MAX   := -Wframe-larger-than=2560
+KCFLAGS      := $(KCFLAGS_COMMON) $(WARN) $(KFRAME_MAX) -fanalyzer -mgeneral-regs-only
+KCFLAGS_SSE  := $(KCFLAGS_COMMON) $(WARN) $(KFRAME_MAX) -fanalyzer -msse2
 KCFLAGS_GEN  := $(KCFLAGS_COMMON) -w -msse2 -fstack-usage -fno-optimize-sibling-calls
 KLDFLAGS     := -nostdlib -static -no-pie -Wl,-T,arch/x86_64/linker.ld \
                 -Wl,-z,max-page-size=0x1000 -Wl,--build-id=none -Wl,-z,noexecstack

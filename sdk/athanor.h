@@ -68,7 +68,8 @@ struct ath_sys_mem {
 };
 struct ath_sys_fault {
     char     component[24];
-    uint32_t generation, kind; /* kind: enum ath_trap, or 8 watchdog, 9 memory quota */
+    uint32_t generation, kind; /* kind: enum ath_trap, or 8 watchdog, 9 memory quota,
+                                * 13 a handler hung after its caller stopped */
     char     function[48];
     uint64_t offset;
     uint32_t addr, injected;
@@ -101,8 +102,12 @@ static inline ath_handle_t ath_lookup(const char *server)
 }
 
 /* 0 and *result, or a negative error: -ATH_EBADHANDLE/-ATH_ESTALE/-ATH_EWRONGTYPE/
- * -ATH_EPERM (capability), -ATH_EPEERFAILED (the server trapped or stopped),
- * -ATH_EPEERRESTARTED, -ATH_ETIMEDOUT (server busy too long). */
+ * -ATH_EPERM (capability), -ATH_EPEERFAILED (the server trapped, exited, was
+ * stopped or reset during the call), -ATH_EPEERRESTARTED, -ATH_ETIMEDOUT
+ * (server busy too long), -ATH_EDEADLK (the server is already serving this
+ * thread's call further down: it would wait for itself), -ATH_ESTACK (too
+ * little native stack left for the server's handler: we are nested too
+ * deep), -ATH_EFAULT (a page of the message or buffer is not there). */
 static inline int ath_call(ath_handle_t h, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2,
                            uint64_t *result)
 {

@@ -229,12 +229,13 @@ static void cmd_faults(void)
     static const char *const kinds[] = { "none", "out-of-bounds memory access", "integer overflow",
         "integer divide by zero", "invalid conversion to integer", "unreachable executed",
         "invalid indirect call", "call stack exhausted", "CPU budget exceeded (watchdog)",
-        "memory quota exceeded" };
+        "memory quota exceeded", "killed", "reset", "exited inside a call",
+        "a call's handler did not return after its caller stopped" };
     struct ath_sys_fault f;
     unsigned i = 0;
     for (; ath_sys_fault(manage, i, &f) == 0; i++)
         out("fault: %s (generation %u): %s in %s+%#llx%s\n", f.component, f.generation,
-            f.kind < 10 ? kinds[f.kind] : "?", f.function[0] ? f.function : "?",
+            f.kind < sizeof kinds / sizeof *kinds ? kinds[f.kind] : "?", f.function[0] ? f.function : "?",
             (unsigned long long)f.offset, f.injected ? " (injected)" : "");
     if (!i)
         out("no faults\n");
