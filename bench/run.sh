@@ -177,6 +177,26 @@ comp=$((comp_code + comp_syms))
 record kernel-image-size qemu KiB "$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1024 }')"
 record kernel-image-size-without-components qemu KiB "$(awk -v b="$bytes" -v c="$comp" 'BEGIN { printf "%.1f", (b - c) / 1024 }')"
 
+echo "Kill latency: a component blocked in each kind of wait, killed to stopped (ns, hosted; target <= 1 ms)"
+kills=$(timeout 300 build/hosted/azoth azoth.test=iso_kill_in_every_wait < /dev/null 2>&1 | tr -d '\r' |
+        sed -n 's/^ktest: kill-latency \([a-z-]*\) \([0-9]*\) ns$/\1 \2/p')
+echo "$kills" | while read -r w ns; do [ -n "$w" ] && record kill-latency-$w hosted ns "$ns"; done
+
+echo "Interrupts off: the longest section under a workload of the largest requests components can make,"
+echo "and the host's own noise (the longest of empty sections for as long); target <= 50 us hosted"
+for plat in hosted qemu; do
+    if [ $plat = hosted ]; then
+        lines=$(bench_lines timeout 600 build/hosted/azoth azoth.bench=irqoff)
+    else
+        lines=$(bench_lines timeout 900 tools/qemu.sh --test --mem 256M --append azoth.bench=irqoff)
+    fi
+    echo "$lines" | grep -E 'irqoff-(longest|histogram)' | sed 's/^bench: /  /'
+    record irqoff-max $plat ns "$(pick irqoff-max "$lines")" irqoff-noise-floor "$(pick irqoff-noise-floor "$lines")"
+done
+
+echo "Before and after the isolation work, alternating in this run (hosted; see bench/compare.sh)"
+bench/compare.sh "$json" || echo "  (comparison skipped: see above)"
+
 { echo "["; sed '$!s/$/,/' "$json"; echo "]"; } > "$B/results.json"
 rm -f "$json"
 echo "results: $B/results.json"

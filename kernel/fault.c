@@ -1,7 +1,7 @@
 /* The core's fault dispatcher. A write to a copy-on-write snapshot page of
  * a component gets its own copy from the platform and the instruction is
- * retried. A fault inside a guarded copy of component memory (wasi/umem.c)
- * makes the copy fail. Any other CPU fault while a thread runs WebAssembly
+ * retried. A fault inside a guarded copy of component memory (wasi/umem.h,
+ * plat_copy_guarded) makes the copy fail. Any other CPU fault while a thread runs WebAssembly
  * code is a trap of its component (an access outside its linear memory,
  * mostly); the thread is resumed in comp_fault_resume(), which unwinds to
  * the component's trap handler. Any other fault is a kernel bug. */
@@ -9,7 +9,6 @@
 #include <athanor/fault.h>
 
 noreturn void comp_fault_resume(void);
-noreturn void umem_fault_resume(void);
 
 bool kernel_fault(struct fault_info *fi)
 {
@@ -26,11 +25,15 @@ bool kernel_fault(struct fault_info *fi)
             return true;
         }
     }
-    /* A guarded copy of component memory met a missing page (umem.c): it
+    /* A guarded copy of component memory met a missing page (umem.h): it
      * fails, the kernel does not. */
-    if (t->ucopy && fi->kind == FAULT_PAGE) {
-        fi->resume = umem_fault_resume;
-        return true;
+    if (fi->kind == FAULT_PAGE) {
+        uintptr_t to = plat_copy_fixup(fi->pc);
+        if (to) {
+            fi->resume = NULL;
+            fi->fixup = to;
+            return true;
+        }
     }
     if (!t->comp)
         return false;

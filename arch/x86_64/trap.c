@@ -95,7 +95,9 @@ static void x86_dispatch(struct trap_frame *f, uint64_t v)
             .write = v == 14 && (f->error & 2),
         };
         if (v != 8 && v != 2 && v != 18 && kernel_fault(&fi)) {
-            if (fi.resume) {
+            if (fi.fixup) {
+                f->rip = fi.fixup;
+            } else if (fi.resume) {
                 /* Resume in fi.resume as if it had been called from the
                  * faulting instruction: aligned stack below the interrupted frame. */
                 f->rsp = ALIGN_DOWN(f->rsp - RESUME_STACK_GAP, 16) - 8;

@@ -788,6 +788,8 @@ void comp_init(bool autostart)
             kpanic("comp: too many kernel memory accounts");
         c->ep.server = c;
         c->ep.handle = c->cfg->image->handle;
+        c->ep.limit_off = comp_limit_off(c->cfg->image);
+        c->ep.need_off = c->ep.limit_off + *c->cfg->image->max_frame + CALL_MIN_STACK;
         c->ep.lock = (spinlock_t)SPINLOCK_INIT;
         waitq_init(&c->ep.wq);
         set_args(c, c->cfg->args);

@@ -82,7 +82,7 @@ int hw_mmio_write_block(struct component *c, cap_handle_t h, uint64_t off, const
         if (!p)
             return -ATH_ENOSYS;
         if (umem_copy((void *)(uintptr_t)p, s, n) != 0)
-            return -ATH_EFAULT; /* a page of the source went missing (wasi/umem.c) */
+            return -ATH_EFAULT; /* a page of the source went missing (wasi/umem.h) */
         phys += n, s += n, len -= n;
     }
     return 0;

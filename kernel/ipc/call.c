@@ -17,11 +17,6 @@
 
 #include "../wasi/umem.h"
 
-/* What a call needs above the server's stack limit to be worth starting: the
- * handler's first frames. Less, and the call fails with -ATH_ESTACK for the
- * caller (whose nesting used the stack up), before the server runs. */
-#define CALL_MIN_STACK (8 * 1024)
-
 /* Is the server in a state to run a call made through a cap of obj_gen, and
  * is the caller not stopping itself? (After the endpoint is taken: see
  * component.c on why a stop request cannot be missed.) */
@@ -131,11 +126,15 @@ static int serve_on(struct thread *t, struct component *srv, uint64_t badge,
                     const struct ipc_msg *m, uint32_t lent_len, bool lent_writable,
                     uint64_t *result)
 {
-    struct activation a = { .comp = srv, .lent_len = lent_len, .lent_writable = lent_writable };
-    a.stack_limit = comp_stack_limit(t, srv->cfg->image);
-    uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
-    if (sp < a.stack_limit + *srv->cfg->image->max_frame + CALL_MIN_STACK)
+    /* Not zero-initialised: the jmp buffer is filled by the setjmp. */
+    struct activation a;
+    uintptr_t base = (uintptr_t)t->stack.base;
+    if ((uintptr_t)__builtin_frame_address(0) < base + srv->ep.need_off)
         return -ATH_ESTACK;
+    a.comp = srv;
+    a.stack_limit = base + srv->ep.limit_off;
+    a.lent_len = lent_len;
+    a.lent_writable = lent_writable;
     uintptr_t limit_below = wasm_rt_stack_limit;
     comp_act_push(t, &a);
     wasm_rt_stack_limit = a.stack_limit;
@@ -202,7 +201,7 @@ int ipc_call_msg(struct thread *t, struct component *caller, cap_handle_t h, uin
         return -ATH_EMSGSIZE;
     }
     /* Guarded: a page on either side may be missing (lent or given away,
-     * wasi/umem.c); then the call fails, the kernel does not. */
+     * wasi/umem.h); then the call fails, the kernel does not. */
     if (umem_copy(mem->data + srv->msgbuf, msg, len) != 0) {
         release(ep);
         return -ATH_EFAULT;

@@ -307,6 +307,7 @@ static bool run_to_end(const char *name, const char *args, bool must_succeed)
 static void irqoff_noise_floor(uint64_t ns)
 {
     static spinlock_t nothing = SPINLOCK_INIT;
+    irqoff_enable(true);
     irqoff_reset();
     uint64_t end = plat_clock_ns() + ns;
     while (plat_clock_ns() < end)
@@ -323,6 +324,7 @@ static void irqoff_noise_floor(uint64_t ns)
 
 static bool bench_irqoff(void)
 {
+    irqoff_enable(true);
     irqoff_reset();
     uint64_t t0 = plat_clock_ns();
     bool ok = true;

@@ -244,6 +244,64 @@ static const char *t_priority_order(void)
     return NULL;
 }
 
+/* ---- interrupts on a nearly full stack ---- */
+
+#define DEEP_HEADROOM 3072 /* bytes of its stack left to the interrupted code */
+
+static volatile int      deep_stop;
+static volatile uint64_t deep_spins;
+static volatile uintptr_t deep_left;
+
+/* Go down in 256-byte frames until less than DEEP_HEADROOM bytes of the
+ * stack are left, then spin there until told to stop. */
+static __attribute__((noinline)) void deep_descend(const uint8_t *base)
+{
+    volatile uint8_t frame[256];
+    frame[0] = 1;
+    uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+    if (sp - (uintptr_t)base > DEEP_HEADROOM + 512) {
+        deep_descend(base);
+    } else {
+        deep_left = sp - (uintptr_t)base;
+        while (!deep_stop)
+            deep_spins++;
+    }
+    frame[1] = frame[0]; /* keeps the frame (no tail call) */
+}
+
+static void deep_entry(void *arg)
+{
+    (void)arg;
+    deep_descend(thread_current()->stack.base);
+}
+
+/* An interrupt may arrive while kernel code runs with little of its stack
+ * left: whatever the platform pushes for it must fit (on bare metal a trap
+ * frame and the handlers; hosted, a Linux signal frame with the whole FPU
+ * state, which is why hosted stacks have a signal area below them). Timer
+ * interrupts (our wake-ups) arrive twenty times while a thread spins with
+ * under 3.5 KiB of stack to spare. */
+static const char *t_irq_near_stack_bottom(void)
+{
+    deep_stop = 0;
+    deep_spins = 0;
+    deep_left = 0;
+    struct thread *deep = thread_create("deep", deep_entry, NULL, PRIO_DEFAULT, 0);
+    KT_CHECK(deep, "thread_create failed");
+    uint64_t t0 = plat_clock_ns();
+    while (!deep_left && plat_clock_ns() - t0 < 2000 * NS_PER_MS)
+        thread_sleep_ns(NS_PER_MS);
+    uintptr_t left = deep_left;
+    for (int i = 0; i < 20; i++)
+        thread_sleep_ns(NS_PER_MS); /* each wake-up interrupts `deep` */
+    deep_stop = 1;
+    thread_join(deep, NULL);
+    KT_CHECK(left && left <= DEEP_HEADROOM + 512, "the thread did not get near its stack's base (%lu bytes left)",
+             (unsigned long)left);
+    KT_CHECK(deep_spins > 0, "the deep thread never ran at its depth");
+    return NULL;
+}
+
 const struct ktest ktests_sched[] = {
     { "threads_create_join", t_create_join },
     { "threads_detached_reaped", t_detached_reaped },
@@ -253,5 +311,6 @@ const struct ktest ktests_sched[] = {
     { "preempt_same_prio", t_preempt_same_prio },
     { "preempt_by_priority", t_preempt_by_priority },
     { "priority_order", t_priority_order },
+    { "irq_near_stack_bottom", t_irq_near_stack_bottom },
     { NULL, NULL },
 };

@@ -4,10 +4,12 @@
  * A checked pointer may still name a page that is not there (lent out or
  * transferred away, perhaps right now by the same component on another
  * thread): the kernel reads and writes through it only with umem_copy,
- * which turns such a fault into -ATH_EFAULT (umem.c). */
+ * which turns such a fault into -ATH_EFAULT. */
 #ifndef WASI_UMEM_H
 #define WASI_UMEM_H
 
+#include <athanor/errors.h>
+#include <athanor/platform.h>
 #include <athanor/types.h>
 
 /* An offset into a component's linear memory, as received (unchecked). */
@@ -32,7 +34,12 @@ static inline void *umem_range(const struct umem *m, uoff_t o, uint64_t len)
 }
 
 /* memcpy that returns -ATH_EFAULT instead of faulting the kernel when a
- * page of a component's memory on either side is missing. Hold no lock. */
-int umem_copy(void *dst, const void *src, size_t n);
+ * page of a component's memory on either side is missing (the platform's
+ * plat_copy_guarded; kernel/fault.c resumes it). Hold no lock: a write may
+ * first fault to copy a snapshot page, which takes the memory's lock. */
+static inline int umem_copy(void *dst, const void *src, size_t n)
+{
+    return plat_copy_guarded(dst, src, n) ? -ATH_EFAULT : 0;
+}
 
 #endif

@@ -138,7 +138,7 @@ struct iov {
  * every buffer it names lie in the memory, and so does the result. The
  * total length goes to *total. No allocation: the list is read again, a
  * piece at a time, by the I/O itself (a page that goes missing meanwhile
- * ends it with EFAULT, see umem.c). */
+ * ends it with EFAULT, see umem.h). */
 static u32 decode_io(struct component *c, uoff_t iovs, u32 n, uoff_t result, uint64_t *total)
 {
     struct umem m = host_mem(c);

@@ -66,8 +66,9 @@ void plat_ctx_init(plat_ctx_t *c, void *stack_lo, size_t size, void (*entry)(voi
     sp[8] = 0;
     sp[9] = 0;
     c->sp = (uintptr_t)sp;
-    c->stack_lo = stack_lo;
-    c->stack_size = size;
+    /* what the sanitizer is told includes the signal frames below (mem.c) */
+    c->stack_lo = (char *)stack_lo - hosted_signal_area;
+    c->stack_size = size + hosted_signal_area;
 }
 
 void plat_ctx_switch(plat_ctx_t *from, plat_ctx_t *to)

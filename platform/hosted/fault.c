@@ -20,8 +20,9 @@
 bool plat_frame_readable(uintptr_t fp)
 {
     struct thread *t = thread_current();
-    if (t && t->stack.size)
-        return fp >= (uintptr_t)t->stack.base && fp + 16 <= (uintptr_t)t->stack.base + t->stack.size;
+    if (t && t->stack.size) /* with the signal frames below it (mem.c) */
+        return fp >= (uintptr_t)t->stack.base - hosted_signal_area &&
+               fp + 16 <= (uintptr_t)t->stack.base + t->stack.size;
     return fp < hosted_main_frame && fp + HOSTED_MAIN_STACK > hosted_main_frame;
 }
 
@@ -64,7 +65,9 @@ static void on_fault(int sig, siginfo_t *si, void *uc_)
     irqflags_t irq = hosted_irq_fault_enter();
     bool handled = kernel_fault(&fi);
     if (handled) {
-        if (fi.resume) {
+        if (fi.fixup) {
+            g[REG_RIP] = (greg_t)fi.fixup;
+        } else if (fi.resume) {
             /* Return from the signal into fi.resume, as if called from the
              * faulting instruction: aligned stack below the red zone. */
             g[REG_RSP] = (greg_t)(ALIGN_DOWN((uintptr_t)g[REG_RSP] - RESUME_STACK_GAP, 16) - 8);
@@ -79,8 +82,8 @@ static void on_fault(int sig, siginfo_t *si, void *uc_)
     kprintf("\n*** KERNEL FAULT: %s in thread '%s'\n", sig_name(sig), t ? t->name : "?");
     kprintf("fault address %#lx, rip %#llx, error %#llx\n", (unsigned long)addr,
             (unsigned long long)g[REG_RIP], (unsigned long long)g[REG_ERR]);
-    if (t && t->stack.size && addr >= (uintptr_t)t->stack.base - PAGE_SIZE &&
-        addr < (uintptr_t)t->stack.base)
+    if (t && t->stack.size && addr >= (uintptr_t)t->stack.base - hosted_signal_area - PAGE_SIZE &&
+        addr < (uintptr_t)t->stack.base - hosted_signal_area)
         kprintf("the address is the guard page below this thread's stack: kernel stack overflow\n");
     kprintf("rax %016llx rbx %016llx rcx %016llx rdx %016llx\n", (unsigned long long)g[REG_RAX],
             (unsigned long long)g[REG_RBX], (unsigned long long)g[REG_RCX], (unsigned long long)g[REG_RDX]);

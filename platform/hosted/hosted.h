@@ -33,6 +33,7 @@ bool hosted_uart_owns_input(void);
 void hosted_uart_input_ready(void);  /* irq context */
 void hosted_fault_init(void);        /* SIGSEGV & co. → kernel fault report */
 void hosted_mem_init(uint64_t ram_bytes, struct boot_info *bi);
+extern size_t hosted_signal_area; /* bytes below each kernel stack for signal frames (mem.c) */
 bool hosted_test_mode(void);
 extern const char *hosted_argv0;
 /* Frame address of main(): the boot thread's stack lies just below it. */

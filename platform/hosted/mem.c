@@ -1,11 +1,13 @@
 /* Hosted memory: "physical RAM" is one anonymous mapping; a physical address
  * is an offset into it plus HOSTED_PHYS_BASE (so 0 is never valid). Kernel
- * stacks are separate mappings with a PROT_NONE guard page below. */
+ * stacks are separate mappings with a PROT_NONE guard page below, and
+ * between the two an area for Linux's signal frames (hosted_signal_area). */
 #include "hosted.h"
 
 #include <athanor/errors.h>
 #include <athanor/klib.h>
 #include <stdlib.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 
 #define HOSTED_PHYS_BASE 0x100000ull
@@ -13,8 +15,27 @@
 static char    *ram;
 static uint64_t ram_size;
 
+#ifndef AT_MINSIGSTKSZ
+#define AT_MINSIGSTKSZ 51
+#endif
+
+/* Our interrupts are signals, and Linux pushes a signal frame (registers
+ * and the whole extended FPU state: 12 KiB where AMX exists) on the stack
+ * of whatever the thread was doing, which may be a component at its stack
+ * limit or kernel code near the bottom of its stack. Signals nest (the
+ * handler is SA_NODEFER so that a thread switched away inside it does not
+ * keep them blocked), a few deep in the windows where the handler has not
+ * yet raised the soft interrupt flag. So each stack has room below its
+ * usable bytes for four frames: there, no code's own frames are counted
+ * against the stack, and a signal can never be what overflows it. */
+size_t hosted_signal_area;
+
 void hosted_mem_init(uint64_t bytes, struct boot_info *bi)
 {
+    unsigned long frame = getauxval(AT_MINSIGSTKSZ);
+    if (frame < 4096)
+        frame = 4096;
+    hosted_signal_area = 4 * ALIGN_UP(frame + 1024, PAGE_SIZE);
     ram_size = ALIGN_DOWN(bytes, PAGE_SIZE);
     ram = mmap(NULL, ram_size ? ram_size : PAGE_SIZE, PROT_READ | PROT_WRITE,
                MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -42,15 +63,15 @@ phys_addr_t plat_virt_to_phys(const void *va)
 int plat_stack_alloc(size_t size, struct plat_stack *out)
 {
     size = ALIGN_UP(size, PAGE_SIZE);
-    char *m = mmap(NULL, size + PAGE_SIZE, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    size_t below = PAGE_SIZE + hosted_signal_area;
+    char *m = mmap(NULL, size + below, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (m == MAP_FAILED)
         return -ATH_ENOMEM;
     if (mprotect(m, PAGE_SIZE, PROT_NONE) != 0) { /* the guard page */
-        munmap(m, size + PAGE_SIZE);
+        munmap(m, size + below);
         return -ATH_ENOMEM;
     }
-    out->base = m + PAGE_SIZE;
+    out->base = m + below;
     out->size = size;
     out->cookie = m;
     return 0;
@@ -58,6 +79,6 @@ int plat_stack_alloc(size_t size, struct plat_stack *out)
 
 void plat_stack_free(struct plat_stack *st)
 {
-    munmap(st->cookie, st->size + PAGE_SIZE);
+    munmap(st->cookie, st->size + PAGE_SIZE + hosted_signal_area);
     st->size = 0;
 }

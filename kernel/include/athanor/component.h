@@ -47,9 +47,13 @@ extern uintptr_t wasm_rt_stack_limit;
 #error "the build defines ATH_STACK_RESERVE (mk/config.mk)"
 #endif
 #define COMP_FRAME_SLACK 256 /* return address and pushes the frame size may leave out */
+static inline uint32_t comp_limit_off(const struct comp_image *img)
+{
+    return ATH_STACK_RESERVE + *img->max_frame + COMP_FRAME_SLACK;
+}
 static inline uintptr_t comp_stack_limit(const struct thread *t, const struct comp_image *img)
 {
-    return (uintptr_t)t->stack.base + ATH_STACK_RESERVE + *img->max_frame + COMP_FRAME_SLACK;
+    return (uintptr_t)t->stack.base + comp_limit_off(img);
 }
 
 enum restart_policy { RESTART_NEVER, RESTART_ON_FAILURE, RESTART_ALWAYS };
@@ -162,6 +166,10 @@ struct endpoint {
      * call does not chase three pointers before it starts */
     uint64_t        (*handle)(void *instance, uint64_t badge, uint64_t op, uint64_t a0,
                               uint64_t a1, uint64_t a2);
+    /* The server's stack needs, from its image's largest frame (set at
+     * boot): where its limit sits above a stack's base, and how much stack
+     * a call must find above the caller's stack pointer (component.h). */
+    uint32_t          limit_off, need_off;
     spinlock_t        lock;
     struct thread    *holder;
     uint32_t          nwaiters;

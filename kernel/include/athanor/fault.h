@@ -25,10 +25,13 @@ struct fault_info {
      * on the same stack, below the interrupted frame; NULL means retry the
      * faulting instruction. */
     void          (*resume)(void);
+    /* Or set instead: continue at this pc with every register as the fault
+     * left it (a guarded copy's fixup, platform.h). */
+    uintptr_t       fixup;
 };
 
 /* Offer a fault to the core. Returns true if the core handled it (the
- * platform then resumes at fi->resume); false means a kernel bug, which the
+ * platform then resumes at fi->resume or fi->fixup); false means a kernel bug, which the
  * platform reports and stops on. Called with interrupts disabled. */
 bool kernel_fault(struct fault_info *fi);
 

@@ -10,6 +10,11 @@
  * -ATH_EPEERFAILED: the server trapped or was killed during the call;
  * -ATH_EPEERRESTARTED: the server restarted since this handle was made. */
 
+/* What a call needs above the server's stack limit to be worth starting: the
+ * handler's first frames. Less, and the call fails with -ATH_ESTACK for the
+ * caller (whose nesting used the stack up), before the server runs. */
+#define CALL_MIN_STACK (8 * 1024)
+
 struct ipc_msg {
     uint64_t op, a0, a1, a2;
 };

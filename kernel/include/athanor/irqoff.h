@@ -3,7 +3,8 @@
  * an interrupt's arrival — and irqoff_end when they come back on), the core
  * keeps a histogram and the longest sections with where they began. This
  * is the latency bound of docs/security.md, measured (make bench). Costs
- * two reads of the cycle counter per section. */
+ * two reads of the cycle counter per section, so it is off until
+ * irqoff_enable (the irqoff benchmark turns it on). */
 #ifndef ATHANOR_IRQOFF_H
 #define ATHANOR_IRQOFF_H
 
@@ -24,6 +25,7 @@ struct irqoff_stats {
 /* The platform's hooks: interrupts just went off (where: the code that did
  * it), or are about to go on. Idempotent: nested offs and ons are one
  * section. With interrupts off, no locks. */
+void irqoff_enable(bool on);
 void irqoff_begin(uintptr_t where);
 void irqoff_end(void);
 /* A copy of the statistics since boot or the last reset. */

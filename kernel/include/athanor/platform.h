@@ -131,6 +131,14 @@ int  plat_vrange_move(struct plat_vrange *from, size_t foff, struct plat_vrange 
  * get their snapshot contents back. *pages: pages that had to be restored. */
 int  plat_vrange_revert(struct plat_vrange *r, uint32_t *pages);
 
+/* Copy n bytes where one side may be a component's memory with a page
+ * missing (lent out, given away): 0, or -1 if a page fault stopped it
+ * (some bytes may have been copied). The fault handler knows it by
+ * plat_copy_fixup: for a fault at pc inside the copy, the pc to resume at
+ * (on the same stack: the copy then returns -1), else 0. */
+int       plat_copy_guarded(void *dst, const void *src, size_t n);
+uintptr_t plat_copy_fixup(uintptr_t pc);
+
 /* ---- thread context ------------------------------------------------------- */
 
 /* Saved machine state of a kernel thread that is not running. */

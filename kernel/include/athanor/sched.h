@@ -76,8 +76,6 @@ struct thread {
     volatile bool     stopping;     /* a component below the top is stopping: grace runs */
     uint64_t          grace_deadline; /* when the top activation is taken as hung */
     bool              in_wasm;
-    bool              ucopy;        /* in a guarded copy of component memory (wasi/umem.c) */
-    void             *ucopy_jmp[5]; /* where a fault in it lands */
     struct kmem_account *kacct;     /* what it allocates is charged here (heap.h); NULL: the kernel */
     uintptr_t         rt_stack_limit; /* saved stack limit of the wasm runtime (kernel/rt) */
     char              name[THREAD_NAME_MAX];

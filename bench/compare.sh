@@ -1,0 +1,55 @@
+#!/bin/sh
+# Before and after in one run: this tree's hosted kernel against the one
+# built from BENCH_BASE (a git revision; by default the last one before the
+# isolation work), for the three numbers the hardening must not make more
+# than 10 % slower: the IPC null call, instantiation and trap to restarted.
+# They run alternately, ROUNDS times each, so both see the same machine;
+# medians are compared. The base is built once into build/bench/base-REV.
+# Usage: bench/compare.sh [json-to-append-to]
+set -eu
+json=${1:-/dev/null}
+B=${BUILD:-build}/bench
+base=${BENCH_BASE:-5cc0981}
+rounds=${ROUNDS:-7}
+dir=$B/base-$base
+if ! git cat-file -e "$base^{commit}" 2>/dev/null; then
+    echo "  base revision $base is not in this clone (a shallow clone?): nothing to compare"
+    exit 1
+fi
+if [ ! -x "$dir/build/hosted/azoth" ]; then
+    echo "  building $base (once) in $dir"
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    git archive "$base" | tar -x -C "$dir"
+    make -C "$dir" -j2 hosted > "$dir/build.log" 2>&1 || { echo "  building $base failed: $dir/build.log"; exit 1; }
+fi
+tmp=$B/compare.tmp
+: > "$tmp"
+one() { # label binary
+    ipc=$(timeout 300 "$2" azoth.bench=ipc < /dev/null 2>&1 | tr -d '\r' | awk '$1 == "bench:" && $2 == "ipc-null-call" { print $3; exit }')
+    comp=$(timeout 300 "$2" azoth.bench=components < /dev/null 2>&1 | tr -d '\r')
+    inst=$(echo "$comp" | awk '$1 == "bench:" && $2 == "instantiate-1mib" { print $3; exit }')
+    trap=$(echo "$comp" | awk '$1 == "bench:" && $2 == "trap-to-restarted" { print $3; exit }')
+    echo "$1 ipc-null-call ${ipc:-NA}" >> "$tmp"
+    echo "$1 instantiate-1mib ${inst:-NA}" >> "$tmp"
+    echo "$1 trap-to-restarted ${trap:-NA}" >> "$tmp"
+}
+i=0
+while [ $i -lt "$rounds" ]; do
+    one before "$dir/build/hosted/azoth"
+    one after build/hosted/azoth
+    i=$((i + 1))
+done
+median() { grep "^$1 $2 " "$tmp" | awk '$3 != "NA" { print $3 }' | sort -n |
+           awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+for k in ipc-null-call instantiate-1mib trap-to-restarted; do
+    b=$(median before $k) a=$(median after $k)
+    if [ -z "$b" ] || [ -z "$a" ]; then
+        echo "  $k: MISSING"
+        continue
+    fi
+    printf '  %-20s before %10s ns  after %10s ns  ratio %s  (medians of %d, alternating; target <= 1.10)\n' \
+        "$k" "$b" "$a" "$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", a / b }')" "$rounds"
+    awk -v n="$k" -v a="$a" -v b="$b" -v base="$base" 'BEGIN {
+        printf "{\"name\": \"%s-vs-%s\", \"platform\": \"hosted\", \"unit\": \"ns\", \"median\": %s, \"baseline\": \"%s@%s\", \"baseline_median\": %s, \"ratio\": %.3f}\n", n, base, a, n, base, b, a / b }' >> "$json"
+done

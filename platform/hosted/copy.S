@@ -1,0 +1,2 @@
+/* The guarded copy (platform.h): the same x86-64 routine as bare metal. */
+#include "../../arch/x86_64/copy.S"
