@@ -194,7 +194,7 @@ for plat in hosted qemu; do
     record irqoff-max $plat ns "$(pick irqoff-max "$lines")" irqoff-noise-floor "$(pick irqoff-noise-floor "$lines")"
 done
 
-echo "Before and after the isolation work, alternating in this run (hosted; see bench/compare.sh)"
+echo "Before and after the isolation work, alternating in this run (hosted; see bench/compare.sh; target <= 1.10)"
 bench/compare.sh "$json" || echo "  (comparison skipped: see above)"
 
 { echo "["; sed '$!s/$/,/' "$json"; echo "]"; } > "$B/results.json"

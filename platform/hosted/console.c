@@ -21,8 +21,36 @@ static pthread_t        kernel_thread, reader;
 static struct termios   saved_tio;
 static bool             tio_saved;
 
+/* Under a fuzzer the output goes nowhere; with AZOTH_CRASH_LOG set, its last
+ * 256 KiB are kept here so that a failed run can leave them behind (power.c). */
+#define TAIL (256 * 1024) /* power of two */
+static char    *tail_buf;
+static uint64_t tail_len;
+
+void hosted_console_keep_tail(void)
+{
+    tail_buf = malloc(TAIL);
+}
+
+void hosted_console_write_tail(int fd)
+{
+    if (!tail_buf)
+        return;
+    uint64_t start = tail_len > TAIL ? tail_len - TAIL : 0;
+    for (uint64_t i = start; i < tail_len;) {
+        size_t off = (size_t)(i & (TAIL - 1)), n = TAIL - off;
+        if (n > tail_len - i)
+            n = (size_t)(tail_len - i);
+        if (write(fd, tail_buf + off, n) <= 0)
+            return;
+        i += n;
+    }
+}
+
 void plat_console_write(const char *s, size_t n)
 {
+    for (size_t i = 0; tail_buf && i < n; i++)
+        tail_buf[tail_len++ & (TAIL - 1)] = s[i];
     while (n) {
         ssize_t w = write(1, s, n);
         if (w <= 0)

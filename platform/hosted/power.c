@@ -4,6 +4,8 @@
 
 #include <athanor/console.h>
 
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -22,11 +24,24 @@ noreturn void plat_reboot(void)
     _exit(1);
 }
 
-/* Under a fuzzer, a failed run must look like a crash (a signal). */
+/* Under a fuzzer, a failed run must look like a crash (a signal); its
+ * output went nowhere, so with AZOTH_CRASH_LOG=dir the console's last
+ * output is left in dir/crash-PID.log first. */
 static void abort_if_fuzzing(void)
 {
-    if (getenv("AZOTH_ABORT_ON_FAIL"))
-        abort();
+    if (!getenv("AZOTH_ABORT_ON_FAIL"))
+        return;
+    const char *dir = getenv("AZOTH_CRASH_LOG");
+    if (dir) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/crash-%d.log", dir, (int)getpid());
+        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd >= 0) {
+            hosted_console_write_tail(fd);
+            close(fd);
+        }
+    }
+    abort();
 }
 
 noreturn void plat_test_exit(enum plat_test_status st)

@@ -24,9 +24,14 @@ else
 fi
 
 # AFL++ wants these on a machine it was not set up for: no UI, no CPU
-# affinity or governor checks, core dumps as they are.
+# affinity or governor checks, core dumps as they are. A failed run's
+# output would go nowhere: the kernel leaves its last console output in
+# $dir/crashlogs (AZOTH_CRASH_LOG, by pid). A sanitizer's report is not
+# kept (its log_path would keep a warning from every run): replay the
+# program under build/hosted-san.
+mkdir -p "$dir/crashlogs"
 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
-AFL_SKIP_BIN_CHECK=0 AZOTH_ABORT_ON_FAIL=1 \
+AFL_SKIP_BIN_CHECK=0 AZOTH_ABORT_ON_FAIL=1 AZOTH_CRASH_LOG="$dir/crashlogs" \
     timeout $((seconds + 120)) afl-fuzz -i "$dir/seeds" -o "$dir/out" -m none -t 20000 -G 4096 \
     -V "$seconds" -- "$BUILD/fuzz/azoth" azoth.test=fuzz > "$dir/afl.log" 2>&1
 rc=$?
@@ -42,7 +47,7 @@ fi
 if [ "${crashes:-1}" -eq 0 ]; then
     result PASS hosted/fuzz-afl-no-crash
 else
-    result FAIL hosted/fuzz-afl-no-crash "$crashes crashing programs in $dir/out/default/crashes"
+    result FAIL hosted/fuzz-afl-no-crash "$crashes crashing programs in $dir/out/default/crashes (output: $dir/crashlogs)"
 fi
 # A run the fuzzer timed out on must still end (a real hang is a failure).
 hung=0
