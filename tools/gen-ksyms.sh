@@ -44,7 +44,9 @@ nm -n --defined-only "$1" | awk -v text="$text" '
     # functions inside .text; drop local labels and sanitizer runtime noise
     $2 ~ /^[tTwW]$/ && $1 >= start && $1 < end && $3 !~ /^\.L/ &&
     $3 !~ /^(__asan|__ubsan|__sanitizer|_GLOBAL__)/ {
-        if ($1 == last) next           # one name per address
+        # one name per address; the name wasm2c gives a wasm function (w2c_) wins over
+        # the names wasm2kernel.sh gives it for the kernel (aliases)
+        if ($1 == last) { if ($3 ~ /^w2c_/) name[n - 1] = $3; next }
         last = $1; addr[n] = $1; name[n] = $3; n++
     }
     END {

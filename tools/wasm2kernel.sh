@@ -69,11 +69,12 @@ if grep -q "^u64 Z_${name}Z_ath_handle(Z_${name}_instance_t\*, u64, u64, u64, u6
         target="Z_${name}_ath_handle_direct"
         cat >> "$out/$name.wasm.c" <<DIRECT
 
-/* Added by tools/wasm2kernel.sh: the handler without the command-export wrapper. */
-/* Typed as comp_image.handle wants it, so the kernel calls it with no glue hop in between. */
-u64 Z_${name}_ath_handle_direct(void* i, u64 b, u64 op, u64 a0, u64 a1, u64 a2) {
-  return w2c_ath_handle((Z_${name}_instance_t*)i, b, op, a0, a1, a2);
-}
+/* Added by tools/wasm2kernel.sh: the handler without the command-export
+ * wrapper, under a name the kernel can call: another name for the function
+ * itself (its instance pointer is comp_image.handle's void *), so the kernel
+ * calls it with no hop in between. */
+u64 Z_${name}_ath_handle_direct(void* i, u64 b, u64 op, u64 a0, u64 a1, u64 a2)
+    __attribute__((alias("w2c_ath_handle")));
 DIRECT
         handle="$target"
         handler="uint64_t $target(void *, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);"

@@ -98,33 +98,16 @@ static inline int acquire(struct endpoint *ep, struct thread *t, struct componen
     return r;
 }
 
-/* Run the handler in activation a on t, the caller's thread; a separate
- * function so that the setjmp frame is simple. */
-static int run_handler(struct thread *t, struct activation *a, uint64_t badge,
-                       const struct ipc_msg *m, uint64_t *result)
-{
-    struct component *srv = a->comp;
-    if (__builtin_setjmp(a->jmp) == 0) {
-        t->in_wasm = true;
-        *result = srv->ep.handle(srv->instance, badge, m->op, m->a0, m->a1, m->a2);
-        t->in_wasm = false;
-        return 0;
-    }
-    /* Its activation unwound: a trap of its own (report it, stop it on
-     * every thread), or a stop someone asked for. Either way the call
-     * failed; the caller goes on. */
-    t->in_wasm = false;
-    plat_irq_enable(); /* a trap from the interrupt-exit path arrives with interrupts off */
-    if (comp_is_fault(srv->trap))
-        comp_report_fault(srv);
-    comp_request_stop(srv, srv->trap);
-    return -ATH_EPEERFAILED;
-}
-
-/* The caller's thread becomes the server's for the handler (ep is held). */
-static int serve_on(struct thread *t, struct component *srv, uint64_t badge,
-                    const struct ipc_msg *m, uint32_t lent_len, bool lent_writable,
-                    uint64_t *result)
+/* The caller's thread becomes the server's for the handler (ep is held):
+ * the server's activation goes on top of t, the handler runs, a trap or
+ * stop of the server unwinds to the setjmp here. One function, not
+ * inlined: the setjmp makes it save every register, which its callers
+ * should not pay for on their other paths. Nothing set before the setjmp
+ * changes after it, so nothing is lost by the unwinding. */
+static __attribute__((noinline)) int serve_on(struct thread *t, struct component *srv,
+                                              uint64_t badge, const struct ipc_msg *m,
+                                              uint32_t lent_len, bool lent_writable,
+                                              uint64_t *result)
 {
     /* Not zero-initialised: the jmp buffer is filled by the setjmp. */
     struct activation a;
@@ -136,11 +119,28 @@ static int serve_on(struct thread *t, struct component *srv, uint64_t badge,
     a.lent_len = lent_len;
     a.lent_writable = lent_writable;
     uintptr_t limit_below = wasm_rt_stack_limit;
+    struct component *comp_below = t->comp;
+    struct kmem_account *acct_below = t->kacct;
     comp_act_push(t, &a);
     wasm_rt_stack_limit = a.stack_limit;
-    int r = run_handler(t, &a, badge, m, result);
+    int r = 0;
+    if (__builtin_setjmp(a.jmp) == 0) {
+        t->in_wasm = true;
+        *result = srv->ep.handle(srv->instance, badge, m->op, m->a0, m->a1, m->a2);
+        t->in_wasm = false;
+    } else {
+        /* Its activation unwound: a trap of its own (report it, stop it on
+         * every thread), or a stop someone asked for. Either way the call
+         * failed; the caller goes on. */
+        t->in_wasm = false;
+        plat_irq_enable(); /* a trap from the interrupt-exit path arrives with interrupts off */
+        if (comp_is_fault(srv->trap))
+            comp_report_fault(srv);
+        comp_request_stop(srv, srv->trap);
+        r = -ATH_EPEERFAILED;
+    }
     wasm_rt_stack_limit = limit_below;
-    comp_act_pop(t, &a);
+    comp_act_restore(t, a.below, comp_below, acct_below);
     return r;
 }
 

@@ -185,8 +185,13 @@ static inline int cap_lookup(struct cap_table *t, cap_handle_t h, enum cap_type 
         v.badge = __atomic_load_n(&c->badge, __ATOMIC_RELAXED);
         v.obj_gen = __atomic_load_n(&c->obj_gen, __ATOMIC_RELAXED);
         v.object = __atomic_load_n(&c->object, __ATOMIC_RELAXED);
-        v.base = __atomic_load_n(&c->base, __ATOMIC_RELAXED);
-        v.len = __atomic_load_n(&c->len, __ATOMIC_RELAXED);
+        /* the range only for a lookup that may find a hardware type (a
+         * constant at every call site: the IPC path reads one cache line) */
+        v.base = v.len = 0;
+        if (type == CAP_T_NONE || type >= CAP_T_IOPORT) {
+            v.base = __atomic_load_n(&c->base, __ATOMIC_RELAXED);
+            v.len = __atomic_load_n(&c->len, __ATOMIC_RELAXED);
+        }
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
         if (__atomic_load_n(&c->seq, __ATOMIC_RELAXED) == s)
             break; /* nothing changed while we read: the values belong together */

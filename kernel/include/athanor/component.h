@@ -316,6 +316,15 @@ static inline void comp_act_pop(struct thread *t, struct activation *a)
     t->comp = a->below ? a->below->comp : NULL;
     t->kacct = a->below ? &a->below->comp->kmem : NULL;
 }
+/* The same, with what t->comp and t->kacct were before the push (saved by
+ * the caller: no loads through the activation below on the IPC path). */
+static inline void comp_act_restore(struct thread *t, struct activation *below,
+                                    struct component *comp, struct kmem_account *acct)
+{
+    t->act = below;
+    t->comp = comp;
+    t->kacct = acct;
+}
 /* Must the thread's top activation stop (its component is stopping, or it
  * outlived the grace above a stopping one)? Then trap it if may_trap (in
  * wasm code or at a host call's end); otherwise return. The slow path of
