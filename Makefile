@@ -17,13 +17,14 @@ RUN_PKGS   := $(BUILD_PKGS) qemu-system-x86
 ISO_PKGS   := grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools
 TEST_PKGS  := $(RUN_PKGS) $(ISO_PKGS) ovmf libcmocka-dev afl++
 DEBUG_PKGS := $(RUN_PKGS) gdb
+BENCH_PKGS := $(TEST_PKGS) gdb
 DEPS       := tools/deps.sh
 
 ISO      := $(BUILD)/azoth.iso
 TEST_ISO := $(BUILD)/azoth-test.iso
 GDB_PORT ?= 1234
 
-.PHONY: all run debug iso test test-full bench clean deps-build deps-run deps-test deps-debug \
+.PHONY: all run debug iso test test-full bench clean deps-build deps-run deps-test deps-debug deps-bench \
         test-unit test-hosted test-qemu test-build fuzz soak
 
 all: kernel hosted
@@ -33,6 +34,7 @@ deps-build: ; @$(DEPS) $(BUILD_PKGS)
 deps-run:   ; @$(DEPS) $(RUN_PKGS) $(if $(DISPLAY),qemu-system-gui)
 deps-test:  ; @$(DEPS) $(TEST_PKGS)
 deps-debug: ; @$(DEPS) $(DEBUG_PKGS)
+deps-bench: ; @$(DEPS) $(BENCH_PKGS)
 
 # The disk `make run` attaches (virtio-blk): created once, kept between runs.
 DISK := $(BUILD)/disk.img
@@ -107,7 +109,7 @@ fuzz: deps-test
 	@RESULTS=$(BUILD)/test/fuzz.results LOGDIR=$(BUILD)/test/logs/fuzz BUILD=$(BUILD) \
 	    FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/hosted/fuzz.sh
 
-bench: deps-test
+bench: deps-bench
 	@$(MAKE) --no-print-directory kernel hosted
 	@bench/run.sh
 

@@ -30,14 +30,14 @@ u32 Z_athanorZ_call(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0, u64 a
     struct thread *t = thread_current();
     struct component *c = host_enter_on(&a->h, t);
     struct umem m = host_mem(c);
-    if (!umem_range(&m, uoff(res), 8))
+    void *rp = umem_range(&m, uoff(res), 8); /* still the place after the call (host.h) */
+    if (!rp)
         return host_leave_on(c, t, (u32)-ATH_EFAULT);
     struct ipc_msg msg = { op, a0, a1, a2 };
     uint64_t result = 0;
     int r = ipc_call_on(t, c, h, &msg, CALL_WAIT_NS, &result);
-    if (r == 0) {
-        host_put(c, uoff(res), &result, 8);
-    }
+    if (r == 0)
+        umem_copy(rp, &result, 8); /* a page gone meanwhile: the result is lost, not the kernel */
     return host_leave_on(c, t, (u32)r);
 }
 
@@ -50,15 +50,15 @@ u32 Z_athanorZ_call_msg(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0, u
     struct component *c = host_enter_on(&a->h, t);
     struct umem m = host_mem(c);
     const void *p = umem_range(&m, uoff(msg), len); /* read by a guarded copy (ipc_call_msg) */
-    if (!umem_range(&m, uoff(res), 8) || (len && !p))
+    void *rp = umem_range(&m, uoff(res), 8);
+    if (!rp || (len && !p))
         return host_leave_on(c, t, (u32)-ATH_EFAULT);
     if (len > IPC_MSG_MAX)
         return host_leave_on(c, t, (u32)-ATH_EMSGSIZE);
     uint64_t result = 0;
     int r = ipc_call_msg(t, c, h, op, a0, p, len, CALL_WAIT_NS, &result);
-    if (r == 0) {
-        host_put(c, uoff(res), &result, 8);
-    }
+    if (r == 0)
+        umem_copy(rp, &result, 8);
     return host_leave_on(c, t, (u32)r);
 }
 
@@ -269,13 +269,13 @@ u32 Z_athanorZ_call_grant(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0,
 {
     struct component *c = host_enter(&a->h);
     struct umem m = host_mem(c);
-    if (!umem_range(&m, uoff(res), 8))
+    void *rp = umem_range(&m, uoff(res), 8);
+    if (!rp)
         return host_leave(c, (u32)-ATH_EFAULT);
     uint64_t result = 0;
     int r = ipc_call_grant(c, h, op, a0, a1, give, CALL_WAIT_NS, &result);
-    if (r == 0) {
-        host_put(c, uoff(res), &result, 8);
-    }
+    if (r == 0)
+        umem_copy(rp, &result, 8);
     return host_leave(c, (u32)r);
 }
 
@@ -289,7 +289,8 @@ u32 Z_athanorZ_call_lend(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0, 
 {
     struct component *c = host_enter(&a->h);
     struct umem m = host_mem(c);
-    if (!umem_range(&m, uoff(res), 8))
+    void *rp = umem_range(&m, uoff(res), 8);
+    if (!rp)
         return host_leave(c, (u32)-ATH_EFAULT);
     if (flags & ~(LEND_WRITABLE | LEND_TRANSFER))
         return host_leave(c, (u32)-ATH_EINVAL);
@@ -299,8 +300,7 @@ u32 Z_athanorZ_call_lend(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0, 
     uint64_t result = 0;
     int r = ipc_call_lend(c, h, op, a0, ptr, len, flags & LEND_WRITABLE, flags & LEND_TRANSFER,
                           CALL_WAIT_NS, &result);
-    if (r == 0) {
-        host_put(c, uoff(res), &result, 8);
-    }
+    if (r == 0)
+        umem_copy(rp, &result, 8);
     return host_leave(c, (u32)r);
 }

@@ -24,8 +24,13 @@ struct Z_athanor_instance_t {
     host_ctx h;
 };
 
-/* The component's linear memory as it is now (re-derive after anything
- * that may grow it). */
+/* The component's linear memory as it is now. While one of its host calls
+ * runs, a memory stays where it is and does not shrink: it grows in place
+ * (a reserved range), and is freed only after every activation of the
+ * component has unwound (comp/component.c: ipc_drain, then the instance).
+ * So a place checked at a host call's start is still there at its end
+ * (but a page of it may be lent or given away meanwhile: guarded copies);
+ * re-derive only to see what a growth added. */
 static inline struct umem host_mem(struct component *c)
 {
     const wasm_rt_memory_t *m = c->rtmem;
