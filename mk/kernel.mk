@@ -51,10 +51,11 @@ $(KDIR)/azoth.elf: $(KERNEL_OBJS) $(KDIR)/ksyms.S arch/x86_64/linker.ld tools/ch
 	@echo '  LD      $@'
 	$(Q)$(CC) $(KCFLAGS) $(KLDFLAGS) -o $@ $(KERNEL_OBJS) $(KDIR)/ksyms.S -lgcc
 	$(Q)tools/check-ksyms.sh $@ $(KDIR)/ksyms.S
-# The image that boots: without debug sections (the symbol table for
-# backtraces is part of the loaded image, see kernel/lib/ksyms.c).
-$(KDIR)/azoth.bin.elf: $(KDIR)/azoth.elf
-	$(Q)strip --strip-debug -o $@ $<
+# The image that boots: without debug sections or the ELF symbol table
+# (backtraces use the table that is part of the loaded image, see
+# kernel/lib/ksyms.c; gdb reads azoth.elf).
+$(KDIR)/azoth.bin.elf: $(KDIR)/azoth.elf mk/kernel.mk
+	$(Q)strip --strip-all -o $@ $<
 
 -include $(KERNEL_OBJS:.o=.d)
 
