@@ -190,7 +190,7 @@ for plat in hosted qemu; do
     else
         lines=$(bench_lines timeout 900 tools/qemu.sh --test --mem 256M --append azoth.bench=irqoff)
     fi
-    echo "$lines" | grep -E 'irqoff-(longest|histogram)' | sed 's/^bench: /  /'
+    echo "$lines" | grep -E 'irqoff-(longest|histogram|noise-histogram)' | sed 's/^bench: /  /'
     record irqoff-max $plat ns "$(pick irqoff-max "$lines")" irqoff-noise-floor "$(pick irqoff-noise-floor "$lines")"
 done
 

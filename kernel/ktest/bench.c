@@ -294,12 +294,16 @@ static bool run_to_end(const char *name, const char *args, bool must_succeed)
     return !must_succeed || (c->state == COMP_EXITED && c->exit_code == 0);
 }
 
-/* The longest time interrupts stay off (docs/security.md: <= 50 us hosted),
- * under a workload of what components can ask of the kernel at their
- * largest: a 2 MiB console write, notification and grant floods, handle
- * churn, calls and 16 MiB lends, random host calls, kills and resets in
- * the middle of calls, restarts. Prints the longest section, where it
- * began, and the histogram. */
+/* Sections by length, doubling from 1 us. */
+static void irqoff_histogram(const char *name, const struct irqoff_stats *st)
+{
+    kprintf("bench: %s", name);
+    for (unsigned b = 0; b < IRQOFF_BUCKETS; b++)
+        if (st->buckets[b])
+            kprintf(" <%uus:%llu", 1u << b, (unsigned long long)st->buckets[b]);
+    kprintf("\n");
+}
+
 /* The machine's own noise: sections that do nothing, for as long as the
  * workload ran. Hosted, the host can preempt the process inside any
  * section, so a long section that does O(1) work is the host's doing:
@@ -320,8 +324,15 @@ static void irqoff_noise_floor(uint64_t ns)
     kprintf("bench: irqoff-noise-floor %llu ns (sections=%llu, doing nothing, %llu ms)\n",
             (unsigned long long)st.top[0].ns, (unsigned long long)st.sections,
             (unsigned long long)(ns / NS_PER_MS));
+    irqoff_histogram("irqoff-noise-histogram", &st);
 }
 
+/* The longest time interrupts stay off (docs/security.md: <= 50 us hosted),
+ * under a workload of what components can ask of the kernel at their
+ * largest: a 2 MiB console write, notification and grant floods, handle
+ * churn, calls and 16 MiB lends, random host calls, kills and resets in
+ * the middle of calls, restarts. Prints the longest section, where it
+ * began, and the histogram. */
 static bool bench_irqoff(void)
 {
     irqoff_enable(true);
@@ -363,11 +374,7 @@ static bool bench_irqoff(void)
         kprintf("bench: irqoff-longest %llu ns from %s+%#lx\n", (unsigned long long)st.top[i].ns, fn,
                 (unsigned long)off);
     }
-    kprintf("bench: irqoff-histogram");
-    for (unsigned b = 0; b < IRQOFF_BUCKETS; b++)
-        if (st.buckets[b])
-            kprintf(" <%uus:%llu", 1u << b, (unsigned long long)st.buckets[b]);
-    kprintf("\n");
+    irqoff_histogram("irqoff-histogram", &st);
     irqoff_noise_floor(plat_clock_ns() - t0);
     return ok;
 }
