@@ -266,14 +266,26 @@ void vm_remap_page(uint64_t va, phys_addr_t pa, bool writable)
         kpanic("vm: remap of %#llx failed: %s", (unsigned long long)va, ath_strerror(r));
 }
 
+/* The range can be a component's whole memory, so the lock (and with it
+ * interrupts) is taken per 2 MiB of it, not for all of it (docs/security.md:
+ * no work in proportion to a component's size with interrupts off). Between
+ * chunks the TLB may still hold writable entries for pages already made
+ * read-only: the caller owns the range (the component's own thread, before
+ * the component runs again), so nothing writes through them before the one
+ * full flush at the end. */
 void vm_protect_range(uint64_t va, size_t len, bool writable)
 {
-    irqflags_t f = spin_lock_irqsave(&vm_lock);
-    int r = pt_protect(&env, kernel_root, va, len, writable ? PT_WRITE : PT_READ);
-    write_cr3(kernel_root); /* one full flush instead of an invlpg per page */
-    spin_unlock_irqrestore(&vm_lock, f);
-    if (r)
-        kpanic("vm: protect of %#llx+%zu failed: %s", (unsigned long long)va, len, ath_strerror(r));
+    const size_t chunk = 512 * PAGE_SIZE;
+    for (size_t off = 0; off < len; off += chunk) {
+        size_t n = len - off < chunk ? len - off : chunk;
+        irqflags_t f = spin_lock_irqsave(&vm_lock);
+        int r = pt_protect(&env, kernel_root, va + off, n, writable ? PT_WRITE : PT_READ);
+        spin_unlock_irqrestore(&vm_lock, f);
+        if (r)
+            kpanic("vm: protect of %#llx+%zu failed: %s", (unsigned long long)(va + off), n,
+                   ath_strerror(r));
+    }
+    vm_flush_tlb(); /* one full flush instead of an invlpg per page */
 }
 
 bool vm_is_stack_guard(uintptr_t va)
