@@ -25,6 +25,7 @@ void hosted_console_init(void);      /* terminal mode + input reader thread */
 void hosted_console_restore(void);   /* put the terminal back (at exit) */
 void hosted_console_keep_tail(void); /* keep the last output (AZOTH_CRASH_LOG, power.c) */
 void hosted_console_write_tail(int fd);
+void hosted_crash_log_init(void);  /* AZOTH_CRASH_LOG: the tail, and sanitizer reports (power.c) */
 void hosted_console_drain(void);     /* deliver buffered input bytes (irq context) */
 /* For the UART double (devices.c): the console's input bytes, and whether a
  * UART driver holds them (then drain raises its line instead). */

@@ -71,8 +71,7 @@ int main(int argc, char **argv)
     bi.loader = "Linux";
     kstrlcpy(bi.cpu_desc, "host CPU (Linux process, 1 virtual CPU)", sizeof bi.cpu_desc);
     kstrlcpy(bi.cpu_features, "soft-irq signals timer_create mmap-guard-stacks", sizeof bi.cpu_features);
-    if (getenv("AZOTH_CRASH_LOG"))
-        hosted_console_keep_tail();
+    hosted_crash_log_init();
     hosted_fault_init();
     hosted_irq_init();
     hosted_timer_init();

@@ -24,23 +24,62 @@ noreturn void plat_reboot(void)
     _exit(1);
 }
 
-/* Under a fuzzer, a failed run must look like a crash (a signal); its
- * output went nowhere, so with AZOTH_CRASH_LOG=dir the console's last
- * output is left in dir/crash-PID.log first. */
+/* With AZOTH_CRASH_LOG=dir, a run that fails leaves the console's last
+ * output in dir/crash-PID.log (under a fuzzer the output goes nowhere), and
+ * the sanitizer's report too when a sanitizer stopped it. */
+static const char *san_report; /* ASan hands its report over before dying */
+
+static void write_crash_log(const char *why)
+{
+    const char *dir = getenv("AZOTH_CRASH_LOG");
+    if (!dir)
+        return;
+    char path[512];
+    snprintf(path, sizeof path, "%s/crash-%d.log", dir, (int)getpid());
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0)
+        return;
+    hosted_console_write_tail(fd);
+    dprintf(fd, "\n--- %s\n", why);
+    if (san_report)
+        dprintf(fd, "%s\n", san_report);
+    close(fd);
+}
+
+/* The sanitizers' hooks, weak: only the sanitized builds have them. A
+ * report from ASan or UBSan then ends in the crash log instead of a
+ * stderr nobody reads (it cannot go to a log_path: ASan warns there on
+ * every run about the kernel's stack switches). */
+void __sanitizer_set_death_callback(void (*cb)(void)) __attribute__((weak));
+void __asan_set_error_report_callback(void (*cb)(const char *)) __attribute__((weak));
+
+static void san_keep_report(const char *report)
+{
+    san_report = report;
+}
+
+static void san_dying(void)
+{
+    write_crash_log("a sanitizer stopped the run (replay it under build/hosted-san for the report)");
+}
+
+void hosted_crash_log_init(void)
+{
+    if (!getenv("AZOTH_CRASH_LOG"))
+        return;
+    hosted_console_keep_tail();
+    if (__asan_set_error_report_callback)
+        __asan_set_error_report_callback(san_keep_report);
+    if (__sanitizer_set_death_callback)
+        __sanitizer_set_death_callback(san_dying);
+}
+
+/* Under a fuzzer, a failed run must look like a crash (a signal). */
 static void abort_if_fuzzing(void)
 {
     if (!getenv("AZOTH_ABORT_ON_FAIL"))
         return;
-    const char *dir = getenv("AZOTH_CRASH_LOG");
-    if (dir) {
-        char path[512];
-        snprintf(path, sizeof path, "%s/crash-%d.log", dir, (int)getpid());
-        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fd >= 0) {
-            hosted_console_write_tail(fd);
-            close(fd);
-        }
-    }
+    write_crash_log("the kernel reported a failure");
     abort();
 }
 

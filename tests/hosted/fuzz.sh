@@ -26,9 +26,9 @@ fi
 # AFL++ wants these on a machine it was not set up for: no UI, no CPU
 # affinity or governor checks, core dumps as they are. A failed run's
 # output would go nowhere: the kernel leaves its last console output in
-# $dir/crashlogs (AZOTH_CRASH_LOG, by pid). A sanitizer's report is not
-# kept (its log_path would keep a warning from every run): replay the
-# program under build/hosted-san.
+# $dir/crashlogs (AZOTH_CRASH_LOG, by pid), with the sanitizer's report if
+# a sanitizer stopped it (not through log_path, which would keep a warning
+# from every run).
 mkdir -p "$dir/crashlogs"
 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
 AFL_SKIP_BIN_CHECK=0 AZOTH_ABORT_ON_FAIL=1 AZOTH_CRASH_LOG="$dir/crashlogs" \
