@@ -6,6 +6,7 @@
 # apt-get line is printed (tools/deps.sh).
 .DEFAULT_GOAL := all
 include mk/config.mk
+include mk/abi.mk
 include mk/components.mk
 include mk/hosted.mk
 include mk/kernel.mk
@@ -69,7 +70,7 @@ $(TEST_ISO): $(KDIR)/azoth.bin.elf tools/mkiso.sh
 	@echo '  ISO     $@'
 	$(Q)tools/mkiso.sh $< $@ azoth.test=all
 
-test-build: kernel hosted hosted-san hosted-fuzz unit-build $(TEST_ISO)
+test-build: kernel hosted hosted-san hosted-fuzz unit-build $(TEST_ISO) $(GEN)/abi.md
 
 test-unit: unit-test
 test-hosted: hosted hosted-san hosted-fuzz

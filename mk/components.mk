@@ -7,12 +7,12 @@ MANIFEST      := system.toml
 MANIFEST_TOOL := $(BUILD)/tools/manifest
 COMPONENT_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard components/*/*/*.c))))
 WASM_CC       := clang
-WASM_CFLAGS   := --target=wasm32-wasi -O2 -Wall -Wextra -Werror -Isdk -Ikernel/include -I$(GEN)/include
+WASM_CFLAGS   := --target=wasm32-wasi -O2 -Wall -Wextra -Werror -Isdk -Iabi -I$(GEN)/include
 
-$(MANIFEST_TOOL): tools/manifest/manifest.c
+$(MANIFEST_TOOL): tools/manifest/manifest.c $(wildcard abi/athanor/*.h abi/athanor/abi/*)
 	@mkdir -p $(dir $@)
 	@echo '  HOSTCC  $@'
-	$(Q)$(CC) -std=c11 $(WARN) -O2 -o $@ $<
+	$(Q)$(CC) -std=c11 $(WARN) -Iabi -O2 -o $@ $<
 
 # The manifest tool fails with "system.toml:LINE: message" on a bad manifest.
 $(GEN)/components.mk $(GEN)/manifest.c &: $(MANIFEST) $(MANIFEST_TOOL) $(COMPONENT_DIRS)
@@ -47,7 +47,7 @@ $(GEN)/comp/$(1)/$(1).wasm: $(wildcard $(COMP_DIR_$(1))/*.c $(COMP_DIR_$(1))/*.h
 	@mkdir -p $$(dir $$@)
 	@echo '  WASM    $$@'
 	$(Q)$(WASM_CC) $(WASM_CFLAGS) -MMD -MF $$@.d $$(shell cat $(COMP_DIR_$(1))/wasm.flags 2>/dev/null) -o $$@ $(wildcard $(COMP_DIR_$(1))/*.c)
-$(GEN)/comp/$(1)/$(1).wasm.c $(GEN)/comp/$(1)/$(1).glue.c &: $(GEN)/comp/$(1)/$(1).wasm tools/wasm2kernel.sh
+$(GEN)/comp/$(1)/$(1).wasm.c $(GEN)/comp/$(1)/$(1).glue.c &: $(GEN)/comp/$(1)/$(1).wasm tools/wasm2kernel.sh abi/athanor/abi/imports.def
 	@echo '  WASM2C  $$@'
 	$(Q)tools/wasm2kernel.sh $(1) $$< $(GEN)/comp/$(1)
 endef

@@ -5,7 +5,7 @@ AS_FLAGS :=
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wno-unused-parameter
 CSTD     := -std=c11
-INCLUDES := -Ikernel/include
+INCLUDES := -Ikernel/include -Iabi
 
 # Portable core sources (kernel/). kernel/lib/string.c and kernel/rt/libm.c
 # are bare-metal only: hosted builds use the C library's functions (so the

@@ -7,92 +7,33 @@
  *                                          uint64_t a0, uint64_t a1, uint64_t a2) { ... }
  *          int main(void) { ...; ath_serve(); }
  * A call runs the server's handler on the caller's thread; results and
- * errors are the kernel's (athanor/errors.h, negated). */
+ * errors are the kernel's (athanor/abi/errors.def, negated). Every number
+ * and struct that crosses the boundary is in athanor/abi.h (docs/abi.md). */
 #ifndef ATHANOR_SDK_H
 #define ATHANOR_SDK_H
 
 #include <stdint.h>
 #include <string.h>
 
-#include <athanor/errors.h>
+#include <athanor/abi.h>
+#include <athanor/abi/imports.h>
 
 typedef int32_t ath_handle_t; /* a capability handle, or a negative error */
 
-#define ATH_IMPORT(name) __attribute__((import_module("athanor"), import_name(name)))
-#define ATH_HANDLER      __attribute__((export_name("ath_handle")))
+#define ATH_HANDLER __attribute__((export_name("ath_handle")))
 
-ATH_IMPORT("call") int32_t __ath_call(uint32_t h, uint64_t op, uint64_t a0, uint64_t a1,
-                                      uint64_t a2, uint64_t *result);
-ATH_IMPORT("serve") int32_t __ath_serve(void);
-ATH_IMPORT("lookup") int32_t __ath_lookup(const char *name, uint32_t len);
-
-ATH_IMPORT("call_grant") int32_t __ath_call_grant(uint32_t h, uint64_t op, uint64_t a0, uint64_t a1,
-                                                  uint32_t give, uint64_t *result);
-ATH_IMPORT("call_msg") int32_t __ath_call_msg(uint32_t h, uint64_t op, uint64_t a0, const void *msg,
-                                              uint32_t len, uint64_t *result);
-ATH_IMPORT("set_msgbuf") int32_t __ath_set_msgbuf(void *buf, uint32_t len);
-ATH_IMPORT("call_lend") int32_t __ath_call_lend(uint32_t h, uint64_t op, uint64_t a0, uint32_t ptr,
-                                                uint32_t len, uint32_t flags, uint64_t *result);
-ATH_IMPORT("notify_create") int32_t __ath_notify_create(void);
-ATH_IMPORT("notify_signal") int32_t __ath_notify_signal(uint32_t h, uint64_t bits);
-ATH_IMPORT("notify_wait") int32_t __ath_notify_wait(uint32_t h, uint64_t mask, uint64_t timeout_ns,
-                                                    uint64_t *bits);
-ATH_IMPORT("cap_derive") int32_t __ath_cap_derive(uint32_t h, uint32_t rights, uint64_t badge);
-ATH_IMPORT("cap_revoke") int32_t __ath_cap_revoke(uint32_t h);
-ATH_IMPORT("cap_delete") int32_t __ath_cap_delete(uint32_t h);
-ATH_IMPORT("cap_find") int32_t __ath_cap_find(uint32_t type, uint32_t n);
-ATH_IMPORT("io_in") int32_t __ath_io_in(uint32_t h, uint32_t port, uint32_t width, uint32_t *value);
-ATH_IMPORT("io_out") int32_t __ath_io_out(uint32_t h, uint32_t port, uint32_t width, uint32_t value);
-ATH_IMPORT("clock_set") int32_t __ath_clock_set(uint32_t h, uint64_t unix_ns);
-ATH_IMPORT("irq_bind") int32_t __ath_irq_bind(uint32_t irq, uint32_t n, uint64_t bits);
-ATH_IMPORT("irq_ack") int32_t __ath_irq_ack(uint32_t irq);
-ATH_IMPORT("mmio_read") int32_t __ath_mmio_read(uint32_t h, uint64_t off, uint32_t width, uint64_t *v);
-ATH_IMPORT("mmio_write") int32_t __ath_mmio_write(uint32_t h, uint64_t off, uint32_t width, uint64_t v);
-ATH_IMPORT("mmio_write_block") int32_t __ath_mmio_write_block(uint32_t h, uint64_t off, const void *src,
-                                                              uint32_t len);
-ATH_IMPORT("dma_alloc") int32_t __ath_dma_alloc(uint32_t h, uint32_t len, uint32_t *where, uint64_t *phys);
-ATH_IMPORT("dma_phys") int32_t __ath_dma_phys(uint32_t h, uint32_t where, uint64_t *phys);
-ATH_IMPORT("cap_derive_range") int32_t __ath_cap_derive_range(uint32_t h, uint32_t rights, uint64_t off,
-                                                              uint64_t len);
-ATH_IMPORT("reply_grant") int32_t __ath_reply_grant(uint32_t h);
-ATH_IMPORT("caller_name") int32_t __ath_caller_name(char *buf, uint32_t len);
-struct ath_cap_info {
-    uint32_t type, rights;
-    uint64_t base, len; /* what a range capability covers (an IRQ: its line) */
-};
-ATH_IMPORT("cap_info") int32_t __ath_cap_info(uint32_t h, struct ath_cap_info *out);
-ATH_IMPORT("power") int32_t __ath_power(uint32_t h, uint32_t op);
-ATH_IMPORT("comp_name") int32_t __ath_comp_name(uint32_t h, uint32_t index, char *buf, uint32_t len);
-struct ath_sys_mem {
-    uint64_t frames_total, frames_free, heap_arena, heap_used;
-};
-struct ath_sys_fault {
-    char     component[24];
-    uint32_t generation, kind; /* kind: enum ath_trap, or 8 watchdog, 9 memory quota,
-                                * 13 a handler hung after its caller stopped */
-    char     function[48];
-    uint64_t offset;
-    uint32_t addr, injected;
-};
-struct ath_sys_cap {
-    uint32_t handle, type, rights, parent_handle;
-    uint64_t badge, base, len;
-    char     parent[24]; /* "" for an original */
-};
-ATH_IMPORT("sys_mem") int32_t __ath_sys_mem(uint32_t h, struct ath_sys_mem *out);
-ATH_IMPORT("sys_watch") int32_t __ath_sys_watch(uint32_t h, uint32_t n, uint64_t bits);
-ATH_IMPORT("sys_fault") int32_t __ath_sys_fault(uint32_t h, uint32_t i, struct ath_sys_fault *out);
-ATH_IMPORT("sys_cap") int32_t __ath_sys_cap(uint32_t h, const char *name, uint32_t len, uint32_t i,
-                                            struct ath_sys_cap *out);
-ATH_IMPORT("comp_ctl") int64_t __ath_comp_ctl(uint32_t h, const char *name, uint32_t len, uint32_t op,
-                                              uint64_t arg);
-
-/* Rights (athanor/cap.h). */
-#define ATH_R_READ   (1u << 0)
-#define ATH_R_WRITE  (1u << 1)
-#define ATH_R_CALL   (1u << 2)
-#define ATH_R_GRANT  (1u << 3)
-#define ATH_R_DERIVE (1u << 4)
+/* The raw imports, __ath_<name>, one per row of the ABI's table
+ * (athanor/abi/imports.def; docs/abi.md). The wrappers below are the API. */
+#if defined(__wasm__)
+#define ATH_IMPORT_ATTR_(name) __attribute__((import_module("athanor"), import_name(#name)))
+#else
+#define ATH_IMPORT_ATTR_(name)
+#endif
+#define ATH_SDK_PARAM_(type, name) ATH_CT_##type name
+#define ATH_IMPORT(name, result, n, params, file, what, errors) \
+    ATH_IMPORT_ATTR_(name) ATH_CT_##result __ath_##name(ATH_IMPORT_PARAMS(n, ATH_SDK_PARAM_, params));
+#include <athanor/abi/imports.def>
+#undef ATH_IMPORT
 
 /* An endpoint capability to a server (fresh each time: after the server
  * restarted, old handles answer -ATH_EPEERRESTARTED until looked up again). */
@@ -125,7 +66,6 @@ static inline int ath_call_grant(ath_handle_t h, uint64_t op, uint64_t a0, uint6
 /* A call with a message of up to ATH_MSG_MAX bytes, copied once into the
  * server's message buffer (the handler gets its length as a1).
  * -ATH_EMSGSIZE if the server registered a smaller buffer or none. */
-#define ATH_MSG_MAX 256u
 static inline int ath_call_msg(ath_handle_t h, uint64_t op, uint64_t a0, const void *msg,
                                uint32_t len, uint64_t *result)
 {
@@ -141,8 +81,6 @@ static inline int ath_set_msgbuf(void *buf, uint32_t len)
  * this call (it sees it at a2, length a1; read-only unless ATH_LEND_RW);
  * it is ours again when the call returns. Transfer: the pages become the
  * server's (a2 says where) and are gone from our memory. */
-#define ATH_LEND_RO 0u
-#define ATH_LEND_RW 1u
 static inline int ath_call_lend(ath_handle_t h, uint64_t op, uint64_t a0, void *buf, uint32_t len,
                                 uint32_t mode, uint64_t *result)
 {
@@ -151,7 +89,7 @@ static inline int ath_call_lend(ath_handle_t h, uint64_t op, uint64_t a0, void *
 static inline int ath_transfer(ath_handle_t h, uint64_t op, uint64_t a0, void *buf, uint32_t len,
                                uint64_t *result)
 {
-    return __ath_call_lend((uint32_t)h, op, a0, (uint32_t)(uintptr_t)buf, len, 2u, result);
+    return __ath_call_lend((uint32_t)h, op, a0, (uint32_t)(uintptr_t)buf, len, ATH_LEND_TRANSFER, result);
 }
 
 /* Notifications: a 64-bit mask to signal (OR in bits) and wait on. */
@@ -184,11 +122,6 @@ static inline void ath_reconnect(ath_handle_t *h, const char *server)
     *h = ath_lookup(server);
 }
 
-/* Capability types (athanor/cap.h), for ath_cap_find. */
-enum ath_cap_type {
-    ATH_T_ENDPOINT = 1, ATH_T_NOTIFICATION, ATH_T_MEMGRANT, ATH_T_CONSOLE, ATH_T_CLOCK,
-    ATH_T_RANDOM, ATH_T_COMPONENT, ATH_T_IOPORT, ATH_T_MMIO, ATH_T_IRQ, ATH_T_DMA,
-};
 /* The n-th (from 0) capability of a type in our own table, in the order the
  * manifest granted them; -ATH_ENOENT if there is none. */
 static inline ath_handle_t ath_cap_find(enum ath_cap_type type, unsigned n)
@@ -282,14 +215,8 @@ static inline int ath_cap_info(ath_handle_t h, struct ath_cap_info *out)
 }
 /* Component control through a component capability (the manifest's
  * "manage"): start, kill, restart, reset, inject a fault, or read the
- * state (state | generation << 8 | restarts << 40). Result >= 0 or -ATH_E*. */
-enum ath_comp_op { ATH_COMP_START = 1, ATH_COMP_KILL, ATH_COMP_RESTART, ATH_COMP_RESET,
-                   ATH_COMP_INJECT, ATH_COMP_STATE, ATH_COMP_POLICY, ATH_COMP_RECOVER };
-/* STATE's state field (athanor/component.h's enum comp_state). */
-enum ath_comp_state { ATH_STOPPED, ATH_RUNNING, ATH_EXITED, ATH_FAULTED };
-/* Fault kinds for ATH_COMP_INJECT (athanor/component.h's enum trap_kind). */
-enum ath_trap { ATH_TRAP_OOB = 1, ATH_TRAP_OVERFLOW, ATH_TRAP_DIVZERO, ATH_TRAP_CONVERSION,
-                ATH_TRAP_UNREACHABLE, ATH_TRAP_INDIRECT, ATH_TRAP_STACK };
+ * state (ATH_STATE_PACK: ATH_STATE_STATE/GENERATION/RESTARTS take it
+ * apart) or the restart policy (ATH_POLICY_PACK). Result >= 0 or -ATH_E*. */
 static inline int64_t ath_comp_ctl(ath_handle_t manage, const char *name, enum ath_comp_op op,
                                    uint64_t arg)
 {
@@ -327,7 +254,8 @@ static inline int ath_sys_watch(ath_handle_t manage, ath_handle_t n, uint64_t bi
     return __ath_sys_watch((uint32_t)manage, (uint32_t)n, bits);
 }
 
-/* Power the machine off (1) or reboot it (2): needs "manage". Returns only
+/* Power the machine off (ATH_POWER_OFF) or reboot it (ATH_POWER_REBOOT):
+ * needs "manage". Returns only
  * on error. */
 static inline int ath_power(ath_handle_t manage, int op) { return __ath_power((uint32_t)manage, (uint32_t)op); }
 

@@ -46,6 +46,26 @@ if ! grep -q "Z_${name}Z_memory(" "$out/$name.wasm.h"; then
     echo "component $name: $wasm does not export its memory" >&2
     exit 1
 fi
+# Every import must be one the kernel provides: an "athanor" row of the
+# ABI's table (abi/athanor/abi/imports.def) or a WASI preview 1 function
+# (kernel/wasi/wasi.c defines all of them). Said here, naming the component,
+# rather than as an undefined symbol when the whole kernel links.
+table=$(dirname "$0")/../abi/athanor/abi/imports.def
+known=$(sed -n 's/^ATH_IMPORT(\([a-z0-9_]*\),.*/\1/p' "$table")
+sed -n 's/^[a-z0-9]* Z_\([A-Za-z0-9_]*\)Z_\([A-Za-z0-9_]*\)(struct Z_\1_instance_t\*.*/\1 \2/p' "$out/$name.wasm.h" |
+while read -r module import; do
+    case $module in
+    wasi_snapshot_preview1) ;;
+    athanor)
+        if ! echo "$known" | grep -qx "$import"; then
+            echo "component $name: imports athanor.$import, which the kernel does not provide (see docs/abi.md)" >&2
+            exit 1
+        fi ;;
+    *)
+        echo "component $name: imports from module \"$module\" ($import): the kernel provides only athanor and wasi_snapshot_preview1" >&2
+        exit 1 ;;
+    esac
+done
 # The instantiate function takes one instance pointer per imported module
 # (wasi_snapshot_preview1, athanor), in an order wasm2c chooses: pass the
 # kernel's per-component host context for each (it serves all of them).
@@ -91,6 +111,9 @@ cat > "$out/$name.glue.c" <<GLUE
  * component image. Do not edit. */
 #include <athanor/component.h>
 #include "$name.wasm.h"
+/* The kernel's import definitions, from the ABI's table: an import whose
+ * signature differs from the table's is a conflicting declaration here. */
+#include <athanor/hostcalls.h>
 
 static void glue_init(void) { Z_${name}_init_module(); }
 static void glue_instantiate(void *i, struct wasi_ctx *w)

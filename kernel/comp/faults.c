@@ -5,7 +5,7 @@
 #include <athanor/klib.h>
 #include <athanor/spinlock.h>
 
-#define FAULT_RING 16
+#define FAULT_RING ATH_FAULT_RING
 
 static spinlock_t          fault_lock = SPINLOCK_INIT;
 static struct fault_report ring[FAULT_RING];

@@ -1,18 +1,16 @@
-/* Athanor's component-control import (module "athanor"), for holders of a
- * component capability (the manifest's "manage": a supervisor, a shell, a
- * fault injector):
- *   comp_ctl(handle, name_ptr, name_len, op, arg) -> a result >= 0, or -ATH_E*
- * ops: 1 START, 2 KILL, 3 RESTART, 4 RESET, 5 INJECT(arg = trap kind),
- *      6 STATE -> state | generation << 8 | restarts << 40  (read right; the rest need write)
- *      7 POLICY -> restart (0 never, 1 on-failure, 2 always) | max_restarts << 8
- *                  | restart_window_ms << 16  (read right)
- *      8 RECOVER: restart a stopped component as its policy would (a supervisor)
- * A capability names one component, or any (NULL object: the manifest's
- * "manage"). Decoding is here; the work is in component.c.
- *   power(handle, op) -> op 1 halt, 2 reboot: the whole system, so only
- *   with a capability to any component (the manifest's "manage"). */
+/* Athanor's component-control imports (module "athanor"; the rows of
+ * athanor/abi/imports.def that name this file, docs/abi.md), for holders
+ * of a component capability (the manifest's "manage": a supervisor, a
+ * shell, a fault injector): comp_ctl (enum ath_comp_op: START, KILL,
+ * RESTART, RESET, INJECT a trap kind, STATE and POLICY with the read right,
+ * RECOVER), the component list, system introspection, the supervisor's
+ * watch, and power (the whole system: only with a capability to any
+ * component). A capability names one component, or any (NULL object: the
+ * manifest's "manage"). Decoding is here; the work is in component.c. */
+#include <athanor/abi/wire.h>
 #include <athanor/component.h>
 #include <athanor/errors.h>
+#include <athanor/hostcalls.h>
 #include <athanor/frame.h>
 #include <athanor/heap.h>
 #include <athanor/klib.h>
@@ -23,31 +21,27 @@
 typedef uint32_t u32;
 typedef uint64_t u64;
 
-#pragma GCC diagnostic ignored "-Wmissing-prototypes" /* declared by the generated headers */
 
-enum { CTL_START = 1, CTL_KILL, CTL_RESTART, CTL_RESET, CTL_INJECT, CTL_STATE, CTL_POLICY,
-       CTL_RECOVER };
-#define NAME_MAX_LEN 24
 
 static int64_t control(struct component *target, u32 op, u64 arg)
 {
     switch (op) {
-    case CTL_START:
+    case ATH_COMP_START:
         return comp_start(target, NULL);
-    case CTL_KILL:
+    case ATH_COMP_KILL:
         return comp_kill(target);
-    case CTL_RESTART:
+    case ATH_COMP_RESTART:
         return comp_restart(target);
-    case CTL_RESET:
+    case ATH_COMP_RESET:
         return comp_reset(target);
-    case CTL_INJECT:
+    case ATH_COMP_INJECT:
         return arg < TRAP_KIND_COUNT ? comp_inject(target, (enum trap_kind)arg) : -ATH_EINVAL;
-    case CTL_STATE:
-        return (int64_t)(target->state | (u64)target->generation << 8 | (u64)target->restarts << 40);
-    case CTL_POLICY:
-        return (int64_t)((u64)target->cfg->restart | (u64)target->cfg->max_restarts << 8 |
-                         (u64)target->cfg->restart_window_ms << 16);
-    case CTL_RECOVER:
+    case ATH_COMP_STATE:
+        return (int64_t)ATH_STATE_PACK(target->state, target->generation, target->restarts);
+    case ATH_COMP_POLICY:
+        return (int64_t)ATH_POLICY_PACK(target->cfg->restart, target->cfg->max_restarts,
+                                        target->cfg->restart_window_ms);
+    case ATH_COMP_RECOVER:
         return comp_recover(target);
     default:
         return -ATH_EINVAL;
@@ -62,9 +56,9 @@ static int64_t decode(struct component *c, u32 h, u32 name, u32 len, uint32_t ri
     struct umem m = host_mem(c);
     if (len == 0 || !umem_range(&m, uoff(name), len))
         return -ATH_EFAULT;
-    if (len >= NAME_MAX_LEN)
+    if (len >= ATH_NAME_MAX)
         return -ATH_ENOENT;
-    char buf[NAME_MAX_LEN];
+    char buf[ATH_NAME_MAX];
     if (!host_get(c, uoff(name), buf, len))
         return -ATH_EFAULT;
     buf[len] = '\0';
@@ -83,7 +77,7 @@ u64 Z_athanorZ_comp_ctl(struct Z_athanor_instance_t *a, u32 h, u32 name, u32 len
 {
     struct component *c = host_enter(&a->h);
     struct component *target = NULL;
-    int64_t v = decode(c, h, name, len, op == CTL_STATE || op == CTL_POLICY ? CAP_R_READ : CAP_R_WRITE,
+    int64_t v = decode(c, h, name, len, op == ATH_COMP_STATE || op == ATH_COMP_POLICY ? CAP_R_READ : CAP_R_WRITE,
                        &target);
     if (v == 0)
         v = control(target, op, arg);
@@ -98,11 +92,11 @@ u32 Z_athanorZ_power(struct Z_athanor_instance_t *a, u32 h, u32 op)
     int r = cap_lookup(&c->caps, h, CAP_T_COMPONENT, CAP_R_WRITE, &cap);
     if (r == 0 && cap.object)
         r = -ATH_EPERM; /* a capability to one component cannot stop them all */
-    if (r == 0 && op == 1) {
+    if (r == 0 && op == ATH_POWER_OFF) {
         kprintf("azoth: powering off (asked by %s)\n", c->cfg->name);
         plat_poweroff();
     }
-    if (r == 0 && op == 2) {
+    if (r == 0 && op == ATH_POWER_REBOOT) {
         kprintf("azoth: rebooting (asked by %s)\n", c->cfg->name);
         plat_reboot();
     }
@@ -126,7 +120,7 @@ u32 Z_athanorZ_comp_name(struct Z_athanor_instance_t *a, u32 h, u32 index, u32 b
     if (r == 0 && index >= comp_count())
         r = -ATH_ENOENT;
     if (r == 0) {
-        char name[NAME_MAX_LEN];
+        char name[ATH_NAME_MAX];
         kstrlcpy(name, comp_at(index)->cfg->name, MIN((size_t)len, sizeof name));
         r = host_put(c, uoff(buf), name, strlen(name) + 1) ? (int)strlen(name) : -ATH_EFAULT;
     }
@@ -134,8 +128,8 @@ u32 Z_athanorZ_comp_name(struct Z_athanor_instance_t *a, u32 h, u32 index, u32 b
 }
 
 /* ---- system introspection for a shell: needs a read capability to any
- * component (the manifest's "manage"). Each writes a fixed layout (the
- * SDK's struct ath_sys_*) into the caller's memory. */
+ * component (the manifest's "manage"). Each writes one of the ABI's
+ * structs (athanor/abi/wire.h) into the caller's memory. */
 
 static int introspect(struct component *c, u32 h)
 {
@@ -144,66 +138,65 @@ static int introspect(struct component *c, u32 h)
     return r ? r : cap.object ? -ATH_EPERM : 0;
 }
 
-/* sys_mem(h, out): frames total/free, heap arena/used bytes (4 x u64). */
+/* sys_mem(h, out): frames total/free, heap arena/used bytes. */
 u32 Z_athanorZ_sys_mem(struct Z_athanor_instance_t *a, u32 h, u32 out)
 {
     struct component *c = host_enter(&a->h);
     struct umem m = host_mem(c);
-    int r = umem_range(&m, uoff(out), 32) ? introspect(c, h) : -ATH_EFAULT;
+    int r = umem_range(&m, uoff(out), sizeof(struct ath_sys_mem)) ? introspect(c, h) : -ATH_EFAULT;
     if (r == 0) {
         struct frame_stats fs;
         struct heap_stats hs;
         frame_get_stats(&fs);
         heap_get_stats(&hs);
-        uint64_t v[4] = { fs.total, fs.free, hs.arena_bytes, hs.used_bytes };
-        r = host_put(c, uoff(out), v, sizeof v) ? 0 : -ATH_EFAULT;
+        struct ath_sys_mem v = { .frames_total = fs.total, .frames_free = fs.free,
+                                 .heap_arena = hs.arena_bytes, .heap_used = hs.used_bytes };
+        r = host_put(c, uoff(out), &v, sizeof v) ? 0 : -ATH_EFAULT;
     }
     return host_leave(c, (u32)r);
 }
 
-/* sys_fault(h, i, out): the i-th most recent fault report: component[24],
- * u32 generation, u32 kind, function[48], u64 offset, u64 addr, u32 injected
- * (96 bytes); -ATH_ENOENT past the last. */
+/* sys_fault(h, i, out): the i-th most recent fault report; -ATH_ENOENT
+ * past the last. */
 u32 Z_athanorZ_sys_fault(struct Z_athanor_instance_t *a, u32 h, u32 i, u32 out)
 {
     struct component *c = host_enter(&a->h);
     struct umem m = host_mem(c);
-    int r = umem_range(&m, uoff(out), 96) ? introspect(c, h) : -ATH_EFAULT;
-    uint8_t rec[96];
-    struct fault_report *rs = r == 0 ? kmalloc(sizeof *rs * 16) : NULL;
+    int r = umem_range(&m, uoff(out), sizeof(struct ath_sys_fault)) ? introspect(c, h) : -ATH_EFAULT;
+    struct fault_report *rs = r == 0 ? kmalloc(sizeof *rs * ATH_FAULT_RING) : NULL;
     if (r == 0 && !rs)
         r = -ATH_ENOMEM;
     if (r == 0) {
-        unsigned n = fault_recent(rs, 16);
+        unsigned n = fault_recent(rs, ATH_FAULT_RING);
         if (i >= n) {
             r = -ATH_ENOENT;
         } else {
-            uint32_t gen = rs[i].generation, kind = rs[i].kind, inj = rs[i].injected;
-            uint64_t off = rs[i].offset, addr = rs[i].addr;
-            memset(rec, 0, sizeof rec);
-            memcpy(rec, rs[i].component, 24);
-            memcpy(rec + 24, &gen, 4);
-            memcpy(rec + 28, &kind, 4);
-            memcpy(rec + 32, rs[i].function, 48);
-            memcpy(rec + 80, &off, 8);
-            memcpy(rec + 88, &addr, 4); /* low half: linear offsets are 32-bit */
-            memcpy(rec + 92, &inj, 4);
-            r = host_put(c, uoff(out), rec, sizeof rec) ? 0 : -ATH_EFAULT;
+            struct ath_sys_fault rec = {
+                .generation = rs[i].generation,
+                .kind = rs[i].kind,
+                .offset = rs[i].offset,
+                .addr = (uint32_t)rs[i].addr, /* low half: linear offsets are 32-bit */
+                .injected = rs[i].injected,
+            };
+            _Static_assert(sizeof rec.component == sizeof rs[i].component, "name sizes");
+            _Static_assert(sizeof rec.function == sizeof rs[i].function, "name sizes");
+            memcpy(rec.component, rs[i].component, sizeof rec.component);
+            memcpy(rec.function, rs[i].function, sizeof rec.function);
+            r = host_put(c, uoff(out), &rec, sizeof rec) ? 0 : -ATH_EFAULT;
         }
     }
     kfree(rs);
     return host_leave(c, (u32)r);
 }
 
-/* sys_cap(h, name, len, i, out): the i-th capability of the named component:
- * u32 handle, u32 type, u32 rights, u32 parent_handle, u64 badge, u64 base,
- * u64 len, parent component name[24] (64 bytes); -ATH_ENOENT past the last. */
+/* sys_cap(h, name, len, i, out): the i-th capability of the named
+ * component; -ATH_ENOENT past the last. */
 u32 Z_athanorZ_sys_cap(struct Z_athanor_instance_t *a, u32 h, u32 name, u32 len, u32 i, u32 out)
 {
     struct component *c = host_enter(&a->h);
     struct component *target = NULL;
     struct umem m = host_mem(c);
-    int r = umem_range(&m, uoff(out), 64) ? introspect(c, h) : -ATH_EFAULT;
+    int r = umem_range(&m, uoff(out), sizeof(struct ath_sys_cap)) ? introspect(c, h) : -ATH_EFAULT;
     if (r == 0)
         r = (int)decode(c, h, name, len, CAP_R_READ, &target);
     struct cap_info ci;
@@ -212,14 +205,14 @@ u32 Z_athanorZ_sys_cap(struct Z_athanor_instance_t *a, u32 h, u32 name, u32 len,
         if (i >= n) {
             r = -ATH_ENOENT;
         } else {
-            uint32_t v[4] = { ci.handle, ci.type, ci.rights, ci.parent_handle };
-            uint64_t w[3] = { ci.badge, ci.base, ci.len };
-            uint8_t rec[64] = { 0 };
-            memcpy(rec, v, 16);
-            memcpy(rec + 16, w, 24);
+            struct ath_sys_cap rec = {
+                .handle = ci.handle, .type = ci.type, .rights = ci.rights,
+                .parent_handle = ci.parent_handle, .badge = ci.badge, .base = ci.base, .len = ci.len,
+            };
             if (ci.parent_owner)
-                kstrlcpy((char *)rec + 40, ((const struct component *)ci.parent_owner)->cfg->name, 24);
-            r = host_put(c, uoff(out), rec, sizeof rec) ? 0 : -ATH_EFAULT;
+                kstrlcpy(rec.parent, ((const struct component *)ci.parent_owner)->cfg->name,
+                         sizeof rec.parent);
+            r = host_put(c, uoff(out), &rec, sizeof rec) ? 0 : -ATH_EFAULT;
         }
     }
     return host_leave(c, (u32)r);

@@ -1,15 +1,10 @@
-/* Athanor's imports for drivers (import module "athanor"):
- *   io_in(handle, port, width, value_ptr) -> 0 or -ATH_E*
- *   io_out(handle, port, width, value)    -> 0 or -ATH_E*
- *   clock_set(handle, unix_ns)            -> 0 or -ATH_E*  (a writable clock capability)
- *   irq_bind(irq, notification, bits)    -> 0 or -ATH_E*  (each interrupt sets bits there)
- *   irq_ack(irq)                          -> 0 or -ATH_E*  (served: the line may fire again)
- *   mmio_read(h, off, width, value_ptr) / mmio_write(h, off, width, value)
- *   mmio_write_block(h, off, src_ptr, len)                  (a framebuffer blit)
- *   dma_alloc(h, len, where_ptr, phys_ptr) / dma_phys(h, where, phys_ptr)
+/* Athanor's imports for drivers (module "athanor"; the rows of
+ * athanor/abi/imports.def that name this file, docs/abi.md): I/O ports,
+ * the wall clock, interrupts, MMIO and DMA.
  * Decode (check every argument against the caller's memory and the ABI)
  * happens here; the checks of capabilities and ranges are in ioport.c. */
 #include <athanor/errors.h>
+#include <athanor/hostcalls.h>
 #include <athanor/hw.h>
 #include <athanor/klib.h>
 #include <athanor/realtime.h>
@@ -19,8 +14,6 @@
 typedef uint32_t u32;
 typedef uint64_t u64;
 
-/* Called only from generated code, whose headers declare them. */
-#pragma GCC diagnostic ignored "-Wmissing-prototypes"
 
 static bool width_ok(u32 port, u32 width)
 {

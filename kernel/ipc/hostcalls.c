@@ -1,14 +1,11 @@
-/* Athanor's own imports for components (import module "athanor"):
- *   call(handle, op, a0, a1, a2, result_ptr) -> 0 or -ATH_E*   (i32)
- *   call_grant(handle, op, a0, a1, cap, result_ptr)  passes cap too (a2 = its new handle)
- *   call_msg(handle, op, a0, msg_ptr, len, result_ptr) copies a message of <= 256 bytes
- *   set_msgbuf(ptr, len)  where the server receives such messages
- *   serve() -> only returns by stopping or resetting the component
- *   lookup(name_ptr, name_len) -> handle, or -ATH_E*            (i32)
- *   notify_create / notify_signal / notify_wait, cap_derive / cap_revoke / cap_delete
+/* Athanor's IPC and capability imports for components (module "athanor";
+ * the rows of athanor/abi/imports.def that name this file, docs/abi.md):
+ * calls, serving, lookup, notifications, capability copies and queries.
  * Decode (check every offset against the caller's memory) happens here; the
- * work is in call.c. See sdk/athanor.h for the component side. */
+ * work is in call.c, notify.c and cap.c. */
+#include <athanor/abi/wire.h>
 #include <athanor/errors.h>
+#include <athanor/hostcalls.h>
 #include <athanor/heap.h>
 #include <athanor/ipc.h>
 #include <athanor/klib.h>
@@ -20,10 +17,7 @@ typedef uint32_t u32;
 typedef uint64_t u64;
 
 #define CALL_WAIT_NS (5 * NS_PER_S) /* how long a call waits for a busy server */
-#define NAME_MAX_LEN 24
 
-/* Called only from generated code, whose headers declare them. */
-#pragma GCC diagnostic ignored "-Wmissing-prototypes"
 
 u32 Z_athanorZ_call(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0, u64 a1, u64 a2, u32 res)
 {
@@ -85,9 +79,9 @@ u32 Z_athanorZ_lookup(struct Z_athanor_instance_t *a, u32 name, u32 len)
     struct umem m = host_mem(c);
     if (!umem_range(&m, uoff(name), len) || len == 0)
         return host_leave(c, (u32)-ATH_EFAULT);
-    if (len >= NAME_MAX_LEN)
+    if (len >= ATH_NAME_MAX)
         return host_leave(c, (u32)-ATH_EINVAL);
-    char buf[NAME_MAX_LEN];
+    char buf[ATH_NAME_MAX];
     if (!host_get(c, uoff(name), buf, len))
         return host_leave(c, (u32)-ATH_EFAULT);
     buf[len] = '\0';
@@ -185,25 +179,21 @@ u32 Z_athanorZ_cap_derive_range(struct Z_athanor_instance_t *a, u32 h, u32 right
     return host_leave(c, (u32)cap_result(r, out));
 }
 
-/* cap_info(h, out) -> writes {u32 type, u32 rights, u64 base, u64 len} of a
- * capability in the caller's own table (base/len: what a range capability
- * covers; an IRQ's line). */
+/* cap_info(h, out) -> writes struct ath_cap_info of a capability in the
+ * caller's own table (base/len: what a range capability covers; an IRQ's
+ * line). */
 u32 Z_athanorZ_cap_info(struct Z_athanor_instance_t *a, u32 h, u32 out)
 {
     struct component *c = host_enter(&a->h);
     struct umem m = host_mem(c);
-    if (!umem_range(&m, uoff(out), 24))
+    if (!umem_range(&m, uoff(out), sizeof(struct ath_cap_info)))
         return host_leave(c, (u32)-ATH_EFAULT);
     struct cap_ref ref;
     int r = cap_lookup(&c->caps, h, CAP_T_NONE, 0, &ref);
     if (r == 0) {
-        uint32_t type = ref.type, rights = ref.rights;
-        uint8_t rec[24];
-        memcpy(rec, &type, 4);
-        memcpy(rec + 4, &rights, 4);
-        memcpy(rec + 8, &ref.base, 8);
-        memcpy(rec + 16, &ref.len, 8);
-        r = host_put(c, uoff(out), rec, sizeof rec) ? 0 : -ATH_EFAULT;
+        struct ath_cap_info rec = { .type = ref.type, .rights = ref.rights, .base = ref.base,
+                                    .len = ref.len };
+        r = host_put(c, uoff(out), &rec, sizeof rec) ? 0 : -ATH_EFAULT;
     }
     return host_leave(c, (u32)r);
 }
@@ -229,7 +219,7 @@ u32 Z_athanorZ_caller_name(struct Z_athanor_instance_t *a, u32 buf, u32 len)
     struct component *caller = calling(t);
     if (!caller)
         return host_leave_on(c, t, (u32)-ATH_EINVAL); /* not inside a call */
-    char name[NAME_MAX_LEN];
+    char name[ATH_NAME_MAX];
     kstrlcpy(name, caller->cfg->name, MIN((size_t)len, sizeof name));
     size_t n = strlen(name);
     return host_leave_on(c, t, host_put(c, uoff(buf), name, n + 1) ? (u32)n : (u32)-ATH_EFAULT);
@@ -279,11 +269,9 @@ u32 Z_athanorZ_call_grant(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0,
     return host_leave(c, (u32)r);
 }
 
-/* call_lend(h, op, a0, ptr, len, flags, result_ptr): flags bit 0 = the server
- * may write, bit 1 = transfer (the pages move to the server for good). */
-#define LEND_WRITABLE 1u
-#define LEND_TRANSFER 2u
-
+/* call_lend(h, op, a0, ptr, len, flags, result_ptr): flags ATH_LEND_RW =
+ * the server may write, ATH_LEND_TRANSFER = the pages move to the server
+ * for good. */
 u32 Z_athanorZ_call_lend(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0, u32 ptr, u32 len,
                          u32 flags, u32 res)
 {
@@ -292,13 +280,13 @@ u32 Z_athanorZ_call_lend(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0, 
     void *rp = umem_range(&m, uoff(res), 8);
     if (!rp)
         return host_leave(c, (u32)-ATH_EFAULT);
-    if (flags & ~(LEND_WRITABLE | LEND_TRANSFER))
+    if (flags & ~(ATH_LEND_RW | ATH_LEND_TRANSFER))
         return host_leave(c, (u32)-ATH_EINVAL);
     /* the result must not sit in the range that leaves us */
     if ((uint64_t)res + 8 > ptr && res < (uint64_t)ptr + len)
         return host_leave(c, (u32)-ATH_EINVAL);
     uint64_t result = 0;
-    int r = ipc_call_lend(c, h, op, a0, ptr, len, flags & LEND_WRITABLE, flags & LEND_TRANSFER,
+    int r = ipc_call_lend(c, h, op, a0, ptr, len, flags & ATH_LEND_RW, flags & ATH_LEND_TRANSFER,
                           CALL_WAIT_NS, &result);
     if (r == 0)
         umem_copy(rp, &result, 8);

@@ -1,15 +1,10 @@
-/* Names of the error codes in errors.h, for messages. */
+/* Names of the error codes (athanor/abi/errors.def), for messages. */
 #include <athanor/errors.h>
 
 static const char *const names[ATH_ERR_COUNT] = {
-    [ATH_OK] = "OK",           [ATH_ENOMEM] = "ENOMEM",       [ATH_EINVAL] = "EINVAL",
-    [ATH_EBUSY] = "EBUSY",     [ATH_ETIMEDOUT] = "ETIMEDOUT", [ATH_ENOENT] = "ENOENT",
-    [ATH_EFAULT] = "EFAULT",   [ATH_ENOSYS] = "ENOSYS",       [ATH_EPERM] = "EPERM",
-    [ATH_EEXIST] = "EEXIST",   [ATH_ERANGE] = "ERANGE",       [ATH_EAGAIN] = "EAGAIN",
-    [ATH_EBADHANDLE] = "EBADHANDLE", [ATH_ESTALE] = "ESTALE", [ATH_EWRONGTYPE] = "EWRONGTYPE",
-    [ATH_EPEERFAILED] = "EPEERFAILED", [ATH_EPEERRESTARTED] = "EPEERRESTARTED",
-    [ATH_EMSGSIZE] = "EMSGSIZE",       [ATH_EDEADLK] = "EDEADLK",     [ATH_ESTACK] = "ESTACK",
-    [ATH_EINTR] = "EINTR",             [ATH_EQUOTA] = "EQUOTA",
+#define ATH_ERROR(name, num, what) [ATH_##name] = #name,
+#include <athanor/abi/errors.def>
+#undef ATH_ERROR
 };
 
 const char *ath_strerror(int err)

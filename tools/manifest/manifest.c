@@ -14,15 +14,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <athanor/abi/consts.h>
+
 #define MAX_COMPONENTS 128
 #define MAX_LINE 512
-#define NAME_MAX_LEN 23       /* struct fault_report.component holds 24 bytes */
-#define MAX_PAGES_LIMIT 49152 /* 3 GiB: the top GiB of the 32-bit space holds IPC windows */
+#define NAME_MAX_LEN (ATH_NAME_MAX - 1) /* names travel in ATH_NAME_MAX bytes with their NUL */
+#define MAX_PAGES_LIMIT ATH_MAX_PAGES    /* 3 GiB: the top GiB of the 32-bit space holds IPC windows */
 #define ARGS_MAX_LEN 100
-#define MAX_IOPORTS 4 /* COMP_MAX_IOPORTS in athanor/hw.h */
-#define MAX_IRQS 4    /* COMP_MAX_IRQS */
-#define MAX_MMIO 2    /* COMP_MAX_MMIO */
-#define PHYS_LIMIT (1ull << 52) /* MMIO ranges lie below the widest physical address */
+#define MAX_IOPORTS ATH_MAX_IOPORTS
+#define MAX_IRQS    ATH_MAX_IRQS
+#define MAX_MMIO    ATH_MAX_MMIO
+#define PHYS_LIMIT  ATH_PHYS_LIMIT /* MMIO ranges lie below the widest physical address */
 
 struct entry {
     char name[NAME_MAX_LEN + 1];
@@ -195,7 +197,7 @@ static void parse_ioports(struct entry *e, char *v)
             continue;
         parse_string(item, word, sizeof word);
         if (e->nioports == MAX_IOPORTS)
-            fail("at most %d I/O-port ranges per component", MAX_IOPORTS);
+            fail("at most %u I/O-port ranges per component", MAX_IOPORTS);
         errno = 0;
         long lo = strtol(word, &end, 0), hi = lo;
         if (*end == '-')
@@ -224,7 +226,7 @@ static void parse_mmio(struct entry *e, char *v)
             continue;
         parse_string(item, word, sizeof word);
         if (e->nmmio == MAX_MMIO)
-            fail("at most %d MMIO ranges per component", MAX_MMIO);
+            fail("at most %u MMIO ranges per component", MAX_MMIO);
         errno = 0;
         unsigned long long lo = strtoull(word, &end, 0), hi = 0;
         if (*end == '-')
@@ -255,8 +257,8 @@ static void parse_irqs(struct entry *e, char *v)
         if (!*item)
             continue;
         if (e->nirqs == MAX_IRQS)
-            fail("at most %d interrupt lines per component", MAX_IRQS);
-        e->irqs[e->nirqs++] = parse_int(item, 0, 15);
+            fail("at most %u interrupt lines per component", MAX_IRQS);
+        e->irqs[e->nirqs++] = parse_int(item, 0, ATH_IRQ_LINES - 1);
     }
 }
 
@@ -275,7 +277,7 @@ static void set(struct entry *e, const char *key, char *v)
     else if (!strcmp(key, "cpu_period_ms"))
         e->cpu_period_ms = parse_int(v, 1, 3600000);
     else if (!strcmp(key, "max_restarts"))
-        e->max_restarts = parse_int(v, 0, 8);
+        e->max_restarts = parse_int(v, 0, ATH_MAX_RESTARTS);
     else if (!strcmp(key, "restart_window_ms"))
         e->restart_window_ms = parse_int(v, 1, 86400000);
     else if (!strcmp(key, "autostart"))
@@ -287,11 +289,11 @@ static void set(struct entry *e, const char *key, char *v)
     else if (!strcmp(key, "mmio"))
         parse_mmio(e, v);
     else if (!strcmp(key, "dma_pages"))
-        e->dma_pages = parse_int(v, 0, 65536);
+        e->dma_pages = parse_int(v, 0, ATH_MAX_DMA_PAGES);
     else if (!strcmp(key, "kernel_kib"))
         e->kernel_kib = parse_int(v, 16, 65536);
     else if (!strcmp(key, "grants"))
-        e->grants = parse_int(v, 0, 256);
+        e->grants = parse_int(v, 0, ATH_MAX_GRANTS);
     else if (!strcmp(key, "restart")) {
         char s[16];
         parse_string(v, s, sizeof s);

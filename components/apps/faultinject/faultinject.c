@@ -35,7 +35,7 @@ int main(int argc, char **argv)
         int64_t r = -1;
         for (int w = 0; w < 200 && r != 0; w++) { /* until it runs again after the last one */
             int64_t st = ath_comp_ctl(manage, name, ATH_COMP_STATE, 0);
-            if (st >= 0 && (st & 0xff) == 1 /* running */)
+            if (st >= 0 && ATH_STATE_STATE(st) == ATH_RUNNING)
                 r = ath_comp_ctl(manage, name, ATH_COMP_INJECT, kinds[(seed >> 4) % 6]);
             if (r != 0)
                 sleep_ms(10);

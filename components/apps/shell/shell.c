@@ -62,7 +62,7 @@ static void fb_write(const char *p, uint32_t len)
         if (r != -ATH_EPEERFAILED)
             return;
         int64_t st = ath_comp_ctl(manage, "fb", ATH_COMP_STATE, 0);
-        if (st < 0 || (st & 0xff) == ATH_EXITED || (st & 0xff) == ATH_STOPPED)
+        if (st < 0 || ATH_STATE_STATE(st) == ATH_EXITED || ATH_STATE_STATE(st) == ATH_STOPPED)
             return; /* no screen */
         struct timespec ts = { 0, 50000000 };
         nanosleep(&ts, NULL);
@@ -196,8 +196,10 @@ static void read_line(char *line)
 
 static const char *state_name(int64_t st)
 {
-    static const char *const names[] = { "stopped", "running", "exited", "faulted" };
-    return (st & 0xff) < 4 ? names[st & 0xff] : "?";
+    static const char *const names[] = { [ATH_STOPPED] = "stopped", [ATH_RUNNING] = "running",
+                                         [ATH_EXITED] = "exited", [ATH_FAULTED] = "faulted" };
+    unsigned s = ATH_STATE_STATE(st);
+    return s < sizeof names / sizeof *names ? names[s] : "?";
 }
 
 static void cmd_ps(void)
@@ -206,8 +208,8 @@ static void cmd_ps(void)
     out("%-12s %-8s %5s %8s\n", "NAME", "STATE", "GEN", "RESTARTS");
     for (unsigned i = 0; ath_comp_name(manage, i, name, sizeof name) > 0; i++) {
         int64_t st = ath_comp_ctl(manage, name, ATH_COMP_STATE, 0);
-        out("%-12s %-8s %5lld %8lld\n", name, state_name(st), (long long)((st >> 8) & 0xffffffff),
-            (long long)(st >> 40));
+        out("%-12s %-8s %5u %8u\n", name, state_name(st), ATH_STATE_GENERATION(st),
+            ATH_STATE_RESTARTS(st));
     }
 }
 
@@ -226,16 +228,20 @@ static void cmd_mem(void)
 
 static void cmd_faults(void)
 {
-    static const char *const kinds[] = { "none", "out-of-bounds memory access", "integer overflow",
-        "integer divide by zero", "invalid conversion to integer", "unreachable executed",
-        "invalid indirect call", "call stack exhausted", "CPU budget exceeded (watchdog)",
-        "memory quota exceeded", "killed", "reset", "exited inside a call",
-        "a call's handler did not return after its caller stopped" };
+    static const char *const kinds[ATH_TRAP_COUNT] = {
+        [ATH_TRAP_NONE] = "none", [ATH_TRAP_OOB] = "out-of-bounds memory access",
+        [ATH_TRAP_OVERFLOW] = "integer overflow", [ATH_TRAP_DIVZERO] = "integer divide by zero",
+        [ATH_TRAP_CONVERSION] = "invalid conversion to integer",
+        [ATH_TRAP_UNREACHABLE] = "unreachable executed", [ATH_TRAP_INDIRECT] = "invalid indirect call",
+        [ATH_TRAP_STACK] = "call stack exhausted", [ATH_TRAP_WATCHDOG] = "CPU budget exceeded (watchdog)",
+        [ATH_TRAP_MEMORY_QUOTA] = "memory quota exceeded", [ATH_TRAP_KILLED] = "killed",
+        [ATH_TRAP_RESET] = "reset", [ATH_TRAP_EXIT] = "exited inside a call",
+        [ATH_TRAP_HUNG] = "a call's handler did not return after its caller stopped" };
     struct ath_sys_fault f;
     unsigned i = 0;
     for (; ath_sys_fault(manage, i, &f) == 0; i++)
         out("fault: %s (generation %u): %s in %s+%#llx%s\n", f.component, f.generation,
-            f.kind < sizeof kinds / sizeof *kinds ? kinds[f.kind] : "?", f.function[0] ? f.function : "?",
+            f.kind < ATH_TRAP_COUNT && kinds[f.kind] ? kinds[f.kind] : "?", f.function[0] ? f.function : "?",
             (unsigned long long)f.offset, f.injected ? " (injected)" : "");
     if (!i)
         out("no faults\n");
@@ -243,8 +249,11 @@ static void cmd_faults(void)
 
 static void cmd_caps(const char *name)
 {
-    static const char *const types[] = { "none", "endpoint", "notification", "memgrant", "console",
-        "clock", "random", "component", "ioport", "mmio", "irq", "dma" };
+    static const char *const types[ATH_T_COUNT] = {
+        [ATH_T_NONE] = "none", [ATH_T_ENDPOINT] = "endpoint", [ATH_T_NOTIFICATION] = "notification",
+        [ATH_T_MEMGRANT] = "memgrant", [ATH_T_CONSOLE] = "console", [ATH_T_CLOCK] = "clock",
+        [ATH_T_RANDOM] = "random", [ATH_T_COMPONENT] = "component", [ATH_T_IOPORT] = "ioport",
+        [ATH_T_MMIO] = "mmio", [ATH_T_IRQ] = "irq", [ATH_T_DMA] = "dma" };
     struct ath_sys_cap c;
     unsigned i = 0;
     for (; ath_sys_cap(manage, name, i, &c) == 0; i++) {
@@ -252,13 +261,13 @@ static void cmd_caps(const char *name)
         for (int b = 0; b < 5; b++)
             rights[b] = (c.rights & (1u << b)) ? "rwcgd"[b] : '-';
         rights[5] = '\0';
-        out("%#-10x %-13s %-6s %#-10llx ", c.handle, c.type < 12 ? types[c.type] : "?", rights,
+        out("%#-10x %-13s %-6s %#-10llx ", c.handle, c.type < ATH_T_COUNT && types[c.type] ? types[c.type] : "?", rights,
             (unsigned long long)c.badge);
         if (c.parent[0])
             out("%s:%#x", c.parent, c.parent_handle);
         else
             out("(original)");
-        if (c.type == 8 || c.type == 9) /* ioport, mmio */
+        if (c.type == ATH_T_IOPORT || c.type == ATH_T_MMIO)
             out("  %#llx-%#llx", (unsigned long long)c.base, (unsigned long long)(c.base + c.len - 1));
         out("\n");
     }
@@ -391,7 +400,7 @@ static void run(char *line)
                              !strcmp(argv[0], "inject"))) {
         cmd_comp(argc, argv);
     } else if (!strcmp(argv[0], "halt") || !strcmp(argv[0], "reboot")) {
-        ath_power(manage, !strcmp(argv[0], "halt") ? 1 : 2);
+        ath_power(manage, !strcmp(argv[0], "halt") ? ATH_POWER_OFF : ATH_POWER_REBOOT);
         out("%s: not allowed\n", argv[0]);
     } else {
         out("unknown command '%s'; try help\n", argv[0]);

@@ -98,7 +98,7 @@ int main(void)
             if (r != -ATH_EPEERFAILED || (c->sel & 0x80))
                 break;
             int64_t st = ath_comp_ctl(manage, fz_names[c->target % FZ_PUPPETS], ATH_COMP_STATE, 0);
-            if (st >= 0 && (st & 0xff) != ATH_RUNNING)
+            if (st >= 0 && ATH_STATE_STATE(st) != ATH_RUNNING)
                 check("comp_ctl", ath_comp_ctl(manage, fz_names[c->target % FZ_PUPPETS], ATH_COMP_START, 0));
             struct timespec ts = { 0, 1000000 }; /* it runs its start-up burst, then serves */
             nanosleep(&ts, NULL);

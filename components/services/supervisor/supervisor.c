@@ -39,15 +39,15 @@ static void sleep_ms(uint64_t ms)
 
 static void decide(unsigned i, const char *name, int64_t st)
 {
-    unsigned state = (unsigned)(st & 0xff);
-    uint32_t gen = (uint32_t)(st >> 8);
+    unsigned state = ATH_STATE_STATE(st);
+    uint32_t gen = ATH_STATE_GENERATION(st);
     if (gen == seen[i].handled_gen || (state != ATH_FAULTED && state != ATH_EXITED))
         return;
     int64_t p = ath_comp_ctl(manage, name, ATH_COMP_POLICY, 0);
-    unsigned policy = (unsigned)(p & 0xff), max = (unsigned)((p >> 8) & 0xff);
-    uint64_t window = (uint64_t)p >> 16;
+    unsigned policy = ATH_POLICY_RESTART(p), max = ATH_POLICY_MAX(p);
+    uint64_t window = ATH_POLICY_WINDOW_MS(p);
     seen[i].handled_gen = gen;
-    if (p < 0 || policy == 0 || (policy == 1 && state != ATH_FAULTED))
+    if (p < 0 || policy == ATH_RESTART_NEVER || (policy == ATH_RESTART_ON_FAILURE && state != ATH_FAULTED))
         return; /* never, or it exited cleanly under on-failure */
     uint64_t now = now_ms();
     unsigned recent = 0;
@@ -94,8 +94,8 @@ int main(void)
     char name[32];
     for (unsigned i = 0; i < MAX_COMPONENTS && ath_comp_name(manage, i, name, sizeof name) > 0; i++) {
         int64_t st = ath_comp_ctl(manage, name, ATH_COMP_STATE, 0);
-        if (st >= 0 && (st & 0xff) != ATH_RUNNING)
-            seen[i].handled_gen = (uint32_t)(st >> 8);
+        if (st >= 0 && ATH_STATE_STATE(st) != ATH_RUNNING)
+            seen[i].handled_gen = ATH_STATE_GENERATION(st);
     }
     ath_handle_t note = ath_notify_create();
     int r = ath_sys_watch(manage, note, 1);

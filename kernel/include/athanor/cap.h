@@ -19,40 +19,41 @@
 #ifndef ATHANOR_CAP_H
 #define ATHANOR_CAP_H
 
+#include <athanor/abi/consts.h>
 #include <athanor/errors.h>
 #include <athanor/list.h>
 #include <athanor/platform.h>
 #include <athanor/types.h>
 
 typedef uint32_t cap_handle_t;
-#define CAP_INDEX_BITS 16
+#define CAP_INDEX_BITS ATH_HANDLE_INDEX_BITS
 #define CAP_MAX_SLOTS  (1u << CAP_INDEX_BITS)
 #define CAP_NULL       0u
-#define CAP_GEN_MAX    0x7fffu /* generations 1..CAP_GEN_MAX; 0 marks a retired slot */
+#define CAP_GEN_MAX    ATH_HANDLE_GEN_MAX /* generations 1..CAP_GEN_MAX; 0 marks a retired slot */
 
-enum cap_type {
-    CAP_T_NONE = 0,     /* an empty slot */
-    CAP_T_ENDPOINT,
-    CAP_T_NOTIFICATION,
-    CAP_T_MEMGRANT,
-    CAP_T_CONSOLE,
-    CAP_T_CLOCK,
-    CAP_T_RANDOM,
-    CAP_T_COMPONENT,    /* control of another component: start/kill/reset */
-    CAP_T_IOPORT,       /* hardware types: declared, used by the drivers issue */
-    CAP_T_MMIO,
-    CAP_T_IRQ,
-    CAP_T_DMA,
-    CAP_T_COUNT
+enum cap_type { /* the ABI's (athanor/abi/consts.h), under the kernel's names */
+    CAP_T_NONE         = ATH_T_NONE, /* an empty slot */
+    CAP_T_ENDPOINT     = ATH_T_ENDPOINT,
+    CAP_T_NOTIFICATION = ATH_T_NOTIFICATION,
+    CAP_T_MEMGRANT     = ATH_T_MEMGRANT,
+    CAP_T_CONSOLE      = ATH_T_CONSOLE,
+    CAP_T_CLOCK        = ATH_T_CLOCK,
+    CAP_T_RANDOM       = ATH_T_RANDOM,
+    CAP_T_COMPONENT    = ATH_T_COMPONENT, /* control of another component: start/kill/reset */
+    CAP_T_IOPORT       = ATH_T_IOPORT,    /* hardware types: ranges */
+    CAP_T_MMIO         = ATH_T_MMIO,
+    CAP_T_IRQ          = ATH_T_IRQ,
+    CAP_T_DMA          = ATH_T_DMA,
+    CAP_T_COUNT        = ATH_T_COUNT
 };
 
 enum cap_rights {
-    CAP_R_READ   = 1u << 0,
-    CAP_R_WRITE  = 1u << 1,
-    CAP_R_CALL   = 1u << 2,
-    CAP_R_GRANT  = 1u << 3, /* may be passed to another table */
-    CAP_R_DERIVE = 1u << 4, /* may be copied with fewer rights / a badge */
-    CAP_R_ALL    = 0x1f,
+    CAP_R_READ   = ATH_R_READ,
+    CAP_R_WRITE  = ATH_R_WRITE,
+    CAP_R_CALL   = ATH_R_CALL,
+    CAP_R_GRANT  = ATH_R_GRANT,  /* may be passed to another table */
+    CAP_R_DERIVE = ATH_R_DERIVE, /* may be copied with fewer rights / a badge */
+    CAP_R_ALL    = ATH_R_ALL,
 };
 
 struct cap_table;

@@ -3,6 +3,7 @@
 #ifndef ATHANOR_COMPONENT_H
 #define ATHANOR_COMPONENT_H
 
+#include <athanor/abi/consts.h>
 #include <athanor/cap.h>
 #include <athanor/heap.h>
 #include <athanor/hw.h>
@@ -56,7 +57,10 @@ static inline uintptr_t comp_stack_limit(const struct thread *t, const struct co
     return (uintptr_t)t->stack.base + comp_limit_off(img);
 }
 
-enum restart_policy { RESTART_NEVER, RESTART_ON_FAILURE, RESTART_ALWAYS };
+enum restart_policy { /* the ABI's (athanor/abi/consts.h) */
+    RESTART_NEVER = ATH_RESTART_NEVER, RESTART_ON_FAILURE = ATH_RESTART_ON_FAILURE,
+    RESTART_ALWAYS = ATH_RESTART_ALWAYS
+};
 
 /* Capabilities a manifest can grant (until the capability tables exist). */
 enum comp_cap {
@@ -95,38 +99,38 @@ struct comp_config {
 extern const struct comp_config comp_manifest[];
 extern const unsigned           comp_manifest_count;
 
-enum comp_state {
-    COMP_STOPPED,  /* never started, killed, or given up on */
-    COMP_RUNNING,
-    COMP_EXITED,   /* returned from _start or called proc_exit */
-    COMP_FAULTED,  /* trapped; may be restarted by its policy */
+enum comp_state { /* the ABI's (athanor/abi/consts.h): comp_ctl's STATE reports it */
+    COMP_STOPPED = ATH_STOPPED, /* never started, killed, or given up on */
+    COMP_RUNNING = ATH_RUNNING,
+    COMP_EXITED  = ATH_EXITED,  /* returned from _start or called proc_exit */
+    COMP_FAULTED = ATH_FAULTED, /* trapped; may be restarted by its policy */
 };
 
-enum trap_kind {
-    TRAP_NONE,
-    TRAP_OUT_OF_BOUNDS,      /* load/store/bulk memory outside linear memory, table index */
-    TRAP_INT_OVERFLOW,       /* INT_MIN / -1, or float->int out of range */
-    TRAP_DIV_BY_ZERO,
-    TRAP_INVALID_CONVERSION, /* NaN -> int */
-    TRAP_UNREACHABLE,
-    TRAP_INDIRECT_CALL,      /* null or wrongly-typed table entry */
-    TRAP_STACK_EXHAUSTED,    /* native stack limit (bytes), see kernel/rt */
-    TRAP_WATCHDOG,           /* CPU budget exceeded */
-    TRAP_MEMORY_QUOTA,       /* instantiation needs more memory than the quota */
-    TRAP_KILLED,             /* not a fault: kill/restart was asked for */
-    TRAP_RESET,              /* not a fault: reset was asked for */
-    TRAP_EXIT,               /* not a fault: it exited inside a call's handler; stop as exited */
-    TRAP_HUNG,               /* its handler did not return within CALL_GRACE_NS of its caller stopping */
-    TRAP_KIND_COUNT
+enum trap_kind { /* the ABI's (athanor/abi/consts.h): fault reports carry it */
+    TRAP_NONE               = ATH_TRAP_NONE,
+    TRAP_OUT_OF_BOUNDS      = ATH_TRAP_OOB,          /* load/store/bulk memory outside linear memory, table index */
+    TRAP_INT_OVERFLOW       = ATH_TRAP_OVERFLOW,     /* INT_MIN / -1, or float->int out of range */
+    TRAP_DIV_BY_ZERO        = ATH_TRAP_DIVZERO,
+    TRAP_INVALID_CONVERSION = ATH_TRAP_CONVERSION,   /* NaN -> int */
+    TRAP_UNREACHABLE        = ATH_TRAP_UNREACHABLE,
+    TRAP_INDIRECT_CALL      = ATH_TRAP_INDIRECT,     /* null or wrongly-typed table entry */
+    TRAP_STACK_EXHAUSTED    = ATH_TRAP_STACK,        /* native stack limit (bytes), see kernel/rt */
+    TRAP_WATCHDOG           = ATH_TRAP_WATCHDOG,     /* CPU budget exceeded */
+    TRAP_MEMORY_QUOTA       = ATH_TRAP_MEMORY_QUOTA, /* instantiation needs more memory than the quota */
+    TRAP_KILLED             = ATH_TRAP_KILLED,       /* not a fault: kill/restart was asked for */
+    TRAP_RESET              = ATH_TRAP_RESET,        /* not a fault: reset was asked for */
+    TRAP_EXIT               = ATH_TRAP_EXIT,         /* not a fault: it exited inside a call's handler; stop as exited */
+    TRAP_HUNG               = ATH_TRAP_HUNG,         /* its handler did not return within CALL_GRACE_NS of its caller stopping */
+    TRAP_KIND_COUNT         = ATH_TRAP_COUNT
 };
 const char *trap_kind_name(enum trap_kind k);
 
 #define COMP_ARGS_MAX 8
 #define COMP_CAP_SLOTS 64
-#define FAULT_FUNC_MAX 48
+#define FAULT_FUNC_MAX ATH_FUNC_MAX
 
 struct fault_report {
-    char           component[24];
+    char           component[ATH_NAME_MAX];
     uint32_t       generation;
     enum trap_kind kind;
     char           function[FAULT_FUNC_MAX]; /* wasm function name (name section) */
@@ -196,7 +200,7 @@ struct component {
      * injected fault): every activation of it unwinds (comp_request_stop). */
     volatile enum trap_kind kill_pending;
     uint32_t         restarts;       /* total restarts */
-    uint64_t         restart_times[8]; /* recent restart times for the rate limit */
+    uint64_t         restart_times[ATH_MAX_RESTARTS]; /* recent restart times for the rate limit */
     uint64_t         cpu_ns_total;   /* CPU time of all its generations */
     uint64_t         period_start_ns, period_cpu0; /* CPU budget: this period's start, thread CPU then */
     int              argc;

@@ -6,6 +6,7 @@
 #ifndef ATHANOR_HW_H
 #define ATHANOR_HW_H
 
+#include <athanor/abi/consts.h>
 #include <athanor/cap.h>
 #include <athanor/types.h>
 
@@ -17,9 +18,9 @@ struct ioport_range {
     uint16_t base;
     uint16_t count;
 };
-#define COMP_MAX_IOPORTS 4
-#define COMP_MAX_IRQS    4
-#define COMP_MAX_MMIO    2
+#define COMP_MAX_IOPORTS ATH_MAX_IOPORTS
+#define COMP_MAX_IRQS    ATH_MAX_IRQS
+#define COMP_MAX_MMIO    ATH_MAX_MMIO
 
 /* Physical device memory [base, base + size): the root object of a driver's
  * (or the PCI service's) CAP_T_MMIO capabilities; each capability covers a

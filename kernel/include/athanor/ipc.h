@@ -35,7 +35,7 @@ int ipc_call_grant(struct component *caller, cap_handle_t h, uint64_t op, uint64
  * handler runs with a1 = len. msg is a kernel pointer into the caller's
  * memory, already checked. -ATH_EMSGSIZE if the server's buffer is smaller
  * or missing. */
-#define IPC_MSG_MAX 256u
+#define IPC_MSG_MAX ATH_MSG_MAX
 int ipc_call_msg(struct thread *t, struct component *caller, cap_handle_t h, uint64_t op,
                  uint64_t a0, const void *msg, uint32_t len, uint64_t timeout_ns,
                  uint64_t *result);
@@ -45,12 +45,12 @@ int ipc_set_msgbuf(struct component *srv, uint32_t off, uint32_t len);
 /* Where lent and transferred memory appears in a server's linear memory:
  * above anything a memory may grow to (the manifest caps quotas at 3 GiB).
  * The last part of the top GiB holds a driver's DMA buffers (hw.h). */
-#define IPC_LEND_WINDOW     0xC0000000u /* one lend at a time: [window, window + len) */
-#define IPC_LEND_MAX        (256u << 20)
-#define IPC_TRANSFER_AREA   (IPC_LEND_WINDOW + IPC_LEND_MAX) /* transfers, kept after the call */
-#define IPC_TRANSFER_END    0xF0000000u
-#define HW_DMA_WINDOW       IPC_TRANSFER_END /* DMA buffers, up to HW_DMA_END */
-#define HW_DMA_END          0xFFFF0000u
+#define IPC_LEND_WINDOW     ATH_LEND_WINDOW   /* one lend at a time: [window, window + len) */
+#define IPC_LEND_MAX        ATH_LEND_MAX
+#define IPC_TRANSFER_AREA   ATH_TRANSFER_AREA /* transfers, kept after the call */
+#define IPC_TRANSFER_END    ATH_TRANSFER_END
+#define HW_DMA_WINDOW       ATH_DMA_WINDOW    /* DMA buffers, up to HW_DMA_END */
+#define HW_DMA_END          ATH_DMA_END
 
 /* A call that lends [ptr, ptr+len) of the caller's memory (page aligned) to
  * the server for its duration, read-only or read-write: the server finds it

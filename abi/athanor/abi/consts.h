@@ -1,0 +1,121 @@
+/* Every number that crosses the boundary between the kernel and components
+ * (and the manifest tool): capability types and rights, component control,
+ * states and fault kinds, lend modes, power operations, the layout of a
+ * component's 32-bit space, and the limits the manifest is checked against.
+ * Plain C11 with <stdint.h> only: compiled for wasm32 (components), x86-64
+ * (the kernel) and the host (tools). */
+#ifndef ATHANOR_ABI_CONSTS_H
+#define ATHANOR_ABI_CONSTS_H
+
+#include <stdint.h>
+
+/* Handles: index (low 16 bits) and generation (1..ATH_HANDLE_GEN_MAX, above
+ * it), so a handle is never negative as an i32; 0 is never a handle. */
+#define ATH_HANDLE_INDEX_BITS 16
+#define ATH_HANDLE_GEN_MAX    0x7fffu
+
+/* Capability types; ATH_T_NONE is an empty slot, never seen by a component. */
+enum ath_cap_type {
+    ATH_T_NONE = 0,
+    ATH_T_ENDPOINT,
+    ATH_T_NOTIFICATION,
+    ATH_T_MEMGRANT,
+    ATH_T_CONSOLE,
+    ATH_T_CLOCK,
+    ATH_T_RANDOM,
+    ATH_T_COMPONENT,    /* control of another component: start/kill/reset */
+    ATH_T_IOPORT,       /* hardware types: ranges (I/O ports, MMIO, an IRQ line, a DMA quota) */
+    ATH_T_MMIO,
+    ATH_T_IRQ,
+    ATH_T_DMA,
+    ATH_T_COUNT
+};
+
+/* Rights of a capability. */
+#define ATH_R_READ   (1u << 0)
+#define ATH_R_WRITE  (1u << 1)
+#define ATH_R_CALL   (1u << 2)
+#define ATH_R_GRANT  (1u << 3) /* may be passed to another table */
+#define ATH_R_DERIVE (1u << 4) /* may be copied with fewer rights / a badge */
+#define ATH_R_ALL    0x1fu
+
+/* comp_ctl operations. STATE answers ATH_STATE_PACK(...), POLICY
+ * ATH_POLICY_PACK(...); the others 0 or a negative error. */
+enum ath_comp_op {
+    ATH_COMP_START = 1, ATH_COMP_KILL, ATH_COMP_RESTART, ATH_COMP_RESET,
+    ATH_COMP_INJECT, ATH_COMP_STATE, ATH_COMP_POLICY, ATH_COMP_RECOVER
+};
+enum ath_comp_state { ATH_STOPPED, ATH_RUNNING, ATH_EXITED, ATH_FAULTED };
+#define ATH_STATE_PACK(state, generation, restarts) \
+    ((uint64_t)(state) | (uint64_t)(generation) << 8 | (uint64_t)(restarts) << 40)
+#define ATH_STATE_STATE(v)      ((unsigned)((v) & 0xff))
+#define ATH_STATE_GENERATION(v) ((uint32_t)((uint64_t)(v) >> 8))
+#define ATH_STATE_RESTARTS(v)   ((unsigned)((uint64_t)(v) >> 40))
+
+enum ath_restart_policy { ATH_RESTART_NEVER, ATH_RESTART_ON_FAILURE, ATH_RESTART_ALWAYS };
+#define ATH_POLICY_PACK(restart, max_restarts, window_ms) \
+    ((uint64_t)(restart) | (uint64_t)(max_restarts) << 8 | (uint64_t)(window_ms) << 16)
+#define ATH_POLICY_RESTART(v)   ((unsigned)((v) & 0xff))
+#define ATH_POLICY_MAX(v)       ((unsigned)(((uint64_t)(v) >> 8) & 0xff))
+#define ATH_POLICY_WINDOW_MS(v) ((uint32_t)((uint64_t)(v) >> 16))
+
+/* Why a component stopped (fault reports' kind). 1..ATH_TRAP_STACK are the
+ * faults ATH_COMP_INJECT can inject; the rest are the kernel's verdicts. */
+enum ath_trap {
+    ATH_TRAP_NONE,
+    ATH_TRAP_OOB,           /* load/store/bulk memory outside linear memory, table index */
+    ATH_TRAP_OVERFLOW,      /* INT_MIN / -1, or float->int out of range */
+    ATH_TRAP_DIVZERO,
+    ATH_TRAP_CONVERSION,    /* NaN -> int */
+    ATH_TRAP_UNREACHABLE,
+    ATH_TRAP_INDIRECT,      /* null or wrongly-typed table entry */
+    ATH_TRAP_STACK,         /* native stack limit (bytes) */
+    ATH_TRAP_WATCHDOG,      /* CPU budget exceeded */
+    ATH_TRAP_MEMORY_QUOTA,  /* instantiation needs more memory than the quota */
+    ATH_TRAP_KILLED,        /* not a fault: kill/restart was asked for */
+    ATH_TRAP_RESET,         /* not a fault: reset was asked for */
+    ATH_TRAP_EXIT,          /* not a fault: it exited inside a call's handler */
+    ATH_TRAP_HUNG,          /* its handler did not return within the grace after its caller stopped */
+    ATH_TRAP_COUNT
+};
+
+/* call_lend's flags: read-only by default. */
+#define ATH_LEND_RO       0u
+#define ATH_LEND_RW       1u
+#define ATH_LEND_TRANSFER 2u
+
+/* power's operations (needs the manage capability). */
+#define ATH_POWER_OFF    1u
+#define ATH_POWER_REBOOT 2u
+
+/* Sizes of things a component passes or receives. */
+#define ATH_MSG_MAX    256u /* call_msg's message */
+#define ATH_NAME_MAX   24u  /* a component's name with its NUL: at most 23 characters */
+#define ATH_FUNC_MAX   48u  /* a fault report's function name with its NUL */
+#define ATH_FAULT_RING 16u  /* sys_fault keeps the last this many */
+#define ATH_PAGE_SIZE  4096u
+#define ATH_WASM_PAGE  65536u
+
+/* A component's 32-bit space: its memory below ATH_LEND_WINDOW; above it
+ * the window a lent range appears in (one at a time), then transferred
+ * pages, then a driver's DMA buffers. */
+#define ATH_LEND_WINDOW   0xC0000000u
+#define ATH_LEND_MAX      (256u << 20)
+#define ATH_TRANSFER_AREA (ATH_LEND_WINDOW + ATH_LEND_MAX)
+#define ATH_TRANSFER_END  0xF0000000u
+#define ATH_DMA_WINDOW    ATH_TRANSFER_END
+#define ATH_DMA_END       0xFFFF0000u
+
+/* What a manifest entry may ask for (tools/manifest checks, the kernel
+ * relies on it). */
+#define ATH_MAX_PAGES     (ATH_LEND_WINDOW / ATH_WASM_PAGE) /* memory quota, wasm pages */
+#define ATH_MAX_DMA_PAGES ((ATH_DMA_END - ATH_DMA_WINDOW) / ATH_PAGE_SIZE)
+#define ATH_MAX_IOPORTS   4u  /* I/O-port ranges per component */
+#define ATH_MAX_IRQS      4u  /* interrupt lines per component */
+#define ATH_MAX_MMIO      2u  /* device-memory ranges per component */
+#define ATH_IRQ_LINES     16u /* lines 0..15 */
+#define ATH_MAX_RESTARTS  8u  /* restarts counted within a window (the kernel keeps their times) */
+#define ATH_MAX_GRANTS    256u /* capabilities one component may have granted elsewhere at once */
+#define ATH_PHYS_LIMIT    (1ull << 52) /* device memory lies below the widest physical address */
+
+#endif
