@@ -1,6 +1,6 @@
 /* The core's fault dispatcher. A write to a copy-on-write snapshot page of
  * a component gets its own copy from the platform and the instruction is
- * retried. A fault inside a guarded copy of component memory (wasi/umem.h,
+ * retried. A fault inside a guarded copy of component memory (athanor/umem.h,
  * plat_copy_guarded) makes the copy fail. Any other CPU fault while a thread runs WebAssembly
  * code is a trap of its component (an access outside its linear memory,
  * mostly); the thread is resumed in comp_fault_resume(), which unwinds to

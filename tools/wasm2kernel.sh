@@ -116,7 +116,7 @@ cat > "$out/$name.glue.c" <<GLUE
 #include <athanor/hostcalls.h>
 
 static void glue_init(void) { Z_${name}_init_module(); }
-static void glue_instantiate(void *i, struct wasi_ctx *w)
+static void glue_instantiate(void *i, struct host_ctx *w)
 {
     Z_${name}_instantiate(i${args:+, $args});
 }

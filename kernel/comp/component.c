@@ -15,7 +15,7 @@
 #include <athanor/ksyms.h>
 #include <athanor/snapshot.h>
 #include <athanor/spinlock.h>
-#include <athanor/wasi.h>
+#include <athanor/host.h>
 
 #define COMP_PRIO      (PRIO_DEFAULT - 2)  /* below the monitor, so it stays responsive */
 #define COMP_STACK     (240 * 1024)        /* wasm2c code runs on the native stack */
@@ -363,11 +363,11 @@ static void run_instance(struct component *c, struct thread *t, struct activatio
     volatile bool instantiated = false; /* survives the longjmp of a trap */
     for (;;) {
         if (__builtin_setjmp(base->jmp) == 0) {
-            wasm_rt_stack_limit = base->stack_limit;
+            rt_set_stack_limit(base->stack_limit);
             t->in_wasm = true;
             if (!instantiated) {
                 uint64_t t0 = plat_clock_ns();
-                img->instantiate(c->instance, c->wasi);
+                img->instantiate(c->instance, c->host);
                 t->in_wasm = false;
                 if (snapshot_take(c) != 0)
                     kprintf("component %s: no memory for a snapshot; reset unavailable\n",
@@ -428,12 +428,12 @@ static void comp_main(void *arg)
     c->period_start_ns = plat_clock_ns();
     c->period_cpu0 = t->cpu_ns;
     budget_rearm(t);
-    c->wasi = wasi_ctx_create(c);
+    c->host = host_ctx_create(c);
     c->instance = kzalloc(img->instance_size);
     c->rtmem = c->instance ? img->memory(c->instance) : NULL; /* filled in by instantiate */
     if (c->kill_pending) {
         c->trap = c->kill_pending; /* stopped before it ever ran */
-    } else if (!c->wasi || !c->instance) {
+    } else if (!c->host || !c->instance) {
         c->trap = TRAP_MEMORY_QUOTA;
     } else {
         run_instance(c, t, &base);
@@ -458,8 +458,8 @@ static void comp_main(void *arg)
         img->free(c->instance); /* frees the linear memory and tables */
     kfree(c->instance);
     c->instance = NULL;
-    wasi_ctx_destroy(c->wasi);
-    c->wasi = NULL;
+    host_ctx_destroy(c->host);
+    c->host = NULL;
     comp_act_pop(t, &base);
     t->owner = NULL;
     if (watch)

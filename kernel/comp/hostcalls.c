@@ -10,13 +10,13 @@
 #include <athanor/abi/wire.h>
 #include <athanor/component.h>
 #include <athanor/errors.h>
-#include <athanor/hostcalls.h>
 #include <athanor/frame.h>
 #include <athanor/heap.h>
+#include <athanor/host.h>
+#include <athanor/hostcalls.h>
 #include <athanor/klib.h>
 #include <athanor/notify.h>
 
-#include "../wasi/host.h"
 
 typedef uint32_t u32;
 typedef uint64_t u64;

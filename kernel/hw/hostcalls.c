@@ -4,12 +4,12 @@
  * Decode (check every argument against the caller's memory and the ABI)
  * happens here; the checks of capabilities and ranges are in ioport.c. */
 #include <athanor/errors.h>
+#include <athanor/host.h>
 #include <athanor/hostcalls.h>
 #include <athanor/hw.h>
 #include <athanor/klib.h>
 #include <athanor/realtime.h>
 
-#include "../wasi/host.h"
 
 typedef uint32_t u32;
 typedef uint64_t u64;

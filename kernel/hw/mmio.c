@@ -5,8 +5,8 @@
 #include <athanor/errors.h>
 #include <athanor/hw.h>
 #include <athanor/klib.h>
+#include <athanor/umem.h>
 
-#include "../wasi/umem.h"
 
 /* The device address for an access of len bytes at off, or an error (reported). */
 static int check(struct component *c, cap_handle_t h, uint32_t right, uint64_t off, uint64_t len,
@@ -82,7 +82,7 @@ int hw_mmio_write_block(struct component *c, cap_handle_t h, uint64_t off, const
         if (!p)
             return -ATH_ENOSYS;
         if (umem_copy((void *)(uintptr_t)p, s, n) != 0)
-            return -ATH_EFAULT; /* a page of the source went missing (wasi/umem.h) */
+            return -ATH_EFAULT; /* a page of the source went missing (athanor/umem.h) */
         phys += n, s += n, len -= n;
     }
     return 0;

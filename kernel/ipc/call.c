@@ -12,10 +12,9 @@
 #include <athanor/errors.h>
 #include <athanor/ipc.h>
 #include <athanor/klib.h>
-#include <athanor/wasi.h>
+#include <athanor/umem.h>
 #include <wasm-rt.h>
 
-#include "../wasi/umem.h"
 
 /* Is the server in a state to run a call made through a cap of obj_gen, and
  * is the caller not stopping itself? (After the endpoint is taken: see
@@ -118,11 +117,11 @@ static __attribute__((noinline)) int serve_on(struct thread *t, struct component
     a.stack_limit = base + srv->ep.limit_off;
     a.lent_len = lent_len;
     a.lent_writable = lent_writable;
-    uintptr_t limit_below = wasm_rt_stack_limit;
+    uintptr_t limit_below = rt_stack_limit();
     struct component *comp_below = t->comp;
     struct kmem_account *acct_below = t->kacct;
     comp_act_push(t, &a);
-    wasm_rt_stack_limit = a.stack_limit;
+    rt_set_stack_limit(a.stack_limit);
     int r = 0;
     if (__builtin_setjmp(a.jmp) == 0) {
         t->in_wasm = true;
@@ -139,7 +138,7 @@ static __attribute__((noinline)) int serve_on(struct thread *t, struct component
         comp_request_stop(srv, srv->trap);
         r = -ATH_EPEERFAILED;
     }
-    wasm_rt_stack_limit = limit_below;
+    rt_set_stack_limit(limit_below);
     comp_act_restore(t, a.below, comp_below, acct_below);
     return r;
 }
@@ -201,7 +200,7 @@ int ipc_call_msg(struct thread *t, struct component *caller, cap_handle_t h, uin
         return -ATH_EMSGSIZE;
     }
     /* Guarded: a page on either side may be missing (lent or given away,
-     * wasi/umem.h); then the call fails, the kernel does not. */
+     * athanor/umem.h); then the call fails, the kernel does not. */
     if (umem_copy(mem->data + srv->msgbuf, msg, len) != 0) {
         release(ep);
         return -ATH_EFAULT;

@@ -5,13 +5,13 @@
  * work is in call.c, notify.c and cap.c. */
 #include <athanor/abi/wire.h>
 #include <athanor/errors.h>
-#include <athanor/hostcalls.h>
 #include <athanor/heap.h>
+#include <athanor/host.h>
+#include <athanor/hostcalls.h>
 #include <athanor/ipc.h>
 #include <athanor/klib.h>
 #include <athanor/notify.h>
 
-#include "../wasi/host.h"
 
 typedef uint32_t u32;
 typedef uint64_t u64;

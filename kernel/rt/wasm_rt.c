@@ -18,8 +18,7 @@
 #define MAX_FUNC_TYPES 4096
 #define MAX_TYPE_ARITY 32
 
-/* The stack limit of the running activation (see component.h; saved per
- * thread on switch, set per activation by comp_main and ipc/call.c). */
+/* The stack limit of the running activation (athanor/rt.h). */
 uintptr_t wasm_rt_stack_limit;
 
 /* Called by a generated function whose stack pointer is below the limit

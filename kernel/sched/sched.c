@@ -14,7 +14,6 @@
 
 /* The wasm runtime's stack limit (kernel/rt), a global as wasm2c's design
  * wants: it belongs to whichever thread runs, so it is saved per thread. */
-extern uintptr_t wasm_rt_stack_limit;
 
 struct cpu {
     struct thread *current;
@@ -114,10 +113,10 @@ static void schedule_locked(void)
     next->switches++;
     next->on_cpu = true;
     c->prev = prev;
-    prev->rt_stack_limit = wasm_rt_stack_limit;
+    rt_switch_out(&prev->rt);
     plat_ctx_switch(&prev->ctx, &next->ctx);
     /* We are `prev` again, resumed by some later switch (maybe on another CPU). */
-    wasm_rt_stack_limit = prev->rt_stack_limit;
+    rt_switch_in(&prev->rt);
     finish_switch(this_cpu());
 }
 
@@ -258,7 +257,7 @@ int waitq_wake(struct waitq *wq, int n)
 static void thread_start(void *arg)
 {
     struct thread *t = arg;
-    wasm_rt_stack_limit = 0; /* no wasm code on this thread until a component layer sets it */
+    rt_thread_begin();
     finish_switch(this_cpu());
     spin_unlock(&sched_lock);
     plat_irq_enable();

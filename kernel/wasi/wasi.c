@@ -10,13 +10,12 @@
 #include <athanor/console.h>
 #include <athanor/csprng.h>
 #include <athanor/heap.h>
+#include <athanor/host.h>
 #include <athanor/klib.h>
 #include <athanor/realtime.h>
 #include <athanor/spinlock.h>
 #include <athanor/wasi.h>
 #include <wasm-rt.h>
-
-#include "host.h"
 
 typedef uint32_t u32;
 typedef uint64_t u64;
@@ -26,7 +25,7 @@ typedef uint64_t u64;
  * only restate wasm2c's signatures. */
 #pragma GCC diagnostic ignored "-Wmissing-prototypes"
 
-typedef host_ctx wasi_self;
+typedef struct Z_wasi_snapshot_preview1_instance_t wasi_self;
 
 #define STDIN  0
 #define STDOUT 1
@@ -39,27 +38,6 @@ typedef host_ctx wasi_self;
 #define IOV_MAX 1024
 #define RIGHTS_FD_READ  (1ull << 1)
 #define RIGHTS_FD_WRITE (1ull << 6)
-
-struct wasi_ctx *wasi_ctx_create(struct component *c)
-{
-    wasi_self *w = kzalloc(sizeof *w);
-    if (w)
-        w->comp = c;
-    return (struct wasi_ctx *)w;
-}
-
-void wasi_ctx_destroy(struct wasi_ctx *w)
-{
-    kfree(w);
-}
-
-void host_sleep_until(uint64_t deadline_ns)
-{
-    struct waitq q; /* nobody else waits here: only the deadline or a stop ends it */
-    waitq_init(&q);
-    while (plat_clock_ns() < deadline_ns && waitq_wait_intr(&q, NULL, deadline_ns) != -ATH_EINTR)
-        ;
-}
 
 /* Does the component hold a capability of this type with these rights?
  * WASI calls name no handle, so the caller's table is searched by type. */
@@ -103,13 +81,13 @@ static u32 put_sizes(struct component *c, char *const *strs, unsigned n, uoff_t 
 
 u32 Z_wasi_snapshot_preview1Z_args_get(wasi_self *w, u32 argv, u32 buf)
 {
-    struct component *c = host_enter(w);
+    struct component *c = host_enter(&w->h);
     return host_leave(c, put_strings(c, c->argv, (unsigned)c->argc, uoff(argv), uoff(buf)));
 }
 
 u32 Z_wasi_snapshot_preview1Z_args_sizes_get(wasi_self *w, u32 argc, u32 size)
 {
-    struct component *c = host_enter(w);
+    struct component *c = host_enter(&w->h);
     return host_leave(c, put_sizes(c, c->argv, (unsigned)c->argc, uoff(argc), uoff(size)));
 }
 
@@ -117,13 +95,13 @@ static char *const no_env[] = { NULL };
 
 u32 Z_wasi_snapshot_preview1Z_environ_get(wasi_self *w, u32 env, u32 buf)
 {
-    struct component *c = host_enter(w);
+    struct component *c = host_enter(&w->h);
     return host_leave(c, put_strings(c, no_env, 0, uoff(env), uoff(buf)));
 }
 
 u32 Z_wasi_snapshot_preview1Z_environ_sizes_get(wasi_self *w, u32 count, u32 size)
 {
-    struct component *c = host_enter(w);
+    struct component *c = host_enter(&w->h);
     return host_leave(c, put_sizes(c, no_env, 0, uoff(count), uoff(size)));
 }
 
@@ -200,7 +178,7 @@ static u32 fd_write(struct component *c, u32 fd, uoff_t iovs, u32 n, uoff_t nwri
 
 u32 Z_wasi_snapshot_preview1Z_fd_write(wasi_self *w, u32 fd, u32 iovs, u32 n, u32 nwritten)
 {
-    struct component *c = host_enter(w);
+    struct component *c = host_enter(&w->h);
     return host_leave(c, fd_write(c, fd, uoff(iovs), n, uoff(nwritten)));
 }
 
@@ -239,7 +217,7 @@ done:
 
 u32 Z_wasi_snapshot_preview1Z_fd_read(wasi_self *w, u32 fd, u32 iovs, u32 n, u32 nread)
 {
-    struct component *c = host_enter(w);
+    struct component *c = host_enter(&w->h);
     return host_leave(c, fd_read(c, fd, uoff(iovs), n, uoff(nread)));
 }
 
@@ -256,13 +234,13 @@ static u32 fd_fdstat_get(struct component *c, u32 fd, uoff_t out)
 
 u32 Z_wasi_snapshot_preview1Z_fd_fdstat_get(wasi_self *w, u32 fd, u32 out)
 {
-    struct component *c = host_enter(w);
+    struct component *c = host_enter(&w->h);
     return host_leave(c, fd_fdstat_get(c, fd, uoff(out)));
 }
 
 u32 Z_wasi_snapshot_preview1Z_fd_close(wasi_self *w, u32 fd)
 {
-    struct component *c = host_enter(w);
+    struct component *c = host_enter(&w->h);
     return host_leave(c, fd <= STDERR ? WASI_ESUCCESS : WASI_EBADF);
 }
 
@@ -271,7 +249,7 @@ u32 Z_wasi_snapshot_preview1Z_fd_seek(wasi_self *w, u32 fd, u64 off, u32 whence,
     (void)off;
     (void)whence;
     (void)out;
-    struct component *c = host_enter(w);
+    struct component *c = host_enter(&w->h);
     return host_leave(c, fd <= STDERR ? WASI_ESPIPE : WASI_EBADF);
 }
 
@@ -279,7 +257,7 @@ u32 Z_wasi_snapshot_preview1Z_fd_prestat_get(wasi_self *w, u32 fd, u32 out)
 {
     (void)fd;
     (void)out;
-    struct component *c = host_enter(w);
+    struct component *c = host_enter(&w->h);
     return host_leave(c, WASI_EBADF); /* no preopened directories (yet): ends libc's scan */
 }
 
@@ -312,19 +290,19 @@ static u32 clock_time(struct component *c, u32 id, uoff_t out, bool resolution)
 u32 Z_wasi_snapshot_preview1Z_clock_time_get(wasi_self *w, u32 id, u64 precision, u32 out)
 {
     (void)precision;
-    struct component *c = host_enter(w);
+    struct component *c = host_enter(&w->h);
     return host_leave(c, clock_time(c, id, uoff(out), false));
 }
 
 u32 Z_wasi_snapshot_preview1Z_clock_res_get(wasi_self *w, u32 id, u32 out)
 {
-    struct component *c = host_enter(w);
+    struct component *c = host_enter(&w->h);
     return host_leave(c, clock_time(c, id, uoff(out), true));
 }
 
 u32 Z_wasi_snapshot_preview1Z_random_get(wasi_self *w, u32 buf, u32 len)
 {
-    struct component *c = host_enter(w);
+    struct component *c = host_enter(&w->h);
     if (!has(c, CAP_T_RANDOM, CAP_R_READ))
         return host_leave(c, WASI_ENOTCAPABLE);
     struct umem m = host_mem(c);
@@ -342,7 +320,7 @@ u32 Z_wasi_snapshot_preview1Z_random_get(wasi_self *w, u32 buf, u32 len)
 
 u32 Z_wasi_snapshot_preview1Z_sched_yield(wasi_self *w)
 {
-    struct component *c = host_enter(w);
+    struct component *c = host_enter(&w->h);
     thread_yield();
     return host_leave(c, WASI_ESUCCESS);
 }
@@ -416,13 +394,13 @@ static u32 poll_oneoff(wasi_self *w, struct component *c, uoff_t in, uoff_t out,
 
 u32 Z_wasi_snapshot_preview1Z_poll_oneoff(wasi_self *w, u32 in, u32 out, u32 nsubs, u32 nevents)
 {
-    struct component *c = host_enter(w);
+    struct component *c = host_enter(&w->h);
     return host_leave(c, poll_oneoff(w, c, uoff(in), uoff(out), nsubs, uoff(nevents)));
 }
 
 void Z_wasi_snapshot_preview1Z_proc_exit(wasi_self *w, u32 code)
 {
-    host_enter(w);
+    host_enter(&w->h);
     comp_exit((int)code);
 }
 
@@ -431,7 +409,7 @@ void Z_wasi_snapshot_preview1Z_proc_exit(wasi_self *w, u32 code)
 #define ENOSYS_CALL(name, ...)                                               \
     u32 Z_wasi_snapshot_preview1Z_##name(wasi_self *w, __VA_ARGS__)          \
     {                                                                        \
-        return host_leave(host_enter(w), WASI_ENOSYS);                               \
+        return host_leave(host_enter(&w->h), WASI_ENOSYS);                               \
     }
 
 #define P(t, n) __attribute__((unused)) t n

@@ -14,12 +14,12 @@
 /* The C interface wasm2c generated for one module, wrapped by the build's
  * glue (tools/mkcomponent.sh) so the kernel can drive any module the same way.
  * `memory` returns the module's wasm_rt_memory_t (opaque here). */
-struct wasi_ctx; /* kernel/wasi: the host side of a component's WASI imports */
+struct host_ctx; /* kernel/host: what every import module's instance parameter is */
 struct comp_image {
     const char *name;
     size_t      instance_size;
     void (*init_module)(void);
-    void (*instantiate)(void *instance, struct wasi_ctx *wasi);
+    void (*instantiate)(void *instance, struct host_ctx *host);
     void (*start)(void *instance);
     void (*free)(void *instance);
     void *(*memory)(void *instance);
@@ -40,10 +40,8 @@ struct comp_image {
  * is at most max_frame, which therefore lies above the reserve whatever its
  * size, and traps there. No code of a component ever writes below the
  * reserve, which host calls, interrupts and the trap path use. The build
- * sets ATH_STACK_RESERVE (larger under the sanitizers). wasm_rt_stack_limit
- * is a global, as wasm2c's runtime interface wants: it belongs to whichever
- * thread runs (saved per thread) and to whichever activation is on top. */
-extern uintptr_t wasm_rt_stack_limit;
+ * sets ATH_STACK_RESERVE (larger under the sanitizers). The limit is the
+ * runtime's per-thread state (athanor/rt.h). */
 #ifndef ATH_STACK_RESERVE
 #error "the build defines ATH_STACK_RESERVE (mk/config.mk)"
 #endif
@@ -188,7 +186,7 @@ struct component {
     struct thread   *thread;
     void            *instance;       /* wasm2c instance struct */
     void            *rtmem;          /* its wasm_rt_memory_t (image->memory), cached for host calls */
-    struct wasi_ctx *wasi;
+    struct host_ctx *host;
     struct plat_vrange mem;          /* the linear memory's reservation */
     uint32_t         mem_pages;      /* current size in wasm pages */
     int              exit_code;

@@ -12,6 +12,7 @@
 #include <athanor/heap.h>
 #include <athanor/list.h>
 #include <athanor/platform.h>
+#include <athanor/rt.h>
 #include <athanor/runqueue.h>
 #include <athanor/timerq.h>
 
@@ -77,7 +78,7 @@ struct thread {
     uint64_t          grace_deadline; /* when the top activation is taken as hung */
     bool              in_wasm;
     struct kmem_account *kacct;     /* what it allocates is charged here (heap.h); NULL: the kernel */
-    uintptr_t         rt_stack_limit; /* saved stack limit of the wasm runtime (kernel/rt) */
+    struct rt_thread_state rt;      /* the wasm runtime's, saved at a switch (athanor/rt.h) */
     char              name[THREAD_NAME_MAX];
 };
 

@@ -1,13 +1,10 @@
-/* The host side of WASI preview 1 for components (kernel/wasi). Every call
- * reaches resources only through the component's capabilities, and checks
- * every pointer and length against its linear memory first. */
+/* The host side of WASI preview 1 for components (kernel/wasi), a leaf on
+ * the host-call layer (athanor/host.h). Every call reaches resources only
+ * through the component's capabilities, and checks every pointer and
+ * length against its linear memory first. */
 #ifndef ATHANOR_WASI_H
 #define ATHANOR_WASI_H
 
-#include <athanor/component.h>
-
-struct wasi_ctx *wasi_ctx_create(struct component *c);
-void             wasi_ctx_destroy(struct wasi_ctx *w);
 
 /* WASI errno values (wasi_snapshot_preview1), as components see them. */
 enum wasi_errno {

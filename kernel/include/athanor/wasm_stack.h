@@ -5,9 +5,9 @@
 #ifndef ATHANOR_WASM_STACK_H
 #define ATHANOR_WASM_STACK_H
 
+#include <athanor/rt.h>
 #include <stdint.h>
 
-extern uintptr_t wasm_rt_stack_limit;
 __attribute__((__noreturn__)) void wasm_rt_stack_exhausted(void);
 
 /* The stack pointer itself (as the Linux kernel reads it): one compare

@@ -1,28 +1,35 @@
-/* What every host call (WASI and Athanor's own imports) shares: the
+/* The host-call layer (kernel/host), what every host call shares, whatever
+ * module it belongs to (WASI, Athanor's ipc, hw and component imports): the
  * per-component context wasm2c passes as the import-module instance, the
  * bracket around a call (enter: the thread leaves wasm code; leave: honour a
- * pending kill or reset, re-enter wasm), and checked access to linear memory. */
-#ifndef WASI_HOST_H
-#define WASI_HOST_H
+ * pending kill or reset, re-enter wasm), checked access to linear memory
+ * (umem.h) and the interruptible sleep. */
+#ifndef ATHANOR_HOST_H
+#define ATHANOR_HOST_H
 
 #include <athanor/component.h>
 #include <athanor/sched.h>
 #include <athanor/spinlock.h>
+#include <athanor/umem.h>
 #include <wasm-rt.h>
 
-#include "umem.h"
-
 /* The per-component state behind every import module's instance parameter
- * (the generated glue passes the same object for each module). */
-struct Z_wasi_snapshot_preview1_instance_t {
+ * (the generated glue passes the same object for each module: each
+ * module's instance struct begins with it). */
+typedef struct host_ctx {
     struct component *comp;
-};
-typedef struct Z_wasi_snapshot_preview1_instance_t host_ctx;
+} host_ctx;
 
-/* The "athanor" module's instance is the same host context as WASI's. */
+struct Z_wasi_snapshot_preview1_instance_t {
+    host_ctx h;
+};
 struct Z_athanor_instance_t {
     host_ctx h;
 };
+
+/* Made when a component is instantiated, freed after its instance. */
+host_ctx *host_ctx_create(struct component *c);
+void      host_ctx_destroy(host_ctx *h);
 
 /* The component's linear memory as it is now. While one of its host calls
  * runs, a memory stays where it is and does not shrink: it grows in place

@@ -5,8 +5,8 @@
  * transferred away, perhaps right now by the same component on another
  * thread): the kernel reads and writes through it only with umem_copy,
  * which turns such a fault into -ATH_EFAULT. */
-#ifndef WASI_UMEM_H
-#define WASI_UMEM_H
+#ifndef ATHANOR_UMEM_H
+#define ATHANOR_UMEM_H
 
 #include <athanor/errors.h>
 #include <athanor/platform.h>
