@@ -5,6 +5,10 @@
 # Missing Debian packages are installed when run as root; otherwise the exact
 # apt-get line is printed (tools/deps.sh).
 .DEFAULT_GOAL := all
+# Every core, unless a -j was given (make -j1 builds one thing at a time).
+ifeq ($(filter -j%,$(MAKEFLAGS)),)
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 1)
+endif
 include mk/config.mk
 include mk/abi.mk
 include mk/components.mk
