@@ -223,6 +223,13 @@ static inline int64_t ath_comp_ctl(ath_handle_t manage, const char *name, enum a
     return __ath_comp_ctl((uint32_t)manage, name, (uint32_t)strlen(name), (uint32_t)op, arg);
 }
 
+/* Start a component with arguments (space-separated, at most ATH_ARGS_MAX
+ * bytes; ATH_COMP_START gives it the manifest's). */
+static inline int ath_comp_start(ath_handle_t manage, const char *name, const char *args)
+{
+    return __ath_comp_start((uint32_t)manage, name, (uint32_t)strlen(name), args, (uint32_t)strlen(args));
+}
+
 /* The name of the index-th component of the system (needs "manage");
  * -ATH_ENOENT past the last. */
 static inline int ath_comp_name(ath_handle_t manage, unsigned index, char *buf, unsigned len)

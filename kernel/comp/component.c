@@ -543,7 +543,15 @@ static void set_args(struct component *c, const char *args)
     c->argv[c->argc] = NULL;
 }
 
+/* args NULL: keep the current arguments (a restart). */
+static int start(struct component *c, const char *args);
+
 int comp_start(struct component *c, const char *args)
+{
+    return start(c, args ? args : c->cfg->args);
+}
+
+static int start(struct component *c, const char *args)
 {
     irqflags_t f = spin_lock_irqsave(&comp_lock);
     if (c->state == COMP_RUNNING) {
@@ -643,7 +651,7 @@ int comp_restart(struct component *c)
             return r;
     }
     c->gave_up = false;
-    return comp_start(c, NULL);
+    return start(c, NULL);
 }
 
 int comp_wait(struct component *c, uint64_t deadline_ns)
@@ -696,7 +704,7 @@ int comp_recover(struct component *c)
     c->restarts++;
     c->gave_up = false;
     c->restart_from_ns = c->state == COMP_FAULTED ? c->trapped_at_ns : 0;
-    return comp_start(c, NULL);
+    return start(c, NULL);
 }
 
 static void manager_main(void *arg)

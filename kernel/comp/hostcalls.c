@@ -85,6 +85,25 @@ u64 Z_athanorZ_comp_ctl(struct Z_athanor_instance_t *a, u32 h, u32 name, u32 len
     return (u64)v;
 }
 
+/* comp_start(h, name, len, args, args_len): start with these arguments. */
+u32 Z_athanorZ_comp_start(struct Z_athanor_instance_t *a, u32 h, u32 name, u32 len, u32 args,
+                          u32 args_len)
+{
+    struct component *c = host_enter(&a->h);
+    struct component *target = NULL;
+    char buf[ATH_ARGS_MAX + 1];
+    int r = (int)decode(c, h, name, len, CAP_R_WRITE, &target);
+    if (r == 0 && args_len > ATH_ARGS_MAX)
+        r = -ATH_EINVAL;
+    if (r == 0 && args_len && !host_get(c, uoff(args), buf, args_len))
+        r = -ATH_EFAULT;
+    if (r == 0) {
+        buf[args_len] = '\0';
+        r = strlen(buf) != args_len ? -ATH_EINVAL : comp_start(target, buf); /* no NUL inside */
+    }
+    return host_leave(c, (u32)r);
+}
+
 u32 Z_athanorZ_power(struct Z_athanor_instance_t *a, u32 h, u32 op)
 {
     struct component *c = host_enter(&a->h);

@@ -174,7 +174,7 @@ static int cmd_start(int argc, char **argv)
     for (int i = 2; i < argc; i++)
         len += (size_t)ksnprintf(args + len, len < sizeof args ? sizeof args - len : 0, "%s%s",
                                  i > 2 ? " " : "", argv[i]);
-    int r = comp_start(c, args);
+    int r = comp_start(c, argc > 2 ? args : NULL); /* none given: the manifest's */
     if (r == -ATH_EBUSY)
         kprintf("%s is already running\n", c->cfg->name);
     else if (r)

@@ -7,7 +7,8 @@ log=$LOGDIR/shell.log
     sleep 2; printf 'help\n'
     sleep 1; printf 'xyzzq\177y\n'
     sleep 1; printf 'inject uart unreachable\n'
-    sleep 2; printf 'ps\n'
+    sleep 2; printf 'start crasher divzero\n'
+    sleep 1; printf 'ps\n'
     sleep 1; printf 'date\n'
     sleep 1; printf 'halt\n'
     sleep 1
@@ -21,5 +22,7 @@ expect_in "$log" hosted/shell-session \
     'fault: uart \(generation 1\): unreachable executed in .* \(injected\)$' \
     'supervisor: restarted uart \(generation 2\)' \
     '^uart +running +2 +1$' \
+    '^start crasher: done$' \
+    'fault: crasher \(generation 1\): integer divide by zero in ' \
     '^20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9:]{8} UTC$' \
     '^azoth: powering off \(asked by shell\)$'

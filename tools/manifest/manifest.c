@@ -20,7 +20,7 @@
 #define MAX_LINE 512
 #define NAME_MAX_LEN (ATH_NAME_MAX - 1) /* names travel in ATH_NAME_MAX bytes with their NUL */
 #define MAX_PAGES_LIMIT ATH_MAX_PAGES    /* 3 GiB: the top GiB of the 32-bit space holds IPC windows */
-#define ARGS_MAX_LEN 100
+#define ARGS_MAX_LEN ATH_ARGS_MAX
 #define MAX_IOPORTS ATH_MAX_IOPORTS
 #define MAX_IRQS    ATH_MAX_IRQS
 #define MAX_MMIO    ATH_MAX_MMIO

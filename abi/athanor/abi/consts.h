@@ -93,6 +93,7 @@ enum ath_trap {
 #define ATH_NAME_MAX   24u  /* a component's name with its NUL: at most 23 characters */
 #define ATH_FUNC_MAX   48u  /* a fault report's function name with its NUL */
 #define ATH_FAULT_RING 16u  /* sys_fault keeps the last this many */
+#define ATH_ARGS_MAX   100u /* a component's arguments (space-separated, without its name) */
 #define ATH_PAGE_SIZE  4096u
 #define ATH_WASM_PAGE  65536u
 

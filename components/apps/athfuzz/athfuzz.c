@@ -61,7 +61,7 @@ int main(int argc, char **argv)
     rng = argc > 2 ? strtoull(argv[2], NULL, 10) : 1;
     for (long i = 0; i < n; i++) {
         uint32_t p = ptr();
-        switch (next() % 22) {
+        switch (next() % 23) {
         case 0: check("io_in", __ath_io_in(handle(), next() % 0x10010, next() % 6, (uint32_t *)(uintptr_t)p)); break;
         case 1: check("io_out", __ath_io_out(handle(), next() % 0x10010, next() % 6, next())); break;
         case 2: check("irq_bind", __ath_irq_bind(handle(), handle(), next())); break;
@@ -92,6 +92,8 @@ int main(int argc, char **argv)
                                                (struct ath_sys_cap *)(uintptr_t)ptr())); break;
         case 19: check("sys_watch", __ath_sys_watch(handle(), handle(), next())); break;
         case 20: check("power", __ath_power(handle(), next() % 4)); break;
+        case 21: check("comp_start", __ath_comp_start(handle(), (const char *)(uintptr_t)p, len(),
+                                                     (const char *)(uintptr_t)ptr(), len())); break;
         default: check("call_msg", __ath_call_msg(handle(), next(), next(), (const void *)(uintptr_t)p, len(),
                                                 (uint64_t *)(uintptr_t)ptr())); break;
         }

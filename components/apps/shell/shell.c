@@ -347,7 +347,27 @@ static void cmd_comp(int argc, char **argv)
                 return;
             }
         }
-        int64_t r = ath_comp_ctl(manage, argv[1], ops[i].op, kind);
+        int64_t r;
+        if (ops[i].op == ATH_COMP_START && argc > 2) {
+            /* the words after the name become its arguments */
+            char args[ATH_ARGS_MAX + 1];
+            size_t len = 0;
+            for (int k = 2; k < argc; k++) {
+                size_t n = strlen(argv[k]);
+                if (len + (k > 2) + n > ATH_ARGS_MAX) {
+                    out("start %s: arguments longer than %u bytes\n", argv[1], ATH_ARGS_MAX);
+                    return;
+                }
+                if (k > 2)
+                    args[len++] = ' ';
+                memcpy(args + len, argv[k], n);
+                len += n;
+            }
+            args[len] = '\0';
+            r = ath_comp_start(manage, argv[1], args);
+        } else {
+            r = ath_comp_ctl(manage, argv[1], ops[i].op, kind);
+        }
         out("%s %s: %s\n", argv[0], argv[1], r == 0 ? "done" : r == -ATH_ENOENT ? "no such component, or not running" : "failed");
         return;
     }
@@ -364,7 +384,7 @@ static void run(char *line)
     struct timespec ts;
     if (!strcmp(argv[0], "help")) {
         out("help | ps | caps <name> | faults | mem | date | uptime | lspci | lsblk | blk read|write ... |\n"
-            "start|kill|restart|reset <name> | inject <name> <fault> | halt | reboot\n");
+            "start <name> [args...] | kill|restart|reset <name> | inject <name> <fault> | halt | reboot\n");
     } else if (!strcmp(argv[0], "ps")) {
         cmd_ps();
     } else if (!strcmp(argv[0], "mem")) {

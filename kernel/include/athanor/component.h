@@ -248,7 +248,9 @@ struct component *comp_find(const char *name);
 bool comp_calls(const struct comp_config *cfg, const char *name);
 unsigned          comp_count(void);
 struct component *comp_at(unsigned i);
-int  comp_start(struct component *c, const char *args); /* args NULL: the manifest's */
+/* Start c with args (space-separated; NULL: the manifest's). Restarts, by
+ * its policy or comp_restart, keep the arguments of the last start. */
+int  comp_start(struct component *c, const char *args);
 int  comp_kill(struct component *c);            /* stop it, no restart */
 int  comp_restart(struct component *c);         /* kill if running, start afresh */
 /* Put a running component's memory and globals back to its post-init
