@@ -126,14 +126,19 @@ bool console_input_room(void)
     return __atomic_load_n(&head, __ATOMIC_RELAXED) - __atomic_load_n(&tail, __ATOMIC_RELAXED) < IN_RING;
 }
 
-/* A byte taken from the ring (in_lock held): when it was the last, the
- * platform may have more waiting. */
+/* A byte taken from the ring (in_lock held). */
 static int take_byte(void)
 {
-    int c = ring[tail++ % IN_RING];
-    if (head == tail)
+    return ring[tail++ % IN_RING];
+}
+
+/* After a byte was taken, with in_lock dropped (the platform may feed the
+ * ring from here): when the ring is empty, the platform may have more
+ * waiting, held back while there was no room. */
+static void after_take(int c)
+{
+    if (c >= 0 && __atomic_load_n(&head, __ATOMIC_RELAXED) == __atomic_load_n(&tail, __ATOMIC_RELAXED))
         plat_console_rx_ready();
-    return c;
 }
 
 void console_input_eof(void)
@@ -152,6 +157,7 @@ int console_getc_until(uint64_t deadline_ns)
         timed_out = waitq_wait(&in_wq, &in_lock, deadline_ns) != 0;
     int c = head != tail ? take_byte() : eof ? CONSOLE_EOF : CONSOLE_TIMEOUT;
     spin_unlock_irqrestore(&in_lock, f);
+    after_take(c);
     return c;
 }
 
@@ -165,6 +171,7 @@ int console_getc_intr(uint64_t deadline_ns)
     }
     int c = head != tail ? take_byte() : eof ? CONSOLE_EOF : CONSOLE_TIMEOUT;
     spin_unlock_irqrestore(&in_lock, f);
+    after_take(c);
     return c;
 }
 

@@ -16,9 +16,18 @@ struct ath_input {
     void        (*drain)(struct ath_input *in); /* read the device into the ring */
 };
 
+/* Room left in the ring. A drain function reads the device only while
+ * there is room: what it cannot take stays in the device, which holds the
+ * sender back (a UART's FIFO full: QEMU and the hosted double stop
+ * accepting input), so no byte is lost, however fast it comes. */
+static inline unsigned ath_input_room(const struct ath_input *in)
+{
+    return (unsigned)sizeof in->ring - (in->head - in->tail);
+}
+
 static inline void ath_input_put(struct ath_input *in, unsigned char c)
 {
-    if (in->head - in->tail < sizeof in->ring)
+    if (ath_input_room(in))
         in->ring[in->head++ % sizeof in->ring] = c;
 }
 

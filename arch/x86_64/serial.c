@@ -53,13 +53,19 @@ void serial_enable_rx_irq(void)
     serial_irq();               /* drain anything typed before the interrupt was on */
 }
 
+/* Only what the console's ring has room for: the rest stays in the UART,
+ * whose full FIFO holds the sender back (QEMU stops reading its input), and
+ * is taken when the ring has emptied (plat_console_rx_ready). */
 void serial_irq(void)
 {
-    while (inb(COM1 + REG_LSR) & LSR_DR)
+    while (console_input_room() && (inb(COM1 + REG_LSR) & LSR_DR))
         console_input_irq(inb(COM1 + REG_DATA));
 }
 
 void plat_console_rx_ready(void)
 {
-    /* A 16550 without flow control: nothing is held back to ask for. */
+    /* The interrupt is an edge: bytes left in the FIFO raise no new one. */
+    irqflags_t f = plat_irq_save();
+    serial_irq();
+    plat_irq_restore(f);
 }

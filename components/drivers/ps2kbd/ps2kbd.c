@@ -86,9 +86,10 @@ static void scancode(uint8_t sc)
 
 static void drain(struct ath_input *in)
 {
-    (void)in;
     uint8_t st, sc;
-    for (int i = 0; i < 64 && ath_inb(io_status, STATUS, &st) == 0 && (st & 1); i++)
+    /* a key can become a few bytes (an escape sequence): leave it in the
+     * controller unless they fit */
+    for (int i = 0; i < 64 && ath_input_room(in) >= 8 && ath_inb(io_status, STATUS, &st) == 0 && (st & 1); i++)
         if (ath_inb(io_data, DATA, &sc) == 0 && !(st & 0x20)) /* 0x20: from the mouse port */
             scancode(sc);
 }

@@ -28,7 +28,8 @@ static unsigned char msgbuf[256];
 static void drain(struct ath_input *in)
 {
     uint8_t lsr, c;
-    while (ath_inb(io, COM1 + LSR, &lsr) == 0 && (lsr & LSR_DR) && ath_inb(io, COM1 + DATA, &c) == 0)
+    while (ath_input_room(in) && ath_inb(io, COM1 + LSR, &lsr) == 0 && (lsr & LSR_DR) &&
+           ath_inb(io, COM1 + DATA, &c) == 0)
         ath_input_put(in, c);
 }
 

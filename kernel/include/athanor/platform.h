@@ -40,10 +40,11 @@ noreturn void kernel_main(struct boot_info *bi);
 /* Write raw bytes to the console device; callers serialise (see console.c). */
 void plat_console_write(const char *s, size_t n);
 /* Input arrives by the platform calling console_input_irq() (console.h) from
- * interrupt context; a platform that can hold input back offers no more
- * than console_input_room() says, and hears from plat_console_rx_ready()
- * when the core has taken what it had (without it, input past the core's
- * buffer is dropped, as a UART without flow control does). */
+ * interrupt context, no more than console_input_room() says: the rest is
+ * held back in the device (which holds its sender back), and the platform
+ * offers it when plat_console_rx_ready() says the core has taken all it
+ * had. Called from thread context, without the console's locks. No byte of
+ * input is dropped. */
 void plat_console_rx_ready(void);
 
 /* ---- interrupts and CPUs --------------------------------------------------- */
