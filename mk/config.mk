@@ -24,7 +24,7 @@ RT_DEFS := -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1 -DWASM_RT_USE_STACK_DEPTH_COUNT=0
 
 # Native stack below every component's limit kept for host calls,
 # interrupts and the trap path (component.h); the sanitizers' frames are
-# larger. Checked by the stack tests (tests/*/isolation.sh).
+# larger. Checked by the stack tests (iso_stack_* in kernel/ktest/test_isolation.c).
 STACK_RESERVE_KERNEL    := 16384
 STACK_RESERVE_HOSTED    := 24576
 STACK_RESERVE_HOSTEDSAN := 65536

@@ -2,7 +2,8 @@
  * athanor/abi/imports.def that name this file, docs/abi.md): I/O ports,
  * the wall clock, interrupts, MMIO and DMA.
  * Decode (check every argument against the caller's memory and the ABI)
- * happens here; the checks of capabilities and ranges are in ioport.c. */
+ * happens here; the checks of capabilities and ranges are in ioport.c,
+ * irq.c, mmio.c and dma.c (clock_set's, here). */
 #include <athanor/errors.h>
 #include <athanor/host.h>
 #include <athanor/hostcalls.h>

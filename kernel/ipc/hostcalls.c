@@ -198,9 +198,6 @@ u32 Z_athanorZ_cap_info(struct Z_athanor_instance_t *a, u32 h, u32 out)
     return host_leave(c, (u32)r);
 }
 
-/* caller_name(buf, len) -> inside a call's handler: the name of the
- * component whose call this is (NUL-terminated into buf), its length; a
- * server that gives out resources by name (the PCI service) asks this. */
 /* Inside a call's handler: the component whose call this is (the
  * activation below the caller's own), or NULL. */
 static struct component *calling(struct thread *t)
@@ -209,6 +206,9 @@ static struct component *calling(struct thread *t)
     return a && a->below ? a->below->comp : NULL; /* the base activation has none */
 }
 
+/* caller_name(buf, len) -> inside a call's handler: the name of the
+ * component whose call this is (NUL-terminated into buf), its length; a
+ * server that gives out resources by name (the PCI service) asks this. */
 u32 Z_athanorZ_caller_name(struct Z_athanor_instance_t *a, u32 buf, u32 len)
 {
     struct thread *t = thread_current();

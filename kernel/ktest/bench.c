@@ -1,4 +1,5 @@
-/* In-kernel benchmarks (`azoth.bench=<name>` / `azoth --bench <name>`).
+/* In-kernel benchmarks (`azoth.bench=<name>` on the command line: both
+ * platforms; bench/run.sh runs them).
  * Each prints one machine-readable line:
  *   bench: <name> <median> <unit> (runs=<n>)
  * which bench/ scripts collect into build/bench/results.json. */
@@ -231,7 +232,7 @@ static bool bench_ipc(const char *args)
 static bool start_server(const char *name)
 {
     struct component *c = bench_comp(name);
-    if (comp_start(c, NULL) != 0) /* the manifest's arguments */
+    if (comp_start(c, NULL) != 0) /* NULL: the manifest's arguments */
         return false;
     for (int i = 0; i < 10000 && !c->serving && c->state == COMP_RUNNING; i++)
         thread_sleep_ns(NS_PER_MS);

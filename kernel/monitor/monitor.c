@@ -1,6 +1,7 @@
 /* The kernel monitor's console loop: prompt, line editing (backspace, ^U,
- * ^C), and dispatch to the command table in commands.c. It is a stand-in
- * until the shell component exists. */
+ * ^C), and dispatch to the command table in commands.c. The console when no
+ * shell runs (the shell component takes it with the UART driver), and the
+ * tests' scripted sessions. */
 #include <athanor/console.h>
 #include <athanor/kernel.h>
 #include <athanor/klib.h>

@@ -28,8 +28,10 @@ static void usage(void)
 {
     fprintf(stderr, "usage: %s [-m MiB] [key=value ...]\n"
                     "  -m MiB            RAM to simulate (default 64)\n"
-                    "  azoth.test=NAME   run in-kernel tests (all, a test name, pagefault, stackoverflow)\n"
-                    "  azoth.bench=NAME  run an in-kernel benchmark (ctxswitch)\n",
+                    "  azoth.test=NAME   run in-kernel tests (all, a test name, fuzz, pagefault, stackoverflow)\n"
+                    "  azoth.bench=NAME  run an in-kernel benchmark (ctxswitch, compute, components, ipc,\n"
+                    "                    lend, blk, irqoff)\n"
+                    "  azoth.shell=1     start the shell and the UART driver instead of the monitor\n",
             hosted_argv0);
     exit(2);
 }

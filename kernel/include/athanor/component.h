@@ -12,7 +12,7 @@
 #include <athanor/spinlock.h>
 
 /* The C interface wasm2c generated for one module, wrapped by the build's
- * glue (tools/mkcomponent.sh) so the kernel can drive any module the same way.
+ * glue (tools/wasm2kernel.sh) so the kernel can drive any module the same way.
  * `memory` returns the module's wasm_rt_memory_t (opaque here). */
 struct host_ctx; /* kernel/host: what every import module's instance parameter is */
 struct comp_image {
@@ -60,7 +60,8 @@ enum restart_policy { /* the ABI's (athanor/abi/consts.h) */
     RESTART_ALWAYS = ATH_RESTART_ALWAYS
 };
 
-/* Capabilities a manifest can grant (until the capability tables exist). */
+/* The manifest's `caps` list, as bits: each becomes an entry of the
+ * component's capability table at every start (grant_manifest_caps). */
 enum comp_cap {
     CAP_CONSOLE = 1u << 0,
     CAP_CLOCK   = 1u << 1,

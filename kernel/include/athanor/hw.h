@@ -1,6 +1,5 @@
-/* Hardware capabilities: the objects behind a driver's I/O-port ranges (and,
- * as the drivers work goes on, MMIO regions, IRQ lines and DMA regions), the
- * checked accesses, and the accounting of refused ones. A driver reaches a
+/* Hardware capabilities: the objects behind a driver's I/O-port ranges,
+ * MMIO regions, IRQ lines and DMA quota, the checked accesses, and the accounting of refused ones. A driver reaches a
  * device only through these; anything outside them is refused, counted in
  * the component and reported on the console. */
 #ifndef ATHANOR_HW_H
