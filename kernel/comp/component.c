@@ -453,6 +453,11 @@ static void comp_main(void *arg)
     for (unsigned i = 0; i < c->cfg->nirqs; i++) /* its lines fall silent */
         hw_irq_release(c->cfg->irqs[i]);
     comp_watch_forget(c, NULL); /* if it was the supervisor: the kernel decides again */
+    /* Every activation above the base has unwound (the runtime frees the
+     * memory of the activation on top, below). */
+    if (t->act != &base || t->comp != c)
+        kpanic("comp: %s tears down under %s's activation", c->cfg->name,
+               t->comp ? t->comp->cfg->name : "no");
     c->rtmem = NULL;
     if (c->instance)
         img->free(c->instance); /* frees the linear memory and tables */

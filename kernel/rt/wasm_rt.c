@@ -135,8 +135,14 @@ uint32_t wasm_rt_grow_memory(wasm_rt_memory_t *m, uint32_t delta)
 void wasm_rt_free_memory(wasm_rt_memory_t *m)
 {
     struct component *c = comp_current();
-    if (m->data && c && c->mem.size)
+    if (m->data && c && c->mem.size) {
+        /* The memory is found through the running activation (wasm2c's
+         * interface passes no component): it must be the one m is. */
+        if ((uintptr_t)m->data != c->mem.base)
+            kpanic("rt: freeing the memory at %p as %s's, which is at %#lx", (void *)m->data,
+                   c->cfg->name, (unsigned long)c->mem.base);
         plat_vrange_release(&c->mem);
+    }
     m->data = NULL;
     m->size = m->pages = 0;
 }

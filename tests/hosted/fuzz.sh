@@ -28,10 +28,13 @@ fi
 # output would go nowhere: the kernel leaves its last console output in
 # $dir/crashlogs (AZOTH_CRASH_LOG, by pid), with the sanitizer's report if
 # a sanitizer stopped it (not through log_path, which would keep a warning
-# from every run).
+# from every run). ASAN_OPTIONS: AFL++'s own, but with the stacks of each
+# block's allocation and free kept (malloc_context_size), so that a report
+# says who freed what.
 mkdir -p "$dir/crashlogs"
 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
 AFL_SKIP_BIN_CHECK=0 AZOTH_ABORT_ON_FAIL=1 AZOTH_CRASH_LOG="$dir/crashlogs" \
+ASAN_OPTIONS=abort_on_error=1:symbolize=0:detect_leaks=0:malloc_context_size=24:allocator_may_return_null=1:detect_odr_violation=0:handle_segv=0:handle_sigbus=0:handle_abort=0:handle_sigfpe=0:handle_sigill=0 \
     timeout $((seconds + 120)) afl-fuzz -i "$dir/seeds" -o "$dir/out" -m none -t 20000 -G 4096 \
     -V "$seconds" -- "$BUILD/fuzz/azoth" azoth.test=fuzz > "$dir/afl.log" 2>&1
 rc=$?
