@@ -302,6 +302,54 @@ static const char *t_irq_near_stack_bottom(void)
     return NULL;
 }
 
+/* Component memories made, moved between and freed by threads that preempt
+ * each other (as components starting, lending and stopping do): the
+ * platform's bookkeeping must hold, whatever it was doing when preempted.
+ * (Hosted, the C library's allocator is not reentrant and every kernel
+ * thread runs on one OS thread: a switch inside it broke it.) */
+#define CHURN_WORKERS 3
+static void churn_entry(void *arg)
+{
+    uint64_t end = plat_clock_ns() + 400 * NS_PER_MS;
+    int rounds = 0;
+    (void)arg;
+    while (plat_clock_ns() < end) {
+        struct plat_vrange a, b;
+        if (plat_vrange_reserve(PLAT_VRANGE_MAX, &a) != 0)
+            thread_exit(-1);
+        if (plat_vrange_reserve(PLAT_VRANGE_MAX, &b) != 0) {
+            plat_vrange_release(&a);
+            thread_exit(-1);
+        }
+        int r = plat_vrange_commit(&a, 2 * PAGE_SIZE);
+        if (r == 0)
+            r = plat_vrange_move(&a, 0, &b, PAGE_SIZE, PAGE_SIZE, true); /* both get page bitmaps */
+        if (r == 0)
+            r = plat_vrange_move(&b, PAGE_SIZE, &a, 0, PAGE_SIZE, true);
+        plat_vrange_release(&b);
+        plat_vrange_release(&a);
+        if (r)
+            thread_exit(-1);
+        rounds++;
+    }
+    thread_exit(rounds);
+}
+
+static const char *t_vrange_churn_preempted(void)
+{
+    struct thread *t[CHURN_WORKERS];
+    for (int i = 0; i < CHURN_WORKERS; i++) {
+        t[i] = thread_create("churn", churn_entry, NULL, PRIO_DEFAULT, 0);
+        KT_CHECK(t[i], "thread_create failed");
+    }
+    for (int i = 0; i < CHURN_WORKERS; i++) {
+        int rounds = 0;
+        KT_CHECK(thread_join(t[i], &rounds) == 0, "join failed");
+        KT_CHECK(rounds > 0, "worker %d: a reserve, commit or move failed (%d)", i, rounds);
+    }
+    return NULL;
+}
+
 const struct ktest ktests_sched[] = {
     { "threads_create_join", t_create_join },
     { "threads_detached_reaped", t_detached_reaped },
@@ -312,5 +360,6 @@ const struct ktest ktests_sched[] = {
     { "preempt_by_priority", t_preempt_by_priority },
     { "priority_order", t_priority_order },
     { "irq_near_stack_bottom", t_irq_near_stack_bottom },
+    { "vrange_churn_preempted", t_vrange_churn_preempted },
     { NULL, NULL },
 };

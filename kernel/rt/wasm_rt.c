@@ -96,10 +96,35 @@ uint32_t wasm_rt_register_func_type(uint32_t params, uint32_t results, ...)
     return i + 1; /* 0 is the null funcref's type */
 }
 
+/* Runtime functions are kernel code that generated code calls: like a host
+ * call, none may be unwound halfway by a stop arriving meanwhile (an
+ * interrupt's exit traps a thread only while it runs wasm code), or it
+ * would leave its state half-changed: a host range freed but still
+ * recorded, a table pointing at a freed array. A stop asked for meanwhile
+ * happens when the function returns to wasm code. */
+static bool rt_enter(void)
+{
+    struct thread *t = thread_current();
+    bool was = t->in_wasm;
+    t->in_wasm = false;
+    return was;
+}
+
+static void rt_leave(bool was)
+{
+    struct thread *t = thread_current();
+    if (!was)
+        return;
+    if (t->comp && (t->comp->kill_pending || t->stopping))
+        comp_check_stop(t, true);
+    t->in_wasm = true;
+}
+
 /* ---- linear memory ---- */
 
 void wasm_rt_allocate_memory(wasm_rt_memory_t *m, uint32_t initial, uint32_t max)
 {
+    bool was = rt_enter();
     struct component *c = comp_current();
     uint32_t quota = c->cfg->max_pages;
     if (initial > quota || c->mem.size) /* one memory per component */
@@ -115,6 +140,7 @@ void wasm_rt_allocate_memory(wasm_rt_memory_t *m, uint32_t initial, uint32_t max
     m->max_pages = MIN(max, quota);
     m->size = initial * WASM_PAGE;
     c->mem_pages = initial;
+    rt_leave(was);
 }
 
 uint32_t wasm_rt_grow_memory(wasm_rt_memory_t *m, uint32_t delta)
@@ -123,17 +149,22 @@ uint32_t wasm_rt_grow_memory(wasm_rt_memory_t *m, uint32_t delta)
     uint32_t old = m->pages;
     if (delta == 0)
         return old;
+    bool was = rt_enter();
     uint64_t want = (uint64_t)old + delta;
-    if (want > m->max_pages || plat_vrange_commit(&c->mem, (size_t)want * WASM_PAGE) != 0)
+    if (want > m->max_pages || plat_vrange_commit(&c->mem, (size_t)want * WASM_PAGE) != 0) {
+        rt_leave(was);
         return UINT32_MAX; /* memory.grow fails cleanly: -1 to the component */
+    }
     m->pages = (uint32_t)want;
     m->size = (uint32_t)(want * WASM_PAGE);
     c->mem_pages = m->pages;
+    rt_leave(was);
     return old;
 }
 
 void wasm_rt_free_memory(wasm_rt_memory_t *m)
 {
+    bool was = rt_enter();
     struct component *c = comp_current();
     if (m->data && c && c->mem.size) {
         /* The memory is found through the running activation (wasm2c's
@@ -145,6 +176,7 @@ void wasm_rt_free_memory(wasm_rt_memory_t *m)
     }
     m->data = NULL;
     m->size = m->pages = 0;
+    rt_leave(was);
 }
 
 /* ---- tables ---- */
@@ -168,44 +200,54 @@ void wasm_rt_free_memory(wasm_rt_memory_t *m)
 
 void wasm_rt_allocate_funcref_table(wasm_rt_funcref_table_t *t, uint32_t elements, uint32_t max)
 {
+    bool was = rt_enter();
     ALLOCATE_TABLE(t, elements, max);
+    rt_leave(was);
 }
 
 void wasm_rt_free_funcref_table(wasm_rt_funcref_table_t *t)
 {
+    bool was = rt_enter();
     FREE_TABLE(t);
+    rt_leave(was);
 }
 
 void wasm_rt_allocate_externref_table(wasm_rt_externref_table_t *t, uint32_t elements, uint32_t max)
 {
+    bool was = rt_enter();
     ALLOCATE_TABLE(t, elements, max);
+    rt_leave(was);
 }
 
 void wasm_rt_free_externref_table(wasm_rt_externref_table_t *t)
 {
+    bool was = rt_enter();
     FREE_TABLE(t);
+    rt_leave(was);
 }
 
-/* Grow a table by delta elements set to init; returns the old size or -1. */
-#define GROW_TABLE(t, delta, init)                                                 \
+/* Grow a table by delta elements set to init: r = the old size or -1. */
+#define GROW_TABLE(r, t, delta, init)                                              \
     do {                                                                           \
         uint32_t old = (t)->size;                                                  \
         uint64_t want = (uint64_t)old + (delta);                                   \
-        if (want > (t)->max_size)                                                  \
-            return UINT32_MAX;                                                     \
-        if ((delta) == 0)                                                          \
-            return old;                                                            \
-        __typeof__((t)->data) nd = kmalloc(sizeof *nd * want);                     \
-        if (!nd)                                                                   \
-            return UINT32_MAX;                                                     \
-        if (old)                                                                   \
-            memcpy(nd, (t)->data, sizeof *nd * old);                               \
-        for (uint64_t i = old; i < want; i++)                                      \
-            nd[i] = (init);                                                        \
-        kfree((t)->data);                                                          \
-        (t)->data = nd;                                                            \
-        (t)->size = (uint32_t)want;                                                \
-        return old;                                                                \
+        __typeof__((t)->data) nd;                                                  \
+        if (want > (t)->max_size) {                                                \
+            (r) = UINT32_MAX;                                                      \
+        } else if ((delta) == 0) {                                                 \
+            (r) = old;                                                             \
+        } else if (!(nd = kmalloc(sizeof *nd * want))) {                           \
+            (r) = UINT32_MAX;                                                      \
+        } else {                                                                   \
+            if (old)                                                               \
+                memcpy(nd, (t)->data, sizeof *nd * old);                           \
+            for (uint64_t i = old; i < want; i++)                                  \
+                nd[i] = (init);                                                    \
+            kfree((t)->data);                                                      \
+            (t)->data = nd;                                                        \
+            (t)->size = (uint32_t)want;                                            \
+            (r) = old;                                                             \
+        }                                                                          \
     } while (0)
 
 /* A grown table no longer matches the reset snapshot (which holds the old
@@ -219,12 +261,20 @@ static void note_table_growth(void)
 
 uint32_t wasm_rt_grow_funcref_table(wasm_rt_funcref_table_t *t, uint32_t delta, wasm_rt_funcref_t init)
 {
+    bool was = rt_enter();
+    uint32_t r;
     note_table_growth();
-    GROW_TABLE(t, delta, init);
+    GROW_TABLE(r, t, delta, init);
+    rt_leave(was);
+    return r;
 }
 
 uint32_t wasm_rt_grow_externref_table(wasm_rt_externref_table_t *t, uint32_t delta, wasm_rt_externref_t init)
 {
+    bool was = rt_enter();
+    uint32_t r;
     note_table_growth();
-    GROW_TABLE(t, delta, init);
+    GROW_TABLE(r, t, delta, init);
+    rt_leave(was);
+    return r;
 }

@@ -26,6 +26,26 @@ struct hrange {
     uint64_t *present; /* one bit per page of the reservation; NULL before the first move */
 };
 #define HR(r) ((struct hrange *)(r)->cookie)
+
+/* The C library's allocator is not reentrant, and kernel threads are
+ * switched inside signal handlers on this one OS thread: a thread switched
+ * out in the middle of malloc would let another one into it (the likely
+ * cause of a use-after-free of an hrange the fuzzer found). So every call
+ * into it is made with interrupts off. */
+static void *hcalloc(size_t n, size_t size)
+{
+    irqflags_t f = plat_irq_save();
+    void *p = calloc(n, size);
+    plat_irq_restore(f);
+    return p;
+}
+
+static void hfree(void *p)
+{
+    irqflags_t f = plat_irq_save();
+    free(p);
+    plat_irq_restore(f);
+}
 #define FD(r) (HR(r)->fd)
 
 static bool page_present(struct plat_vrange *r, size_t page)
@@ -50,7 +70,7 @@ static int track_pages(struct plat_vrange *r)
 {
     if (HR(r)->present)
         return 0;
-    HR(r)->present = calloc((r->size / PAGE_SIZE + 63) / 64, sizeof *HR(r)->present);
+    HR(r)->present = hcalloc((r->size / PAGE_SIZE + 63) / 64, sizeof *HR(r)->present);
     if (!HR(r)->present)
         return -ATH_ENOMEM;
     set_present(r, 0, r->committed, true);
@@ -62,12 +82,12 @@ int plat_vrange_reserve(size_t size, struct plat_vrange *out)
     size = ALIGN_UP(size, PAGE_SIZE);
     if (size == 0 || size > PLAT_VRANGE_MAX)
         return -ATH_EINVAL;
-    struct hrange *h = malloc(sizeof *h);
+    struct hrange *h = hcalloc(1, sizeof *h);
     int fd = memfd_create("azoth-linear-memory", MFD_CLOEXEC);
     if (fd < 0 || !h || ftruncate(fd, (off_t)size) != 0) {
         if (fd >= 0)
             close(fd);
-        free(h);
+        hfree(h);
         return -ATH_ENOMEM;
     }
     h->fd = fd;
@@ -78,7 +98,7 @@ int plat_vrange_reserve(size_t size, struct plat_vrange *out)
     char *raw = mmap(NULL, size + align, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (raw == MAP_FAILED) {
         close(fd);
-        free(h);
+        hfree(h);
         return -ATH_ENOMEM;
     }
     char *m = (char *)ALIGN_UP((uintptr_t)raw, align);
@@ -180,8 +200,8 @@ void plat_vrange_release(struct plat_vrange *r)
     if (r->size) {
         munmap((void *)r->base, r->size);
         close(FD(r));
-        free(HR(r)->present);
-        free(HR(r));
+        hfree(HR(r)->present);
+        hfree(HR(r));
         r->cookie = NULL;
     }
     r->size = r->committed = r->snap_bytes = 0;
