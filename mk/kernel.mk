@@ -14,7 +14,7 @@ KERNEL_OBJS := $(patsubst %,$(KDIR)/%.o,$(KERNEL_SRCS))
 # with the same code model and SSE, measured frames (-fstack-usage, see
 # tools/frames.sh), and no sibling calls: a trap's report names the wasm
 # function it happened in by the return address of the call into the runtime.
-KCFLAGS_COMMON := $(CSTD) $(INCLUDES) -Iarch/x86_64/include -Ikernel/rt/libc $(RT_DEFS) \
+KCFLAGS_COMMON := $(CSTD) $(INCLUDES) -Ikernel/rt/libc $(RT_DEFS) \
                 -ffreestanding -fno-stack-protector -fno-pic -fno-pie -mno-red-zone \
                 -mcmodel=kernel -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -O2 -g \
                 -fno-asynchronous-unwind-tables -MMD -MP -DATH_STACK_RESERVE=$(STACK_RESERVE_KERNEL)
@@ -27,7 +27,11 @@ KCFLAGS_GEN  := $(KCFLAGS_COMMON) -w -msse2 -fstack-usage -fno-optimize-sibling-
 KLDFLAGS     := -nostdlib -static -no-pie -Wl,-T,arch/x86_64/linker.ld \
                 -Wl,-z,max-page-size=0x1000 -Wl,--build-id=none -Wl,-z,noexecstack
 
-kflags = $(if $(filter $(GEN)/%,$<),$(KCFLAGS_GEN) -I$(dir $<),$(if $(filter $<,$(SSE_SRCS)),$(KCFLAGS_SSE),$(KCFLAGS)))
+# The machine's headers are on the include path of the machine's code only:
+# the core (kernel/) and generated code cannot include them, so "the core
+# reaches the machine only through platform.h" is enforced, not a convention.
+kmachine = $(if $(filter kernel/% $(GEN)/%,$<),,-Iarch/x86_64/include)
+kflags = $(kmachine) $(if $(filter $(GEN)/%,$<),$(KCFLAGS_GEN) -I$(dir $<),$(if $(filter $<,$(SSE_SRCS)),$(KCFLAGS_SSE),$(KCFLAGS)))
 $(KDIR)/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	@echo '  CC      $@'
@@ -35,7 +39,7 @@ $(KDIR)/%.c.o: %.c
 $(KDIR)/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	@echo '  AS      $@'
-	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+	$(Q)$(CC) $(kmachine) $(KCFLAGS) -c $< -o $@
 
 $(eval $(call frames_rule,$(KDIR),$(KFRAMES)))
 

@@ -92,3 +92,17 @@ if cc -std=c11 -Werror -o "$dir/tri/main" "$dir/tri/main.c" 2> "$dir/tri/cc.log"
 else
     result FAIL hosted/manifest-trigraph-roundtrip "the generated string did not survive C11 (log: $dir/tri/cc.log)"
 fi
+
+# The core cannot include a machine header: its files are compiled without
+# the machine's include paths (the machine's own files with them).
+# (make -n -W: the commands that would rebuild them, and nothing else.)
+core=$(make -s -n -W kernel/main.c "$BUILD/x86_64/kernel/main.c.o" "$BUILD/hosted/kernel/main.c.o" 2>&1)
+machine=$(make -s -n -W arch/x86_64/main.c -W platform/hosted/main.c \
+          "$BUILD/x86_64/arch/x86_64/main.c.o" "$BUILD/hosted/platform/hosted/main.c.o" 2>&1)
+if echo "$core" | grep -q -- '-Iarch/\|-Iplatform/'; then
+    result FAIL hosted/core-without-machine-headers "a core file is compiled with a machine include path: $core"
+elif [ "$(echo "$machine" | grep -c -- '-Iarch/x86_64/include\|-Iplatform/hosted')" -ne 2 ]; then
+    result FAIL hosted/core-without-machine-headers "the check did not see the machine's own flags: $machine"
+else
+    result PASS hosted/core-without-machine-headers
+fi
