@@ -56,10 +56,10 @@ noreturn void kernel_main(struct boot_info *bi)
     comp_init(!test && !bench); /* test and benchmark runs start what they need themselves */
     char flag[8];
     if (!test && !bench && cmdline_get(bi->cmdline, "azoth.shell", flag, sizeof flag)) {
-        /* Boot into the shell: the UART driver takes the console's input. The
-         * monitor stays, as the fallback that answers if the driver stops. */
-        struct component *sh = comp_find("shell"), *uart = comp_find("uart");
-        if (!sh || !uart || comp_start(sh, NULL) != 0 || comp_start(uart, NULL) != 0)
+        /* Boot into the shell: what the manifest starts then (the shell, and
+         * the UART driver, which takes the console's input). The monitor
+         * stays, as the fallback that answers if the driver stops. */
+        if (comp_boot(COMP_BOOT_SHELL) <= 0)
             kprintf("azoth: cannot start the shell; the kernel monitor answers\n");
     }
 

@@ -812,7 +812,21 @@ void comp_init(bool autostart)
     if (!m)
         kpanic("comp: cannot start the manager thread");
     thread_detach(m);
-    for (unsigned i = 0; autostart && i < ncomps; i++)
-        if (comps[i].cfg->autostart)
-            comp_start(&comps[i], NULL);
+    if (autostart)
+        comp_boot(COMP_BOOT_ALWAYS);
+}
+
+int comp_boot(enum comp_boot profile)
+{
+    int started = 0, err = -ATH_ENOENT;
+    for (unsigned i = 0; i < ncomps; i++) {
+        if (comps[i].cfg->autostart != profile)
+            continue;
+        int r = comp_start(&comps[i], NULL);
+        if (r)
+            err = r;
+        else
+            started++;
+    }
+    return started && err == -ATH_ENOENT ? started : err;
 }

@@ -41,6 +41,9 @@ check_manifest duplicate "duplicate.toml:3: component 'hello' is already declare
     '[component.hello]
 
 [component.hello]'
+check_manifest bad-autostart "bad-autostart.toml:2: autostart must be true, false or \"shell\", got \"sometimes\"" \
+    '[component.hello]
+autostart = "sometimes"'
 check_manifest budget "budget.toml:1: component 'hello': cpu_budget_ms \\(500\\) is larger than cpu_period_ms \\(100\\)" \
     '[component.hello]
 cpu_budget_ms = 500

@@ -35,7 +35,7 @@ struct entry {
     unsigned caps;
     long max_pages, cpu_budget_ms, cpu_period_ms, max_restarts, restart_window_ms;
     int  restart; /* 0 never, 1 on-failure, 2 always */
-    bool autostart;
+    int  autostart; /* 0 no, 1 at every boot, 2 when booting into the shell */
     struct { long lo, hi; } ioports[MAX_IOPORTS]; /* inclusive port ranges */
     int  nioports;
     long irqs[MAX_IRQS];
@@ -133,6 +133,19 @@ static bool parse_bool(const char *v)
     if (!strcmp(v, "false"))
         return false;
     fail("expected true or false, got: %s", v);
+}
+
+/* autostart = true | false | "shell" (started when booting into the shell:
+ * azoth.shell=1, which make run does). */
+static int parse_autostart(const char *v)
+{
+    if (*v != '"')
+        return parse_bool(v) ? 1 : 0;
+    char s[16];
+    parse_string(v, s, sizeof s);
+    if (strcmp(s, "shell"))
+        fail("autostart must be true, false or \"shell\", got \"%s\"", s);
+    return 2;
 }
 
 static unsigned parse_caps(char *v)
@@ -281,7 +294,7 @@ static void set(struct entry *e, const char *key, char *v)
     else if (!strcmp(key, "restart_window_ms"))
         e->restart_window_ms = parse_int(v, 1, 86400000);
     else if (!strcmp(key, "autostart"))
-        e->autostart = parse_bool(v);
+        e->autostart = parse_autostart(v);
     else if (!strcmp(key, "ioports"))
         parse_ioports(e, v);
     else if (!strcmp(key, "irqs"))
@@ -466,6 +479,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < nentries; i++)
         fprintf(c, "extern const struct comp_image comp_image_%s;\n", entries[i].name);
     fprintf(c, "\nconst struct comp_config comp_manifest[] = {\n");
+    static const char *const boot[] = { "COMP_BOOT_NEVER", "COMP_BOOT_ALWAYS", "COMP_BOOT_SHELL" };
     static const char *const restart[] = { "RESTART_NEVER", "RESTART_ON_FAILURE", "RESTART_ALWAYS" };
     for (int i = 0; i < nentries; i++) {
         struct entry *e = &entries[i];
@@ -476,7 +490,7 @@ int main(int argc, char **argv)
                    "      .restart = %s, .max_restarts = %ld, .restart_window_ms = %ld, .autostart = %s,\n"
                    "      .calls = \"%s\", .nioports = %d, .ioports = {",
                 e->caps, e->max_pages, e->cpu_budget_ms, e->cpu_period_ms,
-                restart[e->restart], e->max_restarts, e->restart_window_ms, e->autostart ? "true" : "false",
+                restart[e->restart], e->max_restarts, e->restart_window_ms, boot[e->autostart],
                 e->calls, e->nioports);
         for (int k = 0; k < e->nioports; k++)
             fprintf(c, "%s{ %#lx, %ld }", k ? ", " : " ", e->ioports[k].lo,

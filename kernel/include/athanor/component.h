@@ -70,6 +70,10 @@ enum comp_cap {
     CAP_REALTIME = 1u << 4, /* a clock capability that may also set the wall clock */
 };
 
+/* When a component starts by itself (the manifest's autostart): at every
+ * boot, or when the system boots into the shell (azoth.shell=1). */
+enum comp_boot { COMP_BOOT_NEVER, COMP_BOOT_ALWAYS, COMP_BOOT_SHELL };
+
 /* One entry of the system manifest (system.toml → build/gen/manifest.c). */
 struct comp_config {
     const char              *name;
@@ -82,7 +86,7 @@ struct comp_config {
     enum restart_policy      restart;
     uint32_t                 max_restarts;    /* within restart_window_ms, then give up */
     uint32_t                 restart_window_ms;
-    bool                     autostart;
+    enum comp_boot           autostart;   /* at which boots it starts by itself */
     const char              *calls;           /* space-separated servers it may call */
     struct ioport_range      ioports[COMP_MAX_IOPORTS]; /* its I/O-port ranges (drivers) */
     uint8_t                  nioports;
@@ -244,6 +248,9 @@ struct component {
 /* Registers images; starts the autostart components if asked (not in test
  * and benchmark runs, which start what they need). */
 void              comp_init(bool autostart);
+/* Start every component the manifest starts at this boot profile; the
+ * number started, or a negative error if one could not be (or none is). */
+int               comp_boot(enum comp_boot profile);
 struct component *comp_find(const char *name);
 /* Does cfg's manifest entry list `name` among the servers it calls? */
 bool comp_calls(const struct comp_config *cfg, const char *name);
