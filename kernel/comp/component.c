@@ -725,16 +725,11 @@ static void manager_main(void *arg)
     }
 }
 
-bool comp_calls(const struct comp_config *cfg, const char *name)
+bool comp_may_call(const struct comp_config *from, const struct comp_config *to)
 {
-    size_t n = strlen(name);
-    for (const char *p = cfg->calls; p && *p;) {
-        const char *end = strchr(p, ' ');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        if (len == n && strncmp(p, name, n) == 0)
+    for (unsigned i = 0; i < from->ncalls; i++)
+        if (&comp_manifest[from->calls[i]] == to)
             return true;
-        p = end ? end + 1 : NULL;
-    }
     return false;
 }
 
@@ -746,7 +741,7 @@ static uint32_t foreign_slots(const struct comp_config *cfg)
     uint32_t n = 0;
     for (unsigned i = 0; i < comp_manifest_count; i++) {
         const struct comp_config *p = &comp_manifest[i];
-        if (p != cfg && (comp_calls(p, cfg->name) || comp_calls(cfg, p->name)))
+        if (p != cfg && (comp_may_call(p, cfg) || comp_may_call(cfg, p)))
             n += p->grants;
     }
     return n;

@@ -292,32 +292,31 @@ int ipc_call_lend(struct component *caller, cap_handle_t h, uint64_t op, uint64_
     return r;
 }
 
-int ipc_lookup(struct component *caller, const char *name, cap_handle_t *out)
+/* An endpoint capability to srv in the caller's table. */
+static int grant_endpoint(struct component *caller, struct component *srv, cap_handle_t *out)
 {
-    /* Only servers the manifest lists for the caller: nothing is ambient. */
-    struct component *srv = comp_calls(caller->cfg, name) ? comp_find(name) : NULL;
-    if (!srv)
-        return -ATH_EPERM;
     /* The badge tells the server which component calls (its manifest index + 1). */
     uint64_t badge = (uint64_t)(caller - comp_at(0)) + 1;
     return cap_insert_gen(&caller->caps, CAP_T_ENDPOINT, CAP_R_CALL, &srv->ep, badge,
                           srv->generation, out);
 }
 
+int ipc_lookup(struct component *caller, const char *name, cap_handle_t *out)
+{
+    /* Only servers the manifest lists for the caller: nothing is ambient. */
+    struct component *srv = comp_find(name);
+    if (!srv || !comp_may_call(caller->cfg, srv->cfg))
+        return -ATH_EPERM;
+    return grant_endpoint(caller, srv, out);
+}
+
 void ipc_grant_manifest(struct component *c)
 {
-    char names[128];
-    kstrlcpy(names, c->cfg->calls ? c->cfg->calls : "", sizeof names);
-    for (char *w = names; *w;) {
-        char *end = strchr(w, ' ');
-        if (end)
-            *end = '\0';
+    for (unsigned i = 0; i < c->cfg->ncalls; i++) {
+        struct component *srv = comp_at(c->cfg->calls[i]);
         cap_handle_t h;
-        if (ipc_lookup(c, w, &h) != 0)
-            kprintf("comp %s: cannot grant its endpoint to %s\n", w, c->cfg->name);
-        if (!end)
-            break;
-        w = end + 1;
+        if (grant_endpoint(c, srv, &h) != 0)
+            kprintf("comp %s: cannot grant its endpoint to %s\n", srv->cfg->name, c->cfg->name);
     }
 }
 

@@ -44,6 +44,14 @@ check_manifest duplicate "duplicate.toml:3: component 'hello' is already declare
 check_manifest bad-autostart "bad-autostart.toml:2: autostart must be true, false or \"shell\", got \"sometimes\"" \
     '[component.hello]
 autostart = "sometimes"'
+check_manifest bad-pci "bad-pci.toml:2: bad PCI device \"1af4-1001\" \\(VVVV:DDDD, hex\\)" \
+    '[component.hello]
+pci = ["1af4-1001"]'
+check_manifest shared-pci "shared-pci.toml:3: component 'crasher': PCI device 1af4:1001 is also claimed by 'hello'" \
+    '[component.hello]
+pci = ["1af4:1001"]
+[component.crasher]
+pci = ["1234:1111", "1af4:1001"]'
 check_manifest budget "budget.toml:1: component 'hello': cpu_budget_ms \\(500\\) is larger than cpu_period_ms \\(100\\)" \
     '[component.hello]
 cpu_budget_ms = 500

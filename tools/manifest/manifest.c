@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <athanor/abi/consts.h>
 
@@ -24,6 +25,7 @@
 #define MAX_IOPORTS ATH_MAX_IOPORTS
 #define MAX_IRQS    ATH_MAX_IRQS
 #define MAX_MMIO    ATH_MAX_MMIO
+#define MAX_PCI     4 /* PCI devices one driver may claim */
 #define PHYS_LIMIT  ATH_PHYS_LIMIT /* MMIO ranges lie below the widest physical address */
 
 struct entry {
@@ -32,6 +34,8 @@ struct entry {
     const char *dir;
     char args[ARGS_MAX_LEN + 1];
     char calls[ARGS_MAX_LEN + 1]; /* space-separated component names */
+    int  call_idx[MAX_COMPONENTS]; /* the same, resolved to entry indices */
+    int  ncalls;
     unsigned caps;
     long max_pages, cpu_budget_ms, cpu_period_ms, max_restarts, restart_window_ms;
     int  restart; /* 0 never, 1 on-failure, 2 always */
@@ -40,6 +44,8 @@ struct entry {
     int  nioports;
     long irqs[MAX_IRQS];
     int  nirqs;
+    unsigned long pci[MAX_PCI]; /* PCI devices it may claim: vendor | device << 16 */
+    int  npci;
     struct { unsigned long long lo, hi; } mmio[MAX_MMIO]; /* inclusive physical ranges */
     int  nmmio;
     long dma_pages;
@@ -148,9 +154,14 @@ static int parse_autostart(const char *v)
     return 2;
 }
 
+/* The manifest's capability names, and the kernel's names of their bits
+ * (enum comp_cap): the generated table uses the symbols. */
+static const char *const cap_names[] = { "console", "clock", "random", "manage", "realtime" };
+static const char *const cap_symbols[] = { "CAP_CONSOLE", "CAP_CLOCK", "CAP_RANDOM", "CAP_MANAGE",
+                                           "CAP_REALTIME" };
+
 static unsigned parse_caps(char *v)
 {
-    static const char *const names[] = { "console", "clock", "random", "manage", "realtime" };
     size_t n = strlen(v);
     if (n < 2 || v[0] != '[' || v[n - 1] != ']')
         fail("expected a list like [\"console\", \"clock\"], got: %s", v);
@@ -163,8 +174,8 @@ static unsigned parse_caps(char *v)
             continue;
         parse_string(item, word, sizeof word);
         unsigned bit = 0;
-        for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
-            if (!strcmp(word, names[i]))
+        for (unsigned i = 0; i < sizeof cap_names / sizeof cap_names[0]; i++)
+            if (!strcmp(word, cap_names[i]))
                 bit = 1u << i;
         if (!bit)
             fail("unknown capability \"%s\" (known: console, clock, random, manage, realtime)", word);
@@ -275,6 +286,31 @@ static void parse_irqs(struct entry *e, char *v)
     }
 }
 
+/* pci = ["VVVV:DDDD", ...]: the PCI devices (vendor:device, hex) this
+ * driver may claim from the PCI service (pci_claims.h). */
+static void parse_pci(struct entry *e, char *v)
+{
+    size_t n = strlen(v);
+    if (n < 2 || v[0] != '[' || v[n - 1] != ']')
+        fail("expected a list like [\"1af4:1001\"], got: %s", v);
+    v[n - 1] = '\0';
+    e->npci = 0;
+    for (char *item = strtok(v + 1, ","); item; item = strtok(NULL, ",")) {
+        char word[16];
+        item = trim(item);
+        if (!*item)
+            continue;
+        parse_string(item, word, sizeof word);
+        unsigned vendor, device;
+        char end;
+        if (strlen(word) != 9 || sscanf(word, "%4x:%4x%c", &vendor, &device, &end) != 2)
+            fail("bad PCI device \"%s\" (VVVV:DDDD, hex)", word);
+        if (e->npci == MAX_PCI)
+            fail("at most %d PCI devices per component", MAX_PCI);
+        e->pci[e->npci++] = vendor | (unsigned long)device << 16;
+    }
+}
+
 static void set(struct entry *e, const char *key, char *v)
 {
     if (!strcmp(key, "args"))
@@ -299,6 +335,8 @@ static void set(struct entry *e, const char *key, char *v)
         parse_ioports(e, v);
     else if (!strcmp(key, "irqs"))
         parse_irqs(e, v);
+    else if (!strcmp(key, "pci"))
+        parse_pci(e, v);
     else if (!strcmp(key, "mmio"))
         parse_mmio(e, v);
     else if (!strcmp(key, "dma_pages"))
@@ -320,7 +358,7 @@ static void set(struct entry *e, const char *key, char *v)
             fail("restart must be \"never\", \"on-failure\" or \"always\", got \"%s\"", s);
     } else
         fail("unknown key '%s' (known: args, caps, calls, memory_pages, cpu_budget_ms, "
-             "cpu_period_ms, restart, max_restarts, restart_window_ms, autostart, ioports, irqs, mmio, dma_pages, "
+             "cpu_period_ms, restart, max_restarts, restart_window_ms, autostart, ioports, irqs, mmio, pci, dma_pages, "
              "kernel_kib, grants)", key);
 }
 
@@ -337,6 +375,47 @@ static const char *find_dir(const char *name, int ndirs, char **dirs)
         }
     }
     return found;
+}
+
+/* $(GEN)/include/pci_claims.h: which component may claim which PCI device,
+ * for the PCI service (components include it). Rewritten only when it
+ * changes, so that other edits of the manifest rebuild no component. */
+static int write_pci_claims(const char *gen, const char *manifest)
+{
+    char text[8192];
+    size_t n = (size_t)snprintf(text, sizeof text,
+        "/* Generated from %s by tools/manifest: which component may claim which PCI\n"
+        " * device (vendor | device << 16), from the drivers' pci keys. Do not edit. */\n"
+        "#ifndef PCI_CLAIMS_H\n#define PCI_CLAIMS_H\n#include <stdint.h>\n"
+        "static const struct { const char *component; uint32_t ids; } pci_claims[] = {\n", manifest);
+    unsigned count = 0;
+    for (int i = 0; i < nentries; i++)
+        for (int k = 0; k < entries[i].npci && n < sizeof text; k++, count++)
+            n += (size_t)snprintf(text + n, sizeof text - n, "    { \"%s\", %#lx },\n", entries[i].name,
+                                  entries[i].pci[k]);
+    if (n < sizeof text)
+        n += (size_t)snprintf(text + n, sizeof text - n, "%s};\n#define PCI_CLAIMS %u\n#endif\n",
+                              count ? "" : "    { \"\", 0 },\n", count);
+    if (n >= sizeof text) {
+        fprintf(stderr, "manifest: too many PCI claims\n");
+        return 1;
+    }
+    char file[1024], old[8192];
+    snprintf(file, sizeof file, "%s/include", gen);
+    mkdir(file, 0755);
+    snprintf(file, sizeof file, "%s/include/pci_claims.h", gen);
+    FILE *f = fopen(file, "r");
+    size_t got = f ? fread(old, 1, sizeof old, f) : 0;
+    if (f)
+        fclose(f);
+    if (got == n && !memcmp(old, text, n))
+        return 0;
+    f = fopen(file, "w");
+    if (!f || fwrite(text, 1, n, f) != n || fclose(f)) {
+        fprintf(stderr, "manifest: cannot write %s: %s\n", file, strerror(errno));
+        return 1;
+    }
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -427,11 +506,13 @@ int main(int argc, char **argv)
         char calls[ARGS_MAX_LEN + 1];
         strcpy(calls, entries[i].calls);
         for (char *w = strtok(calls, " "); w; w = strtok(NULL, " ")) {
-            bool known = false;
+            int known = -1;
             for (int j = 0; j < nentries; j++)
-                known |= !strcmp(entries[j].name, w);
-            if (!known)
+                if (!strcmp(entries[j].name, w))
+                    known = j;
+            if (known < 0)
                 fail("component '%s' calls '%s', which is not declared", entries[i].name, w);
+            entries[i].call_idx[entries[i].ncalls++] = known; /* resolved now: the kernel parses nothing */
         }
         /* A device belongs to one driver: no port is granted twice. */
         for (int a = 0; a < entries[i].nioports; a++)
@@ -456,6 +537,14 @@ int main(int argc, char **argv)
                     if (entries[i].irqs[a] == entries[j].irqs[b])
                         fail("component '%s': interrupt line %ld is also granted to '%s'",
                              entries[i].name, entries[i].irqs[a], entries[j].name);
+        /* A PCI device belongs to one driver. */
+        for (int a = 0; a < entries[i].npci; a++)
+            for (int j = 0; j <= i; j++)
+                for (int b = 0; b < (j == i ? a : entries[j].npci); b++)
+                    if (entries[i].pci[a] == entries[j].pci[b])
+                        fail("component '%s': PCI device %04lx:%04lx is also claimed by '%s'",
+                             entries[i].name, entries[i].pci[a] & 0xffff, entries[i].pci[a] >> 16,
+                             entries[j].name);
         /* Default kernel memory: 64 KiB, plus what bare metal keeps per page
          * of a snapshot (an original frame and a dirty index, 12 bytes per
          * 4 KiB) for as much memory as the component may have. */
@@ -478,6 +567,16 @@ int main(int argc, char **argv)
     fprintf(c, "/* Generated from %s by tools/manifest. Do not edit. */\n#include <athanor/component.h>\n\n", path);
     for (int i = 0; i < nentries; i++)
         fprintf(c, "extern const struct comp_image comp_image_%s;\n", entries[i].name);
+    /* Whom each may call, as indices into the table below. */
+    for (int i = 0; i < nentries; i++) {
+        if (!entries[i].ncalls)
+            continue;
+        fprintf(c, "static const uint8_t calls_%s[] = {", entries[i].name);
+        for (int k = 0; k < entries[i].ncalls; k++)
+            fprintf(c, "%s%d /* %s */", k ? ", " : " ", entries[i].call_idx[k],
+                    entries[entries[i].call_idx[k]].name);
+        fprintf(c, " };\n");
+    }
     fprintf(c, "\nconst struct comp_config comp_manifest[] = {\n");
     static const char *const boot[] = { "COMP_BOOT_NEVER", "COMP_BOOT_ALWAYS", "COMP_BOOT_SHELL" };
     static const char *const restart[] = { "RESTART_NEVER", "RESTART_ON_FAILURE", "RESTART_ALWAYS" };
@@ -485,13 +584,23 @@ int main(int argc, char **argv)
         struct entry *e = &entries[i];
         fprintf(c, "    { .name = \"%s\", .image = &comp_image_%s, .args = \"", e->name, e->name);
         put_cstr(c, e->args);
-        fprintf(c, "\", .caps = %#x,\n"
+        fprintf(c, "\", .caps = ");
+        bool any = false;
+        for (unsigned b = 0; b < sizeof cap_symbols / sizeof *cap_symbols; b++)
+            if (e->caps & (1u << b)) {
+                fprintf(c, "%s%s", any ? " | " : "", cap_symbols[b]);
+                any = true;
+            }
+        fprintf(c, "%s,\n"
                    "      .max_pages = %ld, .cpu_budget_ms = %ld, .cpu_period_ms = %ld,\n"
-                   "      .restart = %s, .max_restarts = %ld, .restart_window_ms = %ld, .autostart = %s,\n"
-                   "      .calls = \"%s\", .nioports = %d, .ioports = {",
-                e->caps, e->max_pages, e->cpu_budget_ms, e->cpu_period_ms,
-                restart[e->restart], e->max_restarts, e->restart_window_ms, boot[e->autostart],
-                e->calls, e->nioports);
+                   "      .restart = %s, .max_restarts = %ld, .restart_window_ms = %ld, .autostart = %s,\n",
+                any ? "" : "0", e->max_pages, e->cpu_budget_ms, e->cpu_period_ms,
+                restart[e->restart], e->max_restarts, e->restart_window_ms, boot[e->autostart]);
+        if (e->ncalls)
+            fprintf(c, "      .calls = calls_%s, .ncalls = %d,", e->name, e->ncalls);
+        else
+            fprintf(c, "      .calls = NULL, .ncalls = 0,");
+        fprintf(c, " .nioports = %d, .ioports = {", e->nioports);
         for (int k = 0; k < e->nioports; k++)
             fprintf(c, "%s{ %#lx, %ld }", k ? ", " : " ", e->ioports[k].lo,
                     e->ioports[k].hi - e->ioports[k].lo + 1);
@@ -507,6 +616,8 @@ int main(int argc, char **argv)
     if (!nentries)
         fprintf(c, "    { 0 }\n");
     fprintf(c, "};\nconst unsigned comp_manifest_count = %d;\n", nentries);
+    if (write_pci_claims(argv[2], path) != 0)
+        return 1;
     fprintf(mk, "# Generated from %s by tools/manifest. Do not edit.\nCOMPONENTS :=", path);
     for (int i = 0; i < nentries; i++)
         fprintf(mk, " %s", entries[i].name);

@@ -9,8 +9,8 @@
  *   op 5 BARSIZE(i, n)  -> size in bytes (0: no such BAR)
  *   op 6 IRQLINE(i)     -> interrupt line (config 0x3C) | pin << 8
  * and hands devices to their drivers. Which component may claim which
- * devices is the manifest's: the service's arguments are
- * NAME=VVVV:DDDD[,VVVV:DDDD...] words. A driver claims a function by IDs;
+ * devices is the manifest's (each driver's pci key), which the build turns
+ * into pci_claims.h. A driver claims a function by IDs;
  * from then on only that caller (its badge) gets capabilities to the
  * function's memory BARs and interrupt line (derived from the service's own,
  * which the manifest grants: the PCI memory hole and the PCI lines) and may
@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include <athanor.h>
+#include <pci_claims.h>
 
 #define CONFIG_ADDRESS 0xcf8
 #define CONFIG_DATA    0xcfc
@@ -167,38 +168,12 @@ static uint64_t give(ath_handle_t h, ath_handle_t *keep)
     return given < 0 ? ERR(-given) : (uint64_t)given;
 }
 
-/* NAME=ids from the manifest's arguments: who may claim what. */
-static struct { char name[24]; uint32_t ids[4]; unsigned n; } allowed[16];
-static unsigned nallowed;
-
-static void parse_allowed(int argc, char **argv)
-{
-    for (int i = 1; i < argc && nallowed < 16; i++) {
-        char *eq = strchr(argv[i], '=');
-        if (!eq || eq - argv[i] >= 24)
-            continue;
-        memcpy(allowed[nallowed].name, argv[i], (size_t)(eq - argv[i]));
-        for (char *p = eq + 1; *p && allowed[nallowed].n < 4;) {
-            unsigned v, d;
-            if (sscanf(p, "%x:%x", &v, &d) != 2)
-                break;
-            allowed[nallowed].ids[allowed[nallowed].n++] = v | d << 16;
-            char *comma = strchr(p, ',');
-            if (!comma)
-                break;
-            p = comma + 1;
-        }
-        nallowed++;
-    }
-}
-
+/* Who may claim what: the manifest's pci keys, resolved by the build. */
 static bool may_claim(const char *who, uint32_t ids)
 {
-    for (unsigned i = 0; i < nallowed; i++)
-        if (!strcmp(allowed[i].name, who))
-            for (unsigned k = 0; k < allowed[i].n; k++)
-                if (allowed[i].ids[k] == ids)
-                    return true;
+    for (unsigned i = 0; i < sizeof pci_claims / sizeof pci_claims[0]; i++)
+        if (pci_claims[i].ids == ids && !strcmp(pci_claims[i].component, who))
+            return true;
     return false;
 }
 
@@ -299,9 +274,8 @@ ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64
     }
 }
 
-int main(int argc, char **argv)
+int main(void)
 {
-    parse_allowed(argc, argv);
     io = ath_cap_find(ATH_T_IOPORT, 0);
     if (io < 0) {
         printf("pci: no I/O-port capability (%d)\n", io);

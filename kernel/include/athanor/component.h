@@ -87,7 +87,8 @@ struct comp_config {
     uint32_t                 max_restarts;    /* within restart_window_ms, then give up */
     uint32_t                 restart_window_ms;
     enum comp_boot           autostart;   /* at which boots it starts by itself */
-    const char              *calls;           /* space-separated servers it may call */
+    const uint8_t           *calls;           /* the servers it may call: indices into */
+    uint8_t                  ncalls;          /* comp_manifest, resolved by the build */
     struct ioport_range      ioports[COMP_MAX_IOPORTS]; /* its I/O-port ranges (drivers) */
     uint8_t                  nioports;
     uint8_t                  irqs[COMP_MAX_IRQS];       /* its interrupt lines (drivers) */
@@ -253,7 +254,8 @@ void              comp_init(bool autostart);
 int               comp_boot(enum comp_boot profile);
 struct component *comp_find(const char *name);
 /* Does cfg's manifest entry list `name` among the servers it calls? */
-bool comp_calls(const struct comp_config *cfg, const char *name);
+/* May `from` call `to` (the manifest's calls list)? */
+bool comp_may_call(const struct comp_config *from, const struct comp_config *to);
 unsigned          comp_count(void);
 struct component *comp_at(unsigned i);
 /* Start c with args (space-separated; NULL: the manifest's). Restarts, by
