@@ -220,18 +220,25 @@ int ipc_call(struct component *caller, cap_handle_t h, const struct ipc_msg *m,
 int ipc_call_grant(struct component *caller, cap_handle_t h, uint64_t op, uint64_t a0,
                    uint64_t a1, cap_handle_t give, uint64_t timeout_ns, uint64_t *result)
 {
+    /* One lookup, and the grant only once the endpoint is ours: a copy
+     * does not sit in the server's table while we wait for a busy server. */
+    struct thread *t = thread_current();
     struct cap_ref cap;
-    int r = cap_lookup(&caller->caps, h, CAP_T_ENDPOINT, CAP_R_CALL, &cap);
+    int r = take(t, caller, h, timeout_ns, &cap);
     if (r)
         return r;
-    struct component *srv = ((struct endpoint *)cap.object)->server;
+    struct endpoint *ep = cap.object;
+    struct component *srv = ep->server;
     cap_handle_t given;
-    if ((r = cap_grant(&caller->caps, give, &srv->caps, &given)) != 0)
+    if ((r = cap_grant(&caller->caps, give, &srv->caps, &given)) != 0) {
+        release(ep);
         return r;
+    }
     struct ipc_msg m = { op, a0, a1, given };
-    r = ipc_call(caller, h, &m, timeout_ns, result);
+    r = serve_on(t, srv, cap.badge, &m, 0, false, result);
     if (r)
-        cap_delete(&srv->caps, given); /* the server never saw it */
+        cap_delete(&srv->caps, given); /* the server never saw it, or failed with it */
+    release(ep);
     return r;
 }
 
