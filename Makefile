@@ -5,8 +5,10 @@
 # Missing Debian packages are installed when run as root; otherwise the exact
 # apt-get line is printed (tools/deps.sh).
 .DEFAULT_GOAL := all
-# Every core, unless a -j was given (make -j1 builds one thing at a time).
-ifeq ($(filter -j%,$(MAKEFLAGS)),)
+# Every core, unless a -j was given (make -j1 builds one thing at a time;
+# a -j on the command line wins). Only the top make: the ones it starts
+# share its job slots.
+ifeq ($(MAKELEVEL),0)
 MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 1)
 endif
 include mk/config.mk

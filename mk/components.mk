@@ -28,8 +28,8 @@ endif
 
 # Generated headers components may include (-I$(GEN)/include): the 8x16
 # console font, from Debian's console-setup-linux, through tools/psf2c; and
-# pci_claims.h, the manifest's pci keys for the PCI service (tools/manifest,
-# which rewrites it only when it changes).
+# pci_claims.h, the manifest's pci keys for the PCI service (tools/manifest;
+# order-only here: the PCI service's dependency file rebuilds it alone).
 PSF2C     := $(BUILD)/tools/psf2c
 FONT_PSF  := /usr/share/consolefonts/Lat15-Fixed16.psf.gz
 FONT_H    := $(GEN)/include/font8x16.h
@@ -45,7 +45,7 @@ $(FONT_H): $(PSF2C) $(FONT_PSF)
 # A component folder may hold wasm.flags: extra clang/wasm-ld flags (e.g.
 # -Wl,--initial-memory=...).
 define component_rules
-$(GEN)/comp/$(1)/$(1).wasm: $(wildcard $(COMP_DIR_$(1))/*.c $(COMP_DIR_$(1))/*.h $(COMP_DIR_$(1))/wasm.flags) $(FONT_H) $(GEN)/include/pci_claims.h
+$(GEN)/comp/$(1)/$(1).wasm: $(wildcard $(COMP_DIR_$(1))/*.c $(COMP_DIR_$(1))/*.h $(COMP_DIR_$(1))/wasm.flags) $(FONT_H) | $(GEN)/include/pci_claims.h
 	@mkdir -p $$(dir $$@)
 	@echo '  WASM    $$@'
 	$(Q)$(WASM_CC) $(WASM_CFLAGS) -MMD -MF $$@.d $$(shell cat $(COMP_DIR_$(1))/wasm.flags 2>/dev/null) -o $$@ $(wildcard $(COMP_DIR_$(1))/*.c)

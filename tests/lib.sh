@@ -149,3 +149,23 @@ expect_driver_session() { # LOG NAME hosted|qemu
         result FAIL "$2-date-matches-host" "date said '${_d_t:-nothing}', the host $_d_now (log: $1)"
     fi
 }
+
+# numbered_commands N FILE: N unknown commands nosuch1..nosuchN, then halt.
+numbered_commands() {
+    _n_i=1
+    while [ $_n_i -le "$1" ]; do
+        echo "nosuch$_n_i"
+        _n_i=$((_n_i + 1))
+    done > "$2"
+    echo halt >> "$2"
+}
+
+# expect_count NAME LOG PATTERN N : PASS if exactly N lines of LOG match.
+expect_count() {
+    _c_got=$(tr -d '\r' < "$2" | grep -c -- "$3")
+    if [ "$_c_got" -eq "$4" ]; then
+        result PASS "$1" "$_c_got of $4"
+    else
+        result FAIL "$1" "$_c_got of $4 lines matching '$3' (log: $2)"
+    fi
+}

@@ -7,28 +7,13 @@
 dir=$LOGDIR/biginput
 mkdir -p "$dir"
 n=1000
-i=1
-while [ $i -le $n ]; do
-    echo "nosuch$i"
-    i=$((i + 1))
-done > "$dir/commands"
-echo halt >> "$dir/commands"
+numbered_commands $n "$dir/commands"
 
 timeout 300 tools/qemu.sh < "$dir/commands" > "$dir/monitor.log" 2>&1
 expect_status qemu/biginput-monitor-status $? 0 "$dir/monitor.log"
-got=$(tr -d '\r' < "$dir/monitor.log" | grep -c "^unknown command 'nosuch[0-9]*'; usage:")
-if [ "$got" -eq $n ]; then
-    result PASS qemu/biginput-monitor "$got of $n commands answered"
-else
-    result FAIL qemu/biginput-monitor "$got of $n commands answered (log: $dir/monitor.log)"
-fi
+expect_count qemu/biginput-monitor "$dir/monitor.log" "^unknown command 'nosuch[0-9]*'; usage:" $n
 
 # The shell takes the console once the UART driver runs: wait for it.
 { sleep 3; cat "$dir/commands"; } | timeout 300 tools/qemu.sh --append azoth.shell=1 > "$dir/shell.log" 2>&1
 expect_status qemu/biginput-shell-status $? 0 "$dir/shell.log"
-got=$(tr -d '\r' < "$dir/shell.log" | grep -c "^unknown command 'nosuch[0-9]*'; try help$")
-if [ "$got" -eq $n ]; then
-    result PASS qemu/biginput-shell "$got of $n commands answered"
-else
-    result FAIL qemu/biginput-shell "$got of $n commands answered (log: $dir/shell.log)"
-fi
+expect_count qemu/biginput-shell "$dir/shell.log" "^unknown command 'nosuch[0-9]*'; try help$" $n

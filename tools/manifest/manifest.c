@@ -141,6 +141,17 @@ static bool parse_bool(const char *v)
     fail("expected true or false, got: %s", v);
 }
 
+/* The inside of a TOML list "[a, b]" (the closing bracket cut off), or a
+ * failure naming what was expected (`like`). */
+static char *list_body(char *v, const char *like)
+{
+    size_t n = strlen(v);
+    if (n < 2 || v[0] != '[' || v[n - 1] != ']')
+        fail("expected a list like %s, got: %s", like, v);
+    v[n - 1] = '\0';
+    return v + 1;
+}
+
 /* autostart = true | false | "shell" (started when booting into the shell:
  * azoth.shell=1, which make run does). */
 static int parse_autostart(const char *v)
@@ -162,12 +173,9 @@ static const char *const cap_symbols[] = { "CAP_CONSOLE", "CAP_CLOCK", "CAP_RAND
 
 static unsigned parse_caps(char *v)
 {
-    size_t n = strlen(v);
-    if (n < 2 || v[0] != '[' || v[n - 1] != ']')
-        fail("expected a list like [\"console\", \"clock\"], got: %s", v);
-    v[n - 1] = '\0';
+    v = list_body(v, "[\"console\", \"clock\"]");
     unsigned caps = 0;
-    for (char *item = strtok(v + 1, ","); item; item = strtok(NULL, ",")) {
+    for (char *item = strtok(v, ","); item; item = strtok(NULL, ",")) {
         char word[32];
         item = trim(item);
         if (!*item)
@@ -187,12 +195,9 @@ static unsigned parse_caps(char *v)
 /* ["a", "b"] into "a b" (names checked later against the declared ones). */
 static void parse_name_list(char *v, char *out, size_t cap)
 {
-    size_t n = strlen(v);
-    if (n < 2 || v[0] != '[' || v[n - 1] != ']')
-        fail("expected a list like [\"kv\"], got: %s", v);
-    v[n - 1] = '\0';
+    v = list_body(v, "[\"kv\"]");
     out[0] = '\0';
-    for (char *item = strtok(v + 1, ","); item; item = strtok(NULL, ",")) {
+    for (char *item = strtok(v, ","); item; item = strtok(NULL, ",")) {
         char word[NAME_MAX_LEN + 1];
         item = trim(item);
         if (!*item)
@@ -209,12 +214,9 @@ static void parse_name_list(char *v, char *out, size_t cap)
 /* ["0x70-0x71", "0x80"]: I/O-port ranges (inclusive), hex or decimal. */
 static void parse_ioports(struct entry *e, char *v)
 {
-    size_t n = strlen(v);
-    if (n < 2 || v[0] != '[' || v[n - 1] != ']')
-        fail("expected a list like [\"0x70-0x71\"], got: %s", v);
-    v[n - 1] = '\0';
+    v = list_body(v, "[\"0x70-0x71\"]");
     e->nioports = 0;
-    for (char *item = strtok(v + 1, ","); item; item = strtok(NULL, ",")) {
+    for (char *item = strtok(v, ","); item; item = strtok(NULL, ",")) {
         char word[32], *end;
         item = trim(item);
         if (!*item)
@@ -238,12 +240,9 @@ static void parse_ioports(struct entry *e, char *v)
  * page aligned). */
 static void parse_mmio(struct entry *e, char *v)
 {
-    size_t n = strlen(v);
-    if (n < 2 || v[0] != '[' || v[n - 1] != ']')
-        fail("expected a list like [\"0xfd000000-0xfdffffff\"], got: %s", v);
-    v[n - 1] = '\0';
+    v = list_body(v, "[\"0xfd000000-0xfdffffff\"]");
     e->nmmio = 0;
-    for (char *item = strtok(v + 1, ","); item; item = strtok(NULL, ",")) {
+    for (char *item = strtok(v, ","); item; item = strtok(NULL, ",")) {
         char word[48], *end;
         item = trim(item);
         if (!*item)
@@ -271,12 +270,9 @@ static void parse_mmio(struct entry *e, char *v)
 /* [8, 4]: interrupt lines, numbered as ISA IRQs. */
 static void parse_irqs(struct entry *e, char *v)
 {
-    size_t n = strlen(v);
-    if (n < 2 || v[0] != '[' || v[n - 1] != ']')
-        fail("expected a list like [8], got: %s", v);
-    v[n - 1] = '\0';
+    v = list_body(v, "[8]");
     e->nirqs = 0;
-    for (char *item = strtok(v + 1, ","); item; item = strtok(NULL, ",")) {
+    for (char *item = strtok(v, ","); item; item = strtok(NULL, ",")) {
         item = trim(item);
         if (!*item)
             continue;
@@ -290,12 +286,9 @@ static void parse_irqs(struct entry *e, char *v)
  * driver may claim from the PCI service (pci_claims.h). */
 static void parse_pci(struct entry *e, char *v)
 {
-    size_t n = strlen(v);
-    if (n < 2 || v[0] != '[' || v[n - 1] != ']')
-        fail("expected a list like [\"1af4:1001\"], got: %s", v);
-    v[n - 1] = '\0';
+    v = list_body(v, "[\"1af4:1001\"]");
     e->npci = 0;
-    for (char *item = strtok(v + 1, ","); item; item = strtok(NULL, ",")) {
+    for (char *item = strtok(v, ","); item; item = strtok(NULL, ",")) {
         char word[16];
         item = trim(item);
         if (!*item)
@@ -378,8 +371,8 @@ static const char *find_dir(const char *name, int ndirs, char **dirs)
 }
 
 /* $(GEN)/include/pci_claims.h: which component may claim which PCI device,
- * for the PCI service (components include it). Rewritten only when it
- * changes, so that other edits of the manifest rebuild no component. */
+ * for the PCI service (which alone includes it: only it is rebuilt when the
+ * manifest changes, through its dependency file). */
 static int write_pci_claims(const char *gen, const char *manifest)
 {
     char text[8192];
@@ -400,17 +393,11 @@ static int write_pci_claims(const char *gen, const char *manifest)
         fprintf(stderr, "manifest: too many PCI claims\n");
         return 1;
     }
-    char file[1024], old[8192];
+    char file[1024];
     snprintf(file, sizeof file, "%s/include", gen);
     mkdir(file, 0755);
     snprintf(file, sizeof file, "%s/include/pci_claims.h", gen);
-    FILE *f = fopen(file, "r");
-    size_t got = f ? fread(old, 1, sizeof old, f) : 0;
-    if (f)
-        fclose(f);
-    if (got == n && !memcmp(old, text, n))
-        return 0;
-    f = fopen(file, "w");
+    FILE *f = fopen(file, "w");
     if (!f || fwrite(text, 1, n, f) != n || fclose(f)) {
         fprintf(stderr, "manifest: cannot write %s: %s\n", file, strerror(errno));
         return 1;
