@@ -3,12 +3,11 @@
  * retried. A fault inside a guarded copy of component memory (athanor/umem.h,
  * plat_copy_guarded) makes the copy fail. Any other CPU fault while a thread runs WebAssembly
  * code is a trap of its component (an access outside its linear memory,
- * mostly); the thread is resumed in comp_fault_resume(), which unwinds to
- * the component's trap handler. Any other fault is a kernel bug. */
+ * mostly); the thread is resumed in comp_fault_resume(kind, pc, addr),
+ * which unwinds to the component's trap handler. Any other fault is a
+ * kernel bug. */
 #include <athanor/component.h>
 #include <athanor/fault.h>
-
-noreturn void comp_fault_resume(void);
 
 bool kernel_fault(struct fault_info *fi)
 {
@@ -20,7 +19,7 @@ bool kernel_fault(struct fault_info *fi)
      * copy-on-write, then retry the instruction. */
     if (fi->kind == FAULT_PAGE && fi->write) {
         struct component *owner = comp_by_address(fi->addr);
-        if (owner && plat_vrange_cow(&owner->mem, fi->addr)) {
+        if (owner && plat_vrange_cow(&owner->rt.range, fi->addr)) {
             fi->resume = NULL;
             return true;
         }
@@ -40,26 +39,30 @@ bool kernel_fault(struct fault_info *fi)
     struct component *c = t->comp;
     if (!t->in_wasm)
         return false;
-    c->trap_pc = fi->pc;
-    c->trap_addr = 0;
+    enum trap_kind kind;
+    uintptr_t addr = 0;
+    const struct plat_vrange *mem = &c->rt.range;
     switch (fi->kind) {
     case FAULT_PAGE:
     case FAULT_PROTECTION:
-        c->fault_kind = TRAP_OUT_OF_BOUNDS;
-        if (fi->addr >= c->mem.base && fi->addr < c->mem.base + c->mem.size)
-            c->trap_addr = fi->addr - c->mem.base;
+        kind = TRAP_OUT_OF_BOUNDS;
+        if (fi->addr >= mem->base && fi->addr < mem->base + mem->size)
+            addr = fi->addr - mem->base;
         break;
     case FAULT_DIVIDE:
-        c->fault_kind = TRAP_DIV_BY_ZERO;
+        kind = TRAP_DIV_BY_ZERO;
         break;
     case FAULT_STACK_OVERFLOW:
-        c->fault_kind = TRAP_STACK_EXHAUSTED;
+        kind = TRAP_STACK_EXHAUSTED;
         break;
     default:
-        c->fault_kind = TRAP_UNREACHABLE;
+        kind = TRAP_UNREACHABLE;
         break;
     }
     t->in_wasm = false;
     fi->resume = comp_fault_resume;
+    fi->resume_args[0] = kind;
+    fi->resume_args[1] = fi->pc;
+    fi->resume_args[2] = addr;
     return true;
 }

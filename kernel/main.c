@@ -1,5 +1,5 @@
 /* kernel_main: the portable boot sequence shared by every platform. */
-#include <athanor/component.h>
+#include <athanor/lifecycle.h>
 #include <athanor/console.h>
 #include <athanor/csprng.h>
 #include <athanor/errors.h>

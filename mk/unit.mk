@@ -8,6 +8,7 @@ UNIT_RESULTS := $(BUILD)/test/unit.results
 
 UNIT_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
 UNIT_CFLAGS  := $(CSTD) $(WARN) $(INCLUDES) -Iarch/x86_64/include -Itests/unit -g -O1 \
+                $(RT_DEFS) -DATH_STACK_RESERVE=$(STACK_RESERVE_HOSTEDSAN) \
                 -fno-omit-frame-pointer $(UNIT_SAN) -MMD -MP
 UNIT_LIBS    := -lcmocka
 # Seconds one test binary may run before it counts as hung (the suite takes
@@ -29,6 +30,12 @@ UNIT_SRCS_test_csprng    := kernel/lib/csprng.c
 UNIT_SRCS_test_cap       := kernel/cap/cap.c
 UNIT_SRCS_test_libm      := kernel/rt/libm.c
 UNIT_SRCS_test_realtime  := kernel/time/realtime.c
+# The component layer, with fake capabilities, scheduler and neighbours.
+UNIT_SRCS_test_ipc       := kernel/ipc/call.c kernel/cap/cap.c tests/unit/fake_sched.c
+UNIT_SRCS_test_hw        := kernel/hw/comp.c kernel/hw/mmio.c kernel/hw/dma.c kernel/hw/irq.c \
+                            kernel/hw/refused.c kernel/cap/cap.c kernel/lib/errors.c
+UNIT_SRCS_test_lifecycle := kernel/comp/component.c kernel/comp/caps.c kernel/cap/cap.c \
+                            kernel/lib/errors.c kernel/lib/format.c tests/unit/fake_sched.c
 
 # The kernel's libm is tested against the host's: its functions get k_ names.
 UNIT_CFLAGS_kernel/rt/libm.c := -Dfloor=k_floor -Dceil=k_ceil -Dtrunc=k_trunc \

@@ -102,6 +102,9 @@ static void x86_dispatch(struct trap_frame *f, uint64_t v)
                  * faulting instruction: aligned stack below the interrupted frame. */
                 f->rsp = ALIGN_DOWN(f->rsp - RESUME_STACK_GAP, 16) - 8;
                 f->rip = (uint64_t)(uintptr_t)fi.resume;
+                f->rdi = fi.resume_args[0]; /* its arguments, as the ABI passes them */
+                f->rsi = fi.resume_args[1];
+                f->rdx = fi.resume_args[2];
             }
             return; /* without resume: retry the instruction */
         }

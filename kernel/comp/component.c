@@ -1,29 +1,24 @@
-/* Component lifecycle: start (a fresh instance on its own kernel thread, with
- * a new generation), normal exit, traps, kill, restart, and the restart
- * policy applied by the component manager thread.
+/* Component lifecycle (athanor/lifecycle.h): start (a fresh instance on its
+ * own kernel thread, with a new generation), normal exit, kill, reset,
+ * restart, and the restart policy applied by the component manager thread.
+ * A start starts each subsystem's part of the component in the order of
+ * the part table below; the teardown stops them in reverse.
  *
- * Locking: comp_lock (irqsave) protects every component's state, generation,
- * thread pointer and the manager's pending list. A component's instance and
- * linear memory belong to its own thread while it runs: only that thread
- * creates and frees them. */
-#include <athanor/component.h>
+ * Locking: comp_lock (component.h). A component's instance and linear
+ * memory belong to its own thread while it runs: only that thread creates
+ * and frees them. */
 #include <athanor/errors.h>
 #include <athanor/heap.h>
-#include <athanor/ipc.h>
-#include <athanor/notify.h>
 #include <athanor/klib.h>
-#include <athanor/ksyms.h>
-#include <athanor/snapshot.h>
+#include <athanor/lifecycle.h>
+#include <athanor/notify.h>
 #include <athanor/spinlock.h>
-#include <athanor/host.h>
 
 #define COMP_PRIO      (PRIO_DEFAULT - 2)  /* below the monitor, so it stays responsive */
 #define COMP_STACK     (240 * 1024)        /* wasm2c code runs on the native stack */
 #define MANAGER_PRIO   (PRIO_DEFAULT + 1)
-#define WASM_FUNC_PREFIX "w2c_"            /* wasm2c's prefix for functions from the name section */
 
-
-static spinlock_t        comp_lock = SPINLOCK_INIT;
+spinlock_t               comp_lock = SPINLOCK_INIT;
 static struct component *comps;
 static unsigned          ncomps;
 /* Components whose thread finished, for the manager to apply policy to. */
@@ -55,7 +50,7 @@ struct component *comp_find(const char *name)
 struct component *comp_by_address(uintptr_t addr)
 {
     for (unsigned i = 0; i < ncomps; i++) {
-        const struct plat_vrange *r = &comps[i].mem;
+        const struct plat_vrange *r = &comps[i].rt.range;
         if (r->size && addr >= r->base && addr - r->base < r->size)
             return &comps[i];
     }
@@ -68,244 +63,61 @@ struct component *comp_current(void)
     return t ? t->comp : NULL;
 }
 
-bool comp_is_fault(enum trap_kind k)
-{
-    return k != TRAP_NONE && k != TRAP_KILLED && k != TRAP_RESET && k != TRAP_EXIT;
-}
-
-noreturn void comp_trap(enum trap_kind kind, uintptr_t pc, uintptr_t addr)
-{
-    struct thread *t = thread_current();
-    struct activation *a = t ? t->act : NULL;
-    if (!a)
-        kpanic("comp_trap outside a component activation");
-    struct component *c = a->comp;
-    /* A stop that another activation of c already recorded (and reported)
-     * keeps its place and time: this is c's other activation following it. */
-    if (c->trap == TRAP_NONE || !c->report_done) {
-        c->trap_pc = pc;
-        c->trap_addr = addr;
-        c->trapped_at_ns = plat_clock_ns();
-    }
-    c->trap = kind;
-    __builtin_longjmp(a->jmp, 1);
-}
-
-noreturn void comp_exit(int code)
-{
-    struct thread *t = thread_current();
-    struct activation *a = t ? t->act : NULL;
-    if (!a)
-        kpanic("comp_exit outside a component activation");
-    struct component *c = a->comp;
-    c->exit_code = code;
-    if (t->owner == c && !a->below) { /* its own thread, its own code: a normal exit */
-        c->trap = TRAP_NONE;
-        __builtin_longjmp(a->jmp, 1);
-    }
-    /* proc_exit inside a call's handler (on its caller's thread): the
-     * component stops as exited, on every thread; this call fails for the
-     * caller, who goes on (ipc/call.c). */
-    comp_request_stop(c, TRAP_EXIT);
-    c->trap = TRAP_EXIT;
-    __builtin_longjmp(a->jmp, 1);
-}
-
-/* Resumption point after a CPU fault in wasm code (see kernel/fault.c). */
-noreturn void comp_fault_resume(void);
-noreturn void comp_fault_resume(void)
-{
-    struct component *c = comp_current();
-    if (!c)
-        kpanic("comp_fault_resume outside a component thread");
-    comp_trap(c->fault_kind, c->trap_pc, c->trap_addr);
-}
-
-/* ---- stopping: every activation of a component, on every thread ----
+/* ---- the parts ----
  *
- * A stop request (kill, reset, watchdog, injected fault, a trap or exit in
- * a handler) sets kill_pending and nudges each thread where the component
- * has an activation: its own thread (c->thread) and the caller's thread
- * running its handler (c->ep.holder). A nudged thread looks at its own
- * activations (only it changes them): if its top's component is stopping,
- * the top unwinds now (in wasm: from the interrupt-exit hook; in a host
- * call: at its end; in a wait: the wait ends with EINTR). If a stopping
- * one lies below the top, the top is a server working for it and gets
- * CALL_GRACE_NS to return; then it is taken as hung (TRAP_HUNG, its fault)
- * and the next one up gets a grace of its own. t->stopping is that grace's
- * flag: a hint set by nudgers, cleared by the thread when it finds nothing
- * stopping; both under comp_lock.
- *
- * Why nudges cannot be lost: the requester stores kill_pending (sequentially
- * consistent), then reads the endpoint's holder; a caller takes the endpoint
- * with one sequentially consistent compare-and-swap that publishes itself as
- * the holder, then reads kill_pending (ipc/call.c's acquire). One of the two
- * sees the other. A thread that waits checks kill_pending under sched_lock,
- * which a nudge takes too. The holder thread cannot go away under a nudge:
- * a component thread ends through finish(), which takes comp_lock. */
-
-static int stop_rank(enum trap_kind k)
-{
-    switch (k) {
-    case TRAP_NONE:   return 0;
-    case TRAP_RESET:  return 1;
-    case TRAP_EXIT:   return 2;
-    case TRAP_KILLED: return 4;
-    default:          return 3; /* a fault */
-    }
-}
-
-static void nudge_locked(struct thread *t)
-{
-    if (!t->stopping) {
-        t->grace_deadline = plat_clock_ns() + CALL_GRACE_NS;
-        t->stopping = true;
-    }
-    thread_interrupt(t);
-}
-
-void comp_request_stop(struct component *c, enum trap_kind kind)
-{
-    irqflags_t f = spin_lock_irqsave(&comp_lock);
-    if (c->state == COMP_RUNNING && stop_rank(kind) > stop_rank(c->kill_pending))
-        __atomic_store_n(&c->kill_pending, kind, __ATOMIC_SEQ_CST);
-    struct thread *holder = __atomic_load_n(&c->ep.holder, __ATOMIC_SEQ_CST);
-    if (c->thread)
-        nudge_locked(c->thread);
-    if (holder && holder != c->thread)
-        nudge_locked(holder);
-    spin_unlock_irqrestore(&comp_lock, f);
-}
-
-enum verdict { RUN, GRACE, STOP, HUNG };
-
-/* What the top activation of t must do (t itself; reads only). */
-static enum verdict evaluate(struct thread *t, uint64_t *deadline)
-{
-    struct activation *a = t->act;
-    if (!a)
-        return RUN;
-    if (a->comp->kill_pending)
-        return STOP;
-    if (!t->stopping)
-        return RUN;
-    for (struct activation *b = a->below; b; b = b->below)
-        if (b->comp->kill_pending) {
-            *deadline = t->grace_deadline;
-            return plat_clock_ns() >= *deadline ? HUNG : GRACE;
-        }
-    return RUN;
-}
-
-/* sched's intr_deadline hook: interruptible waits end at once when the
- * top must stop, at the grace's end when a component below stops. */
-static uint64_t intr_deadline(struct thread *t)
-{
-    uint64_t d = UINT64_MAX;
-    enum verdict v = evaluate(t, &d);
-    return v == STOP || v == HUNG ? 0 : v == GRACE ? d : UINT64_MAX;
-}
-
-void comp_check_stop(struct thread *t, bool may_trap)
-{
-    uint64_t d;
-    enum verdict v = evaluate(t, &d);
-    if (v == RUN && t->stopping) { /* a stale hint: clear it, unless a nudge just came */
-        irqflags_t f = spin_lock_irqsave(&comp_lock);
-        if (evaluate(t, &d) == RUN)
-            t->stopping = false;
-        spin_unlock_irqrestore(&comp_lock, f);
-        return;
-    }
-    if (v == HUNG) {
-        /* The top outlived its grace: its own fault. Whatever is next up
-         * after it unwinds gets a grace of its own. */
-        struct component *top = t->comp;
-        irqflags_t f = spin_lock_irqsave(&comp_lock);
-        t->grace_deadline = plat_clock_ns() + CALL_GRACE_NS;
-        spin_unlock_irqrestore(&comp_lock, f);
-        comp_request_stop(top, TRAP_HUNG);
-        v = STOP;
-    }
-    if (v == STOP && may_trap)
-        comp_trap(t->comp->kill_pending, 0, 0);
-}
-
-static void budget_rearm(struct thread *t);
-
-/* Interrupt-exit hook (interrupts off, no locks held, on t): the CPU budget
- * ran out, or the thread was nudged. CPU time is the thread's owner's,
- * whatever activation runs: a client pays for the handlers it calls, and
- * its budget running out stops the client, never the server (which gets
- * the grace to return). */
-static void thread_hook(struct thread *t)
-{
-    struct component *owner = t->owner;
-    t->cpu_forced = false;
-    uint32_t budget_ms = owner->cfg->cpu_budget_ms;
-    if (budget_ms && !owner->kill_pending) {
-        uint64_t now = plat_clock_ns(), cpu = t->cpu_ns + (now - t->run_start_ns);
-        if (now - owner->period_start_ns >= (uint64_t)owner->cfg->cpu_period_ms * NS_PER_MS) {
-            owner->period_start_ns = now; /* a new period: a new budget */
-            owner->period_cpu0 = cpu;
-        } else if (cpu - owner->period_cpu0 >= (uint64_t)budget_ms * NS_PER_MS) {
-            comp_request_stop(owner, TRAP_WATCHDOG);
-        }
-    }
-    budget_rearm(t);
-    /* In a host call the stop happens at its end (host_leave). A trap from
-     * here leaves the interrupt: the catch site re-enables interrupts. */
-    comp_check_stop(t, t->in_wasm);
-}
-
-/* Arm the thread's CPU timer for the next moment the hook must look: the
- * owner's budget running out, or the grace's end. */
-static void budget_rearm(struct thread *t)
-{
-    struct component *owner = t->owner;
-    uint64_t now = plat_clock_ns(), left = UINT64_MAX;
-    if (owner->cfg->cpu_budget_ms && !owner->kill_pending) {
-        uint64_t cpu = t->cpu_ns + (now - t->run_start_ns), used = cpu - owner->period_cpu0;
-        uint64_t budget = (uint64_t)owner->cfg->cpu_budget_ms * NS_PER_MS;
-        left = used < budget ? budget - used : 1;
-    }
-    if (t->stopping)
-        left = MIN(left, t->grace_deadline > now ? t->grace_deadline - now : 1);
-    thread_set_cpu_budget(left);
-}
-
-static void fill_report(struct component *c, struct fault_report *r)
-{
-    memset(r, 0, sizeof *r);
-    kstrlcpy(r->component, c->cfg->name, sizeof r->component);
-    r->generation = c->generation;
-    r->kind = c->trap;
-    r->addr = c->trap_addr;
-    r->time_ns = plat_clock_ns();
-    r->injected = c->injected;
+ * Each subsystem's part of a component (component.h) has a start hook, run
+ * on the starting thread for every new generation, in this order, and a
+ * stop hook, run on the component's own thread when it is done for good
+ * (after its last activation there unwound), in the reverse order. A start
+ * hook that fails undoes the parts started before it (their stop hooks, in
+ * reverse) and the start fails. The order is what the parts rely on:
+ * - rt first, so its stop runs last: the instance and linear memory go
+ *   only after everything that could look into them has stopped;
+ * - caps before hw and ipc, whose starts grant into the renewed table; its
+ *   stop (revoking every copy made from them) after theirs;
+ * - ipc last, so its stop runs first: no caller runs the handler once the
+ *   teardown begins; then the snapshot and the rest can go.
+ * The trap part is cleared by the claim itself (start(), under comp_lock);
+ * the host part (the import modules' context) is set once, in comp_init. */
+struct comp_part {
     const char *name;
-    uintptr_t off;
-    if (c->trap_pc && ksym_lookup(c->trap_pc, &name, &off)) {
-        size_t plen = strlen(WASM_FUNC_PREFIX);
-        if (strncmp(name, WASM_FUNC_PREFIX, plen) == 0)
-            name += plen;
-        kstrlcpy(r->function, name, sizeof r->function);
-        char *dot = strchr(r->function, '.'); /* gcc clones: name.constprop.0 */
-        if (dot)
-            *dot = '\0';
-        r->offset = off;
-    }
+    int  (*start)(struct component *c, const char *args); /* args: NULL on a restart */
+    void (*stop)(struct component *c);
+};
+static void supervise_stop(struct component *c)
+{
+    comp_watch_forget(c, NULL); /* if it was the supervisor: the kernel decides again */
+}
+static const struct comp_part parts[] = {
+    { "rt",        rt_comp_start,   rt_comp_stop },       /* kernel/rt */
+    { "caps",      caps_comp_start, caps_comp_stop },     /* kernel/comp/caps.c */
+    { "hw",        hw_comp_start,   hw_comp_stop },       /* kernel/hw */
+    { "wasi",      wasi_comp_start, NULL },               /* kernel/wasi */
+    { "snapshot",  NULL,            snapshot_comp_stop }, /* kernel/comp/snapshot.c */
+    { "supervise", NULL,            supervise_stop },     /* kernel/comp/supervise.c */
+    { "ipc",       ipc_comp_start,  ipc_comp_stop },      /* kernel/ipc */
+};
+
+/* Stop parts [0, n) in reverse. */
+static void parts_stop(struct component *c, size_t n)
+{
+    while (n--)
+        if (parts[n].stop)
+            parts[n].stop(c);
 }
 
-void comp_report_fault(struct component *c)
+static int parts_start(struct component *c, const char *args)
 {
-    if (c->report_done)
-        return;
-    struct fault_report r;
-    fill_report(c, &r);
-    fault_record(&r);
-    fault_print(&r);
-    c->report_done = true;
+    for (size_t i = 0; i < ARRAY_LEN(parts); i++) {
+        int r = parts[i].start ? parts[i].start(c, args) : 0;
+        if (r) {
+            kprintf("component %s: its %s part did not start: %s\n", c->cfg->name,
+                    parts[i].name, ath_strerror(r));
+            parts_stop(c, i);
+            return r;
+        }
+    }
+    return 0;
 }
 
 /* The component's thread has left wasm for good: record the outcome and
@@ -315,8 +127,9 @@ static void finish(struct component *c)
     struct thread *t = thread_current();
     irqflags_t f = spin_lock_irqsave(&comp_lock);
     c->cpu_ns_total += t->cpu_ns;
-    c->state = c->trap == TRAP_NONE || c->trap == TRAP_EXIT ? COMP_EXITED
-             : comp_is_fault(c->trap) ? COMP_FAULTED : COMP_STOPPED;
+    enum trap_kind k = c->trap.kind;
+    c->state = k == TRAP_NONE || k == TRAP_EXIT ? COMP_EXITED
+             : comp_is_fault(k) ? COMP_FAULTED : COMP_STOPPED;
     c->thread = NULL;
     if (npending < ARRAY_LEN(pending))
         pending[npending++] = c;
@@ -336,21 +149,18 @@ static bool do_reset(struct component *c, struct thread *t)
 {
     t->in_wasm = false;
     plat_irq_enable();
-    if (!c->snap)
+    if (!c->snap.snap)
         return false; /* nothing to go back to: stop instead */
-    ipc_drain(c);
-    uint64_t t0 = plat_clock_ns();
-    if (snapshot_restore(c, &c->last_reset_pages) != 0) {
+    ipc_comp_stop(c);
+    if (snapshot_restore(c) != 0) {
         kprintf("component %s: no memory to restore its snapshot; it stops\n", c->cfg->name);
         return false; /* restore changes nothing when it fails: stop cleanly */
     }
-    c->last_reset_ns = plat_clock_ns() - t0;
     irqflags_t f = spin_lock_irqsave(&comp_lock);
     c->resets++;
-    c->trap = TRAP_NONE;
-    c->kill_pending = TRAP_NONE;
+    trap_clear(c);
     spin_unlock_irqrestore(&comp_lock, f);
-    budget_rearm(t);
+    trap_budget_rearm(t);
     waitq_wake(&c->exit_wq, WAKE_ALL);
     return true;
 }
@@ -367,7 +177,7 @@ static void run_instance(struct component *c, struct thread *t, struct activatio
             t->in_wasm = true;
             if (!instantiated) {
                 uint64_t t0 = plat_clock_ns();
-                img->instantiate(c->instance, c->host);
+                img->instantiate(c->rt.instance, &c->host);
                 t->in_wasm = false;
                 if (snapshot_take(c) != 0)
                     kprintf("component %s: no memory for a snapshot; reset unavailable\n",
@@ -381,12 +191,12 @@ static void run_instance(struct component *c, struct thread *t, struct activatio
                 c->restart_latency_ns = c->started_at_ns - c->restart_from_ns;
                 c->restart_from_ns = 0;
             }
-            img->start(c->instance);
+            img->start(c->rt.instance);
             t->in_wasm = false;
-            c->trap = TRAP_NONE; /* returned from _start: exit status 0 */
+            trap_record(c, TRAP_NONE); /* returned from _start: exit status 0 */
             c->exit_code = 0;
         }
-        if (c->trap != TRAP_RESET || !do_reset(c, t))
+        if (c->trap.kind != TRAP_RESET || !do_reset(c, t))
             return;
     }
 }
@@ -418,134 +228,33 @@ static void comp_main(void *arg)
     bool watch = comp_stack_watch;
     if (watch)
         paint_stack(t);
-    const struct comp_image *img = c->cfg->image;
     struct activation base = { .comp = c };
-    base.stack_limit = comp_stack_limit(t, img);
+    base.stack_limit = comp_stack_limit(t, c->cfg->image);
     t->owner = c;
     comp_act_push(t, &base);
-    t->on_cpu_expired = thread_hook;
-    t->intr_deadline = intr_deadline;
-    c->period_start_ns = plat_clock_ns();
-    c->period_cpu0 = t->cpu_ns;
-    budget_rearm(t);
-    c->host = host_ctx_create(c);
-    c->instance = kzalloc(img->instance_size);
-    c->rtmem = c->instance ? img->memory(c->instance) : NULL; /* filled in by instantiate */
-    if (c->kill_pending) {
-        c->trap = c->kill_pending; /* stopped before it ever ran */
-    } else if (!c->host || !c->instance) {
-        c->trap = TRAP_MEMORY_QUOTA;
-    } else {
+    trap_thread_begin(t);
+    if (c->trap.pending)
+        trap_record(c, c->trap.pending); /* stopped before it ever ran */
+    else if (rt_comp_create(c) != 0)
+        trap_record(c, TRAP_MEMORY_QUOTA);
+    else
         run_instance(c, t, &base);
-    }
     /* Here after a normal return, proc_exit or a trap (which may have left an
      * interrupt handler, so interrupts may be off). */
     t->in_wasm = false;
-    thread_set_cpu_budget(UINT64_MAX);
-    t->on_cpu_expired = NULL;
-    t->intr_deadline = NULL;
+    trap_thread_end(t);
     plat_irq_enable();
-    ipc_drain(c); /* no caller may still be running its handler */
-    snapshot_free(c);
-    /* Its capabilities and every copy made from them; the notifications
-     * it created die with their originals (notification_gone). */
-    cap_table_clear(&c->caps);
-    for (unsigned i = 0; i < c->cfg->nirqs; i++) /* its lines fall silent */
-        hw_irq_release(c->cfg->irqs[i]);
-    comp_watch_forget(c, NULL); /* if it was the supervisor: the kernel decides again */
     /* Every activation above the base has unwound (the runtime frees the
-     * memory of the activation on top, below). */
+     * memory of the activation on top, in the rt part's stop). */
     if (t->act != &base || t->comp != c)
         kpanic("comp: %s tears down under %s's activation", c->cfg->name,
                t->comp ? t->comp->cfg->name : "no");
-    c->rtmem = NULL;
-    if (c->instance)
-        img->free(c->instance); /* frees the linear memory and tables */
-    kfree(c->instance);
-    c->instance = NULL;
-    host_ctx_destroy(c->host);
-    c->host = NULL;
+    parts_stop(c, ARRAY_LEN(parts));
     comp_act_pop(t, &base);
     t->owner = NULL;
     if (watch)
         c->stack_low = unpainted_from(t);
     finish(c);
-}
-
-/* The kernel objects behind the manifest's device-less capabilities. */
-static int console_object, clock_object, random_object;
-
-/* Give a fresh instance the capabilities its manifest entry grants. */
-static void grant_manifest_caps(struct component *c)
-{
-    static const struct {
-        enum comp_cap  bit;
-        enum cap_type  type;
-        uint32_t       rights;
-        void          *object;
-    } grants[] = {
-        { CAP_CONSOLE, CAP_T_CONSOLE, CAP_R_READ | CAP_R_WRITE, &console_object },
-        { CAP_CLOCK, CAP_T_CLOCK, CAP_R_READ, &clock_object },
-        { CAP_RANDOM, CAP_T_RANDOM, CAP_R_READ, &random_object },
-        { CAP_MANAGE, CAP_T_COMPONENT, CAP_R_READ | CAP_R_WRITE, NULL }, /* NULL: any component */
-        { CAP_REALTIME, CAP_T_CLOCK, CAP_R_READ | CAP_R_WRITE, &clock_object },
-    };
-    cap_table_renew(&c->caps); /* a new instance: retired slots come back */
-    for (size_t i = 0; i < ARRAY_LEN(grants); i++) {
-        cap_handle_t h;
-        if ((c->cfg->caps & grants[i].bit) &&
-            cap_insert(&c->caps, grants[i].type, grants[i].rights, grants[i].object, 0, &h) != 0)
-            kpanic("comp %s: capability table too small", c->cfg->name);
-    }
-    for (unsigned i = 0; i < c->cfg->nioports; i++) {
-        cap_handle_t h;
-        c->ioports[i] = c->cfg->ioports[i];
-        if (cap_insert_range(&c->caps, CAP_T_IOPORT, CAP_R_ALL, &c->ioports[i], c->ioports[i].base,
-                             c->ioports[i].count, &h) != 0)
-            kpanic("comp %s: capability table too small", c->cfg->name);
-    }
-    for (unsigned i = 0; i < c->cfg->nmmio; i++) {
-        cap_handle_t h;
-        c->mmio[i] = c->cfg->mmio[i];
-        if (cap_insert_range(&c->caps, CAP_T_MMIO, CAP_R_ALL, &c->mmio[i], c->mmio[i].base,
-                             c->mmio[i].size, &h) != 0)
-            kpanic("comp %s: capability table too small", c->cfg->name);
-    }
-    if (c->cfg->dma_pages) {
-        cap_handle_t h;
-        if (cap_insert_range(&c->caps, CAP_T_DMA, CAP_R_ALL, &c->dma_used, 0,
-                             (uint64_t)c->cfg->dma_pages * PAGE_SIZE, &h) != 0)
-            kpanic("comp %s: capability table too small", c->cfg->name);
-    }
-    for (unsigned i = 0; i < c->cfg->nirqs; i++) {
-        cap_handle_t h;
-        struct irq_line *l = hw_irq_line(c->cfg->irqs[i]);
-        if (l && cap_insert_range(&c->caps, CAP_T_IRQ, CAP_R_ALL, l, l->line, 1, &h) != 0)
-            kpanic("comp %s: capability table too small", c->cfg->name);
-    }
-}
-
-static void set_args(struct component *c, const char *args)
-{
-    kstrlcpy(c->argv_buf, c->cfg->name, sizeof c->argv_buf);
-    size_t len = strlen(c->argv_buf) + 1;
-    if (args && *args)
-        kstrlcpy(c->argv_buf + len, args, sizeof c->argv_buf - len);
-    else
-        c->argv_buf[len] = '\0';
-    /* Split in place: argv[0] is the name, then the space-separated words. */
-    c->argc = 0;
-    c->argv[c->argc++] = c->argv_buf;
-    for (char *p = c->argv_buf + len; *p && c->argc < COMP_ARGS_MAX;) {
-        while (*p == ' ')
-            *p++ = '\0';
-        if (!*p)
-            break;
-        c->argv[c->argc++] = p;
-        while (*p && *p != ' ')
-            p++;
-    }
-    c->argv[c->argc] = NULL;
 }
 
 /* args NULL: keep the current arguments (a restart). */
@@ -565,42 +274,35 @@ static int start(struct component *c, const char *args)
     }
     c->state = COMP_RUNNING;
     c->generation++;
-    c->transfer_next = 0; /* a new instance: its transfer area and message buffer start empty */
-    c->msgbuf = c->msgbuf_len = 0;
-    c->hw_refused = 0;
-    c->dma_next = c->dma_used = 0;
-    c->trap = TRAP_NONE;
-    c->kill_pending = TRAP_NONE;
     c->exit_code = 0;
-    c->trap_pc = c->trap_addr = 0;
-    c->report_done = false;
-    c->injected = false;
+    trap_clear(c);
     spin_unlock_irqrestore(&comp_lock, f);
-    if (args)
-        set_args(c, args);
-    grant_manifest_caps(c);
-    ipc_grant_manifest(c);
 
-    char tname[THREAD_NAME_MAX];
-    ksnprintf(tname, sizeof tname, "c:%s", c->cfg->name);
-    /* Its thread is its own kernel memory, whoever starts it. */
+    /* Its parts and its thread are its own kernel memory, whoever starts it. */
     struct thread *me = thread_current();
     struct kmem_account *caller_acct = me->kacct;
     me->kacct = &c->kmem;
-    struct thread *t = thread_create(tname, comp_main, c, COMP_PRIO, COMP_STACK);
-    me->kacct = caller_acct;
-    if (!t) {
-        f = spin_lock_irqsave(&comp_lock);
-        c->state = COMP_STOPPED;
-        spin_unlock_irqrestore(&comp_lock, f);
-        return -ATH_ENOMEM;
+    struct thread *t = NULL;
+    int r = parts_start(c, args);
+    if (r == 0) {
+        char tname[THREAD_NAME_MAX];
+        ksnprintf(tname, sizeof tname, "c:%s", c->cfg->name);
+        t = thread_create(tname, comp_main, c, COMP_PRIO, COMP_STACK);
+        if (!t) {
+            parts_stop(c, ARRAY_LEN(parts)); /* nothing of it stays granted */
+            r = -ATH_ENOMEM;
+        }
     }
+    me->kacct = caller_acct;
     f = spin_lock_irqsave(&comp_lock);
-    if (c->state == COMP_RUNNING && !c->thread)
+    if (r)
+        c->state = COMP_STOPPED;
+    else if (c->state == COMP_RUNNING && !c->thread)
         c->thread = t;
     spin_unlock_irqrestore(&comp_lock, f);
-    thread_detach(t);
-    return 0;
+    if (t)
+        thread_detach(t);
+    return r;
 }
 
 int comp_kill(struct component *c)
@@ -615,24 +317,15 @@ int comp_inject(struct component *c, enum trap_kind kind)
 {
     if (kind == TRAP_NONE || kind >= TRAP_WATCHDOG)
         return -ATH_EINVAL; /* only the kinds a component's own code can cause */
-    irqflags_t f = spin_lock_irqsave(&comp_lock);
-    int r = c->state != COMP_RUNNING || !c->thread ? -ATH_ENOENT : c->kill_pending ? -ATH_EBUSY : 0;
-    if (r == 0) {
-        c->injected = true;
-        c->injections++;
-    }
-    spin_unlock_irqrestore(&comp_lock, f);
-    if (r == 0) /* it traps wherever its code runs next: own thread, a handler, a host call's end */
-        comp_request_stop(c, kind);
-    return r;
+    return trap_inject(c, kind);
 }
 
 int comp_reset(struct component *c)
 {
     irqflags_t f = spin_lock_irqsave(&comp_lock);
     int r = c->state != COMP_RUNNING || !c->thread ? -ATH_ENOENT
-          : !c->snap ? -ATH_EAGAIN
-          : c->tables_grew ? -ATH_EBUSY : 0;
+          : !c->snap.snap ? -ATH_EAGAIN
+          : c->rt.tables_grew ? -ATH_EBUSY : 0;
     uint32_t before = c->resets;
     spin_unlock_irqrestore(&comp_lock, f);
     if (r)
@@ -708,7 +401,7 @@ int comp_recover(struct component *c)
     c->restart_times[c->restarts % ARRAY_LEN(c->restart_times)] = plat_clock_ns();
     c->restarts++;
     c->gave_up = false;
-    c->restart_from_ns = c->state == COMP_FAULTED ? c->trapped_at_ns : 0;
+    c->restart_from_ns = c->state == COMP_FAULTED ? c->trap.at_ns : 0;
     return start(c, NULL);
 }
 
@@ -794,13 +487,9 @@ void comp_init(bool autostart)
         c->kmem.limit = (uint64_t)c->cfg->kernel_kib * 1024;
         if (!heap_account_register(&c->kmem))
             kpanic("comp: too many kernel memory accounts");
-        c->ep.server = c;
-        c->ep.handle = c->cfg->image->handle;
-        c->ep.limit_off = comp_limit_off(c->cfg->image);
-        c->ep.need_off = c->ep.limit_off + *c->cfg->image->max_frame + CALL_MIN_STACK;
-        c->ep.lock = (spinlock_t)SPINLOCK_INIT;
-        waitq_init(&c->ep.wq);
-        set_args(c, c->cfg->args);
+        c->host.comp = c;
+        ipc_comp_init(c);
+        wasi_comp_start(c, c->cfg->args); /* what a first restart without a start runs with */
         c->cfg->image->init_module();
     }
     struct thread *m = thread_create("comp-manager", manager_main, NULL, MANAGER_PRIO, 0);

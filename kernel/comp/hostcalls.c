@@ -6,9 +6,10 @@
  * RECOVER), the component list, system introspection, the supervisor's
  * watch, and power (the whole system: only with a capability to any
  * component). A capability names one component, or any (NULL object: the
- * manifest's "manage"). Decoding is here; the work is in component.c. */
+ * manifest's "manage"). Decoding is here; the work is in the lifecycle
+ * (component.c, trap.c). */
 #include <athanor/abi/wire.h>
-#include <athanor/component.h>
+#include <athanor/lifecycle.h>
 #include <athanor/errors.h>
 #include <athanor/frame.h>
 #include <athanor/heap.h>

@@ -24,40 +24,41 @@ int snapshot_take(struct component *c)
     if (!s)
         return -ATH_ENOMEM;
     s->instance_size = c->cfg->image->instance_size;
-    s->wasm_pages = c->mem_pages;
+    s->wasm_pages = c->rt.pages;
     s->instance = kmalloc(s->instance_size);
-    if (!s->instance || (c->mem.size && plat_vrange_snapshot(&c->mem) != 0)) {
+    if (!s->instance || (c->rt.range.size && plat_vrange_snapshot(&c->rt.range) != 0)) {
         kfree(s->instance);
         kfree(s);
         return -ATH_ENOMEM;
     }
-    memcpy(s->instance, c->instance, s->instance_size);
-    c->snap = s;
+    memcpy(s->instance, c->rt.instance, s->instance_size);
+    c->snap.snap = s;
     return 0;
 }
 
-int snapshot_restore(struct component *c, uint32_t *pages_restored)
+int snapshot_restore(struct component *c)
 {
-    struct snapshot *s = c->snap;
+    struct snapshot *s = c->snap.snap;
     if (!s)
         return -ATH_ENOENT;
+    uint64_t t0 = plat_clock_ns();
     uint32_t pages = 0;
-    int r = c->mem.size ? plat_vrange_revert(&c->mem, &pages) : 0;
+    int r = c->rt.range.size ? plat_vrange_revert(&c->rt.range, &pages) : 0;
     if (r)
         return r;
-    memcpy(c->instance, s->instance, s->instance_size);
-    c->mem_pages = s->wasm_pages;
-    if (pages_restored)
-        *pages_restored = pages;
+    memcpy(c->rt.instance, s->instance, s->instance_size);
+    c->rt.pages = s->wasm_pages;
+    c->snap.last_pages = pages;
+    c->snap.last_ns = plat_clock_ns() - t0;
     return 0;
 }
 
-void snapshot_free(struct component *c)
+void snapshot_comp_stop(struct component *c)
 {
-    struct snapshot *s = c->snap;
+    struct snapshot *s = c->snap.snap;
     if (!s)
         return;
     kfree(s->instance);
     kfree(s);
-    c->snap = NULL;
+    c->snap.snap = NULL;
 }

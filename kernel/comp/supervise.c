@@ -7,7 +7,7 @@
  * the supervisor itself stops, or its notification goes, the kernel applies
  * the policies again, and restarts the supervisor by its own.
  * Locking: watch_lock guards the watcher (taken in finish and host calls). */
-#include <athanor/component.h>
+#include <athanor/lifecycle.h>
 #include <athanor/errors.h>
 #include <athanor/notify.h>
 #include <athanor/spinlock.h>

@@ -1,23 +1,9 @@
-/* The host-call layer's own state: the per-component context every import
- * module's instance parameter points to, and the interruptible sleep that
- * blocking host calls (serve, poll_oneoff) wait in. See athanor/host.h. */
+/* The host-call layer's own code: the interruptible sleep that blocking
+ * host calls (serve, poll_oneoff) wait in. See athanor/host.h; its part of
+ * a component, the import modules' context, is athanor/host_ctx.h. */
 #include <athanor/errors.h>
-#include <athanor/heap.h>
 #include <athanor/host.h>
 #include <athanor/sched.h>
-
-host_ctx *host_ctx_create(struct component *c)
-{
-    host_ctx *h = kzalloc(sizeof *h);
-    if (h)
-        h->comp = c;
-    return h;
-}
-
-void host_ctx_destroy(host_ctx *h)
-{
-    kfree(h);
-}
 
 void host_sleep_until(uint64_t deadline_ns)
 {

@@ -1,14 +1,17 @@
 /* Athanor's imports for drivers (module "athanor"; the rows of
  * athanor/abi/imports.def that name this file, docs/abi.md): I/O ports,
  * the wall clock, interrupts, MMIO and DMA.
- * Decode (check every argument against the caller's memory and the ABI)
- * happens here; the checks of capabilities and ranges are in ioport.c,
- * irq.c, mmio.c and dma.c (clock_set's, here). */
+ * Decode is here, all of it: every argument against the caller's memory
+ * and the ABI, and every handle against its capability table (type,
+ * rights, range); a refused access is counted and reported (refused.c).
+ * Invoke (irq.c, mmio.c, dma.c, or the platform's port I/O) gets only
+ * checked values. */
 #include <athanor/errors.h>
 #include <athanor/host.h>
 #include <athanor/hostcalls.h>
 #include <athanor/hw.h>
 #include <athanor/klib.h>
+#include <athanor/notify.h>
 #include <athanor/realtime.h>
 
 
@@ -21,6 +24,35 @@ static bool width_ok(u32 port, u32 width)
     return (width == 1 || width == 2 || width == 4) && port + width <= 0x10000u;
 }
 
+/* Decode a range capability: h of c's table is of `type` with `right`, and
+ * [off, off + len) lies in its range (absolute for I/O ports, relative
+ * for MMIO); *cap gets its values. A refusal is counted and reported. */
+static int check_range(struct component *c, cap_handle_t h, enum cap_type type, uint32_t right,
+                       const char *what, uint64_t off, uint64_t len, bool relative,
+                       struct cap_ref *cap)
+{
+    int r = cap_lookup(&c->caps, h, type, right, cap);
+    if (r == 0) {
+        uint64_t lo = relative ? 0 : cap->base;
+        if (off < lo || off - lo >= cap->len || len > cap->len - (off - lo))
+            r = -ATH_ERANGE;
+    }
+    if (r)
+        hw_refused(c, what, off, r);
+    return r;
+}
+
+/* Decode a handle that must name a capability of `type` with `right`
+ * (DMA, IRQ); a refusal is counted and reported. */
+static int check_handle(struct component *c, cap_handle_t h, enum cap_type type, uint32_t right,
+                        const char *what, struct cap_ref *cap)
+{
+    int r = cap_lookup(&c->caps, h, type, right, cap);
+    if (r)
+        hw_refused(c, what, h, r);
+    return r;
+}
+
 u32 Z_athanorZ_io_in(struct Z_athanor_instance_t *a, u32 h, u32 port, u32 width, u32 out)
 {
     struct component *c = host_enter(&a->h);
@@ -29,10 +61,12 @@ u32 Z_athanorZ_io_in(struct Z_athanor_instance_t *a, u32 h, u32 port, u32 width,
         return host_leave(c, (u32)-ATH_EFAULT);
     if (!width_ok(port, width))
         return host_leave(c, (u32)-ATH_EINVAL);
-    uint32_t v = 0;
-    int r = hw_io_in(c, h, (uint16_t)port, width, &v);
-    if (r == 0)
+    struct cap_ref cap;
+    int r = check_range(c, h, CAP_T_IOPORT, CAP_R_READ, "I/O port", port, width, false, &cap);
+    if (r == 0) {
+        uint32_t v = plat_io_in((uint16_t)port, width);
         host_put(c, uoff(out), &v, 4);
+    }
     return host_leave(c, (u32)r);
 }
 
@@ -41,19 +75,53 @@ u32 Z_athanorZ_io_out(struct Z_athanor_instance_t *a, u32 h, u32 port, u32 width
     struct component *c = host_enter(&a->h);
     if (!width_ok(port, width))
         return host_leave(c, (u32)-ATH_EINVAL);
-    return host_leave(c, (u32)hw_io_out(c, h, (uint16_t)port, width, value));
+    struct cap_ref cap;
+    int r = check_range(c, h, CAP_T_IOPORT, CAP_R_WRITE, "I/O port", port, width, false, &cap);
+    if (r == 0)
+        plat_io_out((uint16_t)port, width, value);
+    return host_leave(c, (u32)r);
 }
 
 u32 Z_athanorZ_irq_bind(struct Z_athanor_instance_t *a, u32 irq, u32 n, u64 bits)
 {
     struct component *c = host_enter(&a->h);
-    return host_leave(c, (u32)hw_irq_bind(c, irq, n, bits));
+    struct cap_ref line, note;
+    int r = check_handle(c, irq, CAP_T_IRQ, CAP_R_READ, "IRQ handle", &line);
+    if (r == 0 && !bits)
+        r = -ATH_EINVAL;
+    /* Pinned: the notification cannot be freed while hw_irq_bind looks at it. */
+    if (r == 0 && (r = cap_lookup_pin(&c->caps, n, CAP_T_NOTIFICATION, CAP_R_WRITE, &note)) == 0) {
+        r = hw_irq_bind(line.object, note.object, bits);
+        notify_put(note.object);
+    }
+    return host_leave(c, (u32)r);
 }
 
 u32 Z_athanorZ_irq_ack(struct Z_athanor_instance_t *a, u32 irq)
 {
     struct component *c = host_enter(&a->h);
-    return host_leave(c, (u32)hw_irq_ack(c, irq));
+    struct cap_ref line;
+    int r = check_handle(c, irq, CAP_T_IRQ, CAP_R_READ, "IRQ handle", &line);
+    if (r == 0)
+        hw_irq_ack(line.object);
+    return host_leave(c, (u32)r);
+}
+
+/* Decode an MMIO access of len bytes at offset off of capability h's range:
+ * its device address, or an error (a refused one counted). */
+static int check_mmio(struct component *c, cap_handle_t h, uint32_t right, uint64_t off,
+                      uint64_t len, uint64_t *phys)
+{
+    struct cap_ref cap;
+    int r = check_range(c, h, CAP_T_MMIO, right, "MMIO offset", off, len, true, &cap);
+    if (r == 0)
+        *phys = cap.base + off;
+    return r;
+}
+
+static bool mmio_width_ok(u64 off, u32 width)
+{
+    return (width == 1 || width == 2 || width == 4 || width == 8) && !(off & (width - 1));
 }
 
 u32 Z_athanorZ_mmio_read(struct Z_athanor_instance_t *a, u32 h, u64 off, u32 width, u32 out)
@@ -62,9 +130,11 @@ u32 Z_athanorZ_mmio_read(struct Z_athanor_instance_t *a, u32 h, u64 off, u32 wid
     struct umem m = host_mem(c);
     if (!umem_range(&m, uoff(out), 8))
         return host_leave(c, (u32)-ATH_EFAULT);
-    uint64_t v = 0;
-    int r = hw_mmio_read(c, h, off, width, &v);
-    if (r == 0)
+    if (!mmio_width_ok(off, width))
+        return host_leave(c, (u32)-ATH_EINVAL);
+    uint64_t phys, v = 0;
+    int r = check_mmio(c, h, CAP_R_READ, off, width, &phys);
+    if (r == 0 && (r = hw_mmio_read(phys, width, &v)) == 0)
         host_put(c, uoff(out), &v, 8);
     return host_leave(c, (u32)r);
 }
@@ -72,7 +142,13 @@ u32 Z_athanorZ_mmio_read(struct Z_athanor_instance_t *a, u32 h, u64 off, u32 wid
 u32 Z_athanorZ_mmio_write(struct Z_athanor_instance_t *a, u32 h, u64 off, u32 width, u64 value)
 {
     struct component *c = host_enter(&a->h);
-    return host_leave(c, (u32)hw_mmio_write(c, h, off, width, value));
+    if (!mmio_width_ok(off, width))
+        return host_leave(c, (u32)-ATH_EINVAL);
+    uint64_t phys;
+    int r = check_mmio(c, h, CAP_R_WRITE, off, width, &phys);
+    if (r == 0)
+        r = hw_mmio_write(phys, width, value);
+    return host_leave(c, (u32)r);
 }
 
 u32 Z_athanorZ_mmio_write_block(struct Z_athanor_instance_t *a, u32 h, u64 off, u32 src, u32 len)
@@ -82,7 +158,11 @@ u32 Z_athanorZ_mmio_write_block(struct Z_athanor_instance_t *a, u32 h, u64 off, 
     const void *p = umem_range(&m, uoff(src), len); /* read by a guarded copy (mmio.c) */
     if (!p && len)
         return host_leave(c, (u32)-ATH_EFAULT);
-    return host_leave(c, (u32)hw_mmio_write_block(c, h, off, p, len));
+    uint64_t phys;
+    int r = check_mmio(c, h, CAP_R_WRITE, off, len, &phys);
+    if (r == 0 && len)
+        r = hw_mmio_write_block(phys, p, len);
+    return host_leave(c, (u32)r);
 }
 
 u32 Z_athanorZ_dma_alloc(struct Z_athanor_instance_t *a, u32 h, u32 len, u32 where_out, u32 phys_out)
@@ -91,10 +171,13 @@ u32 Z_athanorZ_dma_alloc(struct Z_athanor_instance_t *a, u32 h, u32 len, u32 whe
     struct umem m = host_mem(c);
     if (!umem_range(&m, uoff(where_out), 4) || !umem_range(&m, uoff(phys_out), 8))
         return host_leave(c, (u32)-ATH_EFAULT);
+    struct cap_ref cap;
+    int r = check_handle(c, h, CAP_T_DMA, CAP_R_WRITE, "DMA handle", &cap);
+    if (r == 0 && (len == 0 || (len & (PAGE_SIZE - 1))))
+        r = -ATH_EINVAL;
     uint32_t where = 0;
     uint64_t phys = 0;
-    int r = hw_dma_alloc(c, h, len, &where, &phys);
-    if (r == 0) {
+    if (r == 0 && (r = hw_dma_alloc(c, cap.len, len, &where, &phys)) == 0) {
         host_put(c, uoff(where_out), &where, 4);
         host_put(c, uoff(phys_out), &phys, 8);
     }
@@ -107,9 +190,10 @@ u32 Z_athanorZ_dma_phys(struct Z_athanor_instance_t *a, u32 h, u32 where, u32 ph
     struct umem m = host_mem(c);
     if (!umem_range(&m, uoff(phys_out), 8))
         return host_leave(c, (u32)-ATH_EFAULT);
+    struct cap_ref cap;
+    int r = check_handle(c, h, CAP_T_DMA, CAP_R_WRITE, "DMA handle", &cap);
     uint64_t phys = 0;
-    int r = hw_dma_phys(c, h, where, &phys);
-    if (r == 0)
+    if (r == 0 && (r = hw_dma_phys(c, where, &phys)) == 0)
         host_put(c, uoff(phys_out), &phys, 8);
     return host_leave(c, (u32)r);
 }

@@ -1,7 +1,6 @@
-/* IRQ-line capabilities (see hw.h): binding a line to a notification,
- * delivering an interrupt as notification bits, acknowledgement. Decoding
- * the component's arguments is in hostcalls.c. */
-#include <athanor/component.h>
+/* Interrupt lines (see hw.h): binding a line to a notification,
+ * delivering an interrupt as notification bits, acknowledgement. Decode
+ * (hw/hostcalls.c) checks the line's capability and pins the notification. */
 #include <athanor/errors.h>
 #include <athanor/hw.h>
 #include <athanor/notify.h>
@@ -18,44 +17,22 @@ struct irq_line *hw_irq_line(unsigned line)
     return &lines[line];
 }
 
-/* The line capability h names, with `right`, or an error (reported). */
-static int lookup(struct component *c, cap_handle_t h, uint32_t right, struct irq_line **out)
+int hw_irq_bind(struct irq_line *l, struct notification *n, uint64_t bits)
 {
-    struct cap_ref cap;
-    int r = cap_lookup(&c->caps, h, CAP_T_IRQ, right, &cap);
-    if (r) {
-        hw_refused(c, "IRQ handle", h, r);
-        return r;
-    }
-    *out = cap.object;
-    return 0;
-}
-
-int hw_irq_bind(struct component *c, cap_handle_t irq, cap_handle_t n, uint64_t bits)
-{
-    struct irq_line *l;
-    struct cap_ref note;
-    int r = lookup(c, irq, CAP_R_READ, &l);
-    if (r)
-        return r;
-    if (!bits)
-        return -ATH_EINVAL;
-    /* Pinned, and bound only if still alive: a notification's death
-     * (notify_kill, then hw_irq_forget) and this bind are ordered by its
-     * dead flag and irq_lock, so no line keeps a pointer to a dead one. */
-    if ((r = cap_lookup_pin(&c->caps, n, CAP_T_NOTIFICATION, CAP_R_WRITE, &note)) != 0)
-        return r;
+    /* Bound only if still alive: a notification's death (notify_kill, then
+     * hw_irq_forget) and this bind are ordered by its dead flag and
+     * irq_lock, so no line keeps a pointer to a dead one. */
     irqflags_t f = spin_lock_irqsave(&irq_lock);
-    bool dead = notify_dead(note.object);
+    bool dead = notify_dead(n);
     if (!dead) {
-        l->notify = note.object;
+        l->notify = n;
         l->bits = bits;
     }
     spin_unlock_irqrestore(&irq_lock, f);
-    notify_put(note.object);
     if (dead)
         return -ATH_ESTALE;
-    if ((r = plat_irqline_enable(l->line)) != 0) {
+    int r = plat_irqline_enable(l->line);
+    if (r) {
         f = spin_lock_irqsave(&irq_lock);
         l->notify = NULL;
         spin_unlock_irqrestore(&irq_lock, f);
@@ -63,13 +40,10 @@ int hw_irq_bind(struct component *c, cap_handle_t irq, cap_handle_t n, uint64_t 
     return r;
 }
 
-int hw_irq_ack(struct component *c, cap_handle_t irq)
+void hw_irq_ack(struct irq_line *l)
 {
-    struct irq_line *l;
-    int r = lookup(c, irq, CAP_R_READ, &l);
-    if (r == 0 && l->notify)
+    if (l->notify)
         plat_irqline_unmask(l->line);
-    return r;
 }
 
 void hw_irq_fired(unsigned line)

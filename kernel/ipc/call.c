@@ -1,14 +1,16 @@
-/* Synchronous calls (see ipc.h). The caller's thread becomes the server's
+/* Synchronous calls (see ipc.h): invoke, on what decode (ipc/hostcalls.c)
+ * checked, in one entry point for every mode. The caller's thread becomes the server's
  * for the duration: serve_on pushes the server's activation (component.h)
  * on the caller's thread, so its faults, traps and stops are the server's;
  * a trap unwinds to serve_on (the activation's jmp), is reported as the
  * server's fault, stops the server (its restart policy applies) and returns
  * -ATH_EPEERFAILED to the caller. The CPU time is the caller's (its
- * thread's owner pays, see comp/component.c).
+ * thread's owner pays, see comp/trap.c).
  *
  * Locking: one call at a time per server (its instance has one shadow
  * stack): the endpoint's holder is taken with one compare-and-swap, callers
  * that find it taken wait on ep->wq under ep->lock (see acquire/release). */
+#include <athanor/component.h>
 #include <athanor/errors.h>
 #include <athanor/ipc.h>
 #include <athanor/klib.h>
@@ -18,15 +20,15 @@
 
 /* Is the server in a state to run a call made through a cap of obj_gen, and
  * is the caller not stopping itself? (After the endpoint is taken: see
- * component.c on why a stop request cannot be missed.) */
+ * comp/trap.c on why a stop request cannot be missed.) */
 static inline int check_server(struct component *caller, struct component *srv, uint32_t obj_gen)
 {
     if (srv->generation != obj_gen)
         return -ATH_EPEERRESTARTED;
-    if (srv->state != COMP_RUNNING || !__atomic_load_n(&srv->serving, __ATOMIC_SEQ_CST) ||
-        __atomic_load_n(&srv->kill_pending, __ATOMIC_SEQ_CST))
+    if (srv->state != COMP_RUNNING || !__atomic_load_n(&srv->ipc.serving, __ATOMIC_SEQ_CST) ||
+        __atomic_load_n(&srv->trap.pending, __ATOMIC_SEQ_CST))
         return -ATH_EPEERFAILED;
-    if (caller && __atomic_load_n(&caller->kill_pending, __ATOMIC_RELAXED))
+    if (caller && __atomic_load_n(&caller->trap.pending, __ATOMIC_RELAXED))
         return -ATH_EINTR; /* it stops at its host call's end */
     return 0;
 }
@@ -111,10 +113,10 @@ static __attribute__((noinline)) int serve_on(struct thread *t, struct component
     /* Not zero-initialised: the jmp buffer is filled by the setjmp. */
     struct activation a;
     uintptr_t base = (uintptr_t)t->stack.base;
-    if ((uintptr_t)__builtin_frame_address(0) < base + srv->ep.need_off)
+    if ((uintptr_t)__builtin_frame_address(0) < base + srv->ipc.ep.need_off)
         return -ATH_ESTACK;
     a.comp = srv;
-    a.stack_limit = base + srv->ep.limit_off;
+    a.stack_limit = base + srv->ipc.ep.limit_off;
     a.lent_len = lent_len;
     a.lent_writable = lent_writable;
     uintptr_t limit_below = rt_stack_limit();
@@ -125,7 +127,7 @@ static __attribute__((noinline)) int serve_on(struct thread *t, struct component
     int r = 0;
     if (__builtin_setjmp(a.jmp) == 0) {
         t->in_wasm = true;
-        *result = srv->ep.handle(srv->instance, badge, m->op, m->a0, m->a1, m->a2);
+        *result = srv->ipc.ep.handle(srv->rt.instance, badge, m->op, m->a0, m->a1, m->a2);
         t->in_wasm = false;
     } else {
         /* Its activation unwound: a trap of its own (report it, stop it on
@@ -133,9 +135,10 @@ static __attribute__((noinline)) int serve_on(struct thread *t, struct component
          * failed; the caller goes on. */
         t->in_wasm = false;
         plat_irq_enable(); /* a trap from the interrupt-exit path arrives with interrupts off */
-        if (comp_is_fault(srv->trap))
+        enum trap_kind kind = srv->trap.kind;
+        if (comp_is_fault(kind))
             comp_report_fault(srv);
-        comp_request_stop(srv, srv->trap);
+        comp_request_stop(srv, kind);
         r = -ATH_EPEERFAILED;
     }
     rt_set_stack_limit(limit_below);
@@ -143,197 +146,160 @@ static __attribute__((noinline)) int serve_on(struct thread *t, struct component
     return r;
 }
 
-/* Check the caller's endpoint capability h and take the endpoint: on 0,
- * *cap is the capability and the server is serving and held by us until
- * release(cap->object). Always inline: it is on the null call's path, and
- * gcc outlines it once it has a third caller (36 instructions more per
- * call, bench/icount.py). */
-static inline __attribute__((always_inline)) int take(struct thread *t, struct component *caller,
-                                                      cap_handle_t h, uint64_t timeout_ns,
-                                                      struct cap_ref *cap)
-{
-    int r = cap_lookup(&caller->caps, h, CAP_T_ENDPOINT, CAP_R_CALL, cap);
-    if (r)
-        return r;
-    struct endpoint *ep = cap->object;
-    if (!ep->handle)
-        return -ATH_ENOSYS; /* the server exports no handler */
-    return acquire(ep, t, caller, cap->obj_gen, timeout_ns);
-}
+/* ---- the modes: what happens around the handler, endpoint held ----
+ *
+ * Each runs with the endpoint held (the server is serving and cannot be
+ * torn down meanwhile) and leaves releasing it to ipc_call. Not inlined:
+ * inside ipc_call their registers and stack would cost the plain call,
+ * the common one (bench/icount.py counts it). */
 
-int ipc_call_on(struct thread *t, struct component *caller, cap_handle_t h,
-                const struct ipc_msg *m, uint64_t timeout_ns, uint64_t *result)
+/* MSG: copy the message into the server's buffer (the only copy). */
+static __attribute__((noinline)) int call_msg(struct thread *t, struct component *srv, const struct ipc_call *call,
+                    uint64_t *result)
 {
-    struct cap_ref cap;
-    int r = take(t, caller, h, timeout_ns, &cap);
-    if (r)
-        return r;
-    struct endpoint *ep = cap.object;
-    r = serve_on(t, ep->server, cap.badge, m, 0, false, result);
-    release(ep);
-    return r;
-}
-
-int ipc_set_msgbuf(struct component *srv, uint32_t off, uint32_t len)
-{
-    if (len > IPC_MSG_MAX)
-        return -ATH_EINVAL;
-    const wasm_rt_memory_t *mem = srv->rtmem;
-    if (!mem || (uint64_t)off + len > mem->size)
-        return -ATH_EFAULT;
-    srv->msgbuf = off;
-    srv->msgbuf_len = len;
-    return 0;
-}
-
-int ipc_call_msg(struct thread *t, struct component *caller, cap_handle_t h, uint64_t op,
-                 uint64_t a0, const void *msg, uint32_t len, uint64_t timeout_ns,
-                 uint64_t *result)
-{
-    struct cap_ref cap;
-    int r = take(t, caller, h, timeout_ns, &cap);
-    if (r)
-        return r;
-    /* Serving, and held by us: its buffer and memory stay put until release. */
-    struct endpoint *ep = cap.object;
-    struct component *srv = ep->server;
-    const wasm_rt_memory_t *mem = srv->rtmem;
-    if (len > srv->msgbuf_len || !mem || (uint64_t)srv->msgbuf + len > mem->size) {
-        release(ep);
+    /* Its buffer and memory stay put until release: checked now, as the
+     * buffer was registered for a memory that may have changed since. */
+    const wasm_rt_memory_t *mem = srv->rt.memory;
+    uint32_t len = call->msg.len;
+    if (len > srv->ipc.msgbuf_len || !mem || (uint64_t)srv->ipc.msgbuf + len > mem->size)
         return -ATH_EMSGSIZE;
-    }
     /* Guarded: a page on either side may be missing (lent or given away,
      * athanor/umem.h); then the call fails, the kernel does not. */
-    if (umem_copy(mem->data + srv->msgbuf, msg, len) != 0) {
-        release(ep);
+    if (umem_copy(mem->data + srv->ipc.msgbuf, call->msg.data, len) != 0)
         return -ATH_EFAULT;
-    }
-    struct ipc_msg m = { op, a0, len, 0 };
-    r = serve_on(t, srv, cap.badge, &m, 0, false, result);
-    release(ep);
-    return r;
+    struct ipc_msg m = { call->m.op, call->m.a0, len, 0 };
+    return serve_on(t, srv, call->badge, &m, 0, false, result);
 }
 
-int ipc_call(struct component *caller, cap_handle_t h, const struct ipc_msg *m,
-             uint64_t timeout_ns, uint64_t *result)
+/* GRANT: copy the capability into the server's table first; it goes again
+ * if the server never saw it or failed with it. cap_grant checks its grant
+ * right again, under the capability lock, as part of the copy: it fails
+ * only if the capability was revoked since decode, or for the caller's
+ * grant quota (-ATH_EQUOTA). */
+static __attribute__((noinline)) int call_grant(struct thread *t, struct component *caller, struct component *srv,
+                      const struct ipc_call *call, uint64_t *result)
 {
-    return ipc_call_on(thread_current(), caller, h, m, timeout_ns, result);
-}
-
-int ipc_call_grant(struct component *caller, cap_handle_t h, uint64_t op, uint64_t a0,
-                   uint64_t a1, cap_handle_t give, uint64_t timeout_ns, uint64_t *result)
-{
-    /* One lookup, and the grant only once the endpoint is ours: a copy
-     * does not sit in the server's table while we wait for a busy server. */
-    struct thread *t = thread_current();
-    struct cap_ref cap;
-    int r = take(t, caller, h, timeout_ns, &cap);
-    if (r)
-        return r;
-    struct endpoint *ep = cap.object;
-    struct component *srv = ep->server;
     cap_handle_t given;
-    if ((r = cap_grant(&caller->caps, give, &srv->caps, &given)) != 0) {
-        release(ep);
-        return r;
-    }
-    struct ipc_msg m = { op, a0, a1, given };
-    r = serve_on(t, srv, cap.badge, &m, 0, false, result);
+    int r = cap_grant(&caller->caps, call->give, &srv->caps, &given);
     if (r)
-        cap_delete(&srv->caps, given); /* the server never saw it, or failed with it */
-    release(ep);
+        return r;
+    struct ipc_msg m = { call->m.op, call->m.a0, call->m.a1, given };
+    r = serve_on(t, srv, call->badge, &m, 0, false, result);
+    if (r)
+        cap_delete(&srv->caps, given);
     return r;
 }
 
-int ipc_call_lend(struct component *caller, cap_handle_t h, uint64_t op, uint64_t a0,
-                  uint32_t ptr, uint32_t len, bool writable, bool transfer, uint64_t timeout_ns,
-                  uint64_t *result)
+/* LEND_RO, LEND_RW, TRANSFER: move the pages to the server's lend window
+ * (or transfer area), run the handler, take a lend back. */
+static __attribute__((noinline)) int call_lend(struct thread *t, struct component *caller, struct component *srv,
+                     const struct ipc_call *call, uint64_t *result)
 {
-    if (((ptr | len) & (PAGE_SIZE - 1)) || len == 0 || len > IPC_LEND_MAX)
-        return -ATH_EINVAL;
-    /* Only the caller's own memory, or part of a lend it is serving, lent on
-     * (a service forwarding its client's buffer to a driver): never
-     * transferred, since it must go back, and never more writable than it
-     * was lent. */
-    struct thread *t = thread_current();
-    const struct activation *ca = t->act; /* the caller's activation: what it serves */
-    uint32_t lent_len = ca && ca->comp == caller ? ca->lent_len : 0;
-    bool lent_writable = lent_len && ca->lent_writable;
-    bool nested = (uint64_t)ptr + len > caller->mem.committed;
-    if (nested && !(lent_len && ptr >= IPC_LEND_WINDOW &&
-                    (uint64_t)ptr + len <= (uint64_t)IPC_LEND_WINDOW + lent_len &&
-                    !transfer && (!writable || lent_writable)))
-        return -ATH_EFAULT;
-    struct cap_ref cap;
-    int r = take(t, caller, h, timeout_ns, &cap);
-    if (r)
-        return r;
-    struct endpoint *ep = cap.object;
-    struct component *srv = ep->server;
-    /* The server is serving and cannot be torn down while we hold the endpoint. */
+    bool transfer = call->mode == IPC_TRANSFER, writable = call->mode == IPC_LEND_RW;
+    uint32_t ptr = call->lend.ptr, len = call->lend.len;
     uint32_t where = IPC_LEND_WINDOW;
     if (transfer) {
-        if (!srv->transfer_next)
-            srv->transfer_next = IPC_TRANSFER_AREA;
-        if ((uint64_t)srv->transfer_next + len > IPC_TRANSFER_END) {
-            release(ep);
+        if (!srv->ipc.transfer_next)
+            srv->ipc.transfer_next = IPC_TRANSFER_AREA;
+        if ((uint64_t)srv->ipc.transfer_next + len > IPC_TRANSFER_END)
             return -ATH_ENOMEM;
-        }
-        where = srv->transfer_next;
+        where = srv->ipc.transfer_next;
     }
-    r = plat_vrange_move(&caller->mem, ptr, &srv->mem, where, len, writable || transfer);
-    if (r) {
-        release(ep);
+    int r = plat_vrange_move(&caller->rt.range, ptr, &srv->rt.range, where, len,
+                             writable || transfer);
+    if (r)
         return r;
-    }
     if (transfer)
-        srv->transfer_next += len;
-    struct ipc_msg m = { op, a0, len, where };
-    /* The server may lend a lend on (see above); the endpoint serialises. */
-    r = serve_on(t, srv, cap.badge, &m, transfer ? 0 : len, writable, result);
+        srv->ipc.transfer_next += len;
+    struct ipc_msg m = { call->m.op, call->m.a0, len, where };
+    /* The server may lend a lend on (decode checked it may); the endpoint serialises. */
+    r = serve_on(t, srv, call->badge, &m, transfer ? 0 : len, writable, result);
     if (!transfer) { /* take the lent pages back, whatever happened, as writable as before */
-        int back = plat_vrange_move(&srv->mem, where, &caller->mem, ptr, len,
-                                    nested ? lent_writable : true);
+        int back = plat_vrange_move(&srv->rt.range, where, &caller->rt.range, ptr, len,
+                                    call->lend.nested ? call->lend.nested_writable : true);
         if (back)
             kpanic("ipc: cannot take back lent memory (%d)", back);
-        caller->lends++;
+        caller->ipc.lends++;
+    }
+    return r;
+}
+
+int ipc_call(struct thread *t, struct component *caller, const struct ipc_call *call,
+             uint64_t timeout_ns, uint64_t *result)
+{
+    struct endpoint *ep = call->ep;
+    if (__builtin_expect(!ep->handle, 0))
+        return -ATH_ENOSYS; /* the server exports no handler */
+    int r = acquire(ep, t, caller, call->obj_gen, timeout_ns);
+    if (r)
+        return r;
+    struct component *srv = ep->server;
+    if (__builtin_expect(call->mode == IPC_PLAIN, 1)) {
+        r = serve_on(t, srv, call->badge, &call->m, 0, false, result);
+    } else if (call->mode == IPC_MSG) {
+        r = call_msg(t, srv, call, result);
+    } else if (call->mode == IPC_GRANT) {
+        r = call_grant(t, caller, srv, call, result);
+    } else {
+        r = call_lend(t, caller, srv, call, result);
     }
     release(ep);
     return r;
 }
 
-/* An endpoint capability to srv in the caller's table. */
-static int grant_endpoint(struct component *caller, struct component *srv, cap_handle_t *out)
+void ipc_set_msgbuf(struct component *srv, uint32_t off, uint32_t len)
+{
+    srv->ipc.msgbuf = off;
+    srv->ipc.msgbuf_len = len;
+}
+
+void ipc_serve(struct component *srv)
+{
+    __atomic_store_n(&srv->ipc.serving, true, __ATOMIC_SEQ_CST);
+}
+
+int ipc_grant_endpoint(struct component *caller, struct component *srv, cap_handle_t *out)
 {
     /* The badge tells the server which component calls (its manifest index + 1). */
     uint64_t badge = (uint64_t)(caller - comp_at(0)) + 1;
-    return cap_insert_gen(&caller->caps, CAP_T_ENDPOINT, CAP_R_CALL, &srv->ep, badge,
+    return cap_insert_gen(&caller->caps, CAP_T_ENDPOINT, CAP_R_CALL, &srv->ipc.ep, badge,
                           srv->generation, out);
 }
 
-int ipc_lookup(struct component *caller, const char *name, cap_handle_t *out)
+/* ---- the IPC part of a component ---- */
+
+void ipc_comp_init(struct component *c)
 {
-    /* Only servers the manifest lists for the caller: nothing is ambient. */
-    struct component *srv = comp_find(name);
-    if (!srv || !comp_may_call(caller->cfg, srv->cfg))
-        return -ATH_EPERM;
-    return grant_endpoint(caller, srv, out);
+    struct endpoint *ep = &c->ipc.ep;
+    ep->server = c;
+    ep->handle = c->cfg->image->handle;
+    ep->limit_off = comp_limit_off(c->cfg->image);
+    ep->need_off = ep->limit_off + *c->cfg->image->max_frame + CALL_MIN_STACK;
+    ep->lock = (spinlock_t)SPINLOCK_INIT;
+    waitq_init(&ep->wq);
 }
 
-void ipc_grant_manifest(struct component *c)
+int ipc_comp_start(struct component *c, const char *args)
 {
+    (void)args;
+    /* A new instance: its transfer area and message buffer start empty. */
+    c->ipc.transfer_next = 0;
+    c->ipc.msgbuf = c->ipc.msgbuf_len = 0;
+    /* The endpoints its manifest lists (resolved to indices by the build). */
     for (unsigned i = 0; i < c->cfg->ncalls; i++) {
         struct component *srv = comp_at(c->cfg->calls[i]);
         cap_handle_t h;
-        if (grant_endpoint(c, srv, &h) != 0)
-            kprintf("comp %s: cannot grant its endpoint to %s\n", srv->cfg->name, c->cfg->name);
+        int r = ipc_grant_endpoint(c, srv, &h);
+        if (r)
+            return r; /* the table is sized for the manifest: not expected */
     }
+    return 0;
 }
 
-void ipc_drain(struct component *c)
+void ipc_comp_stop(struct component *c)
 {
-    struct endpoint *ep = &c->ep;
-    __atomic_store_n(&c->serving, false, __ATOMIC_SEQ_CST); /* no new calls */
+    struct endpoint *ep = &c->ipc.ep;
+    __atomic_store_n(&c->ipc.serving, false, __ATOMIC_SEQ_CST); /* no new calls */
     /* A caller running its handler was nudged by the stop request that
      * brought us here: it unwinds (at once, or after the grace of whatever
      * runs above it). Not interruptible: c's own thread must see it end. */

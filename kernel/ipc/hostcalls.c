@@ -1,9 +1,12 @@
 /* Athanor's IPC and capability imports for components (module "athanor";
  * the rows of athanor/abi/imports.def that name this file, docs/abi.md):
  * calls, serving, lookup, notifications, capability copies and queries.
- * Decode (check every offset against the caller's memory) happens here; the
- * work is in call.c, notify.c and cap.c. */
+ * Decode is here, all of it: every offset against the caller's memory,
+ * every handle against its capability table, the manifest's calls list;
+ * the work (invoke) is in call.c and notify.c on checked values, and in
+ * cap.c for the capability operations themselves. */
 #include <athanor/abi/wire.h>
+#include <athanor/component.h>
 #include <athanor/errors.h>
 #include <athanor/heap.h>
 #include <athanor/host.h>
@@ -19,20 +22,51 @@ typedef uint64_t u64;
 #define CALL_WAIT_NS (5 * NS_PER_S) /* how long a call waits for a busy server */
 
 
+/* Decode a call through endpoint handle h of c's table: the capability
+ * (endpoint type, call right) into *call, with the mode. Inline: the null
+ * call's path (bench/icount.py counts it). */
+static inline __attribute__((always_inline)) int decode_call(struct component *c, u32 h,
+                                                            enum ipc_mode mode,
+                                                            struct ipc_call *call)
+{
+    struct cap_ref cap;
+    int r = cap_lookup(&c->caps, h, CAP_T_ENDPOINT, CAP_R_CALL, &cap);
+    if (r)
+        return r;
+    call->ep = cap.object;
+    call->badge = cap.badge;
+    call->obj_gen = cap.obj_gen;
+    call->mode = mode;
+    return 0;
+}
+
+/* Put a call's result where the caller asked: checked before the call, and
+ * still the place (host.h); a page gone meanwhile loses the result, not
+ * the kernel. */
+static inline u32 finish_call(struct component *c, struct thread *t, void *rp, int r,
+                              const uint64_t *result)
+{
+    if (r == 0)
+        umem_copy(rp, result, 8);
+    return host_leave_on(c, t, (u32)r);
+}
+
 u32 Z_athanorZ_call(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0, u64 a1, u64 a2, u32 res)
 {
     struct thread *t = thread_current();
     struct component *c = host_enter_on(&a->h, t);
     struct umem m = host_mem(c);
-    void *rp = umem_range(&m, uoff(res), 8); /* still the place after the call (host.h) */
+    void *rp = umem_range(&m, uoff(res), 8);
     if (!rp)
         return host_leave_on(c, t, (u32)-ATH_EFAULT);
-    struct ipc_msg msg = { op, a0, a1, a2 };
+    struct ipc_call call;
+    int r = decode_call(c, h, IPC_PLAIN, &call);
     uint64_t result = 0;
-    int r = ipc_call_on(t, c, h, &msg, CALL_WAIT_NS, &result);
-    if (r == 0)
-        umem_copy(rp, &result, 8); /* a page gone meanwhile: the result is lost, not the kernel */
-    return host_leave_on(c, t, (u32)r);
+    if (r == 0) {
+        call.m = (struct ipc_msg){ op, a0, a1, a2 };
+        r = ipc_call(t, c, &call, CALL_WAIT_NS, &result);
+    }
+    return finish_call(c, t, rp, r, &result);
 }
 
 /* call_msg(h, op, a0, msg_ptr, len, result_ptr): a call that copies a
@@ -43,24 +77,35 @@ u32 Z_athanorZ_call_msg(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0, u
     struct thread *t = thread_current();
     struct component *c = host_enter_on(&a->h, t);
     struct umem m = host_mem(c);
-    const void *p = umem_range(&m, uoff(msg), len); /* read by a guarded copy (ipc_call_msg) */
+    const void *p = umem_range(&m, uoff(msg), len); /* read by a guarded copy (call.c) */
     void *rp = umem_range(&m, uoff(res), 8);
     if (!rp || (len && !p))
         return host_leave_on(c, t, (u32)-ATH_EFAULT);
     if (len > IPC_MSG_MAX)
         return host_leave_on(c, t, (u32)-ATH_EMSGSIZE);
+    struct ipc_call call;
+    int r = decode_call(c, h, IPC_MSG, &call);
     uint64_t result = 0;
-    int r = ipc_call_msg(t, c, h, op, a0, p, len, CALL_WAIT_NS, &result);
-    if (r == 0)
-        umem_copy(rp, &result, 8);
-    return host_leave_on(c, t, (u32)r);
+    if (r == 0) {
+        call.m = (struct ipc_msg){ op, a0, 0, 0 };
+        call.msg.data = p;
+        call.msg.len = len;
+        r = ipc_call(t, c, &call, CALL_WAIT_NS, &result);
+    }
+    return finish_call(c, t, rp, r, &result);
 }
 
 /* set_msgbuf(ptr, len): where this server's call_msg messages land. */
 u32 Z_athanorZ_set_msgbuf(struct Z_athanor_instance_t *a, u32 ptr, u32 len)
 {
     struct component *c = host_enter(&a->h);
-    return host_leave(c, (u32)ipc_set_msgbuf(c, ptr, len));
+    struct umem m = host_mem(c);
+    if (len > IPC_MSG_MAX)
+        return host_leave(c, (u32)-ATH_EINVAL);
+    if (!m.data || (uint64_t)ptr + len > m.size)
+        return host_leave(c, (u32)-ATH_EFAULT);
+    ipc_set_msgbuf(c, ptr, len);
+    return host_leave(c, 0);
 }
 
 u32 Z_athanorZ_serve(struct Z_athanor_instance_t *a)
@@ -68,7 +113,7 @@ u32 Z_athanorZ_serve(struct Z_athanor_instance_t *a)
     struct component *c = host_enter(&a->h);
     if (!c->cfg->image->handle)
         return host_leave(c, (u32)-ATH_ENOSYS);
-    __atomic_store_n(&c->serving, true, __ATOMIC_SEQ_CST);
+    ipc_serve(c);
     host_sleep_until(UINT64_MAX); /* calls run on their callers' threads meanwhile */
     return host_leave(c, 0);             /* only reached when asked to stop or reset */
 }
@@ -85,8 +130,12 @@ u32 Z_athanorZ_lookup(struct Z_athanor_instance_t *a, u32 name, u32 len)
     if (!host_get(c, uoff(name), buf, len))
         return host_leave(c, (u32)-ATH_EFAULT);
     buf[len] = '\0';
+    /* Only servers the manifest lists for the caller: nothing is ambient. */
+    struct component *srv = comp_find(buf);
+    if (!srv || !comp_may_call(c->cfg, srv->cfg))
+        return host_leave(c, (u32)-ATH_EPERM);
     cap_handle_t h;
-    int r = ipc_lookup(c, buf, &h);
+    int r = ipc_grant_endpoint(c, srv, &h);
     return host_leave(c, r ? (u32)r : h);
 }
 
@@ -257,16 +306,48 @@ u32 Z_athanorZ_cap_delete(struct Z_athanor_instance_t *a, u32 h)
 u32 Z_athanorZ_call_grant(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0, u64 a1, u32 give,
                           u32 res)
 {
-    struct component *c = host_enter(&a->h);
+    struct thread *t = thread_current();
+    struct component *c = host_enter_on(&a->h, t);
     struct umem m = host_mem(c);
     void *rp = umem_range(&m, uoff(res), 8);
     if (!rp)
-        return host_leave(c, (u32)-ATH_EFAULT);
-    uint64_t result = 0;
-    int r = ipc_call_grant(c, h, op, a0, a1, give, CALL_WAIT_NS, &result);
+        return host_leave_on(c, t, (u32)-ATH_EFAULT);
+    struct ipc_call call;
+    int r = decode_call(c, h, IPC_GRANT, &call);
     if (r == 0)
-        umem_copy(rp, &result, 8);
-    return host_leave(c, (u32)r);
+        r = cap_lookup(&c->caps, give, CAP_T_NONE, CAP_R_GRANT, NULL);
+    uint64_t result = 0;
+    if (r == 0) {
+        call.m = (struct ipc_msg){ op, a0, a1, 0 };
+        call.give = give;
+        r = ipc_call(t, c, &call, CALL_WAIT_NS, &result);
+    }
+    return finish_call(c, t, rp, r, &result);
+}
+
+/* Decode a lend of [ptr, ptr + len) of the caller's memory: page aligned,
+ * at most IPC_LEND_MAX; its own memory, or part of a lend it is serving,
+ * lent on (a service forwarding its client's buffer to a driver): never
+ * transferred, since it must go back, and never more writable than it was
+ * lent. */
+static int decode_lend(struct thread *t, struct component *c, u32 ptr, u32 len, bool writable,
+                       bool transfer, struct ipc_call *call)
+{
+    if (((ptr | len) & (PAGE_SIZE - 1)) || len == 0 || len > IPC_LEND_MAX)
+        return -ATH_EINVAL;
+    const struct activation *ca = t->act; /* the caller's activation: what it serves */
+    uint32_t lent_len = ca && ca->comp == c ? ca->lent_len : 0;
+    bool lent_writable = lent_len && ca->lent_writable;
+    bool nested = (uint64_t)ptr + len > c->rt.range.committed;
+    if (nested && !(lent_len && ptr >= IPC_LEND_WINDOW &&
+                    (uint64_t)ptr + len <= (uint64_t)IPC_LEND_WINDOW + lent_len &&
+                    !transfer && (!writable || lent_writable)))
+        return -ATH_EFAULT;
+    call->lend.ptr = ptr;
+    call->lend.len = len;
+    call->lend.nested = nested;
+    call->lend.nested_writable = lent_writable;
+    return 0;
 }
 
 /* call_lend(h, op, a0, ptr, len, flags, result_ptr): flags ATH_LEND_RW =
@@ -275,20 +356,26 @@ u32 Z_athanorZ_call_grant(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0,
 u32 Z_athanorZ_call_lend(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0, u32 ptr, u32 len,
                          u32 flags, u32 res)
 {
-    struct component *c = host_enter(&a->h);
+    struct thread *t = thread_current();
+    struct component *c = host_enter_on(&a->h, t);
     struct umem m = host_mem(c);
     void *rp = umem_range(&m, uoff(res), 8);
     if (!rp)
-        return host_leave(c, (u32)-ATH_EFAULT);
+        return host_leave_on(c, t, (u32)-ATH_EFAULT);
     if (flags & ~(ATH_LEND_RW | ATH_LEND_TRANSFER))
-        return host_leave(c, (u32)-ATH_EINVAL);
+        return host_leave_on(c, t, (u32)-ATH_EINVAL);
     /* the result must not sit in the range that leaves us */
     if ((uint64_t)res + 8 > ptr && res < (uint64_t)ptr + len)
-        return host_leave(c, (u32)-ATH_EINVAL);
-    uint64_t result = 0;
-    int r = ipc_call_lend(c, h, op, a0, ptr, len, flags & ATH_LEND_RW, flags & ATH_LEND_TRANSFER,
-                          CALL_WAIT_NS, &result);
+        return host_leave_on(c, t, (u32)-ATH_EINVAL);
+    bool transfer = flags & ATH_LEND_TRANSFER, writable = flags & ATH_LEND_RW;
+    struct ipc_call call;
+    int r = decode_lend(t, c, ptr, len, writable, transfer, &call);
     if (r == 0)
-        umem_copy(rp, &result, 8);
-    return host_leave(c, (u32)r);
+        r = decode_call(c, h, transfer ? IPC_TRANSFER : writable ? IPC_LEND_RW : IPC_LEND_RO, &call);
+    uint64_t result = 0;
+    if (r == 0) {
+        call.m = (struct ipc_msg){ op, a0, 0, 0 };
+        r = ipc_call(t, c, &call, CALL_WAIT_NS, &result);
+    }
+    return finish_call(c, t, rp, r, &result);
 }

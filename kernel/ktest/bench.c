@@ -3,7 +3,7 @@
  * Each prints one machine-readable line:
  *   bench: <name> <median> <unit> (runs=<n>)
  * which bench/ scripts collect into build/bench/results.json. */
-#include <athanor/component.h>
+#include <athanor/lifecycle.h>
 #include <athanor/frame.h>
 #include <athanor/irqoff.h>
 #include <athanor/ksyms.h>
@@ -147,7 +147,7 @@ static bool bench_reset_one(const char *kib)
     if (comp_start(c, kib) != 0)
         return false;
     uint64_t restore[RUNS], roundtrip[RUNS];
-    for (int i = 0; i < 60000 && !c->snap; i++) /* instantiation of 16 MiB takes long under TCG */
+    for (int i = 0; i < 60000 && !c->snap.snap; i++) /* instantiation of 16 MiB takes long under TCG */
         thread_sleep_ns(NS_PER_MS);
     for (int r = 0; r < RUNS; r++) {
         thread_sleep_ns(20 * NS_PER_MS); /* let it dirty its pages and go to sleep */
@@ -155,9 +155,9 @@ static bool bench_reset_one(const char *kib)
         if (comp_reset(c) != 0)
             return false;
         roundtrip[r] = plat_clock_ns() - t0;
-        restore[r] = c->last_reset_ns;
+        restore[r] = c->snap.last_ns;
     }
-    uint32_t pages = c->last_reset_pages;
+    uint32_t pages = c->snap.last_pages;
     comp_kill(c);
     kprintf("bench: reset-16mib-dirty-%skib %llu ns (runs=%d", kib,
             (unsigned long long)median(restore, RUNS), RUNS);
@@ -220,7 +220,7 @@ static bool bench_ipc(const char *args)
     struct component *kv = bench_comp("kv"), *client = bench_comp("kvclient");
     if (comp_start(kv, "") != 0)
         return false;
-    for (int i = 0; i < 5000 && !kv->serving; i++)
+    for (int i = 0; i < 5000 && !kv->ipc.serving; i++)
         thread_sleep_ns(NS_PER_MS);
     if (comp_start(client, args) != 0 || comp_wait(client, plat_clock_ns() + 600 * NS_PER_S) != 0)
         return false;
@@ -234,9 +234,9 @@ static bool start_server(const char *name)
     struct component *c = bench_comp(name);
     if (comp_start(c, NULL) != 0) /* NULL: the manifest's arguments */
         return false;
-    for (int i = 0; i < 10000 && !c->serving && c->state == COMP_RUNNING; i++)
+    for (int i = 0; i < 10000 && !c->ipc.serving && c->state == COMP_RUNNING; i++)
         thread_sleep_ns(NS_PER_MS);
-    return c->serving;
+    return c->ipc.serving;
 }
 
 /* Trap to serving again: inject a fault into a running server and time
@@ -255,9 +255,9 @@ static bool bench_driver_restart(const char *name)
         uint64_t t0 = plat_clock_ns();
         if (comp_inject(c, TRAP_UNREACHABLE) != 0)
             return false;
-        for (int i = 0; i < 100000 && (c->generation == gen || !c->serving); i++)
+        for (int i = 0; i < 100000 && (c->generation == gen || !c->ipc.serving); i++)
             thread_sleep_ns(NS_PER_MS / 10);
-        if (c->generation == gen || !c->serving)
+        if (c->generation == gen || !c->ipc.serving)
             return false;
         t[r] = plat_clock_ns() - t0;
     }
@@ -342,7 +342,7 @@ static bool bench_irqoff(void)
     bool ok = true;
     struct component *srv = bench_comp("hserver");
     ok = ok && comp_start(srv, "") == 0;
-    for (int i = 0; i < 2000 && !srv->serving; i++)
+    for (int i = 0; i < 2000 && !srv->ipc.serving; i++)
         thread_sleep_ns(NS_PER_MS);
     ok = ok && run_to_end("hclient2", "bigwrite 2048", true);
     ok = ok && run_to_end("hclient2", "flood-notify", true);
@@ -358,7 +358,7 @@ static bool bench_irqoff(void)
         ok = ok && comp_start(c, "spin-in-server") == 0;
         thread_sleep_ns(5 * NS_PER_MS);
         ok = ok && comp_kill(c) == 0;
-        for (int k = 0; k < 2000 && !(srv->state == COMP_RUNNING && srv->serving); k++)
+        for (int k = 0; k < 2000 && !(srv->state == COMP_RUNNING && srv->ipc.serving); k++)
             thread_sleep_ns(NS_PER_MS); /* hung, then restarted by its policy */
     }
     comp_kill(srv);

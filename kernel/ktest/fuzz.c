@@ -5,7 +5,7 @@
  * heap is intact, and nothing they made is left: no capability, no grant,
  * no kernel memory, no heap block. A failure ends the run as a failed test
  * (hosted, under the fuzzer, as a crash: AZOTH_ABORT_ON_FAIL). */
-#include <athanor/component.h>
+#include <athanor/lifecycle.h>
 #include <athanor/frame.h>
 #include <athanor/heap.h>
 #include <athanor/ktest.h>
@@ -53,7 +53,7 @@ static const char *fuzz_run(void)
     for (int i = 0; i < 2000; i++) { /* each runs its start-up burst, then serves (or died in it) */
         bool ready = true;
         for (size_t k = 0; k < ARRAY_LEN(puppets); k++)
-            ready &= must(puppets[k])->serving || must(puppets[k])->state != COMP_RUNNING;
+            ready &= must(puppets[k])->ipc.serving || must(puppets[k])->state != COMP_RUNNING;
         if (ready)
             break;
         thread_sleep_ns(NS_PER_MS / 4);
@@ -65,7 +65,7 @@ static const char *fuzz_run(void)
         return "the driver did not finish within 60 s";
     }
     KT_CHECK(drv->state == COMP_EXITED && drv->exit_code == 0, "fuzzdrv ended %s/%d (%s)",
-             comp_state_name(drv->state), drv->exit_code, trap_kind_name(drv->trap));
+             comp_state_name(drv->state), drv->exit_code, trap_kind_name(drv->trap.kind));
     const char *err = stop_puppets();
     if (err)
         return err;
@@ -77,7 +77,7 @@ static const char *fuzz_run(void)
                  puppets[i], p->caps.used, p->caps.grants_out);
         KT_CHECK(p->kmem.used == 0, "%s left %llu bytes of kernel memory charged", puppets[i],
                  (unsigned long long)p->kmem.used);
-        KT_CHECK(p->ep.holder == NULL, "%s's endpoint is still held", puppets[i]);
+        KT_CHECK(p->ipc.ep.holder == NULL, "%s's endpoint is still held", puppets[i]);
     }
     KT_CHECK(drv->kmem.used == 0, "fuzzdrv left %llu bytes charged", (unsigned long long)drv->kmem.used);
     heap_get_stats(&h1);

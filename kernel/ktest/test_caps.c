@@ -8,6 +8,7 @@
 #include <athanor/cap.h>
 #include <athanor/errors.h>
 #include <athanor/ipc.h>
+#include <athanor/lifecycle.h>
 #include <athanor/ktest.h>
 #include <athanor/notify.h>
 
@@ -82,15 +83,19 @@ static const char *t_confinement_matrix(void)
     KT_CHECK(kv && client, "kv/kvclient missing from the manifest");
     if (kv->state != COMP_RUNNING)
         KT_CHECK(comp_start(kv, "") == 0, "start kv");
-    for (int i = 0; i < 500 && !kv->serving; i++)
+    for (int i = 0; i < 500 && !kv->ipc.serving; i++)
         thread_sleep_ns(NS_PER_MS);
     cap_handle_t ep;
-    KT_CHECK(cap_insert_gen(&client->caps, CAP_T_ENDPOINT, CAP_R_CALL, &kv->ep, 1, kv->generation - 1, &ep) == 0,
+    KT_CHECK(cap_insert_gen(&client->caps, CAP_T_ENDPOINT, CAP_R_CALL, &kv->ipc.ep, 1, kv->generation - 1, &ep) == 0,
              "insert");
-    struct ipc_msg m = { 0, 0, 0, 0 };
     uint64_t res;
     tried++;
-    int r = ipc_call(client, ep, &m, NS_PER_S, &res);
+    /* decode as the host call does, then the call: the generation is invoke's check */
+    struct cap_ref ref;
+    KT_CHECK(cap_lookup(&client->caps, ep, CAP_T_ENDPOINT, CAP_R_CALL, &ref) == 0, "lookup");
+    struct ipc_call call = { .ep = ref.object, .badge = ref.badge, .obj_gen = ref.obj_gen,
+                             .mode = IPC_PLAIN };
+    int r = ipc_call(thread_current(), client, &call, NS_PER_S, &res);
     KT_CHECK(r == -ATH_EPEERRESTARTED, "call with a previous generation's endpoint: %d", r);
     denied++;
     cap_delete(&client->caps, ep);

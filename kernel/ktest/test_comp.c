@@ -3,7 +3,7 @@
  * running, memory.grow stops at the quota, the CPU watchdog stops a spinner,
  * kill works, restart policy and its rate limit, and random WASI calls get
  * error codes. Run on both platforms. */
-#include <athanor/component.h>
+#include <athanor/lifecycle.h>
 #include <athanor/errors.h>
 #include <athanor/ktest.h>
 
@@ -31,9 +31,9 @@ static const char *kv_serving(struct component *kv)
 {
     if (kv->state != COMP_RUNNING)
         KT_CHECK(comp_start(kv, "") == 0, "start kv failed");
-    for (int i = 0; i < 500 && !kv->serving; i++)
+    for (int i = 0; i < 500 && !kv->ipc.serving; i++)
         thread_sleep_ns(NS_PER_MS);
-    KT_CHECK(kv->serving, "kv never started serving");
+    KT_CHECK(kv->ipc.serving, "kv never started serving");
     return NULL;
 }
 
@@ -74,8 +74,8 @@ static const char *t_every_trap_contained(void)
         if (err)
             return err;
         KT_CHECK(c->state == COMP_FAULTED, "crasher %s ended %s", traps[i].arg, comp_state_name(c->state));
-        KT_CHECK(c->trap == traps[i].kind, "crasher %s: trap '%s', want '%s'", traps[i].arg,
-                 trap_kind_name(c->trap), trap_kind_name(traps[i].kind));
+        KT_CHECK(c->trap.kind == traps[i].kind, "crasher %s: trap '%s', want '%s'", traps[i].arg,
+                 trap_kind_name(c->trap.kind), trap_kind_name(traps[i].kind));
         struct fault_report r;
         KT_CHECK(fault_recent(&r, 1) == 1, "no fault report for %s", traps[i].arg);
         KT_CHECK(strcmp(r.component, "crasher") == 0 && r.generation == gen_before + 1 &&
@@ -97,7 +97,7 @@ static const char *t_grow_stops_at_quota(void)
         return err;
     KT_CHECK(c->state == COMP_EXITED && c->exit_code == 0, "grow ended %s/%d",
              comp_state_name(c->state), c->exit_code);
-    KT_CHECK(c->mem_pages == c->cfg->max_pages, "memory is %u pages, quota %u", c->mem_pages,
+    KT_CHECK(c->rt.pages == c->cfg->max_pages, "memory is %u pages, quota %u", c->rt.pages,
              c->cfg->max_pages);
     return NULL;
 }
@@ -110,8 +110,8 @@ static const char *t_watchdog_stops_spinner(void)
     const char *err = run(c, "");
     if (err)
         return err;
-    KT_CHECK(c->state == COMP_FAULTED && c->trap == TRAP_WATCHDOG, "spinner ended %s (%s)",
-             comp_state_name(c->state), trap_kind_name(c->trap));
+    KT_CHECK(c->state == COMP_FAULTED && c->trap.kind == TRAP_WATCHDOG, "spinner ended %s (%s)",
+             comp_state_name(c->state), trap_kind_name(c->trap.kind));
     KT_CHECK(plat_clock_ns() - t0 >= (uint64_t)c->cfg->cpu_budget_ms * NS_PER_MS,
              "stopped before its budget was used");
     return hello_still_works();
@@ -124,8 +124,8 @@ static const char *t_kill(void)
     thread_sleep_ns(20 * NS_PER_MS);
     KT_CHECK(c->state == COMP_RUNNING, "spinner not running");
     KT_CHECK(comp_kill(c) == 0, "kill failed");
-    KT_CHECK(c->state == COMP_STOPPED && c->trap == TRAP_KILLED, "after kill: %s (%s)",
-             comp_state_name(c->state), trap_kind_name(c->trap));
+    KT_CHECK(c->state == COMP_STOPPED && c->trap.kind == TRAP_KILLED, "after kill: %s (%s)",
+             comp_state_name(c->state), trap_kind_name(c->trap.kind));
     KT_CHECK(comp_kill(c) != 0, "killing a stopped component succeeded");
     return NULL;
 }
@@ -155,7 +155,7 @@ static const char *t_random_wasi_calls(void)
     if (err)
         return err;
     KT_CHECK(c->state == COMP_EXITED && c->exit_code == 0, "wasifuzz ended %s/%d (%s)",
-             comp_state_name(c->state), c->exit_code, trap_kind_name(c->trap));
+             comp_state_name(c->state), c->exit_code, trap_kind_name(c->trap.kind));
     return NULL;
 }
 
@@ -168,7 +168,7 @@ static const char *t_random_athanor_calls(void)
     if (err)
         return err;
     KT_CHECK(c->state == COMP_EXITED && c->exit_code == 0, "athfuzz ended %s/%d (%s)",
-             comp_state_name(c->state), c->exit_code, trap_kind_name(c->trap));
+             comp_state_name(c->state), c->exit_code, trap_kind_name(c->trap.kind));
     return NULL;
 }
 
@@ -176,8 +176,8 @@ static const char *t_random_athanor_calls(void)
 static volatile unsigned long *counter_value(struct component *c)
 {
     static const char marker[] = "AZOTH-COUNTER:";
-    const uint8_t *base = (const uint8_t *)c->mem.base;
-    for (size_t off = 0; off + 32 <= c->mem.committed; off += 8)
+    const uint8_t *base = (const uint8_t *)c->rt.range.base;
+    for (size_t off = 0; off + 32 <= c->rt.range.committed; off += 8)
         if (memcmp(base + off, marker, sizeof marker) == 0)
             return (volatile unsigned long *)(uintptr_t)(base + off + 16);
     return NULL;
@@ -190,7 +190,7 @@ static const char *t_reset(void)
     volatile unsigned long *v = NULL;
     for (int i = 0; i < 500 && (!v || *v < 110); i++) {
         thread_sleep_ns(10 * NS_PER_MS);
-        if (!v && c->snap)
+        if (!v && c->snap.snap)
             v = counter_value(c);
     }
     KT_CHECK(v && *v >= 110, "counter did not count (value %lu)", v ? *v : 0);
@@ -248,9 +248,9 @@ static const char *t_ipc_transfer(void)
     const char *err = run(client, "transfer");
     if (err)
         return err;
-    KT_CHECK(client->state == COMP_FAULTED && client->trap == TRAP_OUT_OF_BOUNDS,
+    KT_CHECK(client->state == COMP_FAULTED && client->trap.kind == TRAP_OUT_OF_BOUNDS,
              "kvclient transfer ended %s (%s): the given-away page was still readable",
-             comp_state_name(client->state), trap_kind_name(client->trap));
+             comp_state_name(client->state), trap_kind_name(client->trap.kind));
     KT_CHECK(kv->state == COMP_RUNNING, "kv stopped");
     comp_kill(kv);
     return NULL;
@@ -264,18 +264,18 @@ static const char *t_lend_keeps_snapshot(void)
     const char *kv_err = kv_serving(kv);
     if (kv_err)
         return kv_err;
-    uint32_t lends = client->lends;
+    uint32_t lends = client->ipc.lends;
     KT_CHECK(comp_start(client, "lendwait") == 0, "start kvclient");
     /* Read its memory only once the lend is back (while lent, the page is kv's). */
-    for (int i = 0; i < 5000 && client->lends == lends; i++)
+    for (int i = 0; i < 5000 && client->ipc.lends == lends; i++)
         thread_sleep_ns(NS_PER_MS);
-    KT_CHECK(client->lends > lends, "the lend never completed");
+    KT_CHECK(client->ipc.lends > lends, "the lend never completed");
     /* kv wrote 'Z' over the marker's first byte, "AZOTH-LENDPAGE:" */
     static const char tail[] = "ZOTH-LENDPAGE:";
     volatile uint8_t *page = NULL;
-    for (size_t off = 0; off + PAGE_SIZE <= client->mem.committed; off += PAGE_SIZE)
-        if (memcmp((const void *)(client->mem.base + off + 1), tail, sizeof tail) == 0)
-            page = (volatile uint8_t *)(client->mem.base + off);
+    for (size_t off = 0; off + PAGE_SIZE <= client->rt.range.committed; off += PAGE_SIZE)
+        if (memcmp((const void *)(client->rt.range.base + off + 1), tail, sizeof tail) == 0)
+            page = (volatile uint8_t *)(client->rt.range.base + off);
     KT_CHECK(page, "lendpage not found in kvclient's memory");
     KT_CHECK(page[0] == 0x5a, "kv's write through the lend did not arrive (%#x)", page[0]);
     KT_CHECK(comp_reset(client) == 0, "reset kvclient");
@@ -293,7 +293,7 @@ static const char *t_ipc_contention(void)
     const char *kv_err = kv_serving(kv);
     if (kv_err)
         return kv_err;
-    uint32_t waits = kv->ep.waits;
+    uint32_t waits = kv->ipc.ep.waits;
     KT_CHECK(comp_start(a, "30 3000000") == 0 && comp_start(b, "bench 20000") == 0, "start clients");
     KT_CHECK(comp_wait(a, plat_clock_ns() + 60 * NS_PER_S) == 0 &&
                  comp_wait(b, plat_clock_ns() + 60 * NS_PER_S) == 0, "clients did not finish");
@@ -302,7 +302,7 @@ static const char *t_ipc_contention(void)
     KT_CHECK(b->state == COMP_EXITED && b->exit_code == 0, "kvclient bench ended %s/%d",
              comp_state_name(b->state), b->exit_code);
     KT_CHECK(kv->state == COMP_RUNNING, "kv stopped");
-    KT_CHECK(kv->ep.waits > waits, "no call ever had to wait: the test proves nothing");
+    KT_CHECK(kv->ipc.ep.waits > waits, "no call ever had to wait: the test proves nothing");
     comp_kill(kv);
     return NULL;
 }

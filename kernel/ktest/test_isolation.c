@@ -6,7 +6,7 @@
  * budgets running out inside a call, calls that would wait for themselves,
  * stacks run out from both sides of a call, and kills of components
  * blocked in every kind of wait (the time each takes is printed). */
-#include <athanor/component.h>
+#include <athanor/lifecycle.h>
 #include <athanor/errors.h>
 #include <athanor/heap.h>
 #include <athanor/ktest.h>
@@ -27,9 +27,9 @@ static const char *start_serving(struct component *c)
 {
     if (c->state != COMP_RUNNING)
         KT_CHECK(comp_start(c, "") == 0, "start %s failed", c->cfg->name);
-    for (int i = 0; i < 2000 && !c->serving; i++)
+    for (int i = 0; i < 2000 && !c->ipc.serving; i++)
         thread_sleep_ns(NS_PER_MS);
-    KT_CHECK(c->serving, "%s never started serving", c->cfg->name);
+    KT_CHECK(c->ipc.serving, "%s never started serving", c->cfg->name);
     return NULL;
 }
 
@@ -48,7 +48,7 @@ static const char *run_ok(struct component *c, const char *args)
     if (err)
         return err;
     KT_CHECK(c->state == COMP_EXITED && c->exit_code == 0, "%s %s ended %s/%d (%s)", c->cfg->name, args,
-             comp_state_name(c->state), c->exit_code, trap_kind_name(c->trap));
+             comp_state_name(c->state), c->exit_code, trap_kind_name(c->trap.kind));
     return NULL;
 }
 
@@ -145,9 +145,9 @@ static const char *t_trap_in_handler(void)
     unsigned faults = fault_count();
     TRY(run_ok(must_find("hclient2"), "trap"));
     TRY(reported(faults, s, TRAP_UNREACHABLE));
-    for (int i = 0; i < 1000 && (s->generation == gen || !s->serving); i++)
+    for (int i = 0; i < 1000 && (s->generation == gen || !s->ipc.serving); i++)
         thread_sleep_ns(NS_PER_MS); /* its policy restarts it */
-    KT_CHECK(s->generation != gen && s->serving, "hserver was not restarted after its trap");
+    KT_CHECK(s->generation != gen && s->ipc.serving, "hserver was not restarted after its trap");
     TRY(system_answers());
     stop_all();
     return NULL;
@@ -207,7 +207,7 @@ static const char *t_handler_finishes_in_grace(void)
     TRY(start_stuck(c, "sleep-in-server 40", s, true));
     uint64_t ns;
     TRY(kill_within(c, KILL_BOUND_NS, &ns));
-    KT_CHECK(s->generation == gen && s->state == COMP_RUNNING && s->serving,
+    KT_CHECK(s->generation == gen && s->state == COMP_RUNNING && s->ipc.serving,
              "hserver harmed by its caller's kill: %s gen %u->%u", comp_state_name(s->state), gen,
              s->generation);
     KT_CHECK(fault_count() == faults_before, "a fault was reported");
@@ -247,8 +247,8 @@ static const char *t_budget_blames_the_client(void)
     KT_CHECK(c->cfg->cpu_budget_ms == 100, "hclient's budget is not 100 ms");
     unsigned faults = fault_count();
     TRY(run(c, "compute 150"));
-    KT_CHECK(c->state == COMP_FAULTED && c->trap == TRAP_WATCHDOG, "hclient ended %s (%s), want its watchdog",
-             comp_state_name(c->state), trap_kind_name(c->trap));
+    KT_CHECK(c->state == COMP_FAULTED && c->trap.kind == TRAP_WATCHDOG, "hclient ended %s (%s), want its watchdog",
+             comp_state_name(c->state), trap_kind_name(c->trap.kind));
     TRY(reported(faults, c, TRAP_WATCHDOG));
     KT_CHECK(s->generation == gen && s->state == COMP_RUNNING, "hserver was blamed: %s gen %u->%u",
              comp_state_name(s->state), gen, s->generation);
@@ -263,8 +263,8 @@ static const char *t_budget_stays_armed(void)
     struct component *s = must_find("hserver"), *c = must_find("hclient");
     TRY(start_serving(s));
     TRY(run(c, "armed"));
-    KT_CHECK(c->state == COMP_FAULTED && c->trap == TRAP_WATCHDOG, "hclient ended %s (%s), want its watchdog",
-             comp_state_name(c->state), trap_kind_name(c->trap));
+    KT_CHECK(c->state == COMP_FAULTED && c->trap.kind == TRAP_WATCHDOG, "hclient ended %s (%s), want its watchdog",
+             comp_state_name(c->state), trap_kind_name(c->trap.kind));
     TRY(system_answers());
     stop_all();
     return NULL;

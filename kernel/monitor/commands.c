@@ -1,7 +1,7 @@
 /* Kernel monitor commands: help, mem, threads, uptime, date, halt, reboot,
  * and the component commands. */
 #include <athanor/clock.h>
-#include <athanor/component.h>
+#include <athanor/lifecycle.h>
 #include <athanor/errors.h>
 #include <athanor/frame.h>
 #include <athanor/heap.h>
@@ -143,10 +143,10 @@ static int cmd_ps(int argc, char **argv)
     for (unsigned i = 0; i < comp_count(); i++) {
         struct component *c = comp_at(i);
         uint64_t cpu = c->cpu_ns_total + (c->thread ? c->thread->cpu_ns : 0);
-        const char *last = c->state == COMP_FAULTED ? trap_kind_name(c->trap)
+        const char *last = c->state == COMP_FAULTED ? trap_kind_name(c->trap.kind)
                          : c->state == COMP_EXITED ? "exited" : c->gave_up ? "gave up" : "";
         kprintf("%-12s %-8s %4u %9u %4llu/%-5u %10llu %8u %s", c->cfg->name, comp_state_name(c->state),
-                c->generation, c->mem_pages * 64, (unsigned long long)(c->kmem.peak >> 10),
+                c->generation, c->rt.pages * 64, (unsigned long long)(c->kmem.peak >> 10),
                 c->cfg->kernel_kib, (unsigned long long)(cpu / NS_PER_MS), c->restarts, last);
         if (c->state == COMP_EXITED)
             kprintf(" (status %d)", c->exit_code);
@@ -259,8 +259,8 @@ static int cmd_wait(int argc, char **argv)
     kprintf("%s %s", c->cfg->name, comp_state_name(c->state));
     if (c->state == COMP_EXITED)
         kprintf(" with status %d", c->exit_code);
-    else if (c->trap != TRAP_NONE)
-        kprintf(": %s", trap_kind_name(c->trap));
+    else if (c->trap.kind != TRAP_NONE)
+        kprintf(": %s", trap_kind_name(c->trap.kind));
     kprintf("\n");
     return 0;
 }
@@ -282,7 +282,7 @@ static int cmd_reset(int argc, char **argv)
         kprintf("cannot reset %s: %s\n", c->cfg->name, ath_strerror(r));
     else
         kprintf("reset %s (generation %u) in %llu us\n", c->cfg->name, c->generation,
-                (unsigned long long)(c->last_reset_ns / NS_PER_US));
+                (unsigned long long)(c->snap.last_ns / NS_PER_US));
     return r;
 }
 
@@ -326,8 +326,8 @@ static int cmd_caps(int argc, char **argv)
     if (!n)
         kprintf("%s holds no capabilities%s\n", c->cfg->name,
                 c->state == COMP_RUNNING ? "" : " (it is not running)");
-    if (c->hw_refused)
-        kprintf("hardware accesses refused: %u\n", c->hw_refused);
+    if (c->hw.refused)
+        kprintf("hardware accesses refused: %u\n", c->hw.refused);
     return 0;
 }
 

@@ -115,7 +115,7 @@ static void rt_leave(bool was)
     struct thread *t = thread_current();
     if (!was)
         return;
-    if (t->comp && (t->comp->kill_pending || t->stopping))
+    if (t->comp && (t->comp->trap.pending || t->stopping))
         comp_check_stop(t, true);
     t->in_wasm = true;
 }
@@ -127,19 +127,19 @@ void wasm_rt_allocate_memory(wasm_rt_memory_t *m, uint32_t initial, uint32_t max
     bool was = rt_enter();
     struct component *c = comp_current();
     uint32_t quota = c->cfg->max_pages;
-    if (initial > quota || c->mem.size) /* one memory per component */
+    if (initial > quota || c->rt.range.size) /* one memory per component */
         comp_trap(TRAP_MEMORY_QUOTA, (uintptr_t)__builtin_return_address(0) - 1, 0);
-    if (plat_vrange_reserve(PLAT_VRANGE_MAX, &c->mem) != 0 ||
-        plat_vrange_commit(&c->mem, (size_t)initial * WASM_PAGE) != 0) {
-        if (c->mem.size)
-            plat_vrange_release(&c->mem);
+    if (plat_vrange_reserve(PLAT_VRANGE_MAX, &c->rt.range) != 0 ||
+        plat_vrange_commit(&c->rt.range, (size_t)initial * WASM_PAGE) != 0) {
+        if (c->rt.range.size)
+            plat_vrange_release(&c->rt.range);
         comp_trap(TRAP_MEMORY_QUOTA, (uintptr_t)__builtin_return_address(0) - 1, 0);
     }
-    m->data = (uint8_t *)c->mem.base;
+    m->data = (uint8_t *)c->rt.range.base;
     m->pages = initial;
     m->max_pages = MIN(max, quota);
     m->size = initial * WASM_PAGE;
-    c->mem_pages = initial;
+    c->rt.pages = initial;
     rt_leave(was);
 }
 
@@ -151,13 +151,13 @@ uint32_t wasm_rt_grow_memory(wasm_rt_memory_t *m, uint32_t delta)
         return old;
     bool was = rt_enter();
     uint64_t want = (uint64_t)old + delta;
-    if (want > m->max_pages || plat_vrange_commit(&c->mem, (size_t)want * WASM_PAGE) != 0) {
+    if (want > m->max_pages || plat_vrange_commit(&c->rt.range, (size_t)want * WASM_PAGE) != 0) {
         rt_leave(was);
         return UINT32_MAX; /* memory.grow fails cleanly: -1 to the component */
     }
     m->pages = (uint32_t)want;
     m->size = (uint32_t)(want * WASM_PAGE);
-    c->mem_pages = m->pages;
+    c->rt.pages = m->pages;
     rt_leave(was);
     return old;
 }
@@ -166,13 +166,13 @@ void wasm_rt_free_memory(wasm_rt_memory_t *m)
 {
     bool was = rt_enter();
     struct component *c = comp_current();
-    if (m->data && c && c->mem.size) {
+    if (m->data && c && c->rt.range.size) {
         /* The memory is found through the running activation (wasm2c's
          * interface passes no component): it must be the one m is. */
-        if ((uintptr_t)m->data != c->mem.base)
+        if ((uintptr_t)m->data != c->rt.range.base)
             kpanic("rt: freeing the memory at %p as %s's, which is at %#lx", (void *)m->data,
-                   c->cfg->name, (unsigned long)c->mem.base);
-        plat_vrange_release(&c->mem);
+                   c->cfg->name, (unsigned long)c->rt.range.base);
+        plat_vrange_release(&c->rt.range);
     }
     m->data = NULL;
     m->size = m->pages = 0;
@@ -256,7 +256,7 @@ static void note_table_growth(void)
 {
     struct component *c = comp_current();
     if (c)
-        c->tables_grew = true;
+        c->rt.tables_grew = true;
 }
 
 uint32_t wasm_rt_grow_funcref_table(wasm_rt_funcref_table_t *t, uint32_t delta, wasm_rt_funcref_t init)

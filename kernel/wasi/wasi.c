@@ -48,6 +48,33 @@ static bool has(struct component *c, enum cap_type type, uint32_t rights)
 
 /* ---- args and environment ---- */
 
+int wasi_comp_start(struct component *c, const char *args)
+{
+    if (!args)
+        return 0; /* a restart: the last start's arguments */
+    struct comp_wasi *w = &c->wasi;
+    kstrlcpy(w->argv_buf, c->cfg->name, sizeof w->argv_buf);
+    size_t len = strlen(w->argv_buf) + 1;
+    if (*args)
+        kstrlcpy(w->argv_buf + len, args, sizeof w->argv_buf - len);
+    else
+        w->argv_buf[len] = '\0';
+    /* Split in place: argv[0] is the name, then the space-separated words. */
+    w->argc = 0;
+    w->argv[w->argc++] = w->argv_buf;
+    for (char *p = w->argv_buf + len; *p && w->argc < WASI_ARGS_MAX;) {
+        while (*p == ' ')
+            *p++ = '\0';
+        if (!*p)
+            break;
+        w->argv[w->argc++] = p;
+        while (*p && *p != ' ')
+            p++;
+    }
+    w->argv[w->argc] = NULL;
+    return 0;
+}
+
 /* Write a string vector (argv or environ) as WASI lays it out: an array of
  * offsets at vec_off, the NUL-terminated strings at buf_off. */
 static u32 put_strings(struct component *c, char *const *strs, unsigned n, uoff_t vec_off, uoff_t buf_off)
@@ -82,13 +109,13 @@ static u32 put_sizes(struct component *c, char *const *strs, unsigned n, uoff_t 
 u32 Z_wasi_snapshot_preview1Z_args_get(wasi_self *w, u32 argv, u32 buf)
 {
     struct component *c = host_enter(&w->h);
-    return host_leave(c, put_strings(c, c->argv, (unsigned)c->argc, uoff(argv), uoff(buf)));
+    return host_leave(c, put_strings(c, c->wasi.argv, (unsigned)c->wasi.argc, uoff(argv), uoff(buf)));
 }
 
 u32 Z_wasi_snapshot_preview1Z_args_sizes_get(wasi_self *w, u32 argc, u32 size)
 {
     struct component *c = host_enter(&w->h);
-    return host_leave(c, put_sizes(c, c->argv, (unsigned)c->argc, uoff(argc), uoff(size)));
+    return host_leave(c, put_sizes(c, c->wasi.argv, (unsigned)c->wasi.argc, uoff(argc), uoff(size)));
 }
 
 static char *const no_env[] = { NULL };

@@ -72,6 +72,9 @@ static void on_fault(int sig, siginfo_t *si, void *uc_)
              * faulting instruction: aligned stack below the red zone. */
             g[REG_RSP] = (greg_t)(ALIGN_DOWN((uintptr_t)g[REG_RSP] - RESUME_STACK_GAP, 16) - 8);
             g[REG_RIP] = (greg_t)(uintptr_t)fi.resume;
+            g[REG_RDI] = (greg_t)fi.resume_args[0]; /* its arguments, as the ABI passes them */
+            g[REG_RSI] = (greg_t)fi.resume_args[1];
+            g[REG_RDX] = (greg_t)fi.resume_args[2];
         }
         hosted_irq_fault_leave(irq);
         return; /* without resume: retry the instruction */

@@ -117,3 +117,15 @@ elif [ "$(echo "$machine" | grep -c -- '-Iarch/x86_64/include\|-Iplatform/hosted
 else
     result PASS hosted/core-without-machine-headers
 fi
+
+# The kernel's include layering (tools/layers.sh): no subsystem reaches up
+# to the lifecycle, no part's header knows the component object, no cycle.
+# And the check itself fails on a violation: a copy of the tree where IPC's
+# header includes the component object.
+tools/layers.sh > "$dir/layers.log" 2>&1
+expect_status hosted/kernel-include-layers $? 0 "$dir/layers.log"
+mkdir -p "$dir/layers/tools" && cp -r kernel "$dir/layers/" && cp tools/layers.sh "$dir/layers/tools/"
+sed -i 's|^#include <athanor/cap.h>|#include <athanor/component.h>\n&|' "$dir/layers/kernel/include/athanor/ipc.h"
+"$dir/layers/tools/layers.sh" > "$dir/layers-bad.log" 2>&1
+expect_status hosted/kernel-include-layers-catch $? 1 "$dir/layers-bad.log"
+expect_in "$dir/layers-bad.log" hosted/kernel-include-layers-message 'ipc.h: includes <athanor/component.h> .layer 2 above 1.' 'include graph has a cycle'

@@ -161,3 +161,15 @@ void plat_entropy(void *buf, size_t len)
     if (getrandom(buf, len, 0) != (ssize_t)len)
         fail_msg("getrandom failed");
 }
+
+/* Guarded copies of component memory: a plain copy, or, while the test
+ * says so, the fault a missing page would cause. */
+static bool copy_fails;
+void fake_copy_fail(bool fail) { copy_fails = fail; }
+int plat_copy_guarded(void *dst, const void *src, size_t n)
+{
+    if (copy_fails)
+        return -1;
+    memcpy(dst, src, n);
+    return 0;
+}

@@ -39,6 +39,9 @@ void fake_clock_set(uint64_t ns);
 bool fake_irq_enabled(void);
 void fake_irq_set(bool enabled);
 
+/* plat_copy_guarded fails (as on a missing page) while set. */
+void fake_copy_fail(bool fail);
+
 /* ---- catching kpanic ------------------------------------------------------- */
 
 /* Arm `jb` for the next kpanic (which longjmps to it with value 1), or

@@ -21,10 +21,11 @@ struct fault_info {
     uintptr_t       addr;  /* faulting data address (FAULT_PAGE) */
     bool            write;
     /* Set by kernel_fault when it returns true: the platform resumes the
-     * faulting thread by calling this function (no arguments, never returns)
-     * on the same stack, below the interrupted frame; NULL means retry the
-     * faulting instruction. */
-    void          (*resume)(void);
+     * faulting thread by calling this function with resume_args (never
+     * returns) on the same stack, below the interrupted frame; NULL means
+     * retry the faulting instruction. */
+    void          (*resume)(uintptr_t a0, uintptr_t a1, uintptr_t a2);
+    uintptr_t       resume_args[3];
     /* Or set instead: continue at this pc with every register as the fault
      * left it (a guarded copy's fixup, platform.h). */
     uintptr_t       fixup;

@@ -8,39 +8,22 @@
 #define ATHANOR_HOST_H
 
 #include <athanor/component.h>
+#include <athanor/host_ctx.h>
 #include <athanor/sched.h>
 #include <athanor/spinlock.h>
 #include <athanor/umem.h>
 #include <wasm-rt.h>
 
-/* The per-component state behind every import module's instance parameter
- * (the generated glue passes the same object for each module: each
- * module's instance struct begins with it). */
-typedef struct host_ctx {
-    struct component *comp;
-} host_ctx;
-
-struct Z_wasi_snapshot_preview1_instance_t {
-    host_ctx h;
-};
-struct Z_athanor_instance_t {
-    host_ctx h;
-};
-
-/* Made when a component is instantiated, freed after its instance. */
-host_ctx *host_ctx_create(struct component *c);
-void      host_ctx_destroy(host_ctx *h);
-
 /* The component's linear memory as it is now. While one of its host calls
  * runs, a memory stays where it is and does not shrink: it grows in place
  * (a reserved range), and is freed only after every activation of the
- * component has unwound (comp/component.c: ipc_drain, then the instance).
+ * component has unwound (the lifecycle's teardown: ipc_comp_stop, then the instance).
  * So a place checked at a host call's start is still there at its end
  * (but a page of it may be lent or given away meanwhile: guarded copies);
  * re-derive only to see what a growth added. */
 static inline struct umem host_mem(struct component *c)
 {
-    const wasm_rt_memory_t *m = c->rtmem;
+    const wasm_rt_memory_t *m = c->rt.memory;
     return m ? (struct umem){ m->data, m->size } : (struct umem){ NULL, 0 };
 }
 
@@ -74,8 +57,8 @@ static inline struct component *host_enter_on(host_ctx *w, struct thread *t)
 
 static inline uint32_t host_leave_on(struct component *c, struct thread *t, uint32_t rv)
 {
-    /* Asked to stop, or a grace runs on this thread (component.c). */
-    if (__builtin_expect(c->kill_pending || t->stopping, 0))
+    /* Asked to stop, or a grace runs on this thread (comp/trap.c). */
+    if (__builtin_expect(c->trap.pending || t->stopping, 0))
         comp_check_stop(t, true);
     t->in_wasm = true;
     return rv;

@@ -46,19 +46,59 @@ struct irq_line {
  * most one component: tools/manifest checks). */
 struct irq_line *hw_irq_line(unsigned line);
 
-/* Port I/O through capability h of c's table: width 1, 2 or 4, the whole
- * access inside the range. -ATH_EBADHANDLE/ESTALE/EWRONGTYPE/EPERM (the
- * capability), -ATH_ERANGE (outside its range); every refusal is counted
- * and reported. */
-int hw_io_in(struct component *c, cap_handle_t h, uint16_t port, unsigned width, uint32_t *val);
-int hw_io_out(struct component *c, cap_handle_t h, uint16_t port, unsigned width, uint32_t val);
+/* The hardware part of a component (kernel/hw/comp.c): the objects of its
+ * I/O-port and MMIO capabilities (copied from the manifest at each start; a
+ * component struct lives for good, so they can be pointed at), its DMA
+ * allocations and its refused accesses. Written by kernel/hw only: the
+ * DMA fields by the component's own host calls, refused atomically. */
+struct comp_hw {
+    struct ioport_range ioports[COMP_MAX_IOPORTS];
+    struct mmio_range   mmio[COMP_MAX_MMIO];
+    uint32_t            dma_next; /* where its next DMA buffer goes (linear offset) */
+    uint32_t            dma_used; /* bytes of DMA memory it holds (the DMA capability's object) */
+    uint32_t            refused;  /* hardware accesses refused (this generation) */
+};
+/* Lifecycle hooks. start: a new generation gets the manifest's I/O-port,
+ * MMIO, DMA and IRQ capabilities (into the table the caps part renewed).
+ * stop: its lines fall silent. */
+int  hw_comp_start(struct component *c, const char *args);
+void hw_comp_stop(struct component *c);
 
-/* Bind line h to notification n (bits set on each interrupt) and enable it;
- * rebinding moves it. Needs the IRQ's read right and the notification's
- * write right. -ATH_ENOSYS if the platform cannot deliver the line. */
-int hw_irq_bind(struct component *c, cap_handle_t irq, cap_handle_t n, uint64_t bits);
+/* Where a driver's DMA buffers appear in its linear memory. */
+#define HW_DMA_WINDOW ATH_DMA_WINDOW
+#define HW_DMA_END    ATH_DMA_END
+
+/* Invoke: the hardware operations, on what decode (kernel/hw/hostcalls.c)
+ * checked: the capability's type, rights and range, the alignment and
+ * width, the caller's memory. They fail only for the platform or a
+ * resource, never for a capability reason. */
+
+/* MMIO at device address phys (inside a checked range; width 1, 2, 4 or 8
+ * and aligned): exact-width volatile accesses. -ATH_ENOSYS if the platform
+ * cannot map it. */
+int hw_mmio_read(uint64_t phys, unsigned width, uint64_t *val);
+int hw_mmio_write(uint64_t phys, unsigned width, uint64_t val);
+/* Copy len bytes from src (kernel pointer into the caller's memory) to
+ * device memory at phys (a framebuffer blit): -ATH_EFAULT if a page of the
+ * source went missing meanwhile. */
+int hw_mmio_write_block(uint64_t phys, const void *src, uint64_t len);
+
+/* Allocate `len` bytes (page multiple, not 0) of zeroed, physically
+ * contiguous memory mapped into c's DMA window, within quota bytes (the DMA
+ * capability's length); *where is its linear offset, *phys the device
+ * address. -ATH_ENOMEM over the quota or out of memory. */
+int hw_dma_alloc(struct component *c, uint64_t quota, uint32_t len, uint32_t *where,
+                 uint64_t *phys);
+/* The device address of byte `where` of c's own memory (its page stays put
+ * while c holds it: a DMA buffer, or a lend for the duration of the call). */
+int hw_dma_phys(struct component *c, uint32_t where, uint64_t *phys);
+
+/* Bind line l to notification n (pinned by the caller; bits != 0 set on
+ * each interrupt) and enable it; rebinding moves it. -ATH_ESTALE if n died
+ * meanwhile, -ATH_ENOSYS if the platform cannot deliver the line. */
+int  hw_irq_bind(struct irq_line *l, struct notification *n, uint64_t bits);
 /* The driver has served the interrupt: let the line fire again. */
-int hw_irq_ack(struct component *c, cap_handle_t irq);
+void hw_irq_ack(struct irq_line *l);
 /* Called by the platform when an enabled line fires (interrupt context,
  * line already masked). */
 void hw_irq_fired(unsigned line);
@@ -67,26 +107,8 @@ void hw_irq_forget(struct notification *n);
 /* Its driver stopped: unbind and disable the line. */
 void hw_irq_release(unsigned line);
 
-/* MMIO through capability h: width 1, 2, 4 or 8 at offset off of the
- * capability's range, aligned; exact-width volatile accesses. */
-int hw_mmio_read(struct component *c, cap_handle_t h, uint64_t off, unsigned width, uint64_t *val);
-int hw_mmio_write(struct component *c, cap_handle_t h, uint64_t off, unsigned width, uint64_t val);
-/* Copy len bytes from src (kernel pointer into c's memory) to offset off
- * of the range (a framebuffer blit). */
-int hw_mmio_write_block(struct component *c, cap_handle_t h, uint64_t off, const void *src,
-                        uint64_t len);
-
-/* DMA through capability h (its len is the driver's quota in bytes):
- * allocate `len` bytes of zeroed, physically contiguous memory mapped into
- * c's DMA window; *where is its linear offset, *phys the device address. */
-int hw_dma_alloc(struct component *c, cap_handle_t h, uint32_t len, uint32_t *where,
-                 uint64_t *phys);
-/* The device address of byte `where` of c's own memory (its page stays put
- * while c holds it: a DMA buffer, or a lend for the duration of the call). */
-int hw_dma_phys(struct component *c, cap_handle_t h, uint32_t where, uint64_t *phys);
-
 /* Count a refused hardware access of c and report it (the first few of each
- * generation on the console; all of them in c->hw_refused). */
+ * generation on the console; all of them in c->hw.refused). Decode's. */
 void hw_refused(struct component *c, const char *what, uint64_t where, int err);
 
 #endif

@@ -1,10 +1,18 @@
 /* Synchronous IPC between components (kernel/ipc): the caller's thread runs
- * the server's exported handler (a migrating thread, as in LRPC), after the
- * capability check; small messages travel as arguments. */
+ * the server's exported handler (a migrating thread, as in LRPC). Decode
+ * (ipc/hostcalls.c) checks the caller's capability and arguments; invoke
+ * (ipc/call.c, one entry point with a mode) carries the call out on
+ * checked values and fails only for the server's state or a resource,
+ * never for a capability reason. */
 #ifndef ATHANOR_IPC_H
 #define ATHANOR_IPC_H
 
-#include <athanor/component.h>
+#include <athanor/abi/consts.h>
+#include <athanor/cap.h>
+#include <athanor/sched.h>
+#include <athanor/spinlock.h>
+
+struct component;
 
 /* Errors a call returns besides the capability ones (errors.h):
  * -ATH_EPEERFAILED: the server trapped or was killed during the call;
@@ -15,33 +23,98 @@
  * caller (whose nesting used the stack up), before the server runs. */
 #define CALL_MIN_STACK (8 * 1024)
 
+/* A component's IPC endpoint: callers run its ath_handle on their own
+ * thread, one at a time. holder is the thread running it now (NULL: free),
+ * taken with one compare-and-swap; callers that must wait count themselves
+ * in nwaiters and sleep on wq under lock (see ipc/call.c). */
+struct endpoint {
+    struct component *server;
+    /* server->cfg->image->handle (NULL if it exports none), kept here so a
+     * call does not chase three pointers before it starts */
+    uint64_t        (*handle)(void *instance, uint64_t badge, uint64_t op, uint64_t a0,
+                              uint64_t a1, uint64_t a2);
+    /* The server's stack needs, from its image's largest frame (set at
+     * boot): where its limit sits above a stack's base, and how much stack
+     * a call must find above the caller's stack pointer (component.h). */
+    uint32_t          limit_off, need_off;
+    spinlock_t        lock;
+    struct thread    *holder;
+    uint32_t          nwaiters;
+    uint32_t          waits;   /* calls that had to wait (statistics, tests) */
+    struct waitq      wq;
+};
+
+/* IPC's part of a component: its endpoint (made once, at boot) and the
+ * state of its serving side, which starts empty with every generation.
+ * Written by kernel/ipc only. */
+struct comp_ipc {
+    struct endpoint ep;
+    bool            serving;       /* parked in ath_serve: calls may run its handler */
+    uint32_t        transfer_next; /* where the next transferred range lands */
+    uint32_t        msgbuf;        /* where call_msg messages land (linear offset), */
+    uint32_t        msgbuf_len;    /* and its size; 0 = none registered */
+    uint32_t        lends;         /* lends it made that have come back (statistics, tests) */
+};
+/* Lifecycle hooks. init: once, when the component table is made. start: a
+ * new generation (empty serving state; the endpoints its manifest lists
+ * granted into its table, which the caps part has renewed). stop: at
+ * teardown, on its thread: no new calls, and wait until no caller runs its
+ * handler (before its instance is freed). */
+void ipc_comp_init(struct component *c);
+int  ipc_comp_start(struct component *c, const char *args);
+void ipc_comp_stop(struct component *c);
+
+/* How a call carries data. */
+enum ipc_mode {
+    IPC_PLAIN,     /* op and three words */
+    IPC_MSG,       /* a message of up to IPC_MSG_MAX bytes, copied once into the server's buffer */
+    IPC_GRANT,     /* a capability copied into the server's table for good */
+    IPC_LEND_RO,   /* pages of the caller's memory, lent for the call, read-only */
+    IPC_LEND_RW,   /* the same, writable */
+    IPC_TRANSFER,  /* pages that move to the server for good */
+};
+#define IPC_MSG_MAX ATH_MSG_MAX
+
+/* The words a handler gets besides the badge. */
 struct ipc_msg {
     uint64_t op, a0, a1, a2;
 };
 
-/* Call through endpoint handle h of caller's table; *result gets the
- * handler's return value. timeout_ns bounds the wait for a busy server. */
-int ipc_call(struct component *caller, cap_handle_t h, const struct ipc_msg *m,
+/* One call, as decode leaves it: the endpoint capability checked (type
+ * endpoint, call right), the mode's arguments checked against the caller's
+ * memory. The server's handler gets (badge, op, a0, a1, a2), where
+ * MSG: a1 = the message's length; GRANT: a2 = the server's new handle;
+ * LEND/TRANSFER: a1 = len, a2 = where the pages appear in its memory. */
+struct ipc_call {
+    struct endpoint *ep;
+    uint64_t         badge;
+    uint32_t         obj_gen;  /* the server's generation when the capability was made */
+    enum ipc_mode    mode;
+    struct ipc_msg   m;        /* PLAIN: all four; the other modes: op and a0 (and GRANT: a1) */
+    union {
+        struct {               /* MSG: a kernel pointer into the caller's memory */
+            const void *data;
+            uint32_t    len;
+        } msg;
+        cap_handle_t give;     /* GRANT: the caller's handle, grant right checked */
+        struct {               /* LEND_*, TRANSFER: page-aligned, in the caller's */
+            uint32_t ptr, len; /* memory or inside the lend it serves (decode) */
+            bool     nested;   /* part of a lend it serves, lent on */
+            bool     nested_writable;
+        } lend;
+    };
+};
+
+/* The call. timeout_ns bounds the wait for a busy server; *result gets the
+ * handler's return value. */
+int ipc_call(struct thread *t, struct component *caller, const struct ipc_call *call,
              uint64_t timeout_ns, uint64_t *result);
-/* The same, given the current thread (the host-call path has it already). */
-int ipc_call_on(struct thread *t, struct component *caller, cap_handle_t h,
-                const struct ipc_msg *m, uint64_t timeout_ns, uint64_t *result);
-/* A call that also grants capability `give` of the caller's table (grant
- * right needed) to the server; the server's new handle arrives as a2. */
-int ipc_call_grant(struct component *caller, cap_handle_t h, uint64_t op, uint64_t a0,
-                   uint64_t a1, cap_handle_t give, uint64_t timeout_ns, uint64_t *result);
-/* A call carrying a message of up to IPC_MSG_MAX bytes: copied (the only
- * copy) into the buffer the server registered with ipc_set_msgbuf, then the
- * handler runs with a1 = len. msg is a kernel pointer into the caller's
- * memory, already checked. -ATH_EMSGSIZE if the server's buffer is smaller
- * or missing. */
-#define IPC_MSG_MAX ATH_MSG_MAX
-int ipc_call_msg(struct thread *t, struct component *caller, cap_handle_t h, uint64_t op,
-                 uint64_t a0, const void *msg, uint32_t len, uint64_t timeout_ns,
-                 uint64_t *result);
-/* The server's message buffer: [off, off + len) of its own memory (checked
- * now and again at each call), len <= IPC_MSG_MAX. */
-int ipc_set_msgbuf(struct component *srv, uint32_t off, uint32_t len);
+
+/* The server's message buffer: [off, off + len) of its own memory, checked
+ * by decode (and again at each call, as its memory may have changed). */
+void ipc_set_msgbuf(struct component *srv, uint32_t off, uint32_t len);
+/* The serve host call: calls may run its handler from now on. */
+void ipc_serve(struct component *srv);
 /* Where lent and transferred memory appears in a server's linear memory:
  * above anything a memory may grow to (the manifest caps quotas at 3 GiB).
  * The last part of the top GiB holds a driver's DMA buffers (hw.h). */
@@ -49,23 +122,9 @@ int ipc_set_msgbuf(struct component *srv, uint32_t off, uint32_t len);
 #define IPC_LEND_MAX        ATH_LEND_MAX
 #define IPC_TRANSFER_AREA   ATH_TRANSFER_AREA /* transfers, kept after the call */
 #define IPC_TRANSFER_END    ATH_TRANSFER_END
-#define HW_DMA_WINDOW       ATH_DMA_WINDOW    /* DMA buffers, up to HW_DMA_END */
-#define HW_DMA_END          ATH_DMA_END
 
-/* A call that lends [ptr, ptr+len) of the caller's memory (page aligned) to
- * the server for its duration, read-only or read-write: the server finds it
- * at a2 = IPC_LEND_WINDOW, a1 = len; it is taken back when the call ends
- * (also when the server traps). transfer: the pages move to the server for
- * good (a2 = where) and the caller loses them. No byte is copied. */
-int ipc_call_lend(struct component *caller, cap_handle_t h, uint64_t op, uint64_t a0,
-                  uint32_t ptr, uint32_t len, bool writable, bool transfer, uint64_t timeout_ns,
-                  uint64_t *result);
-/* A fresh endpoint capability to `server_name`, if caller's manifest lists
- * it under calls. */
-int ipc_lookup(struct component *caller, const char *server_name, cap_handle_t *out);
-/* Give a starting component the endpoint capabilities its manifest lists. */
-void ipc_grant_manifest(struct component *c);
-/* Wait until no call runs in c's handler (before its instance is freed). */
-void ipc_drain(struct component *c);
+/* A fresh endpoint capability to srv in caller's table (the manifest lets
+ * caller call srv: decode or the lifecycle checked). */
+int ipc_grant_endpoint(struct component *caller, struct component *srv, cap_handle_t *out);
 
 #endif

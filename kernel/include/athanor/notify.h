@@ -13,7 +13,8 @@
 #ifndef ATHANOR_NOTIFY_H
 #define ATHANOR_NOTIFY_H
 
-#include <athanor/component.h>
+#include <athanor/sched.h>
+#include <athanor/spinlock.h>
 
 struct notification {
     spinlock_t   lock;  /* guards bits and dead; waiters queue on wq under it */

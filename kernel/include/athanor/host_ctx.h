@@ -1,0 +1,23 @@
+/* The host-call layer's part of a component (kernel/host): the context
+ * wasm2c passes as every import module's instance parameter. Apart from
+ * athanor/host.h so that component.h can embed it. */
+#ifndef ATHANOR_HOST_CTX_H
+#define ATHANOR_HOST_CTX_H
+
+struct component;
+
+/* The generated glue passes the same object for each import module: each
+ * module's instance struct begins with it. Set once, when the component
+ * table is made (it names its component for good). */
+typedef struct host_ctx {
+    struct component *comp;
+} host_ctx;
+
+struct Z_wasi_snapshot_preview1_instance_t {
+    host_ctx h;
+};
+struct Z_athanor_instance_t {
+    host_ctx h;
+};
+
+#endif

@@ -1,0 +1,58 @@
+/* The component lifecycle (kernel/comp/component.c): start, kill, restart,
+ * reset, the restart policy and the supervisor's watch. The top of the
+ * kernel's subsystems: it starts and stops the parts the others own; none
+ * of them includes this header. Names are manifest names. */
+#ifndef ATHANOR_LIFECYCLE_H
+#define ATHANOR_LIFECYCLE_H
+
+#include <athanor/component.h>
+
+/* Makes the component table; starts the autostart components if asked
+ * (not in test and benchmark runs, which start what they need). */
+void comp_init(bool autostart);
+/* Start every component the manifest starts at this boot profile; the
+ * number started, or a negative error if one could not be (or none is). */
+int  comp_boot(enum comp_boot profile);
+/* Start c with args (space-separated; NULL: the manifest's). Restarts, by
+ * its policy or comp_restart, keep the arguments of the last start. */
+int  comp_start(struct component *c, const char *args);
+int  comp_kill(struct component *c);            /* stop it, no restart */
+int  comp_restart(struct component *c);         /* kill if running, start afresh */
+/* Put a running component's memory and globals back to its post-init
+ * snapshot and run its entry point again, in the same generation.
+ * -ATH_ENOENT (not running), -ATH_EAGAIN (not initialised yet), -ATH_EBUSY
+ * (it grew a table since), -ATH_ETIMEDOUT, -ATH_ENOMEM (the snapshot could
+ * not be restored: it stopped instead). Callers running its handler are
+ * abandoned first (their calls fail with -ATH_EPEERFAILED). */
+int  comp_reset(struct component *c);
+/* Make a running component trap with `kind` (a fault kind, not KILLED or
+ * RESET) as soon as it next runs: in its own code, in a call's handler, or
+ * when a host call it waits in returns. It is reported as that fault
+ * ("injected") and its restart policy applies. Does not wait. For
+ * demonstrations and the fault-injection tests. */
+int  comp_inject(struct component *c, enum trap_kind kind);
+/* A supervisor component (kernel/comp/supervise.c): register n as the
+ * watcher (bits set on every component stop); -ATH_EBUSY if another holds
+ * it. comp_supervised: called when c stopped: true (and the watcher
+ * signalled) if a running supervisor decides about c. comp_watch_forget: the
+ * owner stops or the notification goes. */
+struct notification;
+int  comp_watch(struct component *owner, struct notification *n, uint64_t bits);
+bool comp_supervised(struct component *c);
+void comp_watch_forget(struct component *owner, struct notification *n);
+/* The supervisor restarts a component that stopped: like the kernel's own
+ * policy would (counts the restart, times trap to running). */
+int  comp_recover(struct component *c);
+/* Wait until it is no longer running (or the deadline passes); -ATH_ETIMEDOUT. */
+int  comp_wait(struct component *c, uint64_t deadline_ns);
+
+/* The capability part's hooks (kernel/comp/caps.c; see the part table in
+ * component.c). */
+int  caps_comp_start(struct component *c, const char *args);
+void caps_comp_stop(struct component *c);
+
+/* Tests: paint each starting component's stack, and measure at its end how
+ * close to the stack's base anything wrote (stack_low). */
+extern bool comp_stack_watch;
+
+#endif

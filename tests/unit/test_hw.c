@@ -1,0 +1,272 @@
+/* Unit tests of the hardware layer's invoke side and its part of a
+ * component (kernel/hw: comp.c, mmio.c, dma.c, irq.c, refused.c) with fake
+ * capabilities and a fake platform: the manifest's grants, MMIO widths and
+ * block writes, DMA within a quota, interrupt lines bound to notifications,
+ * and the counting of refusals. */
+#include <string.h>
+
+#include "fake_platform.h"
+
+#include <athanor/component.h>
+#include <athanor/errors.h>
+#include <athanor/frame.h>
+#include <athanor/hw.h>
+#include <athanor/notify.h>
+
+/* ---- the platform and neighbours ---- */
+
+static uint8_t device[3 * PLAT_MMIO_CHUNK / 2]; /* device memory at DEV_BASE */
+#define DEV_BASE (4ull * PLAT_MMIO_CHUNK)
+static unsigned mmio_maps;
+volatile void *plat_mmio_ptr(uint64_t phys, size_t len)
+{
+    mmio_maps++;
+    if (phys < DEV_BASE || phys + len > DEV_BASE + sizeof device)
+        return NULL; /* the platform cannot map it */
+    assert_true((phys & ~(PLAT_MMIO_CHUNK - 1)) == ((phys + len - 1) & ~(PLAT_MMIO_CHUNK - 1)));
+    return device + (phys - DEV_BASE);
+}
+
+
+static phys_addr_t next_frame = FAKE_RAM_BASE;
+static unsigned frames_out;
+int frame_alloc(size_t count, size_t align, phys_addr_t *out)
+{
+    (void)align;
+    if (next_frame + count * PAGE_SIZE > FAKE_RAM_END)
+        return -ATH_ENOMEM;
+    *out = next_frame;
+    next_frame += count * PAGE_SIZE;
+    frames_out += (unsigned)count;
+    return 0;
+}
+void frame_free(phys_addr_t base, size_t count) { (void)base; frames_out -= (unsigned)count; }
+
+static int map_result;
+static struct { size_t off; phys_addr_t pa; size_t len; } maps[8];
+static unsigned nmaps;
+int plat_vrange_map_frames(struct plat_vrange *r, size_t off, phys_addr_t phys, size_t len)
+{
+    (void)r;
+    if (map_result)
+        return map_result;
+    maps[nmaps % 8].off = off;
+    maps[nmaps % 8].pa = phys;
+    maps[nmaps++ % 8].len = len;
+    return 0;
+}
+int plat_vrange_phys(struct plat_vrange *r, size_t off, phys_addr_t *phys)
+{
+    (void)r;
+    for (unsigned i = 0; i < nmaps && i < 8; i++)
+        if (off >= maps[i].off && off < maps[i].off + maps[i].len) {
+            *phys = maps[i].pa + (off - maps[i].off);
+            return 0;
+        }
+    return -ATH_EINVAL;
+}
+
+static int line_enable_result;
+static bool line_enabled[PLAT_IRQ_LINES], line_unmasked[PLAT_IRQ_LINES];
+int plat_irqline_enable(unsigned line)
+{
+    if (line_enable_result)
+        return line_enable_result;
+    line_enabled[line] = true;
+    return 0;
+}
+void plat_irqline_disable(unsigned line) { line_enabled[line] = false; }
+void plat_irqline_unmask(unsigned line) { line_unmasked[line] = true; }
+
+bool notify_dead(struct notification *n) { return n->dead; }
+void notify_signal(struct notification *n, uint64_t bits) { n->bits |= bits; }
+
+/* ---- a driver ---- */
+
+static struct component drv;
+static struct cap slots[16];
+static uint32_t max_frame = 256;
+static const struct comp_image img = { .name = "drv", .max_frame = &max_frame };
+static const struct comp_config cfg = {
+    .name = "drv", .image = &img,
+    .ioports = { { 0x3f8, 8 } }, .nioports = 1,
+    .mmio = { { DEV_BASE, sizeof device } }, .nmmio = 1,
+    .irqs = { 4 }, .nirqs = 1,
+    .dma_pages = 4,
+};
+
+static int setup(void **state)
+{
+    (void)state;
+    fake_panic_reset();
+    fake_ram_reset();
+    memset(&drv, 0, sizeof drv);
+    memset(device, 0, sizeof device);
+    memset(line_enabled, 0, sizeof line_enabled);
+    memset(line_unmasked, 0, sizeof line_unmasked);
+    drv.cfg = &cfg;
+    cap_table_init(&drv.caps, slots, 16, &drv);
+    fake_copy_fail(false);
+    map_result = line_enable_result = 0;
+    nmaps = mmio_maps = 0;
+    hw_irq_release(4);
+    return 0;
+}
+
+static struct cap_ref nth(enum cap_type type, unsigned n)
+{
+    cap_handle_t h;
+    assert_int_equal(cap_nth(&drv.caps, type, n, &h), 0);
+    struct cap_ref ref;
+    assert_int_equal(cap_lookup(&drv.caps, h, CAP_T_NONE, 0, &ref), 0);
+    return ref;
+}
+
+static void test_start_grants_the_manifest(void **state)
+{
+    (void)state;
+    drv.hw.dma_used = 99, drv.hw.dma_next = 5, drv.hw.refused = 3; /* a previous generation's */
+    assert_int_equal(hw_comp_start(&drv, NULL), 0);
+    assert_int_equal(drv.hw.dma_used + drv.hw.dma_next + drv.hw.refused, 0);
+    struct cap_ref io = nth(CAP_T_IOPORT, 0), mm = nth(CAP_T_MMIO, 0);
+    struct cap_ref dma = nth(CAP_T_DMA, 0), irq = nth(CAP_T_IRQ, 0);
+    assert_int_equal(io.base, 0x3f8);
+    assert_int_equal(io.len, 8);
+    assert_ptr_equal(io.object, &drv.hw.ioports[0]); /* objects the part holds */
+    assert_int_equal(mm.base, DEV_BASE);
+    assert_int_equal(mm.len, sizeof device);
+    assert_ptr_equal(mm.object, &drv.hw.mmio[0]);
+    assert_int_equal(dma.len, 4 * PAGE_SIZE);
+    assert_ptr_equal(dma.object, &drv.hw.dma_used);
+    assert_ptr_equal(irq.object, hw_irq_line(4));
+    assert_int_equal(irq.base, 4);
+    cap_handle_t h;
+    assert_int_equal(cap_nth(&drv.caps, CAP_T_IOPORT, 1, &h), -ATH_ENOENT); /* nothing more */
+}
+
+static void test_start_fails_cleanly_when_full(void **state)
+{
+    (void)state;
+    static struct cap two[3];
+    cap_table_init(&drv.caps, two, 3, &drv); /* room for two of its four */
+    assert_int_equal(hw_comp_start(&drv, NULL), -ATH_EQUOTA); /* cap.c's answer for a full table */
+}
+
+static void test_mmio(void **state)
+{
+    (void)state;
+    assert_int_equal(hw_mmio_write(DEV_BASE + 8, 4, 0xdeadbeefcafe), 0);
+    assert_int_equal(device[8], 0xfe);
+    assert_int_equal(device[11], 0xbe); /* the low four bytes of the value */
+    assert_int_equal(device[12], 0); /* exactly four bytes */
+    uint64_t v = 0;
+    assert_int_equal(hw_mmio_read(DEV_BASE + 8, 2, &v), 0);
+    assert_int_equal(v, 0xcafe);
+    assert_int_equal(hw_mmio_write(DEV_BASE + 16, 8, 0x0102030405060708ull), 0);
+    assert_int_equal(hw_mmio_read(DEV_BASE + 16, 8, &v), 0);
+    assert_int_equal(v, 0x0102030405060708ull);
+    assert_int_equal(hw_mmio_read(DEV_BASE + 16, 1, &v), 0);
+    assert_int_equal(v, 8);
+    assert_int_equal(hw_mmio_read(0x1000, 4, &v), -ATH_ENOSYS); /* the platform cannot map it */
+    assert_int_equal(hw_mmio_write(0x1000, 4, 1), -ATH_ENOSYS);
+}
+
+static void test_mmio_block_crosses_chunks(void **state)
+{
+    (void)state;
+    static uint8_t src[8192];
+    for (size_t i = 0; i < sizeof src; i++)
+        src[i] = (uint8_t)(i * 7 + 1);
+    uint64_t at = DEV_BASE + PLAT_MMIO_CHUNK - 4096; /* half in one chunk, half in the next */
+    assert_int_equal(hw_mmio_write_block(at, src, sizeof src), 0);
+    assert_memory_equal(device + (at - DEV_BASE), src, sizeof src);
+    assert_int_equal(mmio_maps, 2); /* one mapping per chunk */
+    fake_copy_fail(true); /* a page of the source went missing */
+    assert_int_equal(hw_mmio_write_block(at, src, sizeof src), -ATH_EFAULT);
+}
+
+static void test_dma_within_quota(void **state)
+{
+    (void)state;
+    hw_comp_start(&drv, NULL);
+    uint64_t quota = nth(CAP_T_DMA, 0).len;
+    uint32_t where;
+    uint64_t phys;
+    memset(fake_ram(), 0xee, 3 * PAGE_SIZE);
+    assert_int_equal(hw_dma_alloc(&drv, quota, 3 * PAGE_SIZE, &where, &phys), 0);
+    assert_int_equal(where, HW_DMA_WINDOW);
+    assert_int_equal(phys, FAKE_RAM_BASE);
+    for (size_t i = 0; i < 3 * PAGE_SIZE; i++) /* zeroed for the driver */
+        assert_int_equal(fake_ram()[i], 0);
+    uint64_t p2;
+    assert_int_equal(hw_dma_phys(&drv, where + PAGE_SIZE + 5, &p2), 0);
+    assert_int_equal(p2, phys + PAGE_SIZE + 5);
+    assert_int_equal(hw_dma_alloc(&drv, quota, 2 * PAGE_SIZE, &where, &phys), -ATH_ENOMEM); /* 5 > 4 pages */
+    assert_int_equal(hw_dma_alloc(&drv, quota, PAGE_SIZE, &where, &phys), 0);
+    assert_int_equal(where, HW_DMA_WINDOW + 3 * PAGE_SIZE);
+    assert_int_equal(drv.hw.dma_used, quota);
+    unsigned out = frames_out;
+    drv.hw.dma_used = 0;
+    map_result = -ATH_ENOMEM; /* cannot map: the frames go back */
+    assert_int_equal(hw_dma_alloc(&drv, quota, PAGE_SIZE, &where, &phys), -ATH_ENOMEM);
+    assert_int_equal(frames_out, out);
+    assert_int_equal(hw_dma_phys(&drv, 0x100, &p2), -ATH_EINVAL); /* not a page it holds */
+}
+
+static void test_irq_lines(void **state)
+{
+    (void)state;
+    struct irq_line *l = hw_irq_line(4);
+    struct notification n = { .bits = 0 }, dead = { .dead = true };
+    assert_null(hw_irq_line(PLAT_IRQ_LINES));
+    hw_irq_ack(l); /* not bound: nothing to unmask */
+    assert_false(line_unmasked[4]);
+    assert_int_equal(hw_irq_bind(l, &dead, 1), -ATH_ESTALE);
+    assert_false(line_enabled[4]);
+    assert_int_equal(hw_irq_bind(l, &n, 0x10), 0);
+    assert_true(line_enabled[4]);
+    hw_irq_fired(4);
+    assert_int_equal(n.bits, 0x10);
+    assert_int_equal(l->count, 1);
+    hw_irq_ack(l);
+    assert_true(line_unmasked[4]);
+    hw_irq_forget(&n); /* the notification dies: the line lets go */
+    assert_null(l->notify);
+    assert_false(line_enabled[4]);
+    n.bits = 0;
+    hw_irq_fired(4);
+    assert_int_equal(n.bits, 0);
+    line_enable_result = -ATH_ENOSYS; /* the platform cannot deliver it */
+    assert_int_equal(hw_irq_bind(l, &n, 1), -ATH_ENOSYS);
+    assert_null(l->notify);
+    line_enable_result = 0;
+    assert_int_equal(hw_irq_bind(l, &n, 1), 0);
+    hw_comp_stop(&drv); /* the driver stops: its line falls silent */
+    assert_null(l->notify);
+    assert_false(line_enabled[4]);
+}
+
+static void test_refusals_counted_and_reported(void **state)
+{
+    (void)state;
+    unsigned lines = fake_kprintf_count();
+    for (int i = 0; i < 20; i++)
+        hw_refused(&drv, "I/O port", 0x80, -ATH_ERANGE);
+    assert_int_equal(drv.hw.refused, 20);
+    assert_int_equal(fake_kprintf_count() - lines, 8); /* the first few reported, all counted */
+    assert_true(fake_contains(fake_kprintf_last(), "further refusals only counted"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_start_grants_the_manifest, setup),
+        cmocka_unit_test_setup(test_start_fails_cleanly_when_full, setup),
+        cmocka_unit_test_setup(test_mmio, setup),
+        cmocka_unit_test_setup(test_mmio_block_crosses_chunks, setup),
+        cmocka_unit_test_setup(test_dma_within_quota, setup),
+        cmocka_unit_test_setup(test_irq_lines, setup),
+        cmocka_unit_test_setup(test_refusals_counted_and_reported, setup),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
