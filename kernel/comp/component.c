@@ -489,6 +489,7 @@ static void grant_manifest_caps(struct component *c)
         { CAP_RANDOM, CAP_T_RANDOM, CAP_R_READ, &random_object },
         { CAP_MANAGE, CAP_T_COMPONENT, CAP_R_READ | CAP_R_WRITE, NULL }, /* NULL: any component */
         { CAP_REALTIME, CAP_T_CLOCK, CAP_R_READ | CAP_R_WRITE, &clock_object },
+        { CAP_LOG, CAP_T_LOG, CAP_R_READ, NULL }, /* NULL: the one console log */
     };
     cap_table_renew(&c->caps); /* a new instance: retired slots come back */
     for (size_t i = 0; i < ARRAY_LEN(grants); i++) {
