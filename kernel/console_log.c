@@ -1,6 +1,5 @@
-/* The log_read host call (module "athanor", athanor/abi/imports.def): a
- * component holding a log capability reads the console's output, which
- * console.c keeps; the shell shows it on the screen with it. */
+/* The log_read host call: a component holding a log capability reads the
+ * console's output that console.c keeps (the shell draws it on the screen). */
 #include <athanor/console.h>
 #include <athanor/errors.h>
 #include <athanor/host.h>

@@ -1,13 +1,15 @@
-/* logtest: checks the console log (log_read, the manifest's "log"), the way
- * the shell reads it for the screen: it finds its own line, is notified of
- * new output, loses the oldest (counted) but never the newest under a
- * flood, may have only so many watches at once, and is refused once it no
- * longer holds the capability. Prints "logtest: FAIL ..." for each check
- * that fails and exits 1; "logtest: all checks passed" and 0 otherwise. */
+/* logtest: checks the console log (log_read, the manifest's "log") the way
+ * the shell reads it for the screen (tests/hosted/conlog.sh runs it). */
 #include <stdio.h>
 #include <string.h>
 
 #include <athanor.h>
+
+/* It finds its own line, is notified of new output, loses the oldest
+ * (counted) but never the newest under a flood, may have only so many
+ * watches at once, and is refused once it no longer holds the capability.
+ * Prints "logtest: FAIL ..." for each check that fails and exits 1;
+ * "logtest: all checks passed" and 0 otherwise. */
 
 #define FLOOD_LINES 600 /* of 64 bytes: 38 400, more than twice the 16 KiB the kernel keeps */
 #define WATCHES 4       /* the kernel's watch slots (console.c) */
