@@ -1,10 +1,12 @@
 /* Kernel console: output serialised by a spinlock (so lines from different
- * threads and interrupt handlers do not interleave mid-write), and an input
- * ring filled from the platform's console interrupt and drained by threads. */
+ * threads and interrupt handlers do not interleave mid-write) and kept as a
+ * log components may read, and an input ring filled from the platform's
+ * console interrupt and drained by threads. */
 #include <athanor/backtrace.h>
 #include <athanor/errors.h>
 #include <athanor/console.h>
 #include <athanor/klib.h>
+#include <athanor/notify.h>
 #include <athanor/sched.h>
 #include <athanor/spinlock.h>
 
@@ -18,9 +20,12 @@
  * handler (or a holder of a spinlock) cannot wait, and drops its bytes,
  * counted. out_lock guards the ring, `draining` and dropped. */
 static spinlock_t out_lock = SPINLOCK_INIT;
-#define OUT_RING 16384 /* power of two */
+#define OUT_RING CONSOLE_LOG_SIZE /* power of two */
 static char          out_ring[OUT_RING];
-static unsigned      out_head, out_tail; /* head: next write, tail: next to the device */
+/* Positions in the output since boot (64 bits: they never wrap); byte p
+ * is at out_ring[p % OUT_RING]. head: the next to be written, tail: the
+ * next to go to the device. */
+static uint64_t      out_head, out_tail;
 static bool          draining;
 static uint64_t      out_dropped;
 static struct waitq  out_wq = { LIST_INIT(out_wq.waiters) };
@@ -37,13 +42,91 @@ static uint64_t    dropped;
 static bool        eof;
 static struct waitq in_wq = { LIST_INIT(in_wq.waiters) };
 
+/* The log. A byte stays in the ring after the device has it, until newer
+ * output overwrites it: the ring is also the last OUT_RING bytes of
+ * output, [out_head - OUT_RING, out_head), which a reader copies out under
+ * out_lock by position (console_log_read). Readers keep their positions
+ * themselves, so the kernel keeps nothing per reader but, for one that
+ * caught up and wants to hear of more, a one-shot watch: a notification
+ * signalled by the next write (under out_lock, so a write cannot slip
+ * between a reader's last read and its watch; out_lock, then the
+ * notification's lock, then sched_lock, the order a waiting writer already
+ * takes out_lock and sched_lock in). A watch holds a reference to its
+ * notification (notify_get), so the pointer stays valid after its owner is
+ * gone; references are dropped only in console_log_read, on a thread,
+ * since a writer may be in any context. Writers never wait for readers: a
+ * reader that falls OUT_RING bytes behind loses the oldest, and sees how
+ * many by its position. */
+#define LOG_WATCHES 4 /* readers that may wait at once (the manifest grants "log" to few) */
+static struct log_watch {
+    struct notification *n; /* a reference, or NULL */
+    uint64_t             bits;
+    bool                 armed;
+} watches[LOG_WATCHES];
+static bool log_armed; /* any watch armed (out_lock) */
+
+/* A write landed (out_lock held): signal every armed watch, once. */
+static void log_fire(void)
+{
+    for (unsigned i = 0; i < LOG_WATCHES; i++)
+        if (watches[i].armed) {
+            watches[i].armed = false;
+            notify_signal(watches[i].n, watches[i].bits);
+        }
+    log_armed = false;
+}
+
+/* Arm n's watch (out_lock held): the slot it has, or a free one, or one
+ * whose notification has died (its reference goes to *drop, for the caller
+ * to put with the lock dropped). */
+static int log_arm(struct notification *n, uint64_t bits, struct notification **drop)
+{
+    struct log_watch *w = NULL;
+    for (unsigned i = 0; i < LOG_WATCHES && !w; i++)
+        if (watches[i].n == n)
+            w = &watches[i];
+    for (unsigned i = 0; i < LOG_WATCHES && !w; i++)
+        if (!watches[i].n || notify_dead(watches[i].n))
+            w = &watches[i];
+    if (!w)
+        return -ATH_EBUSY;
+    if (w->n != n) {
+        *drop = w->n;
+        notify_get(n);
+        w->n = n;
+    }
+    w->bits = bits;
+    w->armed = true;
+    log_armed = true;
+    return 0;
+}
+
+int console_log_read(uint64_t *pos, char *buf, size_t len, struct notification *n, uint64_t bits)
+{
+    struct notification *drop = NULL;
+    irqflags_t f = spin_lock_irqsave(&out_lock);
+    uint64_t oldest = out_head > OUT_RING ? out_head - OUT_RING : 0;
+    uint64_t from = MIN(MAX(*pos, oldest), out_head);
+    size_t k = (size_t)MIN((uint64_t)len, out_head - from);
+    for (size_t i = 0; i < k; i++)
+        buf[i] = out_ring[(from + i) % OUT_RING];
+    *pos = from + k;
+    int r = (int)k;
+    if (!k && n)
+        r = log_arm(n, bits, &drop);
+    spin_unlock_irqrestore(&out_lock, f);
+    if (drop)
+        notify_put(drop);
+    return r;
+}
+
 /* Drain the ring to the device until it is empty (we are the drainer). */
 static void drain(void)
 {
     char buf[CONSOLE_CHUNK];
     for (;;) {
         irqflags_t f = spin_lock_irqsave(&out_lock);
-        unsigned k = MIN(out_head - out_tail, (unsigned)sizeof buf);
+        unsigned k = (unsigned)MIN(out_head - out_tail, (uint64_t)sizeof buf);
         for (unsigned i = 0; i < k; i++)
             buf[i] = out_ring[(out_tail + i) % OUT_RING];
         out_tail += k;
@@ -70,8 +153,10 @@ void console_write(const char *s, size_t n)
         size_t k = MIN(n - off, (size_t)(OUT_RING - (out_head - out_tail)));
         for (size_t i = 0; i < k; i++)
             out_ring[(out_head + i) % OUT_RING] = s[off + i];
-        out_head += (unsigned)k;
+        out_head += k;
         off += k;
+        if (k && log_armed)
+            log_fire();
         bool mine = !draining;
         draining = true;
         if (!k && !f) { /* full, and we may not wait: drop the rest */

@@ -266,6 +266,27 @@ static inline int ath_sys_watch(ath_handle_t manage, ath_handle_t n, uint64_t bi
  * on error. */
 static inline int ath_power(ath_handle_t manage, int op) { return __ath_power((uint32_t)manage, (uint32_t)op); }
 
+/* The console's output (kernel messages, every component's stdout and
+ * stderr) through a log capability (the manifest's "log"): up to len bytes
+ * (at most ATH_LOG_CHUNK) from position *pos, which moves past them; the
+ * number of bytes, or a negative error. Positions count bytes from boot:
+ * 0 is the oldest still kept, ATH_LOG_END from now on. The kernel keeps
+ * the last 16 KiB; a reader that fell further behind gets the oldest kept
+ * and *lost says how many it missed (0 otherwise). When there is nothing
+ * new and note is a notification (write right), `bits` are set in it at
+ * the next output, once: read until 0, then wait on it. Without a log
+ * capability: -ATH_EBADHANDLE (no such handle) or -ATH_EWRONGTYPE (a handle
+ * to something else). */
+static inline int ath_log_read(ath_handle_t log, uint64_t *pos, void *buf, uint32_t len, ath_handle_t note,
+                               uint64_t bits, uint64_t *lost)
+{
+    uint64_t from = *pos;
+    int r = __ath_log_read((uint32_t)log, pos, buf, len, note > 0 ? (uint32_t)note : 0, bits);
+    if (lost)
+        *lost = r >= 0 && *pos - (uint64_t)r > from ? *pos - (uint64_t)r - from : 0;
+    return r;
+}
+
 /* Inside ath_handle only: the name of the component whose call this is. */
 static inline int ath_caller_name(char *buf, unsigned len) { return __ath_caller_name(buf, len); }
 

@@ -24,6 +24,7 @@ static const char *const type_names[CAP_T_COUNT] = {
     [CAP_T_MEMGRANT] = "memgrant", [CAP_T_CONSOLE] = "console",   [CAP_T_CLOCK] = "clock",
     [CAP_T_RANDOM] = "random",     [CAP_T_COMPONENT] = "component", [CAP_T_IOPORT] = "ioport",
     [CAP_T_MMIO] = "mmio",         [CAP_T_IRQ] = "irq",           [CAP_T_DMA] = "dma",
+    [CAP_T_LOG] = "log",
 };
 
 const char *cap_type_name(enum cap_type t)

@@ -1,6 +1,6 @@
 /* The capability part of a component: its table renewed for every new
  * generation, with the manifest's device-less grants (console, clock,
- * random, component control), and cleared — revoking every copy made
+ * random, component control, the console log), and cleared — revoking every copy made
  * from them — when it stops. The hardware and endpoint grants are the hw
  * and ipc parts' own. */
 #include <athanor/klib.h>
@@ -23,6 +23,7 @@ int caps_comp_start(struct component *c, const char *args)
         { CAP_RANDOM, CAP_T_RANDOM, CAP_R_READ, &random_object },
         { CAP_MANAGE, CAP_T_COMPONENT, CAP_R_READ | CAP_R_WRITE, NULL }, /* NULL: any component */
         { CAP_REALTIME, CAP_T_CLOCK, CAP_R_READ | CAP_R_WRITE, &clock_object },
+        { CAP_LOG, CAP_T_LOG, CAP_R_READ, NULL }, /* NULL: the one console log */
     };
     cap_table_renew(&c->caps); /* a new instance: retired slots come back */
     for (size_t i = 0; i < ARRAY_LEN(grants); i++) {

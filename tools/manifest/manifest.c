@@ -167,9 +167,9 @@ static int parse_autostart(const char *v)
 
 /* The manifest's capability names, and the kernel's names of their bits
  * (enum comp_cap): the generated table uses the symbols. */
-static const char *const cap_names[] = { "console", "clock", "random", "manage", "realtime" };
+static const char *const cap_names[] = { "console", "clock", "random", "manage", "realtime", "log" };
 static const char *const cap_symbols[] = { "CAP_CONSOLE", "CAP_CLOCK", "CAP_RANDOM", "CAP_MANAGE",
-                                           "CAP_REALTIME" };
+                                           "CAP_REALTIME", "CAP_LOG" };
 
 static unsigned parse_caps(char *v)
 {
@@ -186,7 +186,7 @@ static unsigned parse_caps(char *v)
             if (!strcmp(word, cap_names[i]))
                 bit = 1u << i;
         if (!bit)
-            fail("unknown capability \"%s\" (known: console, clock, random, manage, realtime)", word);
+            fail("unknown capability \"%s\" (known: console, clock, random, manage, realtime, log)", word);
         caps |= bit;
     }
     return caps;

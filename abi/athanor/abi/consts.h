@@ -28,6 +28,7 @@ enum ath_cap_type {
     ATH_T_MMIO,
     ATH_T_IRQ,
     ATH_T_DMA,
+    ATH_T_LOG,          /* the console's output log: read what was printed (log_read) */
     ATH_T_COUNT
 };
 
@@ -84,6 +85,10 @@ enum ath_trap {
 #define ATH_LEND_RW       1u
 #define ATH_LEND_TRANSFER 2u
 
+/* log_read's position that means "from the end": only what is printed
+ * from now on. */
+#define ATH_LOG_END UINT64_MAX
+
 /* power's operations (needs the manage capability). */
 #define ATH_POWER_OFF    1u
 #define ATH_POWER_REBOOT 2u
@@ -94,6 +99,7 @@ enum ath_trap {
 #define ATH_FUNC_MAX   48u  /* a fault report's function name with its NUL */
 #define ATH_FAULT_RING 16u  /* sys_fault keeps the last this many */
 #define ATH_ARGS_MAX   100u /* a component's arguments (space-separated, without its name) */
+#define ATH_LOG_CHUNK  1024u /* log_read returns at most this many bytes a call */
 #define ATH_PAGE_SIZE  4096u
 #define ATH_WASM_PAGE  65536u
 

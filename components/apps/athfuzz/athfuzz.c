@@ -1,9 +1,10 @@
 /* athfuzz: calls Athanor's own host functions (capabilities, IPC,
- * notifications, hardware, component control, introspection) with random
- * handles, ports, widths, offsets, lengths and pointers, to show the kernel
- * answers every one with a result or an error code of errors.h, and never
- * faults. Its manifest entry gives it little on purpose (an unused port
- * range, a small DMA quota, a clock): most calls must be refused.
+ * notifications, hardware, component control, introspection, the console
+ * log) with random handles, ports, widths, offsets, lengths and pointers,
+ * to show the kernel answers every one with a result or an error code of
+ * errors.h, and never faults. Its manifest entry gives it little on
+ * purpose (an unused port range, a small DMA quota, a clock, no log): most
+ * calls must be refused, the console log's every one.
  * Pointers: past the end of memory, straddling it, or inside a scratch
  * buffer. Usage: athfuzz [iterations] [seed]; exits 1 on an unexpected
  * answer. */
@@ -61,7 +62,7 @@ int main(int argc, char **argv)
     rng = argc > 2 ? strtoull(argv[2], NULL, 10) : 1;
     for (long i = 0; i < n; i++) {
         uint32_t p = ptr();
-        switch (next() % 23) {
+        switch (next() % 24) {
         case 0: check("io_in", __ath_io_in(handle(), next() % 0x10010, next() % 6, (uint32_t *)(uintptr_t)p)); break;
         case 1: check("io_out", __ath_io_out(handle(), next() % 0x10010, next() % 6, next())); break;
         case 2: check("irq_bind", __ath_irq_bind(handle(), handle(), next())); break;
@@ -94,6 +95,14 @@ int main(int argc, char **argv)
         case 20: check("power", __ath_power(handle(), next() % 4)); break;
         case 21: check("comp_start", __ath_comp_start(handle(), (const char *)(uintptr_t)p, len(),
                                                      (const char *)(uintptr_t)ptr(), len())); break;
+        case 22: { /* it holds no log capability: never an answer */
+            int r = __ath_log_read(handle(), (uint64_t *)(uintptr_t)p, (void *)(uintptr_t)ptr(), len(), handle(),
+                                   next());
+            check("log_read", r);
+            if (r >= 0 && bad++ < 10)
+                printf("athfuzz: log_read answered %d without a log capability\n", r);
+            break;
+        }
         default: check("call_msg", __ath_call_msg(handle(), next(), next(), (const void *)(uintptr_t)p, len(),
                                                 (uint64_t *)(uintptr_t)ptr())); break;
         }

@@ -2,10 +2,13 @@
  * and on the keyboard and screen, through the PS/2 and framebuffer console
  * drivers. Both input drivers bind their interrupt lines to the shell's
  * notification (bits 1 and 2), so the shell sleeps until a key arrives on
- * either and then asks that driver for the bytes. Line editing (backspace, Ctrl-U,
- * Ctrl-C), a history (up and down arrows), and commands that reach the
- * system only through the capabilities the manifest gives it: component
- * control ("manage"), the PCI service, the block service, a clock. */
+ * either and then asks that driver for the bytes. The screen also shows
+ * the console's output (the kernel's messages, what the components print),
+ * read from the kernel's log (bit 4: there is more). Line editing
+ * (backspace, Ctrl-U, Ctrl-C), a history (up and down arrows), and
+ * commands that reach the system only through the capabilities the
+ * manifest gives it: component control ("manage"), the PCI service, the
+ * block service, a clock, the console log ("log"). */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -18,11 +21,23 @@
 #define LINE 160
 #define HISTORY 16
 #define ERR_OF(v) ((int64_t)(v) < 0 ? (int)(int64_t)(v) : 0)
+#define PROMPT "azoth$ "
+#define SCREEN_COLS 100 /* the framebuffer console's text grid: 800 pixels / 8 */
+enum { BIT_UART = 1, BIT_KBD = 2, BIT_LOG = 4 }; /* our notification's bits */
 
-static ath_handle_t uart, manage, pci, blk, fb, kbd, note;
+static ath_handle_t uart, manage, pci, blk, fb, kbd, note, logcap;
 static bool uart_subscribed, kbd_subscribed;
 static char history[HISTORY][LINE];
 static unsigned nhistory;
+/* The line being edited (read_line), so that console output drawn on the
+ * screen meanwhile can take its place and put it back underneath. */
+static char edit[LINE];
+static size_t nedit;
+static bool editing;
+/* The console log: the next byte to show, and whether the last one shown
+ * ended a line. */
+static uint64_t logpos;
+static bool log_midline;
 
 static void pause_100ms(void)
 {
@@ -48,25 +63,37 @@ static int uart_call(uint64_t op, uint64_t a0, const void *msg, uint32_t len, ui
 }
 
 /* Show on the screen, if there is one. The framebuffer driver may be
- * restarting (it crashed): then wait for it, so nothing is lost; if it has
- * stopped for good (no display: it exited), do without. */
-static void fb_write(const char *p, uint32_t len)
+ * restarting (it crashed): then wait for it (up to `tries` times 50 ms),
+ * so nothing is lost; if it has stopped for good (no display: it exited),
+ * do without. SCREEN_LATER: it is not there yet (starting, restarting). */
+enum screen { SCREEN_SHOWN, SCREEN_NONE, SCREEN_LATER };
+static enum screen fb_write(const char *p, uint32_t len, int tries)
 {
     uint64_t v;
-    for (int tries = 0; tries < 40; tries++) {
+    for (int i = 0; i < tries; i++) {
         int r = ath_call_msg(fb, 1, 0, p, len, &v);
         if (r == -ATH_EPEERRESTARTED) {
             ath_reconnect(&fb, "fb");
             continue;
         }
         if (r != -ATH_EPEERFAILED)
-            return;
+            return r == 0 ? SCREEN_SHOWN : SCREEN_NONE;
         int64_t st = ath_comp_ctl(manage, "fb", ATH_COMP_STATE, 0);
         if (st < 0 || ATH_STATE_STATE(st) == ATH_EXITED || ATH_STATE_STATE(st) == ATH_STOPPED)
-            return; /* no screen */
-        struct timespec ts = { 0, 50000000 };
-        nanosleep(&ts, NULL);
+            return SCREEN_NONE;
+        if (i + 1 < tries) {
+            struct timespec ts = { 0, 50000000 };
+            nanosleep(&ts, NULL);
+        }
     }
+    return SCREEN_LATER;
+}
+
+/* The screen alone, in messages the driver takes (waiting for it). */
+static void to_screen(const char *p, size_t len)
+{
+    for (size_t off = 0; off < len; off += ATH_MSG_MAX)
+        fb_write(p + off, (uint32_t)(len - off < ATH_MSG_MAX ? len - off : ATH_MSG_MAX), 40);
 }
 
 static void out(const char *fmt, ...)
@@ -89,8 +116,70 @@ static void out(const char *fmt, ...)
     for (int off = 0; off < m; off += 256) {
         uint32_t len = (uint32_t)(m - off < 256 ? m - off : 256);
         uart_call(1, 0, crlf + off, len, &v);
-        fb_write(crlf + off, len);
+        fb_write(crlf + off, len, 40);
     }
+}
+
+/* The console's output on the screen: the kernel's messages (a fault
+ * report) and what the components print (those the user starts, too),
+ * read from the kernel's log. The serial line has it already (the kernel
+ * writes it there), so it goes to the screen only, and the shell's own
+ * output (to the drivers, not the console) is not in it: nothing shows
+ * twice. While a line is edited, the prompt and the line make way (the
+ * screen row erased, drawn again below the output), as a terminal's line
+ * editor does. At most `max` chunks at a time, so keys are still read
+ * under a flood; true if there is more. Falling behind costs only old
+ * screen output, never a writer's time: the kernel keeps the last 16 KiB
+ * and says how much this reader missed, which the screen marks. */
+static bool show_log(int max)
+{
+    static char buf[ATH_LOG_CHUNK];
+    bool erased = false, more = logcap > 0;
+    for (int i = 0; i < max && more; i++) {
+        uint64_t pos = logpos, lost;
+        int k = ath_log_read(logcap, &pos, buf, sizeof buf, note, BIT_LOG, &lost);
+        if (k <= 0) { /* caught up, and BIT_LOG comes with the next output */
+            more = false;
+            break;
+        }
+        /* One try each: if the screen is not there yet (starting,
+         * restarting), the rest stays in the log for the next round. */
+        if (!erased && editing) {
+            const char *wipe = strlen(PROMPT) + nedit <= SCREEN_COLS ? "\r\x1b[K" : "\r\n";
+            enum screen sc = fb_write(wipe, (uint32_t)strlen(wipe), 1);
+            if (sc == SCREEN_LATER)
+                return false;
+            erased = sc == SCREEN_SHOWN;
+        }
+        if (lost) {
+            char mark[96];
+            int n = snprintf(mark, sizeof mark, "%s\x1b[33m[%llu bytes of console output not shown]\x1b[0m\n",
+                             log_midline ? "\n" : "", (unsigned long long)lost);
+            to_screen(mark, (size_t)n);
+            log_midline = false;
+        }
+        int off = 0;
+        enum screen sc = SCREEN_SHOWN;
+        for (; off < k && sc != SCREEN_LATER; off += ATH_MSG_MAX)
+            sc = fb_write(buf + off, (uint32_t)(k - off < (int)ATH_MSG_MAX ? k - off : (int)ATH_MSG_MAX), 1);
+        if (sc == SCREEN_LATER) { /* shown up to off: the rest next round */
+            off -= ATH_MSG_MAX;
+            logpos = pos - (uint64_t)(k - off);
+            if (off)
+                log_midline = buf[off - 1] != '\n';
+            more = false;
+            break;
+        }
+        logpos = pos; /* shown, or no screen to show it on */
+        log_midline = buf[k - 1] != '\n';
+    }
+    if (erased) { /* the prompt and the line, under the output */
+        if (log_midline)
+            to_screen("\n", 1);
+        to_screen(PROMPT, strlen(PROMPT));
+        to_screen(edit, nedit);
+    }
+    return more;
 }
 
 /* Have driver *h bind its line to our notification (bits). */
@@ -107,18 +196,20 @@ static bool subscribe(ath_handle_t *h, const char *name, uint64_t bits)
     return r == 0 && v == 0;
 }
 
-/* The next input byte, from the serial line or the keyboard (waits). */
+/* The next input byte, from the serial line or the keyboard (waits, and
+ * shows the console's output on the screen meanwhile). */
 static int in(void)
 {
     static uint64_t pending;
     static unsigned npending;
-    bool quiet = true; /* nothing came: (re)subscribe a driver that is not yet */
+    bool quiet = true; /* no key came: (re)subscribe a driver that is not yet */
     while (!npending) {
         uint64_t v = 0, bits = 0;
         if (quiet && !uart_subscribed)
-            uart_subscribed = subscribe(&uart, "uart", 1);
+            uart_subscribed = subscribe(&uart, "uart", BIT_UART);
         if (quiet && !kbd_subscribed)
-            kbd_subscribed = subscribe(&kbd, "ps2kbd", 2);
+            kbd_subscribed = subscribe(&kbd, "ps2kbd", BIT_KBD);
+        bool more = show_log(4);
         if (uart_call(2, uart_subscribed ? 0 : 100, NULL, 0, &v) == 0 && (v & 0xff)) {
             pending = v >> 8;
             npending = (unsigned)(v & 0xff);
@@ -134,11 +225,15 @@ static int in(void)
             npending = (unsigned)(v & 0xff);
             break;
         }
-        if (uart_subscribed || kbd_subscribed)
-            ath_notify_wait(note, 3, 1000000000ull, &bits); /* a key, on either */
+        if (more) { /* more console output to draw: no wait, but keys first */
+            quiet = false;
+            continue;
+        }
+        if (uart_subscribed || kbd_subscribed) /* a key, on either, or console output */
+            ath_notify_wait(note, BIT_UART | BIT_KBD | BIT_LOG, 1000000000ull, &bits);
         else
             pause_100ms();
-        quiet = bits == 0;
+        quiet = !(bits & (BIT_UART | BIT_KBD));
     }
     int c = (int)(pending & 0xff);
     pending >>= 8;
@@ -148,28 +243,27 @@ static int in(void)
 
 static void read_line(char *line)
 {
-    size_t n = 0;
     unsigned back = 0; /* how far up the history */
-    out("azoth$ ");
+    nedit = 0; /* edit: the line (show_log draws it again after console output) */
+    out(PROMPT);
+    editing = true;
     for (;;) {
         int c = in();
         if (c == '\r' || c == '\n') {
             out("\n");
-            line[n] = '\0';
-            return;
+            break;
         }
-        if ((c == 0x7f || c == 0x08) && n) { /* backspace */
-            n--;
+        if ((c == 0x7f || c == 0x08) && nedit) { /* backspace */
+            nedit--;
             out("\b \b");
         } else if (c == 0x15 || c == 0x03) { /* Ctrl-U, Ctrl-C: drop the line */
-            while (n) {
-                n--;
+            while (nedit) {
+                nedit--;
                 out("\b \b");
             }
             if (c == 0x03) {
                 out("^C\n");
-                line[0] = '\0';
-                return;
+                break;
             }
         } else if (c == 0x1b) { /* ESC [ A / B: history */
             if (in() != '[')
@@ -177,21 +271,24 @@ static void read_line(char *line)
             int k = in();
             if ((k == 'A' && back < nhistory && back < HISTORY) || (k == 'B' && back > 0)) {
                 back += k == 'A' ? 1 : -1;
-                while (n) {
-                    n--;
+                while (nedit) {
+                    nedit--;
                     out("\b \b");
                 }
                 if (back) {
-                    strcpy(line, history[(nhistory - back) % HISTORY]);
-                    n = strlen(line);
-                    out("%s", line);
+                    strcpy(edit, history[(nhistory - back) % HISTORY]);
+                    nedit = strlen(edit);
+                    out("%s", edit);
                 }
             }
-        } else if (c >= 0x20 && c < 0x7f && n < LINE - 1) {
-            line[n++] = (char)c;
+        } else if (c >= 0x20 && c < 0x7f && nedit < LINE - 1) {
+            edit[nedit++] = (char)c;
             out("%c", c);
         }
     }
+    editing = false;
+    memcpy(line, edit, nedit);
+    line[nedit] = '\0';
 }
 
 static const char *state_name(int64_t st)
@@ -253,7 +350,7 @@ static void cmd_caps(const char *name)
         [ATH_T_NONE] = "none", [ATH_T_ENDPOINT] = "endpoint", [ATH_T_NOTIFICATION] = "notification",
         [ATH_T_MEMGRANT] = "memgrant", [ATH_T_CONSOLE] = "console", [ATH_T_CLOCK] = "clock",
         [ATH_T_RANDOM] = "random", [ATH_T_COMPONENT] = "component", [ATH_T_IOPORT] = "ioport",
-        [ATH_T_MMIO] = "mmio", [ATH_T_IRQ] = "irq", [ATH_T_DMA] = "dma" };
+        [ATH_T_MMIO] = "mmio", [ATH_T_IRQ] = "irq", [ATH_T_DMA] = "dma", [ATH_T_LOG] = "log" };
     struct ath_sys_cap c;
     unsigned i = 0;
     for (; ath_sys_cap(manage, name, i, &c) == 0; i++) {
@@ -436,6 +533,16 @@ int main(void)
     kbd = ath_lookup("ps2kbd");
     note = ath_notify_create();
     manage = ath_cap_find(ATH_T_COMPONENT, 0);
+    logcap = ath_cap_find(ATH_T_LOG, 0);
+    /* The screen begins with what the console printed since boot (what is
+     * still kept), as a PC's text console does, once the driver has set it
+     * up (a carriage return waits for it, harmlessly); a restarted shell
+     * goes on from now, not to show it all again. */
+    int64_t st = ath_comp_ctl(manage, "shell", ATH_COMP_STATE, 0);
+    logpos = st >= 0 && ATH_STATE_GENERATION(st) <= 1 ? 0 : ATH_LOG_END;
+    if (logpos == 0 && fb_write("\r", 1, 40) == SCREEN_SHOWN)
+        for (int i = 0; i < 16 && show_log(4); i++) /* a flood does not hold the prompt back */
+            ;
     out("\nAzoth shell. Type 'help'.\n");
     char line[LINE];
     for (;;) {

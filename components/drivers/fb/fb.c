@@ -3,7 +3,9 @@
  * framebuffer BAR and the register BAR, sets 800x600 at 32 bits per pixel,
  * and draws text with an 8x16 font (Debian's console-setup-linux, made into
  * a header at build time) in a 100x37 grid: scrolling, a cursor, colours
- * (ANSI SGR 30-37/40-47/1/0). Rows are drawn whole, one block write each.
+ * (ANSI SGR 30-37/40-47/1/0), erasing to the end of the line (ESC [ K).
+ * Rows are drawn whole, one block write each, once per WRITE however many
+ * times it changed them.
  *   op 1 WRITE   with ath_call_msg: the message's bytes -> 0
  *   op 2 CLEAR   -> 0 */
 #include <stdio.h>
@@ -17,6 +19,7 @@
 #define H 600
 #define COLS (W / 8)
 #define ROWS (H / 16)
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
 enum { OP_WRITE = 1, OP_CLEAR = 2 };
 enum { PCI_CLAIM = 7, PCI_GRANT_BAR = 8 };
 /* Bochs dispi registers, 16 bits each, in the register BAR at 0x500 */
@@ -43,7 +46,7 @@ static void draw_row(unsigned r)
     for (unsigned c = 0; c < COLS; c++) {
         const struct cell *cl = &text[r][c];
         uint32_t fg = palette[cl->attr & 15], bg = palette[cl->attr >> 4];
-        if (r == cy && c == cx) { /* the cursor: the cell inverted */
+        if (r == cy && c == MIN(cx, COLS - 1)) { /* the cursor: the cell inverted */
             uint32_t t = fg;
             fg = bg;
             bg = t;
@@ -66,13 +69,12 @@ static void clear(void)
         draw_row(r);
 }
 
+/* The text moves up a row; the caller redraws (every row is dirty). */
 static void scroll(void)
 {
     memmove(text[0], text[1], sizeof text - sizeof text[0]);
     for (unsigned c = 0; c < COLS; c++)
         text[ROWS - 1][c] = (struct cell){ ' ', attr };
-    for (unsigned r = 0; r < ROWS; r++)
-        draw_row(r);
 }
 
 /* One byte of output. Rows touched are noted in `dirty`. */
@@ -87,6 +89,13 @@ static void put(unsigned char ch, uint64_t *dirty)
         if (ch >= '0' && ch <= '9') {
             escval = escval * 10 + (ch - '0');
             escarg = 1;
+            return;
+        }
+        if (ch == 'K') { /* erase from the cursor to the end of the line */
+            for (unsigned c = cx; c < COLS; c++)
+                text[cy][c] = (struct cell){ ' ', attr };
+            *dirty |= 1ull << (cy % 64);
+            esc = 0;
             return;
         }
         if (ch == ';' || ch == 'm') {
@@ -124,22 +133,29 @@ static void put(unsigned char ch, uint64_t *dirty)
             cx--;
         break;
     case '\t':
-        cx = (cx + 8) & ~7u;
+        cx = MIN((cx + 8) & ~7u, COLS);
         break;
     default:
         if (ch < 0x20 || ch >= 0x7f)
             return;
+        /* A full line wraps when the next character comes, not at once
+         * (as a terminal does): a newline right after it is one line
+         * break, not two, and a backspace stays on the line. */
+        if (cx >= COLS) {
+            cx = 0;
+            if (++cy >= ROWS) {
+                scroll();
+                cy = ROWS - 1;
+                *dirty = ~0ull;
+            }
+        }
         text[cy][cx++] = (struct cell){ ch, attr };
         break;
-    }
-    if (cx >= COLS) {
-        cx = 0;
-        cy++;
     }
     if (cy >= ROWS) {
         scroll();
         cy = ROWS - 1;
-        *dirty = 0; /* all redrawn */
+        *dirty = ~0ull; /* every row moved: drawn once, at the end of the write */
     }
     *dirty |= 1ull << (cy % 64);
 }

@@ -44,6 +44,7 @@ enum cap_type { /* the ABI's (athanor/abi/consts.h), under the kernel's names */
     CAP_T_MMIO         = ATH_T_MMIO,
     CAP_T_IRQ          = ATH_T_IRQ,
     CAP_T_DMA          = ATH_T_DMA,
+    CAP_T_LOG          = ATH_T_LOG,       /* the console's output log (console.c) */
     CAP_T_COUNT        = ATH_T_COUNT
 };
 

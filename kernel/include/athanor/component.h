@@ -75,6 +75,7 @@ enum comp_cap {
     CAP_RANDOM  = 1u << 2,
     CAP_MANAGE  = 1u << 3, /* may start/stop/kill/reset other components */
     CAP_REALTIME = 1u << 4, /* a clock capability that may also set the wall clock */
+    CAP_LOG     = 1u << 5, /* may read the console's output (log_read): the screen shows it */
 };
 
 /* When a component starts by itself (the manifest's autostart): at every

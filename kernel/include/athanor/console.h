@@ -1,5 +1,6 @@
-/* Kernel console: serialised output and a buffered input line discipline-free
- * byte stream fed by the platform's console interrupt. */
+/* Kernel console: serialised output, kept as a log components may read,
+ * and a buffered, line discipline-free input byte stream fed by the
+ * platform's console interrupt. */
 #ifndef ATHANOR_CONSOLE_H
 #define ATHANOR_CONSOLE_H
 
@@ -16,6 +17,21 @@ void console_write(const char *s, size_t n);
 void console_sync(void);
 /* Bytes dropped because the ring was full where waiting is impossible. */
 uint64_t console_output_dropped(void);
+
+/* The log: the output ring also keeps the last CONSOLE_LOG_SIZE bytes
+ * written (what went to the device, and what is about to), numbered from 0
+ * at boot, for readers such as the screen (the log_read host call,
+ * console_log.c). console_log_read copies up to len bytes from position
+ * *pos into buf: from the oldest byte still kept if *pos is older (what
+ * was overwritten is lost to this reader), from the end if *pos is past
+ * it; *pos becomes the position after them. Returns how many. When there
+ * are none and n is not NULL, the next write sets bits in n, once (a
+ * reference to n is kept until n dies and its slot is taken again);
+ * -ATH_EBUSY if every watch slot belongs to another live notification.
+ * Never waits; writers never wait for readers. */
+#define CONSOLE_LOG_SIZE 16384
+struct notification;
+int console_log_read(uint64_t *pos, char *buf, size_t len, struct notification *n, uint64_t bits);
 /* Called by the platform from interrupt context for each received byte. */
 void console_input_irq(uint8_t byte);
 /* Room for more input bytes now (the platform's flow control). */
