@@ -15,7 +15,7 @@ $(MANIFEST_TOOL): tools/manifest/manifest.c $(wildcard abi/athanor/*.h abi/athan
 	$(Q)$(CC) -std=c11 $(WARN) -Iabi -O2 -o $@ $<
 
 # The manifest tool fails with "system.toml:LINE: message" on a bad manifest.
-$(GEN)/components.mk $(GEN)/manifest.c $(GEN)/include/pci_claims.h &: $(MANIFEST) $(MANIFEST_TOOL) $(COMPONENT_DIRS)
+$(GEN)/components.mk $(GEN)/manifest-user.c $(GEN)/manifest-test.c $(GEN)/include/pci_claims.h &: $(MANIFEST) $(MANIFEST_TOOL) $(COMPONENT_DIRS)
 	@mkdir -p $(GEN)
 	@echo '  MANIFEST $(MANIFEST)'
 	$(Q)$(MANIFEST_TOOL) $(MANIFEST) $(GEN) $(COMPONENT_DIRS)
@@ -58,7 +58,7 @@ $(foreach c,$(COMPONENTS),$(eval $(call component_rules,$(c))))
 -include $(foreach c,$(COMPONENTS),$(GEN)/comp/$(c)/$(c).wasm.d)
 
 COMP_WASM_SRCS := $(foreach c,$(COMPONENTS),$(GEN)/comp/$(c)/$(c).wasm.c)
-COMP_GEN_SRCS := $(GEN)/manifest.c $(COMP_WASM_SRCS) \
+COMP_GEN_SRCS := $(GEN)/manifest-test.c $(COMP_WASM_SRCS) \
                  $(foreach c,$(COMPONENTS),$(GEN)/comp/$(c)/$(c).glue.c)
 
 # Each build (kernel, hosted, hosted-san) compiles the generated code with
