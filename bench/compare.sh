@@ -18,13 +18,20 @@ if ! git cat-file -e "$base^{commit}" 2>/dev/null; then
     echo "  base revision $base is not in this clone (a shallow clone?): nothing to compare"
     exit 1
 fi
-if [ ! -x "$dir/build/hosted/azoth" ]; then
+# The hosted kernel with the benchmarks: since the images were split
+# (mk/images.mk), azoth-test (make hosted-test); before, azoth (make hosted).
+after=build/hosted/azoth-test
+if [ ! -x "$dir/build/hosted/azoth" ] && [ ! -x "$dir/build/hosted/azoth-test" ]; then
     echo "  building $base (once) in $dir"
     rm -rf "$dir"
     mkdir -p "$dir"
     git archive "$base" | tar -x -C "$dir"
-    make -C "$dir" -j2 hosted > "$dir/build.log" 2>&1 || { echo "  building $base failed: $dir/build.log"; exit 1; }
+    target=hosted
+    [ -f "$dir/mk/images.mk" ] && target=hosted-test
+    make -C "$dir" -j2 $target > "$dir/build.log" 2>&1 || { echo "  building $base failed: $dir/build.log"; exit 1; }
 fi
+before=$dir/build/hosted/azoth
+[ -x "$dir/build/hosted/azoth-test" ] && before=$dir/build/hosted/azoth-test
 tmp=$B/compare.tmp
 : > "$tmp"
 one() { # label binary
@@ -40,8 +47,8 @@ one() { # label binary
 }
 i=0
 while [ $i -lt "$rounds" ]; do
-    one before "$dir/build/hosted/azoth"
-    one after build/hosted/azoth
+    one before "$before"
+    one after "$after"
     i=$((i + 1))
 done
 median() { grep "^$1 $2 " "$tmp" | awk '$3 != "NA" { print $3 }' | sort -n |
@@ -51,7 +58,7 @@ least() { grep "^$1 $2 " "$tmp" | awk '$3 != "NA" { print $3 }' | sort -n | head
 # exact, where the timings above move with the machine.
 icount() { timeout 600 gdb -batch -x bench/icount.py "$1" 2>/dev/null | sed -n 's/^icount: ipc-null-call \([0-9]*\) instructions.*/\1/p'; }
 if command -v gdb > /dev/null; then
-    ib=$(icount "$dir/build/hosted/azoth") ia=$(icount build/hosted/azoth)
+    ib=$(icount "$before") ia=$(icount "$after")
     if [ -n "$ib" ] && [ -n "$ia" ]; then
         printf '  %-20s before %10s      after %10s      ratio %s  (instructions per call, exact)\n' \
             ipc-null-call "$ib" "$ia" "$(awk -v a="$ia" -v b="$ib" 'BEGIN { printf "%.3f", a / b }')"

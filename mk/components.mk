@@ -1,7 +1,8 @@
 # WebAssembly components: C → wasm32-wasi (clang, wasi-libc) → validated →
 # C again (wasm2c) → compiled into the kernel and the hosted program.
 # Which components exist comes from system.toml, through tools/manifest,
-# which also writes the kernel's manifest table. A component is a folder
+# which also writes the kernel's manifest table of each image (mk/images.mk)
+# and which components each image has. A component is a folder
 # components/<group>/<name>/ with C sources plus its [component.<name>] entry.
 MANIFEST      := system.toml
 MANIFEST_TOOL := $(BUILD)/tools/manifest
@@ -56,16 +57,3 @@ endef
 $(foreach c,$(COMPONENTS),$(eval $(call component_rules,$(c))))
 # What each .wasm was built from (headers, sources a source includes).
 -include $(foreach c,$(COMPONENTS),$(GEN)/comp/$(c)/$(c).wasm.d)
-
-COMP_WASM_SRCS := $(foreach c,$(COMPONENTS),$(GEN)/comp/$(c)/$(c).wasm.c)
-COMP_GEN_SRCS := $(GEN)/manifest-test.c $(COMP_WASM_SRCS) \
-                 $(foreach c,$(COMPONENTS),$(GEN)/comp/$(c)/$(c).glue.c)
-
-# Each build (kernel, hosted, hosted-san) compiles the generated code with
-# -fstack-usage; tools/frames.sh turns what the compiler measured into that
-# build's comp_frame_<name> table. Usage: $(call frames_rule,<objdir>,<out.c>)
-define frames_rule
-$(2): $$(patsubst %,$(1)/%.o,$$(COMP_WASM_SRCS)) tools/frames.sh
-	@echo '  FRAMES  $$@'
-	$(Q)tools/frames.sh $$@ $(1) $$(COMPONENTS)
-endef

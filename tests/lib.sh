@@ -4,6 +4,14 @@
 
 : "${RESULTS:?RESULTS must name the results file}"
 : "${LOGDIR:?LOGDIR must name the log directory}"
+BUILD=${BUILD:-build}
+
+# The images (mk/images.mk): tools/qemu.sh and build/hosted*/azoth boot the
+# user image, what `make run` boots: the system and a few demos. Tests that
+# drive test or benchmark components, or run the in-kernel suite, boot the
+# test image, which has every component.
+TEST_KERNEL=$BUILD/x86_64/azoth-test.bin.elf
+TEST_HOSTED=$BUILD/hosted-san/azoth-test
 
 # Helpers use their own variable names (_r_*, _e_*, ...): sh has no local scope
 # in POSIX, and the callers' variables must survive.
