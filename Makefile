@@ -1,7 +1,11 @@
 # Azoth OS — top-level build.
 #   make run     boot Azoth in QEMU, serial console on this terminal
 #   make test    every test layer; ends with "N passed, N failed"
-# Others: make debug | iso | bench | test-full | hosted | kernel | clean.
+# Others: make debug | iso | bench | test-full | hosted | kernel | hosted-test |
+# kernel-test | clean.
+# What make run, make iso and make hosted build is the user image (the
+# system and a few demos); the test and bench layers boot the test image,
+# which has every component (mk/images.mk).
 # Missing Debian packages are installed when run as root; otherwise the exact
 # apt-get line is printed (tools/deps.sh).
 .DEFAULT_GOAL := all
@@ -14,6 +18,7 @@ endif
 include mk/config.mk
 include mk/abi.mk
 include mk/components.mk
+include mk/images.mk
 include mk/hosted.mk
 include mk/kernel.mk
 include mk/unit.mk
@@ -34,7 +39,7 @@ GDB_PORT ?= 1234
 .PHONY: all run debug iso test test-full bench clean deps-build deps-run deps-test deps-debug deps-bench \
         test-unit test-hosted test-qemu test-build fuzz soak
 
-all: kernel hosted
+all: kernel kernel-test hosted hosted-test
 
 deps-build: ; @$(DEPS) $(BUILD_PKGS)
 # With a display, `make run` shows the screen in a window: QEMU's GTK front end.
@@ -72,16 +77,16 @@ iso: deps-test
 $(ISO): $(KDIR)/azoth.bin.elf tools/mkiso.sh
 	@echo '  ISO     $@'
 	$(Q)tools/mkiso.sh $< $@
-$(TEST_ISO): $(KDIR)/azoth.bin.elf tools/mkiso.sh
+$(TEST_ISO): $(KDIR)/azoth-test.bin.elf tools/mkiso.sh
 	@echo '  ISO     $@'
 	$(Q)tools/mkiso.sh $< $@ azoth.test=all
 
-test-build: kernel hosted hosted-san hosted-fuzz unit-build $(TEST_ISO) $(GEN)/abi.md
+test-build: kernel kernel-test hosted hosted-test hosted-san hosted-fuzz unit-build $(TEST_ISO) $(GEN)/abi.md
 
 test-unit: unit-test
-test-hosted: hosted hosted-san hosted-fuzz
+test-hosted: hosted hosted-test hosted-san hosted-fuzz
 	@tests/run-layer.sh hosted
-test-qemu: kernel $(TEST_ISO)
+test-qemu: kernel kernel-test $(TEST_ISO)
 	@tests/run-layer.sh qemu
 
 # Every layer runs even if an earlier one failed; the summary decides.
@@ -102,7 +107,7 @@ test-full: test
 SOAK_FAULTS ?= 10000
 SOAK_SECONDS ?= 1800
 soak: deps-test
-	@$(MAKE) --no-print-directory kernel
+	@$(MAKE) --no-print-directory kernel-test
 	@mkdir -p $(BUILD)/test/logs/soak
 	@RESULTS=$(BUILD)/test/soak.results LOGDIR=$(BUILD)/test/logs/soak BUILD=$(BUILD) \
 	    SOAK_FAULTS=$(SOAK_FAULTS) SOAK_SECONDS=$(SOAK_SECONDS) sh tests/qemu/soak.sh
@@ -117,7 +122,7 @@ fuzz: deps-test
 	    FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/hosted/fuzz.sh
 
 bench: deps-bench
-	@$(MAKE) --no-print-directory kernel hosted
+	@$(MAKE) --no-print-directory kernel kernel-test hosted-test
 	@bench/run.sh
 
 clean:

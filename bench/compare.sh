@@ -1,8 +1,8 @@
 #!/bin/sh
 # Before and after in one run: this tree's hosted kernel against the one
 # built from BENCH_BASE (a git revision; by default the last one before the
-# isolation work), for the three numbers the hardening must not make more
-# than 10 % slower: the IPC null call, instantiation and trap to restarted;
+# isolation work), for the numbers a change of the core must not make
+# slower: the IPC null call, instantiation, reset and trap to restarted;
 # and the compute benchmarks, which show what the stack check in every
 # generated function costs (before: a call-depth counter).
 # They run alternately, ROUNDS times each, so both see the same machine;
@@ -18,13 +18,20 @@ if ! git cat-file -e "$base^{commit}" 2>/dev/null; then
     echo "  base revision $base is not in this clone (a shallow clone?): nothing to compare"
     exit 1
 fi
-if [ ! -x "$dir/build/hosted/azoth" ]; then
+# The hosted kernel with the benchmarks: since the images were split
+# (mk/images.mk), azoth-test (make hosted-test); before, azoth (make hosted).
+after=build/hosted/azoth-test
+if [ ! -x "$dir/build/hosted/azoth" ] && [ ! -x "$dir/build/hosted/azoth-test" ]; then
     echo "  building $base (once) in $dir"
     rm -rf "$dir"
     mkdir -p "$dir"
     git archive "$base" | tar -x -C "$dir"
-    make -C "$dir" -j2 hosted > "$dir/build.log" 2>&1 || { echo "  building $base failed: $dir/build.log"; exit 1; }
+    target=hosted
+    [ -f "$dir/mk/images.mk" ] && target=hosted-test
+    make -C "$dir" -j2 $target > "$dir/build.log" 2>&1 || { echo "  building $base failed: $dir/build.log"; exit 1; }
 fi
+before=$dir/build/hosted/azoth
+[ -x "$dir/build/hosted/azoth-test" ] && before=$dir/build/hosted/azoth-test
 tmp=$B/compare.tmp
 : > "$tmp"
 one() { # label binary
@@ -32,16 +39,18 @@ one() { # label binary
     comp=$(timeout 300 "$2" azoth.bench=components < /dev/null 2>&1 | tr -d '\r')
     inst=$(echo "$comp" | awk '$1 == "bench:" && $2 == "instantiate-1mib" { print $3; exit }')
     trap=$(echo "$comp" | awk '$1 == "bench:" && $2 == "trap-to-restarted" { print $3; exit }')
+    reset=$(echo "$comp" | awk '$1 == "bench:" && $2 == "reset-16mib-dirty-64kib-roundtrip" { print $3; exit }')
     echo "$1 ipc-null-call ${ipc:-NA}" >> "$tmp"
     echo "$1 instantiate-1mib ${inst:-NA}" >> "$tmp"
     echo "$1 trap-to-restarted ${trap:-NA}" >> "$tmp"
+    echo "$1 reset-16mib-dirty-64kib-roundtrip ${reset:-NA}" >> "$tmp"
     timeout 600 "$2" azoth.bench=compute < /dev/null 2>&1 | tr -d '\r' |
         awk -v l="$1" '$1 == "bench:" && $2 ~ /^compute-/ { print l, $2, $3 }' >> "$tmp"
 }
 i=0
 while [ $i -lt "$rounds" ]; do
-    one before "$dir/build/hosted/azoth"
-    one after build/hosted/azoth
+    one before "$before"
+    one after "$after"
     i=$((i + 1))
 done
 median() { grep "^$1 $2 " "$tmp" | awk '$3 != "NA" { print $3 }' | sort -n |
@@ -51,7 +60,7 @@ least() { grep "^$1 $2 " "$tmp" | awk '$3 != "NA" { print $3 }' | sort -n | head
 # exact, where the timings above move with the machine.
 icount() { timeout 600 gdb -batch -x bench/icount.py "$1" 2>/dev/null | sed -n 's/^icount: ipc-null-call \([0-9]*\) instructions.*/\1/p'; }
 if command -v gdb > /dev/null; then
-    ib=$(icount "$dir/build/hosted/azoth") ia=$(icount build/hosted/azoth)
+    ib=$(icount "$before") ia=$(icount "$after")
     if [ -n "$ib" ] && [ -n "$ia" ]; then
         printf '  %-20s before %10s      after %10s      ratio %s  (instructions per call, exact)\n' \
             ipc-null-call "$ib" "$ia" "$(awk -v a="$ia" -v b="$ib" 'BEGIN { printf "%.3f", a / b }')"
@@ -63,7 +72,7 @@ if command -v gdb > /dev/null; then
 else
     echo "  ipc-null-call instructions: gdb is not installed"
 fi
-for k in ipc-null-call instantiate-1mib trap-to-restarted compute-matmul compute-sort compute-hash compute-coremark; do
+for k in ipc-null-call instantiate-1mib reset-16mib-dirty-64kib-roundtrip trap-to-restarted compute-matmul compute-sort compute-hash compute-coremark; do
     b=$(median before $k) a=$(median after $k)
     if [ -z "$b" ] || [ -z "$a" ]; then
         echo "  $k: MISSING"

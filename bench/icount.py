@@ -3,7 +3,8 @@
 # the kernel (Z_athanorZ_call) to its return, after 3000 calls of warm-up,
 # three times. A timing on a shared virtual machine moves by 10-30 % from
 # one process to the next; this number does not (bench/compare.sh).
-# Usage: gdb -batch -x bench/icount.py build/hosted/azoth
+# Usage: gdb -batch -x bench/icount.py build/hosted/azoth-test (the test image: the
+# benchmarks and their components, mk/images.mk)
 import gdb
 
 gdb.execute("set pagination off")

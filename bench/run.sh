@@ -10,6 +10,12 @@ mkdir -p "$B"
 cc -O2 -Wall -Wextra -Werror -pthread -o "$B/pingpong" bench/baseline/pingpong.c
 cc -O2 -Wall -Wextra -Werror -o "$B/boottime" bench/boottime.c
 
+# The benchmark components and the runners (azoth.bench=) are in the test
+# image (mk/images.mk); boot time, keystroke echo and image size are the
+# user image's, what make run boots (tools/qemu.sh's default kernel).
+kernel_test=build/x86_64/azoth-test.bin.elf
+hosted_test=build/hosted/azoth-test
+
 json=$B/results.json.tmp
 : > "$json"
 # value LINE: the number after the benchmark name in a "bench: name N unit" line
@@ -39,8 +45,8 @@ record() {
 echo "Context switch between two kernel threads (ns per switch, median of 11 runs of 20000 round trips)"
 futex=$(value "$("$B/pingpong" futex | grep '^bench:')")
 pipe=$(value "$("$B/pingpong" pipe | grep '^bench:')")
-hosted=$(value "$(timeout 120 build/hosted/azoth azoth.bench=ctxswitch | grep '^bench:')")
-qemu=$(value "$(timeout 300 tools/qemu.sh --test --append azoth.bench=ctxswitch < /dev/null | tr -d '\r' | grep '^bench:')")
+hosted=$(value "$(timeout 120 "$hosted_test" azoth.bench=ctxswitch | grep '^bench:')")
+qemu=$(value "$(timeout 300 tools/qemu.sh --kernel "$kernel_test" --test --append azoth.bench=ctxswitch < /dev/null | tr -d '\r' | grep '^bench:')")
 record linux-futex-pingpong hosted ns "$futex"
 record linux-pipe-pingpong hosted ns "$pipe"
 record ctxswitch hosted ns "$hosted" linux-futex-pingpong "$futex"
@@ -55,8 +61,8 @@ pick() { echo "$2" | awk -v n="$1" '$2 == n { print $3; exit }'; }
 echo "Compute: the same C source native (gcc -O2) and as a component (ns, median of 7; target ratio <= 1.3)"
 cc -O2 -o "$B/computebench-native" components/bench/computebench/computebench.c
 native=$(bench_lines "$B/computebench-native")
-hosted_c=$(bench_lines timeout 600 build/hosted/azoth azoth.bench=compute)
-qemu_c=$(bench_lines timeout 900 tools/qemu.sh --test --mem 256M --append azoth.bench=compute)
+hosted_c=$(bench_lines timeout 600 "$hosted_test" azoth.bench=compute)
+qemu_c=$(bench_lines timeout 900 tools/qemu.sh --kernel "$kernel_test" --test --mem 256M --append azoth.bench=compute)
 for k in matmul sort hash coremark; do
     n=$(pick compute-$k "$native") h=$(pick compute-$k "$hosted_c") q=$(pick compute-$k "$qemu_c")
     # the check values must agree, or the two did different work
@@ -70,8 +76,8 @@ done
 
 echo "Components (ns, medians): instantiate 1 MiB (target <= 100 us hosted), reset of 16 MiB after"
 echo "dirtying 64 KiB (target <= 50 us, vs copying 16 MiB) and 1 MiB, trap to restarted (target <= 200 us)"
-hosted_k=$(bench_lines timeout 600 build/hosted/azoth azoth.bench=components)
-qemu_k=$(bench_lines timeout 900 tools/qemu.sh --test --mem 256M --append azoth.bench=components)
+hosted_k=$(bench_lines timeout 600 "$hosted_test" azoth.bench=components)
+qemu_k=$(bench_lines timeout 900 tools/qemu.sh --kernel "$kernel_test" --test --mem 256M --append azoth.bench=components)
 for plat in hosted qemu; do
     if [ $plat = hosted ]; then lines=$hosted_k; else lines=$qemu_k; fi
     copy=$(pick memcpy-16mib "$lines")
@@ -92,14 +98,14 @@ call=$(pick indirect-call "$base")
 hosted_runs=""
 for i in 1 2 3 4 5; do
     hosted_runs="$hosted_runs
-$(bench_lines timeout 600 build/hosted/azoth azoth.bench=ipc)"
+$(bench_lines timeout 600 "$hosted_test" azoth.bench=ipc)"
 done
 hosted_i=$(for n in ipc-null-call ipc-call-64b ipc-denied-call; do
     echo "$hosted_runs" | awk -v n=$n '$2 == n { print $3 }' | sort -n |
         awk -v n=$n '{ a[NR] = $1 } END { if (NR) print "bench:", n, a[int((NR + 1) / 2)], "ns" }'
 done)
 echo "  hosted ipc-null-call, 5 processes:$(echo "$hosted_runs" | awk '$2 == "ipc-null-call" { printf " %s", $3 }')"
-qemu_i=$(bench_lines timeout 900 tools/qemu.sh --test --append azoth.bench=ipc)
+qemu_i=$(bench_lines timeout 900 tools/qemu.sh --kernel "$kernel_test" --test --append azoth.bench=ipc)
 pipe_rt=$(awk -v p="$pipe" 'BEGIN { print 2 * p }')
 futex_rt=$(awk -v p="$futex" 'BEGIN { print 2 * p }')
 record indirect-call hosted ns "$call"
@@ -117,8 +123,8 @@ echo "Zero copy: lend 4 KiB and 16 MiB (server touches the first byte) vs copyin
 echo "(targets: 16 MiB within 2x of 4 KiB, >= 50x faster than the copy)"
 cc -O2 -Wall -Wextra -Werror -o "$B/remap" bench/baseline/remap.c
 remap=$(pick linux-remap-lend-4kib "$(bench_lines "$B/remap")")
-hosted_l=$(bench_lines timeout 600 build/hosted/azoth azoth.bench=lend)
-qemu_l=$(bench_lines timeout 900 tools/qemu.sh --test --append azoth.bench=lend)
+hosted_l=$(bench_lines timeout 600 "$hosted_test" azoth.bench=lend)
+qemu_l=$(bench_lines timeout 900 tools/qemu.sh --kernel "$kernel_test" --test --append azoth.bench=lend)
 for plat in hosted qemu; do
     if [ $plat = hosted ]; then lend=$hosted_l; else lend=$qemu_l; fi
     copy16=$(pick memcpy-16mib-in-component "$lend")
@@ -140,8 +146,8 @@ truncate -s 16M "$B/bench-disk.img"
 raw=$(bench_lines "$B/rawdisk" "$B/bench-disk.img")
 rm -f "$B/bench-disk.img"
 truncate -s 16M "$B/bench-disk.img"
-qemu_b=$(bench_lines timeout 900 tools/qemu.sh --test --disk "$B/bench-disk.img" --append azoth.bench=blk)
-hosted_b=$(bench_lines timeout 300 build/hosted/azoth azoth.bench=blk)
+qemu_b=$(bench_lines timeout 900 tools/qemu.sh --kernel "$kernel_test" --test --disk "$B/bench-disk.img" --append azoth.bench=blk)
+hosted_b=$(bench_lines timeout 300 "$hosted_test" azoth.bench=blk)
 for k in write-4kib read-4kib write-1mib read-1mib; do
     record raw-$k hosted ns "$(pick raw-$k "$raw")"
     record blk-$k qemu ns "$(pick blk-$k "$qemu_b")" raw-$k "$(pick raw-$k "$raw")"
@@ -165,20 +171,26 @@ echo "Boot time: QEMU start to the monitor prompt (ms, median of 10; target <= 5
 boot=$(value "$("$B/boottime" 10 'azoth> ' tools/qemu.sh | grep '^bench:')")
 record boot-to-prompt qemu ms "$boot"
 
-echo "Kernel image size (KiB, stripped ELF that boots; target <= 256 without components)"
+echo "Kernel image size (KiB, stripped ELF that boots: the user image; target <= 256 without components)"
 bytes=$(stat -c %s build/x86_64/azoth.bin.elf)
-# The components' share of the file: text+data of their generated objects,
-# glue and the manifest table (bss takes no room in the file), plus their
-# entries in the kernel's symbol table (address, name offset, name).
-comp_code=$(size build/x86_64/build/gen/comp/*/*.o build/x86_64/build/gen/manifest.c.o | awk 'NR > 1 { s += $1 + $2 } END { print s + 0 }')
-comp_syms=$(nm --defined-only build/x86_64/build/gen/comp/*/*.o 2>/dev/null | awk '$2 ~ /^[Tt]$/ { print $3 }' | sort -u |
-    awk 'NR == FNR { c[$1] = 1; next } /^    \.asciz "/ { n = $2; gsub(/"/, "", n); if (n in c) s += 8 + 4 + length(n) + 1 } END { print s + 0 }' - build/x86_64/ksyms.S)
+# The components' share of the file: text+data of the user image's
+# generated objects, glue and manifest table (bss takes no room in the
+# file), plus their entries in the kernel's symbol table (address, name
+# offset, name).
+objs=$(for c in $(sed -n 's/^IMAGE_COMPONENTS_user := //p' build/gen/components.mk); do
+    echo build/x86_64/build/gen/comp/$c/$c.wasm.c.o build/x86_64/build/gen/comp/$c/$c.glue.c.o; done)
+# shellcheck disable=SC2086 # one argument per object
+comp_code=$(size $objs build/x86_64/build/gen/manifest-user.c.o | awk 'NR > 1 { s += $1 + $2 } END { print s + 0 }')
+# shellcheck disable=SC2086
+comp_syms=$(nm --defined-only $objs 2>/dev/null | awk '$2 ~ /^[Tt]$/ { print $3 }' | sort -u |
+    awk 'NR == FNR { c[$1] = 1; next } /^    \.asciz "/ { n = $2; gsub(/"/, "", n); if (n in c) s += 8 + 4 + length(n) + 1 } END { print s + 0 }' - build/x86_64/azoth.ksyms.S)
 comp=$((comp_code + comp_syms))
 record kernel-image-size qemu KiB "$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1024 }')"
 record kernel-image-size-without-components qemu KiB "$(awk -v b="$bytes" -v c="$comp" 'BEGIN { printf "%.1f", (b - c) / 1024 }')"
+record kernel-test-image-size qemu KiB "$(awk -v b="$(stat -c %s "$kernel_test")" 'BEGIN { printf "%.1f", b / 1024 }')"
 
 echo "Kill latency: a component blocked in each kind of wait, killed to stopped (ns, hosted; target <= 1 ms)"
-kills=$(timeout 300 build/hosted/azoth azoth.test=iso_kill_in_every_wait < /dev/null 2>&1 | tr -d '\r' |
+kills=$(timeout 300 "$hosted_test" azoth.test=iso_kill_in_every_wait < /dev/null 2>&1 | tr -d '\r' |
         sed -n 's/^ktest: kill-latency \([a-z-]*\) \([0-9]*\) ns$/\1 \2/p')
 echo "$kills" | while read -r w ns; do [ -n "$w" ] && record kill-latency-$w hosted ns "$ns"; done
 
@@ -186,9 +198,9 @@ echo "Interrupts off: the longest section under a workload of the largest reques
 echo "and the host's own noise (the longest of empty sections for as long); target <= 50 us hosted"
 for plat in hosted qemu; do
     if [ $plat = hosted ]; then
-        lines=$(bench_lines timeout 600 build/hosted/azoth azoth.bench=irqoff)
+        lines=$(bench_lines timeout 600 "$hosted_test" azoth.bench=irqoff)
     else
-        lines=$(bench_lines timeout 900 tools/qemu.sh --test --mem 256M --append azoth.bench=irqoff)
+        lines=$(bench_lines timeout 900 tools/qemu.sh --kernel "$kernel_test" --test --mem 256M --append azoth.bench=irqoff)
     fi
     echo "$lines" | grep -E 'irqoff-(longest|histogram|noise-histogram)' | sed 's/^bench: /  /'
     record irqoff-max $plat ns "$(pick irqoff-max "$lines")" irqoff-noise-floor "$(pick irqoff-noise-floor "$lines")"

@@ -1,7 +1,8 @@
 # WebAssembly components: C → wasm32-wasi (clang, wasi-libc) → validated →
 # C again (wasm2c) → compiled into the kernel and the hosted program.
 # Which components exist comes from system.toml, through tools/manifest,
-# which also writes the kernel's manifest table. A component is a folder
+# which also writes the kernel's manifest table of each image (mk/images.mk)
+# and which components each image has. A component is a folder
 # components/<group>/<name>/ with C sources plus its [component.<name>] entry.
 MANIFEST      := system.toml
 MANIFEST_TOOL := $(BUILD)/tools/manifest
@@ -15,7 +16,7 @@ $(MANIFEST_TOOL): tools/manifest/manifest.c $(wildcard abi/athanor/*.h abi/athan
 	$(Q)$(CC) -std=c11 $(WARN) -Iabi -O2 -o $@ $<
 
 # The manifest tool fails with "system.toml:LINE: message" on a bad manifest.
-$(GEN)/components.mk $(GEN)/manifest.c $(GEN)/include/pci_claims.h &: $(MANIFEST) $(MANIFEST_TOOL) $(COMPONENT_DIRS)
+$(GEN)/components.mk $(GEN)/manifest-user.c $(GEN)/manifest-test.c $(GEN)/include/pci_claims.h &: $(MANIFEST) $(MANIFEST_TOOL) $(COMPONENT_DIRS)
 	@mkdir -p $(GEN)
 	@echo '  MANIFEST $(MANIFEST)'
 	$(Q)$(MANIFEST_TOOL) $(MANIFEST) $(GEN) $(COMPONENT_DIRS)
@@ -56,16 +57,3 @@ endef
 $(foreach c,$(COMPONENTS),$(eval $(call component_rules,$(c))))
 # What each .wasm was built from (headers, sources a source includes).
 -include $(foreach c,$(COMPONENTS),$(GEN)/comp/$(c)/$(c).wasm.d)
-
-COMP_WASM_SRCS := $(foreach c,$(COMPONENTS),$(GEN)/comp/$(c)/$(c).wasm.c)
-COMP_GEN_SRCS := $(GEN)/manifest.c $(COMP_WASM_SRCS) \
-                 $(foreach c,$(COMPONENTS),$(GEN)/comp/$(c)/$(c).glue.c)
-
-# Each build (kernel, hosted, hosted-san) compiles the generated code with
-# -fstack-usage; tools/frames.sh turns what the compiler measured into that
-# build's comp_frame_<name> table. Usage: $(call frames_rule,<objdir>,<out.c>)
-define frames_rule
-$(2): $$(patsubst %,$(1)/%.o,$$(COMP_WASM_SRCS)) tools/frames.sh
-	@echo '  FRAMES  $$@'
-	$(Q)tools/frames.sh $$@ $(1) $$(COMPONENTS)
-endef

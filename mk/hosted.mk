@@ -1,8 +1,9 @@
 # The hosted platform: the portable core + platform/hosted as a Linux program.
-# Two flavours: build/hosted (optimised, for benchmarks and `azoth` runs) and
-# build/hosted-san (ASan + UBSan, for tests).
+# Flavours: build/hosted (optimised: azoth, the user image, is what a user
+# runs; azoth-test serves benchmarks), build/hosted-san (ASan + UBSan, for
+# tests: both images) and build/fuzz (the test image). Images: mk/images.mk.
 HOSTED_PLAT_SRCS := $(sort $(wildcard platform/hosted/*.c platform/hosted/*.S))
-HOSTED_SRCS      := $(CORE_SRCS_HOST) $(HOSTED_PLAT_SRCS) $(COMP_GEN_SRCS)
+HOSTED_SRCS      := $(CORE_SRCS_HOST) $(HOSTED_PLAT_SRCS)
 
 HOSTED_CFLAGS_COMMON := $(CSTD) $(INCLUDES) $(RT_DEFS) -g -fno-omit-frame-pointer \
                       -mno-omit-leaf-frame-pointer -fno-pie -MMD -MP
@@ -16,13 +17,17 @@ hflags = $(hmachine) $(if $(filter $(GEN)/%,$<),$(HOSTED_CFLAGS_COMMON) -w -fsta
 SAN_FLAGS          := -fsanitize=address,undefined -fno-sanitize-recover=all
 
 define hosted_flavour
-# $(1) = output dir, $(2) = extra cflags, $(3) = its frames table,
+# $(1) = output dir, $(2) = extra cflags, $(3) = the images it links,
 # $(4) = compiler for the core (default $(CC)), $(5) = compiler and flags for
 # the generated component code (default: the core's, with $(2))
-$(1)_OBJS := $$(patsubst %,$(1)/%.o,$$(HOSTED_SRCS) $(3))
 $(1)_CC   := $(if $(4),$(4),$$(CC))
 $(1)_GEN  := $(if $(5),$(5),$$($(1)_CC) $(2))
-$$(eval $$(call frames_rule,$(1),$(3)))
+$(1)_SRCS := $$(HOSTED_SRCS)
+$(1)_LINK := $$($(1)_CC) $(2) $$(HOSTED_LDFLAGS)
+$(1)_LIBS := $$(HOSTED_LIBS)
+$(1)_EXT  :=
+$(1)_LINKDEPS :=
+$$(foreach im,$(3),$$(eval $$(call image_rules,$(1),$$(im))))
 $(1)/%.c.o: %.c
 	@mkdir -p $$(dir $$@)
 	@echo '  CC      $$@'
@@ -31,24 +36,11 @@ $(1)/%.S.o: %.S
 	@mkdir -p $$(dir $$@)
 	@echo '  CC      $$@'
 	$(Q)$$($(1)_CC) $$(hflags) $(2) -c $$< -o $$@
-# Two-pass link: the second adds the symbol table generated from the first.
-$(1)/ksyms0.S: tools/gen-ksyms.sh
-	@mkdir -p $$(dir $$@)
-	$(Q)tools/gen-ksyms.sh > $$@
-$(1)/azoth.pass1: $$($(1)_OBJS) $(1)/ksyms0.S
-	@echo '  LD      $$@'
-	$(Q)$$($(1)_CC) $(2) $$(HOSTED_LDFLAGS) -o $$@ $$($(1)_OBJS) $(1)/ksyms0.S $$(HOSTED_LIBS)
-$(1)/ksyms.S: $(1)/azoth.pass1 tools/gen-ksyms.sh
-	$(Q)tools/gen-ksyms.sh $$< > $$@
-$(1)/azoth: $$($(1)_OBJS) $(1)/ksyms.S tools/check-ksyms.sh
-	@echo '  LD      $$@'
-	$(Q)$$($(1)_CC) $(2) $$(HOSTED_LDFLAGS) -o $$@ $$($(1)_OBJS) $(1)/ksyms.S $$(HOSTED_LIBS)
-	$(Q)tools/check-ksyms.sh $$@ $(1)/ksyms.S
--include $$($(1)_OBJS:.o=.d)
+-include $$(sort $$(foreach im,$(3),$$($(1)_OBJS_$$(im):.o=.d)))
 endef
 
-$(eval $(call hosted_flavour,$(BUILD)/hosted,-O2 -DATH_STACK_RESERVE=$(STACK_RESERVE_HOSTED),$(GEN)/frames/hosted.c))
-$(eval $(call hosted_flavour,$(BUILD)/hosted-san,-O1 $(SAN_FLAGS) -DATH_STACK_RESERVE=$(STACK_RESERVE_HOSTEDSAN),$(GEN)/frames/hosted-san.c))
+$(eval $(call hosted_flavour,$(BUILD)/hosted,-O2 -DATH_STACK_RESERVE=$(STACK_RESERVE_HOSTED),$(IMAGES)))
+$(eval $(call hosted_flavour,$(BUILD)/hosted-san,-O1 $(SAN_FLAGS) -DATH_STACK_RESERVE=$(STACK_RESERVE_HOSTEDSAN),$(IMAGES)))
 
 # The fuzzing flavour (make fuzz, tests/hosted/fuzz.sh): ASan + UBSan and
 # AFL++'s coverage instrumentation, which needs its clang (afl-clang-fast;
@@ -57,9 +49,10 @@ $(eval $(call hosted_flavour,$(BUILD)/hosted-san,-O1 $(SAN_FLAGS) -DATH_STACK_RE
 # gcc compiles it, plainly (no sanitizer runtime of its own to clash with
 # clang's, and clang takes minutes on its largest files).
 AFL_CC := afl-clang-fast
-$(eval $(call hosted_flavour,$(BUILD)/fuzz,-O1 $(SAN_FLAGS) -DATH_STACK_RESERVE=$(STACK_RESERVE_HOSTEDSAN),$(GEN)/frames/fuzz.c,AFL_QUIET=1 $(AFL_CC),$(CC) -O1 -DATH_STACK_RESERVE=$(STACK_RESERVE_HOSTEDSAN)))
+$(eval $(call hosted_flavour,$(BUILD)/fuzz,-O1 $(SAN_FLAGS) -DATH_STACK_RESERVE=$(STACK_RESERVE_HOSTEDSAN),test,AFL_QUIET=1 $(AFL_CC),$(CC) -O1 -DATH_STACK_RESERVE=$(STACK_RESERVE_HOSTEDSAN)))
 
-.PHONY: hosted hosted-san hosted-fuzz
+.PHONY: hosted hosted-test hosted-san hosted-fuzz
 hosted: $(BUILD)/hosted/azoth
-hosted-san: $(BUILD)/hosted-san/azoth
-hosted-fuzz: $(BUILD)/fuzz/azoth
+hosted-test: $(BUILD)/hosted/azoth-test
+hosted-san: $(BUILD)/hosted-san/azoth $(BUILD)/hosted-san/azoth-test
+hosted-fuzz: $(BUILD)/fuzz/azoth-test

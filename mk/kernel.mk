@@ -1,9 +1,9 @@
-# The bare-metal kernel: the portable core + arch/x86_64, freestanding.
+# The bare-metal kernel: the portable core + arch/x86_64, freestanding, in
+# both images (mk/images.mk): azoth.elf (user, what make run and make iso
+# boot) and azoth-test.elf (the test and bench layers), each also stripped
+# as .bin.elf.
 KDIR       := $(BUILD)/x86_64
 ARCH_SRCS  := $(sort $(wildcard arch/x86_64/*.c arch/x86_64/*/*.c arch/x86_64/*.S arch/x86_64/*/*.S))
-KFRAMES     := $(GEN)/frames/x86_64.c
-KERNEL_SRCS := $(CORE_SRCS) $(ARCH_SRCS) $(COMP_GEN_SRCS) $(KFRAMES)
-KERNEL_OBJS := $(patsubst %,$(KDIR)/%.o,$(KERNEL_SRCS))
 
 # No red zone (interrupts push on the same stack), kernel code model (linked
 # at -2 GiB), frame pointers for backtraces, and no SSE in kernel C code: the
@@ -41,27 +41,20 @@ $(KDIR)/%.S.o: %.S
 	@echo '  AS      $@'
 	$(Q)$(CC) $(kmachine) $(KCFLAGS) -c $< -o $@
 
-$(eval $(call frames_rule,$(KDIR),$(KFRAMES)))
-
-$(KDIR)/ksyms0.S: tools/gen-ksyms.sh
-	@mkdir -p $(dir $@)
-	$(Q)tools/gen-ksyms.sh > $@
-$(KDIR)/azoth.pass1: $(KERNEL_OBJS) $(KDIR)/ksyms0.S arch/x86_64/linker.ld
-	@echo '  LD      $@'
-	$(Q)$(CC) $(KCFLAGS) $(KLDFLAGS) -o $@ $(KERNEL_OBJS) $(KDIR)/ksyms0.S -lgcc
-$(KDIR)/ksyms.S: $(KDIR)/azoth.pass1 tools/gen-ksyms.sh
-	$(Q)tools/gen-ksyms.sh $< > $@
-$(KDIR)/azoth.elf: $(KERNEL_OBJS) $(KDIR)/ksyms.S arch/x86_64/linker.ld tools/check-ksyms.sh
-	@echo '  LD      $@'
-	$(Q)$(CC) $(KCFLAGS) $(KLDFLAGS) -o $@ $(KERNEL_OBJS) $(KDIR)/ksyms.S -lgcc
-	$(Q)tools/check-ksyms.sh $@ $(KDIR)/ksyms.S
-# The image that boots: without debug sections or the ELF symbol table
+$(KDIR)_SRCS     := $(CORE_SRCS) $(ARCH_SRCS)
+$(KDIR)_LINK     := $(CC) $(KCFLAGS) $(KLDFLAGS)
+$(KDIR)_LIBS     := -lgcc
+$(KDIR)_EXT      := .elf
+$(KDIR)_LINKDEPS := arch/x86_64/linker.ld
+$(foreach im,$(IMAGES),$(eval $(call image_rules,$(KDIR),$(im))))
+# The file that boots: without debug sections or the ELF symbol table
 # (backtraces use the table that is part of the loaded image, see
-# kernel/lib/ksyms.c; gdb reads azoth.elf).
-$(KDIR)/azoth.bin.elf: $(KDIR)/azoth.elf mk/kernel.mk
+# kernel/lib/ksyms.c; gdb reads the .elf).
+$(KDIR)/%.bin.elf: $(KDIR)/%.elf mk/kernel.mk
 	$(Q)strip --strip-all -o $@ $<
 
--include $(KERNEL_OBJS:.o=.d)
+-include $(sort $(foreach im,$(IMAGES),$($(KDIR)_OBJS_$(im):.o=.d)))
 
-.PHONY: kernel
+.PHONY: kernel kernel-test
 kernel: $(KDIR)/azoth.elf $(KDIR)/azoth.bin.elf
+kernel-test: $(KDIR)/azoth-test.elf $(KDIR)/azoth-test.bin.elf

@@ -4,6 +4,14 @@
 
 : "${RESULTS:?RESULTS must name the results file}"
 : "${LOGDIR:?LOGDIR must name the log directory}"
+BUILD=${BUILD:-build}
+
+# The images (mk/images.mk): tools/qemu.sh and build/hosted*/azoth boot the
+# user image, what `make run` boots: the system and a few demos. Tests that
+# drive test or benchmark components, or run the in-kernel suite, boot the
+# test image, which has every component.
+TEST_KERNEL=$BUILD/x86_64/azoth-test.bin.elf
+TEST_HOSTED=$BUILD/hosted-san/azoth-test
 
 # Helpers use their own variable names (_r_*, _e_*, ...): sh has no local scope
 # in POSIX, and the callers' variables must survive.
@@ -167,5 +175,34 @@ expect_count() {
         result PASS "$1" "$_c_got of $4"
     else
         result FAIL "$1" "$_c_got of $4 lines matching '$3' (log: $2)"
+    fi
+}
+
+# image_components user|test: the components system.toml puts in that image
+# (its image key: the user image has "system" and "demo"), read from the
+# manifest itself rather than from what the build made of it.
+image_components() {
+    awk -v im="$1" '
+        /^\[component\./ { name = $0; sub(/^\[component\./, "", name); sub(/\].*/, "", name) }
+        /^image *=/ { r = $0; sub(/^image *= *"/, "", r); sub(/".*/, "", r)
+                      if (im == "test" || r == "system" || r == "demo") print name }' system.toml
+}
+
+# expect_image_ps LOG NAME user|test : the `ps` in LOG (the monitor's or the
+# shell's) lists every component of that image and no other.
+expect_image_ps() {
+    _i_want=" $(image_components "$3" | tr '\n' ' ') "
+    _i_missing="" _i_extra=""
+    for _i_c in $(image_components test); do
+        if tr -d '\r' < "$1" | grep -Eq "^$_i_c +(stopped|running|exited|faulted) "; then
+            case "$_i_want" in *" $_i_c "*) ;; *) _i_extra="$_i_extra $_i_c" ;; esac
+        else
+            case "$_i_want" in *" $_i_c "*) _i_missing="$_i_missing $_i_c" ;; esac
+        fi
+    done
+    if [ -n "$_i_missing$_i_extra" ]; then
+        result FAIL "$2" "the $3 image's ps misses [$_i_missing ] and lists [$_i_extra ] (log: $1)"
+    else
+        result PASS "$2"
     fi
 }

@@ -12,6 +12,6 @@ expect_status hosted/bad-option-status $? 2 "$log"
 expect_in "$log" hosted/bad-option-usage '^usage: '
 
 log=$LOGDIR/badtest.log
-timeout 30 "$BUILD/hosted-san/azoth" azoth.test=no_such_test > "$log" 2>&1
+timeout 30 "$TEST_HOSTED" azoth.test=no_such_test > "$log" 2>&1
 expect_status hosted/unknown-test-status $? 1 "$log"
 expect_in "$log" hosted/unknown-test-message "no test named 'no_such_test'"

@@ -75,6 +75,36 @@ mmio = ["0xfffffffffffff000-0xffffffffffffffff"]'
 check_manifest mmio-too-high "mmio-too-high.toml:2: bad MMIO range \"0x10000000000000-0x10000000000fff\"" \
     '[component.hello]
 mmio = ["0x10000000000000-0x10000000000fff"]'
+check_manifest bad-image "bad-image.toml:2: image must be \"system\", \"demo\", \"test\" or \"bench\", got \"prod\"" \
+    '[component.hello]
+image = "prod"'
+check_manifest no-image "no-image.toml:3: component 'crasher' has no image key" \
+    '[component.hello]
+image = "demo"
+[component.crasher]
+caps = ["console"]'
+check_manifest user-calls-test "user-calls-test.toml:1: component 'hello' \\(image \"demo\"\\) calls 'crasher' \\(image \"test\"\\), which the user image does not have" \
+    '[component.hello]
+image = "demo"
+calls = ["crasher"]
+[component.crasher]
+image = "test"'
+
+# Each image's table indexes its own components: a call from the user image
+# names the callee's place in that image, not in the test image.
+mkdir -p "$dir/idx"
+printf '[component.counter]\nimage = "test"\n[component.hello]\nimage = "demo"\ncalls = ["crasher"]\n[component.crasher]\nimage = "system"\n' \
+    > "$dir/idx.toml"
+"$BUILD/tools/manifest" "$dir/idx.toml" "$dir/idx" components/apps/counter components/apps/hello \
+    components/apps/crasher > "$dir/idx.log" 2>&1
+expect_status hosted/manifest-images-accepted $? 0 "$dir/idx.log"
+if grep -q 'calls_hello\[\] = { 1 /\* crasher \*/ }' "$dir/idx/manifest-user.c" &&
+   grep -q 'calls_hello\[\] = { 2 /\* crasher \*/ }' "$dir/idx/manifest-test.c" &&
+   ! grep -q counter "$dir/idx/manifest-user.c" && grep -q 'IMAGE_COMPONENTS_user := hello crasher$' "$dir/idx/components.mk"; then
+    result PASS hosted/manifest-images-indexed
+else
+    result FAIL hosted/manifest-images-indexed "the tables in $dir/idx do not index each image's own components"
+fi
 
 # A NUL byte is named as such, with its line (not taken for a long line).
 printf '[component.hello]\ncaps = ["console"]\nargs = "a\000b"\n' > "$dir/nul.toml"
@@ -86,16 +116,16 @@ expect_in "$dir/nul.log" hosted/manifest-nul-message 'nul.toml:3: NUL byte in th
 # a backslash in C11 and end the literal early. The generated table compiles,
 # holds no "??", and carries the string unchanged.
 mkdir -p "$dir/tri"
-printf '[component.hello]\nargs = "x??/ ??= y?"\n' > "$dir/tri.toml"
+printf '[component.hello]\nimage = "demo"\nargs = "x??/ ??= y?"\n' > "$dir/tri.toml"
 "$BUILD/tools/manifest" "$dir/tri.toml" "$dir/tri" components/apps/hello > "$dir/tri.log" 2>&1
 expect_status hosted/manifest-trigraph-accepted $? 0 "$dir/tri.log"
-if grep -q '??' "$dir/tri/manifest.c"; then
-    result FAIL hosted/manifest-trigraph-escaped "'??' reaches $dir/tri/manifest.c"
+if grep -q '??' "$dir/tri/manifest-user.c"; then
+    result FAIL hosted/manifest-trigraph-escaped "'??' reaches $dir/tri/manifest-user.c"
 else
     result PASS hosted/manifest-trigraph-escaped
 fi
 # Compile the generated table in C11 (trigraphs on) and compare the string.
-sed -n 's/^.*\.args = \("[^"]*"\).*$/const char *args = \1;/p' "$dir/tri/manifest.c" > "$dir/tri/args.c"
+sed -n 's/^.*\.args = \("[^"]*"\).*$/const char *args = \1;/p' "$dir/tri/manifest-user.c" > "$dir/tri/args.c"
 printf '#include <stdio.h>\n#include <string.h>\n#include "args.c"\nint main(void) { return strcmp(args, "x??" "/ ??" "= y?") != 0; }\n' \
     > "$dir/tri/main.c"
 if cc -std=c11 -Werror -o "$dir/tri/main" "$dir/tri/main.c" 2> "$dir/tri/cc.log" && "$dir/tri/main"; then

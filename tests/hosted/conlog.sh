@@ -6,7 +6,7 @@
 # capability (docs/drivers.md, fb).
 . tests/lib.sh
 log=$LOGDIR/conlog.log
-printf 'start logtest\nwait logtest 30\nhalt\n' | timeout 60 "$BUILD/hosted-san/azoth" > "$log" 2>&1
+printf 'start logtest\nwait logtest 30\nhalt\n' | timeout 60 "$TEST_HOSTED" > "$log" 2>&1
 expect_status hosted/conlog-status $? 0 "$log"
 expect_in "$log" hosted/conlog-read 'logtest: read back its own line, notified of new output'
 expect_in "$log" hosted/conlog-flood \

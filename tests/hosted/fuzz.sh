@@ -12,7 +12,7 @@ cc -O2 -Wall -Wextra -Werror -o "$dir/fuzzseeds" tests/tools/fuzzseeds.c &&
 seeds=$(ls "$dir/seeds" | wc -l)
 bad=0
 for s in "$dir"/seeds/*.bin; do
-    if ! timeout 120 "$BUILD/hosted-san/azoth" azoth.test=fuzz < "$s" > "$s.log" 2>&1; then
+    if ! timeout 120 "$TEST_HOSTED" azoth.test=fuzz < "$s" > "$s.log" 2>&1; then
         bad=$((bad + 1))
         echo "  seed $(basename "$s") failed: see $s.log"
     fi
@@ -36,7 +36,7 @@ AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_I_DONT_CARE_ABOUT_MISSING_C
 AFL_SKIP_BIN_CHECK=0 AZOTH_ABORT_ON_FAIL=1 AZOTH_CRASH_LOG="$dir/crashlogs" \
 ASAN_OPTIONS=abort_on_error=1:symbolize=0:detect_leaks=0:malloc_context_size=24:allocator_may_return_null=1:detect_odr_violation=0:handle_segv=0:handle_sigbus=0:handle_abort=0:handle_sigfpe=0:handle_sigill=0 \
     timeout $((seconds + 120)) afl-fuzz -i "$dir/seeds" -o "$dir/out" -m none -t 20000 -G 4096 \
-    -V "$seconds" -- "$BUILD/fuzz/azoth" azoth.test=fuzz > "$dir/afl.log" 2>&1
+    -V "$seconds" -- "$BUILD/fuzz/azoth-test" azoth.test=fuzz > "$dir/afl.log" 2>&1
 rc=$?
 stats=$dir/out/default/fuzzer_stats
 stat() { awk -v k="$1" '$1 == k { print $3 }' "$stats" 2>/dev/null; }
@@ -56,7 +56,7 @@ fi
 hung=0
 for h in "$dir"/out/default/hangs/id*; do
     [ -e "$h" ] || continue
-    timeout 180 "$BUILD/hosted-san/azoth" azoth.test=fuzz < "$h" > "$h.log" 2>&1 || hung=$((hung + 1))
+    timeout 180 "$TEST_HOSTED" azoth.test=fuzz < "$h" > "$h.log" 2>&1 || hung=$((hung + 1))
 done
 if [ "$hung" -eq 0 ]; then
     result PASS hosted/fuzz-slow-runs-end "${hangs:-0} slow programs, each ended"

@@ -8,7 +8,7 @@ log=$LOGDIR/ktest.log
 fifo=$LOGDIR/ktest.stdin
 rm -f "$fifo"
 mkfifo "$fifo"
-timeout 180 "$BUILD/hosted-san/azoth" azoth.test=all < "$fifo" > "$log" 2>&1 &
+timeout 180 "$TEST_HOSTED" azoth.test=all < "$fifo" > "$log" 2>&1 &
 pid=$!
 exec 3> "$fifo" # the writer end, held open (and silent) until the run ends
 wait "$pid"

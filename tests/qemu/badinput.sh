@@ -7,7 +7,7 @@ expect_status qemu/lowmem-status $? 0 "$log"
 expect_in "$log" qemu/lowmem-message 'not enough memory: [0-9]+ KiB usable, at least 16 MiB needed'
 
 log=$LOGDIR/badtest.log
-timeout 60 tools/qemu.sh --test --append azoth.test=no_such_test < /dev/null > "$log" 2>&1
+timeout 60 tools/qemu.sh --kernel "$TEST_KERNEL" --test --append azoth.test=no_such_test < /dev/null > "$log" 2>&1
 expect_status qemu/unknown-test-status $? 35 "$log"
 expect_in "$log" qemu/unknown-test-message "no test named 'no_such_test'"
 

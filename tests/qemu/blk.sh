@@ -8,7 +8,7 @@ img=$LOGDIR/blk.img
 rm -f "$img"
 truncate -s 16M "$img"
 printf 'start blktest\nwait blktest\nstart blktest probe\nwait blktest\ncaps virtio_blk\nhalt\n' |
-    timeout 90 tools/qemu.sh --disk "$img" > "$log" 2>&1
+    timeout 90 tools/qemu.sh --kernel "$TEST_KERNEL" --disk "$img" > "$log" 2>&1
 expect_status qemu/blk-status $? 0 "$log"
 expect_in "$log" qemu/blk-driver 'virtio_blk: 32768 sectors \(16384 KiB\), serving'
 expect_in "$log" qemu/blk-readback \

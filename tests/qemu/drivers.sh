@@ -3,6 +3,6 @@
 # periodic interrupt arrives as notification bits through its IRQ capability.
 . tests/lib.sh
 log=$LOGDIR/drivers.log
-printf "$DRIVER_SCRIPT" | timeout 60 tools/qemu.sh > "$log" 2>&1
+printf "$DRIVER_SCRIPT" | timeout 60 tools/qemu.sh --kernel "$TEST_KERNEL" > "$log" 2>&1
 expect_status qemu/drivers-status $? 0 "$log"
 expect_driver_session "$log" qemu/drivers-session qemu

@@ -9,7 +9,7 @@ img=$LOGDIR/probe.img
 rm -f "$img"
 truncate -s 16M "$img"
 printf 'start uart\nsleep 2000\nstart probe\nwait probe\ncaps fb\nhalt\n' |
-    timeout 90 tools/qemu.sh --vga --disk "$img" > "$log" 2>&1
+    timeout 90 tools/qemu.sh --kernel "$TEST_KERNEL" --vga --disk "$img" > "$log" 2>&1
 expect_status qemu/probe-status $? 0 "$log"
 for d in pci uart ps2kbd fb; do
     expect_in "$log" qemu/probe-$d "probe: $d: 5 of 5 accesses outside its capabilities refused"

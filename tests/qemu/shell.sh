@@ -45,10 +45,13 @@ expect_in "$log" qemu/shell-session \
     '^0x[0-9a-f]+ +mmio +rw-g- +0 +pci:0x[0-9a-f]+ +0x[0-9a-f]+-0x[0-9a-f]+$' \
     '^azoth: powering off \(asked by shell\)$'
 
-# What `make run` boots: the shell and the UART driver start by themselves.
+# What `make run` boots: the user image (tools/qemu.sh's default kernel);
+# the shell and the UART driver start by themselves, and `ps` lists the
+# system's and the demo components, none of the test bench.
 log=$LOGDIR/shell-boot.log
 { sleep 4; printf 'ps\r'; sleep 1; printf 'halt\r'; sleep 2; } |
     timeout 60 tools/qemu.sh --disk "$img" --append azoth.shell=1 > "$log" 2>&1
 expect_status qemu/shell-boot-status $? 0 "$log"
 expect_in "$log" qemu/shell-boot '^Azoth shell\. Type .help.\.' '^uart +running +1 +0$' \
     '^azoth: powering off \(asked by shell\)$'
+expect_image_ps "$log" qemu/shell-boot-user-image user

@@ -19,7 +19,7 @@ rm -f "$img"
 truncate -s 16M "$img"
 printf 'start uart\nstart blktest soak %d\nstart faultinject %d virtio_blk block uart fb\nwait faultinject %d\nwait blktest %d\nsleep 500\nps\nhalt\n' \
     "$seconds" "$faults" $((seconds + 120)) $((seconds + 120)) |
-    timeout $((seconds * 2 + 300)) tools/qemu.sh --vga --disk "$img" > "$log" 2>&1
+    timeout $((seconds * 2 + 300)) tools/qemu.sh --kernel "$TEST_KERNEL" --vga --disk "$img" > "$log" 2>&1
 expect_status qemu/soak-status $? 0 "$log"
 expect_in "$log" qemu/soak-injected \
     "faultinject: injected $faults faults \\(virtio_blk [0-9]+, block [0-9]+, uart [0-9]+, fb [0-9]+\\)" \

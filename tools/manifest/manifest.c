@@ -1,10 +1,16 @@
 /* Build-time tool: turn the system manifest (system.toml, a small TOML
- * subset) into C tables for the kernel and a make fragment listing the
- * components to build. Any mistake is reported as "file:line: message" and
- * nothing is written.
+ * subset) into C tables for the kernel, one per image, and a make fragment
+ * listing the components to build and which image links which. Any mistake
+ * is reported as "file:line: message" and nothing is written.
+ *
+ * Every component names its role (image = "system" | "demo" | "test" |
+ * "bench"). The user image (what make run boots) has the system's and the
+ * demo components; the test image (what the test and bench layers boot)
+ * has every component. Each image's table indexes its own components.
  *
  * Usage: manifest <system.toml> <out-dir> <component-dir>...
- *   writes <out-dir>/manifest.c and <out-dir>/components.mk */
+ *   writes <out-dir>/manifest-user.c, <out-dir>/manifest-test.c,
+ *   <out-dir>/components.mk and <out-dir>/include/pci_claims.h */
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
@@ -51,7 +57,23 @@ struct entry {
     long dma_pages;
     long kernel_kib;   /* kernel memory quota (heap); 0 until set: then the default */
     long grants;       /* capabilities it may have granted into other tables at once */
+    int  role;         /* index into roles[]; -1 until its image key is read */
 };
+
+/* The image key's values, and whether the user image has the component
+ * (the test image has them all). */
+static const char *const roles[] = { "system", "demo", "test", "bench" };
+static const bool role_in_user[] = { true, true, false, false };
+#define NROLES (sizeof roles / sizeof *roles)
+
+/* The images the tool writes a table for: the name in manifest-NAME.c and
+ * IMAGE_COMPONENTS_NAME, and whether it has a component of a given role. */
+enum image { IMAGE_USER, IMAGE_TEST, NIMAGES };
+static const char *const image_names[NIMAGES] = { "user", "test" };
+static bool in_image(const struct entry *e, enum image im)
+{
+    return im == IMAGE_TEST || role_in_user[e->role];
+}
 
 static const char *path;
 
@@ -338,6 +360,16 @@ static void set(struct entry *e, const char *key, char *v)
         e->kernel_kib = parse_int(v, 16, 65536);
     else if (!strcmp(key, "grants"))
         e->grants = parse_int(v, 0, ATH_MAX_GRANTS);
+    else if (!strcmp(key, "image")) {
+        char s[16];
+        parse_string(v, s, sizeof s);
+        e->role = -1;
+        for (unsigned r = 0; r < NROLES; r++)
+            if (!strcmp(s, roles[r]))
+                e->role = (int)r;
+        if (e->role < 0)
+            fail("image must be \"system\", \"demo\", \"test\" or \"bench\", got \"%s\"", s);
+    }
     else if (!strcmp(key, "restart")) {
         char s[16];
         parse_string(v, s, sizeof s);
@@ -352,7 +384,7 @@ static void set(struct entry *e, const char *key, char *v)
     } else
         fail("unknown key '%s' (known: args, caps, calls, memory_pages, cpu_budget_ms, "
              "cpu_period_ms, restart, max_restarts, restart_window_ms, autostart, ioports, irqs, mmio, pci, dma_pages, "
-             "kernel_kib, grants)", key);
+             "kernel_kib, grants, image)", key);
 }
 
 static const char *find_dir(const char *name, int ndirs, char **dirs)
@@ -400,6 +432,84 @@ static int write_pci_claims(const char *gen, const char *manifest)
     FILE *f = fopen(file, "w");
     if (!f || fwrite(text, 1, n, f) != n || fclose(f)) {
         fprintf(stderr, "manifest: cannot write %s: %s\n", file, strerror(errno));
+        return 1;
+    }
+    return 0;
+}
+
+/* <out-dir>/manifest-<image>.c: the kernel's table of one image's
+ * components (comp_manifest), whose calls lists are indices into that
+ * table: each image resolves them for itself. */
+static int write_manifest(const char *gen, enum image im)
+{
+    int pos[MAX_COMPONENTS], n = 0;
+    for (int i = 0; i < nentries; i++)
+        pos[i] = in_image(&entries[i], im) ? n++ : -1;
+    char file[1024];
+    snprintf(file, sizeof file, "%s/manifest-%s.c", gen, image_names[im]);
+    FILE *c = fopen(file, "w");
+    if (!c) {
+        fprintf(stderr, "manifest: cannot write %s: %s\n", file, strerror(errno));
+        return 1;
+    }
+    fprintf(c, "/* Generated from %s by tools/manifest: the %s image's components. Do not edit. */\n"
+               "#include <athanor/component.h>\n\n", path, image_names[im]);
+    for (int i = 0; i < nentries; i++)
+        if (pos[i] >= 0)
+            fprintf(c, "extern const struct comp_image comp_image_%s;\n", entries[i].name);
+    /* Whom each may call, as indices into the table below. */
+    for (int i = 0; i < nentries; i++) {
+        if (pos[i] < 0 || !entries[i].ncalls)
+            continue;
+        fprintf(c, "static const uint8_t calls_%s[] = {", entries[i].name);
+        for (int k = 0; k < entries[i].ncalls; k++)
+            fprintf(c, "%s%d /* %s */", k ? ", " : " ", pos[entries[i].call_idx[k]],
+                    entries[entries[i].call_idx[k]].name);
+        fprintf(c, " };\n");
+    }
+    fprintf(c, "\nconst struct comp_config comp_manifest[] = {\n");
+    static const char *const boot[] = { "COMP_BOOT_NEVER", "COMP_BOOT_ALWAYS", "COMP_BOOT_SHELL" };
+    static const char *const restart[] = { "RESTART_NEVER", "RESTART_ON_FAILURE", "RESTART_ALWAYS" };
+    for (int i = 0; i < nentries; i++) {
+        struct entry *e = &entries[i];
+        if (pos[i] < 0)
+            continue;
+        fprintf(c, "    { .name = \"%s\", .image = &comp_image_%s, .args = \"", e->name, e->name);
+        put_cstr(c, e->args);
+        fprintf(c, "\", .caps = ");
+        bool any = false;
+        for (unsigned b = 0; b < sizeof cap_symbols / sizeof *cap_symbols; b++)
+            if (e->caps & (1u << b)) {
+                fprintf(c, "%s%s", any ? " | " : "", cap_symbols[b]);
+                any = true;
+            }
+        fprintf(c, "%s,\n"
+                   "      .max_pages = %ld, .cpu_budget_ms = %ld, .cpu_period_ms = %ld,\n"
+                   "      .restart = %s, .max_restarts = %ld, .restart_window_ms = %ld, .autostart = %s,\n",
+                any ? "" : "0", e->max_pages, e->cpu_budget_ms, e->cpu_period_ms,
+                restart[e->restart], e->max_restarts, e->restart_window_ms, boot[e->autostart]);
+        if (e->ncalls)
+            fprintf(c, "      .calls = calls_%s, .ncalls = %d,", e->name, e->ncalls);
+        else
+            fprintf(c, "      .calls = NULL, .ncalls = 0,");
+        fprintf(c, " .nioports = %d, .ioports = {", e->nioports);
+        for (int k = 0; k < e->nioports; k++)
+            fprintf(c, "%s{ %#lx, %ld }", k ? ", " : " ", e->ioports[k].lo,
+                    e->ioports[k].hi - e->ioports[k].lo + 1);
+        fprintf(c, " }, .nirqs = %d, .irqs = {", e->nirqs);
+        for (int k = 0; k < e->nirqs; k++)
+            fprintf(c, "%s%ld", k ? ", " : " ", e->irqs[k]);
+        fprintf(c, " },\n      .nmmio = %d, .mmio = {", e->nmmio);
+        for (int k = 0; k < e->nmmio; k++)
+            fprintf(c, "%s{ %#llx, %#llx }", k ? ", " : " ", e->mmio[k].lo, e->mmio[k].hi - e->mmio[k].lo + 1);
+        fprintf(c, " }, .dma_pages = %ld, .kernel_kib = %ld, .grants = %ld },\n", e->dma_pages,
+                e->kernel_kib, e->grants);
+    }
+    if (!n)
+        fprintf(c, "    { 0 }\n");
+    fprintf(c, "};\nconst unsigned comp_manifest_count = %d;\n", n);
+    if (fclose(c)) {
+        fprintf(stderr, "manifest: writing %s failed\n", file);
         return 1;
     }
     return 0;
@@ -475,6 +585,7 @@ int main(int argc, char **argv)
             cur->max_restarts = 3;
             cur->restart_window_ms = 10000;
             cur->grants = 16;
+            cur->role = -1;
             if (!(cur->dir = find_dir(name, argc - 3, argv + 3)))
                 fail("component '%s' has no folder components/<group>/%s", name, name);
             continue;
@@ -541,78 +652,52 @@ int main(int argc, char **argv)
             fail("component '%s': cpu_budget_ms (%ld) is larger than cpu_period_ms (%ld)",
                  entries[i].name, entries[i].cpu_budget_ms, entries[i].cpu_period_ms);
     }
+    /* Checked once everything else is: every component says which image
+     * it belongs to, and a component of the user image calls only
+     * components that image has (its calls table could not name them). */
+    for (int i = 0; i < nentries; i++) {
+        lineno = entries[i].line;
+        if (entries[i].role < 0)
+            fail("component '%s' has no image key (image = \"system\", \"demo\", \"test\" or \"bench\")",
+                 entries[i].name);
+    }
+    for (int i = 0; i < nentries; i++) {
+        lineno = entries[i].line;
+        for (int k = 0; k < entries[i].ncalls; k++) {
+            const struct entry *to = &entries[entries[i].call_idx[k]];
+            if (in_image(&entries[i], IMAGE_USER) && !in_image(to, IMAGE_USER))
+                fail("component '%s' (image \"%s\") calls '%s' (image \"%s\"), which the user image does "
+                     "not have", entries[i].name, roles[entries[i].role], to->name, roles[to->role]);
+        }
+    }
 
-    char out[1024];
-    snprintf(out, sizeof out, "%s/manifest.c", argv[2]);
-    FILE *c = fopen(out, "w");
-    snprintf(out, sizeof out, "%s/components.mk", argv[2]);
-    FILE *mk = fopen(out, "w");
-    if (!c || !mk) {
-        fprintf(stderr, "manifest: cannot write to %s: %s\n", argv[2], strerror(errno));
-        return 1;
-    }
-    fprintf(c, "/* Generated from %s by tools/manifest. Do not edit. */\n#include <athanor/component.h>\n\n", path);
-    for (int i = 0; i < nentries; i++)
-        fprintf(c, "extern const struct comp_image comp_image_%s;\n", entries[i].name);
-    /* Whom each may call, as indices into the table below. */
-    for (int i = 0; i < nentries; i++) {
-        if (!entries[i].ncalls)
-            continue;
-        fprintf(c, "static const uint8_t calls_%s[] = {", entries[i].name);
-        for (int k = 0; k < entries[i].ncalls; k++)
-            fprintf(c, "%s%d /* %s */", k ? ", " : " ", entries[i].call_idx[k],
-                    entries[entries[i].call_idx[k]].name);
-        fprintf(c, " };\n");
-    }
-    fprintf(c, "\nconst struct comp_config comp_manifest[] = {\n");
-    static const char *const boot[] = { "COMP_BOOT_NEVER", "COMP_BOOT_ALWAYS", "COMP_BOOT_SHELL" };
-    static const char *const restart[] = { "RESTART_NEVER", "RESTART_ON_FAILURE", "RESTART_ALWAYS" };
-    for (int i = 0; i < nentries; i++) {
-        struct entry *e = &entries[i];
-        fprintf(c, "    { .name = \"%s\", .image = &comp_image_%s, .args = \"", e->name, e->name);
-        put_cstr(c, e->args);
-        fprintf(c, "\", .caps = ");
-        bool any = false;
-        for (unsigned b = 0; b < sizeof cap_symbols / sizeof *cap_symbols; b++)
-            if (e->caps & (1u << b)) {
-                fprintf(c, "%s%s", any ? " | " : "", cap_symbols[b]);
-                any = true;
-            }
-        fprintf(c, "%s,\n"
-                   "      .max_pages = %ld, .cpu_budget_ms = %ld, .cpu_period_ms = %ld,\n"
-                   "      .restart = %s, .max_restarts = %ld, .restart_window_ms = %ld, .autostart = %s,\n",
-                any ? "" : "0", e->max_pages, e->cpu_budget_ms, e->cpu_period_ms,
-                restart[e->restart], e->max_restarts, e->restart_window_ms, boot[e->autostart]);
-        if (e->ncalls)
-            fprintf(c, "      .calls = calls_%s, .ncalls = %d,", e->name, e->ncalls);
-        else
-            fprintf(c, "      .calls = NULL, .ncalls = 0,");
-        fprintf(c, " .nioports = %d, .ioports = {", e->nioports);
-        for (int k = 0; k < e->nioports; k++)
-            fprintf(c, "%s{ %#lx, %ld }", k ? ", " : " ", e->ioports[k].lo,
-                    e->ioports[k].hi - e->ioports[k].lo + 1);
-        fprintf(c, " }, .nirqs = %d, .irqs = {", e->nirqs);
-        for (int k = 0; k < e->nirqs; k++)
-            fprintf(c, "%s%ld", k ? ", " : " ", e->irqs[k]);
-        fprintf(c, " },\n      .nmmio = %d, .mmio = {", e->nmmio);
-        for (int k = 0; k < e->nmmio; k++)
-            fprintf(c, "%s{ %#llx, %#llx }", k ? ", " : " ", e->mmio[k].lo, e->mmio[k].hi - e->mmio[k].lo + 1);
-        fprintf(c, " }, .dma_pages = %ld, .kernel_kib = %ld, .grants = %ld },\n", e->dma_pages,
-                e->kernel_kib, e->grants);
-    }
-    if (!nentries)
-        fprintf(c, "    { 0 }\n");
-    fprintf(c, "};\nconst unsigned comp_manifest_count = %d;\n", nentries);
+    for (int im = 0; im < NIMAGES; im++)
+        if (write_manifest(argv[2], im) != 0)
+            return 1;
     if (write_pci_claims(argv[2], path) != 0)
         return 1;
+    char out[1024];
+    snprintf(out, sizeof out, "%s/components.mk", argv[2]);
+    FILE *mk = fopen(out, "w");
+    if (!mk) {
+        fprintf(stderr, "manifest: cannot write %s: %s\n", out, strerror(errno));
+        return 1;
+    }
     fprintf(mk, "# Generated from %s by tools/manifest. Do not edit.\nCOMPONENTS :=", path);
     for (int i = 0; i < nentries; i++)
         fprintf(mk, " %s", entries[i].name);
     fprintf(mk, "\n");
+    for (int im = 0; im < NIMAGES; im++) {
+        fprintf(mk, "IMAGE_COMPONENTS_%s :=", image_names[im]);
+        for (int i = 0; i < nentries; i++)
+            if (in_image(&entries[i], im))
+                fprintf(mk, " %s", entries[i].name);
+        fprintf(mk, "\n");
+    }
     for (int i = 0; i < nentries; i++)
         fprintf(mk, "COMP_DIR_%s := %s\n", entries[i].name, entries[i].dir);
-    if (fclose(c) || fclose(mk)) {
-        fprintf(stderr, "manifest: writing %s failed\n", argv[2]);
+    if (fclose(mk)) {
+        fprintf(stderr, "manifest: writing %s failed\n", out);
         return 1;
     }
     return 0;
