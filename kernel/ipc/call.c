@@ -64,7 +64,7 @@ static inline bool try_take(struct endpoint *ep, struct thread *t)
 /* The endpoint was taken: queue up (FIFO) until it is free, the timeout, or
  * the caller is asked to stop. A thread already holding it (the server is
  * serving this thread's call further down) would wait for itself. */
-static int wait_for_endpoint(struct endpoint *ep, struct thread *t, uint64_t timeout_ns)
+static int wait_for_endpoint(struct endpoint *ep, struct thread *t)
 {
     irqflags_t f = spin_lock_irqsave(&ep->lock);
     __atomic_fetch_add(&ep->nwaiters, 1, __ATOMIC_SEQ_CST);
@@ -77,7 +77,7 @@ static int wait_for_endpoint(struct endpoint *ep, struct thread *t, uint64_t tim
             break;
         }
         if (!deadline)
-            deadline = plat_clock_ns() + timeout_ns;
+            deadline = plat_clock_ns() + IPC_WAIT_NS;
         r = waitq_wait_intr(&ep->wq, &ep->lock, deadline);
     }
     __atomic_fetch_sub(&ep->nwaiters, 1, __ATOMIC_SEQ_CST);
@@ -86,10 +86,10 @@ static int wait_for_endpoint(struct endpoint *ep, struct thread *t, uint64_t tim
 }
 
 static inline int acquire(struct endpoint *ep, struct thread *t, struct component *caller,
-                          uint32_t obj_gen, uint64_t timeout_ns)
+                          uint32_t obj_gen)
 {
     if (__builtin_expect(!try_take(ep, t), 0)) {
-        int r = wait_for_endpoint(ep, t, timeout_ns);
+        int r = wait_for_endpoint(ep, t);
         if (r)
             return r;
     }
@@ -193,9 +193,9 @@ static __attribute__((noinline)) int call_grant(struct thread *t, struct compone
 /* LEND_RO, LEND_RW, TRANSFER: move the pages to the server's lend window
  * (or transfer area), run the handler, take a lend back. */
 static __attribute__((noinline)) int call_lend(struct thread *t, struct component *caller, struct component *srv,
-                     const struct ipc_call *call, uint64_t *result)
+                     enum ipc_mode mode, const struct ipc_call *call, uint64_t *result)
 {
-    bool transfer = call->mode == IPC_TRANSFER, writable = call->mode == IPC_LEND_RW;
+    bool transfer = mode == IPC_TRANSFER, writable = mode == IPC_LEND_RW;
     uint32_t ptr = call->lend.ptr, len = call->lend.len;
     uint32_t where = IPC_LEND_WINDOW;
     if (transfer) {
@@ -224,24 +224,24 @@ static __attribute__((noinline)) int call_lend(struct thread *t, struct componen
     return r;
 }
 
-int ipc_call(struct thread *t, struct component *caller, const struct ipc_call *call,
-             uint64_t timeout_ns, uint64_t *result)
+int ipc_call(struct thread *t, struct component *caller, enum ipc_mode mode,
+             const struct ipc_call *call, uint64_t *result)
 {
     struct endpoint *ep = call->ep;
     if (__builtin_expect(!ep->handle, 0))
         return -ATH_ENOSYS; /* the server exports no handler */
-    int r = acquire(ep, t, caller, call->obj_gen, timeout_ns);
+    int r = acquire(ep, t, caller, call->obj_gen);
     if (r)
         return r;
     struct component *srv = ep->server;
-    if (__builtin_expect(call->mode == IPC_PLAIN, 1)) {
+    if (__builtin_expect(mode == IPC_PLAIN, 1)) {
         r = serve_on(t, srv, call->badge, &call->m, 0, false, result);
-    } else if (call->mode == IPC_MSG) {
+    } else if (mode == IPC_MSG) {
         r = call_msg(t, srv, call, result);
-    } else if (call->mode == IPC_GRANT) {
+    } else if (mode == IPC_GRANT) {
         r = call_grant(t, caller, srv, call, result);
     } else {
-        r = call_lend(t, caller, srv, call, result);
+        r = call_lend(t, caller, srv, mode, call, result);
     }
     release(ep);
     return r;

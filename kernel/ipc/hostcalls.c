@@ -19,14 +19,12 @@
 typedef uint32_t u32;
 typedef uint64_t u64;
 
-#define CALL_WAIT_NS (5 * NS_PER_S) /* how long a call waits for a busy server */
 
 
 /* Decode a call through endpoint handle h of c's table: the capability
  * (endpoint type, call right) into *call, with the mode. Inline: the null
  * call's path (bench/icount.py counts it). */
 static inline __attribute__((always_inline)) int decode_call(struct component *c, u32 h,
-                                                            enum ipc_mode mode,
                                                             struct ipc_call *call)
 {
     struct cap_ref cap;
@@ -36,7 +34,6 @@ static inline __attribute__((always_inline)) int decode_call(struct component *c
     call->ep = cap.object;
     call->badge = cap.badge;
     call->obj_gen = cap.obj_gen;
-    call->mode = mode;
     return 0;
 }
 
@@ -60,11 +57,11 @@ u32 Z_athanorZ_call(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0, u64 a
     if (!rp)
         return host_leave_on(c, t, (u32)-ATH_EFAULT);
     struct ipc_call call;
-    int r = decode_call(c, h, IPC_PLAIN, &call);
+    int r = decode_call(c, h, &call);
     uint64_t result = 0;
     if (r == 0) {
         call.m = (struct ipc_msg){ op, a0, a1, a2 };
-        r = ipc_call(t, c, &call, CALL_WAIT_NS, &result);
+        r = ipc_call(t, c, IPC_PLAIN, &call, &result);
     }
     return finish_call(c, t, rp, r, &result);
 }
@@ -84,13 +81,13 @@ u32 Z_athanorZ_call_msg(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0, u
     if (len > IPC_MSG_MAX)
         return host_leave_on(c, t, (u32)-ATH_EMSGSIZE);
     struct ipc_call call;
-    int r = decode_call(c, h, IPC_MSG, &call);
+    int r = decode_call(c, h, &call);
     uint64_t result = 0;
     if (r == 0) {
         call.m = (struct ipc_msg){ op, a0, 0, 0 };
         call.msg.data = p;
         call.msg.len = len;
-        r = ipc_call(t, c, &call, CALL_WAIT_NS, &result);
+        r = ipc_call(t, c, IPC_MSG, &call, &result);
     }
     return finish_call(c, t, rp, r, &result);
 }
@@ -313,14 +310,14 @@ u32 Z_athanorZ_call_grant(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0,
     if (!rp)
         return host_leave_on(c, t, (u32)-ATH_EFAULT);
     struct ipc_call call;
-    int r = decode_call(c, h, IPC_GRANT, &call);
+    int r = decode_call(c, h, &call);
     if (r == 0)
         r = cap_lookup(&c->caps, give, CAP_T_NONE, CAP_R_GRANT, NULL);
     uint64_t result = 0;
     if (r == 0) {
         call.m = (struct ipc_msg){ op, a0, a1, 0 };
         call.give = give;
-        r = ipc_call(t, c, &call, CALL_WAIT_NS, &result);
+        r = ipc_call(t, c, IPC_GRANT, &call, &result);
     }
     return finish_call(c, t, rp, r, &result);
 }
@@ -368,14 +365,15 @@ u32 Z_athanorZ_call_lend(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0, 
     if ((uint64_t)res + 8 > ptr && res < (uint64_t)ptr + len)
         return host_leave_on(c, t, (u32)-ATH_EINVAL);
     bool transfer = flags & ATH_LEND_TRANSFER, writable = flags & ATH_LEND_RW;
+    enum ipc_mode mode = transfer ? IPC_TRANSFER : writable ? IPC_LEND_RW : IPC_LEND_RO;
     struct ipc_call call;
     int r = decode_lend(t, c, ptr, len, writable, transfer, &call);
     if (r == 0)
-        r = decode_call(c, h, transfer ? IPC_TRANSFER : writable ? IPC_LEND_RW : IPC_LEND_RO, &call);
+        r = decode_call(c, h, &call);
     uint64_t result = 0;
     if (r == 0) {
         call.m = (struct ipc_msg){ op, a0, 0, 0 };
-        r = ipc_call(t, c, &call, CALL_WAIT_NS, &result);
+        r = ipc_call(t, c, mode, &call, &result);
     }
     return finish_call(c, t, rp, r, &result);
 }

@@ -93,9 +93,8 @@ static const char *t_confinement_matrix(void)
     /* decode as the host call does, then the call: the generation is invoke's check */
     struct cap_ref ref;
     KT_CHECK(cap_lookup(&client->caps, ep, CAP_T_ENDPOINT, CAP_R_CALL, &ref) == 0, "lookup");
-    struct ipc_call call = { .ep = ref.object, .badge = ref.badge, .obj_gen = ref.obj_gen,
-                             .mode = IPC_PLAIN };
-    int r = ipc_call(thread_current(), client, &call, NS_PER_S, &res);
+    struct ipc_call call = { .ep = ref.object, .badge = ref.badge, .obj_gen = ref.obj_gen };
+    int r = ipc_call(thread_current(), client, IPC_PLAIN, &call, &res);
     KT_CHECK(r == -ATH_EPEERRESTARTED, "call with a previous generation's endpoint: %d", r);
     denied++;
     cap_delete(&client->caps, ep);

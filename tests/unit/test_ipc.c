@@ -118,20 +118,23 @@ static int setup(void **state)
 }
 
 /* A call as decode leaves it: through the endpoint capability the IPC
- * part's start granted the client (the manifest's calls list). */
-static struct ipc_call decoded(enum ipc_mode mode, uint64_t op, uint64_t a0)
+ * part's start granted the client (the manifest's calls list); call()
+ * makes it in the mode of the last one decoded. */
+static enum ipc_mode mode;
+static struct ipc_call decoded(enum ipc_mode m, uint64_t op, uint64_t a0)
 {
+    mode = m;
     cap_handle_t h;
     assert_int_equal(cap_nth(&cli->caps, CAP_T_ENDPOINT, 0, &h), 0);
     struct cap_ref ref;
     assert_int_equal(cap_lookup(&cli->caps, h, CAP_T_ENDPOINT, CAP_R_CALL, &ref), 0);
     return (struct ipc_call){ .ep = ref.object, .badge = ref.badge, .obj_gen = ref.obj_gen,
-                              .mode = mode, .m = { op, a0, 7, 9 } };
+                              .m = { op, a0, 7, 9 } };
 }
 
 static int call(const struct ipc_call *c, uint64_t *result)
 {
-    return ipc_call(fake_self(), cli, c, NS_PER_S, result);
+    return ipc_call(fake_self(), cli, mode, c, result);
 }
 
 /* After every call, whatever happened: the endpoint is free and the
@@ -300,7 +303,7 @@ static void test_lend_and_transfer(void **state)
     assert_int_equal(cli->ipc.lends, 1);
     /* read-only, and lent on from a read-only lend: comes back read-only */
     nmoves = 0;
-    c.mode = IPC_LEND_RO;
+    mode = IPC_LEND_RO;
     c.lend.nested = true;
     c.lend.nested_writable = false;
     assert_int_equal(call(&c, &res), 0);

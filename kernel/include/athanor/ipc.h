@@ -81,15 +81,14 @@ struct ipc_msg {
 };
 
 /* One call, as decode leaves it: the endpoint capability checked (type
- * endpoint, call right), the mode's arguments checked against the caller's
- * memory. The server's handler gets (badge, op, a0, a1, a2), where
+ * endpoint, call right), the arguments of its mode checked against the
+ * caller's memory. The server's handler gets (badge, op, a0, a1, a2), where
  * MSG: a1 = the message's length; GRANT: a2 = the server's new handle;
  * LEND/TRANSFER: a1 = len, a2 = where the pages appear in its memory. */
 struct ipc_call {
     struct endpoint *ep;
     uint64_t         badge;
     uint32_t         obj_gen;  /* the server's generation when the capability was made */
-    enum ipc_mode    mode;
     struct ipc_msg   m;        /* PLAIN: all four; the other modes: op and a0 (and GRANT: a1) */
     union {
         struct {               /* MSG: a kernel pointer into the caller's memory */
@@ -105,10 +104,12 @@ struct ipc_call {
     };
 };
 
-/* The call. timeout_ns bounds the wait for a busy server; *result gets the
- * handler's return value. */
-int ipc_call(struct thread *t, struct component *caller, const struct ipc_call *call,
-             uint64_t timeout_ns, uint64_t *result);
+/* The call, in one of the modes (an argument, not a field: the plain call's
+ * path tests a register). A busy server is waited for at most IPC_WAIT_NS
+ * (-ATH_ETIMEDOUT); *result gets the handler's return value. */
+#define IPC_WAIT_NS (5 * NS_PER_S)
+int ipc_call(struct thread *t, struct component *caller, enum ipc_mode mode,
+             const struct ipc_call *call, uint64_t *result);
 
 /* The server's message buffer: [off, off + len) of its own memory, checked
  * by decode (and again at each call, as its memory may have changed). */
