@@ -78,7 +78,8 @@ struct component *comp_current(void)
  * - ipc last, so its stop runs first: no caller runs the handler once the
  *   teardown begins; then the snapshot and the rest can go.
  * The trap part is cleared by the claim itself (start(), under comp_lock);
- * the host part (the import modules' context) is set once, in comp_init. */
+ * the host part (the import modules' context) is set once, in comp_init
+ * (host_comp_init). */
 struct comp_part {
     const char *name;
     int  (*start)(struct component *c, const char *args); /* args: NULL on a restart */
@@ -194,7 +195,6 @@ static void run_instance(struct component *c, struct thread *t, struct activatio
             img->start(c->rt.instance);
             t->in_wasm = false;
             trap_record(c, TRAP_NONE); /* returned from _start: exit status 0 */
-            c->exit_code = 0;
         }
         if (c->trap.kind != TRAP_RESET || !do_reset(c, t))
             return;
@@ -274,7 +274,6 @@ static int start(struct component *c, const char *args)
     }
     c->state = COMP_RUNNING;
     c->generation++;
-    c->exit_code = 0;
     trap_clear(c);
     spin_unlock_irqrestore(&comp_lock, f);
 
@@ -487,7 +486,7 @@ void comp_init(bool autostart)
         c->kmem.limit = (uint64_t)c->cfg->kernel_kib * 1024;
         if (!heap_account_register(&c->kmem))
             kpanic("comp: too many kernel memory accounts");
-        c->host.comp = c;
+        host_comp_init(c);
         ipc_comp_init(c);
         wasi_comp_start(c, c->cfg->args); /* what a first restart without a start runs with */
         c->cfg->image->init_module();

@@ -15,6 +15,7 @@ void trap_clear(struct component *c)
     struct comp_trap *tr = &c->trap;
     tr->kind = TRAP_NONE;
     tr->pending = TRAP_NONE;
+    tr->exit_code = 0;
     tr->pc = tr->addr = 0;
     tr->reported = false;
     tr->injected = false;
@@ -23,6 +24,8 @@ void trap_clear(struct component *c)
 void trap_record(struct component *c, enum trap_kind kind)
 {
     c->trap.kind = kind;
+    if (kind == TRAP_NONE)
+        c->trap.exit_code = 0;
 }
 
 bool comp_is_fault(enum trap_kind k)
@@ -55,7 +58,7 @@ noreturn void comp_exit(int code)
     if (!a)
         kpanic("comp_exit outside a component activation");
     struct component *c = a->comp;
-    c->exit_code = code;
+    c->trap.exit_code = code;
     if (t->owner == c && !a->below) { /* its own thread, its own code: a normal exit */
         c->trap.kind = TRAP_NONE;
         __builtin_longjmp(a->jmp, 1);

@@ -1,9 +1,14 @@
-/* The host-call layer's own code: the interruptible sleep that blocking
- * host calls (serve, poll_oneoff) wait in. See athanor/host.h; its part of
- * a component, the import modules' context, is athanor/host_ctx.h. */
+/* The host-call layer's own code: its part of a component (the import
+ * modules' context, athanor/host_ctx.h) and the interruptible sleep that
+ * blocking host calls (serve, poll_oneoff) wait in. See athanor/host.h. */
 #include <athanor/errors.h>
 #include <athanor/host.h>
 #include <athanor/sched.h>
+
+void host_comp_init(struct component *c)
+{
+    c->host.comp = c;
+}
 
 void host_sleep_until(uint64_t deadline_ns)
 {

@@ -118,7 +118,7 @@ static bool bench_compute(void)
     struct component *c = bench_comp("computebench");
     if (comp_start(c, "") != 0 || comp_wait(c, plat_clock_ns() + 600 * NS_PER_S) != 0)
         return false;
-    return c->state == COMP_EXITED && c->exit_code == 0;
+    return c->state == COMP_EXITED && c->trap.exit_code == 0;
 }
 
 /* Instantiation of a component with 1 MiB of linear memory (including the
@@ -225,7 +225,7 @@ static bool bench_ipc(const char *args)
     if (comp_start(client, args) != 0 || comp_wait(client, plat_clock_ns() + 600 * NS_PER_S) != 0)
         return false;
     comp_kill(kv);
-    return client->state == COMP_EXITED && client->exit_code == 0;
+    return client->state == COMP_EXITED && client->trap.exit_code == 0;
 }
 
 /* Start a server and wait until it serves (it may also exit: no device). */
@@ -278,7 +278,7 @@ static bool bench_blk(void)
     if (disk) {
         struct component *client = bench_comp("blktest");
         if (comp_start(client, "bench") != 0 || comp_wait(client, plat_clock_ns() + 600 * NS_PER_S) != 0 ||
-            client->state != COMP_EXITED || client->exit_code != 0)
+            client->state != COMP_EXITED || client->trap.exit_code != 0)
             return false;
     }
     /* The UART driver has a hosted double (the terminal) too. */
@@ -292,7 +292,7 @@ static bool run_to_end(const char *name, const char *args, bool must_succeed)
     struct component *c = bench_comp(name);
     if (comp_start(c, args) != 0 || comp_wait(c, plat_clock_ns() + 600 * NS_PER_S) != 0)
         return false;
-    return !must_succeed || (c->state == COMP_EXITED && c->exit_code == 0);
+    return !must_succeed || (c->state == COMP_EXITED && c->trap.exit_code == 0);
 }
 
 /* Sections by length, doubling from 1 us. */

@@ -64,8 +64,8 @@ static const char *fuzz_run(void)
         comp_kill(drv);
         return "the driver did not finish within 60 s";
     }
-    KT_CHECK(drv->state == COMP_EXITED && drv->exit_code == 0, "fuzzdrv ended %s/%d (%s)",
-             comp_state_name(drv->state), drv->exit_code, trap_kind_name(drv->trap.kind));
+    KT_CHECK(drv->state == COMP_EXITED && drv->trap.exit_code == 0, "fuzzdrv ended %s/%d (%s)",
+             comp_state_name(drv->state), drv->trap.exit_code, trap_kind_name(drv->trap.kind));
     const char *err = stop_puppets();
     if (err)
         return err;

@@ -44,8 +44,8 @@ static const char *hello_still_works(void)
     const char *err = run(h, "still alive");
     if (err)
         return err;
-    KT_CHECK(h->state == COMP_EXITED && h->exit_code == 0, "hello ended %s/%d after a trap",
-             comp_state_name(h->state), h->exit_code);
+    KT_CHECK(h->state == COMP_EXITED && h->trap.exit_code == 0, "hello ended %s/%d after a trap",
+             comp_state_name(h->state), h->trap.exit_code);
     return NULL;
 }
 
@@ -95,8 +95,8 @@ static const char *t_grow_stops_at_quota(void)
     const char *err = run(c, "grow");
     if (err)
         return err;
-    KT_CHECK(c->state == COMP_EXITED && c->exit_code == 0, "grow ended %s/%d",
-             comp_state_name(c->state), c->exit_code);
+    KT_CHECK(c->state == COMP_EXITED && c->trap.exit_code == 0, "grow ended %s/%d",
+             comp_state_name(c->state), c->trap.exit_code);
     KT_CHECK(c->rt.pages == c->cfg->max_pages, "memory is %u pages, quota %u", c->rt.pages,
              c->cfg->max_pages);
     return NULL;
@@ -154,8 +154,8 @@ static const char *t_random_wasi_calls(void)
     const char *err = run(c, "4000 12345");
     if (err)
         return err;
-    KT_CHECK(c->state == COMP_EXITED && c->exit_code == 0, "wasifuzz ended %s/%d (%s)",
-             comp_state_name(c->state), c->exit_code, trap_kind_name(c->trap.kind));
+    KT_CHECK(c->state == COMP_EXITED && c->trap.exit_code == 0, "wasifuzz ended %s/%d (%s)",
+             comp_state_name(c->state), c->trap.exit_code, trap_kind_name(c->trap.kind));
     return NULL;
 }
 
@@ -167,8 +167,8 @@ static const char *t_random_athanor_calls(void)
     const char *err = run(c, "4000 777");
     if (err)
         return err;
-    KT_CHECK(c->state == COMP_EXITED && c->exit_code == 0, "athfuzz ended %s/%d (%s)",
-             comp_state_name(c->state), c->exit_code, trap_kind_name(c->trap.kind));
+    KT_CHECK(c->state == COMP_EXITED && c->trap.exit_code == 0, "athfuzz ended %s/%d (%s)",
+             comp_state_name(c->state), c->trap.exit_code, trap_kind_name(c->trap.kind));
     return NULL;
 }
 
@@ -225,9 +225,9 @@ static const char *t_ipc_calls(void)
     const char *err = run(client, "test");
     if (err)
         return err;
-    KT_CHECK(client->state == COMP_EXITED && client->exit_code == 0,
+    KT_CHECK(client->state == COMP_EXITED && client->trap.exit_code == 0,
              "kvclient test ended %s/%d (see its FAIL lines)", comp_state_name(client->state),
-             client->exit_code);
+             client->trap.exit_code);
     /* kv fails four times on purpose: writing a read-only lend (small and big), reading a
      * lend after its call, and the explicit crash. */
     KT_CHECK(kv->generation == gen + 4 && kv->state == COMP_RUNNING,
@@ -297,10 +297,10 @@ static const char *t_ipc_contention(void)
     KT_CHECK(comp_start(a, "30 3000000") == 0 && comp_start(b, "bench 20000") == 0, "start clients");
     KT_CHECK(comp_wait(a, plat_clock_ns() + 60 * NS_PER_S) == 0 &&
                  comp_wait(b, plat_clock_ns() + 60 * NS_PER_S) == 0, "clients did not finish");
-    KT_CHECK(a->state == COMP_EXITED && a->exit_code == 0, "kvstress ended %s/%d",
-             comp_state_name(a->state), a->exit_code);
-    KT_CHECK(b->state == COMP_EXITED && b->exit_code == 0, "kvclient bench ended %s/%d",
-             comp_state_name(b->state), b->exit_code);
+    KT_CHECK(a->state == COMP_EXITED && a->trap.exit_code == 0, "kvstress ended %s/%d",
+             comp_state_name(a->state), a->trap.exit_code);
+    KT_CHECK(b->state == COMP_EXITED && b->trap.exit_code == 0, "kvclient bench ended %s/%d",
+             comp_state_name(b->state), b->trap.exit_code);
     KT_CHECK(kv->state == COMP_RUNNING, "kv stopped");
     KT_CHECK(kv->ipc.ep.waits > waits, "no call ever had to wait: the test proves nothing");
     comp_kill(kv);

@@ -47,8 +47,8 @@ static const char *run_ok(struct component *c, const char *args)
     const char *err = run(c, args);
     if (err)
         return err;
-    KT_CHECK(c->state == COMP_EXITED && c->exit_code == 0, "%s %s ended %s/%d (%s)", c->cfg->name, args,
-             comp_state_name(c->state), c->exit_code, trap_kind_name(c->trap.kind));
+    KT_CHECK(c->state == COMP_EXITED && c->trap.exit_code == 0, "%s %s ended %s/%d (%s)", c->cfg->name, args,
+             comp_state_name(c->state), c->trap.exit_code, trap_kind_name(c->trap.kind));
     return NULL;
 }
 
@@ -61,7 +61,7 @@ static const char *start_stuck(struct component *c, const char *args, struct com
     for (unsigned i = 0, seen = 0; i < 5000; i++) {
         thread_sleep_ns(NS_PER_MS);
         KT_CHECK(c->state == COMP_RUNNING, "%s %s stopped by itself (%s/%d)", c->cfg->name, args,
-                 comp_state_name(c->state), c->exit_code);
+                 comp_state_name(c->state), c->trap.exit_code);
         struct thread *t = c->thread;
         if (t && t->comp == inside && (!block || t->state == THREAD_BLOCKED) && ++seen >= (block ? 1 : 10))
             return NULL;
@@ -130,8 +130,8 @@ static const char *t_exit_in_handler(void)
     TRY(start_serving(s));
     TRY(run_ok(must_find("hclient2"), "exit"));
     TRY(comp_wait(s, plat_clock_ns() + WAIT_NS) == 0 ? NULL : "hserver still running after exit");
-    KT_CHECK(s->state == COMP_EXITED && s->exit_code == 7, "hserver ended %s/%d, want exited/7",
-             comp_state_name(s->state), s->exit_code);
+    KT_CHECK(s->state == COMP_EXITED && s->trap.exit_code == 7, "hserver ended %s/%d, want exited/7",
+             comp_state_name(s->state), s->trap.exit_code);
     TRY(system_answers());
     stop_all();
     return NULL;
@@ -227,8 +227,8 @@ static const char *t_reset_during_call(void)
     TRY(start_stuck(c, "block-in-server", s, true));
     KT_CHECK(comp_reset(s) == 0, "reset of hserver failed");
     KT_CHECK(comp_wait(c, plat_clock_ns() + WAIT_NS) == 0, "the caller is still in the call");
-    KT_CHECK(c->state == COMP_EXITED && c->exit_code == 2, "the caller ended %s/%d, want its call to fail",
-             comp_state_name(c->state), c->exit_code);
+    KT_CHECK(c->state == COMP_EXITED && c->trap.exit_code == 2, "the caller ended %s/%d, want its call to fail",
+             comp_state_name(c->state), c->trap.exit_code);
     KT_CHECK(s->generation == gen && s->resets == resets + 1 && s->state == COMP_RUNNING,
              "hserver after reset: %s gen %u->%u resets %u->%u", comp_state_name(s->state), gen,
              s->generation, resets, s->resets);
@@ -353,8 +353,8 @@ static const char *t_object_dies_under_a_waiter(void)
     TRY(start_stuck(c2, "waitkept", s, true));          /* hserver waits on the copy */
     TRY(kill_within(owner, 100 * NS_PER_MS, NULL));
     KT_CHECK(comp_wait(c2, plat_clock_ns() + WAIT_NS) == 0, "the waiter never woke");
-    KT_CHECK(c2->state == COMP_EXITED && c2->exit_code == 0, "the waiter ended %s/%d, want ESTALE seen",
-             comp_state_name(c2->state), c2->exit_code);
+    KT_CHECK(c2->state == COMP_EXITED && c2->trap.exit_code == 0, "the waiter ended %s/%d, want ESTALE seen",
+             comp_state_name(c2->state), c2->trap.exit_code);
     KT_CHECK(s->state == COMP_RUNNING, "hserver harmed");
     KT_CHECK(heap_check() == 0, "the heap is corrupt");
     TRY(system_answers());

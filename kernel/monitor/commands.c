@@ -149,7 +149,7 @@ static int cmd_ps(int argc, char **argv)
                 c->generation, c->rt.pages * 64, (unsigned long long)(c->kmem.peak >> 10),
                 c->cfg->kernel_kib, (unsigned long long)(cpu / NS_PER_MS), c->restarts, last);
         if (c->state == COMP_EXITED)
-            kprintf(" (status %d)", c->exit_code);
+            kprintf(" (status %d)", c->trap.exit_code);
         kprintf("\n");
     }
     return 0;
@@ -258,7 +258,7 @@ static int cmd_wait(int argc, char **argv)
     }
     kprintf("%s %s", c->cfg->name, comp_state_name(c->state));
     if (c->state == COMP_EXITED)
-        kprintf(" with status %d", c->exit_code);
+        kprintf(" with status %d", c->trap.exit_code);
     else if (c->trap.kind != TRAP_NONE)
         kprintf(": %s", trap_kind_name(c->trap.kind));
     kprintf("\n");

@@ -153,7 +153,6 @@ struct component {
     enum comp_state  state;
     uint32_t         generation;     /* changes on every (re)start */
     struct thread   *thread;         /* its own thread while it runs */
-    int              exit_code;
     uint32_t         restarts;       /* total restarts */
     uint64_t         restart_times[ATH_MAX_RESTARTS]; /* recent restart times for the rate limit */
     bool             gave_up;        /* restart rate exceeded */

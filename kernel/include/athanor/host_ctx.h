@@ -20,4 +20,7 @@ struct Z_athanor_instance_t {
     host_ctx h;
 };
 
+/* The host part's only hook: name c in its context, once (kernel/host). */
+void host_comp_init(struct component *c);
+
 #endif

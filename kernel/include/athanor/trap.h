@@ -38,6 +38,7 @@ enum trap_kind trap_kind_parse(const char *word);
  * (a stop has been asked for) and `kind` (why it stopped). */
 struct comp_trap {
     enum trap_kind kind;       /* why it stopped, TRAP_NONE for a normal exit */
+    int            exit_code;  /* its exit status (proc_exit, or 0 from its entry point) */
     /* Asked to stop, and why (KILLED, RESET, EXIT, WATCHDOG, HUNG or an
      * injected fault): every activation of it unwinds (comp_request_stop). */
     volatile enum trap_kind pending;
@@ -68,13 +69,13 @@ unsigned fault_recent(struct fault_report *out, unsigned max); /* newest first *
 unsigned fault_count(void); /* reports ever recorded */
 void     fault_print(const struct fault_report *r);
 
-/* No trap, nothing pending: a new generation, or a reset done. Called by
+/* No trap, nothing pending, exit status 0: a new generation, or a reset done. Called by
  * the lifecycle under comp_lock, with the state change, so that a stop
  * request (which only marks a running component) cannot fall in between. */
 void trap_clear(struct component *c);
 /* c's code ended outside any activation's trap: kind is why (TRAP_NONE: it
- * returned from its entry point; a pending stop or a memory quota before
- * its code ran). On its own thread. */
+ * returned from its entry point, exit status 0; a pending stop or a memory
+ * quota before its code ran). On its own thread. */
 void trap_record(struct component *c, enum trap_kind kind);
 
 /* The component on top of this thread's activations traps (or stops, for
