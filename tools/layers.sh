@@ -23,7 +23,7 @@ header_layer() {
     abi/*|types.h|platform.h|klib.h|list.h|spinlock.h|errors.h|backtrace.h|irqoff.h|\
     ksyms.h|kernel.h|clock.h|timerq.h|runqueue.h|csprng.h|realtime.h|console.h|frame.h|\
     heap.h|umem.h|fault.h|cap.h|sched.h|rt.h|wasm_stack.h|notify.h) echo 0 ;;
-    ipc.h|hw.h|trap.h|wasi.h|snapshot.h|host_ctx.h) echo 1 ;;
+    ipc.h|hw.h|trap.h|wasi.h|snapshot.h|host_ctx.h|rt_part.h) echo 1 ;;
     component.h) echo 2 ;;
     host.h|hostcalls.h) echo 3 ;;
     lifecycle.h) echo 4 ;;

@@ -13,6 +13,7 @@
 #include <athanor/ipc.h>
 #include <athanor/platform.h>
 #include <athanor/rt.h>
+#include <athanor/rt_part.h>
 #include <athanor/sched.h>
 #include <athanor/snapshot.h>
 #include <athanor/spinlock.h>
