@@ -32,12 +32,15 @@ const char *cap_type_name(enum cap_type t)
     return (unsigned)t < CAP_T_COUNT ? type_names[t] : "?";
 }
 
-void cap_rights_str(uint32_t r, char buf[6])
+void cap_rights_str(uint32_t r, char buf[7])
 {
     static const char letters[] = "rwcgd";
     for (int i = 0; i < 5; i++)
         buf[i] = (r & (1u << i)) ? letters[i] : '-';
-    buf[5] = '\0';
+    int n = 5;
+    if (r & CAP_R_PRECISE)
+        buf[n++] = 'p';
+    buf[n] = '\0';
 }
 
 static inline cap_handle_t handle_of(const struct cap_table *t, const struct cap *c)
@@ -178,7 +181,7 @@ static int fill(struct cap_table *t, const struct cap_ref *v, struct cap *parent
         granter->grants_out++;
     write_begin(c);
     __atomic_store_n(&c->obj_gen, v->obj_gen, __ATOMIC_RELAXED);
-    __atomic_store_n(&c->rights, v->rights & CAP_R_ALL, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->rights, v->rights & CAP_R_KNOWN, __ATOMIC_RELAXED);
     __atomic_store_n(&c->object, v->object, __ATOMIC_RELAXED);
     __atomic_store_n(&c->badge, v->badge, __ATOMIC_RELAXED);
     __atomic_store_n(&c->base, v->base, __ATOMIC_RELAXED);

@@ -299,7 +299,7 @@ static int cmd_caps(int argc, char **argv)
     for (unsigned first = 0; first < n; first += ARRAY_LEN(ci)) {
         unsigned got = MIN(cap_list(&c->caps, first, ci, ARRAY_LEN(ci)) - first, (unsigned)ARRAY_LEN(ci));
         for (unsigned i = 0; i < got; i++) {
-            char rights[6];
+            char rights[7];
             cap_rights_str(ci[i].rights, rights);
             kprintf("%#-10x %-13s %-6s %#-18llx ", ci[i].handle, cap_type_name(ci[i].type), rights,
                     (unsigned long long)ci[i].badge);

@@ -290,28 +290,33 @@ u32 Z_wasi_snapshot_preview1Z_fd_prestat_get(wasi_self *w, u32 fd, u32 out)
 
 /* ---- clocks, random, scheduling, exit ---- */
 
+/* Every clock a component reads, at the precision its clock capability
+ * gives: full with the precise right (CAP_R_PRECISE), otherwise rounded
+ * down to ATH_CLOCK_COARSE_NS, so that it never sees a step finer than
+ * that (docs/privacy.md: what this does and does not stop). */
 static u32 clock_time(struct component *c, u32 id, uoff_t out, bool resolution)
 {
     if (!has(c, CAP_T_CLOCK, CAP_R_READ))
         return WASI_ENOTCAPABLE;
+    uint64_t grain = has(c, CAP_T_CLOCK, CAP_R_READ | CAP_R_PRECISE) ? 1 : ATH_CLOCK_COARSE_NS;
     uint64_t v;
     switch (id) {
     case CLOCK_REALTIME: /* set by the RTC driver; until then, time since boot */
-        v = resolution ? 1 : realtime_now_ns();
+        v = realtime_now_ns();
         break;
     case CLOCK_MONOTONIC:
-        v = resolution ? 1 : plat_clock_ns();
+        v = plat_clock_ns();
         break;
     case CLOCK_PROCESS_CPUTIME:
     case CLOCK_THREAD_CPUTIME: {
         struct thread *t = thread_current();
-        v = resolution ? 1 : t->cpu_ns + (plat_clock_ns() - t->run_start_ns);
+        v = t->cpu_ns + (plat_clock_ns() - t->run_start_ns);
         break;
     }
     default:
         return WASI_EINVAL;
     }
-    return put_u64(c, out, v);
+    return put_u64(c, out, resolution ? grain : v - v % grain);
 }
 
 u32 Z_wasi_snapshot_preview1Z_clock_time_get(wasi_self *w, u32 id, u64 precision, u32 out)

@@ -87,6 +87,27 @@ static void test_derive_rights_and_badge(void **state)
     assert_int_equal(c.badge, 7);
 }
 
+/* The precise right of a clock (outside CAP_R_ALL) is held like any other:
+ * a copy keeps it only if asked, and no copy of a coarse clock gets it. */
+static void test_precise_clock_right(void **state)
+{
+    (void)state;
+    cap_handle_t fine = insert(&A, CAP_T_CLOCK, CAP_R_READ | CAP_R_DERIVE | CAP_R_PRECISE, &object_x);
+    cap_handle_t coarse = insert(&A, CAP_T_CLOCK, CAP_R_READ | CAP_R_DERIVE, &object_y);
+    assert_int_equal(cap_lookup(&A, fine, CAP_T_CLOCK, CAP_R_READ | CAP_R_PRECISE, NULL), 0);
+    assert_int_equal(cap_lookup(&A, coarse, CAP_T_CLOCK, CAP_R_PRECISE, NULL), -ATH_EPERM);
+    cap_handle_t d;
+    assert_int_equal(cap_derive(&A, coarse, CAP_R_READ | CAP_R_PRECISE, 0, &B, &d), -ATH_EPERM);
+    assert_int_equal(cap_derive(&A, fine, CAP_R_READ, 0, &B, &d), 0); /* made coarse */
+    assert_int_equal(cap_lookup(&B, d, CAP_T_CLOCK, CAP_R_PRECISE, NULL), -ATH_EPERM);
+    assert_int_equal(cap_derive(&A, fine, CAP_R_READ | CAP_R_PRECISE, 0, &B, &d), 0);
+    assert_int_equal(cap_lookup(&B, d, CAP_T_CLOCK, CAP_R_PRECISE, NULL), 0);
+    /* a search for a precise clock finds only that one */
+    struct cap_ref c;
+    assert_int_equal(cap_find(&A, CAP_T_CLOCK, CAP_R_READ | CAP_R_PRECISE, &c), 0);
+    assert_ptr_equal(c.object, &object_x);
+}
+
 static void test_grant_needs_right(void **state)
 {
     (void)state;
@@ -197,11 +218,13 @@ static void test_find_by_type(void **state)
 static void test_rights_strings(void **state)
 {
     (void)state;
-    char buf[6];
+    char buf[7];
     cap_rights_str(CAP_R_ALL, buf);
     assert_string_equal(buf, "rwcgd");
     cap_rights_str(CAP_R_CALL | CAP_R_DERIVE, buf);
     assert_string_equal(buf, "--c-d");
+    cap_rights_str(CAP_R_READ | CAP_R_PRECISE, buf); /* a precise clock */
+    assert_string_equal(buf, "r----p");
     assert_string_equal(cap_type_name(CAP_T_ENDPOINT), "endpoint");
     assert_string_equal(cap_type_name(CAP_T_COUNT), "?");
 }
@@ -333,6 +356,7 @@ int main(void)
         cmocka_unit_test_setup(test_insert_and_lookup, setup),
         cmocka_unit_test_setup(test_bad_handles, setup),
         cmocka_unit_test_setup(test_derive_rights_and_badge, setup),
+        cmocka_unit_test_setup(test_precise_clock_right, setup),
         cmocka_unit_test_setup(test_grant_needs_right, setup),
         cmocka_unit_test_setup(test_revoke_reaches_all_copies, setup),
         cmocka_unit_test_setup(test_revoke_of_a_middle_copy, setup),

@@ -39,6 +39,12 @@ enum ath_cap_type {
 #define ATH_R_GRANT  (1u << 3) /* may be passed to another table */
 #define ATH_R_DERIVE (1u << 4) /* may be copied with fewer rights / a badge */
 #define ATH_R_ALL    0x1fu
+/* A clock capability's own right, outside ATH_R_ALL: reads at full
+ * precision. Without it every clock reads rounded down to a multiple of
+ * ATH_CLOCK_COARSE_NS (the figure browsers use against timing attacks);
+ * the manifest's "precise_clock" grants it (docs/privacy.md). */
+#define ATH_R_PRECISE (1u << 5)
+#define ATH_CLOCK_COARSE_NS 100000u
 
 /* comp_ctl operations. STATE answers ATH_STATE_PACK(...), POLICY
  * ATH_POLICY_PACK(...); the others 0 or a negative error. */

@@ -354,10 +354,13 @@ static void cmd_caps(const char *name)
     struct ath_sys_cap c;
     unsigned i = 0;
     for (; ath_sys_cap(manage, name, i, &c) == 0; i++) {
-        char rights[6];
+        char rights[7]; /* as the kernel's monitor writes them: a precise clock ends in 'p' */
         for (int b = 0; b < 5; b++)
             rights[b] = (c.rights & (1u << b)) ? "rwcgd"[b] : '-';
-        rights[5] = '\0';
+        int nr = 5;
+        if (c.rights & ATH_R_PRECISE)
+            rights[nr++] = 'p';
+        rights[nr] = '\0';
         out("%#-10x %-13s %-6s %#-10llx ", c.handle, c.type < ATH_T_COUNT && types[c.type] ? types[c.type] : "?", rights,
             (unsigned long long)c.badge);
         if (c.parent[0])

@@ -55,6 +55,8 @@ enum cap_rights {
     CAP_R_GRANT  = ATH_R_GRANT,  /* may be passed to another table */
     CAP_R_DERIVE = ATH_R_DERIVE, /* may be copied with fewer rights / a badge */
     CAP_R_ALL    = ATH_R_ALL,
+    CAP_R_PRECISE = ATH_R_PRECISE, /* clocks: full precision (not in CAP_R_ALL) */
+    CAP_R_KNOWN  = ATH_R_ALL | ATH_R_PRECISE, /* every right a capability can hold */
 };
 
 struct cap_table;
@@ -232,7 +234,8 @@ struct cap_info {
 unsigned cap_list(struct cap_table *t, unsigned first, struct cap_info *out, unsigned max);
 
 const char *cap_type_name(enum cap_type t);
-/* "rwcgd" style rights string into buf (6 bytes). */
-void cap_rights_str(uint32_t rights, char buf[6]);
+/* "rwcgd" style rights string into buf, and a 'p' after it for a precise
+ * clock (7 bytes). */
+void cap_rights_str(uint32_t rights, char buf[7]);
 
 #endif

@@ -77,6 +77,7 @@ enum comp_cap {
     CAP_MANAGE  = 1u << 3, /* may start/stop/kill/reset other components */
     CAP_REALTIME = 1u << 4, /* a clock capability that may also set the wall clock */
     CAP_LOG     = 1u << 5, /* may read the console's output (log_read): the screen shows it */
+    CAP_PRECISE_CLOCK = 1u << 6, /* a clock capability that reads at full precision */
 };
 
 /* When a component starts by itself (the manifest's autostart): at every

@@ -30,6 +30,7 @@ extern const struct ktest ktests_fpu[];
 extern const struct ktest ktests_comp[];
 extern const struct ktest ktests_caps[];
 extern const struct ktest ktests_isolation[];
+extern const struct ktest ktests_privacy[];
 extern const struct ktest ktests_fuzz[]; /* azoth.test=fuzz only */
 
 /* Trigger a deliberate kernel fault (the page-fault report test). */
