@@ -1,12 +1,13 @@
 /* In-kernel tests of the privacy layer (docs/privacy.md): the clock a
- * component sees is as precise as its capability says. */
+ * component sees is as precise as its capability says, and no memory a
+ * component gave up reaches another with its contents. */
 #include <athanor/ktest.h>
 #include <athanor/lifecycle.h>
 
 #define WAIT_NS (10 * NS_PER_S)
 
-/* Start the named probe and wait for its verdict: it exits 0 when the clock
- * it read was the one it expects (components/apps/clockprobe.h). */
+/* Start the named probe and wait for its verdict: it exits 0 when what it
+ * saw was what it expects (components/apps/clockprobe.h, remanence.h). */
 static const char *probe(const char *name)
 {
     struct component *c = comp_find(name);
@@ -32,8 +33,25 @@ static const char *t_clock_precise(void)
     return probe("clockfine");
 }
 
+/* Memory a component gave up reaches the next one zeroed: remfill fills
+ * fresh memory and DMA pages and exits, remcheck then gets memory and DMA
+ * pages and finds no word of the pattern. Several rounds, so that the
+ * frames the first gave back are among those the second gets. */
+static const char *t_no_remanence(void)
+{
+    for (int round = 0; round < 4; round++) {
+        const char *err = probe("remfill");
+        if (!err)
+            err = probe("remcheck");
+        if (err)
+            return err;
+    }
+    return NULL;
+}
+
 const struct ktest ktests_privacy[] = {
     { "privacy_clock_coarse", t_clock_coarse },
     { "privacy_clock_precise", t_clock_precise },
+    { "privacy_no_remanence", t_no_remanence },
     { NULL, NULL },
 };

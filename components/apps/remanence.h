@@ -1,0 +1,57 @@
+/* No data remanence, probed (kernel/ktest/test_privacy.c): remfill grows
+ * its linear memory and takes DMA pages, fills both with a pattern and
+ * exits; remcheck, started next, grows its memory and takes DMA pages the
+ * same way and looks for any trace of the pattern. The kernel zeroes every
+ * page before a component gets it, whoever had it before. A platform
+ * without DMA (the hosted one: ENOSYS) is checked for memory only, and the
+ * line says so; QEMU checks both. Exit status 0: filled (remfill), no trace
+ * found (remcheck). */
+#include <athanor.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define GROW_PAGES 64               /* wasm pages (4 MiB) of linear memory */
+#define DMA_BYTES  (64 * 4096)      /* the manifest's dma_pages */
+#define PATTERN    0xA207C0DEA207C0DEull
+
+/* Fill (or scan) [p, p + len): the number of words holding the pattern. */
+static uint64_t visit(volatile uint64_t *p, uint64_t len, int fill)
+{
+    uint64_t found = 0;
+    for (uint64_t i = 0; i < len / 8; i++) {
+        if (fill)
+            p[i] = PATTERN ^ i;
+        else if (p[i] == (PATTERN ^ i) || p[i] == PATTERN)
+            found++;
+    }
+    return found;
+}
+
+int main(void)
+{
+    int fill = FILL;
+    size_t before = __builtin_wasm_memory_grow(0, GROW_PAGES);
+    if (before == (size_t)-1) {
+        printf("%s: memory.grow failed\n", NAME);
+        return 1;
+    }
+    uint64_t mem = visit((volatile uint64_t *)(uintptr_t)(before * 65536), GROW_PAGES * 65536ull, fill);
+    void *buf;
+    uint64_t phys, dma = 0;
+    int r = ath_dma_alloc(ath_cap_find(ATH_T_DMA, 0), DMA_BYTES, &buf, &phys);
+    unsigned dma_kib = r == 0 ? DMA_BYTES / 1024 : 0;
+    if (r == 0)
+        dma = visit(buf, DMA_BYTES, fill);
+    else if (r != -ATH_ENOSYS) {
+        printf("%s: dma_alloc: %d\n", NAME, r);
+        return 1;
+    }
+    const char *no_dma = r ? " (no DMA on this platform)" : "";
+    if (fill) {
+        printf("%s: %u KiB of memory and %u KiB of DMA pages filled%s\n", NAME, GROW_PAGES * 64, dma_kib, no_dma);
+        return 0;
+    }
+    printf("%s: words of the pattern found: %llu in %u KiB of new memory, %llu in %u KiB of DMA pages%s\n", NAME,
+           (unsigned long long)mem, GROW_PAGES * 64, (unsigned long long)dma, dma_kib, no_dma);
+    return mem || dma ? 1 : 0;
+}
