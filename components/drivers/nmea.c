@@ -110,23 +110,33 @@ static bool coordinate(struct field f, struct field hemi, unsigned deg_digits, c
     return true;
 }
 
+/* A time field, if not empty. */
+static bool opt_time(struct field f, struct nmea_fix *fix)
+{
+    if (!f.n)
+        return true;
+    fix->have_time = true;
+    return time_of_day(f, &fix->time_ms);
+}
+
+/* Latitude, N/S, longitude, E/W (f[0..3]), unless all four are empty. */
+static bool opt_position(const struct field *f, struct nmea_fix *fix)
+{
+    if (!f[0].n && !f[1].n && !f[2].n && !f[3].n)
+        return true;
+    fix->have_pos = true;
+    return coordinate(f[0], f[1], 2, 'N', 'S', &fix->lat_e7) &&
+           coordinate(f[2], f[3], 3, 'E', 'W', &fix->lon_e7);
+}
+
 static bool gga(const struct field *f, unsigned nf, struct nmea_fix *fix)
 {
     /* time, lat, N/S, lon, E/W, quality, satellites, hdop, alt, M, sep, M, age, station */
     if (nf < 10)
         return false;
     fix->kind = NMEA_GGA;
-    if (f[1].n) {
-        if (!time_of_day(f[1], &fix->time_ms))
-            return false;
-        fix->have_time = true;
-    }
-    if (f[2].n || f[3].n || f[4].n || f[5].n) {
-        if (!coordinate(f[2], f[3], 2, 'N', 'S', &fix->lat_e7) ||
-            !coordinate(f[4], f[5], 3, 'E', 'W', &fix->lon_e7))
-            return false;
-        fix->have_pos = true;
-    }
+    if (!opt_time(f[1], fix) || !opt_position(&f[2], fix))
+        return false;
     uint64_t v;
     if (f[6].n) {
         if (!decimal(f[6], 1, 0, &v) || v > 8)
@@ -162,20 +172,13 @@ static bool rmc(const struct field *f, unsigned nf, struct nmea_fix *fix)
     if (nf < 10)
         return false;
     fix->kind = NMEA_RMC;
-    if (f[1].n) {
-        if (!time_of_day(f[1], &fix->time_ms))
-            return false;
-        fix->have_time = true;
-    }
+    if (!opt_time(f[1], fix))
+        return false;
     if (f[2].n != 1 || (f[2].p[0] != 'A' && f[2].p[0] != 'V'))
         return false;
     fix->valid = f[2].p[0] == 'A';
-    if (f[3].n || f[4].n || f[5].n || f[6].n) {
-        if (!coordinate(f[3], f[4], 2, 'N', 'S', &fix->lat_e7) ||
-            !coordinate(f[5], f[6], 3, 'E', 'W', &fix->lon_e7))
-            return false;
-        fix->have_pos = true;
-    }
+    if (!opt_position(&f[3], fix))
+        return false;
     uint64_t v;
     if (f[7].n && !decimal(f[7], 4, 3, &v)) /* speed, knots: checked, not kept */
         return false;
