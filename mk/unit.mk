@@ -32,6 +32,8 @@ UNIT_SRCS_test_libm      := kernel/rt/libm.c
 UNIT_SRCS_test_realtime  := kernel/time/realtime.c
 # Parsers of untrusted input inside components, compiled natively.
 UNIT_SRCS_test_nmea      := components/drivers/nmea.c
+UNIT_SRCS_test_coarse_location := components/services/coarse_location.c
+UNIT_LIBS_test_coarse_location := -lm
 # The component layer, with fake capabilities, scheduler and neighbours.
 UNIT_SRCS_test_ipc       := kernel/ipc/call.c kernel/cap/cap.c tests/unit/fake_sched.c
 UNIT_SRCS_test_hw        := kernel/hw/comp.c kernel/hw/mmio.c kernel/hw/dma.c kernel/hw/irq.c \
