@@ -306,7 +306,7 @@ static inline uint64_t ath_probe_outside(void)
     void *p;
     unsigned tried = 0, refused = 0;
     tried++, refused += __ath_io_in(0, 0x2f8, 1, (uint32_t *)&v) == -ATH_EBADHANDLE;   /* no handle */
-    tried++, refused += (io >= 0 ? ath_inb(io, 0x2f8, &b) == -ATH_ERANGE               /* COM2: nobody's */
+    tried++, refused += (io >= 0 ? ath_inb(io, 0x2f8, &b) == -ATH_ERANGE               /* COM2: not ours */
                                  : ath_inb(con, 0x2f8, &b) == -ATH_EWRONGTYPE);
     tried++, refused += ath_mmio_read(con, 0, 4, &v) == -ATH_EWRONGTYPE;               /* no memory */
     tried++, refused += ath_irq_ack(0x7fff) == -ATH_EBADHANDLE;                         /* a guessed line */

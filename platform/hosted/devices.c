@@ -1,14 +1,18 @@
 /* The hosted platform's device double for driver components: port I/O
  * reaches a CMOS real-time clock that reads the host's UTC time (BCD, 24-hour,
- * as QEMU's and most PCs' firmware leave it) and a 16550 UART at COM1 on the
+ * as QEMU's and most PCs' firmware leave it), a 16550 UART at COM1 on the
  * terminal (its input is the console's; enabling its line 4 hands the input
- * from the kernel console to the driver, as on bare metal); every other port
- * reads all ones and ignores writes, like an empty ISA bus. Line 4 is the
- * only interrupt line; there is no device memory or DMA. */
+ * from the kernel console to the driver, as on bare metal), and a receive-
+ * only 16550 at COM2 (line 3) whose input is the file the environment
+ * variable AZOTH_COM2 names (a GPS receiver's NMEA sentences, for the GPS
+ * driver's tests); every other port reads all ones and ignores writes, like
+ * an empty ISA bus. There is no device memory or DMA. */
 #include "hosted.h"
 
 #include <athanor/errors.h>
 #include <athanor/hw.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 #define CMOS_INDEX 0x70
@@ -87,12 +91,83 @@ static void uart_out(uint16_t reg, uint8_t v)
     }
 }
 
+/* ---- COM2: a receiver whose bytes come from a file ---- */
+#define COM2 0x2f8
+#define COM2_LINE 3
+#define COM2_MAX (1u << 20) /* what a test feeds is far less */
+static uint8_t *com2_data;
+static size_t   com2_len, com2_pos;
+static bool     com2_loaded;
+static uint8_t  com2_ier, com2_scratch;
+static volatile bool com2_enabled, com2_masked;
+
+static void com2_load(void)
+{
+    if (com2_loaded)
+        return;
+    com2_loaded = true;
+    /* The host's stdio and allocator, with no interrupt (a thread switch)
+     * inside them (see vrange.c). Once, at the first access. */
+    irqflags_t irq = plat_irq_save();
+    const char *path = getenv("AZOTH_COM2");
+    FILE *f = path ? fopen(path, "rb") : NULL;
+    if (f) {
+        com2_data = malloc(COM2_MAX);
+        if (com2_data)
+            com2_len = fread(com2_data, 1, COM2_MAX, f);
+        fclose(f);
+    }
+    plat_irq_restore(irq);
+}
+
+static bool com2_pending(void)
+{
+    com2_load();
+    return com2_pos < com2_len;
+}
+
+/* The line fires while received data is waiting, the driver asked for it
+ * (IER bit 0) and has not masked it (as the platform masks a line that
+ * fired, until the driver's acknowledgement). */
+static void com2_maybe_fire(void)
+{
+    if (com2_enabled && !com2_masked && (com2_ier & 1) && com2_pending()) {
+        com2_masked = true;
+        irqflags_t f = plat_irq_save(); /* as in an interrupt handler */
+        hw_irq_fired(COM2_LINE);
+        plat_irq_restore(f);
+    }
+}
+
+static uint8_t com2_in(uint16_t reg)
+{
+    switch (reg) {
+    case 0: return com2_pending() ? com2_data[com2_pos++] : 0;
+    case 1: return com2_ier;
+    case 5: return (uint8_t)(0x60 | (com2_pending() ? 1 : 0));
+    case 7: return com2_scratch;
+    default: return 0;
+    }
+}
+
+static void com2_out(uint16_t reg, uint8_t v)
+{
+    if (reg == 1) {
+        com2_ier = v;
+        com2_maybe_fire();
+    } else if (reg == 7) {
+        com2_scratch = v;
+    }
+}
+
 uint32_t plat_io_in(uint16_t port, unsigned width)
 {
     if (port == CMOS_DATA && width == 1)
         return cmos_read(cmos_index & 0x7f);
     if (port >= COM1 && port < COM1 + 8 && width == 1)
         return uart_in((uint16_t)(port - COM1));
+    if (port >= COM2 && port < COM2 + 8 && width == 1)
+        return com2_in((uint16_t)(port - COM2));
     return width == 1 ? 0xffu : width == 2 ? 0xffffu : 0xffffffffu;
 }
 
@@ -102,10 +177,18 @@ void plat_io_out(uint16_t port, unsigned width, uint32_t value)
         cmos_index = (uint8_t)value;
     else if (port >= COM1 && port < COM1 + 8 && width == 1)
         uart_out((uint16_t)(port - COM1), (uint8_t)value);
+    else if (port >= COM2 && port < COM2 + 8 && width == 1)
+        com2_out((uint16_t)(port - COM2), (uint8_t)value);
 }
 
 int plat_irqline_enable(unsigned line)
 {
+    if (line == COM2_LINE) {
+        com2_masked = false;
+        com2_enabled = true;
+        com2_maybe_fire();
+        return 0;
+    }
     if (line != UART_LINE)
         return -ATH_ENOSYS;
     uart_masked = false;
@@ -116,6 +199,8 @@ int plat_irqline_enable(unsigned line)
 
 void plat_irqline_disable(unsigned line)
 {
+    if (line == COM2_LINE)
+        com2_enabled = false;
     if (line == UART_LINE && uart_enabled) {
         uart_enabled = false; /* back to the kernel console */
         hosted_console_kick();
@@ -124,6 +209,10 @@ void plat_irqline_disable(unsigned line)
 
 void plat_irqline_unmask(unsigned line)
 {
+    if (line == COM2_LINE && com2_masked) {
+        com2_masked = false;
+        com2_maybe_fire(); /* data left: fire again */
+    }
     if (line == UART_LINE && uart_masked) {
         uart_masked = false;
         if (hosted_console_pending())
