@@ -206,3 +206,69 @@ expect_image_ps() {
         result PASS "$2"
     fi
 }
+
+# The GPS driver's tests (tests/hosted/gps.sh, tests/qemu/gps.sh): the
+# receiver's input, and what must come out of it. Usage: gps_feeds DIR
+# writes DIR/known.nmea (reference sentences mixed with bad ones) and
+# DIR/fuzz.nmea (5000 random and mutated lines, awk's generator with a
+# fixed seed).
+# gps_script SECONDS: the monitor session, giving the driver that long.
+gps_script() { printf 'start gps\nwait gps %s\nps\nhalt\n' "$1"; }
+gps_feeds() {
+    {
+        printf 'boot banner noise\r\n'
+        printf '$GPGGA,123519,4807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,*47\r\n'
+        printf '$GPRMC,123519,A,4807.038,N,01131.000,E,022.4,084.4,230394,003.1,W*6A\r\n'
+        printf '$GPGSV,1,1,01,03,03,111,00*49\r\n'
+        printf '$GPGGA,123519,4807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,*48\r\n'  # checksum
+        printf '$GPGGA,123519,9107.038,N,01131.000,E,1,08,0.9,545.4,M,,M,,*56\r\n'      # latitude 91
+        printf '$GPGGA,%0200d*00\r\n' 0                                                # too long
+        printf '$GNGGA,235959,3352.1234,S,15112.5678,W,2,12,1.25,-12.5,M,,M,,*68\n'
+    } > "$1/known.nmea"
+    awk 'BEGIN {
+        srand(20261129)
+        a = "$*,.-0123456789ABCDEFGMNPRSVWXYZ \r"
+        v[0] = "$GPGGA,123519,4807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,*47"
+        v[1] = "$GPRMC,123519,A,4807.038,N,01131.000,E,022.4,084.4,230394,003.1,W*6A"
+        for (i = 0; i < 5000; i++) {
+            if (i % 2) {
+                s = v[int(rand() * 2)]
+                for (e = 0; e < 1 + int(rand() * 3); e++) {
+                    at = 1 + int(rand() * length(s))
+                    k = int(rand() * 3)
+                    if (k == 0) s = substr(s, 1, at - 1) substr(a, 1 + int(rand() * length(a)), 1) substr(s, at + 1)
+                    else if (k == 1) s = substr(s, 1, at)
+                    else s = substr(s, 1, at) substr(s, at - 5 > 0 ? at - 5 : 1)
+                }
+            } else {
+                s = ""
+                n = int(rand() * 140)
+                for (k = 0; k < n; k++) s = s substr(a, 1 + int(rand() * length(a)), 1)
+            }
+            print s
+        }
+    }' > "$1/fuzz.nmea"
+}
+# expect_gps_known LOG LAYER: exactly the three positions, the exact counts.
+expect_gps_known() {
+    expect_in "$1" "$2/gps-positions" \
+        '^gps: GGA 12:35:19 48\.1173000 N 11\.5166666 E alt 545\.400 m quality 1 satellites 8 hdop 0\.90$' \
+        '^gps: RMC 12:35:19 48\.1173000 N 11\.5166666 E active date 230394$' \
+        '^gps: GGA 23:59:59 33\.8687233 S 151\.2094633 W alt -12\.500 m quality 2 satellites 12 hdop 1\.25$'
+    expect_in "$1" "$2/gps-counts" \
+        '^gps: sentences 4 \(gga 2, rmc 1, other 1\), bad checksum 1, malformed 1, too long 1$'
+    if [ "$(tr -d '\r' < "$1" | grep -c '^gps: [GR][GM][AC] ')" -eq 3 ]; then
+        result PASS "$2/gps-nothing-from-bad-input"
+    else
+        result FAIL "$2/gps-nothing-from-bad-input" "want exactly 3 positions in $1"
+    fi
+}
+# expect_gps_fuzz LOG LAYER: it counted, still runs, never faulted.
+expect_gps_fuzz() {
+    expect_in "$1" "$2/gps-fuzz-survives" '^gps: sentences [0-9]+ ' '^ *gps +running'
+    if grep -q 'fault: gps' "$1"; then
+        result FAIL "$2/gps-fuzz-no-fault" "the driver faulted on fuzzed input: $1"
+    else
+        result PASS "$2/gps-fuzz-no-fault"
+    fi
+}

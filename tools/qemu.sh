@@ -12,6 +12,9 @@
 #   --disk IMAGE     attach a raw disk image as a virtio-blk PCI device
 #   --vga            attach QEMU's standard VGA (the framebuffer console's device)
 #   --window         show the screen in a window (needs a display and qemu-system-gui)
+#   --com2 PATH      a second serial port (COM2) on the FIFOs PATH.in (what the
+#                    guest receives) and PATH.out (what it sends), which the
+#                    caller makes and keeps open (QEMU's pipe chardev)
 set -eu
 kernel=build/x86_64/azoth.bin.elf
 iso=""
@@ -24,6 +27,7 @@ gdbport=""
 disk=""
 vga=0
 window=0
+com2=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --kernel) kernel=$2; shift 2 ;;
@@ -37,6 +41,7 @@ while [ $# -gt 0 ]; do
         --disk) disk=$2; shift 2 ;;
         --vga) vga=1; shift ;;
         --window) window=1; shift ;;
+        --com2) com2=$2; shift 2 ;;
         --) shift; break ;;
         *) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
     esac
@@ -51,6 +56,7 @@ if [ $interactive -eq 1 ]; then
 else
     set -- "$@" -serial stdio
 fi
+[ -n "$com2" ] && set -- "$@" -chardev "pipe,id=com2,path=$com2" -serial chardev:com2
 if [ -n "$iso" ]; then
     set -- "$@" -drive "file=$iso,media=cdrom,format=raw,readonly=on" -boot d
 else

@@ -1,0 +1,26 @@
+# The GPS driver under QEMU: COM2 is a second serial port whose input the
+# test writes into a FIFO (tools/qemu.sh --com2); the same feeds and checks
+# as the hosted test, through the real interrupt path (IOAPIC line 3).
+. tests/lib.sh
+dir=$LOGDIR/gps
+rm -rf "$dir"
+mkdir -p "$dir"
+gps_feeds "$dir"
+for feed in known fuzz; do
+    rm -f "$dir/com2.in" "$dir/com2.out"
+    mkfifo "$dir/com2.in" "$dir/com2.out"
+    # the receiver (it keeps the FIFO open once its sentences are out), and
+    # a reader for what the guest would send it
+    timeout 120 sh -c "exec 3> '$dir/com2.in'; cat '$dir/$feed.nmea' >&3; exec sleep 110" &
+    feeder=$!
+    timeout 120 cat "$dir/com2.out" > /dev/null &
+    reader=$!
+    gps_script 10 | timeout 120 tools/qemu.sh --kernel "$TEST_KERNEL" --com2 "$dir/com2" \
+        > "$dir/$feed.log" 2>&1
+    status=$?
+    kill $feeder $reader 2>/dev/null
+    wait $feeder $reader 2>/dev/null
+    expect_status qemu/gps-$feed-status $status 0 "$dir/$feed.log" # halt: ACPI power-off
+done
+expect_gps_known "$dir/known.log" qemu
+expect_gps_fuzz "$dir/fuzz.log" qemu
