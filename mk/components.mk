@@ -16,7 +16,7 @@ $(MANIFEST_TOOL): tools/manifest/manifest.c $(wildcard abi/athanor/*.h abi/athan
 	$(Q)$(CC) -std=c11 $(WARN) -Iabi -O2 -o $@ $<
 
 # The manifest tool fails with "system.toml:LINE: message" on a bad manifest.
-$(GEN)/components.mk $(GEN)/manifest-user.c $(GEN)/manifest-test.c $(GEN)/include/pci_claims.h &: $(MANIFEST) $(MANIFEST_TOOL) $(COMPONENT_DIRS)
+$(GEN)/components.mk $(GEN)/manifest-user.c $(GEN)/manifest-test.c $(GEN)/include/pci_claims.h $(GEN)/include/sensor_policy.h &: $(MANIFEST) $(MANIFEST_TOOL) $(COMPONENT_DIRS)
 	@mkdir -p $(GEN)
 	@echo '  MANIFEST $(MANIFEST)'
 	$(Q)$(MANIFEST_TOOL) $(MANIFEST) $(GEN) $(COMPONENT_DIRS)
@@ -29,8 +29,9 @@ endif
 
 # Generated headers components may include (-I$(GEN)/include): the 8x16
 # console font, from Debian's console-setup-linux, through tools/psf2c; and
-# pci_claims.h, the manifest's pci keys for the PCI service (tools/manifest;
-# order-only here: the PCI service's dependency file rebuilds it alone).
+# pci_claims.h and sensor_policy.h, the manifest's pci and sensor keys for
+# the PCI and privacy services (tools/manifest; order-only here: each
+# service's dependency file rebuilds it alone).
 PSF2C     := $(BUILD)/tools/psf2c
 FONT_PSF  := /usr/share/consolefonts/Lat15-Fixed16.psf.gz
 FONT_H    := $(GEN)/include/font8x16.h
@@ -46,7 +47,7 @@ $(FONT_H): $(PSF2C) $(FONT_PSF)
 # A component folder may hold wasm.flags: extra clang/wasm-ld flags (e.g.
 # -Wl,--initial-memory=...).
 define component_rules
-$(GEN)/comp/$(1)/$(1).wasm: $(wildcard $(COMP_DIR_$(1))/*.c $(COMP_DIR_$(1))/*.h $(COMP_DIR_$(1))/wasm.flags) $(FONT_H) | $(GEN)/include/pci_claims.h
+$(GEN)/comp/$(1)/$(1).wasm: $(wildcard $(COMP_DIR_$(1))/*.c $(COMP_DIR_$(1))/*.h $(COMP_DIR_$(1))/wasm.flags) $(FONT_H) | $(GEN)/include/pci_claims.h $(GEN)/include/sensor_policy.h
 	@mkdir -p $$(dir $$@)
 	@echo '  WASM    $$@'
 	$(Q)$(WASM_CC) $(WASM_CFLAGS) -MMD -MF $$@.d $$(shell cat $(COMP_DIR_$(1))/wasm.flags 2>/dev/null) -o $$@ $(wildcard $(COMP_DIR_$(1))/*.c)

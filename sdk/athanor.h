@@ -328,4 +328,29 @@ static inline int ath_serve(void)
     return __ath_serve();
 }
 
+/* Serve, and handle our own events too: whenever a bit of mask is set in
+ * notification n (an interrupt, a signal) or timeout_ns passes, the kernel
+ * runs ath_handle on our own thread with badge 0 (no client's call carries
+ * it) and op ATH_OP_EVENT, a0 = the bits taken (0: the timeout); what it
+ * returns is the next timeout (ATH_NO_TIMEOUT: none). Events and calls
+ * never overlap. Returns only if we are stopped, n dies, or the handler
+ * failed. */
+#define ATH_NO_TIMEOUT UINT64_MAX
+static inline int ath_serve_wait(ath_handle_t n, uint64_t mask, uint64_t timeout_ns)
+{
+    return __ath_serve_wait((uint32_t)n, mask, timeout_ns);
+}
+
+/* A capability to our own endpoint (call, derive, grant), to derive badged
+ * copies from and hand them out (ath_reply_grant, ath_call_grant):
+ * revoking such a copy cuts whoever holds it off. */
+static inline ath_handle_t ath_self_endpoint(void) { return __ath_self_endpoint(); }
+
+/* Hear of every other component's stop or reset: bits set in notification n
+ * (needs "manage"; a few components may listen, -ATH_EBUSY past that). */
+static inline int ath_sys_listen(ath_handle_t manage, ath_handle_t n, uint64_t bits)
+{
+    return __ath_sys_listen((uint32_t)manage, (uint32_t)n, bits);
+}
+
 #endif

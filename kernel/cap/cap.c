@@ -135,6 +135,9 @@ static struct cap *alloc_slot(struct cap_table *t, bool foreign)
  * 32767 reuses ago name whatever the slot holds next. */
 static void free_slot(struct cap *c)
 {
+    const struct cap_type_ops *ops = type_ops[c->type];
+    if (ops && ops->freed)
+        ops->freed(c->object, c->table);
     uint16_t g = c->gen < CAP_GEN_MAX ? (uint16_t)(c->gen + 1) : 0;
     write_begin(c);
     __atomic_store_n(&c->gen, g, __ATOMIC_RELAXED);

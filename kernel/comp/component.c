@@ -88,6 +88,7 @@ struct comp_part {
 static void supervise_stop(struct component *c)
 {
     comp_watch_forget(c, NULL); /* if it was the supervisor: the kernel decides again */
+    comp_listen_forget(c, NULL);
 }
 static const struct comp_part parts[] = {
     { "rt",        rt_comp_start,   rt_comp_stop },       /* kernel/rt */
@@ -138,6 +139,7 @@ static void finish(struct component *c)
     if (c->state == COMP_FAULTED)
         comp_report_fault(c);
     waitq_wake(&c->exit_wq, WAKE_ALL);
+    comp_listeners_signal(c);
     waitq_wake(&manager_wq, 1);
 }
 
@@ -163,6 +165,7 @@ static bool do_reset(struct component *c, struct thread *t)
     spin_unlock_irqrestore(&comp_lock, f);
     trap_budget_rearm(t);
     waitq_wake(&c->exit_wq, WAKE_ALL);
+    comp_listeners_signal(c);
     return true;
 }
 
@@ -447,6 +450,7 @@ static void notification_gone(void *object)
     notify_kill(n);
     hw_irq_forget(n);
     comp_watch_forget(NULL, n);
+    comp_listen_forget(NULL, n);
     notify_put(n);
 }
 
@@ -470,8 +474,10 @@ void comp_init(bool autostart)
     if (!comps)
         kpanic("comp: no memory for %u components", ncomps);
     heap_set_account_hook(current_account);
-    static const struct cap_type_ops notification_ops = { notification_pin, notification_gone };
+    static const struct cap_type_ops notification_ops = { .pin = notification_pin,
+                                                          .release = notification_gone };
     cap_set_type_ops(CAP_T_NOTIFICATION, &notification_ops);
+    hw_irq_init();
     for (unsigned i = 0; i < ncomps; i++) {
         struct component *c = &comps[i];
         c->cfg = &comp_manifest[i];

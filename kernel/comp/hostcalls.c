@@ -2,9 +2,9 @@
  * athanor/abi/imports.def that name this file, docs/abi.md), for holders
  * of a component capability (the manifest's "manage": a supervisor, a
  * shell, a fault injector): comp_ctl (enum ath_comp_op: START, KILL,
- * RESTART, RESET, INJECT a trap kind, STATE and POLICY with the read right,
- * RECOVER), the component list, system introspection, the supervisor's
- * watch, and power (the whole system: only with a capability to any
+ * RESTART, RESET, INJECT a trap kind, RECOVER; STATE, POLICY and INSTANCE
+ * with the read right), the component list, system introspection, the
+ * supervisor's watch and the listeners', and power (the whole system: only with a capability to any
  * component). A capability names one component, or any (NULL object: the
  * manifest's "manage"). Decoding is here; the work is in the lifecycle
  * (component.c, trap.c). */
@@ -44,6 +44,8 @@ static int64_t control(struct component *target, u32 op, u64 arg)
                                         target->cfg->restart_window_ms);
     case ATH_COMP_RECOVER:
         return comp_recover(target);
+    case ATH_COMP_INSTANCE:
+        return (int64_t)ATH_INSTANCE_PACK(target->generation, target->resets);
     default:
         return -ATH_EINVAL;
     }
@@ -78,12 +80,31 @@ u64 Z_athanorZ_comp_ctl(struct Z_athanor_instance_t *a, u32 h, u32 name, u32 len
 {
     struct component *c = host_enter(&a->h);
     struct component *target = NULL;
-    int64_t v = decode(c, h, name, len, op == ATH_COMP_STATE || op == ATH_COMP_POLICY ? CAP_R_READ : CAP_R_WRITE,
-                       &target);
+    bool query = op == ATH_COMP_STATE || op == ATH_COMP_POLICY || op == ATH_COMP_INSTANCE;
+    int64_t v = decode(c, h, name, len, query ? CAP_R_READ : CAP_R_WRITE, &target);
     if (v == 0)
         v = control(target, op, arg);
     host_leave(c, 0); /* honours a pending kill of the caller itself */
     return (u64)v;
+}
+
+/* sys_listen(h, notification, bits): hear of every component's stop and
+ * reset (see supervise.c): a read capability to every component, and the
+ * notification's write right. */
+u32 Z_athanorZ_sys_listen(struct Z_athanor_instance_t *a, u32 h, u32 n, u64 bits)
+{
+    struct component *c = host_enter(&a->h);
+    struct cap_ref cap, note;
+    int r = cap_lookup(&c->caps, h, CAP_T_COMPONENT, CAP_R_READ, &cap);
+    if (r == 0 && cap.object)
+        r = -ATH_EPERM;
+    if (r == 0)
+        r = cap_lookup_pin(&c->caps, n, CAP_T_NOTIFICATION, CAP_R_WRITE, &note);
+    if (r == 0) {
+        r = comp_listen(c, note.object, bits);
+        notify_put(note.object);
+    }
+    return host_leave(c, (u32)r);
 }
 
 /* comp_start(h, name, len, args, args_len): start with these arguments. */

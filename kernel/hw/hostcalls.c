@@ -91,7 +91,7 @@ u32 Z_athanorZ_irq_bind(struct Z_athanor_instance_t *a, u32 irq, u32 n, u64 bits
         r = -ATH_EINVAL;
     /* Pinned: the notification cannot be freed while hw_irq_bind looks at it. */
     if (r == 0 && (r = cap_lookup_pin(&c->caps, n, CAP_T_NOTIFICATION, CAP_R_WRITE, &note)) == 0) {
-        r = hw_irq_bind(line.object, note.object, bits);
+        r = hw_irq_bind(line.object, note.object, bits, &c->caps);
         notify_put(note.object);
     }
     return host_leave(c, (u32)r);

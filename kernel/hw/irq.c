@@ -17,7 +17,7 @@ struct irq_line *hw_irq_line(unsigned line)
     return &lines[line];
 }
 
-int hw_irq_bind(struct irq_line *l, struct notification *n, uint64_t bits)
+int hw_irq_bind(struct irq_line *l, struct notification *n, uint64_t bits, struct cap_table *via)
 {
     /* Bound only if still alive: a notification's death (notify_kill, then
      * hw_irq_forget) and this bind are ordered by its dead flag and
@@ -27,6 +27,7 @@ int hw_irq_bind(struct irq_line *l, struct notification *n, uint64_t bits)
     if (!dead) {
         l->notify = n;
         l->bits = bits;
+        l->binder = via;
     }
     spin_unlock_irqrestore(&irq_lock, f);
     if (dead)
@@ -67,9 +68,36 @@ void hw_irq_release(unsigned line)
     irqflags_t f = spin_lock_irqsave(&irq_lock);
     bool bound = lines[line].notify != NULL;
     lines[line].notify = NULL;
+    lines[line].binder = NULL;
     spin_unlock_irqrestore(&irq_lock, f);
     if (bound)
         plat_irqline_disable(line);
+}
+
+/* A capability to line l in table t went (revoked, deleted, its table
+ * cleared): if t's owner bound the line, the line falls silent, so an
+ * interrupt cannot reach a driver whose capability was taken away (the
+ * privacy service revokes a sensor driver's line at the end of a session,
+ * docs/privacy.md). Under cap_lock, interrupts off (cap.h): irq_lock is
+ * never held while cap_lock is taken. */
+static void irq_cap_freed(void *object, struct cap_table *t)
+{
+    struct irq_line *l = object;
+    spin_lock(&irq_lock);
+    bool bound = l->notify && l->binder == t;
+    if (bound) {
+        l->notify = NULL;
+        l->binder = NULL;
+    }
+    spin_unlock(&irq_lock);
+    if (bound)
+        plat_irqline_disable(l->line);
+}
+
+void hw_irq_init(void)
+{
+    static const struct cap_type_ops ops = { .freed = irq_cap_freed };
+    cap_set_type_ops(CAP_T_IRQ, &ops);
 }
 
 void hw_irq_forget(struct notification *n)
@@ -77,8 +105,10 @@ void hw_irq_forget(struct notification *n)
     for (unsigned i = 0; i < PLAT_IRQ_LINES; i++) {
         irqflags_t f = spin_lock_irqsave(&irq_lock);
         bool bound = lines[i].notify == n;
-        if (bound)
+        if (bound) {
             lines[i].notify = NULL;
+            lines[i].binder = NULL;
+        }
         spin_unlock_irqrestore(&irq_lock, f);
         if (bound)
             plat_irqline_disable(i);

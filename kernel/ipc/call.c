@@ -258,12 +258,47 @@ void ipc_serve(struct component *srv)
     __atomic_store_n(&srv->ipc.serving, true, __ATOMIC_SEQ_CST);
 }
 
+void ipc_unserve(struct component *c)
+{
+    struct endpoint *ep = &c->ipc.ep;
+    __atomic_store_n(&c->ipc.serving, false, __ATOMIC_SEQ_CST); /* no new calls */
+    /* A caller running its handler finishes (or, at a stop, was nudged by
+     * the stop request: it unwinds at once, or after the grace of whatever
+     * runs above it). Not interruptible: c's own thread must see it end
+     * before it runs c's code again or frees its instance. */
+    irqflags_t f = spin_lock_irqsave(&ep->lock);
+    __atomic_fetch_add(&ep->nwaiters, 1, __ATOMIC_SEQ_CST);
+    while (__atomic_load_n(&ep->holder, __ATOMIC_SEQ_CST))
+        waitq_wait(&ep->wq, &ep->lock, UINT64_MAX);
+    __atomic_fetch_sub(&ep->nwaiters, 1, __ATOMIC_SEQ_CST);
+    spin_unlock_irqrestore(&ep->lock, f);
+}
+
+int ipc_serve_event(struct thread *t, struct component *srv, uint64_t bits, uint64_t *result)
+{
+    /* A call like any other (the endpoint serialises it with the callers'),
+     * from the server's own thread, whose base activation lies below. */
+    struct ipc_call call = { .ep = &srv->ipc.ep, .badge = 0, .obj_gen = srv->generation,
+                             .m = { ATH_OP_EVENT, bits, 0, 0 } };
+    return ipc_call(t, srv, IPC_PLAIN, &call, result);
+}
+
+/* The badge tells the server which component calls (its manifest index + 1). */
+static uint64_t badge_of(struct component *c)
+{
+    return (uint64_t)(c - comp_at(0)) + 1;
+}
+
 int ipc_grant_endpoint(struct component *caller, struct component *srv, cap_handle_t *out)
 {
-    /* The badge tells the server which component calls (its manifest index + 1). */
-    uint64_t badge = (uint64_t)(caller - comp_at(0)) + 1;
-    return cap_insert_gen(&caller->caps, CAP_T_ENDPOINT, CAP_R_CALL, &srv->ipc.ep, badge,
+    return cap_insert_gen(&caller->caps, CAP_T_ENDPOINT, CAP_R_CALL, &srv->ipc.ep, badge_of(caller),
                           srv->generation, out);
+}
+
+int ipc_self_endpoint(struct component *srv, cap_handle_t *out)
+{
+    return cap_insert_gen(&srv->caps, CAP_T_ENDPOINT, CAP_R_CALL | CAP_R_DERIVE | CAP_R_GRANT,
+                          &srv->ipc.ep, badge_of(srv), srv->generation, out);
 }
 
 /* ---- the IPC part of a component ---- */
@@ -298,15 +333,5 @@ int ipc_comp_start(struct component *c, const char *args)
 
 void ipc_comp_stop(struct component *c)
 {
-    struct endpoint *ep = &c->ipc.ep;
-    __atomic_store_n(&c->ipc.serving, false, __ATOMIC_SEQ_CST); /* no new calls */
-    /* A caller running its handler was nudged by the stop request that
-     * brought us here: it unwinds (at once, or after the grace of whatever
-     * runs above it). Not interruptible: c's own thread must see it end. */
-    irqflags_t f = spin_lock_irqsave(&ep->lock);
-    __atomic_fetch_add(&ep->nwaiters, 1, __ATOMIC_SEQ_CST);
-    while (__atomic_load_n(&ep->holder, __ATOMIC_SEQ_CST))
-        waitq_wait(&ep->wq, &ep->lock, UINT64_MAX);
-    __atomic_fetch_sub(&ep->nwaiters, 1, __ATOMIC_SEQ_CST);
-    spin_unlock_irqrestore(&ep->lock, f);
+    ipc_unserve(c);
 }

@@ -117,6 +117,47 @@ u32 Z_athanorZ_serve(struct Z_athanor_instance_t *a)
     return host_leave(c, 0);             /* only reached when asked to stop or reset */
 }
 
+/* serve_wait(n, mask, timeout): serve, and run our own events through the
+ * handler (ipc_serve_event) as they come. It leaves serving before it
+ * returns, so no caller's handler runs beside the code it returns to. */
+u32 Z_athanorZ_serve_wait(struct Z_athanor_instance_t *a, u32 n, u64 mask, u64 timeout)
+{
+    struct thread *t = thread_current();
+    struct component *c = host_enter_on(&a->h, t);
+    if (!c->cfg->image->handle)
+        return host_leave_on(c, t, (u32)-ATH_ENOSYS);
+    struct cap_ref note;
+    int r = cap_lookup_pin(&c->caps, n, CAP_T_NOTIFICATION, CAP_R_READ, &note);
+    if (r)
+        return host_leave_on(c, t, (u32)r);
+    ipc_serve(c);
+    for (;;) {
+        uint64_t now = plat_clock_ns(), got = 0, next = UINT64_MAX;
+        r = notify_wait(note.object, mask, timeout > UINT64_MAX - now ? UINT64_MAX : now + timeout,
+                        &got);
+        if (r) /* asked to stop (host_leave_on unwinds), or n died */
+            break;
+        r = ipc_serve_event(t, c, got, &next);
+        if (r) /* the handler failed: c is being stopped */
+            break;
+        timeout = next;
+    }
+    notify_put(note.object);
+    ipc_unserve(c);
+    return host_leave_on(c, t, (u32)r);
+}
+
+/* self_endpoint() -> a capability to the caller's own endpoint. */
+u32 Z_athanorZ_self_endpoint(struct Z_athanor_instance_t *a)
+{
+    struct component *c = host_enter(&a->h);
+    if (!c->cfg->image->handle)
+        return host_leave(c, (u32)-ATH_ENOSYS);
+    cap_handle_t h;
+    int r = ipc_self_endpoint(c, &h);
+    return host_leave(c, r ? (u32)r : h);
+}
+
 u32 Z_athanorZ_lookup(struct Z_athanor_instance_t *a, u32 name, u32 len)
 {
     struct component *c = host_enter(&a->h);

@@ -84,6 +84,7 @@ static void *reader_main(void *arg)
 
 void hosted_console_drain(void)
 {
+    hosted_com2_input_ready(); /* COM2's reader raises the same signal */
     unsigned h = __atomic_load_n(&head, __ATOMIC_ACQUIRE);
     if (hosted_uart_owns_input()) {
         if (tail != h)

@@ -3,16 +3,20 @@
  * as QEMU's and most PCs' firmware leave it), a 16550 UART at COM1 on the
  * terminal (its input is the console's; enabling its line 4 hands the input
  * from the kernel console to the driver, as on bare metal), and a receive-
- * only 16550 at COM2 (line 3) whose input is the file the environment
- * variable AZOTH_COM2 names (a GPS receiver's NMEA sentences, for the GPS
- * driver's tests); every other port reads all ones and ignores writes, like
+ * only 16550 at COM2 (line 3) whose input is the file or FIFO the
+ * environment variable AZOTH_COM2 names (a GPS receiver's NMEA sentences,
+ * for the GPS driver's tests); every other port reads all ones and ignores writes, like
  * an empty ISA bus. There is no device memory or DMA. */
 #include "hosted.h"
 
 #include <athanor/errors.h>
 #include <athanor/hw.h>
+#include <athanor/klib.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <time.h>
 
 #define CMOS_INDEX 0x70
@@ -91,39 +95,59 @@ static void uart_out(uint16_t reg, uint8_t v)
     }
 }
 
-/* ---- COM2: a receiver whose bytes come from a file ---- */
+/* ---- COM2: a receiver whose bytes come from a file or a pipe ---- */
+/* A reader thread copies AZOTH_COM2 (a file, or a FIFO a test feeds at a
+ * receiver's pace) into a ring and raises the console's signal, whose
+ * handler (hosted_com2_input_ready, interrupt context) fires line 3 if the
+ * driver enabled it; the kernel side consumes the ring. A receive FIFO
+ * clear (FCR bit 1) drops what waits, as on a 16550. */
 #define COM2 0x2f8
 #define COM2_LINE 3
-#define COM2_MAX (1u << 20) /* what a test feeds is far less */
-static uint8_t *com2_data;
-static size_t   com2_len, com2_pos;
-static bool     com2_loaded;
-static uint8_t  com2_ier, com2_scratch;
-static volatile bool com2_enabled, com2_masked;
+#define COM2_RING 65536u /* power of two */
+static uint8_t          com2_ring[COM2_RING];
+static volatile unsigned com2_head, com2_tail; /* head: the reader's; tail: the kernel's */
+static uint8_t          com2_ier, com2_scratch;
+static volatile bool    com2_enabled, com2_masked;
 
-static void com2_load(void)
+static void *com2_reader(void *arg)
 {
-    if (com2_loaded)
-        return;
-    com2_loaded = true;
-    /* The host's stdio and allocator, with no interrupt (a thread switch)
-     * inside them (see vrange.c). Once, at the first access. */
-    irqflags_t irq = plat_irq_save();
+    FILE *f = arg;
+    uint8_t buf[512];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+        for (size_t i = 0; i < n; i++) {
+            while (__atomic_load_n(&com2_head, __ATOMIC_ACQUIRE) -
+                       __atomic_load_n(&com2_tail, __ATOMIC_ACQUIRE) >= COM2_RING)
+                usleep(1000); /* the driver has not read it yet */
+            com2_ring[com2_head % COM2_RING] = buf[i];
+            __atomic_store_n(&com2_head, com2_head + 1, __ATOMIC_RELEASE);
+        }
+        hosted_console_kick();
+    }
+    fclose(f);
+    return NULL;
+}
+
+void hosted_com2_init(void)
+{
     const char *path = getenv("AZOTH_COM2");
     FILE *f = path ? fopen(path, "rb") : NULL;
-    if (f) {
-        com2_data = malloc(COM2_MAX);
-        if (com2_data)
-            com2_len = fread(com2_data, 1, COM2_MAX, f);
-        fclose(f);
-    }
-    plat_irq_restore(irq);
+    if (!f)
+        return;
+    setvbuf(f, NULL, _IONBF, 0); /* a FIFO's bytes as they come */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old); /* the reader never takes the kernel's signals */
+    pthread_t t;
+    if (pthread_create(&t, NULL, com2_reader, f) != 0)
+        kpanic("hosted: cannot start the COM2 reader");
+    pthread_detach(t);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 static bool com2_pending(void)
 {
-    com2_load();
-    return com2_pos < com2_len;
+    return com2_tail != __atomic_load_n(&com2_head, __ATOMIC_ACQUIRE);
 }
 
 /* The line fires while received data is waiting, the driver asked for it
@@ -139,10 +163,21 @@ static void com2_maybe_fire(void)
     }
 }
 
+void hosted_com2_input_ready(void)
+{
+    com2_maybe_fire();
+}
+
 static uint8_t com2_in(uint16_t reg)
 {
     switch (reg) {
-    case 0: return com2_pending() ? com2_data[com2_pos++] : 0;
+    case 0: {
+        if (!com2_pending())
+            return 0;
+        uint8_t c = com2_ring[com2_tail % COM2_RING];
+        __atomic_store_n(&com2_tail, com2_tail + 1, __ATOMIC_RELEASE);
+        return c;
+    }
     case 1: return com2_ier;
     case 5: return (uint8_t)(0x60 | (com2_pending() ? 1 : 0));
     case 7: return com2_scratch;
@@ -155,6 +190,8 @@ static void com2_out(uint16_t reg, uint8_t v)
     if (reg == 1) {
         com2_ier = v;
         com2_maybe_fire();
+    } else if (reg == 2 && (v & 2)) {
+        __atomic_store_n(&com2_tail, __atomic_load_n(&com2_head, __ATOMIC_ACQUIRE), __ATOMIC_RELEASE);
     } else if (reg == 7) {
         com2_scratch = v;
     }

@@ -34,6 +34,8 @@ bool hosted_console_pending(void);
 void hosted_console_kick(void);
 bool hosted_uart_owns_input(void);
 void hosted_uart_input_ready(void);  /* irq context */
+void hosted_com2_init(void);         /* start reading AZOTH_COM2 (devices.c) */
+void hosted_com2_input_ready(void);  /* irq context: COM2's line may fire */
 void hosted_fault_init(void);        /* SIGSEGV & co. → kernel fault report */
 void hosted_mem_init(uint64_t ram_bytes, struct boot_info *bi);
 extern size_t hosted_signal_area; /* bytes below each kernel stack for signal frames (mem.c) */

@@ -22,6 +22,7 @@ bool hosted_test_mode(void)
 void plat_init_late(void)
 {
     hosted_console_init();
+    hosted_com2_init();
 }
 
 static void usage(void)

@@ -221,9 +221,9 @@ static void test_irq_lines(void **state)
     assert_null(hw_irq_line(PLAT_IRQ_LINES));
     hw_irq_ack(l); /* not bound: nothing to unmask */
     assert_false(line_unmasked[4]);
-    assert_int_equal(hw_irq_bind(l, &dead, 1), -ATH_ESTALE);
+    assert_int_equal(hw_irq_bind(l, &dead, 1, &drv.caps), -ATH_ESTALE);
     assert_false(line_enabled[4]);
-    assert_int_equal(hw_irq_bind(l, &n, 0x10), 0);
+    assert_int_equal(hw_irq_bind(l, &n, 0x10, &drv.caps), 0);
     assert_true(line_enabled[4]);
     hw_irq_fired(4);
     assert_int_equal(n.bits, 0x10);
@@ -237,13 +237,41 @@ static void test_irq_lines(void **state)
     hw_irq_fired(4);
     assert_int_equal(n.bits, 0);
     line_enable_result = -ATH_ENOSYS; /* the platform cannot deliver it */
-    assert_int_equal(hw_irq_bind(l, &n, 1), -ATH_ENOSYS);
+    assert_int_equal(hw_irq_bind(l, &n, 1, &drv.caps), -ATH_ENOSYS);
     assert_null(l->notify);
     line_enable_result = 0;
-    assert_int_equal(hw_irq_bind(l, &n, 1), 0);
+    assert_int_equal(hw_irq_bind(l, &n, 1, &drv.caps), 0);
     hw_comp_stop(&drv); /* the driver stops: its line falls silent */
     assert_null(l->notify);
     assert_false(line_enabled[4]);
+}
+
+/* A line bound through a copy falls silent when the copy goes (the privacy
+ * service taking a sensor driver's line back), and only then: another
+ * table's copy going changes nothing. */
+static void test_irq_unbound_when_its_capability_goes(void **state)
+{
+    (void)state;
+    hw_irq_init();
+    struct cap other_slots[8];
+    struct cap_table other;
+    cap_table_init(&other, other_slots, 8, NULL);
+    struct irq_line *l = hw_irq_line(4);
+    cap_handle_t root, mine, theirs;
+    assert_int_equal(cap_insert_range(&other, CAP_T_IRQ, CAP_R_ALL, l, 4, 1, &root), 0);
+    assert_int_equal(cap_derive(&other, root, CAP_R_ALL, 0, &drv.caps, &mine), 0);
+    assert_int_equal(cap_derive(&other, root, CAP_R_ALL, 0, &other, &theirs), 0);
+    struct notification n = { .bits = 0 };
+    assert_int_equal(hw_irq_bind(l, &n, 2, &drv.caps), 0);
+    assert_int_equal(cap_delete(&other, theirs), 0); /* not the binder's */
+    assert_ptr_equal(l->notify, &n);
+    assert_true(line_enabled[4]);
+    assert_int_equal(cap_revoke(&other, root), 0);    /* the binder's copy goes */
+    assert_null(l->notify);
+    assert_false(line_enabled[4]);
+    hw_irq_fired(4);
+    assert_int_equal(n.bits, 0);
+    cap_table_clear(&other);
 }
 
 static void test_refusals_counted_and_reported(void **state)
@@ -266,6 +294,7 @@ int main(void)
         cmocka_unit_test_setup(test_mmio_block_crosses_chunks, setup),
         cmocka_unit_test_setup(test_dma_within_quota, setup),
         cmocka_unit_test_setup(test_irq_lines, setup),
+        cmocka_unit_test_setup(test_irq_unbound_when_its_capability_goes, setup),
         cmocka_unit_test_setup(test_refusals_counted_and_reported, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -46,6 +46,8 @@ int  ipc_comp_start(struct component *c, const char *a) { (void)c, (void)a; retu
 void ipc_comp_stop(struct component *c) { (void)c; note("-ipc"); }
 void comp_watch_forget(struct component *o, struct notification *n) { (void)o, (void)n; note("-supervise"); }
 bool comp_supervised(struct component *c) { (void)c; return false; }
+void comp_listen_forget(struct component *o, struct notification *n) { (void)o, (void)n; }
+void comp_listeners_signal(struct component *c) { (void)c; }
 int  comp_recover(struct component *c);
 
 /* the trap part */
@@ -69,6 +71,7 @@ void notify_kill(struct notification *n) { (void)n; }
 void notify_get(struct notification *n) { (void)n; }
 void notify_put(struct notification *n) { (void)n; }
 void hw_irq_forget(struct notification *n) { (void)n; }
+void hw_irq_init(void) {}
 void *kzalloc(size_t size) { return calloc(1, size); }
 void kfree(void *p) { free(p); }
 unsigned heap_account_register(struct kmem_account *a) { (void)a; return 1; }

@@ -10,7 +10,8 @@
  *
  * Usage: manifest <system.toml> <out-dir> <component-dir>...
  *   writes <out-dir>/manifest-user.c, <out-dir>/manifest-test.c,
- *   <out-dir>/components.mk and <out-dir>/include/pci_claims.h */
+ *   <out-dir>/components.mk, <out-dir>/include/pci_claims.h and
+ *   <out-dir>/include/sensor_policy.h */
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
@@ -58,6 +59,10 @@ struct entry {
     long kernel_kib;   /* kernel memory quota (heap); 0 until set: then the default */
     long grants;       /* capabilities it may have granted into other tables at once */
     int  role;         /* index into roles[]; -1 until its image key is read */
+    unsigned sensor;   /* a sensor driver: the ATH_SENSOR_* it drives (sensor key) */
+    unsigned sensors;  /* ATH_SENSOR_* bits it may ask the privacy service for */
+    unsigned always, deny, once; /* pre-answers (sensor_answers): bits */
+    bool sensor_control; /* may answer prompts, revoke and read the audit log */
 };
 
 /* The image key's values, and whether the user image has the component
@@ -328,6 +333,50 @@ static void parse_pci(struct entry *e, char *v)
     }
 }
 
+/* The sensors the privacy service hands out (docs/privacy.md). */
+static const char *const sensor_names[] = { "location", "microphone" };
+static const unsigned sensor_bits[] = { ATH_SENSOR_LOCATION, ATH_SENSOR_MICROPHONE };
+
+static unsigned sensor_bit(const char *word)
+{
+    for (unsigned i = 0; i < sizeof sensor_names / sizeof *sensor_names; i++)
+        if (!strcmp(word, sensor_names[i]))
+            return sensor_bits[i];
+    fail("unknown sensor \"%s\" (known: location, microphone)", word);
+}
+
+/* sensors = ["location"]: what it may ask for. sensor_answers =
+ * ["location=always", "microphone=deny"]: the user's answer given in
+ * advance (always, once or deny), for tests and kiosks. */
+static void parse_sensors(struct entry *e, char *v, bool answers)
+{
+    v = list_body(v, answers ? "[\"location=always\"]" : "[\"location\"]");
+    for (char *item = strtok(v, ","); item; item = strtok(NULL, ",")) {
+        char word[32];
+        item = trim(item);
+        if (!*item)
+            continue;
+        parse_string(item, word, sizeof word);
+        char *eq = strchr(word, '=');
+        if (!answers) {
+            e->sensors |= sensor_bit(word);
+            continue;
+        }
+        if (!eq)
+            fail("expected \"SENSOR=always|once|deny\", got \"%s\"", word);
+        *eq = '\0';
+        unsigned bit = sensor_bit(word);
+        if (!strcmp(eq + 1, "always"))
+            e->always |= bit;
+        else if (!strcmp(eq + 1, "once"))
+            e->once |= bit;
+        else if (!strcmp(eq + 1, "deny"))
+            e->deny |= bit;
+        else
+            fail("an answer is always, once or deny, got \"%s\"", eq + 1);
+    }
+}
+
 static void set(struct entry *e, const char *key, char *v)
 {
     if (!strcmp(key, "args"))
@@ -362,6 +411,16 @@ static void set(struct entry *e, const char *key, char *v)
         e->kernel_kib = parse_int(v, 16, 65536);
     else if (!strcmp(key, "grants"))
         e->grants = parse_int(v, 0, ATH_MAX_GRANTS);
+    else if (!strcmp(key, "sensor")) {
+        char s[16];
+        parse_string(v, s, sizeof s);
+        e->sensor = sensor_bit(s);
+    } else if (!strcmp(key, "sensors"))
+        parse_sensors(e, v, false);
+    else if (!strcmp(key, "sensor_answers"))
+        parse_sensors(e, v, true);
+    else if (!strcmp(key, "sensor_control"))
+        e->sensor_control = parse_bool(v);
     else if (!strcmp(key, "image")) {
         char s[16];
         parse_string(v, s, sizeof s);
@@ -386,7 +445,7 @@ static void set(struct entry *e, const char *key, char *v)
     } else
         fail("unknown key '%s' (known: args, caps, calls, memory_pages, cpu_budget_ms, "
              "cpu_period_ms, restart, max_restarts, restart_window_ms, autostart, ioports, irqs, mmio, pci, dma_pages, "
-             "kernel_kib, grants, image)", key);
+             "kernel_kib, grants, image, sensor, sensors, sensor_answers, sensor_control)", key);
 }
 
 static const char *find_dir(const char *name, int ndirs, char **dirs)
@@ -402,6 +461,21 @@ static const char *find_dir(const char *name, int ndirs, char **dirs)
         }
     }
     return found;
+}
+
+/* Write n bytes of text to $(GEN)/include/<name>. */
+static int write_header(const char *gen, const char *name, const char *text, size_t n)
+{
+    char file[1024];
+    snprintf(file, sizeof file, "%s/include", gen);
+    mkdir(file, 0755);
+    snprintf(file, sizeof file, "%s/include/%s", gen, name);
+    FILE *f = fopen(file, "w");
+    if (!f || fwrite(text, 1, n, f) != n || fclose(f)) {
+        fprintf(stderr, "manifest: cannot write %s: %s\n", file, strerror(errno));
+        return 1;
+    }
+    return 0;
 }
 
 /* $(GEN)/include/pci_claims.h: which component may claim which PCI device,
@@ -427,16 +501,52 @@ static int write_pci_claims(const char *gen, const char *manifest)
         fprintf(stderr, "manifest: too many PCI claims\n");
         return 1;
     }
-    char file[1024];
-    snprintf(file, sizeof file, "%s/include", gen);
-    mkdir(file, 0755);
-    snprintf(file, sizeof file, "%s/include/pci_claims.h", gen);
-    FILE *f = fopen(file, "w");
-    if (!f || fwrite(text, 1, n, f) != n || fclose(f)) {
-        fprintf(stderr, "manifest: cannot write %s: %s\n", file, strerror(errno));
+    return write_header(gen, "pci_claims.h", text, n);
+}
+
+/* $(GEN)/include/sensor_policy.h, for the privacy service alone: which
+ * component drives which sensor, which may ask for which (and what the
+ * user answered in advance), and which may control sessions. */
+static int write_sensor_policy(const char *gen, const char *manifest)
+{
+    char text[8192];
+    size_t n = (size_t)snprintf(text, sizeof text,
+        "/* Generated from %s by tools/manifest: the sensor drivers, the components that\n"
+        " * may ask for sensors (ATH_SENSOR_* bits, and the answers given in advance),\n"
+        " * and those that may control sessions. Do not edit. */\n"
+        "#ifndef SENSOR_POLICY_H\n#define SENSOR_POLICY_H\n#include <stdint.h>\n"
+        "static const struct { const char *component; uint8_t sensor; } sensor_drivers[] = {\n",
+        manifest);
+    unsigned nd = 0, na = 0, nc = 0;
+    for (int i = 0; i < nentries && n < sizeof text; i++)
+        if (entries[i].sensor)
+            nd++, n += (size_t)snprintf(text + n, sizeof text - n, "    { \"%s\", %u },\n",
+                                        entries[i].name, entries[i].sensor);
+    if (n < sizeof text)
+        n += (size_t)snprintf(text + n, sizeof text - n,
+                              "%s};\n#define SENSOR_DRIVERS %u\n"
+                              "static const struct { const char *component; uint8_t may, always, once, deny; }"
+                              " sensor_apps[] = {\n", nd ? "" : "    { \"\", 0 },\n", nd);
+    for (int i = 0; i < nentries && n < sizeof text; i++)
+        if (entries[i].sensors)
+            na++, n += (size_t)snprintf(text + n, sizeof text - n, "    { \"%s\", %u, %u, %u, %u },\n",
+                                        entries[i].name, entries[i].sensors, entries[i].always,
+                                        entries[i].once, entries[i].deny);
+    if (n < sizeof text)
+        n += (size_t)snprintf(text + n, sizeof text - n,
+                              "%s};\n#define SENSOR_APPS %u\nstatic const char *const sensor_controllers[] = {\n",
+                              na ? "" : "    { \"\", 0, 0, 0, 0 },\n", na);
+    for (int i = 0; i < nentries && n < sizeof text; i++)
+        if (entries[i].sensor_control)
+            nc++, n += (size_t)snprintf(text + n, sizeof text - n, "    \"%s\",\n", entries[i].name);
+    if (n < sizeof text)
+        n += (size_t)snprintf(text + n, sizeof text - n, "%s};\n#define SENSOR_CONTROLLERS %u\n#endif\n",
+                              nc ? "" : "    \"\",\n", nc);
+    if (n >= sizeof text) {
+        fprintf(stderr, "manifest: too many sensor entries\n");
         return 1;
     }
-    return 0;
+    return write_header(gen, "sensor_policy.h", text, n);
 }
 
 /* <out-dir>/manifest-<image>.c: the kernel's table of one image's
@@ -663,6 +773,20 @@ int main(int argc, char **argv)
             fail("component '%s' has no image key (image = \"system\", \"demo\", \"test\" or \"bench\")",
                  entries[i].name);
     }
+    /* A sensor driver holds no hardware of its own (the privacy service
+     * lends it its device's, per session), and only the privacy service
+     * calls it: nobody reaches a sensor but through a session. */
+    for (int i = 0; i < nentries; i++) {
+        const struct entry *e = &entries[i];
+        lineno = e->line;
+        if (e->sensor && (e->nioports || e->nirqs || e->nmmio || e->npci || e->dma_pages))
+            fail("component '%s' drives a sensor: its hardware goes to the privacy service, which "
+                 "lends it per session (docs/privacy.md)", e->name);
+        for (int k = 0; k < e->ncalls; k++)
+            if (entries[e->call_idx[k]].sensor && strcmp(e->name, "privacy"))
+                fail("component '%s' calls the sensor driver '%s': only the privacy service may",
+                     e->name, entries[e->call_idx[k]].name);
+    }
     for (int i = 0; i < nentries; i++) {
         lineno = entries[i].line;
         for (int k = 0; k < entries[i].ncalls; k++) {
@@ -676,7 +800,7 @@ int main(int argc, char **argv)
     for (int im = 0; im < NIMAGES; im++)
         if (write_manifest(argv[2], im) != 0)
             return 1;
-    if (write_pci_claims(argv[2], path) != 0)
+    if (write_pci_claims(argv[2], path) != 0 || write_sensor_policy(argv[2], path) != 0)
         return 1;
     char out[1024];
     snprintf(out, sizeof out, "%s/components.mk", argv[2]);

@@ -47,11 +47,28 @@ enum ath_cap_type {
 #define ATH_CLOCK_COARSE_NS 100000u
 
 /* comp_ctl operations. STATE answers ATH_STATE_PACK(...), POLICY
- * ATH_POLICY_PACK(...); the others 0 or a negative error. */
+ * ATH_POLICY_PACK(...), INSTANCE ATH_INSTANCE_PACK(...); the others 0 or a
+ * negative error. */
 enum ath_comp_op {
     ATH_COMP_START = 1, ATH_COMP_KILL, ATH_COMP_RESTART, ATH_COMP_RESET,
-    ATH_COMP_INJECT, ATH_COMP_STATE, ATH_COMP_POLICY, ATH_COMP_RECOVER
+    ATH_COMP_INJECT, ATH_COMP_STATE, ATH_COMP_POLICY, ATH_COMP_RECOVER,
+    ATH_COMP_INSTANCE
 };
+/* Which instance of a component runs: it changes on every restart (the
+ * generation) and every reset, so a service that handed something to one
+ * instance can tell it is gone (the privacy service ends its sessions). */
+#define ATH_INSTANCE_PACK(generation, resets) ((uint64_t)(generation) | (uint64_t)(resets) << 32)
+
+/* Sensors the privacy service hands out in sessions (docs/privacy.md):
+ * bits, for the manifest's sensor keys and the service's protocol. */
+#define ATH_SENSOR_LOCATION   1u
+#define ATH_SENSOR_MICROPHONE 2u
+
+/* The op of a server's own event (serve_wait): its handler runs on its own
+ * thread with badge 0, which no endpoint capability carries (the kernel's
+ * are a component's index + 1, and a copy made with badge 0 keeps its
+ * source's), and a0 = the notification bits taken (0: the timeout). */
+#define ATH_OP_EVENT 0xffffffffu
 enum ath_comp_state { ATH_STOPPED, ATH_RUNNING, ATH_EXITED, ATH_FAULTED };
 #define ATH_STATE_PACK(state, generation, restarts) \
     ((uint64_t)(state) | (uint64_t)(generation) << 8 | (uint64_t)(restarts) << 40)

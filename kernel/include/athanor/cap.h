@@ -111,10 +111,16 @@ struct cap_table {
  * while the capability is known to exist, so the object cannot be freed in
  * between); release is called once the object's original capability is
  * gone (deleted, or its table cleared), outside cap_lock: by then every
- * capability derived from it is gone too. */
+ * capability derived from it is gone too. Objects whose use is bound to
+ * the table that used them (an interrupt line bound through a copy) hear
+ * of every capability of theirs that is freed, original or copy, in any
+ * way (delete, revoke, a table cleared): freed runs under cap_lock with
+ * interrupts off, so it may take only locks never held while cap_lock is
+ * taken. */
 struct cap_type_ops {
     void (*pin)(void *object);
     void (*release)(void *object);
+    void (*freed)(void *object, struct cap_table *t);
 };
 void cap_set_type_ops(enum cap_type type, const struct cap_type_ops *ops);
 

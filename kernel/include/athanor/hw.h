@@ -40,6 +40,7 @@ struct irq_line {
     unsigned             line;
     struct notification *notify; /* NULL: not bound */
     uint64_t             bits;
+    struct cap_table    *binder; /* the table whose capability bound it */
     uint64_t             count;  /* times it fired (statistics, tests) */
 };
 /* The kernel's table of lines (one object per line; a line is granted to at
@@ -94,9 +95,14 @@ int hw_dma_alloc(struct component *c, uint64_t quota, uint32_t len, uint32_t *wh
 int hw_dma_phys(struct component *c, uint32_t where, uint64_t *phys);
 
 /* Bind line l to notification n (pinned by the caller; bits != 0 set on
- * each interrupt) and enable it; rebinding moves it. -ATH_ESTALE if n died
- * meanwhile, -ATH_ENOSYS if the platform cannot deliver the line. */
-int  hw_irq_bind(struct irq_line *l, struct notification *n, uint64_t bits);
+ * each interrupt) through a capability in table via, and enable it;
+ * rebinding moves it. -ATH_ESTALE if n died meanwhile, -ATH_ENOSYS if the
+ * platform cannot deliver the line. The binding lasts while via holds a
+ * capability to the line: freeing one (revoke, delete, a table cleared)
+ * unbinds and disables it. */
+int  hw_irq_bind(struct irq_line *l, struct notification *n, uint64_t bits, struct cap_table *via);
+/* Once, before any component starts: the IRQ capabilities' type hooks. */
+void hw_irq_init(void);
 /* The driver has served the interrupt: let the line fire again. */
 void hw_irq_ack(struct irq_line *l);
 /* Called by the platform when an enabled line fires (interrupt context,

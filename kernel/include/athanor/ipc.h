@@ -116,6 +116,13 @@ int ipc_call(struct thread *t, struct component *caller, enum ipc_mode mode,
 void ipc_set_msgbuf(struct component *srv, uint32_t off, uint32_t len);
 /* The serve host call: calls may run its handler from now on. */
 void ipc_serve(struct component *srv);
+/* No new calls, and wait until no caller runs c's handler (on c's own
+ * thread, before it runs c's code again or its instance goes). */
+void ipc_unserve(struct component *c);
+/* serve_wait's event: run srv's handler on its own thread t as a call with
+ * badge 0 (which no endpoint capability carries) and op ATH_OP_EVENT, a0 =
+ * bits; serialised with the callers' calls by the endpoint. */
+int ipc_serve_event(struct thread *t, struct component *srv, uint64_t bits, uint64_t *result);
 /* Where lent and transferred memory appears in a server's linear memory:
  * above anything a memory may grow to (the manifest caps quotas at 3 GiB).
  * The last part of the top GiB holds a driver's DMA buffers (hw.h). */
@@ -127,5 +134,8 @@ void ipc_serve(struct component *srv);
 /* A fresh endpoint capability to srv in caller's table (the manifest lets
  * caller call srv: decode or the lifecycle checked). */
 int ipc_grant_endpoint(struct component *caller, struct component *srv, cap_handle_t *out);
+/* A capability to srv's own endpoint in its table, with the call, derive
+ * and grant rights: the root of the badged copies a server hands out. */
+int ipc_self_endpoint(struct component *srv, cap_handle_t *out);
 
 #endif

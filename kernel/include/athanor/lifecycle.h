@@ -40,6 +40,13 @@ struct notification;
 int  comp_watch(struct component *owner, struct notification *n, uint64_t bits);
 bool comp_supervised(struct component *c);
 void comp_watch_forget(struct component *owner, struct notification *n);
+/* Listeners (supervise.c): owner's n gets bits whenever another component
+ * stops or is reset (comp_listeners_signal, from finish and reset); at most
+ * a few listen (-ATH_EBUSY); listening again moves the registration.
+ * comp_listen_forget: the owner stops or the notification goes. */
+int  comp_listen(struct component *owner, struct notification *n, uint64_t bits);
+void comp_listeners_signal(struct component *c);
+void comp_listen_forget(struct component *owner, struct notification *n);
 /* The supervisor restarts a component that stopped: like the kernel's own
  * policy would (counts the restart, times trap to running). */
 int  comp_recover(struct component *c);
