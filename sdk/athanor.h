@@ -294,6 +294,19 @@ static inline int ath_caller_name(char *buf, unsigned len) { return __ath_caller
  * right needed); returns the caller's handle to it, for the reply. */
 static inline ath_handle_t ath_reply_grant(ath_handle_t h) { return __ath_reply_grant((uint32_t)h); }
 
+/* The name of an error code ("EPERM"; e or -e), from the one table
+ * (athanor/abi/errors.def). */
+static inline const char *ath_strerror(int e)
+{
+    static const char *const names[] = {
+#define ATH_ERROR(name, num, what) [num] = #name,
+#include <athanor/abi/errors.def>
+#undef ATH_ERROR
+    };
+    unsigned u = e < 0 ? (unsigned)-e : (unsigned)e;
+    return u < sizeof names / sizeof *names && names[u] ? names[u] : "E?";
+}
+
 /* Drivers answer ATH_OP_PROBE (tests): they try hardware they were not
  * given, each attempt of which the kernel must refuse and report:
  * refused | tried << 32. */

@@ -212,8 +212,21 @@ expect_image_ps() {
 # writes DIR/known.nmea (reference sentences mixed with bad ones) and
 # DIR/fuzz.nmea (5000 random and mutated lines, awk's generator with a
 # fixed seed).
-# gps_script SECONDS: the monitor session, giving the driver that long.
-gps_script() { printf 'start gps\nwait gps %s\nps\nhalt\n' "$1"; }
+# gps_script MS: the monitor session: an app reads the receiver through a
+# session of MS milliseconds (components/apps/gpsapp.h).
+gps_script() { printf 'start gpsapp hold ms=%s\nwait gpsapp 60\nps\nhalt\n' "$1"; }
+# gps_feed_when_open LOG FEED OUT: write FEED to OUT (a FIFO) once LOG shows
+# the session started (the driver clears its receiver at the start: a
+# receiver's bytes before it are not the session's), then hold OUT open.
+gps_feed_when_open() {
+    _g_i=0
+    while ! grep -q 'privacy: session [0-9]* started' "$1" 2>/dev/null && [ $_g_i -lt 600 ]; do
+        sleep 0.1
+        _g_i=$((_g_i + 1))
+    done
+    cat "$2"
+    exec sleep 120
+}
 gps_feeds() {
     {
         printf 'boot banner noise\r\n'
@@ -249,15 +262,16 @@ gps_feeds() {
         }
     }' > "$1/fuzz.nmea"
 }
-# expect_gps_known LOG LAYER: exactly the three positions, the exact counts.
+# expect_gps_known LOG LAYER: exactly the three positions, through a fine
+# session to the app, and the driver's exact counts.
 expect_gps_known() {
     expect_in "$1" "$2/gps-positions" \
-        '^gps: GGA 12:35:19 48\.1173000 N 11\.5166666 E alt 545\.400 m quality 1 satellites 8 hdop 0\.90$' \
-        '^gps: RMC 12:35:19 48\.1173000 N 11\.5166666 E active date 230394$' \
-        '^gps: GGA 23:59:59 33\.8687233 S 151\.2094633 W alt -12\.500 m quality 2 satellites 12 hdop 1\.25$'
+        '^gpsapp: fix 1 481173000 115166666 fine alt 545400 quality 1 satellites 8 hdop 90 date 000000 time 45319000$' \
+        '^gpsapp: fix 2 481173000 115166666 fine alt 0 quality 0 satellites 0 hdop 0 date 230394 time 45319000$' \
+        '^gpsapp: fix 3 -338687233 -1512094633 fine alt -12500 quality 2 satellites 12 hdop 125 date 000000 time 86399000$'
     expect_in "$1" "$2/gps-counts" \
         '^gps: sentences 4 \(gga 2, rmc 1, other 1\), bad checksum 1, malformed 1, too long 1$'
-    if [ "$(tr -d '\r' < "$1" | grep -c '^gps: [GR][GM][AC] ')" -eq 3 ]; then
+    if [ "$(tr -d '\r' < "$1" | grep -c '^gpsapp: fix ')" -eq 3 ]; then
         result PASS "$2/gps-nothing-from-bad-input"
     else
         result FAIL "$2/gps-nothing-from-bad-input" "want exactly 3 positions in $1"

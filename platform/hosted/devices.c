@@ -12,6 +12,7 @@
 #include <athanor/errors.h>
 #include <athanor/hw.h>
 #include <athanor/klib.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -111,11 +112,11 @@ static volatile bool    com2_enabled, com2_masked;
 
 static void *com2_reader(void *arg)
 {
-    FILE *f = arg;
+    int fd = (int)(intptr_t)arg;
     uint8_t buf[512];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-        for (size_t i = 0; i < n; i++) {
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0) { /* what a FIFO has, as it comes */
+        for (ssize_t i = 0; i < n; i++) {
             while (__atomic_load_n(&com2_head, __ATOMIC_ACQUIRE) -
                        __atomic_load_n(&com2_tail, __ATOMIC_ACQUIRE) >= COM2_RING)
                 usleep(1000); /* the driver has not read it yet */
@@ -124,22 +125,21 @@ static void *com2_reader(void *arg)
         }
         hosted_console_kick();
     }
-    fclose(f);
+    close(fd);
     return NULL;
 }
 
 void hosted_com2_init(void)
 {
     const char *path = getenv("AZOTH_COM2");
-    FILE *f = path ? fopen(path, "rb") : NULL;
-    if (!f)
+    int fd = path ? open(path, O_RDONLY) : -1;
+    if (fd < 0)
         return;
-    setvbuf(f, NULL, _IONBF, 0); /* a FIFO's bytes as they come */
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old); /* the reader never takes the kernel's signals */
     pthread_t t;
-    if (pthread_create(&t, NULL, com2_reader, f) != 0)
+    if (pthread_create(&t, NULL, com2_reader, (void *)(intptr_t)fd) != 0)
         kpanic("hosted: cannot start the COM2 reader");
     pthread_detach(t);
     pthread_sigmask(SIG_SETMASK, &old, NULL);

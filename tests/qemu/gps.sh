@@ -1,6 +1,7 @@
 # The GPS driver under QEMU: COM2 is a second serial port whose input the
-# test writes into a FIFO (tools/qemu.sh --com2); the same feeds and checks
-# as the hosted test, through the real interrupt path (IOAPIC line 3).
+# test writes into a FIFO (tools/qemu.sh --com2) once the app's location
+# session started; the same feeds and checks as the hosted test, through
+# the real interrupt path (IOAPIC line 3).
 . tests/lib.sh
 dir=$LOGDIR/gps
 rm -rf "$dir"
@@ -11,11 +12,12 @@ for feed in known fuzz; do
     mkfifo "$dir/com2.in" "$dir/com2.out"
     # the receiver (it keeps the FIFO open once its sentences are out), and
     # a reader for what the guest would send it
-    timeout 120 sh -c "exec 3> '$dir/com2.in'; cat '$dir/$feed.nmea' >&3; exec sleep 110" &
+    : > "$dir/$feed.log"
+    (gps_feed_when_open "$dir/$feed.log" "$dir/$feed.nmea") > "$dir/com2.in" &
     feeder=$!
     timeout 120 cat "$dir/com2.out" > /dev/null &
     reader=$!
-    gps_script 10 | timeout 120 tools/qemu.sh --kernel "$TEST_KERNEL" --com2 "$dir/com2" \
+    gps_script 10000 | timeout 120 tools/qemu.sh --kernel "$TEST_KERNEL" --com2 "$dir/com2" \
         > "$dir/$feed.log" 2>&1
     status=$?
     kill $feeder $reader 2>/dev/null

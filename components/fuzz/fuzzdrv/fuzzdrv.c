@@ -22,16 +22,6 @@ static struct fz_cmd prog[MAX_CMDS];
 static struct fz_cmd lent[256] __attribute__((aligned(4096))); /* a page to lend commands in */
 static unsigned      bad, ran, refused, why[ATH_ERR_COUNT];
 
-static const char *ath_strerror_sdk(int e)
-{
-    static const char *const names[ATH_ERR_COUNT] = {
-        "OK", "ENOMEM", "EINVAL", "EBUSY", "ETIMEDOUT", "ENOENT", "EFAULT", "ENOSYS", "EPERM", "EEXIST",
-        "ERANGE", "EAGAIN", "EBADHANDLE", "ESTALE", "EWRONGTYPE", "EPEERFAILED", "EPEERRESTARTED",
-        "EMSGSIZE", "EDEADLK", "ESTACK", "EINTR", "EQUOTA",
-    };
-    return e > 0 && e < ATH_ERR_COUNT && names[e] ? names[e] : "?";
-}
-
 static void check(const char *what, int64_t r)
 {
     if (r < 0 && -r >= ATH_ERR_COUNT) {
@@ -127,7 +117,7 @@ int main(void)
     printf("fuzzdrv: done: %u commands ran in a puppet, %u calls failed (", ran, refused);
     for (int e = 1; e < ATH_ERR_COUNT; e++)
         if (why[e])
-            printf(" %s:%u", ath_strerror_sdk(e), why[e]);
+            printf(" %s:%u", ath_strerror(e), why[e]);
     printf(" ), %u bad answers\n", bad);
     return bad ? 99 : 0;
 }

@@ -1,0 +1,110 @@
+/* A location app for the session tests (kernel/ktest/test_sessions.c,
+ * docs/privacy.md), shared by gpsapp (may ask, answered "always" in the
+ * manifest), gpsask (may ask, the user is asked), gpsdeny (the user said
+ * no) and gpsnone (may not ask). Args: a mode and options:
+ *   close  read `fixes` positions, close, then check that the handle and a
+ *          copy made from it fail with ESTALE (exit 0 if so)
+ *   exit   read `fixes` positions and exit without closing
+ *   trap   read `fixes` positions and trap
+ *   hold   read until the session ends (expiry, revoke, a driver failure):
+ *          exit 0 if it ended with ESTALE and the ENDED signal
+ *   open   only open: exit 0 if the result is the error `want` names
+ * options: fixes=N, ms=DURATION, coarse, want=EPERM|EDENIED|OK.
+ * Each position read is printed: "NAME: fix SEQ LAT LON fine|coarse alt ..."
+ * (degrees × 10^7, millimetres, HDOP × 100, ddmmyy, ms of the day). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <athanor.h>
+#include <athanor_privacy.h>
+
+static struct ath_location buf[4096 / sizeof(struct ath_location)] __attribute__((aligned(4096)));
+
+static const char *errname(int e)
+{
+    return e == 0 ? "OK" : ath_strerror(e);
+}
+
+/* Read once: how many positions (printed), or a negative error. */
+static int read_once(ath_handle_t s)
+{
+    uint64_t n = 0;
+    int r = ath_call_lend(s, ATH_SESSION_READ, 0, buf, sizeof buf, ATH_LEND_RW, &n);
+    if (r)
+        return r;
+    if ((int64_t)n < 0)
+        return (int)(int64_t)n;
+    for (uint64_t i = 0; i < n; i++)
+        printf("%s: fix %u %d %d %s alt %d quality %u satellites %u hdop %u date %06u time %u\n", NAME,
+               buf[i].seq, buf[i].lat_e7, buf[i].lon_e7,
+               buf[i].precision == ATH_PRECISION_COARSE ? "coarse" : "fine", buf[i].alt_mm, buf[i].quality,
+               buf[i].satellites, buf[i].hdop_x100, buf[i].date, buf[i].time_ms);
+    return (int)n;
+}
+
+int main(int argc, char **argv)
+{
+    const char *mode = argc > 1 ? argv[1] : "hold", *want = "OK";
+    unsigned fixes = 3, precision = ATH_PRECISION_FINE;
+    uint32_t ms = 30000;
+    for (int i = 2; i < argc; i++) {
+        if (!strncmp(argv[i], "fixes=", 6))
+            fixes = (unsigned)atoi(argv[i] + 6);
+        else if (!strncmp(argv[i], "ms=", 3))
+            ms = (uint32_t)atoi(argv[i] + 3);
+        else if (!strcmp(argv[i], "coarse"))
+            precision = ATH_PRECISION_COARSE;
+        else if (!strncmp(argv[i], "want=", 5))
+            want = argv[i] + 5;
+    }
+    ath_handle_t priv = ath_lookup("privacy"), note = ath_notify_create();
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    ath_handle_t s = ath_session_open(priv, ATH_SENSOR_LOCATION, precision, ms, note, 20000000000ull);
+    printf("%s: open: %s\n", NAME, s < 0 ? errname(-s) : "OK");
+    if (!strcmp(mode, "open"))
+        return strcmp(s < 0 ? errname(-s) : "OK", want) == 0 ? 0 : 1;
+    if (s < 0)
+        return 2;
+    ath_handle_t copy = ath_cap_derive(s, ATH_R_CALL, 0); /* a copy: it must die with s */
+    unsigned got = 0;
+    int r = 0;
+    uint64_t bits = 0, seen = 0;
+    /* Positions until enough, or (hold) until the session ends. */
+    while (!strcmp(mode, "hold") || got < fixes) {
+        r = read_once(s);
+        if (r < 0)
+            break;
+        if (r > 0 && got == 0) {
+            clock_gettime(CLOCK_MONOTONIC, &t1);
+            printf("%s: first position %ld ms after asking\n", NAME,
+                   (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000));
+        }
+        got += (unsigned)r;
+        if (r == 0) {
+            ath_notify_wait(note, ATH_SESSION_DATA | ATH_SESSION_ENDED, 1000000000ull, &bits);
+            seen |= bits;
+        }
+    }
+    printf("%s: %u positions, then %s\n", NAME, got, r < 0 ? errname(-r) : "enough");
+    if (!strcmp(mode, "trap"))
+        __builtin_trap();
+    if (!strcmp(mode, "exit"))
+        return 0;
+    if (!strcmp(mode, "close")) {
+        uint64_t res = 0;
+        int c = ath_call(s, ATH_SESSION_CLOSE, 0, 0, 0, &res);
+        int after = read_once(s), via_copy = read_once(copy);
+        printf("%s: closed (%s); then reading: %s, through a copy: %s\n", NAME, errname(-c),
+               errname(after < 0 ? -after : 0), errname(via_copy < 0 ? -via_copy : 0));
+        return c == 0 && after == -ATH_ESTALE && via_copy == -ATH_ESTALE ? 0 : 1;
+    }
+    ath_notify_wait(note, ATH_SESSION_ENDED, 0, &bits); /* hold: the end was signalled */
+    seen |= bits;
+    int via_copy = read_once(copy);
+    printf("%s: ended signal %s, through a copy: %s\n", NAME, seen & ATH_SESSION_ENDED ? "yes" : "no",
+           errname(via_copy < 0 ? -via_copy : 0));
+    return r == -ATH_ESTALE && (seen & ATH_SESSION_ENDED) && via_copy == -ATH_ESTALE ? 0 : 1;
+}
