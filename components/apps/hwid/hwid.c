@@ -51,13 +51,18 @@ int main(void)
     if (mine >= 0) {
         int64_t id = ask(OP_ID, (uint64_t)mine, 0), loc = ask(OP_LOCATION, (uint64_t)mine, 0);
         int64_t irq = ask(OP_IRQLINE, (uint64_t)mine, 0), bar = ask(OP_BARSIZE, (uint64_t)mine, 0);
+        if (id < 0 || loc < 0 || irq < 0 || bar < 0) {
+            printf("hwid: its own device, index %lld: refused (ID %lld, LOCATION %lld, IRQLINE %lld, "
+                   "BARSIZE %lld)\n", (long long)mine, (long long)id, (long long)loc, (long long)irq,
+                   (long long)bar);
+            return 1;
+        }
         printf("hwid: its own device, index %lld: %04llx:%04llx class %06llx at %02llx:%02llx.%llx, "
                "irq %#llx, bar0 size %#llx\n", (long long)mine, (unsigned long long)(id & 0xffff),
                (unsigned long long)((id >> 16) & 0xffff), (unsigned long long)((uint64_t)id >> 32),
                (unsigned long long)((loc >> 16) & 0xff), (unsigned long long)((loc >> 8) & 0xff),
                (unsigned long long)(loc & 7), (unsigned long long)irq, (unsigned long long)bar);
-        /* its IDs as claimed, a host bridge's class, and no refusal */
-        ok = (uint32_t)id == HOST_BRIDGE && ((uint64_t)id >> 40) == 0x0600 && loc >= 0 && irq >= 0 && bar >= 0;
+        ok = (uint32_t)id == HOST_BRIDGE && ((uint64_t)id >> 40) == 0x0600; /* as claimed, a host bridge */
     } else if (mine == -ATH_ENOENT) {
         printf("hwid: no %04x:%04x here (no PCI bus): only the refusals are checked\n", HOST_BRIDGE & 0xffff,
                HOST_BRIDGE >> 16);
