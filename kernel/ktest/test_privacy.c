@@ -1,6 +1,7 @@
 /* In-kernel tests of the privacy layer (docs/privacy.md): the clock a
- * component sees is as precise as its capability says, and no memory a
- * component gave up reaches another with its contents. */
+ * component sees is as precise as its capability says, no memory a
+ * component gave up reaches another with its contents, and the PCI service
+ * tells a component about its own device only. */
 #include <athanor/ktest.h>
 #include <athanor/lifecycle.h>
 
@@ -49,9 +50,31 @@ static const char *t_no_remanence(void)
     return NULL;
 }
 
+/* No hardware identifier reaches a component without a capability for the
+ * device: hwid, with no inventory right and a claim on one device only,
+ * asks the PCI service about every index and is refused each time but for
+ * its own device (components/apps/hwid). The service is started here if
+ * no earlier test left it running, and stopped again. */
+static const char *t_hw_ids(void)
+{
+    struct component *pci = comp_find("pci");
+    KT_CHECK(pci, "pci missing from the manifest");
+    bool started = pci->state != COMP_RUNNING;
+    if (started)
+        KT_CHECK(comp_start(pci, NULL) == 0, "start pci");
+    for (int i = 0; i < 5000 && !pci->ipc.serving && pci->state == COMP_RUNNING; i++)
+        thread_sleep_ns(NS_PER_MS);
+    KT_CHECK(pci->ipc.serving, "pci is not serving (%s)", comp_state_name(pci->state));
+    const char *err = probe("hwid");
+    if (started)
+        comp_kill(pci);
+    return err;
+}
+
 const struct ktest ktests_privacy[] = {
     { "privacy_clock_coarse", t_clock_coarse },
     { "privacy_clock_precise", t_clock_precise },
     { "privacy_no_remanence", t_no_remanence },
+    { "privacy_hw_ids", t_hw_ids },
     { NULL, NULL },
 };

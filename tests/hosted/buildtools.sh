@@ -52,6 +52,9 @@ check_manifest shared-pci "shared-pci.toml:3: component 'crasher': PCI device 1a
 pci = ["1af4:1001"]
 [component.crasher]
 pci = ["1234:1111", "1af4:1001"]'
+check_manifest inventory-without-pci "inventory-without-pci.toml:1: component 'hello': pci_inventory = true, but its calls do not include \"pci\"" \
+    '[component.hello]
+pci_inventory = true'
 check_manifest budget "budget.toml:1: component 'hello': cpu_budget_ms \\(500\\) is larger than cpu_period_ms \\(100\\)" \
     '[component.hello]
 cpu_budget_ms = 500

@@ -53,6 +53,7 @@ struct entry {
     int  nirqs;
     unsigned long pci[MAX_PCI]; /* PCI devices it may claim: vendor | device << 16 */
     int  npci;
+    bool pci_inventory; /* may ask the PCI service about every function (lspci) */
     struct { unsigned long long lo, hi; } mmio[MAX_MMIO]; /* inclusive physical ranges */
     int  nmmio;
     long dma_pages;
@@ -403,6 +404,8 @@ static void set(struct entry *e, const char *key, char *v)
         parse_irqs(e, v);
     else if (!strcmp(key, "pci"))
         parse_pci(e, v);
+    else if (!strcmp(key, "pci_inventory"))
+        e->pci_inventory = parse_bool(v);
     else if (!strcmp(key, "mmio"))
         parse_mmio(e, v);
     else if (!strcmp(key, "dma_pages"))
@@ -444,8 +447,9 @@ static void set(struct entry *e, const char *key, char *v)
             fail("restart must be \"never\", \"on-failure\" or \"always\", got \"%s\"", s);
     } else
         fail("unknown key '%s' (known: args, caps, calls, memory_pages, cpu_budget_ms, "
-             "cpu_period_ms, restart, max_restarts, restart_window_ms, autostart, ioports, irqs, mmio, pci, dma_pages, "
-             "kernel_kib, grants, image, sensor, sensors, sensor_answers, sensor_control)", key);
+             "cpu_period_ms, restart, max_restarts, restart_window_ms, autostart, ioports, irqs, mmio, pci, "
+             "pci_inventory, dma_pages, kernel_kib, grants, image, sensor, sensors, sensor_answers, "
+             "sensor_control)", key);
 }
 
 static const char *find_dir(const char *name, int ndirs, char **dirs)
@@ -479,14 +483,17 @@ static int write_header(const char *gen, const char *name, const char *text, siz
 }
 
 /* $(GEN)/include/pci_claims.h: which component may claim which PCI device,
- * for the PCI service (which alone includes it: only it is rebuilt when the
+ * and which may ask about every device (IDs, locations, BARs, lines: the
+ * machine's inventory, which the PCI service tells no one else), for the
+ * PCI service (which alone includes it: only it is rebuilt when the
  * manifest changes, through its dependency file). */
 static int write_pci_claims(const char *gen, const char *manifest)
 {
     char text[8192];
     size_t n = (size_t)snprintf(text, sizeof text,
         "/* Generated from %s by tools/manifest: which component may claim which PCI\n"
-        " * device (vendor | device << 16), from the drivers' pci keys. Do not edit. */\n"
+        " * device (vendor | device << 16), from the drivers' pci keys, and which may\n"
+        " * list every device, from the pci_inventory keys. Do not edit. */\n"
         "#ifndef PCI_CLAIMS_H\n#define PCI_CLAIMS_H\n#include <stdint.h>\n"
         "static const struct { const char *component; uint32_t ids; } pci_claims[] = {\n", manifest);
     unsigned count = 0;
@@ -495,8 +502,14 @@ static int write_pci_claims(const char *gen, const char *manifest)
             n += (size_t)snprintf(text + n, sizeof text - n, "    { \"%s\", %#lx },\n", entries[i].name,
                                   entries[i].pci[k]);
     if (n < sizeof text)
-        n += (size_t)snprintf(text + n, sizeof text - n, "%s};\n#define PCI_CLAIMS %u\n#endif\n",
-                              count ? "" : "    { \"\", 0 },\n", count);
+        n += (size_t)snprintf(text + n, sizeof text - n, "%s};\n#define PCI_CLAIMS %u\n"
+                              "static const char *const pci_inventory[] = {", count ? "" : "    { \"\", 0 },\n",
+                              count);
+    for (int i = 0; i < nentries && n < sizeof text; i++)
+        if (entries[i].pci_inventory)
+            n += (size_t)snprintf(text + n, sizeof text - n, " \"%s\",", entries[i].name);
+    if (n < sizeof text)
+        n += (size_t)snprintf(text + n, sizeof text - n, " NULL };\n#endif\n");
     if (n >= sizeof text) {
         fprintf(stderr, "manifest: too many PCI claims\n");
         return 1;
@@ -747,6 +760,13 @@ int main(int argc, char **argv)
                     if (entries[i].irqs[a] == entries[j].irqs[b])
                         fail("component '%s': interrupt line %ld is also granted to '%s'",
                              entries[i].name, entries[i].irqs[a], entries[j].name);
+        /* The inventory right is the PCI service's to honour: one who
+         * cannot call it has been given it by mistake. */
+        bool calls_pci = false;
+        for (int k = 0; k < entries[i].ncalls; k++)
+            calls_pci |= !strcmp(entries[entries[i].call_idx[k]].name, "pci");
+        if (entries[i].pci_inventory && !calls_pci)
+            fail("component '%s': pci_inventory = true, but its calls do not include \"pci\"", entries[i].name);
         /* A PCI device belongs to one driver. */
         for (int a = 0; a < entries[i].npci; a++)
             for (int j = 0; j <= i; j++)

@@ -375,11 +375,17 @@ static void cmd_caps(const char *name)
         out("%s holds no capabilities (or no such component)\n", name);
 }
 
+/* Every PCI function: the manifest gives the shell the inventory right
+ * (pci_inventory), without which the PCI service refuses the count. */
 static void cmd_lspci(void)
 {
     uint64_t n = 0, id, loc;
-    ath_call(pci, 1, 0, 0, 0, &n);
-    for (uint64_t i = 0; i < n && (int64_t)n > 0; i++) {
+    int r = ath_call(pci, 1, 0, 0, 0, &n);
+    if (r || ERR_OF(n)) {
+        out("lspci: the PCI service did not answer (%d)\n", r ? r : ERR_OF(n));
+        return;
+    }
+    for (uint64_t i = 0; i < n; i++) {
         ath_call(pci, 2, i, 0, 0, &id);
         ath_call(pci, 3, i, 0, 0, &loc);
         out("%02llx:%02llx.%llx %04llx:%04llx class %06llx\n", (unsigned long long)(loc >> 16),

@@ -2,7 +2,13 @@
  * mechanism (ports 0xCF8-0xCFF, its only hardware capability), following
  * PCI-to-PCI bridges, sizes each function's BARs, prints the list, and then
  * answers other components' questions about it by IPC.
- *   op 1 COUNT          -> number of functions found
+ * IDs, locations, BARs and lines identify the machine (docs/privacy.md,
+ * "Hardware identifiers"), so the questions are answered about a function
+ * only to its claimer, and about every function only to a component the
+ * manifest gives the inventory right (pci_inventory = true: the shell's
+ * lspci); anyone else gets -ATH_EPERM for every index, there or not, and
+ * for COUNT, so that it learns not even how many functions there are.
+ *   op 1 COUNT          -> number of functions found (inventory right only)
  *   op 2 ID(i)          -> vendor | device << 16 | class << 32 (class, subclass, prog-if)
  *   op 3 LOCATION(i)    -> bus << 16 | device << 8 | function
  *   op 4 BAR(i, n)      -> base (low 4 bits: 1 = I/O, 0 = memory), size in the result of op 5
@@ -168,6 +174,17 @@ static uint64_t give(ath_handle_t h, ath_handle_t *keep)
     return given < 0 ? ERR(-given) : (uint64_t)given;
 }
 
+/* Who may list every function: the manifest's pci_inventory keys. */
+static bool may_list(void)
+{
+    char who[24] = "";
+    ath_caller_name(who, sizeof who);
+    for (unsigned i = 0; pci_inventory[i]; i++)
+        if (!strcmp(pci_inventory[i], who))
+            return true;
+    return false;
+}
+
 /* Who may claim what: the manifest's pci keys, resolved by the build. */
 static bool may_claim(const char *who, uint32_t ids)
 {
@@ -237,16 +254,20 @@ static uint64_t grant_bar(struct func *f, uint64_t bar)
 ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2)
 {
     if (op == OP_COUNT)
-        return nfuncs;
+        return may_list() ? nfuncs : ERR(ATH_EPERM);
     if (op == ATH_OP_PROBE)
         return ath_probe_outside();
     if (op == OP_CLAIM)
         return claim(badge, (uint32_t)a0, a1);
+    /* A function is its claimer's; the lister may ask about any (not use
+     * it). Everyone else is refused before the index is looked at: an
+     * ENOENT past the end would tell them the count. */
+    bool mine = a0 < nfuncs && funcs[a0].claimer == badge;
+    if (!mine && (op < OP_ID || op > OP_IRQLINE || !may_list()))
+        return ERR(ATH_EPERM);
     if (a0 >= nfuncs)
         return ERR(ATH_ENOENT);
     struct func *f = &funcs[a0];
-    if (op >= OP_GRANT_BAR && f->claimer != badge)
-        return ERR(ATH_EPERM);
     switch (op) {
     case OP_GRANT_BAR:
         return grant_bar(f, a1);
