@@ -238,3 +238,9 @@ int plat_vrange_phys(struct plat_vrange *r, size_t off, phys_addr_t *phys)
     (void)r, (void)off, (void)phys;
     return -ATH_ENOSYS;
 }
+
+int plat_vrange_unmap_frames(struct plat_vrange *r, size_t off, size_t len)
+{
+    (void)r, (void)off, (void)len;
+    return -ATH_ENOSYS; /* map_frames never mapped any */
+}

@@ -191,6 +191,9 @@ volatile void *plat_mmio_ptr(uint64_t phys, size_t len);
  * may be given it while the page stays put). -ATH_ENOSYS hosted. */
 int plat_vrange_map_frames(struct plat_vrange *r, size_t off, phys_addr_t phys, size_t len);
 int plat_vrange_phys(struct plat_vrange *r, size_t off, phys_addr_t *phys);
+/* Unmap [off, off + len) of r (pages mapped by map_frames, past the
+ * committed memory) and free their frames; pages not there are skipped. */
+int plat_vrange_unmap_frames(struct plat_vrange *r, size_t off, size_t len);
 
 /* ---- power and diagnostics --------------------------------------------------- */
 
