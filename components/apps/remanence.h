@@ -2,10 +2,10 @@
  * its linear memory and takes DMA pages, fills both with a pattern and
  * exits; remcheck, started next, grows its memory and takes DMA pages the
  * same way and looks for any trace of the pattern. The kernel zeroes every
- * page before a component gets it, whoever had it before. A platform
- * without DMA (the hosted one: ENOSYS) is checked for memory only, and the
- * line says so; QEMU checks both. Exit status 0: filled (remfill), no trace
- * found (remcheck).
+ * page before a component gets it, whoever had it before. Both platforms
+ * have DMA buffers; one without (ath_dma_alloc: ENOSYS) would be checked
+ * for memory only, and the line would say so. Exit status 0: filled
+ * (remfill), no trace found (remcheck).
  * `remfill hold` is for the reset test: it waits a second (the test looks
  * at it while it holds no DMA page), then checks what it got like remcheck
  * (exit 1 on a trace), fills it and stays, until reset or killed. */

@@ -89,8 +89,8 @@ static bool wait_held(struct component *c)
  * and its own next allocation (it waits a second after the reset, and
  * checks before it fills) finds no word of the pattern; the line says how
  * many of those pages are frames it had before. The device is quiesced
- * first in real use (hw.h); remfill has none. No DMA on the hosted
- * platform: remfill exits at once, and the line says so. */
+ * first in real use (hw.h); remfill has none. On a platform without DMA
+ * remfill would exit at once, and the line would say so. */
 static const char *t_reset_frees_dma(void)
 {
     struct component *c = comp_find("remfill");

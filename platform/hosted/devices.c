@@ -6,7 +6,8 @@
  * only 16550 at COM2 (line 3) whose input is the file the environment
  * variable AZOTH_COM2 names (a GPS receiver's NMEA sentences, for the GPS
  * driver's tests); every other port reads all ones and ignores writes, like
- * an empty ISA bus. There is no device memory or DMA. */
+ * an empty ISA bus. There is no device memory; DMA buffers are mapped
+ * into components (vrange.c) but no device here writes them. */
 #include "hosted.h"
 
 #include <athanor/errors.h>
@@ -225,22 +226,4 @@ volatile void *plat_mmio_ptr(uint64_t phys, size_t len)
     (void)phys;
     (void)len;
     return NULL; /* no device memory on the hosted platform */
-}
-
-int plat_vrange_map_frames(struct plat_vrange *r, size_t off, phys_addr_t phys, size_t len)
-{
-    (void)r, (void)off, (void)phys, (void)len;
-    return -ATH_ENOSYS; /* no device could reach it */
-}
-
-int plat_vrange_phys(struct plat_vrange *r, size_t off, phys_addr_t *phys)
-{
-    (void)r, (void)off, (void)phys;
-    return -ATH_ENOSYS;
-}
-
-int plat_vrange_unmap_frames(struct plat_vrange *r, size_t off, size_t len)
-{
-    (void)r, (void)off, (void)len;
-    return -ATH_ENOSYS; /* map_frames never mapped any */
 }

@@ -36,6 +36,11 @@ bool hosted_uart_owns_input(void);
 void hosted_uart_input_ready(void);  /* irq context */
 void hosted_fault_init(void);        /* SIGSEGV & co. → kernel fault report */
 void hosted_mem_init(uint64_t ram_bytes, struct boot_info *bi);
+/* Map RAM [pa, pa + len) at `at` as well (a DMA buffer in a component's
+ * memory, vrange.c); and the kernel's pointer to it, NULL if any of it
+ * lies outside RAM (what a device double may write, devices.c). */
+int   hosted_ram_map(void *at, phys_addr_t pa, size_t len);
+void *hosted_ram_ptr(uint64_t pa, size_t len);
 extern size_t hosted_signal_area; /* bytes below each kernel stack for signal frames (mem.c) */
 bool hosted_test_mode(void);
 extern const char *hosted_argv0;
