@@ -35,6 +35,16 @@ void hosted_console_kick(void);
 bool hosted_uart_owns_input(void);
 void hosted_uart_input_ready(void);  /* irq context */
 void hosted_fault_init(void);        /* SIGSEGV & co. → kernel fault report */
+/* The AC'97 double (ac97.c), when AZOTH_AC97 is set: its ports (PCI
+ * configuration included) answer here; its line; its engine's tick, from
+ * the timer interrupt (it arms the timer for its next buffer). */
+#define HOSTED_AC97_LINE 10
+bool hosted_ac97_present(void);
+bool hosted_ac97_in(uint16_t port, unsigned width, uint32_t *v);
+bool hosted_ac97_out(uint16_t port, unsigned width, uint32_t v);
+void hosted_ac97_line(bool enable);
+void hosted_ac97_unmask(void);
+void hosted_ac97_tick(void);         /* irq context */
 void hosted_mem_init(uint64_t ram_bytes, struct boot_info *bi);
 /* Map RAM [pa, pa + len) at `at` as well (a DMA buffer in a component's
  * memory, vrange.c); and the kernel's pointer to it, NULL if any of it

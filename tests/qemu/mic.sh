@@ -20,7 +20,7 @@ reader=$!
 # until PATTERN FILE: wait (at most 60 s) for a line of FILE to match.
 until_in() {
     _u_i=0
-    while ! tr -d '\r' < "$2" 2>/dev/null | grep -Eq -- "$1"; do
+    while ! tr -d '\r' 2>/dev/null < "$2" | grep -Eq -- "$1"; do
         _u_i=$((_u_i + 1))
         [ $_u_i -lt 600 ] || return 1
         sleep 0.1
@@ -44,7 +44,7 @@ mtree() {
 # The guest's console: start the driver, look at the device from the host
 # while it captures and once it has exited, then power off.
 {
-    printf 'start mic seconds=3\nwait mic 20\n'
+    mic_script 3
     until_in 'mic: capturing' "$log" && mtree 1 "$dir/mtree-running.txt"
     until_in 'mic exited' "$log" && mtree 2 "$dir/mtree-stopped.txt"
     printf 'halt\n'
@@ -54,55 +54,10 @@ kill $reader 2>/dev/null
 wait $reader 2>/dev/null
 expect_status qemu/mic-status $status 0 "$log" # halt: ACPI power-off
 
-expect_in "$log" qemu/mic-found \
-    "mic: AC'97 mixer at port 0x[0-9a-f]+, bus master at port 0x[0-9a-f]+" \
-    'mic: capturing the microphone input at [0-9]+ Hz'
-
-# Every second's line: frames, time, buffers and interrupts, each larger
-# than the second before; the rate over the whole run within 5 % of the
-# codec's; the newest 4 KiB fetched, silent (the none backend records zeros).
-tr -d '\r' < "$log" | awk '
-    # a line may follow the monitor echo of a command typed meanwhile
-    { sub(/^.*mic: /, "mic: ") }
-    /^mic: capturing the microphone input at / { nominal = $7 }
-    /^mic: [0-9]+ Hz, 2 ch, 16 bit: / {
-        n++
-        f = $8; rate = substr($13, 2); b = $16; ir = $20; nb = $22; pk = $25
-        sub(/,/, "", b); sub(/,/, "", ir)
-        if (f + 0 <= lf + 0 || b + 0 <= lb + 0 || ir + 0 <= li + 0) grow = grow " second " n ": " f " frames, " b " buffers, " ir " interrupts"
-        if (nb != 4096 || pk != 0) quiet = quiet " second " n ": " nb " bytes, peak " pk
-        lf = f; lb = b; li = ir; last = rate
-    }
-    END {
-        print "seconds " n
-        print "grow" (grow == "" ? " ok" : ":" grow)
-        print "rate " last " nominal " nominal
-        print "silence" (quiet == "" ? " ok" : ":" quiet)
-    }' > "$dir/counts.txt"
-if grep -q '^seconds 3$' "$dir/counts.txt" && grep -q '^grow ok$' "$dir/counts.txt"; then
-    result PASS qemu/mic-counts-grow
-else
-    result FAIL qemu/mic-counts-grow "want 3 seconds of growing counts: $(tr '\n' ';' < "$dir/counts.txt") (log: $log)"
-fi
-set -- $(sed -n 's/^rate \([0-9]*\) nominal \([0-9]*\)$/\1 \2/p' "$dir/counts.txt")
-if [ $# -eq 2 ] && [ "$2" -gt 0 ] && [ $(($1 * 100)) -ge $(($2 * 95)) ] && [ $(($1 * 100)) -le $(($2 * 105)) ]; then
-    result PASS qemu/mic-rate "$1 Hz measured, $2 Hz nominal"
-else
-    result FAIL qemu/mic-rate "measured '${1:-}' Hz, nominal '${2:-}' Hz: want within 5 % (log: $log)"
-fi
-if grep -q '^silence ok$' "$dir/counts.txt"; then
-    result PASS qemu/mic-fetch-silence
-else
-    result FAIL qemu/mic-fetch-silence "$(grep '^silence' "$dir/counts.txt") (log: $log)"
-fi
-
-# Quiesced, as the driver read it back: engine halted and still over 50 ms,
-# no interrupt, bus mastering off and INTx disabled in the command register.
-expect_in "$log" qemu/mic-quiesced \
-    'mic: quiesce done: engine halted, steady \(CIV [0-9]+, PICB [0-9]+, SR 0x[0-9a-f]+, CR 0 over [0-9]+ ms, 0 interrupts\), bus mastering off, interrupts off$' \
-    'mic exited with status 0'
-# ... and as the host sees it: the bus-master alias there while capturing,
-# gone after.
+# What the driver said (tests/lib.sh); QEMU's none backend records silence.
+expect_mic_capture "$log" qemu 0
+# The quiesce as the host sees it: the bus-master alias there while
+# capturing, gone after.
 if grep -q 'alias bus master' "$dir/mtree-running.txt" 2>/dev/null; then
     result PASS qemu/mic-host-bus-master-on-while-capturing
 else
@@ -114,19 +69,9 @@ if grep -q 'bus master container' "$dir/mtree-stopped.txt" 2>/dev/null &&
 else
     result FAIL qemu/mic-host-bus-master-off-after-quiesce "the AC97 can still master the bus (see $dir/monitor.log)"
 fi
-if grep -q 'fault:' "$log"; then
-    result FAIL qemu/mic-no-fault "a fault was reported: $log"
-else
-    result PASS qemu/mic-no-fault
-fi
 
 # No AC'97: the driver says so and exits 0; nothing faults.
 nodev=$dir/nodevice.log
-printf 'start mic\nwait mic 20\nhalt\n' | timeout 60 tools/qemu.sh --kernel "$TEST_KERNEL" > "$nodev" 2>&1
+{ mic_script 3; printf 'halt\n'; } | timeout 60 tools/qemu.sh --kernel "$TEST_KERNEL" > "$nodev" 2>&1
 expect_status qemu/mic-nodevice-status $? 0 "$nodev"
-expect_in "$nodev" qemu/mic-nodevice "mic: no AC'97 controller \(8086:2415\)" 'mic exited with status 0'
-if grep -q 'fault:' "$nodev"; then
-    result FAIL qemu/mic-nodevice-no-fault "a fault was reported: $nodev"
-else
-    result PASS qemu/mic-nodevice-no-fault
-fi
+expect_mic_nodevice "$nodev" qemu
