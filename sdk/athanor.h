@@ -139,6 +139,13 @@ static inline int ath_inb(ath_handle_t io, uint16_t port, uint8_t *v)
     *v = (uint8_t)x;
     return r;
 }
+static inline int ath_inw(ath_handle_t io, uint16_t port, uint16_t *v)
+{
+    uint32_t x = 0;
+    int r = __ath_io_in((uint32_t)io, port, 2, &x);
+    *v = (uint16_t)x;
+    return r;
+}
 static inline int ath_inl(ath_handle_t io, uint16_t port, uint32_t *v)
 {
     return __ath_io_in((uint32_t)io, port, 4, v);
@@ -146,6 +153,10 @@ static inline int ath_inl(ath_handle_t io, uint16_t port, uint32_t *v)
 static inline int ath_outb(ath_handle_t io, uint16_t port, uint8_t v)
 {
     return __ath_io_out((uint32_t)io, port, 1, v);
+}
+static inline int ath_outw(ath_handle_t io, uint16_t port, uint16_t v)
+{
+    return __ath_io_out((uint32_t)io, port, 2, v);
 }
 static inline int ath_outl(ath_handle_t io, uint16_t port, uint32_t v)
 {

@@ -40,6 +40,16 @@ expect_in() {
     result PASS "$_e_name"
 }
 
+# expect_none LOG NAME PATTERN WHAT : PASS if no line of LOG matches the
+# extended regex; the failure says WHAT was found.
+expect_none() {
+    if tr -d '\r' < "$1" | grep -Eq -- "$3"; then
+        result FAIL "$2" "$4: $1"
+    else
+        result PASS "$2"
+    fi
+}
+
 # expect_status NAME GOT WANT LOG : PASS if the exit status is the agreed one.
 expect_status() {
     if [ "$2" -eq "$3" ]; then
@@ -280,9 +290,70 @@ expect_gps_known() {
 # expect_gps_fuzz LOG LAYER: it counted, still runs, never faulted.
 expect_gps_fuzz() {
     expect_in "$1" "$2/gps-fuzz-survives" '^gps: sentences [0-9]+ ' '^ *gps +running'
-    if grep -q 'fault: gps' "$1"; then
-        result FAIL "$2/gps-fuzz-no-fault" "the driver faulted on fuzzed input: $1"
+    expect_none "$1" "$2/gps-fuzz-no-fault" 'fault: gps' "the driver faulted on fuzzed input"
+}
+
+# The microphone driver's tests (tests/hosted/mic.sh on the platform's
+# AC'97 double, tests/qemu/mic.sh on QEMU's AC97). mic_script SECONDS: the
+# monitor session (start it, wait); expect_mic_capture LOG LAYER PEAK: what
+# it must have said: the controller found, one line a second whose frames,
+# buffers and interrupts all grow, the rate over the run within 5 % of the
+# codec's, the newest 4 KiB fetched with a peak matching PEAK (QEMU's none
+# backend records silence, the double a ramp), the quiesce read back, no
+# fault. Its last counts go to LOG.counts (frames of the last line: "last").
+mic_script() { printf 'start mic seconds=%s\nwait mic 20\n' "$1"; }
+expect_mic_capture() {
+    _m_log=$1 _m_layer=$2 _m_peak=$3
+    expect_in "$_m_log" "$_m_layer/mic-found" \
+        "mic: AC'97 mixer at port 0x[0-9a-f]+, bus master at port 0x[0-9a-f]+" \
+        'mic: capturing the microphone input at [0-9]+ Hz'
+    tr -d '\r' < "$_m_log" | awk -v want="^($_m_peak)\$" '
+        # a line may follow the monitor echo of a command typed meanwhile
+        { sub(/^.*mic: /, "mic: ") }
+        /^mic: capturing the microphone input at / { nominal = $7 }
+        /^mic: [0-9]+ Hz, 2 ch, 16 bit: / {
+            n++
+            f = $8; rate = substr($13, 2); b = $16; ir = $20; nb = $22; pk = $25
+            sub(/,/, "", b); sub(/,/, "", ir)
+            if (f + 0 <= lf + 0 || b + 0 <= lb + 0 || ir + 0 <= li + 0) grow = grow " second " n ": " f " frames, " b " buffers, " ir " interrupts"
+            if (nb != 4096 || pk !~ want) odd = odd " second " n ": " nb " bytes, peak " pk
+            lf = f; lb = b; li = ir; last = rate
+        }
+        END {
+            print "seconds " n
+            print "grow" (grow == "" ? " ok" : ":" grow)
+            print "rate " last " nominal " nominal
+            print "fetched" (odd == "" ? " ok" : ":" odd)
+            print "last " lf + 0
+        }' > "$_m_log.counts"
+    if grep -q '^seconds 3$' "$_m_log.counts" && grep -q '^grow ok$' "$_m_log.counts"; then
+        result PASS "$_m_layer/mic-counts-grow"
     else
-        result PASS "$2/gps-fuzz-no-fault"
+        result FAIL "$_m_layer/mic-counts-grow" "want 3 seconds of growing counts: $(tr '\n' ';' < "$_m_log.counts") (log: $_m_log)"
     fi
+    _m_rate=$(sed -n 's/^rate \([0-9]*\) nominal [0-9]*$/\1/p' "$_m_log.counts")
+    _m_nominal=$(sed -n 's/^rate [0-9]* nominal \([0-9]*\)$/\1/p' "$_m_log.counts")
+    if [ -n "$_m_rate" ] && [ -n "$_m_nominal" ] && [ "$_m_nominal" -gt 0 ] &&
+       [ $((_m_rate * 100)) -ge $((_m_nominal * 95)) ] && [ $((_m_rate * 100)) -le $((_m_nominal * 105)) ]; then
+        result PASS "$_m_layer/mic-rate" "$_m_rate Hz measured, $_m_nominal Hz nominal"
+    else
+        result FAIL "$_m_layer/mic-rate" "measured '$_m_rate' Hz, nominal '$_m_nominal' Hz: want within 5 % (log: $_m_log)"
+    fi
+    if grep -q '^fetched ok$' "$_m_log.counts"; then
+        result PASS "$_m_layer/mic-fetch" "peak $_m_peak"
+    else
+        result FAIL "$_m_layer/mic-fetch" "want 4096 bytes with peak $_m_peak: $(grep '^fetched' "$_m_log.counts") (log: $_m_log)"
+    fi
+    # Quiesced, as the driver read it back: engine halted and still over
+    # 50 ms, no interrupt, bus mastering off and INTx disabled.
+    expect_in "$_m_log" "$_m_layer/mic-quiesced" \
+        'mic: quiesce done: engine halted, steady \(CIV [0-9]+, PICB [0-9]+, SR 0x[0-9a-f]+, CR 0 over [0-9]+ ms, 0 interrupts\), bus mastering off, interrupts off$' \
+        'mic exited with status 0'
+    expect_none "$_m_log" "$_m_layer/mic-no-fault" 'fault:' "a fault was reported"
+}
+# expect_mic_nodevice LOG LAYER: without the controller it says so, exits 0,
+# nothing faults.
+expect_mic_nodevice() {
+    expect_in "$1" "$2/mic-nodevice" "mic: no AC'97 controller \(8086:2415\)" 'mic exited with status 0'
+    expect_none "$1" "$2/mic-nodevice-no-fault" 'fault:' "a fault was reported"
 }

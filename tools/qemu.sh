@@ -15,6 +15,9 @@
 #   --com2 PATH      a second serial port (COM2) on the FIFOs PATH.in (what the
 #                    guest receives) and PATH.out (what it sends), which the
 #                    caller makes and keeps open (QEMU's pipe chardev)
+#   --audio          attach an AC'97 audio controller (Intel 82801AA, the
+#                    microphone driver's device) on the silent "none" backend:
+#                    capture yields zeros at the device's sample rate
 set -eu
 kernel=build/x86_64/azoth.bin.elf
 iso=""
@@ -28,6 +31,7 @@ disk=""
 vga=0
 window=0
 com2=""
+audio=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --kernel) kernel=$2; shift 2 ;;
@@ -42,6 +46,7 @@ while [ $# -gt 0 ]; do
         --vga) vga=1; shift ;;
         --window) window=1; shift ;;
         --com2) com2=$2; shift 2 ;;
+        --audio) audio=1; shift ;;
         --) shift; break ;;
         *) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
     esac
@@ -56,6 +61,7 @@ if [ $interactive -eq 1 ]; then
 else
     set -- "$@" -serial stdio
 fi
+[ $audio -eq 1 ] && set -- "$@" -audiodev none,id=snd0 -device AC97,audiodev=snd0
 [ -n "$com2" ] && set -- "$@" -chardev "pipe,id=com2,path=$com2" -serial chardev:com2
 if [ -n "$iso" ]; then
     set -- "$@" -drive "file=$iso,media=cdrom,format=raw,readonly=on" -boot d

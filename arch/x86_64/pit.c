@@ -28,6 +28,18 @@ bool pit_wait_done(void)
     return inb(PIT_GATE) & 0x20;
 }
 
+uint16_t pit_count(void)
+{
+    outb(PIT_CMD, 0x80); /* latch channel 2: its two bytes then read one moment */
+    uint8_t lo = inb(PIT_CH2);
+    return (uint16_t)(lo | inb(PIT_CH2) << 8);
+}
+
+uint64_t pit_ticks_ns(uint32_t ticks)
+{
+    return (uint64_t)ticks * 1000000000u / PIT_HZ;
+}
+
 #define PIC1_CMD  0x20
 #define PIC1_DATA 0x21
 #define PIC2_CMD  0xa0

@@ -159,6 +159,7 @@ static bool do_reset(struct component *c, struct thread *t)
         kprintf("component %s: no memory to restore its snapshot; it stops\n", c->cfg->name);
         return false; /* restore changes nothing when it fails: stop cleanly */
     }
+    hw_comp_reset(c); /* DMA buffers taken after the snapshot: zeroed and freed */
     irqflags_t f = spin_lock_irqsave(&comp_lock);
     c->resets++;
     trap_clear(c);

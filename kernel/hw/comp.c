@@ -1,6 +1,7 @@
 /* The hardware part of a component (athanor/hw.h, struct comp_hw): at each
  * start, the I/O-port, MMIO, DMA and IRQ capabilities its manifest entry
- * grants, over objects the part holds; at its stop, its lines fall silent. */
+ * grants, over objects the part holds; at its stop, its lines fall silent;
+ * at a reset, its DMA buffers go. */
 #include <athanor/component.h>
 #include <athanor/errors.h>
 #include <athanor/hw.h>
@@ -40,4 +41,9 @@ void hw_comp_stop(struct component *c)
 {
     for (unsigned i = 0; i < c->cfg->nirqs; i++)
         hw_irq_release(c->cfg->irqs[i]);
+}
+
+void hw_comp_reset(struct component *c)
+{
+    hw_dma_release(c);
 }

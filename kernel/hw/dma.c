@@ -42,3 +42,18 @@ int hw_dma_phys(struct component *c, uint32_t where, uint64_t *phys)
         *phys = pa;
     return r;
 }
+
+void hw_dma_release(struct component *c)
+{
+    struct comp_hw *hw = &c->hw;
+    /* Zeroed now, not only when next given out: what a device wrote there
+     * (a microphone's samples) must not wait in free memory either. */
+    for (uint32_t off = HW_DMA_WINDOW; hw->dma_used && off < hw->dma_next; off += PAGE_SIZE) {
+        phys_addr_t pa;
+        if (plat_vrange_phys(&c->rt.range, off, &pa) == 0)
+            memset(plat_phys_to_virt(pa), 0, PAGE_SIZE);
+    }
+    if (hw->dma_next > HW_DMA_WINDOW)
+        plat_vrange_unmap_frames(&c->rt.range, HW_DMA_WINDOW, hw->dma_next - HW_DMA_WINDOW);
+    hw->dma_next = hw->dma_used = 0;
+}

@@ -5,8 +5,11 @@
  * from the kernel console to the driver, as on bare metal), and a receive-
  * only 16550 at COM2 (line 3) whose input is the file or FIFO the
  * environment variable AZOTH_COM2 names (a GPS receiver's NMEA sentences,
- * for the GPS driver's tests); every other port reads all ones and ignores writes, like
- * an empty ISA bus. There is no device memory or DMA. */
+ * for the GPS driver's tests), and, when AZOTH_AC97 is set, the PCI
+ * configuration ports and an AC'97 controller (ac97.c); every other port
+ * reads all ones and ignores writes, like an empty ISA bus. There is no
+ * device memory; DMA buffers are RAM mapped into components (vrange.c),
+ * which the AC'97 double writes. */
 #include "hosted.h"
 
 #include <athanor/errors.h>
@@ -199,6 +202,9 @@ static void com2_out(uint16_t reg, uint8_t v)
 
 uint32_t plat_io_in(uint16_t port, unsigned width)
 {
+    uint32_t v;
+    if (hosted_ac97_in(port, width, &v))
+        return v;
     if (port == CMOS_DATA && width == 1)
         return cmos_read(cmos_index & 0x7f);
     if (port >= COM1 && port < COM1 + 8 && width == 1)
@@ -210,6 +216,8 @@ uint32_t plat_io_in(uint16_t port, unsigned width)
 
 void plat_io_out(uint16_t port, unsigned width, uint32_t value)
 {
+    if (hosted_ac97_out(port, width, value))
+        return;
     if (port == CMOS_INDEX && width == 1)
         cmos_index = (uint8_t)value;
     else if (port >= COM1 && port < COM1 + 8 && width == 1)
@@ -220,6 +228,10 @@ void plat_io_out(uint16_t port, unsigned width, uint32_t value)
 
 int plat_irqline_enable(unsigned line)
 {
+    if (line == HOSTED_AC97_LINE && hosted_ac97_present()) {
+        hosted_ac97_line(true);
+        return 0;
+    }
     if (line == COM2_LINE) {
         com2_masked = false;
         com2_enabled = true;
@@ -236,6 +248,8 @@ int plat_irqline_enable(unsigned line)
 
 void plat_irqline_disable(unsigned line)
 {
+    if (line == HOSTED_AC97_LINE && hosted_ac97_present())
+        hosted_ac97_line(false);
     if (line == COM2_LINE)
         com2_enabled = false;
     if (line == UART_LINE && uart_enabled) {
@@ -246,6 +260,8 @@ void plat_irqline_disable(unsigned line)
 
 void plat_irqline_unmask(unsigned line)
 {
+    if (line == HOSTED_AC97_LINE && hosted_ac97_present())
+        hosted_ac97_unmask();
     if (line == COM2_LINE && com2_masked) {
         com2_masked = false;
         com2_maybe_fire(); /* data left: fire again */
@@ -262,16 +278,4 @@ volatile void *plat_mmio_ptr(uint64_t phys, size_t len)
     (void)phys;
     (void)len;
     return NULL; /* no device memory on the hosted platform */
-}
-
-int plat_vrange_map_frames(struct plat_vrange *r, size_t off, phys_addr_t phys, size_t len)
-{
-    (void)r, (void)off, (void)phys, (void)len;
-    return -ATH_ENOSYS; /* no device could reach it */
-}
-
-int plat_vrange_phys(struct plat_vrange *r, size_t off, phys_addr_t *phys)
-{
-    (void)r, (void)off, (void)phys;
-    return -ATH_ENOSYS;
 }

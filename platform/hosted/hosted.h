@@ -37,7 +37,22 @@ void hosted_uart_input_ready(void);  /* irq context */
 void hosted_com2_init(void);         /* start reading AZOTH_COM2 (devices.c) */
 void hosted_com2_input_ready(void);  /* irq context: COM2's line may fire */
 void hosted_fault_init(void);        /* SIGSEGV & co. → kernel fault report */
+/* The AC'97 double (ac97.c), when AZOTH_AC97 is set: its ports (PCI
+ * configuration included) answer here; its line; its engine's tick, from
+ * the timer interrupt (it arms the timer for its next buffer). */
+#define HOSTED_AC97_LINE 10
+bool hosted_ac97_present(void);
+bool hosted_ac97_in(uint16_t port, unsigned width, uint32_t *v);
+bool hosted_ac97_out(uint16_t port, unsigned width, uint32_t v);
+void hosted_ac97_line(bool enable);
+void hosted_ac97_unmask(void);
+void hosted_ac97_tick(void);         /* irq context */
 void hosted_mem_init(uint64_t ram_bytes, struct boot_info *bi);
+/* Map RAM [pa, pa + len) at `at` as well (a DMA buffer in a component's
+ * memory, vrange.c); and the kernel's pointer to it, NULL if any of it
+ * lies outside RAM (what a device double may write, devices.c). */
+int   hosted_ram_map(void *at, phys_addr_t pa, size_t len);
+void *hosted_ram_ptr(uint64_t pa, size_t len);
 extern size_t hosted_signal_area; /* bytes below each kernel stack for signal frames (mem.c) */
 bool hosted_test_mode(void);
 extern const char *hosted_argv0;

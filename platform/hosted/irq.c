@@ -34,8 +34,10 @@ static void dispatch(unsigned bits)
 {
     if (bits & IRQ_CONSOLE)
         hosted_console_drain();
-    if (bits & IRQ_TIMER)
+    if (bits & IRQ_TIMER) {
+        hosted_ac97_tick(); /* first: it arms the timer for its next buffer, earlier than the scheduler */
         sched_timer_irq();
+    }
     sched_irq_exit();
 }
 

@@ -1,5 +1,7 @@
-/* Hosted memory: "physical RAM" is one anonymous mapping; a physical address
- * is an offset into it plus HOSTED_PHYS_BASE (so 0 is never valid). Kernel
+/* Hosted memory: "physical RAM" is one shared mapping of a memfd (so that
+ * DMA buffers can be mapped into a component's memory too, vrange.c); a
+ * physical address is an offset into it plus HOSTED_PHYS_BASE (so 0 is
+ * never valid). Kernel
  * stacks are separate mappings with a PROT_NONE guard page below, and
  * between the two an area for Linux's signal frames (hosted_signal_area). */
 #include "hosted.h"
@@ -9,11 +11,13 @@
 #include <stdlib.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #define HOSTED_PHYS_BASE 0x100000ull
 
 static char    *ram;
 static uint64_t ram_size;
+static int      ram_fd = -1;
 
 #ifndef AT_MINSIGSTKSZ
 #define AT_MINSIGSTKSZ 51
@@ -37,8 +41,10 @@ void hosted_mem_init(uint64_t bytes, struct boot_info *bi)
         frame = 4096;
     hosted_signal_area = 4 * ALIGN_UP(frame + 1024, PAGE_SIZE);
     ram_size = ALIGN_DOWN(bytes, PAGE_SIZE);
-    ram = mmap(NULL, ram_size ? ram_size : PAGE_SIZE, PROT_READ | PROT_WRITE,
-               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    size_t len = ram_size ? ram_size : PAGE_SIZE;
+    ram_fd = memfd_create("azoth-ram", MFD_CLOEXEC);
+    ram = ram_fd < 0 || ftruncate(ram_fd, (off_t)len) != 0 ? MAP_FAILED
+        : mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, ram_fd, 0);
     if (ram == MAP_FAILED) {
         kprintf("hosted: cannot map %llu MiB of RAM\n", (unsigned long long)(bytes >> 20));
         exit(1);
@@ -58,6 +64,22 @@ void *plat_phys_to_virt(phys_addr_t pa)
 phys_addr_t plat_virt_to_phys(const void *va)
 {
     return (phys_addr_t)((const char *)va - ram) + HOSTED_PHYS_BASE;
+}
+
+int hosted_ram_map(void *at, phys_addr_t pa, size_t len)
+{
+    if (pa < HOSTED_PHYS_BASE || pa - HOSTED_PHYS_BASE > ram_size || len > ram_size - (pa - HOSTED_PHYS_BASE))
+        return -ATH_EINVAL;
+    void *p = mmap(at, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, ram_fd,
+                   (off_t)(pa - HOSTED_PHYS_BASE));
+    return p == MAP_FAILED ? -ATH_ENOMEM : 0;
+}
+
+void *hosted_ram_ptr(uint64_t pa, size_t len)
+{
+    if (pa < HOSTED_PHYS_BASE || pa - HOSTED_PHYS_BASE > ram_size || len > ram_size - (pa - HOSTED_PHYS_BASE))
+        return NULL;
+    return ram + (pa - HOSTED_PHYS_BASE);
 }
 
 int plat_stack_alloc(size_t size, struct plat_stack *out)

@@ -5,11 +5,15 @@
  * copy-on-write, and reverting is one madvise(MADV_DONTNEED) that drops the
  * private copies (cost grows with the pages touched, not the range). Memory
  * committed after the snapshot is anonymous (see plat_vrange_commit).
- * MAP_NORESERVE: 8 GiB reservations cost nothing until touched. */
+ * MAP_NORESERVE: 8 GiB reservations cost nothing until touched. A DMA
+ * buffer is RAM (a memfd too, mem.c) mapped shared past the committed part,
+ * so what a device double writes into RAM the driver reads in its memory. */
 #include "hosted.h"
 
 #include <athanor/errors.h>
+#include <athanor/frame.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -24,6 +28,10 @@
 struct hrange {
     int       fd;
     uint64_t *present; /* one bit per page of the reservation; NULL before the first move */
+    /* DMA buffers mapped in (RAM frames, past the committed memory): where,
+     * and their frames, which the range frees at release. */
+    struct dma_span { size_t off, len; phys_addr_t pa; } *dma;
+    unsigned ndma, dma_cap;
 };
 #define HR(r) ((struct hrange *)(r)->cookie)
 
@@ -200,6 +208,9 @@ void plat_vrange_release(struct plat_vrange *r)
     if (r->size) {
         munmap((void *)r->base, r->size);
         close(FD(r));
+        for (unsigned i = 0; i < HR(r)->ndma; i++)
+            frame_free(HR(r)->dma[i].pa, HR(r)->dma[i].len / PAGE_SIZE);
+        hfree(HR(r)->dma);
         hfree(HR(r)->present);
         hfree(HR(r));
         r->cookie = NULL;
@@ -255,6 +266,68 @@ int plat_vrange_move(struct plat_vrange *from, size_t foff, struct plat_vrange *
             return r;
         set_present(from, foff + lo, hi - lo, false);
         set_present(to, toff + lo, hi - lo, true);
+    }
+    return 0;
+}
+
+/* ---- DMA buffers: RAM frames mapped into the range (hw/dma.c) ---- */
+
+int plat_vrange_map_frames(struct plat_vrange *r, size_t off, phys_addr_t phys, size_t len)
+{
+    struct hrange *h = HR(r);
+    if (((off | phys | len) & (PAGE_SIZE - 1)) || len == 0 || off + len > r->size || off < r->committed)
+        return -ATH_EINVAL;
+    for (unsigned i = 0; i < h->ndma; i++)
+        if (off < h->dma[i].off + h->dma[i].len && h->dma[i].off < off + len)
+            return -ATH_EEXIST;
+    if (h->ndma == h->dma_cap) { /* grow the list (a driver takes a few buffers) */
+        unsigned cap = h->dma_cap ? 2 * h->dma_cap : 4;
+        struct dma_span *n = hcalloc(cap, sizeof *n);
+        if (!n)
+            return -ATH_ENOMEM;
+        if (h->ndma)
+            memcpy(n, h->dma, h->ndma * sizeof *n);
+        hfree(h->dma);
+        h->dma = n;
+        h->dma_cap = cap;
+    }
+    int e = hosted_ram_map((void *)(r->base + off), phys, len);
+    if (e)
+        return e;
+    h->dma[h->ndma++] = (struct dma_span){ off, len, phys };
+    return 0;
+}
+
+int plat_vrange_phys(struct plat_vrange *r, size_t off, phys_addr_t *phys)
+{
+    if (off >= r->size)
+        return -ATH_EINVAL;
+    for (unsigned i = 0; i < HR(r)->ndma; i++) {
+        const struct dma_span *d = &HR(r)->dma[i];
+        if (off >= d->off && off - d->off < d->len) {
+            *phys = d->pa + (off - d->off);
+            return 0;
+        }
+    }
+    return -ATH_ENOSYS; /* not a DMA buffer: no device here could be given it */
+}
+
+int plat_vrange_unmap_frames(struct plat_vrange *r, size_t off, size_t len)
+{
+    struct hrange *h = HR(r);
+    if (((off | len) & (PAGE_SIZE - 1)) || off + len > r->size || off < r->committed)
+        return -ATH_EINVAL;
+    for (unsigned i = 0; i < h->ndma;) {
+        struct dma_span *d = &h->dma[i];
+        if (d->off < off || d->off + d->len > off + len) {
+            i++;
+            continue;
+        }
+        if (mmap((void *)(r->base + d->off), d->len, PROT_NONE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) == MAP_FAILED)
+            return -ATH_ENOMEM; /* still mapped: its frames stay the range's */
+        frame_free(d->pa, d->len / PAGE_SIZE);
+        *d = h->dma[--h->ndma];
     }
     return 0;
 }

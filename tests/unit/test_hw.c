@@ -1,8 +1,8 @@
 /* Unit tests of the hardware layer's invoke side and its part of a
  * component (kernel/hw: comp.c, mmio.c, dma.c, irq.c, refused.c) with fake
  * capabilities and a fake platform: the manifest's grants, MMIO widths and
- * block writes, DMA within a quota, interrupt lines bound to notifications,
- * and the counting of refusals. */
+ * block writes, DMA within a quota and given back at a reset, interrupt
+ * lines bound to notifications, and the counting of refusals. */
 #include <string.h>
 
 #include "fake_platform.h"
@@ -66,6 +66,19 @@ int plat_vrange_phys(struct plat_vrange *r, size_t off, phys_addr_t *phys)
     return -ATH_EINVAL;
 }
 
+static struct { size_t off, len; unsigned calls; } unmapped;
+int plat_vrange_unmap_frames(struct plat_vrange *r, size_t off, size_t len)
+{
+    (void)r;
+    unmapped.off = off, unmapped.len = len, unmapped.calls++;
+    for (unsigned i = 0; i < nmaps && i < 8; i++)
+        if (maps[i].off >= off && maps[i].off + maps[i].len <= off + len) {
+            frame_free(maps[i].pa, maps[i].len / PAGE_SIZE);
+            maps[i].len = 0; /* gone: plat_vrange_phys no longer finds it */
+        }
+    return 0;
+}
+
 static int line_enable_result;
 static bool line_enabled[PLAT_IRQ_LINES], line_unmasked[PLAT_IRQ_LINES];
 int plat_irqline_enable(unsigned line)
@@ -109,6 +122,7 @@ static int setup(void **state)
     fake_copy_fail(false);
     map_result = line_enable_result = 0;
     nmaps = mmio_maps = 0;
+    memset(&unmapped, 0, sizeof unmapped);
     hw_irq_release(4);
     return 0;
 }
@@ -185,11 +199,17 @@ static void test_mmio_block_crosses_chunks(void **state)
     assert_int_equal(hw_mmio_write_block(at, src, sizeof src), -ATH_EFAULT);
 }
 
+/* The driver started: its DMA quota. */
+static uint64_t dma_quota(void)
+{
+    hw_comp_start(&drv, NULL);
+    return nth(CAP_T_DMA, 0).len;
+}
+
 static void test_dma_within_quota(void **state)
 {
     (void)state;
-    hw_comp_start(&drv, NULL);
-    uint64_t quota = nth(CAP_T_DMA, 0).len;
+    uint64_t quota = dma_quota();
     uint32_t where;
     uint64_t phys;
     memset(fake_ram(), 0xee, 3 * PAGE_SIZE);
@@ -211,6 +231,36 @@ static void test_dma_within_quota(void **state)
     assert_int_equal(hw_dma_alloc(&drv, quota, PAGE_SIZE, &where, &phys), -ATH_ENOMEM);
     assert_int_equal(frames_out, out);
     assert_int_equal(hw_dma_phys(&drv, 0x100, &p2), -ATH_EINVAL); /* not a page it holds */
+}
+
+/* A reset gives the DMA buffers back: zeroed (what the device wrote does
+ * not wait in free memory), unmapped from the window, the quota whole
+ * again and the next buffer at the window's start. */
+static void test_dma_reset_releases(void **state)
+{
+    (void)state;
+    uint64_t quota = dma_quota();
+    uint32_t where;
+    uint64_t phys;
+    unsigned out = frames_out;
+    assert_int_equal(hw_dma_alloc(&drv, quota, PAGE_SIZE, &where, &phys), 0);
+    assert_int_equal(hw_dma_alloc(&drv, quota, 2 * PAGE_SIZE, &where, &phys), 0);
+    uint8_t *ram = plat_phys_to_virt(phys - PAGE_SIZE);
+    memset(ram, 0x5a, 3 * PAGE_SIZE); /* what a device wrote */
+    hw_comp_reset(&drv);
+    for (size_t i = 0; i < 3 * PAGE_SIZE; i++)
+        assert_int_equal(ram[i], 0);
+    assert_int_equal(unmapped.calls, 1);
+    assert_int_equal(unmapped.off, HW_DMA_WINDOW);
+    assert_int_equal(unmapped.len, 3 * PAGE_SIZE);
+    assert_int_equal(frames_out, out);
+    assert_int_equal(drv.hw.dma_used + drv.hw.dma_next, 0);
+    assert_int_equal(hw_dma_phys(&drv, HW_DMA_WINDOW, &phys), -ATH_EINVAL);
+    assert_int_equal(hw_dma_alloc(&drv, quota, (uint32_t)quota, &where, &phys), 0); /* all of it again */
+    assert_int_equal(where, HW_DMA_WINDOW);
+    hw_comp_reset(&drv);
+    hw_comp_reset(&drv); /* nothing held: nothing to do */
+    assert_int_equal(unmapped.calls, 2);
 }
 
 static void test_irq_lines(void **state)
@@ -293,6 +343,7 @@ int main(void)
         cmocka_unit_test_setup(test_mmio, setup),
         cmocka_unit_test_setup(test_mmio_block_crosses_chunks, setup),
         cmocka_unit_test_setup(test_dma_within_quota, setup),
+        cmocka_unit_test_setup(test_dma_reset_releases, setup),
         cmocka_unit_test_setup(test_irq_lines, setup),
         cmocka_unit_test_setup(test_irq_unbound_when_its_capability_goes, setup),
         cmocka_unit_test_setup(test_refusals_counted_and_reported, setup),

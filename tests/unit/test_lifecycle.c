@@ -35,6 +35,7 @@ static int instance_dummy;
 int  rt_comp_create(struct component *c) { c->rt.instance = &instance_dummy; note("create"); return 0; }
 int  hw_comp_start(struct component *c, const char *a) { (void)c, (void)a; return start_hook("hw"); }
 void hw_comp_stop(struct component *c) { (void)c; note("-hw"); }
+void hw_comp_reset(struct component *c) { (void)c; note("reset-hw"); }
 static const char *last_args;
 int  wasi_comp_start(struct component *c, const char *a) { (void)c; last_args = a; return start_hook("wasi"); }
 void snapshot_comp_stop(struct component *c) { (void)c; note("-snapshot"); }

@@ -18,8 +18,9 @@
  * devices is the manifest's (each driver's pci key), which the build turns
  * into pci_claims.h. A driver claims a function by IDs;
  * from then on only that caller (its badge) gets capabilities to the
- * function's memory BARs and interrupt line (derived from the service's own,
- * which the manifest grants: the PCI memory hole and the PCI lines) and may
+ * function's BARs and interrupt line (derived from the service's own,
+ * which the manifest grants: the PCI memory hole, the PCI I/O window and
+ * the PCI lines) and may
  * read and write its configuration space (not its BARs):
  *   op 7 CLAIM(vendor | device << 16, n)   -> index of the n-th such function
  *   op 8 GRANT_BAR(i, bar)                 -> the caller's handle to that BAR
@@ -51,8 +52,8 @@ struct func {
     ath_handle_t granted[7]; /* our copies behind the driver's (BARs 0-5, line) */
 };
 
-static ath_handle_t io, mmio_root;
-static struct ath_cap_info mmio_info;
+static ath_handle_t io, mmio_root, io_root;
+static struct ath_cap_info mmio_info, io_info;
 static struct func  funcs[MAX_FUNCS];
 static unsigned     nfuncs;
 
@@ -238,16 +239,21 @@ static uint64_t grant_irq(struct func *f)
     }
 }
 
+/* A memory BAR comes out of the memory hole, an I/O BAR out of the I/O
+ * window: whichever the manifest gave us that holds the whole BAR. */
 static uint64_t grant_bar(struct func *f, uint64_t bar)
 {
-    if (bar >= 6 || !f->bar_size[bar] || (f->bar[bar] & 1))
-        return ERR(ATH_ENOENT); /* no such memory BAR */
-    uint64_t base = f->bar[bar];
-    if (mmio_root < 0 || base < mmio_info.base || base + f->bar_size[bar] > mmio_info.base + mmio_info.len)
-        return ERR(ATH_ERANGE); /* outside the device memory we were given */
+    if (bar >= 6 || !f->bar_size[bar])
+        return ERR(ATH_ENOENT); /* no such BAR */
+    bool is_io = f->bar[bar] & 1;
+    ath_handle_t root = is_io ? io_root : mmio_root;
+    const struct ath_cap_info *in = is_io ? &io_info : &mmio_info;
+    uint64_t base = f->bar[bar] & ~1ull;
+    if (root < 0 || base < in->base || base + f->bar_size[bar] > in->base + in->len)
+        return ERR(ATH_ERANGE); /* outside the device memory or ports we were given */
     drop(&f->granted[bar]);
-    ath_handle_t d = ath_cap_derive_range(mmio_root, ATH_R_READ | ATH_R_WRITE | ATH_R_GRANT,
-                                          base - mmio_info.base, f->bar_size[bar]);
+    ath_handle_t d = ath_cap_derive_range(root, ATH_R_READ | ATH_R_WRITE | ATH_R_GRANT,
+                                          base - in->base, f->bar_size[bar]);
     return give(d, &f->granted[bar]);
 }
 
@@ -305,6 +311,9 @@ int main(void)
     mmio_root = ath_cap_find(ATH_T_MMIO, 0);
     if (mmio_root >= 0)
         ath_cap_info(mmio_root, &mmio_info);
+    io_root = ath_cap_find(ATH_T_IOPORT, 1); /* the PCI I/O window, after the config ports */
+    if (io_root >= 0)
+        ath_cap_info(io_root, &io_info);
     scan_bus(0, 0);
     for (unsigned i = 0; i < nfuncs; i++) {
         const struct func *f = &funcs[i];

@@ -61,9 +61,16 @@ struct comp_hw {
 };
 /* Lifecycle hooks. start: a new generation gets the manifest's I/O-port,
  * MMIO, DMA and IRQ capabilities (into the table the caps part renewed).
- * stop: its lines fall silent. */
+ * stop: its lines fall silent. reset (on the component's own thread, its
+ * code stopped): the DMA buffers it took since its snapshot are zeroed and
+ * freed, its quota whole again, so no data a device wrote survives in it.
+ * The device must be quiesced first (its DMA stopped): there is no IOMMU,
+ * and a device still writing would write into frames someone else gets
+ * next. Nothing checks that here; the privacy service is to quiesce a
+ * sensor before it resets the sensor's driver (docs/privacy.md). */
 int  hw_comp_start(struct component *c, const char *args);
 void hw_comp_stop(struct component *c);
+void hw_comp_reset(struct component *c);
 
 /* Where a driver's DMA buffers appear in its linear memory. */
 #define HW_DMA_WINDOW ATH_DMA_WINDOW
@@ -93,6 +100,9 @@ int hw_dma_alloc(struct component *c, uint64_t quota, uint32_t len, uint32_t *wh
 /* The device address of byte `where` of c's own memory (its page stays put
  * while c holds it: a DMA buffer, or a lend for the duration of the call). */
 int hw_dma_phys(struct component *c, uint32_t where, uint64_t *phys);
+/* Zero, unmap and free every DMA buffer c holds; its quota is whole again
+ * (reset's; exit frees them with the memory). */
+void hw_dma_release(struct component *c);
 
 /* Bind line l to notification n (pinned by the caller; bits != 0 set on
  * each interrupt) through a capability in table via, and enable it;

@@ -188,9 +188,14 @@ volatile void *plat_mmio_ptr(uint64_t phys, size_t len);
 /* DMA: map `len` bytes of physically contiguous, zeroed frames at `phys`
  * (from frame_alloc) into r at off, read-write; they become r's and are
  * freed with it. And the physical address behind byte off of r (a device
- * may be given it while the page stays put). -ATH_ENOSYS hosted. */
+ * may be given it while the page stays put). Hosted, DMA buffers are RAM
+ * mapped into r as well (device doubles write RAM); any other page of r
+ * has no device address there (-ATH_ENOSYS). */
 int plat_vrange_map_frames(struct plat_vrange *r, size_t off, phys_addr_t phys, size_t len);
 int plat_vrange_phys(struct plat_vrange *r, size_t off, phys_addr_t *phys);
+/* Unmap [off, off + len) of r (pages mapped by map_frames, past the
+ * committed memory) and free their frames; pages not there are skipped. */
+int plat_vrange_unmap_frames(struct plat_vrange *r, size_t off, size_t len);
 
 /* ---- power and diagnostics --------------------------------------------------- */
 

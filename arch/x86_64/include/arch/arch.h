@@ -76,6 +76,8 @@ void  vm_protect_range(uint64_t va, size_t len, bool writable);
 /* pit.c / lapic.c / ioapic.c / acpi.c */
 void     pit_wait_start(uint32_t us);   /* start a PIT one-shot of `us` microseconds (channel 2) */
 bool     pit_wait_done(void);
+uint16_t pit_count(void);              /* channel 2's count now */
+uint64_t pit_ticks_ns(uint32_t ticks); /* how long that many PIT ticks last */
 void     pic_disable(void);
 void     lapic_init(void);
 void     lapic_eoi(void);
