@@ -72,14 +72,19 @@ _Static_assert(sizeof(struct ath_location) == 32, "struct ath_location is 32 byt
 enum ath_sensor_op { ATH_SENSOR_GRANT = 32, ATH_SENSOR_START = 33, ATH_SENSOR_FETCH = 34 };
 
 /* Open a session, asking the user if need be: waits up to timeout_ns for
- * the answer. The session's handle, or an error as for ATH_PRIV_OPEN. */
+ * the answer (and for the service, if it is still starting or
+ * restarting). The session's handle, or an error as for ATH_PRIV_OPEN. */
 static inline ath_handle_t ath_session_open(ath_handle_t priv, unsigned sensor, unsigned precision,
                                             uint32_t duration_ms, ath_handle_t note,
                                             uint64_t timeout_ns)
 {
     uint64_t r = 0;
-    for (;;) {
+    for (uint64_t waited = 0;; waited += 10000000u) {
         int e = ath_call_grant(priv, ATH_PRIV_OPEN, sensor | precision << 8, duration_ms, note, &r);
+        if (e == -ATH_EPEERFAILED && waited < timeout_ns) { /* not serving yet */
+            ath_notify_wait(note, 0, 10000000u, &r);
+            continue;
+        }
         if (e)
             return e;
         if ((int64_t)r != -ATH_EAGAIN)

@@ -295,13 +295,18 @@ expect_gps_fuzz() {
 
 # The microphone driver's tests (tests/hosted/mic.sh on the platform's
 # AC'97 double, tests/qemu/mic.sh on QEMU's AC97). mic_script SECONDS: the
-# monitor session (start it, wait); expect_mic_capture LOG LAYER PEAK: what
-# it must have said: the controller found, one line a second whose frames,
+# monitor session: an app records through a microphone session of SECONDS
+# and a little more (the driver reports once a second while it captures);
+# mic_nodev_script: the app asks, with no controller there.
+# expect_mic_capture LOG LAYER PEAK: what the driver and the privacy
+# service must have said: the controller found, one line a second whose frames,
 # buffers and interrupts all grow, the rate over the run within 5 % of the
 # codec's, the newest 4 KiB fetched with a peak matching PEAK (QEMU's none
-# backend records silence, the double a ramp), the quiesce read back, no
+# backend records silence, the double a ramp), the app's recording with
+# that peak, ended by the expiry, the quiesce read back by the service, no
 # fault. Its last counts go to LOG.counts (frames of the last line: "last").
-mic_script() { printf 'start mic seconds=%s\nwait mic 20\n' "$1"; }
+mic_script() { printf 'start micapp hold ms=%s\nwait micapp 30\n' "$(($1 * 1000 + 300))"; }
+mic_nodev_script() { printf 'start micapp open want=ENOENT\nwait micapp 30\n'; }
 expect_mic_capture() {
     _m_log=$1 _m_layer=$2 _m_peak=$3
     expect_in "$_m_log" "$_m_layer/mic-found" \
@@ -344,16 +349,23 @@ expect_mic_capture() {
     else
         result FAIL "$_m_layer/mic-fetch" "want 4096 bytes with peak $_m_peak: $(grep '^fetched' "$_m_log.counts") (log: $_m_log)"
     fi
-    # Quiesced, as the driver read it back: engine halted and still over
-    # 50 ms, no interrupt, bus mastering off and INTx disabled.
+    # What the app got through its session, and the end it saw.
+    expect_in "$_m_log" "$_m_layer/mic-session" \
+        "micapp: open: OK" \
+        "micapp: [1-9][0-9]* bytes, [0-9]+ frames in [0-9]+ ms \\([0-9]+ Hz\\), peak ($_m_peak), then ESTALE, ended signal yes" \
+        'privacy: session [0-9]+ ended: micapp microphone, [1-9][0-9]* delivered, its time ran out' \
+        'micapp exited with status 0'
+    # Quiesced, as the privacy service read it back after the end: engine
+    # halted and still over 50 ms, no interrupt, bus mastering off and INTx
+    # disabled.
     expect_in "$_m_log" "$_m_layer/mic-quiesced" \
-        'mic: quiesce done: engine halted, steady \(CIV [0-9]+, PICB [0-9]+, SR 0x[0-9a-f]+, CR 0 over [0-9]+ ms, 0 interrupts\), bus mastering off, interrupts off$' \
-        'mic exited with status 0'
+        'privacy: microphone quiesce done: engine halted, steady \(CIV [0-9]+, PICB [0-9]+, SR 0x[0-9a-f]+, CR 0 over [0-9]+ ms, 0 interrupts\), bus mastering off, interrupts off$'
     expect_none "$_m_log" "$_m_layer/mic-no-fault" 'fault:' "a fault was reported"
 }
-# expect_mic_nodevice LOG LAYER: without the controller it says so, exits 0,
-# nothing faults.
+# expect_mic_nodevice LOG LAYER: without the controller the privacy
+# service says so, the app's request finds no microphone, nothing faults.
 expect_mic_nodevice() {
-    expect_in "$1" "$2/mic-nodevice" "mic: no AC'97 controller \(8086:2415\)" 'mic exited with status 0'
+    expect_in "$1" "$2/mic-nodevice" "privacy: no microphone: no AC'97 controller \(8086:2415\)" \
+        'micapp: open: ENOENT' 'micapp exited with status 0'
     expect_none "$1" "$2/mic-nodevice-no-fault" 'fault:' "a fault was reported"
 }

@@ -37,6 +37,6 @@ fi
 expect_none "$log" hosted/mic-sanitizers 'ERROR: (Address|Leak)Sanitizer|runtime error:' "a sanitizer report"
 
 nodev=$dir/nodevice.log
-{ mic_script 3; printf 'halt\n'; } | timeout 60 "$TEST_HOSTED" > "$nodev" 2>&1
+{ mic_nodev_script; printf 'halt\n'; } | timeout 60 "$TEST_HOSTED" > "$nodev" 2>&1
 expect_status hosted/mic-nodevice-status $? 0 "$nodev"
 expect_mic_nodevice "$nodev" hosted

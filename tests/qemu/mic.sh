@@ -46,7 +46,7 @@ mtree() {
 {
     mic_script 3
     until_in 'mic: capturing' "$log" && mtree 1 "$dir/mtree-running.txt"
-    until_in 'mic exited' "$log" && mtree 2 "$dir/mtree-stopped.txt"
+    until_in 'micapp exited' "$log" && mtree 2 "$dir/mtree-stopped.txt"
     printf 'halt\n'
 } | timeout 120 tools/qemu.sh --kernel "$TEST_KERNEL" --audio -- -monitor "pipe:$dir/mon" > "$log" 2>&1
 status=$?
@@ -72,6 +72,6 @@ fi
 
 # No AC'97: the driver says so and exits 0; nothing faults.
 nodev=$dir/nodevice.log
-{ mic_script 3; printf 'halt\n'; } | timeout 60 tools/qemu.sh --kernel "$TEST_KERNEL" > "$nodev" 2>&1
+{ mic_nodev_script; printf 'halt\n'; } | timeout 60 tools/qemu.sh --kernel "$TEST_KERNEL" > "$nodev" 2>&1
 expect_status qemu/mic-nodevice-status $? 0 "$nodev"
 expect_mic_nodevice "$nodev" qemu

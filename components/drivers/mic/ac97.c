@@ -44,14 +44,14 @@ enum { GLOB_CNT = 0x2c, GLOB_STA = 0x30 };
 
 static const uint16_t engines[] = { PI, PO, MC };
 
-static uint64_t now_ns(void)
+static uint64_t ac97_now_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static void sleep_ms(unsigned ms)
+static void ac97_sleep_ms(unsigned ms)
 {
     struct timespec ts = { 0, (long)ms * 1000000 };
     nanosleep(&ts, NULL);
@@ -149,7 +149,7 @@ int ac97_acquire(struct ac97 *a)
             ath_reconnect(&a->pci, "pci");
         else if (r != -ATH_EPEERFAILED || tries == 100)
             break;
-        sleep_ms(100);
+        ac97_sleep_ms(100);
     }
     if (r || (int64_t)dev < 0)
         return r ? r : (int)(int64_t)dev;
@@ -168,6 +168,31 @@ int ac97_acquire(struct ac97 *a)
     return nam_rd(a, NAM_VENDOR1) == 0xffff ? -ATH_ENOSYS : 0;
 }
 
+int ac97_enable(struct ac97 *a)
+{
+    return cfg_command(a, CMD_IO | CMD_MASTER, CMD_INTX_OFF);
+}
+
+size_t ac97_read(struct ac97 *a, uint64_t *pos, void *dst, size_t n, uint64_t *lost)
+{
+    *lost = 0;
+    if (!a->running)
+        return 0;
+    uint64_t total = ac97_captured(a);
+    if (total - *pos > AC97_FETCH_MAX) { /* the engine went round past it */
+        *lost = total - AC97_FETCH_MAX - *pos;
+        *pos = total - AC97_FETCH_MAX;
+    }
+    if (n > total - *pos)
+        n = (size_t)(total - *pos);
+    n -= n % AC97_FRAME;
+    size_t from = (size_t)(*pos % AC97_RING), first = AC97_RING - from < n ? AC97_RING - from : n;
+    memcpy(dst, a->ring + from, first);
+    memcpy((uint8_t *)dst + first, a->ring, n - first);
+    *pos += n;
+    return n;
+}
+
 /* Every engine stopped, its interrupts off, its registers back to reset
  * (BDBAR, CIV, LVI and PICB 0, SR halted), its status cleared. */
 static int stop_engines(struct ac97 *a)
@@ -176,7 +201,7 @@ static int stop_engines(struct ac97 *a)
     for (unsigned i = 0; i < sizeof engines / sizeof engines[0]; i++)
         r |= bm_wr8(a, engines[i] + CR, 0);
     for (int t = 0; t < 10 && !(bm_rd16(a, PI + SR) & SR_DCH); t++)
-        sleep_ms(1); /* it halts at the end of the current transfer */
+        ac97_sleep_ms(1); /* it halts at the end of the current transfer */
     for (unsigned i = 0; i < sizeof engines / sizeof engines[0]; i++) {
         r |= bm_wr8(a, engines[i] + CR, CR_RR);
         r |= bm_wr16(a, engines[i] + SR, SR_CLEAR);
@@ -194,14 +219,14 @@ int ac97_start(struct ac97 *a, unsigned rate)
         a->bdl = p;
         a->ring = (uint8_t *)p + 4096;
     }
-    if ((r = cfg_command(a, CMD_IO | CMD_MASTER, CMD_INTX_OFF)) != 0)
-        return r;
+    if (a->pci > 0 && (r = ac97_enable(a)) != 0)
+        return r; /* (a driver in a session: the privacy service did it) */
     /* The controller out of cold reset, then wait for the codec. */
     bm_wr32(a, GLOB_CNT, GC_COLD);
     for (int t = 0; !(bm_rd32(a, GLOB_STA) & GS_CODEC_RDY); t++) {
         if (t == 100)
             return -ATH_ETIMEDOUT;
-        sleep_ms(1);
+        ac97_sleep_ms(1);
     }
     if ((r = stop_engines(a)) != 0)
         return r;
@@ -310,16 +335,16 @@ void ac97_check_stopped(struct ac97 *a, unsigned ms, struct ac97_stopped *o)
     o->civ = bm_rd8(a, PI + CIV), o->picb = bm_rd16(a, PI + PICB);
     o->sr = bm_rd16(a, PI + SR), o->cr = bm_rd8(a, PI + CR);
     o->steady = true;
-    uint64_t t0 = now_ns(), until = t0 + (uint64_t)ms * 1000000u;
-    for (uint64_t now = t0; now < until; now = now_ns()) {
+    uint64_t t0 = ac97_now_ns(), until = t0 + (uint64_t)ms * 1000000u;
+    for (uint64_t now = t0; now < until; now = ac97_now_ns()) {
         uint64_t bits = 0;
         if (a->note <= 0 || ath_notify_wait(a->note, 1, 5000000u, &bits) != 0)
-            sleep_ms(5);
+            ac97_sleep_ms(5);
         o->interrupts += bits != 0;
         o->steady &= bm_rd8(a, PI + CIV) == o->civ && bm_rd16(a, PI + PICB) == o->picb &&
                      bm_rd16(a, PI + SR) == o->sr && bm_rd8(a, PI + CR) == o->cr;
     }
-    o->ms = (unsigned)((now_ns() - t0) / 1000000u);
+    o->ms = (unsigned)((ac97_now_ns() - t0) / 1000000u);
     o->halted = (o->sr & SR_DCH) && !(o->cr & CR_RPBM);
     uint32_t cmd = cfg_read(a, PCI_COMMAND);
     o->master = cmd == 0xffffffffu || (cmd & CMD_MASTER); /* unreadable counts as on */

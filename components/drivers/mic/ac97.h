@@ -20,7 +20,8 @@
 
 /* Everything the driver holds for the device. The capabilities (the first
  * block) are what acquire gets and a privacy service will grant instead;
- * the rest is the driver's own state. */
+ * the rest is the driver's own state. A driver in a session has no pci
+ * endpoint (0): the privacy service holds the function and enables it. */
 struct ac97 {
     ath_handle_t pci;      /* endpoint of the PCI service (configuration writes) */
     uint64_t     dev;      /* the function's index there */
@@ -61,6 +62,9 @@ struct ac97_stopped {
  * none. This is what a privacy service will do instead, granting the
  * capabilities to the driver for a session. */
 int ac97_acquire(struct ac97 *a);
+/* I/O decoding and bus mastering on, INTx allowed: what the holder of the
+ * PCI function does before a start (the privacy service, for a session). */
+int ac97_enable(struct ac97 *a);
 /* Reset the controller and codec, select the microphone as the recording
  * source, and run PCM In into a ring of 32 buffers that interrupts per
  * buffer. rate 0 keeps the codec's; another needs VRA. */
@@ -73,6 +77,10 @@ uint64_t ac97_captured(struct ac97 *a);
 /* Copy up to n bytes (whole frames, at most AC97_FETCH_MAX) of the newest
  * captured PCM into dst; how many. Does not wait. */
 size_t ac97_fetch(struct ac97 *a, void *dst, size_t n);
+/* The captured PCM from byte *pos on (whole frames, up to n bytes) into
+ * dst, *pos moved past it; a reader that fell more than AC97_FETCH_MAX
+ * behind skips ahead (*lost: the bytes skipped). Does not wait. */
+size_t ac97_read(struct ac97 *a, uint64_t *pos, void *dst, size_t n, uint64_t *lost);
 /* Stop the device: every bus-master engine off and its registers reset,
  * bus mastering and interrupts off in the PCI command register, the ADC
  * powered down. */

@@ -1,15 +1,28 @@
 /* Microphone driver: captures 16-bit stereo PCM from an AC'97 controller's
- * microphone input by DMA (ac97.c), prints what it counted each second,
- * and after `seconds=N` (argument) quiesces the device and checks that it
- * stopped. Until the privacy service hands out sessions (docs/privacy.md),
- * nothing else sees what it captures, and it is only in the test image.
- * Arguments: seconds=N (3), rate=HZ (the codec's own when absent). */
+ * microphone input by DMA (ac97.c) for the privacy service, the only
+ * component that may call it. It owns no hardware: the service lends it
+ * the controller's two I/O BARs, its line and a DMA quota for a session,
+ * takes them back at its end, quiesces the controller and resets this
+ * driver to its snapshot, which gives its DMA pages up zeroed
+ * (docs/privacy.md). While it captures it prints, once a second, what it
+ * counted (frames, the measured rate, buffers, interrupts) and the size
+ * and peak of the newest 4 KiB, for the tests; the samples themselves go
+ * only to the session's app, through FETCH. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <athanor_privacy.h>
+
 #include "ac97.h"
+
+#define SECOND_NS 1000000000ull
+
+static struct ac97 dev;
+static uint64_t    started_ns, next_report_ns, read_pos;
+static ath_handle_t data_note = -1;
+static int16_t     newest[AC97_BUF / 2];
 
 static uint64_t now_ns(void)
 {
@@ -29,12 +42,9 @@ static unsigned peak(const int16_t *s, size_t n)
     return p;
 }
 
-static struct ac97 dev;
-static int16_t newest[AC97_BUF / 2];
-
-static void report(uint64_t t0)
+static void report(void)
 {
-    uint64_t frames = ac97_captured(&dev) / AC97_FRAME, ms = (now_ns() - t0) / 1000000u;
+    uint64_t frames = ac97_captured(&dev) / AC97_FRAME, ms = (now_ns() - started_ns) / 1000000u;
     size_t got = ac97_fetch(&dev, newest, sizeof newest);
     printf("mic: %u Hz, 2 ch, 16 bit: %llu frames in %llu ms (%llu Hz), buffers %llu, overruns %llu, "
            "interrupts %llu, newest %zu bytes peak %u\n",
@@ -44,59 +54,101 @@ static void report(uint64_t t0)
            peak(newest, got / 2));
 }
 
-int main(int argc, char **argv)
+static int io_base(ath_handle_t h, uint16_t *base)
 {
-    unsigned seconds = 3, rate = 0;
-    for (int i = 1; i < argc; i++) {
-        if (!strncmp(argv[i], "seconds=", 8))
-            seconds = (unsigned)strtoul(argv[i] + 8, NULL, 10);
-        else if (!strncmp(argv[i], "rate=", 5))
-            rate = (unsigned)strtoul(argv[i] + 5, NULL, 10);
+    struct ath_cap_info info;
+    int r = ath_cap_info(h, &info);
+    if (r == 0)
+        *base = (uint16_t)info.base;
+    return r;
+}
+
+/* What the service lends, by its index (sdk/athanor_privacy.h): the mixer
+ * BAR, the bus-master BAR, the line, the DMA quota, the app's notification. */
+static int granted(uint64_t index, ath_handle_t h)
+{
+    switch (index) {
+    case 0: dev.nam = h; return io_base(h, &dev.nam_base);
+    case 1: dev.nabm = h; return io_base(h, &dev.nabm_base);
+    case 2: dev.irq = h; return 0;
+    case 3: dev.dma = h; return 0;
+    case 4: data_note = h; return 0;
+    default: return -ATH_EINVAL;
     }
-    int r = ac97_acquire(&dev);
-    if (r == -ATH_ENOENT) {
-        printf("mic: no AC'97 controller (8086:2415)\n");
-        return 0; /* no device is not a fault */
-    }
-    if (r) {
-        printf("mic: cannot take the AC'97 controller (%d)\n", r);
-        return 1;
+}
+
+static int start(void)
+{
+    if (dev.nam <= 0 || dev.nabm <= 0 || dev.irq <= 0 || dev.dma <= 0) {
+        printf("mic: started without its hardware (%d %d %d %d)\n", dev.nam, dev.nabm, dev.irq, dev.dma);
+        return -ATH_EPERM;
     }
     printf("mic: AC'97 mixer at port %#x, bus master at port %#x\n", dev.nam_base, dev.nabm_base);
-    r = ac97_start(&dev, rate);
+    int r = ac97_start(&dev, 0);
     if (r) {
         printf("mic: cannot start capture (%d)\n", r);
-        ac97_quiesce(&dev);
-        return 1;
+        return r;
     }
-    uint64_t t0 = now_ns(), next = t0 + 1000000000u;
+    started_ns = now_ns();
+    next_report_ns = started_ns + SECOND_NS;
+    read_pos = 0;
     printf("mic: capturing the microphone input at %u Hz (variable rate %s)\n", dev.rate,
            dev.vra ? "supported" : "not supported");
-    for (unsigned s = 0; s < seconds;) {
-        uint64_t now = now_ns(), bits = 0;
-        if (now >= next) {
-            ac97_service(&dev);
-            report(t0);
-            s++;
-            next += 1000000000u;
-            continue;
-        }
-        if (ath_notify_wait(dev.note, 1, next - now, &bits) != 0)
-            return 1;
-        if (bits) {
+    return 0;
+}
+
+static bool from_privacy(void)
+{
+    char name[ATH_NAME_MAX];
+    return ath_caller_name(name, sizeof name) > 0 && strcmp(name, "privacy") == 0;
+}
+
+ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+    if (badge == 0 && op == ATH_OP_EVENT) {
+        if (!dev.running)
+            return ATH_NO_TIMEOUT;
+        if (a0) { /* a buffer filled */
             dev.interrupts++;
             ac97_service(&dev);
             ath_irq_ack(dev.irq);
+            if (data_note >= 0)
+                ath_notify_signal(data_note, ATH_SESSION_DATA);
         }
+        uint64_t now = now_ns();
+        if (now >= next_report_ns) {
+            ac97_service(&dev);
+            report();
+            next_report_ns += SECOND_NS;
+        }
+        return next_report_ns > now ? next_report_ns - now : 0;
     }
-    r = ac97_quiesce(&dev);
-    struct ac97_stopped st;
-    ac97_check_stopped(&dev, 50, &st);
-    bool ok = r == 0 && st.steady && st.halted && !st.master && st.intx_off && !st.interrupts;
-    printf("mic: quiesce %s: engine %s, %s (CIV %u, PICB %u, SR %#x, CR %#x over %u ms, %u interrupts), "
-           "bus mastering %s, interrupts %s\n",
-           ok ? "done" : "FAILED", st.halted ? "halted" : "RUNNING", st.steady ? "steady" : "MOVING",
-           st.civ, st.picb, st.sr, st.cr, st.ms, st.interrupts, st.master ? "ON" : "off",
-           st.intx_off ? "off" : "ON");
-    return ok ? 0 : 1;
+    if (!from_privacy())
+        return (uint64_t)(int64_t)-ATH_EPERM;
+    switch (op) {
+    case ATH_SENSOR_GRANT: {
+        int r = granted(a0, (ath_handle_t)a2);
+        if (r)
+            printf("mic: grant %llu (%d): %d\n", (unsigned long long)a0, (int)a2, r);
+        return (uint64_t)(int64_t)r;
+    }
+    case ATH_SENSOR_START:
+        return (uint64_t)(int64_t)start();
+    case ATH_SENSOR_FETCH: { /* the PCM since the last fetch; a1 = the lent length, a2 = where */
+        uint64_t lost;
+        ac97_service(&dev);
+        return ac97_read(&dev, &read_pos, (void *)(uintptr_t)a2, (size_t)a1, &lost);
+    }
+    default:
+        return (uint64_t)(int64_t)-ATH_ENOSYS;
+    }
+}
+
+int main(void)
+{
+    /* After a reset the first instance's notification is still ours. */
+    dev.note = ath_cap_find(ATH_T_NOTIFICATION, 0);
+    if (dev.note < 0)
+        dev.note = ath_notify_create();
+    return ath_serve_wait(dev.note, 1, ATH_NO_TIMEOUT);
 }

@@ -23,6 +23,7 @@
 #include <sensor_policy.h>
 
 #include "../coarse_location.c"
+#include "../../drivers/mic/ac97.c"
 
 #define ERR(e)       ((uint64_t)(int64_t)-(e))
 #define EV_STOP      1u               /* a component stopped or was reset */
@@ -45,9 +46,13 @@ struct sensor {
     uint64_t     driver_instance;   /* the instance we armed (ATH_COMP_INSTANCE) */
     ath_handle_t hw[4];             /* our own: the roots of what we lend */
     unsigned     nhw;
-    ath_handle_t lent[6];           /* our copies behind the driver's, this session */
+    ath_handle_t lent[2];           /* our copies behind the driver's, this session */
     unsigned     nlent;
-    bool         (*quiesce)(struct sensor *s);
+    uint32_t     unit;              /* bytes of one record FETCH counts (a position; a byte of PCM) */
+    uint32_t     per_sample;        /* bytes of one sample delivered (a position; a stereo frame) */
+    int          (*prepare)(struct sensor *s);  /* before the driver starts (NULL: nothing) */
+    bool         (*quiesce)(struct sensor *s);  /* true if the device reads back quiet */
+    void         (*verify)(struct sensor *s);   /* after the end, off the measured path */
     struct session *active;
 };
 
@@ -70,8 +75,43 @@ static bool quiesce_uart(struct sensor *s)
     return ath_inb(io, COM2 + UART_IER, &v) == 0 && v == 0;
 }
 
+/* The AC'97 controller: the PCI function is ours (claimed from the PCI
+ * service: its BARs, line and configuration), the DMA quota too. */
+static struct ac97 mic_hw;
+
+static int prepare_ac97(struct sensor *s)
+{
+    (void)s;
+    return ac97_enable(&mic_hw);
+}
+
+/* Every bus-master engine stopped and reset, the ADC powered down, bus
+ * mastering and INTx off in the PCI command register (ac97_quiesce). */
+static bool quiesce_ac97(struct sensor *s)
+{
+    (void)s;
+    return ac97_quiesce(&mic_hw) == 0;
+}
+
+/* Read the engine back for 50 ms after the end, and say what it did. */
+static void verify_ac97(struct sensor *s)
+{
+    (void)s;
+    struct ac97_stopped st;
+    ac97_check_stopped(&mic_hw, 50, &st);
+    bool ok = st.steady && st.halted && !st.master && st.intx_off && !st.interrupts;
+    printf("privacy: microphone quiesce %s: engine %s, %s (CIV %u, PICB %u, SR %#x, CR %#x over %u ms, "
+           "%u interrupts), bus mastering %s, interrupts %s\n",
+           ok ? "done" : "FAILED", st.halted ? "halted" : "RUNNING", st.steady ? "steady" : "MOVING",
+           st.civ, st.picb, st.sr, st.cr, st.ms, st.interrupts, st.master ? "ON" : "off",
+           st.intx_off ? "off" : "ON");
+}
+
 static struct sensor sensors[] = {
-    { .kind = ATH_SENSOR_LOCATION, .name = "location", .quiesce = quiesce_uart },
+    { .kind = ATH_SENSOR_LOCATION, .name = "location", .quiesce = quiesce_uart,
+      .unit = sizeof(struct ath_location), .per_sample = sizeof(struct ath_location) },
+    { .kind = ATH_SENSOR_MICROPHONE, .name = "microphone", .prepare = prepare_ac97,
+      .quiesce = quiesce_ac97, .verify = verify_ac97, .unit = 1, .per_sample = AC97_FRAME },
 };
 #define NSENSORS (sizeof sensors / sizeof *sensors)
 
@@ -208,8 +248,10 @@ static uint64_t instance_of(const char *name)
  * handle of the app's. */
 static void disarm(struct sensor *sn, uint64_t t0)
 {
+    for (unsigned i = 0; i < sn->nhw; i++)
+        ath_cap_revoke(sn->hw[i]); /* every copy of our roots: the driver's; its line falls silent */
     for (unsigned i = 0; i < sn->nlent; i++)
-        ath_cap_delete(sn->lent[i]); /* the driver's copy goes with ours; its line falls silent */
+        ath_cap_delete(sn->lent[i]); /* the app's notification, and the driver's copy of it */
     sn->nlent = 0;
     if (!sn->quiesce(sn))
         st_quiet_fail++;
@@ -240,6 +282,8 @@ static void end(struct session *s, const char *why, uint64_t t0)
     ath_notify_signal(s->note, ATH_SESSION_ENDED);
     ath_cap_delete(s->note);
     st_ended++;
+    if (sn->verify)
+        sn->verify(sn);
     uint32_t ms = (uint32_t)((now_ns() - s->start_ns) / 1000000u);
     log_event(A_ENDED, s->app, sn->kind, s->precision, s->id, s->delivered, ms, why);
     printf("privacy: session %u ended: %s %s, %u delivered, %s\n", s->id, s->app, sn->name,
@@ -256,24 +300,26 @@ static struct session *session_of(uint64_t badge)
     return NULL;
 }
 
-/* Lend the sensor's hardware (and a signal-only copy of the app's
- * notification) to the driver, and start it. */
+/* Lend the sensor's hardware (our roots themselves: a grant makes the
+ * driver's copy a child of ours, which a revoke of ours takes back; the
+ * PCI service's grants to us carry no derive right) and a signal-only copy
+ * of the app's notification to the driver, and start it. */
 static int arm(struct sensor *sn, ath_handle_t app_note)
 {
     uint64_t res = 0;
     sn->nlent = 0;
+    ath_handle_t note = ath_cap_derive(app_note, ATH_R_WRITE | ATH_R_GRANT, 0);
+    if (note < 0)
+        return note;
+    sn->lent[sn->nlent++] = note;
     for (unsigned i = 0; i <= sn->nhw; i++) {
-        ath_handle_t src = i < sn->nhw ? sn->hw[i] : app_note;
-        uint32_t rights = i < sn->nhw ? ATH_R_READ | ATH_R_WRITE | ATH_R_GRANT : ATH_R_WRITE | ATH_R_GRANT;
-        ath_handle_t copy = ath_cap_derive(src, rights, 0);
-        if (copy < 0)
-            return copy;
-        sn->lent[sn->nlent++] = copy;
-        int r = ath_call_grant(sn->ep, ATH_SENSOR_GRANT, i, 0, copy, &res);
-        if (r)
-            return r;
+        int r = ath_call_grant(sn->ep, ATH_SENSOR_GRANT, i, 0, i < sn->nhw ? sn->hw[i] : note, &res);
+        if (r || (int64_t)res < 0)
+            return r ? r : (int)(int64_t)res;
     }
-    int r = ath_call(sn->ep, ATH_SENSOR_START, 0, 0, 0, &res);
+    int r = sn->prepare ? sn->prepare(sn) : 0;
+    if (r == 0)
+        r = ath_call(sn->ep, ATH_SENSOR_START, 0, 0, 0, &res);
     return r ? r : (int)(int64_t)res;
 }
 
@@ -332,7 +378,8 @@ static uint64_t op_open(uint64_t a0, uint64_t a1, ath_handle_t note)
     bool keep_note = false;
     uint64_t r;
     struct memo *m = memo_of(app);
-    if (precision > ATH_PRECISION_COARSE || (kind != ATH_SENSOR_LOCATION && kind != ATH_SENSOR_MICROPHONE)) {
+    if (precision > ATH_PRECISION_COARSE || (kind != ATH_SENSOR_LOCATION && kind != ATH_SENSOR_MICROPHONE) ||
+        (kind == ATH_SENSOR_MICROPHONE && precision != ATH_PRECISION_FINE)) {
         r = ERR(ATH_EINVAL);
     } else if (!(may_ask(app) & kind)) {
         log_event(A_REFUSED, app, kind, precision, 0, 0, ms, "not in the manifest");
@@ -526,15 +573,17 @@ static uint64_t op_read(struct session *s, uint64_t len, uint64_t where)
         end(s, "the driver failed", t0);
         return ERR(ATH_EPEERFAILED);
     }
-    if (n > len / sizeof(struct ath_location))
+    if (n > len / s->sn->unit)
         n = 0; /* a driver that lies about what it wrote delivers nothing */
-    struct ath_location *l = (struct ath_location *)(uintptr_t)where;
-    for (uint64_t i = 0; i < n; i++) {
-        if (s->precision == ATH_PRECISION_COARSE)
-            coarse_location(l[i].lat_e7, l[i].lon_e7, &l[i].lat_e7, &l[i].lon_e7);
-        l[i].precision = (uint8_t)s->precision;
+    if (s->sn->kind == ATH_SENSOR_LOCATION) {
+        struct ath_location *l = (struct ath_location *)(uintptr_t)where;
+        for (uint64_t i = 0; i < n; i++) {
+            if (s->precision == ATH_PRECISION_COARSE)
+                coarse_location(l[i].lat_e7, l[i].lon_e7, &l[i].lat_e7, &l[i].lon_e7);
+            l[i].precision = (uint8_t)s->precision;
+        }
     }
-    s->delivered += (uint32_t)n;
+    s->delivered += (uint32_t)(n * s->sn->unit / s->sn->per_sample);
     return n;
 }
 
@@ -609,12 +658,24 @@ int main(void)
         if (!sn->driver)
             continue;
         sn->ep = ath_lookup(sn->driver);
+        int r = 0;
         if (sn->kind == ATH_SENSOR_LOCATION) {
             sn->hw[0] = ath_cap_find(ATH_T_IOPORT, 0);
             sn->hw[1] = ath_cap_find(ATH_T_IRQ, 0);
             sn->nhw = 2;
+        } else if ((r = ac97_acquire(&mic_hw)) == 0) {
+            sn->hw[0] = mic_hw.nam;
+            sn->hw[1] = mic_hw.nabm;
+            sn->hw[2] = mic_hw.irq;
+            sn->hw[3] = mic_hw.dma;
+            sn->nhw = 4;
         }
-        if (sn->ep < 0 || sn->hw[0] < 0 || sn->hw[1] < 0) {
+        if (r == -ATH_ENOENT) {
+            printf("privacy: no %s: no AC'97 controller (8086:2415)\n", sn->name);
+            sn->driver = NULL;
+            continue;
+        }
+        if (r || sn->ep < 0 || sn->hw[0] < 0 || sn->hw[1] < 0) {
             printf("privacy: no %s: driver %s (%d) or its hardware missing\n", sn->name, sn->driver, sn->ep);
             sn->driver = NULL;
             continue;
