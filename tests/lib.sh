@@ -225,6 +225,20 @@ expect_image_ps() {
 # gps_script MS: the monitor session: an app reads the receiver through a
 # session of MS milliseconds (components/apps/gpsapp.h).
 gps_script() { printf 'start gpsapp hold ms=%s\nwait gpsapp 60\nps\nhalt\n' "$1"; }
+# gps_receiver: a receiver sending a position ten times a second, forever
+# (the session tests kill it): five reference GGA sentences in turn.
+gps_receiver() {
+    while :; do
+        for _r_s in '$GPGGA,120000,4807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,*49' \
+                    '$GPGGA,120001,4807.045,N,01131.011,E,1,08,0.9,545.4,M,46.9,M,,*42' \
+                    '$GPGGA,120002,4807.052,N,01131.022,E,1,08,0.9,545.4,M,46.9,M,,*47' \
+                    '$GPGGA,120003,4807.059,N,01131.033,E,1,08,0.9,545.4,M,46.9,M,,*4D' \
+                    '$GPGGA,120004,4807.066,N,01131.044,E,1,08,0.9,545.4,M,46.9,M,,*46'; do
+            printf '%s\r\n' "$_r_s" || exit 0
+            sleep 0.1
+        done
+    done
+}
 # gps_feed_when_open LOG FEED OUT: write FEED to OUT (a FIFO) once LOG shows
 # the session started (the driver clears its receiver at the start: a
 # receiver's bytes before it are not the session's), then hold OUT open.
@@ -352,7 +366,7 @@ expect_mic_capture() {
     # What the app got through its session, and the end it saw.
     expect_in "$_m_log" "$_m_layer/mic-session" \
         "micapp: open: OK" \
-        "micapp: [1-9][0-9]* bytes, [0-9]+ frames in [0-9]+ ms \\([0-9]+ Hz\\), peak ($_m_peak), then ESTALE, ended signal yes" \
+        "micapp: [1-9][0-9]* bytes, [0-9]+ frames in [0-9]+ ms \\([0-9]+ Hz\\), peak ($_m_peak), then ESTALE, ended signal yes, then reading: ESTALE" \
         'privacy: session [0-9]+ ended: micapp microphone, [1-9][0-9]* delivered, its time ran out' \
         'micapp exited with status 0'
     # Quiesced, as the privacy service read it back after the end: engine

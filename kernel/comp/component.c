@@ -329,16 +329,18 @@ int comp_reset(struct component *c)
     int r = c->state != COMP_RUNNING || !c->thread ? -ATH_ENOENT
           : !c->snap.snap ? -ATH_EAGAIN
           : c->rt.tables_grew ? -ATH_EBUSY : 0;
-    uint32_t before = c->resets;
+    uint32_t before = c->resets, gen = c->generation;
     spin_unlock_irqrestore(&comp_lock, f);
     if (r)
         return r;
     comp_request_stop(c, TRAP_RESET);
     uint64_t deadline = plat_clock_ns() + 5 * NS_PER_S;
     f = spin_lock_irqsave(&comp_lock);
-    while (r == 0 && c->resets == before && c->state == COMP_RUNNING)
+    while (r == 0 && c->resets == before && c->state == COMP_RUNNING && c->generation == gen)
         r = waitq_wait_intr(&c->exit_wq, &comp_lock, deadline);
-    if (r == 0 && c->resets == before)
+    if (r == 0 && c->generation != gen)
+        r = -ATH_EPEERRESTARTED; /* another stop came first and it restarted: a fresh instance */
+    else if (r == 0 && c->resets == before)
         r = -ATH_ENOMEM; /* it stopped instead: its snapshot could not be restored */
     spin_unlock_irqrestore(&comp_lock, f);
     return r;

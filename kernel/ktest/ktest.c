@@ -28,12 +28,16 @@ void ktest_thread(void *arg)
         ktest_fault_stack_overflow();
 
     unsigned passed = 0, failed = 0;
-    /* The fuzzer's run reads its program from the console: only by name. */
-    bool fuzz = strcmp(which, "fuzz") == 0;
-    for (size_t t = 0; t < ARRAY_LEN(tables) + fuzz; t++) {
-        const struct ktest *table = t < ARRAY_LEN(tables) ? tables[t] : ktests_fuzz;
+    /* Run by name only: the fuzzer's run reads its program from the
+     * console; the sessions need a GPS feed and an AC'97 (their scripts). */
+    static const struct { const char *name; const struct ktest *table; } named[] = {
+        { "fuzz", ktests_fuzz }, { "sessions", ktests_sessions } };
+    for (size_t t = 0; t < ARRAY_LEN(tables) + ARRAY_LEN(named); t++) {
+        bool by_name = t >= ARRAY_LEN(tables);
+        const struct ktest *table = by_name ? named[t - ARRAY_LEN(tables)].table : tables[t];
+        bool whole = by_name ? strcmp(which, named[t - ARRAY_LEN(tables)].name) == 0 : strcmp(which, "all") == 0;
         for (const struct ktest *k = table; k->name; k++) {
-            if (strcmp(which, "all") != 0 && strcmp(which, k->name) != 0)
+            if (!whole && strcmp(which, k->name) != 0)
                 continue;
             uint64_t t0 = plat_clock_ns();
             const char *err = k->fn();

@@ -48,6 +48,7 @@ int main(int argc, char **argv)
                 answered++;
         printf("privctl: answered %u\n", answered);
         r = answered ? 0 : -ATH_ENOENT;
+        res = 0;
     } else if (!strcmp(cmd, "stats")) {
         static const char *const names[] = { "ended", "revoked_ns", "quiesced_ns", "reset_ns", "not_quiet" };
         r = 0;

@@ -140,7 +140,7 @@ static int io_base(ath_handle_t h, uint16_t *base)
 int ac97_acquire(struct ac97 *a)
 {
     memset(a, 0, sizeof *a);
-    a->pci = ath_cap_find(ATH_T_ENDPOINT, 0); /* the manifest's calls = ["pci"] */
+    a->pci = ath_lookup("pci"); /* by name: its holder calls other servers too */
     int r;
     uint64_t dev = 0, h = 0;
     for (int tries = 0;; tries++) { /* the PCI service starts at boot too: wait for it */

@@ -256,8 +256,11 @@ static void disarm(struct sensor *sn, uint64_t t0)
     if (!sn->quiesce(sn))
         st_quiet_fail++;
     st_quiesced_ns = now_ns() - t0;
-    int64_t r = ath_comp_ctl(manage, sn->driver, ATH_COMP_RESET, 0);
-    if (r < 0)
+    /* A driver that restarted since it was armed is a fresh instance
+     * already (its memory, DMA pages included, went with the old one). */
+    int64_t r = instance_of(sn->driver) != sn->driver_instance
+                    ? 0 : ath_comp_ctl(manage, sn->driver, ATH_COMP_RESET, 0);
+    if (r < 0 && r != -ATH_EPEERRESTARTED && r != -ATH_ENOENT)
         printf("privacy: cannot reset %s (%lld)\n", sn->driver, (long long)r);
     st_reset_ns = now_ns() - t0;
     sn->driver_instance = instance_of(sn->driver);
@@ -276,10 +279,10 @@ static void end(struct session *s, const char *why, uint64_t t0)
 {
     ath_cap_delete(s->cap); /* the app's handle, and every copy of it, fail from here */
     st_revoked_ns = now_ns() - t0;
+    ath_notify_signal(s->note, ATH_SESSION_ENDED); /* the app hears of it now */
     struct sensor *sn = s->sn;
     disarm(sn, t0);
     sn->active = NULL;
-    ath_notify_signal(s->note, ATH_SESSION_ENDED);
     ath_cap_delete(s->note);
     st_ended++;
     if (sn->verify)
@@ -304,7 +307,7 @@ static struct session *session_of(uint64_t badge)
  * driver's copy a child of ours, which a revoke of ours takes back; the
  * PCI service's grants to us carry no derive right) and a signal-only copy
  * of the app's notification to the driver, and start it. */
-static int arm(struct sensor *sn, ath_handle_t app_note)
+static int arm_once(struct sensor *sn, ath_handle_t app_note)
 {
     uint64_t res = 0;
     sn->nlent = 0;
@@ -321,6 +324,23 @@ static int arm(struct sensor *sn, ath_handle_t app_note)
     if (r == 0)
         r = ath_call(sn->ep, ATH_SENSOR_START, 0, 0, 0, &res);
     return r ? r : (int)(int64_t)res;
+}
+
+static int arm(struct sensor *sn, ath_handle_t app_note)
+{
+    int r = arm_once(sn, app_note);
+    if (r == -ATH_EPEERRESTARTED) { /* the driver restarted since we looked it up */
+        ath_handle_t ep = ath_lookup(sn->driver);
+        if (ep < 0)
+            return ep;
+        ath_cap_delete(sn->ep);
+        sn->ep = ep;
+        for (unsigned i = 0; i < sn->nlent; i++)
+            ath_cap_delete(sn->lent[i]);
+        r = arm_once(sn, app_note);
+    }
+    sn->driver_instance = instance_of(sn->driver);
+    return r;
 }
 
 static uint64_t open_session(const char *app, struct sensor *sn, unsigned precision,
@@ -676,7 +696,8 @@ int main(void)
             continue;
         }
         if (r || sn->ep < 0 || sn->hw[0] < 0 || sn->hw[1] < 0) {
-            printf("privacy: no %s: driver %s (%d) or its hardware missing\n", sn->name, sn->driver, sn->ep);
+            printf("privacy: no %s: driver %s (%d) or its hardware missing (%s)\n", sn->name, sn->driver,
+                   sn->ep, ath_strerror(r));
             sn->driver = NULL;
             continue;
         }

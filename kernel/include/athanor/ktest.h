@@ -31,7 +31,8 @@ extern const struct ktest ktests_comp[];
 extern const struct ktest ktests_caps[];
 extern const struct ktest ktests_isolation[];
 extern const struct ktest ktests_privacy[];
-extern const struct ktest ktests_fuzz[]; /* azoth.test=fuzz only */
+extern const struct ktest ktests_fuzz[];     /* azoth.test=fuzz only */
+extern const struct ktest ktests_sessions[]; /* azoth.test=sessions (or a name) only */
 
 /* Trigger a deliberate kernel fault (the page-fault report test). */
 noreturn void ktest_fault_pagefault(void);

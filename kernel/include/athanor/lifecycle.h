@@ -22,7 +22,8 @@ int  comp_restart(struct component *c);         /* kill if running, start afresh
  * snapshot and run its entry point again, in the same generation.
  * -ATH_ENOENT (not running), -ATH_EAGAIN (not initialised yet), -ATH_EBUSY
  * (it grew a table since), -ATH_ETIMEDOUT, -ATH_ENOMEM (the snapshot could
- * not be restored: it stopped instead). Callers running its handler are
+ * not be restored: it stopped instead), -ATH_EPEERRESTARTED (another stop
+ * came first and it restarted: a fresh instance). Callers running its handler are
  * abandoned first (their calls fail with -ATH_EPEERFAILED). */
 int  comp_reset(struct component *c);
 /* Make a running component trap with `kind` (a fault kind, not KILLED or
