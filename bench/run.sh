@@ -206,6 +206,43 @@ for plat in hosted qemu; do
     record irqoff-max $plat ns "$(pick irqoff-max "$lines")" irqoff-noise-floor "$(pick irqoff-noise-floor "$lines")"
 done
 
+echo "Sensor sessions (privbench, docs/privacy.md; medians of 11): request to session, request to first data"
+echo "(target <= 1 ms hosted; a GPS receiver sends 10 positions a second, so location's is its pace), the user's"
+echo "revoke to the app's capability revoked, to the device quiesced and to the driver reset (target <= 1 ms"
+echo "hosted), the revoke's round trip (it includes the microphone's 10 ms read-back), and a sample through a"
+echo "session against copying it within one component"
+# privacy_run PLATFORM: the "bench:" lines of azoth.bench=privacy, with a
+# receiver sending on COM2 and an AC'97 capturing
+privacy_run() {
+    rm -f "$B/com2" "$B/com2.in" "$B/com2.out"
+    if [ "$1" = hosted ]; then
+        mkfifo "$B/com2"
+        sh tools/gps-receiver.sh > "$B/com2" &
+        feeder=$!
+        bench_lines env AZOTH_COM2="$B/com2" AZOTH_AC97=1 timeout 300 "$hosted_test" azoth.bench=privacy
+    else
+        mkfifo "$B/com2.in" "$B/com2.out"
+        sh tools/gps-receiver.sh > "$B/com2.in" &
+        feeder=$!
+        timeout 600 cat "$B/com2.out" > /dev/null &
+        bench_lines timeout 600 tools/qemu.sh --kernel "$kernel_test" --test --audio --com2 "$B/com2" \
+            --append azoth.bench=privacy
+    fi
+    kill $feeder 2>/dev/null || true
+    pkill -f "cat $B/com2.out" 2>/dev/null || true
+    rm -f "$B/com2" "$B/com2.in" "$B/com2.out"
+}
+for plat in hosted qemu; do
+    lines=$(privacy_run $plat)
+    for k in mic location; do
+        for m in open first-data revoke-call end-to-revoked end-to-quiesced end-to-reset; do
+            record privacy-$m-$k $plat ns "$(pick privacy-$m-$k "$lines")"
+        done
+        record privacy-per-sample-$k $plat ps "$(pick privacy-per-sample-$k "$lines")" \
+            privacy-per-sample-copy-$k "$(pick privacy-per-sample-copy-$k "$lines")"
+    done
+done
+
 echo "Before and after the isolation work, alternating in this run (hosted; see bench/compare.sh; target <= 1.10)"
 bench/compare.sh "$json" || echo "  (comparison skipped: see above)"
 

@@ -226,19 +226,8 @@ expect_image_ps() {
 # session of MS milliseconds (components/apps/gpsapp.h).
 gps_script() { printf 'start gpsapp hold ms=%s\nwait gpsapp 60\nps\nhalt\n' "$1"; }
 # gps_receiver: a receiver sending a position ten times a second, forever
-# (the session tests kill it): five reference GGA sentences in turn.
-gps_receiver() {
-    while :; do
-        for _r_s in '$GPGGA,120000,4807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,*49' \
-                    '$GPGGA,120001,4807.045,N,01131.011,E,1,08,0.9,545.4,M,46.9,M,,*42' \
-                    '$GPGGA,120002,4807.052,N,01131.022,E,1,08,0.9,545.4,M,46.9,M,,*47' \
-                    '$GPGGA,120003,4807.059,N,01131.033,E,1,08,0.9,545.4,M,46.9,M,,*4D' \
-                    '$GPGGA,120004,4807.066,N,01131.044,E,1,08,0.9,545.4,M,46.9,M,,*46'; do
-            printf '%s\r\n' "$_r_s" || exit 0
-            sleep 0.1
-        done
-    done
-}
+# (tools/gps-receiver.sh; the session tests kill it).
+gps_receiver() { exec sh tools/gps-receiver.sh; }
 # gps_feed_when_open LOG FEED OUT: write FEED to OUT (a FIFO) once LOG shows
 # the session started (the driver clears its receiver at the start: a
 # receiver's bytes before it are not the session's), then hold OUT open.

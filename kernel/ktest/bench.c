@@ -295,6 +295,14 @@ static bool run_to_end(const char *name, const char *args, bool must_succeed)
     return !must_succeed || (c->state == COMP_EXITED && c->trap.exit_code == 0);
 }
 
+/* Sensor sessions (privbench prints the "bench:" lines): the PCI service,
+ * both sensor drivers and the privacy service first, as a boot would. */
+static bool bench_privacy(const char *sensors)
+{
+    return start_server("pci") && start_server("gps") && start_server("mic") && start_server("privacy") &&
+           run_to_end("privbench", sensors, true);
+}
+
 /* Sections by length, doubling from 1 us. */
 static void irqoff_histogram(const char *name, const struct irqoff_stats *st)
 {
@@ -396,11 +404,15 @@ void kbench_thread(void *arg)
         ok = bench_blk();
     } else if (strcmp(which, "irqoff") == 0) {
         ok = bench_irqoff();
+    } else if (strcmp(which, "privacy") == 0) {
+        ok = bench_privacy("");
+    } else if (strcmp(which, "privacy-location") == 0) {
+        ok = bench_privacy("location");
     } else if (strcmp(which, "components") == 0) {
         ok = bench_instantiate() && bench_reset_one("64") && bench_reset_one("1024") && bench_restart();
         bench_memcpy_16mib();
     } else {
-        kprintf("bench: unknown benchmark '%s' (known: ctxswitch, compute, components, ipc, lend, blk, irqoff)\n", which);
+        kprintf("bench: unknown benchmark '%s' (known: ctxswitch, compute, components, ipc, lend, blk, irqoff, privacy)\n", which);
         ok = false;
     }
     plat_test_exit(ok ? PLAT_TEST_PASS : PLAT_TEST_FAIL);

@@ -96,8 +96,8 @@ static int start(void)
     ath_outb(io, COM2 + LCR, 0x03);
     ath_outb(io, COM2 + FCR, 0xc7); /* enable, clear both, interrupt at 14 bytes (or a pause) */
     ath_outb(io, COM2 + IER, 0x01); /* received data available */
+    ath_irq_ack(irq);               /* before the drain: see the event */
     drain();
-    ath_irq_ack(irq);
     return 0;
 }
 
@@ -133,8 +133,12 @@ ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64
     (void)a0;
     if (badge == 0 && op == ATH_OP_EVENT) {
         if (a0) { /* the line fired */
-            drain();
+            /* Unmasked before the drain: the line is edge-triggered (an
+             * ISA line on the I/O APIC), and a byte arriving between a
+             * drain and a later acknowledgement would raise it while
+             * masked, an edge lost for good; the receiver would stall. */
             ath_irq_ack(irq);
+            drain();
             return QUIET_NS;
         }
         if (memcmp(&shown, &reader.stats, sizeof shown) != 0) { /* it fell quiet */
