@@ -175,7 +175,9 @@ static u32 put_u64(struct component *c, uoff_t off, uint64_t v)
 
 /* Console output from component memory: through a bounce buffer, a piece
  * at a time (the copy must not meet a missing page with the console's lock
- * held). */
+ * held). The buffer gathers across the iovecs: wasi-libc writes a line as
+ * two (what stdio buffered, then the rest), and two console writes let
+ * another component's output in between, mid-line. */
 #define BOUNCE 1024 /* a line of output stays one console write */
 
 static u32 fd_write(struct component *c, u32 fd, uoff_t iovs, u32 n, uoff_t nwritten)
@@ -189,17 +191,25 @@ static u32 fd_write(struct component *c, u32 fd, uoff_t iovs, u32 n, uoff_t nwri
     if (r != WASI_ESUCCESS)
         return r;
     char buf[BOUNCE];
+    uint32_t used = 0;
     for (u32 i = 0; i < n; i++) {
         struct iov v;
         if (!host_get(c, uoff(iovs.off + 8 * i), &v, sizeof v))
             return WASI_EFAULT;
-        for (uint32_t off = 0; off < v.len; off += BOUNCE) {
-            uint32_t k = MIN(v.len - off, (uint32_t)BOUNCE);
-            if (!host_get(c, uoff(v.base + off), buf, k))
+        for (uint32_t off = 0; off < v.len;) {
+            uint32_t k = MIN(v.len - off, (uint32_t)BOUNCE - used);
+            if (!host_get(c, uoff(v.base + off), buf + used, k))
                 return WASI_EFAULT;
-            console_write(buf, k);
+            used += k;
+            off += k;
+            if (used == BOUNCE) {
+                console_write(buf, used);
+                used = 0;
+            }
         }
     }
+    if (used)
+        console_write(buf, used);
     return put_u32(c, nwritten, (uint32_t)total);
 }
 
