@@ -12,11 +12,7 @@ dir=$LOGDIR/privshell
 log=$dir/shell.log
 rm -rf "$dir"
 mkdir -p "$dir"
-gps_feeds "$dir"
-mkfifo "$dir/com2"
-: > "$log"
-(gps_feed_when_open "$log" "$dir/known.nmea") > "$dir/com2" &
-feeder=$!
+gps_receiver "$dir" "$log" "$dir/com2"
 {
     sleep 2; printf 'privacy bogus\n'
     sleep 0.3; printf 'privacy once abc\n'
@@ -39,8 +35,8 @@ feeder=$!
     sleep 1
 } | AZOTH_COM2="$dir/com2" timeout 60 "$TEST_HOSTED" azoth.shell=1 > "$log" 2>&1
 status=$?
-kill $feeder 2>/dev/null
-wait $feeder 2>/dev/null
+kill $gps_feeder 2>/dev/null
+wait $gps_feeder 2>/dev/null
 expect_status hosted/privshell-status $status 0 "$log"
 expect_in "$log" hosted/privshell-errors \
     "^privacy: unknown subcommand 'bogus'; usage: privacy \[log \| once\|always\|deny <request> \| revoke \[session\]\]$" \

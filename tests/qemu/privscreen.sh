@@ -13,11 +13,8 @@ dir=$LOGDIR/privscreen
 log=$dir/screen.log
 rm -rf "$dir"
 mkdir -p "$dir"
-gps_feeds "$dir"
-mkfifo "$dir/com2.in" "$dir/com2.out"
-: > "$log"
-(gps_feed_when_open "$log" "$dir/known.nmea") > "$dir/com2.in" &
-feeder=$!
+gps_receiver "$dir" "$log" "$dir/com2.in"
+mkfifo "$dir/com2.out"
 timeout 120 cat "$dir/com2.out" > /dev/null &
 reader=$!
 shot() { printf '\001c'; sleep 0.5; printf 'screendump %s\n' "$dir/$1.ppm"; sleep 1; printf '\001c'; sleep 0.5; }
@@ -36,8 +33,8 @@ shot() { printf '\001c'; sleep 0.5; printf 'screendump %s\n' "$dir/$1.ppm"; slee
 } | timeout 120 tools/qemu.sh --interactive --vga --kernel "$TEST_KERNEL" --com2 "$dir/com2" \
     --append azoth.shell=1 > "$log" 2>&1
 status=$?
-kill $feeder $reader 2>/dev/null
-wait $feeder $reader 2>/dev/null
+kill $gps_feeder $reader 2>/dev/null
+wait $gps_feeder $reader 2>/dev/null
 expect_status qemu/privscreen-status $status 0 "$log"
 expect_in "$log" qemu/privscreen-session \
     'privacy: session 1 started: gpsapp location fine for 90 s' \
