@@ -5,7 +5,8 @@
 # reach it), lists the session, and `privacy revoke` ends it; an answer
 # "deny" refuses the next request; F12 (its escape sequence, here typed on
 # the serial line) ends a session opened without asking, and the line being
-# typed around it survives; `privacy log` shows all of it. Every wrong use
+# typed around it survives; `privacy log` shows all of it, and, once 55
+# refusals more filled it, all 64 entries over two pages. Every wrong use
 # gets its own error.
 . tests/lib.sh
 dir=$LOGDIR/privshell
@@ -31,7 +32,12 @@ gps_receiver "$dir" "$log" "$dir/com2"
     sleep 1; printf 'start gpsapp hold ms=30000\n'
     sleep 1; printf 'hist\033[24~ory\n'
     sleep 1; printf 'privacy log\n'
-    sleep 0.5; printf 'halt\n'
+    # 55 refusals more fill the log to its 64 entries, more text than
+    # one lent page: the shell pages through it by entry number
+    i=0
+    while [ $i -lt 55 ]; do sleep 0.05; printf 'start gpsnone open want=EPERM\n'; i=$((i + 1)); done
+    sleep 2; printf 'privacy log\n'
+    sleep 1; printf 'halt\n'
     sleep 1
 } | AZOTH_COM2="$dir/com2" timeout 60 "$TEST_HOSTED" azoth.shell=1 > "$log" 2>&1
 status=$?
@@ -78,4 +84,13 @@ expect_in "$log" hosted/privshell-log \
     '^6 [0-9]+\.[0-9]{3} gpsask location fine answered for 30 s: deny$' \
     '^7 [0-9]+\.[0-9]{3} gpsask location fine refused for 30 s: the user said no$' \
     '^9 [0-9]+\.[0-9]{3} gpsapp location fine ended session 2 after [0-9]+ ms, 0 delivered: revoked by the user$'
+# the second log: entries 1 to 64, each once, in order (two pages of text)
+tr -d '\r' < "$log" | awk '/privacy log$/ { n = 0; bad = ""; next }
+    /^[0-9]+ [0-9]+\.[0-9][0-9][0-9] gps/ { if ($1 != n + 1) bad = bad " " $1 " after " n; n = $1 }
+    END { print n " entries" (bad == "" ? "" : ", out of order:" bad) }' > "$dir/log.count"
+if [ "$(cat "$dir/log.count")" = "64 entries" ] && [ "$(tr -d '\r' < "$log" | grep -c 'gpsnone location fine refused for 30 s: not in the manifest$')" -ge 55 ]; then
+    result PASS hosted/privshell-log-pages
+else
+    result FAIL hosted/privshell-log-pages "the last privacy log read '$(cat "$dir/log.count")', want 64 entries in order (log: $log)"
+fi
 expect_none "$log" hosted/privshell-no-fault 'fault:' "a fault was reported"
