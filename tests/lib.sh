@@ -237,11 +237,11 @@ gps_feed_when_open() {
     cat "$2"
     exec sleep 120
 }
-# gps_receiver DIR LOG FIFO: a receiver for a session test: DIR gets the
+# gps_session_feed DIR LOG FIFO: a receiver for a session test: DIR gets the
 # feeds (gps_feeds), LOG is emptied, and DIR/known.nmea goes into FIFO
 # (made here) once LOG shows the session started, from the background
 # process $gps_feeder.
-gps_receiver() {
+gps_session_feed() {
     gps_feeds "$1"
     mkfifo "$3"
     : > "$2"

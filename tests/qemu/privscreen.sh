@@ -13,7 +13,7 @@ dir=$LOGDIR/privscreen
 log=$dir/screen.log
 rm -rf "$dir"
 mkdir -p "$dir"
-gps_receiver "$dir" "$log" "$dir/com2.in"
+gps_session_feed "$dir" "$log" "$dir/com2.in"
 mkfifo "$dir/com2.out"
 timeout 120 cat "$dir/com2.out" > /dev/null &
 reader=$!
