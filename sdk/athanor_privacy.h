@@ -71,6 +71,12 @@ _Static_assert(sizeof(struct ath_location) == 32, "struct ath_location is 32 byt
  * driver to its snapshot. */
 enum ath_sensor_op { ATH_SENSOR_GRANT = 32, ATH_SENSOR_START = 33, ATH_SENSOR_FETCH = 34 };
 
+/* From the privacy service to the framebuffer driver (components/drivers/fb),
+ * which refuses anyone else (-ATH_EPERM): ath_call(fb, ATH_FB_INDICATOR,
+ * kinds, 0, 0): the ATH_SENSOR_* bits of the sensors in use, one marker
+ * each in the screen's strip (0: none); -ATH_EINVAL for other bits. */
+#define ATH_FB_INDICATOR 3u
+
 /* Open a session, asking the user if need be: waits up to timeout_ns for
  * the answer (and for the service, if it is still starting or
  * restarting). The session's handle, or an error as for ATH_PRIV_OPEN. */

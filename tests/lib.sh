@@ -240,6 +240,17 @@ gps_feed_when_open() {
     cat "$2"
     exec sleep 120
 }
+# gps_session_feed DIR LOG FIFO: a receiver for a session test: DIR gets the
+# feeds (gps_feeds), LOG is emptied, and DIR/known.nmea goes into FIFO
+# (made here) once LOG shows the session started, from the background
+# process $gps_feeder.
+gps_session_feed() {
+    gps_feeds "$1"
+    mkfifo "$3"
+    : > "$2"
+    (gps_feed_when_open "$2" "$1/known.nmea") > "$3" &
+    gps_feeder=$!
+}
 gps_feeds() {
     {
         printf 'boot banner noise\r\n'

@@ -34,7 +34,7 @@ truncate -s 16M "$img"
     sleep 2
 } | timeout 90 tools/qemu.sh --interactive --vga --disk "$img" --append azoth.shell=1 > "$log" 2>&1
 expect_status qemu/screen-status $? 0 "$log"
-expect_in "$log" qemu/screen-fb 'fb: 800x600, 100x37 text, serving' 'ps2kbd: serving' \
+expect_in "$log" qemu/screen-fb 'fb: 800x600, 100x36 text, serving' 'ps2kbd: serving' \
     '^disk0  32768 sectors' \
     'fault: fb \(generation 1\): unreachable executed in .* \(injected\)' \
     'supervisor: restarted fb \(generation 2\)'

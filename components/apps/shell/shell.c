@@ -8,7 +8,9 @@
  * (backspace, Ctrl-U, Ctrl-C), a history (up and down arrows), and
  * commands that reach the system only through the capabilities the
  * manifest gives it: component control ("manage"), the PCI service, the
- * block service, a clock, the console log ("log"). */
+ * block service, a clock, the console log ("log"), and the privacy
+ * service's user controls (sensor_control): `privacy` and the F12 key,
+ * which revokes every sensor session. */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,6 +19,7 @@
 #include <time.h>
 
 #include <athanor.h>
+#include <athanor_privacy.h>
 
 #define LINE 160
 #define HISTORY 16
@@ -25,7 +28,7 @@
 #define SCREEN_COLS 100 /* the framebuffer console's text grid: 800 pixels / 8 */
 enum { BIT_UART = 1, BIT_KBD = 2, BIT_LOG = 4 }; /* our notification's bits */
 
-static ath_handle_t uart, manage, pci, blk, fb, kbd, note, logcap;
+static ath_handle_t uart, manage, pci, blk, fb, kbd, note, logcap, priv;
 static bool uart_subscribed, kbd_subscribed;
 static char history[HISTORY][LINE];
 static unsigned nhistory;
@@ -241,6 +244,37 @@ static int in(void)
     return c;
 }
 
+/* ---- privacy: the user's controls over sensor sessions (docs/privacy.md) ---- */
+
+/* A call to the privacy service, across its restarts, with a lend of buf
+ * if there is one (LIST, LOG): 0 and *v, or an error, its own or the
+ * service's. */
+static int priv_call(uint64_t op, uint64_t a0, uint64_t a1, void *buf, uint32_t len, uint64_t *v)
+{
+    int r = -ATH_EPEERRESTARTED;
+    for (int tries = 0; tries < 2 && r == -ATH_EPEERRESTARTED; tries++) {
+        if (tries)
+            ath_reconnect(&priv, "privacy");
+        r = buf ? ath_call_lend(priv, op, a0, buf, len, ATH_LEND_RW, v) : ath_call(priv, op, a0, a1, 0, v);
+    }
+    return r ? r : ERR_OF(*v);
+}
+
+/* Revoke one session (id) or all (0); what happened, for the user. */
+static void priv_revoke(uint64_t id, const char *who)
+{
+    uint64_t n = 0;
+    int r = priv_call(ATH_PRIV_REVOKE, id, 0, NULL, 0, &n);
+    if (r == -ATH_ENOENT)
+        out("privacy: no session %llu (see 'privacy')\n", (unsigned long long)id);
+    else if (r)
+        out("privacy: revoke failed (%s)\n", ath_strerror(r));
+    else if (id)
+        out("%srevoked session %llu\n", who, (unsigned long long)id);
+    else
+        out("%srevoked every session: %llu ended\n", who, (unsigned long long)n);
+}
+
 static void read_line(char *line)
 {
     unsigned back = 0; /* how far up the history */
@@ -265,11 +299,27 @@ static void read_line(char *line)
                 out("^C\n");
                 break;
             }
-        } else if (c == 0x1b) { /* ESC [ A / B: history */
-            if (in() != '[')
+        } else if (c == 0x1b) { /* ESC [ A / B: history; ESC [ 24 ~: F12 */
+            int b = in();
+            if (b == 'O') /* ESC O P..S, an xterm's F1-F4: no use here, dropped whole */
+                in();
+            if (b != '[')
                 continue;
-            int k = in();
-            if ((k == 'A' && back < nhistory && back < HISTORY) || (k == 'B' && back > 0)) {
+            int k, param = 0;
+            /* a control sequence: digits and ';', then its final byte
+             * (a key the shell has no use for is dropped whole) */
+            while ((k = in()) == ';' || (k >= '0' && k <= '9'))
+                param = k == ';' ? 0 : param * 10 % 100000 + (k - '0');
+            if (k == '~' && param == 24) {
+                /* F12, on either console: every sensor session ends at
+                 * once, whatever the line being typed. A function key
+                 * because no command line uses one and none is hit in the
+                 * middle of typing text; the Ctrl-letters are all some
+                 * terminal's or editor's habit. */
+                out("\n");
+                priv_revoke(0, "privacy: F12: ");
+                out(PROMPT "%.*s", (int)nedit, edit); /* the line goes on being edited */
+            } else if ((k == 'A' && back < nhistory && back < HISTORY) || (k == 'B' && back > 0)) {
                 back += k == 'A' ? 1 : -1;
                 while (nedit) {
                     nedit--;
@@ -479,6 +529,90 @@ static void cmd_comp(int argc, char **argv)
     }
 }
 
+/* The text the service lends back (LIST, LOG), line by line; LOG pages
+ * through the audit log by its entries' numbers, a buffer at a time. */
+static void cmd_privacy_text(uint64_t op)
+{
+    static char text[4096] __attribute__((aligned(4096)));
+    uint64_t first = 0;
+    bool any = false;
+    for (int pages = 0; pages < 64; pages++) {
+        uint64_t n = 0;
+        int r = priv_call(op, first, 0, text, sizeof text, &n);
+        if (r) {
+            out("privacy: %s failed (%s)\n", op == ATH_PRIV_LOG ? "log" : "list", ath_strerror(r));
+            return;
+        }
+        size_t len = n < sizeof text ? (size_t)n : sizeof text - 1, end = len;
+        bool full = len == sizeof text - 1; /* the service stopped where the buffer did */
+        while (end && text[end - 1] != '\n') /* a line cut at the buffer's end comes again */
+            end--;
+        for (size_t at = 0; at < end;) {
+            size_t eol = at;
+            while (text[eol] != '\n')
+                eol++;
+            out("%.*s\n", (int)(eol - at), text + at);
+            any = true;
+            if (op == ATH_PRIV_LOG)
+                first = strtoull(text + at, NULL, 10) + 1;
+            at = eol + 1;
+        }
+        if (op != ATH_PRIV_LOG || !full || end == 0) /* all of it, or a line too long to page by */
+            break;
+    }
+    if (!any)
+        out(op == ATH_PRIV_LOG ? "privacy: the audit log is empty\n"
+                               : "privacy: no live sessions, no requests waiting\n");
+}
+
+/* A request or session number: decimal, from 1. */
+static bool parse_id(const char *s, uint64_t *id)
+{
+    char *end;
+    *id = strtoull(s, &end, 10);
+    return s[0] >= '0' && s[0] <= '9' && *end == '\0' && *id > 0 && *id <= UINT32_MAX;
+}
+
+#define PRIVACY_USAGE "usage: privacy [log | once|always|deny <request> | revoke [session]]\n"
+
+static void cmd_privacy(int argc, char **argv)
+{
+    static const char *const answers[] = { [ATH_ANSWER_ONCE] = "once", [ATH_ANSWER_ALWAYS] = "always",
+                                           [ATH_ANSWER_DENY] = "deny" };
+    const char *sub = argc > 1 ? argv[1] : "list";
+    uint64_t id = 0, v = 0;
+    unsigned answer = 0;
+    for (unsigned a = ATH_ANSWER_ONCE; a <= ATH_ANSWER_DENY; a++)
+        if (!strcmp(sub, answers[a]))
+            answer = a;
+    if (!strcmp(sub, "list") || !strcmp(sub, "log")) {
+        if (argc > 2)
+            out(PRIVACY_USAGE);
+        else
+            cmd_privacy_text(!strcmp(sub, "log") ? ATH_PRIV_LOG : ATH_PRIV_LIST);
+    } else if (!strcmp(sub, "revoke")) {
+        if (argc > 3)
+            out(PRIVACY_USAGE);
+        else if (argc == 3 && !parse_id(argv[2], &id))
+            out("privacy: '%s' is not a session number\n", argv[2]);
+        else
+            priv_revoke(id, "privacy: ");
+    } else if (answer && argc != 3) {
+        out("usage: privacy %s <request>\n", sub);
+    } else if (answer && !parse_id(argv[2], &id)) {
+        out("privacy: '%s' is not a request number\n", argv[2]);
+    } else if (answer) {
+        int r = priv_call(ATH_PRIV_ANSWER, id, answer, NULL, 0, &v);
+        if (r == -ATH_ENOENT)
+            out("privacy: no request %llu waiting (see 'privacy')\n", (unsigned long long)id);
+        else if (r)
+            out("privacy: %s failed (%s)\n", sub, ath_strerror(r));
+        /* done: the service says so on the console ("privacy: request 1: allow once") */
+    } else {
+        out("privacy: unknown subcommand '%s'; " PRIVACY_USAGE, sub);
+    }
+}
+
 static void run(char *line)
 {
     char *argv[12];
@@ -490,7 +624,8 @@ static void run(char *line)
     struct timespec ts;
     if (!strcmp(argv[0], "help")) {
         out("help | ps | caps <name> | faults | mem | date | uptime | lspci | lsblk | blk read|write ... |\n"
-            "start <name> [args...] | kill|restart|reset <name> | inject <name> <fault> | halt | reboot\n");
+            "start <name> [args...] | kill|restart|reset <name> | inject <name> <fault> | halt | reboot |\n"
+            "privacy [log | once|always|deny <request> | revoke [session]]   (F12: revoke every session)\n");
     } else if (!strcmp(argv[0], "ps")) {
         cmd_ps();
     } else if (!strcmp(argv[0], "mem")) {
@@ -521,6 +656,8 @@ static void run(char *line)
                 (unsigned long long)(cap / 2));
     } else if (!strcmp(argv[0], "blk")) {
         cmd_blk(argc, argv);
+    } else if (!strcmp(argv[0], "privacy")) {
+        cmd_privacy(argc, argv);
     } else if (argc >= 2 && (!strcmp(argv[0], "start") || !strcmp(argv[0], "kill") ||
                              !strcmp(argv[0], "restart") || !strcmp(argv[0], "reset") ||
                              !strcmp(argv[0], "inject"))) {
@@ -540,6 +677,7 @@ int main(void)
     blk = ath_lookup("block");
     fb = ath_lookup("fb");
     kbd = ath_lookup("ps2kbd");
+    priv = ath_lookup("privacy");
     note = ath_notify_create();
     manage = ath_cap_find(ATH_T_COMPONENT, 0);
     logcap = ath_cap_find(ATH_T_LOG, 0);

@@ -2,23 +2,29 @@
  * claims the device (1234:1111) from the PCI service, which hands it the
  * framebuffer BAR and the register BAR, sets 800x600 at 32 bits per pixel,
  * and draws text with an 8x16 font (Debian's console-setup-linux, made into
- * a header at build time) in a 100x37 grid: scrolling, a cursor, colours
+ * a header at build time) in a 100x36 grid: scrolling, a cursor, colours
  * (ANSI SGR 30-37/40-47/1/0), erasing to the end of the line (ESC [ K).
  * Rows are drawn whole, one block write each, once per WRITE however many
- * times it changed them.
+ * times it changed them. The top 16 pixel rows are the privacy indicator's
+ * strip (docs/privacy.md): no client's drawing reaches them, and only the
+ * privacy service says what they show.
  *   op 1 WRITE   with ath_call_msg: the message's bytes -> 0
- *   op 2 CLEAR   -> 0 */
+ *   op 2 CLEAR   -> 0
+ *   op ATH_FB_INDICATOR(kinds)  (the privacy service only) -> 0 */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include <athanor.h>
+#include <athanor_privacy.h>
 #include <font8x16.h>
 
 #define W 800
 #define H 600
+#define STRIP 16 /* pixel rows at the top: the indicator's, never the console's */
 #define COLS (W / 8)
-#define ROWS (H / 16)
+#define ROWS ((H - STRIP) / 16)
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 enum { OP_WRITE = 1, OP_CLEAR = 2 };
 enum { PCI_CLAIM = 7, PCI_GRANT_BAR = 8 };
@@ -32,7 +38,8 @@ static ath_handle_t pci, fbmem, regs;
 static struct cell { unsigned char ch, attr; } text[ROWS][COLS];
 static unsigned cx, cy;
 static unsigned char attr = 0x07; /* fg 7 (light grey) on bg 0 */
-static uint32_t rowpix[16 * W];
+static uint32_t rowpix[16 * W], strippix[STRIP * W];
+static unsigned indicated; /* ATH_SENSOR_* kinds the strip shows */
 static unsigned char msgbuf[256];
 static int esc, escval, escarg;
 
@@ -40,6 +47,25 @@ static const uint32_t palette[16] = {
     0x000000, 0xaa0000, 0x00aa00, 0xaa5500, 0x0000aa, 0xaa00aa, 0x00aaaa, 0xaaaaaa,
     0x555555, 0xff5555, 0x55ff55, 0xffff55, 0x5555ff, 0xff55ff, 0x55ffff, 0xffffff,
 };
+
+/* One character into a 16-pixel-high band of pixels, at pixel column x. */
+static void glyph(uint32_t *band, unsigned x, unsigned char ch, uint32_t fg, uint32_t bg)
+{
+    const unsigned char *g = font8x16[ch & 0x7f];
+    for (unsigned y = 0; y < 16; y++)
+        for (unsigned i = 0; i < 8; i++)
+            band[y * W + x + i] = (g[y] & (0x80 >> i)) ? fg : bg;
+}
+
+/* Every pixel a client's WRITE or CLEAR puts on the screen goes through
+ * here: whatever the row, nothing lands above the console's area (the
+ * strip) or past the screen's end. */
+static void console_blit(unsigned y, const uint32_t *px, unsigned rows)
+{
+    if (y < STRIP || y + rows > H)
+        return;
+    ath_mmio_write_block(fbmem, (uint64_t)y * W * 4, px, (size_t)rows * W * 4);
+}
 
 static void draw_row(unsigned r)
 {
@@ -51,12 +77,45 @@ static void draw_row(unsigned r)
             fg = bg;
             bg = t;
         }
-        const unsigned char *g = font8x16[cl->ch & 0x7f];
-        for (unsigned y = 0; y < 16; y++)
-            for (unsigned x = 0; x < 8; x++)
-                rowpix[y * W + c * 8 + x] = (g[y] & (0x80 >> x)) ? fg : bg;
+        glyph(rowpix, c * 8, cl->ch, fg, bg);
     }
-    ath_mmio_write_block(fbmem, (uint64_t)r * 16 * W * 4, rowpix, sizeof rowpix);
+    console_blit(STRIP + r * 16, rowpix, 16);
+}
+
+/* The strip: its own background, not the console's black, so it reads as
+ * the system's and not a line of text; then a label per sensor kind in
+ * use, black on a colour no console text has (the palette above lacks
+ * both), left to right. Empty: no sensor is in use. */
+#define STRIP_BG 0x202020
+static const struct { unsigned kind; const char *label; uint32_t colour; } markers[] = {
+    { ATH_SENSOR_LOCATION, "LOCATION", 0xffb000 },
+    { ATH_SENSOR_MICROPHONE, "MIC", 0xff3030 },
+};
+
+static void draw_strip(void)
+{
+    for (unsigned i = 0; i < STRIP * W; i++)
+        strippix[i] = STRIP_BG;
+    unsigned x = 8;
+    for (unsigned m = 0; m < sizeof markers / sizeof *markers; m++) {
+        if (!(indicated & markers[m].kind))
+            continue;
+        size_t n = strlen(markers[m].label);
+        glyph(strippix, x, ' ', 0, markers[m].colour); /* a cell of margin each side */
+        for (size_t i = 0; i < n; i++)
+            glyph(strippix, x + 8 * (unsigned)(i + 1), (unsigned char)markers[m].label[i], 0, markers[m].colour);
+        glyph(strippix, x + 8 * (unsigned)(n + 1), ' ', 0, markers[m].colour);
+        x += 8 * (unsigned)(n + 3);
+    }
+    ath_mmio_write_block(fbmem, 0, strippix, sizeof strippix);
+}
+
+/* The strip's one writer: the kernel names the caller, which no component
+ * can choose (the manifest lets the privacy service call us as well). */
+static bool from_privacy(void)
+{
+    char name[ATH_NAME_MAX];
+    return ath_caller_name(name, sizeof name) > 0 && strcmp(name, "privacy") == 0;
 }
 
 static void clear(void)
@@ -162,9 +221,18 @@ static void put(unsigned char ch, uint64_t *dirty)
 
 ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2)
 {
-    (void)badge, (void)a0, (void)a2;
+    (void)badge, (void)a2;
     if (op == ATH_OP_PROBE)
         return ath_probe_outside();
+    if (op == ATH_FB_INDICATOR) {
+        if (!from_privacy())
+            return (uint64_t)(int64_t)-ATH_EPERM;
+        if (a0 & ~(uint64_t)(ATH_SENSOR_LOCATION | ATH_SENSOR_MICROPHONE))
+            return (uint64_t)(int64_t)-ATH_EINVAL;
+        indicated = (unsigned)a0;
+        draw_strip();
+        return 0;
+    }
     if (op == OP_CLEAR) {
         clear();
         return 0;
@@ -224,6 +292,9 @@ int main(void)
         printf("fb: no usable display (%d)\n", r);
         return r == -ATH_ENOENT ? 0 : 1;
     }
+    /* Empty until the privacy service says otherwise: after a restart it
+     * tells this new instance again (components/services/privacy). */
+    draw_strip();
     clear();
     if (ath_set_msgbuf(msgbuf, sizeof msgbuf) != 0)
         return 1;

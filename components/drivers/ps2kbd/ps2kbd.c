@@ -1,7 +1,9 @@
 /* PS/2 keyboard driver: the i8042 controller's ports (0x60, 0x64) and the
  * keyboard's line (1) are all it holds. Scancodes (set 1, as the
  * controller translates them) become characters of a US layout, with shift,
- * caps lock and ctrl; the arrow keys become the terminal's ESC [ A/B/C/D.
+ * caps lock and ctrl; the arrow keys become the terminal's ESC [ A/B/C/D,
+ * the function keys a VT220's ESC [ n ~ (F12, ESC [ 24 ~, is the shell's
+ * "revoke every sensor session").
  * The same reading interface as the UART driver:
  *   op 2 READ(ms)         up to 7 bytes (count | byte0 << 8 ...), waiting up to ms
  *   op 3 SUBSCRIBE(bits)  with ath_call_grant of a notification to bind the line to */
@@ -38,6 +40,16 @@ static void emit(unsigned char c)
     ath_input_put(&input, c);
 }
 
+/* F1-F12 (set 1: 0x3b-0x44, 0x57, 0x58) as a VT220 numbers them in
+ * ESC [ n ~, which xterm sends for F5-F12 too; 0: not a function key. */
+static unsigned fkey(uint8_t key)
+{
+    static const uint8_t f1_f10[] = { 11, 12, 13, 14, 15, 17, 18, 19, 20, 21 };
+    if (key >= 0x3b && key <= 0x44)
+        return f1_f10[key - 0x3b];
+    return key == 0x57 ? 23 : key == 0x58 ? 24 : 0;
+}
+
 static void scancode(uint8_t sc)
 {
     if (sc == 0xe0) {
@@ -69,6 +81,15 @@ static void scancode(uint8_t sc)
             emit('[');
             emit((unsigned char)a);
         }
+        return;
+    }
+    unsigned f = fkey(key);
+    if (f) { /* at most 5 bytes: drain leaves room for 8 */
+        emit(27);
+        emit('[');
+        emit((unsigned char)('0' + f / 10));
+        emit((unsigned char)('0' + f % 10));
+        emit('~');
         return;
     }
     if (key >= sizeof normal)

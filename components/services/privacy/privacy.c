@@ -266,13 +266,78 @@ static void disarm(struct sensor *sn, uint64_t t0)
     sn->driver_instance = instance_of(sn->driver);
 }
 
-static void indicator(void)
+/* The screen's indicator strip: the framebuffer driver draws a marker per
+ * sensor kind in use, told by us alone (ATH_FB_INDICATOR). It keeps only
+ * what it was told, and a new instance of it (restarted, reset) starts
+ * with an empty strip: so we tell fb whenever the kinds in use or its
+ * instance changed, at every session start and end and at every event,
+ * the kernel's news of fb's own stop among them. */
+static ath_handle_t fb;          /* 0: not looked up yet */
+static bool strip_known;         /* fb instance strip_instance shows strip_told */
+static unsigned strip_told;
+static uint64_t strip_instance;
+static uint64_t strip_retry_ns;  /* while fb comes back: the next retry's delay */
+
+/* Tell fb if it needs telling. True if it does but cannot hear it yet: it
+ * faulted (its next instance will) or is setting up. A screen that is gone
+ * (absent, no display: it exited; stopped by hand) is done without, as the
+ * shell does. */
+static bool indicator_pending(void)
 {
     unsigned active = 0;
     for (unsigned i = 0; i < MAX_SESSIONS; i++)
         if (sessions[i].id)
             active |= sessions[i].sn->kind;
-    (void)active; /* the screen's strip comes with the framebuffer's protected area */
+    if (fb == 0)
+        fb = ath_lookup("fb");
+    int64_t st = fb > 0 ? ath_comp_ctl(manage, "fb", ATH_COMP_STATE, 0) : -ATH_ENOENT;
+    if (st >= 0 && ATH_STATE_STATE(st) == ATH_FAULTED) {
+        strip_known = false; /* the instance told is gone; its successor starts empty */
+        return active != 0;
+    }
+    if (st < 0 || ATH_STATE_STATE(st) != ATH_RUNNING)
+        return false;
+    uint64_t inst = instance_of("fb"); /* before the call: a reset after it is seen next time */
+    if (strip_known && inst == strip_instance && active == strip_told)
+        return false;
+    for (int tries = 0; tries < 2; tries++) {
+        uint64_t res = 0;
+        int r = ath_call(fb, ATH_FB_INDICATOR, active, 0, 0, &res);
+        if (r == -ATH_EPEERRESTARTED) { /* a restarted fb: our handle is its old generation's */
+            ath_reconnect(&fb, "fb");
+            continue;
+        }
+        if (r == 0 && res == 0) {
+            strip_known = true;
+            strip_told = active;
+            strip_instance = inst;
+        }
+        return r == -ATH_EPEERFAILED; /* running, not serving yet: setting up */
+    }
+    return false;
+}
+
+/* At a session's start or end. If fb cannot hear it yet, the event path
+ * tries again (only what it returns sets our next timeout): we wake it
+ * through our own notification's bit for "check the others again". */
+static void indicator(void)
+{
+    if (indicator_pending())
+        ath_notify_signal(events, EV_STOP);
+}
+
+/* At every event: while fb comes back, try again after 10, 20, 40 ms ...
+ * at most a second (a faulted fb waits for its supervisor's backoff),
+ * never holding up an expiry: the sooner of the two is the next timeout. */
+static uint64_t indicator_event(uint64_t next_ns)
+{
+    if (!indicator_pending()) {
+        strip_retry_ns = 0;
+        return next_ns;
+    }
+    strip_retry_ns = strip_retry_ns ? (strip_retry_ns * 2 > 1000000000u ? 1000000000u : strip_retry_ns * 2)
+                                    : 10000000u;
+    return strip_retry_ns < next_ns ? strip_retry_ns : next_ns;
 }
 
 static void end(struct session *s, const char *why, uint64_t t0)
@@ -613,7 +678,7 @@ ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64
     if (badge == 0 && op == ATH_OP_EVENT) {
         if (a0 & EV_STOP)
             check_instances(t0);
-        return check_expiry();
+        return indicator_event(check_expiry());
     }
     struct session *s = badge >= BADGE_BASE ? session_of(badge) : NULL;
     if (badge >= BADGE_BASE) { /* through a session's capability */
