@@ -9,9 +9,15 @@
  *   hold   read until the session ends (expiry, revoke, a driver failure):
  *          exit 0 if it ended with ESTALE and the ENDED signal
  *   open   only open: exit 0 if the result is the error `want` names
- * options: fixes=N, ms=DURATION, coarse, want=EPERM|EDENIED|OK.
+ * options: fixes=N, ms=DURATION, coarse, want=EPERM|EDENIED|OK. A coarse
+ * session's positions must each be the centre of its 2 km cell (snapping
+ * it again changes nothing) and marked coarse, and the test receiver's,
+ * all within a few hundred metres (tools/gps-receiver.sh), must all be
+ * the same cell: else exit 3. (The receiver's own figures are no cell's
+ * centre: snapping them moves them.)
  * Each position read is printed: "NAME: fix SEQ LAT LON fine|coarse alt ..."
  * (degrees × 10^7, millimetres, HDOP × 100, ddmmyy, ms of the day). */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,11 +26,31 @@
 #include <athanor.h>
 #include <athanor_privacy.h>
 
+#include "../services/coarse_location.c"
+
 static struct ath_location buf[4096 / sizeof(struct ath_location)] __attribute__((aligned(4096)));
 
 static const char *errname(int e)
 {
     return e == 0 ? "OK" : ath_strerror(e);
+}
+
+static bool coarse_wanted, coarse_bad;
+static int32_t cell_lat, cell_lon;
+static unsigned ncoarse;
+
+/* A coarse position: the centre of its cell, marked so, one cell for all
+ * (the test receiver's positions lie within 300 m of one another). */
+static void check_coarse(const struct ath_location *l)
+{
+    int32_t lat, lon;
+    coarse_location(l->lat_e7, l->lon_e7, &lat, &lon);
+    if (l->precision != ATH_PRECISION_COARSE || lat != l->lat_e7 || lon != l->lon_e7 ||
+        (ncoarse && (lat != cell_lat || lon != cell_lon)))
+        coarse_bad = true;
+    cell_lat = lat;
+    cell_lon = lon;
+    ncoarse++;
 }
 
 /* Read once: how many positions (printed), or a negative error. */
@@ -36,6 +62,8 @@ static int read_once(ath_handle_t s)
         return r;
     if ((int64_t)n < 0)
         return (int)(int64_t)n;
+    for (uint64_t i = 0; i < n && coarse_wanted; i++)
+        check_coarse(&buf[i]);
     for (uint64_t i = 0; i < n; i++)
         printf("%s: fix %u %d %d %s alt %d quality %u satellites %u hdop %u date %06u time %u\n", NAME,
                buf[i].seq, buf[i].lat_e7, buf[i].lon_e7,
@@ -55,7 +83,7 @@ int main(int argc, char **argv)
         else if (!strncmp(argv[i], "ms=", 3))
             ms = (uint32_t)atoi(argv[i] + 3);
         else if (!strcmp(argv[i], "coarse"))
-            precision = ATH_PRECISION_COARSE;
+            precision = ATH_PRECISION_COARSE, coarse_wanted = true;
         else if (!strncmp(argv[i], "want=", 5))
             want = argv[i] + 5;
     }
@@ -93,6 +121,10 @@ int main(int argc, char **argv)
         __builtin_trap();
     if (!strcmp(mode, "exit"))
         return 0;
+    if (coarse_wanted && (coarse_bad || !ncoarse)) {
+        printf("%s: coarse positions not snapped to one 2 km cell\n", NAME);
+        return 3;
+    }
     if (!strcmp(mode, "close")) {
         uint64_t res = 0;
         int c = ath_call(s, ATH_SESSION_CLOSE, 0, 0, 0, &res);

@@ -3,8 +3,8 @@
  * fixed-point numbers. Everything else is counted, and anything malformed
  * is counted and dropped: the input is a serial line a hostile or broken
  * device controls. Portable C (no floating point, no allocation), kept
- * beside the driver folders rather than in one, for the GPS driver (not
- * built yet, docs/privacy.md) to compile in; the host unit test
+ * beside the driver folders rather than in one, for the GPS driver
+ * (docs/privacy.md) to compile in; the host unit test
  * (tests/unit/test_nmea.c, with its fuzz round) runs it natively. */
 #ifndef NMEA_H
 #define NMEA_H

@@ -2,7 +2,7 @@
  * position snapped to the centre of its cell in a grid of about 2 km, so
  * every reading inside a cell gives the same answer and averaging many
  * readings reveals nothing finer than the cell. Kept beside the service
- * folders for the privacy service (not built yet) to compile in; the host
+ * folders for the privacy service to compile in; the host
  * unit test (tests/unit/test_coarse_location.c) runs it natively. */
 #ifndef COARSE_LOCATION_H
 #define COARSE_LOCATION_H

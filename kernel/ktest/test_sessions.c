@@ -175,6 +175,14 @@ static const char *t_close(void)
     return err ? err : gps_cut();
 }
 
+/* A coarse session: every position the centre of the one 2 km cell the
+ * receiver's lie in (gpsapp checks them). */
+static const char *t_coarse(void)
+{
+    const char *err = run("gpsapp", "close fixes=3 coarse", 0);
+    return err ? err : gps_cut();
+}
+
 static const char *t_exit(void)
 {
     const char *err = run("gpsapp", "exit fixes=3", 0);
@@ -343,6 +351,7 @@ static const char *t_services_stop(void)
 
 const struct ktest ktests_sessions[] = {
     { "session_close", t_close },
+    { "session_coarse", t_coarse },
     { "session_exit", t_exit },
     { "session_trap", t_trap },
     { "session_expiry", t_expiry },
