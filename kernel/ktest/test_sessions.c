@@ -201,34 +201,50 @@ static const char *t_expiry(void)
     return err ? err : gps_cut();
 }
 
-/* The user revokes (the shell's `privacy revoke`, here privctl). */
-static const char *t_revoke(void)
+/* The app holds a session of the driver's sensor: armed, and running a
+ * little. */
+static const char *holding(const char *app, const char *driver)
 {
-    const char *err = start("gpsapp", "hold ms=30000");
+    const char *err = start(app, "hold ms=30000");
     if (!err)
-        err = armed("gps");
-    if (!err) {
+        err = armed(driver);
+    if (!err)
         thread_sleep_ns(300 * NS_PER_MS);
-        err = run("privctl", "revoke", 0);
-    }
+    return err;
+}
+
+/* The user revokes (the shell's `privacy revoke`, here privctl); the app
+ * sees ESTALE and the end signalled. */
+static const char *revoked(const char *app, const char *driver, const char *(*cut)(void))
+{
+    const char *err = holding(app, driver);
     if (!err)
-        err = finish("gpsapp", 0); /* it saw ESTALE and the end signalled */
-    return err ? err : gps_cut();
+        err = run("privctl", "revoke", 0);
+    if (!err)
+        err = finish(app, 0);
+    return err ? err : cut();
 }
 
 /* The driver crashes mid-session: the session ends, the app hears it, and
  * the restarted driver holds nothing. */
-static const char *t_driver_crash(void)
+static const char *crashed(const char *app, const char *driver, const char *(*cut)(void))
 {
-    const char *err = start("gpsapp", "hold ms=30000");
-    if (!err)
-        err = armed("gps");
+    const char *err = holding(app, driver);
     if (err)
         return err;
-    thread_sleep_ns(200 * NS_PER_MS);
-    KT_CHECK(comp_inject(need("gps"), TRAP_OUT_OF_BOUNDS) == 0, "inject into gps");
-    err = finish("gpsapp", 0);
-    return err ? err : gps_cut();
+    KT_CHECK(comp_inject(need(driver), TRAP_OUT_OF_BOUNDS) == 0, "inject into %s", driver);
+    err = finish(app, 0);
+    return err ? err : cut();
+}
+
+static const char *t_revoke(void)
+{
+    return revoked("gpsapp", "gps", gps_cut);
+}
+
+static const char *t_driver_crash(void)
+{
+    return crashed("gpsapp", "gps", gps_cut);
 }
 
 /* Refused by the user in advance, and never allowed to ask: clear errors. */
@@ -297,42 +313,22 @@ static const char *t_mic_expiry(void)
 
 static const char *t_mic_revoke(void)
 {
-    const char *err = start("micapp", "hold ms=30000");
-    if (!err)
-        err = armed("mic");
-    if (!err) {
-        thread_sleep_ns(300 * NS_PER_MS);
-        err = run("privctl", "revoke", 0);
-    }
-    if (!err)
-        err = finish("micapp", 0);
-    return err ? err : mic_cut();
+    return revoked("micapp", "mic", mic_cut);
 }
 
+/* Killed mid-session: as an app that exits or traps, it never closes. */
 static const char *t_mic_app_exits(void)
 {
-    /* killed mid-session: as an app that exits or traps, it never closes */
-    const char *err = start("micapp", "hold ms=30000");
-    if (!err)
-        err = armed("mic");
+    const char *err = holding("micapp", "mic");
     if (err)
         return err;
-    thread_sleep_ns(300 * NS_PER_MS);
     KT_CHECK(comp_kill(need("micapp")) == 0, "kill micapp");
     return mic_cut();
 }
 
 static const char *t_mic_driver_crash(void)
 {
-    const char *err = start("micapp", "hold ms=30000");
-    if (!err)
-        err = armed("mic");
-    if (err)
-        return err;
-    thread_sleep_ns(300 * NS_PER_MS);
-    KT_CHECK(comp_inject(need("mic"), TRAP_OUT_OF_BOUNDS) == 0, "inject into mic");
-    err = finish("micapp", 0);
-    return err ? err : mic_cut();
+    return crashed("micapp", "mic", mic_cut);
 }
 
 /* Last: the services stop cleanly, and the drivers hold nothing. */
