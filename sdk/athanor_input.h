@@ -38,8 +38,12 @@ static inline uint64_t ath_input_read(struct ath_input *in, uint64_t ms)
     if (in->head == in->tail) {
         if (!in->subscriber && ms)
             ath_notify_wait(in->note, 1, (ms > 10000 ? 10000 : ms) * 1000000ull, &bits);
-        in->drain(in);
+        /* Unmasked before the drain: ISA lines are edge-triggered on the
+         * I/O APIC, and a byte arriving between a drain and a later
+         * acknowledgement raises the line while masked, an edge lost for
+         * good (the GPS driver's receiver stalled that way). */
         ath_irq_ack(in->irq);
+        in->drain(in);
     }
     uint64_t v = 0, n = 0;
     while (n < 7 && in->tail != in->head) {

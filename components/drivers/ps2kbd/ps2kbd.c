@@ -144,9 +144,9 @@ int main(void)
         printf("ps2kbd: cannot take the keyboard's line (%d)\n", r);
         return r == -ATH_ENOSYS ? 0 : 1;
     }
+    ath_irq_ack(input.irq); /* before the drain: see athanor_input.h */
     drain(&input); /* whatever was typed before: dropped */
     input.head = input.tail = 0;
-    ath_irq_ack(input.irq);
     printf("ps2kbd: serving\n");
     return ath_serve();
 }

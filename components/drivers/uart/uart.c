@@ -80,8 +80,8 @@ int main(void)
         return r == -ATH_ENOSYS ? 0 : 1;
     }
     ath_outb(io, COM1 + IER, 0x01); /* received data available */
+    ath_irq_ack(input.irq); /* before the drain: see athanor_input.h */
     drain(&input);
-    ath_irq_ack(input.irq);
     if (ath_set_msgbuf(msgbuf, sizeof msgbuf) != 0)
         return 1;
     printf("uart: COM1 is mine (input by interrupt)\n");
