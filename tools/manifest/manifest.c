@@ -467,15 +467,38 @@ static const char *find_dir(const char *name, int ndirs, char **dirs)
     return found;
 }
 
-/* Write n bytes of text to $(GEN)/include/<name>. */
-static int write_header(const char *gen, const char *name, const char *text, size_t n)
+/* A generated header's text, built by add() and written whole by
+ * write_header(): once it overflows, further adds are dropped and the
+ * write reports it instead of writing a cut header. */
+struct header {
+    char   text[8192];
+    size_t n;
+};
+
+static void add(struct header *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add(struct header *h, const char *fmt, ...)
 {
+    if (h->n >= sizeof h->text)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    h->n += (size_t)vsnprintf(h->text + h->n, sizeof h->text - h->n, fmt, ap);
+    va_end(ap);
+}
+
+/* Write h to $(GEN)/include/<name>; `what` names what made it too long. */
+static int write_header(const char *gen, const char *name, const struct header *h, const char *what)
+{
+    if (h->n >= sizeof h->text) {
+        fprintf(stderr, "manifest: too many %s\n", what);
+        return 1;
+    }
     char file[1024];
     snprintf(file, sizeof file, "%s/include", gen);
     mkdir(file, 0755);
     snprintf(file, sizeof file, "%s/include/%s", gen, name);
     FILE *f = fopen(file, "w");
-    if (!f || fwrite(text, 1, n, f) != n || fclose(f)) {
+    if (!f || fwrite(h->text, 1, h->n, f) != h->n || fclose(f)) {
         fprintf(stderr, "manifest: cannot write %s: %s\n", file, strerror(errno));
         return 1;
     }
@@ -489,32 +512,23 @@ static int write_header(const char *gen, const char *name, const char *text, siz
  * manifest changes, through its dependency file). */
 static int write_pci_claims(const char *gen, const char *manifest)
 {
-    char text[8192];
-    size_t n = (size_t)snprintf(text, sizeof text,
-        "/* Generated from %s by tools/manifest: which component may claim which PCI\n"
-        " * device (vendor | device << 16), from the drivers' pci keys, and which may\n"
-        " * list every device, from the pci_inventory keys. Do not edit. */\n"
-        "#ifndef PCI_CLAIMS_H\n#define PCI_CLAIMS_H\n#include <stdint.h>\n"
-        "static const struct { const char *component; uint32_t ids; } pci_claims[] = {\n", manifest);
+    static struct header h;
+    add(&h, "/* Generated from %s by tools/manifest: which component may claim which PCI\n"
+            " * device (vendor | device << 16), from the drivers' pci keys, and which may\n"
+            " * list every device, from the pci_inventory keys. Do not edit. */\n"
+            "#ifndef PCI_CLAIMS_H\n#define PCI_CLAIMS_H\n#include <stdint.h>\n"
+            "static const struct { const char *component; uint32_t ids; } pci_claims[] = {\n", manifest);
     unsigned count = 0;
     for (int i = 0; i < nentries; i++)
-        for (int k = 0; k < entries[i].npci && n < sizeof text; k++, count++)
-            n += (size_t)snprintf(text + n, sizeof text - n, "    { \"%s\", %#lx },\n", entries[i].name,
-                                  entries[i].pci[k]);
-    if (n < sizeof text)
-        n += (size_t)snprintf(text + n, sizeof text - n, "%s};\n#define PCI_CLAIMS %u\n"
-                              "static const char *const pci_inventory[] = {", count ? "" : "    { \"\", 0 },\n",
-                              count);
-    for (int i = 0; i < nentries && n < sizeof text; i++)
+        for (int k = 0; k < entries[i].npci; k++, count++)
+            add(&h, "    { \"%s\", %#lx },\n", entries[i].name, entries[i].pci[k]);
+    add(&h, "%s};\n#define PCI_CLAIMS %u\nstatic const char *const pci_inventory[] = {",
+        count ? "" : "    { \"\", 0 },\n", count);
+    for (int i = 0; i < nentries; i++)
         if (entries[i].pci_inventory)
-            n += (size_t)snprintf(text + n, sizeof text - n, " \"%s\",", entries[i].name);
-    if (n < sizeof text)
-        n += (size_t)snprintf(text + n, sizeof text - n, " NULL };\n#endif\n");
-    if (n >= sizeof text) {
-        fprintf(stderr, "manifest: too many PCI claims\n");
-        return 1;
-    }
-    return write_header(gen, "pci_claims.h", text, n);
+            add(&h, " \"%s\",", entries[i].name);
+    add(&h, " NULL };\n#endif\n");
+    return write_header(gen, "pci_claims.h", &h, "PCI claims");
 }
 
 /* $(GEN)/include/sensor_policy.h, for the privacy service alone: which
@@ -522,44 +536,31 @@ static int write_pci_claims(const char *gen, const char *manifest)
  * user answered in advance), and which may control sessions. */
 static int write_sensor_policy(const char *gen, const char *manifest)
 {
-    char text[8192];
-    size_t n = (size_t)snprintf(text, sizeof text,
-        "/* Generated from %s by tools/manifest: the sensor drivers, the components that\n"
-        " * may ask for sensors (ATH_SENSOR_* bits, and the answers given in advance),\n"
-        " * and those that may control sessions. Do not edit. */\n"
-        "#ifndef SENSOR_POLICY_H\n#define SENSOR_POLICY_H\n#include <stdint.h>\n"
-        "static const struct { const char *component; uint8_t sensor; } sensor_drivers[] = {\n",
+    static struct header h;
+    add(&h, "/* Generated from %s by tools/manifest: the sensor drivers, the components that\n"
+            " * may ask for sensors (ATH_SENSOR_* bits, and the answers given in advance),\n"
+            " * and those that may control sessions. Do not edit. */\n"
+            "#ifndef SENSOR_POLICY_H\n#define SENSOR_POLICY_H\n#include <stdint.h>\n"
+            "static const struct { const char *component; uint8_t sensor; } sensor_drivers[] = {\n",
         manifest);
     unsigned nd = 0, na = 0, nc = 0;
-    for (int i = 0; i < nentries && n < sizeof text; i++)
+    for (int i = 0; i < nentries; i++)
         if (entries[i].sensor)
-            nd++, n += (size_t)snprintf(text + n, sizeof text - n, "    { \"%s\", %u },\n",
-                                        entries[i].name, entries[i].sensor);
-    if (n < sizeof text)
-        n += (size_t)snprintf(text + n, sizeof text - n,
-                              "%s};\n#define SENSOR_DRIVERS %u\n"
-                              "static const struct { const char *component; uint8_t may, always, once, deny; }"
-                              " sensor_apps[] = {\n", nd ? "" : "    { \"\", 0 },\n", nd);
-    for (int i = 0; i < nentries && n < sizeof text; i++)
+            nd++, add(&h, "    { \"%s\", %u },\n", entries[i].name, entries[i].sensor);
+    add(&h, "%s};\n#define SENSOR_DRIVERS %u\n"
+            "static const struct { const char *component; uint8_t may, always, once, deny; }"
+            " sensor_apps[] = {\n", nd ? "" : "    { \"\", 0 },\n", nd);
+    for (int i = 0; i < nentries; i++)
         if (entries[i].sensors)
-            na++, n += (size_t)snprintf(text + n, sizeof text - n, "    { \"%s\", %u, %u, %u, %u },\n",
-                                        entries[i].name, entries[i].sensors, entries[i].always,
-                                        entries[i].once, entries[i].deny);
-    if (n < sizeof text)
-        n += (size_t)snprintf(text + n, sizeof text - n,
-                              "%s};\n#define SENSOR_APPS %u\nstatic const char *const sensor_controllers[] = {\n",
-                              na ? "" : "    { \"\", 0, 0, 0, 0 },\n", na);
-    for (int i = 0; i < nentries && n < sizeof text; i++)
+            na++, add(&h, "    { \"%s\", %u, %u, %u, %u },\n", entries[i].name, entries[i].sensors,
+                      entries[i].always, entries[i].once, entries[i].deny);
+    add(&h, "%s};\n#define SENSOR_APPS %u\nstatic const char *const sensor_controllers[] = {\n",
+        na ? "" : "    { \"\", 0, 0, 0, 0 },\n", na);
+    for (int i = 0; i < nentries; i++)
         if (entries[i].sensor_control)
-            nc++, n += (size_t)snprintf(text + n, sizeof text - n, "    \"%s\",\n", entries[i].name);
-    if (n < sizeof text)
-        n += (size_t)snprintf(text + n, sizeof text - n, "%s};\n#define SENSOR_CONTROLLERS %u\n#endif\n",
-                              nc ? "" : "    \"\",\n", nc);
-    if (n >= sizeof text) {
-        fprintf(stderr, "manifest: too many sensor entries\n");
-        return 1;
-    }
-    return write_header(gen, "sensor_policy.h", text, n);
+            nc++, add(&h, "    \"%s\",\n", entries[i].name);
+    add(&h, "%s};\n#define SENSOR_CONTROLLERS %u\n#endif\n", nc ? "" : "    \"\",\n", nc);
+    return write_header(gen, "sensor_policy.h", &h, "sensor entries");
 }
 
 /* <out-dir>/manifest-<image>.c: the kernel's table of one image's
