@@ -88,23 +88,31 @@ u64 Z_athanorZ_comp_ctl(struct Z_athanor_instance_t *a, u32 h, u32 name, u32 len
     return (u64)v;
 }
 
-/* sys_listen(h, notification, bits): hear of every component's stop and
- * reset (see supervise.c): a read capability to every component, and the
- * notification's write right. */
-u32 Z_athanorZ_sys_listen(struct Z_athanor_instance_t *a, u32 h, u32 n, u64 bits)
+/* sys_watch and sys_listen: decode a capability to every component with
+ * `right` and notification n's write right, then register it (the
+ * notification pinned meanwhile) through `reg`. */
+static int watch_decode(struct component *c, u32 h, u32 n, u64 bits, uint32_t right,
+                        int (*reg)(struct component *, struct notification *, uint64_t))
 {
-    struct component *c = host_enter(&a->h);
     struct cap_ref cap, note;
-    int r = cap_lookup(&c->caps, h, CAP_T_COMPONENT, CAP_R_READ, &cap);
+    int r = cap_lookup(&c->caps, h, CAP_T_COMPONENT, right, &cap);
     if (r == 0 && cap.object)
         r = -ATH_EPERM;
     if (r == 0)
         r = cap_lookup_pin(&c->caps, n, CAP_T_NOTIFICATION, CAP_R_WRITE, &note);
     if (r == 0) {
-        r = comp_listen(c, note.object, bits);
+        r = reg(c, note.object, bits);
         notify_put(note.object);
     }
-    return host_leave(c, (u32)r);
+    return r;
+}
+
+/* sys_listen(h, notification, bits): hear of every component's stop and
+ * reset (see supervise.c): a read capability to every component. */
+u32 Z_athanorZ_sys_listen(struct Z_athanor_instance_t *a, u32 h, u32 n, u64 bits)
+{
+    struct component *c = host_enter(&a->h);
+    return host_leave(c, (u32)watch_decode(c, h, n, bits, CAP_R_READ, comp_listen));
 }
 
 /* comp_start(h, name, len, args, args_len): start with these arguments. */
@@ -260,20 +268,9 @@ u32 Z_athanorZ_sys_cap(struct Z_athanor_instance_t *a, u32 h, u32 name, u32 len,
 }
 
 /* sys_watch(h, notification, bits): become the supervisor (see
- * supervise.c): needs a write capability to every component, and the
- * notification's write right. */
+ * supervise.c): a write capability to every component. */
 u32 Z_athanorZ_sys_watch(struct Z_athanor_instance_t *a, u32 h, u32 n, u64 bits)
 {
     struct component *c = host_enter(&a->h);
-    struct cap_ref cap, note;
-    int r = cap_lookup(&c->caps, h, CAP_T_COMPONENT, CAP_R_WRITE, &cap);
-    if (r == 0 && cap.object)
-        r = -ATH_EPERM;
-    if (r == 0)
-        r = cap_lookup_pin(&c->caps, n, CAP_T_NOTIFICATION, CAP_R_WRITE, &note);
-    if (r == 0) {
-        r = comp_watch(c, note.object, bits);
-        notify_put(note.object);
-    }
-    return host_leave(c, (u32)r);
+    return host_leave(c, (u32)watch_decode(c, h, n, bits, CAP_R_WRITE, comp_watch));
 }
