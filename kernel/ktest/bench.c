@@ -220,8 +220,7 @@ static bool bench_ipc(const char *args)
     struct component *kv = bench_comp("kv"), *client = bench_comp("kvclient");
     if (comp_start(kv, "") != 0)
         return false;
-    for (int i = 0; i < 5000 && !kv->ipc.serving; i++)
-        thread_sleep_ns(NS_PER_MS);
+    ktest_wait_serving(kv, 5000);
     if (comp_start(client, args) != 0 || comp_wait(client, plat_clock_ns() + 600 * NS_PER_S) != 0)
         return false;
     comp_kill(kv);
@@ -234,9 +233,7 @@ static bool start_server(const char *name)
     struct component *c = bench_comp(name);
     if (comp_start(c, NULL) != 0) /* NULL: the manifest's arguments */
         return false;
-    for (int i = 0; i < 10000 && !c->ipc.serving && c->state == COMP_RUNNING; i++)
-        thread_sleep_ns(NS_PER_MS);
-    return c->ipc.serving;
+    return ktest_wait_serving(c, 10000);
 }
 
 /* Trap to serving again: inject a fault into a running server and time
@@ -350,8 +347,7 @@ static bool bench_irqoff(void)
     bool ok = true;
     struct component *srv = bench_comp("hserver");
     ok = ok && comp_start(srv, "") == 0;
-    for (int i = 0; i < 2000 && !srv->ipc.serving; i++)
-        thread_sleep_ns(NS_PER_MS);
+    ktest_wait_serving(srv, 2000);
     ok = ok && run_to_end("hclient2", "bigwrite 2048", true);
     ok = ok && run_to_end("hclient2", "flood-notify", true);
     ok = ok && run_to_end("hclient2", "flood-grant", true);

@@ -1,11 +1,19 @@
 /* In-kernel test runner: `azoth.test=all` (or a single test name, or
  * `pagefault` / `stackoverflow` for the deliberate fault tests) runs tests and
  * ends the run through plat_test_exit() with the verdict. */
+#include <athanor/component.h>
 #include <athanor/kernel.h>
 #include <athanor/ktest.h>
 #include <athanor/sched.h>
 
 static char fail_msg[160];
+
+bool ktest_wait_serving(struct component *c, unsigned ms)
+{
+    for (unsigned i = 0; i < ms && !c->ipc.serving && c->state == COMP_RUNNING; i++)
+        thread_sleep_ns(NS_PER_MS);
+    return c->ipc.serving;
+}
 
 const char *ktest_failf(const char *fmt, ...)
 {

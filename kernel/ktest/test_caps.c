@@ -83,8 +83,7 @@ static const char *t_confinement_matrix(void)
     KT_CHECK(kv && client, "kv/kvclient missing from the manifest");
     if (kv->state != COMP_RUNNING)
         KT_CHECK(comp_start(kv, "") == 0, "start kv");
-    for (int i = 0; i < 500 && !kv->ipc.serving; i++)
-        thread_sleep_ns(NS_PER_MS);
+    ktest_wait_serving(kv, 500);
     cap_handle_t ep;
     KT_CHECK(cap_insert_gen(&client->caps, CAP_T_ENDPOINT, CAP_R_CALL, &kv->ipc.ep, 1, kv->generation - 1, &ep) == 0,
              "insert");

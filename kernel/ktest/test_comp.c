@@ -31,9 +31,7 @@ static const char *kv_serving(struct component *kv)
 {
     if (kv->state != COMP_RUNNING)
         KT_CHECK(comp_start(kv, "") == 0, "start kv failed");
-    for (int i = 0; i < 500 && !kv->ipc.serving; i++)
-        thread_sleep_ns(NS_PER_MS);
-    KT_CHECK(kv->ipc.serving, "kv never started serving");
+    KT_CHECK(ktest_wait_serving(kv, 500), "kv never started serving");
     return NULL;
 }
 

@@ -27,9 +27,7 @@ static const char *start_serving(struct component *c)
 {
     if (c->state != COMP_RUNNING)
         KT_CHECK(comp_start(c, "") == 0, "start %s failed", c->cfg->name);
-    for (int i = 0; i < 2000 && !c->ipc.serving; i++)
-        thread_sleep_ns(NS_PER_MS);
-    KT_CHECK(c->ipc.serving, "%s never started serving", c->cfg->name);
+    KT_CHECK(ktest_wait_serving(c, 2000), "%s never started serving", c->cfg->name);
     return NULL;
 }
 

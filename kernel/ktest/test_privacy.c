@@ -66,9 +66,7 @@ static const char *t_hw_ids(void)
     bool started = pci->state != COMP_RUNNING;
     if (started)
         KT_CHECK(comp_start(pci, NULL) == 0, "start pci");
-    for (int i = 0; i < 5000 && !pci->ipc.serving && pci->state == COMP_RUNNING; i++)
-        thread_sleep_ns(NS_PER_MS);
-    KT_CHECK(pci->ipc.serving, "pci is not serving (%s)", comp_state_name(pci->state));
+    KT_CHECK(ktest_wait_serving(pci, 5000), "pci is not serving (%s)", comp_state_name(pci->state));
     const char *err = probe("hwid");
     if (started)
         comp_kill(pci);

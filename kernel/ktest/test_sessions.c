@@ -32,9 +32,8 @@ static const char *services(void)
         KT_CHECK(c, "%s missing from the manifest", names[i]);
         if (c->state != COMP_RUNNING)
             KT_CHECK(comp_start(c, NULL) == 0, "start %s", names[i]);
-        for (int t = 0; t < 10000 && !c->ipc.serving && c->state == COMP_RUNNING; t++)
-            thread_sleep_ns(NS_PER_MS);
-        KT_CHECK(c->ipc.serving, "%s is not serving (%s)", names[i], comp_state_name(c->state));
+        KT_CHECK(ktest_wait_serving(c, 10000), "%s is not serving (%s)", names[i],
+                 comp_state_name(c->state));
     }
     return NULL;
 }

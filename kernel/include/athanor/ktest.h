@@ -23,6 +23,11 @@ struct ktest {
 
 const char *ktest_failf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Wait up to ms milliseconds for c to serve calls (ath_serve), as long as
+ * it runs: whether it does. */
+struct component;
+bool ktest_wait_serving(struct component *c, unsigned ms);
+
 /* The test tables of each file. */
 extern const struct ktest ktests_sched[];
 extern const struct ktest ktests_mem[];
