@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 #define RING 4096 /* power of two */
-static uint8_t          ring[RING];
-static volatile unsigned head, tail; /* head written by reader, tail by kernel */
+static uint8_t            ring_buf[RING];
+static struct hosted_ring ring = { ring_buf, RING, 0, 0 };
 static volatile bool    input_closed;
 static pthread_t        kernel_thread, reader;
 static struct termios   saved_tio;
@@ -68,13 +68,8 @@ static void *reader_main(void *arg)
         ssize_t n = read(0, buf, sizeof buf);
         if (n <= 0)
             break;
-        for (ssize_t i = 0; i < n; i++) {
-            /* Wait (briefly) if the kernel has not drained the ring yet. */
-            while (__atomic_load_n(&head, __ATOMIC_ACQUIRE) - __atomic_load_n(&tail, __ATOMIC_ACQUIRE) >= RING)
-                usleep(1000);
-            ring[head % RING] = buf[i];
-            __atomic_store_n(&head, head + 1, __ATOMIC_RELEASE);
-        }
+        for (ssize_t i = 0; i < n; i++)
+            hosted_ring_put(&ring, buf[i]);
         pthread_kill(kernel_thread, SIG_CONSOLE);
     }
     __atomic_store_n(&input_closed, true, __ATOMIC_RELEASE);
@@ -85,18 +80,16 @@ static void *reader_main(void *arg)
 void hosted_console_drain(void)
 {
     hosted_com2_input_ready(); /* COM2's reader raises the same signal */
-    unsigned h = __atomic_load_n(&head, __ATOMIC_ACQUIRE);
+    uint8_t c;
     if (hosted_uart_owns_input()) {
-        if (tail != h)
+        if (hosted_ring_pending(&ring))
             hosted_uart_input_ready(); /* the driver's interrupt */
     } else {
         /* no more than the kernel can hold: the rest waits here (rx_ready) */
-        while (tail != h && console_input_room()) {
-            console_input_irq(ring[tail % RING]);
-            __atomic_store_n(&tail, tail + 1, __ATOMIC_RELEASE);
-        }
+        while (console_input_room() && hosted_ring_take(&ring, &c))
+            console_input_irq(c);
     }
-    if (__atomic_load_n(&input_closed, __ATOMIC_ACQUIRE) && tail == head)
+    if (__atomic_load_n(&input_closed, __ATOMIC_ACQUIRE) && !hosted_ring_pending(&ring))
         console_input_eof();
 }
 
@@ -108,16 +101,42 @@ void plat_console_rx_ready(void)
 
 bool hosted_console_take(uint8_t *c)
 {
-    if (tail == __atomic_load_n(&head, __ATOMIC_ACQUIRE))
-        return false;
-    *c = ring[tail % RING];
-    __atomic_store_n(&tail, tail + 1, __ATOMIC_RELEASE);
-    return true;
+    return hosted_ring_take(&ring, c);
 }
 
 bool hosted_console_pending(void)
 {
-    return tail != __atomic_load_n(&head, __ATOMIC_ACQUIRE);
+    return hosted_ring_pending(&ring);
+}
+
+/* ---- the reader threads' rings (hosted.h) ---- */
+
+void hosted_ring_put(struct hosted_ring *r, uint8_t c)
+{
+    /* Wait (briefly) if the kernel has not drained the ring yet. */
+    while (__atomic_load_n(&r->head, __ATOMIC_ACQUIRE) - __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE) >= r->size)
+        usleep(1000);
+    r->buf[r->head % r->size] = c;
+    __atomic_store_n(&r->head, r->head + 1, __ATOMIC_RELEASE);
+}
+
+bool hosted_ring_take(struct hosted_ring *r, uint8_t *c)
+{
+    if (!hosted_ring_pending(r))
+        return false;
+    *c = r->buf[r->tail % r->size];
+    __atomic_store_n(&r->tail, r->tail + 1, __ATOMIC_RELEASE);
+    return true;
+}
+
+bool hosted_ring_pending(const struct hosted_ring *r)
+{
+    return r->tail != __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
+}
+
+void hosted_ring_drop(struct hosted_ring *r)
+{
+    __atomic_store_n(&r->tail, __atomic_load_n(&r->head, __ATOMIC_ACQUIRE), __ATOMIC_RELEASE);
 }
 
 void hosted_console_kick(void)

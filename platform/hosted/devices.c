@@ -108,8 +108,8 @@ static void uart_out(uint16_t reg, uint8_t v)
 #define COM2 0x2f8
 #define COM2_LINE 3
 #define COM2_RING 65536u /* power of two */
-static uint8_t          com2_ring[COM2_RING];
-static volatile unsigned com2_head, com2_tail; /* head: the reader's; tail: the kernel's */
+static uint8_t            com2_buf[COM2_RING];
+static struct hosted_ring com2_ring = { com2_buf, COM2_RING, 0, 0 };
 static uint8_t          com2_ier, com2_scratch;
 static volatile bool    com2_enabled, com2_masked;
 
@@ -119,13 +119,8 @@ static void *com2_reader(void *arg)
     uint8_t buf[512];
     ssize_t n;
     while ((n = read(fd, buf, sizeof buf)) > 0) { /* what a FIFO has, as it comes */
-        for (ssize_t i = 0; i < n; i++) {
-            while (__atomic_load_n(&com2_head, __ATOMIC_ACQUIRE) -
-                       __atomic_load_n(&com2_tail, __ATOMIC_ACQUIRE) >= COM2_RING)
-                usleep(1000); /* the driver has not read it yet */
-            com2_ring[com2_head % COM2_RING] = buf[i];
-            __atomic_store_n(&com2_head, com2_head + 1, __ATOMIC_RELEASE);
-        }
+        for (ssize_t i = 0; i < n; i++)
+            hosted_ring_put(&com2_ring, buf[i]);
         hosted_console_kick();
     }
     close(fd);
@@ -150,7 +145,7 @@ void hosted_com2_init(void)
 
 static bool com2_pending(void)
 {
-    return com2_tail != __atomic_load_n(&com2_head, __ATOMIC_ACQUIRE);
+    return hosted_ring_pending(&com2_ring);
 }
 
 /* The line fires while received data is waiting, the driver asked for it
@@ -175,10 +170,8 @@ static uint8_t com2_in(uint16_t reg)
 {
     switch (reg) {
     case 0: {
-        if (!com2_pending())
-            return 0;
-        uint8_t c = com2_ring[com2_tail % COM2_RING];
-        __atomic_store_n(&com2_tail, com2_tail + 1, __ATOMIC_RELEASE);
+        uint8_t c = 0;
+        hosted_ring_take(&com2_ring, &c);
         return c;
     }
     case 1: return com2_ier;
@@ -194,7 +187,7 @@ static void com2_out(uint16_t reg, uint8_t v)
         com2_ier = v;
         com2_maybe_fire();
     } else if (reg == 2 && (v & 2)) {
-        __atomic_store_n(&com2_tail, __atomic_load_n(&com2_head, __ATOMIC_ACQUIRE), __ATOMIC_RELEASE);
+        hosted_ring_drop(&com2_ring);
     } else if (reg == 7) {
         com2_scratch = v;
     }

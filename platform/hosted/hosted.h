@@ -27,6 +27,18 @@ void hosted_console_keep_tail(void); /* keep the last output (AZOTH_CRASH_LOG, p
 void hosted_console_write_tail(int fd);
 void hosted_crash_log_init(void);  /* AZOTH_CRASH_LOG: the tail, and sanitizer reports (power.c) */
 void hosted_console_drain(void);     /* deliver buffered input bytes (irq context) */
+/* A byte ring from a host reader thread (the producer, which waits for
+ * room) to the kernel (the consumer): the console's input and COM2's.
+ * size is a power of two; head is the producer's, tail the consumer's. */
+struct hosted_ring {
+    uint8_t          *buf;
+    unsigned          size;
+    volatile unsigned head, tail;
+};
+void hosted_ring_put(struct hosted_ring *r, uint8_t c); /* reader thread */
+bool hosted_ring_take(struct hosted_ring *r, uint8_t *c);
+bool hosted_ring_pending(const struct hosted_ring *r);
+void hosted_ring_drop(struct hosted_ring *r);         /* everything waiting goes */
 /* For the UART double (devices.c): the console's input bytes, and whether a
  * UART driver holds them (then drain raises its line instead). */
 bool hosted_console_take(uint8_t *c);
