@@ -12,8 +12,10 @@
 #ifndef ATHANOR_SDK_H
 #define ATHANOR_SDK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include <athanor/abi.h>
 #include <athanor/abi/imports.h>
@@ -300,6 +302,25 @@ static inline int ath_log_read(ath_handle_t log, uint64_t *pos, void *buf, uint3
 
 /* Inside ath_handle only: the name of the component whose call this is. */
 static inline int ath_caller_name(char *buf, unsigned len) { return __ath_caller_name(buf, len); }
+
+/* Inside ath_handle only: is the caller the component `name`? (The kernel
+ * names the caller: no component can choose what it answers.) */
+static inline bool ath_caller_is(const char *name)
+{
+    char buf[ATH_NAME_MAX];
+    return ath_caller_name(buf, sizeof buf) > 0 && strcmp(buf, name) == 0;
+}
+
+/* The monotonic clock in nanoseconds (WASI's, so as precise as the
+ * caller's clock capability: 100 µs steps without the precise right); 0
+ * without a clock. */
+static inline uint64_t ath_now_ns(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+        return 0;
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 /* Inside ath_handle only: give the caller a copy of capability h (grant
  * right needed); returns the caller's handle to it, for the reply. */

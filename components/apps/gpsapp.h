@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <athanor.h>
 #include <athanor_privacy.h>
@@ -88,8 +87,7 @@ int main(int argc, char **argv)
             want = argv[i] + 5;
     }
     ath_handle_t priv = ath_lookup("privacy"), note = ath_notify_create();
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    uint64_t t0 = ath_now_ns();
     ath_handle_t s = ath_session_open(priv, ATH_SENSOR_LOCATION, precision, ms, note, 20000000000ull);
     printf("%s: open: %s\n", NAME, s < 0 ? errname(-s) : "OK");
     if (!strcmp(mode, "open"))
@@ -106,9 +104,8 @@ int main(int argc, char **argv)
         if (r < 0)
             break;
         if (r > 0 && got == 0) {
-            clock_gettime(CLOCK_MONOTONIC, &t1);
-            printf("%s: first position %ld ms after asking\n", NAME,
-                   (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000));
+            printf("%s: first position %llu ms after asking\n", NAME,
+                   (unsigned long long)((ath_now_ns() - t0) / 1000000u));
         }
         got += (unsigned)r;
         if (r == 0) {

@@ -83,13 +83,6 @@ __attribute__((noinline)) static int recurse(int d)
     return d < 0 ? 0 : recurse(d + 1) * 31 + d;
 }
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* Run command c (and the `nested` commands after it, which a C_NEST hands
  * on to another puppet). The result goes back to whoever asked. */
 static uint64_t run(const struct fz_cmd *c, unsigned nested)
@@ -199,8 +192,8 @@ static uint64_t run(const struct fz_cmd *c, unsigned nested)
         default: return ((uint64_t (*)(void))(uintptr_t)(c->b % 64))();
         }
     case C_SPIN: { /* a few milliseconds of CPU: budgets and kills land mid-handler */
-        uint64_t end = now_ms() + c->a % 6;
-        while (now_ms() < end)
+        uint64_t end = (ath_now_ns() / 1000000u) + c->a % 6;
+        while ((ath_now_ns() / 1000000u) < end)
             sink++;
         return 0;
     }

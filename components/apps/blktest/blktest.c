@@ -143,13 +143,6 @@ static int soak(ath_handle_t blk, int seconds)
     return lost != 0 || lines_lost != 0;
 }
 
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static int cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -170,9 +163,9 @@ static int time_requests(ath_handle_t blk, uint64_t op, uint32_t len, int n, con
     for (int i = 0; i < n; i++) {
         seed = seed * 1103515245u + 12345u;
         uint64_t sector = len == 4096 ? (seed >> 8) % 2048 * 8 : (uint64_t)(i % 8) * (len / SECTOR);
-        uint64_t t0 = now_ns();
+        uint64_t t0 = ath_now_ns();
         int64_t r = call_lend(blk, op, sector, buf, len, op == OP_READ ? ATH_LEND_RW : ATH_LEND_RO);
-        t[i] = now_ns() - t0;
+        t[i] = ath_now_ns() - t0;
         if (r) {
             printf("blktest: bench: %s failed: %lld\n", name, (long long)r);
             return 1;

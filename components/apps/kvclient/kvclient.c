@@ -38,13 +38,6 @@ static int failures;
         }                                              \
     } while (0)
 
-static uint64_t now_ns(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
-}
-
 static int test(void)
 {
     ath_handle_t kv = ath_lookup("kv");
@@ -237,11 +230,11 @@ static uint64_t median_lend(ath_handle_t kv, void *buf, uint32_t len, int n)
     enum { RUNS = 7 };
     uint64_t t[RUNS], v;
     for (int r = 0; r < RUNS; r++) {
-        uint64_t t0 = now_ns();
+        uint64_t t0 = ath_now_ns();
         for (int i = 0; i < n; i++)
             if (ath_call_lend(kv, OP_TOUCH, 0, buf, len, ATH_LEND_RO, &v) != 0)
                 return 0;
-        t[r] = (now_ns() - t0) / (uint64_t)n;
+        t[r] = (ath_now_ns() - t0) / (uint64_t)n;
     }
     sort_u64(t, RUNS);
     return t[RUNS / 2];
@@ -268,12 +261,12 @@ static int bench_lend(void)
     uint64_t t[7];
     for (int i = 0; i < 7; i++) {
         big[i] = (unsigned char)i;
-        uint64_t t0 = now_ns();
+        uint64_t t0 = ath_now_ns();
         memcpy(copy, big, BIG);
         /* copy escapes here: without it clang may drop all but the last
          * copy (nothing else reads this malloc'd buffer in between) */
         __asm__ volatile("" : : "r"(copy) : "memory");
-        t[i] = now_ns() - t0;
+        t[i] = ath_now_ns() - t0;
     }
     sort_u64(t, 7);
     uint64_t copy_ns = t[3]; /* the median: one slow copy (the host VM's doing) must not decide */
@@ -320,7 +313,7 @@ static int time_calls(ath_handle_t kv, long n, const unsigned char *msg, uint64_
     enum { RUNS = 9 };
     uint64_t v, t[RUNS];
     for (int r = 0; r < RUNS; r++) {
-        uint64_t t0 = now_ns();
+        uint64_t t0 = ath_now_ns();
         if (kv == 0) {
             for (long i = 0; i < n; i++)
                 if (ath_call(0, OP_NULL, i, 0, 0, &v) != -ATH_EBADHANDLE)
@@ -334,7 +327,7 @@ static int time_calls(ath_handle_t kv, long n, const unsigned char *msg, uint64_
                 if (ath_call(kv, OP_NULL, i, 0, 0, &v) != 0)
                     return 1;
         }
-        t[r] = now_ns() - t0;
+        t[r] = ath_now_ns() - t0;
     }
     sort_u64(t, RUNS);
     out[0] = t[RUNS / 2] * 100 / (uint64_t)n;

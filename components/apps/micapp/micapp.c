@@ -8,20 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <athanor.h>
 #include <athanor_privacy.h>
 
 #define BUF (64 * 1024)
 static int16_t buf[BUF / 2] __attribute__((aligned(4096)));
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 int main(int argc, char **argv)
 {
@@ -42,7 +34,7 @@ int main(int argc, char **argv)
         return strcmp(got_open, want) == 0 ? 0 : 1;
     if (s < 0)
         return 2;
-    uint64_t t0 = now_ms(), bytes = 0, seen = 0, bits = 0;
+    uint64_t t0 = (ath_now_ns() / 1000000u), bytes = 0, seen = 0, bits = 0;
     unsigned peak = 0;
     int r = 0;
     for (;;) {
@@ -62,7 +54,7 @@ int main(int argc, char **argv)
             seen |= bits;
         }
     }
-    uint64_t took = now_ms() - t0, n = 0;
+    uint64_t took = (ath_now_ns() / 1000000u) - t0, n = 0;
     if (!(seen & ATH_SESSION_ENDED))
         ath_notify_wait(note, ATH_SESSION_ENDED, 2000000000ull, &bits);
     seen |= bits;

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <athanor.h>
 #include <athanor_privacy.h>
@@ -22,13 +21,6 @@
 #define RUNS 11
 static uint8_t buf[64 * 1024] __attribute__((aligned(4096)));
 static uint8_t copy_dst[64 * 1024];
-
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static int cmp(const void *a, const void *b)
 {
@@ -65,9 +57,9 @@ static int one(ath_handle_t priv, ath_handle_t note, unsigned sensor, const char
     unsigned unit = sensor == ATH_SENSOR_MICROPHONE ? 4 : sizeof(struct ath_location);
     lend_len = sensor == ATH_SENSOR_MICROPHONE ? sizeof buf : 4096;
     for (int r = 0; r < RUNS; r++) {
-        uint64_t t0 = now_ns(), n = 0, bits;
+        uint64_t t0 = ath_now_ns(), n = 0, bits;
         ath_handle_t s = ath_session_open(priv, sensor, ATH_PRECISION_FINE, 60000, note, 5000000000ull);
-        uint64_t t1 = now_ns();
+        uint64_t t1 = ath_now_ns();
         if (s < 0) {
             printf("privbench: %s: open: %s\n", name, ath_strerror(s));
             return 1;
@@ -75,9 +67,9 @@ static int one(ath_handle_t priv, ath_handle_t note, unsigned sensor, const char
         /* as an app would: read, and wait for the driver's signal when
          * there was nothing (a caller that only polls would keep the
          * driver's endpoint from its own interrupt's event) */
-        while (rd(s, &n) == 0 && n == 0 && now_ns() - t0 < 5000000000ull)
+        while (rd(s, &n) == 0 && n == 0 && ath_now_ns() - t0 < 5000000000ull)
             ath_notify_wait(note, ATH_SESSION_DATA, 1000000u, &bits);
-        uint64_t t2 = now_ns();
+        uint64_t t2 = ath_now_ns();
         if (n == 0) {
             printf("privbench: %s: no data within 5 s\n", name);
             return 1;
@@ -85,26 +77,26 @@ static int one(ath_handle_t priv, ath_handle_t note, unsigned sensor, const char
         /* a sample through the session, against copying it here */
         /* 50 ms of capture; a receiver sends 10 positions a second */
         ath_notify_wait(note, 0, sensor == ATH_SENSOR_MICROPHONE ? 50000000u : 250000000u, &bits);
-        uint64_t t3 = now_ns();
+        uint64_t t3 = ath_now_ns();
         int64_t e = rd(s, &n);
-        uint64_t t4 = now_ns();
+        uint64_t t4 = ath_now_ns();
         if (e || n == 0) {
             printf("privbench: %s: read: %s, %llu\n", name, ath_strerror((int)e), (unsigned long long)n);
             return 1;
         }
         uint64_t bytes = n * (sensor == ATH_SENSOR_MICROPHONE ? 1 : sizeof(struct ath_location));
-        uint64_t t5 = now_ns();
+        uint64_t t5 = ath_now_ns();
         memcpy(copy_dst, buf, bytes);
         __asm__ volatile("" : : "r"(copy_dst) : "memory");
-        uint64_t t6 = now_ns();
+        uint64_t t6 = ath_now_ns();
         per_sample[r] = (t4 - t3) * 1000 / (bytes / unit); /* ps per sample */
         per_copy[r] = (t6 - t5) * 1000 / (bytes / unit);
-        uint64_t res = 0, t7 = now_ns();
+        uint64_t res = 0, t7 = ath_now_ns();
         if (ath_call(priv, ATH_PRIV_REVOKE, 0, 0, 0, &res) != 0 || (int64_t)res != 1) {
             printf("privbench: %s: revoke: %lld\n", name, (long long)res);
             return 1;
         }
-        uint64_t t8 = now_ns();
+        uint64_t t8 = ath_now_ns();
         if (rd(s, &n) != -ATH_ESTALE) {
             printf("privbench: %s: the handle still works after the revoke\n", name);
             return 1;

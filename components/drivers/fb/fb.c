@@ -110,14 +110,6 @@ static void draw_strip(void)
     ath_mmio_write_block(fbmem, 0, strippix, sizeof strippix);
 }
 
-/* The strip's one writer: the kernel names the caller, which no component
- * can choose (the manifest lets the privacy service call us as well). */
-static bool from_privacy(void)
-{
-    char name[ATH_NAME_MAX];
-    return ath_caller_name(name, sizeof name) > 0 && strcmp(name, "privacy") == 0;
-}
-
 static void clear(void)
 {
     for (unsigned r = 0; r < ROWS; r++)
@@ -225,7 +217,9 @@ ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64
     if (op == ATH_OP_PROBE)
         return ath_probe_outside();
     if (op == ATH_FB_INDICATOR) {
-        if (!from_privacy())
+        /* the strip's one writer, as the kernel names the caller (the
+         * manifest lets the privacy service call us as well) */
+        if (!ath_caller_is("privacy"))
             return (uint64_t)(int64_t)-ATH_EPERM;
         if (a0 & ~(uint64_t)(ATH_SENSOR_LOCATION | ATH_SENSOR_MICROPHONE))
             return (uint64_t)(int64_t)-ATH_EINVAL;

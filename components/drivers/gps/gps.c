@@ -122,12 +122,6 @@ static void granted(ath_handle_t h)
         data_note = h;
 }
 
-static bool from_privacy(void)
-{
-    char name[ATH_NAME_MAX];
-    return ath_caller_name(name, sizeof name) > 0 && strcmp(name, "privacy") == 0;
-}
-
 ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2)
 {
     (void)a0;
@@ -147,7 +141,7 @@ ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64
         }
         return ATH_NO_TIMEOUT;
     }
-    if (!from_privacy())
+    if (!ath_caller_is("privacy"))
         return (uint64_t)(int64_t)-ATH_EPERM;
     switch (op) {
     case ATH_SENSOR_GRANT:

@@ -44,13 +44,6 @@ enum { GLOB_CNT = 0x2c, GLOB_STA = 0x30 };
 
 static const uint16_t engines[] = { PI, PO, MC };
 
-static uint64_t ac97_now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static void ac97_sleep_ms(unsigned ms)
 {
     struct timespec ts = { 0, (long)ms * 1000000 };
@@ -335,8 +328,8 @@ void ac97_check_stopped(struct ac97 *a, unsigned ms, struct ac97_stopped *o)
     o->civ = bm_rd8(a, PI + CIV), o->picb = bm_rd16(a, PI + PICB);
     o->sr = bm_rd16(a, PI + SR), o->cr = bm_rd8(a, PI + CR);
     o->steady = true;
-    uint64_t t0 = ac97_now_ns(), until = t0 + (uint64_t)ms * 1000000u;
-    for (uint64_t now = t0; now < until; now = ac97_now_ns()) {
+    uint64_t t0 = ath_now_ns(), until = t0 + (uint64_t)ms * 1000000u;
+    for (uint64_t now = t0; now < until; now = ath_now_ns()) {
         uint64_t bits = 0;
         if (a->note <= 0 || ath_notify_wait(a->note, 1, 5000000u, &bits) != 0)
             ac97_sleep_ms(5);
@@ -344,7 +337,7 @@ void ac97_check_stopped(struct ac97 *a, unsigned ms, struct ac97_stopped *o)
         o->steady &= bm_rd8(a, PI + CIV) == o->civ && bm_rd16(a, PI + PICB) == o->picb &&
                      bm_rd16(a, PI + SR) == o->sr && bm_rd8(a, PI + CR) == o->cr;
     }
-    o->ms = (unsigned)((ac97_now_ns() - t0) / 1000000u);
+    o->ms = (unsigned)((ath_now_ns() - t0) / 1000000u);
     o->halted = (o->sr & SR_DCH) && !(o->cr & CR_RPBM);
     uint32_t cmd = cfg_read(a, PCI_COMMAND);
     o->master = cmd == 0xffffffffu || (cmd & CMD_MASTER); /* unreadable counts as on */

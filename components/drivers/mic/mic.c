@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <athanor_privacy.h>
 
@@ -23,13 +22,6 @@ static struct ac97 dev;
 static uint64_t    started_ns, next_report_ns, read_pos;
 static ath_handle_t data_note = -1;
 static int16_t     newest[AC97_BUF / 2];
-
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* The largest magnitude among the 16-bit samples of buf. */
 static unsigned peak(const int16_t *s, size_t n)
@@ -44,7 +36,7 @@ static unsigned peak(const int16_t *s, size_t n)
 
 static void report(void)
 {
-    uint64_t frames = ac97_captured(&dev) / AC97_FRAME, ms = (now_ns() - started_ns) / 1000000u;
+    uint64_t frames = ac97_captured(&dev) / AC97_FRAME, ms = (ath_now_ns() - started_ns) / 1000000u;
     size_t got = ac97_fetch(&dev, newest, sizeof newest);
     printf("mic: %u Hz, 2 ch, 16 bit: %llu frames in %llu ms (%llu Hz), buffers %llu, overruns %llu, "
            "interrupts %llu, newest %zu bytes peak %u\n",
@@ -89,18 +81,12 @@ static int start(void)
         printf("mic: cannot start capture (%d)\n", r);
         return r;
     }
-    started_ns = now_ns();
+    started_ns = ath_now_ns();
     next_report_ns = started_ns + SECOND_NS;
     read_pos = 0;
     printf("mic: capturing the microphone input at %u Hz (variable rate %s)\n", dev.rate,
            dev.vra ? "supported" : "not supported");
     return 0;
-}
-
-static bool from_privacy(void)
-{
-    char name[ATH_NAME_MAX];
-    return ath_caller_name(name, sizeof name) > 0 && strcmp(name, "privacy") == 0;
 }
 
 ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2)
@@ -115,7 +101,7 @@ ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64
             if (data_note >= 0)
                 ath_notify_signal(data_note, ATH_SESSION_DATA);
         }
-        uint64_t now = now_ns();
+        uint64_t now = ath_now_ns();
         if (now >= next_report_ns) {
             ac97_service(&dev);
             report();
@@ -123,7 +109,7 @@ ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64
         }
         return next_report_ns > now ? next_report_ns - now : 0;
     }
-    if (!from_privacy())
+    if (!ath_caller_is("privacy"))
         return (uint64_t)(int64_t)-ATH_EPERM;
     switch (op) {
     case ATH_SENSOR_GRANT: {

@@ -16,7 +16,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <athanor.h>
 #include <athanor_privacy.h>
@@ -143,20 +142,13 @@ struct audit {
 static struct audit audit[AUDIT];
 static uint32_t naudit;
 
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static void log_event(enum what w, const char *app, unsigned sensor, unsigned precision,
                       uint32_t session, uint32_t count, uint32_t duration_ms, const char *why)
 {
     struct audit *a = &audit[naudit % AUDIT];
     memset(a, 0, sizeof *a);
     a->seq = ++naudit;
-    a->at_ms = now_ns() / 1000000u;
+    a->at_ms = ath_now_ns() / 1000000u;
     snprintf(a->app, sizeof a->app, "%s", app);
     a->sensor = (uint8_t)sensor;
     a->precision = (uint8_t)precision;
@@ -255,14 +247,14 @@ static void disarm(struct sensor *sn, uint64_t t0)
     sn->nlent = 0;
     if (!sn->quiesce(sn))
         st_quiet_fail++;
-    st_quiesced_ns = now_ns() - t0;
+    st_quiesced_ns = ath_now_ns() - t0;
     /* A driver that restarted since it was armed is a fresh instance
      * already (its memory, DMA pages included, went with the old one). */
     int64_t r = instance_of(sn->driver) != sn->driver_instance
                     ? 0 : ath_comp_ctl(manage, sn->driver, ATH_COMP_RESET, 0);
     if (r < 0 && r != -ATH_EPEERRESTARTED && r != -ATH_ENOENT)
         printf("privacy: cannot reset %s (%lld)\n", sn->driver, (long long)r);
-    st_reset_ns = now_ns() - t0;
+    st_reset_ns = ath_now_ns() - t0;
     sn->driver_instance = instance_of(sn->driver);
 }
 
@@ -343,7 +335,7 @@ static uint64_t indicator_event(uint64_t next_ns)
 static void end(struct session *s, const char *why, uint64_t t0)
 {
     ath_cap_delete(s->cap); /* the app's handle, and every copy of it, fail from here */
-    st_revoked_ns = now_ns() - t0;
+    st_revoked_ns = ath_now_ns() - t0;
     ath_notify_signal(s->note, ATH_SESSION_ENDED); /* the app hears of it now */
     struct sensor *sn = s->sn;
     disarm(sn, t0);
@@ -352,7 +344,7 @@ static void end(struct session *s, const char *why, uint64_t t0)
     st_ended++;
     if (sn->verify)
         sn->verify(sn);
-    uint32_t ms = (uint32_t)((now_ns() - s->start_ns) / 1000000u);
+    uint32_t ms = (uint32_t)((ath_now_ns() - s->start_ns) / 1000000u);
     log_event(A_ENDED, s->app, sn->kind, s->precision, s->id, s->delivered, ms, why);
     printf("privacy: session %u ended: %s %s, %u delivered, %s\n", s->id, s->app, sn->name,
            s->delivered, why);
@@ -417,7 +409,7 @@ static uint64_t open_session(const char *app, struct sensor *sn, unsigned precis
             s = &sessions[i];
     if (!s)
         return ERR(ATH_EBUSY);
-    uint64_t t0 = now_ns();
+    uint64_t t0 = ath_now_ns();
     int r = arm(sn, note);
     if (r) {
         disarm(sn, t0);
@@ -573,7 +565,7 @@ static void put(struct out *o, const char *fmt, ...)
 
 static uint64_t op_list(struct out *o)
 {
-    uint64_t now = now_ns();
+    uint64_t now = ath_now_ns();
     for (unsigned i = 0; i < MAX_SESSIONS; i++) {
         struct session *s = &sessions[i];
         if (s->id)
@@ -631,7 +623,7 @@ static void check_instances(uint64_t t0)
 /* Expired sessions end; the time to the next expiry. */
 static uint64_t check_expiry(void)
 {
-    uint64_t now = now_ns(), next = ATH_NO_TIMEOUT;
+    uint64_t now = ath_now_ns(), next = ATH_NO_TIMEOUT;
     for (unsigned i = 0; i < MAX_SESSIONS; i++) {
         struct session *s = &sessions[i];
         if (s->id && now >= s->expiry_ns)
@@ -644,7 +636,7 @@ static uint64_t check_expiry(void)
 
 static uint64_t op_read(struct session *s, uint64_t len, uint64_t where)
 {
-    uint64_t t0 = now_ns();
+    uint64_t t0 = ath_now_ns();
     if (t0 >= s->expiry_ns) {
         end(s, "its time ran out", s->expiry_ns);
         return ERR(ATH_ESTALE);
@@ -674,7 +666,7 @@ static uint64_t op_read(struct session *s, uint64_t len, uint64_t where)
 
 ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2)
 {
-    uint64_t t0 = now_ns();
+    uint64_t t0 = ath_now_ns();
     if (badge == 0 && op == ATH_OP_EVENT) {
         if (a0 & EV_STOP)
             check_instances(t0);

@@ -24,13 +24,6 @@ static struct {
 } seen[MAX_COMPONENTS];
 static unsigned restarts, give_ups;
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static void sleep_ms(uint64_t ms)
 {
     struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
@@ -49,7 +42,7 @@ static void decide(unsigned i, const char *name, int64_t st)
     seen[i].handled_gen = gen;
     if (p < 0 || policy == ATH_RESTART_NEVER || (policy == ATH_RESTART_ON_FAILURE && state != ATH_FAULTED))
         return; /* never, or it exited cleanly under on-failure */
-    uint64_t now = now_ms();
+    uint64_t now = (ath_now_ns() / 1000000u);
     unsigned recent = 0;
     for (unsigned k = 0; k < HISTORY && k < seen[i].n; k++)
         recent += now - seen[i].times[k] < window;
@@ -69,7 +62,7 @@ static void decide(unsigned i, const char *name, int64_t st)
         printf("supervisor: %s: restart failed (%lld)\n", name, (long long)r);
         return;
     }
-    seen[i].times[seen[i].n++ % HISTORY] = now_ms();
+    seen[i].times[seen[i].n++ % HISTORY] = (ath_now_ns() / 1000000u);
     restarts++;
     printf("supervisor: restarted %s (generation %u) after %llu ms backoff\n", name, gen + 1,
            (unsigned long long)backoff);
