@@ -387,11 +387,7 @@ static int arm(struct sensor *sn, ath_handle_t app_note)
 {
     int r = arm_once(sn, app_note);
     if (r == -ATH_EPEERRESTARTED) { /* the driver restarted since we looked it up */
-        ath_handle_t ep = ath_lookup(sn->driver);
-        if (ep < 0)
-            return ep;
-        ath_cap_delete(sn->ep);
-        sn->ep = ep;
+        ath_reconnect(&sn->ep, sn->driver);
         for (unsigned i = 0; i < sn->nlent; i++)
             ath_cap_delete(sn->lent[i]);
         r = arm_once(sn, app_note);
