@@ -313,7 +313,9 @@ static inline bool ath_caller_is(const char *name)
 
 /* The monotonic clock in nanoseconds (WASI's, so as precise as the
  * caller's clock capability: 100 µs steps without the precise right); 0
- * without a clock. */
+ * without a clock. For components only: a host compile of this header in
+ * strict C11 (tests/hosted/abi.sh) has no clock_gettime. */
+#ifdef __wasm__
 static inline uint64_t ath_now_ns(void)
 {
     struct timespec ts;
@@ -321,6 +323,7 @@ static inline uint64_t ath_now_ns(void)
         return 0;
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
+#endif
 
 /* Inside ath_handle only: give the caller a copy of capability h (grant
  * right needed); returns the caller's handle to it, for the reply. */
