@@ -24,7 +24,11 @@ include mk/kernel.mk
 include mk/unit.mk
 
 # Debian packages each entry point needs.
-BUILD_PKGS := gcc make binutils clang lld wasi-libc libclang-rt-14-dev-wasm32 wabt console-setup-linux
+# Node.js runs npm's wabt (mk/components.mk): Debian's nodejs and npm unless
+# the machine has an npm already.
+NODE_PKGS  := $(if $(shell command -v npm 2>/dev/null),,nodejs npm)
+BUILD_PKGS := gcc make binutils clang lld wasi-libc libclang-rt-14-dev-wasm32 libsimde-dev \
+              console-setup-linux $(NODE_PKGS)
 RUN_PKGS   := $(BUILD_PKGS) qemu-system-x86
 ISO_PKGS   := grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools
 TEST_PKGS  := $(RUN_PKGS) $(ISO_PKGS) ovmf libcmocka-dev afl++

@@ -35,7 +35,7 @@ static int log_read(struct component *c, uint32_t h, uoff_t pos, uoff_t buf, uin
     return r;
 }
 
-uint32_t Z_athanorZ_log_read(struct Z_athanor_instance_t *a, uint32_t h, uint32_t pos, uint32_t buf, uint32_t len,
+uint32_t w2c_athanor_log_read(struct w2c_athanor *a, uint32_t h, uint32_t pos, uint32_t buf, uint32_t len,
                              uint32_t n, uint64_t bits)
 {
     struct component *c = host_enter(&a->h);

@@ -3,12 +3,31 @@
 # Which components exist comes from system.toml, through tools/manifest,
 # which also writes the kernel's manifest table of each image (mk/images.mk)
 # and which components each image has. A component is a folder
-# components/<group>/<name>/ with C sources plus its [component.<name>] entry.
+# components/<group>/<name>/ with C sources (or one WebAssembly text file,
+# .wat, for a test that needs instructions C cannot express) plus its
+# [component.<name>] entry.
 MANIFEST      := system.toml
 MANIFEST_TOOL := $(BUILD)/tools/manifest
-COMPONENT_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard components/*/*/*.c))))
+COMPONENT_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard components/*/*/*.c components/*/*/*.wat))))
 WASM_CC       := clang
-WASM_CFLAGS   := --target=wasm32-wasi -O2 -Wall -Wextra -Werror -Isdk -Iabi -I$(GEN)/include
+# What today's compilers emit by default (clang 19's generic CPU) and SIMD,
+# which clang uses when it vectorizes: every component may use them.
+WASM_FEATURES := -msimd128 -mbulk-memory -msign-ext -mnontrapping-fptoint -mmutable-globals
+WASM_CFLAGS   := --target=wasm32-wasi -O2 $(WASM_FEATURES) -Wall -Wextra -Werror -Isdk -Iabi -I$(GEN)/include
+
+# wasm2c and wasm-validate 1.0.39: npm's wabt package, pinned with its hash
+# in tools/wabt/package-lock.json and installed by npm ci under build/wabt
+# (Node.js and npm from Debian's nodejs and npm if the machine has none).
+WABT_DIR  := $(BUILD)/wabt
+WABT_BIN  := $(WABT_DIR)/node_modules/wabt/bin
+WABT_TOOL := $(WABT_BIN)/wasm2c
+$(WABT_TOOL): tools/wabt/package.json tools/wabt/package-lock.json
+	@mkdir -p $(WABT_DIR)
+	@echo '  NPM     wabt (tools/wabt/package-lock.json)'
+	$(Q)cp tools/wabt/package.json tools/wabt/package-lock.json $(WABT_DIR)/
+	$(Q)cd $(WABT_DIR) && npm ci --no-audit --no-fund --loglevel=error >npm.log 2>&1 || \
+	    { cat npm.log >&2; echo "npm ci of wabt failed (log above)" >&2; exit 1; }
+	$(Q)touch $@
 
 $(MANIFEST_TOOL): tools/manifest/manifest.c $(wildcard abi/athanor/*.h abi/athanor/abi/*)
 	@mkdir -p $(dir $@)
@@ -47,13 +66,20 @@ $(FONT_H): $(PSF2C) $(FONT_PSF)
 # A component folder may hold wasm.flags: extra clang/wasm-ld flags (e.g.
 # -Wl,--initial-memory=...).
 define component_rules
+ifeq ($(wildcard $(COMP_DIR_$(1))/*.wat),)
 $(GEN)/comp/$(1)/$(1).wasm: $(wildcard $(COMP_DIR_$(1))/*.c $(COMP_DIR_$(1))/*.h $(COMP_DIR_$(1))/wasm.flags) $(FONT_H) | $(GEN)/include/pci_claims.h $(GEN)/include/sensor_policy.h
 	@mkdir -p $$(dir $$@)
 	@echo '  WASM    $$@'
 	$(Q)$(WASM_CC) $(WASM_CFLAGS) -MMD -MF $$@.d $$(shell cat $(COMP_DIR_$(1))/wasm.flags 2>/dev/null) -o $$@ $(wildcard $(COMP_DIR_$(1))/*.c)
-$(GEN)/comp/$(1)/$(1).wasm.c $(GEN)/comp/$(1)/$(1).glue.c &: $(GEN)/comp/$(1)/$(1).wasm tools/wasm2kernel.sh abi/athanor/abi/imports.def
+else
+$(GEN)/comp/$(1)/$(1).wasm: $(wildcard $(COMP_DIR_$(1))/*.wat) $(WABT_TOOL)
+	@mkdir -p $$(dir $$@)
+	@echo '  WAT     $$@'
+	$(Q)node $(WABT_BIN)/wat2wasm --enable-tail-call -o $$@ $(wildcard $(COMP_DIR_$(1))/*.wat)
+endif
+$(GEN)/comp/$(1)/$(1).wasm.c $(GEN)/comp/$(1)/$(1).glue.c &: $(GEN)/comp/$(1)/$(1).wasm tools/wasm2kernel.sh abi/athanor/abi/imports.def $(WABT_TOOL)
 	@echo '  WASM2C  $$@'
-	$(Q)tools/wasm2kernel.sh $(1) $$< $(GEN)/comp/$(1)
+	$(Q)WABT_BIN=$(WABT_BIN) tools/wasm2kernel.sh $(1) $$< $(GEN)/comp/$(1)
 endef
 $(foreach c,$(COMPONENTS),$(eval $(call component_rules,$(c))))
 # What each .wasm was built from (headers, sources a source includes).

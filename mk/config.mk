@@ -16,11 +16,14 @@ CORE_SRCS_HOST := $(filter-out kernel/lib/string.c kernel/rt/libm.c,$(CORE_SRCS)
 # (FP state must survive context switches) and the float helpers of wasm code.
 SSE_SRCS       := kernel/ktest/test_fpu.c kernel/rt/libm.c
 
-# How wasm2c output and the runtime agree to work (every file that includes
-# wasm-rt.h must see the same settings): linear-memory bounds come from guard
-# regions (no software checks on loads/stores); no call-depth counter: the
-# stack is checked in bytes (athanor/wasm_stack.h, component.h).
-RT_DEFS := -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1 -DWASM_RT_USE_STACK_DEPTH_COUNT=0
+# How wasm2c output and the runtime agree to work is set in one place, our
+# kernel/include/wasm-rt.h (guard regions, no call-depth counter, no Segue).
+# Generated component code, on both platforms: a load that may fault has an
+# effect, so gcc keeps it even when its value is unused (a wasm load out of
+# bounds traps whether or not its value is used; tools/wasm2kernel.sh says
+# why this replaces wasm2c's asm barrier); and signed arithmetic wraps, as
+# wasm's does (SIMDe implements i64x2.mul and others with signed C types).
+GEN_CFLAGS := -fnon-call-exceptions -fno-delete-dead-exceptions -fwrapv
 
 # Native stack below every component's limit kept for host calls,
 # interrupts and the trap path (component.h); the sanitizers' frames are

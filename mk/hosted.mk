@@ -5,7 +5,7 @@
 HOSTED_PLAT_SRCS := $(sort $(wildcard platform/hosted/*.c platform/hosted/*.S))
 HOSTED_SRCS      := $(CORE_SRCS_HOST) $(HOSTED_PLAT_SRCS)
 
-HOSTED_CFLAGS_COMMON := $(CSTD) $(INCLUDES) $(RT_DEFS) -g -fno-omit-frame-pointer \
+HOSTED_CFLAGS_COMMON := $(CSTD) $(INCLUDES) -g -fno-omit-frame-pointer \
                       -mno-omit-leaf-frame-pointer -fno-pie -MMD -MP
 HOSTED_CFLAGS_BASE := $(HOSTED_CFLAGS_COMMON) $(WARN)
 HOSTED_LDFLAGS     := -no-pie -pthread
@@ -13,7 +13,7 @@ HOSTED_LIBS        := -lm
 # Generated component code: not ours to lint.
 # Only the platform's own files see its headers (as in mk/kernel.mk).
 hmachine = $(if $(filter platform/%,$<),-Iplatform/hosted,)
-hflags = $(hmachine) $(if $(filter $(GEN)/%,$<),$(HOSTED_CFLAGS_COMMON) -w -fstack-usage -fno-optimize-sibling-calls -I$(dir $<),$(HOSTED_CFLAGS_BASE))
+hflags = $(hmachine) $(if $(filter $(GEN)/%,$<),$(HOSTED_CFLAGS_COMMON) $(GEN_CFLAGS) -w -fstack-usage -fno-optimize-sibling-calls -I$(dir $<),$(HOSTED_CFLAGS_BASE))
 SAN_FLAGS          := -fsanitize=address,undefined -fno-sanitize-recover=all
 
 define hosted_flavour

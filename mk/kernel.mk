@@ -14,7 +14,7 @@ ARCH_SRCS  := $(sort $(wildcard arch/x86_64/*.c arch/x86_64/*/*.c arch/x86_64/*.
 # with the same code model and SSE, measured frames (-fstack-usage, see
 # tools/frames.sh), and no sibling calls: a trap's report names the wasm
 # function it happened in by the return address of the call into the runtime.
-KCFLAGS_COMMON := $(CSTD) $(INCLUDES) -Ikernel/rt/libc $(RT_DEFS) \
+KCFLAGS_COMMON := $(CSTD) $(INCLUDES) -Ikernel/rt/libc \
                 -ffreestanding -fno-stack-protector -fno-pic -fno-pie -mno-red-zone \
                 -mcmodel=kernel -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -O2 -g \
                 -fno-asynchronous-unwind-tables -MMD -MP -DATH_STACK_RESERVE=$(STACK_RESERVE_KERNEL)
@@ -23,7 +23,7 @@ KCFLAGS_COMMON := $(CSTD) $(INCLUDES) -Ikernel/rt/libc $(RT_DEFS) \
 KFRAME_MAX   := -Wframe-larger-than=2560
 KCFLAGS      := $(KCFLAGS_COMMON) $(WARN) $(KFRAME_MAX) -fanalyzer -mgeneral-regs-only
 KCFLAGS_SSE  := $(KCFLAGS_COMMON) $(WARN) $(KFRAME_MAX) -fanalyzer -msse2
-KCFLAGS_GEN  := $(KCFLAGS_COMMON) -w -msse2 -fstack-usage -fno-optimize-sibling-calls
+KCFLAGS_GEN  := $(KCFLAGS_COMMON) $(GEN_CFLAGS) -w -msse2 -fstack-usage -fno-optimize-sibling-calls
 KLDFLAGS     := -nostdlib -static -no-pie -Wl,-T,arch/x86_64/linker.ld \
                 -Wl,-z,max-page-size=0x1000 -Wl,--build-id=none -Wl,-z,noexecstack
 

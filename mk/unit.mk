@@ -8,7 +8,7 @@ UNIT_RESULTS := $(BUILD)/test/unit.results
 
 UNIT_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
 UNIT_CFLAGS  := $(CSTD) $(WARN) $(INCLUDES) -Iarch/x86_64/include -Itests/unit -g -O1 \
-                $(RT_DEFS) -DATH_STACK_RESERVE=$(STACK_RESERVE_HOSTEDSAN) \
+                -DATH_STACK_RESERVE=$(STACK_RESERVE_HOSTEDSAN) \
                 -fno-omit-frame-pointer $(UNIT_SAN) -MMD -MP
 UNIT_LIBS    := -lcmocka
 # Seconds one test binary may run before it counts as hung (the suite takes
@@ -44,7 +44,7 @@ UNIT_SRCS_test_lifecycle := kernel/comp/component.c kernel/comp/caps.c kernel/ca
 # The kernel's libm is tested against the host's: its functions get k_ names.
 UNIT_CFLAGS_kernel/rt/libm.c := -Dfloor=k_floor -Dceil=k_ceil -Dtrunc=k_trunc \
     -Dnearbyint=k_nearbyint -Dfloorf=k_floorf -Dceilf=k_ceilf -Dtruncf=k_truncf \
-    -Dnearbyintf=k_nearbyintf -Dfmin=k_fmin -Dfmax=k_fmax -Dfminf=k_fminf -Dfmaxf=k_fmaxf
+    -Dnearbyintf=k_nearbyintf -Droundeven=k_roundeven -Droundevenf=k_roundevenf -Dfmin=k_fmin -Dfmax=k_fmax -Dfminf=k_fminf -Dfmaxf=k_fmaxf
 UNIT_LIBS_test_libm := -lm
 
 # The heap test watches the heap's frame traffic (to poison returned chunks).

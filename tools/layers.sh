@@ -35,7 +35,7 @@ header_layer() {
 source_layer() {
     case $1 in
     kernel/lib/*|kernel/mem/*|kernel/sched/*|kernel/time/*|kernel/cap/*|kernel/console.c|\
-    kernel/rt/libc/*|kernel/rt/libm.c) echo 0 ;;
+    kernel/rt/libc/*|kernel/rt/libm.c|kernel/include/wasm-rt.h) echo 0 ;;
     kernel/ipc/*|kernel/hw/*|kernel/wasi/*|kernel/host/*|kernel/rt/*|kernel/fault.c|\
     kernel/comp/trap.c|kernel/comp/snapshot.c|kernel/comp/faults.c|kernel/console_log.c) echo 3 ;;
     kernel/comp/*) echo 4 ;;

@@ -1,58 +1,148 @@
 #!/bin/sh
 # Turn one component's .wasm into C the kernel can link: validate it, run
-# wasm2c, and write the glue that presents the module as a struct comp_image.
+# wasm2c 1.0.39 (npm wabt, installed by the build: mk/components.mk), make
+# the checked edits below, and write the glue that presents the module as a
+# struct comp_image.
 # Usage: tools/wasm2kernel.sh <name> <in.wasm> <out-dir>
 #   writes <out-dir>/<name>.wasm.c, <name>.wasm.h, <name>.glue.c
+# WABT_BIN: the folder holding wabt's wasm2c and wasm-validate (the build's
+# npm install, under $BUILD).
 set -eu
 name=$1 wasm=$2 out=$3
+WABT_BIN=${WABT_BIN:-${BUILD:-build}/wabt/node_modules/wabt/bin}
+if [ ! -f "$WABT_BIN/wasm2c" ]; then
+    echo "component $name: no wasm2c at $WABT_BIN (make installs it: mk/components.mk)" >&2
+    exit 1
+fi
 mkdir -p "$out"
-if ! msg=$(wasm-validate "$wasm" 2>&1); then
+c=$out/$name.wasm.c h=$out/$name.wasm.h
+# The proposals Azoth runs beyond wabt's defaults (SIMD, bulk memory,
+# multi-value, sign extension, saturating conversions, reference types).
+features=--enable-tail-call
+if ! msg=$(node "$WABT_BIN/wasm-validate" $features "$wasm" 2>&1); then
     echo "component $name: $wasm is not a valid WebAssembly module:" >&2
     echo "$msg" | sed 's/^/  /' >&2
     exit 1
 fi
-if ! msg=$(wasm2c "$wasm" -n "$name" -o "$out/$name.wasm.c" 2>&1); then
+if ! msg=$(node "$WABT_BIN/wasm2c" $features "$wasm" -n "$name" -o "$c" 2>&1); then
     echo "component $name: wasm2c could not translate $wasm:" >&2
     echo "$msg" | sed 's/^/  /' >&2
     exit 1
 fi
+
+# wasm2c's C names: w2c_<module>_<name>, where a module name's "_" is
+# doubled (virtio_blk → virtio__blk).
+mod=$(echo "$name" | sed 's/_/__/g')
+
+# edit FILE DESCRIPTION SED-SCRIPT CHECK-REGEX: apply a sed edit and fail
+# the build unless CHECK-REGEX then matches (an edit that stops matching a
+# new wasm2c's output must not pass silently).
+edit() {
+    sed -i -e "$3" "$1"
+    if ! grep -q -e "$4" "$1"; then
+        echo "component $name: wasm2c's output changed: the edit \"$2\" no longer applies ($1)" >&2
+        exit 1
+    fi
+}
+
 # The native-stack check (athanor/wasm_stack.h) replaces wasm2c's empty
-# prologue (the build turns its call-depth counter off): every function
-# checks its stack pointer on entry. Fail rather than build without it.
-sed -i -e '1a #include <athanor/wasm_stack.h>' \
-       -e 's/^#define FUNC_PROLOGUE$/#define FUNC_PROLOGUE WASM_STACK_CHECK()/' "$out/$name.wasm.c"
-if ! grep -q '^#define FUNC_PROLOGUE WASM_STACK_CHECK()$' "$out/$name.wasm.c"; then
-    echo "component $name: wasm2c's output has no FUNC_PROLOGUE to put the stack check in" >&2
+# prologue (the call-depth counter is off: the stack is checked in bytes).
+# The prologue also takes the linear memory's base into a local descriptor
+# (w2c_mem_local, const): memories never move once allocated (they are
+# reserved at their maximum, kernel/rt/wasm_rt.c), so the base read at
+# entry stays right, and gcc can keep it in a register where it would
+# otherwise reload it from the instance after every store (a store into
+# linear memory is a byte store, which may alias the instance). Its size is
+# WASM_RT_GUARDED_SIZE: loads and stores through it are bounded by the
+# guard region (wasm-rt.h), and the few that wasm2c range-checks anyway
+# (SIMD lane accesses) must not check against a size copied before a
+# memory.grow.
+edit "$c" "stack check in the prologue" \
+    '1a #include <athanor/wasm_stack.h>' '^#include <athanor/wasm_stack.h>$'
+memfield=$(sed -n 's/^  wasm_rt_memory_t \(w2c_[A-Za-z0-9_]*\);$/\1/p' "$h")
+if [ "$(echo "$memfield" | grep -c .)" = 1 ]; then
+    edit "$c" "stack check and memory base in the prologue" \
+        "s/^#define FUNC_PROLOGUE\$/#define FUNC_PROLOGUE WASM_STACK_CHECK(); const wasm_rt_memory_t w2c_mem_local = { .data = instance->$memfield.data, .size = WASM_RT_GUARDED_SIZE }/" \
+        "^#define FUNC_PROLOGUE WASM_STACK_CHECK(); const wasm_rt_memory_t w2c_mem_local"
+    # Loads and stores (not memory.size/grow/copy/fill, which read the size)
+    # go through the local copy, in the functions that have the prologue
+    # (not the tail-call trampolines, which have none).
+    awk -v mem="&instance->$memfield, " '
+        /^[A-Za-z].*\) \{$/ { prologue = 0 }
+        /^  FUNC_PROLOGUE;$/ { prologue = 1 }
+        prologue && index($0, mem) {
+            out = ""; line = $0
+            while ((i = index(line, mem)) > 0) {
+                head = substr(line, 1, i - 1)
+                if (head ~ /[a-z0-9_]*(load|store)[a-z0-9_]*\($/) out = out head "&w2c_mem_local, "
+                else out = out head mem
+                line = substr(line, i + length(mem))
+            }
+            $0 = out line
+        }
+        { print }' "$c" > "$c.tmp" && mv "$c.tmp" "$c"
+else
+    edit "$c" "stack check in the prologue" \
+        's/^#define FUNC_PROLOGUE$/#define FUNC_PROLOGUE WASM_STACK_CHECK()/' \
+        '^#define FUNC_PROLOGUE WASM_STACK_CHECK()$'
+fi
+# wasm2c keeps every load alive (an out-of-bounds load must trap even when
+# its value is unused) with an empty asm taking the value in a register. That
+# asm also keeps gcc from folding the load into the instruction that uses
+# it. Instead the generated code is compiled with -fnon-call-exceptions
+# -fno-delete-dead-exceptions (mk/kernel.mk, mk/hosted.mk): gcc then takes a
+# load that may fault as having an effect and never deletes it, used or not,
+# and is free to fold the loads whose value is used.
+edit "$c" "no asm barrier on integer loads" \
+    's/^#define FORCE_READ_INT(var) __asm__("" ::"r"(var));$/#define FORCE_READ_INT(var)/' \
+    '^#define FORCE_READ_INT(var)$'
+edit "$c" "no asm barrier on float loads" \
+    's/^#define FORCE_READ_FLOAT(var) __asm__("" ::"[rf]"(var));$/#define FORCE_READ_FLOAT(var)/' \
+    '^#define FORCE_READ_FLOAT(var)$'
+if grep -q 'SIMD_FORCE_READ' "$c"; then
+    edit "$c" "no asm barrier on vector loads" \
+        's/^#define SIMD_FORCE_READ(var) __asm__("" ::"[a-z]"(var));$/#define SIMD_FORCE_READ(var)/' \
+        '^#define SIMD_FORCE_READ(var)$'
+fi
+if grep -q '__asm__("" *::' "$c"; then
+    echo "component $name: wasm2c's output has a load barrier this script does not know:" >&2
+    grep -n '__asm__("" *::' "$c" | sed 's/^/  /' >&2
     exit 1
 fi
+# Bulk operations (memory.copy, memory.fill, data segments) check their
+# range against the memory's size. Past it lie the component's IPC lend
+# window, transfer area and DMA buffers, which loads and stores reach: a
+# memcpy that clang compiled to memory.copy must reach them too, so before
+# trapping the check asks the runtime whether every page there is mapped
+# (wasm_rt_window_ok, kernel/rt/wasm_rt.c).
+edit "$c" "bulk-memory range check aware of the IPC and DMA windows" \
+    's/^    if (UNLIKELY(res > (mem)->size))               \\$/    if (UNLIKELY(res > (mem)->size) \&\& !wasm_rt_window_ok(mem, offset, len)) \\/' \
+    '^    if (UNLIKELY(res > (mem)->size) && !wasm_rt_window_ok(mem, offset, len)) \\$'
 # Keep every wasm function a function of its own in the native code (gcc
 # would otherwise inline small ones into their callers), so that a trap's
 # report names the wasm function it happened in. wasm2c's load/store
 # helpers are not w2c_ functions and still inline.
-sed -i -E 's/^static (u32|u64|f32|f64|void) (w2c_[A-Za-z0-9_]+\()/static __attribute__((noinline)) \1 \2/' "$out/$name.wasm.c"
-# wasm2c keeps every load alive (an out-of-bounds load must fault even when
-# its value is unused) with an empty asm that takes the value in a general
-# register: float loads then take a detour through an integer register and
-# are often loaded twice. Allowing an SSE register keeps the guarantee
-# without the detour. Only for 4- and 8-byte values: gcc refuses "x" for a
-# byte (seen at -O1), so narrower loads keep "r", chosen at compile time.
-sed -i 's/wasm_asm("" ::"r"(result));/__builtin_choose_expr(sizeof(t1) >= 4, ({ wasm_asm("" ::"rx"(result)); }), ({ wasm_asm("" ::"r"(result)); }));/' "$out/$name.wasm.c"
-# The module must be a WASI command: it exports _start and at most one memory.
-if ! grep -q "Z_${name}Z__start(" "$out/$name.wasm.h"; then
+edit "$c" "wasm functions not inlined" \
+    's/^static \(u32\|u64\|f32\|f64\|v128\|void\|struct wasm_multi_[a-z]*\) \(w2c_[A-Za-z0-9_]*(\)/static __attribute__((noinline)) \1 \2/' \
+    '^static __attribute__((noinline)) '
+
+# The module must be a WASI command: it exports _start and its memory.
+if ! grep -q "^void w2c_${mod}_0x5Fstart(w2c_${mod}\*);" "$h"; then
     echo "component $name: $wasm does not export _start (build it as a WASI command)" >&2
     exit 1
 fi
-if ! grep -q "Z_${name}Z_memory(" "$out/$name.wasm.h"; then
+if ! grep -q "^wasm_rt_memory_t\* w2c_${mod}_memory(w2c_${mod}\* instance);" "$h"; then
     echo "component $name: $wasm does not export its memory" >&2
     exit 1
 fi
 # Every import must be one the kernel provides: an "athanor" row of the
 # ABI's table (abi/athanor/abi/imports.def) or a WASI preview 1 function
 # (kernel/wasi/wasi.c defines all of them). Said here, naming the component,
-# rather than as an undefined symbol when the whole kernel links.
+# rather than as an undefined symbol when the whole kernel links. wasm2c
+# names each import in a comment: /* import: 'module' 'field' */.
 table=$(dirname "$0")/../abi/athanor/abi/imports.def
 known=$(sed -n 's/^ATH_IMPORT(\([a-z0-9_]*\),.*/\1/p' "$table")
-sed -n 's/^[a-z0-9]* Z_\([A-Za-z0-9_]*\)Z_\([A-Za-z0-9_]*\)(struct Z_\1_instance_t\*.*/\1 \2/p' "$out/$name.wasm.h" |
+sed -n "s|^/\* import: '\([^']*\)' '\([^']*\)' \*/\$|\1 \2|p" "$h" |
 while read -r module import; do
     case $module in
     wasi_snapshot_preview1) ;;
@@ -67,42 +157,47 @@ while read -r module import; do
     esac
 done
 # The instantiate function takes one instance pointer per imported module
-# (wasi_snapshot_preview1, athanor), in an order wasm2c chooses: pass the
+# (athanor, wasi_snapshot_preview1), in an order wasm2c chooses: pass the
 # kernel's per-component host context for each (it serves all of them).
-proto=$(grep "^void Z_${name}_instantiate(" "$out/$name.wasm.h")
+proto=$(grep "^void wasm2c_${mod}_instantiate(" "$h")
 args=$(echo "$proto" | sed -e 's/^[^(]*(//' -e 's/);$//' | tr ',' '\n' | tail -n +2 |
-       sed -e 's/^ *//' -e 's/^\(struct Z_[A-Za-z0-9_]*_instance_t\)\*$/(\1 *)w/' | paste -sd, -)
-if echo "$args" | grep -qv '^\((struct Z_[A-Za-z0-9_]*_instance_t \*)w,\?\)*$'; then
+       sed -e 's/^ *//' -e 's/^\(struct w2c_[A-Za-z0-9_]*\)\*$/(\1 *)w/' | paste -sd, -)
+if echo "$args" | grep -qv '^\((struct w2c_[A-Za-z0-9_]* \*)w,\?\)*$'; then
     echo "component $name: unexpected instantiate signature: $proto" >&2
     exit 1
 fi
 handle=NULL
 handler=""
-if grep -q "^u64 Z_${name}Z_ath_handle(Z_${name}_instance_t\*, u64, u64, u64, u64, u64);" "$out/$name.wasm.h"; then
-    handle=glue_handle
-    target="Z_${name}Z_ath_handle"
+if grep -q "^u64 w2c_${mod}_ath_handle(w2c_${mod}\*, u64, u64, u64, u64, u64);" "$h"; then
     # In a WASI command, wasm-ld wraps every export so that each call ends by
     # running the module's destructors (closing stdio...). A server's handler
-    # must not: call the function itself, through an accessor added to the
-    # generated file (it is static there).
-    if grep -q "^static .*u64 w2c_ath_handle(Z_${name}_instance_t\*, u64, u64, u64, u64, u64);" "$out/$name.wasm.c"; then
-        target="Z_${name}_ath_handle_direct"
-        cat >> "$out/$name.wasm.c" <<DIRECT
+    # must not: the kernel calls the function the wrapper calls, through an
+    # alias added to the generated file (it is static there), so no hop in
+    # between.
+    wrapper="w2c_${mod}_ath_handle0x2Ecommand_export"
+    if grep -q "^u64 $wrapper(w2c_${mod}\* instance, u64 var_p0, u64 var_p1, u64 var_p2, u64 var_p3, u64 var_p4) {\$" "$c"; then
+        inner=$(sed -n "/^u64 $wrapper(/,/^}/s/^  var_j0 = \(w2c_${mod}_[A-Za-z0-9_]*\)(instance, var_j0, var_j1, var_j2, var_j3, var_j4);\$/\1/p" "$c")
+        if [ "$(echo "$inner" | grep -c .)" != 1 ]; then
+            echo "component $name: wasm2c's output changed: cannot find the handler inside $wrapper" >&2
+            exit 1
+        fi
+        target="w2c_${mod}_ath_handle_direct"
+        cat >> "$c" <<DIRECT
 
 /* Added by tools/wasm2kernel.sh: the handler without the command-export
  * wrapper, under a name the kernel can call: another name for the function
- * itself (its instance pointer is comp_image.handle's void *), so the kernel
- * calls it with no hop in between. */
-u64 Z_${name}_ath_handle_direct(void* i, u64 b, u64 op, u64 a0, u64 a1, u64 a2)
-    __attribute__((alias("w2c_ath_handle")));
+ * itself (its instance pointer is comp_image.handle's void *). */
+u64 $target(void* i, u64 b, u64 op, u64 a0, u64 a1, u64 a2)
+    __attribute__((alias("$inner")));
 DIRECT
         handle="$target"
         handler="uint64_t $target(void *, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);"
     else
+        handle=glue_handle
         handler="
 static uint64_t glue_handle(void *i, uint64_t b, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2)
 {
-    return $target(i, b, op, a0, a1, a2);
+    return w2c_${mod}_ath_handle(i, b, op, a0, a1, a2);
 }"
     fi
 fi
@@ -115,20 +210,20 @@ cat > "$out/$name.glue.c" <<GLUE
  * signature differs from the table's is a conflicting declaration here. */
 #include <athanor/hostcalls.h>
 
-static void glue_init(void) { Z_${name}_init_module(); }
+static void glue_init(void) {}
 static void glue_instantiate(void *i, struct host_ctx *w)
 {
-    Z_${name}_instantiate(i${args:+, $args});
+    wasm2c_${mod}_instantiate(i${args:+, $args});
 }
-static void glue_start(void *i) { Z_${name}Z__start(i); }
-static void glue_free(void *i) { Z_${name}_free(i); }
-static void *glue_memory(void *i) { return Z_${name}Z_memory(i); }
+static void glue_start(void *i) { w2c_${mod}_0x5Fstart(i); }
+static void glue_free(void *i) { wasm2c_${mod}_free(i); }
+static void *glue_memory(void *i) { return w2c_${mod}_memory(i); }
 $handler
 extern const uint32_t comp_frame_${name}; /* per build: tools/frames.sh */
 
 const struct comp_image comp_image_${name} = {
     .name = "$name",
-    .instance_size = sizeof(Z_${name}_instance_t),
+    .instance_size = sizeof(w2c_${mod}),
     .init_module = glue_init,
     .instantiate = glue_instantiate,
     .start = glue_start,

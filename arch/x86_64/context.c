@@ -20,9 +20,12 @@ size_t plat_xstate_size(void)
 void plat_ctx_init(plat_ctx_t *c, void *stack_lo, size_t size, void (*entry)(void *), void *arg)
 {
     /* Frame popped by plat_ctx_switch: [r15][r14][r13][r12][rbx][rbp][ret].
-     * After `ret` the trampoline must see rsp 16-byte aligned (it then calls). */
+     * After `ret` the trampoline must see rsp 16-byte aligned (it then
+     * calls, so the entry sees rsp + 8 aligned, as the ABI wants): seven
+     * words popped from top - 72 leave rsp at top - 16. Kernel C code has no
+     * SSE and never minded; wasm code does (movaps to its stack slots). */
     uintptr_t top = ALIGN_DOWN((uintptr_t)stack_lo + size, 16);
-    uint64_t *sp = (uint64_t *)(top - 64);
+    uint64_t *sp = (uint64_t *)(top - 72);
     sp[0] = 0;                          /* r15 */
     sp[1] = 0;                          /* r14 */
     sp[2] = (uint64_t)(uintptr_t)arg;   /* r13 */

@@ -76,7 +76,7 @@ static int64_t decode(struct component *c, u32 h, u32 name, u32 len, uint32_t ri
     return 0;
 }
 
-u64 Z_athanorZ_comp_ctl(struct Z_athanor_instance_t *a, u32 h, u32 name, u32 len, u32 op, u64 arg)
+u64 w2c_athanor_comp_ctl(struct w2c_athanor *a, u32 h, u32 name, u32 len, u32 op, u64 arg)
 {
     struct component *c = host_enter(&a->h);
     struct component *target = NULL;
@@ -109,14 +109,14 @@ static int watch_decode(struct component *c, u32 h, u32 n, u64 bits, uint32_t ri
 
 /* sys_listen(h, notification, bits): hear of every component's stop and
  * reset (see supervise.c): a read capability to every component. */
-u32 Z_athanorZ_sys_listen(struct Z_athanor_instance_t *a, u32 h, u32 n, u64 bits)
+u32 w2c_athanor_sys_listen(struct w2c_athanor *a, u32 h, u32 n, u64 bits)
 {
     struct component *c = host_enter(&a->h);
     return host_leave(c, (u32)watch_decode(c, h, n, bits, CAP_R_READ, comp_listen));
 }
 
 /* comp_start(h, name, len, args, args_len): start with these arguments. */
-u32 Z_athanorZ_comp_start(struct Z_athanor_instance_t *a, u32 h, u32 name, u32 len, u32 args,
+u32 w2c_athanor_comp_start(struct w2c_athanor *a, u32 h, u32 name, u32 len, u32 args,
                           u32 args_len)
 {
     struct component *c = host_enter(&a->h);
@@ -134,7 +134,7 @@ u32 Z_athanorZ_comp_start(struct Z_athanor_instance_t *a, u32 h, u32 name, u32 l
     return host_leave(c, (u32)r);
 }
 
-u32 Z_athanorZ_power(struct Z_athanor_instance_t *a, u32 h, u32 op)
+u32 w2c_athanor_power(struct w2c_athanor *a, u32 h, u32 op)
 {
     struct component *c = host_enter(&a->h);
     struct cap_ref cap;
@@ -155,7 +155,7 @@ u32 Z_athanorZ_power(struct Z_athanor_instance_t *a, u32 h, u32 op)
 /* comp_name(handle, index, buf, len) -> the length of the index-th
  * component's name (copied, NUL-terminated, into buf), -ATH_ENOENT past
  * the last. Needs a capability to any component (read right). */
-u32 Z_athanorZ_comp_name(struct Z_athanor_instance_t *a, u32 h, u32 index, u32 buf, u32 len)
+u32 w2c_athanor_comp_name(struct w2c_athanor *a, u32 h, u32 index, u32 buf, u32 len)
 {
     struct component *c = host_enter(&a->h);
     struct umem m = host_mem(c);
@@ -188,7 +188,7 @@ static int introspect(struct component *c, u32 h)
 }
 
 /* sys_mem(h, out): frames total/free, heap arena/used bytes. */
-u32 Z_athanorZ_sys_mem(struct Z_athanor_instance_t *a, u32 h, u32 out)
+u32 w2c_athanor_sys_mem(struct w2c_athanor *a, u32 h, u32 out)
 {
     struct component *c = host_enter(&a->h);
     struct umem m = host_mem(c);
@@ -207,7 +207,7 @@ u32 Z_athanorZ_sys_mem(struct Z_athanor_instance_t *a, u32 h, u32 out)
 
 /* sys_fault(h, i, out): the i-th most recent fault report; -ATH_ENOENT
  * past the last. */
-u32 Z_athanorZ_sys_fault(struct Z_athanor_instance_t *a, u32 h, u32 i, u32 out)
+u32 w2c_athanor_sys_fault(struct w2c_athanor *a, u32 h, u32 i, u32 out)
 {
     struct component *c = host_enter(&a->h);
     struct umem m = host_mem(c);
@@ -240,7 +240,7 @@ u32 Z_athanorZ_sys_fault(struct Z_athanor_instance_t *a, u32 h, u32 i, u32 out)
 
 /* sys_cap(h, name, len, i, out): the i-th capability of the named
  * component; -ATH_ENOENT past the last. */
-u32 Z_athanorZ_sys_cap(struct Z_athanor_instance_t *a, u32 h, u32 name, u32 len, u32 i, u32 out)
+u32 w2c_athanor_sys_cap(struct w2c_athanor *a, u32 h, u32 name, u32 len, u32 i, u32 out)
 {
     struct component *c = host_enter(&a->h);
     struct component *target = NULL;
@@ -269,7 +269,7 @@ u32 Z_athanorZ_sys_cap(struct Z_athanor_instance_t *a, u32 h, u32 name, u32 len,
 
 /* sys_watch(h, notification, bits): become the supervisor (see
  * supervise.c): a write capability to every component. */
-u32 Z_athanorZ_sys_watch(struct Z_athanor_instance_t *a, u32 h, u32 n, u64 bits)
+u32 w2c_athanor_sys_watch(struct w2c_athanor *a, u32 h, u32 n, u64 bits)
 {
     struct component *c = host_enter(&a->h);
     return host_leave(c, (u32)watch_decode(c, h, n, bits, CAP_R_WRITE, comp_watch));

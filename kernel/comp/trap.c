@@ -263,6 +263,49 @@ void trap_thread_end(struct thread *t)
     t->intr_deadline = NULL;
 }
 
+static unsigned hexval(char ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return (unsigned)(ch - '0');
+    if (ch >= 'A' && ch <= 'F')
+        return (unsigned)(ch - 'A' + 10);
+    return 16; /* wasm2c writes upper-case digits only */
+}
+
+/* The wasm name of a native symbol of component comp's code: wasm2c names
+ * a function w2c_<module>_<name>, the module name with each "_" doubled
+ * and, in the name, a character C cannot have (and a leading "_") written
+ * 0xHH. Anything else (a kernel or runtime function) is kept as it is; a
+ * gcc clone's suffix (name.constprop.0) is dropped. */
+static void wasm_func_name(const char *sym, const char *comp, char *out, size_t n)
+{
+    const char *p = sym;
+    size_t plen = strlen(WASM_FUNC_PREFIX);
+    bool wasm = strncmp(p, WASM_FUNC_PREFIX, plen) == 0;
+    if (wasm) {
+        p += plen;
+        for (const char *m = comp; *m && wasm; m++) {
+            if (*p++ != *m || (*m == '_' && *p++ != '_'))
+                wasm = false;
+        }
+        wasm = wasm && *p++ == '_';
+    }
+    if (!wasm)
+        p = sym;
+    size_t o = 0;
+    while (*p && *p != '.' && o + 1 < n) {
+        unsigned hi, lo;
+        if (wasm && p[0] == '0' && p[1] == 'x' && (hi = hexval(p[2])) < 16 &&
+            (lo = hexval(p[3])) < 16) {
+            out[o++] = (char)(hi << 4 | lo);
+            p += 4;
+        } else {
+            out[o++] = *p++;
+        }
+    }
+    out[o] = '\0';
+}
+
 static void fill_report(struct component *c, struct fault_report *r)
 {
     memset(r, 0, sizeof *r);
@@ -275,13 +318,7 @@ static void fill_report(struct component *c, struct fault_report *r)
     const char *name;
     uintptr_t off;
     if (c->trap.pc && ksym_lookup(c->trap.pc, &name, &off)) {
-        size_t plen = strlen(WASM_FUNC_PREFIX);
-        if (strncmp(name, WASM_FUNC_PREFIX, plen) == 0)
-            name += plen;
-        kstrlcpy(r->function, name, sizeof r->function);
-        char *dot = strchr(r->function, '.'); /* gcc clones: name.constprop.0 */
-        if (dot)
-            *dot = '\0';
+        wasm_func_name(name, c->cfg->name, r->function, sizeof r->function);
         r->offset = off;
     }
 }

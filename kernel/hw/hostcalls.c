@@ -53,7 +53,7 @@ static int check_handle(struct component *c, cap_handle_t h, enum cap_type type,
     return r;
 }
 
-u32 Z_athanorZ_io_in(struct Z_athanor_instance_t *a, u32 h, u32 port, u32 width, u32 out)
+u32 w2c_athanor_io_in(struct w2c_athanor *a, u32 h, u32 port, u32 width, u32 out)
 {
     struct component *c = host_enter(&a->h);
     struct umem m = host_mem(c);
@@ -70,7 +70,7 @@ u32 Z_athanorZ_io_in(struct Z_athanor_instance_t *a, u32 h, u32 port, u32 width,
     return host_leave(c, (u32)r);
 }
 
-u32 Z_athanorZ_io_out(struct Z_athanor_instance_t *a, u32 h, u32 port, u32 width, u32 value)
+u32 w2c_athanor_io_out(struct w2c_athanor *a, u32 h, u32 port, u32 width, u32 value)
 {
     struct component *c = host_enter(&a->h);
     if (!width_ok(port, width))
@@ -82,7 +82,7 @@ u32 Z_athanorZ_io_out(struct Z_athanor_instance_t *a, u32 h, u32 port, u32 width
     return host_leave(c, (u32)r);
 }
 
-u32 Z_athanorZ_irq_bind(struct Z_athanor_instance_t *a, u32 irq, u32 n, u64 bits)
+u32 w2c_athanor_irq_bind(struct w2c_athanor *a, u32 irq, u32 n, u64 bits)
 {
     struct component *c = host_enter(&a->h);
     struct cap_ref line, note;
@@ -97,7 +97,7 @@ u32 Z_athanorZ_irq_bind(struct Z_athanor_instance_t *a, u32 irq, u32 n, u64 bits
     return host_leave(c, (u32)r);
 }
 
-u32 Z_athanorZ_irq_ack(struct Z_athanor_instance_t *a, u32 irq)
+u32 w2c_athanor_irq_ack(struct w2c_athanor *a, u32 irq)
 {
     struct component *c = host_enter(&a->h);
     struct cap_ref line;
@@ -124,7 +124,7 @@ static bool mmio_width_ok(u64 off, u32 width)
     return (width == 1 || width == 2 || width == 4 || width == 8) && !(off & (width - 1));
 }
 
-u32 Z_athanorZ_mmio_read(struct Z_athanor_instance_t *a, u32 h, u64 off, u32 width, u32 out)
+u32 w2c_athanor_mmio_read(struct w2c_athanor *a, u32 h, u64 off, u32 width, u32 out)
 {
     struct component *c = host_enter(&a->h);
     struct umem m = host_mem(c);
@@ -139,7 +139,7 @@ u32 Z_athanorZ_mmio_read(struct Z_athanor_instance_t *a, u32 h, u64 off, u32 wid
     return host_leave(c, (u32)r);
 }
 
-u32 Z_athanorZ_mmio_write(struct Z_athanor_instance_t *a, u32 h, u64 off, u32 width, u64 value)
+u32 w2c_athanor_mmio_write(struct w2c_athanor *a, u32 h, u64 off, u32 width, u64 value)
 {
     struct component *c = host_enter(&a->h);
     if (!mmio_width_ok(off, width))
@@ -151,7 +151,7 @@ u32 Z_athanorZ_mmio_write(struct Z_athanor_instance_t *a, u32 h, u64 off, u32 wi
     return host_leave(c, (u32)r);
 }
 
-u32 Z_athanorZ_mmio_write_block(struct Z_athanor_instance_t *a, u32 h, u64 off, u32 src, u32 len)
+u32 w2c_athanor_mmio_write_block(struct w2c_athanor *a, u32 h, u64 off, u32 src, u32 len)
 {
     struct component *c = host_enter(&a->h);
     struct umem m = host_mem(c);
@@ -165,7 +165,7 @@ u32 Z_athanorZ_mmio_write_block(struct Z_athanor_instance_t *a, u32 h, u64 off, 
     return host_leave(c, (u32)r);
 }
 
-u32 Z_athanorZ_dma_alloc(struct Z_athanor_instance_t *a, u32 h, u32 len, u32 where_out, u32 phys_out)
+u32 w2c_athanor_dma_alloc(struct w2c_athanor *a, u32 h, u32 len, u32 where_out, u32 phys_out)
 {
     struct component *c = host_enter(&a->h);
     struct umem m = host_mem(c);
@@ -184,7 +184,7 @@ u32 Z_athanorZ_dma_alloc(struct Z_athanor_instance_t *a, u32 h, u32 len, u32 whe
     return host_leave(c, (u32)r);
 }
 
-u32 Z_athanorZ_dma_phys(struct Z_athanor_instance_t *a, u32 h, u32 where, u32 phys_out)
+u32 w2c_athanor_dma_phys(struct w2c_athanor *a, u32 h, u32 where, u32 phys_out)
 {
     struct component *c = host_enter(&a->h);
     struct umem m = host_mem(c);
@@ -198,7 +198,7 @@ u32 Z_athanorZ_dma_phys(struct Z_athanor_instance_t *a, u32 h, u32 where, u32 ph
     return host_leave(c, (u32)r);
 }
 
-u32 Z_athanorZ_clock_set(struct Z_athanor_instance_t *a, u32 h, u64 unix_ns)
+u32 w2c_athanor_clock_set(struct w2c_athanor *a, u32 h, u64 unix_ns)
 {
     struct component *c = host_enter(&a->h);
     int r = cap_lookup(&c->caps, h, CAP_T_CLOCK, CAP_R_WRITE, NULL);

@@ -48,7 +48,7 @@ static inline u32 finish_call(struct component *c, struct thread *t, void *rp, i
     return host_leave_on(c, t, (u32)r);
 }
 
-u32 Z_athanorZ_call(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0, u64 a1, u64 a2, u32 res)
+u32 w2c_athanor_call(struct w2c_athanor *a, u32 h, u64 op, u64 a0, u64 a1, u64 a2, u32 res)
 {
     /* The words go where the call carries them first: kept in registers
      * across thread_current(), they would be spilled and reloaded (8
@@ -70,7 +70,7 @@ u32 Z_athanorZ_call(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0, u64 a
 
 /* call_msg(h, op, a0, msg_ptr, len, result_ptr): a call that copies a
  * message of up to IPC_MSG_MAX bytes into the server's message buffer. */
-u32 Z_athanorZ_call_msg(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0, u32 msg, u32 len,
+u32 w2c_athanor_call_msg(struct w2c_athanor *a, u32 h, u64 op, u64 a0, u32 msg, u32 len,
                         u32 res)
 {
     struct thread *t = thread_current();
@@ -95,7 +95,7 @@ u32 Z_athanorZ_call_msg(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0, u
 }
 
 /* set_msgbuf(ptr, len): where this server's call_msg messages land. */
-u32 Z_athanorZ_set_msgbuf(struct Z_athanor_instance_t *a, u32 ptr, u32 len)
+u32 w2c_athanor_set_msgbuf(struct w2c_athanor *a, u32 ptr, u32 len)
 {
     struct component *c = host_enter(&a->h);
     struct umem m = host_mem(c);
@@ -107,7 +107,7 @@ u32 Z_athanorZ_set_msgbuf(struct Z_athanor_instance_t *a, u32 ptr, u32 len)
     return host_leave(c, 0);
 }
 
-u32 Z_athanorZ_serve(struct Z_athanor_instance_t *a)
+u32 w2c_athanor_serve(struct w2c_athanor *a)
 {
     struct component *c = host_enter(&a->h);
     if (!c->cfg->image->handle)
@@ -120,7 +120,7 @@ u32 Z_athanorZ_serve(struct Z_athanor_instance_t *a)
 /* serve_wait(n, mask, timeout): serve, and run our own events through the
  * handler (ipc_serve_event) as they come. It leaves serving before it
  * returns, so no caller's handler runs beside the code it returns to. */
-u32 Z_athanorZ_serve_wait(struct Z_athanor_instance_t *a, u32 n, u64 mask, u64 timeout)
+u32 w2c_athanor_serve_wait(struct w2c_athanor *a, u32 n, u64 mask, u64 timeout)
 {
     struct thread *t = thread_current();
     struct component *c = host_enter_on(&a->h, t);
@@ -148,7 +148,7 @@ u32 Z_athanorZ_serve_wait(struct Z_athanor_instance_t *a, u32 n, u64 mask, u64 t
 }
 
 /* self_endpoint() -> a capability to the caller's own endpoint. */
-u32 Z_athanorZ_self_endpoint(struct Z_athanor_instance_t *a)
+u32 w2c_athanor_self_endpoint(struct w2c_athanor *a)
 {
     struct component *c = host_enter(&a->h);
     if (!c->cfg->image->handle)
@@ -158,7 +158,7 @@ u32 Z_athanorZ_self_endpoint(struct Z_athanor_instance_t *a)
     return host_leave(c, r ? (u32)r : h);
 }
 
-u32 Z_athanorZ_lookup(struct Z_athanor_instance_t *a, u32 name, u32 len)
+u32 w2c_athanor_lookup(struct w2c_athanor *a, u32 name, u32 len)
 {
     struct component *c = host_enter(&a->h);
     struct umem m = host_mem(c);
@@ -189,7 +189,7 @@ static int cap_result(int r, cap_handle_t h)
 /* notify_create() -> handle with all rights to a new notification; it
  * lives as long as that capability (notify.h). -ATH_EQUOTA over the
  * component's kernel memory quota. */
-u32 Z_athanorZ_notify_create(struct Z_athanor_instance_t *a)
+u32 w2c_athanor_notify_create(struct w2c_athanor *a)
 {
     struct component *c = host_enter(&a->h);
     struct notification *n = notify_create();
@@ -205,7 +205,7 @@ u32 Z_athanorZ_notify_create(struct Z_athanor_instance_t *a)
 }
 
 /* notify_signal(h, bits): needs the write right. */
-u32 Z_athanorZ_notify_signal(struct Z_athanor_instance_t *a, u32 h, u64 bits)
+u32 w2c_athanor_notify_signal(struct w2c_athanor *a, u32 h, u64 bits)
 {
     struct component *c = host_enter(&a->h);
     struct cap_ref cap;
@@ -220,7 +220,7 @@ u32 Z_athanorZ_notify_signal(struct Z_athanor_instance_t *a, u32 h, u64 bits)
 /* notify_wait(h, mask, timeout_ns, bits_ptr): needs the read right; writes
  * the bits taken (0 on timeout). -ATH_ESTALE if the notification dies
  * (its owner deleted it or stopped) before or while waiting. */
-u32 Z_athanorZ_notify_wait(struct Z_athanor_instance_t *a, u32 h, u64 mask, u64 timeout, u32 out)
+u32 w2c_athanor_notify_wait(struct w2c_athanor *a, u32 h, u64 mask, u64 timeout, u32 out)
 {
     struct component *c = host_enter(&a->h);
     struct umem m = host_mem(c);
@@ -238,7 +238,7 @@ u32 Z_athanorZ_notify_wait(struct Z_athanor_instance_t *a, u32 h, u64 mask, u64 
 }
 
 /* cap_derive(h, rights, badge) -> a new handle in the caller's table. */
-u32 Z_athanorZ_cap_derive(struct Z_athanor_instance_t *a, u32 h, u32 rights, u64 badge)
+u32 w2c_athanor_cap_derive(struct w2c_athanor *a, u32 h, u32 rights, u64 badge)
 {
     struct component *c = host_enter(&a->h);
     cap_handle_t out;
@@ -248,7 +248,7 @@ u32 Z_athanorZ_cap_derive(struct Z_athanor_instance_t *a, u32 h, u32 rights, u64
 
 /* cap_find(type, n) -> the handle of the n-th capability of that type in the
  * caller's own table (what the manifest granted), or -ATH_ENOENT. */
-u32 Z_athanorZ_cap_find(struct Z_athanor_instance_t *a, u32 type, u32 n)
+u32 w2c_athanor_cap_find(struct w2c_athanor *a, u32 type, u32 n)
 {
     struct component *c = host_enter(&a->h);
     if (type == CAP_T_NONE || type >= CAP_T_COUNT)
@@ -260,7 +260,7 @@ u32 Z_athanorZ_cap_find(struct Z_athanor_instance_t *a, u32 type, u32 n)
 
 /* cap_derive_range(h, rights, off, len) -> a copy covering part of a range
  * capability (I/O ports, MMIO, DMA quota), in the caller's own table. */
-u32 Z_athanorZ_cap_derive_range(struct Z_athanor_instance_t *a, u32 h, u32 rights, u64 off, u64 len)
+u32 w2c_athanor_cap_derive_range(struct w2c_athanor *a, u32 h, u32 rights, u64 off, u64 len)
 {
     struct component *c = host_enter(&a->h);
     cap_handle_t out;
@@ -271,7 +271,7 @@ u32 Z_athanorZ_cap_derive_range(struct Z_athanor_instance_t *a, u32 h, u32 right
 /* cap_info(h, out) -> writes struct ath_cap_info of a capability in the
  * caller's own table (base/len: what a range capability covers; an IRQ's
  * line). */
-u32 Z_athanorZ_cap_info(struct Z_athanor_instance_t *a, u32 h, u32 out)
+u32 w2c_athanor_cap_info(struct w2c_athanor *a, u32 h, u32 out)
 {
     struct component *c = host_enter(&a->h);
     struct umem m = host_mem(c);
@@ -298,7 +298,7 @@ static struct component *calling(struct thread *t)
 /* caller_name(buf, len) -> inside a call's handler: the name of the
  * component whose call this is (NUL-terminated into buf), its length; a
  * server that gives out resources by name (the PCI service) asks this. */
-u32 Z_athanorZ_caller_name(struct Z_athanor_instance_t *a, u32 buf, u32 len)
+u32 w2c_athanor_caller_name(struct w2c_athanor *a, u32 buf, u32 len)
 {
     struct thread *t = thread_current();
     struct component *c = host_enter_on(&a->h, t);
@@ -317,7 +317,7 @@ u32 Z_athanorZ_caller_name(struct Z_athanor_instance_t *a, u32 buf, u32 len)
 /* reply_grant(h) -> inside a call's handler: copy capability h (grant right)
  * into the caller's table; returns the caller's handle to it, which the
  * handler passes back as (part of) its result. */
-u32 Z_athanorZ_reply_grant(struct Z_athanor_instance_t *a, u32 h)
+u32 w2c_athanor_reply_grant(struct w2c_athanor *a, u32 h)
 {
     struct thread *t = thread_current();
     struct component *c = host_enter_on(&a->h, t);
@@ -329,13 +329,13 @@ u32 Z_athanorZ_reply_grant(struct Z_athanor_instance_t *a, u32 h)
     return host_leave_on(c, t, (u32)cap_result(r, out));
 }
 
-u32 Z_athanorZ_cap_revoke(struct Z_athanor_instance_t *a, u32 h)
+u32 w2c_athanor_cap_revoke(struct w2c_athanor *a, u32 h)
 {
     struct component *c = host_enter(&a->h);
     return host_leave(c, (u32)cap_revoke(&c->caps, h));
 }
 
-u32 Z_athanorZ_cap_delete(struct Z_athanor_instance_t *a, u32 h)
+u32 w2c_athanor_cap_delete(struct w2c_athanor *a, u32 h)
 {
     struct component *c = host_enter(&a->h);
     return host_leave(c, (u32)cap_delete(&c->caps, h));
@@ -343,7 +343,7 @@ u32 Z_athanorZ_cap_delete(struct Z_athanor_instance_t *a, u32 h)
 
 /* call_grant(h, op, a0, a1, cap, result_ptr): a call that also passes a
  * capability (grant right needed); the server gets its new handle in a2. */
-u32 Z_athanorZ_call_grant(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0, u64 a1, u32 give,
+u32 w2c_athanor_call_grant(struct w2c_athanor *a, u32 h, u64 op, u64 a0, u64 a1, u32 give,
                           u32 res)
 {
     struct thread *t = thread_current();
@@ -393,7 +393,7 @@ static int decode_lend(struct thread *t, struct component *c, u32 ptr, u32 len, 
 /* call_lend(h, op, a0, ptr, len, flags, result_ptr): flags ATH_LEND_RW =
  * the server may write, ATH_LEND_TRANSFER = the pages move to the server
  * for good. */
-u32 Z_athanorZ_call_lend(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0, u32 ptr, u32 len,
+u32 w2c_athanor_call_lend(struct w2c_athanor *a, u32 h, u64 op, u64 a0, u32 ptr, u32 len,
                          u32 flags, u32 res)
 {
     struct thread *t = thread_current();

@@ -1,4 +1,5 @@
-/* The rounding functions wasm needs (f32/f64 floor, ceil, trunc, nearest),
+/* The rounding functions wasm needs (f32/f64 floor, ceil, trunc, nearest,
+ * and round-half-even for SIMD),
  * for code generated from WebAssembly in the bare-metal kernel, which has no
  * C library. Written by hand: Debian's libm cannot be linked freestanding.
  * Valid in the default rounding mode (round to nearest even), which the
@@ -66,6 +67,11 @@ float nearbyintf(float x)
     float r = (x + big) - big;
     return __builtin_copysignf(r, x);
 }
+
+/* Round half to even: SIMDe's f32x4/f64x2.nearest call these. In the
+ * default rounding mode they are nearbyint. */
+double roundeven(double x) { return nearbyint(x); }
+float roundevenf(float x) { return nearbyintf(x); }
 
 double fmin(double a, double b) { return a < b ? a : b; }
 double fmax(double a, double b) { return a > b ? a : b; }

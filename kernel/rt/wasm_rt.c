@@ -1,6 +1,7 @@
 /* Athanor's implementation of the runtime interface wasm2c output expects
  * (wasm-rt.h): linear memories in reserved kernel regions with guard space,
- * funcref/externref tables, function-type registry, traps, call depth.
+ * funcref/externref tables and traps, for wasm2c 1.0.39's interface (our
+ * kernel/include/wasm-rt.h; function types are hashes wasm2c makes itself).
  * Debian's hosted libwasm-rt-impl.a is not used: it relies on signals and
  * malloc of a POSIX process. */
 #include <athanor/component.h>
@@ -11,12 +12,8 @@
 #include <athanor/wasm_stack.h>
 #include <wasm-rt.h>
 
-#include <stdarg.h>
-
 #define WASM_PAGE     65536u
 #define TABLE_MAX_ELEMS (1u << 20) /* sanity cap: a table of more is an attack or a bug */
-#define MAX_FUNC_TYPES 4096
-#define MAX_TYPE_ARITY 32
 
 /* The stack limit of the running activation (athanor/rt.h). */
 uintptr_t wasm_rt_stack_limit;
@@ -41,9 +38,8 @@ static enum trap_kind kind_of(wasm_rt_trap_t t)
     case WASM_RT_TRAP_INVALID_CONVERSION:  return TRAP_INVALID_CONVERSION;
     case WASM_RT_TRAP_UNREACHABLE:         return TRAP_UNREACHABLE;
     case WASM_RT_TRAP_CALL_INDIRECT:       return TRAP_INDIRECT_CALL;
-#if !WASM_RT_MERGED_OOB_AND_EXHAUSTION_TRAPS
+    case WASM_RT_TRAP_NULL_REF:            return TRAP_INDIRECT_CALL; /* a call through null */
     case WASM_RT_TRAP_EXHAUSTION:          return TRAP_STACK_EXHAUSTED;
-#endif
     default:                               return TRAP_UNREACHABLE;
     }
 }
@@ -57,43 +53,6 @@ void wasm_rt_trap(wasm_rt_trap_t t)
 const char *wasm_rt_strerror(wasm_rt_trap_t t)
 {
     return trap_kind_name(kind_of(t));
-}
-
-/* ---- function types: the same signature always gets the same index ---- */
-
-struct functype {
-    uint32_t nparams, nresults;
-    uint8_t  types[MAX_TYPE_ARITY];
-};
-static spinlock_t      type_lock = SPINLOCK_INIT;
-static struct functype *types;
-static uint32_t        ntypes;
-
-uint32_t wasm_rt_register_func_type(uint32_t params, uint32_t results, ...)
-{
-    struct functype ft = { params, results, { 0 } };
-    if (params + results > MAX_TYPE_ARITY)
-        kpanic("wasm_rt: function type with %u values", params + results);
-    va_list ap;
-    va_start(ap, results);
-    for (uint32_t i = 0; i < params + results; i++)
-        ft.types[i] = (uint8_t)va_arg(ap, int);
-    va_end(ap);
-    irqflags_t f = spin_lock_irqsave(&type_lock);
-    if (!types && !(types = kzalloc(sizeof *types * MAX_FUNC_TYPES)))
-        kpanic("wasm_rt: no memory for the type registry");
-    uint32_t i;
-    for (i = 0; i < ntypes; i++)
-        if (types[i].nparams == params && types[i].nresults == results &&
-            memcmp(types[i].types, ft.types, params + results) == 0)
-            break;
-    if (i == ntypes) {
-        if (ntypes == MAX_FUNC_TYPES)
-            kpanic("wasm_rt: more than %u function types", MAX_FUNC_TYPES);
-        types[ntypes++] = ft;
-    }
-    spin_unlock_irqrestore(&type_lock, f);
-    return i + 1; /* 0 is the null funcref's type */
 }
 
 /* Runtime functions are kernel code that generated code calls: like a host
@@ -122,11 +81,17 @@ static void rt_leave(bool was)
 
 /* ---- linear memory ---- */
 
-void wasm_rt_allocate_memory(wasm_rt_memory_t *m, uint32_t initial, uint32_t max)
+void wasm_rt_allocate_memory(wasm_rt_memory_t *m, uint64_t initial, uint64_t max, bool is64,
+                             uint32_t page_size)
 {
     bool was = rt_enter();
     struct component *c = comp_current();
     uint32_t quota = c->cfg->max_pages;
+    /* memory64 and custom page sizes are proposals the build does not
+     * enable (wasm2c refuses them); a module that has one anyway is refused
+     * here rather than given a memory of another shape. */
+    if (is64 || page_size != WASM_PAGE)
+        comp_trap(TRAP_UNREACHABLE, (uintptr_t)__builtin_return_address(0) - 1, 0);
     if (initial > quota || c->rt.range.size) /* one memory per component */
         comp_trap(TRAP_MEMORY_QUOTA, (uintptr_t)__builtin_return_address(0) - 1, 0);
     if (plat_vrange_reserve(PLAT_VRANGE_MAX, &c->rt.range) != 0 ||
@@ -137,27 +102,29 @@ void wasm_rt_allocate_memory(wasm_rt_memory_t *m, uint32_t initial, uint32_t max
     }
     m->data = (uint8_t *)c->rt.range.base;
     m->pages = initial;
-    m->max_pages = MIN(max, quota);
+    m->max_pages = MIN(max, (uint64_t)quota);
     m->size = initial * WASM_PAGE;
-    c->rt.pages = initial;
+    m->is64 = false;
+    c->rt.pages = (uint32_t)initial;
     rt_leave(was);
 }
 
-uint32_t wasm_rt_grow_memory(wasm_rt_memory_t *m, uint32_t delta)
+uint64_t wasm_rt_grow_memory(wasm_rt_memory_t *m, uint64_t delta)
 {
     struct component *c = comp_current();
-    uint32_t old = m->pages;
+    uint64_t old = m->pages;
     if (delta == 0)
         return old;
     bool was = rt_enter();
-    uint64_t want = (uint64_t)old + delta;
-    if (want > m->max_pages || plat_vrange_commit(&c->rt.range, (size_t)want * WASM_PAGE) != 0) {
+    uint64_t want = old + delta;
+    if (delta > m->max_pages || want > m->max_pages ||
+        plat_vrange_commit(&c->rt.range, (size_t)want * WASM_PAGE) != 0) {
         rt_leave(was);
-        return UINT32_MAX; /* memory.grow fails cleanly: -1 to the component */
+        return UINT64_MAX; /* memory.grow fails cleanly: -1 to the component */
     }
-    m->pages = (uint32_t)want;
-    m->size = (uint32_t)(want * WASM_PAGE);
-    c->rt.pages = m->pages;
+    m->pages = want;
+    m->size = want * WASM_PAGE;
+    c->rt.pages = (uint32_t)m->pages;
     rt_leave(was);
     return old;
 }
@@ -177,6 +144,28 @@ void wasm_rt_free_memory(wasm_rt_memory_t *m)
     m->data = NULL;
     m->size = m->pages = 0;
     rt_leave(was);
+}
+
+/* A bulk operation (memory.copy, memory.fill, a data segment) reaching past
+ * the memory's size: wasm2c's range check calls this before it traps (the
+ * edit in tools/wasm2kernel.sh). Past the size lie the component's IPC lend
+ * window, transfer area and DMA buffers, which plain loads and stores reach;
+ * a memcpy compiled to memory.copy must reach them too. So the operation
+ * goes ahead when every page it touches is mapped there; otherwise it traps
+ * (out of bounds) before a byte is written. A page mapped read-only still
+ * faults on a write, as a store would. */
+bool wasm_rt_window_ok(const wasm_rt_memory_t *m, uint64_t off, uint64_t len)
+{
+    bool was = rt_enter();
+    struct component *c = comp_current();
+    struct plat_vrange *r = c ? &c->rt.range : NULL;
+    bool ok = r && r->size && m->data == (uint8_t *)r->base;
+    if (ok && len)
+        ok = plat_vrange_mapped(r, off, len);
+    else if (ok) /* empty: at a mapped byte or just past one (the end of a window) */
+        ok = plat_vrange_mapped(r, off, 1) || (off && plat_vrange_mapped(r, off - 1, 1));
+    rt_leave(was);
+    return ok;
 }
 
 /* ---- tables ---- */

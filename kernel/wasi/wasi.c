@@ -20,12 +20,12 @@
 typedef uint32_t u32;
 typedef uint64_t u64;
 
-/* The Z_wasi_snapshot_preview1Z_* functions are called only from generated
+/* The w2c_wasi__snapshot__preview1_* functions are called only from generated
  * code, whose headers declare them; a second set of declarations here would
  * only restate wasm2c's signatures. */
 #pragma GCC diagnostic ignored "-Wmissing-prototypes"
 
-typedef struct Z_wasi_snapshot_preview1_instance_t wasi_self;
+typedef struct w2c_wasi__snapshot__preview1 wasi_self;
 
 #define STDIN  0
 #define STDOUT 1
@@ -106,13 +106,13 @@ static u32 put_sizes(struct component *c, char *const *strs, unsigned n, uoff_t 
     return host_put(c, count_off, &count, 4) && host_put(c, size_off, &bytes, 4) ? WASI_ESUCCESS : WASI_EFAULT;
 }
 
-u32 Z_wasi_snapshot_preview1Z_args_get(wasi_self *w, u32 argv, u32 buf)
+u32 w2c_wasi__snapshot__preview1_args_get(wasi_self *w, u32 argv, u32 buf)
 {
     struct component *c = host_enter(&w->h);
     return host_leave(c, put_strings(c, c->wasi.argv, (unsigned)c->wasi.argc, uoff(argv), uoff(buf)));
 }
 
-u32 Z_wasi_snapshot_preview1Z_args_sizes_get(wasi_self *w, u32 argc, u32 size)
+u32 w2c_wasi__snapshot__preview1_args_sizes_get(wasi_self *w, u32 argc, u32 size)
 {
     struct component *c = host_enter(&w->h);
     return host_leave(c, put_sizes(c, c->wasi.argv, (unsigned)c->wasi.argc, uoff(argc), uoff(size)));
@@ -120,13 +120,13 @@ u32 Z_wasi_snapshot_preview1Z_args_sizes_get(wasi_self *w, u32 argc, u32 size)
 
 static char *const no_env[] = { NULL };
 
-u32 Z_wasi_snapshot_preview1Z_environ_get(wasi_self *w, u32 env, u32 buf)
+u32 w2c_wasi__snapshot__preview1_environ_get(wasi_self *w, u32 env, u32 buf)
 {
     struct component *c = host_enter(&w->h);
     return host_leave(c, put_strings(c, no_env, 0, uoff(env), uoff(buf)));
 }
 
-u32 Z_wasi_snapshot_preview1Z_environ_sizes_get(wasi_self *w, u32 count, u32 size)
+u32 w2c_wasi__snapshot__preview1_environ_sizes_get(wasi_self *w, u32 count, u32 size)
 {
     struct component *c = host_enter(&w->h);
     return host_leave(c, put_sizes(c, no_env, 0, uoff(count), uoff(size)));
@@ -213,7 +213,7 @@ static u32 fd_write(struct component *c, u32 fd, uoff_t iovs, u32 n, uoff_t nwri
     return put_u32(c, nwritten, (uint32_t)total);
 }
 
-u32 Z_wasi_snapshot_preview1Z_fd_write(wasi_self *w, u32 fd, u32 iovs, u32 n, u32 nwritten)
+u32 w2c_wasi__snapshot__preview1_fd_write(wasi_self *w, u32 fd, u32 iovs, u32 n, u32 nwritten)
 {
     struct component *c = host_enter(&w->h);
     return host_leave(c, fd_write(c, fd, uoff(iovs), n, uoff(nwritten)));
@@ -252,7 +252,7 @@ done:
     return put_u32(c, nread, got);
 }
 
-u32 Z_wasi_snapshot_preview1Z_fd_read(wasi_self *w, u32 fd, u32 iovs, u32 n, u32 nread)
+u32 w2c_wasi__snapshot__preview1_fd_read(wasi_self *w, u32 fd, u32 iovs, u32 n, u32 nread)
 {
     struct component *c = host_enter(&w->h);
     return host_leave(c, fd_read(c, fd, uoff(iovs), n, uoff(nread)));
@@ -269,19 +269,19 @@ static u32 fd_fdstat_get(struct component *c, u32 fd, uoff_t out)
     return host_put(c, out, st, sizeof st) ? WASI_ESUCCESS : WASI_EFAULT;
 }
 
-u32 Z_wasi_snapshot_preview1Z_fd_fdstat_get(wasi_self *w, u32 fd, u32 out)
+u32 w2c_wasi__snapshot__preview1_fd_fdstat_get(wasi_self *w, u32 fd, u32 out)
 {
     struct component *c = host_enter(&w->h);
     return host_leave(c, fd_fdstat_get(c, fd, uoff(out)));
 }
 
-u32 Z_wasi_snapshot_preview1Z_fd_close(wasi_self *w, u32 fd)
+u32 w2c_wasi__snapshot__preview1_fd_close(wasi_self *w, u32 fd)
 {
     struct component *c = host_enter(&w->h);
     return host_leave(c, fd <= STDERR ? WASI_ESUCCESS : WASI_EBADF);
 }
 
-u32 Z_wasi_snapshot_preview1Z_fd_seek(wasi_self *w, u32 fd, u64 off, u32 whence, u32 out)
+u32 w2c_wasi__snapshot__preview1_fd_seek(wasi_self *w, u32 fd, u64 off, u32 whence, u32 out)
 {
     (void)off;
     (void)whence;
@@ -290,7 +290,7 @@ u32 Z_wasi_snapshot_preview1Z_fd_seek(wasi_self *w, u32 fd, u64 off, u32 whence,
     return host_leave(c, fd <= STDERR ? WASI_ESPIPE : WASI_EBADF);
 }
 
-u32 Z_wasi_snapshot_preview1Z_fd_prestat_get(wasi_self *w, u32 fd, u32 out)
+u32 w2c_wasi__snapshot__preview1_fd_prestat_get(wasi_self *w, u32 fd, u32 out)
 {
     (void)fd;
     (void)out;
@@ -329,20 +329,20 @@ static u32 clock_time(struct component *c, u32 id, uoff_t out, bool resolution)
     return put_u64(c, out, resolution ? grain : v - v % grain);
 }
 
-u32 Z_wasi_snapshot_preview1Z_clock_time_get(wasi_self *w, u32 id, u64 precision, u32 out)
+u32 w2c_wasi__snapshot__preview1_clock_time_get(wasi_self *w, u32 id, u64 precision, u32 out)
 {
     (void)precision;
     struct component *c = host_enter(&w->h);
     return host_leave(c, clock_time(c, id, uoff(out), false));
 }
 
-u32 Z_wasi_snapshot_preview1Z_clock_res_get(wasi_self *w, u32 id, u32 out)
+u32 w2c_wasi__snapshot__preview1_clock_res_get(wasi_self *w, u32 id, u32 out)
 {
     struct component *c = host_enter(&w->h);
     return host_leave(c, clock_time(c, id, uoff(out), true));
 }
 
-u32 Z_wasi_snapshot_preview1Z_random_get(wasi_self *w, u32 buf, u32 len)
+u32 w2c_wasi__snapshot__preview1_random_get(wasi_self *w, u32 buf, u32 len)
 {
     struct component *c = host_enter(&w->h);
     if (!has(c, CAP_T_RANDOM, CAP_R_READ))
@@ -360,7 +360,7 @@ u32 Z_wasi_snapshot_preview1Z_random_get(wasi_self *w, u32 buf, u32 len)
     return host_leave(c, WASI_ESUCCESS);
 }
 
-u32 Z_wasi_snapshot_preview1Z_sched_yield(wasi_self *w)
+u32 w2c_wasi__snapshot__preview1_sched_yield(wasi_self *w)
 {
     struct component *c = host_enter(&w->h);
     thread_yield();
@@ -434,13 +434,13 @@ static u32 poll_oneoff(wasi_self *w, struct component *c, uoff_t in, uoff_t out,
     return put_u32(c, nevents, n);
 }
 
-u32 Z_wasi_snapshot_preview1Z_poll_oneoff(wasi_self *w, u32 in, u32 out, u32 nsubs, u32 nevents)
+u32 w2c_wasi__snapshot__preview1_poll_oneoff(wasi_self *w, u32 in, u32 out, u32 nsubs, u32 nevents)
 {
     struct component *c = host_enter(&w->h);
     return host_leave(c, poll_oneoff(w, c, uoff(in), uoff(out), nsubs, uoff(nevents)));
 }
 
-void Z_wasi_snapshot_preview1Z_proc_exit(wasi_self *w, u32 code)
+void w2c_wasi__snapshot__preview1_proc_exit(wasi_self *w, u32 code)
 {
     host_enter(&w->h);
     comp_exit((int)code);
@@ -449,7 +449,7 @@ void Z_wasi_snapshot_preview1Z_proc_exit(wasi_self *w, u32 code)
 /* ---- everything else: ENOSYS ---- */
 
 #define ENOSYS_CALL(name, ...)                                               \
-    u32 Z_wasi_snapshot_preview1Z_##name(wasi_self *w, __VA_ARGS__)          \
+    u32 w2c_wasi__snapshot__preview1_##name(wasi_self *w, __VA_ARGS__)          \
     {                                                                        \
         return host_leave(host_enter(&w->h), WASI_ENOSYS);                               \
     }

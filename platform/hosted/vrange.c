@@ -298,6 +298,19 @@ int plat_vrange_map_frames(struct plat_vrange *r, size_t off, phys_addr_t phys, 
     return 0;
 }
 
+bool plat_vrange_mapped(struct plat_vrange *r, size_t off, size_t len)
+{
+    if (len == 0 || off > r->size || len > r->size - off)
+        return false;
+    size_t last = (off + len - 1) / PAGE_SIZE;
+    for (size_t p = off / PAGE_SIZE; p <= last; p++) {
+        phys_addr_t pa;
+        if (!page_present(r, p) && plat_vrange_phys(r, p * PAGE_SIZE, &pa) != 0)
+            return false;
+    }
+    return true;
+}
+
 int plat_vrange_phys(struct plat_vrange *r, size_t off, phys_addr_t *phys)
 {
     if (off >= r->size)

@@ -53,4 +53,4 @@ gcc -std=c11 -fsyntax-only -w -Ikernel/include -Iabi -Iplatform/hosted -DWASM_RT
     > "$dir/wrongsig-glue.log" 2>&1
 expect_status hosted/abi-wrong-signature-rejected $? 1 "$dir/wrongsig-glue.log"
 expect_in "$dir/wrongsig-glue.log" hosted/abi-wrong-signature-message \
-    "conflicting types for .Z_athanorZ_cap_revoke."
+    "conflicting types for .w2c_athanor_cap_revoke."

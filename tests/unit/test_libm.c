@@ -1,6 +1,7 @@
 /* Unit tests of the float rounding helpers wasm code uses in the bare-metal
  * kernel (kernel/rt/libm.c), against the host C library's results for
  * special values, halfway cases, signed zeros and random inputs. */
+#define _GNU_SOURCE /* glibc declares roundeven and roundevenf (C23's) for GNU */
 #include <math.h>
 #include <string.h>
 
@@ -8,8 +9,8 @@
 #include "unit_rng.h"
 
 /* The kernel's versions, renamed at compile time (see mk/unit.mk). */
-double k_floor(double), k_ceil(double), k_trunc(double), k_nearbyint(double);
-float k_floorf(float), k_ceilf(float), k_truncf(float), k_nearbyintf(float);
+double k_floor(double), k_ceil(double), k_trunc(double), k_nearbyint(double), k_roundeven(double);
+float k_floorf(float), k_ceilf(float), k_truncf(float), k_nearbyintf(float), k_roundevenf(float);
 
 #define RANDOM_SAMPLES 20000
 
@@ -31,6 +32,7 @@ static void check_d(double x)
     same_d(k_ceil(x), ceil(x), "ceil", x);
     same_d(k_trunc(x), trunc(x), "trunc", x);
     same_d(k_nearbyint(x), nearbyint(x), "nearbyint", x);
+    same_d(k_roundeven(x), roundeven(x), "roundeven", x);
 }
 
 static void check_f(float x)
@@ -39,6 +41,7 @@ static void check_f(float x)
     same_f(k_ceilf(x), ceilf(x), "ceilf", x);
     same_f(k_truncf(x), truncf(x), "truncf", x);
     same_f(k_nearbyintf(x), nearbyintf(x), "nearbyintf", x);
+    same_f(k_roundevenf(x), roundevenf(x), "roundevenf", x);
 }
 
 static void test_special_values(void **state)

@@ -1,5 +1,5 @@
 /* Reserved virtual ranges on bare metal (component linear memories): one
- * 8 GiB slot each in VRANGE_AREA; pages are mapped only as they are
+ * slot of 8 GiB + 2 MiB each in VRANGE_AREA; pages are mapped only as they are
  * committed, so everything past the committed prefix faults.
  *
  * Snapshots are copy-on-write in the page tables: taking one maps every
@@ -41,7 +41,7 @@ struct vrange_state {
      * (revert clears them all), so a set bit is always true, and a clear
      * one only costs a scan. It spares IPC lends a 512-entry scan per
      * chunk each way. */
-    uint64_t     full[VRANGE_SLOT / PAGE_2M / 64];
+    uint64_t     full[(VRANGE_SLOT / PAGE_2M + 63) / 64];
 };
 
 static spinlock_t slot_lock = SPINLOCK_INIT;
@@ -342,6 +342,23 @@ int plat_vrange_unmap_frames(struct plat_vrange *r, size_t off, size_t len)
         set_full(r, off + o, false);
     }
     return 0; /* the moved-in span may stay wider: release skips what is gone */
+}
+
+bool plat_vrange_mapped(struct plat_vrange *r, size_t off, size_t len)
+{
+    if (len == 0 || off > r->size || len > r->size - off)
+        return false;
+    size_t end = ALIGN_UP(off + len, PAGE_SIZE);
+    for (size_t o = ALIGN_DOWN(off, PAGE_SIZE); o < end;) {
+        if (!(o & (PAGE_2M - 1)) && end - o >= PAGE_2M && table_full(r, o)) {
+            o += PAGE_2M; /* a whole table known full: no page-by-page look */
+            continue;
+        }
+        if (!vm_page_mapped(r->base + o, NULL))
+            return false;
+        o += PAGE_SIZE;
+    }
+    return true;
 }
 
 int plat_vrange_phys(struct plat_vrange *r, size_t off, phys_addr_t *phys)

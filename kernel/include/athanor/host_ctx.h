@@ -13,10 +13,10 @@ typedef struct host_ctx {
     struct component *comp;
 } host_ctx;
 
-struct Z_wasi_snapshot_preview1_instance_t {
+struct w2c_wasi__snapshot__preview1 {
     host_ctx h;
 };
-struct Z_athanor_instance_t {
+struct w2c_athanor {
     host_ctx h;
 };
 

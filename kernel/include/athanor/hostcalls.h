@@ -10,11 +10,11 @@
 
 #include <athanor/abi/imports.h>
 
-struct Z_athanor_instance_t;
+struct w2c_athanor;
 
 #define ATH_KERNEL_PARAM_(type, name) ATH_KT_##type name
 #define ATH_IMPORT(name, result, n, params, file, what, errors)    \
-    ATH_KT_##result Z_athanorZ_##name(struct Z_athanor_instance_t *ctx \
+    ATH_KT_##result w2c_athanor_##name(struct w2c_athanor *ctx \
                                       ATH_IMPORT_PARAMS_AFTER(n, ATH_KERNEL_PARAM_, params));
 #include <athanor/abi/imports.def>
 #undef ATH_IMPORT

@@ -36,6 +36,7 @@ extern const struct ktest ktests_comp[];
 extern const struct ktest ktests_caps[];
 extern const struct ktest ktests_isolation[];
 extern const struct ktest ktests_privacy[];
+extern const struct ktest ktests_wasm[];
 extern const struct ktest ktests_fuzz[];     /* azoth.test=fuzz only */
 extern const struct ktest ktests_sessions[]; /* azoth.test=sessions (or a name) only */
 

@@ -108,7 +108,10 @@ struct plat_vrange {
     size_t    snap_bytes; /* committed bytes when the snapshot was taken; 0 = none */
     void     *cookie;     /* platform bookkeeping */
 };
-#define PLAT_VRANGE_MAX (8ull << 30) /* enough for any 32-bit address plus 32-bit offset */
+/* Enough for any 32-bit address plus 32-bit offset plus the widest access
+ * (16 bytes), rounded to 2 MiB: generated code checks no bounds, so an
+ * access past the end of one range must not reach the next one. */
+#define PLAT_VRANGE_MAX ((8ull << 30) + (2ull << 20))
 int  plat_vrange_reserve(size_t size, struct plat_vrange *out); /* 0, -ATH_EINVAL, -ATH_ENOMEM */
 /* Grow the committed prefix to `bytes` (page multiple): new pages are zeroed
  * and read-write. 0 or -ATH_ENOMEM (nothing new is committed then). */
@@ -192,6 +195,10 @@ volatile void *plat_mmio_ptr(uint64_t phys, size_t len);
  * mapped into r as well (device doubles write RAM); any other page of r
  * has no device address there (-ATH_ENOSYS). */
 int plat_vrange_map_frames(struct plat_vrange *r, size_t off, phys_addr_t phys, size_t len);
+/* Is every page of [off, off + len) mapped (committed, moved in by IPC, or
+ * a DMA buffer)? Whether writable or not: a write to a read-only page
+ * faults as usual. For the runtime's bulk-memory check (kernel/rt). */
+bool plat_vrange_mapped(struct plat_vrange *r, size_t off, size_t len);
 int plat_vrange_phys(struct plat_vrange *r, size_t off, phys_addr_t *phys);
 /* Unmap [off, off + len) of r (pages mapped by map_frames, past the
  * committed memory) and free their frames; pages not there are skipped. */

@@ -22,6 +22,8 @@ double trunc(double x);
 float  truncf(float x);
 double nearbyint(double x);
 float  nearbyintf(float x);
+double roundeven(double x);
+float  roundevenf(float x);
 double fmin(double a, double b);
 double fmax(double a, double b);
 float  fminf(float a, float b);

@@ -10,8 +10,8 @@
 #define STACK_SLOT      0x40000              /* 256 KiB per slot: guard page + up to 252 KiB */
 #define STACK_SLOTS     4096
 #define MMIO_AREA       0xffffd00000000000   /* device registers, uncached */
-#define VRANGE_AREA     0xffff900000000000   /* component linear memories, 8 GiB slots */
-#define VRANGE_SLOT     0x200000000          /* = PLAT_VRANGE_MAX */
+#define VRANGE_AREA     0xffff900000000000   /* component linear memories, 8 GiB + 2 MiB slots */
+#define VRANGE_SLOT     0x200200000          /* = PLAT_VRANGE_MAX: 8 GiB + 2 MiB */
 #define VRANGE_SLOTS    1024
 #define MMIO_AREA_SIZE  0x40000000
 #define BOOT_MAP_LIMIT  0x100000000          /* the boot page tables map the first 4 GiB */
