@@ -2,7 +2,8 @@
 # The workload benchmarks (docs/performance.md, "Workloads"; built by
 # `make workloads`, mk/workloads.mk): every program run natively (gcc -O2 and
 # clang -O2), under Node's V8 (the -msimd128 module, and the component's own
-# module, which has no SIMD until the wasm2c 1.0.39 pipeline) and as an
+# module: without SIMD until the wasm2c 1.0.39 pipeline builds components
+# with -msimd128, then the same flags) and as an
 # Azoth component on the hosted platform (the bench image,
 # build/hosted/azoth-bench, when built). Each program times itself and prints
 # a check value per workload; every build's check must agree, or they did
@@ -52,7 +53,7 @@ while [ "$r" -le "$rounds" ]; do
         run clang "$WL/clang/$p"
         if [ -n "$node" ]; then
             run node "$node" --no-warnings bench/node-wasi.mjs "$WL/wasm/$p.wasm"
-            run node-nosimd "$node" --no-warnings bench/node-wasi.mjs "$GEN/comp/$p/$p.wasm"
+            run node-comp "$node" --no-warnings bench/node-wasi.mjs "$GEN/comp/$p/$p.wasm"
         fi
         [ -x "$AZOTH" ] && run azoth timeout 600 "$AZOTH" azoth.bench=workload:$p
     done
@@ -84,21 +85,21 @@ function ratio(a, b) { return (a == "" || b == "") ? "-" : sprintf("%.2f", a / b
     else if (ref[$2] != $4) bad[$2] = bad[$2] " " $1
 }
 END {
-    printf "  %-16s %8s %8s %8s %10s %9s  %6s %6s %8s %6s %6s  %s\n", "workload", "gcc ms", "clang", "node", "node-nosimd",
-        "component", "c/clang", "c/gcc", "c/node-ns", "n/clang", "gcc/clang", "checks"
+    printf "  %-16s %8s %8s %8s %10s %9s  %6s %6s %8s %6s %6s  %s\n", "workload", "gcc ms", "clang", "node", "node-comp",
+        "component", "c/clang", "c/gcc", "c/node-c", "n/clang", "gcc/clang", "checks"
     for (i = 1; i <= n; i++) {
         w = order[i]
         g = med("gcc" SUBSEP w); c = med("clang" SUBSEP w); nd = med("node" SUBSEP w)
-        nn = med("node-nosimd" SUBSEP w); a = med("azoth" SUBSEP w)
+        nn = med("node-comp" SUBSEP w); a = med("azoth" SUBSEP w)
         printf "  %-16s %8s %8s %8s %10s %9s  %6s %6s %8s %6s %6s  %s\n", w, ms(g), ms(c), ms(nd), ms(nn), ms(a),
             ratio(a, c), ratio(a, g), ratio(a, nn), ratio(nd, c), ratio(g, c), (w in bad) ? "DIFFER:" bad[w] : "agree"
         rec("wl-" w "-gcc", "native", "ns", g)
         rec("wl-" w "-clang", "native", "ns", c, "wl-" w "-gcc", g)
         rec("wl-" w "-node", "node", "ns", nd, "wl-" w "-clang", c)
-        rec("wl-" w "-node-nosimd", "node", "ns", nn, "wl-" w "-clang", c)
+        rec("wl-" w "-node-component", "node", "ns", nn, "wl-" w "-clang", c)
         rec("wl-" w, "hosted", "ns", a, "wl-" w "-clang", c)
         rec("wl-" w "-vs-gcc", "hosted", "ns", a, "wl-" w "-gcc", g)
-        rec("wl-" w "-vs-node", "hosted", "ns", a, "wl-" w "-node-nosimd", nn)
+        rec("wl-" w "-vs-node", "hosted", "ns", a, "wl-" w "-node-component", nn)
         if (a != "" && c != "") { la += log(a / c); na++; if (a / c > amax) { amax = a / c; wmax = w } }
         if (a != "" && nn != "") { nnode++; if (a < nn) faster++ }
         if (nd != "" && c != "") { ln += log(nd / c); nnd++ }
@@ -106,12 +107,12 @@ END {
     }
     if (na) {
         printf "  component / clang: geometric mean %.3f (target <= 1.10), largest %.2f (%s; target <= 1.3)\n", exp(la / na), amax, wmax
-        printf "  component / gcc: geometric mean %.3f; faster than Node on the same module: %d of %d\n", exp(lg / ng), faster, nnode
+        printf "  component / gcc: geometric mean %.3f; faster than Node running the same module: %d of %d\n", exp(lg / ng), faster, nnode
         printf "{\"name\": \"wl-geomean-vs-clang\", \"platform\": \"hosted\", \"unit\": \"ratio\", \"median\": %.3f, \"baseline\": null, \"baseline_median\": null, \"ratio\": null}\n", exp(la / na) >> json
         printf "{\"name\": \"wl-geomean-vs-gcc\", \"platform\": \"hosted\", \"unit\": \"ratio\", \"median\": %.3f, \"baseline\": null, \"baseline_median\": null, \"ratio\": null}\n", exp(lg / ng) >> json
     }
     if (nnd) {
-        printf "  node (-msimd128) / clang: geometric mean %.3f\n", exp(ln / nnd)
+        printf "  node (-msimd128 module) / clang: geometric mean %.3f\n", exp(ln / nnd)
         printf "{\"name\": \"wl-node-geomean-vs-clang\", \"platform\": \"node\", \"unit\": \"ratio\", \"median\": %.3f, \"baseline\": null, \"baseline_median\": null, \"ratio\": null}\n", exp(ln / nnd) >> json
     }
 }' "$raw"
