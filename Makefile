@@ -17,6 +17,7 @@ MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 1)
 endif
 include mk/config.mk
 include mk/abi.mk
+include mk/workloads.mk
 include mk/components.mk
 include mk/images.mk
 include mk/hosted.mk
@@ -33,7 +34,11 @@ RUN_PKGS   := $(BUILD_PKGS) qemu-system-x86
 ISO_PKGS   := grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools
 TEST_PKGS  := $(RUN_PKGS) $(ISO_PKGS) ovmf libcmocka-dev afl++
 DEBUG_PKGS := $(RUN_PKGS) gdb
-BENCH_PKGS := $(TEST_PKGS) gdb
+# make bench also fetches Debian source packages for its workloads
+# (tools/fetch-src.sh: dpkg-dev's dpkg-source unpacks them, tcl's tclsh
+# generates SQLite's amalgamation) and runs them under Node for V8's times
+# (Node is a build dependency already); gnuplot draws the results.
+BENCH_PKGS := $(TEST_PKGS) gdb dpkg-dev tcl gnuplot-nox
 DEPS       := tools/deps.sh
 
 ISO      := $(BUILD)/azoth.iso
@@ -41,7 +46,7 @@ TEST_ISO := $(BUILD)/azoth-test.iso
 GDB_PORT ?= 1234
 
 .PHONY: all run debug iso test test-full bench clean deps-build deps-run deps-test deps-debug deps-bench \
-        test-unit test-hosted test-qemu test-build fuzz soak
+        test-unit test-hosted test-qemu test-build fuzz soak bench-workloads
 
 all: kernel kernel-test hosted hosted-test
 
@@ -126,8 +131,13 @@ fuzz: deps-test
 	    FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/hosted/fuzz.sh
 
 bench: deps-bench
-	@$(MAKE) --no-print-directory kernel kernel-test hosted-test
+	@$(MAKE) --no-print-directory kernel kernel-test hosted-test workloads $(BUILD)/hosted/azoth-bench
 	@bench/run.sh
+
+# The workload benchmarks alone (bench/workloads.sh; make bench runs them too).
+bench-workloads: deps-bench
+	@$(MAKE) --no-print-directory workloads $(BUILD)/hosted/azoth-bench
+	@bench/workloads.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -74,6 +74,11 @@ for k in matmul sort hash coremark; do
     [ -n "$q" ] && record compute-$k qemu ns "$q" compute-$k-native "$n"
 done
 
+# The workload benchmarks: real programs (zlib, SQLite, Lua from Debian's
+# source packages, the classics, computebench) natively with gcc and clang,
+# under Node, and as components of the bench image.
+bench/workloads.sh "$json"
+
 echo "Components (ns, medians): instantiate 1 MiB (target <= 100 us hosted), reset of 16 MiB after"
 echo "dirtying 64 KiB (target <= 50 us, vs copying 16 MiB) and 1 MiB, trap to restarted (target <= 200 us)"
 hosted_k=$(bench_lines timeout 600 "$hosted_test" azoth.bench=components)

@@ -35,7 +35,7 @@ $(MANIFEST_TOOL): tools/manifest/manifest.c $(wildcard abi/athanor/*.h abi/athan
 	$(Q)$(CC) -std=c11 $(WARN) -Iabi -O2 -o $@ $<
 
 # The manifest tool fails with "system.toml:LINE: message" on a bad manifest.
-$(GEN)/components.mk $(GEN)/manifest-user.c $(GEN)/manifest-test.c $(GEN)/include/pci_claims.h $(GEN)/include/sensor_policy.h &: $(MANIFEST) $(MANIFEST_TOOL) $(COMPONENT_DIRS)
+$(GEN)/components.mk $(GEN)/manifest-user.c $(GEN)/manifest-test.c $(GEN)/manifest-bench.c $(GEN)/include/pci_claims.h $(GEN)/include/sensor_policy.h &: $(MANIFEST) $(MANIFEST_TOOL) $(COMPONENT_DIRS)
 	@mkdir -p $(GEN)
 	@echo '  MANIFEST $(MANIFEST)'
 	$(Q)$(MANIFEST_TOOL) $(MANIFEST) $(GEN) $(COMPONENT_DIRS)
@@ -64,8 +64,16 @@ $(FONT_H): $(PSF2C) $(FONT_PSF)
 	$(Q)gzip -dc $(FONT_PSF) > $@.psf && $(PSF2C) $@.psf > $@.tmp && mv $@.tmp $@ && rm -f $@.psf
 
 # A component folder may hold wasm.flags: extra clang/wasm-ld flags (e.g.
-# -Wl,--initial-memory=...).
+# -Wl,--initial-memory=...). The workload benchmarks' .wasm files are built
+# by mk/workloads.mk (sources from Debian packages, the same flags as their
+# native builds); their translation is the same as every component's.
 define component_rules
+$(if $(filter $(1),$(WORKLOADS)),,$(call component_wasm_rule,$(1)))
+$(GEN)/comp/$(1)/$(1).wasm.c $(GEN)/comp/$(1)/$(1).glue.c &: $(GEN)/comp/$(1)/$(1).wasm tools/wasm2kernel.sh abi/athanor/abi/imports.def $(WABT_TOOL)
+	@echo '  WASM2C  $$@'
+	$(Q)WABT_BIN=$(WABT_BIN) tools/wasm2kernel.sh $(1) $$< $(GEN)/comp/$(1)
+endef
+define component_wasm_rule
 ifeq ($(wildcard $(COMP_DIR_$(1))/*.wat),)
 $(GEN)/comp/$(1)/$(1).wasm: $(wildcard $(COMP_DIR_$(1))/*.c $(COMP_DIR_$(1))/*.h $(COMP_DIR_$(1))/wasm.flags) $(FONT_H) | $(GEN)/include/pci_claims.h $(GEN)/include/sensor_policy.h
 	@mkdir -p $$(dir $$@)
@@ -77,9 +85,6 @@ $(GEN)/comp/$(1)/$(1).wasm: $(wildcard $(COMP_DIR_$(1))/*.wat) $(WABT_TOOL)
 	@echo '  WAT     $$@'
 	$(Q)node $(WABT_BIN)/wat2wasm --enable-tail-call -o $$@ $(wildcard $(COMP_DIR_$(1))/*.wat)
 endif
-$(GEN)/comp/$(1)/$(1).wasm.c $(GEN)/comp/$(1)/$(1).glue.c &: $(GEN)/comp/$(1)/$(1).wasm tools/wasm2kernel.sh abi/athanor/abi/imports.def $(WABT_TOOL)
-	@echo '  WASM2C  $$@'
-	$(Q)WABT_BIN=$(WABT_BIN) tools/wasm2kernel.sh $(1) $$< $(GEN)/comp/$(1)
 endef
 $(foreach c,$(COMPONENTS),$(eval $(call component_rules,$(c))))
 # What each .wasm was built from (headers, sources a source includes).

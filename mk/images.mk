@@ -4,19 +4,25 @@
 #   user  system and demo components: what `make run`, `make iso` and
 #         build/hosted/azoth boot. No in-kernel tests: kernel/ktest/none.c
 #         stands in for the runners and refuses azoth.test= and azoth.bench=.
-#   test  every component and the in-kernel tests and benchmarks: what the
-#         test and bench layers boot (azoth-test.elf, build/*/azoth-test).
+#   test  every component but the workloads, and the in-kernel tests and
+#         benchmarks: what the test and bench layers boot (azoth-test.elf,
+#         build/*/azoth-test).
+#   bench the test image and the workload benchmarks (image = "workload":
+#         programs built from Debian source packages, mk/workloads.mk); only
+#         make bench builds it, hosted (build/hosted/azoth-bench), so that
+#         make test neither fetches nor compiles them.
 # Include after mk/components.mk (IMAGE_COMPONENTS_<image> comes from the
 # manifest tool's components.mk).
-IMAGES         := user test
-IMAGE_BIN_user := azoth
-IMAGE_BIN_test := azoth-test
+IMAGES          := user test bench
+IMAGE_BIN_user  := azoth
+IMAGE_BIN_test  := azoth-test
+IMAGE_BIN_bench := azoth-bench
 KTEST_NONE     := kernel/ktest/none.c
 
 # $(call image_srcs,<core and platform sources>,<image>): what an image
 # links, but for its frames table: the core with or without the tests, its
 # manifest table, its components' code and glue.
-image_core = $(if $(filter test,$(2)),$(filter-out $(KTEST_NONE),$(1)),$(filter-out kernel/ktest/%,$(1)) $(KTEST_NONE))
+image_core = $(if $(filter test bench,$(2)),$(filter-out $(KTEST_NONE),$(1)),$(filter-out kernel/ktest/%,$(1)) $(KTEST_NONE))
 image_srcs = $(call image_core,$(1),$(2)) $(GEN)/manifest-$(2).c \
              $(foreach c,$(IMAGE_COMPONENTS_$(2)),$(GEN)/comp/$(c)/$(c).wasm.c $(GEN)/comp/$(c)/$(c).glue.c)
 

@@ -188,22 +188,24 @@ expect_count() {
     fi
 }
 
-# image_components user|test: the components system.toml puts in that image
-# (its image key: the user image has "system" and "demo"), read from the
-# manifest itself rather than from what the build made of it.
+# image_components user|test|bench: the components system.toml puts in that
+# image (its image key: the user image has "system" and "demo", the test
+# image all but "workload", the bench image all), read from the manifest
+# itself rather than from what the build made of it.
 image_components() {
     awk -v im="$1" '
         /^\[component\./ { name = $0; sub(/^\[component\./, "", name); sub(/\].*/, "", name) }
         /^image *=/ { r = $0; sub(/^image *= *"/, "", r); sub(/".*/, "", r)
-                      if (im == "test" || r == "system" || r == "demo") print name }' system.toml
+                      if (im == "bench" || (im == "test" && r != "workload") || r == "system" || r == "demo")
+                          print name }' system.toml
 }
 
-# expect_image_ps LOG NAME user|test : the `ps` in LOG (the monitor's or the
-# shell's) lists every component of that image and no other.
+# expect_image_ps LOG NAME user|test|bench : the `ps` in LOG (the monitor's
+# or the shell's) lists every component of that image and no other.
 expect_image_ps() {
     _i_want=" $(image_components "$3" | tr '\n' ' ') "
     _i_missing="" _i_extra=""
-    for _i_c in $(image_components test); do
+    for _i_c in $(image_components bench); do
         if tr -d '\r' < "$1" | grep -Eq "^$_i_c +(stopped|running|exited|faulted) "; then
             case "$_i_want" in *" $_i_c "*) ;; *) _i_extra="$_i_extra $_i_c" ;; esac
         else

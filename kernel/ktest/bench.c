@@ -121,6 +121,23 @@ static bool bench_compute(void)
     return c->state == COMP_EXITED && c->trap.exit_code == 0;
 }
 
+/* A workload benchmark (azoth.bench=workload:<component>, the bench image;
+ * mk/workloads.mk): the component times itself and prints its own
+ * "bench:" lines, which bench/workloads.sh compares with the same program
+ * run natively and under Node. Ten minutes at most: sqlitebench's seven
+ * runs take a few seconds hosted. */
+static bool bench_workload(const char *name)
+{
+    struct component *c = comp_find(name);
+    if (!c) {
+        kprintf("bench: no workload component named '%s' in this image\n", name);
+        return false;
+    }
+    if (comp_start(c, "") != 0 || comp_wait(c, plat_clock_ns() + 600 * NS_PER_S) != 0)
+        return false;
+    return c->state == COMP_EXITED && c->trap.exit_code == 0;
+}
+
 /* Instantiation of a component with 1 MiB of linear memory (including the
  * reset snapshot), median of 31 starts. */
 static bool bench_instantiate(void)
@@ -392,6 +409,8 @@ void kbench_thread(void *arg)
         bench_ctxswitch();
     } else if (strcmp(which, "compute") == 0) {
         ok = bench_compute();
+    } else if (strncmp(which, "workload:", 9) == 0) {
+        ok = bench_workload(which + 9);
     } else if (strcmp(which, "ipc") == 0) {
         ok = bench_ipc("bench 500000");
     } else if (strcmp(which, "lend") == 0) {
@@ -408,7 +427,7 @@ void kbench_thread(void *arg)
         ok = bench_instantiate() && bench_reset_one("64") && bench_reset_one("1024") && bench_restart();
         bench_memcpy_16mib();
     } else {
-        kprintf("bench: unknown benchmark '%s' (known: ctxswitch, compute, components, ipc, lend, blk, irqoff, privacy)\n", which);
+        kprintf("bench: unknown benchmark '%s' (known: ctxswitch, compute, workload:<component>, components, ipc, lend, blk, irqoff, privacy)\n", which);
         ok = false;
     }
     plat_test_exit(ok ? PLAT_TEST_PASS : PLAT_TEST_FAIL);

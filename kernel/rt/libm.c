@@ -1,9 +1,10 @@
 /* The rounding functions wasm needs (f32/f64 floor, ceil, trunc, nearest,
- * and round-half-even for SIMD),
- * for code generated from WebAssembly in the bare-metal kernel, which has no
- * C library. Written by hand: Debian's libm cannot be linked freestanding.
- * Valid in the default rounding mode (round to nearest even), which the
- * kernel never changes. Compiled with SSE enabled. */
+ * and round-half-even for SIMD), and sqrt/sqrtf for gcc's errno path of __builtin_sqrt (first needed by
+ * classicbench's n-body), for code generated from WebAssembly in the
+ * bare-metal kernel, which has no C library. Written by hand: Debian's libm
+ * cannot be linked freestanding. Valid in the default rounding mode (round
+ * to nearest even), which the kernel never changes. Compiled with SSE
+ * enabled. */
 #include <stdint.h>
 
 #include "libc/math.h"
@@ -77,3 +78,21 @@ double fmin(double a, double b) { return a < b ? a : b; }
 double fmax(double a, double b) { return a > b ? a : b; }
 float fminf(float a, float b) { return a < b ? a : b; }
 float fmaxf(float a, float b) { return a > b ? a : b; }
+
+/* gcc compiles __builtin_sqrt (math.h's sqrt) to sqrtsd, and calls sqrt
+ * itself when the input is below zero, to set errno (the kernel has none),
+ * using the call's result. The instruction's own result is what wasm's
+ * f64.sqrt gives there: a NaN. */
+double (sqrt)(double x)
+{
+    double r;
+    __asm__("sqrtsd %1, %0" : "=x"(r) : "x"(x));
+    return r;
+}
+
+float (sqrtf)(float x)
+{
+    float r;
+    __asm__("sqrtss %1, %0" : "=x"(r) : "x"(x));
+    return r;
+}

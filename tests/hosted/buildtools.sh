@@ -78,7 +78,7 @@ mmio = ["0xfffffffffffff000-0xffffffffffffffff"]'
 check_manifest mmio-too-high "mmio-too-high.toml:2: bad MMIO range \"0x10000000000000-0x10000000000fff\"" \
     '[component.hello]
 mmio = ["0x10000000000000-0x10000000000fff"]'
-check_manifest bad-image "bad-image.toml:2: image must be \"system\", \"demo\", \"test\" or \"bench\", got \"prod\"" \
+check_manifest bad-image "bad-image.toml:2: image must be \"system\", \"demo\", \"test\", \"bench\" or \"workload\", got \"prod\"" \
     '[component.hello]
 image = "prod"'
 check_manifest no-image "no-image.toml:3: component 'crasher' has no image key" \
@@ -92,6 +92,13 @@ image = "demo"
 calls = ["crasher"]
 [component.crasher]
 image = "test"'
+
+check_manifest test-calls-workload "test-calls-workload.toml:1: component 'hello' \\(image \"test\"\\) calls 'crasher' \\(image \"workload\"\\), which the test image does not have" \
+    '[component.hello]
+image = "test"
+calls = ["crasher"]
+[component.crasher]
+image = "workload"'
 
 # Each image's table indexes its own components: a call from the user image
 # names the callee's place in that image, not in the test image.

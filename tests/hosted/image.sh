@@ -3,7 +3,8 @@
 # system's and the demo components and none of the test and benchmark ones,
 # in the monitor's `ps` and in the shell's (booted as `make run` boots),
 # links only their code and has no in-kernel tests; the test image lists
-# every component.
+# every component but the workload benchmarks, which only the bench image
+# (make bench) has.
 . tests/lib.sh
 user=$BUILD/hosted/azoth
 log=$LOGDIR/image-user.log

@@ -4,12 +4,14 @@
  * is reported as "file:line: message" and nothing is written.
  *
  * Every component names its role (image = "system" | "demo" | "test" |
- * "bench"). The user image (what make run boots) has the system's and the
- * demo components; the test image (what the test and bench layers boot)
- * has every component. Each image's table indexes its own components.
+ * "bench" | "workload"). The user image (what make run boots) has the
+ * system's and the demo components; the test image (what the test and
+ * bench layers boot) has every component but the workloads; the bench
+ * image (make bench's workload benchmarks, docs/performance.md) has every
+ * component. Each image's table indexes its own components.
  *
  * Usage: manifest <system.toml> <out-dir> <component-dir>...
- *   writes <out-dir>/manifest-user.c, <out-dir>/manifest-test.c,
+ *   writes <out-dir>/manifest-{user,test,bench}.c,
  *   <out-dir>/components.mk, <out-dir>/include/pci_claims.h and
  *   <out-dir>/include/sensor_policy.h */
 #define _GNU_SOURCE
@@ -66,19 +68,24 @@ struct entry {
     bool sensor_control; /* may answer prompts, revoke and read the audit log */
 };
 
-/* The image key's values, and whether the user image has the component
- * (the test image has them all). */
-static const char *const roles[] = { "system", "demo", "test", "bench" };
-static const bool role_in_user[] = { true, true, false, false };
+/* The image key's values, and whether the user image has the component.
+ * Workloads (large programs built from Debian source packages) are only in
+ * the bench image, so that make test does not fetch or compile them. */
+enum { ROLE_WORKLOAD = 4 };
+static const char *const roles[] = { "system", "demo", "test", "bench", "workload" };
+static const bool role_in_user[] = { true, true, false, false, false };
 #define NROLES (sizeof roles / sizeof *roles)
+#define ROLE_NAMES "\"system\", \"demo\", \"test\", \"bench\" or \"workload\""
 
 /* The images the tool writes a table for: the name in manifest-NAME.c and
  * IMAGE_COMPONENTS_NAME, and whether it has a component of a given role. */
-enum image { IMAGE_USER, IMAGE_TEST, NIMAGES };
-static const char *const image_names[NIMAGES] = { "user", "test" };
+enum image { IMAGE_USER, IMAGE_TEST, IMAGE_BENCH, NIMAGES };
+static const char *const image_names[NIMAGES] = { "user", "test", "bench" };
 static bool in_image(const struct entry *e, enum image im)
 {
-    return im == IMAGE_TEST || role_in_user[e->role];
+    if (im == IMAGE_USER)
+        return role_in_user[e->role];
+    return im == IMAGE_BENCH || e->role != ROLE_WORKLOAD;
 }
 
 static const char *path;
@@ -432,7 +439,7 @@ static void set(struct entry *e, const char *key, char *v)
             if (!strcmp(s, roles[r]))
                 e->role = (int)r;
         if (e->role < 0)
-            fail("image must be \"system\", \"demo\", \"test\" or \"bench\", got \"%s\"", s);
+            fail("image must be " ROLE_NAMES ", got \"%s\"", s);
     }
     else if (!strcmp(key, "restart")) {
         char s[16];
@@ -786,13 +793,12 @@ int main(int argc, char **argv)
                  entries[i].name, entries[i].cpu_budget_ms, entries[i].cpu_period_ms);
     }
     /* Checked once everything else is: every component says which image
-     * it belongs to, and a component of the user image calls only
-     * components that image has (its calls table could not name them). */
+     * it belongs to, and a component calls only components every image it
+     * is in has (its calls table could not name them). */
     for (int i = 0; i < nentries; i++) {
         lineno = entries[i].line;
         if (entries[i].role < 0)
-            fail("component '%s' has no image key (image = \"system\", \"demo\", \"test\" or \"bench\")",
-                 entries[i].name);
+            fail("component '%s' has no image key (image = " ROLE_NAMES ")", entries[i].name);
     }
     /* A sensor driver holds no hardware of its own (the privacy service
      * lends it its device's, per session), and only the privacy service
@@ -812,9 +818,11 @@ int main(int argc, char **argv)
         lineno = entries[i].line;
         for (int k = 0; k < entries[i].ncalls; k++) {
             const struct entry *to = &entries[entries[i].call_idx[k]];
-            if (in_image(&entries[i], IMAGE_USER) && !in_image(to, IMAGE_USER))
-                fail("component '%s' (image \"%s\") calls '%s' (image \"%s\"), which the user image does "
-                     "not have", entries[i].name, roles[entries[i].role], to->name, roles[to->role]);
+            for (int im = 0; im < NIMAGES; im++)
+                if (in_image(&entries[i], im) && !in_image(to, im))
+                    fail("component '%s' (image \"%s\") calls '%s' (image \"%s\"), which the %s image does "
+                         "not have", entries[i].name, roles[entries[i].role], to->name, roles[to->role],
+                         image_names[im]);
         }
     }
 

@@ -4,7 +4,10 @@
  * Kernels: matrix multiply, quicksort (our own), hashing, and a CoreMark-like mix
  * (linked-list walk, state machine, CRC). Prints, per kernel:
  *   bench: compute-<name> <median ns> ns (runs=N) check=<value>
- * The check value must match between native and wasm (same work done). */
+ * The check value must match between native and wasm (same work done).
+ * It is also one of the workload benchmarks (mk/workloads.mk), built with
+ * -std=c11, where clock_gettime is declared only when POSIX is asked for. */
+#define _POSIX_C_SOURCE 200809L
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

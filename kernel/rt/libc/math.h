@@ -28,4 +28,8 @@ double fmin(double a, double b);
 double fmax(double a, double b);
 float  fminf(float a, float b);
 float  fmaxf(float a, float b);
+/* What __builtin_sqrt calls when its SSE instruction's input is below zero
+ * (gcc's errno path): in kernel/rt/libm.c. Parenthesised: the macros above. */
+double (sqrt)(double x);
+float  (sqrtf)(float x);
 #endif
