@@ -223,9 +223,18 @@ void plat_vrange_release(struct plat_vrange *r)
  * MREMAP_FIXED replaces the PROT_NONE reservation at the destination. The
  * moved mapping keeps its protection, so mprotect only has work to do for a
  * read-only lend (and for its way back): a huge page takes one entry. */
+/* Linux calls made by moves, for plat_pt_counts (a benchmark's count). */
+static uint64_t move_calls;
+
+void plat_pt_counts(struct plat_pt_counts *out)
+{
+    *out = (struct plat_pt_counts){ .os_calls = __atomic_load_n(&move_calls, __ATOMIC_RELAXED) };
+}
+
 static int move_one(uintptr_t from, uintptr_t to, size_t len, bool writable)
 {
     void *src = (void *)from, *dst = (void *)to;
+    __atomic_fetch_add(&move_calls, 3, __ATOMIC_RELAXED); /* mremap, mmap, mprotect */
     if (mremap(src, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, dst) == MAP_FAILED)
         return -ATH_EINVAL; /* e.g. the range spans mappings of different kinds */
     /* Keep the source part of its reservation: inaccessible, not unmapped. */

@@ -44,6 +44,13 @@ static uint64_t leaf_bits(const struct pt_env *env, unsigned attr)
     return b;
 }
 
+/* Note one entry written (or one table scanned) in the counters. */
+static inline void counted_write(const struct pt_env *env)
+{
+    if (env->counts)
+        env->counts->writes++;
+}
+
 /* Entry pointing to the next-level table for va at `level`, allocating the
  * table if needed. Intermediate entries are maximally permissive; the leaf
  * decides. Returns NULL with *err set on failure. */
@@ -56,8 +63,10 @@ static uint64_t *next_table(const struct pt_env *env, uint64_t *t, uint64_t va, 
             *err = -ATH_EEXIST; /* a large page already covers this range */
             return NULL;
         }
-        if (attr & PT_USER) /* a table made for kernel pages may now hold user pages */
+        if ((attr & PT_USER) && !(*e & PTE_U)) { /* a table made for kernel pages may now hold user pages */
             *e |= PTE_U;
+            counted_write(env);
+        }
         return table(env, *e & PTE_ADDR);
     }
     phys_addr_t pa;
@@ -66,6 +75,7 @@ static uint64_t *next_table(const struct pt_env *env, uint64_t *t, uint64_t va, 
         return NULL;
     }
     *e = pa | PTE_P | PTE_W | ((attr & PT_USER) ? PTE_U : 0);
+    counted_write(env);
     return table(env, pa);
 }
 
@@ -90,6 +100,7 @@ int pt_map(const struct pt_env *env, phys_addr_t root, uint64_t va, phys_addr_t 
         if (large_ok && env->pages_1g && size >= PAGE_1G && !((va | pa) & (PAGE_1G - 1)) &&
             !(*e1 & PTE_P)) {
             *e1 = pa | bits | PTE_PS;
+            counted_write(env);
             va += PAGE_1G, pa += PAGE_1G, size -= PAGE_1G;
             continue;
         }
@@ -100,6 +111,7 @@ int pt_map(const struct pt_env *env, phys_addr_t root, uint64_t va, phys_addr_t 
         uint64_t *e2 = &pd[idx(va, 1)];
         if (large_ok && size >= PAGE_2M && !((va | pa) & (PAGE_2M - 1)) && !(*e2 & PTE_P)) {
             *e2 = pa | bits | PTE_PS;
+            counted_write(env);
             va += PAGE_2M, pa += PAGE_2M, size -= PAGE_2M;
             continue;
         }
@@ -110,6 +122,7 @@ int pt_map(const struct pt_env *env, phys_addr_t root, uint64_t va, phys_addr_t 
         if (*e & PTE_P)
             return -ATH_EEXIST;
         *e = pa | bits;
+        counted_write(env);
         va += PAGE_SIZE, pa += PAGE_SIZE, size -= PAGE_SIZE;
     }
     return 0;
@@ -151,6 +164,7 @@ long pt_unmap(const struct pt_env *env, phys_addr_t root, uint64_t va, uint64_t 
         if ((va & (span - 1)) || size < span)
             return -ATH_EINVAL; /* would split a large page */
         *e = 0;
+        counted_write(env);
         pages += (long)(span / PAGE_SIZE);
         va += span;
         size -= span;
@@ -174,13 +188,16 @@ int pt_protect(const struct pt_env *env, phys_addr_t root, uint64_t va, uint64_t
         if (level != 0)
             return -ATH_EINVAL;
         *e = (*e & PTE_ADDR) | bits;
+        counted_write(env);
     }
     return 0;
 }
 
 /* Present entries in a page table. */
-static int count_present(const uint64_t *pt)
+static int count_present(const struct pt_env *env, const uint64_t *pt)
 {
+    if (env->counts)
+        env->counts->scans++;
     int n = 0;
     for (unsigned i = 0; i < 512; i++)
         n += (pt[i] & PTE_P) != 0;
@@ -227,7 +244,7 @@ int pt_move_table(const struct pt_env *env, phys_addr_t root, uint64_t from, uin
      * pages mapped into it later decide their access in their own entries. */
     uint64_t empty = 0;
     if (*dst & PTE_P) {
-        if ((*dst & PTE_PS) || count_present(table(env, *dst & PTE_ADDR)) != 0)
+        if ((*dst & PTE_PS) || count_present(env, table(env, *dst & PTE_ADDR)) != 0)
             return -ATH_EEXIST;
         empty = *dst | PTE_W;
     }
@@ -235,6 +252,8 @@ int pt_move_table(const struct pt_env *env, phys_addr_t root, uint64_t from, uin
      * if every level allows it), so the 512 leaves are not touched. */
     *dst = writable ? (*src | PTE_W) : (*src & ~PTE_W);
     *src = empty;
+    counted_write(env);
+    counted_write(env);
     return 0;
 }
 
@@ -244,7 +263,7 @@ int pt_table_count(const struct pt_env *env, phys_addr_t root, uint64_t va)
     uint64_t *e = pd_entry(env, root, va, false, &err);
     if (!e || !(*e & PTE_P) || (*e & PTE_PS))
         return -1;
-    return count_present(table(env, *e & PTE_ADDR));
+    return count_present(env, table(env, *e & PTE_ADDR));
 }
 
 int pt_lookup(const struct pt_env *env, phys_addr_t root, uint64_t va, phys_addr_t *pa,

@@ -47,7 +47,29 @@ static void *env_p2v(void *ctx, phys_addr_t pa)
     return plat_phys_to_virt(pa);
 }
 
-static struct pt_env env = { alloc_table, env_p2v, NULL, false, false };
+/* Page-table work since boot, for benchmarks (plat_pt_counts). Updated
+ * under vm_lock, read without it (a benchmark's snapshot may be one update
+ * behind another thread's: the numbers are counts, not a state). */
+static struct pt_counts pt_counts;
+static uint64_t         tlb_pages, tlb_full;
+
+static struct pt_env env = { alloc_table, env_p2v, NULL, false, false, &pt_counts };
+
+/* One page's translation dropped from the TLB, counted. vm_lock held. */
+static void tlb_drop_page(uint64_t va)
+{
+    invlpg((void *)(uintptr_t)va);
+    tlb_pages++;
+}
+
+void plat_pt_counts(struct plat_pt_counts *out)
+{
+    out->entries_written = pt_counts.writes;
+    out->tables_scanned = pt_counts.scans;
+    out->tlb_page_flushes = tlb_pages;
+    out->tlb_full_flushes = tlb_full;
+    out->os_calls = 0;
+}
 
 static void map_or_die(uint64_t va, phys_addr_t pa, uint64_t size, unsigned attr, const char *what)
 {
@@ -118,7 +140,7 @@ static void release_pages(unsigned s, uint64_t from)
         if (pt_lookup(&env, kernel_root, va, &pa, NULL) != 0)
             continue;
         pt_unmap(&env, kernel_root, va, PAGE_SIZE);
-        invlpg((void *)(uintptr_t)va);
+        tlb_drop_page(va);
         frame_free(pa, 1);
     }
 }
@@ -187,7 +209,7 @@ void vm_unmap_and_free_page(uint64_t va)
     bool mapped = pt_lookup(&env, kernel_root, va, &pa, NULL) == 0;
     if (mapped) {
         pt_unmap(&env, kernel_root, va, PAGE_SIZE);
-        invlpg((void *)(uintptr_t)va);
+        tlb_drop_page(va);
     }
     spin_unlock_irqrestore(&vm_lock, f);
     if (mapped)
@@ -229,6 +251,7 @@ void vm_flush_tlb(void)
 {
     irqflags_t f = spin_lock_irqsave(&vm_lock);
     write_cr3(kernel_root);
+    tlb_full++;
     spin_unlock_irqrestore(&vm_lock, f);
 }
 
@@ -249,7 +272,7 @@ bool vm_unmap_keep_page(uint64_t va, phys_addr_t *pa)
     bool mapped = pt_lookup(&env, kernel_root, va, pa, NULL) == 0;
     if (mapped) {
         pt_unmap(&env, kernel_root, va, PAGE_SIZE);
-        invlpg((void *)(uintptr_t)va);
+        tlb_drop_page(va);
     }
     spin_unlock_irqrestore(&vm_lock, f);
     return mapped;
@@ -260,7 +283,7 @@ void vm_remap_page(uint64_t va, phys_addr_t pa, bool writable)
     irqflags_t f = spin_lock_irqsave(&vm_lock);
     pt_unmap(&env, kernel_root, va, PAGE_SIZE);
     int r = pt_map(&env, kernel_root, va, pa, PAGE_SIZE, (writable ? PT_WRITE : PT_READ) | PT_NO_LARGE);
-    invlpg((void *)(uintptr_t)va);
+    tlb_drop_page(va);
     spin_unlock_irqrestore(&vm_lock, f);
     if (r) /* the table for va exists (the page was mapped): cannot fail */
         kpanic("vm: remap of %#llx failed: %s", (unsigned long long)va, ath_strerror(r));

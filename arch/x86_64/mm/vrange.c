@@ -42,6 +42,12 @@ struct vrange_state {
      * one only costs a scan. It spares IPC lends a 512-entry scan per
      * chunk each way. */
     uint64_t     full[(VRANGE_SLOT / PAGE_2M + 63) / 64];
+    /* The other way round: the chunk is known to hold no page (a table
+     * moved out whole, leaving an empty one or none, or a scan counted 0).
+     * Every mapping in this file clears the bit of the chunk it maps into
+     * (revert clears them all), so a set bit is always true. It spares a
+     * lend the scan of the destination's (empty) table per chunk each way. */
+    uint64_t     empty[(VRANGE_SLOT / PAGE_2M + 63) / 64];
 };
 
 static spinlock_t slot_lock = SPINLOCK_INIT;
@@ -58,6 +64,27 @@ static void set_full(struct plat_vrange *r, size_t off, bool full)
         ST(r)->full[c / 64] |= 1ull << (c % 64);
     else
         ST(r)->full[c / 64] &= ~(1ull << (c % 64));
+}
+
+static void set_empty(struct plat_vrange *r, size_t off, bool empty)
+{
+    size_t c = off / PAGE_2M;
+    if (empty)
+        ST(r)->empty[c / 64] |= 1ull << (c % 64);
+    else
+        ST(r)->empty[c / 64] &= ~(1ull << (c % 64));
+}
+
+/* Does the 2 MiB chunk at off hold no page? From the cache, or one scan. */
+static bool table_empty(struct plat_vrange *r, size_t off)
+{
+    size_t c = off / PAGE_2M;
+    if (ST(r)->empty[c / 64] & (1ull << (c % 64)))
+        return true;
+    if (vm_table_count(r->base + off) > 0)
+        return false;
+    set_empty(r, off, true);
+    return true;
 }
 
 /* Is the page table under the 2 MiB chunk at off full? From the cache, or
@@ -106,6 +133,7 @@ int plat_vrange_commit(struct plat_vrange *r, size_t bytes)
     if (bytes > r->size || (bytes & (PAGE_SIZE - 1)))
         return -ATH_EINVAL;
     for (size_t off = r->committed; off < bytes; off += PAGE_SIZE) {
+        set_empty(r, off, false);
         if (vm_map_fresh_page(r->base + off) != 0) {
             /* Undo this call's pages: commit is all or nothing. */
             for (size_t u = r->committed; u < off; u += PAGE_SIZE) {
@@ -177,8 +205,10 @@ int plat_vrange_revert(struct plat_vrange *r, uint32_t *pages)
     /* Memory committed after the snapshot goes away. */
     for (size_t off = r->snap_bytes; off < r->committed; off += PAGE_SIZE)
         vm_unmap_and_free_page(r->base + off);
-    if (st)
+    if (st) {
         memset(st->full, 0, sizeof st->full);
+        memset(st->empty, 0, sizeof st->empty);
+    }
     if (r->committed > r->snap_bytes)
         r->committed = r->snap_bytes;
     for (uint32_t i = 0; i < n; i++) {
@@ -260,7 +290,7 @@ int plat_vrange_move(struct plat_vrange *from, size_t foff, struct plat_vrange *
      * page may be. A movable chunk checks this in one look at each table. */
     for (size_t off = 0; off < len;) {
         if (chunk_movable(from, foff + off, to, toff + off, len - off) &&
-            table_full(from, foff + off) && vm_table_count(to->base + toff + off) <= 0) {
+            table_full(from, foff + off) && table_empty(to, toff + off)) {
             off += PAGE_2M;
             continue;
         }
@@ -291,6 +321,8 @@ int plat_vrange_move(struct plat_vrange *from, size_t foff, struct plat_vrange *
             vm_move_2m(f, t, writable) == 0) {
             set_full(from, foff + off, false);
             set_full(to, toff + off, true);
+            set_empty(from, foff + off, true); /* an empty table came back, or none */
+            set_empty(to, toff + off, false);
             flush = true;
             off += PAGE_2M;
             continue;
@@ -298,6 +330,7 @@ int plat_vrange_move(struct plat_vrange *from, size_t foff, struct plat_vrange *
         phys_addr_t pa;
         vm_unmap_keep_page(f, &pa);
         set_full(from, foff + off, false);
+        set_empty(to, toff + off, false);
         vm_remap_page(t, pa, writable && !is_original(to, toff + off, pa));
         off += PAGE_SIZE;
     }
@@ -324,6 +357,7 @@ int plat_vrange_map_frames(struct plat_vrange *r, size_t off, phys_addr_t phys, 
     for (size_t o = 0; o < len; o += PAGE_SIZE) {
         vm_remap_page(r->base + off + o, phys + o, true);
         set_full(r, off + o, false); /* a new table may be partly filled */
+        set_empty(r, off + o, false);
     }
     struct vrange_state *st = ST(r); /* release frees them with the moved-in pages */
     if (st->moved_hi == 0 || off < st->moved_lo)

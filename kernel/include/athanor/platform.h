@@ -131,6 +131,16 @@ bool plat_vrange_cow(struct plat_vrange *r, uintptr_t addr);
  * transfer (one way). */
 int  plat_vrange_move(struct plat_vrange *from, size_t foff, struct plat_vrange *to, size_t toff,
                       size_t len, bool writable);
+/* Mapping work since boot, for benchmarks (what an IPC lend costs besides
+ * time): page-table entries written, whole page tables read to count their
+ * pages, single-page TLB invalidations and full TLB flushes (bare metal);
+ * the Linux calls plat_vrange_move made (hosted, whose other counts are 0). */
+struct plat_pt_counts {
+    uint64_t entries_written, tables_scanned;
+    uint64_t tlb_page_flushes, tlb_full_flushes;
+    uint64_t os_calls;
+};
+void plat_pt_counts(struct plat_pt_counts *out);
 /* Revert to the snapshot: memory committed since is released, written pages
  * get their snapshot contents back. *pages: pages that had to be restored. */
 int  plat_vrange_revert(struct plat_vrange *r, uint32_t *pages);

@@ -34,6 +34,13 @@ enum pt_attr {
     PT_NO_LARGE = 1 << 5, /* force 4 KiB pages (e.g. memory that will be split later) */
 };
 
+/* What the builder did to the tables, for benchmarks (docs/performance.md:
+ * the entries an IPC lend touches). */
+struct pt_counts {
+    uint64_t writes; /* entries written */
+    uint64_t scans;  /* whole tables read (512 entries each), to count pages */
+};
+
 struct pt_env {
     /* Allocate one zeroed 4 KiB page-table frame; 0 on success. */
     int  (*alloc_table)(void *ctx, phys_addr_t *pa);
@@ -41,6 +48,7 @@ struct pt_env {
     void *ctx;
     bool  nx;       /* the CPU supports no-execute (EFER.NXE set) */
     bool  pages_1g; /* the CPU supports 1 GiB pages */
+    struct pt_counts *counts; /* counted when not NULL */
 };
 
 /* Map [va, va+size) to [pa, pa+size). va, pa and size must be 4 KiB aligned;
