@@ -13,8 +13,8 @@ json=${1:-$B/results.json}
 [ -f "$json" ] || { echo "plot: no $json (run make bench first)" >&2; exit 1; }
 command -v gnuplot >/dev/null || { echo "plot: gnuplot is missing (Debian's gnuplot-nox)" >&2; exit 1; }
 
-# field NAME LINE: the value of a JSON field on one record's line
-# (bench/run.sh writes one flat record a line).
+# records: "name platform median ratio" per result (bench/run.sh writes one
+# flat JSON record a line).
 records() {
     sed -n 's/^[[:space:]]*\({.*}\),*$/\1/p' "$json" | awk '
     function f(line, k,   i, v) {
