@@ -39,6 +39,8 @@ wl_stamps = $(patsubst %,$(SRC)/%/.azoth-src,$($(1)_PKGS))
 WL_COMP_CC = $(WASM_CC) $(filter-out -Wall -Wextra -Werror,$(WASM_CFLAGS))
 
 # $(call wl_build,<name>,<object dir>,<compiler and target flags>,<output>,<link flags>)
+# Links the objects only: a component's .wasm may have other prerequisites
+# too (a dependency file left by its build as an ordinary component).
 define wl_build
 $(2)/%.c.o: %.c | $(call wl_stamps,$(1))
 	@mkdir -p $$(dir $$@)
@@ -47,7 +49,7 @@ $(2)/%.c.o: %.c | $(call wl_stamps,$(1))
 $(4): $(call wl_objs,$(1),$(2))
 	@mkdir -p $$(dir $$@)
 	@echo '  LD      $$@'
-	$(Q)$(3) $(WL_CFLAGS) -o $$@ $$^ $(5)
+	$(Q)$(3) $(WL_CFLAGS) -o $$@ $$(filter %.o,$$^) $(5)
 -include $(patsubst %.o,%.d,$(call wl_objs,$(1),$(2)))
 endef
 
