@@ -8,8 +8,9 @@
  * thread's owner pays, see comp/trap.c).
  *
  * Locking: one call at a time per server (its instance has one shadow
- * stack): the endpoint's holder is taken with one compare-and-swap, callers
- * that find it taken wait on ep->wq under ep->lock (see acquire/release). */
+ * stack): the endpoint's holder is taken by a test and a plain store the
+ * scheduler does not preempt, released by a plain store; callers that
+ * find it taken wait on ep->wq under ep->lock (see acquire/release). */
 #include <athanor/component.h>
 #include <athanor/errors.h>
 #include <athanor/ipc.h>
@@ -33,13 +34,24 @@ static inline int check_server(struct component *caller, struct component *srv, 
     return 0;
 }
 
-/* The endpoint's holder is taken with one compare-and-swap when nobody
- * waits (the common case: no lock). Waiters count themselves in nwaiters
- * and sleep under ep->lock; release wakes them only if there are any.
- * Both sides use sequentially consistent operations, so a releaser either
- * sees a waiter's count or the waiter sees the holder cleared (no lost
- * wake-up), and a draining server either sees a holder or the caller sees
- * serving cleared. */
+/* The endpoint's hand-over, without a locked instruction: Athanor runs on
+ * one CPU, where the only other party is whatever preempts this thread (a
+ * thread or an interrupt on the same CPU). So taking is a test and a store
+ * in a section the scheduler does not preempt (sched.h), and releasing is
+ * a store. Waiters count themselves in nwaiters and sleep under ep->lock
+ * (interrupts off); release wakes them only if there are any. What the
+ * seq_cst atomics ordered before, program order on one CPU orders now, as
+ * long as the compiler keeps it (the signal fences): a releaser either
+ * sees a waiter's count or the waiter, which counted itself with
+ * interrupts off, then saw the holder cleared (no lost wake-up); a
+ * draining server (ipc_unserve) either sees a holder or the caller sees
+ * serving cleared; a stop request either sees the holder or the caller
+ * sees trap.pending (comp/trap.c).
+ *
+ * With more than one CPU this stays as it is on each CPU, and an endpoint
+ * gets an owning CPU instead of a global atomic: its server's affinity. A
+ * caller on that CPU takes it as here; a caller elsewhere migrates to it
+ * first (the migrating thread moves, the call does not get a lock). */
 static void wake_waiters(struct endpoint *ep)
 {
     irqflags_t f = spin_lock_irqsave(&ep->lock); /* a waiter that counted itself is queued */
@@ -49,16 +61,20 @@ static void wake_waiters(struct endpoint *ep)
 
 static inline void release(struct endpoint *ep)
 {
-    __atomic_store_n(&ep->holder, NULL, __ATOMIC_SEQ_CST);
-    if (__builtin_expect(__atomic_load_n(&ep->nwaiters, __ATOMIC_SEQ_CST) != 0, 0))
+    __atomic_store_n(&ep->holder, NULL, __ATOMIC_RELAXED);
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    if (__builtin_expect(__atomic_load_n(&ep->nwaiters, __ATOMIC_RELAXED) != 0, 0))
         wake_waiters(ep);
 }
 
+/* Take ep if it is free: the caller excludes preemption (a nopreempt
+ * section, or interrupts off under ep->lock). */
 static inline bool try_take(struct endpoint *ep, struct thread *t)
 {
-    struct thread *none = NULL;
-    return __atomic_compare_exchange_n(&ep->holder, &none, t, false, __ATOMIC_SEQ_CST,
-                                       __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&ep->holder, __ATOMIC_RELAXED))
+        return false;
+    __atomic_store_n(&ep->holder, t, __ATOMIC_RELAXED);
+    return true;
 }
 
 /* The endpoint was taken: queue up (FIFO) until it is free, the timeout, or
@@ -88,11 +104,15 @@ static int wait_for_endpoint(struct endpoint *ep, struct thread *t)
 static inline int acquire(struct endpoint *ep, struct thread *t, struct component *caller,
                           uint32_t obj_gen)
 {
-    if (__builtin_expect(!try_take(ep, t), 0)) {
+    thread_nopreempt_begin(t);
+    bool took = try_take(ep, t);
+    thread_nopreempt_end(t);
+    if (__builtin_expect(!took, 0)) {
         int r = wait_for_endpoint(ep, t);
         if (r)
             return r;
     }
+    __atomic_signal_fence(__ATOMIC_SEQ_CST); /* the holder published before the server is checked */
     int r = check_server(caller, ep->server, obj_gen);
     if (__builtin_expect(r != 0, 0))
         release(ep);

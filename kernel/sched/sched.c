@@ -50,6 +50,14 @@ static void rearm_timer(struct cpu *c)
 {
     uint64_t deadline = timerq_next(&tq);
     struct thread *cur = c->current;
+    if (cur->nopreempt) {
+        /* Not its slice or budget: an interrupt exit could not act on them
+         * (a timer in the past would fire again and again, and the
+         * section would never get to run), and the section's end asks
+         * for them again (thread_nopreempt_end). */
+        plat_timer_arm(deadline);
+        return;
+    }
     if (!cur->is_idle && rq_top_prio(&rq) >= cur->prio && cur->slice_end_ns < deadline)
         deadline = cur->slice_end_ns;
     if (cur->cpu_left_ns != UINT64_MAX && cur->run_start_ns + cur->cpu_left_ns < deadline)
@@ -456,6 +464,10 @@ void sched_irq_exit(void)
 {
     struct cpu *c = this_cpu();
     struct thread *cur = c->current;
+    if (cur->nopreempt) { /* a section that must not be preempted: its end asks again */
+        cur->preempt_missed = true;
+        return;
+    }
     if (cur->cpu_expired) {
         cur->cpu_expired = false;
         if (cur->on_cpu_expired)

@@ -25,8 +25,9 @@ struct component;
 
 /* A component's IPC endpoint: callers run its ath_handle on their own
  * thread, one at a time. holder is the thread running it now (NULL: free),
- * taken with one compare-and-swap; callers that must wait count themselves
- * in nwaiters and sleep on wq under lock (see ipc/call.c). */
+ * taken by a test and a store the scheduler does not preempt; callers that
+ * must wait count themselves in nwaiters and sleep on wq under lock (see
+ * ipc/call.c). */
 struct endpoint {
     struct component *server;
     /* server->cfg->image->handle (NULL if it exports none), kept here so a
