@@ -12,6 +12,7 @@
 #include <athanor/host.h>
 #include <athanor/hostcalls.h>
 #include <athanor/ipc.h>
+#include <athanor/ipc_invoke.h>
 #include <athanor/klib.h>
 #include <athanor/notify.h>
 
@@ -64,7 +65,7 @@ u32 Z_athanorZ_call(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0, u64 a
     int r = decode_call(c, h, &call);
     uint64_t result;
     if (r == 0)
-        r = ipc_call(t, c, IPC_PLAIN, &call, &result);
+        r = ipc_call_plain(t, c, &call, &result); /* ipc_call's, inline: one function with decode */
     return finish_call(c, t, rp, r, &result);
 }
 
