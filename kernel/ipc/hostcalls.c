@@ -23,16 +23,17 @@ typedef uint64_t u64;
 
 
 /* Decode a call through endpoint handle h of c's table: the capability
- * (endpoint type, call right) into *call, with the mode. Inline: the null
- * call's path (bench/icount.py counts it). */
+ * (endpoint type, call right: bound into the slot when it was made,
+ * cap_lookup_call) into *call, with the mode. Inline: the null call's path
+ * (bench/icount.py counts it). */
 static inline __attribute__((always_inline)) int decode_call(struct component *c, u32 h,
                                                             struct ipc_call *call)
 {
-    struct cap_ref cap;
-    int r = cap_lookup(&c->caps, h, CAP_T_ENDPOINT, CAP_R_CALL, &cap);
+    struct cap_call cap;
+    int r = cap_lookup_call(&c->caps, h, &cap);
     if (r)
         return r;
-    call->ep = cap.object;
+    call->ep = cap.ep;
     call->badge = cap.badge;
     call->obj_gen = cap.obj_gen;
     return 0;
