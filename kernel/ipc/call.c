@@ -60,21 +60,26 @@ int ipc_wait_endpoint(struct endpoint *ep, struct thread *t)
  * this function saved on entry restored by its return. Not inlined: the
  * setjmp makes it save every register, which is what a trap would lose;
  * its caller (ipc_serve_on) is an ordinary function that keeps its
- * values in registers across it. in_wasm is set only while the jmp is
- * valid: the interrupt exit traps the top activation only then. */
+ * values in registers across it. in_wasm and the server's stack limit
+ * hold only while the jmp is valid: the interrupt exit traps the top
+ * activation only then. The caller's limit is the one in force now. */
 __attribute__((noinline)) uint64_t ipc_enter(struct thread *t, uint64_t badge, uint64_t op,
                                              uint64_t a0, uint64_t a1, uint64_t a2)
 {
     struct activation *a = t->act;
+    uintptr_t limit_below = rt_stack_limit();
     if (__builtin_setjmp(a->jmp)) {
         t->in_wasm = false;
+        rt_set_stack_limit(limit_below);
         a->unwound = true;
         return 0;
     }
     struct component *srv = a->comp;
+    rt_set_stack_limit(a->stack_limit);
     t->in_wasm = true;
     uint64_t r = srv->ipc.ep.handle(srv->rt.instance, badge, op, a0, a1, a2);
     t->in_wasm = false;
+    rt_set_stack_limit(limit_below);
     return r;
 }
 
@@ -100,8 +105,9 @@ int ipc_unwound(struct thread *t, struct component *srv)
  * the common one (bench/icount.py counts it). */
 
 /* MSG: copy the message into the server's buffer (the only copy). */
-static __attribute__((noinline)) int call_msg(struct thread *t, struct component *srv, const struct ipc_call *call,
-                    uint64_t *result)
+static __attribute__((noinline)) int call_msg(struct thread *t, struct component *caller,
+                                              struct component *srv, const struct ipc_call *call,
+                                              uint64_t *result)
 {
     /* Its buffer and memory stay put until release: checked now, as the
      * buffer was registered for a memory that may have changed since. */
@@ -113,7 +119,8 @@ static __attribute__((noinline)) int call_msg(struct thread *t, struct component
      * athanor/umem.h); then the call fails, the kernel does not. */
     if (umem_copy(mem->data + srv->ipc.msgbuf, call->msg.data, len) != 0)
         return -ATH_EFAULT;
-    return ipc_serve_on(t, srv, call->badge, call->m.op, call->m.a0, len, 0, 0, false, result);
+    return ipc_serve_on(t, caller, srv, call->badge, call->m.op, call->m.a0, len, 0, 0, false,
+                        result);
 }
 
 /* GRANT: copy the capability into the server's table first; it goes again
@@ -128,8 +135,8 @@ static __attribute__((noinline)) int call_grant(struct thread *t, struct compone
     int r = cap_grant(&caller->caps, call->give, &srv->caps, &given);
     if (r)
         return r;
-    r = ipc_serve_on(t, srv, call->badge, call->m.op, call->m.a0, call->m.a1, given, 0, false,
-                     result);
+    r = ipc_serve_on(t, caller, srv, call->badge, call->m.op, call->m.a0, call->m.a1, given, 0,
+                     false, result);
     if (r)
         cap_delete(&srv->caps, given);
     return r;
@@ -157,8 +164,8 @@ static __attribute__((noinline)) int call_lend(struct thread *t, struct componen
     if (transfer)
         srv->ipc.transfer_next += len;
     /* The server may lend a lend on (decode checked it may); the endpoint serialises. */
-    r = ipc_serve_on(t, srv, call->badge, call->m.op, call->m.a0, len, where, transfer ? 0 : len,
-                     writable, result);
+    r = ipc_serve_on(t, caller, srv, call->badge, call->m.op, call->m.a0, len, where,
+                     transfer ? 0 : len, writable, result);
     if (!transfer) { /* take the lent pages back, whatever happened, as writable as before */
         int back = plat_vrange_move(&srv->rt.range, where, &caller->rt.range, ptr, len,
                                     call->lend.nested ? call->lend.nested_writable : true);
@@ -182,7 +189,7 @@ int ipc_call(struct thread *t, struct component *caller, enum ipc_mode mode,
         return r;
     struct component *srv = ep->server;
     if (mode == IPC_MSG) {
-        r = call_msg(t, srv, call, result);
+        r = call_msg(t, caller, srv, call, result);
     } else if (mode == IPC_GRANT) {
         r = call_grant(t, caller, srv, call, result);
     } else {

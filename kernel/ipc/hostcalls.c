@@ -45,19 +45,17 @@ static inline __attribute__((always_inline)) int decode_call(struct component *c
 static inline u32 finish_call(struct component *c, struct thread *t, void *rp, int r,
                               const uint64_t *result)
 {
-    if (r == 0)
-        umem_copy(rp, result, 8);
-    return host_leave_on(c, t, (u32)r);
+    if (__builtin_expect(r != 0, 0))
+        return host_leave_on(c, t, (u32)r);
+    umem_copy(rp, result, 8);
+    return host_leave_on(c, t, 0);
 }
 
 u32 Z_athanorZ_call(struct Z_athanor_instance_t *a, u32 h, u64 op, u64 a0, u64 a1, u64 a2, u32 res)
 {
-    /* The words go where the call carries them first: kept in registers
-     * across thread_current(), they would be spilled and reloaded (8
-     * instructions on the null call, bench/icount.py). */
     struct ipc_call call;
     call.m.op = op, call.m.a0 = a0, call.m.a1 = a1, call.m.a2 = a2;
-    struct thread *t = thread_current();
+    struct thread *t = thread_running(); /* no call: the words stay in their registers */
     struct component *c = host_enter_on(&a->h, t);
     struct umem m = host_mem(c);
     void *rp = umem_range(&m, uoff(res), 8);

@@ -35,6 +35,8 @@ static inline struct cpu *this_cpu(void) { return &cpus[plat_cpu_id()]; }
 
 struct thread *thread_current(void) { return this_cpu()->current; }
 
+struct thread *sched_running;
+
 static const char *const state_names[] = {
     [THREAD_READY] = "ready",       [THREAD_RUNNING] = "running", [THREAD_BLOCKED] = "blocked",
     [THREAD_SLEEPING] = "sleeping", [THREAD_DEAD] = "dead",
@@ -114,6 +116,7 @@ static void schedule_locked(void)
         next->slice_end_ns = now + SCHED_SLICE_NS;
     c->need_resched = false;
     c->current = next;
+    sched_running = next;
     rearm_timer(c);
     if (next == prev)
         return;
@@ -508,6 +511,7 @@ void sched_init(void)
     list_push_back(&all_threads, &t->all_node);
     stats.threads = 1;
     c->current = c->idle = t;
+    sched_running = t;
 }
 
 noreturn void sched_idle_loop(void)

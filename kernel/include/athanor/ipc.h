@@ -39,8 +39,8 @@ struct endpoint {
      * a call must find above the caller's stack pointer (component.h). */
     uint32_t          limit_off, need_off;
     spinlock_t        lock;
-    struct thread    *holder;
-    uint32_t          nwaiters;
+    struct thread *volatile holder;  /* volatile, not atomic: one CPU (ipc_invoke.h) */
+    volatile uint32_t nwaiters;
     uint32_t          waits;   /* calls that had to wait (statistics, tests) */
     struct waitq      wq;
 };
@@ -106,8 +106,10 @@ struct ipc_call {
 };
 
 /* The call, in one of the modes (an argument, not a field: the plain call's
- * path tests a register). A busy server is waited for at most IPC_WAIT_NS
- * (-ATH_ETIMEDOUT); *result gets the handler's return value. */
+ * path tests a register), on t, which runs caller's code (a host call of
+ * caller's): after the handler t is caller's again. A busy server is
+ * waited for at most IPC_WAIT_NS (-ATH_ETIMEDOUT); *result gets the
+ * handler's return value. */
 #define IPC_WAIT_NS (5 * NS_PER_S)
 int ipc_call(struct thread *t, struct component *caller, enum ipc_mode mode,
              const struct ipc_call *call, uint64_t *result);

@@ -11,7 +11,6 @@
 #include <athanor/component.h>
 #include <athanor/errors.h>
 #include <athanor/ipc.h>
-#include <athanor/rt.h>
 #include <athanor/sched.h>
 
 /* Out of line, in call.c: the slow paths, and the one recovery point. */
@@ -19,8 +18,9 @@ int  ipc_wait_endpoint(struct endpoint *ep, struct thread *t);
 void ipc_wake_waiters(struct endpoint *ep);
 int  ipc_unwound(struct thread *t, struct component *srv);
 /* Run the handler of the top activation's component (t->act, just pushed)
- * with these words; its jmp is where a trap or stop of the server unwinds
- * to, after which the activation's unwound is set and 0 returned. */
+ * with these words, under its stack limit; its jmp is where a trap or stop
+ * of the server unwinds to, after which the activation's unwound is set,
+ * the caller's stack limit is back and 0 is returned. */
 uint64_t ipc_enter(struct thread *t, uint64_t badge, uint64_t op, uint64_t a0, uint64_t a1,
                    uint64_t a2);
 
@@ -60,9 +60,9 @@ static inline int ipc_check_server(struct component *caller, struct component *s
  * first (the migrating thread moves, the call does not get a lock). */
 static inline void ipc_release(struct endpoint *ep)
 {
-    __atomic_store_n(&ep->holder, NULL, __ATOMIC_RELAXED);
+    ep->holder = NULL;
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
-    if (__builtin_expect(__atomic_load_n(&ep->nwaiters, __ATOMIC_RELAXED) != 0, 0))
+    if (__builtin_expect(ep->nwaiters != 0, 0))
         ipc_wake_waiters(ep);
 }
 
@@ -70,9 +70,9 @@ static inline void ipc_release(struct endpoint *ep)
  * section, or interrupts off under ep->lock). */
 static inline bool ipc_try_take(struct endpoint *ep, struct thread *t)
 {
-    if (__atomic_load_n(&ep->holder, __ATOMIC_RELAXED))
+    if (ep->holder)
         return false;
-    __atomic_store_n(&ep->holder, t, __ATOMIC_RELAXED);
+    ep->holder = t;
     return true;
 }
 
@@ -100,9 +100,10 @@ static inline int ipc_acquire(struct endpoint *ep, struct thread *t, struct comp
  * if the handler had (a.unwound says it did not). So this is an ordinary
  * function that keeps its values in registers across the handler, and
  * the price of catching a trap is ipc_enter's: saving the registers a
- * trap would lose and recording its frame. */
-static inline int ipc_serve_on(struct thread *t, struct component *srv, uint64_t badge,
-                               uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2,
+ * trap would lose and recording its frame. What t ran before is the
+ * caller's own code (a host call of its), so that is what comes back. */
+static inline int ipc_serve_on(struct thread *t, struct component *caller, struct component *srv,
+                               uint64_t badge, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2,
                                uint32_t lent_len, bool lent_writable, uint64_t *result)
 {
     uintptr_t base = (uintptr_t)t->stack.base;
@@ -114,14 +115,9 @@ static inline int ipc_serve_on(struct thread *t, struct component *srv, uint64_t
     a.lent_len = lent_len;
     a.lent_writable = lent_writable;
     a.unwound = false;
-    uintptr_t limit_below = rt_stack_limit();
-    struct component *comp_below = t->comp;
-    struct kmem_account *acct_below = t->kacct;
     comp_act_push(t, &a);
-    rt_set_stack_limit(a.stack_limit);
     *result = ipc_enter(t, badge, op, a0, a1, a2);
-    rt_set_stack_limit(limit_below);
-    comp_act_restore(t, a.below, comp_below, acct_below);
+    comp_act_restore(t, a.below, caller, &caller->kmem);
     if (__builtin_expect(a.unwound, 0))
         return ipc_unwound(t, srv);
     return 0;
@@ -138,8 +134,8 @@ static inline int ipc_call_plain(struct thread *t, struct component *caller,
     int r = ipc_acquire(ep, t, caller, call->obj_gen);
     if (r)
         return r;
-    r = ipc_serve_on(t, ep->server, call->badge, call->m.op, call->m.a0, call->m.a1, call->m.a2, 0,
-                     false, result);
+    r = ipc_serve_on(t, caller, ep->server, call->badge, call->m.op, call->m.a0, call->m.a1,
+                     call->m.a2, 0, false, result);
     ipc_release(ep);
     return r;
 }

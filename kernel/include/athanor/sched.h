@@ -115,6 +115,12 @@ void thread_detach(struct thread *t);
 int  thread_join(struct thread *t, int *exit_code);
 noreturn void thread_exit(int code);
 struct thread *thread_current(void);
+/* thread_current() without a call, for the IPC call's path: the running
+ * thread, which the scheduler stores at every switch. A plain global, as
+ * the wasm runtime's stack limit is (rt.h), while Athanor has one CPU;
+ * with more, both become per-CPU (the platform's per-CPU register). */
+extern struct thread *sched_running;
+static inline struct thread *thread_running(void) { return sched_running; }
 
 void thread_yield(void);
 void thread_sleep_ns(uint64_t ns);
