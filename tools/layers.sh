@@ -25,7 +25,7 @@ header_layer() {
     heap.h|umem.h|fault.h|cap.h|sched.h|rt.h|wasm_stack.h|notify.h) echo 0 ;;
     ipc.h|hw.h|trap.h|wasi.h|snapshot.h|host_ctx.h|rt_part.h) echo 1 ;;
     component.h) echo 2 ;;
-    host.h|hostcalls.h) echo 3 ;;
+    host.h|hostcalls.h|ipc_invoke.h) echo 3 ;;
     lifecycle.h) echo 4 ;;
     ktest.h) echo 5 ;;
     *) echo unknown ;;

@@ -150,6 +150,7 @@ static void free_slot(struct cap *c)
     c->charged = NULL;
     __atomic_store_n(&c->rights, 0, __ATOMIC_RELAXED);
     __atomic_store_n(&c->badge, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->call, NULL, __ATOMIC_RELAXED);
     __atomic_store_n(&c->object, NULL, __ATOMIC_RELAXED);
     __atomic_store_n(&c->base, 0, __ATOMIC_RELAXED);
     __atomic_store_n(&c->len, 0, __ATOMIC_RELAXED);
@@ -187,6 +188,9 @@ static int fill(struct cap_table *t, const struct cap_ref *v, struct cap *parent
     __atomic_store_n(&c->rights, v->rights & CAP_R_KNOWN, __ATOMIC_RELAXED);
     __atomic_store_n(&c->object, v->object, __ATOMIC_RELAXED);
     __atomic_store_n(&c->badge, v->badge, __ATOMIC_RELAXED);
+    /* bound once: what cap_lookup_call would check on every call */
+    bool callable = v->type == CAP_T_ENDPOINT && (v->rights & CAP_R_CALL);
+    __atomic_store_n(&c->call, callable ? v->object : NULL, __ATOMIC_RELAXED);
     __atomic_store_n(&c->base, v->base, __ATOMIC_RELAXED);
     __atomic_store_n(&c->len, v->len, __ATOMIC_RELAXED);
     __atomic_store_n(&c->type, (uint8_t)v->type, __ATOMIC_RELAXED);
@@ -358,6 +362,15 @@ int cap_delete(struct cap_table *t, cap_handle_t h)
     spin_unlock_irqrestore(&cap_lock, f);
     if (gone)
         type_ops[type]->release(gone);
+    return r;
+}
+
+int cap_lookup_call_slow(struct cap_table *t, cap_handle_t h, struct cap_call *out)
+{
+    struct cap_ref ref;
+    int r = cap_lookup(t, h, CAP_T_ENDPOINT, CAP_R_CALL, &ref);
+    if (r == 0)
+        *out = (struct cap_call){ ref.object, ref.badge, ref.obj_gen };
     return r;
 }
 

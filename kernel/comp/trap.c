@@ -93,11 +93,12 @@ noreturn void comp_fault_resume(uintptr_t kind, uintptr_t pc, uintptr_t addr)
  * own. t->stopping is that grace's flag: a hint set by nudgers, cleared by
  * the thread when it finds nothing stopping; both under comp_lock.
  *
- * Why nudges cannot be lost: the requester stores trap.pending
- * (sequentially consistent), then reads the endpoint's holder; a caller
- * takes the endpoint with one sequentially consistent compare-and-swap that
- * publishes itself as the holder, then reads trap.pending (ipc/call.c's
- * acquire). One of the two sees the other. A thread that waits checks
+ * Why nudges cannot be lost: the requester stores trap.pending, then
+ * reads the endpoint's holder; a caller publishes itself as the holder,
+ * then reads trap.pending (ipc/call.c's acquire). On one CPU, where the
+ * requester runs either before the caller's store or after it, program
+ * order (compiler barriers on the caller's side) makes one of the two see
+ * the other (call.c says how more CPUs would keep this). A thread that waits checks
  * trap.pending under sched_lock, which a nudge takes too. The holder thread
  * cannot go away under a nudge: a component thread ends through the
  * lifecycle's finish(), which takes comp_lock. */

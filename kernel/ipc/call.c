@@ -1,77 +1,46 @@
 /* Synchronous calls (see ipc.h): invoke, on what decode (ipc/hostcalls.c)
- * checked, in one entry point for every mode. The caller's thread becomes the server's
- * for the duration: serve_on pushes the server's activation (component.h)
- * on the caller's thread, so its faults, traps and stops are the server's;
- * a trap unwinds to serve_on (the activation's jmp), is reported as the
- * server's fault, stops the server (its restart policy applies) and returns
- * -ATH_EPEERFAILED to the caller. The CPU time is the caller's (its
- * thread's owner pays, see comp/trap.c).
+ * checked, in one entry point for every mode; the parts on the plain
+ * call's path are inline, in athanor/ipc_invoke.h. The caller's thread
+ * becomes the server's for the duration: ipc_serve_on pushes the server's
+ * activation (component.h) on the caller's thread, so its faults, traps
+ * and stops are the server's; a trap unwinds to ipc_enter (the
+ * activation's jmp), is reported as the server's fault, stops the server
+ * (its restart policy applies) and returns -ATH_EPEERFAILED to the caller.
+ * The CPU time is the caller's (its thread's owner pays, see comp/trap.c).
  *
  * Locking: one call at a time per server (its instance has one shadow
- * stack): the endpoint's holder is taken with one compare-and-swap, callers
- * that find it taken wait on ep->wq under ep->lock (see acquire/release). */
+ * stack): the endpoint's holder is taken by a test and a plain store the
+ * scheduler does not preempt, released by a plain store; callers that
+ * find it taken wait on ep->wq under ep->lock (ipc_invoke.h explains
+ * why that is enough on one CPU, and what more CPUs would do). */
 #include <athanor/component.h>
 #include <athanor/errors.h>
 #include <athanor/ipc.h>
+#include <athanor/ipc_invoke.h>
 #include <athanor/klib.h>
 #include <athanor/umem.h>
 #include <wasm-rt.h>
 
 
-/* Is the server in a state to run a call made through a cap of obj_gen, and
- * is the caller not stopping itself? (After the endpoint is taken: see
- * comp/trap.c on why a stop request cannot be missed.) */
-static inline int check_server(struct component *caller, struct component *srv, uint32_t obj_gen)
-{
-    if (srv->generation != obj_gen)
-        return -ATH_EPEERRESTARTED;
-    if (srv->state != COMP_RUNNING || !__atomic_load_n(&srv->ipc.serving, __ATOMIC_SEQ_CST) ||
-        __atomic_load_n(&srv->trap.pending, __ATOMIC_SEQ_CST))
-        return -ATH_EPEERFAILED;
-    if (caller && __atomic_load_n(&caller->trap.pending, __ATOMIC_RELAXED))
-        return -ATH_EINTR; /* it stops at its host call's end */
-    return 0;
-}
-
-/* The endpoint's holder is taken with one compare-and-swap when nobody
- * waits (the common case: no lock). Waiters count themselves in nwaiters
- * and sleep under ep->lock; release wakes them only if there are any.
- * Both sides use sequentially consistent operations, so a releaser either
- * sees a waiter's count or the waiter sees the holder cleared (no lost
- * wake-up), and a draining server either sees a holder or the caller sees
- * serving cleared. */
-static void wake_waiters(struct endpoint *ep)
+/* Wake callers waiting for ep (ipc_release saw one counted). */
+void ipc_wake_waiters(struct endpoint *ep)
 {
     irqflags_t f = spin_lock_irqsave(&ep->lock); /* a waiter that counted itself is queued */
     spin_unlock_irqrestore(&ep->lock, f);
     waitq_wake(&ep->wq, WAKE_ALL);
 }
 
-static inline void release(struct endpoint *ep)
-{
-    __atomic_store_n(&ep->holder, NULL, __ATOMIC_SEQ_CST);
-    if (__builtin_expect(__atomic_load_n(&ep->nwaiters, __ATOMIC_SEQ_CST) != 0, 0))
-        wake_waiters(ep);
-}
-
-static inline bool try_take(struct endpoint *ep, struct thread *t)
-{
-    struct thread *none = NULL;
-    return __atomic_compare_exchange_n(&ep->holder, &none, t, false, __ATOMIC_SEQ_CST,
-                                       __ATOMIC_SEQ_CST);
-}
-
 /* The endpoint was taken: queue up (FIFO) until it is free, the timeout, or
  * the caller is asked to stop. A thread already holding it (the server is
  * serving this thread's call further down) would wait for itself. */
-static int wait_for_endpoint(struct endpoint *ep, struct thread *t)
+int ipc_wait_endpoint(struct endpoint *ep, struct thread *t)
 {
     irqflags_t f = spin_lock_irqsave(&ep->lock);
     __atomic_fetch_add(&ep->nwaiters, 1, __ATOMIC_SEQ_CST);
     ep->waits++;
     int r = 0;
     uint64_t deadline = 0; /* read the clock only if we have to wait */
-    while (r == 0 && !try_take(ep, t)) {
+    while (r == 0 && !ipc_try_take(ep, t)) {
         if (__atomic_load_n(&ep->holder, __ATOMIC_SEQ_CST) == t) {
             r = -ATH_EDEADLK;
             break;
@@ -85,65 +54,47 @@ static int wait_for_endpoint(struct endpoint *ep, struct thread *t)
     return r;
 }
 
-static inline int acquire(struct endpoint *ep, struct thread *t, struct component *caller,
-                          uint32_t obj_gen)
+/* The one place a server's trap or stop lands on a caller's thread: every
+ * call's activation records its frame here (the setjmp), and comp_trap's
+ * longjmp to the top activation's jmp comes back here, with the registers
+ * this function saved on entry restored by its return. Not inlined: the
+ * setjmp makes it save every register, which is what a trap would lose;
+ * its caller (ipc_serve_on) is an ordinary function that keeps its
+ * values in registers across it. in_wasm and the server's stack limit
+ * hold only while the jmp is valid: the interrupt exit traps the top
+ * activation only then. The caller's limit is the one in force now. */
+__attribute__((noinline)) uint64_t ipc_enter(struct thread *t, uint64_t badge, uint64_t op,
+                                             uint64_t a0, uint64_t a1, uint64_t a2)
 {
-    if (__builtin_expect(!try_take(ep, t), 0)) {
-        int r = wait_for_endpoint(ep, t);
-        if (r)
-            return r;
+    struct activation *a = t->act;
+    uintptr_t limit_below = rt_stack_limit();
+    if (__builtin_setjmp(a->jmp)) {
+        t->in_wasm = false;
+        rt_set_stack_limit(limit_below);
+        a->unwound = true;
+        return 0;
     }
-    int r = check_server(caller, ep->server, obj_gen);
-    if (__builtin_expect(r != 0, 0))
-        release(ep);
+    struct component *srv = a->comp;
+    rt_set_stack_limit(a->stack_limit);
+    t->in_wasm = true;
+    uint64_t r = srv->ipc.ep.handle(srv->rt.instance, badge, op, a0, a1, a2);
+    t->in_wasm = false;
+    rt_set_stack_limit(limit_below);
     return r;
 }
 
-/* The caller's thread becomes the server's for the handler (ep is held):
- * the server's activation goes on top of t, the handler runs, a trap or
- * stop of the server unwinds to the setjmp here. One function, not
- * inlined: the setjmp makes it save every register, which its callers
- * should not pay for on their other paths. Nothing set before the setjmp
- * changes after it, so nothing is lost by the unwinding. */
-static __attribute__((noinline)) int serve_on(struct thread *t, struct component *srv,
-                                              uint64_t badge, const struct ipc_msg *m,
-                                              uint32_t lent_len, bool lent_writable,
-                                              uint64_t *result)
+/* The server's activation unwound (ipc_serve_on popped it): a trap of its
+ * own (report it, stop it on every thread), or a stop someone asked for.
+ * Either way the call failed; the caller goes on. */
+int ipc_unwound(struct thread *t, struct component *srv)
 {
-    /* Not zero-initialised: the jmp buffer is filled by the setjmp. */
-    struct activation a;
-    uintptr_t base = (uintptr_t)t->stack.base;
-    if ((uintptr_t)__builtin_frame_address(0) < base + srv->ipc.ep.need_off)
-        return -ATH_ESTACK;
-    a.comp = srv;
-    a.stack_limit = base + srv->ipc.ep.limit_off;
-    a.lent_len = lent_len;
-    a.lent_writable = lent_writable;
-    uintptr_t limit_below = rt_stack_limit();
-    struct component *comp_below = t->comp;
-    struct kmem_account *acct_below = t->kacct;
-    comp_act_push(t, &a);
-    rt_set_stack_limit(a.stack_limit);
-    int r = 0;
-    if (__builtin_setjmp(a.jmp) == 0) {
-        t->in_wasm = true;
-        *result = srv->ipc.ep.handle(srv->rt.instance, badge, m->op, m->a0, m->a1, m->a2);
-        t->in_wasm = false;
-    } else {
-        /* Its activation unwound: a trap of its own (report it, stop it on
-         * every thread), or a stop someone asked for. Either way the call
-         * failed; the caller goes on. */
-        t->in_wasm = false;
-        plat_irq_enable(); /* a trap from the interrupt-exit path arrives with interrupts off */
-        enum trap_kind kind = srv->trap.kind;
-        if (comp_is_fault(kind))
-            comp_report_fault(srv);
-        comp_request_stop(srv, kind);
-        r = -ATH_EPEERFAILED;
-    }
-    rt_set_stack_limit(limit_below);
-    comp_act_restore(t, a.below, comp_below, acct_below);
-    return r;
+    (void)t;
+    plat_irq_enable(); /* a trap from the interrupt-exit path arrives with interrupts off */
+    enum trap_kind kind = srv->trap.kind;
+    if (comp_is_fault(kind))
+        comp_report_fault(srv);
+    comp_request_stop(srv, kind);
+    return -ATH_EPEERFAILED;
 }
 
 /* ---- the modes: what happens around the handler, endpoint held ----
@@ -154,8 +105,9 @@ static __attribute__((noinline)) int serve_on(struct thread *t, struct component
  * the common one (bench/icount.py counts it). */
 
 /* MSG: copy the message into the server's buffer (the only copy). */
-static __attribute__((noinline)) int call_msg(struct thread *t, struct component *srv, const struct ipc_call *call,
-                    uint64_t *result)
+static __attribute__((noinline)) int call_msg(struct thread *t, struct component *caller,
+                                              struct component *srv, const struct ipc_call *call,
+                                              uint64_t *result)
 {
     /* Its buffer and memory stay put until release: checked now, as the
      * buffer was registered for a memory that may have changed since. */
@@ -167,8 +119,8 @@ static __attribute__((noinline)) int call_msg(struct thread *t, struct component
      * athanor/umem.h); then the call fails, the kernel does not. */
     if (umem_copy(mem->data + srv->ipc.msgbuf, call->msg.data, len) != 0)
         return -ATH_EFAULT;
-    struct ipc_msg m = { call->m.op, call->m.a0, len, 0 };
-    return serve_on(t, srv, call->badge, &m, 0, false, result);
+    return ipc_serve_on(t, caller, srv, call->badge, call->m.op, call->m.a0, len, 0, 0, false,
+                        result);
 }
 
 /* GRANT: copy the capability into the server's table first; it goes again
@@ -183,8 +135,8 @@ static __attribute__((noinline)) int call_grant(struct thread *t, struct compone
     int r = cap_grant(&caller->caps, call->give, &srv->caps, &given);
     if (r)
         return r;
-    struct ipc_msg m = { call->m.op, call->m.a0, call->m.a1, given };
-    r = serve_on(t, srv, call->badge, &m, 0, false, result);
+    r = ipc_serve_on(t, caller, srv, call->badge, call->m.op, call->m.a0, call->m.a1, given, 0,
+                     false, result);
     if (r)
         cap_delete(&srv->caps, given);
     return r;
@@ -211,9 +163,9 @@ static __attribute__((noinline)) int call_lend(struct thread *t, struct componen
         return r;
     if (transfer)
         srv->ipc.transfer_next += len;
-    struct ipc_msg m = { call->m.op, call->m.a0, len, where };
     /* The server may lend a lend on (decode checked it may); the endpoint serialises. */
-    r = serve_on(t, srv, call->badge, &m, transfer ? 0 : len, writable, result);
+    r = ipc_serve_on(t, caller, srv, call->badge, call->m.op, call->m.a0, len, where,
+                     transfer ? 0 : len, writable, result);
     if (!transfer) { /* take the lent pages back, whatever happened, as writable as before */
         int back = plat_vrange_move(&srv->rt.range, where, &caller->rt.range, ptr, len,
                                     call->lend.nested ? call->lend.nested_writable : true);
@@ -227,23 +179,23 @@ static __attribute__((noinline)) int call_lend(struct thread *t, struct componen
 int ipc_call(struct thread *t, struct component *caller, enum ipc_mode mode,
              const struct ipc_call *call, uint64_t *result)
 {
+    if (__builtin_expect(mode == IPC_PLAIN, 1))
+        return ipc_call_plain(t, caller, call, result);
     struct endpoint *ep = call->ep;
     if (__builtin_expect(!ep->handle, 0))
         return -ATH_ENOSYS; /* the server exports no handler */
-    int r = acquire(ep, t, caller, call->obj_gen);
+    int r = ipc_acquire(ep, t, caller, call->obj_gen);
     if (r)
         return r;
     struct component *srv = ep->server;
-    if (__builtin_expect(mode == IPC_PLAIN, 1)) {
-        r = serve_on(t, srv, call->badge, &call->m, 0, false, result);
-    } else if (mode == IPC_MSG) {
-        r = call_msg(t, srv, call, result);
+    if (mode == IPC_MSG) {
+        r = call_msg(t, caller, srv, call, result);
     } else if (mode == IPC_GRANT) {
         r = call_grant(t, caller, srv, call, result);
     } else {
         r = call_lend(t, caller, srv, mode, call, result);
     }
-    release(ep);
+    ipc_release(ep);
     return r;
 }
 

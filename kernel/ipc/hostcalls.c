@@ -12,6 +12,7 @@
 #include <athanor/host.h>
 #include <athanor/hostcalls.h>
 #include <athanor/ipc.h>
+#include <athanor/ipc_invoke.h>
 #include <athanor/klib.h>
 #include <athanor/notify.h>
 
@@ -22,16 +23,17 @@ typedef uint64_t u64;
 
 
 /* Decode a call through endpoint handle h of c's table: the capability
- * (endpoint type, call right) into *call, with the mode. Inline: the null
- * call's path (bench/icount.py counts it). */
+ * (endpoint type, call right: bound into the slot when it was made,
+ * cap_lookup_call) into *call, with the mode. Inline: the null call's path
+ * (bench/icount.py counts it). */
 static inline __attribute__((always_inline)) int decode_call(struct component *c, u32 h,
                                                             struct ipc_call *call)
 {
-    struct cap_ref cap;
-    int r = cap_lookup(&c->caps, h, CAP_T_ENDPOINT, CAP_R_CALL, &cap);
+    struct cap_call cap;
+    int r = cap_lookup_call(&c->caps, h, &cap);
     if (r)
         return r;
-    call->ep = cap.object;
+    call->ep = cap.ep;
     call->badge = cap.badge;
     call->obj_gen = cap.obj_gen;
     return 0;
@@ -43,19 +45,17 @@ static inline __attribute__((always_inline)) int decode_call(struct component *c
 static inline u32 finish_call(struct component *c, struct thread *t, void *rp, int r,
                               const uint64_t *result)
 {
-    if (r == 0)
-        umem_copy(rp, result, 8);
-    return host_leave_on(c, t, (u32)r);
+    if (__builtin_expect(r != 0, 0))
+        return host_leave_on(c, t, (u32)r);
+    umem_copy(rp, result, 8);
+    return host_leave_on(c, t, 0);
 }
 
 u32 w2c_athanor_call(struct w2c_athanor *a, u32 h, u64 op, u64 a0, u64 a1, u64 a2, u32 res)
 {
-    /* The words go where the call carries them first: kept in registers
-     * across thread_current(), they would be spilled and reloaded (8
-     * instructions on the null call, bench/icount.py). */
     struct ipc_call call;
     call.m.op = op, call.m.a0 = a0, call.m.a1 = a1, call.m.a2 = a2;
-    struct thread *t = thread_current();
+    struct thread *t = thread_running(); /* no call: the words stay in their registers */
     struct component *c = host_enter_on(&a->h, t);
     struct umem m = host_mem(c);
     void *rp = umem_range(&m, uoff(res), 8);
@@ -64,7 +64,7 @@ u32 w2c_athanor_call(struct w2c_athanor *a, u32 h, u64 op, u64 a0, u64 a1, u64 a
     int r = decode_call(c, h, &call);
     uint64_t result;
     if (r == 0)
-        r = ipc_call(t, c, IPC_PLAIN, &call, &result);
+        r = ipc_call_plain(t, c, &call, &result); /* ipc_call's, inline: one function with decode */
     return finish_call(c, t, rp, r, &result);
 }
 

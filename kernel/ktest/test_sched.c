@@ -180,6 +180,36 @@ static const char *t_preempt_same_prio(void)
     return NULL;
 }
 
+/* A section the scheduler does not preempt (thread_nopreempt_begin, the IPC
+ * endpoint's hand-over): a same-priority thread does not get the CPU when
+ * the slice ends inside it (the timer does not keep firing at the missed
+ * deadline either: the section would not get to run), and the preemption
+ * it missed happens as soon as it ends. */
+static const char *t_nopreempt_section(void)
+{
+    spin_stop = false;
+    spin_count = 0;
+    struct thread *me = thread_current();
+    struct thread *busy = thread_create("busy", busy_entry, NULL, PRIO_DEFAULT, 0);
+    KT_CHECK(busy, "thread_create failed");
+    /* busy runs a slice, and from then on ours ends with a timer interrupt */
+    thread_yield();
+    thread_nopreempt_begin(me);
+    uint64_t before = spin_count, t0 = plat_clock_ns();
+    while (plat_clock_ns() - t0 < 3 * SCHED_SLICE_NS)
+        ;
+    uint64_t inside = spin_count - before;
+    bool missed = me->preempt_missed;
+    thread_nopreempt_end(me);
+    uint64_t after = spin_count - before; /* the missed preemption ran busy in between */
+    spin_stop = true;
+    thread_join(busy, NULL);
+    KT_CHECK(inside == 0, "the same-priority thread ran inside the section");
+    KT_CHECK(missed, "three slices passed in the section and no preemption was noted");
+    KT_CHECK(after > 0, "the missed preemption did not happen when the section ended");
+    return NULL;
+}
+
 static volatile uint64_t hi_woke_at;
 
 static void high_sleeper(void *arg)
@@ -357,6 +387,7 @@ const struct ktest ktests_sched[] = {
     { "waitq_fifo", t_waitq_fifo },
     { "waitq_timeout", t_waitq_timeout },
     { "preempt_same_prio", t_preempt_same_prio },
+    { "nopreempt_section", t_nopreempt_section },
     { "preempt_by_priority", t_preempt_by_priority },
     { "priority_order", t_priority_order },
     { "irq_near_stack_bottom", t_irq_near_stack_bottom },

@@ -35,6 +35,8 @@ static inline struct cpu *this_cpu(void) { return &cpus[plat_cpu_id()]; }
 
 struct thread *thread_current(void) { return this_cpu()->current; }
 
+struct thread *sched_running;
+
 static const char *const state_names[] = {
     [THREAD_READY] = "ready",       [THREAD_RUNNING] = "running", [THREAD_BLOCKED] = "blocked",
     [THREAD_SLEEPING] = "sleeping", [THREAD_DEAD] = "dead",
@@ -50,6 +52,14 @@ static void rearm_timer(struct cpu *c)
 {
     uint64_t deadline = timerq_next(&tq);
     struct thread *cur = c->current;
+    if (cur->nopreempt) {
+        /* Not its slice or budget: an interrupt exit could not act on them
+         * (a timer in the past would fire again and again, and the
+         * section would never get to run), and the section's end asks
+         * for them again (thread_nopreempt_end). */
+        plat_timer_arm(deadline);
+        return;
+    }
     if (!cur->is_idle && rq_top_prio(&rq) >= cur->prio && cur->slice_end_ns < deadline)
         deadline = cur->slice_end_ns;
     if (cur->cpu_left_ns != UINT64_MAX && cur->run_start_ns + cur->cpu_left_ns < deadline)
@@ -106,6 +116,7 @@ static void schedule_locked(void)
         next->slice_end_ns = now + SCHED_SLICE_NS;
     c->need_resched = false;
     c->current = next;
+    sched_running = next;
     rearm_timer(c);
     if (next == prev)
         return;
@@ -456,6 +467,10 @@ void sched_irq_exit(void)
 {
     struct cpu *c = this_cpu();
     struct thread *cur = c->current;
+    if (cur->nopreempt) { /* a section that must not be preempted: its end asks again */
+        cur->preempt_missed = true;
+        return;
+    }
     if (cur->cpu_expired) {
         cur->cpu_expired = false;
         if (cur->on_cpu_expired)
@@ -496,6 +511,7 @@ void sched_init(void)
     list_push_back(&all_threads, &t->all_node);
     stats.threads = 1;
     c->current = c->idle = t;
+    sched_running = t;
 }
 
 noreturn void sched_idle_loop(void)

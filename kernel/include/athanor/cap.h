@@ -67,6 +67,10 @@ struct cap {
     uint8_t           type;     /* enum cap_type; CAP_T_NONE when free */
     uint32_t          rights;
     uint64_t          badge;    /* what a server sees on each call through this cap */
+    /* The object, if this is an endpoint capability with the call right,
+     * else NULL: bound when the slot is filled, so an IPC call checks one
+     * word besides the generation (cap_lookup_call). */
+    void             *call;
     uint32_t          obj_gen;  /* generation of the object when the cap was made (endpoints) */
     void             *object;   /* the kernel object (not owned by the slot) */
     uint64_t          base, len; /* range types (I/O ports, MMIO): the part of the object it covers */
@@ -217,6 +221,42 @@ static inline int cap_lookup(struct cap_table *t, cap_handle_t h, enum cap_type 
     if (out)
         *out = v;
     return 0;
+}
+
+/* What an IPC call needs of its capability. */
+struct cap_call {
+    void    *ep;      /* the endpoint */
+    uint64_t badge;
+    uint32_t obj_gen;
+};
+
+/* cap_lookup(t, h, CAP_T_ENDPOINT, CAP_R_CALL, ...) for the IPC call's
+ * path: the type and the right were bound into the slot's `call` when it
+ * was filled, so a call reads the endpoint, badge and object generation
+ * and checks the handle's generation, in one seqlock read. Anything else
+ * (no such slot, a stale handle, another type, no call right, a writer in
+ * the way) goes to cap_lookup_call_slow: cap_lookup, which says why (or
+ * succeeds, if a writer was only passing). */
+int cap_lookup_call_slow(struct cap_table *t, cap_handle_t h, struct cap_call *out);
+static inline __attribute__((always_inline)) int cap_lookup_call(struct cap_table *t, cap_handle_t h,
+                                                                 struct cap_call *out)
+{
+    uint32_t idx = h & (CAP_MAX_SLOTS - 1);
+    if (__builtin_expect(idx < t->nslots, 1)) {
+        const struct cap *c = &t->slots[idx];
+        uint64_t s = __atomic_load_n(&c->seq, __ATOMIC_ACQUIRE);
+        uint16_t gen = __atomic_load_n(&c->gen, __ATOMIC_RELAXED);
+        void *ep = __atomic_load_n(&c->call, __ATOMIC_RELAXED);
+        uint64_t badge = __atomic_load_n(&c->badge, __ATOMIC_RELAXED);
+        uint32_t obj_gen = __atomic_load_n(&c->obj_gen, __ATOMIC_RELAXED);
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        if (__builtin_expect(__atomic_load_n(&c->seq, __ATOMIC_RELAXED) == s && !(s & 1) &&
+                                 gen == h >> CAP_INDEX_BITS && ep, 1)) {
+            *out = (struct cap_call){ ep, badge, obj_gen }; /* slot 0 never binds one */
+            return 0;
+        }
+    }
+    return cap_lookup_call_slow(t, h, out);
 }
 
 /* cap_lookup, and a reference to the object taken by its type's pin (which

@@ -130,7 +130,7 @@ enum comp_state { /* the ABI's (athanor/abi/consts.h): comp_ctl's STATE reports 
  * activations: the top one unwinds to its jmp at once; one with others
  * above it waits for them to return, at most CALL_GRACE_NS each (then the
  * top is taken as hung: TRAP_HUNG, its own fault). Lives on the stack of
- * the function that runs it (comp_main, ipc/call.c's serve_on). */
+ * the function that runs it (comp_main, ipc_invoke.h's ipc_serve_on). */
 struct activation {
     struct component  *comp;
     struct activation *below;         /* the caller's; NULL at the bottom */
@@ -138,6 +138,7 @@ struct activation {
     uintptr_t          stack_limit;   /* the wasm runtime's limit while it runs (kernel/rt) */
     uint32_t           lent_len;      /* serving a lend: its length, */
     bool               lent_writable; /* and whether it may write it (it may lend it on) */
+    bool               unwound;       /* a call's: it unwound to its jmp (ipc/call.c) */
 };
 /* How long the activations above a stopping one get to return. */
 #define CALL_GRACE_NS (100 * NS_PER_MS)

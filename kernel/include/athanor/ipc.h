@@ -25,8 +25,9 @@ struct component;
 
 /* A component's IPC endpoint: callers run its ath_handle on their own
  * thread, one at a time. holder is the thread running it now (NULL: free),
- * taken with one compare-and-swap; callers that must wait count themselves
- * in nwaiters and sleep on wq under lock (see ipc/call.c). */
+ * taken by a test and a store the scheduler does not preempt; callers that
+ * must wait count themselves in nwaiters and sleep on wq under lock (see
+ * ipc/call.c). */
 struct endpoint {
     struct component *server;
     /* server->cfg->image->handle (NULL if it exports none), kept here so a
@@ -38,8 +39,8 @@ struct endpoint {
      * a call must find above the caller's stack pointer (component.h). */
     uint32_t          limit_off, need_off;
     spinlock_t        lock;
-    struct thread    *holder;
-    uint32_t          nwaiters;
+    struct thread *volatile holder;  /* volatile, not atomic: one CPU (ipc_invoke.h) */
+    volatile uint32_t nwaiters;
     uint32_t          waits;   /* calls that had to wait (statistics, tests) */
     struct waitq      wq;
 };
@@ -105,8 +106,10 @@ struct ipc_call {
 };
 
 /* The call, in one of the modes (an argument, not a field: the plain call's
- * path tests a register). A busy server is waited for at most IPC_WAIT_NS
- * (-ATH_ETIMEDOUT); *result gets the handler's return value. */
+ * path tests a register), on t, which runs caller's code (a host call of
+ * caller's): after the handler t is caller's again. A busy server is
+ * waited for at most IPC_WAIT_NS (-ATH_ETIMEDOUT); *result gets the
+ * handler's return value. */
 #define IPC_WAIT_NS (5 * NS_PER_S)
 int ipc_call(struct thread *t, struct component *caller, enum ipc_mode mode,
              const struct ipc_call *call, uint64_t *result);

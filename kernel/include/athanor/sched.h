@@ -68,6 +68,11 @@ struct thread {
      * with sched_lock held, on t, so it may only read. NULL: never. */
     uint64_t        (*intr_deadline)(struct thread *t);
     bool              wait_intr;    /* blocked in an interruptible wait */
+    /* A section the scheduler does not preempt (thread_nopreempt_begin):
+     * set and cleared by the thread itself, read by the interrupt exit on
+     * its CPU, which then only notes preempt_missed. */
+    volatile bool     nopreempt;
+    volatile bool     preempt_missed;
     /* The component layer's part (kernel/comp, kernel/ipc): set while the
      * thread runs WebAssembly code, a CPU fault is a trap of comp (the
      * component whose activation is on top), not a kernel bug. */
@@ -110,6 +115,12 @@ void thread_detach(struct thread *t);
 int  thread_join(struct thread *t, int *exit_code);
 noreturn void thread_exit(int code);
 struct thread *thread_current(void);
+/* thread_current() without a call, for the IPC call's path: the running
+ * thread, which the scheduler stores at every switch. A plain global, as
+ * the wasm runtime's stack limit is (rt.h), while Athanor has one CPU;
+ * with more, both become per-CPU (the platform's per-CPU register). */
+extern struct thread *sched_running;
+static inline struct thread *thread_running(void) { return sched_running; }
 
 void thread_yield(void);
 void thread_sleep_ns(uint64_t ns);
@@ -122,6 +133,32 @@ void thread_set_cpu_budget(uint64_t ns);
  * (and re-evaluates intr_deadline), and its on_cpu_expired hook runs as soon
  * as it is on a CPU at interrupt exit (so code that never waits notices too). */
 void thread_interrupt(struct thread *t);
+
+/* A few instructions the current thread t runs without being preempted,
+ * without a locked instruction and with interrupts on: interrupts are
+ * still taken, but the interrupt exit (sched_irq_exit) neither switches
+ * away from t nor runs its on_cpu_expired hook meanwhile; it notes that it
+ * wanted to, and thread_nopreempt_end has it done then (thread_interrupt:
+ * the hook runs and a pending preemption happens). So on one CPU the
+ * section is atomic with respect to every other thread, which is what the
+ * IPC endpoint's hand-over needs (kernel/ipc/call.c). Only interrupts on
+ * t's own CPU see the flags: plain stores, with compiler barriers so the
+ * section's accesses stay inside. Not nested, no blocking inside. */
+static inline void thread_nopreempt_begin(struct thread *t)
+{
+    t->nopreempt = true;
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+}
+static inline void thread_nopreempt_end(struct thread *t)
+{
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    t->nopreempt = false;
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    if (__builtin_expect(t->preempt_missed, 0)) {
+        t->preempt_missed = false;
+        thread_interrupt(t);
+    }
+}
 
 /* Boot: turn the boot context into this CPU's idle thread. */
 void sched_init(void);

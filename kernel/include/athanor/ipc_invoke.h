@@ -1,0 +1,143 @@
+/* The invoke side's inline part (kernel/ipc/call.c owns it): taking and
+ * releasing an endpoint, and running a server's handler on the caller's
+ * thread. Inline so that decode's host call for the plain call
+ * (ipc/hostcalls.c) compiles into one function with it, and ipc_call runs
+ * the same code for every mode; what is not on the null call's path stays
+ * out of line in call.c. Values arrive checked (decode did that); nothing
+ * here refuses for a capability reason. */
+#ifndef ATHANOR_IPC_INVOKE_H
+#define ATHANOR_IPC_INVOKE_H
+
+#include <athanor/component.h>
+#include <athanor/errors.h>
+#include <athanor/ipc.h>
+#include <athanor/sched.h>
+
+/* Out of line, in call.c: the slow paths, and the one recovery point. */
+int  ipc_wait_endpoint(struct endpoint *ep, struct thread *t);
+void ipc_wake_waiters(struct endpoint *ep);
+int  ipc_unwound(struct thread *t, struct component *srv);
+/* Run the handler of the top activation's component (t->act, just pushed)
+ * with these words, under its stack limit; its jmp is where a trap or stop
+ * of the server unwinds to, after which the activation's unwound is set,
+ * the caller's stack limit is back and 0 is returned. */
+uint64_t ipc_enter(struct thread *t, uint64_t badge, uint64_t op, uint64_t a0, uint64_t a1,
+                   uint64_t a2);
+
+/* Is the server in a state to run a call made through a cap of obj_gen, and
+ * is the caller not stopping itself? (After the endpoint is taken: see
+ * comp/trap.c on why a stop request cannot be missed.) */
+static inline int ipc_check_server(struct component *caller, struct component *srv,
+                                   uint32_t obj_gen)
+{
+    if (srv->generation != obj_gen)
+        return -ATH_EPEERRESTARTED;
+    if (srv->state != COMP_RUNNING || !__atomic_load_n(&srv->ipc.serving, __ATOMIC_RELAXED) ||
+        __atomic_load_n(&srv->trap.pending, __ATOMIC_RELAXED))
+        return -ATH_EPEERFAILED;
+    if (caller && __atomic_load_n(&caller->trap.pending, __ATOMIC_RELAXED))
+        return -ATH_EINTR; /* it stops at its host call's end */
+    return 0;
+}
+
+/* The endpoint's hand-over, without a locked instruction: Athanor runs on
+ * one CPU, where the only other party is whatever preempts this thread (a
+ * thread or an interrupt on the same CPU). So taking is a test and a store
+ * in a section the scheduler does not preempt (sched.h), and releasing is
+ * a store. Waiters count themselves in nwaiters and sleep under ep->lock
+ * (interrupts off); release wakes them only if there are any. What
+ * sequentially consistent atomics ordered before, program order on one
+ * CPU orders now, as long as the compiler keeps it (the signal fences): a
+ * releaser either sees a waiter's count or the waiter, which counted
+ * itself with interrupts off, then saw the holder cleared (no lost
+ * wake-up); a draining server (ipc_unserve) either sees a holder or the
+ * caller sees serving cleared; a stop request either sees the holder or
+ * the caller sees trap.pending (comp/trap.c).
+ *
+ * With more than one CPU this stays as it is on each CPU, and an endpoint
+ * gets an owning CPU instead of a global atomic: its server's affinity. A
+ * caller on that CPU takes it as here; a caller elsewhere migrates to it
+ * first (the migrating thread moves, the call does not get a lock). */
+static inline void ipc_release(struct endpoint *ep)
+{
+    ep->holder = NULL;
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    if (__builtin_expect(ep->nwaiters != 0, 0))
+        ipc_wake_waiters(ep);
+}
+
+/* Take ep if it is free: the caller excludes preemption (a nopreempt
+ * section, or interrupts off under ep->lock). */
+static inline bool ipc_try_take(struct endpoint *ep, struct thread *t)
+{
+    if (ep->holder)
+        return false;
+    ep->holder = t;
+    return true;
+}
+
+static inline int ipc_acquire(struct endpoint *ep, struct thread *t, struct component *caller,
+                              uint32_t obj_gen)
+{
+    thread_nopreempt_begin(t);
+    bool took = ipc_try_take(ep, t);
+    thread_nopreempt_end(t);
+    if (__builtin_expect(!took, 0)) {
+        int r = ipc_wait_endpoint(ep, t);
+        if (r)
+            return r;
+    }
+    __atomic_signal_fence(__ATOMIC_SEQ_CST); /* the holder published before the server is checked */
+    int r = ipc_check_server(caller, ep->server, obj_gen);
+    if (__builtin_expect(r != 0, 0))
+        ipc_release(ep);
+    return r;
+}
+
+/* The caller's thread becomes the server's for the handler (ep is held):
+ * the server's activation goes on top of t, ipc_enter runs the handler,
+ * and a trap or stop of the server unwinds to ipc_enter, which returns as
+ * if the handler had (a.unwound says it did not). So this is an ordinary
+ * function that keeps its values in registers across the handler, and
+ * the price of catching a trap is ipc_enter's: saving the registers a
+ * trap would lose and recording its frame. What t ran before is the
+ * caller's own code (a host call of its), so that is what comes back. */
+static inline int ipc_serve_on(struct thread *t, struct component *caller, struct component *srv,
+                               uint64_t badge, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2,
+                               uint32_t lent_len, bool lent_writable, uint64_t *result)
+{
+    uintptr_t base = (uintptr_t)t->stack.base;
+    if ((uintptr_t)__builtin_frame_address(0) < base + srv->ipc.ep.need_off)
+        return -ATH_ESTACK;
+    struct activation a; /* its jmp is filled by ipc_enter */
+    a.comp = srv;
+    a.stack_limit = base + srv->ipc.ep.limit_off;
+    a.lent_len = lent_len;
+    a.lent_writable = lent_writable;
+    a.unwound = false;
+    comp_act_push(t, &a);
+    *result = ipc_enter(t, badge, op, a0, a1, a2);
+    comp_act_restore(t, a.below, caller, &caller->kmem);
+    if (__builtin_expect(a.unwound, 0))
+        return ipc_unwound(t, srv);
+    return 0;
+}
+
+/* The plain call (op and three words), all of it: what ipc_call does for
+ * IPC_PLAIN, and what the plain call's host call inlines. */
+static inline int ipc_call_plain(struct thread *t, struct component *caller,
+                                 const struct ipc_call *call, uint64_t *result)
+{
+    struct endpoint *ep = call->ep;
+    if (__builtin_expect(!ep->handle, 0))
+        return -ATH_ENOSYS; /* the server exports no handler */
+    int r = ipc_acquire(ep, t, caller, call->obj_gen);
+    if (r)
+        return r;
+    r = ipc_serve_on(t, caller, ep->server, call->badge, call->m.op, call->m.a0, call->m.a1,
+                     call->m.a2, 0, false, result);
+    ipc_release(ep);
+    return r;
+}
+
+#endif
