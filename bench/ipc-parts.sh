@@ -98,7 +98,12 @@ stats() { grep "^$1 " "$tmp" | awk '{ print $2 }' | sort -n |
 icount() { timeout 600 gdb -batch -x bench/icount.py "$1" 2>/dev/null | sed -n 's/^icount: ipc-null-call \([0-9]*\) instructions.*/\1/p'; }
 echo "IPC null call by parts ($rounds alternating rounds; instructions: bench/icount.py, the host call alone)"
 printf '  %-16s %s\n' indirect-call "$(stats indirect-call)"
+# model.dat: label and least ns per binary, for bench/plot.sh's picture
+least() { grep "^$1 " "$tmp" | awk '{ print $2 }' | sort -n | head -1; }
+: > "$P/model.dat"
 for b in $bins; do
     l=$(label "$b")
     printf '  %-16s %s  %s instructions\n' "$l" "$(stats "$l")" "$(icount "$b")"
+    echo "$l $(least "$l")" >> "$P/model.dat"
 done
+echo "indirect-call $(least indirect-call)" >> "$P/model.dat"

@@ -2,7 +2,7 @@
 # Draw make bench's results (build/bench/results.json, bench/run.sh's
 # format) with gnuplot: the workloads' ratios against native clang, native
 # gcc and Node (V8) running the same module, and the cost of a component
-# call part by part. Writes SVG files into build/bench/; with --docs also
+# call part by part (from bench/ipc-parts.sh's last run). Writes SVG files into build/bench/; with --docs also
 # copies them into docs/img/, where docs/performance.md shows them.
 # Usage: bench/plot.sh [--docs] [results.json]
 set -eu
@@ -71,15 +71,15 @@ else
     echo "plot: no workload results in $json" >&2
 fi
 
-# The call's cost model: bench lines named ipc-cost-<part> (kernel/ktest),
-# in the order printed, against the indirect call they are compared with.
-calls=$B/plot-calls.dat
-records | awk '$1 ~ /^ipc-cost-/ && $2 == "hosted" { p = $1; sub(/^ipc-cost-/, "", p); print p, $3 }' > "$calls"
+# The call's cost model: bench/ipc-parts.sh's run (parts/model.dat: each
+# binary with one more part of the call taken out, its least ns, then the
+# indirect call), when one was made.
+calls=$B/parts/model.dat
 if [ -s "$calls" ]; then
     gnuplot <<EOF
 set terminal svg size 900,420 dynamic font "sans,12"
 set output "$B/callcost.svg"
-set title "A null component call, hosted: where the time goes (ns, cumulative steps)"
+set title "A null component call, hosted, part by part taken out (least ns of the run)"
 set style data histograms
 set style fill solid 0.8 border -1
 set key off
