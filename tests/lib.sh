@@ -385,3 +385,30 @@ expect_mic_nodevice() {
         'micapp: open: ENOENT' 'micapp exited with status 0'
     expect_none "$1" "$2/mic-nodevice-no-fault" 'fault:' "a fault was reported"
 }
+
+# workloads_check LAYER CMD...: the classicbench check both layers make
+# (tests/{hosted,qemu}/workloads.sh): one run of n-body and of fannkuch,
+# started from the monitor CMD boots (script on its stdin), must print the
+# check values classicbench's native build prints.
+workloads_check() {
+    _layer=$1
+    shift
+    _log=$LOGDIR/workloads.log
+    _native=$BUILD/test/classicbench-native
+    mkdir -p "$BUILD/test"
+    cc -O2 -std=c11 -Wall -Wextra -Werror -o "$_native" components/bench/classicbench/classicbench.c -lm \
+        > "$LOGDIR/workloads-native.log" 2>&1
+    "$_native" runs=1 nbody fannkuch > "$LOGDIR/workloads-native.out" 2>&1
+    expect_status "$_layer/workloads-native" $? 0 "$LOGDIR/workloads-native.out"
+    printf 'start classicbench runs=1 nbody fannkuch\nwait classicbench 300\nhalt\n' |
+        timeout 400 "$@" > "$_log" 2>&1
+    expect_status "$_layer/workloads-status" $? 0 "$_log"
+    for _w in nbody fannkuch; do
+        _check=$(awk -v w="$_w" '$1 == "bench:" && $2 == w { print $NF }' "$LOGDIR/workloads-native.out")
+        if [ -z "$_check" ]; then
+            result FAIL "$_layer/workloads-$_w-check" "the native build printed no check for $_w"
+        else
+            expect_in "$_log" "$_layer/workloads-$_w-check" "bench: $_w [0-9]+ ns \\(runs=1\\) $_check\$"
+        fi
+    done
+}

@@ -4,6 +4,7 @@
 #include <athanor/component.h>
 #include <athanor/kernel.h>
 #include <athanor/ktest.h>
+#include <athanor/lifecycle.h>
 #include <athanor/sched.h>
 
 static char fail_msg[160];
@@ -13,6 +14,17 @@ bool ktest_wait_serving(struct component *c, unsigned ms)
     for (unsigned i = 0; i < ms && !c->ipc.serving && c->state == COMP_RUNNING; i++)
         thread_sleep_ns(NS_PER_MS);
     return c->ipc.serving;
+}
+
+const char *ktest_run_to_exit(const char *name, uint64_t wait_ns)
+{
+    struct component *c = comp_find(name);
+    KT_CHECK(c, "%s missing from the manifest", name);
+    KT_CHECK(comp_start(c, NULL) == 0, "start %s", name);
+    KT_CHECK(comp_wait(c, plat_clock_ns() + wait_ns) == 0, "%s did not stop", name);
+    KT_CHECK(c->state == COMP_EXITED && c->trap.exit_code == 0, "%s ended %s/%d (see its lines above)",
+             name, comp_state_name(c->state), c->trap.exit_code);
+    return NULL;
 }
 
 const char *ktest_failf(const char *fmt, ...)

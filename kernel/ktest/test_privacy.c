@@ -15,13 +15,7 @@
  * saw was what it expects (components/apps/clockprobe.h, remanence.h). */
 static const char *probe(const char *name)
 {
-    struct component *c = comp_find(name);
-    KT_CHECK(c, "%s missing from the manifest", name);
-    KT_CHECK(comp_start(c, NULL) == 0, "start %s", name);
-    KT_CHECK(comp_wait(c, plat_clock_ns() + WAIT_NS) == 0, "%s did not stop", name);
-    KT_CHECK(c->state == COMP_EXITED && c->trap.exit_code == 0, "%s ended %s/%d (see its line above)",
-             name, comp_state_name(c->state), c->trap.exit_code);
-    return NULL;
+    return ktest_run_to_exit(name, WAIT_NS);
 }
 
 /* Without the precise right: resolution 100 µs, every reading on the grid,

@@ -13,13 +13,7 @@
  * FAIL lines and summary are on the console above). */
 static const char *feature(const char *name)
 {
-    struct component *c = comp_find(name);
-    KT_CHECK(c, "%s missing from the manifest", name);
-    KT_CHECK(comp_start(c, NULL) == 0, "start %s", name);
-    KT_CHECK(comp_wait(c, plat_clock_ns() + WAIT_NS) == 0, "%s did not stop", name);
-    KT_CHECK(c->state == COMP_EXITED && c->trap.exit_code == 0, "%s ended %s/%d (see its lines above)", name,
-             comp_state_name(c->state), c->trap.exit_code);
-    return NULL;
+    return ktest_run_to_exit(name, WAIT_NS);
 }
 
 static const char *t_simd(void) { return feature("featsimd"); }

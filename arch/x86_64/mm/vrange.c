@@ -57,29 +57,29 @@ _Static_assert(VRANGE_SLOT == PLAT_VRANGE_MAX, "a slot holds the largest range")
 
 #define ST(r) ((struct vrange_state *)(r)->cookie)
 
-static void set_full(struct plat_vrange *r, size_t off, bool full)
+/* One bit per 2 MiB chunk of a range (the full and empty caches). */
+static bool chunk_bit(const uint64_t *bits, size_t off)
 {
     size_t c = off / PAGE_2M;
-    if (full)
-        ST(r)->full[c / 64] |= 1ull << (c % 64);
-    else
-        ST(r)->full[c / 64] &= ~(1ull << (c % 64));
+    return bits[c / 64] >> (c % 64) & 1;
 }
 
-static void set_empty(struct plat_vrange *r, size_t off, bool empty)
+static void set_chunk_bit(uint64_t *bits, size_t off, bool on)
 {
     size_t c = off / PAGE_2M;
-    if (empty)
-        ST(r)->empty[c / 64] |= 1ull << (c % 64);
+    if (on)
+        bits[c / 64] |= 1ull << (c % 64);
     else
-        ST(r)->empty[c / 64] &= ~(1ull << (c % 64));
+        bits[c / 64] &= ~(1ull << (c % 64));
 }
+
+static void set_full(struct plat_vrange *r, size_t off, bool full) { set_chunk_bit(ST(r)->full, off, full); }
+static void set_empty(struct plat_vrange *r, size_t off, bool empty) { set_chunk_bit(ST(r)->empty, off, empty); }
 
 /* Does the 2 MiB chunk at off hold no page? From the cache, or one scan. */
 static bool table_empty(struct plat_vrange *r, size_t off)
 {
-    size_t c = off / PAGE_2M;
-    if (ST(r)->empty[c / 64] & (1ull << (c % 64)))
+    if (chunk_bit(ST(r)->empty, off))
         return true;
     if (vm_table_count(r->base + off) > 0)
         return false;
@@ -91,8 +91,7 @@ static bool table_empty(struct plat_vrange *r, size_t off)
  * one scan (whose answer is then cached). */
 static bool table_full(struct plat_vrange *r, size_t off)
 {
-    size_t c = off / PAGE_2M;
-    if (ST(r)->full[c / 64] & (1ull << (c % 64)))
+    if (chunk_bit(ST(r)->full, off))
         return true;
     if (vm_table_count(r->base + off) != 512)
         return false;

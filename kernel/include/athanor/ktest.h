@@ -27,6 +27,10 @@ const char *ktest_failf(const char *fmt, ...) __attribute__((format(printf, 1, 2
  * it runs: whether it does. */
 struct component;
 bool ktest_wait_serving(struct component *c, unsigned ms);
+/* Start the named component (its manifest arguments) and wait up to
+ * wait_ns for it to exit 0, as a component that checks something itself
+ * does: NULL, or why not (its own lines on the console say more). */
+const char *ktest_run_to_exit(const char *name, uint64_t wait_ns);
 
 /* The test tables of each file. */
 extern const struct ktest ktests_sched[];
