@@ -34,8 +34,8 @@ records | awk '
     $1 ~ /^wl-/ && $1 !~ /geomean/ {
         w = $1; sub(/^wl-/, "", w)
         if (w ~ /-vs-gcc$/) { sub(/-vs-gcc$/, "", w); vg[w] = $4 }
-        else if (w ~ /-node-component$/) { sub(/-node-component$/, "", w); nd[w] = $4 }
-        else if (w ~ /-(gcc|clang|node|vs-node)$/) next
+        else if (w ~ /-node$/) { sub(/-node$/, "", w); nd[w] = $4 }
+        else if (w ~ /-(gcc|clang|vs-node)$/) next
         else if ($2 == "hosted") { vc[w] = $4; order[++n] = w }
     }
     END {

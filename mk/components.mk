@@ -12,22 +12,31 @@ COMPONENT_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard components/*/*/*.c com
 WASM_CC       := clang
 # What today's compilers emit by default (clang 19's generic CPU) and SIMD,
 # which clang uses when it vectorizes: every component may use them.
-WASM_FEATURES := -msimd128 -mbulk-memory -msign-ext -mnontrapping-fptoint -mmutable-globals
+# -ftls-model=local-exec: with bulk memory on, clang 14 keeps _Thread_local
+# variables (wasi-libc's errno) as wasm TLS and can lower only that model;
+# wasm-ld then places them once at __tls_base, as a single thread needs.
+WASM_FEATURES := -msimd128 -mbulk-memory -msign-ext -mnontrapping-fptoint -mmutable-globals \
+                 -ftls-model=local-exec
 WASM_CFLAGS   := --target=wasm32-wasi -O2 $(WASM_FEATURES) -Wall -Wextra -Werror -Isdk -Iabi -I$(GEN)/include
 
 # wasm2c and wasm-validate 1.0.39: npm's wabt package, pinned with its hash
 # in tools/wabt/package-lock.json and installed by npm ci under build/wabt
 # (Node.js and npm from Debian's nodejs and npm if the machine has none).
+# wasm2c runs with a stack 8 MiB larger than the package's 64 KiB
+# (tools/wabt/stack.js: it recurses once per nested block).
 WABT_DIR  := $(BUILD)/wabt
 WABT_BIN  := $(WABT_DIR)/node_modules/wabt/bin
-WABT_TOOL := $(WABT_BIN)/wasm2c
-$(WABT_TOOL): tools/wabt/package.json tools/wabt/package-lock.json
+WABT_NPM  := $(WABT_BIN)/wasm2c
+WABT_TOOL := $(WABT_DIR)/wasm2c.js
+$(WABT_NPM): tools/wabt/package.json tools/wabt/package-lock.json
 	@mkdir -p $(WABT_DIR)
 	@echo '  NPM     wabt (tools/wabt/package-lock.json)'
 	$(Q)cp tools/wabt/package.json tools/wabt/package-lock.json $(WABT_DIR)/
 	$(Q)cd $(WABT_DIR) && npm ci --no-audit --no-fund --loglevel=error >npm.log 2>&1 || \
 	    { cat npm.log >&2; echo "npm ci of wabt failed (log above)" >&2; exit 1; }
 	$(Q)touch $@
+$(WABT_TOOL): $(WABT_NPM) tools/wabt/stack.js
+	$(Q)node tools/wabt/stack.js $< $@ 8 >/dev/null
 
 $(MANIFEST_TOOL): tools/manifest/manifest.c $(wildcard abi/athanor/*.h abi/athanor/abi/*)
 	@mkdir -p $(dir $@)
@@ -71,7 +80,7 @@ define component_rules
 $(if $(filter $(1),$(WORKLOADS)),,$(call component_wasm_rule,$(1)))
 $(GEN)/comp/$(1)/$(1).wasm.c $(GEN)/comp/$(1)/$(1).glue.c &: $(GEN)/comp/$(1)/$(1).wasm tools/wasm2kernel.sh abi/athanor/abi/imports.def $(WABT_TOOL)
 	@echo '  WASM2C  $$@'
-	$(Q)WABT_BIN=$(WABT_BIN) tools/wasm2kernel.sh $(1) $$< $(GEN)/comp/$(1)
+	$(Q)WABT_BIN=$(WABT_BIN) WASM2C=$(WABT_TOOL) tools/wasm2kernel.sh $(1) $$< $(GEN)/comp/$(1)
 endef
 define component_wasm_rule
 ifeq ($(wildcard $(COMP_DIR_$(1))/*.wat),)
@@ -80,7 +89,7 @@ $(GEN)/comp/$(1)/$(1).wasm: $(wildcard $(COMP_DIR_$(1))/*.c $(COMP_DIR_$(1))/*.h
 	@echo '  WASM    $$@'
 	$(Q)$(WASM_CC) $(WASM_CFLAGS) -MMD -MF $$@.d $$(shell cat $(COMP_DIR_$(1))/wasm.flags 2>/dev/null) -o $$@ $(wildcard $(COMP_DIR_$(1))/*.c)
 else
-$(GEN)/comp/$(1)/$(1).wasm: $(wildcard $(COMP_DIR_$(1))/*.wat) $(WABT_TOOL)
+$(GEN)/comp/$(1)/$(1).wasm: $(wildcard $(COMP_DIR_$(1))/*.wat) $(WABT_NPM)
 	@mkdir -p $$(dir $$@)
 	@echo '  WAT     $$@'
 	$(Q)node $(WABT_BIN)/wat2wasm --enable-tail-call -o $$@ $(wildcard $(COMP_DIR_$(1))/*.wat)

@@ -18,12 +18,20 @@ SSE_SRCS       := kernel/ktest/test_fpu.c kernel/rt/libm.c
 
 # How wasm2c output and the runtime agree to work is set in one place, our
 # kernel/include/wasm-rt.h (guard regions, no call-depth counter, no Segue).
+# The x86-64-v2 instructions (SSSE3, SSE4.1, SSE4.2, POPCNT; every x86-64
+# CPU since 2009, and QEMU's -cpu max) for generated code: wasm SIMD's lane
+# inserts, extracts and byte shuffles are one instruction each with them and
+# a loop through memory without (SIMDe's SSE2 fallbacks). The kernel checks
+# the CPU has them before it starts a component (arch/x86_64, hosted main).
+# The native baselines of the workload benchmarks are built with them too.
+GEN_ISA := -mssse3 -msse4.1 -msse4.2 -mpopcnt
 # Generated component code, on both platforms: a load that may fault has an
 # effect, so gcc keeps it even when its value is unused (a wasm load out of
 # bounds traps whether or not its value is used; tools/wasm2kernel.sh says
-# why this replaces wasm2c's asm barrier); and signed arithmetic wraps, as
-# wasm's does (SIMDe implements i64x2.mul and others with signed C types).
-GEN_CFLAGS := -fnon-call-exceptions -fno-delete-dead-exceptions -fwrapv
+# why this replaces wasm2c's asm barrier); signed arithmetic wraps, as
+# wasm's does (SIMDe implements i64x2.mul and others with signed C types);
+# and the instructions above.
+GEN_CFLAGS := -fnon-call-exceptions -fno-delete-dead-exceptions -fwrapv $(GEN_ISA)
 
 # Native stack below every component's limit kept for host calls,
 # interrupts and the trap path (component.h); the sanitizers' frames are

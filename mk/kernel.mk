@@ -23,7 +23,7 @@ KCFLAGS_COMMON := $(CSTD) $(INCLUDES) -Ikernel/rt/libc \
 KFRAME_MAX   := -Wframe-larger-than=2560
 KCFLAGS      := $(KCFLAGS_COMMON) $(WARN) $(KFRAME_MAX) -fanalyzer -mgeneral-regs-only
 KCFLAGS_SSE  := $(KCFLAGS_COMMON) $(WARN) $(KFRAME_MAX) -fanalyzer -msse2
-KCFLAGS_GEN  := $(KCFLAGS_COMMON) $(GEN_CFLAGS) -w -msse2 -fstack-usage -fno-optimize-sibling-calls
+KCFLAGS_GEN  := $(KCFLAGS_COMMON) -w -msse2 $(GEN_CFLAGS) -fstack-usage -fno-optimize-sibling-calls
 KLDFLAGS     := -nostdlib -static -no-pie -Wl,-T,arch/x86_64/linker.ld \
                 -Wl,-z,max-page-size=0x1000 -Wl,--build-id=none -Wl,-z,noexecstack
 

@@ -3,9 +3,8 @@
 # same flags, so their times compare the code paths and nothing else:
 #   $(WL)/gcc/<name>          native, gcc -O2
 #   $(WL)/clang/<name>        native, clang -O2
-#   $(WL)/wasm/<name>.wasm    clang --target=wasm32-wasi -O2 -msimd128, for Node
-#   $(GEN)/comp/<name>/<name>.wasm  the component's module (no SIMD until the
-#                             wasm2c 1.0.39 pipeline: 1.0.32 cannot translate it)
+#   $(GEN)/comp/<name>/<name>.wasm  the component's module (the component
+#                             pipeline's clang and flags), which Node runs too
 # A workload's folder may hold sources.mk, setting for <name>:
 #   <name>_PKGS    Debian source packages it needs (tools/debsrc.lock)
 #   <name>_SRCS    their sources it compiles, under $(SRC)/<package>/
@@ -18,7 +17,6 @@ SRC       := $(BUILD)/src
 WL        := $(BUILD)/bench/wl
 WL_CFLAGS := -O2 -std=c11
 WL_WARN   := -Wall -Wextra -Werror
-WL_SIMD   := -msimd128
 FETCH_SRC := tools/fetch-src.sh
 
 $(foreach w,$(WORKLOADS),$(eval -include $(WL_DIR)/$(w)/sources.mk))
@@ -58,13 +56,12 @@ endef
 wl_wasm_link = $$(shell cat $(WL_DIR)/$(1)/wasm.flags 2>/dev/null)
 define wl_rules
 $(if $($(1)_SRCS),$($(1)_SRCS): | $(call wl_stamps,$(1)) ;)
-$(call wl_build,$(1),$(WL)/obj/gcc/$(1),gcc,$(WL)/gcc/$(1),-lm)
-$(call wl_build,$(1),$(WL)/obj/clang/$(1),clang,$(WL)/clang/$(1),-lm)
-$(call wl_build,$(1),$(WL)/obj/wasm/$(1),$$(WASM_CC) --target=wasm32-wasi $(WL_SIMD),$(WL)/wasm/$(1).wasm,$(call wl_wasm_link,$(1)))
+$(call wl_build,$(1),$(WL)/obj/gcc/$(1),gcc $(GEN_ISA),$(WL)/gcc/$(1),-lm)
+$(call wl_build,$(1),$(WL)/obj/clang/$(1),clang $(GEN_ISA),$(WL)/clang/$(1),-lm)
 $(call wl_build,$(1),$(GEN)/comp/$(1)/obj,$$(WL_COMP_CC),$(GEN)/comp/$(1)/$(1).wasm,$(call wl_wasm_link,$(1)))
 endef
 $(foreach w,$(WORKLOADS),$(eval $(call wl_rules,$(w))))
 
 # What make bench runs (bench/workloads.sh): every build of every workload.
 .PHONY: workloads
-workloads: $(foreach w,$(WORKLOADS),$(WL)/gcc/$(w) $(WL)/clang/$(w) $(WL)/wasm/$(w).wasm $(GEN)/comp/$(w)/$(w).wasm)
+workloads: $(foreach w,$(WORKLOADS),$(WL)/gcc/$(w) $(WL)/clang/$(w) $(GEN)/comp/$(w)/$(w).wasm)

@@ -13,6 +13,10 @@ lock=$(dirname "$0")/debsrc.lock
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)   # apt wants absolute paths
 apt=$dir/.apt
+# make -j runs one fetch per package at once; they share the private apt
+# index, whose lock apt does not wait for: one fetch at a time.
+exec 9> "$dir/.fetch-lock"
+flock 9
 
 # The Debian archive the machine already uses (its sources, either format),
 # else Debian's own mirror; signed by the keyring every Debian machine has.

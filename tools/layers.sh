@@ -22,7 +22,7 @@ header_layer() {
     case $1 in
     abi/*|types.h|platform.h|klib.h|list.h|spinlock.h|errors.h|backtrace.h|irqoff.h|\
     ksyms.h|kernel.h|clock.h|timerq.h|runqueue.h|csprng.h|realtime.h|console.h|frame.h|\
-    heap.h|umem.h|fault.h|cap.h|sched.h|rt.h|wasm_stack.h|notify.h) echo 0 ;;
+    heap.h|umem.h|fault.h|cap.h|sched.h|rt.h|wasm_stack.h|wasm_simd.h|notify.h) echo 0 ;;
     ipc.h|hw.h|trap.h|wasi.h|snapshot.h|host_ctx.h|rt_part.h) echo 1 ;;
     component.h) echo 2 ;;
     host.h|hostcalls.h|ipc_invoke.h) echo 3 ;;

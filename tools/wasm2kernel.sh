@@ -5,15 +5,19 @@
 # struct comp_image.
 # Usage: tools/wasm2kernel.sh <name> <in.wasm> <out-dir>
 #   writes <out-dir>/<name>.wasm.c, <name>.wasm.h, <name>.glue.c
-# WABT_BIN: the folder holding wabt's wasm2c and wasm-validate (the build's
-# npm install, under $BUILD).
+# WABT_BIN: the folder holding wabt's wasm-validate (the build's npm
+# install, under $BUILD); WASM2C: its wasm2c with the larger stack
+# (tools/wabt/stack.js).
 set -eu
 name=$1 wasm=$2 out=$3
 WABT_BIN=${WABT_BIN:-${BUILD:-build}/wabt/node_modules/wabt/bin}
-if [ ! -f "$WABT_BIN/wasm2c" ]; then
-    echo "component $name: no wasm2c at $WABT_BIN (make installs it: mk/components.mk)" >&2
-    exit 1
-fi
+WASM2C=${WASM2C:-${BUILD:-build}/wabt/wasm2c.js}
+for t in "$WABT_BIN/wasm-validate" "$WASM2C"; do
+    if [ ! -f "$t" ]; then
+        echo "component $name: no $t (make installs it: mk/components.mk)" >&2
+        exit 1
+    fi
+done
 mkdir -p "$out"
 c=$out/$name.wasm.c h=$out/$name.wasm.h
 # The proposals Azoth runs beyond wabt's defaults (SIMD, bulk memory,
@@ -24,7 +28,7 @@ if ! msg=$(node "$WABT_BIN/wasm-validate" $features "$wasm" 2>&1); then
     echo "$msg" | sed 's/^/  /' >&2
     exit 1
 fi
-if ! msg=$(node "$WABT_BIN/wasm2c" $features "$wasm" -n "$name" -o "$c" 2>&1); then
+if ! msg=$(node "$WASM2C" $features "$wasm" -n "$name" -o "$c" 2>&1); then
     echo "component $name: wasm2c could not translate $wasm:" >&2
     echo "$msg" | sed 's/^/  /' >&2
     exit 1
@@ -118,6 +122,13 @@ fi
 edit "$c" "bulk-memory range check aware of the IPC and DMA windows" \
     's/^    if (UNLIKELY(res > (mem)->size))               \\$/    if (UNLIKELY(res > (mem)->size) \&\& !wasm_rt_window_ok(mem, offset, len)) \\/' \
     '^    if (UNLIKELY(res > (mem)->size) && !wasm_rt_window_ok(mem, offset, len)) \\$'
+# wasm SIMD's lane loads and stores as GCC vector lanes instead of SIMDe's
+# unions (athanor/wasm_simd.h says why).
+if grep -q '^#include <simde/wasm/simd128.h>$' "$c"; then
+    edit "$c" "lane loads and stores as vector lanes" \
+        '/^#include <simde\/wasm\/simd128.h>$/a #include <athanor/wasm_simd.h>' \
+        '^#include <athanor/wasm_simd.h>$'
+fi
 # Keep every wasm function a function of its own in the native code (gcc
 # would otherwise inline small ones into their callers), so that a trap's
 # report names the wasm function it happened in. wasm2c's load/store

@@ -110,6 +110,16 @@ void cpu_init(struct boot_info *bi)
     feature(f, cap, ebx7 & (1u << 7), "smep");
     feature(f, cap, ebx7 & (1u << 20), "smap");
 
+    /* Generated component code uses x86-64-v2's instructions (GEN_ISA in
+     * mk/config.mk): a CPU without them would fault on the first one, in
+     * whichever component runs it first. Say so once, here, instead. */
+    uint32_t v2 = (1u << 9) | (1u << 19) | (1u << 20) | (1u << 23);
+    if ((ecx1 & v2) != v2)
+        kpanic("this CPU (%s) lacks %s%s%s%s: Azoth's components need an x86-64-v2 CPU "
+               "(any x86-64 since 2009; QEMU: -cpu max)", bi->cpu_desc,
+               ecx1 & (1u << 9) ? "" : "SSSE3 ", ecx1 & (1u << 19) ? "" : "SSE4.1 ",
+               ecx1 & (1u << 20) ? "" : "SSE4.2 ", ecx1 & (1u << 23) ? "" : "POPCNT");
+
     /* x87 + SSE: no emulation, native FPU errors, FXSAVE/SSE exceptions on. */
     uint64_t cr0 = read_cr0();
     cr0 = (cr0 & ~(CR0_EM | CR0_TS)) | CR0_MP | CR0_NE;

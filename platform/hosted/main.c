@@ -45,6 +45,15 @@ int main(int argc, char **argv)
     hosted_argv = argv;
     uint64_t mib = 64;
     size_t len = 0;
+    /* Generated component code uses x86-64-v2's instructions (GEN_ISA in
+     * mk/config.mk); without them the first component would fault. */
+    __builtin_cpu_init();
+    if (!__builtin_cpu_supports("ssse3") || !__builtin_cpu_supports("sse4.1") ||
+        !__builtin_cpu_supports("sse4.2") || !__builtin_cpu_supports("popcnt")) {
+        fprintf(stderr, "%s: this CPU lacks SSSE3, SSE4.1, SSE4.2 or POPCNT: Azoth's components "
+                        "need an x86-64-v2 CPU (any x86-64 since 2009)\n", argv[0]);
+        return 1;
+    }
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-m") == 0 && i + 1 < argc) {
             char *end;
