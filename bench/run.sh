@@ -199,7 +199,10 @@ bytes=$(stat -c %s build/x86_64/azoth.bin.elf)
 objs=$(for c in $(sed -n 's/^IMAGE_COMPONENTS_user := //p' build/gen/components.mk); do
     echo build/x86_64/build/gen/comp/$c/$c.wasm.c.o build/x86_64/build/gen/comp/$c/$c.glue.c.o; done)
 # shellcheck disable=SC2086 # one argument per object
-comp_code=$(size $objs build/x86_64/build/gen/manifest-user.c.o | awk 'NR > 1 { s += $1 + $2 } END { print s + 0 }')
+# Code, read-only data and data only: their .eh_frame (generated code is
+# compiled with -fnon-call-exceptions) is discarded by the linker script.
+comp_code=$(size -A $objs build/x86_64/build/gen/manifest-user.c.o |
+    awk '$1 ~ /^\.(text|rodata|data)/ { s += $2 } END { print s + 0 }')
 # shellcheck disable=SC2086
 comp_syms=$(nm --defined-only $objs 2>/dev/null | awk '$2 ~ /^[Tt]$/ { print $3 }' | sort -u |
     awk 'NR == FNR { c[$1] = 1; next } /^    \.asciz "/ { n = $2; gsub(/"/, "", n); if (n in c) s += 8 + 4 + length(n) + 1 } END { print s + 0 }' - build/x86_64/azoth.ksyms.S)
