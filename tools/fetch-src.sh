@@ -69,6 +69,22 @@ prepare() {
             "$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)" \
             > "$2/src/lua5.4-deb-multiarch.h"
         ;;
+    e2fsprogs)
+        # Configured for wasm32-wasi (config.h and the type headers as
+        # wasi-libc has them) in bld-wasm/, and only the generated sources
+        # the filesystem service compiles are made there: the error tables
+        # (compile_et), the CRC32c table (a host program) and blkid's
+        # headers, which the journal code includes. No library is built.
+        mkdir -p "$2/bld-wasm"
+        (cd "$2/bld-wasm" &&
+            ../configure --host=wasm32-wasi CC="clang --target=wasm32-wasi" AR=llvm-ar \
+                RANLIB=llvm-ranlib --disable-nls --disable-fuse2fs --disable-tls --disable-uuidd \
+                --disable-e2initrd-helper --disable-defrag --disable-imager --disable-debugfs \
+                --disable-resizer --without-pthread --disable-backtrace &&
+            make -C lib/et compile_et com_err.h &&
+            make -C lib/ext2fs ext2_err.c ext2_err.h crc32c_table.h &&
+            make -C lib/blkid blkid.h blkid_types.h)
+        ;;
     esac
 }
 
