@@ -28,9 +28,12 @@ include mk/unit.mk
 # Node.js runs npm's wabt (mk/components.mk): Debian's nodejs and npm unless
 # the machine has an npm already.
 NODE_PKGS  := $(if $(shell command -v npm 2>/dev/null),,nodejs npm)
-BUILD_PKGS := gcc make binutils clang lld wasi-libc libclang-rt-14-dev-wasm32 libsimde-dev \
-              console-setup-linux $(NODE_PKGS)
-RUN_PKGS   := $(BUILD_PKGS) qemu-system-x86
+# The filesystem service is built from e2fsprogs' source package
+# (tools/fetch-src.sh: dpkg-dev unpacks it; llvm's llvm-ar archives it), and
+# the disk make run boots is made with e2fsprogs' mke2fs.
+BUILD_PKGS := gcc make binutils clang lld llvm wasi-libc libclang-rt-14-dev-wasm32 libsimde-dev \
+              console-setup-linux dpkg-dev $(NODE_PKGS)
+RUN_PKGS   := $(BUILD_PKGS) qemu-system-x86 e2fsprogs
 ISO_PKGS   := grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools
 TEST_PKGS  := $(RUN_PKGS) $(ISO_PKGS) ovmf libcmocka-dev afl++
 DEBUG_PKGS := $(RUN_PKGS) gdb
@@ -38,7 +41,7 @@ DEBUG_PKGS := $(RUN_PKGS) gdb
 # (tools/fetch-src.sh: dpkg-dev's dpkg-source unpacks them, tcl's tclsh
 # generates SQLite's amalgamation) and runs them under Node for V8's times
 # (Node is a build dependency already); gnuplot draws the results.
-BENCH_PKGS := $(TEST_PKGS) gdb dpkg-dev tcl gnuplot-nox
+BENCH_PKGS := $(TEST_PKGS) gdb tcl gnuplot-nox
 DEPS       := tools/deps.sh
 
 ISO      := $(BUILD)/azoth.iso

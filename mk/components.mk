@@ -77,7 +77,7 @@ $(FONT_H): $(PSF2C) $(FONT_PSF)
 # by mk/workloads.mk (sources from Debian packages, the same flags as their
 # native builds); their translation is the same as every component's.
 define component_rules
-$(if $(filter $(1),$(WORKLOADS)),,$(call component_wasm_rule,$(1)))
+$(if $(filter $(1),$(WORKLOADS) $(PKG_COMPONENTS)),,$(call component_wasm_rule,$(1)))
 $(GEN)/comp/$(1)/$(1).wasm.c $(GEN)/comp/$(1)/$(1).glue.c &: $(GEN)/comp/$(1)/$(1).wasm tools/wasm2kernel.sh abi/athanor/abi/imports.def $(WABT_TOOL)
 	@echo '  WASM2C  $$@'
 	$(Q)WABT_BIN=$(WABT_BIN) WASM2C=$(WABT_TOOL) tools/wasm2kernel.sh $(1) $$< $(GEN)/comp/$(1)
@@ -95,6 +95,35 @@ $(GEN)/comp/$(1)/$(1).wasm: $(wildcard $(COMP_DIR_$(1))/*.wat) $(WABT_NPM)
 	$(Q)node $(WABT_BIN)/wat2wasm --enable-tail-call -o $$@ $(wildcard $(COMP_DIR_$(1))/*.wat)
 endif
 endef
+
+# A component folder may also hold sources.mk, naming sources from Debian
+# source packages it is built with (tools/debsrc.lock), with the variables
+# of mk/workloads.mk: <name>_PKGS, <name>_SRCS (under $(SRC)/<package>/) and
+# <name>_CFLAGS. Each source is then compiled on its own with the pipeline's
+# compiler and flags (the packages' with -w: not ours to lint), the
+# packages' objects go into an archive, so that only what the component's
+# own code reaches is linked, and the component's objects are linked with
+# it. (The workloads are built by mk/workloads.mk, with their native
+# builds' flags.)
+PKG_COMPONENTS := $(filter-out $(WORKLOADS),$(foreach c,$(COMPONENTS),$(if $(wildcard $(COMP_DIR_$(c))/sources.mk),$(c))))
+$(foreach c,$(PKG_COMPONENTS),$(eval include $(COMP_DIR_$(c))/sources.mk))
+pkg_own_objs = $(patsubst %,$(GEN)/comp/$(1)/obj/%.o,$(sort $(wildcard $(COMP_DIR_$(1))/*.c)))
+pkg_lib_objs = $(patsubst %,$(GEN)/comp/$(1)/obj/%.o,$($(1)_SRCS))
+define pkg_component_rules
+$(if $($(1)_SRCS),$($(1)_SRCS): | $(call wl_stamps,$(1)) ;)
+$(GEN)/comp/$(1)/obj/%.c.o: %.c | $(call wl_stamps,$(1)) $(GEN)/include/pci_claims.h $(GEN)/include/sensor_policy.h
+	@mkdir -p $$(dir $$@)
+	@echo '  CC      $$@'
+	$(Q)$(WASM_CC) $$(if $$(filter $(SRC)/%,$$<),$(filter-out -Wall -Wextra -Werror,$(WASM_CFLAGS)) -w,$(WASM_CFLAGS)) $($(1)_CFLAGS) -MMD -MP -c $$< -o $$@
+$(GEN)/comp/$(1)/pkgs.a: $(call pkg_lib_objs,$(1))
+	@echo '  AR      $$@'
+	$(Q)rm -f $$@ && llvm-ar rcs $$@ $$^
+$(GEN)/comp/$(1)/$(1).wasm: $(call pkg_own_objs,$(1)) $(GEN)/comp/$(1)/pkgs.a $(wildcard $(COMP_DIR_$(1))/wasm.flags)
+	@echo '  LD      $$@'
+	$(Q)$(WASM_CC) $(WASM_CFLAGS) -o $$@ $(call pkg_own_objs,$(1)) $(GEN)/comp/$(1)/pkgs.a $$(shell cat $(COMP_DIR_$(1))/wasm.flags 2>/dev/null)
+-include $(patsubst %.o,%.d,$(call pkg_own_objs,$(1)) $(call pkg_lib_objs,$(1)))
+endef
+$(foreach c,$(PKG_COMPONENTS),$(eval $(call pkg_component_rules,$(c))))
 $(foreach c,$(COMPONENTS),$(eval $(call component_rules,$(c))))
 # What each .wasm was built from (headers, sources a source includes).
 -include $(foreach c,$(COMPONENTS),$(GEN)/comp/$(c)/$(c).wasm.d)

@@ -82,7 +82,7 @@ prepare() {
                 --disable-e2initrd-helper --disable-defrag --disable-imager --disable-debugfs \
                 --disable-resizer --without-pthread --disable-backtrace &&
             make -C lib/et compile_et com_err.h &&
-            make -C lib/ext2fs ext2_err.c ext2_err.h crc32c_table.h &&
+            make -C lib/ext2fs ext2_err.c ext2_err.h crc32c_table.h ../../lib/dirpaths.h &&
             make -C lib/blkid blkid.h blkid_types.h)
         ;;
     esac

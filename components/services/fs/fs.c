@@ -1,0 +1,214 @@
+/* Filesystem service: ext2/ext3/ext4 through e2fsprogs' libext2fs (from
+ * Debian's source package, docs/files.md), on the disk the block service
+ * offers. This first step mounts the filesystem read-only and lists its
+ * root directory; the WASI file operations come on top of it.
+ *   op 1 INFO -> blocks << 32 | free blocks (in filesystem blocks)
+ * Errors come back as negative values. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h> /* before ext2fs.h, which uses its types */
+
+#include <athanor.h>
+#include <ext2fs/ext2fs.h>
+
+#define ERR(e) ((uint64_t)(int64_t)-(e))
+enum { BLK_INFO = 1, BLK_READ = 2, BLK_WRITE = 3, BLK_FLUSH = 4 };
+enum { OP_INFO = 1 };
+
+#define SECTOR 512u
+#define PAGE   4096u
+/* Block requests lend whole pages (the block service's rule), so every
+ * transfer goes through this page-aligned buffer: a range that is not
+ * page-aligned is read (and for a write, patched and written back) as the
+ * pages around it. */
+#define BOUNCE (64u * 1024u)
+static uint8_t bounce[BOUNCE] __attribute__((aligned(PAGE)));
+
+static ath_handle_t blk;
+static uint64_t     disk_bytes;
+
+/* One block request for the pages [off, off + len) through the bounce
+ * buffer (len <= BOUNCE, both page-aligned). */
+static errcode_t blk_pages(int op, uint64_t off, uint32_t len)
+{
+    if (off > disk_bytes || len > disk_bytes - off)
+        return EXT2_ET_SHORT_READ; /* past the end of the disk */
+    uint64_t v = 0;
+    int r = ath_call_lend(blk, (uint64_t)op, off / SECTOR, bounce, len,
+                          op == BLK_READ ? ATH_LEND_RW : ATH_LEND_RO, &v);
+    if (r != 0 || (int64_t)v < 0)
+        return op == BLK_READ ? EXT2_ET_SHORT_READ : EXT2_ET_SHORT_WRITE;
+    return 0;
+}
+
+/* Read or write [off, off + len) of the disk, any 512-byte-aligned range. */
+static errcode_t blk_rw(int op, uint64_t off, void *buf, size_t len)
+{
+    uint8_t *p = buf;
+    while (len) {
+        uint64_t first = off & ~(uint64_t)(PAGE - 1);
+        uint64_t in = off - first;
+        uint64_t span = (in + len + PAGE - 1) & ~(uint64_t)(PAGE - 1);
+        if (span > BOUNCE)
+            span = BOUNCE;
+        size_t n = (size_t)(span - in) < len ? (size_t)(span - in) : len;
+        errcode_t e;
+        if (op == BLK_READ) {
+            if ((e = blk_pages(BLK_READ, first, (uint32_t)span)))
+                return e;
+            memcpy(p, bounce + in, n);
+        } else {
+            /* The pages' other bytes are the disk's: read them first
+             * unless the write covers the pages whole. */
+            if ((in || (n & (PAGE - 1))) && (e = blk_pages(BLK_READ, first, (uint32_t)span)))
+                return e;
+            memcpy(bounce + in, p, n);
+            if ((e = blk_pages(BLK_WRITE, first, (uint32_t)span)))
+                return e;
+        }
+        p += n, off += n, len -= n;
+    }
+    return 0;
+}
+
+/* ---- libext2fs's I/O manager over the block service ---- */
+
+static struct struct_io_manager athanor_io;
+
+static errcode_t io_open(const char *name, int flags, io_channel *channel)
+{
+    io_channel ch = calloc(1, sizeof *ch);
+    if (!ch)
+        return EXT2_ET_NO_MEMORY;
+    ch->magic = EXT2_ET_MAGIC_IO_CHANNEL;
+    ch->manager = &athanor_io;
+    ch->name = strdup(name);
+    ch->block_size = 1024;
+    ch->refcount = 1;
+    ch->flags = flags;
+    *channel = ch;
+    return 0;
+}
+
+static errcode_t io_close(io_channel ch)
+{
+    if (--ch->refcount > 0)
+        return 0;
+    free(ch->name);
+    free(ch);
+    return 0;
+}
+
+static errcode_t io_set_blksize(io_channel ch, int blksize)
+{
+    ch->block_size = blksize;
+    return 0;
+}
+
+/* count < 0 is a byte count (libext2fs's convention), else blocks. */
+static size_t io_bytes(io_channel ch, int count)
+{
+    return count < 0 ? (size_t)-count : (size_t)count * (size_t)ch->block_size;
+}
+
+static errcode_t io_read_blk64(io_channel ch, unsigned long long block, int count, void *data)
+{
+    return blk_rw(BLK_READ, block * (uint64_t)ch->block_size, data, io_bytes(ch, count));
+}
+
+static errcode_t io_write_blk64(io_channel ch, unsigned long long block, int count, const void *data)
+{
+    return blk_rw(BLK_WRITE, block * (uint64_t)ch->block_size, (void *)data, io_bytes(ch, count));
+}
+
+static errcode_t io_read_blk(io_channel ch, unsigned long block, int count, void *data)
+{
+    return io_read_blk64(ch, block, count, data);
+}
+
+static errcode_t io_write_blk(io_channel ch, unsigned long block, int count, const void *data)
+{
+    return io_write_blk64(ch, block, count, data);
+}
+
+static errcode_t io_flush(io_channel ch)
+{
+    (void)ch;
+    uint64_t v = 0;
+    int r = ath_call(blk, BLK_FLUSH, 0, 0, 0, &v);
+    return r != 0 || (int64_t)v < 0 ? EXT2_ET_SHORT_WRITE : 0;
+}
+
+static errcode_t io_set_option(io_channel ch, const char *option, const char *arg)
+{
+    (void)ch, (void)option, (void)arg;
+    return EXT2_ET_INVALID_ARGUMENT;
+}
+
+static struct struct_io_manager athanor_io = {
+    .magic = EXT2_ET_MAGIC_IO_MANAGER,
+    .name = "Athanor block service",
+    .open = io_open,
+    .close = io_close,
+    .set_blksize = io_set_blksize,
+    .read_blk = io_read_blk,
+    .write_blk = io_write_blk,
+    .flush = io_flush,
+    .set_option = io_set_option,
+    .read_blk64 = io_read_blk64,
+    .write_blk64 = io_write_blk64,
+};
+
+/* ---- the service ---- */
+
+static ext2_filsys fs;
+
+static int list_entry(struct ext2_dir_entry *d, int offset, int blocksize, char *buf, void *priv)
+{
+    (void)offset, (void)blocksize, (void)buf;
+    int *n = priv;
+    int len = ext2fs_dirent_name_len(d);
+    printf("%s%.*s", (*n)++ ? " " : "", len, d->name);
+    return 0;
+}
+
+ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+    (void)badge, (void)a0, (void)a1, (void)a2;
+    switch (op) {
+    case OP_INFO:
+        return ext2fs_blocks_count(fs->super) << 32 | ext2fs_free_blocks_count(fs->super);
+    default:
+        return ERR(ATH_ENOSYS);
+    }
+}
+
+int main(void)
+{
+    initialize_ext2_error_table(); /* libext2fs's messages for error_message() */
+    blk = ath_cap_find(ATH_T_ENDPOINT, 0); /* the manifest's: calls = ["block"] */
+    uint64_t sectors = 0;
+    if (ath_call(blk, BLK_INFO, 0, 0, 0, &sectors) != 0 || (int64_t)sectors <= 0) {
+        printf("fs: no disk\n");
+        return 1;
+    }
+    disk_bytes = sectors * SECTOR;
+    errcode_t e = ext2fs_open2("disk", NULL, EXT2_FLAG_64BITS, 0, 0, &athanor_io, &fs);
+    if (e) {
+        printf("fs: the disk holds no ext2/3/4 filesystem this service can mount: %s\n",
+               error_message(e));
+        return 1;
+    }
+    printf("fs: mounted read-only: %llu blocks of %u bytes, %u inodes, %llu blocks free\n",
+           (unsigned long long)ext2fs_blocks_count(fs->super), fs->blocksize,
+           fs->super->s_inodes_count, (unsigned long long)ext2fs_free_blocks_count(fs->super));
+    int n = 0;
+    printf("fs: / holds: ");
+    e = ext2fs_dir_iterate(fs, EXT2_ROOT_INO, 0, NULL, list_entry, &n);
+    printf("\n");
+    if (e)
+        printf("fs: listing / failed: %s\n", error_message(e));
+    printf("fs: serving\n");
+    return ath_serve();
+}
