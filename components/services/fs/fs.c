@@ -10,7 +10,8 @@
 #include <sys/types.h> /* before ext2fs.h, which uses its types */
 
 #include <athanor.h>
-#include <ext2fs/ext2fs.h>
+
+#include "fs.h"
 
 #define ERR(e) ((uint64_t)(int64_t)-(e))
 enum { BLK_INFO = 1, BLK_READ = 2, BLK_WRITE = 3, BLK_FLUSH = 4 };
@@ -162,20 +163,18 @@ static struct struct_io_manager athanor_io = {
 
 /* ---- the service ---- */
 
-static ext2_filsys fs;
-
-static int list_entry(struct ext2_dir_entry *d, int offset, int blocksize, char *buf, void *priv)
+static int list_entry(void *buf, const char *name, const struct stat *st, off_t off)
 {
-    (void)offset, (void)blocksize, (void)buf;
-    int *n = priv;
-    int len = ext2fs_dirent_name_len(d);
-    printf("%s%.*s", (*n)++ ? " " : "", len, d->name);
+    (void)st, (void)off;
+    int *n = buf;
+    printf("%s%s", (*n)++ ? " " : "", name);
     return 0;
 }
 
 ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2)
 {
     (void)badge, (void)a0, (void)a1, (void)a2;
+    ext2_filsys fs = fs_filesystem();
     switch (op) {
     case OP_INFO:
         return ext2fs_blocks_count(fs->super) << 32 | ext2fs_free_blocks_count(fs->super);
@@ -194,21 +193,29 @@ int main(void)
         return 1;
     }
     disk_bytes = sectors * SECTOR;
-    errcode_t e = ext2fs_open2("disk", NULL, EXT2_FLAG_64BITS, 0, 0, &athanor_io, &fs);
+    errcode_t e = fs_mount(&athanor_io, 0);
     if (e) {
         printf("fs: the disk holds no ext2/3/4 filesystem this service can mount: %s\n",
                error_message(e));
         return 1;
     }
+    ext2_filsys fs = fs_filesystem();
     printf("fs: mounted read-only: %llu blocks of %u bytes, %u inodes, %llu blocks free\n",
            (unsigned long long)ext2fs_blocks_count(fs->super), fs->blocksize,
            fs->super->s_inodes_count, (unsigned long long)ext2fs_free_blocks_count(fs->super));
-    int n = 0;
+    /* The root directory through fuse2fs's operations, as a client's
+     * listing will go. */
+    const struct fuse_operations *ops = fs_operations();
+    struct fuse_file_info fi = { .flags = O_RDONLY };
+    int n = 0, r = ops->opendir("/", &fi);
     printf("fs: / holds: ");
-    e = ext2fs_dir_iterate(fs, EXT2_ROOT_INO, 0, NULL, list_entry, &n);
+    if (r == 0) {
+        r = ops->readdir("/", &n, list_entry, 0, &fi);
+        ops->releasedir("/", &fi);
+    }
     printf("\n");
-    if (e)
-        printf("fs: listing / failed: %s\n", error_message(e));
+    if (r)
+        printf("fs: listing / failed: %s\n", strerror(-r));
     printf("fs: serving\n");
     return ath_serve();
 }

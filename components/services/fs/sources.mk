@@ -18,4 +18,5 @@ fs_SRCS := $(addprefix $(E2FS)/lib/ext2fs/,alloc.c alloc_sb.c alloc_stats.c allo
     unlink.c valid_blk.c version.c rbtree.c) \
     $(addprefix $(E2FS)/lib/et/,error_message.c et_name.c init_et.c com_err.c) \
     $(E2FS)/bld-wasm/lib/ext2fs/ext2_err.c
-fs_CFLAGS := -DHAVE_CONFIG_H -I$(E2FS)/bld-wasm/lib -I$(E2FS)/bld-wasm/lib/ext2fs -I$(E2FS)/lib
+fs_CFLAGS := -DHAVE_CONFIG_H -I$(E2FS)/bld-wasm/lib -I$(E2FS)/bld-wasm/lib/ext2fs -I$(E2FS)/lib \
+    -I$(E2FS) -Icomponents/services/fs/shim
