@@ -73,7 +73,9 @@ static inline int ath_call_msg(ath_handle_t h, uint64_t op, uint64_t a0, const v
 {
     return __ath_call_msg((uint32_t)h, op, a0, msg, len, result);
 }
-/* Server: where messages from ath_call_msg land (before ath_serve). */
+/* Server: where messages from ath_call_msg land (before ath_serve); up to
+ * ATH_MSGBUF_MAX bytes, as the kernel's own calls (the WASI file calls) may
+ * bring more than a component's ATH_MSG_MAX. */
 static inline int ath_set_msgbuf(void *buf, uint32_t len)
 {
     return __ath_set_msgbuf(buf, len);

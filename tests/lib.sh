@@ -59,18 +59,23 @@ expect_status() {
     fi
 }
 
-# ktest_results PREFIX LOG : one verdict per "ktest: PASS|FAIL name" line, and a
-# FAIL if the suite did not report its final count.
-ktest_results() {
-    _k_prefix=$1 _k_log=$2
-    tr -d '\r' < "$_k_log" | awk -v p="$_k_prefix" '
-        /^ktest: PASS / { print "PASS " p "/" $3 }
-        /^ktest: FAIL / { name = $3; sub(/^ktest: FAIL [^ ]+ /, ""); print "FAIL " p "/" name ": " $0 }
+# suite_results TAG PREFIX LOG : one verdict per "TAG: PASS name" or "TAG:
+# FAIL name[: why]" line of a suite that runs inside Azoth, and a FAIL if
+# the suite did not report its final count with nothing failed.
+suite_results() {
+    _k_tag=$1 _k_prefix=$2 _k_log=$3
+    tr -d '\r' < "$_k_log" | awk -v p="$_k_prefix" -v t="$_k_tag: " '
+        index($0, t "PASS ") == 1 { print "PASS " p "/" $3 }
+        index($0, t "FAIL ") == 1 { name = $3; sub(/:$/, "", name); rest = substr($0, length(t) + 6 + length($3));
+                                    print "FAIL " p "/" name ":" rest }
     ' | tee -a "$RESULTS" | sed 's/^/  /'
-    if ! tr -d '\r' < "$_k_log" | grep -Eq '^ktest: [0-9]+ passed, 0 failed'; then
+    if ! tr -d '\r' < "$_k_log" | grep -Eq "^$_k_tag: [0-9]+ passed, 0 failed"; then
         result FAIL "$_k_prefix/suite-complete" "the suite did not finish cleanly (log: $_k_log)"
     fi
 }
+
+# ktest_results PREFIX LOG : the in-kernel suite's verdicts ("ktest: ...").
+ktest_results() { suite_results ktest "$1" "$2"; }
 
 # The scripted monitor session both platforms run, and what it must answer.
 MONITOR_SCRIPT='help\nmem\nthreads\nuptime\nxyzzy 1 2\nmem extra\nhalt\n'

@@ -94,7 +94,7 @@ static const struct comp_part parts[] = {
     { "rt",        rt_comp_start,   rt_comp_stop },       /* kernel/rt */
     { "caps",      caps_comp_start, caps_comp_stop },     /* kernel/comp/caps.c */
     { "hw",        hw_comp_start,   hw_comp_stop },       /* kernel/hw */
-    { "wasi",      wasi_comp_start, NULL },               /* kernel/wasi */
+    { "wasi",      wasi_comp_start, wasi_comp_stop },     /* kernel/wasi */
     { "snapshot",  NULL,            snapshot_comp_stop }, /* kernel/comp/snapshot.c */
     { "supervise", NULL,            supervise_stop },     /* kernel/comp/supervise.c */
     { "ipc",       ipc_comp_start,  ipc_comp_stop },      /* kernel/ipc */

@@ -199,6 +199,36 @@ int ipc_call(struct thread *t, struct component *caller, enum ipc_mode mode,
     return r;
 }
 
+int ipc_call_kernel(struct thread *t, struct component *caller, const struct ipc_call *call,
+                    const struct ipc_kcall *k, uint64_t *result)
+{
+    struct endpoint *ep = call->ep;
+    if (!ep->handle)
+        return -ATH_ENOSYS;
+    int r = ipc_acquire(ep, t, caller, call->obj_gen);
+    if (r)
+        return r;
+    /* Held: the server serves and its buffer and memory stay put until
+     * release; the buffer is checked now against a memory that may have
+     * changed since it was registered. */
+    struct component *srv = ep->server;
+    const wasm_rt_memory_t *mem = srv->rt.memory;
+    uint32_t room = srv->ipc.msgbuf_len, len = 0;
+    if (!mem || !room || (uint64_t)srv->ipc.msgbuf + room > mem->size) {
+        r = -ATH_EMSGSIZE;
+    } else {
+        uint8_t *buf = mem->data + srv->ipc.msgbuf;
+        r = k->fill(k->ctx, buf, room, &len);
+        if (!r)
+            r = ipc_serve_on(t, caller, srv, call->badge, call->m.op, call->m.a0, len, 0, 0, false,
+                             result);
+        if (!r && k->drain)
+            r = k->drain(k->ctx, buf, room, *result);
+    }
+    ipc_release(ep);
+    return r;
+}
+
 void ipc_set_msgbuf(struct component *srv, uint32_t off, uint32_t len)
 {
     srv->ipc.msgbuf = off;
@@ -236,21 +266,21 @@ int ipc_serve_event(struct thread *t, struct component *srv, uint64_t bits, uint
 }
 
 /* The badge tells the server which component calls (its manifest index + 1). */
-static uint64_t badge_of(struct component *c)
+uint64_t ipc_badge_of(struct component *c)
 {
     return (uint64_t)(c - comp_at(0)) + 1;
 }
 
 int ipc_grant_endpoint(struct component *caller, struct component *srv, cap_handle_t *out)
 {
-    return cap_insert_gen(&caller->caps, CAP_T_ENDPOINT, CAP_R_CALL, &srv->ipc.ep, badge_of(caller),
+    return cap_insert_gen(&caller->caps, CAP_T_ENDPOINT, CAP_R_CALL, &srv->ipc.ep, ipc_badge_of(caller),
                           srv->generation, out);
 }
 
 int ipc_self_endpoint(struct component *srv, cap_handle_t *out)
 {
     return cap_insert_gen(&srv->caps, CAP_T_ENDPOINT, CAP_R_CALL | CAP_R_DERIVE | CAP_R_GRANT,
-                          &srv->ipc.ep, badge_of(srv), srv->generation, out);
+                          &srv->ipc.ep, ipc_badge_of(srv), srv->generation, out);
 }
 
 /* ---- the IPC part of a component ---- */

@@ -99,7 +99,7 @@ u32 w2c_athanor_set_msgbuf(struct w2c_athanor *a, u32 ptr, u32 len)
 {
     struct component *c = host_enter(&a->h);
     struct umem m = host_mem(c);
-    if (len > IPC_MSG_MAX)
+    if (len > IPC_MSGBUF_MAX)
         return host_leave(c, (u32)-ATH_EINVAL);
     if (!m.data || (uint64_t)ptr + len > m.size)
         return host_leave(c, (u32)-ATH_EFAULT);

@@ -1,6 +1,7 @@
-/* WASI preview 1, first part: args, environ, the console as fds 0-2, clocks,
- * random, sched_yield, proc_exit. Every other preview-1 call exists and
- * returns ENOSYS (wasm2c links imports by name, so each must be present).
+/* WASI preview 1: args, environ, the console as fds 0-2, clocks, random,
+ * sched_yield, proc_exit; files and directories (fds above 2) are
+ * files.c's. The calls not implemented yet exist and return ENOSYS
+ * (wasm2c links imports by name, so each must be present).
  *
  * Each call: enter (the thread leaves wasm code: a fault from here on is a
  * kernel bug, not a trap), decode (check every offset and length against the
@@ -50,8 +51,9 @@ static bool has(struct component *c, enum cap_type type, uint32_t rights)
 
 int wasi_comp_start(struct component *c, const char *args)
 {
-    if (!args)
-        return 0; /* a restart: the last start's arguments */
+    int r = wasi_files_start(c);
+    if (r || !args)
+        return r; /* a restart: the last start's arguments */
     struct comp_wasi *w = &c->wasi;
     kstrlcpy(w->argv_buf, c->cfg->name, sizeof w->argv_buf);
     size_t len = strlen(w->argv_buf) + 1;
@@ -73,6 +75,11 @@ int wasi_comp_start(struct component *c, const char *args)
     }
     w->argv[w->argc] = NULL;
     return 0;
+}
+
+void wasi_comp_stop(struct component *c)
+{
+    wasi_files_stop(c);
 }
 
 /* Write a string vector (argv or environ) as WASI lays it out: an array of
@@ -182,6 +189,8 @@ static u32 put_u64(struct component *c, uoff_t off, uint64_t v)
 
 static u32 fd_write(struct component *c, u32 fd, uoff_t iovs, u32 n, uoff_t nwritten)
 {
+    if (fd > STDERR)
+        return wasi_file_rw(c, fd, true, iovs, n, nwritten, false, 0);
     if (fd != STDOUT && fd != STDERR)
         return WASI_EBADF;
     if (!has(c, CAP_T_CONSOLE, CAP_R_WRITE))
@@ -221,6 +230,8 @@ u32 w2c_wasi__snapshot__preview1_fd_write(wasi_self *w, u32 fd, u32 iovs, u32 n,
 
 static u32 fd_read(struct component *c, u32 fd, uoff_t iovs, u32 n, uoff_t nread)
 {
+    if (fd > STDERR)
+        return wasi_file_rw(c, fd, false, iovs, n, nread, false, 0);
     if (fd != STDIN)
         return WASI_EBADF;
     if (!has(c, CAP_T_CONSOLE, CAP_R_READ))
@@ -261,7 +272,7 @@ u32 w2c_wasi__snapshot__preview1_fd_read(wasi_self *w, u32 fd, u32 iovs, u32 n, 
 static u32 fd_fdstat_get(struct component *c, u32 fd, uoff_t out)
 {
     if (fd > STDERR)
-        return WASI_EBADF;
+        return wasi_file_fdstat_get(c, fd, out);
     uint8_t st[24] = { 0 };
     st[0] = FILETYPE_CHARACTER_DEVICE;
     uint64_t rights = has(c, CAP_T_CONSOLE, fd == STDIN ? CAP_R_READ : CAP_R_WRITE) ? (fd == STDIN ? RIGHTS_FD_READ : RIGHTS_FD_WRITE) : 0;
@@ -278,24 +289,19 @@ u32 w2c_wasi__snapshot__preview1_fd_fdstat_get(wasi_self *w, u32 fd, u32 out)
 u32 w2c_wasi__snapshot__preview1_fd_close(wasi_self *w, u32 fd)
 {
     struct component *c = host_enter(&w->h);
-    return host_leave(c, fd <= STDERR ? WASI_ESUCCESS : WASI_EBADF);
+    return host_leave(c, fd <= STDERR ? WASI_ESUCCESS : wasi_file_close(c, fd));
 }
 
 u32 w2c_wasi__snapshot__preview1_fd_seek(wasi_self *w, u32 fd, u64 off, u32 whence, u32 out)
 {
-    (void)off;
-    (void)whence;
-    (void)out;
     struct component *c = host_enter(&w->h);
-    return host_leave(c, fd <= STDERR ? WASI_ESPIPE : WASI_EBADF);
+    return host_leave(c, fd <= STDERR ? WASI_ESPIPE : wasi_file_seek(c, fd, (int64_t)off, whence, uoff(out)));
 }
 
 u32 w2c_wasi__snapshot__preview1_fd_prestat_get(wasi_self *w, u32 fd, u32 out)
 {
-    (void)fd;
-    (void)out;
     struct component *c = host_enter(&w->h);
-    return host_leave(c, WASI_EBADF); /* no preopened directories (yet): ends libc's scan */
+    return host_leave(c, fd <= STDERR ? WASI_EBADF : wasi_file_prestat_get(c, fd, uoff(out)));
 }
 
 /* ---- clocks, random, scheduling, exit ---- */
@@ -455,31 +461,6 @@ void w2c_wasi__snapshot__preview1_proc_exit(wasi_self *w, u32 code)
     }
 
 #define P(t, n) __attribute__((unused)) t n
-ENOSYS_CALL(fd_advise, P(u32, a), P(u64, b), P(u64, c), P(u32, d))
-ENOSYS_CALL(fd_allocate, P(u32, a), P(u64, b), P(u64, c))
-ENOSYS_CALL(fd_datasync, P(u32, a))
-ENOSYS_CALL(fd_fdstat_set_flags, P(u32, a), P(u32, b))
-ENOSYS_CALL(fd_fdstat_set_rights, P(u32, a), P(u64, b), P(u64, c))
-ENOSYS_CALL(fd_filestat_get, P(u32, a), P(u32, b))
-ENOSYS_CALL(fd_filestat_set_size, P(u32, a), P(u64, b))
-ENOSYS_CALL(fd_filestat_set_times, P(u32, a), P(u64, b), P(u64, c), P(u32, d))
-ENOSYS_CALL(fd_pread, P(u32, a), P(u32, b), P(u32, c), P(u64, d), P(u32, e))
-ENOSYS_CALL(fd_prestat_dir_name, P(u32, a), P(u32, b), P(u32, c))
-ENOSYS_CALL(fd_pwrite, P(u32, a), P(u32, b), P(u32, c), P(u64, d), P(u32, e))
-ENOSYS_CALL(fd_readdir, P(u32, a), P(u32, b), P(u32, c), P(u64, d), P(u32, e))
-ENOSYS_CALL(fd_renumber, P(u32, a), P(u32, b))
-ENOSYS_CALL(fd_sync, P(u32, a))
-ENOSYS_CALL(fd_tell, P(u32, a), P(u32, b))
-ENOSYS_CALL(path_create_directory, P(u32, a), P(u32, b), P(u32, c))
-ENOSYS_CALL(path_filestat_get, P(u32, a), P(u32, b), P(u32, c), P(u32, d), P(u32, e))
-ENOSYS_CALL(path_filestat_set_times, P(u32, a), P(u32, b), P(u32, c), P(u32, d), P(u64, e), P(u64, f), P(u32, g))
-ENOSYS_CALL(path_link, P(u32, a), P(u32, b), P(u32, c), P(u32, d), P(u32, e), P(u32, f), P(u32, g))
-ENOSYS_CALL(path_open, P(u32, a), P(u32, b), P(u32, c), P(u32, d), P(u32, e), P(u64, f), P(u64, g), P(u32, h), P(u32, i))
-ENOSYS_CALL(path_readlink, P(u32, a), P(u32, b), P(u32, c), P(u32, d), P(u32, e), P(u32, f))
-ENOSYS_CALL(path_remove_directory, P(u32, a), P(u32, b), P(u32, c))
-ENOSYS_CALL(path_rename, P(u32, a), P(u32, b), P(u32, c), P(u32, d), P(u32, e), P(u32, f))
-ENOSYS_CALL(path_symlink, P(u32, a), P(u32, b), P(u32, c), P(u32, d), P(u32, e))
-ENOSYS_CALL(path_unlink_file, P(u32, a), P(u32, b), P(u32, c))
 ENOSYS_CALL(proc_raise, P(u32, a))
 ENOSYS_CALL(sock_accept, P(u32, a), P(u32, b), P(u32, c))
 ENOSYS_CALL(sock_recv, P(u32, a), P(u32, b), P(u32, c), P(u32, d), P(u32, e), P(u32, f))

@@ -66,6 +66,8 @@ struct entry {
     unsigned sensors;  /* ATH_SENSOR_* bits it may ask the privacy service for */
     unsigned always, deny, once; /* pre-answers (sensor_answers): bits */
     bool sensor_control; /* may answer prompts, revoke and read the audit log */
+    struct { char path[ATH_DIR_PATH_MAX + 1], guest[ATH_DIR_PATH_MAX + 1]; bool ro; } dirs[ATH_MAX_DIRS];
+    int  ndirs;        /* preopened directories: the filesystem service's paths */
 };
 
 /* The image key's values, and whether the user image has the component.
@@ -245,6 +247,50 @@ static void parse_name_list(char *v, char *out, size_t cap)
         if (*out)
             strcat(out, " ");
         strcat(out, word);
+    }
+}
+
+/* A canonical absolute path: "/" or "/a/b", no "." or ".." or empty
+ * component, at most ATH_DIR_PATH_MAX bytes. */
+static void check_dir_path(const char *p, const char *what)
+{
+    if (p[0] != '/' || strlen(p) > ATH_DIR_PATH_MAX)
+        fail("%s \"%s\" is not an absolute path of at most %u bytes", what, p, ATH_DIR_PATH_MAX);
+    if (strcmp(p, "/") && p[strlen(p) - 1] == '/')
+        fail("%s \"%s\" ends in '/'", what, p);
+    for (const char *c = p + 1; *c;) {
+        size_t n = strcspn(c, "/");
+        if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+            fail("%s \"%s\" has an empty, \".\" or \"..\" component", what, p);
+        c += n + (c[n] == '/');
+    }
+}
+
+/* ["/data", "/srv::/www"]: preopened directories, the filesystem
+ * service's path, and after "::" the name the component sees (the same
+ * if absent), as wasmtime's --dir HOST::GUEST. */
+static void parse_dirs(struct entry *e, char *v, bool ro)
+{
+    v = list_body(v, "[\"/data\", \"/srv::/www\"]");
+    for (char *item = strtok(v, ","); item; item = strtok(NULL, ",")) {
+        char word[2 * ATH_DIR_PATH_MAX + 3];
+        item = trim(item);
+        if (!*item)
+            continue;
+        parse_string(item, word, sizeof word);
+        if (e->ndirs == ATH_MAX_DIRS)
+            fail("at most %u preopened directories", ATH_MAX_DIRS);
+        char *sep = strstr(word, "::");
+        const char *guest = word;
+        if (sep) {
+            *sep = '\0';
+            guest = sep + 2;
+        }
+        check_dir_path(word, "directory");
+        check_dir_path(guest, "guest path");
+        strcpy(e->dirs[e->ndirs].path, word);
+        strcpy(e->dirs[e->ndirs].guest, guest);
+        e->dirs[e->ndirs++].ro = ro;
     }
 }
 
@@ -431,6 +477,10 @@ static void set(struct entry *e, const char *key, char *v)
         parse_sensors(e, v, true);
     else if (!strcmp(key, "sensor_control"))
         e->sensor_control = parse_bool(v);
+    else if (!strcmp(key, "dirs"))
+        parse_dirs(e, v, false);
+    else if (!strcmp(key, "dirs_ro"))
+        parse_dirs(e, v, true);
     else if (!strcmp(key, "image")) {
         char s[16];
         parse_string(v, s, sizeof s);
@@ -456,7 +506,7 @@ static void set(struct entry *e, const char *key, char *v)
         fail("unknown key '%s' (known: args, caps, calls, memory_pages, cpu_budget_ms, "
              "cpu_period_ms, restart, max_restarts, restart_window_ms, autostart, ioports, irqs, mmio, pci, "
              "pci_inventory, dma_pages, kernel_kib, grants, image, sensor, sensors, sensor_answers, "
-             "sensor_control)", key);
+             "sensor_control, dirs, dirs_ro)", key);
 }
 
 static const char *find_dir(const char *name, int ndirs, char **dirs)
@@ -600,6 +650,24 @@ static int write_manifest(const char *gen, enum image im)
                     entries[entries[i].call_idx[k]].name);
         fprintf(c, " };\n");
     }
+    /* Preopened directories, and the filesystem service that has them. */
+    int fs_pos = -1;
+    for (int i = 0; i < nentries; i++)
+        if (pos[i] >= 0 && !strcmp(entries[i].name, "fs"))
+            fs_pos = pos[i];
+    for (int i = 0; i < nentries; i++) {
+        if (pos[i] < 0 || !entries[i].ndirs)
+            continue;
+        fprintf(c, "static const struct comp_dir dirs_%s[] = {", entries[i].name);
+        for (int k = 0; k < entries[i].ndirs; k++) {
+            fprintf(c, "%s{ \"", k ? ", " : " ");
+            put_cstr(c, entries[i].dirs[k].path);
+            fprintf(c, "\", \"");
+            put_cstr(c, entries[i].dirs[k].guest);
+            fprintf(c, "\", %s }", entries[i].dirs[k].ro ? "true" : "false");
+        }
+        fprintf(c, " };\n");
+    }
     fprintf(c, "\nconst struct comp_config comp_manifest[] = {\n");
     static const char *const boot[] = { "COMP_BOOT_NEVER", "COMP_BOOT_ALWAYS", "COMP_BOOT_SHELL" };
     static const char *const restart[] = { "RESTART_NEVER", "RESTART_ON_FAILURE", "RESTART_ALWAYS" };
@@ -635,8 +703,11 @@ static int write_manifest(const char *gen, enum image im)
         fprintf(c, " },\n      .nmmio = %d, .mmio = {", e->nmmio);
         for (int k = 0; k < e->nmmio; k++)
             fprintf(c, "%s{ %#llx, %#llx }", k ? ", " : " ", e->mmio[k].lo, e->mmio[k].hi - e->mmio[k].lo + 1);
-        fprintf(c, " }, .dma_pages = %ld, .kernel_kib = %ld, .grants = %ld },\n", e->dma_pages,
+        fprintf(c, " }, .dma_pages = %ld, .kernel_kib = %ld, .grants = %ld", e->dma_pages,
                 e->kernel_kib, e->grants);
+        if (e->ndirs)
+            fprintf(c, ",\n      .dirs = dirs_%s, .ndirs = %d, .dir_server = %d", e->name, e->ndirs, fs_pos);
+        fprintf(c, " },\n");
     }
     if (!n)
         fprintf(c, "    { 0 }\n");
@@ -824,6 +895,22 @@ int main(int argc, char **argv)
                          "not have", entries[i].name, roles[entries[i].role], to->name, roles[to->role],
                          image_names[im]);
         }
+    }
+
+    /* Preopened directories are the filesystem service's: every image
+     * that has a component with some has the service. */
+    for (int i = 0; i < nentries; i++) {
+        lineno = entries[i].line;
+        if (!entries[i].ndirs)
+            continue;
+        int fs = -1;
+        for (int j = 0; j < nentries; j++)
+            if (!strcmp(entries[j].name, "fs"))
+                fs = j;
+        for (int im = 0; im < NIMAGES; im++)
+            if (in_image(&entries[i], im) && (fs < 0 || !in_image(&entries[fs], im)))
+                fail("component '%s' has preopened directories, but the %s image has no filesystem "
+                     "service ('fs')", entries[i].name, image_names[im]);
     }
 
     for (int im = 0; im < NIMAGES; im++)

@@ -118,6 +118,10 @@ enum ath_trap {
 
 /* Sizes of things a component passes or receives. */
 #define ATH_MSG_MAX    256u /* call_msg's message */
+/* A server's message buffer may be larger than a component's message: the
+ * kernel's own calls (the WASI file calls, athanor/abi/fs.h) carry up to
+ * this much. */
+#define ATH_MSGBUF_MAX (72u * 1024u)
 #define ATH_NAME_MAX   24u  /* a component's name with its NUL: at most 23 characters */
 #define ATH_FUNC_MAX   48u  /* a fault report's function name with its NUL */
 #define ATH_FAULT_RING 16u  /* sys_fault keeps the last this many */
@@ -143,6 +147,8 @@ enum ath_trap {
 #define ATH_MAX_IOPORTS   4u  /* I/O-port ranges per component */
 #define ATH_MAX_IRQS      4u  /* interrupt lines per component */
 #define ATH_MAX_MMIO      2u  /* device-memory ranges per component */
+#define ATH_MAX_DIRS      4u  /* preopened directories per component */
+#define ATH_DIR_PATH_MAX  255u /* a preopened directory's path, and its guest name */
 #define ATH_IRQ_LINES     16u /* lines 0..15 */
 #define ATH_MAX_RESTARTS  8u  /* restarts counted within a window (the kernel keeps their times) */
 #define ATH_MAX_GRANTS    256u /* capabilities one component may have granted elsewhere at once */

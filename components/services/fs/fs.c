@@ -1,16 +1,8 @@
 /* Filesystem service: ext2/ext3/ext4 through e2fsprogs' libext2fs (from
  * Debian's source package, docs/files.md), on the disk the block service
- * offers; fuse2fs's operations (fuse2fs.c) do the work. This step mounts
- * read-only and serves reading (docs/files.md, "The protocol"):
- *   op 1 INFO                      -> blocks << 32 | free blocks
- *   op 2 OPEN(dir?) message=path   -> handle
- *   op 3 READ(handle | off << 16)  lend RW -> bytes read
- *   op 4 LIST(handle)              lend RW -> bytes: names, each ending in '\n'
- *   op 5 CLOSE(handle)             -> 0
- *   op 6 STAT message=path         -> size
- * Errors come back as negative values: -ENOSYS and the like as Athanor's
- * codes (errors.h), a file operation's as WASI's errno (what the WASI
- * calls built on this protocol will hand on). */
+ * offers. This file: libext2fs's I/O manager over the block service, and
+ * the mount; serve.c serves the protocol (athanor/abi/fs.h), fuse2fs.c's
+ * operations do the work. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -22,9 +14,7 @@
 
 #include "fs.h"
 
-#define ERR(e) ((uint64_t)(int64_t)-(e))
 enum { BLK_INFO = 1, BLK_READ = 2, BLK_WRITE = 3, BLK_FLUSH = 4 };
-enum { OP_INFO = 1, OP_OPEN = 2, OP_READ = 3, OP_LIST = 4, OP_CLOSE = 5, OP_STAT = 6 };
 
 #define SECTOR 512u
 #define PAGE   4096u
@@ -170,125 +160,6 @@ static struct struct_io_manager athanor_io = {
     .write_blk64 = io_write_blk64,
 };
 
-/* ---- the service ---- */
-
-/* Open files: a client names one by its index, and only the client that
- * opened it (its badge) may use it. */
-#define MAX_OPEN 64
-static struct open_file {
-    bool                  used, dir;
-    uint64_t              badge;
-    struct fuse_file_info fi;
-    char                  path[ATH_MSG_MAX + 1];
-} files[MAX_OPEN];
-
-/* Where a message (a path) lands; one byte more for its terminator. */
-static char msgbuf[ATH_MSG_MAX + 1];
-
-/* The path in the message just received, or NULL if it is not one: not
- * empty, no NUL inside, absolute. */
-static const char *msg_path(uint64_t len)
-{
-    if (len == 0 || len > ATH_MSG_MAX || memchr(msgbuf, 0, len) || msgbuf[0] != '/')
-        return NULL;
-    msgbuf[len] = '\0';
-    return msgbuf;
-}
-
-static struct open_file *file_of(uint64_t badge, uint64_t h)
-{
-    if (h >= MAX_OPEN || !files[h].used || files[h].badge != badge)
-        return NULL;
-    return &files[h];
-}
-
-static const struct fuse_operations *ops;
-
-struct list_out {
-    char  *buf;
-    size_t len, cap;
-    bool   full;
-};
-
-static int list_entry(void *priv, const char *name, const struct stat *st, off_t off)
-{
-    (void)st, (void)off;
-    struct list_out *o = priv;
-    size_t n = strlen(name);
-    if (o->full || n + 1 > o->cap - o->len) {
-        o->full = true; /* the client's buffer is full: it gets what fitted */
-        return 1;
-    }
-    memcpy(o->buf + o->len, name, n);
-    o->buf[o->len + n] = '\n';
-    o->len += n + 1;
-    return 0;
-}
-
-static uint64_t do_open(uint64_t badge, bool dir, const char *path)
-{
-    if (!path)
-        return ERR(EINVAL);
-    int h = 0;
-    while (h < MAX_OPEN && files[h].used)
-        h++;
-    if (h == MAX_OPEN)
-        return ERR(EMFILE);
-    struct open_file *f = &files[h];
-    memset(f, 0, sizeof *f);
-    f->fi.flags = O_RDONLY;
-    int r = dir ? ops->opendir(path, &f->fi) : ops->open(path, &f->fi);
-    if (r)
-        return ERR(-r);
-    f->used = true, f->dir = dir, f->badge = badge;
-    strcpy(f->path, path);
-    return (uint64_t)h;
-}
-
-ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2)
-{
-    ext2_filsys fs = fs_filesystem();
-    struct open_file *f;
-    switch (op) {
-    case OP_INFO:
-        return ext2fs_blocks_count(fs->super) << 32 | ext2fs_free_blocks_count(fs->super);
-    case OP_OPEN:
-        return do_open(badge, a0 & 1, msg_path(a1));
-    case OP_STAT: {
-        const char *path = msg_path(a1);
-        struct stat st;
-        if (!path)
-            return ERR(EINVAL);
-        int r = ops->getattr(path, &st);
-        return r ? ERR(-r) : (uint64_t)st.st_size;
-    }
-    case OP_READ: {
-        if (!(f = file_of(badge, a0 & 0xffff)) || f->dir)
-            return ERR(EBADF);
-        int r = ops->read(f->path, (char *)(uintptr_t)a2, (size_t)a1, (off_t)(a0 >> 16), &f->fi);
-        return r < 0 ? ERR(-r) : (uint64_t)r;
-    }
-    case OP_LIST: {
-        if (!(f = file_of(badge, a0)) || !f->dir)
-            return ERR(EBADF);
-        struct list_out o = { (char *)(uintptr_t)a2, 0, (size_t)a1, false };
-        int r = ops->readdir(f->path, &o, list_entry, 0, &f->fi);
-        return r < 0 ? ERR(-r) : (uint64_t)o.len;
-    }
-    case OP_CLOSE:
-        if (!(f = file_of(badge, a0)))
-            return ERR(EBADF);
-        if (f->dir)
-            ops->releasedir(f->path, &f->fi);
-        else
-            ops->release(f->path, &f->fi);
-        f->used = false;
-        return 0;
-    default:
-        return ERR(ATH_ENOSYS);
-    }
-}
-
 int main(void)
 {
     initialize_ext2_error_table(); /* libext2fs's messages for error_message() */
@@ -299,21 +170,21 @@ int main(void)
         return 1;
     }
     disk_bytes = sectors * SECTOR;
-    errcode_t e = fs_mount(&athanor_io, 0);
+    int rw = 1;
+    const char *why;
+    errcode_t e = fs_mount(&athanor_io, &rw, &why);
     if (e) {
         printf("fs: the disk holds no ext2/3/4 filesystem this service can mount: %s\n",
                error_message(e));
         return 1;
     }
     ext2_filsys fs = fs_filesystem();
-    printf("fs: mounted read-only: %llu blocks of %u bytes, %u inodes, %llu blocks free\n",
-           (unsigned long long)ext2fs_blocks_count(fs->super), fs->blocksize,
-           fs->super->s_inodes_count, (unsigned long long)ext2fs_free_blocks_count(fs->super));
-    ops = fs_operations();
-    if (ath_set_msgbuf(msgbuf, ATH_MSG_MAX) != 0) {
-        printf("fs: no message buffer\n");
-        return 1;
-    }
+    if (why)
+        printf("fs: mounting read-only: %s\n", why);
+    printf("fs: mounted %s: %llu blocks of %u bytes, %u inodes, %llu blocks free\n",
+           rw ? "read-write" : "read-only", (unsigned long long)ext2fs_blocks_count(fs->super),
+           fs->blocksize, fs->super->s_inodes_count,
+           (unsigned long long)ext2fs_free_blocks_count(fs->super));
     printf("fs: serving\n");
-    return ath_serve();
+    return fs_serve(!rw);
 }

@@ -1,12 +1,43 @@
 /* Between the filesystem service's parts: fs.c (the I/O manager, the
- * protocol) and fuse2fs.c (fuse2fs's operations and the mount). */
+ * mount), serve.c (the protocol), paths.c (paths confined to a root) and
+ * fuse2fs.c (fuse2fs's operations, and what the protocol needs besides). */
 #ifndef FS_H
 #define FS_H
+#include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <ext2fs/ext2fs.h>
 #include <fuse.h>
 
-errcode_t fs_mount(io_manager io, int rw);
+#include <athanor/abi/fs.h>
+
+#define ERR(e) ((uint64_t)(int64_t)-(e))
+
+errcode_t fs_mount(io_manager io, int *rw, const char **why);
 const struct fuse_operations *fs_operations(void);
 ext2_filsys fs_filesystem(void);
+
+/* serve.c: serve the protocol until told to stop (ath_serve's result). */
+int fs_serve(bool readonly);
+
+/* fuse2fs.c: each returns 0 or a negative errno. */
+ext2_ino_t fs_handle_ino(const struct fuse_file_info *fi);
+int  fs_filestat(ext2_ino_t ino, uint8_t out[FS_FILESTAT_SIZE]);
+int  fs_mode(ext2_ino_t ino, uint16_t *mode);
+int  fs_lookup(const char *path, ext2_ino_t *ino);
+long fs_readdir_wasi(ext2_ino_t dir, uint64_t cookie, uint8_t *buf, size_t cap);
+int  fs_set_clean(int clean);
+int  fs_set_times(ext2_ino_t ino, uint64_t atim, uint64_t mtim, unsigned fst);
+
+/* paths.c: resolve path under root (both as the client sent them) to a
+ * canonical absolute path in out (FS_RESOLVED_MAX bytes) that names the
+ * same object without leaving root: no "." or "..", no symlink but perhaps
+ * the last component (followed only with FS_F_FOLLOW). With parent set,
+ * the last component is not looked up: out is its directory and *last its
+ * name (never "." or ".."). */
+#define FS_RESOLVED_MAX (2 * FS_PATH_MAX + 2)
+int fs_resolve(const char *root, size_t root_len, const char *path, size_t path_len, unsigned flags,
+               bool parent, char *out, const char **last);
+/* out + "/" + name, canonical (out is "/" or has no trailing slash). */
+int fs_join(char *out, const char *name);
 #endif

@@ -84,6 +84,13 @@ enum comp_cap {
  * boot, or when the system boots into the shell (azoth.shell=1). */
 enum comp_boot { COMP_BOOT_NEVER, COMP_BOOT_ALWAYS, COMP_BOOT_SHELL };
 
+/* A preopened directory (the manifest's dirs, dirs_ro): a path of the
+ * filesystem service's, and the name the component's WASI calls see. */
+struct comp_dir {
+    const char *path, *guest;
+    bool        readonly;
+};
+
 /* One entry of the system manifest (system.toml → build/gen/manifest.c). */
 struct comp_config {
     const char              *name;
@@ -108,6 +115,9 @@ struct comp_config {
     uint32_t                 dma_pages;                 /* DMA quota, 4 KiB pages */
     uint32_t                 kernel_kib;  /* kernel memory (heap) it may cause to exist */
     uint32_t                 grants;      /* capabilities it may have granted elsewhere at once */
+    const struct comp_dir   *dirs;        /* its preopened directories (WASI fds 3...), */
+    uint8_t                  ndirs;
+    uint8_t                  dir_server;  /* served by this component (index; the "fs") */
 };
 
 extern const struct comp_config comp_manifest[];

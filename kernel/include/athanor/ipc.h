@@ -75,6 +75,7 @@ enum ipc_mode {
     IPC_TRANSFER,  /* pages that move to the server for good */
 };
 #define IPC_MSG_MAX ATH_MSG_MAX
+#define IPC_MSGBUF_MAX ATH_MSGBUF_MAX /* a server's buffer: the kernel's own calls may fill more of it */
 
 /* The words a handler gets besides the badge. */
 struct ipc_msg {
@@ -113,6 +114,23 @@ struct ipc_call {
 #define IPC_WAIT_NS (5 * NS_PER_S)
 int ipc_call(struct thread *t, struct component *caller, enum ipc_mode mode,
              const struct ipc_call *call, uint64_t *result);
+
+/* A call the kernel makes for caller (its WASI file calls, kernel/wasi):
+ * fill writes the request straight into the server's message buffer
+ * (room: the buffer's length; *len: what it wrote), the handler runs with
+ * (badge, op, a0, len, 0), and drain reads the answer from the same
+ * buffer before the endpoint is released, so no other call can overwrite
+ * it first. Both copy with umem_copy (a page of either memory may be
+ * missing); an error of theirs ends the call with it. */
+struct ipc_kcall {
+    int (*fill)(void *ctx, uint8_t *buf, uint32_t room, uint32_t *len);
+    int (*drain)(void *ctx, const uint8_t *buf, uint32_t room, uint64_t result);
+    void *ctx;
+};
+int ipc_call_kernel(struct thread *t, struct component *caller, const struct ipc_call *call,
+                    const struct ipc_kcall *k, uint64_t *result);
+/* The badge a component's calls carry: its manifest index + 1. */
+uint64_t ipc_badge_of(struct component *c);
 
 /* The server's message buffer: [off, off + len) of its own memory, checked
  * by decode (and again at each call, as its memory may have changed). */

@@ -6,6 +6,7 @@
 #define ATHANOR_WASI_H
 
 #include <athanor/types.h>
+#include <athanor/umem.h>
 
 struct component;
 
@@ -14,14 +15,50 @@ struct component;
  * with. Written by wasi_comp_start only, before its thread exists; read
  * by its own host calls. */
 #define WASI_ARGS_MAX 8
+
+/* A file descriptor above 2 (0-2 are the console's): a directory, named by
+ * its canonical path at the filesystem service (stateless: it outlives a
+ * restart of the service), or an open file, the service's handle in the
+ * generation it was opened in. Rights are WASI's. kernel/wasi/files.c. */
+#define WASI_FD_MAX 64 /* fds 3 .. 3 + WASI_FD_MAX - 1 */
+enum wasi_fd_kind { WASI_FD_FREE = 0, WASI_FD_DIR, WASI_FD_FILE, WASI_FD_OPENING /* taken, being opened */ };
+struct wasi_fd {
+    uint8_t     kind;
+    uint8_t     filetype;   /* WASI's, for fdstat */
+    uint16_t    fdflags;    /* WASI's: APPEND, DSYNC, NONBLOCK, RSYNC, SYNC */
+    uint32_t    handle;     /* a file's, at the service */
+    uint32_t    gen;        /* the service's generation the handle belongs to */
+    uint64_t    rights, inheriting;
+    uint64_t    pos;        /* a file's offset */
+    char       *root;       /* a directory's path at the service (kmalloc'd) */
+    const char *guest;      /* a preopened directory's name (the manifest's) */
+};
+
 struct comp_wasi {
     int   argc;
     char  argv_buf[128];
     char *argv[WASI_ARGS_MAX + 1];
+    /* Its fds above 2, made at start if the manifest gives it preopened
+     * directories (else NULL: it reaches no file). Written by its own host
+     * calls only, and by start and stop, when none runs. */
+    struct wasi_fd *fds;
+    bool  fs_fresh; /* a new generation: the service still has the last one's handles */
 };
 /* The lifecycle's start hook: args are the start's (NULL: keep the last
- * start's, a restart). Set once at boot with the manifest's, too. */
-int wasi_comp_start(struct component *c, const char *args);
+ * start's, a restart). Set once at boot with the manifest's, too. It also
+ * sets the fd table up: the preopened directories, nothing else. */
+int  wasi_comp_start(struct component *c, const char *args);
+void wasi_comp_stop(struct component *c);
+/* kernel/wasi/files.c's part of them. */
+int  wasi_files_start(struct component *c);
+void wasi_files_stop(struct component *c);
+/* The calls wasi.c hands to files.c for fds above 2 (WASI errno results). */
+uint32_t wasi_file_rw(struct component *c, uint32_t fd, bool write, uoff_t iovs, uint32_t n,
+                      uoff_t result, bool positioned, uint64_t off);
+uint32_t wasi_file_fdstat_get(struct component *c, uint32_t fd, uoff_t out);
+uint32_t wasi_file_close(struct component *c, uint32_t fd);
+uint32_t wasi_file_seek(struct component *c, uint32_t fd, int64_t off, uint32_t whence, uoff_t out);
+uint32_t wasi_file_prestat_get(struct component *c, uint32_t fd, uoff_t out);
 
 
 /* WASI errno values (wasi_snapshot_preview1), as components see them. */
@@ -32,8 +69,14 @@ enum wasi_errno {
     WASI_EFAULT = 21,
     WASI_EINVAL = 28,
     WASI_EIO = 29,
+    WASI_EISDIR = 31,
+    WASI_EMFILE = 33,
+    WASI_ENAMETOOLONG = 37,
     WASI_ENOMEM = 48,
     WASI_ENOSYS = 52,
+    WASI_ENOTDIR = 54,
+    WASI_ENOTSUP = 58,
+    WASI_EOVERFLOW = 61,
     WASI_ESPIPE = 70,
     WASI_ENOTCAPABLE = 76,
 };
