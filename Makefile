@@ -48,7 +48,7 @@ ISO      := $(BUILD)/azoth.iso
 TEST_ISO := $(BUILD)/azoth-test.iso
 GDB_PORT ?= 1234
 
-.PHONY: all run debug iso test test-full bench clean deps-build deps-run deps-test deps-debug deps-bench \
+.PHONY: all run disk debug iso test test-full bench clean deps-build deps-run deps-test deps-debug deps-bench \
         test-unit test-hosted test-qemu test-build fuzz soak bench-workloads
 
 all: kernel kernel-test hosted hosted-test
@@ -60,12 +60,18 @@ deps-test:  ; @$(DEPS) $(TEST_PKGS)
 deps-debug: ; @$(DEPS) $(DEBUG_PKGS)
 deps-bench: ; @$(DEPS) $(BENCH_PKGS)
 
-# The disk `make run` attaches (virtio-blk): created once, kept between runs.
-DISK := $(BUILD)/disk.img
+# The disk `make run` attaches (virtio-blk): an ext4 filesystem made from
+# disk/ and docs/ with mke2fs -d (tools/disk.sh), created once and kept
+# between runs, so what is written in Azoth stays; `make disk` makes it anew.
+DISK := $(BUILD)/azoth-disk.img
 $(DISK):
 	@mkdir -p $(dir $@)
-	@echo '  DISK    $@ (16 MiB)'
-	$(Q)truncate -s 16M $@
+	@echo '  DISK    $@ (ext4, 64 MiB, from disk/ and docs/)'
+	$(Q)tools/disk.sh make $@ 64
+
+disk: deps-run
+	@rm -f $(DISK)
+	@$(MAKE) --no-print-directory $(DISK)
 
 run: deps-run
 	@$(MAKE) --no-print-directory kernel $(DISK)

@@ -38,6 +38,7 @@ void hw_comp_stop(struct component *c) { (void)c; note("-hw"); }
 void hw_comp_reset(struct component *c) { (void)c; note("reset-hw"); }
 static const char *last_args;
 int  wasi_comp_start(struct component *c, const char *a) { (void)c; last_args = a; return start_hook("wasi"); }
+void wasi_comp_stop(struct component *c) { (void)c; note("-wasi"); }
 void snapshot_comp_stop(struct component *c) { (void)c; note("-snapshot"); }
 int  snapshot_take(struct component *c) { (void)c; note("snapshot"); return 0; }
 int  snapshot_restore(struct component *c) { (void)c; return 0; }
@@ -181,7 +182,7 @@ static void test_thread_failure_undoes_every_part(void **state)
     struct component *app = comp_find("app");
     fake_thread_fail = true;
     assert_int_equal(comp_start(app, NULL), -ATH_ENOMEM);
-    assert_string_equal(plog, "rt hw wasi ipc -ipc -supervise -snapshot -hw -rt ");
+    assert_string_equal(plog, "rt hw wasi ipc -ipc -supervise -snapshot -wasi -hw -rt ");
     assert_int_equal(app->state, COMP_STOPPED);
     assert_false(has_cap(app, CAP_T_CONSOLE));
 }
@@ -200,7 +201,7 @@ static void test_thread_runs_and_tears_down(void **state)
     assert_int_equal(comp_start(app, NULL), 0);
     plog[0] = '\0';
     run_its_thread(app);
-    assert_string_equal(plog, "create instantiate snapshot run -ipc -supervise -snapshot -hw -rt ");
+    assert_string_equal(plog, "create instantiate snapshot run -ipc -supervise -snapshot -wasi -hw -rt ");
     assert_int_equal(app->state, COMP_EXITED);
     assert_null(app->thread);
     assert_null(app->rt.instance);
@@ -230,7 +231,7 @@ static void test_stopped_before_it_ran(void **state)
     app->trap.pending = TRAP_KILLED; /* killed between start and its first instruction */
     plog[0] = '\0';
     run_its_thread(app);
-    assert_string_equal(plog, "-ipc -supervise -snapshot -hw -rt "); /* never instantiated */
+    assert_string_equal(plog, "-ipc -supervise -snapshot -wasi -hw -rt "); /* never instantiated */
     assert_int_equal(app->state, COMP_STOPPED);
 }
 

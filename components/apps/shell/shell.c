@@ -21,6 +21,8 @@
 #include <athanor.h>
 #include <athanor_privacy.h>
 
+#include "shell.h"
+
 #define LINE 160
 #define HISTORY 16
 #define ERR_OF(v) ((int64_t)(v) < 0 ? (int)(int64_t)(v) : 0)
@@ -29,6 +31,7 @@
 enum { BIT_UART = 1, BIT_KBD = 2, BIT_LOG = 4 }; /* our notification's bits */
 
 static ath_handle_t uart, manage, pci, blk, fb, kbd, note, logcap, priv;
+ath_handle_t shell_fs;
 static bool uart_subscribed, kbd_subscribed;
 static char history[HISTORY][LINE];
 static unsigned nhistory;
@@ -99,7 +102,7 @@ static void to_screen(const char *p, size_t len)
         fb_write(p + off, (uint32_t)(len - off < ATH_MSG_MAX ? len - off : ATH_MSG_MAX), 40);
 }
 
-static void out(const char *fmt, ...)
+void out(const char *fmt, ...)
 {
     char buf[512];
     va_list ap;
@@ -624,6 +627,7 @@ static void run(char *line)
     struct timespec ts;
     if (!strcmp(argv[0], "help")) {
         out("help | ps | caps <name> | faults | mem | date | uptime | lspci | lsblk | blk read|write ... |\n"
+            "ls [path] | cat file... | write file words... | rm path... | mkdir dir... | mv from to | df | sync |\n"
             "start <name> [args...] | kill|restart|reset <name> | inject <name> <fault> | halt | reboot |\n"
             "privacy [log | once|always|deny <request> | revoke [session]]   (F12: revoke every session)\n");
     } else if (!strcmp(argv[0], "ps")) {
@@ -654,6 +658,7 @@ static void run(char *line)
         else
             out("disk0  %llu sectors  %llu KiB  (virtio_blk, through block)\n", (unsigned long long)cap,
                 (unsigned long long)(cap / 2));
+        shell_lsblk_fs();
     } else if (!strcmp(argv[0], "blk")) {
         cmd_blk(argc, argv);
     } else if (!strcmp(argv[0], "privacy")) {
@@ -662,6 +667,8 @@ static void run(char *line)
                              !strcmp(argv[0], "restart") || !strcmp(argv[0], "reset") ||
                              !strcmp(argv[0], "inject"))) {
         cmd_comp(argc, argv);
+    } else if (shell_file_command(argc, argv)) {
+        /* done */
     } else if (!strcmp(argv[0], "halt") || !strcmp(argv[0], "reboot")) {
         ath_power(manage, !strcmp(argv[0], "halt") ? ATH_POWER_OFF : ATH_POWER_REBOOT);
         out("%s: not allowed\n", argv[0]);
@@ -678,6 +685,7 @@ int main(void)
     fb = ath_lookup("fb");
     kbd = ath_lookup("ps2kbd");
     priv = ath_lookup("privacy");
+    shell_fs = ath_lookup("fs");
     note = ath_notify_create();
     manage = ath_cap_find(ATH_T_COMPONENT, 0);
     logcap = ath_cap_find(ATH_T_LOG, 0);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/types.h> /* before ext2fs.h, which uses its types */
 
 #include <athanor.h>
@@ -164,10 +165,19 @@ int main(void)
 {
     initialize_ext2_error_table(); /* libext2fs's messages for error_message() */
     blk = ath_cap_find(ATH_T_ENDPOINT, 0); /* the manifest's: calls = ["block"] */
+    /* At boot the block service may not serve yet: wait for it, 5 s at most. */
     uint64_t sectors = 0;
-    if (ath_call(blk, BLK_INFO, 0, 0, 0, &sectors) != 0 || (int64_t)sectors <= 0) {
+    int r = -ATH_EPEERFAILED;
+    for (int i = 0; i < 50 && (r == -ATH_EPEERFAILED || r == -ATH_EPEERRESTARTED); i++) {
+        if (i)
+            nanosleep(&(struct timespec){ 0, 100000000 }, NULL);
+        if (r == -ATH_EPEERRESTARTED)
+            ath_reconnect(&blk, "block");
+        r = ath_call(blk, BLK_INFO, 0, 0, 0, &sectors);
+    }
+    if (r != 0 || (int64_t)sectors <= 0) {
         printf("fs: no disk\n");
-        return 1;
+        return 0; /* nothing to serve: not a failure */
     }
     disk_bytes = sectors * SECTOR;
     int rw = 1;
