@@ -417,3 +417,94 @@ workloads_check() {
         fi
     done
 }
+
+# The filesystem's tests (docs/files.md), the same on both platforms: the
+# disk image (mke2fs -d from a folder: a file to read, a read-only folder,
+# a secret outside /work and symlinks that point at it), the session (the
+# service's protocol through fsclient, the WASI conformance suite wasifs),
+# and what must hold after it, on the host too.
+files_image() { # DIR -> DIR/ext4.img
+    rm -rf "$1"
+    mkdir -p "$1/root/docs" "$1/root/work" "$1/root/ro"
+    echo "hello from the host" > "$1/root/hello.txt"
+    echo "read me!" > "$1/root/ro/readme.txt"
+    echo "not for wasifs" > "$1/root/secret.txt"
+    ln -s ../secret.txt "$1/root/work/up"
+    ln -s /secret.txt "$1/root/work/abs"
+    cp docs/ipc.md "$1/root/docs/"
+    mke2fs -q -t ext4 -d "$1/root" "$1/ext4.img" 32M > "$1/mke2fs.log" 2>&1
+}
+FILES_SCRIPT='sleep 1000\nstart fsclient\nwait fsclient\nstart wasifs\nwait wasifs 120\nps\nhalt\n'
+expect_files_session() { # LOG PREFIX DIR
+    expect_in "$1" "$2/files-mount" \
+        'fs: mounted read-write: 32768 blocks of 1024 bytes, 8192 inodes, [0-9]+ blocks free' \
+        '^fs: serving'
+    # A component with the service's endpoint speaks its protocol (fsclient).
+    expect_in "$1" "$2/files-protocol" \
+        '^fsclient: 32768 blocks of 1024 bytes, [0-9]+ free, read-write$' \
+        '^fsclient: /hello\.txt: hello from the host$' \
+        '^fsclient: at its end: 0 bytes$' \
+        '^fsclient: /missing: No such file or directory$' \
+        '^fsclient: a handle it was not given: Bad file descriptor$' \
+        '^fsclient: a short block: Invalid argument$' \
+        '^fsclient exited with status 0$'
+    # Every WASI file call, its successes and its errno values.
+    suite_results wasifs "$2/wasi" "$1"
+    expect_in "$1" "$2/files-wasifs-exit" '^wasifs exited with status 0$'
+    expect_none "$1" "$2/files-no-kernel-fault" 'KERNEL PANIC|kernel fault|kpanic' 'a kernel fault'
+    # What Azoth wrote, read on the host with the format's own tools.
+    debugfs -R 'cat /work/from-azoth.txt' "$3/ext4.img" > "$3/from-azoth.txt" 2> "$3/debugfs.log"
+    if [ "$(cat "$3/from-azoth.txt")" = "made by wasifs" ]; then
+        result PASS "$2/files-read-on-host"
+    else
+        result FAIL "$2/files-read-on-host" "debugfs read '$(head -c 80 "$3/from-azoth.txt")' (log: $3/debugfs.log)"
+    fi
+    debugfs -R 'cat /work/kept.txt' "$3/ext4.img" > "$3/kept.txt" 2>> "$3/debugfs.log"
+    expect_in "$3/kept.txt" "$2/files-libc-on-host" '^written in Azoth: 42$'
+    # The image checks clean: the service synced and marked it so.
+    e2fsck -fn "$3/ext4.img" > "$3/fsck.log" 2>&1
+    expect_status "$2/files-image-clean" $? 0 "$3/fsck.log"
+}
+# A disk with no filesystem: a clear refusal, and the system goes on.
+FILES_EMPTY_SCRIPT='sleep 1000\nps\nhalt\n'
+expect_files_refused() { # LOG PREFIX
+    expect_in "$1" "$2/files-empty-refused" \
+        'fs: the disk holds no ext2/3/4 filesystem this service can mount: Bad magic number in super-block' \
+        '^fs +exited .*exited \(status 1\)'
+}
+
+# Faults during writes (docs/files.md, "Crash safety"), on both platforms:
+# an image with /stress, fsstress writing, renaming, removing and syncing
+# there while traps are injected into the virtio-blk driver, the block
+# service and the filesystem service, each twice; afterwards the disk
+# checks clean and every file fsstress reported synced is there whole.
+fsfaults_image() { # DIR -> DIR/disk.img, DIR/fscheck
+    rm -rf "$1"
+    mkdir -p "$1/root/stress"
+    mke2fs -q -t ext4 -d "$1/root" "$1/disk.img" 64M > "$1/mke2fs.log" 2>&1 &&
+        cc -O2 -o "$1/fscheck" tests/tools/fscheck.c
+}
+fsfaults_script() {
+    printf 'start fsstress 0 600\nsleep 400\n'
+    for _f_fault in unreachable oob; do
+        printf 'inject virtio_blk %s\nsleep 300\ninject block %s\nsleep 300\ninject fs %s\nsleep 500\n' \
+            "$_f_fault" "$_f_fault" "$_f_fault"
+    done
+    printf 'wait fsstress 120\nps\nhalt\n'
+}
+expect_fsfaults() { # LOG PREFIX DIR
+    expect_in "$1" "$2/fsfaults-injected" \
+        '^fault: virtio_blk \(generation [0-9]+\): .*\(injected\)$' \
+        '^fault: block \(generation [0-9]+\): .*\(injected\)$' \
+        '^fault: fs \(generation [0-9]+\): .*\(injected\)$'
+    expect_in "$1" "$2/fsfaults-fs-replayed" '^fs: replayed the journal$'
+    expect_in "$1" "$2/fsfaults-workload-done" '^fsstress: done$' '^fsstress exited with status 0$'
+    expect_none "$1" "$2/fsfaults-no-kernel-fault" 'KERNEL PANIC|kernel fault|kpanic' 'a kernel fault'
+    e2fsck -fn "$3/disk.img" > "$3/fsck.log" 2>&1
+    expect_status "$2/fsfaults-clean" $? 0 "$3/fsck.log"
+    mkdir -p "$3/dump"
+    debugfs -R "rdump /stress $3/dump" "$3/disk.img" > /dev/null 2>&1
+    tr -d '\r' < "$1" > "$3/console.log"
+    "$3/fscheck" "$3/console.log" "$3/dump/stress" > "$3/check.log" 2>&1
+    expect_status "$2/fsfaults-synced-intact" $? 0 "$3/check.log"
+}

@@ -73,8 +73,10 @@ prepare() {
         # Configured for wasm32-wasi (config.h and the type headers as
         # wasi-libc has them) in bld-wasm/, and only the generated sources
         # the filesystem service compiles are made there: the error tables
-        # (compile_et), the CRC32c table (a host program) and blkid's
-        # headers, which the journal code includes. No library is built.
+        # (compile_et), the CRC32c table (a host program), and the headers
+        # the journal code includes: blkid's, uuid's, and the ss library's
+        # error table (debugfs.h, which debugfs's journal writer includes).
+        # No library is built.
         mkdir -p "$2/bld-wasm"
         (cd "$2/bld-wasm" &&
             ../configure --host=wasm32-wasi CC="clang --target=wasm32-wasi" AR=llvm-ar \
@@ -83,7 +85,9 @@ prepare() {
                 --disable-resizer --without-pthread --disable-backtrace &&
             make -C lib/et compile_et com_err.h &&
             make -C lib/ext2fs ext2_err.c ext2_err.h crc32c_table.h ../../lib/dirpaths.h &&
-            make -C lib/blkid blkid.h blkid_types.h)
+            make -C lib/blkid blkid.h blkid_types.h &&
+            make -C lib/uuid uuid.h &&
+            make -C lib/ss ss_err.h)
         ;;
     esac
 }

@@ -3,6 +3,7 @@
  * table. Only ranges a driver's MMIO capability covers get here. */
 #include <arch/arch.h>
 #include <athanor/spinlock.h>
+#include <athanor/errors.h>
 
 #define MAX_CHUNKS 64 /* 128 MiB of device space */
 
@@ -28,4 +29,17 @@ volatile void *plat_mmio_ptr(uint64_t phys, size_t len)
         chunks[nchunks++] = (struct chunk){ base, va };
     spin_unlock_irqrestore(&chunk_lock, f);
     return va ? va + (phys - base) : NULL;
+}
+
+/* Every device is real here. */
+int plat_mmio_emul_read(uint64_t phys, unsigned width, uint64_t *val)
+{
+    (void)phys, (void)width, (void)val;
+    return -ATH_ENOSYS;
+}
+
+int plat_mmio_emul_write(uint64_t phys, unsigned width, uint64_t val)
+{
+    (void)phys, (void)width, (void)val;
+    return -ATH_ENOSYS;
 }

@@ -1,5 +1,6 @@
 /* MMIO (see hw.h): exact-width accesses and block writes to device memory
- * through the platform's uncached mapping, at device addresses decode
+ * through the platform's uncached mapping (or, for a device the platform
+ * emulates, its access functions), at device addresses decode
  * (hw/hostcalls.c) has checked against an MMIO capability's range. */
 #include <athanor/errors.h>
 #include <athanor/hw.h>
@@ -10,7 +11,7 @@ int hw_mmio_read(uint64_t phys, unsigned width, uint64_t *val)
 {
     volatile void *p = plat_mmio_ptr(phys, width);
     if (!p)
-        return -ATH_ENOSYS;
+        return plat_mmio_emul_read(phys, width, val);
     switch (width) {
     case 1: *val = *(volatile uint8_t *)p; break;
     case 2: *val = *(volatile uint16_t *)p; break;
@@ -24,7 +25,7 @@ int hw_mmio_write(uint64_t phys, unsigned width, uint64_t val)
 {
     volatile void *p = plat_mmio_ptr(phys, width);
     if (!p)
-        return -ATH_ENOSYS;
+        return plat_mmio_emul_write(phys, width, val);
     switch (width) {
     case 1: *(volatile uint8_t *)p = (uint8_t)val; break;
     case 2: *(volatile uint16_t *)p = (uint16_t)val; break;

@@ -138,6 +138,15 @@ u32 w2c_athanor_serve_wait(struct w2c_athanor *a, u32 n, u64 mask, u64 timeout)
         if (r) /* asked to stop (host_leave_on unwinds), or n died */
             break;
         r = ipc_serve_event(t, c, got, &next);
+        if (r == -ATH_ETIMEDOUT) {
+            /* Callers held the endpoint all along (a long call, a server
+             * of theirs restarting): the event is not lost, it waits its
+             * turn. The bits go back; the timeout fires again at once. */
+            if (got)
+                notify_signal(note.object, got);
+            timeout = 0;
+            continue;
+        }
         if (r) /* the handler failed: c is being stopped */
             break;
         timeout = next;

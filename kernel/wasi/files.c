@@ -141,6 +141,7 @@ int wasi_files_start(struct component *c)
             return -ATH_ENOMEM;
     }
     c->wasi.fs_fresh = true;
+    c->wasi.fs_unsynced = 0;
     return 0;
 }
 
@@ -268,6 +269,20 @@ static u32 call_errno(int r)
     }
 }
 
+/* Does the request change the filesystem (if it succeeds)? */
+static bool changes(uint64_t op, const struct kreq *q)
+{
+    switch (op) {
+    case FS_OP_WRITE: case FS_OP_TRUNCATE: case FS_OP_SETTIMES: case FS_OP_MKDIR: case FS_OP_RMDIR:
+    case FS_OP_UNLINK: case FS_OP_RENAME: case FS_OP_SYMLINK: case FS_OP_LINK: case FS_OP_ALLOCATE:
+        return true;
+    case FS_OP_OPEN:
+        return q->h.flags & (FS_F_CREAT | FS_F_TRUNC);
+    default:
+        return false;
+    }
+}
+
 /* One request to c's filesystem service: the service's result (a value or
  * a negative WASI errno) in *v; a WASI errno if the call itself failed.
  * gen: a file's handle belongs to this generation of the service (0: any,
@@ -289,9 +304,11 @@ static u32 fs_request(struct component *c, uint64_t op, struct kreq *q, uint32_t
         if (ipc_call_kernel(t, c, &fc, &kf, &res) == 0)
             c->wasi.fs_fresh = false;
     }
+    uint32_t used;
     for (int tries = 0;; tries++) {
+        used = gen ? gen : srv->generation;
         struct ipc_call call = { .ep = &srv->ipc.ep, .badge = ipc_badge_of(c),
-                                 .obj_gen = gen ? gen : srv->generation, .m = { op, 0, 0, 0 } };
+                                 .obj_gen = used, .m = { op, 0, 0, 0 } };
         r = ipc_call_kernel(t, c, &call, &k, &res);
         if (r == -ATH_EPEERRESTARTED && !gen && tries == 0)
             continue;
@@ -300,6 +317,22 @@ static u32 fs_request(struct component *c, uint64_t op, struct kreq *q, uint32_t
     if (r)
         return call_errno(r);
     *v = (int64_t)res;
+    /* Changes the service holds but has not committed die with it if it
+     * restarts. A later sync must not say otherwise: note the generation
+     * the component's first unsynced change went to; a sync in another
+     * generation reports EIO, once (as Linux's fsync reports a lost
+     * writeback), and the component knows to do it again. */
+    bool sync = op == FS_OP_SYNC || op == FS_OP_SYNCFS;
+    if (sync && (int64_t)res >= 0) {
+        if (c->wasi.fs_unsynced && c->wasi.fs_unsynced != used) {
+            c->wasi.fs_unsynced = 0;
+            *v = -(int64_t)WASI_EIO;
+            return WASI_ESUCCESS;
+        }
+        c->wasi.fs_unsynced = 0;
+    } else if (changes(op, q) && (int64_t)res >= 0 && !c->wasi.fs_unsynced) {
+        c->wasi.fs_unsynced = used;
+    }
     return WASI_ESUCCESS;
 }
 

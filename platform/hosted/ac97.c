@@ -1,6 +1,6 @@
 /* The hosted platform's AC'97 double, present when the environment names
- * AZOTH_AC97: a PCI function 00:03.0 8086:2415 behind configuration
- * mechanism 1 (ports 0xCF8/0xCFC), its codec's mixer at I/O 0xC000 and its
+ * AZOTH_AC97: a PCI function 00:03.0 8086:2415 (its configuration space
+ * through pci.c's mechanism 1), its codec's mixer at I/O 0xC000 and its
  * bus master at 0xC400, line 10, and a PCM In engine that fills the
  * driver's DMA buffers with a ramp at the codec's rate by the host's clock,
  * interrupting per buffer. It follows QEMU's model of the 82801AA (the
@@ -15,9 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CFG_ADDR   0xcf8
-#define CFG_DATA   0xcfc
-#define DEVICE     3        /* 00:03.0 */
 #define NAM_SIZE   0x400
 #define NABM_SIZE  0x100
 #define CMD_IO     0x0001u
@@ -36,7 +33,7 @@ struct engine {
 };
 
 static int      present = -1; /* not yet looked up */
-static uint32_t cfg_addr, glob_cnt;
+static uint32_t glob_cnt;
 static uint32_t bar[2] = { 0xc000 | 1, 0xc400 | 1 };
 static const uint32_t bar_size[2] = { NAM_SIZE, NABM_SIZE };
 static uint16_t command;
@@ -303,7 +300,7 @@ static void nam_out(unsigned reg, uint16_t v)
     }
 }
 
-static uint32_t cfg_in(unsigned off)
+uint32_t hosted_ac97_cfg_in(unsigned off)
 {
     switch (off & 0xfc) {
     case 0x00: return 0x24158086u;
@@ -316,7 +313,7 @@ static uint32_t cfg_in(unsigned off)
     }
 }
 
-static void cfg_out(unsigned off, uint32_t v)
+void hosted_ac97_cfg_out(unsigned off, uint32_t v)
 {
     switch (off & 0xfc) {
     case 0x04: {
@@ -338,12 +335,6 @@ static void cfg_out(unsigned off, uint32_t v)
     }
 }
 
-/* Which function configuration mechanism 1 addresses, if it is ours. */
-static bool cfg_ours(void)
-{
-    return (cfg_addr & 0x80ffff00u) == (0x80000000u | DEVICE << 11);
-}
-
 bool hosted_ac97_in(uint16_t port, unsigned width, uint32_t *v)
 {
     if (!hosted_ac97_present())
@@ -351,13 +342,7 @@ bool hosted_ac97_in(uint16_t port, unsigned width, uint32_t *v)
     irqflags_t f = plat_irq_save(); /* the tick must not run halfway through */
     bool ours = true;
     uint16_t nam = (uint16_t)(bar[0] & ~3u), nabm = (uint16_t)(bar[1] & ~3u);
-    if (port == CFG_ADDR && width == 4) {
-        *v = cfg_addr;
-    } else if (port >= CFG_DATA && port + width <= CFG_DATA + 4) {
-        uint32_t w = cfg_ours() ? cfg_in(cfg_addr & 0xfc) : 0xffffffffu;
-        w >>= 8 * (port - CFG_DATA);
-        *v = width == 4 ? w : w & (width == 1 ? 0xffu : 0xffffu);
-    } else if ((command & CMD_IO) && port >= nam && port < nam + NAM_SIZE) {
+    if ((command & CMD_IO) && port >= nam && port < nam + NAM_SIZE) {
         unsigned reg = port - nam; /* QEMU answers 16-bit accesses only */
         *v = width == 2 && reg < sizeof mixer ? mixer[reg / 2] : width == 1 ? 0xffu : width == 2 ? 0xffffu : 0xffffffffu;
     } else if ((command & CMD_IO) && port >= nabm && port < nabm + NABM_SIZE) {
@@ -378,12 +363,7 @@ bool hosted_ac97_out(uint16_t port, unsigned width, uint32_t v)
     irqflags_t f = plat_irq_save();
     bool ours = true;
     uint16_t nam = (uint16_t)(bar[0] & ~3u), nabm = (uint16_t)(bar[1] & ~3u);
-    if (port == CFG_ADDR && width == 4) {
-        cfg_addr = v;
-    } else if (port == CFG_DATA && width == 4) {
-        if (cfg_ours())
-            cfg_out(cfg_addr & 0xfc, v);
-    } else if ((command & CMD_IO) && port >= nam && port < nam + NAM_SIZE) {
+    if ((command & CMD_IO) && port >= nam && port < nam + NAM_SIZE) {
         if (width == 2)
             nam_out(port - nam, (uint16_t)v);
     } else if ((command & CMD_IO) && port >= nabm && port < nabm + NABM_SIZE) {

@@ -5,11 +5,12 @@
  * from the kernel console to the driver, as on bare metal), and a receive-
  * only 16550 at COM2 (line 3) whose input is the file or FIFO the
  * environment variable AZOTH_COM2 names (a GPS receiver's NMEA sentences,
- * for the GPS driver's tests), and, when AZOTH_AC97 is set, the PCI
- * configuration ports and an AC'97 controller (ac97.c); every other port
- * reads all ones and ignores writes, like an empty ISA bus. There is no
- * device memory; DMA buffers are RAM mapped into components (vrange.c),
- * which the AC'97 double writes. */
+ * for the GPS driver's tests), and the PCI configuration ports (pci.c) in
+ * front of an AC'97 controller (ac97.c, when AZOTH_AC97 is set) and a
+ * virtio-blk disk (virtio_blk.c, when AZOTH_DISK is set), whose registers
+ * are the only device memory (plat_mmio_emul_*); every other port reads all
+ * ones and ignores writes, like an empty ISA bus. DMA buffers are RAM mapped
+ * into components (vrange.c), which the doubles write. */
 #include "hosted.h"
 
 #include <athanor/errors.h>
@@ -196,7 +197,7 @@ static void com2_out(uint16_t reg, uint8_t v)
 uint32_t plat_io_in(uint16_t port, unsigned width)
 {
     uint32_t v;
-    if (hosted_ac97_in(port, width, &v))
+    if (hosted_pci_in(port, width, &v) || hosted_ac97_in(port, width, &v))
         return v;
     if (port == CMOS_DATA && width == 1)
         return cmos_read(cmos_index & 0x7f);
@@ -209,7 +210,7 @@ uint32_t plat_io_in(uint16_t port, unsigned width)
 
 void plat_io_out(uint16_t port, unsigned width, uint32_t value)
 {
-    if (hosted_ac97_out(port, width, value))
+    if (hosted_pci_out(port, width, value) || hosted_ac97_out(port, width, value))
         return;
     if (port == CMOS_INDEX && width == 1)
         cmos_index = (uint8_t)value;
@@ -221,6 +222,10 @@ void plat_io_out(uint16_t port, unsigned width, uint32_t value)
 
 int plat_irqline_enable(unsigned line)
 {
+    if (line == HOSTED_VIRTIO_LINE && hosted_virtio_present()) {
+        hosted_virtio_line(true);
+        return 0;
+    }
     if (line == HOSTED_AC97_LINE && hosted_ac97_present()) {
         hosted_ac97_line(true);
         return 0;
@@ -241,6 +246,8 @@ int plat_irqline_enable(unsigned line)
 
 void plat_irqline_disable(unsigned line)
 {
+    if (line == HOSTED_VIRTIO_LINE && hosted_virtio_present())
+        hosted_virtio_line(false);
     if (line == HOSTED_AC97_LINE && hosted_ac97_present())
         hosted_ac97_line(false);
     if (line == COM2_LINE)
@@ -253,6 +260,8 @@ void plat_irqline_disable(unsigned line)
 
 void plat_irqline_unmask(unsigned line)
 {
+    if (line == HOSTED_VIRTIO_LINE && hosted_virtio_present())
+        hosted_virtio_unmask();
     if (line == HOSTED_AC97_LINE && hosted_ac97_present())
         hosted_ac97_unmask();
     if (line == COM2_LINE && com2_masked) {
@@ -270,5 +279,15 @@ volatile void *plat_mmio_ptr(uint64_t phys, size_t len)
 {
     (void)phys;
     (void)len;
-    return NULL; /* no device memory on the hosted platform */
+    return NULL; /* no device memory to map: the doubles' registers are functions */
+}
+
+int plat_mmio_emul_read(uint64_t phys, unsigned width, uint64_t *val)
+{
+    return hosted_virtio_mmio(phys, width, false, val);
+}
+
+int plat_mmio_emul_write(uint64_t phys, unsigned width, uint64_t val)
+{
+    return hosted_virtio_mmio(phys, width, true, &val);
 }

@@ -49,16 +49,39 @@ void hosted_uart_input_ready(void);  /* irq context */
 void hosted_com2_init(void);         /* start reading AZOTH_COM2 (devices.c) */
 void hosted_com2_input_ready(void);  /* irq context: COM2's line may fire */
 void hosted_fault_init(void);        /* SIGSEGV & co. → kernel fault report */
-/* The AC'97 double (ac97.c), when AZOTH_AC97 is set: its ports (PCI
- * configuration included) answer here; its line; its engine's tick, from
- * the timer interrupt (it arms the timer for its next buffer). */
+/* The PCI bus double (pci.c): configuration mechanism 1's ports, in front
+ * of the functions below. */
+bool hosted_pci_in(uint16_t port, unsigned width, uint32_t *v);
+bool hosted_pci_out(uint16_t port, unsigned width, uint32_t v);
+/* The AC'97 double (ac97.c), when AZOTH_AC97 is set: 00:03.0, its
+ * configuration space, its ports; its line; its engine's tick, from the
+ * timer interrupt (it arms the timer for its next buffer). */
 #define HOSTED_AC97_LINE 10
+#define HOSTED_AC97_DEV  3
 bool hosted_ac97_present(void);
+uint32_t hosted_ac97_cfg_in(unsigned off);
+void     hosted_ac97_cfg_out(unsigned off, uint32_t v);
 bool hosted_ac97_in(uint16_t port, unsigned width, uint32_t *v);
 bool hosted_ac97_out(uint16_t port, unsigned width, uint32_t v);
 void hosted_ac97_line(bool enable);
 void hosted_ac97_unmask(void);
 void hosted_ac97_tick(void);         /* irq context */
+/* The virtio-blk double (virtio_blk.c), when AZOTH_DISK names a disk
+ * image: 00:04.0, its configuration space, its registers (memory BAR 4,
+ * reached through plat_mmio_emul_*), its line. */
+#define HOSTED_VIRTIO_LINE 11
+#define HOSTED_VIRTIO_DEV  4
+bool     hosted_virtio_present(void);
+uint32_t hosted_virtio_cfg_in(unsigned off);
+void     hosted_virtio_cfg_out(unsigned off, uint32_t v);
+int      hosted_virtio_mmio(uint64_t phys, unsigned width, bool write, uint64_t *v);
+void     hosted_virtio_line(bool enable);
+void     hosted_virtio_unmask(void);
+/* A device's pointer to what a driver gave it as a DMA address: RAM (a
+ * DMA buffer), or a page of a component's memory (hosted "physical"
+ * addresses of lent pages: vrange.c); NULL unless all of it is there. */
+void *hosted_dma_ptr(uint64_t pa, size_t len);
+#define HOSTED_VA_PHYS (1ull << 62) /* marks a "physical" address that is a kernel pointer */
 void hosted_mem_init(uint64_t ram_bytes, struct boot_info *bi);
 /* Map RAM [pa, pa + len) at `at` as well (a DMA buffer in a component's
  * memory, vrange.c); and the kernel's pointer to it, NULL if any of it

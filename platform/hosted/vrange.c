@@ -56,6 +56,24 @@ static void hfree(void *p)
 }
 #define FD(r) (HR(r)->fd)
 
+/* Every range reserved now, for the device doubles: a page of one can be
+ * the target of a DMA (a client's page lent to a driver, which hands the
+ * device its address). Changed with interrupts off (the doubles look with
+ * them off too). */
+#define MAX_RANGES 512
+static struct plat_vrange *ranges[MAX_RANGES];
+
+static void ranges_set(struct plat_vrange *old, struct plat_vrange *new)
+{
+    irqflags_t f = plat_irq_save();
+    for (unsigned i = 0; i < MAX_RANGES; i++)
+        if (ranges[i] == old) {
+            ranges[i] = new;
+            break;
+        }
+    plat_irq_restore(f);
+}
+
 static bool page_present(struct plat_vrange *r, size_t page)
 {
     if (!HR(r)->present)
@@ -118,6 +136,7 @@ int plat_vrange_reserve(size_t size, struct plat_vrange *out)
     out->committed = 0;
     out->snap_bytes = 0;
     out->cookie = h;
+    ranges_set(NULL, out); /* a full table only hides it from the doubles */
     return 0;
 }
 
@@ -206,6 +225,7 @@ int plat_vrange_revert(struct plat_vrange *r, uint32_t *pages)
 void plat_vrange_release(struct plat_vrange *r)
 {
     if (r->size) {
+        ranges_set(r, NULL);
         munmap((void *)r->base, r->size);
         close(FD(r));
         for (unsigned i = 0; i < HR(r)->ndma; i++)
@@ -331,7 +351,32 @@ int plat_vrange_phys(struct plat_vrange *r, size_t off, phys_addr_t *phys)
             return 0;
         }
     }
-    return -ATH_ENOSYS; /* not a DMA buffer: no device here could be given it */
+    /* Any other page that is there: its address in the kernel's own
+     * space, marked (HOSTED_VA_PHYS), which hosted_dma_ptr checks against
+     * the ranges before a device double touches it. */
+    if (!page_present(r, off / PAGE_SIZE))
+        return -ATH_ENOSYS;
+    *phys = HOSTED_VA_PHYS | (r->base + off);
+    return 0;
+}
+
+void *hosted_dma_ptr(uint64_t pa, size_t len)
+{
+    void *p = hosted_ram_ptr(pa, len);
+    if (p || !(pa & HOSTED_VA_PHYS) || len == 0)
+        return p;
+    uintptr_t va = (uintptr_t)(pa & ~HOSTED_VA_PHYS);
+    for (unsigned i = 0; i < MAX_RANGES; i++) {
+        struct plat_vrange *r = ranges[i];
+        if (!r || va < r->base || va - r->base >= r->size || len > r->size - (va - r->base))
+            continue;
+        size_t off = va - r->base;
+        for (size_t pg = off / PAGE_SIZE; pg <= (off + len - 1) / PAGE_SIZE; pg++)
+            if (!page_present(r, pg))
+                return NULL;
+        return (void *)va;
+    }
+    return NULL;
 }
 
 int plat_vrange_unmap_frames(struct plat_vrange *r, size_t off, size_t len)

@@ -26,6 +26,17 @@ volatile void *plat_mmio_ptr(uint64_t phys, size_t len)
     assert_true((phys & ~(PLAT_MMIO_CHUNK - 1)) == ((phys + len - 1) & ~(PLAT_MMIO_CHUNK - 1)));
     return device + (phys - DEV_BASE);
 }
+/* No emulated device: what the platform cannot map is not there. */
+int plat_mmio_emul_read(uint64_t phys, unsigned width, uint64_t *val)
+{
+    (void)phys, (void)width, (void)val;
+    return -ATH_ENOSYS;
+}
+int plat_mmio_emul_write(uint64_t phys, unsigned width, uint64_t val)
+{
+    (void)phys, (void)width, (void)val;
+    return -ATH_ENOSYS;
+}
 
 
 static phys_addr_t next_frame = FAKE_RAM_BASE;

@@ -29,6 +29,25 @@ static uint8_t bounce[BOUNCE] __attribute__((aligned(PAGE)));
 static ath_handle_t blk;
 static uint64_t     disk_bytes;
 
+/* A request to the block service, across its restarts (and the driver's,
+ * which it rides out itself): reconnect on EPEERRESTARTED, wait on
+ * EPEERFAILED, 5 s at most. len > 0: the bounce buffer's first len bytes
+ * go along, lent. */
+static int blk_call(int op, uint64_t a0, uint32_t len, uint64_t *v)
+{
+    for (int tries = 0;; tries++) {
+        int r = len ? ath_call_lend(blk, (uint64_t)op, a0, bounce, len,
+                                    op == BLK_READ ? ATH_LEND_RW : ATH_LEND_RO, v)
+                    : ath_call(blk, (uint64_t)op, a0, 0, 0, v);
+        if ((r != -ATH_EPEERFAILED && r != -ATH_EPEERRESTARTED) || tries == 50)
+            return r;
+        if (r == -ATH_EPEERRESTARTED)
+            ath_reconnect(&blk, "block");
+        else
+            nanosleep(&(struct timespec){ 0, 100000000 }, NULL);
+    }
+}
+
 /* One block request for the pages [off, off + len) through the bounce
  * buffer (len <= BOUNCE, both page-aligned). */
 static errcode_t blk_pages(int op, uint64_t off, uint32_t len)
@@ -36,16 +55,16 @@ static errcode_t blk_pages(int op, uint64_t off, uint32_t len)
     if (off > disk_bytes || len > disk_bytes - off)
         return EXT2_ET_SHORT_READ; /* past the end of the disk */
     uint64_t v = 0;
-    int r = ath_call_lend(blk, (uint64_t)op, off / SECTOR, bounce, len,
-                          op == BLK_READ ? ATH_LEND_RW : ATH_LEND_RO, &v);
+    int r = blk_call(op, off / SECTOR, len, &v);
     if (r != 0 || (int64_t)v < 0)
         return op == BLK_READ ? EXT2_ET_SHORT_READ : EXT2_ET_SHORT_WRITE;
     return 0;
 }
 
 /* Read or write [off, off + len) of the disk, any 512-byte-aligned range. */
-static errcode_t blk_rw(int op, uint64_t off, void *buf, size_t len)
+errcode_t disk_rw(bool write, uint64_t off, void *buf, size_t len)
 {
+    int op = write ? BLK_WRITE : BLK_READ;
     uint8_t *p = buf;
     while (len) {
         uint64_t first = off & ~(uint64_t)(PAGE - 1);
@@ -113,14 +132,16 @@ static size_t io_bytes(io_channel ch, int count)
     return count < 0 ? (size_t)-count : (size_t)count * (size_t)ch->block_size;
 }
 
+/* Through the write-back cache (cache.c), which goes to the disk until
+ * the journal is open. */
 static errcode_t io_read_blk64(io_channel ch, unsigned long long block, int count, void *data)
 {
-    return blk_rw(BLK_READ, block * (uint64_t)ch->block_size, data, io_bytes(ch, count));
+    return cache_read(block * (uint64_t)ch->block_size, data, io_bytes(ch, count));
 }
 
 static errcode_t io_write_blk64(io_channel ch, unsigned long long block, int count, const void *data)
 {
-    return blk_rw(BLK_WRITE, block * (uint64_t)ch->block_size, (void *)data, io_bytes(ch, count));
+    return cache_write(block * (uint64_t)ch->block_size, data, io_bytes(ch, count));
 }
 
 static errcode_t io_read_blk(io_channel ch, unsigned long block, int count, void *data)
@@ -133,12 +154,21 @@ static errcode_t io_write_blk(io_channel ch, unsigned long block, int count, con
     return io_write_blk64(ch, block, count, data);
 }
 
+/* The disk's write cache (BLK_FLUSH): what was written is durable. */
+int disk_flush(void)
+{
+    uint64_t v = 0;
+    int r = blk_call(BLK_FLUSH, 0, 0, &v);
+    return r != 0 || (int64_t)v < 0 ? EXT2_ET_SHORT_WRITE : 0;
+}
+
+/* libext2fs's flush (the end of ext2fs_flush): with the journal open, what
+ * it wrote waits in the cache for the next commit (cache.c says when);
+ * before, it is on the disk, made durable here. */
 static errcode_t io_flush(io_channel ch)
 {
     (void)ch;
-    uint64_t v = 0;
-    int r = ath_call(blk, BLK_FLUSH, 0, 0, 0, &v);
-    return r != 0 || (int64_t)v < 0 ? EXT2_ET_SHORT_WRITE : 0;
+    return cache_capacity() ? 0 : disk_flush();
 }
 
 static errcode_t io_set_option(io_channel ch, const char *option, const char *arg)
@@ -175,10 +205,8 @@ int main(void)
             ath_reconnect(&blk, "block");
         r = ath_call(blk, BLK_INFO, 0, 0, 0, &sectors);
     }
-    if (r != 0 || (int64_t)sectors <= 0) {
-        printf("fs: no disk\n");
-        return 0; /* nothing to serve: not a failure */
-    }
+    if (r != 0 || (int64_t)sectors <= 0)
+        return 0; /* no disk: nothing to serve, not a failure (quietly: lsblk and ps say so) */
     disk_bytes = sectors * SECTOR;
     int rw = 1;
     const char *why;
@@ -191,6 +219,18 @@ int main(void)
     ext2_filsys fs = fs_filesystem();
     if (why)
         printf("fs: mounting read-only: %s\n", why);
+    if (rw) {
+        /* The journal: every change reaches the disk as a jbd2 transaction. */
+        blk64_t capacity = 0;
+        if ((e = fsj_open(fs, &capacity)) || (e = cache_start(fs, capacity, true))) {
+            printf("fs: no journal to write through (%s): mounting read-only\n", error_message(e));
+            rw = 0;
+            fs->flags &= ~EXT2_FLAG_RW;
+        } else {
+            printf("fs: journal: %llu blocks a transaction, %zu cached\n", (unsigned long long)capacity,
+                   cache_capacity());
+        }
+    }
     printf("fs: mounted %s: %llu blocks of %u bytes, %u inodes, %llu blocks free\n",
            rw ? "read-write" : "read-only", (unsigned long long)ext2fs_blocks_count(fs->super),
            fs->blocksize, fs->super->s_inodes_count,

@@ -17,6 +17,25 @@ errcode_t fs_mount(io_manager io, int *rw, const char **why);
 const struct fuse_operations *fs_operations(void);
 ext2_filsys fs_filesystem(void);
 
+/* fs.c: the disk, through the block service (off and len 512-byte aligned). */
+errcode_t disk_rw(bool write, uint64_t off, void *buf, size_t len);
+int       disk_flush(void);
+
+/* cache.c: the write-back cache and its commits through the journal. */
+int       cache_start(ext2_filsys fs, blk64_t capacity, bool clean);
+errcode_t cache_read(uint64_t off, void *buf, size_t len);
+errcode_t cache_write(uint64_t off, const void *buf, size_t len);
+int       cache_commit(void);              /* one transaction of everything cached */
+int       cache_sync(bool mark_clean);     /* libext2fs's state, then a commit */
+size_t    cache_dirty(void), cache_capacity(void);
+uint64_t  cache_commits(void);
+
+/* journal.c: e2fsprogs' jbd2 code. */
+int fsj_replay(ext2_filsys *fsp);          /* if the superblock says so */
+int fsj_open(ext2_filsys fs, blk64_t *capacity);
+int fsj_log(const blk64_t *list, size_t n, const void *blocks, int (*flush)(void));
+int fsj_done(void);
+
 /* serve.c: serve the protocol until told to stop (ath_serve's result). */
 int fs_serve(bool readonly);
 
@@ -26,7 +45,6 @@ int  fs_filestat(ext2_ino_t ino, uint8_t out[FS_FILESTAT_SIZE]);
 int  fs_mode(ext2_ino_t ino, uint16_t *mode);
 int  fs_lookup(const char *path, ext2_ino_t *ino);
 long fs_readdir_wasi(ext2_ino_t dir, uint64_t cookie, uint8_t *buf, size_t cap);
-int  fs_set_clean(int clean);
 int  fs_set_times(ext2_ino_t ino, uint64_t atim, uint64_t mtim, unsigned fst);
 
 /* paths.c: resolve path under root (both as the client sent them) to a

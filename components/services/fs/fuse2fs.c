@@ -68,8 +68,17 @@ errcode_t fs_mount(io_manager io, int *rw, const char **why)
     }
     if (err)
         return err;
-    if (*rw && ext2fs_has_feature_journal_needs_recovery(global_fs->super))
-        *rw = 0, *why = "its journal needs recovery";
+    /* A crash left committed transactions in the journal: replay them
+     * (e2fsprogs' recovery, as e2fsck and the kernel do at mount). */
+    if (*rw && ext2fs_has_feature_journal_needs_recovery(global_fs->super)) {
+        int jr = fsj_replay(&global_fs);
+        if (!global_fs)
+            return jr ? (errcode_t)jr : EXT2_ET_JOURNAL_FLAGS_WRONG;
+        if (jr)
+            *rw = 0, *why = "its journal could not be replayed";
+        else
+            printf("fs: replayed the journal\n");
+    }
     if (*rw && (global_fs->super->s_state & EXT2_ERROR_FS))
         *rw = 0, *why = "it has errors recorded (e2fsck it)";
     if (!*rw)
@@ -84,7 +93,16 @@ errcode_t fs_mount(io_manager io, int *rw, const char **why)
     /* inode generations start somewhere random (fuse2fs reads /dev/urandom) */
     getentropy(&mount_ctx.next_generation, sizeof(unsigned int));
     struct fuse_conn_info conn = { 0 };
-    fs_ops.init(&conn); /* read-write: marks the superblock "not clean" until a sync */
+    fs_ops.init(&conn);
+    if (*rw) {
+        /* fuse2fs's init marked the disk "not clean" for as long as it is
+         * mounted; here the disk says so only while changes wait for a
+         * sync (cache.c), and nothing has changed yet. */
+        global_fs->super->s_state |= EXT2_VALID_FS;
+        ext2fs_mark_super_dirty(global_fs);
+        if ((err = ext2fs_flush2(global_fs, 0)))
+            return err;
+    }
     return 0;
 }
 
@@ -248,15 +266,3 @@ int fs_set_times(ext2_ino_t ino, uint64_t atim, uint64_t mtim, unsigned fst)
     return err ? translate_error(global_fs, ino, err) : 0;
 }
 
-/* Whether the superblock says "cleanly unmounted": set at each sync of
- * everything, cleared again before the first change after it (fs.c). */
-int fs_set_clean(int clean)
-{
-    if (clean)
-        global_fs->super->s_state |= EXT2_VALID_FS;
-    else
-        global_fs->super->s_state &= ~EXT2_VALID_FS;
-    ext2fs_mark_super_dirty(global_fs);
-    errcode_t err = ext2fs_flush2(global_fs, 0);
-    return err ? translate_error(global_fs, 0, err) : 0;
-}

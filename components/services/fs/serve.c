@@ -24,7 +24,7 @@ static struct open_file {
 } files[MAX_OPEN];
 
 static const struct fuse_operations *ops;
-static bool readonly, clean;
+static bool readonly;
 
 /* A request as decoded: the header, and its strings, copied out of the
  * buffer (the answer overwrites it) and NUL-terminated. */
@@ -105,32 +105,22 @@ static void close_file(struct open_file *f)
     f->used = false;
 }
 
-/* Before the first change after a sync: the superblock says "not clean"
- * on the disk, so that a crash before the next sync is seen at mount and
- * by e2fsck. */
+/* Before a change: refused on a read-only mount. (The cache marks the
+ * disk "not clean" at the first write after a sync: cache.c.) */
 static int change(void)
 {
-    if (readonly)
-        return -EROFS;
-    if (clean) {
-        int r = fs_set_clean(0);
-        if (r)
-            return r;
-        clean = false;
-    }
-    return 0;
+    return readonly ? -EROFS : 0;
 }
 
-/* Everything to the disk, then "clean" (fsync and sync come here: every
- * change of every file is written when any is synced). */
+/* Everything to the disk as one committed transaction, then "clean"
+ * (fsync and sync come here: every change of every file is committed when
+ * any is synced). */
 static int sync_all(void)
 {
     if (readonly)
         return 0;
-    int r = fs_set_clean(1); /* writes the metadata, then flushes the disk's cache */
-    if (r == 0)
-        clean = true;
-    return r;
+    int r = cache_sync(true);
+    return r ? -EIO : 0;
 }
 
 static int resolve(unsigned flags, bool parent, char *out, const char **last)
@@ -446,25 +436,42 @@ static int64_t serve(uint64_t badge, uint64_t op)
     }
 }
 
+/* Changes not synced reach the disk within this long anyway, as ext4's. */
+#define COMMIT_INTERVAL_NS (5ull * 1000000000ull)
+
 ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2)
 {
-    (void)a0;
+    if (op == ATH_OP_EVENT) { /* the interval passed (badge 0: no client sends this) */
+        (void)a0;
+        if (!readonly && cache_dirty())
+            cache_sync(false);
+        return COMMIT_INTERVAL_NS;
+    }
     /* The block: in the lend (a component's call) or the message buffer (the kernel's). */
     uint8_t *buf = a2 ? (uint8_t *)(uintptr_t)a2 : msgbuf;
     if (!a2 && a1 > sizeof msgbuf)
         return ERR(EINVAL);
     int r = decode(op, buf, a1, a2 ? (size_t)a1 : sizeof msgbuf);
-    return r ? ERR(-r) : (uint64_t)serve(badge, op);
+    uint64_t v = r ? ERR(-r) : (uint64_t)serve(badge, op);
+    /* Half full: commit now, between two requests, while everything is
+     * consistent, so that the cache never fills in the middle of one. */
+    if (cache_dirty() > cache_capacity() / 2)
+        cache_sync(false);
+    return v;
 }
 
 int fs_serve(bool ro)
 {
     ops = fs_operations();
     readonly = ro;
-    clean = false; /* a read-write mount marked it "not clean" (fuse2fs's init) */
-    if (ath_set_msgbuf(msgbuf, sizeof msgbuf) != 0) {
-        printf("fs: no message buffer\n");
+    ath_handle_t timer = ath_notify_create(); /* never signalled: the timeout is the event */
+    if (ath_set_msgbuf(msgbuf, sizeof msgbuf) != 0 || (int32_t)timer < 0) {
+        printf("fs: no message buffer or notification\n");
         return 1;
     }
-    return ath_serve();
+    /* serve_wait returns only when the notification fails us (it does not
+     * when the service is stopped: that never comes back here). */
+    int r = ath_serve_wait(timer, 1, COMMIT_INTERVAL_NS);
+    printf("fs: serving ended: %s\n", ath_strerror(r));
+    return 1;
 }

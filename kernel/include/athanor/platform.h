@@ -197,13 +197,20 @@ void plat_irqline_unmask(unsigned line);
  * driver's MMIO capability first. Mappings are kept (device space is small). */
 #define PLAT_MMIO_CHUNK (2ull << 20)
 volatile void *plat_mmio_ptr(uint64_t phys, size_t len);
+/* Device memory that is not memory: a device the platform emulates (the
+ * hosted platform's virtio-blk double), reached one access at a time where
+ * plat_mmio_ptr has no mapping. -ATH_ENOSYS: no device there (bare metal:
+ * never one). */
+int plat_mmio_emul_read(uint64_t phys, unsigned width, uint64_t *val);
+int plat_mmio_emul_write(uint64_t phys, unsigned width, uint64_t val);
 
 /* DMA: map `len` bytes of physically contiguous, zeroed frames at `phys`
  * (from frame_alloc) into r at off, read-write; they become r's and are
  * freed with it. And the physical address behind byte off of r (a device
- * may be given it while the page stays put). Hosted, DMA buffers are RAM
- * mapped into r as well (device doubles write RAM); any other page of r
- * has no device address there (-ATH_ENOSYS). */
+ * may be given it while the page stays put; -ATH_ENOSYS if the page is not
+ * there). Hosted, DMA buffers are RAM mapped into r as well (device doubles
+ * write RAM), and any other page's address is a marked kernel pointer that
+ * the doubles check against the ranges before they touch it. */
 int plat_vrange_map_frames(struct plat_vrange *r, size_t off, phys_addr_t phys, size_t len);
 /* Is every page of [off, off + len) mapped (committed, moved in by IPC, or
  * a DMA buffer)? Whether writable or not: a write to a read-only page

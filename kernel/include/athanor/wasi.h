@@ -43,6 +43,8 @@ struct comp_wasi {
      * calls only, and by start and stop, when none runs. */
     struct wasi_fd *fds;
     bool  fs_fresh; /* a new generation: the service still has the last one's handles */
+    uint32_t fs_unsynced; /* the service's generation its first change since its last sync
+                           * went to (0: none): a sync in another one reports EIO */
 };
 /* The lifecycle's start hook: args are the start's (NULL: keep the last
  * start's, a restart). Set once at boot with the manifest's, too. It also

@@ -1,0 +1,340 @@
+/* The hosted platform's virtio-blk double, present when the environment
+ * names a disk image in AZOTH_DISK: a modern virtio 1.x block device (PCI
+ * 00:04.0, 1af4:1042) as QEMU presents it to the virtio-blk driver: the
+ * vendor capabilities in configuration space, the common, notify, ISR and
+ * device structures in memory BAR 4, one queue of up to 64 entries, line
+ * 11. A notify processes the queue at once, in the driver's own call: each
+ * request's descriptors are read from its DMA addresses (hosted_dma_ptr:
+ * RAM, or a page lent to the driver), the image is read or written with
+ * pread/pwrite, FLUSH is fdatasync, and the used ring, the ISR and the line
+ * say it is done. So the same driver, block service and filesystem service
+ * run on the hosted platform, under ASan and UBSan, and fast. */
+#include "hosted.h"
+
+#include <athanor/hw.h>
+#include <athanor/klib.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define BAR_BASE   0xfe000000u /* in the PCI memory hole the PCI service may grant from */
+#define BAR_SIZE   0x4000u
+#define OFF_COMMON 0x0000u
+#define OFF_NOTIFY 0x1000u
+#define OFF_ISR    0x2000u
+#define OFF_DEVICE 0x3000u
+#define QMAX       64
+#define CMD_MEM    0x0002u
+#define CMD_MASTER 0x0004u
+#define CMD_INTX_OFF 0x0400u
+enum { S_DRIVER_OK = 4, S_FEATURES_OK = 8 };
+enum { REQ_IN = 0, REQ_OUT = 1, REQ_FLUSH = 4, REQ_GET_ID = 8 };
+enum { ST_OK = 0, ST_IOERR = 1, ST_UNSUPP = 2 };
+#define F_NEXT  1
+#define F_WRITE 2
+
+static int      present = -1;
+static int      fd = -1;
+static uint64_t sectors;
+static uint32_t bar4 = BAR_BASE;
+static uint16_t command;
+/* common configuration (virtio 1.2, 4.1.4.3) */
+static uint32_t dfselect, gfselect, gfeatures[2];
+static uint8_t  status, isr;
+static uint16_t qsize = QMAX, qenable, last_avail;
+static uint64_t qdesc, qdriver, qdevice;
+static bool     line_enabled, line_masked;
+static uint64_t served, failed;
+
+bool hosted_virtio_present(void)
+{
+    if (present < 0) {
+        irqflags_t f = plat_irq_save(); /* the host's getenv and open, no switch inside */
+        const char *path = getenv("AZOTH_DISK");
+        struct stat st;
+        present = 0;
+        if (path && (fd = open(path, O_RDWR | O_CLOEXEC)) >= 0 && fstat(fd, &st) == 0) {
+            sectors = (uint64_t)st.st_size / 512;
+            present = 1;
+        }
+        plat_irq_restore(f);
+    }
+    return present == 1;
+}
+
+/* ---- configuration space ---- */
+
+/* The vendor capabilities, from 0x40: common, notify (with its multiplier:
+ * one queue, offset 0), ISR, device. */
+static uint32_t cap_word(unsigned off)
+{
+    static const struct { uint8_t at, next, len, type; uint32_t where, size; } caps[] = {
+        { 0x40, 0x50, 16, 1, OFF_COMMON, 0x38 },
+        { 0x50, 0x68, 20, 2, OFF_NOTIFY, 4 },
+        { 0x68, 0x78, 16, 3, OFF_ISR, 1 },
+        { 0x78, 0x00, 16, 4, OFF_DEVICE, 8 },
+    };
+    for (unsigned i = 0; i < 4; i++) {
+        unsigned rel = off - caps[i].at;
+        if (off < caps[i].at || rel >= caps[i].len)
+            continue;
+        switch (rel) {
+        case 0:  return 0x09u | (uint32_t)caps[i].next << 8 | (uint32_t)caps[i].len << 16 |
+                        (uint32_t)caps[i].type << 24;
+        case 4:  return 4; /* BAR 4 */
+        case 8:  return caps[i].where;
+        case 12: return caps[i].size;
+        case 16: return 0; /* notify_off_multiplier */
+        }
+    }
+    return 0;
+}
+
+uint32_t hosted_virtio_cfg_in(unsigned off)
+{
+    switch (off) {
+    case 0x00: return 0x10421af4u;
+    case 0x04: return command | 0x0010u << 16; /* status: a capability list */
+    case 0x08: return 0x01800001u;             /* mass storage (other), revision 1 */
+    case 0x20: return bar4;                    /* BAR 4: 32-bit memory */
+    case 0x2c: return 0x00021af4u;             /* subsystem: virtio, block */
+    case 0x34: return 0x40;
+    case 0x3c: return HOSTED_VIRTIO_LINE | 1u << 8;
+    default:   return off >= 0x40 ? cap_word(off) : 0;
+    }
+}
+
+void hosted_virtio_cfg_out(unsigned off, uint32_t v)
+{
+    if (off == 0x04)
+        command = (uint16_t)(v & (CMD_MEM | CMD_MASTER | CMD_INTX_OFF));
+    else if (off == 0x20) /* sizing writes all ones: the size shows in the bits that stay 0 */
+        bar4 = v & ~(BAR_SIZE - 1);
+}
+
+/* ---- the line ---- */
+
+static void update_line(void)
+{
+    if (line_enabled && !line_masked && (isr & 1) && !(command & CMD_INTX_OFF)) {
+        line_masked = true;
+        hw_irq_fired(HOSTED_VIRTIO_LINE);
+    }
+}
+
+void hosted_virtio_line(bool enable)
+{
+    irqflags_t f = plat_irq_save();
+    line_enabled = enable;
+    line_masked = false;
+    update_line();
+    plat_irq_restore(f);
+}
+
+void hosted_virtio_unmask(void)
+{
+    irqflags_t f = plat_irq_save();
+    line_masked = false;
+    update_line();
+    plat_irq_restore(f);
+}
+
+/* ---- the queue ---- */
+
+static void reset(void)
+{
+    status = isr = 0;
+    dfselect = gfselect = 0;
+    gfeatures[0] = gfeatures[1] = 0;
+    qsize = QMAX, qenable = 0, last_avail = 0;
+    qdesc = qdriver = qdevice = 0;
+}
+
+struct desc {
+    uint64_t addr;
+    uint32_t len;
+    uint16_t flags, next;
+};
+
+/* One request, its chain from head: header, data, status. How many bytes
+ * it wrote into the driver's buffers goes to *written. */
+static uint8_t serve_one(const struct desc *d, uint16_t head, uint32_t *written)
+{
+    struct desc chain[QMAX];
+    unsigned n = 0;
+    for (uint16_t i = head;; i = d[i].next) {
+        if (i >= qsize || n == QMAX)
+            return ST_IOERR; /* a loop or a bad index: refused */
+        chain[n++] = d[i];
+        if (!(d[i].flags & F_NEXT))
+            break;
+    }
+    *written = 0;
+    if (n < 2 || chain[0].len < 16 || chain[n - 1].len < 1 || !(chain[n - 1].flags & F_WRITE))
+        return ST_IOERR;
+    const uint8_t *h = hosted_dma_ptr(chain[0].addr, 16);
+    if (!h)
+        return ST_IOERR;
+    uint32_t type;
+    uint64_t sector;
+    memcpy(&type, h, 4);
+    memcpy(&sector, h + 8, 8);
+    uint8_t st = ST_OK;
+    uint64_t at = sector * 512;
+    for (unsigned k = 1; k + 1 < n && st == ST_OK; k++) {
+        void *p = hosted_dma_ptr(chain[k].addr, chain[k].len);
+        bool to_driver = chain[k].flags & F_WRITE;
+        if (!p || (type == REQ_IN) != to_driver || (type != REQ_IN && type != REQ_OUT)) {
+            st = type == REQ_FLUSH || type == REQ_GET_ID ? ST_UNSUPP : ST_IOERR;
+            break;
+        }
+        if (at + chain[k].len > sectors * 512) {
+            st = ST_IOERR; /* past the end of the disk */
+            break;
+        }
+        ssize_t done = type == REQ_IN ? pread(fd, p, chain[k].len, (off_t)at)
+                                      : pwrite(fd, p, chain[k].len, (off_t)at);
+        if (done != (ssize_t)chain[k].len)
+            st = ST_IOERR;
+        if (type == REQ_IN)
+            *written += chain[k].len;
+        at += chain[k].len;
+    }
+    if (type == REQ_FLUSH)
+        st = n == 2 && fdatasync(fd) == 0 ? ST_OK : ST_IOERR;
+    else if (type != REQ_IN && type != REQ_OUT)
+        st = ST_UNSUPP;
+    uint8_t *sp = hosted_dma_ptr(chain[n - 1].addr, 1);
+    if (!sp)
+        return ST_IOERR;
+    *sp = st;
+    *written += 1;
+    return st;
+}
+
+/* What the driver made available since the last notify, in order. */
+static void process(void)
+{
+    if (!(status & S_DRIVER_OK) || !qenable || !(command & CMD_MASTER))
+        return;
+    const struct desc *d = hosted_dma_ptr(qdesc, (size_t)qsize * 16);
+    uint16_t *avail = hosted_dma_ptr(qdriver, 4 + 2u * qsize);
+    uint8_t *used = hosted_dma_ptr(qdevice, 4 + 8u * qsize);
+    if (!d || !avail || !used) {
+        status |= 0x40; /* DEVICE_NEEDS_RESET: the rings are not where it said */
+        return;
+    }
+    uint16_t idx = __atomic_load_n(&avail[1], __ATOMIC_ACQUIRE);
+    while (last_avail != idx) {
+        uint16_t head = avail[2 + last_avail % qsize];
+        uint32_t written = 0;
+        uint8_t st = serve_one(d, head, &written);
+        if (st == ST_OK)
+            served++;
+        else
+            failed++;
+        uint16_t uidx;
+        memcpy(&uidx, used + 2, 2);
+        uint32_t elem[2] = { head, written };
+        memcpy(used + 4 + 8u * (uidx % qsize), elem, 8);
+        uidx++;
+        __atomic_store_n((uint16_t *)(used + 2), uidx, __ATOMIC_RELEASE);
+        last_avail++;
+    }
+    isr |= 1;
+    update_line();
+}
+
+static uint64_t common_in(unsigned r, unsigned w)
+{
+    switch (r) {
+    case 0x00: return dfselect;
+    case 0x04: return dfselect == 1 ? 1u : 0u; /* VIRTIO_F_VERSION_1, nothing else */
+    case 0x08: return gfselect;
+    case 0x0c: return gfselect < 2 ? gfeatures[gfselect] : 0;
+    case 0x10: return 0xffff;                  /* no MSI-X */
+    case 0x12: return 1;                       /* one queue */
+    case 0x14: return status;
+    case 0x15: return 0;                       /* config generation */
+    case 0x16: return 0;                       /* queue select: only 0 */
+    case 0x18: return qsize;
+    case 0x1a: return 0xffff;
+    case 0x1c: return qenable;
+    case 0x1e: return 0;                       /* queue notify offset */
+    case 0x20: return w == 8 ? qdesc : (uint32_t)qdesc;
+    case 0x24: return qdesc >> 32;
+    case 0x28: return w == 8 ? qdriver : (uint32_t)qdriver;
+    case 0x2c: return qdriver >> 32;
+    case 0x30: return w == 8 ? qdevice : (uint32_t)qdevice;
+    case 0x34: return qdevice >> 32;
+    default:   return 0;
+    }
+}
+
+static void set_lo(uint64_t *r, uint64_t v) { *r = (*r & ~0xffffffffull) | (uint32_t)v; }
+static void set_hi(uint64_t *r, uint64_t v) { *r = (*r & 0xffffffffull) | v << 32; }
+
+static void common_out(unsigned r, unsigned w, uint64_t v)
+{
+    switch (r) {
+    case 0x00: dfselect = (uint32_t)v; break;
+    case 0x08: gfselect = (uint32_t)v; break;
+    case 0x0c: if (gfselect < 2) gfeatures[gfselect] = (uint32_t)v; break;
+    case 0x14:
+        if (v == 0) {
+            reset();
+        } else {
+            /* FEATURES_OK stays only if the driver took VERSION_1 and nothing unknown */
+            if ((v & S_FEATURES_OK) && (gfeatures[1] != 1 || gfeatures[0] != 0))
+                v &= ~(uint64_t)S_FEATURES_OK;
+            status = (uint8_t)v;
+        }
+        break;
+    case 0x18: if (v && v <= QMAX && !(v & (v - 1))) qsize = (uint16_t)v; break;
+    case 0x1c: qenable = (uint16_t)(v & 1); break;
+    case 0x20: if (w == 8) qdesc = v; else set_lo(&qdesc, v); break;
+    case 0x24: set_hi(&qdesc, v); break;
+    case 0x28: if (w == 8) qdriver = v; else set_lo(&qdriver, v); break;
+    case 0x2c: set_hi(&qdriver, v); break;
+    case 0x30: if (w == 8) qdevice = v; else set_lo(&qdevice, v); break;
+    case 0x34: set_hi(&qdevice, v); break;
+    default: break;
+    }
+}
+
+int hosted_virtio_mmio(uint64_t phys, unsigned width, bool write, uint64_t *v)
+{
+    if (!hosted_virtio_present() || phys < bar4 || phys + width > (uint64_t)bar4 + BAR_SIZE ||
+        !(command & CMD_MEM))
+        return -ATH_ENOSYS;
+    irqflags_t f = plat_irq_save(); /* the interrupt path reads the line's state */
+    unsigned off = (unsigned)(phys - bar4);
+    if (off < OFF_COMMON + 0x38) {
+        if (write)
+            common_out(off - OFF_COMMON, width, *v);
+        else
+            *v = common_in(off - OFF_COMMON, width);
+    } else if (off >= OFF_NOTIFY && off < OFF_NOTIFY + 4) {
+        if (write)
+            process();
+        else
+            *v = 0;
+    } else if (off == OFF_ISR) {
+        if (!write) { /* reading it clears it, and lowers the line */
+            *v = isr;
+            isr = 0;
+        }
+    } else if (off >= OFF_DEVICE && off < OFF_DEVICE + 8) {
+        if (!write) {
+            uint64_t cap = sectors;
+            *v = 0;
+            memcpy(v, (uint8_t *)&cap + (off - OFF_DEVICE), width <= 8 - (off - OFF_DEVICE) ? width : 0);
+        }
+    } else if (!write) {
+        *v = 0;
+    }
+    plat_irq_restore(f);
+    return 0;
+}
