@@ -21,6 +21,7 @@ include mk/workloads.mk
 include mk/components.mk
 include mk/images.mk
 include mk/hosted.mk
+include mk/fsfuzz.mk
 include mk/kernel.mk
 include mk/unit.mk
 
@@ -49,7 +50,7 @@ TEST_ISO := $(BUILD)/azoth-test.iso
 GDB_PORT ?= 1234
 
 .PHONY: all run disk debug iso test test-full bench clean deps-build deps-run deps-test deps-debug deps-bench \
-        test-unit test-hosted test-qemu test-build fuzz soak bench-workloads
+        test-unit test-hosted test-qemu test-build fuzz soak bench-workloads powercut fsfuzz
 
 all: kernel kernel-test hosted hosted-test
 
@@ -99,10 +100,10 @@ $(TEST_ISO): $(KDIR)/azoth-test.bin.elf tools/mkiso.sh
 	@echo '  ISO     $@'
 	$(Q)tools/mkiso.sh $< $@ azoth.test=all
 
-test-build: kernel kernel-test hosted hosted-test hosted-san hosted-fuzz unit-build $(TEST_ISO) $(GEN)/abi.md
+test-build: kernel kernel-test hosted hosted-test hosted-san hosted-fuzz fsfuzz unit-build $(TEST_ISO) $(GEN)/abi.md
 
 test-unit: unit-test
-test-hosted: hosted hosted-test hosted-san hosted-fuzz
+test-hosted: hosted hosted-test hosted-san hosted-fuzz fsfuzz
 	@tests/run-layer.sh hosted
 test-qemu: kernel kernel-test $(TEST_ISO)
 	@tests/run-layer.sh qemu
@@ -130,17 +131,28 @@ soak: deps-test
 	@RESULTS=$(BUILD)/test/soak.results LOGDIR=$(BUILD)/test/logs/soak BUILD=$(BUILD) \
 	    SOAK_FAULTS=$(SOAK_FAULTS) SOAK_SECONDS=$(SOAK_SECONDS) sh tests/qemu/soak.sh
 
-# The long fuzzing run (make test runs a short one): FUZZ_SECONDS, one hour
-# by default; results in build/test/logs/fuzz/fuzz/.
+# The long fuzzing runs (make test runs short ones): FUZZ_SECONDS each, one
+# hour by default, of the host-call fuzzer and the image fuzzer; results in
+# build/test/logs/fuzz/{fuzz,fsimage}/.
 FUZZ_SECONDS ?= 3600
 fuzz: deps-test
-	@$(MAKE) --no-print-directory hosted-san hosted-fuzz
+	@$(MAKE) --no-print-directory hosted-san hosted-fuzz fsfuzz
 	@mkdir -p $(BUILD)/test/logs/fuzz
 	@RESULTS=$(BUILD)/test/fuzz.results LOGDIR=$(BUILD)/test/logs/fuzz BUILD=$(BUILD) \
 	    FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/hosted/fuzz.sh
+	@RESULTS=$(BUILD)/test/fuzz.results LOGDIR=$(BUILD)/test/logs/fuzz BUILD=$(BUILD) \
+	    FSIMAGE_SECONDS=$(FUZZ_SECONDS) sh tests/hosted/fsimage.sh
+
+# The long power-cut run (make test runs 50 cuts): POWERCUT_CYCLES cuts.
+POWERCUT_CYCLES ?= 1000
+powercut: deps-test
+	@$(MAKE) --no-print-directory kernel-test
+	@mkdir -p $(BUILD)/test/logs/powercut
+	@RESULTS=$(BUILD)/test/powercut.results LOGDIR=$(BUILD)/test/logs/powercut BUILD=$(BUILD) \
+	    TEST_KERNEL=$(KDIR)/azoth-test.bin.elf POWERCUT_CYCLES=$(POWERCUT_CYCLES) sh tests/qemu/powercut.sh
 
 bench: deps-bench
-	@$(MAKE) --no-print-directory kernel kernel-test hosted-test workloads $(BUILD)/hosted/azoth-bench
+	@$(MAKE) --no-print-directory kernel kernel-test hosted-test workloads fslib $(BUILD)/hosted/azoth-bench
 	@bench/run.sh
 
 # The workload benchmarks alone (bench/workloads.sh; make bench runs them too).

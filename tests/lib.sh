@@ -425,7 +425,7 @@ workloads_check() {
 # and what must hold after it, on the host too.
 files_image() { # DIR -> DIR/ext4.img
     rm -rf "$1"
-    mkdir -p "$1/root/docs" "$1/root/work" "$1/root/ro"
+    mkdir -p "$1/root/docs" "$1/root/work" "$1/root/ro" "$1/root/stress"
     echo "hello from the host" > "$1/root/hello.txt"
     echo "read me!" > "$1/root/ro/readme.txt"
     echo "not for wasifs" > "$1/root/secret.txt"
@@ -434,14 +434,14 @@ files_image() { # DIR -> DIR/ext4.img
     cp docs/ipc.md "$1/root/docs/"
     mke2fs -q -t ext4 -d "$1/root" "$1/ext4.img" 32M > "$1/mke2fs.log" 2>&1
 }
-FILES_SCRIPT='sleep 1000\nstart fsclient\nwait fsclient\nstart wasifs\nwait wasifs 120\nps\nhalt\n'
-expect_files_session() { # LOG PREFIX DIR
-    expect_in "$1" "$2/files-mount" \
-        'fs: mounted read-write: 32768 blocks of 1024 bytes, 8192 inodes, [0-9]+ blocks free' \
-        '^fs: serving'
+# fsstress writes in /stress all the while: two components with files open
+# at once, one of them syncing hundreds of times under the other.
+FILES_SCRIPT='sleep 1000\nstart fsclient\nwait fsclient\nstart fsstress 0 150\nstart wasifs\nwait wasifs 120\nwait fsstress 120\nps\nhalt\n'
+# What the clients must see, whichever backend serves them (LOG PREFIX
+# STATFS-PATTERN).
+expect_files_clients() {
     # A component with the service's endpoint speaks its protocol (fsclient).
-    expect_in "$1" "$2/files-protocol" \
-        '^fsclient: 32768 blocks of 1024 bytes, [0-9]+ free, read-write$' \
+    expect_in "$1" "$2/files-protocol" "$3" \
         '^fsclient: /hello\.txt: hello from the host$' \
         '^fsclient: at its end: 0 bytes$' \
         '^fsclient: /missing: No such file or directory$' \
@@ -451,7 +451,14 @@ expect_files_session() { # LOG PREFIX DIR
     # Every WASI file call, its successes and its errno values.
     suite_results wasifs "$2/wasi" "$1"
     expect_in "$1" "$2/files-wasifs-exit" '^wasifs exited with status 0$'
+    expect_in "$1" "$2/files-beside-a-writer" '^fsstress: done$' '^fsstress exited with status 0$'
     expect_none "$1" "$2/files-no-kernel-fault" 'KERNEL PANIC|kernel fault|kpanic' 'a kernel fault'
+}
+expect_files_session() { # LOG PREFIX DIR
+    expect_in "$1" "$2/files-mount" \
+        'fs: mounted read-write: 32768 blocks of 1024 bytes, 8192 inodes, [0-9]+ blocks free' \
+        '^fs: serving'
+    expect_files_clients "$1" "$2" '^fsclient: 32768 blocks of 1024 bytes, [0-9]+ free, read-write$'
     # What Azoth wrote, read on the host with the format's own tools.
     debugfs -R 'cat /work/from-azoth.txt' "$3/ext4.img" > "$3/from-azoth.txt" 2> "$3/debugfs.log"
     if [ "$(cat "$3/from-azoth.txt")" = "made by wasifs" ]; then

@@ -87,11 +87,26 @@ prepare() {
             make -C lib/ext2fs ext2_err.c ext2_err.h crc32c_table.h ../../lib/dirpaths.h &&
             make -C lib/blkid blkid.h blkid_types.h &&
             make -C lib/uuid uuid.h &&
-            make -C lib/ss ss_err.h)
+            make -C lib/ss ss_err.h) &&
+        # and natively, for the image fuzzer (tests/fuzz/fsimage.c, mk/fsfuzz.mk):
+        # the same sources compiled for the host, under AFL++ and the sanitizers.
+        mkdir -p "$2/bld-native" &&
+        (cd "$2/bld-native" &&
+            ../configure --disable-nls --disable-fuse2fs --disable-uuidd --disable-e2initrd-helper \
+                --disable-defrag --disable-imager --disable-debugfs --disable-resizer --without-pthread \
+                --disable-backtrace &&
+            make -C lib/et compile_et com_err.h &&
+            make -C lib/ext2fs ext2_err.c ext2_err.h crc32c_table.h ../../lib/dirpaths.h &&
+            make -C lib/blkid blkid.h blkid_types.h &&
+            make -C lib/ss ss_err.h &&
+            mkdir -p lib/uuid && cp ../lib/uuid/uuid.h.in lib/uuid/uuid.h)
         ;;
     esac
 }
 
+# What a package was prepared with: its version, and this script's prepare
+# step (a change to it prepares every package again).
+prep=$(sed -n '/^prepare()/,/^}/p' "$0" | cksum | cut -d' ' -f1)
 for name in "$@"; do
     ver=$(awk -v n="$name" '$1 == n { print $2 }' "$lock")
     if [ -z "$ver" ]; then
@@ -99,7 +114,7 @@ for name in "$@"; do
         exit 1
     fi
     out=$dir/$name
-    if [ -f "$out/.azoth-src" ] && [ "$(cat "$out/.azoth-src")" = "$ver" ]; then
+    if [ -f "$out/.azoth-src" ] && [ "$(cat "$out/.azoth-src")" = "$ver $prep" ]; then
         touch "$out/.azoth-src" # for make, which asked because the lock is newer
         continue
     fi
@@ -130,6 +145,6 @@ for name in "$@"; do
     # dpkg-source copies the upstream tarballs beside what it unpacked.
     rm -f "$dir/${name}_"*.orig*.tar.*
     prepare "$name" "$out.tmp" >> "$log" 2>&1 || { tail -n 30 "$log" >&2; exit 1; }
-    echo "$ver" > "$out.tmp/.azoth-src"
+    echo "$ver $prep" > "$out.tmp/.azoth-src"
     mv "$out.tmp" "$out"
 done

@@ -7,8 +7,9 @@
  * environment variable AZOTH_COM2 names (a GPS receiver's NMEA sentences,
  * for the GPS driver's tests), and the PCI configuration ports (pci.c) in
  * front of an AC'97 controller (ac97.c, when AZOTH_AC97 is set) and a
- * virtio-blk disk (virtio_blk.c, when AZOTH_DISK is set), whose registers
- * are the only device memory (plat_mmio_emul_*); every other port reads all
+ * virtio-blk disk (virtio_blk.c, when AZOTH_DISK is set) and a host folder
+ * (hostdir.c, when AZOTH_HOSTDIR is set), whose registers are the only
+ * device memory (plat_mmio_emul_*); every other port reads all
  * ones and ignores writes, like an empty ISA bus. DMA buffers are RAM mapped
  * into components (vrange.c), which the doubles write. */
 #include "hosted.h"
@@ -284,10 +285,12 @@ volatile void *plat_mmio_ptr(uint64_t phys, size_t len)
 
 int plat_mmio_emul_read(uint64_t phys, unsigned width, uint64_t *val)
 {
-    return hosted_virtio_mmio(phys, width, false, val);
+    int r = hosted_virtio_mmio(phys, width, false, val);
+    return r == -ATH_ENOSYS ? hosted_hostdir_mmio(phys, width, false, val) : r;
 }
 
 int plat_mmio_emul_write(uint64_t phys, unsigned width, uint64_t val)
 {
-    return hosted_virtio_mmio(phys, width, true, &val);
+    int r = hosted_virtio_mmio(phys, width, true, &val);
+    return r == -ATH_ENOSYS ? hosted_hostdir_mmio(phys, width, true, &val) : r;
 }

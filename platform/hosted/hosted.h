@@ -77,6 +77,13 @@ void     hosted_virtio_cfg_out(unsigned off, uint32_t v);
 int      hosted_virtio_mmio(uint64_t phys, unsigned width, bool write, uint64_t *v);
 void     hosted_virtio_line(bool enable);
 void     hosted_virtio_unmask(void);
+/* The host-folder double (hostdir.c), when AZOTH_HOSTDIR names a folder:
+ * 00:05.0, the filesystem service's protocol executed on that folder. */
+#define HOSTED_HOSTDIR_DEV 5
+bool     hosted_hostdir_present(void);
+uint32_t hosted_hostdir_cfg_in(unsigned off);
+void     hosted_hostdir_cfg_out(unsigned off, uint32_t v);
+int      hosted_hostdir_mmio(uint64_t phys, unsigned width, bool write, uint64_t *v);
 /* A device's pointer to what a driver gave it as a DMA address: RAM (a
  * DMA buffer), or a page of a component's memory (hosted "physical"
  * addresses of lent pages: vrange.c); NULL unless all of it is there. */

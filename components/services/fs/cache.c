@@ -32,6 +32,60 @@ static int32_t *table;   /* open addressing: block -> slot, -1 free; 2 * cap, a 
 static size_t   tmask;
 static uint64_t commits;
 
+/* Read-ahead: what the disk holds, in 64 KiB windows (16, the least
+ * recently used replaced), so that libext2fs's block-at-a-time reads of a
+ * file or a table cost one block request per window, not per block. Every
+ * write to the disk goes through disk_write, which drops the windows it
+ * touches: they only ever hold what the disk holds. */
+#define RA_WIN (64u * 1024u)
+#define RA_N   16
+static struct window {
+    uint64_t off, used;
+    uint32_t len;
+} ra[RA_N];
+static uint8_t *ra_buf;
+static uint64_t ra_clock, fs_bytes;
+
+static void ra_drop(uint64_t off, size_t len)
+{
+    for (unsigned i = 0; i < RA_N; i++)
+        if (ra[i].len && off < ra[i].off + ra[i].len && ra[i].off < off + len)
+            ra[i].len = 0;
+}
+
+static errcode_t disk_write(uint64_t off, const void *buf, size_t len)
+{
+    ra_drop(off, len);
+    return disk_rw(true, off, (void *)buf, len);
+}
+
+static errcode_t disk_read(uint64_t off, void *buf, size_t len)
+{
+    uint64_t w = off & ~(uint64_t)(RA_WIN - 1);
+    if (!ra_buf || off + len > w + RA_WIN || w >= fs_bytes)
+        return disk_rw(false, off, buf, len);
+    unsigned pick = 0;
+    for (unsigned i = 0; i < RA_N; i++) {
+        if (ra[i].len && ra[i].off == w && off + len <= w + ra[i].len) {
+            ra[i].used = ++ra_clock;
+            memcpy(buf, ra_buf + (size_t)i * RA_WIN + (off - w), len);
+            return 0;
+        }
+        if (ra[i].used < ra[pick].used)
+            pick = i;
+    }
+    uint32_t wlen = fs_bytes - w < RA_WIN ? (uint32_t)(fs_bytes - w) : RA_WIN;
+    if (off + len > w + wlen)
+        return disk_rw(false, off, buf, len);
+    ra[pick].len = 0;
+    errcode_t e = disk_rw(false, w, ra_buf + (size_t)pick * RA_WIN, wlen);
+    if (e)
+        return e;
+    ra[pick] = (struct window){ w, ++ra_clock, wlen };
+    memcpy(buf, ra_buf + (size_t)pick * RA_WIN + (off - w), len);
+    return 0;
+}
+
 static size_t hash(blk64_t b)
 {
     return (size_t)((b * 0x9E3779B97F4A7C15ull) >> 20) & tmask;
@@ -68,6 +122,8 @@ int cache_start(ext2_filsys filsys, blk64_t capacity, bool is_clean)
     data = malloc(cap * bs);
     blocknr = malloc(cap * sizeof *blocknr);
     table = malloc(tsize * sizeof *table);
+    ra_buf = malloc((size_t)RA_N * RA_WIN); /* none: no read-ahead, reads go to the disk */
+    fs_bytes = ext2fs_blocks_count(fs->super) * bs;
     if (!data || !blocknr || !table || cap < 64)
         return EXT2_ET_NO_MEMORY;
     memset(table, 0xff, tsize * sizeof *table);
@@ -98,13 +154,13 @@ uint64_t cache_commits(void)
 static errcode_t mark_disk_dirty(void)
 {
     struct ext2_super_block sb;
-    errcode_t e = disk_rw(false, SUPERBLOCK_OFFSET, &sb, sizeof sb);
+    errcode_t e = disk_rw(false, SUPERBLOCK_OFFSET, &sb, sizeof sb); /* the disk's, not a window's */
     if (e)
         return e;
     sb.s_state &= (__u16)~EXT2_VALID_FS;
     sb.s_feature_incompat |= EXT3_FEATURE_INCOMPAT_RECOVER;
     ext2fs_superblock_csum_set(fs, &sb);
-    if ((e = disk_rw(true, SUPERBLOCK_OFFSET, &sb, sizeof sb)) || (e = disk_flush()))
+    if ((e = disk_write(SUPERBLOCK_OFFSET, &sb, sizeof sb)) || (e = disk_flush()))
         return e;
     /* and the same in memory, so that every later superblock says so */
     fs->super->s_state &= (__u16)~EXT2_VALID_FS;
@@ -116,7 +172,7 @@ static errcode_t mark_disk_dirty(void)
 
 errcode_t cache_read(uint64_t off, void *buf, size_t len)
 {
-    errcode_t e = disk_rw(false, off, buf, len);
+    errcode_t e = active ? disk_read(off, buf, len) : disk_rw(false, off, buf, len);
     if (e || !active || !n)
         return e;
     /* What the cache holds is newer than the disk. */
@@ -134,7 +190,7 @@ errcode_t cache_read(uint64_t off, void *buf, size_t len)
 errcode_t cache_write(uint64_t off, const void *buf, size_t len)
 {
     if (!active || direct)
-        return disk_rw(true, off, (void *)buf, len);
+        return disk_write(off, buf, len);
     errcode_t e;
     if (clean && (e = mark_disk_dirty()))
         return e;
@@ -152,7 +208,7 @@ errcode_t cache_write(uint64_t off, const void *buf, size_t len)
             blocknr[s] = b;
             insert(b, s);
             /* A part of a block: the rest is the disk's. */
-            if ((to - from < bs) && (e = disk_rw(false, (uint64_t)b * bs, data + (size_t)s * bs, bs)))
+            if ((to - from < bs) && (e = disk_read((uint64_t)b * bs, data + (size_t)s * bs, bs)))
                 return e;
         }
         memcpy(data + (size_t)s * bs + (from - (uint64_t)b * bs), (const uint8_t *)buf + (from - off), to - from);
@@ -191,7 +247,7 @@ static errcode_t checkpoint(blk64_t skip)
             memcpy(run + k * bs, data + (size_t)order[i + k] * bs, bs);
             k++;
         }
-        e = disk_rw(true, (uint64_t)first * bs, run, k * bs);
+        e = disk_write((uint64_t)first * bs, run, k * bs);
         i += k;
     }
     free(order);
@@ -216,7 +272,7 @@ int cache_commit(void)
         e = disk_flush();
     /* The superblock last: if it says "clean", the journal is empty by now. */
     if (!e && sb_slot >= 0)
-        e = disk_rw(true, (uint64_t)sb_block * bs, data + (size_t)sb_slot * bs, bs);
+        e = disk_write((uint64_t)sb_block * bs, data + (size_t)sb_slot * bs, bs);
     if (!e && sb_slot >= 0)
         e = disk_flush();
     direct = false;

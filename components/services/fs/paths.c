@@ -104,7 +104,7 @@ static int walk(char *cur, size_t floor, const char *path, size_t n, unsigned fl
             if (++links > MAX_LINKS)
                 return -ELOOP;
             char target[FS_PATH_MAX + 1];
-            r = fs_operations()->readlink(cur, target, sizeof target);
+            r = fs_readlink(cur, target, sizeof target);
             if (r)
                 return r;
             if (strlen(target) >= FS_PATH_MAX)

@@ -24,7 +24,7 @@ static struct open_file {
 } files[MAX_OPEN];
 
 static const struct fuse_operations *ops;
-static bool readonly;
+static bool readonly, hostdir;
 
 /* A request as decoded: the header, and its strings, copied out of the
  * buffer (the answer overwrites it) and NUL-terminated. */
@@ -412,7 +412,7 @@ static int64_t serve(uint64_t badge, uint64_t op)
             return r;
         if (!LINUX_S_ISLNK(mode))
             return -EINVAL;
-        if ((r = ops->readlink(pa, target, sizeof target)))
+        if ((r = fs_readlink(pa, target, sizeof target)))
             return r;
         size_t n = strlen(target), k = n < rq.cap ? n : rq.cap;
         if (h->len < k)
@@ -443,7 +443,7 @@ ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64
 {
     if (op == ATH_OP_EVENT) { /* the interval passed (badge 0: no client sends this) */
         (void)a0;
-        if (!readonly && cache_dirty())
+        if (!readonly && !hostdir && cache_dirty())
             cache_sync(false);
         return COMMIT_INTERVAL_NS;
     }
@@ -451,19 +451,32 @@ ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64
     uint8_t *buf = a2 ? (uint8_t *)(uintptr_t)a2 : msgbuf;
     if (!a2 && a1 > sizeof msgbuf)
         return ERR(EINVAL);
+    if (hostdir)
+        return hostdir_forward(badge, op, buf, a1, a2 ? (size_t)a1 : sizeof msgbuf);
     int r = decode(op, buf, a1, a2 ? (size_t)a1 : sizeof msgbuf);
     uint64_t v = r ? ERR(-r) : (uint64_t)serve(badge, op);
     /* Half full: commit now, between two requests, while everything is
      * consistent, so that the cache never fills in the middle of one. */
-    if (cache_dirty() > cache_capacity() / 2)
+    if (!readonly && cache_dirty() > cache_capacity() / 2)
         cache_sync(false);
     return v;
 }
 
-int fs_serve(bool ro)
+void fs_serve_init(bool ro)
 {
     ops = fs_operations();
     readonly = ro;
+}
+
+int fs_serve_hostdir(void)
+{
+    hostdir = true;
+    return fs_serve(false);
+}
+
+int fs_serve(bool ro)
+{
+    fs_serve_init(ro);
     ath_handle_t timer = ath_notify_create(); /* never signalled: the timeout is the event */
     if (ath_set_msgbuf(msgbuf, sizeof msgbuf) != 0 || (int32_t)timer < 0) {
         printf("fs: no message buffer or notification\n");
