@@ -38,6 +38,11 @@ uint64_t disk_open(void)
     return end > 0 ? (uint64_t)end : 0;
 }
 
+uint64_t disk_size(void)
+{
+    return disk_open();
+}
+
 static uint64_t now_ns(void)
 {
     struct timespec t;

@@ -41,6 +41,11 @@ uint64_t disk_open(void)
     return img_len;
 }
 
+uint64_t disk_size(void)
+{
+    return img_len;
+}
+
 /* List dir (a path under /), then stat and read each entry, a level down
  * into directories. */
 static void walk(const char *dir, int depth)

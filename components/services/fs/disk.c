@@ -118,3 +118,8 @@ uint64_t disk_open(void)
     disk_bytes = sectors * SECTOR;
     return disk_bytes;
 }
+
+uint64_t disk_size(void)
+{
+    return disk_bytes;
+}

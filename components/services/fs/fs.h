@@ -26,6 +26,7 @@ ext2_filsys fs_filesystem(void);
 /* disk.c: the disk, through the block service (off and len 512-byte
  * aligned); disk_open: its size in bytes, 0 if there is none. */
 uint64_t  disk_open(void);
+uint64_t  disk_size(void); /* what disk_open found */
 errcode_t disk_rw(bool write, uint64_t off, void *buf, size_t len);
 int       disk_flush(void);
 /* io.c: libext2fs's I/O manager, through the cache to the disk. */

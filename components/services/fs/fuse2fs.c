@@ -68,6 +68,22 @@ errcode_t fs_mount(io_manager io, int *rw, const char **why)
     }
     if (err)
         return err;
+    /* What libext2fs takes on trust when it reads the bitmaps, checked
+     * first, as e2fsck does (the image fuzzer found a heap overflow in
+     * reading the block bitmaps of an image whose first data block and
+     * group descriptors disagree): a filesystem larger than the disk, or
+     * group descriptors that point outside their groups, is refused. */
+    if (ext2fs_blocks_count(global_fs->super) > disk_size() / global_fs->blocksize) {
+        printf("fs: the filesystem says it has %llu blocks of %u bytes; the disk holds %llu bytes\n",
+               (unsigned long long)ext2fs_blocks_count(global_fs->super), global_fs->blocksize,
+               (unsigned long long)disk_size());
+        err = EXT2_ET_TOOSMALL;
+    } else
+        err = ext2fs_check_desc(global_fs);
+    if (err) {
+        ext2fs_close_free(&global_fs);
+        return err;
+    }
     /* A crash left committed transactions in the journal: replay them
      * (e2fsprogs' recovery, as e2fsck and the kernel do at mount). */
     if (*rw && ext2fs_has_feature_journal_needs_recovery(global_fs->super)) {
