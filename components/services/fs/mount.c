@@ -14,7 +14,7 @@ int fs_start(void)
     errcode_t e = fs_mount(&athanor_io, &rw, &why);
     if (e) {
         printf("fs: the disk holds no ext2/3/4 filesystem this service can mount: %s\n",
-               error_message(e));
+               e == EXT2_ET_TOOSMALL ? "it is smaller than the filesystem says" : error_message(e));
         return -1;
     }
     ext2_filsys fs = fs_filesystem();
