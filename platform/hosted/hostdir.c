@@ -185,6 +185,20 @@ static void filestat(const struct stat *st, uint8_t out[FS_FILESTAT_SIZE])
     v = (uint64_t)st->st_ctim.tv_sec * 1000000000u + (uint64_t)st->st_ctim.tv_nsec, memcpy(out + 56, &v, 8);
 }
 
+/* WASI's fstflags and times as utimensat's: 0, or EINVAL for a request
+ * that sets a time both to a value and to now. */
+static int64_t times_of(const struct fs_req *h, struct timespec ts[2])
+{
+    unsigned fst = (unsigned)h->len;
+    if (fst > 15 || (fst & 3) == 3 || (fst & 12) == 12)
+        return WASI_EINVAL;
+    ts[0] = (struct timespec){ (time_t)(h->atim / 1000000000u), (long)(h->atim % 1000000000u) };
+    ts[1] = (struct timespec){ (time_t)(h->mtim / 1000000000u), (long)(h->mtim % 1000000000u) };
+    ts[0].tv_nsec = (fst & 2) ? UTIME_NOW : (fst & 1) ? ts[0].tv_nsec : UTIME_OMIT;
+    ts[1].tv_nsec = (fst & 8) ? UTIME_NOW : (fst & 4) ? ts[1].tv_nsec : UTIME_OMIT;
+    return 0;
+}
+
 static struct hfile *file_of(uint64_t badge, uint64_t h)
 {
     return h < MAX_OPEN && files[h].fd >= 0 && files[h].badge == badge ? &files[h] : NULL;
@@ -375,15 +389,9 @@ static int64_t serve(struct req *q, uint64_t op, uint64_t badge)
                 return WASI_ENOTDIR;
             return readdir_at(f->fd, h->off, q->out, h->len < q->room ? h->len : q->room);
         case FS_OP_SETTIMES: {
-            unsigned fst = (unsigned)h->len;
-            struct timespec ts[2] = {
-                { (time_t)(h->atim / 1000000000u), (long)(h->atim % 1000000000u) },
-                { (time_t)(h->mtim / 1000000000u), (long)(h->mtim % 1000000000u) } };
-            if (fst > 15 || (fst & 3) == 3 || (fst & 12) == 12)
-                return WASI_EINVAL;
-            ts[0].tv_nsec = (fst & 2) ? UTIME_NOW : (fst & 1) ? ts[0].tv_nsec : UTIME_OMIT;
-            ts[1].tv_nsec = (fst & 8) ? UTIME_NOW : (fst & 4) ? ts[1].tv_nsec : UTIME_OMIT;
-            return futimens(f->fd, ts) ? werr(errno) : 0;
+            struct timespec ts[2];
+            int64_t e = times_of(h, ts);
+            return e ? e : futimens(f->fd, ts) ? werr(errno) : 0;
         }
         }
         return WASI_EINVAL;
@@ -427,19 +435,11 @@ static int64_t serve(struct req *q, uint64_t op, uint64_t badge)
             r = readdir_at((int)fd, h->off, q->out, h->len < q->room ? h->len : q->room);
         } else {
             /* utimensat on an O_PATH fd: through /proc, which follows it */
-            unsigned fst = (unsigned)h->len;
-            struct timespec ts[2] = {
-                { (time_t)(h->atim / 1000000000u), (long)(h->atim % 1000000000u) },
-                { (time_t)(h->mtim / 1000000000u), (long)(h->mtim % 1000000000u) } };
+            struct timespec ts[2];
             char p[64];
             snprintf(p, sizeof p, "/proc/self/fd/%ld", fd);
-            if (fst > 15 || (fst & 3) == 3 || (fst & 12) == 12) {
-                r = WASI_EINVAL;
-            } else {
-                ts[0].tv_nsec = (fst & 2) ? UTIME_NOW : (fst & 1) ? ts[0].tv_nsec : UTIME_OMIT;
-                ts[1].tv_nsec = (fst & 8) ? UTIME_NOW : (fst & 4) ? ts[1].tv_nsec : UTIME_OMIT;
+            if (!(r = times_of(h, ts)))
                 r = utimensat(AT_FDCWD, p, ts, 0) ? werr(errno) : 0;
-            }
         }
         close((int)fd);
         break;

@@ -105,14 +105,7 @@ uint64_t disk_open(void)
 {
     blk = ath_lookup("block"); /* the manifest's: calls = ["block", ...] */
     uint64_t sectors = 0;
-    int r = -ATH_EPEERFAILED;
-    for (int i = 0; i < 50 && (r == -ATH_EPEERFAILED || r == -ATH_EPEERRESTARTED); i++) {
-        if (i)
-            nanosleep(&(struct timespec){ 0, 100000000 }, NULL);
-        if (r == -ATH_EPEERRESTARTED)
-            ath_reconnect(&blk, "block");
-        r = ath_call(blk, BLK_INFO, 0, 0, 0, &sectors);
-    }
+    int r = blk_call(BLK_INFO, 0, 0, &sectors); /* rides out its start, as every request */
     if (r != 0 || (int64_t)sectors <= 0)
         return 0;
     disk_bytes = sectors * SECTOR;
