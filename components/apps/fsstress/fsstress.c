@@ -11,6 +11,7 @@
  * A failed call (the service restarting) is retried, after a pause, up to
  * 50 times; each step is done again until the sync after it succeeds (a
  * sync reports EIO if the service lost the step in a restart). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -87,11 +88,53 @@ static int sync_root(void)
     return r;
 }
 
+/* Runs on one disk go on from each other (the power cuts): what runs
+ * before the last one left is removed first, so the disk never fills, and
+ * said as every removal is (fscheck reads it). */
+static int clear_old(unsigned first)
+{
+    static char names[4096][16];
+    unsigned n = 0;
+    DIR *d = opendir("/");
+    struct dirent *e;
+    while (d && (e = readdir(d)) && n < 4096) {
+        unsigned i;
+        char kind, extra;
+        if (sscanf(e->d_name, "%c%u%c", &kind, &i, &extra) == 2 && (kind == 'f' || kind == 'g') &&
+            i + 1000 < first && strlen(e->d_name) < sizeof names[0])
+            strcpy(names[n++], e->d_name);
+    }
+    if (d)
+        closedir(d);
+    for (unsigned k = 0; k < n; k++)
+        printf("fsstress: removing %s\n", names[k]);
+    char path[32];
+    int tries = 0;
+    for (;;) {
+        for (unsigned k = 0; k < n; k++) {
+            snprintf(path, sizeof path, "/%s", names[k]);
+            unlink(path); /* ENOENT: done before, or by the last try */
+        }
+        if (sync_root() == 0)
+            break;
+        if (++tries == 50)
+            return -1;
+        pause_ms(100);
+    }
+    for (unsigned k = 0; k < n; k++)
+        printf("fsstress: removed %s\n", names[k]);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     unsigned first = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 10) : 0;
     unsigned count = argc > 2 ? (unsigned)strtoul(argv[2], NULL, 10) : 0;
     RETRY("the first sync", sync_root());
+    if (clear_old(first) != 0) {
+        printf("fsstress: clearing old runs failed for good: %s\n", strerror(errno));
+        return 1;
+    }
     printf("fsstress: ready at %u\n", first);
     for (unsigned i = first; count == 0 || i < first + count; i++) {
         RETRY("writing", write_file(i));
