@@ -18,6 +18,7 @@ endif
 include mk/config.mk
 include mk/abi.mk
 include mk/workloads.mk
+include mk/apps.mk
 include mk/components.mk
 include mk/images.mk
 include mk/hosted.mk

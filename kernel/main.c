@@ -53,9 +53,12 @@ noreturn void kernel_main(struct boot_info *bi)
     static char what[64];
     bool test = cmdline_get(bi->cmdline, "azoth.test", what, sizeof what);
     bool bench = !test && cmdline_get(bi->cmdline, "azoth.bench", what, sizeof what);
-    comp_init(!test && !bench); /* test and benchmark runs start what they need themselves */
+    bool run = !test && !bench && bi->run_pkg;
+    /* Test and benchmark runs start what they need themselves; so does a run
+     * of one package (what it is granted, no more). */
+    comp_init(!test && !bench && !run);
     char flag[8];
-    if (!test && !bench && cmdline_get(bi->cmdline, "azoth.shell", flag, sizeof flag)) {
+    if (!test && !bench && !run && cmdline_get(bi->cmdline, "azoth.shell", flag, sizeof flag)) {
         /* Boot into the shell: what the manifest starts then (the shell, and
          * the UART driver, which takes the console's input). The monitor
          * stays, as the fallback that answers if the driver stops. */
@@ -68,6 +71,8 @@ noreturn void kernel_main(struct boot_info *bi)
         t = thread_create("ktest", ktest_thread, what, PRIO_DEFAULT, 0);
     else if (bench)
         t = thread_create("kbench", kbench_thread, what, PRIO_DEFAULT, 0);
+    else if (run)
+        t = thread_create("run", app_run_thread, NULL, PRIO_DEFAULT, 0);
     else
         t = thread_create("monitor", monitor_thread, NULL, PRIO_DEFAULT, 0);
     if (!t)

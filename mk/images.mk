@@ -23,7 +23,7 @@ KTEST_NONE     := kernel/ktest/none.c
 # links, but for its frames table: the core with or without the tests, its
 # manifest table, its components' code and glue.
 image_core = $(if $(filter test bench,$(2)),$(filter-out $(KTEST_NONE),$(1)),$(filter-out kernel/ktest/%,$(1)) $(KTEST_NONE))
-image_srcs = $(call image_core,$(1),$(2)) $(GEN)/manifest-$(2).c \
+image_srcs = $(call image_core,$(1),$(2)) $(PKG_KSRCS) $(GEN)/manifest-$(2).c \
              $(foreach c,$(IMAGE_COMPONENTS_$(2)),$(GEN)/comp/$(c)/$(c).wasm.c $(GEN)/comp/$(c)/$(c).glue.c)
 
 # Each flavour compiles the generated code with -fstack-usage;
@@ -49,7 +49,7 @@ endef
 # <dir>/<binary><ext> (with <dir>/<binary>.pass1 and .ksyms.S on the way).
 define image_rules
 $(1)_FRAMES_$(2) := $(GEN)/frames/$(notdir $(1))-$(2).c
-$(1)_OBJS_$(2)   := $$(patsubst %,$(1)/%.o,$$(call image_srcs,$$($(1)_SRCS),$(2)) $$($(1)_FRAMES_$(2)))
+$(1)_OBJS_$(2)   := $$(patsubst %,$(1)/%.o,$$(call image_srcs,$$($(1)_SRCS),$(2)) $$($(1)_FRAMES_$(2))) $(1)/$(SODIUM_OBJ)
 $$(eval $$(call frames_rule,$(1),$$($(1)_FRAMES_$(2)),$(2)))
 $(1)/$(IMAGE_BIN_$(2)).pass1: $$($(1)_OBJS_$(2)) $(1)/ksyms0.S $$($(1)_LINKDEPS)
 	@echo '  LD      $$@'

@@ -31,7 +31,7 @@ KLDFLAGS     := -nostdlib -static -no-pie -Wl,-T,arch/x86_64/linker.ld \
 # the core (kernel/) and generated code cannot include them, so "the core
 # reaches the machine only through platform.h" is enforced, not a convention.
 kmachine = $(if $(filter kernel/% $(GEN)/%,$<),,-Iarch/x86_64/include)
-kflags = $(kmachine) $(if $(filter $(GEN)/%,$<),$(KCFLAGS_GEN) -I$(dir $<),$(if $(filter $<,$(SSE_SRCS)),$(KCFLAGS_SSE),$(KCFLAGS)))
+kflags = $(kmachine) $(sodium_flags) $(if $(filter $(GEN)/%,$<),$(KCFLAGS_GEN) -I$(dir $<),$(if $(sodium_src),$(KCFLAGS_COMMON) -w -mgeneral-regs-only,$(if $(filter $<,$(SSE_SRCS)),$(KCFLAGS_SSE),$(KCFLAGS))))
 $(KDIR)/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	@echo '  CC      $@'

@@ -6,7 +6,25 @@
 # before it is written, so it fails the build.
 # Usage: tools/frames.sh <out.c> <objdir> <name>...
 #   reads <objdir>/<gen>/comp/<name>/<name>.wasm.c.su
+# or:    tools/frames.sh --one <file.su> <name>
+#   prints the largest frame in one file (a package's, tools/mkpkg.sh)
 set -eu
+
+# largest <file.su> <name>: the largest frame, or fail on an unbounded one
+largest() {
+    awk -F'\t' -v n="$2" '
+        $3 ~ /dynamic/ && $3 !~ /bounded/ {
+            printf "component %s: function %s has a stack frame of unbounded size\n", n, $1 > "/dev/stderr"
+            bad = 1
+        }
+        $2 + 0 > m { m = $2 + 0 }
+        END { if (bad) exit 1; print m + 0 }' "$1"
+}
+
+if [ "$1" = --one ]; then
+    largest "$2" "$3"
+    exit
+fi
 out=$1 objdir=$2
 shift 2
 mkdir -p "$(dirname "$out")"
@@ -19,13 +37,7 @@ for name in "$@"; do
         echo "frames: no stack-usage file for component $name under $objdir (rebuild it)" >&2
         exit 1
     fi
-    max=$(awk -F'\t' -v n="$name" '
-        $3 ~ /dynamic/ && $3 !~ /bounded/ {
-            printf "component %s: function %s has a stack frame of unbounded size\n", n, $1 > "/dev/stderr"
-            bad = 1
-        }
-        $2 + 0 > m { m = $2 + 0 }
-        END { if (bad) exit 1; print m + 0 }' "$su")
+    max=$(largest "$su" "$name")
     echo "const uint32_t comp_frame_$name = $max;" >> "$tmp"
 done
 mv "$tmp" "$out"

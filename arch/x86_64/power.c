@@ -5,6 +5,7 @@
 #include <arch/x86.h>
 #include <athanor/kernel.h>
 #include <athanor/console.h>
+#include <athanor/errors.h>
 #include <athanor/klib.h>
 
 #define DEBUG_EXIT_PORT 0xf4
@@ -82,4 +83,19 @@ noreturn void plat_fatal_stop(void)
         plat_test_exit(PLAT_TEST_FAULT);
     kprintf("azoth: system halted\n");
     halt_forever();
+}
+
+/* No host to hand an exit status or a stream to on bare metal. */
+noreturn void plat_exit(int status)
+{
+    (void)status;
+    plat_poweroff();
+}
+
+int plat_host_write(int stream, const void *buf, size_t n)
+{
+    (void)stream;
+    (void)buf;
+    (void)n;
+    return -ATH_ENOSYS;
 }

@@ -11,6 +11,7 @@
 #include <athanor/heap.h>
 #include <athanor/klib.h>
 #include <athanor/lifecycle.h>
+#include <athanor/load.h>
 #include <athanor/notify.h>
 #include <athanor/spinlock.h>
 
@@ -20,10 +21,13 @@
 
 spinlock_t               comp_lock = SPINLOCK_INIT;
 static struct component *comps;
-static unsigned          ncomps;
-/* Components whose thread finished, for the manager to apply policy to. */
+static unsigned          ncomps;   /* manifest entries, then app slots up to the highest ever used */
+static unsigned          nslots;   /* room: manifest entries + COMP_APP_SLOTS */
+/* Components whose thread finished, for the manager to apply policy to,
+ * and the one it is applying policy to now (comp_remove waits for both). */
 static struct component *pending[64];
 static unsigned          npending;
+static struct component *managing;
 static struct waitq      manager_wq;
 
 static const char *const state_names[] = {
@@ -42,7 +46,7 @@ struct component *comp_at(unsigned i) { return i < ncomps ? &comps[i] : NULL; }
 struct component *comp_find(const char *name)
 {
     for (unsigned i = 0; i < ncomps; i++)
-        if (strcmp(comps[i].cfg->name, name) == 0)
+        if (comps[i].cfg && !comps[i].setting_up && strcmp(comps[i].cfg->name, name) == 0)
             return &comps[i];
     return NULL;
 }
@@ -418,8 +422,12 @@ static void manager_main(void *arg)
         while (npending == 0)
             waitq_wait(&manager_wq, &comp_lock, UINT64_MAX);
         struct component *c = pending[--npending];
+        managing = c;
         spin_unlock_irqrestore(&comp_lock, f);
         apply_policy(c);
+        f = spin_lock_irqsave(&comp_lock);
+        managing = NULL;
+        spin_unlock_irqrestore(&comp_lock, f);
     }
 }
 
@@ -469,36 +477,48 @@ static struct kmem_account *current_account(void)
     return t ? t->kacct : NULL;
 }
 
+/* What a slot needs before its component first starts: its capability
+ * table (sized for cfg), kernel-memory limit, import context, endpoint, the
+ * arguments a restart without a start runs with, the module's set-up. */
+static int slot_setup(struct component *c, const struct comp_config *cfg)
+{
+    uint32_t nslots_caps = COMP_CAP_SLOTS + foreign_slots(cfg);
+    struct cap *slots = nslots_caps <= CAP_MAX_SLOTS ? kzalloc(sizeof *slots * nslots_caps) : NULL;
+    if (!slots)
+        return -ATH_ENOMEM;
+    c->cfg = cfg;
+    c->state = COMP_STOPPED;
+    cap_table_init(&c->caps, slots, nslots_caps, c);
+    cap_table_set_zones(&c->caps, COMP_CAP_SLOTS, cfg->grants);
+    c->kmem.limit = (uint64_t)cfg->kernel_kib * 1024;
+    host_comp_init(c);
+    ipc_comp_init(c);
+    wasi_comp_start(c, cfg->args); /* what a first restart without a start runs with */
+    cfg->image->init_module();
+    return 0;
+}
+
 void comp_init(bool autostart)
 {
     waitq_init(&manager_wq);
     ncomps = comp_manifest_count;
-    comps = kzalloc(sizeof *comps * (ncomps ? ncomps : 1));
+    nslots = ncomps + COMP_APP_SLOTS;
+    comps = kzalloc(sizeof *comps * nslots);
     if (!comps)
-        kpanic("comp: no memory for %u components", ncomps);
+        kpanic("comp: no memory for %u components", nslots);
     heap_set_account_hook(current_account);
     static const struct cap_type_ops notification_ops = { .pin = notification_pin,
                                                           .release = notification_gone };
     cap_set_type_ops(CAP_T_NOTIFICATION, &notification_ops);
     hw_irq_init();
-    for (unsigned i = 0; i < ncomps; i++) {
+    for (unsigned i = 0; i < nslots; i++) {
         struct component *c = &comps[i];
-        c->cfg = &comp_manifest[i];
         c->state = COMP_STOPPED;
         waitq_init(&c->exit_wq);
-        uint32_t nslots = COMP_CAP_SLOTS + foreign_slots(c->cfg);
-        struct cap *slots = kzalloc(sizeof *slots * nslots);
-        if (!slots || nslots > CAP_MAX_SLOTS)
-            kpanic("comp: no memory for %s's capability table", c->cfg->name);
-        cap_table_init(&c->caps, slots, nslots, c);
-        cap_table_set_zones(&c->caps, COMP_CAP_SLOTS, c->cfg->grants);
-        c->kmem.limit = (uint64_t)c->cfg->kernel_kib * 1024;
         if (!heap_account_register(&c->kmem))
             kpanic("comp: too many kernel memory accounts");
-        host_comp_init(c);
-        ipc_comp_init(c);
-        wasi_comp_start(c, c->cfg->args); /* what a first restart without a start runs with */
-        c->cfg->image->init_module();
+        if (i < ncomps && slot_setup(c, &comp_manifest[i]) != 0)
+            kpanic("comp: no memory for %s's capability table", comp_manifest[i].name);
     }
     struct thread *m = thread_create("comp-manager", manager_main, NULL, MANAGER_PRIO, 0);
     if (!m)
@@ -512,7 +532,7 @@ int comp_boot(enum comp_boot profile)
 {
     int started = 0, err = -ATH_ENOENT;
     for (unsigned i = 0; i < ncomps; i++) {
-        if (comps[i].cfg->autostart != profile)
+        if (!comps[i].cfg || comps[i].cfg->autostart != profile)
             continue;
         int r = comp_start(&comps[i], NULL);
         if (r)
@@ -521,4 +541,75 @@ int comp_boot(enum comp_boot profile)
             started++;
     }
     return started && err == -ATH_ENOENT ? started : err;
+}
+
+/* ---- components loaded at run time ---- */
+
+int comp_create(struct comp_config *cfg, struct pkg *pkg, struct component **out)
+{
+    cfg->image = &pkg->image;
+    irqflags_t f = spin_lock_irqsave(&comp_lock);
+    struct component *c = NULL;
+    int r = comp_find(cfg->name) ? -ATH_EEXIST : 0;
+    for (unsigned i = comp_manifest_count; !r && i < nslots && !c; i++)
+        if (!comps[i].cfg && !comps[i].pkg) {
+            c = &comps[i];
+            c->pkg = pkg; /* taken: nobody else picks it while it is set up, */
+            c->setting_up = true; /* and nobody finds it by name */
+        }
+    spin_unlock_irqrestore(&comp_lock, f);
+    if (!r && !c)
+        r = -ATH_ENOMEM;
+    if (!r)
+        r = slot_setup(c, cfg);
+    f = spin_lock_irqsave(&comp_lock);
+    if (c)
+        c->setting_up = false;
+    if (r && c) {
+        c->cfg = NULL;
+        c->pkg = NULL;
+    }
+    if (!r && (unsigned)(c - comps) >= ncomps)
+        ncomps = (unsigned)(c - comps) + 1; /* cfg set: comp_find sees it from here */
+    spin_unlock_irqrestore(&comp_lock, f);
+    if (r) {
+        kfree(cfg);
+        pkg_put(pkg);
+        return r;
+    }
+    *out = c;
+    return 0;
+}
+
+int comp_remove(struct component *c)
+{
+    if (!c->pkg)
+        return -ATH_EPERM;
+    irqflags_t f = spin_lock_irqsave(&comp_lock);
+    bool busy = c->state == COMP_RUNNING || c->thread || managing == c;
+    for (unsigned i = 0; i < npending && !busy; i++)
+        busy = pending[i] == c;
+    const struct comp_config *cfg = c->cfg;
+    struct pkg *pkg = c->pkg;
+    if (!busy)
+        c->cfg = NULL; /* comp_find and the lists no longer see it */
+    spin_unlock_irqrestore(&comp_lock, f);
+    if (busy)
+        return -ATH_EBUSY;
+    /* Stopped: its parts stopped, its capabilities (and every copy made
+     * from them) revoked. The slot keeps its generation, so that handles
+     * to this component stay stale for the next one here. */
+    kfree(c->caps.slots);
+    memset(&c->caps, 0, sizeof c->caps);
+    c->restarts = c->resets = 0;
+    c->gave_up = false;
+    memset(c->restart_times, 0, sizeof c->restart_times);
+    c->cpu_ns_total = c->instantiate_ns = c->started_at_ns = 0;
+    c->restart_from_ns = c->restart_latency_ns = 0;
+    kfree((void *)cfg);
+    f = spin_lock_irqsave(&comp_lock);
+    c->pkg = NULL; /* the slot is free */
+    spin_unlock_irqrestore(&comp_lock, f);
+    pkg_put(pkg);
+    return 0;
 }

@@ -46,6 +46,11 @@ static int64_t control(struct component *target, u32 op, u64 arg)
         return comp_recover(target);
     case ATH_COMP_INSTANCE:
         return (int64_t)ATH_INSTANCE_PACK(target->generation, target->resets);
+    case ATH_COMP_EXIT:
+        return (int64_t)ATH_EXIT_PACK(target->trap.kind == TRAP_EXIT ? TRAP_NONE : target->trap.kind,
+                                      target->trap.exit_code);
+    case ATH_COMP_REMOVE:
+        return comp_remove(target);
     default:
         return -ATH_EINVAL;
     }
@@ -80,7 +85,8 @@ u64 w2c_athanor_comp_ctl(struct w2c_athanor *a, u32 h, u32 name, u32 len, u32 op
 {
     struct component *c = host_enter(&a->h);
     struct component *target = NULL;
-    bool query = op == ATH_COMP_STATE || op == ATH_COMP_POLICY || op == ATH_COMP_INSTANCE;
+    bool query = op == ATH_COMP_STATE || op == ATH_COMP_POLICY || op == ATH_COMP_INSTANCE ||
+                 op == ATH_COMP_EXIT;
     int64_t v = decode(c, h, name, len, query ? CAP_R_READ : CAP_R_WRITE, &target);
     if (v == 0)
         v = control(target, op, arg);
@@ -153,8 +159,8 @@ u32 w2c_athanor_power(struct w2c_athanor *a, u32 h, u32 op)
 }
 
 /* comp_name(handle, index, buf, len) -> the length of the index-th
- * component's name (copied, NUL-terminated, into buf), -ATH_ENOENT past
- * the last. Needs a capability to any component (read right). */
+ * component's name (copied, NUL-terminated, into buf; 0 for a slot no
+ * component loaded at run time holds now), -ATH_ENOENT past the last. Needs a capability to any component (read right). */
 u32 w2c_athanor_comp_name(struct w2c_athanor *a, u32 h, u32 index, u32 buf, u32 len)
 {
     struct component *c = host_enter(&a->h);
@@ -170,7 +176,8 @@ u32 w2c_athanor_comp_name(struct w2c_athanor *a, u32 h, u32 index, u32 buf, u32 
         r = -ATH_ENOENT;
     if (r == 0) {
         char name[ATH_NAME_MAX];
-        kstrlcpy(name, comp_at(index)->cfg->name, MIN((size_t)len, sizeof name));
+        const struct comp_config *cfg = comp_at(index)->cfg; /* NULL: an empty app slot */
+        kstrlcpy(name, cfg ? cfg->name : "", MIN((size_t)len, sizeof name));
         r = host_put(c, uoff(buf), name, strlen(name) + 1) ? (int)strlen(name) : -ATH_EFAULT;
     }
     return host_leave(c, (u32)r);

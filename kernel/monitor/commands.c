@@ -142,6 +142,8 @@ static int cmd_ps(int argc, char **argv)
             "CPU(ms)", "RESTARTS", "LAST");
     for (unsigned i = 0; i < comp_count(); i++) {
         struct component *c = comp_at(i);
+        if (!c->cfg)
+            continue; /* an empty app slot */
         uint64_t cpu = c->cpu_ns_total + (c->thread ? c->thread->cpu_ns : 0);
         const char *last = c->state == COMP_FAULTED ? trap_kind_name(c->trap.kind)
                          : c->state == COMP_EXITED ? "exited" : c->gave_up ? "gave up" : "";

@@ -55,25 +55,34 @@ int wasi_comp_start(struct component *c, const char *args)
     if (r || !args)
         return r; /* a restart: the last start's arguments */
     struct comp_wasi *w = &c->wasi;
-    kstrlcpy(w->argv_buf, c->cfg->name, sizeof w->argv_buf);
-    size_t len = strlen(w->argv_buf) + 1;
-    if (*args)
-        kstrlcpy(w->argv_buf + len, args, sizeof w->argv_buf - len);
-    else
-        w->argv_buf[len] = '\0';
-    /* Split in place: argv[0] is the name, then the space-separated words. */
-    w->argc = 0;
-    w->argv[w->argc++] = w->argv_buf;
-    for (char *p = w->argv_buf + len; *p && w->argc < WASI_ARGS_MAX;) {
+    const struct comp_config *cfg = c->cfg;
+    w->env = cfg->env;
+    w->envc = cfg->env ? cfg->envc : 0;
+    w->env_len = cfg->env ? cfg->env_len : 0;
+    if (cfg->argv) { /* loaded at run time: given whole */
+        w->argv = cfg->argv;
+        w->argc = cfg->argc;
+        w->argv_len = cfg->argv_len;
+        return 0;
+    }
+    /* argv[0] is the name, then the space-separated words: split in place. */
+    char *buf = w->argv_buf, *end = buf + sizeof w->argv_buf - 1;
+    size_t len = kstrlcpy(buf, cfg->name, sizeof w->argv_buf) + 1;
+    char *p = buf + MIN(len, sizeof w->argv_buf - 1), *out = p;
+    w->argc = 1;
+    kstrlcpy(p, args, (size_t)(end - p) + 1);
+    while (*p) {
         while (*p == ' ')
-            *p++ = '\0';
+            p++;
         if (!*p)
             break;
-        w->argv[w->argc++] = p;
         while (*p && *p != ' ')
-            p++;
+            *out++ = *p++;
+        *out++ = '\0';
+        w->argc++;
     }
-    w->argv[w->argc] = NULL;
+    w->argv = buf;
+    w->argv_len = (uint32_t)(out - buf);
     return 0;
 }
 
@@ -82,61 +91,59 @@ void wasi_comp_stop(struct component *c)
     wasi_files_stop(c);
 }
 
-/* Write a string vector (argv or environ) as WASI lays it out: an array of
- * offsets at vec_off, the NUL-terminated strings at buf_off. */
-static u32 put_strings(struct component *c, char *const *strs, unsigned n, uoff_t vec_off, uoff_t buf_off)
+/* Write a string vector (argv or environ: n NUL-terminated strings in len
+ * bytes) as WASI lays it out: an array of offsets at vec_off, the strings
+ * at buf_off. */
+static u32 put_strings(struct component *c, const char *strs, uint32_t n, uint32_t len, uoff_t vec_off,
+                       uoff_t buf_off)
 {
     struct umem m = host_mem(c);
-    uint64_t total = 0;
-    for (unsigned i = 0; i < n; i++)
-        total += strlen(strs[i]) + 1;
-    if ((n && !umem_range(&m, vec_off, (uint64_t)n * 4)) || (total && !umem_range(&m, buf_off, total)))
+    if ((n && !umem_range(&m, vec_off, (uint64_t)n * 4)) || (len && !umem_range(&m, buf_off, len)))
         return WASI_EFAULT;
     uint32_t pos = buf_off.off;
-    for (unsigned i = 0; i < n; i++) {
-        size_t len = strlen(strs[i]) + 1;
-        if (!host_put(c, uoff(vec_off.off + 4 * i), &pos, 4) || !host_put(c, uoff(pos), strs[i], len))
+    const char *s = strs;
+    for (uint32_t i = 0; i < n; i++) {
+        if (!host_put(c, uoff(vec_off.off + 4 * i), &pos, 4))
             return WASI_EFAULT;
-        pos += (uint32_t)len;
+        size_t l = strlen(s) + 1;
+        pos += (uint32_t)l;
+        s += l;
     }
-    return WASI_ESUCCESS;
+    return len && !host_put(c, buf_off, strs, len) ? WASI_EFAULT : WASI_ESUCCESS;
 }
 
-static u32 put_sizes(struct component *c, char *const *strs, unsigned n, uoff_t count_off, uoff_t size_off)
+static u32 put_sizes(struct component *c, uint32_t n, uint32_t len, uoff_t count_off, uoff_t size_off)
 {
-    uint32_t count = n, bytes = 0;
-    for (unsigned i = 0; i < n; i++)
-        bytes += (uint32_t)strlen(strs[i]) + 1;
     struct umem m = host_mem(c);
     if (!umem_range(&m, count_off, 4) || !umem_range(&m, size_off, 4))
         return WASI_EFAULT;
-    return host_put(c, count_off, &count, 4) && host_put(c, size_off, &bytes, 4) ? WASI_ESUCCESS : WASI_EFAULT;
+    return host_put(c, count_off, &n, 4) && host_put(c, size_off, &len, 4) ? WASI_ESUCCESS : WASI_EFAULT;
 }
 
 u32 w2c_wasi__snapshot__preview1_args_get(wasi_self *w, u32 argv, u32 buf)
 {
     struct component *c = host_enter(&w->h);
-    return host_leave(c, put_strings(c, c->wasi.argv, (unsigned)c->wasi.argc, uoff(argv), uoff(buf)));
+    const struct comp_wasi *x = &c->wasi;
+    return host_leave(c, put_strings(c, x->argv, x->argc, x->argv_len, uoff(argv), uoff(buf)));
 }
 
 u32 w2c_wasi__snapshot__preview1_args_sizes_get(wasi_self *w, u32 argc, u32 size)
 {
     struct component *c = host_enter(&w->h);
-    return host_leave(c, put_sizes(c, c->wasi.argv, (unsigned)c->wasi.argc, uoff(argc), uoff(size)));
+    return host_leave(c, put_sizes(c, c->wasi.argc, c->wasi.argv_len, uoff(argc), uoff(size)));
 }
-
-static char *const no_env[] = { NULL };
 
 u32 w2c_wasi__snapshot__preview1_environ_get(wasi_self *w, u32 env, u32 buf)
 {
     struct component *c = host_enter(&w->h);
-    return host_leave(c, put_strings(c, no_env, 0, uoff(env), uoff(buf)));
+    const struct comp_wasi *x = &c->wasi;
+    return host_leave(c, put_strings(c, x->env, x->envc, x->env_len, uoff(env), uoff(buf)));
 }
 
 u32 w2c_wasi__snapshot__preview1_environ_sizes_get(wasi_self *w, u32 count, u32 size)
 {
     struct component *c = host_enter(&w->h);
-    return host_leave(c, put_sizes(c, no_env, 0, uoff(count), uoff(size)));
+    return host_leave(c, put_sizes(c, c->wasi.envc, c->wasi.env_len, uoff(count), uoff(size)));
 }
 
 /* ---- the console as fds 0, 1, 2 ---- */
@@ -187,6 +194,17 @@ static u32 put_u64(struct component *c, uoff_t off, uint64_t v)
  * another component's output in between, mid-line. */
 #define BOUNCE 1024 /* a line of output stays one console write */
 
+/* Output to fd 1 or 2: the console, or the host's own stream of that
+ * number for a component the hosted `azoth run` started. */
+static bool emit(struct component *c, u32 fd, const char *buf, size_t n)
+{
+    if (!c->cfg->host_stdio) {
+        console_write(buf, n);
+        return true;
+    }
+    return plat_host_write((int)fd, buf, n) == 0;
+}
+
 static u32 fd_write(struct component *c, u32 fd, uoff_t iovs, u32 n, uoff_t nwritten)
 {
     if (fd > STDERR)
@@ -212,13 +230,14 @@ static u32 fd_write(struct component *c, u32 fd, uoff_t iovs, u32 n, uoff_t nwri
             used += k;
             off += k;
             if (used == BOUNCE) {
-                console_write(buf, used);
+                if (!emit(c, fd, buf, used))
+                    return WASI_EIO;
                 used = 0;
             }
         }
     }
-    if (used)
-        console_write(buf, used);
+    if (used && !emit(c, fd, buf, used))
+        return WASI_EIO;
     return put_u32(c, nwritten, (uint32_t)total);
 }
 

@@ -47,12 +47,24 @@ void hosted_console_write_tail(int fd)
     }
 }
 
+/* Where the console goes: stdout; under azoth run, the app has stdout and
+ * stderr to itself, and the kernel's own messages go to stderr with
+ * AZOTH_VERBOSE set, nowhere without (hosted_console_run_mode). */
+static int out_fd = 1;
+static bool run_mode;
+
+void hosted_console_run_mode(bool verbose)
+{
+    run_mode = true;
+    out_fd = verbose ? 2 : -1;
+}
+
 void plat_console_write(const char *s, size_t n)
 {
     for (size_t i = 0; tail_buf && i < n; i++)
         tail_buf[tail_len++ & (TAIL - 1)] = s[i];
-    while (n) {
-        ssize_t w = write(1, s, n);
+    while (n && out_fd >= 0) {
+        ssize_t w = write(out_fd, s, n);
         if (w <= 0)
             return; /* stdout gone: nothing sensible left to do */
         s += w;
@@ -153,7 +165,9 @@ void hosted_console_restore(void)
 void hosted_console_init(void)
 {
     kernel_thread = pthread_self();
-    if (isatty(0) && tcgetattr(0, &saved_tio) == 0) {
+    /* Under azoth run the terminal stays as the user had it: the app reads
+     * lines, as any program does. */
+    if (!run_mode && isatty(0) && tcgetattr(0, &saved_tio) == 0) {
         /* Character at a time, no local echo (the monitor echoes). Keep ISIG
          * so ^C still stops the process. */
         struct termios raw = saved_tio;

@@ -39,7 +39,12 @@
 #define PER_CLIENT 64
 
 static int      present = -1;
-static int      top = -1; /* the folder */
+/* The folders: AZOTH_HOSTDIR's, whose paths are the service's ("/a/b");
+ * or azoth run's --dir folders, each a numbered root ("/0/a/b"). */
+#define MAX_ROOTS 8
+static int      tops[MAX_ROOTS];
+static unsigned ntops;
+static bool     numbered;
 static uint32_t bar0 = BAR_BASE;
 static uint16_t command;
 static uint64_t reg_buf, reg_len, reg_room, reg_badge, reg_op, reg_result;
@@ -54,12 +59,29 @@ bool hosted_hostdir_present(void)
     if (present < 0) {
         irqflags_t f = plat_irq_save();
         const char *path = getenv("AZOTH_HOSTDIR");
-        present = path && (top = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC)) >= 0;
+        present = path && (tops[0] = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC)) >= 0;
+        ntops = present == 1;
         for (unsigned i = 0; i < MAX_OPEN; i++)
             files[i].fd = -1;
         plat_irq_restore(f);
     }
     return present == 1;
+}
+
+int hosted_hostdir_add_root(const char *path)
+{
+    if (ntops == 0)
+        for (unsigned i = 0; i < MAX_OPEN; i++)
+            files[i].fd = -1;
+    if (ntops == MAX_ROOTS)
+        return -EMFILE;
+    int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    tops[ntops] = fd;
+    numbered = true;
+    present = 1;
+    return (int)ntops++;
 }
 
 uint32_t hosted_hostdir_cfg_in(unsigned off)
@@ -135,13 +157,22 @@ static long openat2_(int dirfd, const char *path, int flags, mode_t mode)
     return syscall(SYS_openat2, dirfd, path, &how, sizeof how);
 }
 
-/* The root a request names, beneath the folder: an O_PATH fd, or an errno. */
+/* The root a request names, beneath its folder: an O_PATH fd, or an errno. */
 static int64_t open_root(const char *root)
 {
     if (root[0] != '/')
         return WASI_EINVAL;
-    const char *rel = root[1] ? root + 1 : ".";
-    long fd = openat2_(top, rel, O_PATH | O_DIRECTORY, 0);
+    int top = tops[0];
+    const char *rel = root + 1;
+    if (numbered) { /* "/N" or "/N/rest" */
+        char *end;
+        unsigned long n = strtoul(rel, &end, 10);
+        if (end == rel || n >= ntops || (*end && *end != '/'))
+            return WASI_ENOENT;
+        top = tops[n];
+        rel = *end ? end + 1 : end;
+    }
+    long fd = openat2_(top, *rel ? rel : ".", O_PATH | O_DIRECTORY, 0);
     return fd < 0 ? werr(errno) : fd;
 }
 
@@ -204,25 +235,38 @@ static struct hfile *file_of(uint64_t badge, uint64_t h)
     return h < MAX_OPEN && files[h].fd >= 0 && files[h].badge == badge ? &files[h] : NULL;
 }
 
-/* A directory's path from the folder ("/" or "/a/b"), from /proc. */
+/* A directory's path from its folder ("/" or "/a/b"; numbered: "/N" or
+ * "/N/a/b"), from /proc. */
 static int64_t path_of(int fd, char *out, size_t cap)
 {
-    char link[64], mine[4096], topp[4096];
+    char link[64], mine[4096], topp[4096], path[4200];
     snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
     ssize_t n = readlink(link, mine, sizeof mine - 1);
-    snprintf(link, sizeof link, "/proc/self/fd/%d", top);
-    ssize_t t = readlink(link, topp, sizeof topp - 1);
-    if (n < 0 || t < 0)
+    if (n < 0)
         return werr(errno);
-    mine[n] = topp[t] = '\0';
-    size_t tl = strlen(topp);
-    if (strncmp(mine, topp, tl) || (mine[tl] && mine[tl] != '/'))
-        return WASI_ENOTCAPABLE;
-    const char *rel = mine[tl] ? mine + tl : "/";
-    if (strlen(rel) + 1 > cap || strlen(rel) > FS_PATH_MAX)
-        return -37; /* ENAMETOOLONG */
-    strcpy(out, rel);
-    return 0;
+    mine[n] = '\0';
+    for (unsigned i = 0; i < ntops; i++) {
+        snprintf(link, sizeof link, "/proc/self/fd/%d", tops[i]);
+        ssize_t t = readlink(link, topp, sizeof topp - 1);
+        if (t < 0)
+            return werr(errno);
+        topp[t] = '\0';
+        size_t tl = strlen(topp);
+        if (tl == 1)
+            tl = 0; /* the folder is / itself */
+        if (strncmp(mine, topp, tl) || (mine[tl] && mine[tl] != '/'))
+            continue;
+        const char *rel = mine[tl] ? mine + tl : "/";
+        if (numbered)
+            snprintf(path, sizeof path, "/%u%s", i, strcmp(rel, "/") ? rel : "");
+        else
+            snprintf(path, sizeof path, "%s", rel);
+        if (strlen(path) + 1 > cap || strlen(path) > FS_PATH_MAX)
+            return -37; /* ENAMETOOLONG */
+        strcpy(out, path);
+        return 0;
+    }
+    return WASI_ENOTCAPABLE;
 }
 
 static int64_t do_open(struct req *q, int rootfd, uint64_t badge)
@@ -335,7 +379,7 @@ static int64_t serve(struct req *q, uint64_t op, uint64_t badge)
         return 0;
     case FS_OP_STATFS: {
         struct statvfs sv;
-        if (fstatvfs(top, &sv) != 0)
+        if (fstatvfs(tops[0], &sv) != 0)
             return werr(errno);
         struct fs_statfs s = { sv.f_blocks, sv.f_bfree, sv.f_files, sv.f_ffree, (uint32_t)sv.f_frsize, 0 };
         if (q->room < sizeof s)

@@ -23,6 +23,13 @@ void hosted_timer_init(void);
 void hosted_timer_fired(void);       /* the programmed deadline was consumed */
 void hosted_console_init(void);      /* terminal mode + input reader thread */
 void hosted_console_restore(void);   /* put the terminal back (at exit) */
+void hosted_console_run_mode(bool verbose); /* azoth run: kernel messages to stderr or nowhere */
+/* azoth run (run.c): parse its arguments, compile or read the package, and
+ * fill in what the kernel runs at boot; 0, or the process's exit status. */
+int  hosted_run_prepare(int argc, char **argv, struct boot_info *bi);
+/* azoth run --dir: make a host folder the next root of the host-folder
+ * device, "/N" to the filesystem service (hostdir.c); N, or -errno. */
+int  hosted_hostdir_add_root(const char *path);
 void hosted_console_keep_tail(void); /* keep the last output (AZOTH_CRASH_LOG, power.c) */
 void hosted_console_write_tail(int fd);
 void hosted_crash_log_init(void);  /* AZOTH_CRASH_LOG: the tail, and sanitizer reports (power.c) */

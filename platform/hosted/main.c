@@ -1,6 +1,6 @@
 /* Entry of the hosted Azoth: the portable kernel as a Linux process.
  * Usage: azoth [-m MiB] [key=value ...]   (the key=value words form the kernel
- * command line, e.g. `azoth azoth.test=all`). */
+ * command line, e.g. `azoth azoth.test=all`), or azoth run ... (run.c). */
 #include "hosted.h"
 
 #include <athanor/kernel.h>
@@ -28,12 +28,14 @@ void plat_init_late(void)
 static void usage(void)
 {
     fprintf(stderr, "usage: %s [-m MiB] [key=value ...]\n"
+                    "       %s run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... FILE [--] [ARGS...]\n"
                     "  -m MiB            RAM to simulate (default 64)\n"
                     "  azoth.test=NAME   run in-kernel tests (all, a test name, fuzz, pagefault, stackoverflow)\n"
                     "  azoth.bench=NAME  run an in-kernel benchmark (ctxswitch, compute, components, ipc,\n"
                     "                    lend, blk, irqoff)\n"
-                    "  azoth.shell=1     start the shell and the UART driver instead of the monitor\n",
-            hosted_argv0);
+                    "  azoth.shell=1     start the shell and the UART driver instead of the monitor\n"
+                    "  run               run one WASI program (.wasm or package): azoth run --help\n",
+            hosted_argv0, hosted_argv0);
     exit(2);
 }
 
@@ -54,7 +56,17 @@ int main(int argc, char **argv)
                         "need an x86-64-v2 CPU (any x86-64 since 2009)\n", argv[0]);
         return 1;
     }
-    for (int i = 1; i < argc; i++) {
+    /* azoth run [flags] FILE [args]: one program, like wasmtime run (run.c). */
+    bool run = argc >= 2 && strcmp(argv[1], "run") == 0;
+    if (run) {
+        const char *v = getenv("AZOTH_VERBOSE");
+        hosted_console_run_mode(v && *v && strcmp(v, "0") != 0);
+        int r = hosted_run_prepare(argc - 2, argv + 2, &bi);
+        if (r)
+            return r;
+        mib = 512; /* reserved, not touched: what the program uses is what it costs */
+    }
+    for (int i = 1; !run && i < argc; i++) {
         if (strcmp(argv[i], "-m") == 0 && i + 1 < argc) {
             char *end;
             unsigned long long v = strtoull(argv[++i], &end, 10);

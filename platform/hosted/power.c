@@ -1,8 +1,12 @@
 /* Hosted power and run control: power off = exit(0), reboot = re-exec,
- * test verdicts = exit statuses (0 pass, 1 fail, 3 kernel fault). */
+ * test verdicts = exit statuses (0 pass, 1 fail, 3 kernel fault), an app's
+ * exit status (azoth run) and its writes to the process's own streams. */
 #include "hosted.h"
 
 #include <athanor/console.h>
+#include <athanor/errors.h>
+
+#include <errno.h>
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -14,6 +18,30 @@ noreturn void plat_poweroff(void)
     console_sync();
     hosted_console_restore();
     _exit(0);
+}
+
+noreturn void plat_exit(int status)
+{
+    console_sync();
+    hosted_console_restore();
+    _exit(status);
+}
+
+int plat_host_write(int stream, const void *buf, size_t n)
+{
+    if (stream != 1 && stream != 2)
+        return -ATH_EINVAL;
+    const char *p = buf;
+    while (n) {
+        ssize_t w = write(stream, p, n);
+        if (w < 0 && errno == EINTR)
+            continue; /* our interrupts are signals */
+        if (w <= 0)
+            return -ATH_ENOENT; /* the stream is gone (closed) */
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
 }
 
 noreturn void plat_reboot(void)

@@ -52,8 +52,15 @@ enum ath_cap_type {
 enum ath_comp_op {
     ATH_COMP_START = 1, ATH_COMP_KILL, ATH_COMP_RESTART, ATH_COMP_RESET,
     ATH_COMP_INJECT, ATH_COMP_STATE, ATH_COMP_POLICY, ATH_COMP_RECOVER,
-    ATH_COMP_INSTANCE
+    ATH_COMP_INSTANCE,
+    ATH_COMP_EXIT,   /* how it last stopped: ATH_EXIT_PACK(...) (read right) */
+    ATH_COMP_REMOVE, /* give a stopped app's slot back (loaded at run time only) */
 };
+/* How a component last stopped: the trap kind (0: it exited) and its exit
+ * status (proc_exit's, or 0 from its entry point). */
+#define ATH_EXIT_PACK(kind, status) ((uint64_t)(uint32_t)(status) | (uint64_t)(kind) << 32)
+#define ATH_EXIT_KIND(v)   ((unsigned)((uint64_t)(v) >> 32 & 0xff))
+#define ATH_EXIT_STATUS(v) ((int32_t)(uint32_t)(v))
 /* Which instance of a component runs: it changes on every restart (the
  * generation) and every reset, so a service that handed something to one
  * instance can tell it is gone (the privacy service ends its sessions). */

@@ -311,6 +311,15 @@ void vm_protect_range(uint64_t va, size_t len, bool writable)
     vm_flush_tlb(); /* one full flush instead of an invlpg per page */
 }
 
+int vm_protect_pages(uint64_t va, size_t len, unsigned attr)
+{
+    irqflags_t f = spin_lock_irqsave(&vm_lock);
+    int r = pt_protect(&env, kernel_root, va, len, attr);
+    spin_unlock_irqrestore(&vm_lock, f);
+    vm_flush_tlb();
+    return r;
+}
+
 bool vm_is_stack_guard(uintptr_t va)
 {
     if (va >= (uintptr_t)boot_stack_guard && va < (uintptr_t)boot_stack_guard + PAGE_SIZE)

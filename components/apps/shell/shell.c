@@ -356,7 +356,10 @@ static void cmd_ps(void)
 {
     char name[32];
     out("%-12s %-8s %5s %8s\n", "NAME", "STATE", "GEN", "RESTARTS");
-    for (unsigned i = 0; ath_comp_name(manage, i, name, sizeof name) > 0; i++) {
+    int n;
+    for (unsigned i = 0; (n = ath_comp_name(manage, i, name, sizeof name)) >= 0; i++) {
+        if (n == 0)
+            continue; /* an empty slot of the ones apps take */
         int64_t st = ath_comp_ctl(manage, name, ATH_COMP_STATE, 0);
         out("%-12s %-8s %5u %8u\n", name, state_name(st), ATH_STATE_GENERATION(st),
             ATH_STATE_RESTARTS(st));

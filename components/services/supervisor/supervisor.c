@@ -12,7 +12,7 @@
 
 #include <athanor.h>
 
-#define MAX_COMPONENTS 64
+#define MAX_COMPONENTS 160 /* the manifest's, and the slots of apps loaded at run time */
 #define HISTORY 16
 
 static ath_handle_t manage;
@@ -71,8 +71,9 @@ static void decide(unsigned i, const char *name, int64_t st)
 static void scan(void)
 {
     char name[32];
-    for (unsigned i = 0; i < MAX_COMPONENTS && ath_comp_name(manage, i, name, sizeof name) > 0; i++) {
-        int64_t st = ath_comp_ctl(manage, name, ATH_COMP_STATE, 0);
+    int n;
+    for (unsigned i = 0; i < MAX_COMPONENTS && (n = ath_comp_name(manage, i, name, sizeof name)) >= 0; i++) {
+        int64_t st = n ? ath_comp_ctl(manage, name, ATH_COMP_STATE, 0) : -1; /* 0: an empty slot */
         if (st >= 0)
             decide(i, name, st);
     }
@@ -85,8 +86,9 @@ int main(void)
      * (Looked at first: whatever stops from here on is ours or the kernel's,
      * never nobody's.) */
     char name[32];
-    for (unsigned i = 0; i < MAX_COMPONENTS && ath_comp_name(manage, i, name, sizeof name) > 0; i++) {
-        int64_t st = ath_comp_ctl(manage, name, ATH_COMP_STATE, 0);
+    int n;
+    for (unsigned i = 0; i < MAX_COMPONENTS && (n = ath_comp_name(manage, i, name, sizeof name)) >= 0; i++) {
+        int64_t st = n ? ath_comp_ctl(manage, name, ATH_COMP_STATE, 0) : -1; /* 0: an empty slot */
         if (st >= 0 && ATH_STATE_STATE(st) != ATH_RUNNING)
             seen[i].handled_gen = ATH_STATE_GENERATION(st);
     }

@@ -118,6 +118,15 @@ struct comp_config {
     const struct comp_dir   *dirs;        /* its preopened directories (WASI fds 3...), */
     uint8_t                  ndirs;
     uint8_t                  dir_server;  /* served by this component (index; the "fs") */
+    /* A component loaded at run time (kernel/load/app.c) has its command
+     * line and environment whole: argc (envc) NUL-terminated strings in
+     * argv_len (env_len) bytes, argv[0] first. NULL argv: argv[0] is the
+     * name, then the words of the start's arguments (the manifest's). */
+    const char              *argv;
+    uint32_t                 argc, argv_len;
+    const char              *env;
+    uint32_t                 envc, env_len;
+    bool                     host_stdio;  /* fds 0-2 are the host's own (hosted azoth run) */
 };
 
 extern const struct comp_config comp_manifest[];
@@ -161,8 +170,13 @@ struct activation {
  * comp_lock (irqsave) protects state, generation and thread of every
  * component, the trap part's stop request, and the manager's queue. */
 extern spinlock_t comp_lock;
+struct pkg;
 struct component {
-    const struct comp_config *cfg;
+    const struct comp_config *cfg;   /* NULL: an empty slot for a component loaded at run time */
+    /* Loaded at run time (comp_create): its package, whose code it runs, and
+     * its config are this slot's own until comp_remove. NULL: built in. */
+    struct pkg      *pkg;
+    bool             setting_up;     /* comp_create is filling it in (under comp_lock) */
     enum comp_state  state;
     uint32_t         generation;     /* changes on every (re)start */
     struct thread   *thread;         /* its own thread while it runs */
@@ -193,7 +207,9 @@ struct component {
 };
 
 /* The component table (kernel/comp/component.c): one entry per manifest
- * entry, for good. */
+ * entry, for good, then COMP_APP_SLOTS slots for components loaded at run
+ * time (comp_create); comp_at gives NULL config for an empty one. */
+#define COMP_APP_SLOTS 32
 unsigned          comp_count(void);
 struct component *comp_at(unsigned i);
 struct component *comp_find(const char *name);

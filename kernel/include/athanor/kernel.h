@@ -16,6 +16,9 @@ bool cmdline_get(const char *cmdline, const char *key, char *buf, size_t cap);
 
 /* The interactive kernel monitor (runs as a thread). */
 void monitor_thread(void *arg);
+/* The package the platform handed over at boot (boot_info.run_pkg), run to
+ * its end (kernel/load/run.c). */
+void app_run_thread(void *arg);
 /* Run one monitor command line; returns 0, or -ATH_ENOENT for an unknown command. */
 int  monitor_exec(char *line);
 

@@ -13,6 +13,16 @@ void comp_init(bool autostart);
 /* Start every component the manifest starts at this boot profile; the
  * number started, or a negative error if one could not be (or none is). */
 int  comp_boot(enum comp_boot profile);
+/* A component loaded at run time (kernel/load/app.c): take a free slot for
+ * cfg (kmalloc'd, with everything it points to in the same block) running
+ * pkg's image; the slot owns both from here, also on failure. It is not
+ * started. -ATH_EEXIST (a component has that name), -ATH_ENOMEM (no free
+ * slot, no memory). */
+int  comp_create(struct comp_config *cfg, struct pkg *pkg, struct component **out);
+/* Give a stopped runtime-loaded component's slot back: its config, its
+ * capability table, its reference to its package. -ATH_EBUSY (running, or
+ * the manager has yet to look at its stop), -ATH_EPERM (built in). */
+int  comp_remove(struct component *c);
 /* Start c with args (space-separated; NULL: the manifest's). Restarts, by
  * its policy or comp_restart, keep the arguments of the last start. */
 int  comp_start(struct component *c, const char *args);

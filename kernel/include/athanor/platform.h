@@ -29,6 +29,14 @@ struct boot_info {
     char               cmdline[BOOT_CMDLINE_MAX];
     char               cpu_desc[160];     /* vendor and model, one line */
     char               cpu_features[256]; /* space-separated feature names */
+    /* A package to run at boot, and its start request (struct
+     * ath_app_spec): the hosted `azoth run`; NULL elsewhere. The kernel
+     * starts it with exactly those grants, its fds 0-2 the host's own
+     * streams, and ends with its exit status (kernel/load/run.c). */
+    const uint8_t     *run_pkg;
+    size_t             run_pkg_len;
+    const uint8_t     *run_spec;
+    size_t             run_spec_len;
 };
 
 /* Entered once by the platform on the boot CPU with interrupts disabled.
@@ -220,6 +228,36 @@ int plat_vrange_phys(struct plat_vrange *r, size_t off, phys_addr_t *phys);
 /* Unmap [off, off + len) of r (pages mapped by map_frames, past the
  * committed memory) and free their frames; pages not there are skipped. */
 int plat_vrange_unmap_frames(struct plat_vrange *r, size_t off, size_t len);
+
+/* ---- code loaded at run time (packages: kernel/load) --------------------- */
+
+/* A region of whole pages for one package's image. It starts read-write
+ * and not executable (the loader copies and relocates into it); then
+ * plat_code_protect gives each page range its final protection, and
+ * nothing writes it again. No page is ever writable and executable at once
+ * (W^X). Owned by the package that allocated it; freed with it. */
+enum plat_prot { PLAT_PROT_R = 1, PLAT_PROT_RW = 2, PLAT_PROT_RX = 3 };
+struct plat_code {
+    uintptr_t base;
+    size_t    size;
+    void     *cookie; /* platform bookkeeping */
+};
+/* 0, -ATH_EINVAL (size 0 or larger than PLAT_CODE_MAX), -ATH_ENOMEM. */
+#define PLAT_CODE_MAX (64ull << 20)
+int  plat_code_alloc(size_t size, struct plat_code *out);
+/* Page multiples inside the region; 0 or -ATH_EINVAL. */
+int  plat_code_protect(struct plat_code *c, size_t off, size_t len, enum plat_prot prot);
+void plat_code_free(struct plat_code *c);
+
+/* ---- the host's own streams (the hosted `azoth run`) ----------------------- */
+
+/* Write n bytes to the host's standard output (stream 1) or error (2),
+ * whole: 0, or -ATH_ENOSYS where there is no host (bare metal), -ATH_ENOENT
+ * (the stream is closed). */
+int plat_host_write(int stream, const void *buf, size_t n);
+/* End the system with this exit status: the process's, hosted (after the
+ * console is written out); bare metal has no one to tell and powers off. */
+noreturn void plat_exit(int status);
 
 /* ---- power and diagnostics --------------------------------------------------- */
 

@@ -5,16 +5,12 @@
 #ifndef ATHANOR_WASI_H
 #define ATHANOR_WASI_H
 
+#include <athanor/abi/consts.h>
 #include <athanor/types.h>
 #include <athanor/umem.h>
 
 struct component;
 
-/* WASI's part of a component: its command line (args_get), argv[0] its
- * name, then the space-separated words of the arguments it was started
- * with. Written by wasi_comp_start only, before its thread exists; read
- * by its own host calls. */
-#define WASI_ARGS_MAX 8
 
 /* A file descriptor above 2 (0-2 are the console's): a directory, named by
  * its canonical path at the filesystem service (stateless: it outlives a
@@ -34,10 +30,16 @@ struct wasi_fd {
     const char *guest;      /* a preopened directory's name (the manifest's) */
 };
 
+/* WASI's part of a component. Its command line (args_get) and environment
+ * (environ_get): argc (envc) NUL-terminated strings in argv_len (env_len)
+ * bytes. A built-in component's argv[0] is its name, then the words of the
+ * arguments it was started with (in argv_buf); one loaded at run time has
+ * its config's. Written by wasi_comp_start only, before its thread
+ * exists; read by its own host calls. */
 struct comp_wasi {
-    int   argc;
-    char  argv_buf[128];
-    char *argv[WASI_ARGS_MAX + 1];
+    uint32_t    argc, argv_len, envc, env_len;
+    const char *argv, *env;
+    char        argv_buf[ATH_NAME_MAX + ATH_ARGS_MAX + 1];
     /* Its fds above 2, made at start if the manifest gives it preopened
      * directories (else NULL: it reaches no file). Written by its own host
      * calls only, and by start and stop, when none runs. */

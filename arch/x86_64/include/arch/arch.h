@@ -72,6 +72,9 @@ bool  vm_unmap_keep_page(uint64_t va, phys_addr_t *pa);
 void  vm_remap_page(uint64_t va, phys_addr_t pa, bool writable);
 /* Make mapped 4 KiB pages [va, va+len) read-only or read-write, one TLB flush. */
 void  vm_protect_range(uint64_t va, size_t len, bool writable);
+/* Give the mapped 4 KiB pages of [va, va+len) the attributes attr
+ * (enum pt_attr: PT_EXEC without PT_WRITE for code) and flush the TLB. */
+int   vm_protect_pages(uint64_t va, size_t len, unsigned attr);
 
 /* pit.c / lapic.c / ioapic.c / acpi.c */
 void     pit_wait_start(uint32_t us);   /* start a PIT one-shot of `us` microseconds (channel 2) */

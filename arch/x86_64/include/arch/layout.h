@@ -14,6 +14,9 @@
 #define VRANGE_SLOT     0x200200000          /* = PLAT_VRANGE_MAX: 8 GiB + 2 MiB */
 #define VRANGE_SLOTS    1024
 #define MMIO_AREA_SIZE  0x40000000
+#define CODE_AREA       0xffffe00000000000   /* packages' code loaded at run time, 64 MiB slots */
+#define CODE_SLOT       0x4000000            /* = PLAT_CODE_MAX */
+#define CODE_SLOTS      256
 #define BOOT_MAP_LIMIT  0x100000000          /* the boot page tables map the first 4 GiB */
 
 #define BOOT_STACK_SIZE 0x4000

@@ -1,0 +1,98 @@
+/* The package format: a component compiled ahead of time on the host (wasm2c
+ * and gcc, the pipeline of built-in components) that the kernel loads at run
+ * time. Shared by the loader (kernel/load), the tool that makes packages
+ * (tools/pkgtool.c) and the docs (docs/apps.md). Plain C11, <stdint.h>. */
+#ifndef ATHANOR_ABI_PKG_H
+#define ATHANOR_ABI_PKG_H
+
+#include <stdint.h>
+
+/* A package file, every number little-endian:
+ *
+ *   [0, header_size)            struct ath_pkg_header
+ *   [image_off, +image_file)    the image's initialised bytes, page-aligned
+ *   [relocs_off, +nrelocs*16)   struct ath_pkg_reloc, sorted by `where`
+ *   [imports_off, +imports_len) the imported names, each NUL-terminated
+ *   [file_size - 64, file_size) the Ed25519 signature
+ *
+ * The signature is over ATH_PKG_SIG_CONTEXT (its 16 bytes) followed by the
+ * SHA-256 of bytes [0, file_size - 64): one pass over the file, then one
+ * verification of 48 bytes. The loader checks it first, against the key the
+ * kernel was built with, on its own copy of the file; only then does it
+ * read a field. */
+#define ATH_PKG_MAGIC       "AZOTHPKG"
+#define ATH_PKG_VERSION     1u
+#define ATH_PKG_SIG_CONTEXT "azoth-package-1"   /* 15 chars + NUL = 16 bytes */
+#define ATH_PKG_SIG_LEN     64u
+#define ATH_PKG_KEY_LEN     32u
+#define ATH_PKG_PAGE        4096u
+#define ATH_PKG_NAME_MAX    24u                 /* with its NUL */
+#define ATH_PKG_MAX_SEGS    8u
+/* Bounds the loader enforces (oversized packages are refused). */
+#define ATH_PKG_FILE_MAX    (64u << 20)
+#define ATH_PKG_IMAGE_MAX   (64u << 20)
+#define ATH_PKG_RELOCS_MAX  (1u << 20)
+#define ATH_PKG_IMPORTS_MAX 1024u
+
+/* A segment's protection: the image is mapped W^X, never writable and
+ * executable at once. */
+enum ath_pkg_prot { ATH_PKG_R = 1, ATH_PKG_RW = 2, ATH_PKG_RX = 3 };
+
+struct ath_pkg_seg {
+    uint32_t off;  /* in the image; page multiple */
+    uint32_t size; /* page multiple */
+    uint32_t prot; /* enum ath_pkg_prot */
+    uint32_t pad;
+};
+
+struct ath_pkg_header {
+    char     magic[8];            /* ATH_PKG_MAGIC, no NUL */
+    uint32_t version;             /* ATH_PKG_VERSION */
+    uint32_t header_size;         /* sizeof(struct ath_pkg_header) */
+    uint64_t file_size;           /* the whole file, signature included */
+    char     name[ATH_PKG_NAME_MAX]; /* [a-z0-9_-], NUL-padded */
+    uint8_t  wasm_sha256[32];     /* of the .wasm it was compiled from */
+    uint8_t  runtime_id[32];      /* the kernel runtime it links against (ATH_PKG_RUNTIME) */
+    uint8_t  key_id[8];           /* first bytes of SHA-256(public key): who signed it */
+    uint32_t image_off;           /* page multiple, in the file */
+    uint32_t image_file;          /* bytes of the image in the file (page multiple) */
+    uint32_t image_size;          /* bytes of the image in memory (page multiple, >= image_file: the rest is zero) */
+    uint32_t nsegs;               /* 1..ATH_PKG_MAX_SEGS, in order, covering [0, image_size) */
+    struct ath_pkg_seg seg[ATH_PKG_MAX_SEGS];
+    uint32_t relocs_off, nrelocs;
+    uint32_t imports_off, imports_len, nimports;
+    uint32_t entry_off;           /* struct ath_pkg_entry, in the image */
+    uint32_t max_pages;           /* linear memory it asks for at most, in 64 KiB pages */
+    uint32_t code_bytes;          /* its executable bytes (for listings) */
+};
+
+/* A relocation: 8 bytes at image + where become a value. RELATIVE: image
+ * base + addend. IMPORT: the address of import `sym` (its index in the
+ * names) + addend. `where` lies in a segment that is not executable. */
+enum ath_pkg_reloc_kind { ATH_PKG_REL_RELATIVE = 1, ATH_PKG_REL_IMPORT = 2 };
+struct ath_pkg_reloc {
+    uint32_t where;
+    uint16_t kind;
+    uint16_t sym;
+    int64_t  addend;
+};
+
+/* What the package's own code describes itself with: found at entry_off in
+ * the image once relocated. Function pointers point into its executable
+ * segments (the loader checks). */
+#define ATH_PKG_ENTRY_ABI 0x415a5031u /* "AZP1" */
+struct ath_pkg_entry {
+    uint32_t abi;            /* ATH_PKG_ENTRY_ABI */
+    uint32_t instance_size;  /* of its wasm2c instance struct */
+    uint32_t max_frame;      /* its largest native stack frame (tools/frames.sh) */
+    uint32_t pad;
+    void (*init_module)(void);
+    void (*instantiate)(void *instance, void *host);
+    void (*start)(void *instance);
+    void (*free)(void *instance);
+    void *(*memory)(void *instance);
+    uint64_t (*handle)(void *instance, uint64_t badge, uint64_t op, uint64_t a0, uint64_t a1,
+                       uint64_t a2); /* NULL: no IPC handler */
+};
+
+#endif

@@ -1,0 +1,51 @@
+/* The package loader (kernel/load): checks a package (abi/athanor/abi/pkg.h,
+ * docs/apps.md) — its signature first, then every field — maps its image
+ * W^X, links it against the symbols the kernel exports to packages, and
+ * presents it as a struct comp_image that a component can run. */
+#ifndef ATHANOR_LOAD_H
+#define ATHANOR_LOAD_H
+
+#include <athanor/abi/pkg.h>
+#include <athanor/component.h>
+#include <athanor/platform.h>
+
+/* A loaded package. Its code stays mapped while a component runs it: the
+ * component holds a reference (pkg_get/pkg_put), and so does whoever
+ * loaded it until it hands it over. */
+struct pkg {
+    struct plat_code  code;
+    struct comp_image image;      /* the kernel's view of its entry */
+    uint32_t          max_frame;  /* image.max_frame points here */
+    char              name[ATH_PKG_NAME_MAX];
+    uint8_t           wasm_sha256[32];
+    uint32_t          max_pages;  /* the memory it asked for */
+    uint32_t          code_bytes;
+    uint32_t          file_size;
+    unsigned          refs;       /* under pkg_lock (kernel/load/pkg.c) */
+};
+
+/* Load the package in file[0, len): a kernel copy, which nothing else
+ * writes while this runs (the caller copied it out of a component's memory
+ * first, so what is checked is what is mapped). 0 and *out with one
+ * reference, or -ATH_EBADPKG, -ATH_EBADSIG, -ATH_ENOEXEC, -ATH_ENOMEM; the
+ * reason is in why (NUL-terminated) and printed on the console. Nothing of
+ * the package runs here. */
+int  pkg_load(const uint8_t *file, size_t len, struct pkg **out, char *why, size_t why_len);
+void pkg_get(struct pkg *p);
+void pkg_put(struct pkg *p);  /* the last reference unmaps it */
+/* The package whose code holds pc, or NULL (trap reports). */
+struct pkg *pkg_by_pc(uintptr_t pc);
+
+/* Signatures (kernel/load/verify.c): does sig verify for the SHA-256 of
+ * data[0, len) under the build's key (pkg_public_key)? And that hash. */
+bool pkg_signature_ok(const uint8_t *data, size_t len, const uint8_t sig[ATH_PKG_SIG_LEN]);
+void pkg_sha256(uint8_t out[32], const void *data, size_t len);
+extern const uint8_t pkg_public_key[ATH_PKG_KEY_LEN]; /* generated: tools/pkgtool pubkey-c */
+extern const uint8_t pkg_key_id[8];
+extern const uint8_t pkg_runtime_id[32];              /* generated: mk/apps.mk */
+
+/* The symbols packages link against (kernel/load/exports.c): the address
+ * of name, or NULL if the kernel does not export it. */
+const void *pkg_export(const char *name, size_t len);
+
+#endif

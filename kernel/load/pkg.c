@@ -1,0 +1,349 @@
+/* Loading a package (athanor/load.h). Decode: the signature first, over the
+ * whole file; then every field of the header, every relocation and every
+ * import name, against the file's own bounds and the kernel's exports.
+ * Invoke: copy the image into a fresh code region, relocate it, protect it
+ * W^X, and read its entry. Nothing of the package runs here.
+ *
+ * A signed package was made by this build's own tools, so a field out of
+ * range means a bug or a package built for another format: it is refused all
+ * the same, with a message naming the field, before anything is mapped.
+ *
+ * Locking: pkg_lock protects every package's refs and the list of loaded
+ * packages (pkg_by_pc). */
+#include <athanor/errors.h>
+#include <athanor/heap.h>
+#include <athanor/klib.h>
+#include <athanor/load.h>
+#include <athanor/spinlock.h>
+
+static spinlock_t   pkg_lock = SPINLOCK_INIT;
+#define PKG_LOADED_MAX 256
+static struct pkg  *loaded[PKG_LOADED_MAX];
+
+/* What decode hands to invoke: every offset checked against the file. */
+struct pkg_checked {
+    struct ath_pkg_header       h;       /* a copy: the file need not be aligned */
+    const uint8_t              *image;   /* file + image_off */
+    const uint8_t              *relocs;  /* file + relocs_off, nrelocs * 16 bytes */
+    const void                **imports; /* nimports resolved addresses (kmalloc'd) */
+};
+
+static int refuse(int err, char *why, size_t why_len, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int refuse(int err, char *why, size_t why_len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    kvsnprintf(why, why_len, fmt, ap);
+    va_end(ap);
+    return err;
+}
+
+/* [off, off + len) inside [lo, hi)? 64-bit: no wrap for 32-bit inputs. */
+static bool inside(uint64_t off, uint64_t len, uint64_t lo, uint64_t hi)
+{
+    return off >= lo && off <= hi && len <= hi - off;
+}
+
+static bool name_ok(const char *n)
+{
+    size_t i = 0;
+    for (; i < ATH_PKG_NAME_MAX && n[i]; i++)
+        if (!((n[i] >= 'a' && n[i] <= 'z') || (n[i] >= '0' && n[i] <= '9') || n[i] == '_' ||
+              n[i] == '-'))
+            return false;
+    if (i == 0 || i == ATH_PKG_NAME_MAX)
+        return false;
+    for (; i < ATH_PKG_NAME_MAX; i++) /* NUL-padded: nothing hides after the name */
+        if (n[i])
+            return false;
+    return true;
+}
+
+static const struct ath_pkg_seg *seg_of(const struct ath_pkg_header *h, uint64_t off)
+{
+    for (uint32_t i = 0; i < h->nsegs; i++)
+        if (off >= h->seg[i].off && off - h->seg[i].off < h->seg[i].size)
+            return &h->seg[i];
+    return NULL;
+}
+
+/* ---- decode ---------------------------------------------------------------- */
+
+static int check_signature(const uint8_t *file, size_t len, char *why, size_t wl)
+{
+    if (len < sizeof(struct ath_pkg_header) + ATH_PKG_SIG_LEN)
+        return refuse(-ATH_EBADPKG, why, wl, "%zu bytes: too short to be a package", len);
+    if (len > ATH_PKG_FILE_MAX)
+        return refuse(-ATH_EBADPKG, why, wl, "%zu bytes: larger than a package may be (%u)", len,
+                      ATH_PKG_FILE_MAX);
+    struct ath_pkg_header h;
+    memcpy(&h, file, sizeof h);
+    if (memcmp(h.magic, ATH_PKG_MAGIC, 8) != 0)
+        return refuse(-ATH_EBADPKG, why, wl, "not a package (no %s at its start)", ATH_PKG_MAGIC);
+    if (h.file_size != len)
+        return refuse(-ATH_EBADPKG, why, wl, "%zu bytes, but its header says %llu (truncated?)", len,
+                      (unsigned long long)h.file_size);
+    static const uint8_t zero[ATH_PKG_SIG_LEN];
+    const uint8_t *sig = file + len - ATH_PKG_SIG_LEN;
+    if (memcmp(sig, zero, sizeof zero) == 0)
+        return refuse(-ATH_EBADSIG, why, wl, "not signed");
+    if (!pkg_signature_ok(file, len - ATH_PKG_SIG_LEN, sig)) {
+        if (memcmp(h.key_id, pkg_key_id, sizeof h.key_id) != 0)
+            return refuse(-ATH_EBADSIG, why, wl,
+                          "signed with a key this kernel does not trust (key %02x%02x%02x%02x…)",
+                          h.key_id[0], h.key_id[1], h.key_id[2], h.key_id[3]);
+        return refuse(-ATH_EBADSIG, why, wl, "its signature does not match its contents (changed since it was signed)");
+    }
+    return 0;
+}
+
+static int check_header(const uint8_t *file, size_t len, struct pkg_checked *c, char *why, size_t wl)
+{
+    struct ath_pkg_header *h = &c->h;
+    memcpy(h, file, sizeof *h);
+    uint64_t end = len - ATH_PKG_SIG_LEN; /* everything but the signature */
+    if (h->version != ATH_PKG_VERSION)
+        return refuse(-ATH_EBADPKG, why, wl, "format version %u; this kernel reads %u", h->version,
+                      ATH_PKG_VERSION);
+    if (h->header_size != sizeof *h)
+        return refuse(-ATH_EBADPKG, why, wl, "header of %u bytes, not %zu", h->header_size, sizeof *h);
+    if (!name_ok(h->name))
+        return refuse(-ATH_EBADPKG, why, wl, "its name is not 1-%u characters of a-z 0-9 _ -",
+                      ATH_PKG_NAME_MAX - 1);
+    if (memcmp(h->runtime_id, pkg_runtime_id, sizeof h->runtime_id) != 0)
+        return refuse(-ATH_ENOEXEC, why, wl,
+                      "built for another kernel runtime (runtime %02x%02x%02x%02x…, this kernel's "
+                      "%02x%02x%02x%02x…): rebuild it",
+                      h->runtime_id[0], h->runtime_id[1], h->runtime_id[2], h->runtime_id[3],
+                      pkg_runtime_id[0], pkg_runtime_id[1], pkg_runtime_id[2], pkg_runtime_id[3]);
+    /* The image. */
+    if (h->image_off % ATH_PKG_PAGE || h->image_off < h->header_size ||
+        !inside(h->image_off, h->image_file, 0, end) || h->image_file % ATH_PKG_PAGE)
+        return refuse(-ATH_EBADPKG, why, wl, "its image (%u bytes at %u) does not lie in the file",
+                      h->image_file, h->image_off);
+    if (h->image_size == 0 || h->image_size % ATH_PKG_PAGE || h->image_size > ATH_PKG_IMAGE_MAX ||
+        h->image_size < h->image_file)
+        return refuse(-ATH_EBADPKG, why, wl, "image size %u out of range", h->image_size);
+    /* Segments: in order, page multiples, covering the image exactly, each
+     * with a known protection, at least one executable. */
+    if (h->nsegs == 0 || h->nsegs > ATH_PKG_MAX_SEGS)
+        return refuse(-ATH_EBADPKG, why, wl, "%u segments", h->nsegs);
+    uint64_t at = 0;
+    bool code = false;
+    for (uint32_t i = 0; i < h->nsegs; i++) {
+        const struct ath_pkg_seg *s = &h->seg[i];
+        if (s->off != at || s->size == 0 || s->size % ATH_PKG_PAGE || s->size > h->image_size - at ||
+            s->prot < ATH_PKG_R || s->prot > ATH_PKG_RX)
+            return refuse(-ATH_EBADPKG, why, wl, "segment %u (%u bytes at %u, protection %u) out of range",
+                          i, s->size, s->off, s->prot);
+        code |= s->prot == ATH_PKG_RX;
+        at += s->size;
+    }
+    if (at != h->image_size || !code)
+        return refuse(-ATH_EBADPKG, why, wl, "its segments do not cover its image, or hold no code");
+    /* Relocations and imports: inside the file, after the image. */
+    if (h->relocs_off % 8 || h->nrelocs > ATH_PKG_RELOCS_MAX ||
+        !inside(h->relocs_off, (uint64_t)h->nrelocs * sizeof(struct ath_pkg_reloc),
+                h->image_off + h->image_file, end))
+        return refuse(-ATH_EBADPKG, why, wl, "its %u relocations do not lie in the file", h->nrelocs);
+    if (h->nimports > ATH_PKG_IMPORTS_MAX ||
+        !inside(h->imports_off, h->imports_len, h->image_off + h->image_file, end))
+        return refuse(-ATH_EBADPKG, why, wl, "its %u imports do not lie in the file", h->nimports);
+    if (h->max_pages == 0 || h->max_pages > 65536)
+        return refuse(-ATH_EBADPKG, why, wl, "it asks for %u pages of memory (1-65536)", h->max_pages);
+    /* Its entry: inside a segment that is not code, whole. */
+    const struct ath_pkg_seg *es = seg_of(h, h->entry_off);
+    if (h->entry_off % 8 || !es || es->prot == ATH_PKG_RX ||
+        !inside(h->entry_off, sizeof(struct ath_pkg_entry), es->off, es->off + es->size))
+        return refuse(-ATH_EBADPKG, why, wl, "its entry (at %u) is not in a data segment", h->entry_off);
+    c->image = file + h->image_off;
+    c->relocs = file + h->relocs_off;
+    return 0;
+}
+
+/* Each relocation writes 8 bytes of a data segment; each IMPORT names one
+ * of the imports. */
+static int check_relocs(struct pkg_checked *c, char *why, size_t wl)
+{
+    const struct ath_pkg_header *h = &c->h;
+    for (uint32_t i = 0; i < h->nrelocs; i++) {
+        struct ath_pkg_reloc r;
+        memcpy(&r, c->relocs + (size_t)i * sizeof r, sizeof r);
+        const struct ath_pkg_seg *s = seg_of(h, r.where);
+        if (r.where % 8 || !s || s->prot == ATH_PKG_RX || (uint64_t)r.where + 8 > s->off + s->size)
+            return refuse(-ATH_EBADPKG, why, wl, "relocation %u writes outside its data (at %u)", i,
+                          r.where);
+        if (r.kind == ATH_PKG_REL_IMPORT ? r.sym >= h->nimports : r.kind != ATH_PKG_REL_RELATIVE)
+            return refuse(-ATH_EBADPKG, why, wl, "relocation %u: kind %u, symbol %u", i, r.kind, r.sym);
+    }
+    return 0;
+}
+
+/* Every import is a NUL-terminated name the kernel exports. */
+static int check_imports(const uint8_t *file, struct pkg_checked *c, char *why, size_t wl)
+{
+    const struct ath_pkg_header *h = &c->h;
+    c->imports = h->nimports ? kmalloc(h->nimports * sizeof *c->imports) : NULL;
+    if (h->nimports && !c->imports)
+        return refuse(-ATH_ENOMEM, why, wl, "no memory for its %u imports", h->nimports);
+    const char *p = (const char *)file + h->imports_off, *end = p + h->imports_len;
+    for (uint32_t i = 0; i < h->nimports; i++) {
+        size_t n = 0;
+        while (p + n < end && p[n])
+            n++;
+        if (p + n == end)
+            return refuse(-ATH_EBADPKG, why, wl, "import %u runs past the end of its names", i);
+        c->imports[i] = pkg_export(p, n);
+        if (!c->imports[i])
+            return refuse(-ATH_ENOEXEC, why, wl, "it uses %.*s, which this kernel does not export",
+                          (int)(n > 60 ? 60 : n), p);
+        p += n + 1;
+    }
+    if (p != end)
+        return refuse(-ATH_EBADPKG, why, wl, "bytes after its last import's name");
+    return 0;
+}
+
+static int decode(const uint8_t *file, size_t len, struct pkg_checked *c, char *why, size_t wl)
+{
+    int r = check_signature(file, len, why, wl);
+    if (!r)
+        r = check_header(file, len, c, why, wl);
+    if (!r)
+        r = check_relocs(c, why, wl);
+    if (!r)
+        r = check_imports(file, c, why, wl);
+    return r;
+}
+
+/* ---- invoke ---------------------------------------------------------------- */
+
+/* A function pointer of the entry: inside an executable segment. */
+static bool code_ptr_ok(const struct pkg *p, const struct ath_pkg_header *h, uintptr_t fn, bool may_be_null)
+{
+    if (!fn)
+        return may_be_null;
+    if (fn < p->code.base)
+        return false;
+    const struct ath_pkg_seg *s = seg_of(h, fn - p->code.base);
+    return s && s->prot == ATH_PKG_RX;
+}
+
+static int map(const struct pkg_checked *c, struct pkg *p, char *why, size_t wl)
+{
+    const struct ath_pkg_header *h = &c->h;
+    if (plat_code_alloc(h->image_size, &p->code) != 0)
+        return refuse(-ATH_ENOMEM, why, wl, "no memory for its %u-byte image", h->image_size);
+    uint8_t *base = (uint8_t *)p->code.base;
+    memcpy(base, c->image, h->image_file); /* the rest is zero: fresh pages */
+    for (uint32_t i = 0; i < h->nrelocs; i++) {
+        struct ath_pkg_reloc r;
+        memcpy(&r, c->relocs + (size_t)i * sizeof r, sizeof r);
+        uint64_t v = (r.kind == ATH_PKG_REL_RELATIVE ? (uint64_t)p->code.base
+                                                     : (uint64_t)(uintptr_t)c->imports[r.sym]) +
+                     (uint64_t)r.addend;
+        memcpy(base + r.where, &v, sizeof v);
+    }
+    struct ath_pkg_entry e;
+    memcpy(&e, base + h->entry_off, sizeof e);
+    if (e.abi != ATH_PKG_ENTRY_ABI || e.instance_size == 0 || e.instance_size > (64u << 20) ||
+        !code_ptr_ok(p, h, (uintptr_t)e.init_module, false) ||
+        !code_ptr_ok(p, h, (uintptr_t)e.instantiate, false) ||
+        !code_ptr_ok(p, h, (uintptr_t)e.start, false) || !code_ptr_ok(p, h, (uintptr_t)e.free, false) ||
+        !code_ptr_ok(p, h, (uintptr_t)e.memory, false) || !code_ptr_ok(p, h, (uintptr_t)e.handle, true)) {
+        plat_code_free(&p->code);
+        return refuse(-ATH_EBADPKG, why, wl, "its entry is malformed (a function outside its code)");
+    }
+    for (uint32_t i = 0; i < h->nsegs; i++)
+        if (plat_code_protect(&p->code, h->seg[i].off, h->seg[i].size,
+                              (enum plat_prot)h->seg[i].prot) != 0) {
+            plat_code_free(&p->code);
+            return refuse(-ATH_ENOMEM, why, wl, "its pages could not be protected");
+        }
+    memcpy(p->name, h->name, sizeof p->name);
+    memcpy(p->wasm_sha256, h->wasm_sha256, sizeof p->wasm_sha256);
+    p->max_pages = h->max_pages;
+    p->code_bytes = h->code_bytes;
+    p->file_size = (uint32_t)h->file_size;
+    p->max_frame = e.max_frame;
+    p->image = (struct comp_image){
+        .name = p->name,
+        .instance_size = e.instance_size,
+        .init_module = e.init_module,
+        .instantiate = (void (*)(void *, struct host_ctx *))e.instantiate,
+        .start = e.start,
+        .free = e.free,
+        .memory = e.memory,
+        .handle = e.handle,
+        .max_frame = &p->max_frame,
+    };
+    p->refs = 1;
+    return 0;
+}
+
+int pkg_load(const uint8_t *file, size_t len, struct pkg **out, char *why, size_t why_len)
+{
+    struct pkg_checked c = { 0 };
+    int r = decode(file, len, &c, why, why_len);
+    struct pkg *p = NULL;
+    if (!r) {
+        p = kzalloc(sizeof *p);
+        r = p ? map(&c, p, why, why_len) : refuse(-ATH_ENOMEM, why, why_len, "no memory");
+    }
+    kfree(c.imports);
+    if (!r) {
+        irqflags_t f = spin_lock_irqsave(&pkg_lock);
+        unsigned i = 0;
+        while (i < PKG_LOADED_MAX && loaded[i])
+            i++;
+        if (i < PKG_LOADED_MAX)
+            loaded[i] = p;
+        spin_unlock_irqrestore(&pkg_lock, f);
+        if (i == PKG_LOADED_MAX) {
+            plat_code_free(&p->code);
+            r = refuse(-ATH_ENOMEM, why, why_len, "%u packages are loaded already", PKG_LOADED_MAX);
+        }
+    }
+    if (r) {
+        kfree(p);
+        kprintf("package: refused: %s\n", why);
+        return r;
+    }
+    p->image.init_module();
+    *out = p;
+    return 0;
+}
+
+void pkg_get(struct pkg *p)
+{
+    irqflags_t f = spin_lock_irqsave(&pkg_lock);
+    p->refs++;
+    spin_unlock_irqrestore(&pkg_lock, f);
+}
+
+void pkg_put(struct pkg *p)
+{
+    irqflags_t f = spin_lock_irqsave(&pkg_lock);
+    bool last = --p->refs == 0;
+    if (last)
+        for (unsigned i = 0; i < PKG_LOADED_MAX; i++)
+            if (loaded[i] == p)
+                loaded[i] = NULL;
+    spin_unlock_irqrestore(&pkg_lock, f);
+    if (last) {
+        plat_code_free(&p->code);
+        kfree(p);
+    }
+}
+
+struct pkg *pkg_by_pc(uintptr_t pc)
+{
+    struct pkg *found = NULL;
+    irqflags_t f = spin_lock_irqsave(&pkg_lock);
+    for (unsigned i = 0; i < PKG_LOADED_MAX && !found; i++)
+        if (loaded[i] && pc - loaded[i]->code.base < loaded[i]->code.size)
+            found = loaded[i];
+    spin_unlock_irqrestore(&pkg_lock, f);
+    return found;
+}

@@ -1,0 +1,105 @@
+# Packages: apps compiled on the host and loaded at run time (docs/apps.md).
+# - libsodium (Debian's source package, tools/debsrc.lock): its Ed25519 and
+#   SHA-256, compiled freestanding into every kernel (the loader checks
+#   signatures with them) and natively into tools/pkgtool (which signs).
+# - The signing key: made at the first build in $(PKG_KEYS); the kernel is
+#   built with its public half (build/gen/pkgkey.c). The private half never
+#   leaves that folder.
+# - The runtime id: a hash of what packages link against (the export list)
+#   and of the headers generated code is compiled with; a package carries
+#   the id of the kernel it was built for (kernel/load/pkg.c checks it).
+# - tools/mkpkg.sh builds a package; it reads $(PKG_ENV) for the flags.
+# Include after mk/workloads.mk (SRC, the fetch rule) and before the
+# flavours (mk/images.mk uses PKG_KSRCS).
+SODIUM      := $(SRC)/libsodium
+SODIUM_DIR  := $(SODIUM)/src/libsodium
+SODIUM_INCS := -I$(SODIUM_DIR)/include -I$(SODIUM_DIR)/include/sodium
+SODIUM_DEFS := -DCONFIGURED -DHAVE_TI_MODE -DNATIVE_LITTLE_ENDIAN
+# In the kernel, its abort() is kernel/load/sodium_shim.c's, and each
+# function and table is a section of its own: what verification does not
+# reach is dropped (SODIUM_OBJ).
+SODIUM_KDEFS := $(SODIUM_DEFS) -Dabort=load_sodium_abort -ffunction-sections -fdata-sections
+# What the kernel needs: verification (open.c; sign.c for the hash set-up
+# it shares with signing), the curve, SHA-512 (inside Ed25519), SHA-256.
+SODIUM_VERIFY := $(addprefix $(SODIUM_DIR)/,crypto_sign/ed25519/ref10/open.c \
+    crypto_sign/ed25519/ref10/sign.c crypto_core/ed25519/ref10/ed25519_ref10.c \
+    crypto_hash/sha512/cp/hash_sha512_cp.c crypto_hash/sha256/cp/hash_sha256_cp.c \
+    crypto_verify/sodium/verify.c)
+# The host tool also makes keys.
+SODIUM_HOST := $(SODIUM_VERIFY) $(SODIUM_DIR)/crypto_sign/ed25519/ref10/keypair.c
+$(SODIUM_HOST): | $(SODIUM)/.azoth-src ;
+
+# Flags: libsodium's own sources are not ours to lint; the loader's file
+# that includes its headers gets their include path.
+sodium_src   = $(filter $(SODIUM_DIR)/%,$<)
+sodium_flags = $(if $(filter $(SODIUM_DIR)/% kernel/load/verify.c,$<),$(SODIUM_INCS) $(SODIUM_KDEFS))
+
+PKG_KEYS    := $(BUILD)/keys
+PKGTOOL     := $(BUILD)/tools/pkgtool
+PKG_ENV     := $(GEN)/pkg.env
+PKG_EXPORTS := $(GEN)/pkg-exports.txt
+# Every kernel flavour links these with the core (mk/images.mk), and its
+# SODIUM_OBJ: libsodium's objects linked into one, keeping only what
+# checking a signature and hashing reach (24 KiB of its 80).
+PKG_KSRCS   := $(GEN)/pkgkey.c $(GEN)/pkg-runtime.c
+SODIUM_OBJ  := sodium.o
+define sodium_obj
+$(1)/$(SODIUM_OBJ): $(patsubst %,$(1)/%.o,$(SODIUM_VERIFY))
+	@echo '  LD      $$@'
+	$(Q)ld -r --gc-sections -u crypto_sign_ed25519_verify_detached -u crypto_hash_sha256 -o $$@ $$^
+endef
+$(foreach d,$(BUILD)/x86_64 $(BUILD)/hosted $(BUILD)/hosted-san $(BUILD)/fuzz,$(eval $(call sodium_obj,$(d))))
+
+$(PKGTOOL): tools/pkgtool/pkgtool.c tools/pkgtool/sodium_host.c abi/athanor/abi/pkg.h $(SODIUM_HOST) | $(SODIUM)/.azoth-src
+	@mkdir -p $(dir $@)
+	@echo '  HOSTCC  $@'
+	$(Q)$(CC) -O2 -std=gnu11 $(WARN) -Iabi -c tools/pkgtool/pkgtool.c $(SODIUM_INCS) -o $@.o
+	$(Q)$(CC) -O2 -w $(SODIUM_INCS) $(SODIUM_DEFS) $@.o tools/pkgtool/sodium_host.c $(SODIUM_HOST) -o $@
+
+# The key: made once per build tree and kept there; a fresh tree (a clean
+# clone, rm -rf build) makes a new one, and the kernels it builds refuse
+# packages signed with any other.
+$(PKG_KEYS)/package.pub: | $(PKGTOOL)
+	$(Q)$(PKGTOOL) keygen $(PKG_KEYS)
+$(GEN)/pkgkey.c: $(PKG_KEYS)/package.pub $(PKGTOOL)
+	@mkdir -p $(dir $@)
+	$(Q)$(PKGTOOL) pubkey-c $(PKG_KEYS) $@
+
+# The export list, from the same tables as kernel/load/exports.c.
+PKG_RUNTIME_FILES := abi/athanor/abi/imports.def abi/athanor/abi/wasi.def kernel/load/runtime.def \
+    abi/athanor/abi/pkg.h kernel/include/wasm-rt.h kernel/include/athanor/rt.h \
+    kernel/include/athanor/wasm_stack.h kernel/include/athanor/wasm_simd.h \
+    $(wildcard kernel/rt/libc/*.h) tools/wasm2kernel.sh
+$(PKG_EXPORTS): tools/pkgtool/exports.in abi/athanor/abi/imports.def abi/athanor/abi/wasi.def kernel/load/runtime.def
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -E -P -Iabi -I. -x c tools/pkgtool/exports.in | tr -s ' \t' '\n\n' | grep . | sort > $@.tmp
+	$(Q)mv $@.tmp $@
+# The runtime id and the flags a package is compiled with, for the kernel
+# (pkg-runtime.c) and for tools/mkpkg.sh (pkg.env).
+PKG_CFLAGS := $(CSTD) -I$(abspath kernel/include) -I$(abspath abi) -I$(abspath kernel/rt/libc) -ffreestanding -fno-stack-protector -fPIC \
+    -fvisibility=hidden -fno-plt -mno-red-zone -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+    -O2 -fno-asynchronous-unwind-tables -w -msse2 $(GEN_CFLAGS) -fno-optimize-sibling-calls
+$(GEN)/pkg-runtime.c $(PKG_ENV) &: $(PKG_EXPORTS) $(PKG_RUNTIME_FILES) mk/apps.mk
+	@mkdir -p $(dir $@)
+	$(Q)id=$$(cat $(PKG_EXPORTS) $(PKG_RUNTIME_FILES) | sha256sum | cut -c1-64) && \
+	    { echo "/* Generated by mk/apps.mk: the runtime packages must be built for. */"; \
+	      echo "#include <stdint.h>"; \
+	      echo "const uint8_t pkg_runtime_id[32] = {$$(echo $$id | sed 's/\(..\)/0x\1,/g')};"; } > $(GEN)/pkg-runtime.c && \
+	    { echo "PKG_RUNTIME_ID=$$id"; \
+	      echo "PKG_CFLAGS='$(PKG_CFLAGS)'"; \
+	      echo "PKG_EXPORTS=$(abspath $(PKG_EXPORTS))"; \
+	      echo "PKG_KEYS=$(abspath $(PKG_KEYS))"; \
+	      echo "PKGTOOL=$(abspath $(PKGTOOL))"; \
+	      echo "PKG_SRC=$(abspath .)"; \
+	      echo "WABT_BIN=$(abspath $(BUILD)/wabt/node_modules/wabt/bin)"; \
+	      echo "WASM2C=$(abspath $(BUILD)/wabt/wasm2c.js)"; } > $(PKG_ENV)
+
+.PHONY: pkgtool
+pkgtool: $(PKGTOOL) $(PKG_ENV) $(GEN)/pkgkey.c
+
+# The loader's file that includes libsodium's headers, in every flavour.
+$(foreach d,$(BUILD)/x86_64 $(BUILD)/hosted $(BUILD)/hosted-san $(BUILD)/fuzz,$(d)/kernel/load/verify.c.o): | $(SODIUM)/.azoth-src
+
+# The hosted azoth run compiles modules with this tree's tools and build.
+run_flags = $(if $(filter platform/hosted/run.c,$<),-DAZOTH_SRC_DIR='"$(abspath .)"' -DAZOTH_BUILD_DIR='"$(abspath $(BUILD))"')
+$(BUILD)/hosted/azoth $(BUILD)/hosted-san/azoth: | $(PKG_ENV) $(PKGTOOL) $(WABT_TOOL)

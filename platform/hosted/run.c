@@ -1,0 +1,317 @@
+/* `azoth run`: run one WASI program on the hosted kernel, like `wasmtime
+ * run` (docs/apps.md). Parse the flags (wasmtime's names), compile a .wasm
+ * into a package with the build's tools/mkpkg.sh — once: packages are kept
+ * in a cache by the module's SHA-256, the runtime and the key — read it, and
+ * hand it to the kernel with a start request holding exactly the grants
+ * given. The kernel does the rest (kernel/load/run.c).
+ *
+ *   azoth run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... FILE [--] [ARGS...]
+ */
+#include "hosted.h"
+
+#include <athanor/abi/app.h>
+#include <athanor/abi/pkg.h>
+#include <athanor/load.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef AZOTH_SRC_DIR
+#error "the build defines AZOTH_SRC_DIR and AZOTH_BUILD_DIR (mk/hosted.mk)"
+#endif
+
+#define EXIT_USAGE 2
+#define EXIT_FAIL  126
+
+static const char *prog = "azoth run";
+
+static void usage(void)
+{
+    fprintf(stderr,
+            "usage: azoth run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... FILE [--] [ARGS...]\n"
+            "  FILE                 a WebAssembly module (a WASI command) or a package (.azpkg)\n"
+            "  --dir HOST[::GUEST]  grant the host folder HOST, seen by the program as GUEST\n"
+            "                       (default: HOST as written)\n"
+            "  --env NAME=VALUE     set a variable of its environment; --env NAME passes the\n"
+            "                       host's own value on\n"
+            "  AZOTH_VERBOSE=1      show the kernel's messages on standard error\n");
+}
+
+/* The whole of a file, or NULL with a message. */
+static uint8_t *slurp(const char *path, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode) || st.st_size > ATH_PKG_FILE_MAX * 4ll) {
+        fprintf(stderr, "%s: %s: not a regular file of at most %u MiB\n", prog, path,
+                ATH_PKG_FILE_MAX * 4 >> 20);
+        close(fd);
+        return NULL;
+    }
+    uint8_t *buf = malloc((size_t)st.st_size + 1);
+    size_t n = 0;
+    while (buf && n < (size_t)st.st_size) {
+        ssize_t r = read(fd, buf + n, (size_t)st.st_size - n);
+        if (r <= 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    if (!buf || n != (size_t)st.st_size) {
+        fprintf(stderr, "%s: %s: could not read it\n", prog, path);
+        free(buf);
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}
+
+static void hex(char *out, const uint8_t *in, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        sprintf(out + 2 * i, "%02x", in[i]);
+}
+
+/* A package name from the file's: its base name without .wasm, lower case,
+ * other characters as '-', at most ATH_PKG_NAME_MAX - 1 of them. */
+static void name_from(char *out, const char *path)
+{
+    const char *b = strrchr(path, '/');
+    b = b ? b + 1 : path;
+    size_t n = strlen(b);
+    if (n > 5 && strcmp(b + n - 5, ".wasm") == 0)
+        n -= 5;
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < ATH_PKG_NAME_MAX - 1; i++) {
+        char ch = b[i];
+        if (ch >= 'A' && ch <= 'Z')
+            ch = (char)(ch - 'A' + 'a');
+        out[k++] = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' ? ch : '-';
+    }
+    out[k] = '\0';
+    if (!k)
+        strcpy(out, "app");
+}
+
+/* The cache: $AZOTH_CACHE, else $XDG_CACHE_HOME/azoth, else ~/.cache/azoth. */
+static int cache_dir(char *out, size_t cap)
+{
+    const char *c = getenv("AZOTH_CACHE"), *x = getenv("XDG_CACHE_HOME"), *h = getenv("HOME");
+    int n = c && *c ? snprintf(out, cap, "%s", c)
+          : x && *x ? snprintf(out, cap, "%s/azoth", x)
+          : snprintf(out, cap, "%s/.cache/azoth", h && *h ? h : "/tmp");
+    if (n < 0 || (size_t)n >= cap)
+        return -1;
+    /* mkdir -p */
+    for (char *p = out + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(out, 0755);
+            *p = '/';
+        }
+    return mkdir(out, 0755) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+/* The package for a module: from the cache, or compiled into it now. */
+static uint8_t *package_of(const char *path, const uint8_t *wasm, size_t wasm_len, size_t *len)
+{
+    uint8_t h[32];
+    pkg_sha256(h, wasm, wasm_len);
+    char name[ATH_PKG_NAME_MAX], dir[3072], file[4096], tmp[4200], hx[65], rt[17], key[17];
+    name_from(name, path);
+    hex(hx, h, 32);
+    hex(rt, pkg_runtime_id, 8);
+    hex(key, pkg_key_id, 8);
+    if (cache_dir(dir, sizeof dir) != 0) {
+        fprintf(stderr, "%s: cannot make the package cache %s: %s\n", prog, dir, strerror(errno));
+        return NULL;
+    }
+    snprintf(file, sizeof file, "%s/%s-%s-%s-%s.azpkg", dir, name, hx, rt, key);
+    if (access(file, R_OK) != 0) {
+        snprintf(tmp, sizeof tmp, "%s.%d.tmp", file, (int)getpid());
+        pid_t pid = fork();
+        if (pid == 0) {
+            /* mkpkg's output is the compiler's: on standard error. */
+            dup2(2, 1);
+            setenv("PKG_ENV", AZOTH_BUILD_DIR "/gen/pkg.env", 1);
+            execl("/bin/sh", "sh", AZOTH_SRC_DIR "/tools/mkpkg.sh", "-n", name, path, tmp, (char *)NULL);
+            _exit(127);
+        }
+        int st = 0;
+        if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+            fprintf(stderr, "%s: %s: could not be compiled (above: why)\n", prog, path);
+            unlink(tmp);
+            return NULL;
+        }
+        if (rename(tmp, file) != 0) {
+            fprintf(stderr, "%s: %s: %s\n", prog, file, strerror(errno));
+            unlink(tmp);
+            return NULL;
+        }
+    }
+    return slurp(file, len);
+}
+
+/* The start request being built: the header, then its strings. */
+struct spec {
+    struct ath_app_spec h;
+    char   strings[ATH_APP_SPEC_MAX];
+    size_t used; /* bytes of strings */
+};
+
+_Static_assert(offsetof(struct spec, strings) == sizeof(struct ath_app_spec),
+               "the strings follow the header: the request is one block");
+
+/* Append bytes (a string with its NUL, or a list) to the strings; its
+ * offset in the request, or 0 with a message if it does not fit. */
+static uint32_t put(struct spec *s, const void *p, size_t n)
+{
+    if (n > sizeof s->strings - s->used || sizeof s->h + s->used + n > ATH_APP_SPEC_MAX) {
+        fprintf(stderr, "%s: arguments, environment and folders come to more than %u bytes\n", prog,
+                ATH_APP_SPEC_MAX);
+        return 0;
+    }
+    uint32_t off = (uint32_t)(sizeof s->h + s->used);
+    memcpy(s->strings + s->used, p, n);
+    s->used += n;
+    return off;
+}
+
+int hosted_run_prepare(int argc, char **argv, struct boot_info *bi)
+{
+    static struct spec s;
+    static char env[ATH_APP_ENV_MAX];
+    size_t env_len = 0;
+    const char *dirs[ATH_APP_DIRS_MAX][2];
+    unsigned ndirs = 0;
+    int i = 0;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        const char *a = argv[i], *v = NULL;
+        if (strcmp(a, "--") == 0) {
+            i++;
+            break;
+        }
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            usage();
+            return EXIT_USAGE;
+        }
+        if (strncmp(a, "--dir=", 6) == 0 || strncmp(a, "--env=", 6) == 0)
+            v = a + 6;
+        else if ((strcmp(a, "--dir") == 0 || strcmp(a, "--env") == 0) && i + 1 < argc)
+            v = argv[++i];
+        if (!v) {
+            fprintf(stderr, "%s: unknown option %s\n", prog, a);
+            usage();
+            return EXIT_USAGE;
+        }
+        if (a[2] == 'd') {
+            if (ndirs == ATH_APP_DIRS_MAX) {
+                fprintf(stderr, "%s: at most %u --dir\n", prog, ATH_APP_DIRS_MAX);
+                return EXIT_USAGE;
+            }
+            const char *sep = strstr(v, "::");
+            char *host = strndup(v, sep ? (size_t)(sep - v) : strlen(v));
+            dirs[ndirs][0] = host;
+            dirs[ndirs][1] = sep ? sep + 2 : v;
+            if (!*host || !*dirs[ndirs][1]) {
+                fprintf(stderr, "%s: --dir %s: want HOST or HOST::GUEST\n", prog, v);
+                return EXIT_USAGE;
+            }
+            ndirs++;
+        } else {
+            const char *eq = strchr(v, '=');
+            char kv[ATH_APP_ENV_MAX];
+            if (eq == v || !*v) {
+                fprintf(stderr, "%s: --env %s: want NAME=VALUE or NAME\n", prog, v);
+                return EXIT_USAGE;
+            }
+            if (!eq) { /* NAME: the host's value, if it has one */
+                const char *hv = getenv(v);
+                if (!hv)
+                    continue;
+                snprintf(kv, sizeof kv, "%s=%s", v, hv);
+                v = kv;
+            }
+            size_t n = strlen(v) + 1;
+            if (n > sizeof env - env_len) {
+                fprintf(stderr, "%s: the environment comes to more than %u bytes\n", prog,
+                        ATH_APP_ENV_MAX);
+                return EXIT_USAGE;
+            }
+            memcpy(env + env_len, v, n);
+            env_len += n;
+        }
+    }
+    if (i >= argc) {
+        usage();
+        return EXIT_USAGE;
+    }
+    const char *file = argv[i++];
+    if (i < argc && strcmp(argv[i], "--") == 0)
+        i++;
+
+    size_t len;
+    uint8_t *bytes = slurp(file, &len);
+    if (!bytes)
+        return EXIT_FAIL;
+    if (len >= 4 && memcmp(bytes, "\0asm", 4) == 0) {
+        uint8_t *pkg = package_of(file, bytes, len, &len);
+        free(bytes);
+        if (!pkg)
+            return EXIT_FAIL;
+        bytes = pkg;
+    } else if (len < 8 || memcmp(bytes, ATH_PKG_MAGIC, 8) != 0) {
+        fprintf(stderr, "%s: %s: neither a WebAssembly module nor a package\n", prog, file);
+        return EXIT_FAIL;
+    }
+
+    /* The request: argv[0] is FILE as given, then the arguments. */
+    s.h.grants = ATH_APP_CONSOLE | ATH_APP_CLOCK | ATH_APP_RANDOM;
+    size_t args_start = s.used;
+    if (!put(&s, file, strlen(file) + 1))
+        return EXIT_USAGE;
+    for (; i < argc; i++)
+        if (!put(&s, argv[i], strlen(argv[i]) + 1))
+            return EXIT_USAGE;
+    s.h.args_off = (uint32_t)(sizeof s.h + args_start);
+    s.h.args_len = (uint32_t)(s.used - args_start);
+    if (env_len && !(s.h.env_off = put(&s, env, env_len)))
+        return EXIT_USAGE;
+    s.h.env_len = (uint32_t)env_len;
+    /* Each folder becomes a root of the host-folder device ("/0", "/1"...),
+     * which the filesystem service serves. */
+    for (unsigned d = 0; d < ndirs; d++) {
+        int root = hosted_hostdir_add_root(dirs[d][0]);
+        if (root < 0) {
+            fprintf(stderr, "%s: --dir %s: %s\n", prog, dirs[d][0], strerror(-root));
+            return EXIT_FAIL;
+        }
+        char path[16];
+        snprintf(path, sizeof path, "/%d", root);
+        struct ath_app_dir *ad = &s.h.dirs[d];
+        ad->path_len = (uint32_t)strlen(path);
+        ad->guest_len = (uint32_t)strlen(dirs[d][1]);
+        if (!(ad->path_off = put(&s, path, ad->path_len + 1)) ||
+            !(ad->guest_off = put(&s, dirs[d][1], ad->guest_len + 1)))
+            return EXIT_USAGE;
+    }
+    s.h.ndirs = ndirs;
+    s.h.size = (uint32_t)(sizeof s.h + s.used);
+    bi->run_pkg = bytes;
+    bi->run_pkg_len = len;
+    bi->run_spec = (const uint8_t *)&s;
+    bi->run_spec_len = s.h.size;
+    return 0;
+}
