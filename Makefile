@@ -101,10 +101,10 @@ $(TEST_ISO): $(KDIR)/azoth-test.bin.elf tools/mkiso.sh
 	@echo '  ISO     $@'
 	$(Q)tools/mkiso.sh $< $@ azoth.test=all
 
-test-build: kernel kernel-test hosted hosted-test hosted-san hosted-fuzz fsfuzz unit-build $(TEST_ISO) $(GEN)/abi.md
+test-build: kernel kernel-test hosted hosted-test hosted-san hosted-fuzz fsfuzz apps unit-build $(TEST_ISO) $(GEN)/abi.md
 
 test-unit: unit-test
-test-hosted: hosted hosted-test hosted-san hosted-fuzz fsfuzz
+test-hosted: hosted hosted-test hosted-san hosted-fuzz fsfuzz apps
 	@tests/run-layer.sh hosted
 test-qemu: kernel kernel-test $(TEST_ISO)
 	@tests/run-layer.sh qemu

@@ -103,3 +103,22 @@ $(foreach d,$(BUILD)/x86_64 $(BUILD)/hosted $(BUILD)/hosted-san $(BUILD)/fuzz,$(
 # The hosted azoth run compiles modules with this tree's tools and build.
 run_flags = $(if $(filter platform/hosted/run.c,$<),-DAZOTH_SRC_DIR='"$(abspath .)"' -DAZOTH_BUILD_DIR='"$(abspath $(BUILD))"')
 $(BUILD)/hosted/azoth $(BUILD)/hosted-san/azoth: | $(PKG_ENV) $(PKGTOOL) $(WABT_TOOL)
+
+# Programs of the tree that are not part of any image (apps/<name>/*.c):
+# ordinary WASI commands, built as .wasm and as packages, for the tests
+# (tests/hosted/apps.sh) and for `make image APPS=...`.
+APP_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard apps/*/*.c))))
+APPS     := $(notdir $(APP_DIRS))
+APP_OUT  := $(BUILD)/apps
+define app_rules
+$(APP_OUT)/$(1).wasm: $(wildcard apps/$(1)/*.c apps/$(1)/*.h)
+	@mkdir -p $$(dir $$@)
+	@echo '  WASM    $$@'
+	$(Q)$$(WASM_CC) --target=wasm32-wasi -O2 $$(WASM_FEATURES) -Wall -Wextra -Werror -o $$@ $(wildcard apps/$(1)/*.c)
+endef
+$(foreach a,$(APPS),$(eval $(call app_rules,$(a))))
+$(APP_OUT)/%.azpkg: $(APP_OUT)/%.wasm tools/mkpkg.sh tools/wasm2kernel.sh $(PKG_ENV) $(PKGTOOL) $(WABT_TOOL) $(GEN)/pkgkey.c
+	@echo '  PKG     $@'
+	$(Q)PKG_ENV=$(PKG_ENV) sh tools/mkpkg.sh -n $* $< $@
+.PHONY: apps
+apps: $(patsubst %,$(APP_OUT)/%.azpkg,$(APPS))

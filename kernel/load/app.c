@@ -213,6 +213,24 @@ int app_config(const struct component *starter, const uint8_t *spec_bytes, size_
     return 0;
 }
 
+/* Start c if it is not running, and first the servers it calls (the
+ * filesystem service needs the PCI service to find its device): what the
+ * boot would have started, for a system that started only this app. */
+static int start_with_servers(struct component *c, unsigned depth)
+{
+    if (c->state == COMP_RUNNING)
+        return 0;
+    if (depth > 8)
+        return -ATH_EINVAL; /* the manifest's calls do not loop this deep */
+    for (unsigned i = 0; i < c->cfg->ncalls; i++) {
+        int r = start_with_servers(comp_at(c->cfg->calls[i]), depth + 1);
+        if (r)
+            return r;
+    }
+    int r = comp_start(c, NULL);
+    return r == -ATH_EBUSY ? 0 : r; /* started meanwhile */
+}
+
 int app_start(const struct component *starter, const uint8_t *pkg_bytes, size_t pkg_len,
               const uint8_t *spec, size_t spec_len, bool host_stdio, struct component **out,
               char *why, size_t why_len)
@@ -230,7 +248,7 @@ int app_start(const struct component *starter, const uint8_t *pkg_bytes, size_t 
     }
     if (cfg->dirs) { /* its files are served by the filesystem service */
         struct component *fs = comp_at(cfg->dir_server);
-        if (fs->state != COMP_RUNNING && (r = comp_start(fs, NULL)) != 0 && r != -ATH_EBUSY) {
+        if ((r = start_with_servers(fs, 0)) != 0) {
             ksnprintf(why, why_len, "the filesystem service did not start: %s", ath_strerror(r));
             kfree(cfg);
             pkg_put(p);
