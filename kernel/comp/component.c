@@ -587,8 +587,12 @@ int comp_remove(struct component *c)
         return -ATH_EPERM;
     irqflags_t f = spin_lock_irqsave(&comp_lock);
     bool busy = c->state == COMP_RUNNING || c->thread || managing == c;
+    /* Its stop may still wait for the manager: nothing to decide for it
+     * any more (a component loaded at run time is never restarted by
+     * policy; a supervisor was told already). */
     for (unsigned i = 0; i < npending && !busy; i++)
-        busy = pending[i] == c;
+        if (pending[i] == c)
+            pending[i--] = pending[--npending];
     const struct comp_config *cfg = c->cfg;
     struct pkg *pkg = c->pkg;
     if (!busy)

@@ -12,6 +12,7 @@
 
 #include <athanor/errors.h>
 #include <athanor/lifecycle.h>
+#include <athanor/load.h>
 #include <athanor/notify.h>
 
 /* ---- fake parts: each hook appends its name to a log ---- */
@@ -79,6 +80,9 @@ void kfree(void *p) { free(p); }
 unsigned heap_account_register(struct kmem_account *a) { (void)a; return 1; }
 void heap_set_account_hook(struct kmem_account *(*current)(void)) { (void)current; }
 uintptr_t wasm_rt_stack_limit;
+/* Packages (kernel/load): the slot holds a reference it gives back. */
+static unsigned pkg_puts;
+void pkg_put(struct pkg *p) { (void)p; pkg_puts++; }
 
 /* ---- the manifest: three components ---- */
 
@@ -211,6 +215,56 @@ static void test_thread_runs_and_tears_down(void **state)
     assert_int_equal(reports, 0);
 }
 
+/* A config as kernel/load/app.c makes it: kmalloc'd, owned by the slot. */
+static struct comp_config *app_cfg(const char *name)
+{
+    struct comp_config *cfg = calloc(1, sizeof *cfg + 32);
+    char *n = (char *)(cfg + 1);
+    strcpy(n, name);
+    cfg->name = n;
+    cfg->args = "";
+    cfg->caps = CAP_CONSOLE;
+    return cfg;
+}
+
+static void test_app_slots(void **state)
+{
+    (void)state;
+    static struct pkg pk = { .image = { .name = "calc", .instance_size = 16, .init_module = img_init,
+                                        .instantiate = img_instantiate, .start = img_start,
+                                        .max_frame = &max_frame } };
+    pkg_puts = 0;
+    struct component *c, *c2;
+    assert_int_equal(comp_create(app_cfg("calc"), &pk, &c), 0);
+    assert_true(c - comp_at(0) >= 3); /* past the manifest's */
+    assert_ptr_equal(comp_find("calc"), c);
+    assert_ptr_equal(c->cfg->image, &pk.image); /* runs the package's code */
+    assert_true(comp_count() >= (unsigned)(c - comp_at(0)) + 1); /* listed */
+    /* A name in use, the manifest's or an app's: refused, the reference given back. */
+    assert_int_equal(comp_create(app_cfg("calc"), &pk, &c2), -ATH_EEXIST);
+    assert_int_equal(comp_create(app_cfg("drv"), &pk, &c2), -ATH_EEXIST);
+    assert_int_equal(pkg_puts, 2);
+    assert_int_equal(comp_remove(comp_find("drv")), -ATH_EPERM); /* built in */
+    /* Like any component: started, running, exited. */
+    assert_int_equal(comp_start(c, NULL), 0);
+    assert_true(has_cap(c, CAP_T_CONSOLE));
+    uint32_t gen = c->generation;
+    assert_int_equal(comp_remove(c), -ATH_EBUSY);
+    run_its_thread(c);
+    assert_int_equal(c->state, COMP_EXITED);
+    assert_int_equal(comp_remove(c), 0);
+    assert_int_equal(pkg_puts, 3);
+    assert_null(comp_find("calc"));
+    assert_null(c->cfg); /* an empty slot, listed as such */
+    /* The slot comes back for the next app, its generation going on. */
+    assert_int_equal(comp_create(app_cfg("calc2"), &pk, &c2), 0);
+    assert_ptr_equal(c2, c);
+    assert_int_equal(comp_start(c2, NULL), 0);
+    assert_true(c2->generation > gen);
+    run_its_thread(c2);
+    assert_int_equal(comp_remove(c2), 0);
+}
+
 static void test_trap_stops_it_faulted(void **state)
 {
     (void)state;
@@ -277,6 +331,7 @@ int main(void)
         cmocka_unit_test_setup(test_stopped_before_it_ran, setup),
         cmocka_unit_test_setup(test_boot_profiles, setup),
         cmocka_unit_test_setup(test_reset_and_inject_refusals, setup),
+        cmocka_unit_test_setup(test_app_slots, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

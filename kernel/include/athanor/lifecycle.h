@@ -21,7 +21,7 @@ int  comp_boot(enum comp_boot profile);
 int  comp_create(struct comp_config *cfg, struct pkg *pkg, struct component **out);
 /* Give a stopped runtime-loaded component's slot back: its config, its
  * capability table, its reference to its package. -ATH_EBUSY (running, or
- * the manager has yet to look at its stop), -ATH_EPERM (built in). */
+ * the manager is looking at its stop right now), -ATH_EPERM (built in). */
 int  comp_remove(struct component *c);
 /* Start c with args (space-separated; NULL: the manifest's). Restarts, by
  * its policy or comp_restart, keep the arguments of the last start. */
