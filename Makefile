@@ -50,7 +50,7 @@ ISO      := $(BUILD)/azoth.iso
 TEST_ISO := $(BUILD)/azoth-test.iso
 GDB_PORT ?= 1234
 
-.PHONY: all run disk debug iso test test-full bench clean deps-build deps-run deps-test deps-debug deps-bench \
+.PHONY: all run disk image debug iso test test-full bench clean deps-build deps-run deps-test deps-debug deps-bench \
         test-unit test-hosted test-qemu test-build fuzz soak bench-workloads powercut fsfuzz
 
 all: kernel kernel-test hosted hosted-test
@@ -63,15 +63,28 @@ deps-debug: ; @$(DEPS) $(DEBUG_PKGS)
 deps-bench: ; @$(DEPS) $(BENCH_PKGS)
 
 # The disk `make run` attaches (virtio-blk): an ext4 filesystem made from
-# disk/ and docs/ with mke2fs -d (tools/disk.sh), created once and kept
-# between runs, so what is written in Azoth stays; `make disk` makes it anew.
+# disk/ and docs/ with mke2fs -d (tools/disk.sh), with the tree's apps as
+# packages in /apps, created once and kept between runs, so what is written
+# in Azoth stays; `make disk` makes it anew. `make image APPS="a.wasm
+# b.wasm"` makes it anew with those programs too, compiled into packages
+# (docs/apps.md).
 DISK := $(BUILD)/azoth-disk.img
-$(DISK):
+IMAGE_APPS := $(BUILD)/image-apps
+$(DISK): | apps
 	@mkdir -p $(dir $@)
-	@echo '  DISK    $@ (ext4, 64 MiB, from disk/ and docs/)'
-	$(Q)tools/disk.sh make $@ 64
+	@echo '  DISK    $@ (ext4, 64 MiB, from disk/ and docs/, apps in /apps)'
+	$(Q)tools/disk.sh make $@ 64 $(APP_OUT)/*.azpkg $(wildcard $(IMAGE_APPS)/*.azpkg)
 
 disk: deps-run
+	@rm -f $(DISK)
+	@$(MAKE) --no-print-directory $(DISK)
+
+image: deps-run
+	@$(MAKE) --no-print-directory apps
+	@rm -rf $(IMAGE_APPS) && mkdir -p $(IMAGE_APPS)
+	@for w in $(APPS); do \
+	    n=$$(basename "$$w" .wasm); echo "  PKG     $(IMAGE_APPS)/$$n.azpkg"; \
+	    PKG_ENV=$(PKG_ENV) sh tools/mkpkg.sh -n "$$n" "$$w" "$(IMAGE_APPS)/$$n.azpkg" || exit 1; done
 	@rm -f $(DISK)
 	@$(MAKE) --no-print-directory $(DISK)
 
@@ -101,10 +114,10 @@ $(TEST_ISO): $(KDIR)/azoth-test.bin.elf tools/mkiso.sh
 	@echo '  ISO     $@'
 	$(Q)tools/mkiso.sh $< $@ azoth.test=all
 
-test-build: kernel kernel-test hosted hosted-test hosted-san hosted-fuzz fsfuzz apps unit-build $(TEST_ISO) $(GEN)/abi.md
+test-build: kernel kernel-test hosted hosted-test hosted-san hosted-fuzz fsfuzz pkgfuzz apps unit-build $(TEST_ISO) $(GEN)/abi.md
 
 test-unit: unit-test
-test-hosted: hosted hosted-test hosted-san hosted-fuzz fsfuzz apps
+test-hosted: hosted hosted-test hosted-san hosted-fuzz fsfuzz pkgfuzz apps
 	@tests/run-layer.sh hosted
 test-qemu: kernel kernel-test $(TEST_ISO)
 	@tests/run-layer.sh qemu
@@ -137,12 +150,14 @@ soak: deps-test
 # build/test/logs/fuzz/{fuzz,fsimage}/.
 FUZZ_SECONDS ?= 3600
 fuzz: deps-test
-	@$(MAKE) --no-print-directory hosted-san hosted-fuzz fsfuzz
+	@$(MAKE) --no-print-directory hosted-san hosted-fuzz fsfuzz pkgfuzz apps
 	@mkdir -p $(BUILD)/test/logs/fuzz
 	@RESULTS=$(BUILD)/test/fuzz.results LOGDIR=$(BUILD)/test/logs/fuzz BUILD=$(BUILD) \
 	    FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/hosted/fuzz.sh
 	@RESULTS=$(BUILD)/test/fuzz.results LOGDIR=$(BUILD)/test/logs/fuzz BUILD=$(BUILD) \
 	    FSIMAGE_SECONDS=$(FUZZ_SECONDS) sh tests/hosted/fsimage.sh
+	@RESULTS=$(BUILD)/test/fuzz.results LOGDIR=$(BUILD)/test/logs/fuzz BUILD=$(BUILD) \
+	    PKGFUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/hosted/pkgfuzz.sh
 
 # The long power-cut run (make test runs 50 cuts): POWERCUT_CYCLES cuts.
 POWERCUT_CYCLES ?= 1000

@@ -108,7 +108,7 @@ $(BUILD)/hosted/azoth $(BUILD)/hosted-san/azoth: | $(PKG_ENV) $(PKGTOOL) $(WABT_
 # ordinary WASI commands, built as .wasm and as packages, for the tests
 # (tests/hosted/apps.sh) and for `make image APPS=...`.
 APP_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard apps/*/*.c))))
-APPS     := $(notdir $(APP_DIRS))
+TREE_APPS := $(notdir $(APP_DIRS))
 APP_OUT  := $(BUILD)/apps
 define app_rules
 $(APP_OUT)/$(1).wasm: $(wildcard apps/$(1)/*.c apps/$(1)/*.h)
@@ -116,9 +116,31 @@ $(APP_OUT)/$(1).wasm: $(wildcard apps/$(1)/*.c apps/$(1)/*.h)
 	@echo '  WASM    $$@'
 	$(Q)$$(WASM_CC) --target=wasm32-wasi -O2 $$(WASM_FEATURES) -Wall -Wextra -Werror -o $$@ $(wildcard apps/$(1)/*.c)
 endef
-$(foreach a,$(APPS),$(eval $(call app_rules,$(a))))
+$(foreach a,$(TREE_APPS),$(eval $(call app_rules,$(a))))
 $(APP_OUT)/%.azpkg: $(APP_OUT)/%.wasm tools/mkpkg.sh tools/wasm2kernel.sh $(PKG_ENV) $(PKGTOOL) $(WABT_TOOL) $(GEN)/pkgkey.c
 	@echo '  PKG     $@'
 	$(Q)PKG_ENV=$(PKG_ENV) sh tools/mkpkg.sh -n $* $< $@
 .PHONY: apps
-apps: $(patsubst %,$(APP_OUT)/%.azpkg,$(APPS))
+apps: $(patsubst %,$(APP_OUT)/%.azpkg,$(TREE_APPS))
+
+# The package loader's fuzzer (tests/fuzz/pkg.c, tests/hosted/pkgfuzz.sh):
+# kernel/load/pkg.c for the host, with AFL++'s instrumentation and the
+# sanitizers (afl), and with the sanitizers alone, to replay (san).
+PKGFUZZ := $(BUILD)/pkgfuzz
+PKGFUZZ_OWN := tests/fuzz/pkg.c kernel/load/pkg.c kernel/load/verify.c
+PKGFUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer $(SAN_FLAGS) $(CSTD) $(INCLUDES) \
+    -DATH_STACK_RESERVE=$(STACK_RESERVE_HOSTEDSAN) $(SODIUM_INCS) $(SODIUM_DEFS)
+define pkgfuzz_flavour
+$(PKGFUZZ)/$(1)/pkg: $(PKGFUZZ_OWN) $(GEN)/pkg-runtime.c tools/pkgtool/sodium_host.c $(SODIUM_HOST) \
+        $(wildcard kernel/include/athanor/*.h abi/athanor/abi/*.h) | $(SODIUM)/.azoth-src
+	@mkdir -p $$(dir $$@)
+	@echo '  CC      $$@'
+	$(Q)AFL_QUIET=1 $(2) $(PKGFUZZ_FLAGS) $(WARN) -Wno-missing-prototypes -c tests/fuzz/pkg.c -o $$@.harness.o
+	$(Q)AFL_QUIET=1 $(2) $(PKGFUZZ_FLAGS) $(WARN) -c kernel/load/pkg.c -o $$@.pkg.o
+	$(Q)AFL_QUIET=1 $(2) $(PKGFUZZ_FLAGS) -w -o $$@ $$@.harness.o $$@.pkg.o kernel/load/verify.c \
+	    $(GEN)/pkg-runtime.c tools/pkgtool/sodium_host.c $(SODIUM_HOST)
+endef
+$(eval $(call pkgfuzz_flavour,afl,afl-clang-fast))
+$(eval $(call pkgfuzz_flavour,san,clang))
+.PHONY: pkgfuzz
+pkgfuzz: $(PKGFUZZ)/afl/pkg $(PKGFUZZ)/san/pkg

@@ -240,6 +240,15 @@ static inline int64_t ath_comp_ctl(ath_handle_t manage, const char *name, enum a
 
 /* Start a component with arguments (space-separated, at most ATH_ARGS_MAX
  * bytes; ATH_COMP_START gives it the manifest's). */
+/* Load a package (its bytes) and start it as a new component with what
+ * spec grants (athanor/abi/app.h); the new component's index, or an error
+ * (the kernel says on the console why a package is refused). */
+static inline int ath_app_start(ath_handle_t manage, const void *pkg, uint32_t len,
+                                const struct ath_app_spec *spec)
+{
+    return __ath_app_start((uint32_t)manage, pkg, len, spec, spec->size);
+}
+
 static inline int ath_comp_start(ath_handle_t manage, const char *name, const char *args)
 {
     return __ath_comp_start((uint32_t)manage, name, (uint32_t)strlen(name), args, (uint32_t)strlen(args));

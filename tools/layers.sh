@@ -12,8 +12,10 @@
 #                 none of them knows the component object
 #   2 component   the component object (component.h): the parts side by side
 #   3 subsystems  IPC, hardware, WASI, the host-call layer, the runtime,
-#                 traps, snapshots: use the object, never the lifecycle
-#   4 lifecycle   starts and stops the parts (lifecycle.h, kernel/comp)
+#                 traps, snapshots, the package loader: use the object,
+#                 never the lifecycle
+#   4 lifecycle   starts and stops the parts (lifecycle.h, kernel/comp),
+#                 and starts packages as components (app.h, kernel/load)
 #   5 top         the kernel's entry, the monitor, the in-kernel tests
 set -eu
 cd "$(dirname "$0")/.."
@@ -25,8 +27,8 @@ header_layer() {
     heap.h|umem.h|fault.h|cap.h|sched.h|rt.h|wasm_stack.h|wasm_simd.h|notify.h) echo 0 ;;
     ipc.h|hw.h|trap.h|wasi.h|snapshot.h|host_ctx.h|rt_part.h) echo 1 ;;
     component.h) echo 2 ;;
-    host.h|hostcalls.h|ipc_invoke.h) echo 3 ;;
-    lifecycle.h) echo 4 ;;
+    host.h|hostcalls.h|ipc_invoke.h|load.h) echo 3 ;;
+    lifecycle.h|app.h) echo 4 ;;
     ktest.h) echo 5 ;;
     *) echo unknown ;;
     esac
@@ -38,6 +40,8 @@ source_layer() {
     kernel/rt/libc/*|kernel/rt/libm.c|kernel/include/wasm-rt.h) echo 0 ;;
     kernel/ipc/*|kernel/hw/*|kernel/wasi/*|kernel/host/*|kernel/rt/*|kernel/fault.c|\
     kernel/comp/trap.c|kernel/comp/snapshot.c|kernel/comp/faults.c|kernel/console_log.c) echo 3 ;;
+    kernel/load/app.c|kernel/load/run.c|kernel/load/hostcalls.c) echo 4 ;;
+    kernel/load/*) echo 3 ;;
     kernel/comp/*) echo 4 ;;
     kernel/main.c|kernel/monitor/*|kernel/ktest/*) echo 5 ;;
     kernel/include/athanor/*) header_layer "${1#kernel/include/athanor/}" ;;

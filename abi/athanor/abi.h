@@ -4,6 +4,7 @@
 #ifndef ATHANOR_ABI_H
 #define ATHANOR_ABI_H
 
+#include <athanor/abi/app.h>
 #include <athanor/abi/consts.h>
 #include <athanor/abi/errors.h>
 #include <athanor/abi/wire.h>

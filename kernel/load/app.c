@@ -250,6 +250,7 @@ int app_start(const struct component *starter, const uint8_t *pkg_bytes, size_t 
         struct component *fs = comp_at(cfg->dir_server);
         if ((r = start_with_servers(fs, 0)) != 0) {
             ksnprintf(why, why_len, "the filesystem service did not start: %s", ath_strerror(r));
+            kprintf("app %s: %s\n", p->name, why);
             kfree(cfg);
             pkg_put(p);
             return r;
@@ -267,15 +268,19 @@ int app_start(const struct component *starter, const uint8_t *pkg_bytes, size_t 
         ksnprintf(name, ATH_NAME_MAX, "%s-%u", base, n);
     }
     struct component *c;
+    char name_was[ATH_NAME_MAX];
+    kstrlcpy(name_was, cfg->name, sizeof name_was);
     r = comp_create(cfg, p, &c); /* the slot owns cfg and p from here, also on failure */
     if (r) {
-        ksnprintf(why, why_len, r == -ATH_EEXIST ? "a component with its name exists"
-                                                 : "no free component slot");
+        ksnprintf(why, why_len, r == -ATH_EEXIST ? "a component named %s exists"
+                                                 : "no free component slot (%s)", name_was);
+        kprintf("app: refused: %s\n", why);
         return r;
     }
     r = comp_start(c, NULL);
     if (r) {
-        ksnprintf(why, why_len, "it did not start: %s", ath_strerror(r));
+        ksnprintf(why, why_len, "%s did not start: %s", name_was, ath_strerror(r));
+        kprintf("app: %s\n", why);
         comp_remove(c);
         return r;
     }

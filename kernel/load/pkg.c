@@ -310,8 +310,7 @@ int pkg_load(const uint8_t *file, size_t len, struct pkg **out, char *why, size_
         kprintf("package: refused: %s\n", why);
         return r;
     }
-    p->image.init_module();
-    *out = p;
+    *out = p; /* nothing of it has run: its init_module runs when a component slot takes it */
     return 0;
 }
 

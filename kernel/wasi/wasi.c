@@ -78,6 +78,8 @@ int wasi_comp_start(struct component *c, const char *args)
             break;
         while (*p && *p != ' ')
             *out++ = *p++;
+        if (*p)
+            p++; /* past the blank: out, which never passes p, ends the word on it */
         *out++ = '\0';
         w->argc++;
     }

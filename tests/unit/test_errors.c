@@ -20,7 +20,8 @@ static const struct {
     { ATH_EBADHANDLE, "EBADHANDLE" }, { ATH_ESTALE, "ESTALE" }, { ATH_EWRONGTYPE, "EWRONGTYPE" },
     { ATH_EPEERFAILED, "EPEERFAILED" }, { ATH_EPEERRESTARTED, "EPEERRESTARTED" }, { ATH_EMSGSIZE, "EMSGSIZE" },
     { ATH_EDEADLK, "EDEADLK" }, { ATH_ESTACK, "ESTACK" }, { ATH_EINTR, "EINTR" }, { ATH_EQUOTA, "EQUOTA" },
-    { ATH_EDENIED, "EDENIED" },
+    { ATH_EDENIED, "EDENIED" }, { ATH_EBADPKG, "EBADPKG" }, { ATH_EBADSIG, "EBADSIG" },
+    { ATH_ENOEXEC, "ENOEXEC" },
 };
 
 static void test_every_code_has_its_name(void **state)

@@ -199,6 +199,11 @@ void shell_lsblk_fs(void)
             s.bsize, (unsigned long long)s.bfree, s.readonly ? "read-only" : "read-write");
 }
 
+int64_t shell_syncfs(void)
+{
+    return fs_request(FS_OP_SYNCFS);
+}
+
 bool shell_file_command(int argc, char **argv)
 {
     const char *c = argv[0];
@@ -220,7 +225,7 @@ bool shell_file_command(int argc, char **argv)
     } else if (!strcmp(c, "df") && argc == 1)
         cmd_df();
     else if (!strcmp(c, "sync") && argc == 1) {
-        int64_t r = fs_request(FS_OP_SYNCFS);
+        int64_t r = shell_syncfs();
         if (r < 0)
             out("sync: %s\n", fs_why(r));
     } else if (!strcmp(c, "ls") || !strcmp(c, "cat") || !strcmp(c, "write") || !strcmp(c, "rm") ||

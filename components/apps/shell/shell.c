@@ -30,8 +30,8 @@
 #define SCREEN_COLS 100 /* the framebuffer console's text grid: 800 pixels / 8 */
 enum { BIT_UART = 1, BIT_KBD = 2, BIT_LOG = 4 }; /* our notification's bits */
 
-static ath_handle_t uart, manage, pci, blk, fb, kbd, note, logcap, priv;
-ath_handle_t shell_fs;
+static ath_handle_t uart, pci, blk, fb, kbd, note, logcap, priv;
+ath_handle_t shell_fs, shell_manage;
 static bool uart_subscribed, kbd_subscribed;
 static char history[HISTORY][LINE];
 static unsigned nhistory;
@@ -84,7 +84,7 @@ static enum screen fb_write(const char *p, uint32_t len, int tries)
         }
         if (r != -ATH_EPEERFAILED)
             return r == 0 ? SCREEN_SHOWN : SCREEN_NONE;
-        int64_t st = ath_comp_ctl(manage, "fb", ATH_COMP_STATE, 0);
+        int64_t st = ath_comp_ctl(shell_manage, "fb", ATH_COMP_STATE, 0);
         if (st < 0 || ATH_STATE_STATE(st) == ATH_EXITED || ATH_STATE_STATE(st) == ATH_STOPPED)
             return SCREEN_NONE;
         if (i + 1 < tries) {
@@ -202,14 +202,27 @@ static bool subscribe(ath_handle_t *h, const char *name, uint64_t bits)
     return r == 0 && v == 0;
 }
 
-/* The next input byte, from the serial line or the keyboard (waits, and
- * shows the console's output on the screen meanwhile). */
-static int in(void)
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* The next input byte, from the serial line or the keyboard, waiting at
+ * most wait_ns (and showing the console's output on the screen
+ * meanwhile); -1 if none came. */
+int shell_poll_key(uint64_t wait_ns)
 {
     static uint64_t pending;
     static unsigned npending;
     bool quiet = true; /* no key came: (re)subscribe a driver that is not yet */
+    uint64_t start = now_ns();
     while (!npending) {
+        uint64_t waited = now_ns() - start;
+        if (waited >= wait_ns)
+            return -1;
+        uint64_t nap = wait_ns - waited < 1000000000ull ? wait_ns - waited : 1000000000ull;
         uint64_t v = 0, bits = 0;
         if (quiet && !uart_subscribed)
             uart_subscribed = subscribe(&uart, "uart", BIT_UART);
@@ -236,7 +249,7 @@ static int in(void)
             continue;
         }
         if (uart_subscribed || kbd_subscribed) /* a key, on either, or console output */
-            ath_notify_wait(note, BIT_UART | BIT_KBD | BIT_LOG, 1000000000ull, &bits);
+            ath_notify_wait(note, BIT_UART | BIT_KBD | BIT_LOG, nap, &bits);
         else
             pause_100ms();
         quiet = !(bits & (BIT_UART | BIT_KBD));
@@ -244,6 +257,15 @@ static int in(void)
     int c = (int)(pending & 0xff);
     pending >>= 8;
     npending--;
+    return c;
+}
+
+/* The next input byte (waits for it). */
+static int in(void)
+{
+    int c;
+    while ((c = shell_poll_key(UINT64_MAX)) < 0)
+        ;
     return c;
 }
 
@@ -357,10 +379,10 @@ static void cmd_ps(void)
     char name[32];
     out("%-12s %-8s %5s %8s\n", "NAME", "STATE", "GEN", "RESTARTS");
     int n;
-    for (unsigned i = 0; (n = ath_comp_name(manage, i, name, sizeof name)) >= 0; i++) {
+    for (unsigned i = 0; (n = ath_comp_name(shell_manage, i, name, sizeof name)) >= 0; i++) {
         if (n == 0)
             continue; /* an empty slot of the ones apps take */
-        int64_t st = ath_comp_ctl(manage, name, ATH_COMP_STATE, 0);
+        int64_t st = ath_comp_ctl(shell_manage, name, ATH_COMP_STATE, 0);
         out("%-12s %-8s %5u %8u\n", name, state_name(st), ATH_STATE_GENERATION(st),
             ATH_STATE_RESTARTS(st));
     }
@@ -369,7 +391,7 @@ static void cmd_ps(void)
 static void cmd_mem(void)
 {
     struct ath_sys_mem m;
-    if (ath_sys_mem(manage, &m) != 0) {
+    if (ath_sys_mem(shell_manage, &m) != 0) {
         out("mem: not allowed\n");
         return;
     }
@@ -379,7 +401,7 @@ static void cmd_mem(void)
         (unsigned long long)m.heap_used);
 }
 
-static void cmd_faults(void)
+const char *shell_trap_name(unsigned kind)
 {
     static const char *const kinds[ATH_TRAP_COUNT] = {
         [ATH_TRAP_NONE] = "none", [ATH_TRAP_OOB] = "out-of-bounds memory access",
@@ -390,11 +412,16 @@ static void cmd_faults(void)
         [ATH_TRAP_MEMORY_QUOTA] = "memory quota exceeded", [ATH_TRAP_KILLED] = "killed",
         [ATH_TRAP_RESET] = "reset", [ATH_TRAP_EXIT] = "exited inside a call",
         [ATH_TRAP_HUNG] = "a call's handler did not return after its caller stopped" };
+    return kind < ATH_TRAP_COUNT && kinds[kind] ? kinds[kind] : "?";
+}
+
+static void cmd_faults(void)
+{
     struct ath_sys_fault f;
     unsigned i = 0;
-    for (; ath_sys_fault(manage, i, &f) == 0; i++)
+    for (; ath_sys_fault(shell_manage, i, &f) == 0; i++)
         out("fault: %s (generation %u): %s in %s+%#llx%s\n", f.component, f.generation,
-            f.kind < ATH_TRAP_COUNT && kinds[f.kind] ? kinds[f.kind] : "?", f.function[0] ? f.function : "?",
+            shell_trap_name(f.kind), f.function[0] ? f.function : "?",
             (unsigned long long)f.offset, f.injected ? " (injected)" : "");
     if (!i)
         out("no faults\n");
@@ -409,7 +436,7 @@ static void cmd_caps(const char *name)
         [ATH_T_MMIO] = "mmio", [ATH_T_IRQ] = "irq", [ATH_T_DMA] = "dma", [ATH_T_LOG] = "log" };
     struct ath_sys_cap c;
     unsigned i = 0;
-    for (; ath_sys_cap(manage, name, i, &c) == 0; i++) {
+    for (; ath_sys_cap(shell_manage, name, i, &c) == 0; i++) {
         char rights[7]; /* as the kernel's monitor writes them: a precise clock ends in 'p' */
         for (int b = 0; b < 5; b++)
             rights[b] = (c.rights & (1u << b)) ? "rwcgd"[b] : '-';
@@ -526,9 +553,9 @@ static void cmd_comp(int argc, char **argv)
                 len += n;
             }
             args[len] = '\0';
-            r = ath_comp_start(manage, argv[1], args);
+            r = ath_comp_start(shell_manage, argv[1], args);
         } else {
-            r = ath_comp_ctl(manage, argv[1], ops[i].op, kind);
+            r = ath_comp_ctl(shell_manage, argv[1], ops[i].op, kind);
         }
         out("%s %s: %s\n", argv[0], argv[1], r == 0 ? "done" : r == -ATH_ENOENT ? "no such component, or not running" : "failed");
         return;
@@ -619,12 +646,55 @@ static void cmd_privacy(int argc, char **argv)
     }
 }
 
+/* Split a line into words, in place: blanks separate them; '...' keeps
+ * everything inside as it is, "..." too but for \" and \\, and a
+ * backslash outside quotes keeps the next character. -1 for an unclosed
+ * quote; else how many words (at most max). */
+static int split(char *line, char **argv, int max)
+{
+    int argc = 0;
+    char *p = line, *o = line;
+    for (;;) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!*p)
+            return argc;
+        if (argc == max)
+            return max;
+        argv[argc++] = o;
+        while (*p && *p != ' ' && *p != '\t') {
+            char q = *p;
+            if (q == '\'' || q == '"') {
+                p++;
+                while (*p && *p != q) {
+                    if (q == '"' && *p == '\\' && (p[1] == '"' || p[1] == '\\'))
+                        p++;
+                    *o++ = *p++;
+                }
+                if (!*p)
+                    return -1;
+                p++;
+            } else if (q == '\\' && p[1]) {
+                *o++ = p[1];
+                p += 2;
+            } else {
+                *o++ = *p++;
+            }
+        }
+        if (*p)
+            p++; /* the blank after it */
+        *o++ = '\0'; /* o never passes p: a word only shrinks as it is unquoted */
+    }
+}
+
 static void run(char *line)
 {
-    char *argv[12];
-    int argc = 0;
-    for (char *w = strtok(line, " \t"); w && argc < 12; w = strtok(NULL, " \t"))
-        argv[argc++] = w;
+    char *argv[32];
+    int argc = split(line, argv, 32);
+    if (argc < 0) {
+        out("unclosed quote\n");
+        return;
+    }
     if (!argc)
         return;
     struct timespec ts;
@@ -632,6 +702,8 @@ static void run(char *line)
         out("help | ps | caps <name> | faults | mem | date | uptime | lspci | lsblk | blk read|write ... |\n"
             "ls [path] | cat file... | write file words... | rm path... | mkdir dir... | mv from to | df | sync |\n"
             "start <name> [args...] | kill|restart|reset <name> | inject <name> <fault> | halt | reboot |\n"
+            "run [--dir PATH[::GUEST]] [--env NAME=VALUE] [--name NAME] <package> [args...] |\n"
+            "apps | install <file> [name] | remove <name> |\n"
             "privacy [log | once|always|deny <request> | revoke [session]]   (F12: revoke every session)\n");
     } else if (!strcmp(argv[0], "ps")) {
         cmd_ps();
@@ -670,10 +742,10 @@ static void run(char *line)
                              !strcmp(argv[0], "restart") || !strcmp(argv[0], "reset") ||
                              !strcmp(argv[0], "inject"))) {
         cmd_comp(argc, argv);
-    } else if (shell_file_command(argc, argv)) {
+    } else if (shell_file_command(argc, argv) || shell_app_command(argc, argv)) {
         /* done */
     } else if (!strcmp(argv[0], "halt") || !strcmp(argv[0], "reboot")) {
-        ath_power(manage, !strcmp(argv[0], "halt") ? ATH_POWER_OFF : ATH_POWER_REBOOT);
+        ath_power(shell_manage, !strcmp(argv[0], "halt") ? ATH_POWER_OFF : ATH_POWER_REBOOT);
         out("%s: not allowed\n", argv[0]);
     } else {
         out("unknown command '%s'; try help\n", argv[0]);
@@ -690,13 +762,13 @@ int main(void)
     priv = ath_lookup("privacy");
     shell_fs = ath_lookup("fs");
     note = ath_notify_create();
-    manage = ath_cap_find(ATH_T_COMPONENT, 0);
+    shell_manage = ath_cap_find(ATH_T_COMPONENT, 0);
     logcap = ath_cap_find(ATH_T_LOG, 0);
     /* The screen begins with what the console printed since boot (what is
      * still kept), as a PC's text console does, once the driver has set it
      * up (a carriage return waits for it, harmlessly); a restarted shell
      * goes on from now, not to show it all again. */
-    int64_t st = ath_comp_ctl(manage, "shell", ATH_COMP_STATE, 0);
+    int64_t st = ath_comp_ctl(shell_manage, "shell", ATH_COMP_STATE, 0);
     logpos = st >= 0 && ATH_STATE_GENERATION(st) <= 1 ? 0 : ATH_LOG_END;
     if (logpos == 0 && fb_write("\r", 1, 40) == SCREEN_SHOWN)
         for (int i = 0; i < 16 && show_log(4); i++) /* a flood does not hold the prompt back */

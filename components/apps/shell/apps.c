@@ -1,0 +1,303 @@
+/* The shell's app commands (docs/apps.md): run a package from the disk in
+ * the foreground with explicit grants, list, install and remove packages
+ * in /apps. The kernel checks the package and the grants (app_start); this
+ * side only reads the file and asks.
+ *   run [--dir PATH[::GUEST]]... [--env NAME=VALUE]... [--name NAME] PACKAGE [ARGS...]
+ *   apps | install FILE [NAME] | remove NAME */
+#include "shell.h"
+
+#include <athanor/abi/pkg.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define APPS_DIR "/apps"
+#define RUN_USAGE "usage: run [--dir PATH[::GUEST]]... [--env NAME=VALUE]... [--name NAME] PACKAGE [ARGS...]\n"
+
+/* A package's file: a path as given if it has a '/', else /apps/NAME.azpkg. */
+static void package_path(char *out, size_t cap, const char *arg)
+{
+    if (strchr(arg, '/'))
+        snprintf(out, cap, "%s", arg);
+    else
+        snprintf(out, cap, "%s/%s.azpkg", APPS_DIR, arg);
+}
+
+/* The whole file in malloc'd memory, or NULL with a message. */
+static uint8_t *read_whole(const char *path, uint32_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        out("run: %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    uint8_t *buf = NULL;
+    size_t n = 0, cap = 0;
+    for (;;) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 1 << 16;
+            uint8_t *nb = cap <= ATH_PKG_FILE_MAX ? realloc(buf, cap) : NULL;
+            if (!nb) {
+                out("run: %s: too large to read (%zu bytes so far)\n", path, n);
+                free(buf);
+                fclose(f);
+                return NULL;
+            }
+            buf = nb;
+        }
+        size_t r = fread(buf + n, 1, cap - n, f);
+        n += r;
+        if (r == 0)
+            break;
+    }
+    bool bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        out("run: %s: read error\n", path);
+        free(buf);
+        return NULL;
+    }
+    *len = (uint32_t)n;
+    return buf;
+}
+
+/* The request being built: the header, then its strings. */
+static struct {
+    struct ath_app_spec h;
+    char strings[ATH_APP_SPEC_MAX - sizeof(struct ath_app_spec)];
+} req;
+static size_t used;
+
+static uint32_t put(const char *s, size_t n)
+{
+    if (n > sizeof req.strings - used)
+        return 0;
+    uint32_t off = (uint32_t)(sizeof req.h + used);
+    memcpy(req.strings + used, s, n);
+    used += n;
+    return off;
+}
+
+/* Wait for the app to stop, showing its output; Ctrl-C stops it. Then say
+ * how it ended and give its slot back. */
+static void wait_for(const char *name)
+{
+    bool interrupted = false;
+    for (;;) {
+        int64_t st = ath_comp_ctl(shell_manage, name, ATH_COMP_STATE, 0);
+        if (st < 0 || ATH_STATE_STATE(st) != ATH_RUNNING)
+            break;
+        int key = shell_poll_key(100000000ull); /* its output meanwhile; 0.1 s at most */
+        if (key == 0x03 && !interrupted) {
+            out("^C\n");
+            ath_comp_ctl(shell_manage, name, ATH_COMP_KILL, 0);
+            interrupted = true;
+        }
+    }
+    int64_t ex = ath_comp_ctl(shell_manage, name, ATH_COMP_EXIT, 0);
+    unsigned kind = ex >= 0 ? ATH_EXIT_KIND(ex) : 0;
+    if (ex < 0)
+        out("[%s: %s]\n", name, ath_strerror((int)ex));
+    else if (kind == ATH_TRAP_NONE)
+        out("[%s: exit status %d]\n", name, ATH_EXIT_STATUS(ex));
+    else
+        out("[%s: stopped: %s]\n", name, shell_trap_name(kind));
+    ath_comp_ctl(shell_manage, name, ATH_COMP_REMOVE, 0);
+}
+
+static void cmd_run(int argc, char **argv)
+{
+    memset(&req.h, 0, sizeof req.h);
+    used = 0;
+    req.h.grants = ATH_APP_CONSOLE | ATH_APP_CLOCK | ATH_APP_RANDOM; /* the default, no more */
+    const char *name = NULL;
+    char env[ATH_APP_ENV_MAX];
+    size_t env_len = 0;
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
+        const char *o = argv[i];
+        if (!strcmp(o, "--")) {
+            i++;
+            break;
+        }
+        if (i + 1 >= argc) {
+            out("run: %s wants a value\n" RUN_USAGE, o);
+            return;
+        }
+        const char *v = argv[++i];
+        if (!strcmp(o, "--name")) {
+            name = v;
+        } else if (!strcmp(o, "--env")) {
+            size_t n = strlen(v) + 1;
+            if (!strchr(v, '=') || v[0] == '=' || n > sizeof env - env_len) {
+                out("run: --env %s: want NAME=VALUE (and less than %u bytes in all)\n", v, ATH_APP_ENV_MAX);
+                return;
+            }
+            memcpy(env + env_len, v, n);
+            env_len += n;
+        } else if (!strcmp(o, "--dir")) {
+            if (req.h.ndirs == ATH_APP_DIRS_MAX) {
+                out("run: at most %u --dir\n", ATH_APP_DIRS_MAX);
+                return;
+            }
+            const char *sep = strstr(v, "::");
+            size_t plen = sep ? (size_t)(sep - v) : strlen(v);
+            const char *guest = sep ? sep + 2 : v;
+            struct ath_app_dir *d = &req.h.dirs[req.h.ndirs++];
+            char path[ATH_APP_PATH_MAX];
+            snprintf(path, sizeof path, "%.*s", (int)plen, v);
+            d->path_len = (uint32_t)strlen(path);
+            d->guest_len = (uint32_t)strlen(guest);
+            d->path_off = put(path, d->path_len + 1);
+            d->guest_off = put(guest, d->guest_len + 1);
+        } else {
+            out("run: unknown option %s\n" RUN_USAGE, o);
+            return;
+        }
+    }
+    if (i >= argc) {
+        out(RUN_USAGE);
+        return;
+    }
+    char path[256];
+    package_path(path, sizeof path, argv[i]);
+    /* argv[0]: the package as the user named it. */
+    req.h.args_off = (uint32_t)(sizeof req.h + used);
+    for (int k = i; k < argc; k++)
+        if (!put(argv[k], strlen(argv[k]) + 1)) {
+            out("run: arguments too long\n");
+            return;
+        }
+    req.h.args_len = (uint32_t)(sizeof req.h + used) - req.h.args_off;
+    if (env_len && !(req.h.env_off = put(env, env_len))) {
+        out("run: environment too long\n");
+        return;
+    }
+    req.h.env_len = (uint32_t)env_len;
+    if (name) {
+        req.h.name_len = (uint32_t)strlen(name);
+        req.h.name_off = put(name, req.h.name_len + 1);
+    }
+    req.h.size = (uint32_t)(sizeof req.h + used);
+    uint32_t len;
+    uint8_t *pkg = read_whole(path, &len);
+    if (!pkg)
+        return;
+    int idx = ath_app_start(shell_manage, pkg, len, &req.h);
+    free(pkg);
+    if (idx < 0) {
+        out("run: %s: %s (the console says why)\n", path, ath_strerror(idx));
+        return;
+    }
+    char started[ATH_NAME_MAX];
+    if (ath_comp_name(shell_manage, (unsigned)idx, started, sizeof started) <= 0) {
+        out("run: started, but its name is gone\n");
+        return;
+    }
+    wait_for(started);
+}
+
+static bool is_package(const char *path)
+{
+    char magic[8];
+    FILE *f = fopen(path, "rb");
+    bool ok = f && fread(magic, 1, 8, f) == 8 && memcmp(magic, ATH_PKG_MAGIC, 8) == 0;
+    if (f)
+        fclose(f);
+    return ok;
+}
+
+static void cmd_apps(void)
+{
+    DIR *d = opendir(APPS_DIR);
+    if (!d) {
+        out("apps: none installed (%s: %s)\n", APPS_DIR, strerror(errno));
+        return;
+    }
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t l = strlen(e->d_name);
+        if (l < 7 || strcmp(e->d_name + l - 6, ".azpkg"))
+            continue;
+        char path[300];
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", APPS_DIR, e->d_name);
+        if (stat(path, &st) == 0)
+            out("%-24.*s %8lld bytes\n", (int)(l - 6), e->d_name, (long long)st.st_size);
+        n++;
+    }
+    closedir(d);
+    out("%d installed in %s\n", n, APPS_DIR);
+}
+
+static void cmd_install(int argc, char **argv)
+{
+    if (argc < 2 || argc > 3) {
+        out("usage: install FILE [NAME]\n");
+        return;
+    }
+    if (!is_package(argv[1])) {
+        out("install: %s is not a package (make one with tools/mkpkg.sh on the host)\n", argv[1]);
+        return;
+    }
+    char name[ATH_NAME_MAX], dst[300];
+    const char *b = strrchr(argv[1], '/');
+    snprintf(name, sizeof name, "%s", argc == 3 ? argv[2] : b ? b + 1 : argv[1]);
+    char *dot = strstr(name, ".azpkg");
+    if (dot)
+        *dot = '\0';
+    mkdir(APPS_DIR, 0755);
+    snprintf(dst, sizeof dst, "%s/%s.azpkg", APPS_DIR, name);
+    uint32_t len;
+    uint8_t *buf = read_whole(argv[1], &len);
+    if (!buf)
+        return;
+    FILE *f = fopen(dst, "wb");
+    bool ok = f && fwrite(buf, 1, len, f) == len;
+    ok = f && fclose(f) == 0 && ok;
+    free(buf);
+    if (!ok) {
+        out("install: cannot write %s: %s\n", dst, strerror(errno));
+        unlink(dst);
+        return;
+    }
+    if (shell_syncfs() < 0)
+        out("install: %s written, but the sync failed: it may not survive a power cut\n", dst);
+    out("installed %s (run %s)\n", dst, name);
+}
+
+static void cmd_remove(int argc, char **argv)
+{
+    if (argc != 2) {
+        out("usage: remove NAME\n");
+        return;
+    }
+    char path[300];
+    package_path(path, sizeof path, argv[1]);
+    if (unlink(path) != 0) {
+        out("remove: %s: %s\n", path, strerror(errno));
+        return;
+    }
+    shell_syncfs();
+    out("removed %s\n", path);
+}
+
+bool shell_app_command(int argc, char **argv)
+{
+    if (!strcmp(argv[0], "run"))
+        cmd_run(argc, argv);
+    else if (!strcmp(argv[0], "apps"))
+        cmd_apps();
+    else if (!strcmp(argv[0], "install"))
+        cmd_install(argc, argv);
+    else if (!strcmp(argv[0], "remove"))
+        cmd_remove(argc, argv);
+    else
+        return false;
+    return true;
+}

@@ -1,0 +1,59 @@
+# Apps on bare metal (docs/apps.md): make run's disk with the tree's
+# packages in /apps (tools/disk.sh make ... PKG...), and a tampered copy put
+# in from the host; then, in the shell, run with arguments (quoted), an
+# environment, a directory of the disk, exit statuses, a trap, Ctrl-C, a
+# refused package, a missing one, and install, apps, remove.
+. tests/lib.sh
+dir=$LOGDIR/apps
+rm -rf "$dir"
+mkdir -p "$dir"
+img=$dir/disk.img
+tools/disk.sh make "$img" 64 "$BUILD/apps/hello.azpkg" "$BUILD/apps/runtest.azpkg" > "$dir/make.log" 2>&1
+expect_status qemu/apps-disk $? 0 "$dir/make.log"
+# A copy with one byte of its code changed: the signature no longer holds.
+cp "$BUILD/apps/runtest.azpkg" "$dir/bad.azpkg"
+printf '\377' | dd of="$dir/bad.azpkg" bs=1 seek=6000 conv=notrunc status=none
+tools/disk.sh put "$img" "$dir/bad.azpkg" /apps/bad.azpkg > "$dir/put.log" 2>&1
+expect_status qemu/apps-put $? 0 "$dir/put.log"
+log=$dir/shell.log
+{
+    sleep 4; printf 'start shell\nstart uart\n'
+    sleep 3; printf 'apps\r'
+    sleep 1; printf 'run hello Ada\r'
+    sleep 3; printf 'run runtest args "two words" '"'"'q"x'"'"' \\$\r'
+    sleep 3; printf 'run --env GREETING=hi --env B=2 runtest env\r'
+    sleep 3; printf 'run runtest exit 3\r'
+    sleep 3; printf 'run --dir /docs::/d runtest files /d\r'
+    sleep 4; printf 'run runtest trap\r'
+    sleep 3; printf 'run bad\r'
+    sleep 3; printf 'run nosuch\r'
+    sleep 1; printf 'run runtest spin\r'
+    sleep 4; printf '\003'
+    sleep 3; printf 'install /apps/hello.azpkg hi\r'
+    sleep 2; printf 'run hi\r'
+    sleep 3; printf 'remove hi\r'
+    sleep 1; printf 'run "unclosed\r'
+    sleep 1; printf 'ps\r'
+    sleep 1; printf 'halt\r'
+    sleep 2
+} | timeout 150 tools/qemu.sh --disk "$img" > "$log" 2>&1
+expect_status qemu/apps-status $? 0 "$log"
+expect_in "$log" qemu/apps-list '^hello +[0-9]+ bytes$' '^runtest +[0-9]+ bytes$' '^3 installed in /apps$'
+expect_in "$log" qemu/apps-hello '^Hello, Ada!$' '^It is 20[0-9-]+ [0-9:]+ UTC\.$' '^\[hello: exit status 0\]$'
+expect_in "$log" qemu/apps-argv '^\[runtest\]\[args\]\[two words\]\[q"x\]\[\$\]$'
+expect_in "$log" qemu/apps-env '^env: B=2$' '^env: GREETING=hi$' '^env: 2 variables$'
+expect_in "$log" qemu/apps-exit '^\[runtest: exit status 3\]$'
+expect_in "$log" qemu/apps-dir '^files: read back: written by runtest$' '^files: entry apps\.md$' '^files: removed$'
+expect_in "$log" qemu/apps-trap '^\[runtest: stopped: unreachable executed\]$'
+expect_in "$log" qemu/apps-refused 'package: refused: its signature does not match its contents' \
+    '^run: /apps/bad\.azpkg: EBADSIG'
+expect_in "$log" qemu/apps-missing '^run: /apps/nosuch\.azpkg: No such file or directory$'
+expect_in "$log" qemu/apps-ctrl-c '^spinning$' '^\^C$' '^\[runtest: stopped: killed\]$'
+expect_in "$log" qemu/apps-install '^installed /apps/hi\.azpkg \(run hi\)$' '^Hello, world!$' \
+    '^\[hi: exit status 0\]$' '^removed /apps/hi\.azpkg$'
+expect_in "$log" qemu/apps-quoting '^unclosed quote$'
+# Every app's slot was given back: ps lists none of them.
+expect_none "$log" qemu/apps-slots-freed '^(hello|runtest|hi|bad) +(running|exited|faulted|stopped)' \
+    "an app is still listed after it ended"
+tools/disk.sh check "$img" > "$dir/check.log" 2>&1
+expect_status qemu/apps-image-clean $? 0 "$dir/check.log"
