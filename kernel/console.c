@@ -34,12 +34,19 @@ static struct waitq  out_wq = { LIST_INIT(out_wq.waiters) };
 static volatile bool panicking;
 
 #define IN_RING 512 /* power of two */
-/* in_lock protects ring, head, tail and dropped; in_wq waits for data. */
+/* in_lock protects both rings, their heads and tails, dropped and the
+ * ends; in_wq waits for data in either. */
 static spinlock_t  in_lock = SPINLOCK_INIT;
 static uint8_t     ring[IN_RING];
 static unsigned    head, tail; /* head: next write, tail: next read */
 static uint64_t    dropped;
 static bool        eof;
+/* Input a shell passes on to the program it runs (console_feed): a ring
+ * of its own, which only programs' fd 0 reads (console_getc_intr), so
+ * that the kernel's monitor, which reads the device's, never takes it. */
+static uint8_t     fed[IN_RING];
+static unsigned    fed_head, fed_tail;
+static bool        fed_end; /* the shell said the input ends: until more comes */
 static struct waitq in_wq = { LIST_INIT(in_wq.waiters) };
 
 /* The log. A byte stays in the ring after the device has it, until newer
@@ -234,6 +241,25 @@ void console_input_eof(void)
     waitq_wake(&in_wq, WAKE_ALL);
 }
 
+size_t console_feed(const uint8_t *buf, size_t n, unsigned flags)
+{
+    irqflags_t f = spin_lock_irqsave(&in_lock);
+    if (flags & CONSOLE_FEED_RESET) {
+        fed_tail = fed_head; /* what the last program left unread is not the next one's */
+        fed_end = false;
+    }
+    size_t k = 0;
+    for (; k < n && fed_head - fed_tail < IN_RING; k++)
+        fed[fed_head++ % IN_RING] = buf[k];
+    if (k)
+        fed_end = false;
+    if ((flags & CONSOLE_FEED_END) && k == n)
+        fed_end = true;
+    spin_unlock_irqrestore(&in_lock, f);
+    waitq_wake(&in_wq, WAKE_ALL);
+    return k;
+}
+
 int console_getc_until(uint64_t deadline_ns)
 {
     irqflags_t f = spin_lock_irqsave(&in_lock);
@@ -250,9 +276,15 @@ int console_getc_intr(uint64_t deadline_ns)
 {
     irqflags_t f = spin_lock_irqsave(&in_lock);
     bool stop = deadline_ns == 0;
-    while (head == tail && !eof && !stop) {
+    /* What a shell passed on first, then the device's. */
+    while (fed_head == fed_tail && !fed_end && head == tail && !eof && !stop) {
         int r = waitq_wait_intr(&in_wq, &in_lock, deadline_ns);
         stop = r == -ATH_ETIMEDOUT || r == -ATH_EINTR;
+    }
+    if (fed_head != fed_tail || fed_end) {
+        int c = fed_head != fed_tail ? fed[fed_tail++ % IN_RING] : CONSOLE_EOF;
+        spin_unlock_irqrestore(&in_lock, f);
+        return c;
     }
     int c = head != tail ? take_byte() : eof ? CONSOLE_EOF : CONSOLE_TIMEOUT;
     spin_unlock_irqrestore(&in_lock, f);

@@ -50,11 +50,11 @@ $(1)/$(SODIUM_OBJ): $(patsubst %,$(1)/%.o,$(SODIUM_VERIFY))
 endef
 $(foreach d,$(BUILD)/x86_64 $(BUILD)/hosted $(BUILD)/hosted-san $(BUILD)/fuzz,$(eval $(call sodium_obj,$(d))))
 
-$(PKGTOOL): tools/pkgtool/pkgtool.c tools/pkgtool/sodium_host.c abi/athanor/abi/pkg.h $(SODIUM_HOST) | $(SODIUM)/.azoth-src
+$(PKGTOOL): tools/pkgtool/pkgtool.c tools/pkgtool/sodium_host.c kernel/load/sodium_util.c abi/athanor/abi/pkg.h $(SODIUM_HOST) | $(SODIUM)/.azoth-src
 	@mkdir -p $(dir $@)
 	@echo '  HOSTCC  $@'
 	$(Q)$(CC) -O2 -std=gnu11 $(WARN) -Iabi -c tools/pkgtool/pkgtool.c $(SODIUM_INCS) -o $@.o
-	$(Q)$(CC) -O2 -w $(SODIUM_INCS) $(SODIUM_DEFS) $@.o tools/pkgtool/sodium_host.c $(SODIUM_HOST) -o $@
+	$(Q)$(CC) -O2 -w $(SODIUM_INCS) $(SODIUM_DEFS) $@.o tools/pkgtool/sodium_host.c kernel/load/sodium_util.c $(SODIUM_HOST) -o $@
 
 # The key: made once per build tree and kept there; a fresh tree (a clean
 # clone, rm -rf build) makes a new one, and the kernels it builds refuse
@@ -107,21 +107,62 @@ $(BUILD)/hosted/azoth $(BUILD)/hosted-san/azoth: | $(PKG_ENV) $(PKGTOOL) $(WABT_
 # Programs of the tree that are not part of any image (apps/<name>/*.c):
 # ordinary WASI commands, built as .wasm and as packages, for the tests
 # (tests/hosted/apps.sh) and for `make image APPS=...`.
-APP_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard apps/*/*.c))))
+APP_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard apps/*/*.c apps/*/*.cc))))
 TREE_APPS := $(notdir $(APP_DIRS))
 APP_OUT  := $(BUILD)/apps
+# C with wasi-libc; C++ with Debian's libc++ for wasm32 (libc++-dev-wasm32),
+# exceptions off (its wasm32 build has none).
 define app_rules
-$(APP_OUT)/$(1).wasm: $(wildcard apps/$(1)/*.c apps/$(1)/*.h)
+$(APP_OUT)/$(1).wasm: $(wildcard apps/$(1)/*.c apps/$(1)/*.cc apps/$(1)/*.h)
 	@mkdir -p $$(dir $$@)
 	@echo '  WASM    $$@'
-	$(Q)$$(WASM_CC) --target=wasm32-wasi -O2 $$(WASM_FEATURES) -Wall -Wextra -Werror -o $$@ $(wildcard apps/$(1)/*.c)
+	$(Q)$(if $(wildcard apps/$(1)/*.cc),clang++ -fno-exceptions,$$(WASM_CC)) --target=wasm32-wasi -O2 \
+	    $$(WASM_FEATURES) -Wall -Wextra -Werror -o $$@ $(wildcard apps/$(1)/*.c apps/$(1)/*.cc)
 endef
 $(foreach a,$(TREE_APPS),$(eval $(call app_rules,$(a))))
+
+# Rust (apps/<name>/Cargo.toml): Debian's rustc-web and cargo-web (the
+# machine's own Rust, if any, has no wasm target), the standard library
+# built for wasm32-wasip1 from rust-web-src with the crates it vendors
+# (offline: a cargo home of the build's own points there), linked against
+# wasi-libc (docs/apps.md; PLATFORM.md has the recipe).
+RUST_APPS   := $(notdir $(patsubst %/,%,$(dir $(wildcard apps/*/Cargo.toml))))
+RUST_DIR    := $(BUILD)/rust
+RUST_VENDOR  = $(firstword $(wildcard /usr/src/rustc-*/library/vendor))
+RUST_FLAGS  := -C linker=wasm-ld -C link-self-contained=no -L /usr/lib/wasm32-wasi \
+    -C link-arg=/usr/lib/wasm32-wasi/crt1-command.o \
+    -C target-feature=+simd128,+bulk-memory,+sign-ext,+nontrapping-fptoint,+mutable-globals
+$(RUST_DIR)/home/config.toml:
+	@mkdir -p $(dir $@)
+	@test -n "$(RUST_VENDOR)" || { echo "no /usr/src/rustc-*/library/vendor: install rust-web-src" >&2; exit 1; }
+	$(Q)printf '[source.crates-io]\nreplace-with = "vendored"\n[source.vendored]\ndirectory = "%s"\n[net]\noffline = true\n' \
+	    "$(RUST_VENDOR)" > $@
+define rust_app_rules
+$(APP_OUT)/$(1).wasm: apps/$(1)/Cargo.toml apps/$(1)/Cargo.lock $(wildcard apps/$(1)/src/*.rs) $(RUST_DIR)/home/config.toml
+	@mkdir -p $$(dir $$@)
+	@echo '  CARGO   $$@ (the first time, Rust'"'"'s standard library for wasm32 too)'
+	$(Q)cd apps/$(1) && CARGO_HOME=$(abspath $(RUST_DIR)/home) CARGO_TARGET_DIR=$(abspath $(RUST_DIR)/target) \
+	    RUSTC_BOOTSTRAP=1 RUSTC=/usr/bin/rustc RUSTFLAGS="$(RUST_FLAGS)" /usr/bin/cargo build --release --locked \
+	    -Zbuild-std=std,panic_abort --target wasm32-wasip1 -q > $(abspath $(RUST_DIR))/$(1).log 2>&1 || \
+	    { cat $(abspath $(RUST_DIR))/$(1).log >&2; exit 1; }
+	$(Q)cp $(RUST_DIR)/target/wasm32-wasip1/release/$(1).wasm $$@
+endef
+$(foreach a,$(RUST_APPS),$(eval $(call rust_app_rules,$(a))))
 $(APP_OUT)/%.azpkg: $(APP_OUT)/%.wasm tools/mkpkg.sh tools/wasm2kernel.sh $(PKG_ENV) $(PKGTOOL) $(WABT_TOOL) $(GEN)/pkgkey.c
 	@echo '  PKG     $@'
 	$(Q)PKG_ENV=$(PKG_ENV) sh tools/mkpkg.sh -n $* $< $@
+# New versions of system components as packages, for `update` (the
+# live-update test, tests/qemu/update.sh): the very module the image has.
+SYS_PKGS := block virtio_blk uart
+define sys_pkg_rule
+$(APP_OUT)/sys/$(1).azpkg: $(GEN)/comp/$(1)/$(1).wasm tools/mkpkg.sh tools/wasm2kernel.sh $(PKG_ENV) $(PKGTOOL) $(WABT_TOOL) $(GEN)/pkgkey.c
+	@mkdir -p $$(dir $$@)
+	@echo '  PKG     $$@'
+	$(Q)PKG_ENV=$(PKG_ENV) sh tools/mkpkg.sh -n $(1) $$< $$@
+endef
+$(foreach p,$(SYS_PKGS),$(eval $(call sys_pkg_rule,$(p))))
 .PHONY: apps
-apps: $(patsubst %,$(APP_OUT)/%.azpkg,$(TREE_APPS))
+apps: $(patsubst %,$(APP_OUT)/%.azpkg,$(TREE_APPS) $(RUST_APPS)) $(patsubst %,$(APP_OUT)/sys/%.azpkg,$(SYS_PKGS))
 
 # The package loader's fuzzer (tests/fuzz/pkg.c, tests/hosted/pkgfuzz.sh):
 # kernel/load/pkg.c for the host, with AFL++'s instrumentation and the
@@ -131,14 +172,14 @@ PKGFUZZ_OWN := tests/fuzz/pkg.c kernel/load/pkg.c kernel/load/verify.c
 PKGFUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer $(SAN_FLAGS) $(CSTD) $(INCLUDES) \
     -DATH_STACK_RESERVE=$(STACK_RESERVE_HOSTEDSAN) $(SODIUM_INCS) $(SODIUM_DEFS)
 define pkgfuzz_flavour
-$(PKGFUZZ)/$(1)/pkg: $(PKGFUZZ_OWN) $(GEN)/pkg-runtime.c tools/pkgtool/sodium_host.c $(SODIUM_HOST) \
+$(PKGFUZZ)/$(1)/pkg: $(PKGFUZZ_OWN) $(GEN)/pkg-runtime.c tools/pkgtool/sodium_host.c kernel/load/sodium_util.c $(SODIUM_HOST) \
         $(wildcard kernel/include/athanor/*.h abi/athanor/abi/*.h) | $(SODIUM)/.azoth-src
 	@mkdir -p $$(dir $$@)
 	@echo '  CC      $$@'
 	$(Q)AFL_QUIET=1 $(2) $(PKGFUZZ_FLAGS) $(WARN) -Wno-missing-prototypes -c tests/fuzz/pkg.c -o $$@.harness.o
 	$(Q)AFL_QUIET=1 $(2) $(PKGFUZZ_FLAGS) $(WARN) -c kernel/load/pkg.c -o $$@.pkg.o
 	$(Q)AFL_QUIET=1 $(2) $(PKGFUZZ_FLAGS) -w -o $$@ $$@.harness.o $$@.pkg.o kernel/load/verify.c \
-	    $(GEN)/pkg-runtime.c tools/pkgtool/sodium_host.c $(SODIUM_HOST)
+	    $(GEN)/pkg-runtime.c tools/pkgtool/sodium_host.c kernel/load/sodium_util.c $(SODIUM_HOST)
 endef
 $(eval $(call pkgfuzz_flavour,afl,afl-clang-fast))
 $(eval $(call pkgfuzz_flavour,san,clang))

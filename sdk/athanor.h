@@ -249,6 +249,21 @@ static inline int ath_app_start(ath_handle_t manage, const void *pkg, uint32_t l
     return __ath_app_start((uint32_t)manage, pkg, len, spec, spec->size);
 }
 
+/* Replace the code of the component `name` by a package's (its bytes):
+ * it restarts on the new code in a new generation. 0 or an error (the
+ * kernel says on the console why a package is refused). */
+static inline int ath_app_update(ath_handle_t manage, const char *name, const void *pkg, uint32_t len)
+{
+    return __ath_app_update((uint32_t)manage, name, (uint32_t)strlen(name), pkg, len);
+}
+
+/* Pass input to the console, which programs read as their fd 0 (a shell
+ * passing on what is typed): how many bytes went in (flags: ATH_FEED_*). */
+static inline int ath_console_feed(ath_handle_t manage, const void *buf, uint32_t len, uint32_t flags)
+{
+    return __ath_console_feed((uint32_t)manage, buf, len, flags);
+}
+
 static inline int ath_comp_start(ath_handle_t manage, const char *name, const char *args)
 {
     return __ath_comp_start((uint32_t)manage, name, (uint32_t)strlen(name), args, (uint32_t)strlen(args));

@@ -212,6 +212,27 @@ static uint64_t glue_handle(void *i, uint64_t b, uint64_t op, uint64_t a0, uint6
 }"
     fi
 fi
+# What both kinds of glue have: the module's functions behind the names
+# the kernel calls (glue_functions HOST-CONTEXT-TYPE), and the fields that
+# point at them.
+glue_functions() {
+    cat <<FUNCS
+static void glue_init(void) {}
+static void glue_instantiate(void *i, $1 *w)
+{
+    wasm2c_${mod}_instantiate(i${args:+, $args});
+}
+static void glue_start(void *i) { w2c_${mod}_0x5Fstart(i); }
+static void glue_free(void *i) { wasm2c_${mod}_free(i); }
+static void *glue_memory(void *i) { return w2c_${mod}_memory(i); }
+$handler
+FUNCS
+}
+glue_fields() {
+    printf '    .init_module = glue_init,\n    .instantiate = glue_instantiate,\n'
+    printf '    .start = glue_start,\n    .free = glue_free,\n    .memory = glue_memory,\n'
+    printf '    .handle = %s,\n' "$handle"
+}
 if [ "${PKG:-}" = 1 ]; then
     # A package (tools/mkpkg.sh): the same functions, described by the one
     # symbol the package exports (abi/athanor/abi/pkg.h); its largest frame
@@ -223,26 +244,13 @@ if [ "${PKG:-}" = 1 ]; then
 #include "$name.wasm.h"
 #include <athanor/hostcalls.h>
 
-static void glue_init(void) {}
-static void glue_instantiate(void *i, void *w)
-{
-    wasm2c_${mod}_instantiate(i${args:+, $args});
-}
-static void glue_start(void *i) { w2c_${mod}_0x5Fstart(i); }
-static void glue_free(void *i) { wasm2c_${mod}_free(i); }
-static void *glue_memory(void *i) { return w2c_${mod}_memory(i); }
-$handler
+$(glue_functions void)
 
 __attribute__((visibility("default"))) const struct ath_pkg_entry azoth_pkg_entry = {
     .abi = ATH_PKG_ENTRY_ABI,
     .instance_size = sizeof(w2c_${mod}),
     .max_frame = PKG_MAX_FRAME,
-    .init_module = glue_init,
-    .instantiate = glue_instantiate,
-    .start = glue_start,
-    .free = glue_free,
-    .memory = glue_memory,
-    .handle = $handle,
+$(glue_fields)
 };
 GLUE
     exit 0
@@ -256,26 +264,13 @@ cat > "$out/$name.glue.c" <<GLUE
  * signature differs from the table's is a conflicting declaration here. */
 #include <athanor/hostcalls.h>
 
-static void glue_init(void) {}
-static void glue_instantiate(void *i, struct host_ctx *w)
-{
-    wasm2c_${mod}_instantiate(i${args:+, $args});
-}
-static void glue_start(void *i) { w2c_${mod}_0x5Fstart(i); }
-static void glue_free(void *i) { wasm2c_${mod}_free(i); }
-static void *glue_memory(void *i) { return w2c_${mod}_memory(i); }
-$handler
+$(glue_functions "struct host_ctx")
 extern const uint32_t comp_frame_${name}; /* per build: tools/frames.sh */
 
 const struct comp_image comp_image_${name} = {
     .name = "$name",
     .instance_size = sizeof(w2c_${mod}),
-    .init_module = glue_init,
-    .instantiate = glue_instantiate,
-    .start = glue_start,
-    .free = glue_free,
-    .memory = glue_memory,
-    .handle = $handle,
+$(glue_fields)
     .max_frame = &comp_frame_${name},
 };
 GLUE

@@ -178,7 +178,7 @@ static bool do_reset(struct component *c, struct thread *t)
  * reset. Returns when the component is done for good. */
 static void run_instance(struct component *c, struct thread *t, struct activation *base)
 {
-    const struct comp_image *img = c->cfg->image;
+    const struct comp_image *img = c->image;
     volatile bool instantiated = false; /* survives the longjmp of a trap */
     for (;;) {
         if (__builtin_setjmp(base->jmp) == 0) {
@@ -237,7 +237,7 @@ static void comp_main(void *arg)
     if (watch)
         paint_stack(t);
     struct activation base = { .comp = c };
-    base.stack_limit = comp_stack_limit(t, c->cfg->image);
+    base.stack_limit = comp_stack_limit(t, c->image);
     t->owner = c;
     comp_act_push(t, &base);
     trap_thread_begin(t);
@@ -487,6 +487,7 @@ static int slot_setup(struct component *c, const struct comp_config *cfg)
     if (!slots)
         return -ATH_ENOMEM;
     c->cfg = cfg;
+    c->image = cfg->image;
     c->state = COMP_STOPPED;
     cap_table_init(&c->caps, slots, nslots_caps, c);
     cap_table_set_zones(&c->caps, COMP_CAP_SLOTS, cfg->grants);
@@ -552,10 +553,11 @@ int comp_create(struct comp_config *cfg, struct pkg *pkg, struct component **out
     struct component *c = NULL;
     int r = comp_find(cfg->name) ? -ATH_EEXIST : 0;
     for (unsigned i = comp_manifest_count; !r && i < nslots && !c; i++)
-        if (!comps[i].cfg && !comps[i].pkg) {
+        if (!comps[i].cfg && !comps[i].app) {
             c = &comps[i];
-            c->pkg = pkg; /* taken: nobody else picks it while it is set up, */
+            c->app = true; /* taken: nobody else picks it while it is set up, */
             c->setting_up = true; /* and nobody finds it by name */
+            c->pkg = pkg;
         }
     spin_unlock_irqrestore(&comp_lock, f);
     if (!r && !c)
@@ -568,6 +570,7 @@ int comp_create(struct comp_config *cfg, struct pkg *pkg, struct component **out
     if (r && c) {
         c->cfg = NULL;
         c->pkg = NULL;
+        c->app = false;
     }
     if (!r && (unsigned)(c - comps) >= ncomps)
         ncomps = (unsigned)(c - comps) + 1; /* cfg set: comp_find sees it from here */
@@ -583,7 +586,7 @@ int comp_create(struct comp_config *cfg, struct pkg *pkg, struct component **out
 
 int comp_remove(struct component *c)
 {
-    if (!c->pkg)
+    if (!c->app)
         return -ATH_EPERM;
     irqflags_t f = spin_lock_irqsave(&comp_lock);
     bool busy = c->state == COMP_RUNNING || c->thread || managing == c;
@@ -612,8 +615,39 @@ int comp_remove(struct component *c)
     c->restart_from_ns = c->restart_latency_ns = 0;
     kfree((void *)cfg);
     f = spin_lock_irqsave(&comp_lock);
-    c->pkg = NULL; /* the slot is free */
+    c->pkg = NULL;
+    c->image = NULL;
+    c->app = false; /* the slot is free */
     spin_unlock_irqrestore(&comp_lock, f);
     pkg_put(pkg);
     return 0;
+}
+
+int comp_update(struct component *c, struct pkg *pkg)
+{
+    bool was_running = c->state == COMP_RUNNING;
+    int r = was_running ? comp_kill(c) : 0;
+    irqflags_t f = spin_lock_irqsave(&comp_lock);
+    if (!r && (c->state == COMP_RUNNING || c->thread || managing == c))
+        r = -ATH_EBUSY; /* started again meanwhile: not ours to swap under it */
+    struct pkg *old = NULL;
+    if (!r) {
+        /* Stopped, no activation of it anywhere (kill waited for them):
+         * nothing runs its old code, and its next start runs the new. */
+        old = c->pkg;
+        c->pkg = pkg;
+        c->image = &pkg->image;
+    }
+    spin_unlock_irqrestore(&comp_lock, f);
+    if (r) {
+        pkg_put(pkg);
+        return r;
+    }
+    ipc_comp_image(c); /* its handler and stack bounds are the new code's */
+    c->image->init_module();
+    if (old)
+        pkg_put(old);
+    /* A new generation: its clients' handles answer EPEERRESTARTED, and they
+     * look it up again, as after any restart. */
+    return was_running ? start(c, NULL) : 0;
 }

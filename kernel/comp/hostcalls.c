@@ -10,6 +10,7 @@
  * (component.c, trap.c). */
 #include <athanor/abi/wire.h>
 #include <athanor/lifecycle.h>
+#include <athanor/console.h>
 #include <athanor/errors.h>
 #include <athanor/frame.h>
 #include <athanor/heap.h>
@@ -138,6 +139,39 @@ u32 w2c_athanor_comp_start(struct w2c_athanor *a, u32 h, u32 name, u32 len, u32 
         r = strlen(buf) != args_len ? -ATH_EINVAL : comp_start(target, buf); /* no NUL inside */
     }
     return host_leave(c, (u32)r);
+}
+
+/* console_feed(h, buf, len, flags): input for programs' fd 0 (console.h). */
+_Static_assert(ATH_FEED_END == CONSOLE_FEED_END && ATH_FEED_RESET == CONSOLE_FEED_RESET,
+               "the ABI's flags are the console's");
+u32 w2c_athanor_console_feed(struct w2c_athanor *a, u32 h, u32 buf, u32 len, u32 flags)
+{
+    struct component *c = host_enter(&a->h);
+    struct cap_ref cap;
+    int r = cap_lookup(&c->caps, h, CAP_T_COMPONENT, CAP_R_WRITE, &cap);
+    if (r == 0 && cap.object)
+        r = -ATH_EPERM; /* the console is everyone's: a capability to every component */
+    if (r == 0 && (len > 4096 || (flags & ~(ATH_FEED_END | ATH_FEED_RESET))))
+        r = -ATH_EINVAL;
+    uint8_t bytes[256];
+    uint32_t done = 0;
+    /* A piece at a time through a bounce buffer: no lock is held while
+     * the component's memory is read. */
+    if (r == 0 && !len)
+        console_feed(NULL, 0, flags);
+    while (r == 0 && done < len) {
+        uint32_t k = MIN(len - done, (uint32_t)sizeof bytes);
+        if (!host_get(c, uoff(buf + done), bytes, k)) {
+            r = -ATH_EFAULT;
+            break;
+        }
+        bool last = done + k == len;
+        size_t in = console_feed(bytes, k, (done ? 0 : flags & ATH_FEED_RESET) | (last ? flags & ATH_FEED_END : 0));
+        done += (uint32_t)in;
+        if (in < k)
+            break; /* full: the caller passes the rest later */
+    }
+    return host_leave(c, (u32)(r ? r : (int)done));
 }
 
 u32 w2c_athanor_power(struct w2c_athanor *a, u32 h, u32 op)

@@ -23,7 +23,7 @@ int snapshot_take(struct component *c)
     struct snapshot *s = kzalloc(sizeof *s);
     if (!s)
         return -ATH_ENOMEM;
-    s->instance_size = c->cfg->image->instance_size;
+    s->instance_size = c->image->instance_size;
     s->wasm_pages = c->rt.pages;
     s->instance = kmalloc(s->instance_size);
     if (!s->instance || (c->rt.range.size && plat_vrange_snapshot(&c->rt.range) != 0)) {

@@ -35,12 +35,15 @@ void ipc_wake_waiters(struct endpoint *ep)
  * serving this thread's call further down) would wait for itself. */
 int ipc_wait_endpoint(struct endpoint *ep, struct thread *t)
 {
+    struct list_node me;
     irqflags_t f = spin_lock_irqsave(&ep->lock);
     __atomic_fetch_add(&ep->nwaiters, 1, __ATOMIC_SEQ_CST);
+    list_push_back(&ep->queue, &me);
     ep->waits++;
     int r = 0;
     uint64_t deadline = 0; /* read the clock only if we have to wait */
-    while (r == 0 && !ipc_try_take(ep, t)) {
+    /* Release wakes every waiter; only the first in line takes it. */
+    while (r == 0 && !(ep->queue.next == &me && ipc_try_take(ep, t))) {
         if (__atomic_load_n(&ep->holder, __ATOMIC_SEQ_CST) == t) {
             r = -ATH_EDEADLK;
             break;
@@ -49,8 +52,15 @@ int ipc_wait_endpoint(struct endpoint *ep, struct thread *t)
             deadline = plat_clock_ns() + IPC_WAIT_NS;
         r = waitq_wait_intr(&ep->wq, &ep->lock, deadline);
     }
+    bool was_first = ep->queue.next == &me;
+    list_remove(&me);
     __atomic_fetch_sub(&ep->nwaiters, 1, __ATOMIC_SEQ_CST);
+    /* Leaving the line without the endpoint (a timeout, a stop) while it
+     * is free: the next in line may take it now. */
+    bool pass_on = r != 0 && was_first && !ep->holder && !list_empty(&ep->queue);
     spin_unlock_irqrestore(&ep->lock, f);
+    if (pass_on)
+        waitq_wake(&ep->wq, WAKE_ALL);
     return r;
 }
 
@@ -289,11 +299,18 @@ void ipc_comp_init(struct component *c)
 {
     struct endpoint *ep = &c->ipc.ep;
     ep->server = c;
-    ep->handle = c->cfg->image->handle;
-    ep->limit_off = comp_limit_off(c->cfg->image);
-    ep->need_off = ep->limit_off + *c->cfg->image->max_frame + CALL_MIN_STACK;
+    ipc_comp_image(c);
     ep->lock = (spinlock_t)SPINLOCK_INIT;
     waitq_init(&ep->wq);
+    list_init(&ep->queue);
+}
+
+void ipc_comp_image(struct component *c)
+{
+    struct endpoint *ep = &c->ipc.ep;
+    ep->handle = c->image->handle;
+    ep->limit_off = comp_limit_off(c->image);
+    ep->need_off = ep->limit_off + *c->image->max_frame + CALL_MIN_STACK;
 }
 
 int ipc_comp_start(struct component *c, const char *args)

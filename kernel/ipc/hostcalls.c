@@ -110,7 +110,7 @@ u32 w2c_athanor_set_msgbuf(struct w2c_athanor *a, u32 ptr, u32 len)
 u32 w2c_athanor_serve(struct w2c_athanor *a)
 {
     struct component *c = host_enter(&a->h);
-    if (!c->cfg->image->handle)
+    if (!c->image->handle)
         return host_leave(c, (u32)-ATH_ENOSYS);
     ipc_serve(c);
     host_sleep_until(UINT64_MAX); /* calls run on their callers' threads meanwhile */
@@ -124,7 +124,7 @@ u32 w2c_athanor_serve_wait(struct w2c_athanor *a, u32 n, u64 mask, u64 timeout)
 {
     struct thread *t = thread_current();
     struct component *c = host_enter_on(&a->h, t);
-    if (!c->cfg->image->handle)
+    if (!c->image->handle)
         return host_leave_on(c, t, (u32)-ATH_ENOSYS);
     struct cap_ref note;
     int r = cap_lookup_pin(&c->caps, n, CAP_T_NOTIFICATION, CAP_R_READ, &note);
@@ -160,7 +160,7 @@ u32 w2c_athanor_serve_wait(struct w2c_athanor *a, u32 n, u64 mask, u64 timeout)
 u32 w2c_athanor_self_endpoint(struct w2c_athanor *a)
 {
     struct component *c = host_enter(&a->h);
-    if (!c->cfg->image->handle)
+    if (!c->image->handle)
         return host_leave(c, (u32)-ATH_ENOSYS);
     cap_handle_t h;
     int r = ipc_self_endpoint(c, &h);

@@ -15,17 +15,6 @@
 /* Kernel memory a started app may cause (its fds, its messages). */
 #define APP_KERNEL_KIB 1024
 
-static int refuse(int err, char *why, size_t why_len, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int refuse(int err, char *why, size_t why_len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    kvsnprintf(why, why_len, fmt, ap);
-    va_end(ap);
-    return err;
-}
-
 static bool has_nul(const char *p, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++)
@@ -103,7 +92,7 @@ int app_config(const struct component *starter, const uint8_t *spec_bytes, size_
                char *why, size_t wl)
 {
     if (spec_len < sizeof(struct ath_app_spec) || spec_len > ATH_APP_SPEC_MAX)
-        return refuse(-ATH_EINVAL, why, wl, "a start request of %zu bytes", spec_len);
+        return load_refuse(-ATH_EINVAL, why, wl, "a start request of %zu bytes", spec_len);
     struct ath_app_spec s;
     memcpy(&s, spec_bytes, sizeof s);
     const char *base = (const char *)spec_bytes;
@@ -111,12 +100,12 @@ int app_config(const struct component *starter, const uint8_t *spec_bytes, size_
         !in_spec(&s, s.name_off, s.name_len) || !in_spec(&s, s.args_off, s.args_len) ||
         !in_spec(&s, s.env_off, s.env_len) || s.args_len > ATH_APP_ARGS_MAX ||
         s.env_len > ATH_APP_ENV_MAX)
-        return refuse(-ATH_EINVAL, why, wl, "a malformed start request");
+        return load_refuse(-ATH_EINVAL, why, wl, "a malformed start request");
     /* Its name: the starter's choice, or the package's. */
     char name[ATH_NAME_MAX];
     if (s.name_len) {
         if (s.name_len >= ATH_NAME_MAX || has_nul(base + s.name_off, s.name_len))
-            return refuse(-ATH_EINVAL, why, wl, "a component name of 1-%u characters", ATH_NAME_MAX - 1);
+            return load_refuse(-ATH_EINVAL, why, wl, "a component name of 1-%u characters", ATH_NAME_MAX - 1);
         memcpy(name, base + s.name_off, s.name_len);
         name[s.name_len] = '\0';
     } else {
@@ -125,12 +114,12 @@ int app_config(const struct component *starter, const uint8_t *spec_bytes, size_
     long argc = count_strings(base + s.args_off, s.args_len);
     long envc = count_strings(base + s.env_off, s.env_len);
     if (argc < 0 || envc < 0)
-        return refuse(-ATH_EINVAL, why, wl, "arguments or environment not NUL-terminated strings");
+        return load_refuse(-ATH_EINVAL, why, wl, "arguments or environment not NUL-terminated strings");
     for (long i = 0, off = 0; i < envc; i++) { /* each KEY=VALUE, with a key */
         const char *e = base + s.env_off + off;
         const char *eq = strchr(e, '=');
         if (!eq || eq == e)
-            return refuse(-ATH_EINVAL, why, wl, "environment entry %ld is not KEY=VALUE", i);
+            return load_refuse(-ATH_EINVAL, why, wl, "environment entry %ld is not KEY=VALUE", i);
         off += (long)strlen(e) + 1;
     }
     /* Its directories. */
@@ -141,13 +130,13 @@ int app_config(const struct component *starter, const uint8_t *spec_bytes, size_
         if (!in_spec(&s, d->path_off, d->path_len) || !in_spec(&s, d->guest_off, d->guest_len) ||
             d->guest_len == 0 || d->guest_len >= ATH_APP_PATH_MAX ||
             has_nul(base + d->guest_off, d->guest_len) || d->readonly > 1)
-            return refuse(-ATH_EINVAL, why, wl, "directory %u is malformed", i);
+            return load_refuse(-ATH_EINVAL, why, wl, "directory %u is malformed", i);
         if (!canonical(base + d->path_off, d->path_len))
-            return refuse(-ATH_EINVAL, why, wl, "directory %u: \"%.*s\" is not a canonical absolute path",
+            return load_refuse(-ATH_EINVAL, why, wl, "directory %u: \"%.*s\" is not a canonical absolute path",
                           i, (int)MIN(d->path_len, 64u), base + d->path_off);
         ro[i] = d->readonly;
         if (!starter_reaches(starter, base + d->path_off, d->path_len, &ro[i]))
-            return refuse(-ATH_EPERM, why, wl, "directory %.*s: not one its starter may grant",
+            return load_refuse(-ATH_EPERM, why, wl, "directory %.*s: not one its starter may grant",
                           (int)MIN(d->path_len, 64u), base + d->path_off);
         strings += d->path_len + d->guest_len + 2;
     }
@@ -155,14 +144,14 @@ int app_config(const struct component *starter, const uint8_t *spec_bytes, size_
     if (s.ndirs) {
         struct component *fs = comp_find("fs");
         if (!fs)
-            return refuse(-ATH_ENOENT, why, wl, "directories asked for, but this system has no filesystem service");
+            return load_refuse(-ATH_ENOENT, why, wl, "directories asked for, but this system has no filesystem service");
         server = (int)(fs - comp_at(0));
     }
     /* One block: the config, its directories, its strings. */
     size_t size = sizeof(struct comp_config) + s.ndirs * sizeof(struct comp_dir) + strings + 8;
     uint8_t *blk = kzalloc(size);
     if (!blk)
-        return refuse(-ATH_ENOMEM, why, wl, "no memory for its configuration");
+        return load_refuse(-ATH_ENOMEM, why, wl, "no memory for its configuration");
     struct comp_config *cfg = (struct comp_config *)blk;
     struct comp_dir *dirs = (struct comp_dir *)(cfg + 1);
     char *p = (char *)(dirs + s.ndirs);

@@ -28,9 +28,7 @@ struct pkg_checked {
     const void                **imports; /* nimports resolved addresses (kmalloc'd) */
 };
 
-static int refuse(int err, char *why, size_t why_len, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int refuse(int err, char *why, size_t why_len, const char *fmt, ...)
+int load_refuse(int err, char *why, size_t why_len, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -73,27 +71,27 @@ static const struct ath_pkg_seg *seg_of(const struct ath_pkg_header *h, uint64_t
 static int check_signature(const uint8_t *file, size_t len, char *why, size_t wl)
 {
     if (len < sizeof(struct ath_pkg_header) + ATH_PKG_SIG_LEN)
-        return refuse(-ATH_EBADPKG, why, wl, "%zu bytes: too short to be a package", len);
+        return load_refuse(-ATH_EBADPKG, why, wl, "%zu bytes: too short to be a package", len);
     if (len > ATH_PKG_FILE_MAX)
-        return refuse(-ATH_EBADPKG, why, wl, "%zu bytes: larger than a package may be (%u)", len,
+        return load_refuse(-ATH_EBADPKG, why, wl, "%zu bytes: larger than a package may be (%u)", len,
                       ATH_PKG_FILE_MAX);
     struct ath_pkg_header h;
     memcpy(&h, file, sizeof h);
     if (memcmp(h.magic, ATH_PKG_MAGIC, 8) != 0)
-        return refuse(-ATH_EBADPKG, why, wl, "not a package (no %s at its start)", ATH_PKG_MAGIC);
+        return load_refuse(-ATH_EBADPKG, why, wl, "not a package (no %s at its start)", ATH_PKG_MAGIC);
     if (h.file_size != len)
-        return refuse(-ATH_EBADPKG, why, wl, "%zu bytes, but its header says %llu (truncated?)", len,
+        return load_refuse(-ATH_EBADPKG, why, wl, "%zu bytes, but its header says %llu (truncated?)", len,
                       (unsigned long long)h.file_size);
     static const uint8_t zero[ATH_PKG_SIG_LEN];
     const uint8_t *sig = file + len - ATH_PKG_SIG_LEN;
     if (memcmp(sig, zero, sizeof zero) == 0)
-        return refuse(-ATH_EBADSIG, why, wl, "not signed");
+        return load_refuse(-ATH_EBADSIG, why, wl, "not signed");
     if (!pkg_signature_ok(file, len - ATH_PKG_SIG_LEN, sig)) {
         if (memcmp(h.key_id, pkg_key_id, sizeof h.key_id) != 0)
-            return refuse(-ATH_EBADSIG, why, wl,
+            return load_refuse(-ATH_EBADSIG, why, wl,
                           "signed with a key this kernel does not trust (key %02x%02x%02x%02x…)",
                           h.key_id[0], h.key_id[1], h.key_id[2], h.key_id[3]);
-        return refuse(-ATH_EBADSIG, why, wl, "its signature does not match its contents (changed since it was signed)");
+        return load_refuse(-ATH_EBADSIG, why, wl, "its signature does not match its contents (changed since it was signed)");
     }
     return 0;
 }
@@ -104,15 +102,15 @@ static int check_header(const uint8_t *file, size_t len, struct pkg_checked *c, 
     memcpy(h, file, sizeof *h);
     uint64_t end = len - ATH_PKG_SIG_LEN; /* everything but the signature */
     if (h->version != ATH_PKG_VERSION)
-        return refuse(-ATH_EBADPKG, why, wl, "format version %u; this kernel reads %u", h->version,
+        return load_refuse(-ATH_EBADPKG, why, wl, "format version %u; this kernel reads %u", h->version,
                       ATH_PKG_VERSION);
     if (h->header_size != sizeof *h)
-        return refuse(-ATH_EBADPKG, why, wl, "header of %u bytes, not %zu", h->header_size, sizeof *h);
+        return load_refuse(-ATH_EBADPKG, why, wl, "header of %u bytes, not %zu", h->header_size, sizeof *h);
     if (!name_ok(h->name))
-        return refuse(-ATH_EBADPKG, why, wl, "its name is not 1-%u characters of a-z 0-9 _ -",
+        return load_refuse(-ATH_EBADPKG, why, wl, "its name is not 1-%u characters of a-z 0-9 _ -",
                       ATH_PKG_NAME_MAX - 1);
     if (memcmp(h->runtime_id, pkg_runtime_id, sizeof h->runtime_id) != 0)
-        return refuse(-ATH_ENOEXEC, why, wl,
+        return load_refuse(-ATH_ENOEXEC, why, wl,
                       "built for another kernel runtime (runtime %02x%02x%02x%02x…, this kernel's "
                       "%02x%02x%02x%02x…): rebuild it",
                       h->runtime_id[0], h->runtime_id[1], h->runtime_id[2], h->runtime_id[3],
@@ -120,43 +118,43 @@ static int check_header(const uint8_t *file, size_t len, struct pkg_checked *c, 
     /* The image. */
     if (h->image_off % ATH_PKG_PAGE || h->image_off < h->header_size ||
         !inside(h->image_off, h->image_file, 0, end) || h->image_file % ATH_PKG_PAGE)
-        return refuse(-ATH_EBADPKG, why, wl, "its image (%u bytes at %u) does not lie in the file",
+        return load_refuse(-ATH_EBADPKG, why, wl, "its image (%u bytes at %u) does not lie in the file",
                       h->image_file, h->image_off);
     if (h->image_size == 0 || h->image_size % ATH_PKG_PAGE || h->image_size > ATH_PKG_IMAGE_MAX ||
         h->image_size < h->image_file)
-        return refuse(-ATH_EBADPKG, why, wl, "image size %u out of range", h->image_size);
+        return load_refuse(-ATH_EBADPKG, why, wl, "image size %u out of range", h->image_size);
     /* Segments: in order, page multiples, covering the image exactly, each
      * with a known protection, at least one executable. */
     if (h->nsegs == 0 || h->nsegs > ATH_PKG_MAX_SEGS)
-        return refuse(-ATH_EBADPKG, why, wl, "%u segments", h->nsegs);
+        return load_refuse(-ATH_EBADPKG, why, wl, "%u segments", h->nsegs);
     uint64_t at = 0;
     bool code = false;
     for (uint32_t i = 0; i < h->nsegs; i++) {
         const struct ath_pkg_seg *s = &h->seg[i];
         if (s->off != at || s->size == 0 || s->size % ATH_PKG_PAGE || s->size > h->image_size - at ||
             s->prot < ATH_PKG_R || s->prot > ATH_PKG_RX)
-            return refuse(-ATH_EBADPKG, why, wl, "segment %u (%u bytes at %u, protection %u) out of range",
+            return load_refuse(-ATH_EBADPKG, why, wl, "segment %u (%u bytes at %u, protection %u) out of range",
                           i, s->size, s->off, s->prot);
         code |= s->prot == ATH_PKG_RX;
         at += s->size;
     }
     if (at != h->image_size || !code)
-        return refuse(-ATH_EBADPKG, why, wl, "its segments do not cover its image, or hold no code");
+        return load_refuse(-ATH_EBADPKG, why, wl, "its segments do not cover its image, or hold no code");
     /* Relocations and imports: inside the file, after the image. */
     if (h->relocs_off % 8 || h->nrelocs > ATH_PKG_RELOCS_MAX ||
         !inside(h->relocs_off, (uint64_t)h->nrelocs * sizeof(struct ath_pkg_reloc),
                 h->image_off + h->image_file, end))
-        return refuse(-ATH_EBADPKG, why, wl, "its %u relocations do not lie in the file", h->nrelocs);
+        return load_refuse(-ATH_EBADPKG, why, wl, "its %u relocations do not lie in the file", h->nrelocs);
     if (h->nimports > ATH_PKG_IMPORTS_MAX ||
         !inside(h->imports_off, h->imports_len, h->image_off + h->image_file, end))
-        return refuse(-ATH_EBADPKG, why, wl, "its %u imports do not lie in the file", h->nimports);
+        return load_refuse(-ATH_EBADPKG, why, wl, "its %u imports do not lie in the file", h->nimports);
     if (h->max_pages == 0 || h->max_pages > 65536)
-        return refuse(-ATH_EBADPKG, why, wl, "it asks for %u pages of memory (1-65536)", h->max_pages);
+        return load_refuse(-ATH_EBADPKG, why, wl, "it asks for %u pages of memory (1-65536)", h->max_pages);
     /* Its entry: inside a segment that is not code, whole. */
     const struct ath_pkg_seg *es = seg_of(h, h->entry_off);
     if (h->entry_off % 8 || !es || es->prot == ATH_PKG_RX ||
         !inside(h->entry_off, sizeof(struct ath_pkg_entry), es->off, es->off + es->size))
-        return refuse(-ATH_EBADPKG, why, wl, "its entry (at %u) is not in a data segment", h->entry_off);
+        return load_refuse(-ATH_EBADPKG, why, wl, "its entry (at %u) is not in a data segment", h->entry_off);
     c->image = file + h->image_off;
     c->relocs = file + h->relocs_off;
     return 0;
@@ -172,10 +170,10 @@ static int check_relocs(struct pkg_checked *c, char *why, size_t wl)
         memcpy(&r, c->relocs + (size_t)i * sizeof r, sizeof r);
         const struct ath_pkg_seg *s = seg_of(h, r.where);
         if (r.where % 8 || !s || s->prot == ATH_PKG_RX || (uint64_t)r.where + 8 > s->off + s->size)
-            return refuse(-ATH_EBADPKG, why, wl, "relocation %u writes outside its data (at %u)", i,
+            return load_refuse(-ATH_EBADPKG, why, wl, "relocation %u writes outside its data (at %u)", i,
                           r.where);
         if (r.kind == ATH_PKG_REL_IMPORT ? r.sym >= h->nimports : r.kind != ATH_PKG_REL_RELATIVE)
-            return refuse(-ATH_EBADPKG, why, wl, "relocation %u: kind %u, symbol %u", i, r.kind, r.sym);
+            return load_refuse(-ATH_EBADPKG, why, wl, "relocation %u: kind %u, symbol %u", i, r.kind, r.sym);
     }
     return 0;
 }
@@ -186,28 +184,31 @@ static int check_imports(const uint8_t *file, struct pkg_checked *c, char *why, 
     const struct ath_pkg_header *h = &c->h;
     c->imports = h->nimports ? kmalloc(h->nimports * sizeof *c->imports) : NULL;
     if (h->nimports && !c->imports)
-        return refuse(-ATH_ENOMEM, why, wl, "no memory for its %u imports", h->nimports);
+        return load_refuse(-ATH_ENOMEM, why, wl, "no memory for its %u imports", h->nimports);
     const char *p = (const char *)file + h->imports_off, *end = p + h->imports_len;
     for (uint32_t i = 0; i < h->nimports; i++) {
         size_t n = 0;
         while (p + n < end && p[n])
             n++;
         if (p + n == end)
-            return refuse(-ATH_EBADPKG, why, wl, "import %u runs past the end of its names", i);
+            return load_refuse(-ATH_EBADPKG, why, wl, "import %u runs past the end of its names", i);
         c->imports[i] = pkg_export(p, n);
         if (!c->imports[i])
-            return refuse(-ATH_ENOEXEC, why, wl, "it uses %.*s, which this kernel does not export",
+            return load_refuse(-ATH_ENOEXEC, why, wl, "it uses %.*s, which this kernel does not export",
                           (int)(n > 60 ? 60 : n), p);
         p += n + 1;
     }
     if (p != end)
-        return refuse(-ATH_EBADPKG, why, wl, "bytes after its last import's name");
+        return load_refuse(-ATH_EBADPKG, why, wl, "bytes after its last import's name");
     return 0;
 }
 
-static int decode(const uint8_t *file, size_t len, struct pkg_checked *c, char *why, size_t wl)
+static int decode(const uint8_t *file, size_t len, struct pkg_checked *c, uint64_t *verify_ns,
+                  char *why, size_t wl)
 {
+    uint64_t t0 = plat_clock_ns();
     int r = check_signature(file, len, why, wl);
+    *verify_ns = plat_clock_ns() - t0;
     if (!r)
         r = check_header(file, len, c, why, wl);
     if (!r)
@@ -234,7 +235,7 @@ static int map(const struct pkg_checked *c, struct pkg *p, char *why, size_t wl)
 {
     const struct ath_pkg_header *h = &c->h;
     if (plat_code_alloc(h->image_size, &p->code) != 0)
-        return refuse(-ATH_ENOMEM, why, wl, "no memory for its %u-byte image", h->image_size);
+        return load_refuse(-ATH_ENOMEM, why, wl, "no memory for its %u-byte image", h->image_size);
     uint8_t *base = (uint8_t *)p->code.base;
     memcpy(base, c->image, h->image_file); /* the rest is zero: fresh pages */
     for (uint32_t i = 0; i < h->nrelocs; i++) {
@@ -253,13 +254,13 @@ static int map(const struct pkg_checked *c, struct pkg *p, char *why, size_t wl)
         !code_ptr_ok(p, h, (uintptr_t)e.start, false) || !code_ptr_ok(p, h, (uintptr_t)e.free, false) ||
         !code_ptr_ok(p, h, (uintptr_t)e.memory, false) || !code_ptr_ok(p, h, (uintptr_t)e.handle, true)) {
         plat_code_free(&p->code);
-        return refuse(-ATH_EBADPKG, why, wl, "its entry is malformed (a function outside its code)");
+        return load_refuse(-ATH_EBADPKG, why, wl, "its entry is malformed (a function outside its code)");
     }
     for (uint32_t i = 0; i < h->nsegs; i++)
         if (plat_code_protect(&p->code, h->seg[i].off, h->seg[i].size,
                               (enum plat_prot)h->seg[i].prot) != 0) {
             plat_code_free(&p->code);
-            return refuse(-ATH_ENOMEM, why, wl, "its pages could not be protected");
+            return load_refuse(-ATH_ENOMEM, why, wl, "its pages could not be protected");
         }
     memcpy(p->name, h->name, sizeof p->name);
     memcpy(p->wasm_sha256, h->wasm_sha256, sizeof p->wasm_sha256);
@@ -285,11 +286,18 @@ static int map(const struct pkg_checked *c, struct pkg *p, char *why, size_t wl)
 int pkg_load(const uint8_t *file, size_t len, struct pkg **out, char *why, size_t why_len)
 {
     struct pkg_checked c = { 0 };
-    int r = decode(file, len, &c, why, why_len);
+    uint64_t t0 = plat_clock_ns(), verify_ns;
+    int r = decode(file, len, &c, &verify_ns, why, why_len);
+    uint64_t t1 = plat_clock_ns();
     struct pkg *p = NULL;
     if (!r) {
         p = kzalloc(sizeof *p);
-        r = p ? map(&c, p, why, why_len) : refuse(-ATH_ENOMEM, why, why_len, "no memory");
+        r = p ? map(&c, p, why, why_len) : load_refuse(-ATH_ENOMEM, why, why_len, "no memory");
+    }
+    if (!r) {
+        p->verify_ns = verify_ns;
+        p->check_ns = t1 - t0 - verify_ns;
+        p->map_ns = plat_clock_ns() - t1;
     }
     kfree(c.imports);
     if (!r) {
@@ -302,7 +310,7 @@ int pkg_load(const uint8_t *file, size_t len, struct pkg **out, char *why, size_
         spin_unlock_irqrestore(&pkg_lock, f);
         if (i == PKG_LOADED_MAX) {
             plat_code_free(&p->code);
-            r = refuse(-ATH_ENOMEM, why, why_len, "%u packages are loaded already", PKG_LOADED_MAX);
+            r = load_refuse(-ATH_ENOMEM, why, why_len, "%u packages are loaded already", PKG_LOADED_MAX);
         }
     }
     if (r) {

@@ -8,6 +8,8 @@
 #include <athanor/kernel.h>
 #include <athanor/klib.h>
 #include <athanor/lifecycle.h>
+#include <athanor/load.h>
+#include <athanor/realtime.h>
 #include <athanor/trap.h>
 
 #define EXIT_TRAPPED 134
@@ -28,15 +30,31 @@ void app_run_thread(void *arg)
 {
     (void)arg;
     const struct boot_info *bi = kernel_boot_info();
-    char why[200];
+    char why[200], flag[8];
     struct component *c;
+    if (bi->run_realtime_ns) /* no RTC driver runs here: the host's clock */
+        realtime_set(bi->run_realtime_ns);
+    uint64_t t0 = plat_clock_ns();
     int r = app_start(NULL, bi->run_pkg, bi->run_pkg_len, bi->run_spec, bi->run_spec_len, true, &c,
                       why, sizeof why);
     if (r) {
         say("azoth: cannot run it: %s\n", why);
         plat_exit(EXIT_REFUSED);
     }
+    /* AZOTH_RUN_TIMING (the hosted front end's azoth.runtiming=1): what
+     * loading and starting it took, to its first instruction, for the
+     * benchmarks (bench/apps.sh). Read once it stopped: started_at_ns is
+     * set as its entry point is entered. */
+    bool timing = cmdline_get(bi->cmdline, "azoth.runtiming", flag, sizeof flag);
     comp_wait(c, UINT64_MAX);
+    if (timing) {
+        const struct pkg *p = c->pkg;
+        say("azoth: timing: %u bytes of code; to its first instruction %llu us: signature %llu us, "
+            "checks %llu us, mapping %llu us, instance %llu us\n",
+            p->code_bytes, (unsigned long long)((c->started_at_ns - t0) / 1000),
+            (unsigned long long)(p->verify_ns / 1000), (unsigned long long)(p->check_ns / 1000),
+            (unsigned long long)(p->map_ns / 1000), (unsigned long long)(c->instantiate_ns / 1000));
+    }
     enum trap_kind k = c->trap.kind;
     if (k == TRAP_NONE || k == TRAP_EXIT)
         plat_exit(c->trap.exit_code);

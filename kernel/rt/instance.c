@@ -15,7 +15,7 @@ int rt_comp_start(struct component *c, const char *args)
 
 int rt_comp_create(struct component *c)
 {
-    const struct comp_image *img = c->cfg->image;
+    const struct comp_image *img = c->image;
     c->rt.instance = kzalloc(img->instance_size);
     if (!c->rt.instance)
         return -ATH_ENOMEM;
@@ -27,7 +27,7 @@ void rt_comp_stop(struct component *c)
 {
     c->rt.memory = NULL;
     if (c->rt.instance)
-        c->cfg->image->free(c->rt.instance); /* frees the linear memory and tables */
+        c->image->free(c->rt.instance); /* frees the linear memory and tables */
     kfree(c->rt.instance);
     c->rt.instance = NULL;
 }

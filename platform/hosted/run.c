@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef AZOTH_SRC_DIR
@@ -40,7 +41,8 @@ static void usage(void)
             "                       (default: HOST as written)\n"
             "  --env NAME=VALUE     set a variable of its environment; --env NAME passes the\n"
             "                       host's own value on\n"
-            "  AZOTH_VERBOSE=1      show the kernel's messages on standard error\n");
+            "  AZOTH_VERBOSE=1      show the kernel's messages on standard error\n"
+            "  AZOTH_RUN_TIMING=1   say on standard error what loading and starting it took\n");
 }
 
 /* The whole of a file, or NULL with a message. */
@@ -309,6 +311,12 @@ int hosted_run_prepare(int argc, char **argv, struct boot_info *bi)
     }
     s.h.ndirs = ndirs;
     s.h.size = (uint32_t)(sizeof s.h + s.used);
+    const char *timing = getenv("AZOTH_RUN_TIMING");
+    if (timing && *timing && strcmp(timing, "0") != 0)
+        snprintf(bi->cmdline, sizeof bi->cmdline, "azoth.runtiming=1");
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    bi->run_realtime_ns = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
     bi->run_pkg = bytes;
     bi->run_pkg_len = len;
     bi->run_spec = (const uint8_t *)&s;

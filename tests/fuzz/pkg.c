@@ -37,6 +37,7 @@ int kprintf(const char *f, ...) { (void)f; return 0; }
 irqflags_t plat_irq_save(void) { return 0; }
 void plat_irq_restore(irqflags_t f) { (void)f; }
 void plat_cpu_relax(void) {}
+uint64_t plat_clock_ns(void) { return 0; }
 unsigned plat_cpu_id(void) { return 0; }
 
 int plat_code_alloc(size_t size, struct plat_code *out)

@@ -85,6 +85,19 @@ expect_in "$dir/files-none.out" hosted/apps-dir-none '^files: cannot create /dat
 (cd "$dir" && timeout 120 "$OLDPWD/$AZ" run --dir folder "$OLDPWD/$PKG" files folder > files-rel.out 2>&1)
 expect_in "$dir/files-rel.out" hosted/apps-dir-as-written '^files: entry old.txt$'
 
+# Standard programs of the tree, unmodified: C++ (libc++: iostreams, maps,
+# algorithms), from its arguments and from stdin; Rust (std::env, std::fs,
+# std::time) with an environment and a folder.
+run cxx 0 "$BUILD/apps/cxxdemo.wasm" "the cat and the dog" and
+expect_in "$dir/cxx.out" hosted/apps-cxx-args '^cxxdemo: 6 words, 4 different$' '^cxxdemo: and 2$' '^cxxdemo: the 2$'
+printf 'a b a\nc a\n' | timeout 120 "$AZ" run "$BUILD/apps/cxxdemo.azpkg" > "$dir/cxx-stdin.out" 2>&1
+expect_in "$dir/cxx-stdin.out" hosted/apps-cxx-stdin '^cxxdemo: 5 words, 3 different$' '^cxxdemo: a 3$'
+run rust 0 --env LANG=C --dir "$dir/folder::/data" "$BUILD/apps/rustdemo.wasm" /data
+expect_in "$dir/rust.out" hosted/apps-rust \
+    "^rustdemo: 2 arguments: \[\"$BUILD/apps/rustdemo.wasm\", \"/data\"\]$" '^rustdemo: env LANG=C$' \
+    '^rustdemo: 1[7-9][0-9]{8} s since 1970$' '^rustdemo: read back: written by Rust$' \
+    '^rustdemo: in /data: old\.txt rustdemo\.txt$'
+
 # A trap is contained: the kernel reports it, the exit status says so.
 run trap 134 "$PKG" trap
 expect_in "$dir/trap.err" hosted/apps-trap-reported '^azoth: runtest stopped: unreachable'

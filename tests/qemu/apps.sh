@@ -1,14 +1,16 @@
 # Apps on bare metal (docs/apps.md): make run's disk with the tree's
 # packages in /apps (tools/disk.sh make ... PKG...), and a tampered copy put
 # in from the host; then, in the shell, run with arguments (quoted), an
-# environment, a directory of the disk, exit statuses, a trap, Ctrl-C, a
-# refused package, a missing one, and install, apps, remove.
+# environment, a directory of the disk, exit statuses, a trap, Ctrl-C,
+# input typed to the program (edited, Ctrl-D), a refused package, a missing
+# one, and install, apps, remove.
 . tests/lib.sh
 dir=$LOGDIR/apps
 rm -rf "$dir"
 mkdir -p "$dir"
 img=$dir/disk.img
-tools/disk.sh make "$img" 64 "$BUILD/apps/hello.azpkg" "$BUILD/apps/runtest.azpkg" > "$dir/make.log" 2>&1
+tools/disk.sh make "$img" 64 "$BUILD/apps/hello.azpkg" "$BUILD/apps/runtest.azpkg" \
+    "$BUILD/apps/cxxdemo.azpkg" "$BUILD/apps/rustdemo.azpkg" > "$dir/make.log" 2>&1
 expect_status qemu/apps-disk $? 0 "$dir/make.log"
 # A copy with one byte of its code changed: the signature no longer holds.
 cp "$BUILD/apps/runtest.azpkg" "$dir/bad.azpkg"
@@ -29,7 +31,13 @@ log=$dir/shell.log
     sleep 3; printf 'run nosuch\r'
     sleep 1; printf 'run runtest spin\r'
     sleep 4; printf '\003'
-    sleep 3; printf 'install /apps/hello.azpkg hi\r'
+    sleep 3; printf 'run runtest cat\r'
+    sleep 3; printf 'typed in Azoth\r'
+    sleep 1; printf 'abc\177\177x\r'
+    sleep 1; printf '\004'
+    sleep 3; printf 'run cxxdemo "the cat and the dog" and\r'
+    sleep 4; printf 'run --env LANG=C --dir /docs::/d rustdemo /d\r'
+    sleep 4; printf 'install /apps/hello.azpkg hi\r'
     sleep 2; printf 'run hi\r'
     sleep 3; printf 'remove hi\r'
     sleep 1; printf 'run "unclosed\r'
@@ -38,7 +46,7 @@ log=$dir/shell.log
     sleep 2
 } | timeout 150 tools/qemu.sh --disk "$img" > "$log" 2>&1
 expect_status qemu/apps-status $? 0 "$log"
-expect_in "$log" qemu/apps-list '^hello +[0-9]+ bytes$' '^runtest +[0-9]+ bytes$' '^3 installed in /apps$'
+expect_in "$log" qemu/apps-list '^hello +[0-9]+ bytes$' '^runtest +[0-9]+ bytes$' '^5 installed in /apps$'
 # The user image has a built-in "hello": the package's component is hello-2.
 expect_in "$log" qemu/apps-hello '^Hello, Ada!$' '^It is 20[0-9-]+ [0-9:]+ UTC\.$' '^\[hello-2: exit status 0\]$'
 expect_in "$log" qemu/apps-argv '^\[runtest\]\[args\]\[two words\]\[q"x\]\[\$\]$'
@@ -53,6 +61,12 @@ expect_in "$log" qemu/apps-ctrl-c '^spinning$' '^\^C$' '^\[runtest: stopped: kil
 expect_in "$log" qemu/apps-install '^installed /apps/hi\.azpkg \(run hi\)$' '^Hello, world!$' \
     '^removed /apps/hi\.azpkg$'
 expect_in "$log" qemu/apps-quoting '^unclosed quote$'
+# C++ and Rust programs from the disk.
+expect_in "$log" qemu/apps-cxx '^cxxdemo: 6 words, 4 different$' '^cxxdemo: the 2$' '^\[cxxdemo: exit status 0\]$'
+expect_in "$log" qemu/apps-rust '^rustdemo: 2 arguments: \["rustdemo", "/d"\]$' '^rustdemo: env LANG=C$' \
+    '^rustdemo: read back: written by Rust$' '^rustdemo: in /d: .*rustdemo\.txt' '^\[rustdemo: exit status 0\]$'
+# stdin: what is typed while it runs, a line at a time, edited; Ctrl-D ends it.
+expect_in "$log" qemu/apps-stdin '^typed in Azoth$' '^ax$' '^cat: 18 bytes$' '^\[runtest: exit status 0\]$'
 # Every app's slot was given back: ps lists none of them.
 expect_none "$log" qemu/apps-slots-freed '^(hello-[0-9]+|runtest[-0-9]*) +(running|exited|faulted|stopped) ' \
     "an app is still listed after it ended"

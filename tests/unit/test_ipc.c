@@ -103,6 +103,7 @@ static int setup(void **state)
     move_result = 0;
     for (unsigned i = 0; i < 2; i++) {
         comps[i].cfg = &comp_manifest[i];
+        comps[i].image = comp_manifest[i].image;
         comps[i].state = COMP_RUNNING;
         comps[i].generation = 1;
         ipc_comp_init(&comps[i]);

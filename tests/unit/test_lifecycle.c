@@ -44,6 +44,7 @@ void snapshot_comp_stop(struct component *c) { (void)c; note("-snapshot"); }
 int  snapshot_take(struct component *c) { (void)c; note("snapshot"); return 0; }
 int  snapshot_restore(struct component *c) { (void)c; return 0; }
 void ipc_comp_init(struct component *c) { (void)c; }
+void ipc_comp_image(struct component *c) { (void)c; }
 void host_comp_init(struct component *c) { c->host.comp = c; }
 int  ipc_comp_start(struct component *c, const char *a) { (void)c, (void)a; return start_hook("ipc"); }
 void ipc_comp_stop(struct component *c) { (void)c; note("-ipc"); }
@@ -265,6 +266,39 @@ static void test_app_slots(void **state)
     assert_int_equal(comp_remove(c2), 0);
 }
 
+/* A new version of a built-in component: stopped, swapped, started again
+ * in a new generation on the package's code; the old package given back
+ * at the next update. */
+static void test_update(void **state)
+{
+    (void)state;
+    static struct pkg v2 = { .image = { .name = "drv", .instance_size = 16, .init_module = img_init,
+                                        .instantiate = img_instantiate, .start = img_start,
+                                        .max_frame = &max_frame } };
+    static struct pkg v3 = { .image = { .name = "drv", .instance_size = 16, .init_module = img_init,
+                                        .instantiate = img_instantiate, .start = img_start,
+                                        .max_frame = &max_frame } };
+    pkg_puts = 0;
+    struct component *drv = comp_find("drv");
+    assert_ptr_equal(drv->image, &img); /* its manifest's code */
+    assert_int_equal(comp_start(drv, NULL), 0);
+    run_its_thread(drv); /* it ran and exited: stopped, not running */
+    uint32_t gen = drv->generation;
+    assert_int_equal(comp_update(drv, &v2), 0);
+    assert_ptr_equal(drv->image, &v2.image);
+    assert_ptr_equal(drv->pkg, &v2);
+    assert_int_equal(drv->state, COMP_EXITED); /* it was not running: not started */
+    assert_int_equal(drv->generation, gen);
+    assert_int_equal(comp_start(drv, NULL), 0); /* runs the new code */
+    assert_int_equal(drv->generation, gen + 1);
+    run_its_thread(drv);
+    assert_int_equal(comp_update(drv, &v3), 0);
+    assert_ptr_equal(drv->image, &v3.image);
+    assert_int_equal(pkg_puts, 1); /* v2 given back */
+    assert_int_equal(comp_remove(drv), -ATH_EPERM); /* still the manifest's component */
+    assert_ptr_equal(drv->cfg, &comp_manifest[1]);
+}
+
 static void test_trap_stops_it_faulted(void **state)
 {
     (void)state;
@@ -332,6 +366,7 @@ int main(void)
         cmocka_unit_test_setup(test_boot_profiles, setup),
         cmocka_unit_test_setup(test_reset_and_inject_refusals, setup),
         cmocka_unit_test_setup(test_app_slots, setup),
+        cmocka_unit_test_setup(test_update, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -56,6 +56,10 @@ enum ath_comp_op {
     ATH_COMP_EXIT,   /* how it last stopped: ATH_EXIT_PACK(...) (read right) */
     ATH_COMP_REMOVE, /* give a stopped app's slot back (loaded at run time only) */
 };
+/* console_feed's flags: the input ends (a terminal's Ctrl-D) once these
+ * bytes are read, until more come; drop what is unread first. */
+#define ATH_FEED_END   1u
+#define ATH_FEED_RESET 2u
 /* How a component last stopped: the trap kind (0: it exited) and its exit
  * status (proc_exit's, or 0 from its entry point). */
 #define ATH_EXIT_PACK(kind, status) ((uint64_t)(uint32_t)(status) | (uint64_t)(kind) << 32)

@@ -3,7 +3,7 @@
  * in /apps. The kernel checks the package and the grants (app_start); this
  * side only reads the file and asks.
  *   run [--dir PATH[::GUEST]]... [--env NAME=VALUE]... [--name NAME] PACKAGE [ARGS...]
- *   apps | install FILE [NAME] | remove NAME */
+ *   apps | install FILE [NAME] | remove NAME | update NAME PACKAGE */
 #include "shell.h"
 
 #include <athanor/abi/pkg.h>
@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define APPS_DIR "/apps"
@@ -29,11 +30,11 @@ static void package_path(char *out, size_t cap, const char *arg)
 }
 
 /* The whole file in malloc'd memory, or NULL with a message. */
-static uint8_t *read_whole(const char *path, uint32_t *len)
+static uint8_t *read_whole(const char *cmd, const char *path, uint32_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        out("run: %s: %s\n", path, strerror(errno));
+        out("%s: %s: %s\n", cmd, path, strerror(errno));
         return NULL;
     }
     uint8_t *buf = NULL;
@@ -43,7 +44,7 @@ static uint8_t *read_whole(const char *path, uint32_t *len)
             cap = cap ? cap * 2 : 1 << 16;
             uint8_t *nb = cap <= ATH_PKG_FILE_MAX ? realloc(buf, cap) : NULL;
             if (!nb) {
-                out("run: %s: too large to read (%zu bytes so far)\n", path, n);
+                out("%s: %s: too large to read (%zu bytes so far)\n", cmd, path, n);
                 free(buf);
                 fclose(f);
                 return NULL;
@@ -58,7 +59,7 @@ static uint8_t *read_whole(const char *path, uint32_t *len)
     bool bad = ferror(f);
     fclose(f);
     if (bad) {
-        out("run: %s: read error\n", path);
+        out("%s: %s: read error\n", cmd, path);
         free(buf);
         return NULL;
     }
@@ -83,20 +84,63 @@ static uint32_t put(const char *s, size_t n)
     return off;
 }
 
-/* Wait for the app to stop, showing its output; Ctrl-C stops it. Then say
- * how it ended and give its slot back. */
+/* Pass a line (or what there is of it) to the program's fd 0, all of it:
+ * the console takes what it has room for. */
+static void feed(const char *buf, uint32_t len, uint32_t flags, const char *name)
+{
+    uint32_t done = 0;
+    for (int tries = 0; tries < 100; tries++) {
+        int n = ath_console_feed(shell_manage, buf + done, len - done, flags);
+        if (n < 0)
+            return;
+        done += (uint32_t)n;
+        if (done == len)
+            return;
+        struct timespec pause = { 0, 10000000 }; /* the console is full: let it read */
+        nanosleep(&pause, NULL);
+        int64_t st = ath_comp_ctl(shell_manage, name, ATH_COMP_STATE, 0);
+        if (st < 0 || ATH_STATE_STATE(st) != ATH_RUNNING)
+            return; /* nobody reads any more */
+    }
+}
+
+/* Wait for the app to stop, showing its output. What is typed meanwhile
+ * is the program's input, a line at a time as a terminal gives it (edited
+ * here: backspace, Ctrl-U); Ctrl-D ends the input, Ctrl-C stops it. Then
+ * say how it ended and give its slot back. */
 static void wait_for(const char *name)
 {
     bool interrupted = false;
+    char line[256];
+    uint32_t n = 0;
     for (;;) {
         int64_t st = ath_comp_ctl(shell_manage, name, ATH_COMP_STATE, 0);
         if (st < 0 || ATH_STATE_STATE(st) != ATH_RUNNING)
             break;
         int key = shell_poll_key(100000000ull); /* its output meanwhile; 0.1 s at most */
+        if (key < 0)
+            continue;
         if (key == 0x03 && !interrupted) {
             out("^C\n");
             ath_comp_ctl(shell_manage, name, ATH_COMP_KILL, 0);
             interrupted = true;
+        } else if (key == 0x04) { /* Ctrl-D: what is typed so far, then the end */
+            feed(line, n, ATH_FEED_END, name);
+            n = 0;
+        } else if (key == '\r' || key == '\n') {
+            out("\n");
+            line[n++] = '\n';
+            feed(line, n, 0, name);
+            n = 0;
+        } else if ((key == 0x7f || key == 0x08) && n) {
+            n--;
+            out("\b \b");
+        } else if (key == 0x15) {
+            for (; n; n--)
+                out("\b \b");
+        } else if (key >= 0x20 && key < 0x7f && n < sizeof line - 1) {
+            line[n++] = (char)key;
+            out("%c", key);
         }
     }
     int64_t ex = ath_comp_ctl(shell_manage, name, ATH_COMP_EXIT, 0);
@@ -185,9 +229,10 @@ static void cmd_run(int argc, char **argv)
     }
     req.h.size = (uint32_t)(sizeof req.h + used);
     uint32_t len;
-    uint8_t *pkg = read_whole(path, &len);
+    uint8_t *pkg = read_whole("run", path, &len);
     if (!pkg)
         return;
+    ath_console_feed(shell_manage, NULL, 0, ATH_FEED_RESET); /* its input starts empty */
     int idx = ath_app_start(shell_manage, pkg, len, &req.h);
     free(pkg);
     if (idx < 0) {
@@ -254,7 +299,7 @@ static void cmd_install(int argc, char **argv)
     mkdir(APPS_DIR, 0755);
     snprintf(dst, sizeof dst, "%s/%s.azpkg", APPS_DIR, name);
     uint32_t len;
-    uint8_t *buf = read_whole(argv[1], &len);
+    uint8_t *buf = read_whole("install", argv[1], &len);
     if (!buf)
         return;
     FILE *f = fopen(dst, "wb");
@@ -287,6 +332,26 @@ static void cmd_remove(int argc, char **argv)
     out("removed %s\n", path);
 }
 
+static void cmd_update(int argc, char **argv)
+{
+    if (argc != 3) {
+        out("usage: update NAME PACKAGE\n");
+        return;
+    }
+    char path[256];
+    package_path(path, sizeof path, argv[2]);
+    uint32_t len;
+    uint8_t *pkg = read_whole("update", path, &len);
+    if (!pkg)
+        return;
+    int r = ath_app_update(shell_manage, argv[1], pkg, len);
+    free(pkg);
+    if (r)
+        out("update %s: %s%s\n", argv[1], ath_strerror(r), r == -ATH_ENOENT ? " (no such component)" : "");
+    else
+        out("updated %s from %s\n", argv[1], path);
+}
+
 bool shell_app_command(int argc, char **argv)
 {
     if (!strcmp(argv[0], "run"))
@@ -297,6 +362,8 @@ bool shell_app_command(int argc, char **argv)
         cmd_install(argc, argv);
     else if (!strcmp(argv[0], "remove"))
         cmd_remove(argc, argv);
+    else if (!strcmp(argv[0], "update"))
+        cmd_update(argc, argv);
     else
         return false;
     return true;

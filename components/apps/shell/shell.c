@@ -703,7 +703,7 @@ static void run(char *line)
             "ls [path] | cat file... | write file words... | rm path... | mkdir dir... | mv from to | df | sync |\n"
             "start <name> [args...] | kill|restart|reset <name> | inject <name> <fault> | halt | reboot |\n"
             "run [--dir PATH[::GUEST]] [--env NAME=VALUE] [--name NAME] <package> [args...] |\n"
-            "apps | install <file> [name] | remove <name> |\n"
+            "apps | install <file> [name] | remove <name> | update <name> <package> |\n"
             "privacy [log | once|always|deny <request> | revoke [session]]   (F12: revoke every session)\n");
     } else if (!strcmp(argv[0], "ps")) {
         cmd_ps();

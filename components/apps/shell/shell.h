@@ -14,7 +14,7 @@ extern ath_handle_t shell_manage; /* control of every component */
 int shell_poll_key(uint64_t wait_ns);
 /* A trap kind (ATH_TRAP_*) in words. */
 const char *shell_trap_name(unsigned kind);
-/* Run argv if it is an app command (run, apps, install, remove). */
+/* Run argv if it is an app command (run, apps, install, remove, update). */
 bool shell_app_command(int argc, char **argv);
 
 /* Print to the serial line and the screen (printf's format). */

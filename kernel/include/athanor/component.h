@@ -173,9 +173,14 @@ extern spinlock_t comp_lock;
 struct pkg;
 struct component {
     const struct comp_config *cfg;   /* NULL: an empty slot for a component loaded at run time */
-    /* Loaded at run time (comp_create): its package, whose code it runs, and
-     * its config are this slot's own until comp_remove. NULL: built in. */
-    struct pkg      *pkg;
+    /* The code it runs: its manifest's image, or a package's (an app, or a
+     * built-in component updated at run time: comp_update). Changes only
+     * while it is stopped. */
+    const struct comp_image *image;
+    struct pkg      *pkg;            /* the package whose code it runs, NULL: the image's own */
+    /* Loaded at run time (comp_create): its config is this slot's own until
+     * comp_remove. */
+    bool             app;
     bool             setting_up;     /* comp_create is filling it in (under comp_lock) */
     enum comp_state  state;
     uint32_t         generation;     /* changes on every (re)start */

@@ -40,14 +40,25 @@ bool console_input_room(void);
  * end of stdin). Readers get CONSOLE_EOF once the buffered bytes are read. */
 void console_input_eof(void);
 #define CONSOLE_EOF (-1)
+/* Input from a thread: a shell passing what is typed to the program it
+ * runs in the foreground (the console_feed host call), into a ring of its
+ * own that programs' fd 0 reads before the device's (console_getc_intr),
+ * and the monitor never (console_getc, console_getc_until). As many bytes
+ * as there is room for (how many); FEED_RESET first drops what was not
+ * read yet; FEED_END (once all of buf went in): programs get CONSOLE_EOF
+ * once the fed bytes are read, until more is fed (a terminal's Ctrl-D). */
+#define CONSOLE_FEED_END   1u
+#define CONSOLE_FEED_RESET 2u
+size_t console_feed(const uint8_t *buf, size_t n, unsigned flags);
 /* Block the calling thread until a byte arrives; returns it, or CONSOLE_EOF. */
 int  console_getc(void);
 /* Like console_getc, but gives up at deadline_ns (absolute; 0 = do not
  * wait) and returns CONSOLE_TIMEOUT. */
 #define CONSOLE_TIMEOUT (-2)
 int  console_getc_until(uint64_t deadline_ns);
-/* The same for a host call on a component's behalf: an interruptible wait,
- * which also ends (CONSOLE_TIMEOUT) when the component is asked to stop. */
+/* The same for a host call on a component's behalf (its fd 0): what a
+ * shell fed first, then the device's input; an interruptible wait, which
+ * also ends (CONSOLE_TIMEOUT) when the component is asked to stop. */
 int  console_getc_intr(uint64_t deadline_ns);
 /* Bytes dropped because the input buffer was full (for diagnostics). */
 uint64_t console_input_dropped(void);

@@ -7,6 +7,7 @@
 #ifndef ATHANOR_IPC_H
 #define ATHANOR_IPC_H
 
+#include <athanor/list.h>
 #include <athanor/abi/consts.h>
 #include <athanor/cap.h>
 #include <athanor/sched.h>
@@ -30,7 +31,7 @@ struct component;
  * ipc/call.c). */
 struct endpoint {
     struct component *server;
-    /* server->cfg->image->handle (NULL if it exports none), kept here so a
+    /* server->image->handle (NULL if it exports none), kept here so a
      * call does not chase three pointers before it starts */
     uint64_t        (*handle)(void *instance, uint64_t badge, uint64_t op, uint64_t a0,
                               uint64_t a1, uint64_t a2);
@@ -43,6 +44,10 @@ struct endpoint {
     volatile uint32_t nwaiters;
     uint32_t          waits;   /* calls that had to wait (statistics, tests) */
     struct waitq      wq;
+    /* The waiting callers in arrival order (under lock): only the first
+     * takes the endpoint when it is free, and a new caller does not pass
+     * them (ipc_acquire), so waiting is first come, first served. */
+    struct list_node  queue;
 };
 
 /* IPC's part of a component: its endpoint (made once, at boot) and the
@@ -62,6 +67,9 @@ struct comp_ipc {
  * teardown, on its thread: no new calls, and wait until no caller runs its
  * handler (before its instance is freed). */
 void ipc_comp_init(struct component *c);
+/* Its code changed (comp_update, while it is stopped): the handler and the
+ * stack bounds the endpoint keeps, from its image. */
+void ipc_comp_image(struct component *c);
 int  ipc_comp_start(struct component *c, const char *args);
 void ipc_comp_stop(struct component *c);
 

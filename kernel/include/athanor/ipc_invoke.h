@@ -80,7 +80,11 @@ static inline int ipc_acquire(struct endpoint *ep, struct thread *t, struct comp
                               uint32_t obj_gen)
 {
     thread_nopreempt_begin(t);
-    bool took = ipc_try_take(ep, t);
+    /* Not ahead of callers already waiting: a client calling in a loop
+     * would otherwise take the endpoint again every time it gives it
+     * back, before the waiters it woke run, and starve them (the queue is
+     * FIFO: ipc_wait_endpoint). */
+    bool took = ep->nwaiters == 0 && ipc_try_take(ep, t);
     thread_nopreempt_end(t);
     if (__builtin_expect(!took, 0)) {
         int r = ipc_wait_endpoint(ep, t);

@@ -23,6 +23,14 @@ int  comp_create(struct comp_config *cfg, struct pkg *pkg, struct component **ou
  * capability table, its reference to its package. -ATH_EBUSY (running, or
  * the manager is looking at its stop right now), -ATH_EPERM (built in). */
 int  comp_remove(struct component *c);
+/* Replace the code c runs by pkg's (a new version of a driver, a service,
+ * an app) without a reboot: stop it if it runs, swap, and start it again
+ * in a new generation (its clients reconnect as after any restart); its
+ * manifest entry (capabilities, calls, devices) stays. Takes pkg's
+ * reference, also on failure; gives the old package's back.
+ * -ATH_ETIMEDOUT (it did not stop), -ATH_EBUSY (it was started again
+ * meanwhile), or start's errors. */
+int  comp_update(struct component *c, struct pkg *pkg);
 /* Start c with args (space-separated; NULL: the manifest's). Restarts, by
  * its policy or comp_restart, keep the arguments of the last start. */
 int  comp_start(struct component *c, const char *args);

@@ -22,6 +22,9 @@ struct pkg {
     uint32_t          code_bytes;
     uint32_t          file_size;
     unsigned          refs;       /* under pkg_lock (kernel/load/pkg.c) */
+    /* What its load took (ns): the signature (hashing the file included),
+     * the other checks, and mapping (copy, relocations, protection). */
+    uint64_t          verify_ns, check_ns, map_ns;
 };
 
 /* Load the package in file[0, len): a kernel copy, which nothing else
@@ -43,6 +46,10 @@ void pkg_sha256(uint8_t out[32], const void *data, size_t len);
 extern const uint8_t pkg_public_key[ATH_PKG_KEY_LEN]; /* generated: tools/pkgtool pubkey-c */
 extern const uint8_t pkg_key_id[8];
 extern const uint8_t pkg_runtime_id[32];              /* generated: mk/apps.mk */
+
+/* A refusal: the reason, printf-formatted, into why; returns err. */
+int load_refuse(int err, char *why, size_t why_len, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* The symbols packages link against (kernel/load/exports.c): the address
  * of name, or NULL if the kernel does not export it. */

@@ -37,6 +37,9 @@ struct boot_info {
     size_t             run_pkg_len;
     const uint8_t     *run_spec;
     size_t             run_spec_len;
+    /* With run_pkg: the wall clock when the platform handed over (ns since
+     * 1970, UTC; hosted: the host's), as no RTC driver runs then. */
+    uint64_t           run_realtime_ns;
 };
 
 /* Entered once by the platform on the boot CPU with interrupts disabled.
