@@ -22,7 +22,7 @@ now_ns() { date +%s%N; }
 # A program with about 1 MiB of native code: many distinct functions, all
 # reachable (called through a table the optimiser cannot see through).
 awk 'BEGIN {
-    n = 5000
+    n = 10000
     print "#include <stdio.h>"
     for (i = 0; i < n; i++) {
         printf "unsigned f%d(unsigned x) { x ^= x << %d; x += %uu; x ^= x >> %d; ", i, 1 + i % 13, (i * 2654435761) % 4294967296, 1 + i % 7

@@ -47,8 +47,14 @@ gcc $PKG_CFLAGS -fstack-usage -I"$tmp" -c "$tmp/app.wasm.c" -o "$tmp/app.o"
 frame=$(sh "$here/frames.sh" --one "$tmp/app.su" "$name")
 # shellcheck disable=SC2086
 gcc $PKG_CFLAGS -DPKG_MAX_FRAME="$frame" -I"$tmp" -c "$tmp/app.glue.c" -o "$tmp/glue.o"
+# No unwind tables: -fnon-call-exceptions makes gcc emit them, nothing
+# unwinds through a package (traps unwind to the kernel's recovery point),
+# and the kernel's own linker script drops them from built-in components
+# too. They would double the package, and the loader hashes every byte.
+objcopy --remove-section=.eh_frame "$tmp/app.o"
+objcopy --remove-section=.eh_frame "$tmp/glue.o"
 gcc -shared -nostdlib -Wl,-z,max-page-size=4096 -Wl,-z,separate-code -Wl,-z,now -Wl,-z,relro \
-    -Wl,-z,noexecstack -Wl,--hash-style=gnu -Wl,--build-id=none \
+    -Wl,-z,noexecstack -Wl,--hash-style=gnu -Wl,--build-id=none -Wl,--no-eh-frame-hdr \
     -o "$tmp/app.so" "$tmp/app.o" "$tmp/glue.o" -lgcc
 "$PKGTOOL" pack "$tmp/app.so" "$tmp/out" "$name" "$in" "$pages" "$PKG_RUNTIME_ID" "$PKG_EXPORTS"
 "$PKGTOOL" sign "$tmp/out" "$PKG_KEYS"
