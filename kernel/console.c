@@ -272,15 +272,24 @@ int console_getc_until(uint64_t deadline_ns)
     return c;
 }
 
-int console_getc_intr(uint64_t deadline_ns)
+/* Wait (in_lock held) until fd 0 has something: a byte in either ring, or
+ * the end of one. false: the deadline passed, or the component is asked to
+ * stop. */
+static bool wait_input_intr(uint64_t deadline_ns)
 {
-    irqflags_t f = spin_lock_irqsave(&in_lock);
     bool stop = deadline_ns == 0;
-    /* What a shell passed on first, then the device's. */
     while (fed_head == fed_tail && !fed_end && head == tail && !eof && !stop) {
         int r = waitq_wait_intr(&in_wq, &in_lock, deadline_ns);
         stop = r == -ATH_ETIMEDOUT || r == -ATH_EINTR;
     }
+    return fed_head != fed_tail || fed_end || head != tail || eof;
+}
+
+int console_getc_intr(uint64_t deadline_ns)
+{
+    irqflags_t f = spin_lock_irqsave(&in_lock);
+    wait_input_intr(deadline_ns);
+    /* What a shell passed on first, then the device's. */
     if (fed_head != fed_tail || fed_end) {
         int c = fed_head != fed_tail ? fed[fed_tail++ % IN_RING] : CONSOLE_EOF;
         spin_unlock_irqrestore(&in_lock, f);
@@ -290,6 +299,18 @@ int console_getc_intr(uint64_t deadline_ns)
     spin_unlock_irqrestore(&in_lock, f);
     after_take(c);
     return c;
+}
+
+long console_input_ready_intr(uint64_t deadline_ns)
+{
+    irqflags_t f = spin_lock_irqsave(&in_lock);
+    long r = !wait_input_intr(deadline_ns)        ? CONSOLE_TIMEOUT
+           : fed_head != fed_tail                 ? (long)(fed_head - fed_tail)
+           : fed_end                              ? CONSOLE_EOF
+           : head != tail                         ? (long)(head - tail)
+           :                                        CONSOLE_EOF;
+    spin_unlock_irqrestore(&in_lock, f);
+    return r;
 }
 
 int console_getc(void)

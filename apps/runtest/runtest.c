@@ -10,7 +10,7 @@
  *   runtest trap           an unreachable instruction
  *   runtest oom            allocate until malloc fails, then say how much
  *   runtest spin           loop for ever
- *   runtest stdio-rights   fd_fdstat_get of fds 0-2 */
+ * (The WASI calls themselves, call by call: apps/wasitest.) */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -120,13 +120,6 @@ int main(int argc, char **argv)
         fflush(stdout);
         for (volatile unsigned long i = 0;; i++)
             ;
-    } else if (!strcmp(what, "stdio-rights")) {
-        for (int fd = 0; fd < 3; fd++) {
-            __wasi_fdstat_t st;
-            __wasi_errno_t e = __wasi_fd_fdstat_get((__wasi_fd_t)fd, &st);
-            printf("fd %d: errno %d type %d rights %#llx\n", fd, e, st.fs_filetype,
-                   (unsigned long long)st.fs_rights_base);
-        }
     } else {
         fprintf(stderr, "runtest: unknown test %s\n", what);
         return 2;

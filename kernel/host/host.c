@@ -10,10 +10,12 @@ void host_comp_init(struct component *c)
     c->host.comp = c;
 }
 
-void host_sleep_until(uint64_t deadline_ns)
+bool host_sleep_until(uint64_t deadline_ns)
 {
     struct waitq q; /* nobody else waits here: only the deadline or a stop ends it */
     waitq_init(&q);
-    while (plat_clock_ns() < deadline_ns && waitq_wait_intr(&q, NULL, deadline_ns) != -ATH_EINTR)
-        ;
+    while (plat_clock_ns() < deadline_ns)
+        if (waitq_wait_intr(&q, NULL, deadline_ns) == -ATH_EINTR)
+            return false;
+    return true;
 }

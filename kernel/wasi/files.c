@@ -15,6 +15,7 @@
 #include <athanor/klib.h>
 #include <athanor/wasi.h>
 #include <wasm-rt.h>
+#include "wasi_abi.h"
 
 typedef uint32_t u32;
 typedef uint64_t u64;
@@ -23,56 +24,6 @@ typedef struct w2c_wasi__snapshot__preview1 wasi_self;
 /* Called only from generated code, whose headers declare them. */
 #pragma GCC diagnostic ignored "-Wmissing-prototypes"
 
-/* WASI's rights (wasi_snapshot_preview1). */
-#define R_FD_DATASYNC           (1ull << 0)
-#define R_FD_READ               (1ull << 1)
-#define R_FD_SEEK               (1ull << 2)
-#define R_FD_FDSTAT_SET_FLAGS   (1ull << 3)
-#define R_FD_SYNC               (1ull << 4)
-#define R_FD_TELL               (1ull << 5)
-#define R_FD_WRITE              (1ull << 6)
-#define R_FD_ADVISE             (1ull << 7)
-#define R_FD_ALLOCATE           (1ull << 8)
-#define R_PATH_CREATE_DIRECTORY (1ull << 9)
-#define R_PATH_CREATE_FILE      (1ull << 10)
-#define R_PATH_LINK_SOURCE      (1ull << 11)
-#define R_PATH_LINK_TARGET      (1ull << 12)
-#define R_PATH_OPEN             (1ull << 13)
-#define R_FD_READDIR            (1ull << 14)
-#define R_PATH_READLINK         (1ull << 15)
-#define R_PATH_RENAME_SOURCE    (1ull << 16)
-#define R_PATH_RENAME_TARGET    (1ull << 17)
-#define R_PATH_FILESTAT_GET     (1ull << 18)
-#define R_PATH_FILESTAT_SET_SIZE (1ull << 19)
-#define R_PATH_FILESTAT_SET_TIMES (1ull << 20)
-#define R_FD_FILESTAT_GET       (1ull << 21)
-#define R_FD_FILESTAT_SET_SIZE  (1ull << 22)
-#define R_FD_FILESTAT_SET_TIMES (1ull << 23)
-#define R_PATH_SYMLINK          (1ull << 24)
-#define R_PATH_REMOVE_DIRECTORY (1ull << 25)
-#define R_PATH_UNLINK_FILE      (1ull << 26)
-#define R_POLL_FD_READWRITE     (1ull << 27)
-
-/* What a file may be given, what a directory may, and what writes. */
-#define RIGHTS_FILE (R_FD_DATASYNC | R_FD_READ | R_FD_SEEK | R_FD_FDSTAT_SET_FLAGS | R_FD_SYNC | \
-                     R_FD_TELL | R_FD_WRITE | R_FD_ADVISE | R_FD_ALLOCATE | R_FD_FILESTAT_GET |  \
-                     R_FD_FILESTAT_SET_SIZE | R_FD_FILESTAT_SET_TIMES | R_POLL_FD_READWRITE)
-#define RIGHTS_DIR  (R_FD_FDSTAT_SET_FLAGS | R_FD_SYNC | R_FD_DATASYNC | R_PATH_CREATE_DIRECTORY |  \
-                     R_PATH_CREATE_FILE | R_PATH_LINK_SOURCE | R_PATH_LINK_TARGET | R_PATH_OPEN |   \
-                     R_FD_READDIR | R_PATH_READLINK | R_PATH_RENAME_SOURCE | R_PATH_RENAME_TARGET | \
-                     R_PATH_FILESTAT_GET | R_PATH_FILESTAT_SET_SIZE | R_PATH_FILESTAT_SET_TIMES |   \
-                     R_FD_FILESTAT_GET | R_FD_FILESTAT_SET_TIMES | R_PATH_SYMLINK |                 \
-                     R_PATH_REMOVE_DIRECTORY | R_PATH_UNLINK_FILE)
-#define RIGHTS_WRITING (R_FD_WRITE | R_FD_ALLOCATE | R_FD_FILESTAT_SET_SIZE | R_FD_FILESTAT_SET_TIMES | \
-                        R_PATH_CREATE_DIRECTORY | R_PATH_CREATE_FILE | R_PATH_LINK_TARGET |           \
-                        R_PATH_RENAME_SOURCE | R_PATH_RENAME_TARGET | R_PATH_FILESTAT_SET_SIZE |      \
-                        R_PATH_FILESTAT_SET_TIMES | R_PATH_SYMLINK | R_PATH_REMOVE_DIRECTORY |         \
-                        R_PATH_UNLINK_FILE)
-
-#define FDFLAG_APPEND 1u
-#define FDFLAG_DSYNC  2u
-#define FDFLAG_SYNC   16u
-#define FDFLAGS_ALL   31u
 #define OFLAG_CREAT 1u
 #define OFLAG_DIRECTORY 2u
 #define OFLAG_EXCL 4u
@@ -81,6 +32,12 @@ typedef struct w2c_wasi__snapshot__preview1 wasi_self;
 #define IOV_MAX 1024
 
 /* ---- the fd table ---- */
+
+/* The errno of a call that fds 0-2 do not support: EBADF if it is closed. */
+static u32 stdio_err(struct component *c, u32 fd, u32 e)
+{
+    return wasi_stdio(c, fd) ? e : WASI_EBADF;
+}
 
 static struct wasi_fd *fd_at(struct component *c, u32 fd)
 {
@@ -466,15 +423,22 @@ u32 w2c_wasi__snapshot__preview1_fd_fdstat_set_flags(wasi_self *w, u32 fd, u32 f
 {
     struct component *c = host_enter(&w->h);
     struct wasi_fd *f = fd_at(c, fd);
-    if (fd <= 2)
-        return host_leave(c, WASI_ENOTSUP);
-    if (!f)
+    struct wasi_stdio *s = wasi_stdio(c, fd);
+    if (!f && !s)
         return host_leave(c, WASI_EBADF);
-    if (!(f->rights & R_FD_FDSTAT_SET_FLAGS))
+    if (!((f ? f->rights : s->rights) & R_FD_FDSTAT_SET_FLAGS))
         return host_leave(c, WASI_ENOTCAPABLE);
     if (flags & ~FDFLAGS_ALL)
         return host_leave(c, WASI_EINVAL);
-    f->fdflags = (uint16_t)flags;
+    if (s) {
+        /* the console: append changes nothing, non-blocking reads do; the
+         * sync flags mean nothing to a terminal (fcntl cannot set them either) */
+        if (flags & (FDFLAG_DSYNC | FDFLAG_RSYNC | FDFLAG_SYNC))
+            return host_leave(c, WASI_ENOTSUP);
+        s->fdflags = (uint16_t)flags;
+    } else {
+        f->fdflags = (uint16_t)flags;
+    }
     return host_leave(c, WASI_ESUCCESS);
 }
 
@@ -482,8 +446,15 @@ u32 w2c_wasi__snapshot__preview1_fd_fdstat_set_rights(wasi_self *w, u32 fd, u64 
 {
     struct component *c = host_enter(&w->h);
     struct wasi_fd *f = fd_at(c, fd);
+    struct wasi_stdio *s = wasi_stdio(c, fd);
+    if (s) {
+        if ((base & ~s->rights) || inh)
+            return host_leave(c, WASI_ENOTCAPABLE);
+        s->rights = base;
+        return host_leave(c, WASI_ESUCCESS);
+    }
     if (!f)
-        return host_leave(c, fd <= 2 ? WASI_ENOTSUP : WASI_EBADF);
+        return host_leave(c, WASI_EBADF);
     if ((base & ~f->rights) || (inh & ~f->inheriting))
         return host_leave(c, WASI_ENOTCAPABLE); /* rights are only ever given up */
     f->rights = base, f->inheriting = inh;
@@ -509,7 +480,8 @@ u32 w2c_wasi__snapshot__preview1_fd_renumber(wasi_self *w, u32 from, u32 to)
     struct component *c = host_enter(&w->h);
     struct wasi_fd *f = fd_at(c, from), *t = fd_at(c, to);
     if (!f || !t)
-        return host_leave(c, from <= 2 || to <= 2 ? WASI_ENOTSUP : WASI_EBADF);
+        return host_leave(c, (from <= 2 && wasi_stdio(c, from)) || (to <= 2 && wasi_stdio(c, to)) ? WASI_ENOTSUP
+                                                                                           : WASI_EBADF);
     if (from == to)
         return host_leave(c, WASI_ESUCCESS);
     wasi_file_close(c, to);
@@ -599,13 +571,13 @@ u32 wasi_file_rw(struct component *c, u32 fd, bool write, uoff_t iovs, u32 n, uo
 u32 w2c_wasi__snapshot__preview1_fd_pread(wasi_self *w, u32 fd, u32 iovs, u32 n, u64 off, u32 nread)
 {
     struct component *c = host_enter(&w->h);
-    return host_leave(c, fd <= 2 ? WASI_ESPIPE : wasi_file_rw(c, fd, false, uoff(iovs), n, uoff(nread), true, off));
+    return host_leave(c, fd <= 2 ? stdio_err(c, fd, WASI_ESPIPE) : wasi_file_rw(c, fd, false, uoff(iovs), n, uoff(nread), true, off));
 }
 
 u32 w2c_wasi__snapshot__preview1_fd_pwrite(wasi_self *w, u32 fd, u32 iovs, u32 n, u64 off, u32 nwritten)
 {
     struct component *c = host_enter(&w->h);
-    return host_leave(c, fd <= 2 ? WASI_ESPIPE : wasi_file_rw(c, fd, true, uoff(iovs), n, uoff(nwritten), true, off));
+    return host_leave(c, fd <= 2 ? stdio_err(c, fd, WASI_ESPIPE) : wasi_file_rw(c, fd, true, uoff(iovs), n, uoff(nwritten), true, off));
 }
 
 static u32 file_size(struct component *c, struct wasi_fd *f, uint64_t *size)
@@ -616,6 +588,27 @@ static u32 file_size(struct component *c, struct wasi_fd *f, uint64_t *size)
     u32 e = file_op(c, f, FS_OP_FSTAT, &q, &v);
     if (!e)
         memcpy(size, st + 32, 8);
+    return e;
+}
+
+u32 wasi_file_poll(struct component *c, u32 fd, bool write, uint64_t *nbytes)
+{
+    struct wasi_fd *f = fd_at(c, fd);
+    *nbytes = 0;
+    if (!f)
+        return WASI_EBADF;
+    if (!(f->rights & R_POLL_FD_READWRITE))
+        return WASI_ENOTCAPABLE;
+    if (f->kind != WASI_FD_FILE)
+        return WASI_EISDIR; /* fd_read and fd_write on it say the same */
+    if (!(f->rights & (write ? R_FD_WRITE : R_FD_READ)))
+        return WASI_ENOTCAPABLE;
+    if (write)
+        return WASI_ESUCCESS; /* a file never makes a writer wait */
+    uint64_t size;
+    u32 e = file_size(c, f, &size);
+    if (!e)
+        *nbytes = size > f->pos ? size - f->pos : 0;
     return e;
 }
 
@@ -656,14 +649,14 @@ u32 wasi_file_seek(struct component *c, u32 fd, int64_t off, u32 whence, uoff_t 
 u32 w2c_wasi__snapshot__preview1_fd_tell(wasi_self *w, u32 fd, u32 out)
 {
     struct component *c = host_enter(&w->h);
-    return host_leave(c, fd <= 2 ? WASI_ESPIPE : wasi_file_seek(c, fd, 0, 1, uoff(out)));
+    return host_leave(c, fd <= 2 ? stdio_err(c, fd, WASI_ESPIPE) : wasi_file_seek(c, fd, 0, 1, uoff(out)));
 }
 
 static u32 fd_sync(struct component *c, u32 fd, uint64_t right)
 {
     struct wasi_fd *f = fd_at(c, fd);
     if (!f)
-        return fd <= 2 ? WASI_EINVAL : WASI_EBADF;
+        return fd <= 2 ? stdio_err(c, fd, WASI_EINVAL) : WASI_EBADF;
     if (!(f->rights & right))
         return WASI_ENOTCAPABLE;
     struct kreq q = { 0 };
@@ -692,6 +685,8 @@ u32 w2c_wasi__snapshot__preview1_fd_filestat_get(wasi_self *w, u32 fd, u32 out)
     struct umem m = host_mem(c);
     if (fd <= 2) {
         /* the console: a character device, nothing more to say */
+        if (!wasi_stdio(c, fd))
+            return host_leave(c, WASI_EBADF);
         uint8_t st[FS_FILESTAT_SIZE] = { 0 };
         st[16] = FS_T_CHAR;
         return host_leave(c, put(c, uoff(out), st, sizeof st));
@@ -723,7 +718,7 @@ u32 w2c_wasi__snapshot__preview1_fd_filestat_set_size(wasi_self *w, u32 fd, u64 
     struct wasi_fd *f;
     u32 e = file_fd(c, fd, R_FD_FILESTAT_SET_SIZE, &f);
     if (e)
-        return host_leave(c, fd <= 2 ? WASI_EINVAL : e);
+        return host_leave(c, fd <= 2 ? stdio_err(c, fd, WASI_EINVAL) : e);
     struct kreq q = { 0 };
     q.h.off = size;
     int64_t v;
@@ -735,7 +730,7 @@ u32 w2c_wasi__snapshot__preview1_fd_filestat_set_times(wasi_self *w, u32 fd, u64
     struct component *c = host_enter(&w->h);
     struct wasi_fd *f = fd_at(c, fd);
     if (!f)
-        return host_leave(c, fd <= 2 ? WASI_ENOTSUP : WASI_EBADF);
+        return host_leave(c, fd <= 2 ? stdio_err(c, fd, WASI_ENOTSUP) : WASI_EBADF);
     if (!(f->rights & R_FD_FILESTAT_SET_TIMES))
         return host_leave(c, WASI_ENOTCAPABLE);
     struct kreq q = { 0 };
@@ -756,7 +751,7 @@ u32 w2c_wasi__snapshot__preview1_fd_advise(wasi_self *w, u32 fd, u64 off, u64 le
     struct wasi_fd *f;
     u32 e = file_fd(c, fd, R_FD_ADVISE, &f);
     if (e)
-        return host_leave(c, fd <= 2 ? WASI_ESPIPE : e);
+        return host_leave(c, fd <= 2 ? stdio_err(c, fd, WASI_ESPIPE) : e);
     /* Advice only: the service reads what it is asked for, when asked. */
     return host_leave(c, advice > 5 ? WASI_EINVAL : WASI_ESUCCESS);
 }
@@ -767,7 +762,7 @@ u32 w2c_wasi__snapshot__preview1_fd_allocate(wasi_self *w, u32 fd, u64 off, u64 
     struct wasi_fd *f;
     u32 e = file_fd(c, fd, R_FD_ALLOCATE, &f);
     if (e)
-        return host_leave(c, fd <= 2 ? WASI_ESPIPE : e);
+        return host_leave(c, fd <= 2 ? stdio_err(c, fd, WASI_ESPIPE) : e);
     struct kreq q = { 0 };
     q.h.off = off, q.h.len = len;
     int64_t v;

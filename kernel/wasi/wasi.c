@@ -1,7 +1,7 @@
 /* WASI preview 1: args, environ, the console as fds 0-2, clocks, random,
- * sched_yield, proc_exit; files and directories (fds above 2) are
- * files.c's. The calls not implemented yet exist and return ENOSYS
- * (wasm2c links imports by name, so each must be present).
+ * poll_oneoff, sched_yield, proc_exit, proc_raise; files and directories
+ * (fds above 2) are files.c's. The sockets return ENOSYS until there is a
+ * network (wasm2c links imports by name, so each must be present).
  *
  * Each call: enter (the thread leaves wasm code: a fault from here on is a
  * kernel bug, not a trap), decode (check every offset and length against the
@@ -17,6 +17,7 @@
 #include <athanor/spinlock.h>
 #include <athanor/wasi.h>
 #include <wasm-rt.h>
+#include "wasi_abi.h"
 
 typedef uint32_t u32;
 typedef uint64_t u64;
@@ -31,14 +32,11 @@ typedef struct w2c_wasi__snapshot__preview1 wasi_self;
 #define STDIN  0
 #define STDOUT 1
 #define STDERR 2
-#define FILETYPE_CHARACTER_DEVICE 2
 #define CLOCK_REALTIME 0
 #define CLOCK_MONOTONIC 1
 #define CLOCK_PROCESS_CPUTIME 2
 #define CLOCK_THREAD_CPUTIME 3
 #define IOV_MAX 1024
-#define RIGHTS_FD_READ  (1ull << 1)
-#define RIGHTS_FD_WRITE (1ull << 6)
 
 /* Does the component hold a capability of this type with these rights?
  * WASI calls name no handle, so the caller's table is searched by type. */
@@ -52,6 +50,9 @@ static bool has(struct component *c, enum cap_type type, uint32_t rights)
 int wasi_comp_start(struct component *c, const char *args)
 {
     int r = wasi_files_start(c);
+    /* fds 0-2 open again, as a terminal's: 0 for reading, 1 and 2 for writing. */
+    for (int fd = STDIN; fd <= STDERR; fd++)
+        c->wasi.stdio[fd] = (struct wasi_stdio){ .rights = RIGHTS_TTY & ~(fd == STDIN ? R_FD_WRITE : R_FD_READ) };
     if (r || !args)
         return r; /* a restart: the last start's arguments */
     struct comp_wasi *w = &c->wasi;
@@ -150,6 +151,32 @@ u32 w2c_wasi__snapshot__preview1_environ_sizes_get(wasi_self *w, u32 count, u32 
 
 /* ---- the console as fds 0, 1, 2 ---- */
 
+struct wasi_stdio *wasi_stdio(struct component *c, uint32_t fd)
+{
+    return fd <= STDERR && !c->wasi.stdio[fd].closed ? &c->wasi.stdio[fd] : NULL;
+}
+
+/* The rights fd 0-2 has now: what it was given and kept, less what the
+ * component's console capability does not allow. */
+static uint64_t stdio_rights(struct component *c, u32 fd)
+{
+    uint64_t r = c->wasi.stdio[fd].rights;
+    if (!has(c, CAP_T_CONSOLE, CAP_R_READ))
+        r &= ~R_FD_READ;
+    if (!has(c, CAP_T_CONSOLE, CAP_R_WRITE))
+        r &= ~R_FD_WRITE;
+    return r;
+}
+
+/* May fd 0-2 be used this way? Closed, or open the other way: EBADF, as
+ * POSIX says; a right given up or a capability missing: ENOTCAPABLE. */
+static u32 stdio_check(struct component *c, u32 fd, uint64_t right)
+{
+    if (!wasi_stdio(c, fd) || !(RIGHTS_TTY & ~(fd == STDIN ? R_FD_WRITE : R_FD_READ) & right))
+        return WASI_EBADF;
+    return stdio_rights(c, fd) & right ? WASI_ESUCCESS : WASI_ENOTCAPABLE;
+}
+
 /* One iovec, as the component wrote it. */
 struct iov {
     uint32_t base, len;
@@ -211,12 +238,11 @@ static u32 fd_write(struct component *c, u32 fd, uoff_t iovs, u32 n, uoff_t nwri
 {
     if (fd > STDERR)
         return wasi_file_rw(c, fd, true, iovs, n, nwritten, false, 0);
-    if (fd != STDOUT && fd != STDERR)
-        return WASI_EBADF;
-    if (!has(c, CAP_T_CONSOLE, CAP_R_WRITE))
-        return WASI_ENOTCAPABLE;
+    u32 r = stdio_check(c, fd, R_FD_WRITE);
+    if (r != WASI_ESUCCESS)
+        return r;
     uint64_t total;
-    u32 r = decode_io(c, iovs, n, nwritten, &total);
+    r = decode_io(c, iovs, n, nwritten, &total);
     if (r != WASI_ESUCCESS)
         return r;
     char buf[BOUNCE];
@@ -253,23 +279,25 @@ static u32 fd_read(struct component *c, u32 fd, uoff_t iovs, u32 n, uoff_t nread
 {
     if (fd > STDERR)
         return wasi_file_rw(c, fd, false, iovs, n, nread, false, 0);
-    if (fd != STDIN)
-        return WASI_EBADF;
-    if (!has(c, CAP_T_CONSOLE, CAP_R_READ))
-        return WASI_ENOTCAPABLE;
+    u32 r = stdio_check(c, fd, R_FD_READ);
+    if (r != WASI_ESUCCESS)
+        return r;
     uint64_t total;
-    u32 r = decode_io(c, iovs, n, nread, &total);
+    r = decode_io(c, iovs, n, nread, &total);
     if (r != WASI_ESUCCESS)
         return r;
     uint32_t got = 0;
-    /* Block for the first byte (an interruptible wait), then take what is
-     * there, a line at most, like a terminal. */
+    bool nonblock = c->wasi.stdio[fd].fdflags & FDFLAG_NONBLOCK;
+    /* Block for the first byte (an interruptible wait) unless non-blocking,
+     * then take what is there, a line at most, like a terminal. */
     for (u32 i = 0; i < n; i++) {
         struct iov v;
         if (!host_get(c, uoff(iovs.off + 8 * i), &v, sizeof v))
             return WASI_EFAULT;
         for (uint32_t k = 0; k < v.len; k++) {
-            int ch = console_getc_intr(got == 0 ? UINT64_MAX : 0);
+            int ch = console_getc_intr(got == 0 && !nonblock ? UINT64_MAX : 0);
+            if (ch == CONSOLE_TIMEOUT && got == 0 && nonblock)
+                return WASI_EAGAIN;
             if (ch < 0)
                 goto done; /* end of input, nothing more buffered, or asked to stop */
             uint8_t b = (uint8_t)ch;
@@ -294,9 +322,12 @@ static u32 fd_fdstat_get(struct component *c, u32 fd, uoff_t out)
 {
     if (fd > STDERR)
         return wasi_file_fdstat_get(c, fd, out);
+    if (!wasi_stdio(c, fd))
+        return WASI_EBADF;
     uint8_t st[24] = { 0 };
     st[0] = FILETYPE_CHARACTER_DEVICE;
-    uint64_t rights = has(c, CAP_T_CONSOLE, fd == STDIN ? CAP_R_READ : CAP_R_WRITE) ? (fd == STDIN ? RIGHTS_FD_READ : RIGHTS_FD_WRITE) : 0;
+    memcpy(st + 2, &c->wasi.stdio[fd].fdflags, 2);
+    uint64_t rights = stdio_rights(c, fd); /* inheriting: none */
     memcpy(st + 8, &rights, 8);
     return host_put(c, out, st, sizeof st) ? WASI_ESUCCESS : WASI_EFAULT;
 }
@@ -310,19 +341,25 @@ u32 w2c_wasi__snapshot__preview1_fd_fdstat_get(wasi_self *w, u32 fd, u32 out)
 u32 w2c_wasi__snapshot__preview1_fd_close(wasi_self *w, u32 fd)
 {
     struct component *c = host_enter(&w->h);
-    return host_leave(c, fd <= STDERR ? WASI_ESUCCESS : wasi_file_close(c, fd));
+    if (fd > STDERR)
+        return host_leave(c, wasi_file_close(c, fd));
+    struct wasi_stdio *s = wasi_stdio(c, fd);
+    if (s)
+        s->closed = true; /* until the next start: the console itself stays */
+    return host_leave(c, s ? WASI_ESUCCESS : WASI_EBADF);
 }
 
 u32 w2c_wasi__snapshot__preview1_fd_seek(wasi_self *w, u32 fd, u64 off, u32 whence, u32 out)
 {
     struct component *c = host_enter(&w->h);
-    return host_leave(c, fd <= STDERR ? WASI_ESPIPE : wasi_file_seek(c, fd, (int64_t)off, whence, uoff(out)));
+    return host_leave(c, fd > STDERR ? wasi_file_seek(c, fd, (int64_t)off, whence, uoff(out))
+                         : wasi_stdio(c, fd) ? WASI_ESPIPE : WASI_EBADF);
 }
 
 u32 w2c_wasi__snapshot__preview1_fd_prestat_get(wasi_self *w, u32 fd, u32 out)
 {
     struct component *c = host_enter(&w->h);
-    return host_leave(c, fd <= STDERR ? WASI_EBADF : wasi_file_prestat_get(c, fd, uoff(out)));
+    return host_leave(c, fd <= STDERR ? WASI_EBADF : wasi_file_prestat_get(c, fd, uoff(out))); /* not a preopen */
 }
 
 /* ---- clocks, random, scheduling, exit ---- */
@@ -394,15 +431,53 @@ u32 w2c_wasi__snapshot__preview1_sched_yield(wasi_self *w)
     return host_leave(c, WASI_ESUCCESS);
 }
 
-/* poll_oneoff: clock subscriptions (this is how sleep() works). An fd
- * subscription gets an event with ENOSYS at once (not supported yet). */
+/* poll_oneoff: clock subscriptions (this is how sleep() works) and fd
+ * subscriptions: fd 0 is ready when the console has input or its input
+ * ended (then with the hang-up flag), 1 and 2 always for writing, files
+ * always (a read gives what lies past the offset), as POSIX's poll says of
+ * regular files. It returns the events that are ready, waiting until one
+ * is: for input on fd 0, or the earliest clock. A bad fd subscription is an
+ * event with its error, at once. */
 #define SUB_SIZE 48
 #define EVENT_SIZE 32
 #define EVENTTYPE_CLOCK 0
+#define EVENTTYPE_FD_READ 1
+#define EVENTTYPE_FD_WRITE 2
+#define EVENTRW_HANGUP 1
 #define SUBCLOCK_ABSTIME 1
 #define POLL_MAX_SUBS 64
+#define NOT_READY 0xffff /* an fd event's state: not ready yet */
 
-static u32 poll_oneoff(wasi_self *w, struct component *c, uoff_t in, uoff_t out, u32 nsubs, uoff_t nevents)
+struct poll_sub {
+    uint64_t userdata, deadline; /* a clock's */
+    uint32_t fd;
+    uint8_t  tag;
+};
+
+/* An fd subscription's state now: errno of the event, or NOT_READY. */
+static u32 poll_fd(struct component *c, const struct poll_sub *s, uint64_t *nbytes, uint16_t *flags)
+{
+    bool write = s->tag == EVENTTYPE_FD_WRITE;
+    *nbytes = 0;
+    *flags = 0;
+    if (s->fd > STDERR)
+        return wasi_file_poll(c, s->fd, write, nbytes);
+    u32 e = stdio_check(c, s->fd, write ? R_FD_WRITE : R_FD_READ);
+    if (e == WASI_ESUCCESS && !(stdio_rights(c, s->fd) & R_POLL_FD_READWRITE))
+        e = WASI_ENOTCAPABLE;
+    if (e != WASI_ESUCCESS || write)
+        return e;
+    long k = console_input_ready_intr(0);
+    if (k == CONSOLE_TIMEOUT)
+        return NOT_READY;
+    if (k == CONSOLE_EOF)
+        *flags = EVENTRW_HANGUP;
+    else
+        *nbytes = (uint64_t)k;
+    return WASI_ESUCCESS;
+}
+
+static u32 poll_oneoff(struct component *c, uoff_t in, uoff_t out, u32 nsubs, uoff_t nevents)
 {
     if (nsubs == 0 || nsubs > POLL_MAX_SUBS)
         return WASI_EINVAL;
@@ -410,61 +485,79 @@ static u32 poll_oneoff(wasi_self *w, struct component *c, uoff_t in, uoff_t out,
     if (!umem_range(&m, in, (uint64_t)nsubs * SUB_SIZE) || !umem_range(&m, out, (uint64_t)nsubs * EVENT_SIZE) ||
         !umem_range(&m, nevents, 4))
         return WASI_EFAULT;
-    /* Decode everything first: the sleep below must not re-read component memory. */
-    uint64_t deadline[POLL_MAX_SUBS], userdata[POLL_MAX_SUBS];
-    uint8_t tag[POLL_MAX_SUBS];
+    /* Decode everything first: the waits below must not re-read component memory. */
+    struct poll_sub subs[POLL_MAX_SUBS];
     uint64_t now = plat_clock_ns(), earliest = UINT64_MAX;
-    bool fd_subs = false;
+    bool stdin_sub = false;
     for (u32 i = 0; i < nsubs; i++) {
         uint8_t sub[SUB_SIZE];
+        struct poll_sub *p = &subs[i];
         if (!host_get(c, uoff(in.off + i * SUB_SIZE), sub, sizeof sub))
             return WASI_EFAULT;
-        memcpy(&userdata[i], sub, 8);
-        tag[i] = sub[8];
-        deadline[i] = UINT64_MAX;
-        if (tag[i] != EVENTTYPE_CLOCK) {
-            fd_subs = true;
+        memcpy(&p->userdata, sub, 8);
+        p->tag = sub[8];
+        p->deadline = UINT64_MAX;
+        memcpy(&p->fd, sub + 16, 4);
+        if (p->tag == EVENTTYPE_FD_READ || p->tag == EVENTTYPE_FD_WRITE) {
+            stdin_sub |= p->tag == EVENTTYPE_FD_READ && p->fd == STDIN;
             continue;
         }
-        uint32_t id;
+        if (p->tag != EVENTTYPE_CLOCK)
+            return WASI_EINVAL;
         uint64_t timeout;
         uint16_t flags;
-        memcpy(&id, sub + 16, 4);
         memcpy(&timeout, sub + 24, 8);
         memcpy(&flags, sub + 40, 2);
         if (!has(c, CAP_T_CLOCK, CAP_R_READ))
             return WASI_ENOTCAPABLE;
-        if (id > CLOCK_MONOTONIC)
+        if (p->fd > CLOCK_MONOTONIC) /* the clock id */
             return WASI_EINVAL;
-        deadline[i] = (flags & SUBCLOCK_ABSTIME) ? timeout
-                    : timeout > UINT64_MAX - now ? UINT64_MAX : now + timeout;
-        earliest = MIN(earliest, deadline[i]);
+        uint64_t base = p->fd == CLOCK_REALTIME ? realtime_now_ns() : now;
+        if (flags & SUBCLOCK_ABSTIME) /* a deadline on the clock named: in monotonic time */
+            p->deadline = timeout <= base ? now : now + (timeout - base) < now ? UINT64_MAX : now + (timeout - base);
+        else
+            p->deadline = timeout > UINT64_MAX - now ? UINT64_MAX : now + timeout;
+        earliest = MIN(earliest, p->deadline);
     }
-    /* Sleep until the deadline, or until a kill or reset wakes us. */
-    if (!fd_subs)
-        host_sleep_until(earliest);
-    now = plat_clock_ns();
-    uint32_t n = 0;
-    for (u32 i = 0; i < nsubs; i++) {
-        bool fired = tag[i] != EVENTTYPE_CLOCK || deadline[i] <= now;
-        if (!fired)
-            continue;
-        uint8_t ev[EVENT_SIZE] = { 0 };
-        uint16_t err = tag[i] == EVENTTYPE_CLOCK ? WASI_ESUCCESS : WASI_ENOSYS;
-        memcpy(ev, &userdata[i], 8);
-        memcpy(ev + 8, &err, 2);
-        ev[10] = tag[i];
-        if (!host_put(c, uoff(out.off + n * EVENT_SIZE), ev, EVENT_SIZE))
-            return WASI_EFAULT;
-        n++;
+    for (;;) {
+        now = plat_clock_ns();
+        uint32_t n = 0;
+        for (u32 i = 0; i < nsubs; i++) {
+            const struct poll_sub *p = &subs[i];
+            uint64_t nbytes = 0;
+            uint16_t rwflags = 0;
+            u32 err = p->tag == EVENTTYPE_CLOCK ? (p->deadline <= now ? WASI_ESUCCESS : NOT_READY)
+                                                 : poll_fd(c, p, &nbytes, &rwflags);
+            if (err == NOT_READY)
+                continue;
+            uint8_t ev[EVENT_SIZE] = { 0 };
+            uint16_t e16 = (uint16_t)err;
+            memcpy(ev, &p->userdata, 8);
+            memcpy(ev + 8, &e16, 2);
+            ev[10] = p->tag;
+            if (p->tag != EVENTTYPE_CLOCK) {
+                memcpy(ev + 16, &nbytes, 8);
+                memcpy(ev + 24, &rwflags, 2);
+            }
+            if (!host_put(c, uoff(out.off + n * EVENT_SIZE), ev, EVENT_SIZE))
+                return WASI_EFAULT;
+            n++;
+        }
+        if (n)
+            return put_u32(c, nevents, n);
+        /* Nothing yet: only input on fd 0 or a clock can change that. A
+         * stop request ends the wait with no events; host_leave acts on it. */
+        bool waited = stdin_sub ? console_input_ready_intr(earliest) != CONSOLE_TIMEOUT || plat_clock_ns() >= earliest
+                                : host_sleep_until(earliest);
+        if (!waited)
+            return put_u32(c, nevents, 0);
     }
-    return put_u32(c, nevents, n);
 }
 
 u32 w2c_wasi__snapshot__preview1_poll_oneoff(wasi_self *w, u32 in, u32 out, u32 nsubs, u32 nevents)
 {
     struct component *c = host_enter(&w->h);
-    return host_leave(c, poll_oneoff(w, c, uoff(in), uoff(out), nsubs, uoff(nevents)));
+    return host_leave(c, poll_oneoff(c, uoff(in), uoff(out), nsubs, uoff(nevents)));
 }
 
 void w2c_wasi__snapshot__preview1_proc_exit(wasi_self *w, u32 code)
@@ -473,7 +566,22 @@ void w2c_wasi__snapshot__preview1_proc_exit(wasi_self *w, u32 code)
     comp_exit((int)code);
 }
 
-/* ---- everything else: ENOSYS ---- */
+/* proc_raise: Azoth has no signals to deliver (wasi-libc's raise() handles
+ * its own in the program and never calls this; the call is deprecated in
+ * WASI and gone after preview 1). The program hears ENOSYS, and its stderr
+ * says which signal it tried, so the error is not silent. */
+u32 w2c_wasi__snapshot__preview1_proc_raise(wasi_self *w, u32 sig)
+{
+    struct component *c = host_enter(&w->h);
+    if (has(c, CAP_T_CONSOLE, CAP_R_WRITE)) { /* not for one that may not write to the console */
+        char msg[96];
+        int n = ksnprintf(msg, sizeof msg, "%s: proc_raise(%u): no signals on Azoth (ENOSYS)\n", c->cfg->name, sig);
+        emit(c, STDERR, msg, (size_t)MIN(n, (int)sizeof msg - 1)); /* its stderr, where its own errors go */
+    }
+    return host_leave(c, WASI_ENOSYS);
+}
+
+/* ---- the sockets: ENOSYS until there is a network ---- */
 
 #define ENOSYS_CALL(name, ...)                                               \
     u32 w2c_wasi__snapshot__preview1_##name(wasi_self *w, __VA_ARGS__)          \
@@ -482,7 +590,6 @@ void w2c_wasi__snapshot__preview1_proc_exit(wasi_self *w, u32 code)
     }
 
 #define P(t, n) __attribute__((unused)) t n
-ENOSYS_CALL(proc_raise, P(u32, a))
 ENOSYS_CALL(sock_accept, P(u32, a), P(u32, b), P(u32, c))
 ENOSYS_CALL(sock_recv, P(u32, a), P(u32, b), P(u32, c), P(u32, d), P(u32, e), P(u32, f))
 ENOSYS_CALL(sock_send, P(u32, a), P(u32, b), P(u32, c), P(u32, d), P(u32, e))

@@ -60,6 +60,10 @@ int  console_getc_until(uint64_t deadline_ns);
  * shell fed first, then the device's input; an interruptible wait, which
  * also ends (CONSOLE_TIMEOUT) when the component is asked to stop. */
 int  console_getc_intr(uint64_t deadline_ns);
+/* Wait as console_getc_intr does, but take nothing: how many bytes fd 0
+ * would read at once (> 0), CONSOLE_EOF at the end of input, or
+ * CONSOLE_TIMEOUT (the deadline passed, or the component is asked to stop). */
+long console_input_ready_intr(uint64_t deadline_ns);
 /* Bytes dropped because the input buffer was full (for diagnostics). */
 uint64_t console_input_dropped(void);
 /* From now on output bypasses the lock (the panicking code may hold it). */

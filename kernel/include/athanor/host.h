@@ -73,8 +73,8 @@ static inline uint32_t host_leave(struct component *c, uint32_t rv)
 {
     return host_leave_on(c, thread_current(), rv);
 }
-/* Sleep until deadline_ns, or until the component is asked to stop (an
- * interruptible wait: host_leave then stops it). */
-void              host_sleep_until(uint64_t deadline_ns);
+/* Sleep until deadline_ns (true), or until the component is asked to stop
+ * (false: an interruptible wait; host_leave then stops it). */
+bool              host_sleep_until(uint64_t deadline_ns);
 
 #endif

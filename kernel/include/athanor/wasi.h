@@ -44,6 +44,14 @@ struct comp_wasi {
      * directories (else NULL: it reaches no file). Written by its own host
      * calls only, and by start and stop, when none runs. */
     struct wasi_fd *fds;
+    /* fds 0-2, the console: their rights (narrowed by fd_fdstat_set_rights),
+     * flags (APPEND, NONBLOCK) and whether the component closed them. Set
+     * anew at every start, a restart's too; then its own host calls only. */
+    struct wasi_stdio {
+        uint64_t rights;
+        uint16_t fdflags;
+        bool     closed;
+    } stdio[3];
     bool  fs_fresh; /* a new generation: the service still has the last one's handles */
     uint32_t fs_unsynced; /* the service's generation its first change since its last sync
                            * went to (0: none): a sync in another one reports EIO */
@@ -63,12 +71,20 @@ uint32_t wasi_file_fdstat_get(struct component *c, uint32_t fd, uoff_t out);
 uint32_t wasi_file_close(struct component *c, uint32_t fd);
 uint32_t wasi_file_seek(struct component *c, uint32_t fd, int64_t off, uint32_t whence, uoff_t out);
 uint32_t wasi_file_prestat_get(struct component *c, uint32_t fd, uoff_t out);
+/* Is fd (ready to be) read or written without waiting (poll_oneoff)? 0 and
+ * *nbytes, what a read would give at once (a file: what lies past its
+ * offset), or the errno of an fd event. */
+uint32_t wasi_file_poll(struct component *c, uint32_t fd, bool write, uint64_t *nbytes);
+/* fds 0-2, for files.c's calls that also take them (kernel/wasi/wasi.c):
+ * the fd's state if the component has not closed it, else NULL. */
+struct wasi_stdio *wasi_stdio(struct component *c, uint32_t fd);
 
 
 /* WASI errno values (wasi_snapshot_preview1), as components see them. */
 enum wasi_errno {
     WASI_ESUCCESS = 0,
     WASI_E2BIG = 1,
+    WASI_EAGAIN = 6,
     WASI_EBADF = 8,
     WASI_EFAULT = 21,
     WASI_EINVAL = 28,
