@@ -1,9 +1,11 @@
 /* The shell's app commands (docs/apps.md): run a package from the disk in
- * the foreground with explicit grants, list, install and remove packages
- * in /apps. The kernel checks the package and the grants (app_start); this
- * side only reads the file and asks.
- *   run [--dir PATH[::GUEST]]... [--env NAME=VALUE]... [--name NAME] PACKAGE [ARGS...]
- *   apps | install FILE [NAME] | remove NAME | update NAME PACKAGE */
+ * the foreground (or the background) with explicit grants, list, install
+ * and remove packages in /apps, and say which start at boot. The kernel
+ * checks the package and the grants (app_start); this side only reads the
+ * file and asks.
+ *   run [--dir PATH[::GUEST]]... [--env NAME=VALUE]... [--name NAME] PACKAGE [ARGS...] [&]
+ *   apps | install FILE [NAME] | remove NAME | update NAME PACKAGE
+ *   autostart [-d PACKAGE | [run's options] PACKAGE [ARGS...]] */
 #include "shell.h"
 
 #include <athanor/abi/pkg.h>
@@ -18,7 +20,11 @@
 #include <unistd.h>
 
 #define APPS_DIR "/apps"
-#define RUN_USAGE "usage: run [--dir PATH[::GUEST]]... [--env NAME=VALUE]... [--name NAME] PACKAGE [ARGS...]\n"
+#define RUN_USAGE "usage: run [--dir PATH[::GUEST]]... [--env NAME=VALUE]... [--name NAME] PACKAGE [ARGS...] [&]\n"
+/* What starts at boot: one line per app, run's words after "run" (each
+ * quoted as the shell's split reads it back). */
+#define AUTOSTART APPS_DIR "/autostart"
+#define AUTOSTART_USAGE "usage: autostart [-d PACKAGE | [--dir ...] [--env ...] PACKAGE [ARGS...]]\n"
 
 /* A package's file: a path as given if it has a '/', else /apps/NAME.azpkg. */
 static void package_path(char *out, size_t cap, const char *arg)
@@ -108,6 +114,8 @@ static void feed(const char *buf, uint32_t len, uint32_t flags, const char *name
  * is the program's input, a line at a time as a terminal gives it (edited
  * here: backspace, Ctrl-U); Ctrl-D ends the input, Ctrl-C stops it. Then
  * say how it ended and give its slot back. */
+static void report_end(const char *name);
+
 static void wait_for(const char *name)
 {
     bool interrupted = false;
@@ -143,6 +151,30 @@ static void wait_for(const char *name)
             out("%c", key);
         }
     }
+    report_end(name);
+}
+
+/* Background apps (run ... &, autostart): their names, until they end. */
+#define BG_MAX 16
+static char bg[BG_MAX][ATH_NAME_MAX];
+
+void shell_reap(void)
+{
+    for (int i = 0; i < BG_MAX; i++) {
+        if (!bg[i][0])
+            continue;
+        int64_t st = ath_comp_ctl(shell_manage, bg[i], ATH_COMP_STATE, 0);
+        if (st >= 0 && ATH_STATE_STATE(st) == ATH_RUNNING)
+            continue;
+        if (st >= 0)
+            report_end(bg[i]);
+        bg[i][0] = '\0';
+    }
+}
+
+/* Say how the app ended and give its slot back. */
+static void report_end(const char *name)
+{
     int64_t ex = ath_comp_ctl(shell_manage, name, ATH_COMP_EXIT, 0);
     unsigned kind = ex >= 0 ? ATH_EXIT_KIND(ex) : 0;
     if (ex < 0)
@@ -156,6 +188,17 @@ static void wait_for(const char *name)
 
 static void cmd_run(int argc, char **argv)
 {
+    bool background = argc > 1 && !strcmp(argv[argc - 1], "&");
+    int slot = 0;
+    if (background) {
+        argc--;
+        while (slot < BG_MAX && bg[slot][0])
+            slot++;
+        if (slot == BG_MAX) {
+            out("run: %d apps run in the background already\n", BG_MAX);
+            return;
+        }
+    }
     memset(&req.h, 0, sizeof req.h);
     used = 0;
     req.h.grants = ATH_APP_CONSOLE | ATH_APP_CLOCK | ATH_APP_RANDOM; /* the default, no more */
@@ -232,7 +275,8 @@ static void cmd_run(int argc, char **argv)
     uint8_t *pkg = read_whole("run", path, &len);
     if (!pkg)
         return;
-    ath_console_feed(shell_manage, NULL, 0, ATH_FEED_RESET); /* its input starts empty */
+    if (!background) /* the foreground one's input starts empty; a background one gets none */
+        ath_console_feed(shell_manage, NULL, 0, ATH_FEED_RESET);
     int idx = ath_app_start(shell_manage, pkg, len, &req.h);
     free(pkg);
     if (idx < 0) {
@@ -242,6 +286,11 @@ static void cmd_run(int argc, char **argv)
     char started[ATH_NAME_MAX];
     if (ath_comp_name(shell_manage, (unsigned)idx, started, sizeof started) <= 0) {
         out("run: started, but its name is gone\n");
+        return;
+    }
+    if (background) {
+        snprintf(bg[slot], sizeof bg[slot], "%s", started);
+        out("[%s running in the background]\n", started);
         return;
     }
     wait_for(started);
@@ -255,6 +304,94 @@ static bool is_package(const char *path)
     if (f)
         fclose(f);
     return ok;
+}
+
+/* The package a line of /apps/autostart (or run's words) starts: the first
+ * word that is not an option or an option's value. */
+static const char *package_of(int argc, char **argv)
+{
+    int i = 0;
+    while (i < argc && !strncmp(argv[i], "--", 2) && strcmp(argv[i], "--"))
+        i += 2; /* an option and its value */
+    if (i < argc && !strcmp(argv[i], "--"))
+        i++;
+    return i < argc ? argv[i] : NULL;
+}
+
+/* Each line of /apps/autostart in turn, split, to fn; fn returns false to
+ * drop the line. With keep set, the lines kept are written back (and
+ * extra, a line, after them): false if that failed. */
+static bool autostart_lines(bool (*fn)(int argc, char **argv, const char *line, void *arg), void *arg, bool keep,
+                            const char *extra)
+{
+    char *kept = NULL;
+    size_t klen = 0;
+    FILE *f = fopen(AUTOSTART, "r");
+    char line[512], copy[512];
+    while (f && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        snprintf(copy, sizeof copy, "%s", line);
+        char *argv[32];
+        int argc = shell_split(copy, argv, 32);
+        if (argc <= 0 || !fn(argc, argv, line, arg))
+            continue;
+        if (keep) {
+            char *k = realloc(kept, klen + strlen(line) + 2);
+            if (!k)
+                break;
+            kept = k;
+            klen += (size_t)sprintf(kept + klen, "%s\n", line);
+        }
+    }
+    if (f)
+        fclose(f);
+    bool ok = true;
+    if (keep) {
+        FILE *w = fopen(AUTOSTART ".new", "w");
+        ok = w && (!klen || fwrite(kept, 1, klen, w) == klen) && (!extra || fprintf(w, "%s\n", extra) > 0);
+        ok = w && fclose(w) == 0 && ok;
+        ok = ok && rename(AUTOSTART ".new", AUTOSTART) == 0; /* the old list or the new, whole */
+        if (!ok)
+            unlink(AUTOSTART ".new");
+        shell_syncfs();
+    }
+    free(kept);
+    return ok;
+}
+
+static bool is_not(int argc, char **argv, const char *line, void *name)
+{
+    (void)line;
+    const char *p = package_of(argc, argv);
+    return !p || strcmp(p, name);
+}
+
+static bool show(int argc, char **argv, const char *line, void *count)
+{
+    (void)argc, (void)argv;
+    out("  %s\n", line);
+    ++*(int *)count;
+    return true;
+}
+
+/* Does /apps/autostart start this package? */
+static bool autostarts(const char *name)
+{
+    char buf[ATH_NAME_MAX + 8];
+    snprintf(buf, sizeof buf, "%s", name);
+    bool found = false;
+    FILE *f = fopen(AUTOSTART, "r");
+    char line[512];
+    while (f && !found && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        char *argv[32];
+        int argc = shell_split(line, argv, 32);
+        const char *p = argc > 0 ? package_of(argc, argv) : NULL;
+        found = p && !strcmp(p, buf);
+    }
+    if (f)
+        fclose(f);
+    return found;
 }
 
 static void cmd_apps(void)
@@ -272,8 +409,10 @@ static void cmd_apps(void)
         char path[300];
         struct stat st;
         snprintf(path, sizeof path, "%s/%s", APPS_DIR, e->d_name);
+        char name[ATH_NAME_MAX];
+        snprintf(name, sizeof name, "%.*s", (int)(l - 6), e->d_name);
         if (stat(path, &st) == 0)
-            out("%-24.*s %8lld bytes\n", (int)(l - 6), e->d_name, (long long)st.st_size);
+            out("%-24s %8lld bytes%s\n", name, (long long)st.st_size, autostarts(name) ? "  autostart" : "");
         n++;
     }
     closedir(d);
@@ -328,6 +467,8 @@ static void cmd_remove(int argc, char **argv)
         out("remove: %s: %s\n", path, strerror(errno));
         return;
     }
+    if (autostarts(argv[1]) && !autostart_lines(is_not, argv[1], true, NULL))
+        out("remove: %s stays in %s (it cannot be written)\n", argv[1], AUTOSTART);
     shell_syncfs();
     out("removed %s\n", path);
 }
@@ -352,6 +493,90 @@ static void cmd_update(int argc, char **argv)
         out("updated %s from %s\n", argv[1], path);
 }
 
+/* Append a word to a line as shell_split reads it back: in double quotes,
+ * with " and \ escaped. false if it does not fit. */
+static bool quote(char *line, size_t cap, const char *w)
+{
+    size_t n = strlen(line);
+    if (n && n + 1 < cap)
+        line[n++] = ' ';
+    if (n + 1 >= cap)
+        return false;
+    line[n++] = '"';
+    for (; *w; w++) {
+        if (n + 3 >= cap)
+            return false;
+        if (*w == '"' || *w == '\\')
+            line[n++] = '\\';
+        line[n++] = *w;
+    }
+    line[n++] = '"';
+    line[n] = '\0';
+    return true;
+}
+
+static void cmd_autostart(int argc, char **argv)
+{
+    int count = 0;
+    if (argc == 1) {
+        out("%s:\n", AUTOSTART);
+        autostart_lines(show, &count, false, NULL);
+        out("%d app%s start%s at boot\n", count, count == 1 ? "" : "s", count == 1 ? "s" : "");
+        return;
+    }
+    if (!strcmp(argv[1], "-d")) {
+        if (argc != 3) {
+            out(AUTOSTART_USAGE);
+        } else if (!autostarts(argv[2])) {
+            out("autostart: %s does not start at boot\n", argv[2]);
+        } else if (autostart_lines(is_not, argv[2], true, NULL)) {
+            out("%s no longer starts at boot\n", argv[2]);
+        } else {
+            out("autostart: cannot write %s: %s\n", AUTOSTART, strerror(errno));
+        }
+        return;
+    }
+    const char *pkg = package_of(argc - 1, argv + 1);
+    if (!pkg || !strcmp(argv[argc - 1], "&")) {
+        out(AUTOSTART_USAGE);
+        return;
+    }
+    char path[256], line[512] = "";
+    package_path(path, sizeof path, pkg);
+    if (strchr(pkg, '/') || !is_package(path)) {
+        out("autostart: %s is not an installed package (see apps; install puts one in %s)\n", pkg, APPS_DIR);
+        return;
+    }
+    for (int i = 1; i < argc; i++)
+        if (!quote(line, sizeof line, argv[i])) {
+            out("autostart: the line is too long\n");
+            return;
+        }
+    /* One line per package: a new one replaces the old. */
+    if (autostart_lines(is_not, (void *)pkg, true, line))
+        out("%s starts at boot: run %s\n", pkg, line);
+    else
+        out("autostart: cannot write %s: %s\n", AUTOSTART, strerror(errno));
+}
+
+static bool start_one(int argc, char **argv, const char *line, void *arg)
+{
+    (void)line, (void)arg;
+    char *args[34] = { "run" };
+    int n = 1;
+    for (int i = 0; i < argc && n < 33; i++)
+        args[n++] = argv[i];
+    args[n++] = "&";
+    out("autostart: run %s\n", line);
+    cmd_run(n, args);
+    return true;
+}
+
+void shell_autostart(void)
+{
+    autostart_lines(start_one, NULL, false, NULL);
+}
+
 bool shell_app_command(int argc, char **argv)
 {
     if (!strcmp(argv[0], "run"))
@@ -364,6 +589,8 @@ bool shell_app_command(int argc, char **argv)
         cmd_remove(argc, argv);
     else if (!strcmp(argv[0], "update"))
         cmd_update(argc, argv);
+    else if (!strcmp(argv[0], "autostart"))
+        cmd_autostart(argc, argv);
     else
         return false;
     return true;

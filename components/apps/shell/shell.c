@@ -304,6 +304,7 @@ static void read_line(char *line)
 {
     unsigned back = 0; /* how far up the history */
     nedit = 0; /* edit: the line (show_log draws it again after console output) */
+    shell_reap(); /* background apps that ended, before the prompt, as a shell's jobs */
     out(PROMPT);
     editing = true;
     for (;;) {
@@ -650,7 +651,7 @@ static void cmd_privacy(int argc, char **argv)
  * everything inside as it is, "..." too but for \" and \\, and a
  * backslash outside quotes keeps the next character. -1 for an unclosed
  * quote; else how many words (at most max). */
-static int split(char *line, char **argv, int max)
+int shell_split(char *line, char **argv, int max)
 {
     int argc = 0;
     char *p = line, *o = line;
@@ -690,7 +691,7 @@ static int split(char *line, char **argv, int max)
 static void run(char *line)
 {
     char *argv[32];
-    int argc = split(line, argv, 32);
+    int argc = shell_split(line, argv, 32);
     if (argc < 0) {
         out("unclosed quote\n");
         return;
@@ -702,8 +703,9 @@ static void run(char *line)
         out("help | ps | caps <name> | faults | mem | date | uptime | lspci | lsblk | blk read|write ... |\n"
             "ls [path] | cat file... | write file words... | rm path... | mkdir dir... | mv from to | df | sync |\n"
             "start <name> [args...] | kill|restart|reset <name> | inject <name> <fault> | halt | reboot |\n"
-            "run [--dir PATH[::GUEST]] [--env NAME=VALUE] [--name NAME] <package> [args...] |\n"
+            "run [--dir PATH[::GUEST]] [--env NAME=VALUE] [--name NAME] <package> [args...] [&] |\n"
             "apps | install <file> [name] | remove <name> | update <name> <package> |\n"
+            "autostart [-d <package> | [run's options] <package> [args...]] |\n"
             "privacy [log | once|always|deny <request> | revoke [session]]   (F12: revoke every session)\n");
     } else if (!strcmp(argv[0], "ps")) {
         cmd_ps();
@@ -774,6 +776,8 @@ int main(void)
         for (int i = 0; i < 16 && show_log(4); i++) /* a flood does not hold the prompt back */
             ;
     out("\nAzoth shell. Type 'help'.\n");
+    if (logpos == 0)
+        shell_autostart(); /* once a boot: a restarted shell finds them started */
     char line[LINE];
     for (;;) {
         read_line(line);

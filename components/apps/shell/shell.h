@@ -14,8 +14,15 @@ extern ath_handle_t shell_manage; /* control of every component */
 int shell_poll_key(uint64_t wait_ns);
 /* A trap kind (ATH_TRAP_*) in words. */
 const char *shell_trap_name(unsigned kind);
-/* Run argv if it is an app command (run, apps, install, remove, update). */
+/* Run argv if it is an app command (run, apps, install, remove, update, autostart). */
 bool shell_app_command(int argc, char **argv);
+/* Start what /apps/autostart lists, in the background (at the first start). */
+void shell_autostart(void);
+/* Say how background apps that ended did, and give their slots back. */
+void shell_reap(void);
+/* Split a line into words in place, with quoting: how many, or -1 for an
+ * unclosed quote. */
+int shell_split(char *line, char **argv, int max);
 
 /* Print to the serial line and the screen (printf's format). */
 void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
