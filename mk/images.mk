@@ -49,7 +49,7 @@ endef
 # <dir>/<binary><ext> (with <dir>/<binary>.pass1 and .ksyms.S on the way).
 define image_rules
 $(1)_FRAMES_$(2) := $(GEN)/frames/$(notdir $(1))-$(2).c
-$(1)_OBJS_$(2)   := $$(patsubst %,$(1)/%.o,$$(call image_srcs,$$($(1)_SRCS),$(2)) $$($(1)_FRAMES_$(2))) $(1)/$(SODIUM_OBJ)
+$(1)_OBJS_$(2)   := $$(patsubst %,$(1)/%.o,$$(call image_srcs,$$($(1)_SRCS),$(2)) $$($(1)_FRAMES_$(2))) $(1)/$(CRYPTO_OBJ)
 $$(eval $$(call frames_rule,$(1),$$($(1)_FRAMES_$(2)),$(2)))
 $(1)/$(IMAGE_BIN_$(2)).pass1: $$($(1)_OBJS_$(2)) $(1)/ksyms0.S $$($(1)_LINKDEPS)
 	@echo '  LD      $$@'

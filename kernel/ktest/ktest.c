@@ -37,7 +37,7 @@ const char *ktest_failf(const char *fmt, ...)
 }
 
 static const struct ktest *const tables[] = { ktests_sched, ktests_mem, ktests_fpu, ktests_comp, ktests_caps,
-                                               ktests_isolation, ktests_privacy, ktests_wasm };
+                                               ktests_isolation, ktests_privacy, ktests_wasm, ktests_load };
 
 void ktest_thread(void *arg)
 {

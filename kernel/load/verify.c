@@ -1,21 +1,16 @@
-/* Package signatures: libsodium's Ed25519 and SHA-256 (Debian's source
- * package, compiled freestanding into the kernel: mk/apps.mk), the code
+/* Package signatures: libsodium's Ed25519 (Debian's source package,
+ * compiled freestanding into the kernel: mk/apps.mk), the code
  * tools/pkgtool signs with. What is signed is ATH_PKG_SIG_CONTEXT and the
- * SHA-256 of the package up to its signature (abi/athanor/abi/pkg.h). */
+ * SHA-256 of the package up to its signature (abi/athanor/abi/pkg.h),
+ * which sha256.c computes. */
 #include <athanor/klib.h>
 #include <athanor/load.h>
 
-#include "sodium/crypto_hash_sha256.h"
 #include "sodium/crypto_sign_ed25519.h"
 
 _Static_assert(crypto_sign_ed25519_BYTES == ATH_PKG_SIG_LEN, "signature size");
 _Static_assert(crypto_sign_ed25519_PUBLICKEYBYTES == ATH_PKG_KEY_LEN, "key size");
 _Static_assert(sizeof ATH_PKG_SIG_CONTEXT == 16, "the context is 16 bytes with its NUL");
-
-void pkg_sha256(uint8_t out[32], const void *data, size_t len)
-{
-    crypto_hash_sha256(out, data, len);
-}
 
 bool pkg_signature_ok(const uint8_t *data, size_t len, const uint8_t sig[ATH_PKG_SIG_LEN])
 {

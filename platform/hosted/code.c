@@ -11,7 +11,10 @@ int plat_code_alloc(size_t size, struct plat_code *out)
 {
     if (size == 0 || size > PLAT_CODE_MAX || size % PAGE_SIZE)
         return -ATH_EINVAL;
-    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    /* Populated at once: the loader writes nearly every page next, and one
+     * call that faults them all in is cheaper than a fault per page (a
+     * third of a large package's mapping time, docs/apps.md). */
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
     if (p == MAP_FAILED)
         return -ATH_ENOMEM;
     out->base = (uintptr_t)p;

@@ -261,6 +261,42 @@ static uint64_t vaddr_off(const struct elf *e, const Elf64_Phdr *ph, unsigned np
 
 #define ALIGN_UP(x, a) (((x) + (a) - 1) / (a) * (a))
 
+/* How many bytes at the start of the image nothing uses at run time: the
+ * pages before the first segment after the one at 0, if every section
+ * there is the dynamic linker's (hash tables, dynamic symbols and strings,
+ * relocations, notes) and that segment is read-only: ld -z separate-code
+ * puts those first. This tool reads them; the loader never does, so the
+ * package leaves them out (a quarter of a large package: its relocation
+ * table), and every address in it is taken that much lower. 0 if anything
+ * else lies there. */
+static uint64_t dynamic_linking_only(const struct elf *e, const Elf64_Phdr *ph, unsigned nph)
+{
+    uint64_t skip = UINT64_MAX;
+    for (unsigned i = 0; i < nph; i++) {
+        if (ph[i].p_type != PT_LOAD)
+            continue;
+        if (ph[i].p_vaddr == 0 && (ph[i].p_flags & (PF_W | PF_X)))
+            return 0;
+        if (ph[i].p_vaddr >= ATH_PKG_PAGE && ph[i].p_vaddr / ATH_PKG_PAGE * ATH_PKG_PAGE < skip)
+            skip = ph[i].p_vaddr / ATH_PKG_PAGE * ATH_PKG_PAGE;
+    }
+    if (skip == UINT64_MAX || !e->eh->e_shoff || e->eh->e_shentsize != sizeof(Elf64_Shdr))
+        return 0;
+    const Elf64_Shdr *sh = at(e, e->eh->e_shoff, (uint64_t)e->eh->e_shnum * sizeof *sh, "section headers");
+    for (unsigned i = 0; i < e->eh->e_shnum; i++) {
+        if (!(sh[i].sh_flags & SHF_ALLOC) || sh[i].sh_addr >= skip)
+            continue;
+        switch (sh[i].sh_type) {
+        case SHT_HASH: case SHT_GNU_HASH: case SHT_DYNSYM: case SHT_STRTAB: case SHT_RELA: case SHT_REL:
+        case SHT_NOTE:
+            break;
+        default:
+            return 0;
+        }
+    }
+    return skip;
+}
+
 struct imports {
     char  *names; /* NUL-terminated, one after another */
     size_t len;
@@ -361,6 +397,7 @@ static int cmd_pack(char **argv)
     for (unsigned i = 0; i < nph; i++)
         if (ph[i].p_type == PT_LOAD)
             memcpy(image + ph[i].p_vaddr, e.buf + ph[i].p_offset, ph[i].p_filesz);
+    uint64_t skip = dynamic_linking_only(&e, ph, nph);
 
     /* Segments, page by page: RX where code is, RW where data is, R
      * elsewhere. Segments need not start on a page (ld packs data after
@@ -396,13 +433,13 @@ static int cmd_pack(char **argv)
         if (prot[p] == ATH_PKG_RW && !rw_outside_relro[p])
             prot[p] = ATH_PKG_R;
     uint32_t code_bytes = 0;
-    for (unsigned p = 0; p < npages;) {
+    for (unsigned p = (unsigned)(skip / ATH_PKG_PAGE); p < npages;) {
         unsigned q = p;
         while (q < npages && prot[q] == prot[p])
             q++;
         if (h.nsegs == ATH_PKG_MAX_SEGS)
             die("%s: more than %u runs of protections", in, ATH_PKG_MAX_SEGS);
-        h.seg[h.nsegs++] = (struct ath_pkg_seg){ p * ATH_PKG_PAGE, (q - p) * ATH_PKG_PAGE, prot[p], 0 };
+        h.seg[h.nsegs++] = (struct ath_pkg_seg){ p * ATH_PKG_PAGE - (uint32_t)skip, (q - p) * ATH_PKG_PAGE, prot[p], 0 };
         if (prot[p] == ATH_PKG_RX)
             code_bytes += (q - p) * ATH_PKG_PAGE;
         p = q;
@@ -459,7 +496,10 @@ static int cmd_pack(char **argv)
             if (prot[r[i].r_offset / ATH_PKG_PAGE] == ATH_PKG_RX)
                 die("%s: a relocation at 0x%llx writes code (compile with -fPIC)", in,
                     (unsigned long long)r[i].r_offset);
-            struct ath_pkg_reloc o = { (uint32_t)r[i].r_offset, 0, 0, 0 };
+            if (r[i].r_offset < skip)
+                die("%s: a relocation at 0x%llx writes the dynamic linking tables", in,
+                    (unsigned long long)r[i].r_offset);
+            struct ath_pkg_reloc o = { (uint32_t)(r[i].r_offset - skip), 0, 0, 0 };
             if (type == R_X86_64_RELATIVE) {
                 o.kind = ATH_PKG_REL_RELATIVE;
                 o.addend = r[i].r_addend;
@@ -485,6 +525,13 @@ static int cmd_pack(char **argv)
                 die("%s: relocation type %u at 0x%llx, which the loader does not do", in, type,
                     (unsigned long long)r[i].r_offset);
             }
+            if (o.kind == ATH_PKG_REL_RELATIVE) {
+                /* An address in the image: the image starts skip bytes later now. */
+                if (o.addend < (int64_t)skip)
+                    die("%s: a relocation at 0x%llx points into the dynamic linking tables", in,
+                        (unsigned long long)r[i].r_offset);
+                o.addend -= (int64_t)skip;
+            }
             rel[nout++] = o;
         }
     }
@@ -498,8 +545,9 @@ static int cmd_pack(char **argv)
         if (syms[i].st_name < strsz && strcmp(strs + syms[i].st_name, "azoth_pkg_entry") == 0 &&
             syms[i].st_shndx != SHN_UNDEF)
             entry = syms[i].st_value;
-    if (!entry || entry + sizeof(struct ath_pkg_entry) > image_size)
+    if (!entry || entry < skip || entry + sizeof(struct ath_pkg_entry) > image_size)
         die("%s: no azoth_pkg_entry (the package glue of tools/wasm2kernel.sh)", in);
+    entry -= skip;
 
     /* The .wasm it came from. */
     size_t wlen;
@@ -512,8 +560,8 @@ static int cmd_pack(char **argv)
     h.header_size = sizeof h;
     strncpy(h.name, name, sizeof h.name - 1);
     h.image_off = ATH_PKG_PAGE;
-    h.image_file = (uint32_t)image_file;
-    h.image_size = (uint32_t)image_size;
+    h.image_file = (uint32_t)(image_file - skip);
+    h.image_size = (uint32_t)(image_size - skip);
     h.relocs_off = h.image_off + h.image_file;
     h.nrelocs = (uint32_t)nout;
     h.imports_off = h.relocs_off + (uint32_t)(nout * sizeof *rel);
@@ -529,7 +577,7 @@ static int cmd_pack(char **argv)
     h.file_size = size;
     unsigned char *pkg = calloc(1, size);
     memcpy(pkg, &h, sizeof h);
-    memcpy(pkg + h.image_off, image, image_file);
+    memcpy(pkg + h.image_off, image + skip, image_file - skip);
     memcpy(pkg + h.relocs_off, rel, nout * sizeof *rel);
     memcpy(pkg + h.imports_off, im.names, im.len);
     write_file(out, pkg, size, 0644);

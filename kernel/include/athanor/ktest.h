@@ -36,6 +36,7 @@ const char *ktest_run_to_exit(const char *name, uint64_t wait_ns);
 extern const struct ktest ktests_sched[];
 extern const struct ktest ktests_mem[];
 extern const struct ktest ktests_fpu[];
+extern const struct ktest ktests_load[];
 extern const struct ktest ktests_comp[];
 extern const struct ktest ktests_caps[];
 extern const struct ktest ktests_isolation[];

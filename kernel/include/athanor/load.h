@@ -42,7 +42,12 @@ struct pkg *pkg_by_pc(uintptr_t pc);
 /* Signatures (kernel/load/verify.c): does sig verify for the SHA-256 of
  * data[0, len) under the build's key (pkg_public_key)? And that hash. */
 bool pkg_signature_ok(const uint8_t *data, size_t len, const uint8_t sig[ATH_PKG_SIG_LEN]);
+/* The SHA-256 (kernel/load/sha256.c: nettle's, with the CPU's SHA
+ * instructions where it has them). */
 void pkg_sha256(uint8_t out[32], const void *data, size_t len);
+/* Which compression function it uses ("SHA-NI" or "x86-64"); which >= 0
+ * chooses first (1: SHA-NI if the CPU has it, 0: plain), for the tests. */
+const char *pkg_sha256_use(int which);
 extern const uint8_t pkg_public_key[ATH_PKG_KEY_LEN]; /* generated: tools/pkgtool pubkey-c */
 extern const uint8_t pkg_key_id[8];
 extern const uint8_t pkg_runtime_id[32];              /* generated: mk/apps.mk */
