@@ -25,6 +25,7 @@ struct pkg_checked {
     struct ath_pkg_header       h;       /* a copy: the file need not be aligned */
     const uint8_t              *image;   /* file + image_off */
     const uint8_t              *relocs;  /* file + relocs_off, nrelocs * 16 bytes */
+    const uint8_t              *relr;    /* file + relr_off, nrelr * 8 bytes */
     const void                **imports; /* nimports resolved addresses (kmalloc'd) */
 };
 
@@ -145,6 +146,9 @@ static int check_header(const uint8_t *file, size_t len, struct pkg_checked *c, 
         !inside(h->relocs_off, (uint64_t)h->nrelocs * sizeof(struct ath_pkg_reloc),
                 h->image_off + h->image_file, end))
         return load_refuse(-ATH_EBADPKG, why, wl, "its %u relocations do not lie in the file", h->nrelocs);
+    if (h->relr_off % 8 || h->nrelr > ATH_PKG_RELOCS_MAX ||
+        !inside(h->relr_off, (uint64_t)h->nrelr * 8, h->image_off + h->image_file, end))
+        return load_refuse(-ATH_EBADPKG, why, wl, "its %u packed relocations do not lie in the file", h->nrelr);
     if (h->nimports > ATH_PKG_IMPORTS_MAX ||
         !inside(h->imports_off, h->imports_len, h->image_off + h->image_file, end))
         return load_refuse(-ATH_EBADPKG, why, wl, "its %u imports do not lie in the file", h->nimports);
@@ -157,6 +161,7 @@ static int check_header(const uint8_t *file, size_t len, struct pkg_checked *c, 
         return load_refuse(-ATH_EBADPKG, why, wl, "its entry (at %u) is not in a data segment", h->entry_off);
     c->image = file + h->image_off;
     c->relocs = file + h->relocs_off;
+    c->relr = file + h->relr_off;
     return 0;
 }
 
@@ -174,6 +179,46 @@ static int check_relocs(struct pkg_checked *c, char *why, size_t wl)
                           r.where);
         if (r.kind == ATH_PKG_REL_IMPORT ? r.sym >= h->nimports : r.kind != ATH_PKG_REL_RELATIVE)
             return load_refuse(-ATH_EBADPKG, why, wl, "relocation %u: kind %u, symbol %u", i, r.kind, r.sym);
+    }
+    return 0;
+}
+
+/* Each 8 bytes a relocation writes: whole in one segment that is not code.
+ * The segments of the last place found come first (places go up). */
+static bool data_place(const struct ath_pkg_header *h, uint64_t where, const struct ath_pkg_seg **last)
+{
+    const struct ath_pkg_seg *s = *last;
+    if (!s || where < s->off || where - s->off >= s->size)
+        s = *last = where <= UINT32_MAX ? seg_of(h, (uint32_t)where) : NULL;
+    return where % 8 == 0 && s && s->prot != ATH_PKG_RX && where + 8 <= (uint64_t)s->off + s->size;
+}
+
+/* The packed relocations (pkg.h): each place inside data, a bitmap only
+ * after an address. Invoke walks them again the same way. */
+static int check_relr(struct pkg_checked *c, char *why, size_t wl)
+{
+    const struct ath_pkg_header *h = &c->h;
+    const struct ath_pkg_seg *last = NULL;
+    uint64_t where = 0;
+    bool have_where = false;
+    for (uint32_t i = 0; i < h->nrelr; i++) {
+        uint64_t w;
+        memcpy(&w, c->relr + (size_t)i * 8, 8);
+        if (!(w & 1)) {
+            if (!data_place(h, w, &last))
+                return load_refuse(-ATH_EBADPKG, why, wl, "packed relocation %u writes outside its data (at %llu)",
+                                   i, (unsigned long long)w);
+            where = w + 8;
+            have_where = true;
+            continue;
+        }
+        if (!have_where)
+            return load_refuse(-ATH_EBADPKG, why, wl, "packed relocation %u: a bitmap before any address", i);
+        for (unsigned b = 1; b < 64; b++)
+            if ((w >> b & 1) && !data_place(h, where + (b - 1) * 8, &last))
+                return load_refuse(-ATH_EBADPKG, why, wl, "packed relocation %u writes outside its data (at %llu)",
+                                   i, (unsigned long long)(where + (b - 1) * 8));
+        where += 63 * 8;
     }
     return 0;
 }
@@ -214,6 +259,8 @@ static int decode(const uint8_t *file, size_t len, struct pkg_checked *c, uint64
     if (!r)
         r = check_relocs(c, why, wl);
     if (!r)
+        r = check_relr(c, why, wl);
+    if (!r)
         r = check_imports(file, c, why, wl);
     return r;
 }
@@ -245,6 +292,22 @@ static int map(const struct pkg_checked *c, struct pkg *p, char *why, size_t wl)
                                                      : (uint64_t)(uintptr_t)c->imports[r.sym]) +
                      (uint64_t)r.addend;
         memcpy(base + r.where, &v, sizeof v);
+    }
+    /* The packed ones, as check_relr walked them: each place holds its
+     * offset in the image, and gets the base added. */
+    uint64_t where = 0;
+    for (uint32_t i = 0; i < h->nrelr; i++) {
+        uint64_t w;
+        memcpy(&w, c->relr + (size_t)i * 8, 8);
+        if (!(w & 1)) {
+            *(uint64_t *)(base + w) += p->code.base; /* 8-aligned: checked */
+            where = w + 8;
+            continue;
+        }
+        for (uint64_t bits = w >> 1, at = where; bits; bits >>= 1, at += 8)
+            if (bits & 1)
+                *(uint64_t *)(base + at) += p->code.base;
+        where += 63 * 8;
     }
     struct ath_pkg_entry e;
     memcpy(&e, base + h->entry_off, sizeof e);

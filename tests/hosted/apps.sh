@@ -156,6 +156,19 @@ poke "$dir/reloc.azpkg" "$relocs_off" ffffff7f
 "$PKGTOOL" sign "$dir/reloc.azpkg" "$BUILD/keys"
 refused reloc "$dir/reloc.azpkg" 'relocation 0 writes outside'
 
+# Packed relocations (relr_off at byte 296), signed: one that would write
+# the code (offset 0: the first segment is code), and a bitmap before any
+# address: refused before mapping.
+relr_off=$(od -An -tu4 -j 296 -N4 "$PKG" | tr -d ' ')
+cp "$PKG" "$dir/relr.azpkg"
+poke "$dir/relr.azpkg" "$relr_off" 0000000000000000
+"$PKGTOOL" sign "$dir/relr.azpkg" "$BUILD/keys"
+refused relr "$dir/relr.azpkg" 'packed relocation 0 writes outside its data \(at 0\)'
+cp "$PKG" "$dir/relr-bitmap.azpkg"
+poke "$dir/relr-bitmap.azpkg" "$relr_off" 0300000000000000
+"$PKGTOOL" sign "$dir/relr-bitmap.azpkg" "$BUILD/keys"
+refused relr-bitmap "$dir/relr-bitmap.azpkg" 'packed relocation 0: a bitmap before any address'
+
 # Not WebAssembly, not a package.
 printf '\0asm\1\0\0\0garbage' > "$dir/bad.wasm"
 run badwasm 126 "$dir/bad.wasm"

@@ -539,6 +539,34 @@ static int cmd_pack(char **argv)
         die("%s: %d symbol(s) the kernel does not export (see docs/apps.md)", in, missing);
     qsort(rel, nout, sizeof *rel, cmp_reloc);
 
+    /* Relative relocations whose addend fits the place are packed (pkg.h):
+     * the place holds the addend, the list only where. The rest (imports)
+     * stay in the table. */
+    uint64_t *relr = calloc(nout + 1, sizeof *relr), *places = calloc(nout + 1, sizeof *places);
+    size_t nrelr = 0, nkept = 0, nplaces = 0;
+    for (size_t i = 0; i < nout; i++) {
+        if (rel[i].kind != ATH_PKG_REL_RELATIVE || rel[i].addend < 0) {
+            rel[nkept++] = rel[i];
+            continue;
+        }
+        uint64_t add = (uint64_t)rel[i].addend;
+        memcpy(image + skip + rel[i].where, &add, 8);
+        places[nplaces++] = rel[i].where; /* sorted, 8-aligned, distinct */
+    }
+    for (size_t i = 0; i < nplaces;) {
+        relr[nrelr++] = places[i]; /* an address */
+        uint64_t where = places[i++] + 8;
+        for (;;) { /* then bitmaps while places lie within their reach */
+            uint64_t bits = 0;
+            while (i < nplaces && places[i] - where < 63 * 8)
+                bits |= 1ull << ((places[i++] - where) / 8 + 1);
+            if (!bits)
+                break;
+            relr[nrelr++] = bits | 1;
+            where += 63 * 8;
+        }
+    }
+
     /* Its self-description: the one symbol a package exports. */
     uint64_t entry = 0;
     for (size_t i = 1; i < nsyms; i++)
@@ -563,8 +591,10 @@ static int cmd_pack(char **argv)
     h.image_file = (uint32_t)(image_file - skip);
     h.image_size = (uint32_t)(image_size - skip);
     h.relocs_off = h.image_off + h.image_file;
-    h.nrelocs = (uint32_t)nout;
-    h.imports_off = h.relocs_off + (uint32_t)(nout * sizeof *rel);
+    h.nrelocs = (uint32_t)nkept;
+    h.relr_off = h.relocs_off + (uint32_t)(nkept * sizeof *rel);
+    h.nrelr = (uint32_t)nrelr;
+    h.imports_off = h.relr_off + (uint32_t)(nrelr * 8);
     h.imports_len = (uint32_t)im.len;
     h.nimports = im.n;
     h.entry_off = (uint32_t)entry;
@@ -578,7 +608,8 @@ static int cmd_pack(char **argv)
     unsigned char *pkg = calloc(1, size);
     memcpy(pkg, &h, sizeof h);
     memcpy(pkg + h.image_off, image + skip, image_file - skip);
-    memcpy(pkg + h.relocs_off, rel, nout * sizeof *rel);
+    memcpy(pkg + h.relocs_off, rel, nkept * sizeof *rel);
+    memcpy(pkg + h.relr_off, relr, nrelr * 8);
     memcpy(pkg + h.imports_off, im.names, im.len);
     write_file(out, pkg, size, 0644);
     return 0;
@@ -643,7 +674,7 @@ static int cmd_show(const char *path)
     for (unsigned i = 0; i < h->nsegs && i < ATH_PKG_MAX_SEGS; i++)
         printf("segment     %08x-%08x %s\n", h->seg[i].off, h->seg[i].off + h->seg[i].size,
                h->seg[i].prot < 4 ? pn[h->seg[i].prot] : "?");
-    printf("relocations %u\n", h->nrelocs);
+    printf("relocations %u, and %u words of packed ones\n", h->nrelocs, h->nrelr);
     printf("imports     %u\n", h->nimports);
     printf("memory      at most %u pages of 64 KiB\n", h->max_pages);
     return 0;

@@ -12,6 +12,7 @@
  *   [0, header_size)            struct ath_pkg_header
  *   [image_off, +image_file)    the image's initialised bytes, page-aligned
  *   [relocs_off, +nrelocs*16)   struct ath_pkg_reloc, sorted by `where`
+ *   [relr_off, +nrelr*8)        packed relative relocations (below)
  *   [imports_off, +imports_len) the imported names, each NUL-terminated
  *   [file_size - 64, file_size) the Ed25519 signature
  *
@@ -21,7 +22,7 @@
  * kernel was built with, on its own copy of the file; only then does it
  * read a field. */
 #define ATH_PKG_MAGIC       "AZOTHPKG"
-#define ATH_PKG_VERSION     1u
+#define ATH_PKG_VERSION     2u
 #define ATH_PKG_SIG_CONTEXT "azoth-package-1"   /* 15 chars + NUL = 16 bytes */
 #define ATH_PKG_SIG_LEN     64u
 #define ATH_PKG_KEY_LEN     32u
@@ -64,6 +65,7 @@ struct ath_pkg_header {
     uint32_t entry_off;           /* struct ath_pkg_entry, in the image */
     uint32_t max_pages;           /* linear memory it asks for at most, in 64 KiB pages */
     uint32_t code_bytes;          /* its executable bytes (for listings) */
+    uint32_t relr_off, nrelr;     /* packed relative relocations: nrelr 64-bit words */
 };
 
 /* A relocation: 8 bytes at image + where become a value. RELATIVE: image
@@ -76,6 +78,16 @@ struct ath_pkg_reloc {
     uint16_t sym;
     int64_t  addend;
 };
+
+/* Packed relative relocations (ELF's RELR encoding): most relocations of
+ * a package add the image's base to 8 bytes of data that already hold
+ * their offset in the image (pointers to its functions and data), and lie
+ * close together; these name only where, at about a bit each. Each word,
+ * in order: an even one is the `where` of such a relocation, and the next
+ * `where` is 8 bytes on; an odd one is a bitmap: bit i (1-63) relocates
+ * the 8 bytes (i - 1) * 8 past the next `where`, which then moves 63 * 8
+ * on. A bitmap comes only after an address. Every place lies in a segment
+ * that is not executable. */
 
 /* What the package's own code describes itself with: found at entry_off in
  * the image once relocated. Function pointers point into its executable
