@@ -180,6 +180,28 @@ $(APP_OUT)/$(1).wasm: apps/$(1)/Cargo.toml apps/$(1)/Cargo.lock $(wildcard apps/
 	$(Q)cp $(RUST_DIR)/target/wasm32-wasip1/release/$(1).wasm $$@
 endef
 $(foreach a,$(RUST_APPS),$(eval $(call rust_app_rules,$(a))))
+# AssemblyScript (apps/<name>/assembly/index.ts): npm's assemblyscript
+# compiler with its WASI shim (@assemblyscript/wasi-shim), pinned with
+# their hashes in tools/asc/package-lock.json and installed by npm ci under
+# build/asc, like wabt.
+AS_APPS := $(notdir $(patsubst %/assembly/,%,$(dir $(wildcard apps/*/assembly/index.ts))))
+ASC_DIR := $(BUILD)/asc
+ASC     := $(ASC_DIR)/node_modules/.bin/asc
+$(ASC): tools/asc/package.json tools/asc/package-lock.json
+	@mkdir -p $(ASC_DIR)
+	@echo '  NPM     assemblyscript (tools/asc/package-lock.json)'
+	$(Q)cp tools/asc/package.json tools/asc/package-lock.json $(ASC_DIR)/
+	$(Q)cd $(ASC_DIR) && npm ci --no-audit --no-fund --loglevel=error >npm.log 2>&1 || \
+	    { cat npm.log >&2; echo "npm ci of assemblyscript failed (log above)" >&2; exit 1; }
+	$(Q)touch $@
+define as_app_rules
+$(APP_OUT)/$(1).wasm: $(wildcard apps/$(1)/assembly/*.ts) $(ASC)
+	@mkdir -p $$(dir $$@)
+	@echo '  ASC     $$@'
+	$(Q)$(ASC) apps/$(1)/assembly/index.ts --config $(ASC_DIR)/node_modules/@assemblyscript/wasi-shim/asconfig.json \
+	    -O3 -o $$@
+endef
+$(foreach a,$(AS_APPS),$(eval $(call as_app_rules,$(a))))
 $(APP_OUT)/%.azpkg: $(APP_OUT)/%.wasm tools/mkpkg.sh tools/wasm2kernel.sh $(PKG_ENV) $(PKGTOOL) $(WABT_TOOL) $(GEN)/pkgkey.c
 	@echo '  PKG     $@'
 	$(Q)PKG_ENV=$(PKG_ENV) sh tools/mkpkg.sh -n $* $< $@
@@ -194,7 +216,7 @@ $(APP_OUT)/sys/$(1).azpkg: $(GEN)/comp/$(1)/$(1).wasm tools/mkpkg.sh tools/wasm2
 endef
 $(foreach p,$(SYS_PKGS),$(eval $(call sys_pkg_rule,$(p))))
 .PHONY: apps
-apps: $(patsubst %,$(APP_OUT)/%.azpkg,$(TREE_APPS) $(RUST_APPS)) $(patsubst %,$(APP_OUT)/sys/%.azpkg,$(SYS_PKGS))
+apps: $(patsubst %,$(APP_OUT)/%.azpkg,$(TREE_APPS) $(RUST_APPS) $(AS_APPS)) $(patsubst %,$(APP_OUT)/sys/%.azpkg,$(SYS_PKGS))
 
 # The package loader's fuzzer (tests/fuzz/pkg.c, tests/hosted/pkgfuzz.sh):
 # kernel/load/pkg.c for the host, with AFL++'s instrumentation and the

@@ -97,6 +97,14 @@ expect_in "$dir/rust.out" hosted/apps-rust \
     "^rustdemo: 2 arguments: \[\"$BUILD/apps/rustdemo.wasm\", \"/data\"\]$" '^rustdemo: env LANG=C$' \
     '^rustdemo: 1[7-9][0-9]{8} s since 1970$' '^rustdemo: read back: written by Rust$' \
     '^rustdemo: in /data: old\.txt rustdemo\.txt$'
+# AssemblyScript (npm's assemblyscript and its WASI shim): arguments, the
+# environment, the clock, random, stdout and stderr apart, an exit status.
+run as 3 --env GREETING=hi "$BUILD/apps/asdemo.wasm" "two words" fail
+expect_in "$dir/as.out" hosted/apps-as '^asdemo: 3 arguments$' '^asdemo: arg 1 \[two words\]$' \
+    '^asdemo: GREETING=hi$' '^asdemo: the clock is past 2020: yes$' '^asdemo: random bytes all zero: no$' \
+    '^asdemo: primes below 100000: 9592$'
+expect_in "$dir/as.err" hosted/apps-as-stderr 'asdemo: this goes to stderr$'
+expect_none "$dir/as.out" hosted/apps-as-streams-apart 'stderr' "stderr's line is on stdout"
 
 # A trap is contained: the kernel reports it, the exit status says so.
 run trap 134 "$PKG" trap

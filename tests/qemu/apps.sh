@@ -3,14 +3,14 @@
 # in from the host; then, in the shell, run with arguments (quoted), an
 # environment, a directory of the disk, exit statuses, a trap, Ctrl-C,
 # input typed to the program (edited, Ctrl-D), a refused package, a missing
-# one, and install, apps, remove.
+# one, and install, apps, remove; C++, Rust and AssemblyScript programs.
 . tests/lib.sh
 dir=$LOGDIR/apps
 rm -rf "$dir"
 mkdir -p "$dir"
 img=$dir/disk.img
 tools/disk.sh make "$img" 64 "$BUILD/apps/hello.azpkg" "$BUILD/apps/runtest.azpkg" \
-    "$BUILD/apps/cxxdemo.azpkg" "$BUILD/apps/rustdemo.azpkg" > "$dir/make.log" 2>&1
+    "$BUILD/apps/cxxdemo.azpkg" "$BUILD/apps/rustdemo.azpkg" "$BUILD/apps/asdemo.azpkg" > "$dir/make.log" 2>&1
 expect_status qemu/apps-disk $? 0 "$dir/make.log"
 # A copy with one byte of its code changed: the signature no longer holds.
 cp "$BUILD/apps/runtest.azpkg" "$dir/bad.azpkg"
@@ -37,6 +37,7 @@ log=$dir/shell.log
     sleep 1; printf '\004'
     sleep 3; printf 'run cxxdemo "the cat and the dog" and\r'
     sleep 4; printf 'run --env LANG=C --dir /docs::/d rustdemo /d\r'
+    sleep 4; printf 'run --env GREETING=hi asdemo "two words"\r'
     sleep 4; printf 'install /apps/hello.azpkg hi\r'
     sleep 2; printf 'run hi\r'
     sleep 3; printf 'remove hi\r'
@@ -46,7 +47,7 @@ log=$dir/shell.log
     sleep 2
 } | timeout 150 tools/qemu.sh --disk "$img" > "$log" 2>&1
 expect_status qemu/apps-status $? 0 "$log"
-expect_in "$log" qemu/apps-list '^hello +[0-9]+ bytes$' '^runtest +[0-9]+ bytes$' '^5 installed in /apps$'
+expect_in "$log" qemu/apps-list '^hello +[0-9]+ bytes$' '^runtest +[0-9]+ bytes$' '^6 installed in /apps$'
 # The user image has a built-in "hello": the package's component is hello-2.
 expect_in "$log" qemu/apps-hello '^Hello, Ada!$' '^It is 20[0-9-]+ [0-9:]+ UTC\.$' '^\[hello-2: exit status 0\]$'
 expect_in "$log" qemu/apps-argv '^\[runtest\]\[args\]\[two words\]\[q"x\]\[\$\]$'
@@ -65,6 +66,9 @@ expect_in "$log" qemu/apps-quoting '^unclosed quote$'
 expect_in "$log" qemu/apps-cxx '^cxxdemo: 6 words, 4 different$' '^cxxdemo: the 2$' '^\[cxxdemo: exit status 0\]$'
 expect_in "$log" qemu/apps-rust '^rustdemo: 2 arguments: \["rustdemo", "/d"\]$' '^rustdemo: env LANG=C$' \
     '^rustdemo: read back: written by Rust$' '^rustdemo: in /d: .*rustdemo\.txt' '^\[rustdemo: exit status 0\]$'
+# AssemblyScript from the disk.
+expect_in "$log" qemu/apps-as '^asdemo: arg 1 \[two words\]$' '^asdemo: GREETING=hi$' \
+    '^asdemo: primes below 100000: 9592$' '^\[asdemo: exit status 0\]$'
 # stdin: what is typed while it runs, a line at a time, edited; Ctrl-D ends it.
 expect_in "$log" qemu/apps-stdin '^typed in Azoth$' '^ax$' '^cat: 18 bytes$' '^\[runtest: exit status 0\]$'
 # Every app's slot was given back: ps lists none of them.
