@@ -48,8 +48,7 @@ static bool name_ok(const char *n)
 {
     size_t i = 0;
     for (; i < ATH_PKG_NAME_MAX && n[i]; i++)
-        if (!((n[i] >= 'a' && n[i] <= 'z') || (n[i] >= '0' && n[i] <= '9') || n[i] == '_' ||
-              n[i] == '-'))
+        if (!ath_pkg_name_char(n[i]))
             return false;
     if (i == 0 || i == ATH_PKG_NAME_MAX)
         return false;

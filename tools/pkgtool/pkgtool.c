@@ -332,8 +332,7 @@ static bool name_ok(const char *name)
     if (n == 0 || n >= ATH_PKG_NAME_MAX)
         return false;
     for (size_t i = 0; i < n; i++)
-        if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') ||
-              name[i] == '_' || name[i] == '-'))
+        if (!ath_pkg_name_char(name[i]))
             return false;
     return true;
 }

@@ -35,6 +35,13 @@
 #define ATH_PKG_RELOCS_MAX  (1u << 20)
 #define ATH_PKG_IMPORTS_MAX 1024u
 
+/* A package name's characters: a-z 0-9 _ - (the loader and the tool both
+ * hold names to this). */
+static inline int ath_pkg_name_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
 /* A segment's protection: the image is mapped W^X, never writable and
  * executable at once. */
 enum ath_pkg_prot { ATH_PKG_R = 1, ATH_PKG_RW = 2, ATH_PKG_RX = 3 };
