@@ -188,12 +188,7 @@ AS_APPS := $(notdir $(patsubst %/assembly/,%,$(dir $(wildcard apps/*/assembly/in
 ASC_DIR := $(BUILD)/asc
 ASC     := $(ASC_DIR)/node_modules/.bin/asc
 $(ASC): tools/asc/package.json tools/asc/package-lock.json
-	@mkdir -p $(ASC_DIR)
-	@echo '  NPM     assemblyscript (tools/asc/package-lock.json)'
-	$(Q)cp tools/asc/package.json tools/asc/package-lock.json $(ASC_DIR)/
-	$(Q)cd $(ASC_DIR) && npm ci --no-audit --no-fund --loglevel=error >npm.log 2>&1 || \
-	    { cat npm.log >&2; echo "npm ci of assemblyscript failed (log above)" >&2; exit 1; }
-	$(Q)touch $@
+	$(call npm_ci,$(ASC_DIR),assemblyscript,tools/asc)
 define as_app_rules
 $(APP_OUT)/$(1).wasm: $(wildcard apps/$(1)/assembly/*.ts) $(ASC)
 	@mkdir -p $$(dir $$@)

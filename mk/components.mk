@@ -28,13 +28,19 @@ WABT_DIR  := $(BUILD)/wabt
 WABT_BIN  := $(WABT_DIR)/node_modules/wabt/bin
 WABT_NPM  := $(WABT_BIN)/wasm2c
 WABT_TOOL := $(WABT_DIR)/wasm2c.js
-$(WABT_NPM): tools/wabt/package.json tools/wabt/package-lock.json
-	@mkdir -p $(WABT_DIR)
-	@echo '  NPM     wabt (tools/wabt/package-lock.json)'
-	$(Q)cp tools/wabt/package.json tools/wabt/package-lock.json $(WABT_DIR)/
-	$(Q)cd $(WABT_DIR) && npm ci --no-audit --no-fund --loglevel=error >npm.log 2>&1 || \
-	    { cat npm.log >&2; echo "npm ci of wabt failed (log above)" >&2; exit 1; }
+# $(call npm_ci,DIR,WHAT,FROM): a recipe installing what FROM/package.json
+# and its lock pin into DIR with npm ci (exactly the locked versions and
+# hashes), then touching the target.
+define npm_ci
+	@mkdir -p $(1)
+	@echo '  NPM     $(2) ($(3)/package-lock.json)'
+	$(Q)cp $(3)/package.json $(3)/package-lock.json $(1)/
+	$(Q)cd $(1) && npm ci --no-audit --no-fund --loglevel=error >npm.log 2>&1 || \
+	    { cat npm.log >&2; echo "npm ci of $(2) failed (log above)" >&2; exit 1; }
 	$(Q)touch $@
+endef
+$(WABT_NPM): tools/wabt/package.json tools/wabt/package-lock.json
+	$(call npm_ci,$(WABT_DIR),wabt,tools/wabt)
 $(WABT_TOOL): $(WABT_NPM) tools/wabt/stack.js
 	$(Q)node tools/wabt/stack.js $< $@ 8 >/dev/null
 
