@@ -36,18 +36,24 @@ awk 'BEGIN {
     print "    printf(\"%u\\n\", x); return 0; }"
 }' > "$A/bigcode.c"
 clang --target=wasm32-wasi -O2 -o "$A/bigcode.wasm" "$A/bigcode.c"
+# Twice: as mkpkg makes it (its function names in it, for trap reports)
+# and stripped (mkpkg -s).
 PKG_ENV=build/gen/pkg.env sh tools/mkpkg.sh -n bigcode "$A/bigcode.wasm" "$A/bigcode.azpkg"
+PKG_ENV=build/gen/pkg.env sh tools/mkpkg.sh -s -n bigcode "$A/bigcode.wasm" "$A/bigcode-s.azpkg"
 code=$(build/tools/pkgtool show "$A/bigcode.azpkg" | sed -n 's/.*code \([0-9]*\) bytes.*/\1/p')
-for i in 1 2 3 4 5 6 7 8 9 10 11; do
-    AZOTH_RUN_TIMING=1 "$AZ" run "$A/bigcode.azpkg" 2>&1 >/dev/null |
-        sed -n 's/.*to its first instruction \([0-9]*\) us: signature \([0-9]*\) us, checks \([0-9]*\) us, mapping \([0-9]*\) us, instance \([0-9]*\) us.*/\1 \2 \3 \4 \5/p'
-done > "$A/load.times"
-echo "Apps: load and start a package with $code bytes of code, to its first instruction (target <= 1 ms hosted)"
-load=$(awk '{ print $1 }' "$A/load.times" | median)
-echo "  parts (medians, us): signature $(awk '{ print $2 }' "$A/load.times" | median)" \
-     "(SHA-256 of the file and Ed25519), checks $(awk '{ print $3 }' "$A/load.times" | median)," \
-     "mapping $(awk '{ print $4 }' "$A/load.times" | median), instance $(awk '{ print $5 }' "$A/load.times" | median)"
-record app-load-1mib hosted us "$load"
+for v in "" -s; do
+    for i in 1 2 3 4 5 6 7 8 9 10 11; do
+        AZOTH_RUN_TIMING=1 "$AZ" run "$A/bigcode$v.azpkg" 2>&1 >/dev/null |
+            sed -n 's/.*to its first instruction \([0-9]*\) us: signature \([0-9]*\) us, checks \([0-9]*\) us, mapping \([0-9]*\) us, instance \([0-9]*\) us.*/\1 \2 \3 \4 \5/p'
+    done > "$A/load$v.times"
+    echo "Apps: load and start a package with $code bytes of code$( [ -n "$v" ] && echo ", stripped"), $(stat -c %s "$A/bigcode$v.azpkg") bytes," \
+         "to its first instruction (target <= 1 ms hosted)"
+    echo "  parts (medians, us): signature $(awk '{ print $2 }' "$A/load$v.times" | median)" \
+         "(SHA-256 of the file and Ed25519), checks $(awk '{ print $3 }' "$A/load$v.times" | median)," \
+         "mapping $(awk '{ print $4 }' "$A/load$v.times" | median), instance $(awk '{ print $5 }' "$A/load$v.times" | median)"
+done
+record app-load-1mib hosted us "$(awk '{ print $1 }' "$A/load.times" | median)"
+record app-load-1mib-stripped hosted us "$(awk '{ print $1 }' "$A/load-s.times" | median)"
 
 # azoth run hello.wasm, wall time: cold (an empty cache: compiles), cached;
 # Node with its WASI on the same file.

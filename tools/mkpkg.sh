@@ -4,24 +4,27 @@
 # components (tools/wasm2kernel.sh: validation, wasm2c, the checked edits),
 # then gcc with position-independent code, a shared object, and
 # tools/pkgtool to turn that into a package and sign it with the build's key.
-# Usage: tools/mkpkg.sh [-n NAME] [-p PAGES] IN.wasm OUT
+# Usage: tools/mkpkg.sh [-s] [-n NAME] [-p PAGES] IN.wasm OUT
 #   NAME   the package's name (default: IN's file name without .wasm)
 #   PAGES  the most linear memory it may have, in 64 KiB pages (default 1024)
+#   -s     stripped: no function names (a trap report then names none; the
+#          package is smaller and loads faster, docs/apps.md)
 # The build's settings (flags, key, runtime id) come from $PKG_ENV, by
 # default build/gen/pkg.env next to this script (make pkgtool writes it).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-name= pages=1024
-while getopts n:p: o; do
+name= pages=1024 strip=
+while getopts sn:p: o; do
     case $o in
+    s) strip=1 ;;
     n) name=$OPTARG ;;
     p) pages=$OPTARG ;;
-    *) echo "usage: $0 [-n NAME] [-p PAGES] IN.wasm OUT" >&2; exit 2 ;;
+    *) echo "usage: $0 [-s] [-n NAME] [-p PAGES] IN.wasm OUT" >&2; exit 2 ;;
     esac
 done
 shift $((OPTIND - 1))
 if [ $# -ne 2 ]; then
-    echo "usage: $0 [-n NAME] [-p PAGES] IN.wasm OUT" >&2
+    echo "usage: $0 [-s] [-n NAME] [-p PAGES] IN.wasm OUT" >&2
     exit 2
 fi
 in=$1 out=$2
@@ -56,6 +59,8 @@ objcopy --remove-section=.eh_frame "$tmp/glue.o"
 gcc -shared -nostdlib -Wl,-z,max-page-size=4096 -Wl,-z,separate-code -Wl,-z,now -Wl,-z,relro \
     -Wl,-z,noexecstack -Wl,--hash-style=gnu -Wl,--build-id=none -Wl,--no-eh-frame-hdr \
     -o "$tmp/app.so" "$tmp/app.o" "$tmp/glue.o" -lgcc
+# Function names come from the shared object's symbol table (pkgtool).
+[ -z "$strip" ] || strip --strip-all "$tmp/app.so"
 "$PKGTOOL" pack "$tmp/app.so" "$tmp/out" "$name" "$in" "$pages" "$PKG_RUNTIME_ID" "$PKG_EXPORTS"
 "$PKGTOOL" sign "$tmp/out" "$PKG_KEYS"
 mv "$tmp/out" "$out"

@@ -6,6 +6,7 @@
 #include <athanor/errors.h>
 #include <athanor/klib.h>
 #include <athanor/ksyms.h>
+#include <athanor/load.h>
 #include <athanor/spinlock.h>
 
 #define WASM_FUNC_PREFIX "w2c_" /* wasm2c's prefix for functions from the name section */
@@ -320,6 +321,11 @@ static void fill_report(struct component *c, struct fault_report *r)
     uintptr_t off;
     if (c->trap.pc && ksym_lookup(c->trap.pc, &name, &off)) {
         wasm_func_name(name, c->cfg->name, r->function, sizeof r->function);
+        r->offset = off;
+    } else if (c->trap.pc && c->pkg && pkg_sym_lookup(c->pkg, c->trap.pc, &name, &off)) {
+        char sym[FAULT_FUNC_MAX + 16]; /* a package names its functions without wasm2c's prefix */
+        ksnprintf(sym, sizeof sym, "%s%s", WASM_FUNC_PREFIX "app_", name);
+        wasm_func_name(sym, "app", r->function, sizeof r->function); /* wasm2c's module in every package */
         r->offset = off;
     }
 }

@@ -222,6 +222,40 @@ static int check_relr(struct pkg_checked *c, char *why, size_t wl)
     return 0;
 }
 
+/* The function names (pkg.h): the table and the names inside one
+ * read-only segment of the image's bytes in the file, the names ending with
+ * a NUL; each function inside one executable segment, in order, apart, its
+ * name inside the names. */
+static int check_syms(struct pkg_checked *c, char *why, size_t wl)
+{
+    const struct ath_pkg_header *h = &c->h;
+    if (!h->nsyms)
+        return 0;
+    const struct ath_pkg_seg *ts = seg_of(h, h->syms_off);
+    uint64_t tab_len = (uint64_t)h->nsyms * sizeof(struct ath_pkg_sym);
+    if (h->nsyms > ATH_PKG_SYMS_MAX || h->syms_off % 4 || !ts || ts->prot != ATH_PKG_R ||
+        !inside(h->syms_off, tab_len, ts->off, ts->off + ts->size) ||
+        !inside(h->strs_off, h->strs_len, ts->off, ts->off + ts->size) ||
+        !inside(h->syms_off, tab_len, 0, h->image_file) || !inside(h->strs_off, h->strs_len, 0, h->image_file) ||
+        h->strs_len == 0 || c->image[h->strs_off + h->strs_len - 1] != '\0')
+        return load_refuse(-ATH_EBADPKG, why, wl, "its %u function names do not lie in a read-only segment",
+                           h->nsyms);
+    const struct ath_pkg_seg *last = NULL;
+    uint64_t prev_end = 0;
+    for (uint32_t i = 0; i < h->nsyms; i++) {
+        struct ath_pkg_sym y;
+        memcpy(&y, c->image + h->syms_off + (size_t)i * sizeof y, sizeof y);
+        if (!last || y.off - last->off >= last->size)
+            last = seg_of(h, y.off);
+        if (y.off < prev_end || !last || last->prot != ATH_PKG_RX || y.size == 0 ||
+            !inside(y.off, y.size, last->off, last->off + last->size) || y.name >= h->strs_len)
+            return load_refuse(-ATH_EBADPKG, why, wl, "function name %u (at %u) out of order or outside its code",
+                               i, y.off);
+        prev_end = (uint64_t)y.off + y.size;
+    }
+    return 0;
+}
+
 /* Every import is a NUL-terminated name the kernel exports. */
 static int check_imports(const uint8_t *file, struct pkg_checked *c, char *why, size_t wl)
 {
@@ -259,6 +293,8 @@ static int decode(const uint8_t *file, size_t len, struct pkg_checked *c, uint64
         r = check_relocs(c, why, wl);
     if (!r)
         r = check_relr(c, why, wl);
+    if (!r)
+        r = check_syms(c, why, wl);
     if (!r)
         r = check_imports(file, c, why, wl);
     return r;
@@ -324,6 +360,10 @@ static int map(const struct pkg_checked *c, struct pkg *p, char *why, size_t wl)
             plat_code_free(&p->code);
             return load_refuse(-ATH_ENOMEM, why, wl, "its pages could not be protected");
         }
+    /* The function names: read where they are mapped, read-only. */
+    p->nsyms = h->nsyms;
+    p->syms = h->nsyms ? (const struct ath_pkg_sym *)(base + h->syms_off) : NULL;
+    p->strs = h->nsyms ? (const char *)base + h->strs_off : NULL;
     memcpy(p->name, h->name, sizeof p->name);
     memcpy(p->wasm_sha256, h->wasm_sha256, sizeof p->wasm_sha256);
     p->max_pages = h->max_pages;
@@ -404,6 +444,25 @@ void pkg_put(struct pkg *p)
         plat_code_free(&p->code);
         kfree(p);
     }
+}
+
+bool pkg_sym_lookup(const struct pkg *p, uintptr_t pc, const char **name, uintptr_t *off)
+{
+    if (!p->nsyms || pc < p->code.base || pc - p->code.base >= p->code.size)
+        return false;
+    uint32_t at = (uint32_t)(pc - p->code.base), lo = 0, hi = p->nsyms;
+    while (hi - lo > 1) { /* the last function starting at or below pc */
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (p->syms[mid].off <= at)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    if (p->syms[lo].off > at || at - p->syms[lo].off >= p->syms[lo].size)
+        return false; /* code no function covers: unnamed */
+    *name = p->strs + p->syms[lo].name;
+    *off = at - p->syms[lo].off;
+    return true;
 }
 
 struct pkg *pkg_by_pc(uintptr_t pc)

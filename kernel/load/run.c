@@ -58,6 +58,12 @@ void app_run_thread(void *arg)
     enum trap_kind k = c->trap.kind;
     if (k == TRAP_NONE || k == TRAP_EXIT)
         plat_exit(c->trap.exit_code);
-    say("azoth: %s stopped: %s\n", c->cfg->name, trap_kind_name(k));
+    /* Where, as the kernel's fault report has it (its console is not shown here). */
+    struct fault_report fr;
+    if (fault_recent(&fr, 1) == 1 && strcmp(fr.component, c->cfg->name) == 0 && fr.function[0])
+        say("azoth: %s stopped: %s in %s+%#lx\n", c->cfg->name, trap_kind_name(k), fr.function,
+            (unsigned long)fr.offset);
+    else
+        say("azoth: %s stopped: %s\n", c->cfg->name, trap_kind_name(k));
     plat_exit(EXIT_TRAPPED);
 }

@@ -108,7 +108,7 @@ expect_none "$dir/as.out" hosted/apps-as-streams-apart 'stderr' "stderr's line i
 
 # A trap is contained: the kernel reports it, the exit status says so.
 run trap 134 "$PKG" trap
-expect_in "$dir/trap.err" hosted/apps-trap-reported '^azoth: runtest stopped: unreachable'
+expect_in "$dir/trap.err" hosted/apps-trap-reported '^azoth: runtest stopped: unreachable executed in main\+0x[0-9a-f]+$'
 
 # ---- refused packages: a clear message, status 126, nothing runs ----
 refused() { # NAME FILE PATTERN
@@ -176,6 +176,13 @@ cp "$PKG" "$dir/relr-bitmap.azpkg"
 poke "$dir/relr-bitmap.azpkg" "$relr_off" 0300000000000000
 "$PKGTOOL" sign "$dir/relr-bitmap.azpkg" "$BUILD/keys"
 refused relr-bitmap "$dir/relr-bitmap.azpkg" 'packed relocation 0: a bitmap before any address'
+# A function name outside the code, signed (syms_off, at byte 304, is in
+# the image, which starts at byte 4096 of the file).
+syms_off=$(od -An -tu4 -j 304 -N4 "$PKG" | tr -d ' ')
+cp "$PKG" "$dir/syms.azpkg"
+poke "$dir/syms.azpkg" $((4096 + syms_off)) ffffff7f
+"$PKGTOOL" sign "$dir/syms.azpkg" "$BUILD/keys"
+refused syms "$dir/syms.azpkg" 'function name 0 \(at 2147483647\) out of order or outside its code'
 
 # Not WebAssembly, not a package.
 printf '\0asm\1\0\0\0garbage' > "$dir/bad.wasm"

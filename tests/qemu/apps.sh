@@ -54,7 +54,8 @@ expect_in "$log" qemu/apps-argv '^\[runtest\]\[args\]\[two words\]\[q"x\]\[\$\]$
 expect_in "$log" qemu/apps-env '^env: B=2$' '^env: GREETING=hi$' '^env: 2 variables$'
 expect_in "$log" qemu/apps-exit '^\[runtest: exit status 3\]$'
 expect_in "$log" qemu/apps-dir '^files: read back: written by runtest$' '^files: entry apps\.md$' '^files: removed$'
-expect_in "$log" qemu/apps-trap '^\[runtest: stopped: unreachable executed\]$'
+expect_in "$log" qemu/apps-trap '^\[runtest: stopped: unreachable executed\]$' \
+    'fault: runtest \(generation [0-9]+\): unreachable executed in main\+0x[0-9a-f]+'
 expect_in "$log" qemu/apps-refused 'package: refused: its signature does not match its contents' \
     '^run: /apps/bad\.azpkg: EBADSIG'
 expect_in "$log" qemu/apps-missing '^run: /apps/nosuch\.azpkg: No such file or directory$'

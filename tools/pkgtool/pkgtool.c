@@ -320,6 +320,74 @@ static unsigned import_index(struct imports *im, const char *name)
     return im->n++;
 }
 
+/* The functions of the code, for the kernel's trap reports (pkg.h): the
+ * wasm functions among the function symbols of the object's full symbol
+ * table (.symtab; its dynamic one has only what is exported), by address,
+ * each name without wasm2c's "w2c_app_". Returns how many; the table and
+ * the names go to *out, one block of *len bytes (names at *names_at). */
+struct sym_sort {
+    uint32_t off, size;
+    const char *name;
+};
+
+static int cmp_sym(const void *a, const void *b)
+{
+    const struct sym_sort *x = a, *y = b;
+    return x->off < y->off ? -1 : x->off > y->off;
+}
+
+#define WASM_PREFIX "w2c_app_"
+
+static size_t code_symbols(const struct elf *e, const unsigned char *prot, unsigned npages, uint64_t skip,
+                           unsigned char **out, size_t *len, size_t *names_at)
+{
+    *out = NULL, *len = 0, *names_at = 0;
+    if (!e->eh->e_shoff || e->eh->e_shentsize != sizeof(Elf64_Shdr))
+        return 0;
+    const Elf64_Shdr *sh = at(e, e->eh->e_shoff, (uint64_t)e->eh->e_shnum * sizeof *sh, "section headers");
+    for (unsigned i = 0; i < e->eh->e_shnum; i++) {
+        if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= e->eh->e_shnum || sh[i].sh_entsize != sizeof(Elf64_Sym))
+            continue;
+        const Elf64_Sym *sy = at(e, sh[i].sh_offset, sh[i].sh_size, "symbol table");
+        const Elf64_Shdr *st = &sh[sh[i].sh_link];
+        const char *names = at(e, st->sh_offset, st->sh_size, "string table");
+        size_t n = sh[i].sh_size / sizeof *sy, k = 0, nlen = 0, plen = strlen(WASM_PREFIX);
+        struct sym_sort *tmp = calloc(n ? n : 1, sizeof *tmp);
+        for (size_t j = 0; j < n; j++) {
+            uint64_t v = sy[j].st_value, z = sy[j].st_size;
+            const char *nm = sy[j].st_name < st->sh_size &&
+                             memchr(names + sy[j].st_name, 0, st->sh_size - sy[j].st_name) ? names + sy[j].st_name : "";
+            if (ELF64_ST_TYPE(sy[j].st_info) != STT_FUNC || sy[j].st_shndx == SHN_UNDEF || v < skip || !z ||
+                (v + z - 1) / ATH_PKG_PAGE >= npages || prot[v / ATH_PKG_PAGE] != ATH_PKG_RX ||
+                prot[(v + z - 1) / ATH_PKG_PAGE] != ATH_PKG_RX || strncmp(nm, WASM_PREFIX, plen) != 0 || !nm[plen])
+                continue;
+            tmp[k++] = (struct sym_sort){ (uint32_t)(v - skip), (uint32_t)z, nm + plen };
+            nlen += strlen(nm + plen) + 1;
+        }
+        qsort(tmp, k, sizeof *tmp, cmp_sym);
+        size_t kept = 0; /* apart: an alias of a function names it once */
+        for (size_t j = 0; j < k; j++)
+            if (!kept || tmp[j].off >= tmp[kept - 1].off + tmp[kept - 1].size)
+                tmp[kept++] = tmp[j];
+        if (kept > ATH_PKG_SYMS_MAX)
+            die("%zu functions, more than a package may name", kept);
+        *names_at = kept * sizeof(struct ath_pkg_sym);
+        *out = calloc(1, *names_at + nlen + 1);
+        size_t at_name = 0;
+        for (size_t j = 0; j < kept; j++) {
+            size_t l = strlen(tmp[j].name) + 1;
+            struct ath_pkg_sym y = { tmp[j].off, tmp[j].size, (uint32_t)at_name };
+            memcpy(*out + j * sizeof y, &y, sizeof y);
+            memcpy(*out + *names_at + at_name, tmp[j].name, l);
+            at_name += l;
+        }
+        *len = *names_at + at_name;
+        free(tmp);
+        return kept;
+    }
+    return 0;
+}
+
 static int cmp_reloc(const void *a, const void *b)
 {
     const struct ath_pkg_reloc *x = a, *y = b;
@@ -576,6 +644,36 @@ static int cmd_pack(char **argv)
         die("%s: no azoth_pkg_entry (the package glue of tools/wasm2kernel.sh)", in);
     entry -= skip;
 
+    /* The function names, in pages of their own after the image (a
+     * read-only segment): the bss before them is in the file then. */
+    unsigned char *ftab;
+    size_t ftab_len, names_at, nfuncs = code_symbols(&e, prot, npages, skip, &ftab, &ftab_len, &names_at);
+    if (nfuncs) {
+        uint64_t tab = image_size - skip, grown = ALIGN_UP(tab + ftab_len, ATH_PKG_PAGE) - tab;
+        if (image_size + grown - skip > ATH_PKG_IMAGE_MAX)
+            die("%s: its image and function names are more than a package may have", in);
+        unsigned char *bigger = realloc(image, image_size + grown);
+        if (!bigger)
+            die("out of memory");
+        image = bigger;
+        memset(image + image_size, 0, grown);
+        memcpy(image + image_size, ftab, ftab_len);
+        struct ath_pkg_seg *lastseg = &h.seg[h.nsegs - 1];
+        if (lastseg->prot == ATH_PKG_R)
+            lastseg->size += (uint32_t)grown;
+        else if (h.nsegs < ATH_PKG_MAX_SEGS)
+            h.seg[h.nsegs++] = (struct ath_pkg_seg){ (uint32_t)tab, (uint32_t)grown, ATH_PKG_R, 0 };
+        else
+            die("%s: more than %u runs of protections", in, ATH_PKG_MAX_SEGS);
+        h.syms_off = (uint32_t)tab;
+        h.nsyms = (uint32_t)nfuncs;
+        h.strs_off = (uint32_t)(tab + names_at);
+        h.strs_len = (uint32_t)(ftab_len - names_at);
+        image_size += grown;
+        image_file = image_size;
+    }
+    free(ftab);
+
     /* The .wasm it came from. */
     size_t wlen;
     unsigned char *w = read_file(wasm, &wlen);
@@ -674,6 +772,7 @@ static int cmd_show(const char *path)
         printf("segment     %08x-%08x %s\n", h->seg[i].off, h->seg[i].off + h->seg[i].size,
                h->seg[i].prot < 4 ? pn[h->seg[i].prot] : "?");
     printf("relocations %u, and %u words of packed ones\n", h->nrelocs, h->nrelr);
+    printf("functions   %u named (%u bytes of names)\n", h->nsyms, h->strs_len);
     printf("imports     %u\n", h->nimports);
     printf("memory      at most %u pages of 64 KiB\n", h->max_pages);
     return 0;

@@ -22,7 +22,7 @@
  * kernel was built with, on its own copy of the file; only then does it
  * read a field. */
 #define ATH_PKG_MAGIC       "AZOTHPKG"
-#define ATH_PKG_VERSION     2u
+#define ATH_PKG_VERSION     3u
 #define ATH_PKG_SIG_CONTEXT "azoth-package-1"   /* 15 chars + NUL = 16 bytes */
 #define ATH_PKG_SIG_LEN     64u
 #define ATH_PKG_KEY_LEN     32u
@@ -34,6 +34,7 @@
 #define ATH_PKG_IMAGE_MAX   (64u << 20)
 #define ATH_PKG_RELOCS_MAX  (1u << 20)
 #define ATH_PKG_IMPORTS_MAX 1024u
+#define ATH_PKG_SYMS_MAX    (1u << 20)
 
 /* A package name's characters: a-z 0-9 _ - (the loader and the tool both
  * hold names to this). */
@@ -73,6 +74,22 @@ struct ath_pkg_header {
     uint32_t max_pages;           /* linear memory it asks for at most, in 64 KiB pages */
     uint32_t code_bytes;          /* its executable bytes (for listings) */
     uint32_t relr_off, nrelr;     /* packed relative relocations: nrelr 64-bit words */
+    uint32_t syms_off, nsyms;     /* its functions (in the image), for trap reports */
+    uint32_t strs_off, strs_len;  /* their names (in the image) */
+};
+
+/* A function of the package's code, for trap reports (a built-in
+ * component's are in the kernel's own symbol table): where it starts in
+ * the image, its size, and its wasm name as wasm2c writes it after
+ * "w2c_app_" (0xHH for what C cannot have), at `name` in the names. The
+ * table and the names lie in the image, in a read-only segment (so they
+ * are mapped with the code and cost no copy of their own); the functions
+ * are sorted, apart, each inside an executable segment. Code that none
+ * covers (wasm2c's wrappers, the glue) has no name. */
+struct ath_pkg_sym {
+    uint32_t off;
+    uint32_t size;
+    uint32_t name;
 };
 
 /* A relocation: 8 bytes at image + where become a value. RELATIVE: image

@@ -22,6 +22,11 @@ struct pkg {
     uint32_t          code_bytes;
     uint32_t          file_size;
     unsigned          refs;       /* under pkg_lock (kernel/load/pkg.c) */
+    /* Its functions, by address, and their names, where they are mapped
+     * (read-only, in its image): its own symbol table, for trap reports. */
+    const struct ath_pkg_sym *syms;
+    const char               *strs;
+    uint32_t                  nsyms;
     /* What its load took (ns): the signature (hashing the file included),
      * the other checks, and mapping (copy, relocations, protection). */
     uint64_t          verify_ns, check_ns, map_ns;
@@ -38,6 +43,9 @@ void pkg_get(struct pkg *p);
 void pkg_put(struct pkg *p);  /* the last reference unmaps it */
 /* The package whose code holds pc, or NULL (trap reports). */
 struct pkg *pkg_by_pc(uintptr_t pc);
+/* The function of p's code that holds pc: its symbol's name and pc's
+ * offset in it; false if p names none there. */
+bool pkg_sym_lookup(const struct pkg *p, uintptr_t pc, const char **name, uintptr_t *off);
 
 /* Signatures (kernel/load/verify.c): does sig verify for the SHA-256 of
  * data[0, len) under the build's key (pkg_public_key)? And that hash. */
