@@ -164,16 +164,34 @@ static int check_header(const uint8_t *file, size_t len, struct pkg_checked *c, 
     return 0;
 }
 
+/* The segment holding off, looked up from *last first (the checks walk
+ * places that go up); NULL if none. */
+static const struct ath_pkg_seg *seg_near(const struct ath_pkg_header *h, uint64_t off,
+                                          const struct ath_pkg_seg **last)
+{
+    const struct ath_pkg_seg *s = *last;
+    if (!s || off < s->off || off - s->off >= s->size)
+        s = *last = off <= UINT32_MAX ? seg_of(h, (uint32_t)off) : NULL;
+    return s;
+}
+
+/* Each 8 bytes a relocation writes: whole in one segment that is not code. */
+static bool data_place(const struct ath_pkg_header *h, uint64_t where, const struct ath_pkg_seg **last)
+{
+    const struct ath_pkg_seg *s = seg_near(h, where, last);
+    return where % 8 == 0 && s && s->prot != ATH_PKG_RX && where + 8 <= (uint64_t)s->off + s->size;
+}
+
 /* Each relocation writes 8 bytes of a data segment; each IMPORT names one
  * of the imports. */
 static int check_relocs(struct pkg_checked *c, char *why, size_t wl)
 {
     const struct ath_pkg_header *h = &c->h;
+    const struct ath_pkg_seg *last = NULL;
     for (uint32_t i = 0; i < h->nrelocs; i++) {
         struct ath_pkg_reloc r;
         memcpy(&r, c->relocs + (size_t)i * sizeof r, sizeof r);
-        const struct ath_pkg_seg *s = seg_of(h, r.where);
-        if (r.where % 8 || !s || s->prot == ATH_PKG_RX || (uint64_t)r.where + 8 > s->off + s->size)
+        if (!data_place(h, r.where, &last))
             return load_refuse(-ATH_EBADPKG, why, wl, "relocation %u writes outside its data (at %u)", i,
                           r.where);
         if (r.kind == ATH_PKG_REL_IMPORT ? r.sym >= h->nimports : r.kind != ATH_PKG_REL_RELATIVE)
@@ -182,43 +200,61 @@ static int check_relocs(struct pkg_checked *c, char *why, size_t wl)
     return 0;
 }
 
-/* Each 8 bytes a relocation writes: whole in one segment that is not code.
- * The segments of the last place found come first (places go up). */
-static bool data_place(const struct ath_pkg_header *h, uint64_t where, const struct ath_pkg_seg **last)
+/* The packed relocations (pkg.h), place by place: the one reading of the
+ * encoding, for the check and for the relocation itself. */
+struct relr_walk {
+    const uint8_t *words;
+    uint32_t       n, i;    /* words, and the next to read */
+    uint64_t       next;    /* where the next bitmap starts: after the last address or bitmap */
+    uint64_t       base;    /* where the current bitmap starts */
+    uint64_t       bits;    /* its places not given yet (bit b: base + 8 b) */
+    bool           started; /* an address came: a bitmap may follow */
+};
+
+/* The next place: 1 and *place; 0 at the end; -1 for a bitmap before any
+ * address. *word: the index of the word that gave it (for a message). */
+static inline int relr_next(struct relr_walk *r, uint64_t *place, uint32_t *word)
 {
-    const struct ath_pkg_seg *s = *last;
-    if (!s || where < s->off || where - s->off >= s->size)
-        s = *last = where <= UINT32_MAX ? seg_of(h, (uint32_t)where) : NULL;
-    return where % 8 == 0 && s && s->prot != ATH_PKG_RX && where + 8 <= (uint64_t)s->off + s->size;
+    while (!r->bits) {
+        if (r->i == r->n)
+            return 0;
+        uint64_t w;
+        *word = r->i;
+        memcpy(&w, r->words + (size_t)r->i++ * 8, 8);
+        if (!(w & 1)) { /* an address */
+            *place = w;
+            r->next = w + 8;
+            r->started = true;
+            return 1;
+        }
+        if (!r->started)
+            return -1;
+        r->bits = w >> 1; /* a bitmap of the 63 places from next */
+        r->base = r->next;
+        r->next += 63 * 8;
+    }
+    unsigned b = (unsigned)__builtin_ctzll(r->bits);
+    r->bits &= r->bits - 1;
+    *place = r->base + (uint64_t)b * 8;
+    return 1;
 }
 
-/* The packed relocations (pkg.h): each place inside data, a bitmap only
- * after an address. Invoke walks them again the same way. */
+/* The packed relocations: each place inside data, a bitmap only after an
+ * address. */
 static int check_relr(struct pkg_checked *c, char *why, size_t wl)
 {
     const struct ath_pkg_header *h = &c->h;
     const struct ath_pkg_seg *last = NULL;
-    uint64_t where = 0;
-    bool have_where = false;
-    for (uint32_t i = 0; i < h->nrelr; i++) {
-        uint64_t w;
-        memcpy(&w, c->relr + (size_t)i * 8, 8);
-        if (!(w & 1)) {
-            if (!data_place(h, w, &last))
-                return load_refuse(-ATH_EBADPKG, why, wl, "packed relocation %u writes outside its data (at %llu)",
-                                   i, (unsigned long long)w);
-            where = w + 8;
-            have_where = true;
-            continue;
-        }
-        if (!have_where)
-            return load_refuse(-ATH_EBADPKG, why, wl, "packed relocation %u: a bitmap before any address", i);
-        for (unsigned b = 1; b < 64; b++)
-            if ((w >> b & 1) && !data_place(h, where + (b - 1) * 8, &last))
-                return load_refuse(-ATH_EBADPKG, why, wl, "packed relocation %u writes outside its data (at %llu)",
-                                   i, (unsigned long long)(where + (b - 1) * 8));
-        where += 63 * 8;
-    }
+    struct relr_walk r = { .words = c->relr, .n = h->nrelr };
+    uint64_t place;
+    uint32_t word = 0;
+    int k;
+    while ((k = relr_next(&r, &place, &word)) > 0)
+        if (!data_place(h, place, &last))
+            return load_refuse(-ATH_EBADPKG, why, wl, "packed relocation %u writes outside its data (at %llu)",
+                               word, (unsigned long long)place);
+    if (k < 0)
+        return load_refuse(-ATH_EBADPKG, why, wl, "packed relocation %u: a bitmap before any address", word);
     return 0;
 }
 
@@ -245,10 +281,9 @@ static int check_syms(struct pkg_checked *c, char *why, size_t wl)
     for (uint32_t i = 0; i < h->nsyms; i++) {
         struct ath_pkg_sym y;
         memcpy(&y, c->image + h->syms_off + (size_t)i * sizeof y, sizeof y);
-        if (!last || y.off - last->off >= last->size)
-            last = seg_of(h, y.off);
-        if (y.off < prev_end || !last || last->prot != ATH_PKG_RX || y.size == 0 ||
-            !inside(y.off, y.size, last->off, last->off + last->size) || y.name >= h->strs_len)
+        const struct ath_pkg_seg *s = seg_near(h, y.off, &last);
+        if (y.off < prev_end || !s || s->prot != ATH_PKG_RX || y.size == 0 ||
+            !inside(y.off, y.size, s->off, s->off + s->size) || y.name >= h->strs_len)
             return load_refuse(-ATH_EBADPKG, why, wl, "function name %u (at %u) out of order or outside its code",
                                i, y.off);
         prev_end = (uint64_t)y.off + y.size;
@@ -328,22 +363,13 @@ static int map(const struct pkg_checked *c, struct pkg *p, char *why, size_t wl)
                      (uint64_t)r.addend;
         memcpy(base + r.where, &v, sizeof v);
     }
-    /* The packed ones, as check_relr walked them: each place holds its
+    /* The packed ones, the places check_relr checked: each holds its
      * offset in the image, and gets the base added. */
-    uint64_t where = 0;
-    for (uint32_t i = 0; i < h->nrelr; i++) {
-        uint64_t w;
-        memcpy(&w, c->relr + (size_t)i * 8, 8);
-        if (!(w & 1)) {
-            *(uint64_t *)(base + w) += p->code.base; /* 8-aligned: checked */
-            where = w + 8;
-            continue;
-        }
-        for (uint64_t bits = w >> 1, at = where; bits; bits >>= 1, at += 8)
-            if (bits & 1)
-                *(uint64_t *)(base + at) += p->code.base;
-        where += 63 * 8;
-    }
+    struct relr_walk rw = { .words = c->relr, .n = h->nrelr };
+    uint64_t place;
+    uint32_t word;
+    while (relr_next(&rw, &place, &word) > 0)
+        *(uint64_t *)(base + place) += p->code.base; /* 8-aligned, in data: checked */
     struct ath_pkg_entry e;
     memcpy(&e, base + h->entry_off, sizeof e);
     if (e.abi != ATH_PKG_ENTRY_ABI || e.instance_size == 0 || e.instance_size > (64u << 20) ||
