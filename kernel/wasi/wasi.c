@@ -38,6 +38,13 @@ typedef struct w2c_wasi__snapshot__preview1 wasi_self;
 #define CLOCK_THREAD_CPUTIME 3
 #define IOV_MAX 1024
 
+/* The rights fd 0-2 start with: a terminal's, fd 0 for reading, 1 and 2
+ * for writing. */
+static uint64_t tty_rights(u32 fd)
+{
+    return RIGHTS_TTY & ~(fd == STDIN ? R_FD_WRITE : R_FD_READ);
+}
+
 /* Does the component hold a capability of this type with these rights?
  * WASI calls name no handle, so the caller's table is searched by type. */
 static bool has(struct component *c, enum cap_type type, uint32_t rights)
@@ -51,8 +58,8 @@ int wasi_comp_start(struct component *c, const char *args)
 {
     int r = wasi_files_start(c);
     /* fds 0-2 open again, as a terminal's: 0 for reading, 1 and 2 for writing. */
-    for (int fd = STDIN; fd <= STDERR; fd++)
-        c->wasi.stdio[fd] = (struct wasi_stdio){ .rights = RIGHTS_TTY & ~(fd == STDIN ? R_FD_WRITE : R_FD_READ) };
+    for (u32 fd = STDIN; fd <= STDERR; fd++)
+        c->wasi.stdio[fd] = (struct wasi_stdio){ .rights = tty_rights(fd) };
     if (r || !args)
         return r; /* a restart: the last start's arguments */
     struct comp_wasi *w = &c->wasi;
@@ -172,7 +179,7 @@ static uint64_t stdio_rights(struct component *c, u32 fd)
  * POSIX says; a right given up or a capability missing: ENOTCAPABLE. */
 static u32 stdio_check(struct component *c, u32 fd, uint64_t right)
 {
-    if (!wasi_stdio(c, fd) || !(RIGHTS_TTY & ~(fd == STDIN ? R_FD_WRITE : R_FD_READ) & right))
+    if (!wasi_stdio(c, fd) || !(tty_rights(fd) & right))
         return WASI_EBADF;
     return stdio_rights(c, fd) & right ? WASI_ESUCCESS : WASI_ENOTCAPABLE;
 }
