@@ -374,24 +374,24 @@ static bool show(int argc, char **argv, const char *line, void *count)
     return true;
 }
 
+struct find {
+    const char *name;
+    bool        found;
+};
+
+static bool find(int argc, char **argv, const char *line, void *arg)
+{
+    struct find *f = arg;
+    f->found |= !is_not(argc, argv, line, (void *)f->name);
+    return true;
+}
+
 /* Does /apps/autostart start this package? */
 static bool autostarts(const char *name)
 {
-    char buf[ATH_NAME_MAX + 8];
-    snprintf(buf, sizeof buf, "%s", name);
-    bool found = false;
-    FILE *f = fopen(AUTOSTART, "r");
-    char line[512];
-    while (f && !found && fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\n")] = '\0';
-        char *argv[32];
-        int argc = shell_split(line, argv, 32);
-        const char *p = argc > 0 ? package_of(argc, argv) : NULL;
-        found = p && !strcmp(p, buf);
-    }
-    if (f)
-        fclose(f);
-    return found;
+    struct find f = { name, false };
+    autostart_lines(find, &f, false, NULL);
+    return f.found;
 }
 
 static void cmd_apps(void)
@@ -561,7 +561,7 @@ static void cmd_autostart(int argc, char **argv)
 
 static bool start_one(int argc, char **argv, const char *line, void *arg)
 {
-    (void)line, (void)arg;
+    (void)arg;
     char *args[34] = { "run" };
     int n = 1;
     for (int i = 0; i < argc && n < 33; i++)
