@@ -261,6 +261,16 @@ static uint64_t vaddr_off(const struct elf *e, const Elf64_Phdr *ph, unsigned np
 
 #define ALIGN_UP(x, a) (((x) + (a) - 1) / (a) * (a))
 
+/* The section headers, and how many (0: none, or not of this ELF class). */
+static const Elf64_Shdr *section_headers(const struct elf *e, unsigned *n)
+{
+    *n = 0;
+    if (!e->eh->e_shoff || e->eh->e_shentsize != sizeof(Elf64_Shdr))
+        return NULL;
+    *n = e->eh->e_shnum;
+    return at(e, e->eh->e_shoff, (uint64_t)*n * sizeof(Elf64_Shdr), "section headers");
+}
+
 /* How many bytes at the start of the image nothing uses at run time: the
  * pages before the first segment after the one at 0, if every section
  * there is the dynamic linker's (hash tables, dynamic symbols and strings,
@@ -280,10 +290,11 @@ static uint64_t dynamic_linking_only(const struct elf *e, const Elf64_Phdr *ph, 
         if (ph[i].p_vaddr >= ATH_PKG_PAGE && ph[i].p_vaddr / ATH_PKG_PAGE * ATH_PKG_PAGE < skip)
             skip = ph[i].p_vaddr / ATH_PKG_PAGE * ATH_PKG_PAGE;
     }
-    if (skip == UINT64_MAX || !e->eh->e_shoff || e->eh->e_shentsize != sizeof(Elf64_Shdr))
+    unsigned nsh;
+    const Elf64_Shdr *sh = section_headers(e, &nsh);
+    if (skip == UINT64_MAX || !sh)
         return 0;
-    const Elf64_Shdr *sh = at(e, e->eh->e_shoff, (uint64_t)e->eh->e_shnum * sizeof *sh, "section headers");
-    for (unsigned i = 0; i < e->eh->e_shnum; i++) {
+    for (unsigned i = 0; i < nsh; i++) {
         if (!(sh[i].sh_flags & SHF_ALLOC) || sh[i].sh_addr >= skip)
             continue;
         switch (sh[i].sh_type) {
@@ -342,11 +353,10 @@ static size_t code_symbols(const struct elf *e, const unsigned char *prot, unsig
                            unsigned char **out, size_t *len, size_t *names_at)
 {
     *out = NULL, *len = 0, *names_at = 0;
-    if (!e->eh->e_shoff || e->eh->e_shentsize != sizeof(Elf64_Shdr))
-        return 0;
-    const Elf64_Shdr *sh = at(e, e->eh->e_shoff, (uint64_t)e->eh->e_shnum * sizeof *sh, "section headers");
-    for (unsigned i = 0; i < e->eh->e_shnum; i++) {
-        if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= e->eh->e_shnum || sh[i].sh_entsize != sizeof(Elf64_Sym))
+    unsigned nsh;
+    const Elf64_Shdr *sh = section_headers(e, &nsh);
+    for (unsigned i = 0; i < nsh; i++) {
+        if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= nsh || sh[i].sh_entsize != sizeof(Elf64_Sym))
             continue;
         const Elf64_Sym *sy = at(e, sh[i].sh_offset, sh[i].sh_size, "symbol table");
         const Elf64_Shdr *st = &sh[sh[i].sh_link];
