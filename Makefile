@@ -32,14 +32,13 @@ include mk/unit.mk
 NODE_PKGS  := $(if $(shell command -v npm 2>/dev/null),,nodejs npm)
 # The filesystem service is built from e2fsprogs' source package
 # (tools/fetch-src.sh: dpkg-dev unpacks it; llvm's llvm-ar archives it), and
-# the disk make run boots is made with e2fsprogs' mke2fs. nettle's assembly
-# goes through m4 (mk/apps.mk).
+# the disk make run boots is made with e2fsprogs' mke2fs.
 # The apps of the tree (apps/, docs/apps.md) in C, C++ and Rust: Debian's
 # libc++ for wasm32, and its Rust for the web (rustc-web, cargo-web, and
 # rust-web-src, from which the standard library is built for wasm32).
 RUST_PKGS  := rustc-web cargo-web rust-web-src
 BUILD_PKGS := gcc make binutils clang lld llvm wasi-libc libclang-rt-14-dev-wasm32 libc++-dev-wasm32 libsimde-dev \
-              console-setup-linux dpkg-dev m4 $(NODE_PKGS) $(RUST_PKGS)
+              console-setup-linux dpkg-dev $(NODE_PKGS) $(RUST_PKGS)
 RUN_PKGS   := $(BUILD_PKGS) qemu-system-x86 e2fsprogs
 ISO_PKGS   := grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools
 TEST_PKGS  := $(RUN_PKGS) $(ISO_PKGS) ovmf libcmocka-dev afl++

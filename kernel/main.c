@@ -53,7 +53,7 @@ noreturn void kernel_main(struct boot_info *bi)
     static char what[64];
     bool test = cmdline_get(bi->cmdline, "azoth.test", what, sizeof what);
     bool bench = !test && cmdline_get(bi->cmdline, "azoth.bench", what, sizeof what);
-    bool run = !test && !bench && bi->run_pkg;
+    bool run = !test && !bench && bi->run_pkg.size;
     /* Test and benchmark runs start what they need themselves; so does a run
      * of one package (what it is granted, no more). */
     comp_init(!test && !bench && !run);

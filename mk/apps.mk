@@ -1,11 +1,15 @@
 # Packages: apps compiled on the host and loaded at run time (docs/apps.md).
-# - libsodium (Debian's source package, tools/debsrc.lock): its Ed25519 and
-#   SHA-256, compiled freestanding into every kernel (the loader checks
-#   signatures with them) and natively into tools/pkgtool (which signs).
-# - nettle (Debian's source package): SHA-256 for the loader's hash of a
-#   package, with its x86-64 assembly: the CPU's SHA instructions where it
-#   has them, else plain x86-64 (kernel/load/sha256.c picks, by CPUID).
-#   libsodium's portable C hashed 350 MB/s here, nettle's SHA-NI 1.6 GB/s.
+# - libsodium (Debian's source package, tools/debsrc.lock): its Ed25519,
+#   compiled freestanding into every kernel (the loader checks signatures
+#   with it) and natively into tools/pkgtool (which signs; its SHA-256 names
+#   keys and .wasm files there).
+# - BLAKE3 (the C code of Debian's librust-blake3-dev, a binary package the
+#   build unpacks: no source package has it): the hash a signature covers,
+#   with its x86-64 assembly for SSE2, SSE4.1, AVX2 and AVX-512, picked by
+#   CPUID (blake3_dispatch.c), in the kernel and in pkgtool. A package's
+#   hash is most of its load time: libsodium's portable SHA-256 hashed
+#   350 MB/s here, nettle's with the SHA instructions 1.5 GB/s, BLAKE3 with
+#   AVX-512 5-6 GB/s (docs/apps.md).
 # - The signing key: made at the first build in $(PKG_KEYS); the kernel is
 #   built with its public half (build/gen/pkgkey.c). The private half never
 #   leaves that folder.
@@ -24,7 +28,8 @@ SODIUM_DEFS := -DCONFIGURED -DHAVE_TI_MODE -DNATIVE_LITTLE_ENDIAN
 # reach is dropped (SODIUM_OBJ).
 SODIUM_KDEFS := $(SODIUM_DEFS) -Dabort=load_sodium_abort -ffunction-sections -fdata-sections
 # What the kernel needs: verification (open.c; sign.c for the hash set-up
-# it shares with signing), the curve, SHA-512 (inside Ed25519), SHA-256.
+# it shares with signing), the curve, SHA-512 (inside Ed25519); SHA-256 is
+# pkgtool's (key ids, the .wasm's hash).
 SODIUM_VERIFY := $(addprefix $(SODIUM_DIR)/,crypto_sign/ed25519/ref10/open.c \
     crypto_sign/ed25519/ref10/sign.c crypto_core/ed25519/ref10/ed25519_ref10.c \
     crypto_hash/sha512/cp/hash_sha512_cp.c crypto_hash/sha256/cp/hash_sha256_cp.c \
@@ -33,59 +38,45 @@ SODIUM_VERIFY := $(addprefix $(SODIUM_DIR)/,crypto_sign/ed25519/ref10/open.c \
 SODIUM_HOST := $(SODIUM_VERIFY) $(SODIUM_DIR)/crypto_sign/ed25519/ref10/keypair.c
 $(SODIUM_HOST): | $(SODIUM)/.azoth-src ;
 
-NETTLE      := $(SRC)/nettle
-NETTLE_SRCS := $(addprefix $(NETTLE)/,sha256.c write-be32.c)
-$(NETTLE_SRCS): | $(NETTLE)/.azoth-src ;
-# Its assembly, through m4 as nettle's own build does (config.m4: what its
-# configure would say of an x86-64 ELF target), each compression function
-# under a name of its own: kernel/load/sha256.c is nettle's
-# _nettle_sha256_compress, and calls one.
-NETTLE_GEN  := $(GEN)/nettle
-NETTLE_ASM  := $(NETTLE_GEN)/sha256-ni.S $(NETTLE_GEN)/sha256-x86.S
-.SECONDARY: $(NETTLE_ASM) $(NETTLE_GEN)/config.m4 # made by a pattern: make would delete them
-$(NETTLE_GEN)/config.m4: $(NETTLE)/.azoth-src
-	@mkdir -p $(dir $@)
-	$(Q)sed -e 's|@srcdir@|.|; s|@ASM_SYMBOL_PREFIX@||; s|@ASM_ELF_STYLE@|yes|; s|@ASM_COFF_STYLE@|no|' \
-	    -e 's|@ASM_TYPE_FUNCTION@|@function|; s|@ASM_TYPE_PROGBITS@|@progbits|; s|@ASM_ALIGN_LOG@|no|' \
-	    -e 's|@ELFV2_ABI@|no|; s|@W64_ABI@|no|; s|@ASM_RODATA@|.section .rodata|; s|@ASM_WORDS_BIGENDIAN@|no|' \
-	    -e 's|@ASM_X86_ENDBR@||; s|@ASM_X86_MARK_CET_ALIGN@||; s|@ASM_PPC_WANT_R_REGISTERS@|no|; s|@ASM_X86_MARK_CET@||' \
-	    -e 's|@ASM_MARK_NOEXEC_STACK@|.section .note.GNU-stack,"",@progbits|' $(NETTLE)/config.m4.in > $@
-	$(Q)if grep -q '@[A-Z0-9_]*@' $@; then echo "$@: a value of nettle's configure is missing"; rm -f $@; exit 1; fi
-$(NETTLE_GEN)/sha256-%.S: $(NETTLE_GEN)/config.m4
-	@echo '  M4      $@'
-	$(Q)cd $(NETTLE) && m4 m4-utils.m4 asm.m4 $(abspath $<) x86_64/machine.m4 \
-	    x86_64/$(if $(filter ni,$*),sha_ni/)sha256-compress.asm > $(abspath $@).tmp
-	$(Q)grep -q _nettle_sha256_compress $@.tmp || { echo "$@: no _nettle_sha256_compress in nettle's output"; exit 1; }
-	$(Q)sed 's/_nettle_sha256_compress/azoth_sha256_compress_$*/g' $@.tmp > $@ && rm -f $@.tmp
+BLAKE3      := $(SRC)/librust-blake3-dev/usr/share/cargo/registry/blake3-1.3.1/c
+BLAKE3_SRCS := $(addprefix $(BLAKE3)/,blake3.c blake3_dispatch.c blake3_portable.c \
+    blake3_sse2_x86-64_unix.S blake3_sse41_x86-64_unix.S blake3_avx2_x86-64_unix.S \
+    blake3_avx512_x86-64_unix.S)
+$(BLAKE3_SRCS): | $(SRC)/librust-blake3-dev/.azoth-src ;
+# BLAKE3_TESTING: its CPU-feature choice is a variable the kernel's test
+# sets, to check each implementation against the others.
+BLAKE3_DEFS := -DBLAKE3_TESTING -I$(BLAKE3)
 
-# Flags: libsodium's and nettle's own sources are not ours to lint; the
+# Flags: libsodium's and BLAKE3's own sources are not ours to lint; the
 # loader's files that include their headers get their include paths.
-sodium_src   = $(filter $(SODIUM_DIR)/% $(NETTLE)/%,$<)
+sodium_src   = $(filter $(SODIUM_DIR)/% $(BLAKE3)/%,$<)
 sodium_flags = $(if $(filter $(SODIUM_DIR)/% kernel/load/verify.c,$<),$(SODIUM_INCS) $(SODIUM_KDEFS)) \
-               $(if $(filter $(NETTLE)/% kernel/load/sha256.c kernel/load/verify.c,$<),-I$(NETTLE) -ffunction-sections -fdata-sections)
+               $(if $(filter $(BLAKE3)/% kernel/load/hash.c kernel/ktest/test_load.c,$<),$(BLAKE3_DEFS) -ffunction-sections -fdata-sections)
 
 PKG_KEYS    := $(BUILD)/keys
 PKGTOOL     := $(BUILD)/tools/pkgtool
 PKG_ENV     := $(GEN)/pkg.env
 PKG_EXPORTS := $(GEN)/pkg-exports.txt
 # Every kernel flavour links these with the core (mk/images.mk), and its
-# CRYPTO_OBJ: libsodium's and nettle's objects linked into one, keeping
+# CRYPTO_OBJ: libsodium's and BLAKE3's objects linked into one, keeping
 # only what checking a signature and hashing reach (24 KiB of libsodium's 80).
 PKG_KSRCS   := $(GEN)/pkgkey.c $(GEN)/pkg-runtime.c
 CRYPTO_OBJ  := crypto.o
 define sodium_obj
-$(1)/$(CRYPTO_OBJ): $(patsubst %,$(1)/%.o,$(SODIUM_VERIFY) $(NETTLE_SRCS) $(NETTLE_ASM))
+$(1)/$(CRYPTO_OBJ): $(patsubst %,$(1)/%.o,$(SODIUM_VERIFY) $(BLAKE3_SRCS))
 	@echo '  LD      $$@'
-	$(Q)ld -r --gc-sections -u crypto_sign_ed25519_verify_detached -u nettle_sha256_init -u nettle_sha256_update \
-	    -u nettle_sha256_digest -u azoth_sha256_compress_ni -u azoth_sha256_compress_x86 -o $$@ $$^
+	$(Q)ld -r --gc-sections -u crypto_sign_ed25519_verify_detached -u blake3_hasher_init -u blake3_hasher_update \
+	    -u blake3_hasher_finalize -u g_cpu_features -u get_cpu_features -o $$@ $$^
 endef
 $(foreach d,$(BUILD)/x86_64 $(BUILD)/hosted $(BUILD)/hosted-san $(BUILD)/fuzz,$(eval $(call sodium_obj,$(d))))
 
-$(PKGTOOL): tools/pkgtool/pkgtool.c tools/pkgtool/sodium_host.c kernel/load/sodium_util.c abi/athanor/abi/pkg.h $(SODIUM_HOST) | $(SODIUM)/.azoth-src
+$(PKGTOOL): tools/pkgtool/pkgtool.c tools/pkgtool/sodium_host.c kernel/load/sodium_util.c abi/athanor/abi/pkg.h $(SODIUM_HOST) \
+        $(BLAKE3_SRCS) | $(SODIUM)/.azoth-src
 	@mkdir -p $(dir $@)
 	@echo '  HOSTCC  $@'
-	$(Q)$(CC) -O2 -std=gnu11 $(WARN) -Iabi -c tools/pkgtool/pkgtool.c $(SODIUM_INCS) -o $@.o
-	$(Q)$(CC) -O2 -w $(SODIUM_INCS) $(SODIUM_DEFS) $@.o tools/pkgtool/sodium_host.c kernel/load/sodium_util.c $(SODIUM_HOST) -o $@
+	$(Q)$(CC) -O2 -std=gnu11 $(WARN) -Iabi -c tools/pkgtool/pkgtool.c $(SODIUM_INCS) -I$(BLAKE3) -o $@.o
+	$(Q)$(CC) -O2 -w $(SODIUM_INCS) $(SODIUM_DEFS) $@.o tools/pkgtool/sodium_host.c kernel/load/sodium_util.c $(SODIUM_HOST) \
+	    $(BLAKE3_SRCS) -o $@
 
 # The key: made once per build tree and kept there; a fresh tree (a clean
 # clone, rm -rf build) makes a new one, and the kernels it builds refuse
@@ -128,9 +119,9 @@ $(GEN)/pkg-runtime.c $(PKG_ENV) &: $(PKG_EXPORTS) $(PKG_RUNTIME_FILES) mk/apps.m
 .PHONY: pkgtool
 pkgtool: $(PKGTOOL) $(PKG_ENV) $(GEN)/pkgkey.c
 
-# The loader's files that include libsodium's and nettle's headers, in every flavour.
-$(foreach d,$(BUILD)/x86_64 $(BUILD)/hosted $(BUILD)/hosted-san $(BUILD)/fuzz,$(d)/kernel/load/verify.c.o $(d)/kernel/load/sha256.c.o): \
-    | $(SODIUM)/.azoth-src $(NETTLE)/.azoth-src
+# The loader's files that include libsodium's and BLAKE3's headers, in every flavour.
+$(foreach d,$(BUILD)/x86_64 $(BUILD)/hosted $(BUILD)/hosted-san $(BUILD)/fuzz,$(d)/kernel/load/verify.c.o $(d)/kernel/load/hash.c.o $(d)/kernel/ktest/test_load.c.o): \
+    | $(SODIUM)/.azoth-src $(SRC)/librust-blake3-dev/.azoth-src
 
 # The hosted azoth run compiles modules with this tree's tools and build.
 run_flags = $(if $(filter platform/hosted/run.c,$<),-DAZOTH_SRC_DIR='"$(abspath .)"' -DAZOTH_BUILD_DIR='"$(abspath $(BUILD))"')
@@ -217,20 +208,19 @@ apps: $(patsubst %,$(APP_OUT)/%.azpkg,$(TREE_APPS) $(RUST_APPS) $(AS_APPS)) $(pa
 # kernel/load/pkg.c for the host, with AFL++'s instrumentation and the
 # sanitizers (afl), and with the sanitizers alone, to replay (san).
 PKGFUZZ := $(BUILD)/pkgfuzz
-PKGFUZZ_OWN := tests/fuzz/pkg.c kernel/load/pkg.c kernel/load/verify.c
+PKGFUZZ_OWN := tests/fuzz/pkg.c kernel/load/pkg.c kernel/load/verify.c kernel/load/hash.c
 PKGFUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer $(SAN_FLAGS) $(CSTD) $(INCLUDES) \
     -DATH_STACK_RESERVE=$(STACK_RESERVE_HOSTEDSAN) $(SODIUM_INCS) $(SODIUM_DEFS)
 define pkgfuzz_flavour
 $(PKGFUZZ)/$(1)/pkg: $(PKGFUZZ_OWN) $(GEN)/pkg-runtime.c tools/pkgtool/sodium_host.c kernel/load/sodium_util.c $(SODIUM_HOST) \
-        kernel/load/sha256.c $(NETTLE_SRCS) $(NETTLE_ASM) \
-        $(wildcard kernel/include/athanor/*.h abi/athanor/abi/*.h) | $(SODIUM)/.azoth-src $(NETTLE)/.azoth-src
+        $(BLAKE3_SRCS) $(wildcard kernel/include/athanor/*.h abi/athanor/abi/*.h) | $(SODIUM)/.azoth-src
 	@mkdir -p $$(dir $$@)
 	@echo '  CC      $$@'
 	$(Q)AFL_QUIET=1 $(2) $(PKGFUZZ_FLAGS) $(WARN) -Wno-missing-prototypes -c tests/fuzz/pkg.c -o $$@.harness.o
 	$(Q)AFL_QUIET=1 $(2) $(PKGFUZZ_FLAGS) $(WARN) -c kernel/load/pkg.c -o $$@.pkg.o
 	$(Q)AFL_QUIET=1 $(2) $(PKGFUZZ_FLAGS) -w -o $$@ $$@.harness.o $$@.pkg.o kernel/load/verify.c \
 	    $(GEN)/pkg-runtime.c tools/pkgtool/sodium_host.c kernel/load/sodium_util.c $(SODIUM_HOST) \
-	    -I$(NETTLE) kernel/load/sha256.c $(NETTLE_SRCS) $(NETTLE_ASM)
+	    $(BLAKE3_DEFS) kernel/load/hash.c $(BLAKE3_SRCS)
 endef
 $(eval $(call pkgfuzz_flavour,afl,afl-clang-fast))
 $(eval $(call pkgfuzz_flavour,san,clang))

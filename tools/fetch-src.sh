@@ -2,7 +2,10 @@
 # Fetch pinned Debian source packages (tools/debsrc.lock) with apt, unpack
 # them with dpkg-source (Debian's patches applied) into <dir>/<package>/ and
 # prepare what their build needs; a package already there at its pinned
-# version is left alone, so a second run does nothing.
+# version is left alone, so a second run does nothing. A lock line with a
+# third word "binary" names a binary package instead, for sources Debian
+# ships only that way (a Rust crate's C code): apt downloads the .deb and
+# dpkg-deb unpacks it into <dir>/<package>/, nothing is installed.
 # Usage: tools/fetch-src.sh <dir> <package>...
 # apt runs with a private sources list and index under <dir>/.apt: the
 # machine's own apt setup is neither read for packages nor changed.
@@ -27,13 +30,16 @@ archive_uri() {
 }
 
 apt_setup() {
-    [ -f "$apt/sources.list" ] && return 0
     mkdir -p "$apt/lists/partial" "$apt/parts" "$apt/dl"
     uri=$(archive_uri)
     key=/usr/share/keyrings/debian-archive-keyring.gpg
     # bookworm-security too: a pinned version may be a security update.
-    printf 'deb-src [signed-by=%s] %s bookworm main\ndeb-src [signed-by=%s] %s-security bookworm-security main\n' \
-        "$key" "$uri" "$key" "$uri" > "$apt/sources.list"
+    # Rewritten each time: a tree fetched before binary packages were
+    # pinned has a list without them (the index is then updated below).
+    for t in deb-src deb; do
+        printf '%s [signed-by=%s] %s bookworm main\n%s [signed-by=%s] %s-security bookworm-security main\n' \
+            "$t" "$key" "$uri" "$t" "$key" "$uri"
+    done > "$apt/sources.list"
 }
 
 # apt-get/apt-cache with the private setup. As root, apt hands downloads to
@@ -44,10 +50,15 @@ aptopt() {
          "$( [ "$(id -u)" -eq 0 ] && echo '-o APT::Sandbox::User=root')"
 }
 
-# offered NAME VERSION: whether the private index lists that exact version
+# offered NAME VERSION KIND: whether the private index lists that exact
+# version of the source package (KIND empty) or the binary one ("binary")
 offered() {
     # shellcheck disable=SC2046 # one word per option
-    apt-cache $(aptopt) showsrc "$1" 2>/dev/null | grep -qx "Version: $2"
+    if [ "$3" = binary ]; then
+        apt-cache $(aptopt) show "$1=$2" > /dev/null 2>&1
+    else
+        apt-cache $(aptopt) showsrc "$1" 2>/dev/null | grep -qx "Version: $2"
+    fi
 }
 
 # prepare NAME SRCDIR: what a package needs after unpacking, before the
@@ -109,6 +120,7 @@ prepare() {
 prep=$(sed -n '/^prepare()/,/^}/p' "$0" | cksum | cut -d' ' -f1)
 for name in "$@"; do
     ver=$(awk -v n="$name" '$1 == n { print $2 }' "$lock")
+    kind=$(awk -v n="$name" '$1 == n { print $3 }' "$lock")
     if [ -z "$ver" ]; then
         echo "fetch-src: $name is not pinned in $lock" >&2
         exit 1
@@ -118,19 +130,32 @@ for name in "$@"; do
         touch "$out/.azoth-src" # for make, which asked because the lock is newer
         continue
     fi
-    echo "  FETCH   $name $ver (Debian source package)"
+    echo "  FETCH   $name $ver (Debian ${kind:-source} package)"
     apt_setup
     log=$dir/$name.log
     : > "$log"
     # shellcheck disable=SC2046
-    if ! offered "$name" "$ver"; then
+    if ! offered "$name" "$ver" "$kind"; then
         apt-get $(aptopt) update >> "$log" 2>&1 || { cat "$log" >&2; exit 1; }
-        if ! offered "$name" "$ver"; then
+        if ! offered "$name" "$ver" "$kind"; then
             echo "fetch-src: Debian offers no $name $ver; it offers:" >&2
-            apt-cache $(aptopt) showsrc "$name" 2>/dev/null | sed -n 's/^Version: /  /p' >&2
+            { apt-cache $(aptopt) showsrc "$name"; apt-cache $(aptopt) show "$name"; } 2>/dev/null |
+                sed -n 's/^Version: /  /p' >&2
             echo "fetch-src: pin one of these in $lock" >&2
             exit 1
         fi
+    fi
+    if [ "$kind" = binary ]; then
+        # apt checked the .deb against the signed index.
+        rm -f "$apt/dl/${name}_"*.deb
+        # shellcheck disable=SC2046
+        (cd "$apt/dl" && apt-get $(aptopt) download "$name=$ver") >> "$log" 2>&1 ||
+            { cat "$log" >&2; exit 1; }
+        rm -rf "$out" "$out.tmp"
+        dpkg-deb -x "$apt/dl/${name}_${ver#*:}_"*.deb "$out.tmp" >> "$log" 2>&1 || { cat "$log" >&2; exit 1; }
+        echo "$ver $prep" > "$out.tmp/.azoth-src"
+        mv "$out.tmp" "$out"
+        continue
     fi
     # shellcheck disable=SC2046
     (cd "$apt/dl" && apt-get $(aptopt) source --download-only "$name=$ver") >> "$log" 2>&1 ||

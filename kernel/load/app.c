@@ -220,12 +220,12 @@ static int start_with_servers(struct component *c, unsigned depth)
     return r == -ATH_EBUSY ? 0 : r; /* started meanwhile */
 }
 
-int app_start(const struct component *starter, const uint8_t *pkg_bytes, size_t pkg_len,
+int app_start(const struct component *starter, struct plat_code *pkg, size_t pkg_len,
               const uint8_t *spec, size_t spec_len, bool host_stdio, struct component **out,
               char *why, size_t why_len)
 {
     struct pkg *p;
-    int r = pkg_load(pkg_bytes, pkg_len, &p, why, why_len);
+    int r = pkg_load(pkg, pkg_len, &p, why, why_len);
     if (r)
         return r;
     struct comp_config *cfg;

@@ -17,7 +17,9 @@
 typedef uint32_t u32;
 
 /* The package at [pkg, pkg + len) of c's memory, copied into whole pages of
- * the kernel's own (it may be megabytes: not the heap's), or an error. */
+ * the kernel's own (it may be megabytes: not the heap's), as many as its
+ * header asks for its image (ath_pkg_mem_size: the copy becomes the
+ * image's memory, pkg_load), or an error. */
 static int copy_package(struct component *c, u32 pkg, u32 len, struct plat_code *copy)
 {
     struct umem m = host_mem(c);
@@ -25,7 +27,13 @@ static int copy_package(struct component *c, u32 pkg, u32 len, struct plat_code 
         return -ATH_EINVAL;
     if (!umem_range(&m, uoff(pkg), len))
         return -ATH_EFAULT;
-    if (plat_code_alloc(ALIGN_UP((size_t)len, PAGE_SIZE), copy) != 0)
+    struct ath_pkg_header h = { 0 };
+    if (!host_get(c, uoff(pkg), &h, MIN((size_t)len, sizeof h)))
+        return -ATH_EFAULT;
+    uint64_t mem = ath_pkg_mem_size(&h, len);
+    if (mem > PLAT_CODE_MAX)
+        return -ATH_EBADPKG; /* its header asks for more than a package may have */
+    if (plat_code_alloc((size_t)mem, copy) != 0)
         return -ATH_ENOMEM;
     if (!host_get(c, uoff(pkg), (void *)copy->base, len)) {
         plat_code_free(copy);
@@ -63,10 +71,10 @@ u32 w2c_athanor_app_start(struct w2c_athanor *a, u32 h, u32 pkg, u32 pkg_len, u3
     struct component *app = NULL;
     char why[200];
     if (r == 0)
-        r = app_start(c, (const uint8_t *)copy.base, pkg_len, req, spec_len, false, &app, why,
+        r = app_start(c, &copy, pkg_len, req, spec_len, false, &app, why,
                       sizeof why); /* which says why on the console */
     kfree(req);
-    plat_code_free(&copy);
+    plat_code_free(&copy); /* unless the package took it */
     if (r == 0)
         r = (int)(app - comp_at(0));
     return host_leave(c, (u32)r);
@@ -93,8 +101,8 @@ u32 w2c_athanor_app_update(struct w2c_athanor *a, u32 h, u32 name, u32 len, u32 
     struct pkg *p = NULL;
     char why[200];
     if (r == 0)
-        r = pkg_load((const uint8_t *)copy.base, pkg_len, &p, why, sizeof why); /* says why */
-    plat_code_free(&copy);
+        r = pkg_load(&copy, pkg_len, &p, why, sizeof why); /* says why */
+    plat_code_free(&copy); /* unless the package took it */
     if (r == 0) {
         kprintf("%s: updating %s to package %s\n", c->cfg->name, target_name, p->name);
         r = comp_update(target, p);

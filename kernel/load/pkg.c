@@ -1,8 +1,9 @@
 /* Loading a package (athanor/load.h). Decode: the signature first, over the
  * whole file; then every field of the header, every relocation and every
  * import name, against the file's own bounds and the kernel's exports.
- * Invoke: copy the image into a fresh code region, relocate it, protect it
- * W^X, and read its entry. Nothing of the package runs here.
+ * Invoke: relocate the image where it lies in the kernel's copy of the
+ * file (the copy is the image's memory: pkg.h), protect it W^X, and read
+ * its entry. Nothing of the package runs here.
  *
  * A signed package was made by this build's own tools, so a field out of
  * range means a bug or a package built for another format: it is refused all
@@ -82,11 +83,19 @@ static int check_signature(const uint8_t *file, size_t len, char *why, size_t wl
     if (h.file_size != len)
         return load_refuse(-ATH_EBADPKG, why, wl, "%zu bytes, but its header says %llu (truncated?)", len,
                       (unsigned long long)h.file_size);
+    /* The version says where the signature is: read before it is checked
+     * (a changed version fails the signature all the same). */
+    if (h.version != ATH_PKG_VERSION)
+        return load_refuse(-ATH_EBADPKG, why, wl, "format version %u; this kernel reads %u: rebuild it",
+                           h.version, ATH_PKG_VERSION);
+    if (h.image_off % ATH_PKG_PAGE || h.image_off < sizeof h + ATH_PKG_SIG_LEN || h.image_off > len)
+        return load_refuse(-ATH_EBADPKG, why, wl, "its image (at %u) does not lie in the file", h.image_off);
     static const uint8_t zero[ATH_PKG_SIG_LEN];
-    const uint8_t *sig = file + len - ATH_PKG_SIG_LEN;
+    size_t sig_off = h.image_off - ATH_PKG_SIG_LEN;
+    const uint8_t *sig = file + sig_off;
     if (memcmp(sig, zero, sizeof zero) == 0)
         return load_refuse(-ATH_EBADSIG, why, wl, "not signed");
-    if (!pkg_signature_ok(file, len - ATH_PKG_SIG_LEN, sig)) {
+    if (!pkg_signature_ok(file, sig_off, file + h.image_off, len - h.image_off, sig)) {
         if (memcmp(h.key_id, pkg_key_id, sizeof h.key_id) != 0)
             return load_refuse(-ATH_EBADSIG, why, wl,
                           "signed with a key this kernel does not trust (key %02x%02x%02x%02x…)",
@@ -96,14 +105,12 @@ static int check_signature(const uint8_t *file, size_t len, char *why, size_t wl
     return 0;
 }
 
-static int check_header(const uint8_t *file, size_t len, struct pkg_checked *c, char *why, size_t wl)
+static int check_header(const uint8_t *file, size_t len, size_t mem, struct pkg_checked *c, char *why,
+                        size_t wl)
 {
     struct ath_pkg_header *h = &c->h;
     memcpy(h, file, sizeof *h);
-    uint64_t end = len - ATH_PKG_SIG_LEN; /* everything but the signature */
-    if (h->version != ATH_PKG_VERSION)
-        return load_refuse(-ATH_EBADPKG, why, wl, "format version %u; this kernel reads %u", h->version,
-                      ATH_PKG_VERSION);
+    uint64_t end = h->image_off - ATH_PKG_SIG_LEN; /* the tables end where the signature starts */
     if (h->header_size != sizeof *h)
         return load_refuse(-ATH_EBADPKG, why, wl, "header of %u bytes, not %zu", h->header_size, sizeof *h);
     if (!name_ok(h->name))
@@ -115,14 +122,17 @@ static int check_header(const uint8_t *file, size_t len, struct pkg_checked *c, 
                       "%02x%02x%02x%02x…): rebuild it",
                       h->runtime_id[0], h->runtime_id[1], h->runtime_id[2], h->runtime_id[3],
                       pkg_runtime_id[0], pkg_runtime_id[1], pkg_runtime_id[2], pkg_runtime_id[3]);
-    /* The image. */
-    if (h->image_off % ATH_PKG_PAGE || h->image_off < h->header_size ||
-        !inside(h->image_off, h->image_file, 0, end) || h->image_file % ATH_PKG_PAGE)
-        return load_refuse(-ATH_EBADPKG, why, wl, "its image (%u bytes at %u) does not lie in the file",
+    /* The image: the rest of the file, page-aligned (check_signature
+     * checked image_off), its bss inside the copy. */
+    if ((uint64_t)h->image_off + h->image_file != len || h->image_file % ATH_PKG_PAGE)
+        return load_refuse(-ATH_EBADPKG, why, wl, "its image (%u bytes at %u) is not the rest of the file",
                       h->image_file, h->image_off);
     if (h->image_size == 0 || h->image_size % ATH_PKG_PAGE || h->image_size > ATH_PKG_IMAGE_MAX ||
         h->image_size < h->image_file)
         return load_refuse(-ATH_EBADPKG, why, wl, "image size %u out of range", h->image_size);
+    if ((uint64_t)h->image_off + h->image_size > mem)
+        return load_refuse(-ATH_ENOMEM, why, wl, "its image (%u bytes) does not fit the %zu-byte copy made of it",
+                           h->image_size, mem);
     /* Segments: in order, page multiples, covering the image exactly, each
      * with a known protection, at least one executable. */
     if (h->nsegs == 0 || h->nsegs > ATH_PKG_MAX_SEGS)
@@ -140,16 +150,15 @@ static int check_header(const uint8_t *file, size_t len, struct pkg_checked *c, 
     }
     if (at != h->image_size || !code)
         return load_refuse(-ATH_EBADPKG, why, wl, "its segments do not cover its image, or hold no code");
-    /* Relocations and imports: inside the file, after the image. */
+    /* Relocations and imports: inside the file, between the header and
+     * the signature. */
     if (h->relocs_off % 8 || h->nrelocs > ATH_PKG_RELOCS_MAX ||
-        !inside(h->relocs_off, (uint64_t)h->nrelocs * sizeof(struct ath_pkg_reloc),
-                h->image_off + h->image_file, end))
+        !inside(h->relocs_off, (uint64_t)h->nrelocs * sizeof(struct ath_pkg_reloc), h->header_size, end))
         return load_refuse(-ATH_EBADPKG, why, wl, "its %u relocations do not lie in the file", h->nrelocs);
     if (h->relr_off % 8 || h->nrelr > ATH_PKG_RELOCS_MAX ||
-        !inside(h->relr_off, (uint64_t)h->nrelr * 8, h->image_off + h->image_file, end))
+        !inside(h->relr_off, (uint64_t)h->nrelr * 8, h->header_size, end))
         return load_refuse(-ATH_EBADPKG, why, wl, "its %u packed relocations do not lie in the file", h->nrelr);
-    if (h->nimports > ATH_PKG_IMPORTS_MAX ||
-        !inside(h->imports_off, h->imports_len, h->image_off + h->image_file, end))
+    if (h->nimports > ATH_PKG_IMPORTS_MAX || !inside(h->imports_off, h->imports_len, h->header_size, end))
         return load_refuse(-ATH_EBADPKG, why, wl, "its %u imports do not lie in the file", h->nimports);
     if (h->max_pages == 0 || h->max_pages > 65536)
         return load_refuse(-ATH_EBADPKG, why, wl, "it asks for %u pages of memory (1-65536)", h->max_pages);
@@ -316,14 +325,14 @@ static int check_imports(const uint8_t *file, struct pkg_checked *c, char *why, 
     return 0;
 }
 
-static int decode(const uint8_t *file, size_t len, struct pkg_checked *c, uint64_t *verify_ns,
+static int decode(const uint8_t *file, size_t len, size_t mem, struct pkg_checked *c, uint64_t *verify_ns,
                   char *why, size_t wl)
 {
     uint64_t t0 = plat_clock_ns();
     int r = check_signature(file, len, why, wl);
     *verify_ns = plat_clock_ns() - t0;
     if (!r)
-        r = check_header(file, len, c, why, wl);
+        r = check_header(file, len, mem, c, why, wl);
     if (!r)
         r = check_relocs(c, why, wl);
     if (!r)
@@ -342,23 +351,26 @@ static bool code_ptr_ok(const struct pkg *p, const struct ath_pkg_header *h, uin
 {
     if (!fn)
         return may_be_null;
-    if (fn < p->code.base)
+    if (fn < p->image_base)
         return false;
-    const struct ath_pkg_seg *s = seg_of(h, fn - p->code.base);
+    const struct ath_pkg_seg *s = seg_of(h, fn - p->image_base);
     return s && s->prot == ATH_PKG_RX;
 }
 
-static int map(const struct pkg_checked *c, struct pkg *p, char *why, size_t wl)
+/* The image where it lies in the copy (the copy's pages, which
+ * check_header checked hold it and its bss): relocated, its entry read,
+ * protected. The copy stays read-write until the end, and p owns it only
+ * once everything succeeded (the caller frees it otherwise). */
+static int map(const struct pkg_checked *c, const struct plat_code *copy, struct pkg *p, char *why,
+               size_t wl)
 {
     const struct ath_pkg_header *h = &c->h;
-    if (plat_code_alloc(h->image_size, &p->code) != 0)
-        return load_refuse(-ATH_ENOMEM, why, wl, "no memory for its %u-byte image", h->image_size);
-    uint8_t *base = (uint8_t *)p->code.base;
-    memcpy(base, c->image, h->image_file); /* the rest is zero: fresh pages */
+    p->image_base = copy->base + h->image_off;
+    uint8_t *base = (uint8_t *)p->image_base;
     for (uint32_t i = 0; i < h->nrelocs; i++) {
         struct ath_pkg_reloc r;
         memcpy(&r, c->relocs + (size_t)i * sizeof r, sizeof r);
-        uint64_t v = (r.kind == ATH_PKG_REL_RELATIVE ? (uint64_t)p->code.base
+        uint64_t v = (r.kind == ATH_PKG_REL_RELATIVE ? (uint64_t)p->image_base
                                                      : (uint64_t)(uintptr_t)c->imports[r.sym]) +
                      (uint64_t)r.addend;
         memcpy(base + r.where, &v, sizeof v);
@@ -369,23 +381,24 @@ static int map(const struct pkg_checked *c, struct pkg *p, char *why, size_t wl)
     uint64_t place;
     uint32_t word;
     while (relr_next(&rw, &place, &word) > 0)
-        *(uint64_t *)(base + place) += p->code.base; /* 8-aligned, in data: checked */
+        *(uint64_t *)(base + place) += p->image_base; /* 8-aligned, in data: checked */
     struct ath_pkg_entry e;
     memcpy(&e, base + h->entry_off, sizeof e);
     if (e.abi != ATH_PKG_ENTRY_ABI || e.instance_size == 0 || e.instance_size > (64u << 20) ||
         !code_ptr_ok(p, h, (uintptr_t)e.init_module, false) ||
         !code_ptr_ok(p, h, (uintptr_t)e.instantiate, false) ||
         !code_ptr_ok(p, h, (uintptr_t)e.start, false) || !code_ptr_ok(p, h, (uintptr_t)e.free, false) ||
-        !code_ptr_ok(p, h, (uintptr_t)e.memory, false) || !code_ptr_ok(p, h, (uintptr_t)e.handle, true)) {
-        plat_code_free(&p->code);
+        !code_ptr_ok(p, h, (uintptr_t)e.memory, false) || !code_ptr_ok(p, h, (uintptr_t)e.handle, true))
         return load_refuse(-ATH_EBADPKG, why, wl, "its entry is malformed (a function outside its code)");
-    }
+    /* The header and tables before the image: read-only (nothing reads
+     * them again); the image's pages as its segments say. */
+    struct plat_code *pc = (struct plat_code *)copy; /* protections only: the caller still owns it */
+    if (plat_code_protect(pc, 0, h->image_off, PLAT_PROT_R) != 0)
+        return load_refuse(-ATH_ENOMEM, why, wl, "its pages could not be protected");
     for (uint32_t i = 0; i < h->nsegs; i++)
-        if (plat_code_protect(&p->code, h->seg[i].off, h->seg[i].size,
-                              (enum plat_prot)h->seg[i].prot) != 0) {
-            plat_code_free(&p->code);
+        if (plat_code_protect(pc, h->image_off + h->seg[i].off, h->seg[i].size,
+                              (enum plat_prot)h->seg[i].prot) != 0)
             return load_refuse(-ATH_ENOMEM, why, wl, "its pages could not be protected");
-        }
     /* The function names: read where they are mapped, read-only. */
     p->nsyms = h->nsyms;
     p->syms = h->nsyms ? (const struct ath_pkg_sym *)(base + h->syms_off) : NULL;
@@ -395,6 +408,7 @@ static int map(const struct pkg_checked *c, struct pkg *p, char *why, size_t wl)
     p->max_pages = h->max_pages;
     p->code_bytes = h->code_bytes;
     p->file_size = (uint32_t)h->file_size;
+    p->image_size = h->image_size;
     p->max_frame = e.max_frame;
     p->image = (struct comp_image){
         .name = p->name,
@@ -411,16 +425,19 @@ static int map(const struct pkg_checked *c, struct pkg *p, char *why, size_t wl)
     return 0;
 }
 
-int pkg_load(const uint8_t *file, size_t len, struct pkg **out, char *why, size_t why_len)
+int pkg_load(struct plat_code *copy, size_t len, struct pkg **out, char *why, size_t why_len)
 {
     struct pkg_checked c = { 0 };
-    uint64_t t0 = plat_clock_ns(), verify_ns;
-    int r = decode(file, len, &c, &verify_ns, why, why_len);
+    const uint8_t *file = (const uint8_t *)copy->base;
+    uint64_t t0 = plat_clock_ns(), verify_ns = 0;
+    int r = len <= copy->size ? decode(file, len, copy->size, &c, &verify_ns, why, why_len)
+                              : load_refuse(-ATH_EINVAL, why, why_len, "%zu bytes in a %zu-byte copy", len,
+                                            copy->size);
     uint64_t t1 = plat_clock_ns();
     struct pkg *p = NULL;
     if (!r) {
         p = kzalloc(sizeof *p);
-        r = p ? map(&c, p, why, why_len) : load_refuse(-ATH_ENOMEM, why, why_len, "no memory");
+        r = p ? map(&c, copy, p, why, why_len) : load_refuse(-ATH_ENOMEM, why, why_len, "no memory");
     }
     if (!r) {
         p->verify_ns = verify_ns;
@@ -436,16 +453,17 @@ int pkg_load(const uint8_t *file, size_t len, struct pkg **out, char *why, size_
         if (i < PKG_LOADED_MAX)
             loaded[i] = p;
         spin_unlock_irqrestore(&pkg_lock, f);
-        if (i == PKG_LOADED_MAX) {
-            plat_code_free(&p->code);
+        if (i == PKG_LOADED_MAX)
             r = load_refuse(-ATH_ENOMEM, why, why_len, "%u packages are loaded already", PKG_LOADED_MAX);
-        }
     }
     if (r) {
         kfree(p);
         kprintf("package: refused: %s\n", why);
         return r;
     }
+    /* Ours now: the caller's copy is the package's memory. */
+    p->code = *copy;
+    *copy = (struct plat_code){ 0 };
     *out = p; /* nothing of it has run: its init_module runs when a component slot takes it */
     return 0;
 }
@@ -474,9 +492,9 @@ void pkg_put(struct pkg *p)
 
 bool pkg_sym_lookup(const struct pkg *p, uintptr_t pc, const char **name, uintptr_t *off)
 {
-    if (!p->nsyms || pc < p->code.base || pc - p->code.base >= p->code.size)
+    if (!p->nsyms || pc < p->image_base || pc - p->image_base >= p->image_size)
         return false;
-    uint32_t at = (uint32_t)(pc - p->code.base), lo = 0, hi = p->nsyms;
+    uint32_t at = (uint32_t)(pc - p->image_base), lo = 0, hi = p->nsyms;
     while (hi - lo > 1) { /* the last function starting at or below pc */
         uint32_t mid = lo + (hi - lo) / 2;
         if (p->syms[mid].off <= at)
@@ -496,7 +514,7 @@ struct pkg *pkg_by_pc(uintptr_t pc)
     struct pkg *found = NULL;
     irqflags_t f = spin_lock_irqsave(&pkg_lock);
     for (unsigned i = 0; i < PKG_LOADED_MAX && !found; i++)
-        if (loaded[i] && pc - loaded[i]->code.base < loaded[i]->code.size)
+        if (loaded[i] && pc - loaded[i]->image_base < loaded[i]->image_size)
             found = loaded[i];
     spin_unlock_irqrestore(&pkg_lock, f);
     return found;

@@ -35,8 +35,9 @@ void app_run_thread(void *arg)
     if (bi->run_realtime_ns) /* no RTC driver runs here: the host's clock */
         realtime_set(bi->run_realtime_ns);
     uint64_t t0 = plat_clock_ns();
-    int r = app_start(NULL, bi->run_pkg, bi->run_pkg_len, bi->run_spec, bi->run_spec_len, true, &c,
-                      why, sizeof why);
+    struct plat_code copy = bi->run_pkg; /* the package's once loaded */
+    int r = app_start(NULL, &copy, bi->run_pkg_len, bi->run_spec, bi->run_spec_len, true, &c, why,
+                      sizeof why);
     if (r) {
         say("azoth: cannot run it: %s\n", why);
         plat_exit(EXIT_REFUSED);

@@ -133,8 +133,22 @@ static void poison(struct blk *b)
 static bool poison_intact_upto(struct blk *b, size_t len)
 {
     const unsigned char *p = (const unsigned char *)payload(b) + sizeof(struct list_node);
-    size_t n = MIN(len, b->size) - sizeof(struct list_node);
-    for (size_t i = 0; i < n; i++)
+    size_t n = MIN(len, b->size) - sizeof(struct list_node), i = 0;
+    /* Eight bytes at a time, a differing bit gathered over 32 words before
+     * a branch: the check runs over every block handed out, so a large
+     * one (a component's table) costs a fraction of the byte loop's time. */
+    const uint64_t pat = 0x0101010101010101ull * POISON_BYTE;
+    for (; n - i >= 256; i += 256) {
+        uint64_t diff = 0;
+        for (size_t k = 0; k < 256; k += 8) {
+            uint64_t w;
+            memcpy(&w, p + i + k, 8);
+            diff |= w ^ pat;
+        }
+        if (diff)
+            return false;
+    }
+    for (; i < n; i++)
         if (p[i] != POISON_BYTE)
             return false;
     return true;

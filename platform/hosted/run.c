@@ -107,6 +107,51 @@ static void name_from(char *out, const char *path)
         strcpy(out, "app");
 }
 
+/* A package file into a code region of ath_pkg_mem_size bytes (the file,
+ * then zeroes for its image's bss), as the loader takes it. 0, or -1 (said
+ * why). */
+static int read_package(const char *path, struct plat_code *out, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        fprintf(stderr, "%s: %s: %s\n", prog, path, fd < 0 ? strerror(errno) : "not a regular file");
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    size_t n = (size_t)st.st_size;
+    _Static_assert(ATH_PKG_FILE_MAX == 64u << 20 && PLAT_CODE_MAX == 64u << 20, "the message below");
+    struct ath_pkg_header h = { 0 };
+    ssize_t got = pread(fd, &h, sizeof h, 0);
+    uint64_t mem = ath_pkg_mem_size(&h, n);
+    const char *why = got < 0 ? strerror(errno)
+                    : n < sizeof h ? "too short to be a package"
+                    : n > ATH_PKG_FILE_MAX || mem > PLAT_CODE_MAX ? "larger than a package may be (64 MiB)"
+                    : plat_code_alloc((size_t)mem, out) != 0 ? "no memory for it"
+                                                              : NULL;
+    if (why) { /* said as the loader says it (kernel/load/pkg.c) */
+        fprintf(stderr, "%s: cannot run it: %zu bytes: %s\n", prog, n, why);
+        close(fd);
+        return -1;
+    }
+    size_t done = 0;
+    while (done < n) {
+        ssize_t r = read(fd, (char *)out->base + done, n - done);
+        if (r <= 0)
+            break;
+        done += (size_t)r;
+    }
+    close(fd);
+    if (done != n) {
+        fprintf(stderr, "%s: %s: could not read it\n", prog, path);
+        plat_code_free(out);
+        return -1;
+    }
+    *len = n;
+    return 0;
+}
+
 /* The cache: $AZOTH_CACHE, else $XDG_CACHE_HOME/azoth, else ~/.cache/azoth. */
 static int cache_dir(char *out, size_t cap)
 {
@@ -126,21 +171,22 @@ static int cache_dir(char *out, size_t cap)
     return mkdir(out, 0755) == 0 || errno == EEXIST ? 0 : -1;
 }
 
-/* The package for a module: from the cache, or compiled into it now. */
-static uint8_t *package_of(const char *path, const uint8_t *wasm, size_t wasm_len, size_t *len)
+/* The package for a module, into file (4096 bytes): from the cache, or
+ * compiled into it now. 0, or -1 (said why). */
+static int package_of(const char *path, const uint8_t *wasm, size_t wasm_len, char *file)
 {
     uint8_t h[32];
-    pkg_sha256(h, wasm, wasm_len);
-    char name[ATH_PKG_NAME_MAX], dir[3072], file[4096], tmp[4200], hx[65], rt[17], key[17];
+    pkg_hash(h, wasm, wasm_len);
+    char name[ATH_PKG_NAME_MAX], dir[3072], tmp[4200], hx[65], rt[17], key[17];
     name_from(name, path);
     hex(hx, h, 32);
     hex(rt, pkg_runtime_id, 8);
     hex(key, pkg_key_id, 8);
     if (cache_dir(dir, sizeof dir) != 0) {
         fprintf(stderr, "%s: cannot make the package cache %s: %s\n", prog, dir, strerror(errno));
-        return NULL;
+        return -1;
     }
-    snprintf(file, sizeof file, "%s/%s-%s-%s-%s.azpkg", dir, name, hx, rt, key);
+    snprintf(file, 4096, "%s/%s-%s-%s-%s.azpkg", dir, name, hx, rt, key);
     if (access(file, R_OK) != 0) {
         snprintf(tmp, sizeof tmp, "%s.%d.tmp", file, (int)getpid());
         pid_t pid = fork();
@@ -155,15 +201,15 @@ static uint8_t *package_of(const char *path, const uint8_t *wasm, size_t wasm_le
         if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
             fprintf(stderr, "%s: %s: could not be compiled (above: why)\n", prog, path);
             unlink(tmp);
-            return NULL;
+            return -1;
         }
         if (rename(tmp, file) != 0) {
             fprintf(stderr, "%s: %s: %s\n", prog, file, strerror(errno));
             unlink(tmp);
-            return NULL;
+            return -1;
         }
     }
-    return slurp(file, len);
+    return 0;
 }
 
 /* The start request being built: the header, then its strings. */
@@ -268,16 +314,24 @@ int hosted_run_prepare(int argc, char **argv, struct boot_info *bi)
     uint8_t *bytes = slurp(file, &len);
     if (!bytes)
         return EXIT_FAIL;
+    char cached[4096];
+    const char *pkg_file = file;
     if (len >= 4 && memcmp(bytes, "\0asm", 4) == 0) {
-        uint8_t *pkg = package_of(file, bytes, len, &len);
-        free(bytes);
-        if (!pkg)
+        if (package_of(file, bytes, len, cached) != 0) {
+            free(bytes);
             return EXIT_FAIL;
-        bytes = pkg;
+        }
+        pkg_file = cached;
     } else if (len < 8 || memcmp(bytes, ATH_PKG_MAGIC, 8) != 0) {
         fprintf(stderr, "%s: %s: neither a WebAssembly module nor a package\n", prog, file);
+        free(bytes);
         return EXIT_FAIL;
     }
+    free(bytes);
+    /* The kernel's copy: the package read into a code region as large as
+     * its image asks (pkg_load relocates and protects it there). */
+    if (read_package(pkg_file, &bi->run_pkg, &bi->run_pkg_len) != 0)
+        return EXIT_FAIL;
 
     /* The request: argv[0] is FILE as given, then the arguments. */
     s.h.grants = ATH_APP_CONSOLE | ATH_APP_CLOCK | ATH_APP_RANDOM;
@@ -317,8 +371,6 @@ int hosted_run_prepare(int argc, char **argv, struct boot_info *bi)
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     bi->run_realtime_ns = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
-    bi->run_pkg = bytes;
-    bi->run_pkg_len = len;
     bi->run_spec = (const uint8_t *)&s;
     bi->run_spec_len = s.h.size;
     return 0;

@@ -4,7 +4,7 @@
  * almost never survives the signature, so this harness signs each input
  * with a key of its own (which stands in for the build's) before the
  * loader sees it: what is fuzzed is everything after the signature, every
- * field the loader checks, the copy, the relocation and the protection.
+ * field the loader checks, the relocation and the protection.
  * Nothing of a package runs (the loader never calls its code).
  * Usage: pkg FILE (AFL++'s @@) */
 #define _GNU_SOURCE
@@ -93,23 +93,38 @@ int main(int argc, char **argv)
     static uint8_t buf[8 << 20];
     size_t len = fread(buf, 1, sizeof buf, f);
     fclose(f);
-    /* Sign what the fuzzer made, its size in the header first. */
+    /* Sign what the fuzzer made, its size in the header first, where its
+     * image_off puts the signature (if that lies in the file). */
+    struct ath_pkg_header h = { 0 };
     if (len >= sizeof(struct ath_pkg_header) + ATH_PKG_SIG_LEN) {
         uint64_t size = len;
         memcpy(buf + offsetof(struct ath_pkg_header, file_size), &size, 8);
-        uint8_t msg[48];
-        memcpy(msg, ATH_PKG_SIG_CONTEXT, 16);
-        pkg_sha256(msg + 16, buf, len - ATH_PKG_SIG_LEN);
-        crypto_sign_ed25519_detached(buf + len - ATH_PKG_SIG_LEN, NULL, msg, sizeof msg, secret);
+        memcpy(&h, buf, sizeof h);
+        if (h.image_off % 4096 == 0 && h.image_off >= sizeof h + ATH_PKG_SIG_LEN && h.image_off <= len) {
+            uint8_t msg[48];
+            memcpy(msg, ATH_PKG_SIG_CONTEXT, 16);
+            size_t sig = h.image_off - ATH_PKG_SIG_LEN;
+            pkg_hash2(msg + 16, buf, sig, buf + h.image_off, len - h.image_off);
+            crypto_sign_ed25519_detached(buf + sig, NULL, msg, sizeof msg, secret);
+        }
     }
+    /* The kernel's copy, sized as its callers size it. */
+    uint64_t mem = ath_pkg_mem_size(&h, len);
+    struct plat_code copy;
+    if (len == 0 || mem > PLAT_CODE_MAX || plat_code_alloc((size_t)mem, &copy) != 0) {
+        printf("refused: no copy of %zu bytes\n", len);
+        return 0;
+    }
+    memcpy((void *)copy.base, buf, len);
     char why[200];
     struct pkg *p;
-    int r = pkg_load(buf, len, &p, why, sizeof why);
+    int r = pkg_load(&copy, len, &p, why, sizeof why);
     if (r == 0) {
         printf("loaded: %s, %u bytes of code\n", p->name, p->code_bytes);
         pkg_put(p);
     } else {
         printf("refused (%d): %s\n", r, why);
+        plat_code_free(&copy);
     }
     return 0;
 }

@@ -117,21 +117,28 @@ refused() { # NAME FILE PATTERN
     expect_none "$dir/refuse-$1.out" "hosted/apps-refuse-$1-ran" '\[args\]' "the refused package ran"
 }
 size=$(stat -c %s "$PKG")
+# The image's place in the file (image_off, byte 120 of the header,
+# abi/athanor/abi/pkg.h): the signature is the 64 bytes before it.
+image_off=$(od -An -tu4 -j 120 -N4 "$PKG" | tr -d ' ')
 # poke FILE OFFSET HEXBYTES: overwrite bytes in place
 poke() {
     for _b in $(echo "$3" | sed 's/../& /g'); do printf "\\$(printf '%03o' "0x$_b")"; done |
         dd of="$1" bs=1 seek="$2" conv=notrunc status=none
 }
 
+# One byte of the code changed, and one of the tables before the signature.
 cp "$PKG" "$dir/tampered.azpkg"
-poke "$dir/tampered.azpkg" 5000 ff
+poke "$dir/tampered.azpkg" $((image_off + 1000)) ff
 refused tampered "$dir/tampered.azpkg" 'changed since it was signed'
+cp "$PKG" "$dir/tampered-tables.azpkg"
+poke "$dir/tampered-tables.azpkg" $((image_off - 65)) ff
+refused tampered-tables "$dir/tampered-tables.azpkg" 'changed since it was signed'
 
 head -c $((size - 100)) "$PKG" > "$dir/truncated.azpkg"
 refused truncated "$dir/truncated.azpkg" 'truncated'
 
 cp "$PKG" "$dir/unsigned.azpkg"
-poke "$dir/unsigned.azpkg" $((size - 64)) "$(printf '%0128d' 0)"
+poke "$dir/unsigned.azpkg" $((image_off - 64)) "$(printf '%0128d' 0)"
 refused unsigned "$dir/unsigned.azpkg" 'not signed'
 
 "$PKGTOOL" keygen "$dir/otherkey" > /dev/null
@@ -142,6 +149,12 @@ refused otherkey "$dir/otherkey.azpkg" 'signed with a key this kernel does not t
 cp "$PKG" "$dir/oversized.azpkg"
 head -c $((65 << 20)) /dev/zero >> "$dir/oversized.azpkg"
 refused oversized "$dir/oversized.azpkg" 'larger than a package may be'
+
+# A package of another format version (byte 8), as an older kernel's
+# tools made it: refused as such, before its signature is looked for.
+cp "$PKG" "$dir/version.azpkg"
+poke "$dir/version.azpkg" 8 03000000
+refused version "$dir/version.azpkg" 'format version 3; this kernel reads 4: rebuild it'
 
 # Built for another runtime, properly signed: refused as such. (The
 # runtime id is at byte 80 of the header, abi/athanor/abi/pkg.h.)
@@ -177,10 +190,10 @@ poke "$dir/relr-bitmap.azpkg" "$relr_off" 0300000000000000
 "$PKGTOOL" sign "$dir/relr-bitmap.azpkg" "$BUILD/keys"
 refused relr-bitmap "$dir/relr-bitmap.azpkg" 'packed relocation 0: a bitmap before any address'
 # A function name outside the code, signed (syms_off, at byte 304, is in
-# the image, which starts at byte 4096 of the file).
+# the image, which starts at image_off in the file).
 syms_off=$(od -An -tu4 -j 304 -N4 "$PKG" | tr -d ' ')
 cp "$PKG" "$dir/syms.azpkg"
-poke "$dir/syms.azpkg" $((4096 + syms_off)) ffffff7f
+poke "$dir/syms.azpkg" $((image_off + syms_off)) ffffff7f
 "$PKGTOOL" sign "$dir/syms.azpkg" "$BUILD/keys"
 refused syms "$dir/syms.azpkg" 'function name 0 \(at 2147483647\) out of order or outside its code'
 

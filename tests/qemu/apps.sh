@@ -12,9 +12,11 @@ img=$dir/disk.img
 tools/disk.sh make "$img" 64 "$BUILD/apps/hello.azpkg" "$BUILD/apps/runtest.azpkg" \
     "$BUILD/apps/cxxdemo.azpkg" "$BUILD/apps/rustdemo.azpkg" "$BUILD/apps/asdemo.azpkg" > "$dir/make.log" 2>&1
 expect_status qemu/apps-disk $? 0 "$dir/make.log"
-# A copy with one byte of its code changed: the signature no longer holds.
+# A copy with one byte of its code changed (1000 bytes into its image, at
+# image_off: byte 120 of the header): the signature no longer holds.
 cp "$BUILD/apps/runtest.azpkg" "$dir/bad.azpkg"
-printf '\377' | dd of="$dir/bad.azpkg" bs=1 seek=6000 conv=notrunc status=none
+image_off=$(od -An -tu4 -j 120 -N4 "$dir/bad.azpkg" | tr -d ' ')
+printf '\377' | dd of="$dir/bad.azpkg" bs=1 seek=$((image_off + 1000)) conv=notrunc status=none
 tools/disk.sh put "$img" "$dir/bad.azpkg" /apps/bad.azpkg > "$dir/put.log" 2>&1
 expect_status qemu/apps-put $? 0 "$dir/put.log"
 log=$dir/shell.log

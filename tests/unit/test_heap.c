@@ -509,6 +509,27 @@ static void test_write_after_free_detected(void **state)
     assert_reported("after free", b);
 }
 
+/* The poison check reads large blocks eight bytes at a time, in runs of
+ * 256: a write after free is seen wherever it lands, in a run or in the
+ * bytes after the last whole one. */
+static void test_write_after_free_detected_in_large_blocks(void **state)
+{
+    (void)state;
+    enum { BIG = 5000 }; /* 16 + 19 runs of 256 + a tail of 120 bytes */
+    static const size_t at[] = { 16, 17, 271, 272, 2048, 4879, 4880, BIG - 1 };
+    unsigned char *a = kmalloc(BIG), *guard = kmalloc(64);
+    assert_true(a && guard);
+    kfree(a);
+    for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
+        assert_int_equal(heap_check(), 0);
+        a[at[i]] ^= BYTE_FLIP;
+        assert_int_equal(heap_check(), 1);
+        a[at[i]] ^= BYTE_FLIP;
+    }
+    assert_int_equal(heap_check(), 0);
+    kfree(guard);
+}
+
 static void test_default_report_is_a_panic(void **state)
 {
     (void)state;
@@ -547,6 +568,7 @@ int main(void)
         cmocka_unit_test_setup(test_overrun_detected, setup),
         cmocka_unit_test_setup(test_kfree_of_foreign_pointers, setup),
         cmocka_unit_test_setup(test_write_after_free_detected, setup),
+        cmocka_unit_test_setup(test_write_after_free_detected_in_large_blocks, setup),
         cmocka_unit_test_setup(test_default_report_is_a_panic, setup),
     };
     return cmocka_run_group_tests_name("heap", tests, NULL, NULL);

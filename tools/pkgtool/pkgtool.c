@@ -9,9 +9,9 @@
  *   pkgtool show PKG                      print its header
  *   pkgtool check PKG KEYDIR              check it as the kernel would
  *
- * Signatures are libsodium's Ed25519 (Debian's source package, built for the
- * host here and freestanding for the kernel: the same code signs and
- * checks). The private key stays in KEYDIR under build/: no image holds it. */
+ * Signatures are libsodium's Ed25519 over a BLAKE3 hash (Debian's packages,
+ * built for the host here and freestanding for the kernel: the same code
+ * signs and checks). The private key stays in KEYDIR under build/: no image holds it. */
 #include <athanor/abi/pkg.h>
 #include <elf.h>
 #include <errno.h>
@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "blake3.h"
 #include "sodium/crypto_hash_sha256.h"
 #include "sodium/crypto_sign_ed25519.h"
 
@@ -694,10 +695,11 @@ static int cmd_pack(char **argv)
     h.version = ATH_PKG_VERSION;
     h.header_size = sizeof h;
     strncpy(h.name, name, sizeof h.name - 1);
-    h.image_off = ATH_PKG_PAGE;
+    /* The tables after the header, the signature, then the image, from a
+     * page boundary to the end (pkg.h). */
     h.image_file = (uint32_t)(image_file - skip);
     h.image_size = (uint32_t)(image_size - skip);
-    h.relocs_off = h.image_off + h.image_file;
+    h.relocs_off = (uint32_t)ALIGN_UP(sizeof h, 8);
     h.nrelocs = (uint32_t)nkept;
     h.relr_off = h.relocs_off + (uint32_t)(nkept * sizeof *rel);
     h.nrelr = (uint32_t)nrelr;
@@ -707,7 +709,11 @@ static int cmd_pack(char **argv)
     h.entry_off = (uint32_t)entry;
     h.max_pages = (uint32_t)pages;
     h.code_bytes = code_bytes;
-    uint64_t size = ALIGN_UP(h.imports_off + h.imports_len, 8) + ATH_PKG_SIG_LEN;
+    uint64_t tables_end = ALIGN_UP((uint64_t)h.imports_off + h.imports_len, 8) + ATH_PKG_SIG_LEN;
+    if (tables_end > ATH_PKG_FILE_MAX)
+        die("%s: its tables come to %llu bytes", in, (unsigned long long)tables_end);
+    h.image_off = (uint32_t)ALIGN_UP(tables_end, ATH_PKG_PAGE);
+    uint64_t size = (uint64_t)h.image_off + h.image_file;
     if (size > ATH_PKG_FILE_MAX)
         die("%s: the package would be %llu bytes, more than %u", in, (unsigned long long)size,
             ATH_PKG_FILE_MAX);
@@ -724,12 +730,17 @@ static int cmd_pack(char **argv)
 
 /* ---- sign, show, check ---------------------------------------------------- */
 
-/* What is signed: the context string, then the SHA-256 of the package up
- * to its signature. */
-static void signed_message(unsigned char msg[48], const unsigned char *pkg, size_t len)
+/* What is signed: the context string, then the BLAKE3 hash of the
+ * package without its signature (which lies just before the image). */
+static void signed_message(unsigned char msg[48], const unsigned char *pkg, size_t len,
+                           const struct ath_pkg_header *h)
 {
     memcpy(msg, ATH_PKG_SIG_CONTEXT, 16);
-    crypto_hash_sha256(msg + 16, pkg, len - ATH_PKG_SIG_LEN);
+    blake3_hasher b;
+    blake3_hasher_init(&b);
+    blake3_hasher_update(&b, pkg, h->image_off - ATH_PKG_SIG_LEN);
+    blake3_hasher_update(&b, pkg + h->image_off, len - h->image_off);
+    blake3_hasher_finalize(&b, msg + 16, 32);
 }
 
 static struct ath_pkg_header *header_of(unsigned char *pkg, size_t len, const char *path)
@@ -741,6 +752,10 @@ static struct ath_pkg_header *header_of(unsigned char *pkg, size_t len, const ch
         die("%s: not a package", path);
     if (h->file_size != len)
         die("%s: %zu bytes, but its header says %llu", path, len, (unsigned long long)h->file_size);
+    if (h->version != ATH_PKG_VERSION)
+        die("%s: format version %u; this tool makes %u", path, h->version, ATH_PKG_VERSION);
+    if (h->image_off % ATH_PKG_PAGE || h->image_off < sizeof *h + ATH_PKG_SIG_LEN || h->image_off > len)
+        die("%s: its image (at %u) does not lie in the file", path, h->image_off);
     return h;
 }
 
@@ -753,8 +768,8 @@ static int cmd_sign(const char *path, const char *dir)
     load_keys(dir, &k, true);
     key_id(h->key_id, k.pk);
     unsigned char msg[48];
-    signed_message(msg, pkg, len);
-    crypto_sign_ed25519_detached(pkg + len - ATH_PKG_SIG_LEN, NULL, msg, sizeof msg, k.sk);
+    signed_message(msg, pkg, len, h);
+    crypto_sign_ed25519_detached(pkg + h->image_off - ATH_PKG_SIG_LEN, NULL, msg, sizeof msg, k.sk);
     memset(&k, 0, sizeof k);
     write_file(path, pkg, len, 0644);
     return 0;
@@ -792,12 +807,12 @@ static int cmd_check(const char *path, const char *dir)
 {
     size_t len;
     unsigned char *pkg = read_file(path, &len);
-    header_of(pkg, len, path);
+    struct ath_pkg_header *h = header_of(pkg, len, path);
     struct keys k;
     load_keys(dir, &k, false);
     unsigned char msg[48];
-    signed_message(msg, pkg, len);
-    if (crypto_sign_ed25519_verify_detached(pkg + len - ATH_PKG_SIG_LEN, msg, sizeof msg, k.pk) != 0)
+    signed_message(msg, pkg, len, h);
+    if (crypto_sign_ed25519_verify_detached(pkg + h->image_off - ATH_PKG_SIG_LEN, msg, sizeof msg, k.pk) != 0)
         die("%s: the signature does not verify against %s/package.pub", path, dir);
     printf("%s: signed by this build's key\n", path);
     return 0;

@@ -10,20 +10,28 @@
 /* A package file, every number little-endian:
  *
  *   [0, header_size)            struct ath_pkg_header
- *   [image_off, +image_file)    the image's initialised bytes, page-aligned
  *   [relocs_off, +nrelocs*16)   struct ath_pkg_reloc, sorted by `where`
  *   [relr_off, +nrelr*8)        packed relative relocations (below)
  *   [imports_off, +imports_len) the imported names, each NUL-terminated
- *   [file_size - 64, file_size) the Ed25519 signature
+ *   [image_off - 64, image_off) the Ed25519 signature
+ *   [image_off, file_size)      the image's initialised bytes (image_file
+ *                               of them), page-aligned, last in the file
  *
  * The signature is over ATH_PKG_SIG_CONTEXT (its 16 bytes) followed by the
- * SHA-256 of bytes [0, file_size - 64): one pass over the file, then one
- * verification of 48 bytes. The loader checks it first, against the key the
- * kernel was built with, on its own copy of the file; only then does it
- * read a field. */
+ * BLAKE3 hash of the file without the signature: bytes [0, image_off - 64)
+ * then [image_off, file_size). One pass over the file, then one
+ * verification of 48 bytes. The loader checks it first, against the key
+ * the kernel was built with, on its own copy of the file; only then does
+ * it trust a field (it reads image_off before, to know where the signature
+ * is, and checks that it lies in the file).
+ *
+ * The image comes last so that the kernel's copy of the file is already
+ * the image's memory: the copy is made page-aligned and ath_pkg_mem_size
+ * bytes long (zero past the file: the image's bss), and the loader
+ * relocates and protects the image where it lies, copying nothing. */
 #define ATH_PKG_MAGIC       "AZOTHPKG"
-#define ATH_PKG_VERSION     3u
-#define ATH_PKG_SIG_CONTEXT "azoth-package-1"   /* 15 chars + NUL = 16 bytes */
+#define ATH_PKG_VERSION     4u
+#define ATH_PKG_SIG_CONTEXT "azoth-package-2"   /* 15 chars + NUL = 16 bytes */
 #define ATH_PKG_SIG_LEN     64u
 #define ATH_PKG_KEY_LEN     32u
 #define ATH_PKG_PAGE        4096u
@@ -63,8 +71,8 @@ struct ath_pkg_header {
     uint8_t  wasm_sha256[32];     /* of the .wasm it was compiled from */
     uint8_t  runtime_id[32];      /* the kernel runtime it links against (ATH_PKG_RUNTIME) */
     uint8_t  key_id[8];           /* first bytes of SHA-256(public key): who signed it */
-    uint32_t image_off;           /* page multiple, in the file */
-    uint32_t image_file;          /* bytes of the image in the file (page multiple) */
+    uint32_t image_off;           /* page multiple, in the file; the signature is just before it */
+    uint32_t image_file;          /* bytes of the image in the file (page multiple): the rest of it */
     uint32_t image_size;          /* bytes of the image in memory (page multiple, >= image_file: the rest is zero) */
     uint32_t nsegs;               /* 1..ATH_PKG_MAX_SEGS, in order, covering [0, image_size) */
     struct ath_pkg_seg seg[ATH_PKG_MAX_SEGS];
@@ -77,6 +85,21 @@ struct ath_pkg_header {
     uint32_t syms_off, nsyms;     /* its functions (in the image), for trap reports */
     uint32_t strs_off, strs_len;  /* their names (in the image) */
 };
+
+/* The bytes the kernel's copy of a package of `len` bytes takes: the file
+ * and its image's bss, in whole pages; where the header's numbers make no
+ * sense, just the file (which the loader then refuses). Read from a header
+ * not yet checked, so only bounded here: the loader checks every field
+ * after the signature. */
+static inline uint64_t ath_pkg_mem_size(const struct ath_pkg_header *h, uint64_t len)
+{
+    uint64_t page = ATH_PKG_PAGE, file = (len + page - 1) / page * page;
+    if (h->image_off % page || h->image_off > len || h->image_size > ATH_PKG_IMAGE_MAX ||
+        len > ATH_PKG_FILE_MAX)
+        return file;
+    uint64_t mem = (uint64_t)h->image_off + (h->image_size + page - 1) / page * page;
+    return mem > file ? mem : file;
+}
 
 /* A function of the package's code, for trap reports (a built-in
  * component's are in the kernel's own symbol table): where it starts in

@@ -15,11 +15,12 @@
 int app_config(const struct component *starter, const uint8_t *spec, size_t spec_len,
                const char *pkg_name, uint32_t pkg_pages, bool host_stdio, struct comp_config **out,
                char *why, size_t why_len);
-/* Load the package (a kernel copy), make a component of it with the
- * request's grants, and start it: 0 and *out, or an error (the package
- * loader's, app_config's, -ATH_EEXIST for a name in use) with the reason
- * in why. Its slot stays until comp_remove. */
-int app_start(const struct component *starter, const uint8_t *pkg, size_t pkg_len,
+/* Load the package (the kernel's copy, as pkg_load takes it: the package
+ * owns it once loaded, else the caller still does), make a component of
+ * it with the request's grants, and start it: 0 and *out, or an error (the
+ * package loader's, app_config's, -ATH_EEXIST for a name in use) with the
+ * reason in why. Its slot stays until comp_remove. */
+int app_start(const struct component *starter, struct plat_code *pkg, size_t pkg_len,
               const uint8_t *spec, size_t spec_len, bool host_stdio, struct component **out,
               char *why, size_t why_len);
 

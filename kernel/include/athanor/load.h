@@ -13,7 +13,9 @@
  * component holds a reference (pkg_get/pkg_put), and so does whoever
  * loaded it until it hands it over. */
 struct pkg {
-    struct plat_code  code;
+    struct plat_code  code;       /* the kernel's copy of its file, which holds its image */
+    uintptr_t         image_base; /* where its image starts in it */
+    uint32_t          image_size;
     struct comp_image image;      /* the kernel's view of its entry */
     uint32_t          max_frame;  /* image.max_frame points here */
     char              name[ATH_PKG_NAME_MAX];
@@ -32,13 +34,16 @@ struct pkg {
     uint64_t          verify_ns, check_ns, map_ns;
 };
 
-/* Load the package in file[0, len): a kernel copy, which nothing else
+/* Load the package in copy[0, len): the kernel's copy, which nothing else
  * writes while this runs (the caller copied it out of a component's memory
- * first, so what is checked is what is mapped). 0 and *out with one
- * reference, or -ATH_EBADPKG, -ATH_EBADSIG, -ATH_ENOEXEC, -ATH_ENOMEM; the
- * reason is in why (NUL-terminated) and printed on the console. Nothing of
- * the package runs here. */
-int  pkg_load(const uint8_t *file, size_t len, struct pkg **out, char *why, size_t why_len);
+ * first, so what is checked is what is mapped), made with plat_code_alloc
+ * of ath_pkg_mem_size bytes (abi/athanor/abi/pkg.h), zero past the file.
+ * The image is relocated and protected where it lies in it. 0 and *out
+ * with one reference, the copy now the package's (*copy is emptied), or
+ * -ATH_EBADPKG, -ATH_EBADSIG, -ATH_ENOEXEC, -ATH_ENOMEM and the copy still
+ * the caller's; the reason is in why (NUL-terminated) and printed on the
+ * console. Nothing of the package runs here. */
+int  pkg_load(struct plat_code *copy, size_t len, struct pkg **out, char *why, size_t why_len);
 void pkg_get(struct pkg *p);
 void pkg_put(struct pkg *p);  /* the last reference unmaps it */
 /* The package whose code holds pc, or NULL (trap reports). */
@@ -47,15 +52,18 @@ struct pkg *pkg_by_pc(uintptr_t pc);
  * offset in it; false if p names none there. */
 bool pkg_sym_lookup(const struct pkg *p, uintptr_t pc, const char **name, uintptr_t *off);
 
-/* Signatures (kernel/load/verify.c): does sig verify for the SHA-256 of
- * data[0, len) under the build's key (pkg_public_key)? And that hash. */
-bool pkg_signature_ok(const uint8_t *data, size_t len, const uint8_t sig[ATH_PKG_SIG_LEN]);
-/* The SHA-256 (kernel/load/sha256.c: nettle's, with the CPU's SHA
- * instructions where it has them). */
-void pkg_sha256(uint8_t out[32], const void *data, size_t len);
-/* Which compression function it uses ("SHA-NI" or "x86-64"); which >= 0
- * chooses first (1: SHA-NI if the CPU has it, 0: plain), for the tests. */
-const char *pkg_sha256_use(int which);
+/* Signatures (kernel/load/verify.c): does sig verify for the hash of
+ * a[0, alen) then b[0, blen) under the build's key (pkg_public_key)? */
+bool pkg_signature_ok(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen,
+                      const uint8_t sig[ATH_PKG_SIG_LEN]);
+/* The hash (kernel/load/hash.c: BLAKE3, with the CPU's vector
+ * instructions), of one range or of two one after the other. */
+void pkg_hash(uint8_t out[32], const void *data, size_t len);
+void pkg_hash2(uint8_t out[32], const void *a, size_t alen, const void *b, size_t blen);
+/* Which implementation it uses, by name; which >= 0 chooses first, for the
+ * tests (0: portable C, then SSE2, SSE4.1, AVX2, AVX-512; NULL if the CPU
+ * has not that one: the best it has is used then), -1 the best. */
+const char *pkg_hash_use(int which);
 extern const uint8_t pkg_public_key[ATH_PKG_KEY_LEN]; /* generated: tools/pkgtool pubkey-c */
 extern const uint8_t pkg_key_id[8];
 extern const uint8_t pkg_runtime_id[32];              /* generated: mk/apps.mk */

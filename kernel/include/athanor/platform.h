@@ -19,6 +19,14 @@ struct boot_region {
     uint64_t    size;
 };
 
+/* A region of whole pages for code loaded at run time (plat_code_alloc,
+ * below). */
+struct plat_code {
+    uintptr_t base;
+    size_t    size;
+    void     *cookie; /* platform bookkeeping */
+};
+
 struct boot_info {
     const char        *platform;          /* "x86_64" or "hosted" */
     const char        *loader;            /* "PVH", "Multiboot2", "Linux" */
@@ -30,10 +38,12 @@ struct boot_info {
     char               cpu_desc[160];     /* vendor and model, one line */
     char               cpu_features[256]; /* space-separated feature names */
     /* A package to run at boot, and its start request (struct
-     * ath_app_spec): the hosted `azoth run`; NULL elsewhere. The kernel
-     * starts it with exactly those grants, its fds 0-2 the host's own
-     * streams, and ends with its exit status (kernel/load/run.c). */
-    const uint8_t     *run_pkg;
+     * ath_app_spec): the hosted `azoth run`; empty elsewhere. The package
+     * is in a code region (plat_code_alloc, ath_pkg_mem_size bytes: what
+     * the loader takes as its copy). The kernel starts it with exactly
+     * those grants, its fds 0-2 the host's own streams, and ends with its
+     * exit status (kernel/load/run.c). */
+    struct plat_code   run_pkg;
     size_t             run_pkg_len;
     const uint8_t     *run_spec;
     size_t             run_spec_len;
@@ -240,11 +250,7 @@ int plat_vrange_unmap_frames(struct plat_vrange *r, size_t off, size_t len);
  * nothing writes it again. No page is ever writable and executable at once
  * (W^X). Owned by the package that allocated it; freed with it. */
 enum plat_prot { PLAT_PROT_R = 1, PLAT_PROT_RW = 2, PLAT_PROT_RX = 3 };
-struct plat_code {
-    uintptr_t base;
-    size_t    size;
-    void     *cookie; /* platform bookkeeping */
-};
+/* struct plat_code: above, with boot_info. */
 /* 0, -ATH_EINVAL (size 0 or larger than PLAT_CODE_MAX), -ATH_ENOMEM. */
 #define PLAT_CODE_MAX (64ull << 20)
 int  plat_code_alloc(size_t size, struct plat_code *out);
