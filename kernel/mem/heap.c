@@ -185,9 +185,9 @@ static void poison_seam(struct blk *b)
     memset(b, POISON_BYTE, sizeof *b + sizeof(struct list_node));
 }
 
-/* A new chunk able to hold a payload of `need` bytes, poisoned, not yet in
- * the heap: made without the lock (the poisoning is O(chunk)). */
-static struct chunk *new_chunk(size_t need)
+/* A new chunk able to hold a payload of `need` bytes in one block, not yet
+ * in the heap, its payload as the frames came: made without the lock. */
+static struct chunk *chunk_make(size_t need)
 {
     size_t bytes = CHUNK_HDR + sizeof(struct blk) + need + sizeof(struct blk);
     size_t frames = MAX((size_t)CHUNK_FRAMES, ALIGN_UP(bytes, PAGE_SIZE) / PAGE_SIZE);
@@ -207,8 +207,56 @@ static struct chunk *new_chunk(size_t need)
     end->size = 0;
     end->req = 0;
     end->prev = b;
-    poison(b);
     return c;
+}
+
+/* A new chunk for the free list: its block poisoned (the poisoning is
+ * O(chunk): without the lock). */
+static struct chunk *new_chunk(size_t need)
+{
+    struct chunk *c = chunk_make(need);
+    if (c)
+        poison((struct blk *)((char *)c + CHUNK_HDR));
+    return c;
+}
+
+/* A block at least BIG_BLOCK bytes that no free block fits: a chunk of its
+ * own, handed out at once, allocated, charged to acct (under the lock, as
+ * take_locked charges). Its payload is never poisoned: nothing was freed
+ * there, so there is no write after free to find, and poisoning then
+ * checking a fresh megabyte (a component's function table) cost two passes
+ * over it for nothing. The caller lays the red zone. NULL: no frames, or
+ * over the quota (*quota set, counted). */
+#define BIG_BLOCK ((size_t)CHUNK_FRAMES * PAGE_SIZE)
+static struct blk *take_own_chunk(size_t req, size_t cap, unsigned acct, bool *quota)
+{
+    struct chunk *c = chunk_make(cap);
+    if (!c)
+        return NULL;
+    struct blk *b = (struct blk *)((char *)c + CHUNK_HDR);
+    irqflags_t f = spin_lock_irqsave(&heap_lock);
+    struct kmem_account *a = accounts[acct];
+    if (acct && a->used + footprint(b->size) > a->limit) {
+        a->refused++;
+        *quota = true;
+        spin_unlock_irqrestore(&heap_lock, f);
+        frame_free(c->pa, c->frames);
+        return NULL;
+    }
+    list_push_back(&chunks, &c->node);
+    hs.arena_bytes += c->frames * PAGE_SIZE;
+    b->magic = MAGIC_ALLOC;
+    b->req = req;
+    b->acct = acct;
+    if (acct) {
+        a->used += footprint(b->size);
+        a->peak = MAX(a->peak, a->used);
+    }
+    hs.used_bytes += req;
+    hs.allocs++;
+    hs.total_allocs++;
+    spin_unlock_irqrestore(&heap_lock, f);
+    return b;
 }
 
 /* Put a new chunk into the heap. Lock held. */
@@ -298,6 +346,13 @@ static void *alloc(size_t req, unsigned acct)
         }
         if (quota || attempt)
             return NULL;
+        if (cap >= BIG_BLOCK) {
+            b = take_own_chunk(req, cap, acct, &quota);
+            if (!b)
+                return NULL;
+            memset((char *)payload(b) + req, RED_BYTE, b->size - req);
+            return payload(b);
+        }
         struct chunk *c = new_chunk(cap);
         if (!c)
             return NULL;

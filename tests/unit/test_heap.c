@@ -402,6 +402,32 @@ static void test_free_chunks_go_back_to_frames(void **state)
     assert_heap_consistent();
 }
 
+/* A block too big for an ordinary chunk gets one of its own, charged to
+ * the account like any other: over the limit it is refused and counted,
+ * and freed it gives the account its bytes back. */
+static struct kmem_account *current_acct;
+static struct kmem_account *acct_hook(void) { return current_acct; }
+static void test_big_blocks_are_charged(void **state)
+{
+    (void)state;
+    enum { BIG = 200 * 1024 };
+    struct kmem_account a = { .limit = 300 * 1024 };
+    assert_true(heap_account_register(&a) != 0);
+    heap_set_account_hook(acct_hook);
+    current_acct = &a;
+    unsigned char *p = kmalloc(BIG);
+    assert_non_null(p);
+    assert_true(a.used >= BIG && a.used < BIG + 2 * PAGE_SIZE);
+    memset(p, 0x5A, BIG); /* every byte is the caller's */
+    assert_null(kmalloc(BIG));
+    assert_int_equal(a.refused, 1);
+    kfree(p);
+    assert_int_equal(a.used, 0);
+    current_acct = NULL;
+    heap_set_account_hook(NULL);
+    assert_heap_consistent();
+}
+
 static void test_double_free_detected(void **state)
 {
     (void)state;
@@ -437,7 +463,7 @@ static void test_double_free_detected(void **state)
 static void test_overrun_detected(void **state)
 {
     (void)state;
-    static const size_t sizes[] = { 1, 15, 16, 17, 31, 100, 4095 };
+    static const size_t sizes[] = { 1, 15, 16, 17, 31, 100, 4095, 200 * 1024 + 1 /* a chunk of its own */ };
     for (unsigned i = 0; i < ARRAY_LEN(sizes); i++) {
         size_t n = sizes[i];
         unsigned char *p = kmalloc(n);
@@ -568,6 +594,7 @@ int main(void)
         cmocka_unit_test_setup(test_overrun_detected, setup),
         cmocka_unit_test_setup(test_kfree_of_foreign_pointers, setup),
         cmocka_unit_test_setup(test_write_after_free_detected, setup),
+        cmocka_unit_test_setup(test_big_blocks_are_charged, setup),
         cmocka_unit_test_setup(test_write_after_free_detected_in_large_blocks, setup),
         cmocka_unit_test_setup(test_default_report_is_a_panic, setup),
     };
