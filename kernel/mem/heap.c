@@ -220,6 +220,23 @@ static struct chunk *new_chunk(size_t need)
     return c;
 }
 
+/* b is handed out: allocated, req bytes asked, charged to acct, counted.
+ * Lock held. */
+static void mark_allocated(struct blk *b, size_t req, unsigned acct)
+{
+    b->magic = MAGIC_ALLOC;
+    b->req = req;
+    b->acct = acct;
+    if (acct) {
+        struct kmem_account *a = accounts[acct];
+        a->used += footprint(b->size);
+        a->peak = MAX(a->peak, a->used);
+    }
+    hs.used_bytes += req;
+    hs.allocs++;
+    hs.total_allocs++;
+}
+
 /* A block at least BIG_BLOCK bytes that no free block fits: a chunk of its
  * own, handed out at once, allocated, charged to acct (under the lock, as
  * take_locked charges). Its payload is never poisoned: nothing was freed
@@ -245,16 +262,7 @@ static struct blk *take_own_chunk(size_t req, size_t cap, unsigned acct, bool *q
     }
     list_push_back(&chunks, &c->node);
     hs.arena_bytes += c->frames * PAGE_SIZE;
-    b->magic = MAGIC_ALLOC;
-    b->req = req;
-    b->acct = acct;
-    if (acct) {
-        a->used += footprint(b->size);
-        a->peak = MAX(a->peak, a->used);
-    }
-    hs.used_bytes += req;
-    hs.allocs++;
-    hs.total_allocs++;
+    mark_allocated(b, req, acct);
     spin_unlock_irqrestore(&heap_lock, f);
     return b;
 }
@@ -309,16 +317,7 @@ static struct blk *take_locked(size_t req, size_t cap, unsigned acct)
             b->size = cap;
             make_free(rest);
         }
-        b->magic = MAGIC_ALLOC;
-        b->req = req;
-        b->acct = acct;
-        if (acct) {
-            a->used += footprint(b->size);
-            a->peak = MAX(a->peak, a->used);
-        }
-        hs.used_bytes += req;
-        hs.allocs++;
-        hs.total_allocs++;
+        mark_allocated(b, req, acct);
         return b;
     }
     return NULL;
