@@ -140,8 +140,8 @@ static void drain(void)
         if (!k)
             draining = false;
         spin_unlock_irqrestore(&out_lock, f);
-        if (k)
-            waitq_wake(&out_wq, WAKE_ALL); /* room again */
+        /* Room again; or, the ring empty, the end console_sync waits for. */
+        waitq_wake(&out_wq, WAKE_ALL);
         if (!k)
             return;
         plat_console_write(buf, k);
@@ -178,10 +178,27 @@ void console_write(const char *s, size_t n)
     }
 }
 
+/* How long console_sync waits for a preempted drainer to finish. */
+#define SYNC_WAIT_NS 1000000000ull
+
 void console_sync(void)
 {
-    /* At power-off or a test's end: whatever a preempted drainer left. */
+    /* At power-off or a test's end: whatever a preempted drainer left. The
+     * chunk it holds is past out_tail already, and maybe half written: only
+     * it can write the rest, and the machine stops before it runs again.
+     * So a caller that may wait (a thread with interrupts on, as in
+     * console_write) lets it finish first; the ring is written from here
+     * only after that, or in a panic, or if the drainer does not get the
+     * CPU back in time (its chunk is then lost). Interrupts stay off from
+     * the wait's end on, so no new drainer starts in between. */
     irqflags_t f = plat_irq_save();
+    if (f && !panicking) {
+        spin_lock(&out_lock);
+        uint64_t deadline = plat_clock_ns() + SYNC_WAIT_NS;
+        while (draining && waitq_wait(&out_wq, &out_lock, deadline) == 0)
+            ;
+        spin_unlock(&out_lock);
+    }
     while (out_tail != out_head) {
         char ch = out_ring[out_tail++ % OUT_RING];
         plat_console_write(&ch, 1);

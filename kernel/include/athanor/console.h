@@ -13,7 +13,8 @@
 #define CONSOLE_CHUNK 64
 void console_write(const char *s, size_t n);
 /* Write out whatever is still in the ring (before power-off or a test's
- * verdict; the platform calls it). */
+ * verdict; the platform calls it). A caller that may wait first lets a
+ * preempted drainer write the chunk it holds (up to a second). */
 void console_sync(void);
 /* Bytes dropped because the ring was full where waiting is impossible. */
 uint64_t console_output_dropped(void);
