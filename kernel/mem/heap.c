@@ -194,6 +194,7 @@ static struct chunk *chunk_make(size_t need)
     phys_addr_t pa;
     if (frame_alloc(frames, 1, &pa) != 0)
         return NULL;
+    plat_frames_prefault(pa, frames); /* its pages are written next: poisoned, or handed out */
     struct chunk *c = plat_phys_to_virt(pa);
     c->frames = frames;
     c->pa = pa;

@@ -60,6 +60,11 @@ void fake_ram_unpoison(phys_addr_t pa, uint64_t size)
     FAKE_UNPOISON(ram + (pa - FAKE_RAM_BASE), size);
 }
 
+void plat_frames_prefault(phys_addr_t pa, size_t frames)
+{
+    check_range(pa, frames * PAGE_SIZE); /* a hint: the fake RAM is there */
+}
+
 void *plat_phys_to_virt(phys_addr_t pa)
 {
     check_range(pa, 0);

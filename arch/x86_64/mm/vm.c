@@ -26,6 +26,12 @@ void *plat_phys_to_virt(phys_addr_t pa)
     return (void *)(uintptr_t)(DIRECT_MAP + pa);
 }
 
+void plat_frames_prefault(phys_addr_t pa, size_t frames)
+{
+    (void)pa; /* RAM is there: nothing to prepare */
+    (void)frames;
+}
+
 phys_addr_t plat_virt_to_phys(const void *va)
 {
     uintptr_t v = (uintptr_t)va;
