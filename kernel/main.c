@@ -7,6 +7,7 @@
 #include <athanor/heap.h>
 #include <athanor/kernel.h>
 #include <athanor/klib.h>
+#include <athanor/load.h>
 #include <athanor/sched.h>
 
 static struct boot_info *boot;
@@ -50,6 +51,7 @@ noreturn void kernel_main(struct boot_info *bi)
     sched_init();
     plat_init_late();
     csprng_init();
+    pkg_init();
     static char what[64];
     bool test = cmdline_get(bi->cmdline, "azoth.test", what, sizeof what);
     bool bench = !test && cmdline_get(bi->cmdline, "azoth.bench", what, sizeof what);

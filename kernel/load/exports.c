@@ -4,10 +4,9 @@
  * the runtime (runtime.def). The build makes the same list for the host's
  * package tool from the same tables (mk/apps.mk), and hashes it into the
  * runtime id a package must carry. Looked up by name, with a binary search
- * over the table sorted once. */
+ * over the table sorted at boot. */
 #include <athanor/klib.h>
 #include <athanor/load.h>
-#include <athanor/spinlock.h>
 
 #include "runtime_syms.h"
 
@@ -39,31 +38,23 @@ static struct export table[] = {
 #undef RT_SYM
 };
 
-static spinlock_t sort_lock = SPINLOCK_INIT;
-static bool       sorted;
-
-static void sort_once(void)
+/* Sorted by pkg_exports_init, at boot, before any package loads; read
+ * only after. */
+void pkg_exports_init(void)
 {
-    irqflags_t f = spin_lock_irqsave(&sort_lock);
-    if (!sorted) { /* insertion sort: about 120 rows, once */
-        for (size_t i = 1; i < ARRAY_LEN(table); i++) {
-            struct export e = table[i];
-            size_t j = i;
-            while (j && strcmp(table[j - 1].name, e.name) > 0) {
-                table[j] = table[j - 1];
-                j--;
-            }
-            table[j] = e;
+    for (size_t i = 1; i < ARRAY_LEN(table); i++) { /* insertion sort: about 120 rows */
+        struct export e = table[i];
+        size_t j = i;
+        while (j && strcmp(table[j - 1].name, e.name) > 0) {
+            table[j] = table[j - 1];
+            j--;
         }
-        sorted = true;
+        table[j] = e;
     }
-    spin_unlock_irqrestore(&sort_lock, f);
 }
 
 const void *pkg_export(const char *name, size_t len)
 {
-    if (!sorted)
-        sort_once();
     size_t lo = 0, hi = ARRAY_LEN(table);
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;

@@ -468,6 +468,12 @@ int pkg_load(struct plat_code *copy, size_t len, struct pkg **out, char *why, si
     return 0;
 }
 
+void pkg_init(void)
+{
+    pkg_exports_init();
+    pkg_hash_use(-1);
+}
+
 void pkg_get(struct pkg *p)
 {
     irqflags_t f = spin_lock_irqsave(&pkg_lock);

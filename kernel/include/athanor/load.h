@@ -75,5 +75,11 @@ int load_refuse(int err, char *why, size_t why_len, const char *fmt, ...)
 /* The symbols packages link against (kernel/load/exports.c): the address
  * of name, or NULL if the kernel does not export it. */
 const void *pkg_export(const char *name, size_t len);
+void        pkg_exports_init(void); /* pkg_init's: the table sorted */
+
+/* At boot, before any package loads (kernel_main): the export table
+ * sorted, and the hash's choice of implementation made (CPUID), so that a
+ * load does neither. */
+void pkg_init(void);
 
 #endif
