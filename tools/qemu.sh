@@ -15,6 +15,11 @@
 #   --com2 PATH      a second serial port (COM2) on the FIFOs PATH.in (what the
 #                    guest receives) and PATH.out (what it sends), which the
 #                    caller makes and keeps open (QEMU's pipe chardev)
+#   --net            attach a virtio-net card on QEMU's user networking
+#                    (slirp: the guest gets 10.0.2.15 by DHCP, the gateway
+#                    10.0.2.2 is the host, answering pings itself)
+#   --hostfwd RULE   forward a host port to the guest, QEMU's hostfwd syntax
+#                    (tcp:127.0.0.1:8080-:80); implies --net; repeatable
 #   --audio          attach an AC'97 audio controller (Intel 82801AA, the
 #                    microphone driver's device) on the silent "none" backend:
 #                    capture yields zeros at the device's sample rate
@@ -32,6 +37,8 @@ vga=0
 window=0
 com2=""
 audio=0
+net=0
+hostfwd=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --kernel) kernel=$2; shift 2 ;;
@@ -47,6 +54,8 @@ while [ $# -gt 0 ]; do
         --window) window=1; shift ;;
         --com2) com2=$2; shift 2 ;;
         --audio) audio=1; shift ;;
+        --net) net=1; shift ;;
+        --hostfwd) net=1; hostfwd="$hostfwd,hostfwd=$2"; shift 2 ;;
         --) shift; break ;;
         *) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
     esac
@@ -79,5 +88,10 @@ if [ $test -eq 1 ]; then
     set -- "$@" -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
 fi
 [ -n "$disk" ] && set -- "$@" -drive "if=none,id=disk0,file=$disk,format=raw" -device virtio-blk-pci,drive=disk0
+# The card in slot 6, whose interrupt line no other device here uses (the
+# PCI service prints each device's line). romfile= empty: no boot ROM
+# (iPXE, which Debian only recommends; nothing boots from the network).
+[ $net -eq 1 ] && set -- "$@" -netdev "user,id=n0$hostfwd" \
+    -device virtio-net-pci,netdev=n0,addr=0x6,romfile=
 [ -n "$gdbport" ] && set -- "$@" -gdb "tcp::$gdbport" -S
 exec qemu-system-x86_64 "$@"

@@ -706,6 +706,7 @@ static void run(char *line)
             "run [--dir PATH[::GUEST]] [--env NAME=VALUE] [--name NAME] <package> [args...] [&] |\n"
             "apps | install <file> [name] | remove <name> | update <name> <package> |\n"
             "autostart [-d <package> | [run's options] <package> [args...]] |\n"
+            "ifconfig | ping <IPv4 address> [count] |\n"
             "privacy [log | once|always|deny <request> | revoke [session]]   (F12: revoke every session)\n");
     } else if (!strcmp(argv[0], "ps")) {
         cmd_ps();
@@ -744,7 +745,8 @@ static void run(char *line)
                              !strcmp(argv[0], "restart") || !strcmp(argv[0], "reset") ||
                              !strcmp(argv[0], "inject"))) {
         cmd_comp(argc, argv);
-    } else if (shell_file_command(argc, argv) || shell_app_command(argc, argv)) {
+    } else if (shell_file_command(argc, argv) || shell_app_command(argc, argv) ||
+               shell_net_command(argc, argv)) {
         /* done */
     } else if (!strcmp(argv[0], "halt") || !strcmp(argv[0], "reboot")) {
         ath_power(shell_manage, !strcmp(argv[0], "halt") ? ATH_POWER_OFF : ATH_POWER_REBOOT);

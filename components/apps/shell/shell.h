@@ -33,4 +33,7 @@ bool shell_file_command(int argc, char **argv);
 int64_t shell_syncfs(void);
 /* lsblk's line for the filesystem on the disk. */
 void shell_lsblk_fs(void);
+
+/* Run argv if it is a network command (ifconfig, ping). */
+bool shell_net_command(int argc, char **argv);
 #endif

@@ -1,0 +1,112 @@
+/* The shell's network commands, through the net service
+ * (sdk/athanor_net.h): ifconfig (the interface, its addresses and counts)
+ * and ping (ICMP echo, as ping(8) prints it; Ctrl-C stops it). */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <athanor_net.h>
+
+#include "shell.h"
+
+static ath_handle_t net = -1;
+
+/* A call to the net service, again after reconnecting if it restarted. */
+static int net_call(uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2, void *lend, uint32_t len,
+                    uint64_t *result)
+{
+    for (int tries = 0;; tries++) {
+        if (net < 0)
+            net = ath_lookup("net");
+        int r = lend ? ath_call_lend(net, op, a0, lend, len, ATH_LEND_RW, result)
+                     : ath_call(net, op, a0, a1, a2, result);
+        if (r != -ATH_EPEERRESTARTED || tries == 1)
+            return r ? r : (int64_t)*result < 0 ? (int)(int64_t)*result : 0;
+        ath_reconnect(&net, "net");
+    }
+}
+
+static const char *ip(uint32_t a, char *buf) /* network byte order */
+{
+    struct in_addr in = { a };
+    return inet_ntop(AF_INET, &in, buf, 16) ? buf : "?";
+}
+
+static void cmd_ifconfig(void)
+{
+    static union {
+        struct ath_net_ifinfo i;
+        uint8_t               page[4096];
+    } lent __attribute__((aligned(4096))); /* a lend is of whole pages */
+    struct ath_net_ifinfo info;
+    uint64_t r = 0;
+    int e = net_call(NET_IFINFO, 0, 0, 0, &lent, sizeof lent, &r);
+    info = lent.i;
+    if (e) {
+        out("ifconfig: the net service does not answer (%s)\n", ath_strerror(e));
+        return;
+    }
+    if (!info.device) {
+        out("ifconfig: no network device\n");
+        return;
+    }
+    char a[16], m[16], g[16], d0[16], d1[16];
+    out("en0: %02x:%02x:%02x:%02x:%02x:%02x  link %s  (virtio_net, through net)\n", info.mac[0],
+        info.mac[1], info.mac[2], info.mac[3], info.mac[4], info.mac[5], info.link ? "up" : "down");
+    out("  inet %s  netmask %s  gateway %s  (%s)\n", ip(info.addr, a), ip(info.netmask, m),
+        ip(info.gateway, g),
+        info.dhcp == NET_DHCP_BOUND ? "DHCP" : info.dhcp == NET_DHCP_ASKING ? "asking DHCP" : "static");
+    out("  dns %s %s\n", info.dns[0] ? ip(info.dns[0], d0) : "-", info.dns[1] ? ip(info.dns[1], d1) : "");
+    out("  rx %llu frames (%llu dropped)  tx %llu frames (%llu dropped)  driver restarts seen %llu\n",
+        (unsigned long long)info.rx_frames, (unsigned long long)info.rx_dropped,
+        (unsigned long long)info.tx_frames, (unsigned long long)info.tx_dropped,
+        (unsigned long long)info.restarts_seen);
+}
+
+/* ping HOST [COUNT]: COUNT echo requests a second apart (4 by default). */
+static void cmd_ping(int argc, char **argv)
+{
+    struct in_addr to;
+    if (argc < 2 || argc > 3 || inet_pton(AF_INET, argv[1], &to) != 1) {
+        out("usage: ping <IPv4 address> [count]\n");
+        return;
+    }
+    long count = argc == 3 ? strtol(argv[2], NULL, 10) : 4;
+    if (count < 1 || count > 1000)
+        count = 4;
+    unsigned answered = 0, sent = 0;
+    out("PING %s: 56 data bytes\n", argv[1]);
+    for (long seq = 1; seq <= count; seq++) {
+        uint64_t us = 0;
+        int e = net_call(NET_PING, to.s_addr, 1000, (uint64_t)seq, NULL, 0, &us);
+        if (e && e != -ATH_ETIMEDOUT) {
+            out("ping: %s\n", e == -ATH_ENOENT ? "no address yet (is the network up? see ifconfig)"
+                                                : ath_strerror(e));
+            break;
+        }
+        sent++;
+        if (e) {
+            out("no answer from %s: seq=%ld\n", argv[1], seq);
+        } else {
+            answered++;
+            out("64 bytes from %s: seq=%ld time=%llu.%03llu ms\n", argv[1], seq,
+                (unsigned long long)(us / 1000), (unsigned long long)(us % 1000));
+        }
+        uint64_t spent = e ? 1000000000ull : us * 1000;
+        if (seq < count && shell_poll_key(spent < 1000000000ull ? 1000000000ull - spent : 1) == 3)
+            break; /* Ctrl-C */
+    }
+    out("--- %s: %u sent, %u answered\n", argv[1], sent, answered);
+}
+
+bool shell_net_command(int argc, char **argv)
+{
+    if (!strcmp(argv[0], "ifconfig"))
+        cmd_ifconfig();
+    else if (!strcmp(argv[0], "ping"))
+        cmd_ping(argc, argv);
+    else
+        return false;
+    return true;
+}

@@ -1,0 +1,344 @@
+/* The net service: a TCP/IP stack (lwIP 2.1.3, NO_SYS=1, docs/network.md)
+ * over the network driver (sdk/athanor_net.h's device protocol), for the
+ * system's clients (the shell's ifconfig and ping; sockets to come). One
+ * thread, one handler: frames the driver signals, lwIP's timers and the
+ * clients' calls never overlap, so lwIP needs no locks. Frames go to the
+ * driver in batches, collected while a handler runs and sent as one lend
+ * at its end. A driver that restarted is found by the next call to it
+ * (EPEERRESTARTED): the service reconnects and subscribes again; what was
+ * in flight is lost and TCP sends it again. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <athanor_net.h>
+
+#include "crypto_shorthash_siphash24.h"
+#include "lwip/dhcp.h"
+#include "lwip/dns.h"
+#include "lwip/etharp.h"
+#include "lwip/icmp.h"
+#include "lwip/inet_chksum.h"
+#include "lwip/init.h"
+#include "lwip/ip4.h"
+#include "lwip/netif.h"
+#include "lwip/pbuf.h"
+#include "lwip/prot/ip4.h"
+#include "lwip/raw.h"
+#include "lwip/stats.h"
+#include "lwip/timeouts.h"
+#include "netif/ethernet.h"
+
+#include "azoth_lwip_hooks.h"
+
+#define ERR(e) ((uint64_t)(int64_t)-(e))
+#define BATCH  16384u /* bytes of frames per lend, each way */
+
+static ath_handle_t dev = -1, note;
+static bool         have_dev;
+static uint8_t      mac[6];
+static struct netif nif;
+static uint8_t      txbuf[BATCH] __attribute__((aligned(4096)));
+static uint8_t      rxbuf[BATCH] __attribute__((aligned(4096)));
+static uint32_t     tx_at; /* bytes of records waiting in txbuf */
+static uint64_t     rx_frames, tx_frames, rx_dropped, tx_dropped, restarts_seen;
+
+/* ---- what lwIP needs of its host (NO_SYS=1) ---------------------------- */
+
+u32_t sys_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts); /* WASI clock_time_get: the "clock" capability */
+    return (u32_t)((uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u);
+}
+
+uint32_t azoth_lwip_rand(void)
+{
+    uint32_t v = 0;
+    getentropy(&v, sizeof v); /* WASI random_get: the "random" capability */
+    return v;
+}
+
+/* RFC 6528: ISN = M + F(local, remote, key), M a 4 us clock, F SipHash-2-4
+ * (libsodium's) under a key drawn when the service starts, so that
+ * numbers are neither guessable nor repeated by a restarted stack. */
+u32_t azoth_tcp_isn(const ip_addr_t *lip, u16_t lport, const ip_addr_t *rip, u16_t rport)
+{
+    static uint8_t key[crypto_shorthash_siphash24_KEYBYTES];
+    static bool have_key;
+    if (!have_key) {
+        getentropy(key, sizeof key);
+        have_key = true;
+    }
+    uint8_t in[2 * sizeof(ip_addr_t) + 4], h[crypto_shorthash_siphash24_BYTES];
+    memcpy(in, lip, sizeof *lip);
+    memcpy(in + sizeof *lip, rip, sizeof *rip);
+    in[2 * sizeof *lip] = (uint8_t)lport, in[2 * sizeof *lip + 1] = (uint8_t)(lport >> 8);
+    in[2 * sizeof *lip + 2] = (uint8_t)rport, in[2 * sizeof *lip + 3] = (uint8_t)(rport >> 8);
+    crypto_shorthash_siphash24(h, in, sizeof in, key);
+    uint32_t f;
+    memcpy(&f, h, sizeof f);
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return f + (u32_t)(((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec) / 4000u);
+}
+
+/* ---- the driver -------------------------------------------------------- */
+
+static int subscribe(void)
+{
+    uint64_t r = 0;
+    int e = ath_call_grant(dev, NETDEV_SUBSCRIBE, NETDEV_EV_RX | NETDEV_EV_TX, 0, note, &r);
+    return e ? e : (int)(int64_t)r;
+}
+
+/* A call to the driver, again after reconnecting if it restarted since. */
+static int dev_call(uint64_t op, void *buf, uint32_t len, uint32_t mode, uint64_t *result)
+{
+    for (int tries = 0;; tries++) {
+        int r = buf ? ath_call_lend(dev, op, 0, buf, len, mode, result)
+                    : ath_call(dev, op, 0, 0, 0, result);
+        if (r != -ATH_EPEERRESTARTED || tries == 1)
+            return r;
+        ath_reconnect(&dev, "virtio_net");
+        restarts_seen++;
+        subscribe();
+    }
+}
+
+/* Send what the handler collected, as one lend. A driver with no room
+ * takes the first frames; the rest are dropped (TCP sends them again). */
+static void flush_tx(void)
+{
+    if (!tx_at)
+        return;
+    if (tx_at < BATCH)
+        txbuf[tx_at] = txbuf[tx_at + 1] = 0; /* the end of the records */
+    uint64_t sent = 0;
+    uint32_t frames = 0, at = 0, n;
+    const uint8_t *f;
+    while (ath_netrec_next(txbuf, tx_at, &at, &f, &n) > 0)
+        frames++;
+    if (dev_call(NETDEV_SEND, txbuf, BATCH, ATH_LEND_RO, &sent) != 0 || (int64_t)sent < 0)
+        sent = 0;
+    tx_frames += sent;
+    tx_dropped += frames - (sent < frames ? sent : frames);
+    tx_at = 0;
+}
+
+static err_t nif_output(struct netif *n, struct pbuf *p)
+{
+    (void)n;
+    if (p->tot_len > NETDEV_FRAME_MAX) {
+        tx_dropped++;
+        return ERR_IF;
+    }
+    if (BATCH - 2 - tx_at < 2u + p->tot_len + 1)
+        flush_tx();
+    uint8_t frame[NETDEV_FRAME_MAX];
+    pbuf_copy_partial(p, frame, p->tot_len, 0);
+    ath_netrec_put(txbuf, BATCH - 2, &tx_at, frame, p->tot_len); /* room made above */
+    return ERR_OK;
+}
+
+/* Every frame the driver holds, into lwIP. */
+static void rx_drain(void)
+{
+    for (int rounds = 0; rounds < 64; rounds++) {
+        uint64_t used = 0;
+        if (dev_call(NETDEV_RECV, rxbuf, BATCH, ATH_LEND_RW, &used) != 0 || (int64_t)used <= 0)
+            return;
+        uint32_t at = 0, n;
+        const uint8_t *f;
+        while (ath_netrec_next(rxbuf, (uint32_t)used, &at, &f, &n) > 0) {
+            struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)n, PBUF_POOL);
+            if (!p) {
+                rx_dropped++;
+                continue;
+            }
+            pbuf_take(p, f, (u16_t)n);
+            rx_frames++;
+            if (nif.input(p, &nif) != ERR_OK)
+                pbuf_free(p);
+        }
+    }
+}
+
+static void status_changed(struct netif *n)
+{
+    if (ip4_addr_isany_val(*netif_ip4_addr(n)))
+        return;
+    char gw[16];
+    ip4addr_ntoa_r(netif_ip4_gw(n), gw, sizeof gw);
+    printf("net: %s/%d via %s%s\n", ip4addr_ntoa(netif_ip4_addr(n)),
+           __builtin_popcount(ip4_addr_get_u32(netif_ip4_netmask(n))), gw,
+           dhcp_supplied_address(n) ? " (DHCP)" : "");
+}
+
+static err_t nif_init(struct netif *n)
+{
+    n->name[0] = 'e', n->name[1] = 'n';
+    n->mtu = 1500;
+    n->hwaddr_len = 6;
+    memcpy(n->hwaddr, mac, 6);
+    n->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
+    n->output = etharp_output;
+    n->linkoutput = nif_output;
+    return ERR_OK;
+}
+
+/* ---- ping ---------------------------------------------------------------- */
+
+#define PING_ID   0xa2a7
+#define PING_DATA 56
+static struct raw_pcb *ping_pcb;
+static uint16_t        ping_seq;
+static bool            ping_answered;
+
+static u8_t ping_recv(void *arg, struct raw_pcb *pcb, struct pbuf *p, const ip_addr_t *addr)
+{
+    (void)arg, (void)pcb, (void)addr;
+    struct icmp_echo_hdr h;
+    uint16_t ihl = (uint16_t)(IPH_HL_BYTES((struct ip_hdr *)p->payload));
+    if (p->tot_len < ihl + sizeof h || pbuf_copy_partial(p, &h, sizeof h, ihl) != sizeof h)
+        return 0;
+    if (h.type != ICMP_ER || h.id != lwip_htons(PING_ID) || h.seqno != lwip_htons(ping_seq))
+        return 0; /* not our answer: lwIP goes on with it */
+    ping_answered = true;
+    pbuf_free(p);
+    return 1;
+}
+
+static uint64_t ping(uint32_t addr, uint64_t wait_ms, uint64_t seq)
+{
+    if (!netif_is_up(&nif) || ip4_addr_isany_val(*netif_ip4_addr(&nif)))
+        return ERR(ATH_ENOENT);
+    if (wait_ms > 5000)
+        wait_ms = 5000;
+    struct pbuf *p = pbuf_alloc(PBUF_IP, sizeof(struct icmp_echo_hdr) + PING_DATA, PBUF_RAM);
+    if (!p)
+        return ERR(ATH_ENOMEM);
+    struct icmp_echo_hdr *h = p->payload;
+    ping_seq = (uint16_t)seq;
+    ping_answered = false;
+    h->type = ICMP_ECHO, h->code = 0, h->chksum = 0;
+    h->id = lwip_htons(PING_ID), h->seqno = lwip_htons(ping_seq);
+    for (unsigned i = 0; i < PING_DATA; i++)
+        ((uint8_t *)(h + 1))[i] = (uint8_t)i;
+    h->chksum = inet_chksum(h, p->len);
+    ip_addr_t to;
+    ip_addr_set_ip4_u32_val(to, addr);
+    uint64_t t0 = ath_now_ns(), deadline = t0 + wait_ms * 1000000u;
+    raw_sendto(ping_pcb, p, &to);
+    pbuf_free(p);
+    /* The answer comes as frames the driver signals: taken here, in this
+     * call (no other handler runs meanwhile), with lwIP's timers (ARP). */
+    while (!ping_answered) {
+        flush_tx();
+        uint64_t now = ath_now_ns(), bits = 0;
+        if (now >= deadline)
+            return ERR(ATH_ETIMEDOUT);
+        ath_notify_wait(note, NETDEV_EV_RX | NETDEV_EV_TX, deadline - now < 10000000u ? deadline - now : 10000000u,
+                        &bits);
+        rx_drain();
+        sys_check_timeouts();
+    }
+    return (ath_now_ns() - t0) / 1000u;
+}
+
+/* ---- the handler ----------------------------------------------------------- */
+
+static uint64_t ifinfo(struct ath_net_ifinfo *o, uint32_t len)
+{
+    if (len < sizeof *o)
+        return ERR(ATH_EINVAL);
+    memset(o, 0, sizeof *o);
+    memcpy(o->mac, mac, 6);
+    o->device = have_dev;
+    o->link = netif_is_link_up(&nif);
+    struct dhcp *d = netif_dhcp_data(&nif);
+    o->dhcp = !d ? NET_DHCP_OFF : dhcp_supplied_address(&nif) ? NET_DHCP_BOUND : NET_DHCP_ASKING;
+    o->addr = ip4_addr_get_u32(netif_ip4_addr(&nif));
+    o->netmask = ip4_addr_get_u32(netif_ip4_netmask(&nif));
+    o->gateway = ip4_addr_get_u32(netif_ip4_gw(&nif));
+    for (unsigned i = 0; i < 2 && i < DNS_MAX_SERVERS; i++)
+        o->dns[i] = ip4_addr_get_u32(ip_2_ip4(dns_getserver((u8_t)i)));
+    o->rx_frames = rx_frames, o->tx_frames = tx_frames;
+    o->rx_dropped = rx_dropped, o->tx_dropped = tx_dropped;
+    o->restarts_seen = restarts_seen;
+    return 0;
+}
+
+static uint64_t next_timeout(void)
+{
+    u32_t ms = sys_timeouts_sleeptime();
+    return ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE ? ATH_NO_TIMEOUT : (uint64_t)ms * 1000000u;
+}
+
+ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+    (void)badge;
+    uint64_t r;
+    if (op == ATH_OP_EVENT) {
+        if (a0 & NETDEV_EV_RX)
+            rx_drain();
+        sys_check_timeouts();
+        flush_tx();
+        return next_timeout();
+    }
+    switch (op) {
+    case NET_IFINFO:
+        r = ifinfo((struct ath_net_ifinfo *)(uintptr_t)a2, (uint32_t)a1);
+        break;
+    case NET_PING:
+        r = ping((uint32_t)a0, a1, a2);
+        break;
+    default:
+        r = ERR(ATH_ENOSYS);
+        break;
+    }
+    flush_tx();
+    return r;
+}
+
+int main(void)
+{
+    note = ath_notify_create();
+    dev = ath_cap_find(ATH_T_ENDPOINT, 0); /* the manifest's: calls = ["virtio_net"] */
+    uint64_t info = 0;
+    /* The driver starts at boot too, and may find no card: 10 s, then we
+     * serve without an interface (ifconfig says so). */
+    for (int tries = 0; tries < 100; tries++) {
+        int r = dev_call(NETDEV_INFO, NULL, 0, 0, &info);
+        if (r == 0 && (int64_t)info >= 0) {
+            have_dev = true;
+            break;
+        }
+        struct timespec ts = { 0, 100000000 };
+        nanosleep(&ts, NULL);
+    }
+    lwip_init();
+    if (have_dev) {
+        for (unsigned i = 0; i < 6; i++)
+            mac[i] = (uint8_t)(info >> (8 * i));
+        subscribe();
+        netif_add(&nif, NULL, NULL, NULL, NULL, nif_init, ethernet_input);
+        netif_set_default(&nif);
+        netif_set_status_callback(&nif, status_changed);
+        netif_set_up(&nif);
+        if (info & NETDEV_LINK_UP)
+            netif_set_link_up(&nif);
+        ping_pcb = raw_new(IP_PROTO_ICMP);
+        raw_recv(ping_pcb, ping_recv, NULL);
+        raw_bind(ping_pcb, IP_ADDR_ANY);
+        dhcp_start(&nif);
+        flush_tx();
+        printf("net: lwIP %s on %02x:%02x:%02x:%02x:%02x:%02x, asking DHCP for an address\n",
+               LWIP_VERSION_STRING, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+    } else {
+        printf("net: no network device; serving without an interface\n");
+    }
+    return ath_serve_wait(note, NETDEV_EV_RX | NETDEV_EV_TX, next_timeout());
+}
