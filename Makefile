@@ -94,8 +94,8 @@ image: deps-run
 
 run: deps-run
 	@$(MAKE) --no-print-directory kernel $(DISK)
-	@echo "Booting Azoth in QEMU (serial console here, the screen in a window if there is a display; Ctrl-A X quits QEMU)"
-	@tools/qemu.sh --interactive --vga --disk $(DISK) --append azoth.shell=1 \
+	@echo "Booting Azoth in QEMU (serial console here, the screen in a window if there is a display, QEMU's user networking; Ctrl-A X quits QEMU)"
+	@tools/qemu.sh --interactive --vga --disk $(DISK) --net --append azoth.shell=1 \
 	    $$( [ -n "$$DISPLAY" ] && dpkg-query -W qemu-system-gui >/dev/null 2>&1 && echo --window)
 
 $(KDIR)/azoth.gdb: $(KDIR)/azoth.elf

@@ -1,0 +1,44 @@
+# The network on bare metal (docs/network.md): make run's kernel booted with
+# a virtio-net card on QEMU's user networking (tools/qemu.sh --net); the
+# net service's DHCP lease, then in the shell: ifconfig, ping the gateway
+# (slirp answers it itself), ping an address nobody has (no answer, said
+# so), a malformed ping; and a boot without a card: the driver and the
+# service say there is none, ifconfig too, and nothing else changes.
+. tests/lib.sh
+dir=$LOGDIR/net
+rm -rf "$dir"
+mkdir -p "$dir"
+log=$dir/net.log
+{
+    sleep 4; printf 'start shell\nstart uart\n'
+    sleep 4; printf 'ifconfig\r'
+    sleep 1; printf 'ping 10.0.2.2 3\r'
+    sleep 4; printf 'ping 10.0.2.99 1\r'
+    sleep 3; printf 'ping 10.0.2\r'
+    sleep 1; printf 'ifconfig\r'
+    sleep 1; printf 'halt\r'
+    sleep 2
+} | timeout 120 tools/qemu.sh --net > "$log" 2>&1
+expect_status qemu/net-status $? 0 "$log"
+expect_in "$log" qemu/net-driver '^virtio_net: 52:54:00:12:34:56, link up, serving$'
+expect_in "$log" qemu/net-dhcp '^net: 10\.0\.2\.15/24 via 10\.0\.2\.2 \(DHCP\)$'
+expect_in "$log" qemu/net-ifconfig '^en0: 52:54:00:12:34:56  link up  \(virtio_net, through net\)$' \
+    '^  inet 10\.0\.2\.15  netmask 255\.255\.255\.0  gateway 10\.0\.2\.2  \(DHCP\)$' '^  dns 10\.0\.2\.3 ?$'
+expect_in "$log" qemu/net-ping '^PING 10\.0\.2\.2: 56 data bytes$' '^64 bytes from 10\.0\.2\.2: seq=1 time=[0-9]+\.[0-9]{3} ms$' \
+    '^64 bytes from 10\.0\.2\.2: seq=3 time=' '^--- 10\.0\.2\.2: 3 sent, 3 answered$'
+expect_in "$log" qemu/net-ping-nobody '^no answer from 10\.0\.2\.99: seq=1$' '^--- 10\.0\.2\.99: 1 sent, 0 answered$'
+expect_in "$log" qemu/net-ping-usage '^usage: ping <IPv4 address> \[count\]$'
+expect_none "$log" qemu/net-no-fault '^fault: ' "a fault report"
+
+log=$dir/nocard.log
+{
+    sleep 4; printf 'start shell\nstart uart\n'
+    sleep 15; printf 'ifconfig\r'
+    sleep 1; printf 'ping 10.0.2.2 1\r'
+    sleep 1; printf 'halt\r'
+    sleep 2
+} | timeout 120 tools/qemu.sh > "$log" 2>&1
+expect_status qemu/net-nocard-status $? 0 "$log"
+expect_in "$log" qemu/net-nocard '^virtio_net: no usable device \(-5\)$' \
+    'net: no network device; serving without an interface$' '^ifconfig: no network device$' \
+    '^ping: no address yet \(is the network up\? see ifconfig\)$'
