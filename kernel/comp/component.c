@@ -163,7 +163,7 @@ static bool do_reset(struct component *c, struct thread *t)
         kprintf("component %s: no memory to restore its snapshot; it stops\n", c->cfg->name);
         return false; /* restore changes nothing when it fails: stop cleanly */
     }
-    hw_comp_reset(c); /* DMA buffers taken after the snapshot: zeroed and freed */
+    hw_comp_reset(c); /* its DMA buffers: zeroed and parked (hw.h) */
     irqflags_t f = spin_lock_irqsave(&comp_lock);
     c->resets++;
     trap_clear(c);
@@ -494,6 +494,7 @@ static int slot_setup(struct component *c, const struct comp_config *cfg)
     c->kmem.limit = (uint64_t)cfg->kernel_kib * 1024;
     host_comp_init(c);
     ipc_comp_init(c);
+    hw_comp_init(c);
     wasi_comp_start(c, cfg->args); /* what a first restart without a start runs with */
     cfg->image->init_module();
     return 0;

@@ -1,7 +1,7 @@
 /* The hardware part of a component (athanor/hw.h, struct comp_hw): at each
  * start, the I/O-port, MMIO, DMA and IRQ capabilities its manifest entry
- * grants, over objects the part holds; at its stop, its lines fall silent;
- * at a reset, its DMA buffers go. */
+ * grants, over objects the part holds; at its stop, its lines fall silent
+ * and its DMA buffers are parked; at a reset, its DMA buffers are parked. */
 #include <athanor/component.h>
 #include <athanor/errors.h>
 #include <athanor/hw.h>
@@ -41,6 +41,7 @@ void hw_comp_stop(struct component *c)
 {
     for (unsigned i = 0; i < c->cfg->nirqs; i++)
         hw_irq_release(c->cfg->irqs[i]);
+    hw_dma_release(c); /* before the memory goes (the rt part stops after this one) */
 }
 
 void hw_comp_reset(struct component *c)

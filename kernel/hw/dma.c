@@ -2,31 +2,88 @@
  * window, within its quota (its DMA capability's length, checked by decode
  * in hw/hostcalls.c), and the device address of a page the driver holds.
  * There is no IOMMU: a driver can program its device with any address; what
- * the kernel controls is which addresses it hands out. The DMA fields of
- * the hw part are written only here, by the component's own host calls. */
+ * the kernel controls is which addresses it hands out, and that frames a
+ * device may still write into go to nobody else (struct dma_book: parked).
+ * The DMA fields of the hw part are written only here, by the component's
+ * own host calls and its stop and reset, never at once (one thread). */
 #include <athanor/component.h>
 #include <athanor/errors.h>
 #include <athanor/frame.h>
+#include <athanor/heap.h>
 #include <athanor/hw.h>
 #include <athanor/klib.h>
+
+void hw_comp_init(struct component *c)
+{
+    uint32_t n = c->cfg->dma_pages;
+    if (!n || c->hw.dma)
+        return;
+    /* At boot, in the kernel's own memory: the book outlives instances. */
+    struct dma_book *b = kzalloc(sizeof *b + 3 * (size_t)n * sizeof(struct dma_run));
+    if (!b) {
+        kprintf("component %s: no memory for its DMA book; it gets no DMA buffers\n", c->cfg->name);
+        return;
+    }
+    b->cap = n;
+    b->live = (struct dma_run *)(b + 1);
+    b->parked = b->live + n;
+    c->hw.dma = b;
+}
+
+/* A parked run of `pages` frames, taken off the list (the oldest such):
+ * true and *pa. */
+static bool take_parked(struct dma_book *b, uint32_t pages, phys_addr_t *pa)
+{
+    for (uint32_t i = 0; i < b->nparked; i++)
+        if (b->parked[i].pages == pages) {
+            *pa = b->parked[i].pa;
+            memmove(&b->parked[i], &b->parked[i + 1], (b->nparked - i - 1) * sizeof *b->parked);
+            b->nparked--;
+            return true;
+        }
+    return false;
+}
+
+/* Park a run at the end, freeing the oldest if the list is full (2 cap). */
+static void park(struct dma_book *b, struct dma_run r)
+{
+    if (b->nparked == 2 * b->cap) {
+        frame_free(b->parked[0].pa, b->parked[0].pages);
+        memmove(&b->parked[0], &b->parked[1], (b->nparked - 1) * sizeof *b->parked);
+        b->nparked--;
+    }
+    b->parked[b->nparked++] = r;
+}
 
 int hw_dma_alloc(struct component *c, uint64_t quota, uint32_t len, uint32_t *where,
                  uint64_t *phys)
 {
     struct comp_hw *hw = &c->hw;
+    struct dma_book *b = hw->dma;
     if (!hw->dma_next)
         hw->dma_next = HW_DMA_WINDOW;
-    if (hw->dma_used + (uint64_t)len > quota || (uint64_t)hw->dma_next + len > HW_DMA_END)
+    if (!b || b->nlive == b->cap || hw->dma_used + (uint64_t)len > quota ||
+        (uint64_t)hw->dma_next + len > HW_DMA_END)
         return -ATH_ENOMEM; /* over its quota */
+    uint32_t pages = len / PAGE_SIZE;
     phys_addr_t pa;
-    int r = frame_alloc(len / PAGE_SIZE, 1, &pa);
-    if (r)
-        return r;
+    bool parked = take_parked(b, pages, &pa);
+    if (!parked) {
+        int r = frame_alloc(pages, 1, &pa);
+        if (r)
+            return r;
+    }
+    /* Zeroed now also if parked: the device may have written since. */
     memset(plat_phys_to_virt(pa), 0, len);
-    if ((r = plat_vrange_map_frames(&c->rt.range, hw->dma_next, pa, len)) != 0) {
-        frame_free(pa, len / PAGE_SIZE);
+    int r = plat_vrange_map_frames(&c->rt.range, hw->dma_next, pa, len);
+    if (r) {
+        if (parked)
+            park(b, (struct dma_run){ pa, pages, 0 });
+        else
+            frame_free(pa, pages);
         return r;
     }
+    b->live[b->nlive++] = (struct dma_run){ pa, pages, hw->dma_next };
     *where = hw->dma_next;
     *phys = pa;
     hw->dma_next += len;
@@ -46,14 +103,17 @@ int hw_dma_phys(struct component *c, uint32_t where, uint64_t *phys)
 void hw_dma_release(struct component *c)
 {
     struct comp_hw *hw = &c->hw;
+    struct dma_book *b = hw->dma;
+    if (!b || !b->nlive)
+        return;
     /* Zeroed now, not only when next given out: what a device wrote there
-     * (a microphone's samples) must not wait in free memory either. */
-    for (uint32_t off = HW_DMA_WINDOW; hw->dma_used && off < hw->dma_next; off += PAGE_SIZE) {
-        phys_addr_t pa;
-        if (plat_vrange_phys(&c->rt.range, off, &pa) == 0)
-            memset(plat_phys_to_virt(pa), 0, PAGE_SIZE);
-    }
-    if (hw->dma_next > HW_DMA_WINDOW)
-        plat_vrange_unmap_frames(&c->rt.range, HW_DMA_WINDOW, hw->dma_next - HW_DMA_WINDOW);
+     * (a microphone's samples) must not wait in memory either. Then out of
+     * the window, the frames kept: parked. */
+    for (uint32_t i = 0; i < b->nlive; i++)
+        memset(plat_phys_to_virt(b->live[i].pa), 0, (size_t)b->live[i].pages * PAGE_SIZE);
+    plat_vrange_unmap_frames(&c->rt.range, HW_DMA_WINDOW, hw->dma_next - HW_DMA_WINDOW, false);
+    for (uint32_t i = 0; i < b->nlive; i++)
+        park(b, b->live[i]);
+    b->nlive = 0;
     hw->dma_next = hw->dma_used = 0;
 }

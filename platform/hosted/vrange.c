@@ -379,7 +379,7 @@ void *hosted_dma_ptr(uint64_t pa, size_t len)
     return NULL;
 }
 
-int plat_vrange_unmap_frames(struct plat_vrange *r, size_t off, size_t len)
+int plat_vrange_unmap_frames(struct plat_vrange *r, size_t off, size_t len, bool free_frames)
 {
     struct hrange *h = HR(r);
     if (((off | len) & (PAGE_SIZE - 1)) || off + len > r->size || off < r->committed)
@@ -393,7 +393,8 @@ int plat_vrange_unmap_frames(struct plat_vrange *r, size_t off, size_t len)
         if (mmap((void *)(r->base + d->off), d->len, PROT_NONE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) == MAP_FAILED)
             return -ATH_ENOMEM; /* still mapped: its frames stay the range's */
-        frame_free(d->pa, d->len / PAGE_SIZE);
+        if (free_frames)
+            frame_free(d->pa, d->len / PAGE_SIZE);
         *d = h->dma[--h->ndma];
     }
     return 0;

@@ -2,8 +2,11 @@
 # a virtio-net card on QEMU's user networking (tools/qemu.sh --net); the
 # net service's DHCP lease, then in the shell: ifconfig, ping the gateway
 # (slirp answers it itself), ping an address nobody has (no answer, said
-# so), a malformed ping; and a boot without a card: the driver and the
-# service say there is none, ifconfig too, and nothing else changes.
+# so), a malformed ping; a fault injected into the driver while the card
+# holds its receive buffers (its frames parked, not freed: hw.h), after
+# which the supervisor restarts it, the stack reconnects and pings are
+# answered again; and a boot without a card: the driver and the service
+# say there is none, ifconfig too, and nothing else changes.
 . tests/lib.sh
 dir=$LOGDIR/net
 rm -rf "$dir"
@@ -15,7 +18,9 @@ log=$dir/net.log
     sleep 1; printf 'ping 10.0.2.2 3\r'
     sleep 4; printf 'ping 10.0.2.99 1\r'
     sleep 3; printf 'ping 10.0.2\r'
-    sleep 1; printf 'ifconfig\r'
+    sleep 1; printf 'inject virtio_net oob\r'
+    sleep 3; printf 'ping 10.0.2.2 2\r'
+    sleep 3; printf 'ifconfig\r'
     sleep 1; printf 'halt\r'
     sleep 2
 } | timeout 120 tools/qemu.sh --net > "$log" 2>&1
@@ -28,7 +33,11 @@ expect_in "$log" qemu/net-ping '^PING 10\.0\.2\.2: 56 data bytes$' '^64 bytes fr
     '^64 bytes from 10\.0\.2\.2: seq=3 time=' '^--- 10\.0\.2\.2: 3 sent, 3 answered$'
 expect_in "$log" qemu/net-ping-nobody '^no answer from 10\.0\.2\.99: seq=1$' '^--- 10\.0\.2\.99: 1 sent, 0 answered$'
 expect_in "$log" qemu/net-ping-usage '^usage: ping <IPv4 address> \[count\]$'
-expect_none "$log" qemu/net-no-fault '^fault: ' "a fault report"
+expect_in "$log" qemu/net-driver-restarted 'virtio_net.*\(injected\)' '^--- 10\.0\.2\.2: 2 sent, 2 answered$' \
+    'driver restarts seen 1$'
+expect_count qemu/net-driver-came-back "$log" '^virtio_net: 52:54:00:12:34:56, link up, serving$' 2
+# The only fault: the one injected.
+expect_count qemu/net-one-fault "$log" 'fault: [a-z_0-9]* (generation' 1
 
 log=$dir/nocard.log
 {

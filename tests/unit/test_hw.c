@@ -3,6 +3,7 @@
  * capabilities and a fake platform: the manifest's grants, MMIO widths and
  * block writes, DMA within a quota and given back at a reset, interrupt
  * lines bound to notifications, and the counting of refusals. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "fake_platform.h"
@@ -77,18 +78,23 @@ int plat_vrange_phys(struct plat_vrange *r, size_t off, phys_addr_t *phys)
     return -ATH_EINVAL;
 }
 
-static struct { size_t off, len; unsigned calls; } unmapped;
-int plat_vrange_unmap_frames(struct plat_vrange *r, size_t off, size_t len)
+static struct { size_t off, len; unsigned calls; bool freed; } unmapped;
+int plat_vrange_unmap_frames(struct plat_vrange *r, size_t off, size_t len, bool free_frames)
 {
     (void)r;
-    unmapped.off = off, unmapped.len = len, unmapped.calls++;
+    unmapped.off = off, unmapped.len = len, unmapped.calls++, unmapped.freed = free_frames;
     for (unsigned i = 0; i < nmaps && i < 8; i++)
         if (maps[i].off >= off && maps[i].off + maps[i].len <= off + len) {
-            frame_free(maps[i].pa, maps[i].len / PAGE_SIZE);
+            if (free_frames)
+                frame_free(maps[i].pa, maps[i].len / PAGE_SIZE);
             maps[i].len = 0; /* gone: plat_vrange_phys no longer finds it */
         }
     return 0;
 }
+
+/* The DMA book's memory (hw_comp_init, at boot in the kernel). */
+void *kzalloc(size_t n) { return calloc(1, n); }
+void kfree(void *p) { free(p); }
 
 static int line_enable_result;
 static bool line_enabled[PLAT_IRQ_LINES], line_unmasked[PLAT_IRQ_LINES];
@@ -124,11 +130,13 @@ static int setup(void **state)
     (void)state;
     fake_panic_reset();
     fake_ram_reset();
+    free(drv.hw.dma);
     memset(&drv, 0, sizeof drv);
     memset(device, 0, sizeof device);
     memset(line_enabled, 0, sizeof line_enabled);
     memset(line_unmasked, 0, sizeof line_unmasked);
     drv.cfg = &cfg;
+    hw_comp_init(&drv);
     cap_table_init(&drv.caps, slots, 16, &drv);
     fake_copy_fail(false);
     map_result = line_enable_result = 0;
@@ -244,19 +252,22 @@ static void test_dma_within_quota(void **state)
     assert_int_equal(hw_dma_phys(&drv, 0x100, &p2), -ATH_EINVAL); /* not a page it holds */
 }
 
-/* A reset gives the DMA buffers back: zeroed (what the device wrote does
- * not wait in free memory), unmapped from the window, the quota whole
- * again and the next buffer at the window's start. */
-static void test_dma_reset_releases(void **state)
+/* A reset takes the DMA buffers away: zeroed (what the device wrote does
+ * not wait in memory), unmapped from the window, the quota whole again and
+ * the next buffer at the window's start. Their frames are parked, not
+ * freed: a device nobody stopped may still write into them, so they go to
+ * this driver's next buffers of their size first, zeroed again, and to no
+ * one else. */
+static void test_dma_reset_parks(void **state)
 {
     (void)state;
     uint64_t quota = dma_quota();
     uint32_t where;
-    uint64_t phys;
+    uint64_t phys, first, second;
     unsigned out = frames_out;
-    assert_int_equal(hw_dma_alloc(&drv, quota, PAGE_SIZE, &where, &phys), 0);
-    assert_int_equal(hw_dma_alloc(&drv, quota, 2 * PAGE_SIZE, &where, &phys), 0);
-    uint8_t *ram = plat_phys_to_virt(phys - PAGE_SIZE);
+    assert_int_equal(hw_dma_alloc(&drv, quota, PAGE_SIZE, &where, &first), 0);
+    assert_int_equal(hw_dma_alloc(&drv, quota, 2 * PAGE_SIZE, &where, &second), 0);
+    uint8_t *ram = plat_phys_to_virt(first);
     memset(ram, 0x5a, 3 * PAGE_SIZE); /* what a device wrote */
     hw_comp_reset(&drv);
     for (size_t i = 0; i < 3 * PAGE_SIZE; i++)
@@ -264,14 +275,33 @@ static void test_dma_reset_releases(void **state)
     assert_int_equal(unmapped.calls, 1);
     assert_int_equal(unmapped.off, HW_DMA_WINDOW);
     assert_int_equal(unmapped.len, 3 * PAGE_SIZE);
-    assert_int_equal(frames_out, out);
+    assert_false(unmapped.freed);
+    assert_int_equal(frames_out, out + 3); /* parked */
     assert_int_equal(drv.hw.dma_used + drv.hw.dma_next, 0);
     assert_int_equal(hw_dma_phys(&drv, HW_DMA_WINDOW, &phys), -ATH_EINVAL);
+    memset(ram, 0x77, 3 * PAGE_SIZE); /* the device writes on */
+    /* The next 2-page buffer is the parked one, zeroed again; a 4-page
+     * one has no parked run of its size: fresh frames. */
+    assert_int_equal(hw_dma_alloc(&drv, quota, 2 * PAGE_SIZE, &where, &phys), 0);
+    assert_int_equal(where, HW_DMA_WINDOW);
+    assert_int_equal(phys, second);
+    for (size_t i = 0; i < 2 * PAGE_SIZE; i++)
+        assert_int_equal(((uint8_t *)plat_phys_to_virt(second))[i], 0);
+    assert_int_equal(frames_out, out + 3);
+    hw_comp_reset(&drv);
     assert_int_equal(hw_dma_alloc(&drv, quota, (uint32_t)quota, &where, &phys), 0); /* all of it again */
     assert_int_equal(where, HW_DMA_WINDOW);
+    assert_int_equal(frames_out, out + 3 + 4);
     hw_comp_reset(&drv);
     hw_comp_reset(&drv); /* nothing held: nothing to do */
-    assert_int_equal(unmapped.calls, 2);
+    assert_int_equal(unmapped.calls, 3);
+    /* A stop parks them too (the driver trapped; its device did not). */
+    assert_int_equal(hw_dma_alloc(&drv, quota, PAGE_SIZE, &where, &phys), 0);
+    assert_int_equal(phys, first);
+    hw_comp_stop(&drv);
+    assert_int_equal(unmapped.calls, 4);
+    assert_false(unmapped.freed);
+    assert_int_equal(drv.hw.dma_used, 0);
 }
 
 static void test_irq_lines(void **state)
@@ -354,7 +384,7 @@ int main(void)
         cmocka_unit_test_setup(test_mmio, setup),
         cmocka_unit_test_setup(test_mmio_block_crosses_chunks, setup),
         cmocka_unit_test_setup(test_dma_within_quota, setup),
-        cmocka_unit_test_setup(test_dma_reset_releases, setup),
+        cmocka_unit_test_setup(test_dma_reset_parks, setup),
         cmocka_unit_test_setup(test_irq_lines, setup),
         cmocka_unit_test_setup(test_irq_unbound_when_its_capability_goes, setup),
         cmocka_unit_test_setup(test_refusals_counted_and_reported, setup),

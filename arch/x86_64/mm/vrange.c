@@ -366,12 +366,16 @@ int plat_vrange_map_frames(struct plat_vrange *r, size_t off, phys_addr_t phys, 
     return 0;
 }
 
-int plat_vrange_unmap_frames(struct plat_vrange *r, size_t off, size_t len)
+int plat_vrange_unmap_frames(struct plat_vrange *r, size_t off, size_t len, bool free_frames)
 {
     if (((off | len) & (PAGE_SIZE - 1)) || off + len > r->size || off < r->committed)
         return -ATH_EINVAL;
     for (size_t o = 0; o < len; o += PAGE_SIZE) {
-        vm_unmap_and_free_page(r->base + off + o);
+        phys_addr_t pa;
+        if (free_frames)
+            vm_unmap_and_free_page(r->base + off + o);
+        else
+            vm_unmap_keep_page(r->base + off + o, &pa);
         set_full(r, off + o, false);
     }
     return 0; /* the moved-in span may stay wider: release skips what is gone */

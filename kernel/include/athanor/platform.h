@@ -245,8 +245,10 @@ int plat_vrange_map_frames(struct plat_vrange *r, size_t off, phys_addr_t phys, 
 bool plat_vrange_mapped(struct plat_vrange *r, size_t off, size_t len);
 int plat_vrange_phys(struct plat_vrange *r, size_t off, phys_addr_t *phys);
 /* Unmap [off, off + len) of r (pages mapped by map_frames, past the
- * committed memory) and free their frames; pages not there are skipped. */
-int plat_vrange_unmap_frames(struct plat_vrange *r, size_t off, size_t len);
+ * committed memory) and, if free_frames, free their frames (else they stay
+ * the caller's: a driver's DMA buffers, kernel/hw/dma.c); pages not there
+ * are skipped. */
+int plat_vrange_unmap_frames(struct plat_vrange *r, size_t off, size_t len, bool free_frames);
 
 /* ---- code loaded at run time (packages: kernel/load) --------------------- */
 
