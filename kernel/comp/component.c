@@ -494,7 +494,6 @@ static int slot_setup(struct component *c, const struct comp_config *cfg)
     c->kmem.limit = (uint64_t)cfg->kernel_kib * 1024;
     host_comp_init(c);
     ipc_comp_init(c);
-    hw_comp_init(c);
     wasi_comp_start(c, cfg->args); /* what a first restart without a start runs with */
     cfg->image->init_module();
     return 0;

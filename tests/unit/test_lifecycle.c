@@ -37,7 +37,6 @@ int  rt_comp_create(struct component *c) { c->rt.instance = &instance_dummy; not
 int  hw_comp_start(struct component *c, const char *a) { (void)c, (void)a; return start_hook("hw"); }
 void hw_comp_stop(struct component *c) { (void)c; note("-hw"); }
 void hw_comp_reset(struct component *c) { (void)c; note("reset-hw"); }
-void hw_comp_init(struct component *c) { (void)c; }
 static const char *last_args;
 int  wasi_comp_start(struct component *c, const char *a) { (void)c; last_args = a; return start_hook("wasi"); }
 void wasi_comp_stop(struct component *c) { (void)c; note("-wasi"); }

@@ -52,27 +52,25 @@ struct irq_line *hw_irq_line(unsigned line);
  * component struct lives for good, so they can be pointed at), its DMA
  * allocations and its refused accesses. Written by kernel/hw only: the
  * DMA fields by the component's own host calls, refused atomically. */
-/* A DMA buffer: a run of contiguous frames, and where it is mapped in the
- * driver's window while an instance holds it. */
+/* A DMA buffer: a run of contiguous frames (its first frame's number). */
 struct dma_run {
-    phys_addr_t pa;
-    uint32_t    pages;
-    uint32_t    where;
+    uint32_t frame; /* physical address >> 12 */
+    uint32_t pages;
 };
-/* A driver's DMA buffers (kernel/hw/dma.c), made at boot for a component
- * whose manifest grants DMA and kept for good: the runs this instance
- * holds, and the runs earlier instances held ("parked"). There is no
- * IOMMU, and a driver that traps or is stopped leaves its device as it
- * was: a network card keeps its receive buffers, and writes the next frame
- * into them. So a dead instance's frames go to nobody else: zeroed and
- * unmapped, they wait for this slot's next instances, which take them
- * before fresh frames (after resetting their device, as drivers do first).
- * The oldest of 2 x dma_pages parked runs is freed when more come: by then
- * an instance has run since it was parked. */
+/* A component's DMA buffers (kernel/hw/dma.c), from its first one on, for
+ * good: the runs this instance holds, and the runs earlier instances held
+ * ("parked"). There is no IOMMU, and a driver that traps or is stopped
+ * leaves its device as it was: a network card keeps its receive buffers,
+ * and writes the next frame into them. So a dead instance's frames go to
+ * nobody else: zeroed and unmapped, they wait for this slot's next
+ * instances, which take them before fresh frames (after resetting their
+ * device, as drivers do first). The oldest parked run is freed when the
+ * list is full: by then instances have run since it was parked. */
+#define HW_DMA_RUNS 64
 struct dma_book {
-    uint32_t        cap; /* the manifest's dma_pages: live runs at most, parked 2 x */
-    uint32_t        nlive, nparked;
-    struct dma_run *live, *parked; /* parked: oldest first */
+    uint32_t       nlive, nparked;
+    struct dma_run live[HW_DMA_RUNS];
+    struct dma_run parked[2 * HW_DMA_RUNS]; /* oldest first */
 };
 struct comp_hw {
     struct ioport_range ioports[COMP_MAX_IOPORTS];
@@ -80,16 +78,15 @@ struct comp_hw {
     uint32_t            dma_next; /* where its next DMA buffer goes (linear offset) */
     uint32_t            dma_used; /* bytes of DMA memory it holds (the DMA capability's object) */
     uint32_t            refused;  /* hardware accesses refused (this generation) */
-    struct dma_book    *dma;      /* NULL: no DMA in its manifest entry */
+    struct dma_book    *dma;      /* NULL: it never took a DMA buffer */
 };
-/* Lifecycle hooks. init (once, at boot): the DMA book. start: a new
+/* Lifecycle hooks. start: a new
  * generation gets the manifest's I/O-port, MMIO, DMA and IRQ capabilities
  * (into the table the caps part renewed). stop: its lines fall silent, its
  * DMA buffers are parked. reset (on the component's own thread, its code
  * stopped): the DMA buffers it took since its snapshot are zeroed and
  * parked, its quota whole again, so no data a device wrote survives in it
  * where the driver or anyone else can read it. */
-void hw_comp_init(struct component *c);
 int  hw_comp_start(struct component *c, const char *args);
 void hw_comp_stop(struct component *c);
 void hw_comp_reset(struct component *c);
