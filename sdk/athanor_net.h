@@ -38,16 +38,29 @@ enum {
 #define NETDEV_FRAME_MAX 1514u /* an Ethernet frame without FCS or VLAN tag */
 
 /* The net service's protocol (its clients: the shell, apps through the
- * socket API to come). */
+ * socket API to come). Nothing waits inside the service: a client is told
+ * that something it asked for happened by a bit in its own notification,
+ * which it gives the service with NET_SUBSCRIBE, and then asks. */
 enum {
     /* A read-write lend of a struct ath_net_ifinfo, filled -> 0. */
     NET_IFINFO = 1,
+    /* ath_call_grant of the client's notification -> 0: the service
+     * signals NET_EV_* bits there from now on (for this client, by its
+     * badge; again after a restart of the service). */
+    NET_SUBSCRIBE = 2,
     /* a0 = an IPv4 address (as in memory: network byte order), a1 = the
-     * wait in ms (at most 5000), a2 = the sequence number -> the round trip
-     * in microseconds, -ATH_ETIMEDOUT without an answer, -ATH_ENOENT with
-     * no interface up. One echo request, 56 bytes of data, as ping(8). */
-    NET_PING = 2,
+     * sequence number -> 0 once the echo request (56 bytes of data, as
+     * ping(8)) is sent, -ATH_ENOENT with no interface up, -ATH_EAGAIN
+     * before NET_SUBSCRIBE. One per client: a new one replaces the last.
+     * Its answer sets NET_EV_PING in the client's notification. */
+    NET_PING = 3,
+    /* -> the round trip of the client's last echo request in microseconds,
+     * once answered; -ATH_EAGAIN until then (a client gives up when it
+     * likes). */
+    NET_PING_RESULT = 4,
 };
+#define NET_EV_PING 1ull
+
 enum { NET_DHCP_OFF = 0, NET_DHCP_ASKING = 1, NET_DHCP_BOUND = 2 };
 struct ath_net_ifinfo {
     uint8_t  mac[6];

@@ -10,9 +10,31 @@
 
 #include "shell.h"
 
-static ath_handle_t net = -1;
+static ath_handle_t net = -1, net_note = -1;
+static bool         subscribed;
 
-/* A call to the net service, again after reconnecting if it restarted. */
+/* Our notification at the net service (what it tells us: NET_EV_*),
+ * looking the service up (again, if it restarted). */
+static int subscribe(void)
+{
+    if (net_note < 0)
+        net_note = ath_notify_create();
+    int e = 0;
+    for (int tries = 0; tries < 2; tries++) {
+        if (net < 0 || tries)
+            ath_reconnect(&net, "net");
+        uint64_t r = 0;
+        e = ath_call_grant(net, NET_SUBSCRIBE, 0, 0, net_note, &r);
+        e = e ? e : (int64_t)r < 0 ? (int)(int64_t)r : 0;
+        if (e != -ATH_EPEERRESTARTED)
+            break;
+    }
+    subscribed = e == 0;
+    return e;
+}
+
+/* A call to the net service, again after reconnecting (and subscribing
+ * again, if we had) if it restarted. */
 static int net_call(uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2, void *lend, uint32_t len,
                     uint64_t *result)
 {
@@ -24,6 +46,8 @@ static int net_call(uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2, void *le
         if (r != -ATH_EPEERRESTARTED || tries == 1)
             return r ? r : (int64_t)*result < 0 ? (int)(int64_t)*result : 0;
         ath_reconnect(&net, "net");
+        if (subscribed)
+            subscribe();
     }
 }
 
@@ -75,17 +99,27 @@ static void cmd_ping(int argc, char **argv)
     long count = argc == 3 ? strtol(argv[2], NULL, 10) : 4;
     if (count < 1 || count > 1000)
         count = 4;
+    int e = subscribed ? 0 : subscribe();
+    if (e) {
+        out("ping: the net service does not answer (%s)\n", ath_strerror(e));
+        return;
+    }
     unsigned answered = 0, sent = 0;
     out("PING %s: 56 data bytes\n", argv[1]);
     for (long seq = 1; seq <= count; seq++) {
-        uint64_t us = 0;
-        int e = net_call(NET_PING, to.s_addr, 1000, (uint64_t)seq, NULL, 0, &us);
-        if (e && e != -ATH_ETIMEDOUT) {
+        uint64_t us = 0, bits;
+        e = net_call(NET_PING, to.s_addr, (uint64_t)seq, 0, NULL, 0, &us);
+        if (e) {
             out("ping: %s\n", e == -ATH_ENOENT ? "no address yet (is the network up? see ifconfig)"
                                                 : ath_strerror(e));
             break;
         }
         sent++;
+        uint64_t t0 = ath_now_ns();
+        /* The answer, told by our notification; a second at most. */
+        while ((e = net_call(NET_PING_RESULT, 0, 0, 0, NULL, 0, &us)) == -ATH_EAGAIN &&
+               ath_now_ns() - t0 < 1000000000ull)
+            ath_notify_wait(net_note, NET_EV_PING, 1000000000ull - (ath_now_ns() - t0), &bits);
         if (e) {
             out("no answer from %s: seq=%ld\n", argv[1], seq);
         } else {
@@ -93,7 +127,7 @@ static void cmd_ping(int argc, char **argv)
             out("64 bytes from %s: seq=%ld time=%llu.%03llu ms\n", argv[1], seq,
                 (unsigned long long)(us / 1000), (unsigned long long)(us % 1000));
         }
-        uint64_t spent = e ? 1000000000ull : us * 1000;
+        uint64_t spent = ath_now_ns() - t0;
         if (seq < count && shell_poll_key(spent < 1000000000ull ? 1000000000ull - spent : 1) == 3)
             break; /* Ctrl-C */
     }

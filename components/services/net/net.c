@@ -2,7 +2,10 @@
  * over the network driver (sdk/athanor_net.h's device protocol), for the
  * system's clients (the shell's ifconfig and ping; sockets to come). One
  * thread, one handler: frames the driver signals, lwIP's timers and the
- * clients' calls never overlap, so lwIP needs no locks. Frames go to the
+ * clients' calls never overlap, so lwIP needs no locks, and no call waits
+ * in it (what a client waits for, it is told through its own
+ * notification, NET_SUBSCRIBE: the service's own notification is its
+ * event thread's, which would take the bits a waiting call hoped for). Frames go to the
  * driver in batches, collected while a handler runs and sent as one lend
  * at its end. A driver that restarted is found by the next call to it
  * (EPEERRESTARTED): the service reconnects and subscribes again; what was
@@ -189,13 +192,43 @@ static err_t nif_init(struct netif *n)
     return ERR_OK;
 }
 
+/* ---- clients ------------------------------------------------------------- */
+
+/* What the service keeps for a client, by its badge: the notification it
+ * gave (NET_SUBSCRIBE), its echo request. Slots are taken at a client's
+ * first subscription and kept; a client seen again after a restart of its
+ * own finds its slot (the badge is its place in the manifest). */
+#define CLIENTS 16
+static struct client {
+    uint64_t     badge; /* 0: free */
+    ath_handle_t note;
+    uint16_t     ping_seq;
+    bool         ping_out, ping_answered;
+    uint64_t     ping_t0, ping_rtt;
+} clients[CLIENTS];
+
+static struct client *client_of(uint64_t badge, bool make)
+{
+    struct client *free_slot = NULL;
+    for (unsigned i = 0; i < CLIENTS; i++) {
+        if (clients[i].badge == badge)
+            return &clients[i];
+        if (!clients[i].badge && !free_slot)
+            free_slot = &clients[i];
+    }
+    if (!make || !free_slot)
+        return NULL;
+    free_slot->badge = badge;
+    free_slot->note = -1;
+    return free_slot;
+}
+
 /* ---- ping ---------------------------------------------------------------- */
 
-#define PING_ID   0xa2a7
+/* Echo requests carry the client's slot in their identifier. */
+#define PING_ID   0xa200
 #define PING_DATA 56
 static struct raw_pcb *ping_pcb;
-static uint16_t        ping_seq;
-static bool            ping_answered;
 
 static u8_t ping_recv(void *arg, struct raw_pcb *pcb, struct pbuf *p, const ip_addr_t *addr)
 {
@@ -204,48 +237,45 @@ static u8_t ping_recv(void *arg, struct raw_pcb *pcb, struct pbuf *p, const ip_a
     uint16_t ihl = (uint16_t)(IPH_HL_BYTES((struct ip_hdr *)p->payload));
     if (p->tot_len < ihl + sizeof h || pbuf_copy_partial(p, &h, sizeof h, ihl) != sizeof h)
         return 0;
-    if (h.type != ICMP_ER || h.id != lwip_htons(PING_ID) || h.seqno != lwip_htons(ping_seq))
-        return 0; /* not our answer: lwIP goes on with it */
-    ping_answered = true;
+    unsigned slot = (unsigned)(lwip_ntohs(h.id) - PING_ID);
+    if (h.type != ICMP_ER || slot >= CLIENTS)
+        return 0; /* not an answer to us: lwIP goes on with it */
+    struct client *c = &clients[slot];
+    if (!c->badge || !c->ping_out || h.seqno != lwip_htons(c->ping_seq))
+        return 0;
+    c->ping_out = false;
+    c->ping_answered = true;
+    c->ping_rtt = ath_now_ns() - c->ping_t0;
+    if (c->note >= 0)
+        ath_notify_signal(c->note, NET_EV_PING);
     pbuf_free(p);
     return 1;
 }
 
-static uint64_t ping(uint32_t addr, uint64_t wait_ms, uint64_t seq)
+static uint64_t ping(struct client *c, uint32_t addr, uint64_t seq)
 {
+    if (!c || c->note < 0)
+        return ERR(ATH_EAGAIN);
     if (!netif_is_up(&nif) || ip4_addr_isany_val(*netif_ip4_addr(&nif)))
         return ERR(ATH_ENOENT);
-    if (wait_ms > 5000)
-        wait_ms = 5000;
     struct pbuf *p = pbuf_alloc(PBUF_IP, sizeof(struct icmp_echo_hdr) + PING_DATA, PBUF_RAM);
     if (!p)
         return ERR(ATH_ENOMEM);
     struct icmp_echo_hdr *h = p->payload;
-    ping_seq = (uint16_t)seq;
-    ping_answered = false;
+    c->ping_seq = (uint16_t)seq;
+    c->ping_out = true;
+    c->ping_answered = false;
     h->type = ICMP_ECHO, h->code = 0, h->chksum = 0;
-    h->id = lwip_htons(PING_ID), h->seqno = lwip_htons(ping_seq);
+    h->id = lwip_htons((u16_t)(PING_ID + (c - clients))), h->seqno = lwip_htons(c->ping_seq);
     for (unsigned i = 0; i < PING_DATA; i++)
         ((uint8_t *)(h + 1))[i] = (uint8_t)i;
     h->chksum = inet_chksum(h, p->len);
     ip_addr_t to;
     ip_addr_set_ip4_u32_val(to, addr);
-    uint64_t t0 = ath_now_ns(), deadline = t0 + wait_ms * 1000000u;
-    raw_sendto(ping_pcb, p, &to);
+    c->ping_t0 = ath_now_ns();
+    err_t e = raw_sendto(ping_pcb, p, &to);
     pbuf_free(p);
-    /* The answer comes as frames the driver signals: taken here, in this
-     * call (no other handler runs meanwhile), with lwIP's timers (ARP). */
-    while (!ping_answered) {
-        flush_tx();
-        uint64_t now = ath_now_ns(), bits = 0;
-        if (now >= deadline)
-            return ERR(ATH_ETIMEDOUT);
-        ath_notify_wait(note, NETDEV_EV_RX | NETDEV_EV_TX, deadline - now < 10000000u ? deadline - now : 10000000u,
-                        &bits);
-        rx_drain();
-        sys_check_timeouts();
-    }
-    return (ath_now_ns() - t0) / 1000u;
+    return e == ERR_OK ? 0 : ERR(ATH_ENOMEM);
 }
 
 /* ---- the handler ----------------------------------------------------------- */
@@ -279,7 +309,6 @@ static uint64_t next_timeout(void)
 
 ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2)
 {
-    (void)badge;
     uint64_t r;
     if (op == ATH_OP_EVENT) {
         if (a0 & NETDEV_EV_RX)
@@ -292,9 +321,27 @@ ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64
     case NET_IFINFO:
         r = ifinfo((struct ath_net_ifinfo *)(uintptr_t)a2, (uint32_t)a1);
         break;
-    case NET_PING:
-        r = ping((uint32_t)a0, a1, a2);
+    case NET_SUBSCRIBE: {
+        struct client *c = client_of(badge, true);
+        if (!c) {
+            ath_cap_delete((ath_handle_t)a2);
+            r = ERR(ATH_EQUOTA); /* CLIENTS of them already */
+            break;
+        }
+        if (c->note >= 0)
+            ath_cap_delete(c->note);
+        c->note = (ath_handle_t)a2;
+        r = 0;
         break;
+    }
+    case NET_PING:
+        r = ping(client_of(badge, false), (uint32_t)a0, a1);
+        break;
+    case NET_PING_RESULT: {
+        struct client *c = client_of(badge, false);
+        r = c && c->ping_answered ? c->ping_rtt / 1000u : ERR(ATH_EAGAIN);
+        break;
+    }
     default:
         r = ERR(ATH_ENOSYS);
         break;
