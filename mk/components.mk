@@ -105,7 +105,7 @@ endef
 # A component folder may also hold sources.mk, naming sources from Debian
 # source packages it is built with (tools/debsrc.lock), with the variables
 # of mk/workloads.mk: <name>_PKGS, <name>_SRCS (under $(SRC)/<package>/) and
-# <name>_CFLAGS. Each source is then compiled on its own with the pipeline's
+# <name>_CFLAGS (a change to sources.mk compiles them again). Each source is then compiled on its own with the pipeline's
 # compiler and flags (the packages' with -w: not ours to lint), the
 # packages' objects go into an archive, so that only what the component's
 # own code reaches is linked, and the component's objects are linked with
@@ -117,7 +117,7 @@ pkg_own_objs = $(patsubst %,$(GEN)/comp/$(1)/obj/%.o,$(sort $(wildcard $(COMP_DI
 pkg_lib_objs = $(patsubst %,$(GEN)/comp/$(1)/obj/%.o,$($(1)_SRCS))
 define pkg_component_rules
 $(if $($(1)_SRCS),$($(1)_SRCS): | $(call wl_stamps,$(1)) ;)
-$(GEN)/comp/$(1)/obj/%.c.o: %.c | $(call wl_stamps,$(1)) $(GEN)/include/pci_claims.h $(GEN)/include/sensor_policy.h
+$(GEN)/comp/$(1)/obj/%.c.o: %.c $(COMP_DIR_$(1))/sources.mk | $(call wl_stamps,$(1)) $(GEN)/include/pci_claims.h $(GEN)/include/sensor_policy.h
 	@mkdir -p $$(dir $$@)
 	@echo '  CC      $$@'
 	$(Q)$(WASM_CC) $$(if $$(filter $(SRC)/%,$$<),$(filter-out -Wall -Wextra -Werror,$(WASM_CFLAGS)) -w,$(WASM_CFLAGS)) $($(1)_CFLAGS) -MMD -MP -c $$< -o $$@

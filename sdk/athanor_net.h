@@ -70,6 +70,8 @@ struct ath_net_ifinfo {
     uint32_t device;    /* 1: a network device answers */
     uint64_t rx_frames, tx_frames, rx_dropped, tx_dropped; /* at the stack */
     uint64_t restarts_seen; /* driver restarts the stack reconnected after */
+    uint8_t  addr6[3][16];  /* IPv6 addresses, the link-local one first; all zero: none */
+    uint8_t  addr6_valid[3]; /* 1: usable (its duplicate detection done) */
 };
 
 /* Append a record of n bytes at *at in buf (cap bytes): false if it does

@@ -1,6 +1,6 @@
 # The network on bare metal (docs/network.md): make run's kernel booted with
 # a virtio-net card on QEMU's user networking (tools/qemu.sh --net); the
-# net service's DHCP lease, then in the shell: ifconfig, ping the gateway
+# net service's DHCP lease and IPv6 addresses, then in the shell: ifconfig, ping the gateway
 # (slirp answers it itself), ping an address nobody has (no answer, said
 # so), a malformed ping; a fault injected into the driver while the card
 # holds its receive buffers (its frames parked, not freed: hw.h), after
@@ -29,6 +29,9 @@ expect_in "$log" qemu/net-driver '^virtio_net: 52:54:00:12:34:56, link up, servi
 expect_in "$log" qemu/net-dhcp '^net: 10\.0\.2\.15/24 via 10\.0\.2\.2 \(DHCP\)$'
 expect_in "$log" qemu/net-ifconfig '^en0: 52:54:00:12:34:56  link up  \(virtio_net, through net\)$' \
     '^  inet 10\.0\.2\.15  netmask 255\.255\.255\.0  gateway 10\.0\.2\.2  \(DHCP\)$' '^  dns 10\.0\.2\.3 ?$'
+# IPv6: the link-local address from the MAC, and the one from the prefix
+# slirp's router advertises (fec0::/64), by the time of the last ifconfig.
+expect_in "$log" qemu/net-ipv6 '^  inet6 fe80::5054:ff:fe12:3456$' '^  inet6 fec0::5054:ff:fe12:3456$'
 expect_in "$log" qemu/net-ping '^PING 10\.0\.2\.2: 56 data bytes$' '^64 bytes from 10\.0\.2\.2: seq=1 time=[0-9]+\.[0-9]{3} ms$' \
     '^64 bytes from 10\.0\.2\.2: seq=3 time=' '^--- 10\.0\.2\.2: 3 sent, 3 answered$'
 expect_in "$log" qemu/net-ping-nobody '^no answer from 10\.0\.2\.99: seq=1$' '^--- 10\.0\.2\.99: 1 sent, 0 answered$'

@@ -81,6 +81,12 @@ static void cmd_ifconfig(void)
     out("  inet %s  netmask %s  gateway %s  (%s)\n", ip(info.addr, a), ip(info.netmask, m),
         ip(info.gateway, g),
         info.dhcp == NET_DHCP_BOUND ? "DHCP" : info.dhcp == NET_DHCP_ASKING ? "asking DHCP" : "static");
+    for (unsigned i = 0; i < 3; i++) {
+        static const uint8_t none[16];
+        char a6[INET6_ADDRSTRLEN];
+        if (memcmp(info.addr6[i], none, 16) && inet_ntop(AF_INET6, info.addr6[i], a6, sizeof a6))
+            out("  inet6 %s%s\n", a6, info.addr6_valid[i] ? "" : "  (tentative)");
+    }
     out("  dns %s %s\n", info.dns[0] ? ip(info.dns[0], d0) : "-", info.dns[1] ? ip(info.dns[1], d1) : "");
     out("  rx %llu frames (%llu dropped)  tx %llu frames (%llu dropped)  driver restarts seen %llu\n",
         (unsigned long long)info.rx_frames, (unsigned long long)info.rx_dropped,

@@ -22,10 +22,12 @@
 #include "lwip/dhcp.h"
 #include "lwip/dns.h"
 #include "lwip/etharp.h"
+#include "lwip/ethip6.h"
 #include "lwip/icmp.h"
 #include "lwip/inet_chksum.h"
 #include "lwip/init.h"
 #include "lwip/ip4.h"
+#include "lwip/ip6_addr.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
 #include "lwip/prot/ip4.h"
@@ -186,8 +188,9 @@ static err_t nif_init(struct netif *n)
     n->mtu = 1500;
     n->hwaddr_len = 6;
     memcpy(n->hwaddr, mac, 6);
-    n->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
+    n->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET | NETIF_FLAG_MLD6;
     n->output = etharp_output;
+    n->output_ip6 = ethip6_output;
     n->linkoutput = nif_output;
     return ERR_OK;
 }
@@ -298,6 +301,13 @@ static uint64_t ifinfo(struct ath_net_ifinfo *o, uint32_t len)
     o->rx_frames = rx_frames, o->tx_frames = tx_frames;
     o->rx_dropped = rx_dropped, o->tx_dropped = tx_dropped;
     o->restarts_seen = restarts_seen;
+    for (unsigned i = 0; i < 3 && i < LWIP_IPV6_NUM_ADDRESSES; i++) {
+        u8_t st = netif_ip6_addr_state(&nif, i);
+        if (ip6_addr_isinvalid(st))
+            continue;
+        memcpy(o->addr6[i], netif_ip6_addr(&nif, i)->addr, 16);
+        o->addr6_valid[i] = ip6_addr_isvalid(st) ? 1 : 0;
+    }
     return 0;
 }
 
@@ -374,6 +384,8 @@ int main(void)
         netif_add(&nif, NULL, NULL, NULL, NULL, nif_init, ethernet_input);
         netif_set_default(&nif);
         netif_set_status_callback(&nif, status_changed);
+        netif_create_ip6_linklocal_address(&nif, 1); /* fe80:: from the MAC */
+        netif_set_ip6_autoconfig_enabled(&nif, 1);   /* the router's prefixes: SLAAC */
         netif_set_up(&nif);
         if (info & NETDEV_LINK_UP)
             netif_set_link_up(&nif);
