@@ -21,10 +21,14 @@ int hw_irq_bind(struct irq_line *l, struct notification *n, uint64_t bits, struc
 {
     /* Bound only if still alive: a notification's death (notify_kill, then
      * hw_irq_forget) and this bind are ordered by its dead flag and
-     * irq_lock, so no line keeps a pointer to a dead one. */
+     * irq_lock, so no line keeps a pointer to a dead one. A line has one
+     * listener: another component's binding stands until its capability or
+     * its notification goes (two PCI devices sharing a line, each with its
+     * driver: the second is told, instead of taking the first one's
+     * interrupts away). */
     irqflags_t f = spin_lock_irqsave(&irq_lock);
-    bool dead = notify_dead(n);
-    if (!dead) {
+    bool dead = notify_dead(n), taken = l->notify && l->binder != via;
+    if (!dead && !taken) {
         l->notify = n;
         l->bits = bits;
         l->binder = via;
@@ -32,6 +36,8 @@ int hw_irq_bind(struct irq_line *l, struct notification *n, uint64_t bits, struc
     spin_unlock_irqrestore(&irq_lock, f);
     if (dead)
         return -ATH_ESTALE;
+    if (taken)
+        return -ATH_EBUSY;
     int r = plat_irqline_enable(l->line);
     if (r) {
         f = spin_lock_irqsave(&irq_lock);

@@ -355,11 +355,20 @@ static void test_irq_unbound_when_its_capability_goes(void **state)
     assert_int_equal(cap_delete(&other, theirs), 0); /* not the binder's */
     assert_ptr_equal(l->notify, &n);
     assert_true(line_enabled[4]);
+    /* Another table binding the line meanwhile is refused, and changes
+     * nothing: the first driver keeps its interrupts. */
+    struct notification n2 = { .bits = 0 };
+    assert_int_equal(hw_irq_bind(l, &n2, 4, &other), -ATH_EBUSY);
+    assert_ptr_equal(l->notify, &n);
+    assert_int_equal(hw_irq_bind(l, &n2, 8, &drv.caps), 0); /* the binder may bind it anew */
+    assert_ptr_equal(l->notify, &n2);
     assert_int_equal(cap_revoke(&other, root), 0);    /* the binder's copy goes */
     assert_null(l->notify);
     assert_false(line_enabled[4]);
     hw_irq_fired(4);
     assert_int_equal(n.bits, 0);
+    assert_int_equal(n2.bits, 0);
+    assert_int_equal(hw_irq_bind(l, &n, 2, &other), 0); /* free again: anyone holding it may */
     cap_table_clear(&other);
 }
 
