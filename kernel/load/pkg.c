@@ -361,7 +361,7 @@ static bool code_ptr_ok(const struct pkg *p, const struct ath_pkg_header *h, uin
  * check_header checked hold it and its bss): relocated, its entry read,
  * protected. The copy stays read-write until the end, and p owns it only
  * once everything succeeded (the caller frees it otherwise). */
-static int map(const struct pkg_checked *c, const struct plat_code *copy, struct pkg *p, char *why,
+static int map(const struct pkg_checked *c, struct plat_code *copy, struct pkg *p, char *why,
                size_t wl)
 {
     const struct ath_pkg_header *h = &c->h;
@@ -392,11 +392,10 @@ static int map(const struct pkg_checked *c, const struct plat_code *copy, struct
         return load_refuse(-ATH_EBADPKG, why, wl, "its entry is malformed (a function outside its code)");
     /* The header and tables before the image: read-only (nothing reads
      * them again); the image's pages as its segments say. */
-    struct plat_code *pc = (struct plat_code *)copy; /* protections only: the caller still owns it */
-    if (plat_code_protect(pc, 0, h->image_off, PLAT_PROT_R) != 0)
+    if (plat_code_protect(copy, 0, h->image_off, PLAT_PROT_R) != 0)
         return load_refuse(-ATH_ENOMEM, why, wl, "its pages could not be protected");
     for (uint32_t i = 0; i < h->nsegs; i++)
-        if (plat_code_protect(pc, h->image_off + h->seg[i].off, h->seg[i].size,
+        if (plat_code_protect(copy, h->image_off + h->seg[i].off, h->seg[i].size,
                               (enum plat_prot)h->seg[i].prot) != 0)
             return load_refuse(-ATH_ENOMEM, why, wl, "its pages could not be protected");
     /* The function names: read where they are mapped, read-only. */

@@ -45,37 +45,55 @@ static void usage(void)
             "  AZOTH_RUN_TIMING=1   say on standard error what loading and starting it took\n");
 }
 
-/* The whole of a file, or NULL with a message. */
-static uint8_t *slurp(const char *path, size_t *len)
+/* path opened for reading, a regular file: its descriptor and size, or -1
+ * (said why). */
+static int open_file(const char *path, size_t *size)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+    const char *why = fd < 0 || fstat(fd, &st) != 0 ? strerror(errno)
+                    : !S_ISREG(st.st_mode)           ? "not a regular file"
+                                                     : NULL;
+    if (why) {
+        fprintf(stderr, "%s: %s: %s\n", prog, path, why);
         if (fd >= 0)
             close(fd);
-        return NULL;
+        return -1;
     }
-    if (!S_ISREG(st.st_mode) || st.st_size > ATH_PKG_FILE_MAX * 4ll) {
-        fprintf(stderr, "%s: %s: not a regular file of at most %u MiB\n", prog, path,
-                ATH_PKG_FILE_MAX * 4 >> 20);
-        close(fd);
-        return NULL;
-    }
-    uint8_t *buf = malloc((size_t)st.st_size + 1);
-    size_t n = 0;
-    while (buf && n < (size_t)st.st_size) {
-        ssize_t r = read(fd, buf + n, (size_t)st.st_size - n);
+    *size = (size_t)st.st_size;
+    return fd;
+}
+
+/* All n bytes of fd into buf: true, or false (said why, naming path). */
+static bool read_all(int fd, void *buf, size_t n, const char *path)
+{
+    size_t done = 0;
+    while (done < n) {
+        ssize_t r = read(fd, (char *)buf + done, n - done);
         if (r <= 0)
             break;
-        n += (size_t)r;
+        done += (size_t)r;
+    }
+    if (done != n)
+        fprintf(stderr, "%s: %s: could not read it\n", prog, path);
+    return done == n;
+}
+
+/* The whole of a module file, or NULL with a message. */
+static uint8_t *slurp(const char *path, size_t *len)
+{
+    size_t n;
+    int fd = open_file(path, &n);
+    if (fd < 0)
+        return NULL;
+    uint8_t *buf = n <= ATH_PKG_FILE_MAX * 4ull ? malloc(n + 1) : NULL;
+    if (!buf)
+        fprintf(stderr, "%s: %s: %zu bytes: more than %u MiB\n", prog, path, n, ATH_PKG_FILE_MAX * 4 >> 20);
+    else if (!read_all(fd, buf, n, path)) {
+        free(buf);
+        buf = NULL;
     }
     close(fd);
-    if (!buf || n != (size_t)st.st_size) {
-        fprintf(stderr, "%s: %s: could not read it\n", prog, path);
-        free(buf);
-        return NULL;
-    }
     *len = n;
     return buf;
 }
@@ -112,15 +130,10 @@ static void name_from(char *out, const char *path)
  * why). */
 static int read_package(const char *path, struct plat_code *out, size_t *len)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        fprintf(stderr, "%s: %s: %s\n", prog, path, fd < 0 ? strerror(errno) : "not a regular file");
-        if (fd >= 0)
-            close(fd);
+    size_t n;
+    int fd = open_file(path, &n);
+    if (fd < 0)
         return -1;
-    }
-    size_t n = (size_t)st.st_size;
     _Static_assert(ATH_PKG_FILE_MAX == 64u << 20 && PLAT_CODE_MAX == 64u << 20, "the message below");
     struct ath_pkg_header h = { 0 };
     ssize_t got = pread(fd, &h, sizeof h, 0);
@@ -135,16 +148,9 @@ static int read_package(const char *path, struct plat_code *out, size_t *len)
         close(fd);
         return -1;
     }
-    size_t done = 0;
-    while (done < n) {
-        ssize_t r = read(fd, (char *)out->base + done, n - done);
-        if (r <= 0)
-            break;
-        done += (size_t)r;
-    }
+    bool whole = read_all(fd, (void *)out->base, n, path);
     close(fd);
-    if (done != n) {
-        fprintf(stderr, "%s: %s: could not read it\n", prog, path);
+    if (!whole) {
         plat_code_free(out);
         return -1;
     }
@@ -310,24 +316,30 @@ int hosted_run_prepare(int argc, char **argv, struct boot_info *bi)
     if (i < argc && strcmp(argv[i], "--") == 0)
         i++;
 
-    size_t len;
-    uint8_t *bytes = slurp(file, &len);
-    if (!bytes)
+    /* What it is, by its first bytes: a module is read whole (compiled,
+     * or found in the cache by its hash), a package only into the
+     * kernel's copy below. */
+    uint8_t head[8] = { 0 };
+    size_t size;
+    int fd = open_file(file, &size);
+    if (fd < 0)
         return EXIT_FAIL;
+    ssize_t got = pread(fd, head, sizeof head, 0);
+    close(fd);
     char cached[4096];
     const char *pkg_file = file;
-    if (len >= 4 && memcmp(bytes, "\0asm", 4) == 0) {
-        if (package_of(file, bytes, len, cached) != 0) {
-            free(bytes);
-            return EXIT_FAIL;
-        }
-        pkg_file = cached;
-    } else if (len < 8 || memcmp(bytes, ATH_PKG_MAGIC, 8) != 0) {
-        fprintf(stderr, "%s: %s: neither a WebAssembly module nor a package\n", prog, file);
+    if (got >= 4 && memcmp(head, "\0asm", 4) == 0) {
+        size_t len;
+        uint8_t *bytes = slurp(file, &len);
+        int r = bytes ? package_of(file, bytes, len, cached) : -1;
         free(bytes);
+        if (r != 0)
+            return EXIT_FAIL;
+        pkg_file = cached;
+    } else if (got < 8 || memcmp(head, ATH_PKG_MAGIC, 8) != 0) {
+        fprintf(stderr, "%s: %s: neither a WebAssembly module nor a package\n", prog, file);
         return EXIT_FAIL;
     }
-    free(bytes);
     /* The kernel's copy: the package read into a code region as large as
      * its image asks (pkg_load relocates and protects it there). */
     if (read_package(pkg_file, &bi->run_pkg, &bi->run_pkg_len) != 0)
