@@ -29,8 +29,6 @@ enum {
     /* A read-write lend, filled with the frames received, as records ->
      * the bytes used (0: none waited). */
     NETDEV_RECV = 4,
-    /* -> frames received | frames sent << 32 (counters, for `ifconfig`). */
-    NETDEV_STATS = 5,
 };
 #define NETDEV_LINK_UP (1ull << 48)
 #define NETDEV_EV_RX   1ull

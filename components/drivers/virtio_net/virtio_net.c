@@ -38,7 +38,6 @@ static uint8_t    *buf_va[2 * NBUF];
 static uint64_t    buf_pa[2 * NBUF];
 static uint16_t    tx_free[NBUF]; /* descriptor ids of idle transmit buffers */
 static unsigned    ntx_free;
-static uint64_t    rx_frames, tx_frames, rx_dropped;
 
 /* Give receive buffer i (descriptor i) to the device. */
 static void rx_post(uint16_t i)
@@ -138,7 +137,6 @@ static uint64_t send(const uint8_t *buf, uint32_t len)
     }
     if (queued)
         virtio_kick(&vd, &txq);
-    tx_frames += queued;
     tx_was_full |= ath_netrec_next(buf, len, &at, &frame, &n) > 0; /* some left behind */
     return queued;
 }
@@ -155,11 +153,7 @@ static uint64_t recv(uint8_t *buf, uint32_t cap)
         virtio_next_used(&rxq, &e);
         if (e.id >= NBUF)
             continue; /* not one of ours: the device is confused; nothing to give back */
-        if (n && n <= NETDEV_FRAME_MAX)
-            rx_frames++;
-        else
-            rx_dropped++;
-        rx_post((uint16_t)e.id);
+        rx_post((uint16_t)e.id); /* taken, or dropped if malformed (the stack counts what it gets) */
         posted = true;
     }
     if (posted)
@@ -200,8 +194,6 @@ ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64
         return send((const uint8_t *)(uintptr_t)a2, (uint32_t)a1);
     case NETDEV_RECV:
         return recv((uint8_t *)(uintptr_t)a2, (uint32_t)a1);
-    case NETDEV_STATS:
-        return (rx_frames & 0xffffffffu) | tx_frames << 32;
     case ATH_OP_PROBE:
         return ath_probe_outside();
     default:
