@@ -118,12 +118,20 @@ $(TEST_ISO): $(KDIR)/azoth-test.bin.elf tools/mkiso.sh
 	@echo '  ISO     $@'
 	$(Q)tools/mkiso.sh $< $@ azoth.test=all
 
-test-build: kernel kernel-test hosted hosted-test hosted-san hosted-fuzz fsfuzz pkgfuzz apps unit-build $(TEST_ISO) $(GEN)/abi.md
+# The host's end of the network tests (tests/qemu/sockets.sh).
+NETPEER := $(BUILD)/tools/netpeer
+$(NETPEER): tools/netpeer/netpeer.c
+	@mkdir -p $(dir $@)
+	@echo '  HOSTCC  $@'
+	$(Q)$(CC) -std=c11 $(WARN) -O2 -o $@ $<
+
+test-build: kernel kernel-test hosted hosted-test hosted-san hosted-fuzz fsfuzz pkgfuzz apps unit-build $(TEST_ISO) $(GEN)/abi.md \
+            $(NETPEER)
 
 test-unit: unit-test
 test-hosted: hosted hosted-test hosted-san hosted-fuzz fsfuzz pkgfuzz apps
 	@tests/run-layer.sh hosted
-test-qemu: kernel kernel-test $(TEST_ISO)
+test-qemu: kernel kernel-test $(TEST_ISO) $(NETPEER)
 	@tests/run-layer.sh qemu
 
 # Every layer runs even if an earlier one failed; the summary decides.

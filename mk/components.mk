@@ -50,7 +50,7 @@ $(MANIFEST_TOOL): tools/manifest/manifest.c $(wildcard abi/athanor/*.h abi/athan
 	$(Q)$(CC) -std=c11 $(WARN) -Iabi -O2 -o $@ $<
 
 # The manifest tool fails with "system.toml:LINE: message" on a bad manifest.
-$(GEN)/components.mk $(GEN)/manifest-user.c $(GEN)/manifest-test.c $(GEN)/manifest-bench.c $(GEN)/include/pci_claims.h $(GEN)/include/sensor_policy.h &: $(MANIFEST) $(MANIFEST_TOOL) $(COMPONENT_DIRS)
+$(GEN)/components.mk $(GEN)/manifest-user.c $(GEN)/manifest-test.c $(GEN)/manifest-bench.c $(GEN)/include/pci_claims.h $(GEN)/include/sensor_policy.h $(GEN)/include/net_policy.h &: $(MANIFEST) $(MANIFEST_TOOL) $(COMPONENT_DIRS)
 	@mkdir -p $(GEN)
 	@echo '  MANIFEST $(MANIFEST)'
 	$(Q)$(MANIFEST_TOOL) $(MANIFEST) $(GEN) $(COMPONENT_DIRS)
@@ -63,8 +63,8 @@ endif
 
 # Generated headers components may include (-I$(GEN)/include): the 8x16
 # console font, from Debian's console-setup-linux, through tools/psf2c; and
-# pci_claims.h and sensor_policy.h, the manifest's pci and sensor keys for
-# the PCI and privacy services (tools/manifest; order-only here: each
+# pci_claims.h, sensor_policy.h and net_policy.h, the manifest's pci, sensor and net keys for
+# the PCI, privacy and net services (tools/manifest; order-only here: each
 # service's dependency file rebuilds it alone).
 PSF2C     := $(BUILD)/tools/psf2c
 FONT_PSF  := /usr/share/consolefonts/Lat15-Fixed16.psf.gz
@@ -90,7 +90,7 @@ $(GEN)/comp/$(1)/$(1).wasm.c $(GEN)/comp/$(1)/$(1).glue.c &: $(GEN)/comp/$(1)/$(
 endef
 define component_wasm_rule
 ifeq ($(wildcard $(COMP_DIR_$(1))/*.wat),)
-$(GEN)/comp/$(1)/$(1).wasm: $(wildcard $(COMP_DIR_$(1))/*.c $(COMP_DIR_$(1))/*.h $(COMP_DIR_$(1))/wasm.flags) $(FONT_H) | $(GEN)/include/pci_claims.h $(GEN)/include/sensor_policy.h
+$(GEN)/comp/$(1)/$(1).wasm: $(wildcard $(COMP_DIR_$(1))/*.c $(COMP_DIR_$(1))/*.h $(COMP_DIR_$(1))/wasm.flags) $(FONT_H) | $(GEN)/include/pci_claims.h $(GEN)/include/sensor_policy.h $(GEN)/include/net_policy.h
 	@mkdir -p $$(dir $$@)
 	@echo '  WASM    $$@'
 	$(Q)$(WASM_CC) $(WASM_CFLAGS) -MMD -MF $$@.d $$(shell cat $(COMP_DIR_$(1))/wasm.flags 2>/dev/null) -o $$@ $(wildcard $(COMP_DIR_$(1))/*.c)
@@ -117,7 +117,7 @@ pkg_own_objs = $(patsubst %,$(GEN)/comp/$(1)/obj/%.o,$(sort $(wildcard $(COMP_DI
 pkg_lib_objs = $(patsubst %,$(GEN)/comp/$(1)/obj/%.o,$($(1)_SRCS))
 define pkg_component_rules
 $(if $($(1)_SRCS),$($(1)_SRCS): | $(call wl_stamps,$(1)) ;)
-$(GEN)/comp/$(1)/obj/%.c.o: %.c $(COMP_DIR_$(1))/sources.mk | $(call wl_stamps,$(1)) $(GEN)/include/pci_claims.h $(GEN)/include/sensor_policy.h
+$(GEN)/comp/$(1)/obj/%.c.o: %.c $(COMP_DIR_$(1))/sources.mk | $(call wl_stamps,$(1)) $(GEN)/include/pci_claims.h $(GEN)/include/sensor_policy.h $(GEN)/include/net_policy.h
 	@mkdir -p $$(dir $$@)
 	@echo '  CC      $$@'
 	$(Q)$(WASM_CC) $$(if $$(filter $(SRC)/%,$$<),$(filter-out -Wall -Wextra -Werror,$(WASM_CFLAGS)) -w,$(WASM_CFLAGS)) $($(1)_CFLAGS) -MMD -MP -c $$< -o $$@

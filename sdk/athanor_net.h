@@ -10,6 +10,7 @@
 #define ATHANOR_NET_H
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <athanor.h>
@@ -35,10 +36,12 @@ enum {
 #define NETDEV_EV_TX   2ull
 #define NETDEV_FRAME_MAX 1514u /* an Ethernet frame without FCS or VLAN tag */
 
-/* The net service's protocol (its clients: the shell, apps through the
- * socket API to come). Nothing waits inside the service: a client is told
+/* The net service's protocol (its clients: the shell, components through
+ * the socket API below). Nothing waits inside the service: a client is told
  * that something it asked for happened by a bit in its own notification,
- * which it gives the service with NET_SUBSCRIBE, and then asks. */
+ * which it gives the service with NET_SUBSCRIBE, and then asks. What a
+ * client may do is its manifest's net key (docs/network.md): a socket
+ * operation outside it answers -ATH_EPERM. */
 enum {
     /* A read-write lend of a struct ath_net_ifinfo, filled -> 0. */
     NET_IFINFO = 1,
@@ -56,8 +59,93 @@ enum {
      * once answered; -ATH_EAGAIN until then (a client gives up when it
      * likes). */
     NET_PING_RESULT = 4,
+
+    /* Sockets (IPv4). Every operation answers at once: -ATH_EAGAIN when
+     * it would have to wait, and NET_EV_SOCK in the client's notification
+     * when one of its sockets changed (then NET_POLL says which). A
+     * socket is a small number, the client's alone; all of a client's go
+     * when it stops, and all go when the service restarts (its clients
+     * then see -ATH_ECONNRESET from the SDK). Errors: -ATH_EBADHANDLE (not
+     * the caller's socket), -ATH_EPERM (outside its net key), -ATH_EAGAIN
+     * (before NET_SUBSCRIBE, or nothing yet). */
+    /* a0 = NET_TCP or NET_UDP -> a socket | -ATH_EQUOTA. */
+    NET_SOCKET = 5,
+    /* a0 = socket, a1 = port (0: any free one) -> the port bound |
+     * -ATH_EADDRINUSE | -ATH_EPERM (a port not in a "listen" rule). */
+    NET_BIND = 6,
+    /* a0 = socket (TCP, bound), a1 = backlog (at most NET_BACKLOG_MAX) -> 0. */
+    NET_LISTEN = 7,
+    /* a0 = listening socket -> a new connected socket | -ATH_EAGAIN. */
+    NET_ACCEPT = 8,
+    /* a0 = socket, a1 = IPv4 address (network byte order) | port << 32 ->
+     * 0 (UDP: where NET_SEND sends from now on; datagrams from anyone are
+     * still received) | -ATH_EINPROGRESS (TCP: its outcome makes it
+     * writable, or failed: NET_POLLERR and NET_SOCKINFO's error, e.g.
+     * ATH_ECONNREFUSED). */
+    NET_CONNECT = 9,
+    /* a0 = socket [| NET_LEN(n)]; the data in a message (ath_call_msg) or
+     * a read-only lend (a1 = its length; NET_LEN: only its first n bytes)
+     * -> bytes taken (TCP: maybe fewer; UDP: one datagram) | -ATH_EAGAIN
+     * (no room: NET_POLLOUT later) | -ATH_ENOTCONN | -ATH_ECONNRESET. */
+    NET_SEND = 10,
+    /* a0 = socket [| NET_LEN(n)]; a read-write lend (a1 = its length; at
+     * most n bytes go in) -> bytes received (TCP: 0 at the end of the
+     * stream; UDP: one datagram, cut to fit) | -ATH_EAGAIN |
+     * -ATH_ECONNRESET. */
+    NET_RECV = 11,
+    /* UDP: as NET_RECV, after a struct ath_net_from at the lend's start
+     * (n counts the datagram alone) -> the datagram's length. */
+    NET_RECVFROM = 12,
+    /* a0 = socket, a1 = NET_SHUT_RD | NET_SHUT_WR -> 0. */
+    NET_SHUTDOWN = 13,
+    /* a0 = socket -> 0. A listening socket's waiting connections are
+     * reset; unread data makes a TCP close a reset, as on Linux. */
+    NET_CLOSE = 14,
+    /* A read-write lend of struct ath_net_poll records (a1 = their bytes):
+     * each one's got = its readiness among want | NET_POLLERR |
+     * NET_POLLHUP -> how many are ready. */
+    NET_POLL = 15,
+    /* a0 = socket; a read-write lend of a struct ath_net_sockinfo -> 0. */
+    NET_SOCKINFO = 16,
+    /* A read-write lend of struct ath_net_sockinfo records -> how many:
+     * the caller's sockets, everyone's with the "all-sockets" rule. */
+    NET_SOCKLIST = 17,
 };
 #define NET_EV_PING 1ull
+#define NET_EV_SOCK 2ull
+
+enum { NET_TCP = 1, NET_UDP = 2 };
+/* a0's bits 32-63 bound the data of NET_SEND, NET_RECV, NET_RECVFROM
+ * below the lend's length (lends are whole pages). */
+#define NET_LEN(n) (1ull << 31 | (uint64_t)(uint32_t)(n) << 32)
+#define NET_BACKLOG_MAX 16
+#define NET_SHUT_RD 1u
+#define NET_SHUT_WR 2u
+#define NET_POLLIN  1u  /* data, the end of the stream, a connection to accept */
+#define NET_POLLOUT 2u  /* room to send (a connection made) */
+#define NET_POLLERR 4u  /* failed: NET_SOCKINFO's error */
+#define NET_POLLHUP 8u  /* the peer closed, or the connection failed */
+
+struct ath_net_poll {
+    int32_t  sock;
+    uint16_t want, got;
+};
+struct ath_net_from {
+    uint32_t addr;  /* network byte order */
+    uint16_t port, pad;
+};
+enum { NET_S_NEW = 0, NET_S_BOUND, NET_S_LISTEN, NET_S_CONNECTING, NET_S_CONNECTED, NET_S_PEER_CLOSED,
+       NET_S_FAILED };
+struct ath_net_sockinfo {
+    int32_t  sock;
+    uint8_t  kind, state;      /* NET_TCP/NET_UDP, NET_S_* */
+    uint16_t local_port;
+    uint32_t local_addr, remote_addr; /* network byte order */
+    uint16_t remote_port;
+    uint16_t error;            /* ATH_E* of a failed socket, else 0 */
+    uint32_t rx_queued, tx_queued; /* bytes (UDP: datagrams) waiting each way */
+    char     owner[24];        /* the component's name */
+};
 
 enum { NET_DHCP_OFF = 0, NET_DHCP_ASKING = 1, NET_DHCP_BOUND = 2 };
 struct ath_net_ifinfo {
@@ -102,6 +190,313 @@ static inline int ath_netrec_next(const uint8_t *buf, uint32_t len, uint32_t *at
     *n = k;
     *at += (2 + k + 1) & ~1u;
     return 1;
+}
+
+/* An IPv4 address a.b.c.d as the protocol carries it (network byte order
+ * in memory: what inet_aton gives). */
+static inline uint32_t ath_ipv4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
+{
+    uint8_t x[4] = { a, b, c, d };
+    uint32_t v;
+    memcpy(&v, x, 4);
+    return v;
+}
+
+/* ---- the client side: a connection to the net service, and sockets ----
+ *
+ * struct ath_net is one component's connection: the endpoint, the
+ * notification the service signals, and a page-aligned staging buffer for
+ * data that is not page-aligned (what is goes by lend, uncopied). The
+ * ath_sock_* calls answer at once, as the service does; ath_net_wait and
+ * the *_wait helpers wait client-side on the notification. */
+#define ATH_NET_STAGE 16384u
+struct ath_net {
+    ath_handle_t ep, note;
+    int          subscribed;
+    uint8_t     *stage;
+};
+
+/* Socket operations name a socket of the service's instance: after it
+ * restarted they fail (-ATH_ECONNRESET: the connection is lost) instead of
+ * going to the new one. */
+static inline int ath_net_per_socket_(uint64_t op)
+{
+    return op >= NET_BIND && op <= NET_SOCKINFO;
+}
+
+static inline int ath_net_subscribe_(struct ath_net *n)
+{
+    uint64_t r = 0;
+    int e = ath_call_grant(n->ep, NET_SUBSCRIBE, 0, 0, n->note, &r);
+    n->subscribed = e == 0 && (int64_t)r >= 0;
+    return e ? e : (int)(int64_t)r;
+}
+
+/* How ath_net_call passes data: none (a plain call with a1), a message,
+ * or a lend of page-aligned memory. */
+enum { ATH_NET_PLAIN = 0, ATH_NET_MSG = 1, ATH_NET_LEND_RO = 2, ATH_NET_LEND_RW = 3 };
+
+/* A call to the net service; one that finds it restarted reconnects and
+ * subscribes again, then retries (not a socket operation: see above).
+ * -> 0 and *result >= 0, or a negative error (the call's or the
+ * service's). */
+static inline int ath_net_call(struct ath_net *n, uint64_t op, uint64_t a0, uint64_t a1, const void *data,
+                               uint32_t len, int how, uint64_t *result)
+{
+    for (int tries = 0;; tries++) {
+        int r = how == ATH_NET_LEND_RO || how == ATH_NET_LEND_RW
+                    ? ath_call_lend(n->ep, op, a0, (void *)(uintptr_t)data, len,
+                                    how == ATH_NET_LEND_RW ? ATH_LEND_RW : ATH_LEND_RO, result)
+                : how == ATH_NET_MSG ? ath_call_msg(n->ep, op, a0, data, len, result)
+                                     : ath_call(n->ep, op, a0, a1, 0, result);
+        if (r == 0)
+            return (int64_t)*result < 0 ? (int)(int64_t)*result : 0;
+        if (r == -ATH_EPEERFAILED && ath_net_per_socket_(op))
+            return -ATH_ECONNRESET; /* it failed holding the socket: its next instance has none */
+        if (r != -ATH_EPEERRESTARTED || tries == 1)
+            return r;
+        ath_reconnect(&n->ep, "net");
+        if (n->subscribed)
+            ath_net_subscribe_(n);
+        if (ath_net_per_socket_(op))
+            return -ATH_ECONNRESET;
+    }
+}
+
+/* Connect to the net service (the manifest's calls = ["net"]) and
+ * subscribe. -> 0 or a negative error. */
+static inline int ath_net_open(struct ath_net *n)
+{
+    n->ep = ath_lookup("net");
+    n->note = ath_notify_create();
+    n->subscribed = 0;
+    n->stage = (uint8_t *)aligned_alloc(ATH_PAGE_SIZE, ATH_NET_STAGE);
+    if (n->ep < 0 || n->note < 0 || !n->stage)
+        return n->ep < 0 ? (int)n->ep : n->note < 0 ? (int)n->note : -ATH_ENOMEM;
+    for (int tries = 0;; tries++) {
+        int e = ath_net_subscribe_(n);
+        if (e != -ATH_EPEERRESTARTED || tries == 1)
+            return e;
+        ath_reconnect(&n->ep, "net");
+    }
+}
+
+static inline int ath_net_aligned_(const void *p, uint32_t len)
+{
+    return ((uintptr_t)p | len) % ATH_PAGE_SIZE == 0 && len;
+}
+
+static inline int ath_sock_open(struct ath_net *n, int kind)
+{
+    uint64_t r = 0;
+    int e = ath_net_call(n, NET_SOCKET, (uint64_t)kind, 0, NULL, 0, 0, &r);
+    return e ? e : (int)r;
+}
+
+/* -> the port bound, or a negative error. */
+static inline int ath_sock_bind(struct ath_net *n, int s, uint16_t port)
+{
+    uint64_t r = 0;
+    int e = ath_net_call(n, NET_BIND, (uint64_t)s, port, NULL, 0, 0, &r);
+    return e ? e : (int)r;
+}
+
+static inline int ath_sock_listen(struct ath_net *n, int s, unsigned backlog)
+{
+    uint64_t r = 0;
+    return ath_net_call(n, NET_LISTEN, (uint64_t)s, backlog, NULL, 0, 0, &r);
+}
+
+/* A TCP socket listening on port (or a UDP one bound to it) -> the socket. */
+static inline int ath_sock_listen_on(struct ath_net *n, int kind, uint16_t port, unsigned backlog)
+{
+    int s = ath_sock_open(n, kind);
+    if (s < 0)
+        return s;
+    int e = ath_sock_bind(n, s, port);
+    if (e >= 0 && kind == NET_TCP)
+        e = ath_sock_listen(n, s, backlog);
+    if (e < 0) {
+        uint64_t r;
+        ath_net_call(n, NET_CLOSE, (uint64_t)s, 0, NULL, 0, 0, &r);
+        return e;
+    }
+    return s;
+}
+
+static inline int ath_sock_accept(struct ath_net *n, int s)
+{
+    uint64_t r = 0;
+    int e = ath_net_call(n, NET_ACCEPT, (uint64_t)s, 0, NULL, 0, 0, &r);
+    return e ? e : (int)r;
+}
+
+/* addr in network byte order (as inet_addr gives it). */
+static inline int ath_sock_connect(struct ath_net *n, int s, uint32_t addr, uint16_t port)
+{
+    uint64_t r = 0;
+    return ath_net_call(n, NET_CONNECT, (uint64_t)s, addr | (uint64_t)port << 32, NULL, 0, 0, &r);
+}
+
+/* Data of len bytes to the service: a lend if page-aligned, else a
+ * message or the staging buffer (a copy). -> bytes taken or an error. */
+static inline long ath_net_put_(struct ath_net *n, uint64_t op, uint64_t a0, const void *buf, size_t len)
+{
+    uint64_t r = 0;
+    int e;
+    if (len > 0xffff0000u)
+        len = 0xffff0000u;
+    if (ath_net_aligned_(buf, (uint32_t)len))
+        e = ath_net_call(n, op, a0, 0, buf, (uint32_t)len, ATH_NET_LEND_RO, &r);
+    else if (len <= ATH_MSG_MAX)
+        e = ath_net_call(n, op, len ? a0 : a0 | NET_LEN(0), 0, len ? buf : n->stage, len ? (uint32_t)len : 1,
+                         ATH_NET_MSG, &r); /* an empty datagram: one byte, bounded to none */
+    else {
+        uint32_t k = len < ATH_NET_STAGE ? (uint32_t)len : ATH_NET_STAGE;
+        memcpy(n->stage, buf, k);
+        e = ath_net_call(n, op, a0 | NET_LEN(k), 0, n->stage, (k + ATH_PAGE_SIZE - 1) & ~(ATH_PAGE_SIZE - 1),
+                         ATH_NET_LEND_RO, &r);
+        if (e == 0 && r > k)
+            r = k;
+    }
+    return e ? e : (long)r;
+}
+
+/* -> bytes taken (maybe fewer than len), or -ATH_EAGAIN, or an error. */
+static inline long ath_sock_send(struct ath_net *n, int s, const void *buf, size_t len)
+{
+    return ath_net_put_(n, NET_SEND, (uint64_t)s, buf, len);
+}
+
+/* UDP: a datagram to addr:port (it stays the socket's destination). */
+static inline long ath_sock_sendto(struct ath_net *n, int s, const void *buf, size_t len, uint32_t addr,
+                                   uint16_t port)
+{
+    int e = ath_sock_connect(n, s, addr, port);
+    return e ? e : ath_sock_send(n, s, buf, len);
+}
+
+/* -> bytes received (0: the end of the stream), -ATH_EAGAIN, or an error.
+ * from: the sender (UDP), or NULL. */
+static inline long ath_sock_recvfrom(struct ath_net *n, int s, void *buf, size_t len, struct ath_net_from *from)
+{
+    uint64_t r = 0;
+    int e;
+    if (!from && ath_net_aligned_(buf, (uint32_t)len) && len <= 0x40000000u)
+        e = ath_net_call(n, NET_RECV, (uint64_t)s, 0, buf, (uint32_t)len, ATH_NET_LEND_RW, &r);
+    else {
+        uint32_t hdr = from ? sizeof *from : 0;
+        uint32_t k = len < ATH_NET_STAGE - hdr ? (uint32_t)len : ATH_NET_STAGE - hdr;
+        e = ath_net_call(n, from ? NET_RECVFROM : NET_RECV, (uint64_t)s | NET_LEN(k), 0, n->stage,
+                         ATH_NET_STAGE, ATH_NET_LEND_RW, &r);
+        if (e == 0) {
+            if (r > k)
+                r = k;
+            if (from)
+                memcpy(from, n->stage, sizeof *from);
+            memcpy(buf, n->stage + hdr, (size_t)r);
+        }
+    }
+    return e ? e : (long)r;
+}
+
+static inline long ath_sock_recv(struct ath_net *n, int s, void *buf, size_t len)
+{
+    return ath_sock_recvfrom(n, s, buf, len, NULL);
+}
+
+static inline int ath_sock_shutdown(struct ath_net *n, int s, unsigned how)
+{
+    uint64_t r = 0;
+    return ath_net_call(n, NET_SHUTDOWN, (uint64_t)s, how, NULL, 0, 0, &r);
+}
+
+static inline int ath_sock_close(struct ath_net *n, int s)
+{
+    uint64_t r = 0;
+    return ath_net_call(n, NET_CLOSE, (uint64_t)s, 0, NULL, 0, 0, &r);
+}
+
+static inline int ath_sock_info(struct ath_net *n, int s, struct ath_net_sockinfo *out)
+{
+    uint64_t r = 0;
+    int e = ath_net_call(n, NET_SOCKINFO, (uint64_t)s, 0, n->stage, ATH_PAGE_SIZE, ATH_NET_LEND_RW, &r);
+    if (e == 0)
+        memcpy(out, n->stage, sizeof *out);
+    return e;
+}
+
+/* Readiness of up to ATH_NET_STAGE / 8 sockets, waiting up to timeout_ns
+ * (0: not at all; ATH_NO_TIMEOUT: for ever) for one to be ready -> how
+ * many are ready (0: the time ran out), or an error. */
+static inline int ath_net_wait(struct ath_net *n, struct ath_net_poll *p, unsigned count, uint64_t timeout_ns)
+{
+    if (count > ATH_NET_STAGE / sizeof *p)
+        return -ATH_EINVAL;
+    uint64_t deadline = timeout_ns == ATH_NO_TIMEOUT ? ATH_NO_TIMEOUT : ath_now_ns() + timeout_ns;
+    for (;;) {
+        uint64_t r = 0;
+        memcpy(n->stage, p, count * sizeof *p);
+        int e = ath_net_call(n, NET_POLL, 0, 0, n->stage, ATH_NET_STAGE, ATH_NET_LEND_RW, &r);
+        if (e)
+            return e;
+        memcpy(p, n->stage, count * sizeof *p);
+        if (r)
+            return (int)r;
+        uint64_t now = ath_now_ns(), bits = 0;
+        if (deadline != ATH_NO_TIMEOUT && now >= deadline)
+            return 0;
+        e = ath_notify_wait(n->note, NET_EV_SOCK, deadline == ATH_NO_TIMEOUT ? ATH_NO_TIMEOUT : deadline - now,
+                            &bits);
+        if (e)
+            return e;
+    }
+}
+
+/* One socket's readiness among want, waiting up to timeout_ns -> the bits
+ * (0: the time ran out), or an error. */
+static inline int ath_sock_wait(struct ath_net *n, int s, unsigned want, uint64_t timeout_ns)
+{
+    struct ath_net_poll p = { s, (uint16_t)want, 0 };
+    int r = ath_net_wait(n, &p, 1, timeout_ns);
+    return r < 0 ? r : r ? p.got : 0;
+}
+
+/* Send all of buf, waiting for room -> 0 or an error. */
+static inline int ath_sock_send_all(struct ath_net *n, int s, const void *buf, size_t len, uint64_t timeout_ns)
+{
+    const uint8_t *p = (const uint8_t *)buf;
+    while (len) {
+        long k = ath_sock_send(n, s, p, len);
+        if (k == -ATH_EAGAIN) {
+            int w = ath_sock_wait(n, s, NET_POLLOUT, timeout_ns);
+            if (w <= 0)
+                return w ? w : -ATH_ETIMEDOUT;
+            continue;
+        }
+        if (k < 0)
+            return (int)k;
+        p += k, len -= (size_t)k;
+    }
+    return 0;
+}
+
+/* Connect and wait for the outcome -> 0 or an error (-ATH_ECONNREFUSED...). */
+static inline int ath_sock_connect_wait(struct ath_net *n, int s, uint32_t addr, uint16_t port,
+                                        uint64_t timeout_ns)
+{
+    int e = ath_sock_connect(n, s, addr, port);
+    if (e != -ATH_EINPROGRESS)
+        return e;
+    int w = ath_sock_wait(n, s, NET_POLLOUT, timeout_ns);
+    if (w <= 0)
+        return w ? w : -ATH_ETIMEDOUT;
+    if (w & NET_POLLERR) {
+        struct ath_net_sockinfo i;
+        e = ath_sock_info(n, s, &i);
+        return e ? e : -(int)(i.error ? i.error : ATH_ECONNRESET);
+    }
+    return 0;
 }
 
 #endif

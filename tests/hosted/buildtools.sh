@@ -100,6 +100,38 @@ calls = ["crasher"]
 [component.crasher]
 image = "workload"'
 
+# Network rules (the net key, docs/network.md): each mistake named.
+check_manifest net-unknown-rule "net-unknown-rule.toml:3: unknown network rule \"serve 80\"" \
+    '[component.hello]
+calls = ["crasher"]
+net = ["serve 80"]'
+check_manifest net-bad-ports "net-bad-ports.toml:2: bad ports \"90-80\"" \
+    '[component.hello]
+net = ["listen 90-80"]'
+check_manifest net-bad-host "net-bad-host.toml:2: bad address \"10.0.2.256\"" \
+    '[component.hello]
+net = ["connect 10.0.2.256:80"]'
+check_manifest net-host-bits "net-host-bits.toml:2: address 10.0.2.1 has bits set beyond its /24 prefix" \
+    '[component.hello]
+net = ["connect 10.0.2.1/24:*"]'
+check_manifest net-bad-proto "net-bad-proto.toml:2: network rule \"listen 7 sctp\": tcp or udp, got \"sctp\"" \
+    '[component.hello]
+net = ["listen 7 sctp"]'
+check_manifest net-without-net "net-without-net.toml:1: component 'hello' has network rules \\(net\\), but its calls do not include \"net\"" \
+    '[component.hello]
+net = ["listen 7"]'
+# ... and a good one reaches net_policy.h as the net service reads it
+# (kind, proto, prefix, address in host order, ports).
+mkdir -p "$dir/netok"
+printf '[component.hello]\nimage = "demo"\ncalls = ["net"]\nnet = ["listen 7", "connect 10.0.2.0/24:8000-8010 udp", "ping *", "all-sockets"]\n[component.net]\nimage = "system"\n' \
+    > "$dir/netok.toml"
+mkdir -p "$dir/netok-comp/net"
+"$BUILD/tools/manifest" "$dir/netok.toml" "$dir/netok" components/apps/hello "$dir/netok-comp/net" > "$dir/netok.log" 2>&1
+expect_status hosted/manifest-net-accepted $? 0 "$dir/netok.log"
+expect_in "$dir/netok/include/net_policy.h" hosted/manifest-net-policy '\{ "hello", 1, 3, 0, 0, 7, 7 \},' \
+    '\{ "hello", 2, 2, 24, 0xa000200, 8000, 8010 \},' '\{ "hello", 3, 3, 0, 0, 0, 0 \},' \
+    '\{ "hello", 4, 3, 0, 0, 0, 0 \},' '^#define NET_RULES 4$'
+
 # Each image's table indexes its own components: a call from the user image
 # names the callee's place in that image, not in the test image.
 mkdir -p "$dir/idx"

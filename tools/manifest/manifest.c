@@ -12,8 +12,8 @@
  *
  * Usage: manifest <system.toml> <out-dir> <component-dir>...
  *   writes <out-dir>/manifest-{user,test,bench}.c,
- *   <out-dir>/components.mk, <out-dir>/include/pci_claims.h and
- *   <out-dir>/include/sensor_policy.h */
+ *   <out-dir>/components.mk, <out-dir>/include/pci_claims.h,
+ *   <out-dir>/include/sensor_policy.h and <out-dir>/include/net_policy.h */
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
@@ -35,6 +35,7 @@
 #define MAX_IRQS    ATH_MAX_IRQS
 #define MAX_MMIO    ATH_MAX_MMIO
 #define MAX_PCI     4 /* PCI devices one driver may claim */
+#define MAX_NET     8 /* network rules per component */
 #define PHYS_LIMIT  ATH_PHYS_LIMIT /* MMIO ranges lie below the widest physical address */
 
 struct entry {
@@ -56,6 +57,14 @@ struct entry {
     unsigned long pci[MAX_PCI]; /* PCI devices it may claim: vendor | device << 16 */
     int  npci;
     bool pci_inventory; /* may ask the PCI service about every function (lspci) */
+    struct net_rule { /* what it may do on the network (net key): net_policy.h */
+        int kind;               /* NET_RULE_* below */
+        unsigned proto;         /* 1 TCP, 2 UDP, 3 both */
+        unsigned long addr;     /* IPv4, host byte order (connect, ping) */
+        int prefix;             /* bits of addr that must match: 0 any address */
+        long port_lo, port_hi;  /* listen, connect */
+    } net[MAX_NET];
+    int  nnet;
     struct { unsigned long long lo, hi; } mmio[MAX_MMIO]; /* inclusive physical ranges */
     int  nmmio;
     long dma_pages;
@@ -387,6 +396,110 @@ static void parse_pci(struct entry *e, char *v)
     }
 }
 
+/* net = ["listen 7", "connect 10.0.2.2:8000-8010 tcp", "ping *", ...]: what
+ * the component may do through the net service (docs/network.md, "The
+ * capability"): listen PORTS [tcp|udp]; connect HOST:PORTS [tcp|udp], HOST
+ * being *, A.B.C.D or A.B.C.D/BITS, PORTS * or N or N-M; ping HOST; and
+ * all-sockets (list every component's sockets, the shell's `sockets`). */
+enum { NET_RULE_LISTEN = 1, NET_RULE_CONNECT = 2, NET_RULE_PING = 3, NET_RULE_ALL_SOCKETS = 4 };
+
+static void parse_ports(const char *w, struct net_rule *r)
+{
+    char *end;
+    if (!strcmp(w, "*")) {
+        r->port_lo = 1, r->port_hi = 65535;
+        return;
+    }
+    r->port_lo = r->port_hi = strtol(w, &end, 10);
+    if (*end == '-' && end != w)
+        r->port_hi = strtol(end + 1, &end, 10);
+    if (*end || !isdigit((unsigned char)*w) || r->port_lo < 1 || r->port_hi > 65535 || r->port_lo > r->port_hi)
+        fail("bad ports \"%s\" (*, N or N-M, 1 to 65535)", w);
+}
+
+static void parse_host(char *w, struct net_rule *r)
+{
+    if (!strcmp(w, "*")) {
+        r->addr = 0, r->prefix = 0;
+        return;
+    }
+    unsigned a, b, c, d, bits = 32;
+    int n = 0;
+    char *slash = strchr(w, '/');
+    if (slash) {
+        *slash = '\0';
+        char *end;
+        bits = (unsigned)strtoul(slash + 1, &end, 10);
+        if (*end || end == slash + 1 || bits > 32)
+            fail("bad prefix length /%s (0 to 32)", slash + 1);
+    }
+    if (sscanf(w, "%3u.%3u.%3u.%3u%n", &a, &b, &c, &d, &n) != 4 || w[n] || a > 255 || b > 255 || c > 255 ||
+        d > 255)
+        fail("bad address \"%s\" (*, A.B.C.D or A.B.C.D/BITS)", w);
+    r->addr = (unsigned long)a << 24 | b << 16 | c << 8 | d;
+    r->prefix = (int)bits;
+    if (bits < 32 && (r->addr & (0xfffffffful >> bits)))
+        fail("address %s has bits set beyond its /%u prefix", w, bits);
+}
+
+static void parse_net(struct entry *e, char *v)
+{
+    v = list_body(v, "[\"listen 80\", \"connect 10.0.2.2:8000 tcp\"]");
+    e->nnet = 0;
+    for (char *item = strtok(v, ","); item; item = strtok(NULL, ",")) {
+        char rule[64], *w[4] = { 0 };
+        int nw = 0;
+        item = trim(item);
+        if (!*item)
+            continue;
+        parse_string(item, rule, sizeof rule);
+        char *save = NULL;
+        for (char *t = strtok_r(rule, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+            if (nw == 3)
+                fail("network rule has too many words: \"%s\"", item);
+            w[nw++] = t;
+        }
+        if (e->nnet == MAX_NET)
+            fail("at most %d network rules per component", MAX_NET);
+        struct net_rule *r = &e->net[e->nnet++];
+        memset(r, 0, sizeof *r);
+        r->proto = 3;
+        int proto_at = 2;
+        if (nw >= 1 && !strcmp(w[0], "listen") && nw >= 2) {
+            r->kind = NET_RULE_LISTEN;
+            parse_ports(w[1], r);
+        } else if (nw >= 1 && !strcmp(w[0], "connect") && nw >= 2) {
+            r->kind = NET_RULE_CONNECT;
+            char *colon = strrchr(w[1], ':');
+            if (!colon)
+                fail("connect needs HOST:PORTS, got \"%s\"", w[1]);
+            *colon = '\0';
+            parse_host(w[1], r);
+            parse_ports(colon + 1, r);
+        } else if (nw == 2 && !strcmp(w[0], "ping")) {
+            r->kind = NET_RULE_PING;
+            parse_host(w[1], r);
+            proto_at = 3;
+        } else if (nw == 1 && !strcmp(w[0], "all-sockets")) {
+            r->kind = NET_RULE_ALL_SOCKETS;
+            proto_at = 3;
+        } else {
+            fail("unknown network rule %s (listen PORTS [tcp|udp], connect HOST:PORTS [tcp|udp], ping HOST, "
+                 "all-sockets)", item);
+        }
+        if (nw > proto_at + 1)
+            fail("network rule %s: one word too many", item);
+        if (nw == proto_at + 1) {
+            if (!strcmp(w[proto_at], "tcp"))
+                r->proto = 1;
+            else if (!strcmp(w[proto_at], "udp"))
+                r->proto = 2;
+            else
+                fail("network rule %s: tcp or udp, got \"%s\"", item, w[proto_at]);
+        }
+    }
+}
+
 /* The sensors the privacy service hands out (docs/privacy.md). */
 static const char *const sensor_names[] = { "location", "microphone" };
 static const unsigned sensor_bits[] = { ATH_SENSOR_LOCATION, ATH_SENSOR_MICROPHONE };
@@ -459,6 +572,8 @@ static void set(struct entry *e, const char *key, char *v)
         parse_pci(e, v);
     else if (!strcmp(key, "pci_inventory"))
         e->pci_inventory = parse_bool(v);
+    else if (!strcmp(key, "net"))
+        parse_net(e, v);
     else if (!strcmp(key, "mmio"))
         parse_mmio(e, v);
     else if (!strcmp(key, "dma_pages"))
@@ -506,7 +621,7 @@ static void set(struct entry *e, const char *key, char *v)
         fail("unknown key '%s' (known: args, caps, calls, memory_pages, cpu_budget_ms, "
              "cpu_period_ms, restart, max_restarts, restart_window_ms, autostart, ioports, irqs, mmio, pci, "
              "pci_inventory, dma_pages, kernel_kib, grants, image, sensor, sensors, sensor_answers, "
-             "sensor_control, dirs, dirs_ro)", key);
+             "sensor_control, dirs, dirs_ro, net)", key);
 }
 
 static const char *find_dir(const char *name, int ndirs, char **dirs)
@@ -586,6 +701,31 @@ static int write_pci_claims(const char *gen, const char *manifest)
             add(&h, " \"%s\",", entries[i].name);
     add(&h, " NULL };\n#endif\n");
     return write_header(gen, "pci_claims.h", &h, "PCI claims");
+}
+
+/* $(GEN)/include/net_policy.h, for the net service alone: each
+ * component's network rules (the net keys), by name. */
+static int write_net_policy(const char *gen, const char *manifest)
+{
+    static struct header h;
+    add(&h, "/* Generated from %s by tools/manifest: what each component may do on the network\n"
+            " * (its net key; docs/network.md). Do not edit. */\n"
+            "#ifndef NET_POLICY_H\n#define NET_POLICY_H\n#include <stdint.h>\n"
+            "enum { NET_RULE_LISTEN = 1, NET_RULE_CONNECT = 2, NET_RULE_PING = 3, NET_RULE_ALL_SOCKETS = 4 };\n"
+            "#define NET_RULE_TCP 1u\n#define NET_RULE_UDP 2u\n"
+            "struct net_rule {\n    const char *component;\n    uint8_t kind, proto, prefix;\n"
+            "    uint32_t addr; /* IPv4, host byte order: the top prefix bits must match */\n"
+            "    uint16_t port_lo, port_hi;\n};\n"
+            "static const struct net_rule net_rules[] = {\n", manifest);
+    unsigned count = 0;
+    for (int i = 0; i < nentries; i++)
+        for (int k = 0; k < entries[i].nnet; k++, count++) {
+            const struct net_rule *r = &entries[i].net[k];
+            add(&h, "    { \"%s\", %d, %u, %d, %#lx, %ld, %ld },\n", entries[i].name, r->kind, r->proto, r->prefix,
+                r->addr, r->port_lo, r->port_hi);
+        }
+    add(&h, "%s};\n#define NET_RULES %u\n#endif\n", count ? "" : "    { \"\", 0, 0, 0, 0, 0, 0 },\n", count);
+    return write_header(gen, "net_policy.h", &h, "network rules");
 }
 
 /* $(GEN)/include/sensor_policy.h, for the privacy service alone: which
@@ -846,6 +986,12 @@ int main(int argc, char **argv)
             calls_pci |= !strcmp(entries[entries[i].call_idx[k]].name, "pci");
         if (entries[i].pci_inventory && !calls_pci)
             fail("component '%s': pci_inventory = true, but its calls do not include \"pci\"", entries[i].name);
+        /* Network rules are the net service's to honour. */
+        bool calls_net = false;
+        for (int k = 0; k < entries[i].ncalls; k++)
+            calls_net |= !strcmp(entries[entries[i].call_idx[k]].name, "net");
+        if (entries[i].nnet && !calls_net)
+            fail("component '%s' has network rules (net), but its calls do not include \"net\"", entries[i].name);
         /* A PCI device belongs to one driver. */
         for (int a = 0; a < entries[i].npci; a++)
             for (int j = 0; j <= i; j++)
@@ -916,7 +1062,8 @@ int main(int argc, char **argv)
     for (int im = 0; im < NIMAGES; im++)
         if (write_manifest(argv[2], im) != 0)
             return 1;
-    if (write_pci_claims(argv[2], path) != 0 || write_sensor_policy(argv[2], path) != 0)
+    if (write_pci_claims(argv[2], path) != 0 || write_sensor_policy(argv[2], path) != 0 ||
+        write_net_policy(argv[2], path) != 0)
         return 1;
     char out[1024];
     snprintf(out, sizeof out, "%s/components.mk", argv[2]);

@@ -1,6 +1,7 @@
 /* The shell's network commands, through the net service
- * (sdk/athanor_net.h): ifconfig (the interface, its addresses and counts)
- * and ping (ICMP echo, as ping(8) prints it; Ctrl-C stops it). */
+ * (sdk/athanor_net.h): ifconfig (the interface, its addresses and counts),
+ * ping (ICMP echo, as ping(8) prints it; Ctrl-C stops it) and sockets
+ * (every component's, as ss(8)). */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,45 +11,19 @@
 
 #include "shell.h"
 
-static ath_handle_t net = -1, net_note = -1;
-static bool         subscribed;
+static struct ath_net net = { -1, -1, 0, NULL };
 
-/* Our notification at the net service (what it tells us: NET_EV_*),
- * looking the service up (again, if it restarted). */
-static int subscribe(void)
+/* The net service, looked up and subscribed to the first time (and again
+ * by the SDK's calls after it restarted). */
+static int net_ready(void)
 {
-    if (net_note < 0)
-        net_note = ath_notify_create();
-    int e = 0;
-    for (int tries = 0; tries < 2; tries++) {
-        if (net < 0 || tries)
-            ath_reconnect(&net, "net");
-        uint64_t r = 0;
-        e = ath_call_grant(net, NET_SUBSCRIBE, 0, 0, net_note, &r);
-        e = e ? e : (int64_t)r < 0 ? (int)(int64_t)r : 0;
-        if (e != -ATH_EPEERRESTARTED)
-            break;
-    }
-    subscribed = e == 0;
-    return e;
+    return net.ep >= 0 && net.stage ? 0 : ath_net_open(&net);
 }
 
-/* A call to the net service, again after reconnecting (and subscribing
- * again, if we had) if it restarted. */
-static int net_call(uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2, void *lend, uint32_t len,
-                    uint64_t *result)
+static int net_call(uint64_t op, uint64_t a0, uint64_t a1, void *lend, uint32_t len, uint64_t *result)
 {
-    for (int tries = 0;; tries++) {
-        if (net < 0)
-            net = ath_lookup("net");
-        int r = lend ? ath_call_lend(net, op, a0, lend, len, ATH_LEND_RW, result)
-                     : ath_call(net, op, a0, a1, a2, result);
-        if (r != -ATH_EPEERRESTARTED || tries == 1)
-            return r ? r : (int64_t)*result < 0 ? (int)(int64_t)*result : 0;
-        ath_reconnect(&net, "net");
-        if (subscribed)
-            subscribe();
-    }
+    int e = net_ready();
+    return e ? e : ath_net_call(&net, op, a0, a1, lend, len, lend ? ATH_NET_LEND_RW : ATH_NET_PLAIN, result);
 }
 
 static const char *ip(uint32_t a, char *buf) /* network byte order */
@@ -65,7 +40,7 @@ static void cmd_ifconfig(void)
     } lent __attribute__((aligned(4096))); /* a lend is of whole pages */
     struct ath_net_ifinfo info;
     uint64_t r = 0;
-    int e = net_call(NET_IFINFO, 0, 0, 0, &lent, sizeof lent, &r);
+    int e = net_call(NET_IFINFO, 0, 0, &lent, sizeof lent, &r);
     info = lent.i;
     if (e) {
         out("ifconfig: the net service does not answer (%s)\n", ath_strerror(e));
@@ -105,7 +80,7 @@ static void cmd_ping(int argc, char **argv)
     long count = argc == 3 ? strtol(argv[2], NULL, 10) : 4;
     if (count < 1 || count > 1000)
         count = 4;
-    int e = subscribed ? 0 : subscribe();
+    int e = net_ready();
     if (e) {
         out("ping: the net service does not answer (%s)\n", ath_strerror(e));
         return;
@@ -114,18 +89,19 @@ static void cmd_ping(int argc, char **argv)
     out("PING %s: 56 data bytes\n", argv[1]);
     for (long seq = 1; seq <= count; seq++) {
         uint64_t us = 0, bits;
-        e = net_call(NET_PING, to.s_addr, (uint64_t)seq, 0, NULL, 0, &us);
+        e = net_call(NET_PING, to.s_addr, (uint64_t)seq, NULL, 0, &us);
         if (e) {
             out("ping: %s\n", e == -ATH_ENOENT ? "no address yet (is the network up? see ifconfig)"
-                                                : ath_strerror(e));
+                               : e == -ATH_EPERM ? "not allowed (the shell's manifest net key)"
+                                                 : ath_strerror(e));
             break;
         }
         sent++;
         uint64_t t0 = ath_now_ns();
         /* The answer, told by our notification; a second at most. */
-        while ((e = net_call(NET_PING_RESULT, 0, 0, 0, NULL, 0, &us)) == -ATH_EAGAIN &&
+        while ((e = net_call(NET_PING_RESULT, 0, 0, NULL, 0, &us)) == -ATH_EAGAIN &&
                ath_now_ns() - t0 < 1000000000ull)
-            ath_notify_wait(net_note, NET_EV_PING, 1000000000ull - (ath_now_ns() - t0), &bits);
+            ath_notify_wait(net.note, NET_EV_PING, 1000000000ull - (ath_now_ns() - t0), &bits);
         if (e) {
             out("no answer from %s: seq=%ld\n", argv[1], seq);
         } else {
@@ -140,12 +116,50 @@ static void cmd_ping(int argc, char **argv)
     out("--- %s: %u sent, %u answered\n", argv[1], sent, answered);
 }
 
+static const char *state_name(unsigned st)
+{
+    static const char *const names[] = { "new", "bound", "listen", "connecting", "connected", "peer-closed",
+                                         "failed" };
+    return st < sizeof names / sizeof *names ? names[st] : "?";
+}
+
+/* sockets: every component's sockets (the shell's all-sockets rule), as
+ * ss(8) lists them. */
+static void cmd_sockets(void)
+{
+    uint64_t n = 0;
+    int e = net_ready();
+    e = e ? e : ath_net_call(&net, NET_SOCKLIST, 0, 0, net.stage, ATH_NET_STAGE, ATH_NET_LEND_RW, &n);
+    if (e) {
+        out("sockets: %s\n", e == -ATH_EPERM ? "not allowed" : ath_strerror(e));
+        return;
+    }
+    static struct ath_net_sockinfo list[ATH_NET_STAGE / sizeof(struct ath_net_sockinfo)];
+    memcpy(list, net.stage, (size_t)n * sizeof *list);
+    out("proto local                 remote                state         rx-queue tx-queue owner\n");
+    for (uint64_t i = 0; i < n; i++) {
+        const struct ath_net_sockinfo *k = &list[i];
+        char a[16], l[24], r[24];
+        snprintf(l, sizeof l, "%s:%u", ip(k->local_addr, a), k->local_port);
+        if (k->remote_port)
+            snprintf(r, sizeof r, "%s:%u", ip(k->remote_addr, a), k->remote_port);
+        else
+            snprintf(r, sizeof r, "*");
+        out("%-5s %-21s %-21s %-13s %8u %8u %s%s%s\n", k->kind == NET_TCP ? "tcp" : "udp", l, r,
+            state_name(k->state), k->rx_queued, k->tx_queued, k->owner, k->error ? "  " : "",
+            k->error ? ath_strerror(k->error) : "");
+    }
+    out("%llu socket%s\n", (unsigned long long)n, n == 1 ? "" : "s");
+}
+
 bool shell_net_command(int argc, char **argv)
 {
     if (!strcmp(argv[0], "ifconfig"))
         cmd_ifconfig();
     else if (!strcmp(argv[0], "ping"))
         cmd_ping(argc, argv);
+    else if (!strcmp(argv[0], "sockets"))
+        cmd_sockets();
     else
         return false;
     return true;

@@ -34,6 +34,6 @@ int64_t shell_syncfs(void);
 /* lsblk's line for the filesystem on the disk. */
 void shell_lsblk_fs(void);
 
-/* Run argv if it is a network command (ifconfig, ping). */
+/* Run argv if it is a network command (ifconfig, ping, sockets). */
 bool shell_net_command(int argc, char **argv);
 #endif

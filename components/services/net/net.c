@@ -1,6 +1,6 @@
 /* The net service: a TCP/IP stack (lwIP 2.1.3, NO_SYS=1, docs/network.md)
  * over the network driver (sdk/athanor_net.h's device protocol), for the
- * system's clients (the shell's ifconfig and ping; sockets to come). One
+ * system's clients (the shell's ifconfig and ping; sockets: sock.c). One
  * thread, one handler: frames the driver signals, lwIP's timers and the
  * clients' calls never overlap, so lwIP needs no locks, and no call waits
  * in it (what a client waits for, it is told through its own
@@ -15,8 +15,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <athanor_net.h>
 
 #include "crypto_shorthash_siphash24.h"
 #include "lwip/dhcp.h"
@@ -37,8 +35,8 @@
 #include "netif/ethernet.h"
 
 #include "azoth_lwip_hooks.h"
+#include "net.h"
 
-#define ERR(e) ((uint64_t)(int64_t)-(e))
 #define BATCH  16384u /* bytes of frames per lend, each way */
 
 static ath_handle_t dev = -1, note;
@@ -173,8 +171,10 @@ static void rx_drain(void)
 
 static void status_changed(struct netif *n)
 {
-    if (ip4_addr_isany_val(*netif_ip4_addr(n)))
+    static uint32_t shown; /* the address last shown: lwIP calls this for IPv6 changes too */
+    if (ip4_addr_isany_val(*netif_ip4_addr(n)) || ip4_addr_get_u32(netif_ip4_addr(n)) == shown)
         return;
+    shown = ip4_addr_get_u32(netif_ip4_addr(n));
     char gw[16];
     ip4addr_ntoa_r(netif_ip4_gw(n), gw, sizeof gw);
     printf("net: %s/%d via %s%s\n", ip4addr_ntoa(netif_ip4_addr(n)),
@@ -197,18 +197,7 @@ static err_t nif_init(struct netif *n)
 
 /* ---- clients ------------------------------------------------------------- */
 
-/* What the service keeps for a client, by its badge: the notification it
- * gave (NET_SUBSCRIBE), its echo request. Slots are taken at a client's
- * first subscription and kept; a client seen again after a restart of its
- * own finds its slot (the badge is its place in the manifest). */
-#define CLIENTS 16
-static struct client {
-    uint64_t     badge; /* 0: free */
-    ath_handle_t note;
-    uint16_t     ping_seq;
-    bool         ping_out, ping_answered;
-    uint64_t     ping_t0, ping_rtt;
-} clients[CLIENTS];
+struct client clients[CLIENTS];
 
 static struct client *client_of(uint64_t badge, bool make)
 {
@@ -221,9 +210,72 @@ static struct client *client_of(uint64_t badge, bool make)
     }
     if (!make || !free_slot)
         return NULL;
+    memset(free_slot, 0, sizeof *free_slot);
     free_slot->badge = badge;
     free_slot->note = -1;
     return free_slot;
+}
+
+void client_tell(struct client *c, uint64_t bits)
+{
+    /* A dead notification (ESTALE) means the client stopped: its copy
+     * died with the original. Reaped after the handler (lwIP may be in
+     * the middle of a callback about one of its sockets). */
+    if (c->note >= 0 && ath_notify_signal(c->note, bits) == -ATH_ESTALE)
+        c->gone = true;
+}
+
+/* Forget a client that stopped: its sockets close, its slot is free. */
+static void client_forget(struct client *c)
+{
+    sock_client_gone(c);
+    if (c->note >= 0)
+        ath_cap_delete(c->note);
+    memset(c, 0, sizeof *c);
+}
+
+/* Every second or so, and after each handler: clients whose notification
+ * died are gone. */
+static uint64_t last_reap;
+static void reap(bool probe)
+{
+    uint64_t now = ath_now_ns();
+    if (probe && now - last_reap < 1000000000ull)
+        probe = false;
+    if (probe) {
+        last_reap = now;
+        sock_tick();
+    }
+    for (unsigned i = 0; i < CLIENTS; i++) {
+        struct client *c = &clients[i];
+        if (!c->badge)
+            continue;
+        if (probe && !c->gone)
+            client_tell(c, 0);
+        if (c->gone)
+            client_forget(c);
+    }
+}
+
+static uint64_t subscribe_client(uint64_t badge, ath_handle_t note)
+{
+    struct client *c = client_of(badge, false);
+    /* The same badge with its old notification dead is a new instance (a
+     * restart, or another program in a runtime slot): the old one's
+     * sockets go first. */
+    if (c && c->note >= 0 && ath_notify_signal(c->note, 0) == -ATH_ESTALE)
+        client_forget(c), c = NULL;
+    if (!c && !(c = client_of(badge, true))) {
+        ath_cap_delete(note);
+        return ERR(ATH_EQUOTA); /* CLIENTS of them already */
+    }
+    if (c->note >= 0)
+        ath_cap_delete(c->note);
+    c->note = note;
+    c->gone = false;
+    ath_caller_name(c->name, sizeof c->name);
+    policy_bind(c);
+    return 0;
 }
 
 /* ---- ping ---------------------------------------------------------------- */
@@ -249,8 +301,7 @@ static u8_t ping_recv(void *arg, struct raw_pcb *pcb, struct pbuf *p, const ip_a
     c->ping_out = false;
     c->ping_answered = true;
     c->ping_rtt = ath_now_ns() - c->ping_t0;
-    if (c->note >= 0)
-        ath_notify_signal(c->note, NET_EV_PING);
+    client_tell(c, NET_EV_PING);
     pbuf_free(p);
     return 1;
 }
@@ -259,6 +310,8 @@ static uint64_t ping(struct client *c, uint32_t addr, uint64_t seq)
 {
     if (!c || c->note < 0)
         return ERR(ATH_EAGAIN);
+    if (!policy_ping(c, addr))
+        return ERR(ATH_EPERM);
     if (!netif_is_up(&nif) || ip4_addr_isany_val(*netif_ip4_addr(&nif)))
         return ERR(ATH_ENOENT);
     struct pbuf *p = pbuf_alloc(PBUF_IP, sizeof(struct icmp_echo_hdr) + PING_DATA, PBUF_RAM);
@@ -311,10 +364,18 @@ static uint64_t ifinfo(struct ath_net_ifinfo *o, uint32_t len)
     return 0;
 }
 
+/* lwIP's next timer; at most a second while there are clients (reap). */
 static uint64_t next_timeout(void)
 {
     u32_t ms = sys_timeouts_sleeptime();
+    if (sock_any_client() && (ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE || ms > 1000))
+        ms = 1000;
     return ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE ? ATH_NO_TIMEOUT : (uint64_t)ms * 1000000u;
+}
+
+bool net_up(void)
+{
+    return have_dev && netif_is_up(&nif) && !ip4_addr_isany_val(*netif_ip4_addr(&nif));
 }
 
 ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2)
@@ -325,25 +386,16 @@ ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64
             rx_drain();
         sys_check_timeouts();
         flush_tx();
+        reap(true);
         return next_timeout();
     }
     switch (op) {
     case NET_IFINFO:
-        r = ifinfo((struct ath_net_ifinfo *)(uintptr_t)a2, (uint32_t)a1);
+        r = a2 ? ifinfo((struct ath_net_ifinfo *)(uintptr_t)a2, (uint32_t)a1) : ERR(ATH_EINVAL);
         break;
-    case NET_SUBSCRIBE: {
-        struct client *c = client_of(badge, true);
-        if (!c) {
-            ath_cap_delete((ath_handle_t)a2);
-            r = ERR(ATH_EQUOTA); /* CLIENTS of them already */
-            break;
-        }
-        if (c->note >= 0)
-            ath_cap_delete(c->note);
-        c->note = (ath_handle_t)a2;
-        r = 0;
+    case NET_SUBSCRIBE:
+        r = subscribe_client(badge, (ath_handle_t)a2);
         break;
-    }
     case NET_PING:
         r = ping(client_of(badge, false), (uint32_t)a0, a1);
         break;
@@ -353,16 +405,22 @@ ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64
         break;
     }
     default:
-        r = ERR(ATH_ENOSYS);
+        r = op >= NET_SOCKET && op <= NET_SOCKLIST ? sock_handle(client_of(badge, false), op, a0, a1, a2)
+                                                   : ERR(ATH_ENOSYS);
         break;
     }
     flush_tx();
+    reap(false);
     return r;
 }
+
+uint8_t net_msgbuf[NET_MSGBUF] __attribute__((aligned(8)));
 
 int main(void)
 {
     note = ath_notify_create();
+    ath_set_msgbuf(net_msgbuf, sizeof net_msgbuf);
+    sock_init();
     dev = ath_cap_find(ATH_T_ENDPOINT, 0); /* the manifest's: calls = ["virtio_net"] */
     uint64_t info = 0;
     /* The driver starts at boot too, and may find no card: 10 s, then we

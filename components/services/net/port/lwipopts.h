@@ -15,12 +15,12 @@
 #define MEM_LIBC_MALLOC        0
 #define MEMP_MEM_MALLOC        0
 #define MEM_ALIGNMENT          4
-#define MEM_SIZE               (128 * 1024)
+#define MEM_SIZE               (256 * 1024) /* TCP's send queues (copies) among others */
 #define MEMP_NUM_PBUF          64
 #define MEMP_NUM_UDP_PCB       16
 #define MEMP_NUM_TCP_PCB       64
 #define MEMP_NUM_TCP_PCB_LISTEN 16
-#define MEMP_NUM_TCP_SEG       256
+#define MEMP_NUM_TCP_SEG       512 /* the send queues of 32 connections, and then some */
 #define MEMP_NUM_SYS_TIMEOUT   (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 4)
 #define PBUF_POOL_SIZE         128
 #define PBUF_POOL_BUFSIZE      1536 /* one Ethernet frame per pool pbuf */
@@ -50,12 +50,17 @@
 #define LWIP_IPV6_AUTOCONFIG   AZOTH_LWIP_IPV6  /* SLAAC: QEMU's slirp advertises fec0::/64 */
 #define LWIP_IPV6_DHCP6        0
 
+/* SO_REUSEADDR on listening sockets: a restarted server binds its port
+ * again while its old connections are in TIME_WAIT */
+#define SO_REUSE               1
+
 /* TCP */
 #define TCP_MSS                1460
-#define TCP_WND                (16 * TCP_MSS)
+#define TCP_WND                (12 * TCP_MSS) /* = each connection's receive ring (sock.c) */
 #define TCP_SND_BUF            (16 * TCP_MSS)
 #define TCP_SND_QUEUELEN       (4 * TCP_SND_BUF / TCP_MSS)
 #define TCP_QUEUE_OOSEQ        1
+#define TCP_OOSEQ_MAX_PBUFS    4   /* out-of-order frames held per connection: the pool is everyone's */
 #define LWIP_TCP_KEEPALIVE     1
 #define LWIP_WND_SCALE         1
 #define TCP_RCV_SCALE          2
