@@ -41,7 +41,7 @@ BUILD_PKGS := gcc make binutils clang lld llvm wasi-libc libclang-rt-14-dev-wasm
               console-setup-linux dpkg-dev $(NODE_PKGS) $(RUST_PKGS)
 RUN_PKGS   := $(BUILD_PKGS) qemu-system-x86 e2fsprogs
 ISO_PKGS   := grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools
-TEST_PKGS  := $(RUN_PKGS) $(ISO_PKGS) ovmf libcmocka-dev afl++
+TEST_PKGS  := $(RUN_PKGS) $(ISO_PKGS) ovmf libcmocka-dev afl++ chromium
 DEBUG_PKGS := $(RUN_PKGS) gdb
 # make bench also fetches Debian source packages for its workloads
 # (tools/fetch-src.sh: dpkg-dev's dpkg-source unpacks them, tcl's tclsh
@@ -92,10 +92,14 @@ image: deps-run
 	@rm -f $(DISK)
 	@$(MAKE) --no-print-directory $(DISK)
 
+# make run forwards the host's 127.0.0.1:$(HTTP_PORT) to the guest's web
+# server (the status page, port 80): open http://127.0.0.1:8080/.
+HTTP_PORT ?= 8080
 run: deps-run
 	@$(MAKE) --no-print-directory kernel $(DISK)
 	@echo "Booting Azoth in QEMU (serial console here, the screen in a window if there is a display, QEMU's user networking; Ctrl-A X quits QEMU)"
-	@tools/qemu.sh --interactive --vga --disk $(DISK) --net --append azoth.shell=1 \
+	@echo "The status page: http://127.0.0.1:$(HTTP_PORT)/ (make run HTTP_PORT=N for another port)"
+	@tools/qemu.sh --interactive --vga --disk $(DISK) --hostfwd tcp:127.0.0.1:$(HTTP_PORT)-:80 --append azoth.shell=1 \
 	    $$( [ -n "$$DISPLAY" ] && dpkg-query -W qemu-system-gui >/dev/null 2>&1 && echo --window)
 
 $(KDIR)/azoth.gdb: $(KDIR)/azoth.elf

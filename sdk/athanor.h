@@ -368,6 +368,22 @@ static inline const char *ath_strerror(int e)
     return u < sizeof names / sizeof *names && names[u] ? names[u] : "E?";
 }
 
+/* What a trap kind (enum ath_trap: a fault report's, a stop's) means, as
+ * the shell and the status page print it. */
+static inline const char *ath_trap_name(unsigned kind)
+{
+    static const char *const kinds[ATH_TRAP_COUNT] = {
+        [ATH_TRAP_NONE] = "none", [ATH_TRAP_OOB] = "out-of-bounds memory access",
+        [ATH_TRAP_OVERFLOW] = "integer overflow", [ATH_TRAP_DIVZERO] = "integer divide by zero",
+        [ATH_TRAP_CONVERSION] = "invalid conversion to integer",
+        [ATH_TRAP_UNREACHABLE] = "unreachable executed", [ATH_TRAP_INDIRECT] = "invalid indirect call",
+        [ATH_TRAP_STACK] = "call stack exhausted", [ATH_TRAP_WATCHDOG] = "CPU budget exceeded (watchdog)",
+        [ATH_TRAP_MEMORY_QUOTA] = "memory quota exceeded", [ATH_TRAP_KILLED] = "killed",
+        [ATH_TRAP_RESET] = "reset", [ATH_TRAP_EXIT] = "exited inside a call",
+        [ATH_TRAP_HUNG] = "a call's handler did not return after its caller stopped" };
+    return kind < ATH_TRAP_COUNT && kinds[kind] ? kinds[kind] : "?";
+}
+
 /* Drivers answer ATH_OP_PROBE (tests): they try hardware they were not
  * given, each attempt of which the kernel must refuse and report:
  * refused | tried << 32. */

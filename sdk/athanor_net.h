@@ -101,9 +101,10 @@ enum {
     /* a0 = socket -> 0. A listening socket's waiting connections are
      * reset; unread data makes a TCP close a reset, as on Linux. */
     NET_CLOSE = 14,
-    /* A read-write lend of struct ath_net_poll records (a1 = their bytes):
-     * each one's got = its readiness among want | NET_POLLERR |
-     * NET_POLLHUP -> how many are ready. */
+    /* A read-write lend of struct ath_net_poll records (a0 = NET_LEN(their
+     * bytes); without it, the whole lend): each one's got = its readiness
+     * among want | NET_POLLERR | NET_POLLHUP (NET_POLLERR alone: not the
+     * caller's socket) -> how many are ready. */
     NET_POLL = 15,
     /* a0 = socket; a read-write lend of a struct ath_net_sockinfo -> 0. */
     NET_SOCKINFO = 16,
@@ -115,8 +116,8 @@ enum {
 #define NET_EV_SOCK 2ull
 
 enum { NET_TCP = 1, NET_UDP = 2 };
-/* a0's bits 32-63 bound the data of NET_SEND, NET_RECV, NET_RECVFROM
- * below the lend's length (lends are whole pages). */
+/* a0's bits 32-63 bound the data of NET_SEND, NET_RECV, NET_RECVFROM and
+ * NET_POLL below the lend's length (lends are whole pages). */
 #define NET_LEN(n) (1ull << 31 | (uint64_t)(uint32_t)(n) << 32)
 #define NET_BACKLOG_MAX 16
 #define NET_SHUT_RD 1u
@@ -210,6 +211,7 @@ static inline uint32_t ath_ipv4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
  * ath_sock_* calls answer at once, as the service does; ath_net_wait and
  * the *_wait helpers wait client-side on the notification. */
 #define ATH_NET_STAGE 16384u
+#define ATH_NET_RECHECK_NS 1000000000ull /* ath_net_wait asks the service again at least this often */
 struct ath_net {
     ath_handle_t ep, note;
     int          subscribed;
@@ -437,7 +439,8 @@ static inline int ath_net_wait(struct ath_net *n, struct ath_net_poll *p, unsign
     for (;;) {
         uint64_t r = 0;
         memcpy(n->stage, p, count * sizeof *p);
-        int e = ath_net_call(n, NET_POLL, 0, 0, n->stage, ATH_NET_STAGE, ATH_NET_LEND_RW, &r);
+        int e = ath_net_call(n, NET_POLL, NET_LEN(count * sizeof *p), 0, n->stage, ATH_NET_STAGE,
+                             ATH_NET_LEND_RW, &r);
         if (e)
             return e;
         memcpy(p, n->stage, count * sizeof *p);
@@ -446,8 +449,10 @@ static inline int ath_net_wait(struct ath_net *n, struct ath_net_poll *p, unsign
         uint64_t now = ath_now_ns(), bits = 0;
         if (deadline != ATH_NO_TIMEOUT && now >= deadline)
             return 0;
-        e = ath_notify_wait(n->note, NET_EV_SOCK, deadline == ATH_NO_TIMEOUT ? ATH_NO_TIMEOUT : deadline - now,
-                            &bits);
+        /* At most a second at a time: a restarted service signals no one
+         * until asked, and asking is how we learn it restarted. */
+        uint64_t slice = deadline - now < ATH_NET_RECHECK_NS ? deadline - now : ATH_NET_RECHECK_NS;
+        e = ath_notify_wait(n->note, NET_EV_SOCK, slice, &bits);
         if (e)
             return e;
     }

@@ -183,6 +183,21 @@ numbered_commands() {
     echo halt >> "$2"
 }
 
+# wait_log LOG PATTERN SECONDS [COUNT] : wait until COUNT (1) lines of LOG
+# (being written, e.g. by QEMU) match the pattern, at most SECONDS; a
+# script feeding a running machine paces itself by it. Says so on stderr
+# if the time ran out (the checks afterwards fail with the reason).
+wait_log() {
+    _w_i=0
+    while [ $_w_i -lt $(($3 * 10)) ]; do
+        [ "$(tr -d '\r' < "$1" | grep -c -- "$2")" -ge "${4:-1}" ] && return 0
+        sleep 0.1
+        _w_i=$((_w_i + 1))
+    done
+    echo "wait_log: no '$2' in $1 after $3 s" >&2
+    return 1
+}
+
 # expect_count NAME LOG PATTERN N : PASS if exactly N lines of LOG match.
 expect_count() {
     _c_got=$(tr -d '\r' < "$2" | grep -c -- "$3")

@@ -25,6 +25,7 @@ int caps_comp_start(struct component *c, const char *args)
         { CAP_REALTIME, CAP_T_CLOCK, CAP_R_READ | CAP_R_WRITE, &clock_object },
         { CAP_LOG, CAP_T_LOG, CAP_R_READ, NULL }, /* NULL: the one console log */
         { CAP_PRECISE_CLOCK, CAP_T_CLOCK, CAP_R_READ | CAP_R_PRECISE, &clock_object },
+        { CAP_OBSERVE, CAP_T_COMPONENT, CAP_R_READ, NULL }, /* reads only: the status page */
     };
     cap_table_renew(&c->caps); /* a new instance: retired slots come back */
     for (size_t i = 0; i < ARRAY_LEN(grants); i++) {

@@ -7,51 +7,41 @@
 # started again, it gets its port back (its old sockets went with it); the
 # net service itself is made to fail under load: the connections open then
 # are reset, the service restarts, netecho listens again and new
-# connections are echoed.
+# connections are echoed; the shell lists every component's sockets.
 . tests/lib.sh
 dir=$LOGDIR/sockets
 rm -rf "$dir"
 mkdir -p "$dir"
 log=$dir/sockets.log
 peer=$BUILD/tools/netpeer
+: > "$log"
 port=$($peer free-port)
 
-# until PATTERN is in the log N times (1), at most SECONDS
-wait_log() {
-    _w_i=0
-    while [ $_w_i -lt $(($2 * 10)) ]; do
-        [ "$(tr -d '\r' < "$log" | grep -c -- "$1")" -ge "${3:-1}" ] && return 0
-        sleep 0.1
-        _w_i=$((_w_i + 1))
-    done
-    echo "sockets.sh: no '$1' after $2 s" >> "$dir/host.out"
-}
-
 {
-    wait_log '^net: 10\.0\.2\.15/24' 60
+    wait_log "$log" '^net: 10\.0\.2\.15/24' 60
     printf 'start netnone\nwait netnone 20\nstart netecho deny\nwait netecho 20\n'
-    wait_log 'netecho: deny: a socket that is not ours' 20
+    wait_log "$log" 'netecho: deny: a socket that is not ours' 20
     $peer tcp-serve "$dir/hostport" > "$dir/serve.out" 2>&1 &
     _p_i=0
     while [ ! -s "$dir/hostport" ] && [ $_p_i -lt 50 ]; do sleep 0.1; _p_i=$((_p_i + 1)); done
     printf 'start netecho client %s 100000\nwait netecho 60\n' "$(cat "$dir/hostport")"
-    wait_log 'netecho: client:' 60
+    wait_log "$log" 'netecho: client:' 60
     wait
     printf 'start netecho serve 240\n'
-    wait_log 'netecho: listening' 20
+    wait_log "$log" 'netecho: listening' 20
     $peer tcp-echo "$port" 8 65536 > "$dir/tcp.out" 2>&1
     $peer udp-echo "$port" 40 > "$dir/udp.out" 2>&1
     printf 'kill netecho\nstart netecho serve 240\n'
-    wait_log 'netecho: listening' 20 2
+    wait_log "$log" 'netecho: listening' 20 2
     $peer tcp-echo "$port" 2 4096 > "$dir/tcp2.out" 2>&1
     # the stack fails while connections carry data
     $peer tcp-echo "$port" 4 8000000 30 > "$dir/reset.out" 2>&1 &
     sleep 2
     printf 'inject net oob\n'
     wait
-    wait_log '^net: 10\.0\.2\.15/24' 30 2
-    wait_log 'netecho: the net service restarted' 30
-    wait_log 'netecho: listening' 30 3
+    wait_log "$log" '^net: 10\.0\.2\.15/24' 30 2
+    wait_log "$log" 'netecho: the net service restarted' 30
+    wait_log "$log" 'netecho: listening' 30 3
     $peer tcp-echo "$port" 4 16384 > "$dir/tcp3.out" 2>&1
     # the shell's socket list (every component's: its all-sockets rule)
     printf 'start shell\nstart uart\n'
@@ -67,6 +57,8 @@ wait_log() {
 expect_status qemu/sockets-status $? 0 "$log"
 expect_in "$log" qemu/sockets-no-rules 'netnone: a TCP socket: refused \(EPERM\)$' \
     'netnone: a UDP socket: refused \(EPERM\)$' 'netnone: the interface: a device$'
+expect_in "$log" qemu/sockets-observe-reads-only 'netnone: observe: net is running$' \
+    'netnone: observe: kill net: refused \(EPERM\)$'
 expect_in "$log" qemu/sockets-rules-narrow 'netecho: deny: listen on TCP port 8: refused \(EPERM\)$' \
     'netecho: deny: connect to 10\.0\.2\.3:53 \(UDP\): refused \(EPERM\)$' \
     'netecho: deny: connect to 10\.0\.2\.99:80 \(TCP\): refused \(EPERM\)$' \
@@ -91,5 +83,6 @@ expect_in "$log" qemu/sockets-stack-restarted 'net.*\(injected\)' 'netecho: the 
 expect_in "$dir/tcp3.out" qemu/sockets-after-stack-restart \
     '^tcp-echo: 4 connections, 16384 bytes each: 4 echoed intact, 0 failed$'
 expect_in "$log" qemu/sockets-list '^proto local +remote +state +rx-queue tx-queue owner' \
-    '^tcp +0\.0\.0\.0:7 +\* +listen +0 +0 netecho$' '^udp +0\.0\.0\.0:7 +\* +bound +0 +0 netecho$' '^2 sockets$'
+    '^tcp +0\.0\.0\.0:7 +\* +listen +0 +0 netecho$' '^udp +0\.0\.0\.0:7 +\* +bound +0 +0 netecho$' \
+    '^tcp +0\.0\.0\.0:80 +\* +listen +0 +0 httpd$' '^3 sockets$'
 expect_count qemu/sockets-one-fault "$log" 'fault: [a-z_0-9]* (generation' 1

@@ -214,10 +214,10 @@ static int parse_autostart(const char *v)
 /* The manifest's capability names, and the kernel's names of their bits
  * (enum comp_cap): the generated table uses the symbols. */
 static const char *const cap_names[] = { "console", "clock", "random", "manage", "realtime", "log",
-                                         "precise_clock" };
+                                         "precise_clock", "observe" };
 static const char *const cap_symbols[] = { "CAP_CONSOLE", "CAP_CLOCK", "CAP_RANDOM", "CAP_MANAGE",
                                            "CAP_REALTIME", "CAP_LOG",
-                                           "CAP_PRECISE_CLOCK" };
+                                           "CAP_PRECISE_CLOCK", "CAP_OBSERVE" };
 
 static unsigned parse_caps(char *v)
 {
@@ -234,7 +234,7 @@ static unsigned parse_caps(char *v)
             if (!strcmp(word, cap_names[i]))
                 bit = 1u << i;
         if (!bit)
-            fail("unknown capability \"%s\" (known: console, clock, random, manage, realtime, log, precise_clock)", word);
+            fail("unknown capability \"%s\" (known: console, clock, random, manage, realtime, log, precise_clock, observe)", word);
         caps |= bit;
     }
     return caps;

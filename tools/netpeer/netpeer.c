@@ -9,7 +9,14 @@
  *                                     within SECONDS (60)
  *   netpeer udp-echo PORT COUNT       COUNT datagrams, each echoed
  *   netpeer tcp-serve PORTFILE        listen on 127.0.0.1 (the port into
- *                                     PORTFILE), echo one connection */
+ *                                     PORTFILE), echo one connection
+ *   netpeer http-get PORT PATH FILE   GET http://127.0.0.1:PORT/PATH: the
+ *                                     status line printed, the body to FILE
+ *   netpeer http-raw PORT REQUEST     send REQUEST (\r, \n spelled out),
+ *                                     print the answer's first line
+ *   netpeer http-load PORT PATH TOTAL CONC SECONDS
+ *                                     TOTAL GETs of PATH, CONC keep-alive
+ *                                     connections at once (below) */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -19,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -213,6 +221,210 @@ out:
     return 0;
 }
 
+static int http_get(int port, const char *path, const char *file)
+{
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = loopback(port);
+    struct timeval tv = { DEADLINE_S, 0 };
+    setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof a)) {
+        perror("netpeer: http-get: connect");
+        return 1;
+    }
+    char req[512];
+    int n = snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n\r\n", path,
+                     port);
+    if (send(s, req, (size_t)n, MSG_NOSIGNAL) != n) {
+        perror("netpeer: http-get: send");
+        return 1;
+    }
+    size_t len = 0, cap = 1 << 16;
+    char *buf = malloc(cap + 1);
+    ssize_t r;
+    while (buf && (r = recv(s, buf + len, cap - len, 0)) > 0) {
+        len += (size_t)r;
+        if (len == cap && !(buf = realloc(buf, (cap *= 2) + 1)))
+            break;
+    }
+    close(s);
+    if (!buf)
+        return 1;
+    buf[len] = '\0';
+    char *body = strstr(buf, "\r\n\r\n"), *eol = strstr(buf, "\r\n");
+    if (!body || !eol) {
+        printf("http-get: no answer (%zu bytes)\n", len);
+        return 1;
+    }
+    printf("%.*s\n", (int)(eol - buf), buf);
+    FILE *f = fopen(file, "w");
+    if (!f || fwrite(body + 4, 1, len - (size_t)(body + 4 - buf), f) != len - (size_t)(body + 4 - buf) || fclose(f)) {
+        perror(file);
+        return 1;
+    }
+    free(buf);
+    return 0;
+}
+
+/* http-load: TOTAL requests for PATH over CONC keep-alive connections,
+ * within SECONDS. An answer counts when its status is 200 and its whole
+ * body (Content-Length) has come. A connection that fails (reset, closed,
+ * no progress for 30 s) is opened again and its request sent again:
+ * counted as retried; a request is failed only if it has not been
+ * answered when the time is up. */
+struct hconn {
+    int      fd;
+    int      busy;         /* a request is out */
+    size_t   have, need;   /* bytes of the answer received, and its whole length (0: headers not yet) */
+    int      status;
+    long     served;       /* answers on this connection so far */
+    double   sent_at, progress_at;
+    char     buf[16384];
+};
+
+static int hl_open(struct hconn *h, int port)
+{
+    struct sockaddr_in a = loopback(port);
+    h->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    h->busy = 0;
+    if (h->fd < 0 || (connect(h->fd, (struct sockaddr *)&a, sizeof a) && errno != EINPROGRESS))
+        return -1;
+    h->progress_at = now();
+    return 0;
+}
+
+static int by_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int http_load(int port, const char *path, long total, int conc, int seconds)
+{
+    struct hconn *h = calloc((size_t)conc, sizeof *h);
+    struct pollfd *p = calloc((size_t)conc, sizeof *p);
+    double *lat = calloc((size_t)total, sizeof *lat);
+    if (!h || !p || !lat)
+        return 1;
+    char req[512];
+    int reqlen = snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n", path, port);
+    long issued = 0, answered = 0, retried = 0, reconnects = 0, closed = 0, reset = 0, stalled = 0;
+    int opened = 0;
+    double t0 = now(), end = t0 + seconds;
+    for (int i = 0; i < conc; i++)
+        h[i].fd = -1;
+    while (answered < total && now() < end) {
+        /* paced opening, as tcp-echo: slirp accepts one at a time */
+        if (opened < conc && (opened == 0 || h[opened - 1].served || h[opened - 1].fd < 0)) {
+            if (hl_open(&h[opened], port) == 0)
+                opened++;
+        }
+        for (int i = 0; i < conc; i++) {
+            struct hconn *c = &h[i];
+            if (c->fd >= 0 && !c->busy && issued < total) {
+                if (send(c->fd, req, (size_t)reqlen, MSG_NOSIGNAL) == reqlen) {
+                    c->busy = 1, c->have = c->need = 0, c->status = 0;
+                    c->sent_at = c->progress_at = now();
+                    issued++;
+                }
+            }
+            p[i].fd = c->fd;
+            p[i].events = c->busy ? POLLIN : 0;
+            if (c->fd >= 0 && !c->busy && issued < total)
+                p[i].events |= POLLOUT; /* still connecting */
+        }
+        poll(p, (nfds_t)conc, 100);
+        double t = now();
+        for (int i = 0; i < conc; i++) {
+            struct hconn *c = &h[i];
+            int broken = 0;
+            if (c->fd >= 0 && c->busy && (p[i].revents & (POLLIN | POLLHUP | POLLERR))) {
+                ssize_t r = recv(c->fd, c->buf + c->have, sizeof c->buf - c->have - 1, 0);
+                if (r > 0) {
+                    c->have += (size_t)r, c->progress_at = t;
+                    c->buf[c->have] = '\0';
+                    char *hdr_end = strstr(c->buf, "\r\n\r\n");
+                    if (!c->need && hdr_end) {
+                        const char *cl = strstr(c->buf, "Content-Length: ");
+                        c->status = atoi(c->buf + 9);
+                        c->need = (size_t)(hdr_end + 4 - c->buf) + (cl ? strtoul(cl + 16, NULL, 10) : 0);
+                    }
+                    if (c->need && c->have >= c->need) {
+                        if (c->status == 200) {
+                            lat[answered++] = t - c->sent_at;
+                            c->busy = 0;
+                            c->served++;
+                        } else
+                            broken = 1;
+                        c->have = c->need = 0;
+                    }
+                    if (c->have >= sizeof c->buf - 1)
+                        broken = 1;
+                } else if (r == 0 || (errno != EAGAIN && errno != EINTR)) {
+                    broken = 1;
+                    closed += r == 0, reset += r != 0;
+                }
+            }
+            if (c->fd >= 0 && c->busy && t - c->progress_at > 30) {
+                broken = 1; /* no progress: taken as lost */
+                stalled++;
+                struct sockaddr_in me;
+                socklen_t ml = sizeof me;
+                getsockname(c->fd, (struct sockaddr *)&me, &ml);
+                fprintf(stderr, "netpeer: http-load: connection from port %d stalled: %zu bytes of its answer after %.1f s\n",
+                        ntohs(me.sin_port), c->have, t - c->sent_at);
+            }
+            if (broken) {
+                close(c->fd);
+                if (c->busy)
+                    issued--, retried++;
+                reconnects++;
+                if (hl_open(c, port))
+                    c->fd = -1;
+            }
+        }
+    }
+    double took = now() - t0;
+    qsort(lat, (size_t)answered, sizeof *lat, by_double);
+    printf("http-load: %ld requests of %s, %d at a time: %ld answered, %ld failed, %ld retried, %ld reconnects "
+           "(%ld closed, %ld reset, %ld stalled 30 s); %.1f s, %.0f requests/s, latency p50 %.2f ms p99 %.2f ms\n",
+           total, path, conc, answered, total - answered, retried, reconnects, closed, reset, stalled, took,
+           answered / took,
+           answered ? lat[answered / 2] * 1e3 : 0, answered ? lat[answered * 99 / 100] * 1e3 : 0);
+    return answered != total;
+}
+
+/* REQUEST as written, with \r and \n spelled out; the answer's first line. */
+static int http_raw(int port, const char *spelled)
+{
+    char req[1024];
+    size_t n = 0;
+    for (const char *p = spelled; *p && n < sizeof req - 1; p++) {
+        if (p[0] == '\\' && (p[1] == 'r' || p[1] == 'n'))
+            req[n++] = p[1] == 'r' ? '\r' : '\n', p++;
+        else
+            req[n++] = *p;
+    }
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = loopback(port);
+    struct timeval tv = { DEADLINE_S, 0 };
+    setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof a) || send(s, req, n, MSG_NOSIGNAL) != (ssize_t)n) {
+        perror("netpeer: http-raw");
+        return 1;
+    }
+    char buf[4096];
+    ssize_t r = recv(s, buf, sizeof buf - 1, 0);
+    close(s);
+    if (r <= 0) {
+        printf("http-raw: no answer\n");
+        return 1;
+    }
+    buf[r] = '\0';
+    char *eol = strstr(buf, "\r\n");
+    printf("%.*s\n", eol ? (int)(eol - buf) : (int)r, buf);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 2 && !strcmp(argv[1], "free-port"))
@@ -224,7 +436,14 @@ int main(int argc, char **argv)
         return udp_echo(atoi(argv[2]), atoi(argv[3]));
     if (argc == 3 && !strcmp(argv[1], "tcp-serve"))
         return tcp_serve(argv[2]);
+    if (argc == 7 && !strcmp(argv[1], "http-load"))
+        return http_load(atoi(argv[2]), argv[3], atol(argv[4]), atoi(argv[5]), atoi(argv[6]));
+    if (argc == 4 && !strcmp(argv[1], "http-raw"))
+        return http_raw(atoi(argv[2]), argv[3]);
+    if (argc == 5 && !strcmp(argv[1], "http-get"))
+        return http_get(atoi(argv[2]), argv[3], argv[4]);
     fprintf(stderr, "usage: netpeer free-port | tcp-echo PORT CONNS BYTES [SECONDS] | udp-echo PORT COUNT | "
-                    "tcp-serve PORTFILE\n");
+                    "tcp-serve PORTFILE | http-get PORT PATH FILE | http-raw PORT REQUEST |\n"
+                    "       http-load PORT PATH TOTAL CONC SECONDS\n");
     return 2;
 }

@@ -133,7 +133,7 @@ static int client(uint16_t port, uint32_t total)
     int s = ath_sock_open(&net, NET_TCP);
     if (s < 0)
         return fail("socket", s);
-    int e = ath_sock_connect_wait(&net, s, ath_ipv4(10, 0, 2, 2), port, 10000000000ull);
+    int e = ath_sock_connect_wait(&net, s, ath_ipv4(10, 0, 2, 2), port, 30000000000ull);
     if (e)
         return fail("connect to 10.0.2.2", e);
     uint32_t sent = 0, got = 0;

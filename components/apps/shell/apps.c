@@ -182,7 +182,7 @@ static void report_end(const char *name)
     else if (kind == ATH_TRAP_NONE)
         out("[%s: exit status %d]\n", name, ATH_EXIT_STATUS(ex));
     else
-        out("[%s: stopped: %s]\n", name, shell_trap_name(kind));
+        out("[%s: stopped: %s]\n", name, ath_trap_name(kind));
     ath_comp_ctl(shell_manage, name, ATH_COMP_REMOVE, 0);
 }
 

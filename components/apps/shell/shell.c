@@ -402,19 +402,6 @@ static void cmd_mem(void)
         (unsigned long long)m.heap_used);
 }
 
-const char *shell_trap_name(unsigned kind)
-{
-    static const char *const kinds[ATH_TRAP_COUNT] = {
-        [ATH_TRAP_NONE] = "none", [ATH_TRAP_OOB] = "out-of-bounds memory access",
-        [ATH_TRAP_OVERFLOW] = "integer overflow", [ATH_TRAP_DIVZERO] = "integer divide by zero",
-        [ATH_TRAP_CONVERSION] = "invalid conversion to integer",
-        [ATH_TRAP_UNREACHABLE] = "unreachable executed", [ATH_TRAP_INDIRECT] = "invalid indirect call",
-        [ATH_TRAP_STACK] = "call stack exhausted", [ATH_TRAP_WATCHDOG] = "CPU budget exceeded (watchdog)",
-        [ATH_TRAP_MEMORY_QUOTA] = "memory quota exceeded", [ATH_TRAP_KILLED] = "killed",
-        [ATH_TRAP_RESET] = "reset", [ATH_TRAP_EXIT] = "exited inside a call",
-        [ATH_TRAP_HUNG] = "a call's handler did not return after its caller stopped" };
-    return kind < ATH_TRAP_COUNT && kinds[kind] ? kinds[kind] : "?";
-}
 
 static void cmd_faults(void)
 {
@@ -422,7 +409,7 @@ static void cmd_faults(void)
     unsigned i = 0;
     for (; ath_sys_fault(shell_manage, i, &f) == 0; i++)
         out("fault: %s (generation %u): %s in %s+%#llx%s\n", f.component, f.generation,
-            shell_trap_name(f.kind), f.function[0] ? f.function : "?",
+            ath_trap_name(f.kind), f.function[0] ? f.function : "?",
             (unsigned long long)f.offset, f.injected ? " (injected)" : "");
     if (!i)
         out("no faults\n");

@@ -12,8 +12,6 @@ extern ath_handle_t shell_manage; /* control of every component */
 /* The next key from the serial line or the keyboard, waiting at most
  * wait_ns (and showing the console's output meanwhile); -1 if none came. */
 int shell_poll_key(uint64_t wait_ns);
-/* A trap kind (ATH_TRAP_*) in words. */
-const char *shell_trap_name(unsigned kind);
 /* Run argv if it is an app command (run, apps, install, remove, update, autostart). */
 bool shell_app_command(int argc, char **argv);
 /* Start what /apps/autostart lists, in the background (at the first start). */

@@ -8,8 +8,9 @@
  * event thread's, which would take the bits a waiting call hoped for). Frames go to the
  * driver in batches, collected while a handler runs and sent as one lend
  * at its end. A driver that restarted is found by the next call to it
- * (EPEERRESTARTED): the service reconnects and subscribes again; what was
- * in flight is lost and TCP sends it again. */
+ * (EPEERRESTARTED), at the latest at the next timer: the service
+ * reconnects and subscribes again; what was in flight is lost and TCP
+ * sends it again at once (sock_link_restarted). */
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -97,6 +98,8 @@ static int subscribe(void)
     return e ? e : (int)(int64_t)r;
 }
 
+static bool link_restarted; /* the driver restarted: the connections are told after the handler's call */
+
 /* A call to the driver, again after reconnecting if it restarted since. */
 static int dev_call(uint64_t op, void *buf, uint32_t len, uint32_t mode, uint64_t *result)
 {
@@ -108,6 +111,7 @@ static int dev_call(uint64_t op, void *buf, uint32_t len, uint32_t mode, uint64_
         ath_reconnect(&dev, "virtio_net");
         restarts_seen++;
         subscribe();
+        link_restarted = true;
     }
 }
 
@@ -382,8 +386,14 @@ ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64
 {
     uint64_t r;
     if (op == ATH_OP_EVENT) {
-        if (a0 & NETDEV_EV_RX)
+        /* Also at every timer: a restarted driver signals nobody until we
+         * subscribe again, and a call is how we find it restarted. */
+        if ((a0 & NETDEV_EV_RX) || (!a0 && have_dev))
             rx_drain();
+        if (link_restarted) {
+            link_restarted = false;
+            sock_link_restarted();
+        }
         sys_check_timeouts();
         flush_tx();
         reap(true);

@@ -50,6 +50,7 @@ uint64_t sock_handle(struct client *c, uint64_t op, uint64_t a0, uint64_t a1, ui
 void     sock_client_gone(struct client *c); /* close its sockets */
 bool     sock_any_client(void);
 void     sock_tick(void); /* about once a second */
+void     sock_link_restarted(void); /* the driver restarted: frames in flight were lost */
 
 /* net.c: bytes of a message (ath_call_msg) or a kernel call land here. */
 #define NET_MSGBUF (16384u + 64u)

@@ -9,6 +9,7 @@
 
 #include "lwip/ip_addr.h"
 #include "lwip/pbuf.h"
+#include "lwip/priv/tcp_priv.h" /* the active connections' list and timers: sock_link_restarted */
 #include "lwip/tcp.h"
 #include "lwip/udp.h"
 
@@ -143,6 +144,28 @@ static err_t tcp_room(void *arg, struct tcp_pcb *pcb, u16_t len)
     }
     mem_freed();
     return ERR_OK;
+}
+
+/* The driver restarted: what it held is lost, frames both ways. That is
+ * no congestion, so no connection should wait out a backed-off
+ * retransmission timer for it: each sends what is unacknowledged again
+ * now, with its timer back at its measured value; and three duplicate
+ * acknowledgements, which make a peer whose segments were lost send them
+ * again at once (fast retransmit) instead of after its own, maybe
+ * backed-off, timer: a load test lost a connection for 30 s to that. */
+void sock_link_restarted(void)
+{
+    for (struct tcp_pcb *p = tcp_active_pcbs; p; p = p->next) {
+        p->nrtx = 0;
+        if (p->sa) /* a measured round trip: the timer without backoff, at least a tick */
+            p->rto = (s16_t)LWIP_MAX(((p->sa >> 3) + p->sv), 1);
+        if (p->unacked)
+            tcp_rexmit_rto(p);
+        for (int i = 0; i < 3; i++) {
+            tcp_ack_now(p);
+            tcp_output(p);
+        }
+    }
 }
 
 void sock_tick(void)
@@ -608,17 +631,16 @@ static void info_of(const struct sock *s, struct ath_net_sockinfo *o)
         memcpy(o->owner, s->owner->name, sizeof o->owner);
 }
 
-static uint64_t do_poll(struct client *c, uint64_t a1, uint64_t a2)
+static uint64_t do_poll(struct client *c, uint64_t a0, uint64_t a1, uint64_t a2)
 {
-    if (!a2)
+    struct data d;
+    if (!a2 || !data_of(a0, a1, a2, true, &d))
         return ERR(ATH_EINVAL);
     struct ath_net_poll *p = (struct ath_net_poll *)(uintptr_t)a2;
-    uint64_t n = a1 / sizeof *p, hits = 0;
+    uint64_t n = d.len / sizeof *p, hits = 0;
     for (uint64_t i = 0; i < n; i++) {
         struct ath_net_poll q;
         memcpy(&q, &p[i], sizeof q);
-        if (q.sock < 0 && q.want == 0)
-            break; /* the list's end, when the lend is longer */
         struct sock *s = q.sock >= 0 && q.sock < SOCKS ? &socks[q.sock] : NULL;
         if (!s || !s->kind || s->owner != c || s->pending)
             q.got = NET_POLLERR;
@@ -665,7 +687,7 @@ uint64_t sock_handle(struct client *c, uint64_t op, uint64_t a0, uint64_t a1, ui
     if (!c || c->note < 0)
         return ERR(ATH_EAGAIN); /* NET_SUBSCRIBE first: readiness needs the notification */
     if (op == NET_POLL)
-        return do_poll(c, a1, a2);
+        return do_poll(c, a0, a1, a2);
     if (op == NET_SOCKLIST)
         return do_list(c, a1, a2);
     if (op == NET_SOCKET) {

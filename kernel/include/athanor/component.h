@@ -78,6 +78,7 @@ enum comp_cap {
     CAP_REALTIME = 1u << 4, /* a clock capability that may also set the wall clock */
     CAP_LOG     = 1u << 5, /* may read the console's output (log_read): the screen shows it */
     CAP_PRECISE_CLOCK = 1u << 6, /* a clock capability that reads at full precision */
+    CAP_OBSERVE = 1u << 7, /* "manage" with the read right only: state, faults, capabilities */
 };
 
 /* When a component starts by itself (the manifest's autostart): at every

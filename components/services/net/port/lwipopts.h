@@ -34,6 +34,8 @@
 #define LWIP_ARP               1
 #define LWIP_ETHERNET          1
 #define ETHARP_SUPPORT_STATIC_ENTRIES 0
+#define ARP_QUEUEING           1   /* a connection's SYN waits for ARP's answer instead of being lost (3 s) */
+#define MEMP_NUM_ARP_QUEUE     16
 #define LWIP_ICMP              1
 #define LWIP_RAW               1   /* ping's echo requests and replies */
 #define LWIP_UDP               1
