@@ -23,6 +23,7 @@ include mk/components.mk
 include mk/images.mk
 include mk/hosted.mk
 include mk/fsfuzz.mk
+include mk/netfuzz.mk
 include mk/kernel.mk
 include mk/unit.mk
 
@@ -129,11 +130,11 @@ $(NETPEER): tools/netpeer/netpeer.c
 	@echo '  HOSTCC  $@'
 	$(Q)$(CC) -std=c11 $(WARN) -O2 -o $@ $<
 
-test-build: kernel kernel-test hosted hosted-test hosted-san hosted-fuzz fsfuzz pkgfuzz apps unit-build $(TEST_ISO) $(GEN)/abi.md \
+test-build: kernel kernel-test hosted hosted-test hosted-san hosted-fuzz fsfuzz netfuzz pkgfuzz apps unit-build $(TEST_ISO) $(GEN)/abi.md \
             $(NETPEER)
 
 test-unit: unit-test
-test-hosted: hosted hosted-test hosted-san hosted-fuzz fsfuzz pkgfuzz apps
+test-hosted: hosted hosted-test hosted-san hosted-fuzz fsfuzz netfuzz pkgfuzz apps
 	@tests/run-layer.sh hosted
 test-qemu: kernel kernel-test $(TEST_ISO) $(NETPEER)
 	@tests/run-layer.sh qemu
@@ -162,11 +163,11 @@ soak: deps-test
 	    SOAK_FAULTS=$(SOAK_FAULTS) SOAK_SECONDS=$(SOAK_SECONDS) sh tests/qemu/soak.sh
 
 # The long fuzzing runs (make test runs short ones): FUZZ_SECONDS each, one
-# hour by default, of the host-call fuzzer and the image fuzzer; results in
-# build/test/logs/fuzz/{fuzz,fsimage}/.
+# hour by default, of the host-call fuzzer, the image fuzzer, the package
+# fuzzer and the frame fuzzer; results in build/test/logs/fuzz/.
 FUZZ_SECONDS ?= 3600
 fuzz: deps-test
-	@$(MAKE) --no-print-directory hosted-san hosted-fuzz fsfuzz pkgfuzz apps
+	@$(MAKE) --no-print-directory hosted-san hosted-fuzz fsfuzz netfuzz pkgfuzz apps
 	@mkdir -p $(BUILD)/test/logs/fuzz
 	@RESULTS=$(BUILD)/test/fuzz.results LOGDIR=$(BUILD)/test/logs/fuzz BUILD=$(BUILD) \
 	    FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/hosted/fuzz.sh
@@ -174,6 +175,8 @@ fuzz: deps-test
 	    FSIMAGE_SECONDS=$(FUZZ_SECONDS) sh tests/hosted/fsimage.sh
 	@RESULTS=$(BUILD)/test/fuzz.results LOGDIR=$(BUILD)/test/logs/fuzz BUILD=$(BUILD) \
 	    PKGFUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/hosted/pkgfuzz.sh
+	@RESULTS=$(BUILD)/test/fuzz.results LOGDIR=$(BUILD)/test/logs/fuzz BUILD=$(BUILD) \
+	    NETFUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/hosted/netfuzz.sh
 
 # The long power-cut run (make test runs 50 cuts): POWERCUT_CYCLES cuts.
 POWERCUT_CYCLES ?= 1000

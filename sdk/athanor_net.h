@@ -428,6 +428,9 @@ static inline int ath_sock_info(struct ath_net *n, int s, struct ath_net_sockinf
     return e;
 }
 
+/* The waits need the clock: components only (ath_now_ns; a host build of
+ * the service's code for the fuzzer has none). */
+#ifdef __wasm__
 /* Readiness of up to ATH_NET_STAGE / 8 sockets, waiting up to timeout_ns
  * (0: not at all; ATH_NO_TIMEOUT: for ever) for one to be ready -> how
  * many are ready (0: the time ran out), or an error. */
@@ -503,5 +506,7 @@ static inline int ath_sock_connect_wait(struct ath_net *n, int s, uint32_t addr,
     }
     return 0;
 }
+
+#endif /* __wasm__ */
 
 #endif

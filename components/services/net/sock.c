@@ -294,10 +294,13 @@ static void unqueue_pending(struct sock *s)
 static void tcp_unhook(struct tcp_pcb *pcb)
 {
     tcp_arg(pcb, NULL);
+    if (pcb->state == LISTEN) { /* a struct tcp_pcb_listen: the connection fields are not there */
+        tcp_accept(pcb, NULL);
+        return;
+    }
     tcp_recv(pcb, NULL);
     tcp_sent(pcb, NULL);
     tcp_err(pcb, NULL);
-    tcp_accept(pcb, NULL);
 }
 
 static void sock_free(struct sock *s)
@@ -741,10 +744,10 @@ uint64_t sock_handle(struct client *c, uint64_t op, uint64_t a0, uint64_t a1, ui
             return ERR(ATH_EINVAL);
         if (op == NET_RECVFROM) { /* the header first, then the datagram: both in the lend */
             uint64_t room = a1 < sizeof(struct ath_net_from) ? 0 : a1 - sizeof(struct ath_net_from);
+            if (!(a0 & (1ull << 31)))
+                d.len = (uint32_t)room; /* no bound given: the lend after the header */
             if (!room || d.len > room)
                 return ERR(ATH_EINVAL);
-            if (!(a0 & (1ull << 31)))
-                d.len = (uint32_t)room;
         }
         return do_recv(s, &d, op == NET_RECVFROM);
     }

@@ -14,7 +14,7 @@
 /* memory: lwIP's own heap and pools, in static arrays */
 #define MEM_LIBC_MALLOC        0
 #define MEMP_MEM_MALLOC        0
-#define MEM_ALIGNMENT          4
+#define MEM_ALIGNMENT          8   /* wasm32 and the host alike (the frame fuzzer builds it natively) */
 #define MEM_SIZE               (256 * 1024) /* TCP's send queues (copies) among others */
 #define MEMP_NUM_PBUF          64
 #define MEMP_NUM_UDP_PCB       16
@@ -51,6 +51,7 @@
 #define LWIP_IPV6_MLD          AZOTH_LWIP_IPV6
 #define LWIP_IPV6_AUTOCONFIG   AZOTH_LWIP_IPV6  /* SLAAC: QEMU's slirp advertises fec0::/64 */
 #define LWIP_IPV6_DHCP6        0
+#define IPV6_FRAG_COPYHEADER   1   /* 64-bit hosts need it (the fuzzer); wasm32 does not mind */
 
 /* SO_REUSEADDR on listening sockets: a restarted server binds its port
  * again while its old connections are in TIME_WAIT */
@@ -90,7 +91,10 @@
 #define LWIP_HOOK_FILENAME         "azoth_lwip_hooks.h"
 #define LWIP_HOOK_TCP_ISN          azoth_tcp_isn
 
+/* Assertions on (LWIP_NOASSERT undefined; defining it, even as 0, turns
+ * them off): a broken invariant aborts, a trap the supervisor contains,
+ * instead of corrupting the stack's memory. The frame fuzzer found a
+ * write past a listening pcb that assertions would have stopped. */
 #define LWIP_DEBUG                 0
-#define LWIP_NOASSERT              0
 
 #endif
