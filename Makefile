@@ -187,7 +187,7 @@ powercut: deps-test
 	    TEST_KERNEL=$(KDIR)/azoth-test.bin.elf POWERCUT_CYCLES=$(POWERCUT_CYCLES) sh tests/qemu/powercut.sh
 
 bench: deps-bench
-	@$(MAKE) --no-print-directory kernel kernel-test hosted hosted-test workloads fslib apps $(BUILD)/hosted/azoth-bench
+	@$(MAKE) --no-print-directory kernel kernel-test hosted hosted-test workloads fslib apps $(BUILD)/hosted/azoth-bench $(NETPEER)
 	@bench/run.sh
 
 # The workload benchmarks alone (bench/workloads.sh; make bench runs them too).

@@ -84,6 +84,8 @@ echo "Files: Azoth (WASI, the filesystem service, ext4 with its journal) against
 
 . bench/apps.sh
 
+. bench/net.sh
+
 echo "Components (ns, medians): instantiate 1 MiB (target <= 100 us hosted), reset of 16 MiB after"
 echo "dirtying 64 KiB (target <= 50 us, vs copying 16 MiB) and 1 MiB, trap to restarted (target <= 200 us)"
 hosted_k=$(bench_lines timeout 600 "$hosted_test" azoth.bench=components)

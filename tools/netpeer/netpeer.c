@@ -16,7 +16,10 @@
  *                                     print the answer's first line
  *   netpeer http-load PORT PATH TOTAL CONC SECONDS
  *                                     TOTAL GETs of PATH, CONC keep-alive
- *                                     connections at once (below) */
+ *                                     connections at once (below)
+ *   netpeer http-serve PORTFILE SECONDS   the Linux baseline of /health
+ *   netpeer udp-gap PORT SECONDS      a datagram a millisecond, echoed:
+ *                                     round trip and longest outage */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -140,8 +143,10 @@ static int tcp_echo(int port, int nconns, size_t bytes, int seconds)
     }
     if (done < nconns)
         failed += nconns - done;
+    double took = now() - (end - seconds);
     printf("tcp-echo: %d connections, %zu bytes each: %d echoed intact, %d failed\n", nconns, bytes,
            nconns - failed, failed);
+    printf("tcp-echo: %.3f s, %.2f MB/s each way\n", took, (double)bytes * (nconns - failed) / took / 1e6);
     return failed != 0;
 }
 
@@ -386,11 +391,113 @@ static int http_load(int port, const char *path, long total, int conc, int secon
     double took = now() - t0;
     qsort(lat, (size_t)answered, sizeof *lat, by_double);
     printf("http-load: %ld requests of %s, %d at a time: %ld answered, %ld failed, %ld retried, %ld reconnects "
-           "(%ld closed, %ld reset, %ld stalled 30 s); %.1f s, %.0f requests/s, latency p50 %.2f ms p99 %.2f ms\n",
+           "(%ld closed, %ld reset, %ld stalled 30 s); %.1f s, %.0f requests/s, latency p50 %.3f ms p99 %.3f ms\n",
            total, path, conc, answered, total - answered, retried, reconnects, closed, reset, stalled, took,
            answered / took,
            answered ? lat[answered / 2] * 1e3 : 0, answered ? lat[answered * 99 / 100] * 1e3 : 0);
     return answered != total;
+}
+
+/* http-serve: the Linux baseline of the status page's /health: the same
+ * answer, keep-alive, one poll loop, on 127.0.0.1 (the port into
+ * PORTFILE), for SECONDS. */
+static int http_serve(const char *portfile, int seconds)
+{
+    int l = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0), one = 1;
+    struct sockaddr_in a = loopback(0);
+    socklen_t n = sizeof a;
+    setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof a) || listen(l, 64) ||
+        getsockname(l, (struct sockaddr *)&a, &n)) {
+        perror("netpeer: http-serve");
+        return 1;
+    }
+    FILE *f = fopen(portfile, "w");
+    if (!f || fprintf(f, "%d\n", ntohs(a.sin_port)) < 0 || fclose(f))
+        return 1;
+    enum { MAXC = 64 };
+    struct pollfd p[MAXC + 1];
+    char in[MAXC][2048];
+    size_t have[MAXC];
+    int nc = 0;
+    static const char answer[] = "HTTP/1.1 200 OK\r\nServer: netpeer\r\nContent-Type: text/plain\r\n"
+                                 "Content-Length: 3\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\nok\n";
+    double end = now() + seconds;
+    while (now() < end) {
+        p[0] = (struct pollfd){ l, POLLIN, 0 };
+        if (poll(p, (nfds_t)nc + 1, 100) <= 0)
+            continue;
+        for (int i = 1; i <= nc; i++) {
+            if (!p[i].revents)
+                continue;
+            ssize_t r = recv(p[i].fd, in[i - 1] + have[i - 1], sizeof in[0] - have[i - 1], 0);
+            if (r <= 0) {
+                close(p[i].fd);
+                p[i] = p[nc], have[i - 1] = have[nc - 1], memcpy(in[i - 1], in[nc - 1], have[nc - 1]);
+                nc--, i--;
+                continue;
+            }
+            have[i - 1] += (size_t)r;
+            char *e;
+            while ((e = memmem(in[i - 1], have[i - 1], "\r\n\r\n", 4))) { /* one answer per request */
+                send(p[i].fd, answer, sizeof answer - 1, MSG_NOSIGNAL);
+                size_t used = (size_t)(e + 4 - in[i - 1]);
+                memmove(in[i - 1], e + 4, have[i - 1] - used);
+                have[i - 1] -= used;
+            }
+        }
+        if (p[0].revents & POLLIN) {
+            int c;
+            while (nc < MAXC && (c = accept(l, NULL, NULL)) >= 0) {
+                nc++;
+                p[nc] = (struct pollfd){ c, POLLIN, 0 };
+                have[nc - 1] = 0;
+            }
+        }
+    }
+    return 0;
+}
+
+/* udp-gap: a datagram to 127.0.0.1:PORT every millisecond for SECONDS,
+ * each echoed: the median round trip, and the longest time without an
+ * answer (a driver restart's outage, when one is injected meanwhile). */
+static int udp_gap(int port, int seconds)
+{
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+    struct sockaddr_in a = loopback(port);
+    if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof a)) {
+        perror("netpeer: udp-gap");
+        return 1;
+    }
+    size_t cap = (size_t)seconds * 1000 + 16, nr = 0;
+    double *rtt = calloc(cap, sizeof *rtt), *sent = calloc(cap, sizeof *sent);
+    double t0 = now(), end = t0 + seconds, last = t0, gap = 0, next = t0;
+    uint32_t seq = 0, answered = 0;
+    while (now() < end) {
+        double t = now();
+        if (t >= next && seq < cap) {
+            sent[seq] = t;
+            send(s, &seq, sizeof seq, 0);
+            seq++, next += 0.001;
+        }
+        struct pollfd p = { s, POLLIN, 0 };
+        poll(&p, 1, 1);
+        uint32_t got;
+        while (recv(s, &got, sizeof got, 0) == sizeof got) {
+            t = now();
+            if (got < seq) {
+                rtt[nr++] = t - sent[got];
+                answered++;
+                if (t - last > gap)
+                    gap = t - last;
+                last = t;
+            }
+        }
+    }
+    qsort(rtt, nr, sizeof *rtt, by_double);
+    printf("udp-gap: %u sent, %u answered, round trip p50 %.3f ms, longest without an answer %.1f ms\n", seq,
+           answered, nr ? rtt[nr / 2] * 1e3 : 0, gap * 1e3);
+    return 0;
 }
 
 /* REQUEST as written, with \r and \n spelled out; the answer's first line. */
@@ -436,6 +543,10 @@ int main(int argc, char **argv)
         return udp_echo(atoi(argv[2]), atoi(argv[3]));
     if (argc == 3 && !strcmp(argv[1], "tcp-serve"))
         return tcp_serve(argv[2]);
+    if (argc == 4 && !strcmp(argv[1], "http-serve"))
+        return http_serve(argv[2], atoi(argv[3]));
+    if (argc == 4 && !strcmp(argv[1], "udp-gap"))
+        return udp_gap(atoi(argv[2]), atoi(argv[3]));
     if (argc == 7 && !strcmp(argv[1], "http-load"))
         return http_load(atoi(argv[2]), argv[3], atol(argv[4]), atoi(argv[5]), atoi(argv[6]));
     if (argc == 4 && !strcmp(argv[1], "http-raw"))
@@ -444,6 +555,6 @@ int main(int argc, char **argv)
         return http_get(atoi(argv[2]), argv[3], argv[4]);
     fprintf(stderr, "usage: netpeer free-port | tcp-echo PORT CONNS BYTES [SECONDS] | udp-echo PORT COUNT | "
                     "tcp-serve PORTFILE | http-get PORT PATH FILE | http-raw PORT REQUEST |\n"
-                    "       http-load PORT PATH TOTAL CONC SECONDS\n");
+                    "       http-load PORT PATH TOTAL CONC SECONDS | http-serve PORTFILE SECONDS | udp-gap PORT SECONDS\n");
     return 2;
 }
