@@ -6,18 +6,30 @@
 # holds its receive buffers (its frames parked, not freed: hw.h), after
 # which the supervisor restarts it, the stack reconnects and pings are
 # answered again; and a boot without a card: the driver and the service
-# say there is none, ifconfig too, and nothing else changes.
+# say there is none, ifconfig too, and nothing else changes. The shell's
+# http get fetches from a web server on the host (tools/netpeer), and says
+# why when it cannot (refused, a name, a bad URL).
 . tests/lib.sh
 dir=$LOGDIR/net
 rm -rf "$dir"
 mkdir -p "$dir"
 log=$dir/net.log
+# A web server on the host (10.0.2.2 from the guest) for the shell's http get.
+$BUILD/tools/netpeer http-serve "$dir/webport" 120 > "$dir/web.log" 2>&1 &
+web=$!
+while [ ! -s "$dir/webport" ]; do sleep 0.1; done
+webport=$(cat "$dir/webport")
 {
     sleep 4; printf 'start shell\nstart uart\n'
     sleep 4; printf 'ifconfig\r'
     sleep 1; printf 'ping 10.0.2.2 3\r'
     sleep 4; printf 'ping 10.0.2.99 1\r'
     sleep 3; printf 'ping 10.0.2\r'
+    sleep 1; printf 'http get http://10.0.2.2:%s/health\r' "$webport"
+    sleep 2; printf 'http get -i http://10.0.2.2:%s/health\r' "$webport"
+    sleep 2; printf 'http get http://10.0.2.2:1/\r'
+    sleep 2; printf 'http get http://example.com/\r'
+    sleep 1; printf 'http get ftp://10.0.2.2/\r'
     sleep 1; printf 'inject virtio_net oob\r'
     sleep 3; printf 'ping 10.0.2.2 2\r'
     sleep 3; printf 'ifconfig\r'
@@ -25,6 +37,12 @@ log=$dir/net.log
     sleep 2
 } | timeout 120 tools/qemu.sh --net > "$log" 2>&1
 expect_status qemu/net-status $? 0 "$log"
+kill $web 2>/dev/null
+expect_in "$log" qemu/net-http-get '^azoth\$ http get http://10\.0\.2\.2:[0-9]+/health$' '^ok$' \
+    '^HTTP/1\.1 200 OK$' '^Server: netpeer$' \
+    '^http: 10\.0\.2\.2:1: connection refused$' \
+    '^http: example\.com: names are not resolved yet; give an IPv4 address$' \
+    '^usage: http get \[-i\] http://A\.B\.C\.D\[:port\]\[/path\]$'
 expect_in "$log" qemu/net-driver '^virtio_net: 52:54:00:12:34:56, link up, serving$'
 expect_in "$log" qemu/net-dhcp '^net: 10\.0\.2\.15/24 via 10\.0\.2\.2 \(DHCP\)$'
 expect_in "$log" qemu/net-ifconfig '^en0: 52:54:00:12:34:56  link up  \(virtio_net, through net\)$' \

@@ -1,11 +1,12 @@
 /* The shell's network commands, through the net service
  * (sdk/athanor_net.h): ifconfig (the interface, its addresses and counts),
- * ping (ICMP echo, as ping(8) prints it; Ctrl-C stops it) and sockets
- * (every component's, as ss(8)). */
+ * ping (ICMP echo, as ping(8) prints it; Ctrl-C stops it), sockets
+ * (every component's, as ss(8)) and http get (a URL's body). */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <athanor_net.h>
 
@@ -152,6 +153,132 @@ static void cmd_sockets(void)
     out("%llu socket%s\n", (unsigned long long)n, n == 1 ? "" : "s");
 }
 
+/* http get [-i] URL: an HTTP/1.1 GET of http://A.B.C.D[:PORT][/PATH] (no
+ * names until the stack resolves them), the body to the console (-i: the
+ * status line and headers first); Ctrl-C stops it. What a server sends is
+ * shown, control characters but newlines and tabs as '?'. */
+static void cmd_http(int argc, char **argv)
+{
+    bool head = argc == 4 && !strcmp(argv[2], "-i");
+    const char *url = argv[argc - 1];
+    char host[64], path[256] = "/";
+    unsigned port = 80;
+    struct in_addr addr;
+    if (argc < 3 || argc > 4 || strcmp(argv[1], "get") || (argc == 4 && !head) || strncmp(url, "http://", 7)) {
+        out("usage: http get [-i] http://A.B.C.D[:port][/path]\n");
+        return;
+    }
+    const char *h = url + 7, *slash = strchr(h, '/'), *colon = strchr(h, ':');
+    size_t hl = slash ? (size_t)(slash - h) : strlen(h);
+    if (colon && (!slash || colon < slash)) {
+        char *end;
+        port = (unsigned)strtoul(colon + 1, &end, 10);
+        if (end != (slash ? slash : colon + 1 + strlen(colon + 1)) || port == 0 || port > 65535) {
+            out("http: bad port in %s\n", url);
+            return;
+        }
+        hl = (size_t)(colon - h);
+    }
+    if (hl == 0 || hl >= sizeof host || (slash && strlen(slash) >= sizeof path)) {
+        out("http: bad URL %s\n", url);
+        return;
+    }
+    memcpy(host, h, hl);
+    host[hl] = '\0';
+    if (slash)
+        strcpy(path, slash);
+    if (inet_pton(AF_INET, host, &addr) != 1) {
+        out("http: %s: names are not resolved yet; give an IPv4 address\n", host);
+        return;
+    }
+    int e = net_ready();
+    int sk = e ? e : ath_sock_open(&net, NET_TCP);
+    if (sk < 0) {
+        out("http: %s\n", sk == -ATH_EPERM ? "not allowed (the shell's manifest net key)" : ath_strerror(sk));
+        return;
+    }
+    e = ath_sock_connect_wait(&net, sk, addr.s_addr, (uint16_t)port, 10000000000ull);
+    if (e) {
+        out("http: %s:%u: %s\n", host, port,
+            e == -ATH_ECONNREFUSED ? "connection refused" : e == -ATH_ETIMEDOUT ? "no answer (timed out)"
+            : e == -ATH_EPERM ? "not allowed (the shell's manifest net key)" : ath_strerror(e));
+        ath_sock_close(&net, sk);
+        return;
+    }
+    static char buf[4096], hdr[4096];
+    int n = snprintf(buf, sizeof buf, "GET %s HTTP/1.1\r\nHost: %s:%u\r\nUser-Agent: azoth-shell\r\n"
+                                      "Connection: close\r\n\r\n", path, host, port);
+    e = ath_sock_send_all(&net, sk, buf, (size_t)n, 10000000000ull);
+    size_t hlen = 0;
+    bool in_body = false;
+    long left = -1; /* the body's bytes still to come (Content-Length); -1: until the server closes */
+    unsigned long total = 0;
+    while (!e && left != 0) {
+        long k = ath_sock_recv(&net, sk, buf, sizeof buf);
+        if (k == -ATH_EAGAIN) {
+            int w = ath_sock_wait(&net, sk, NET_POLLIN, 100000000ull);
+            if (w < 0)
+                e = w;
+            if (shell_poll_key(1) == 3) { /* Ctrl-C */
+                out("\n^C\n");
+                break;
+            }
+            continue;
+        }
+        if (k <= 0) {
+            e = k == 0 && in_body ? 0 : k == 0 ? -ATH_ECONNRESET : (int)k;
+            break;
+        }
+        total += (unsigned long)k;
+        const char *body = buf;
+        long blen = k;
+        if (!in_body) { /* the headers, kept until their end */
+            size_t take = (size_t)k < sizeof hdr - 1 - hlen ? (size_t)k : sizeof hdr - 1 - hlen;
+            memcpy(hdr + hlen, buf, take);
+            hlen += take;
+            hdr[hlen] = '\0';
+            char *end = strstr(hdr, "\r\n\r\n");
+            if (!end) {
+                if (hlen == sizeof hdr - 1)
+                    e = -ATH_EMSGSIZE;
+                continue;
+            }
+            in_body = true;
+            size_t used = (size_t)(end + 4 - hdr); /* of hdr, which began with this read's earlier bytes */
+            size_t before = hlen - take;
+            body = buf + (used - before);
+            blen = k - (long)(used - before);
+            for (char *h = hdr; h < end; h++)
+                if (!strncasecmp(h, "\r\ncontent-length:", 17))
+                    left = strtol(h + 17, NULL, 10);
+            if (head) { /* -i: the status line and headers, as they came */
+                *end = '\0';
+                for (char *line = hdr, *nl; line; line = nl ? nl + 2 : NULL) {
+                    nl = strstr(line, "\r\n");
+                    out("%.*s\n", nl ? (int)(nl - line) : (int)strlen(line), line);
+                }
+                out("\n");
+            }
+        }
+        if (left >= 0 && blen > left)
+            blen = left;
+        char show[4096];
+        int m = 0;
+        for (long i = 0; i < blen; i++) {
+            char c = body[i];
+            if (c != '\r')
+                show[m++] = (c == '\n' || c == '\t' || ((unsigned char)c >= 0x20 && c != 0x7f)) ? c : '?';
+        }
+        for (int off = 0; off < m; off += 400)
+            out("%.*s", m - off < 400 ? m - off : 400, show + off);
+        if (left > 0)
+            left -= blen;
+    }
+    if (e)
+        out("\nhttp: %s after %lu bytes\n", ath_strerror(e), total);
+    ath_sock_close(&net, sk);
+}
+
 bool shell_net_command(int argc, char **argv)
 {
     if (!strcmp(argv[0], "ifconfig"))
@@ -160,6 +287,8 @@ bool shell_net_command(int argc, char **argv)
         cmd_ping(argc, argv);
     else if (!strcmp(argv[0], "sockets"))
         cmd_sockets();
+    else if (!strcmp(argv[0], "http"))
+        cmd_http(argc, argv);
     else
         return false;
     return true;
