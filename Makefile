@@ -42,7 +42,7 @@ BUILD_PKGS := gcc make binutils clang lld llvm wasi-libc libclang-rt-14-dev-wasm
               console-setup-linux dpkg-dev $(NODE_PKGS) $(RUST_PKGS)
 RUN_PKGS   := $(BUILD_PKGS) qemu-system-x86 e2fsprogs
 ISO_PKGS   := grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools
-TEST_PKGS  := $(RUN_PKGS) $(ISO_PKGS) ovmf libcmocka-dev afl++ chromium
+TEST_PKGS  := $(RUN_PKGS) $(ISO_PKGS) ovmf libcmocka-dev afl++ chromium libslirp-dev
 DEBUG_PKGS := $(RUN_PKGS) gdb
 # make bench also fetches Debian source packages for its workloads
 # (tools/fetch-src.sh: dpkg-dev's dpkg-source unpacks them, tcl's tclsh
@@ -123,12 +123,13 @@ $(TEST_ISO): $(KDIR)/azoth-test.bin.elf tools/mkiso.sh
 	@echo '  ISO     $@'
 	$(Q)tools/mkiso.sh $< $@ azoth.test=all
 
-# The host's end of the network tests (tests/qemu/sockets.sh).
+# The host's end of the network tests (tests/qemu/sockets.sh), and QEMU's
+# user networking for the hosted platform (its slirp mode: Debian's libslirp).
 NETPEER := $(BUILD)/tools/netpeer
-$(NETPEER): tools/netpeer/netpeer.c
+$(NETPEER): tools/netpeer/netpeer.c tools/netpeer/slirp.c tools/netpeer/netpeer.h
 	@mkdir -p $(dir $@)
 	@echo '  HOSTCC  $@'
-	$(Q)$(CC) -std=c11 $(WARN) -O2 -o $@ $<
+	$(Q)$(CC) -std=c11 $(WARN) -O2 -o $@ tools/netpeer/netpeer.c tools/netpeer/slirp.c -lslirp
 
 test-build: kernel kernel-test hosted hosted-test hosted-san hosted-fuzz fsfuzz netfuzz pkgfuzz apps unit-build $(TEST_ISO) $(GEN)/abi.md \
             $(NETPEER)

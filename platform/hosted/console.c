@@ -91,7 +91,8 @@ static void *reader_main(void *arg)
 
 void hosted_console_drain(void)
 {
-    hosted_com2_input_ready(); /* COM2's reader raises the same signal */
+    hosted_com2_input_ready();  /* COM2's reader raises the same signal, */
+    hosted_vnet_input_ready();  /* and the network double's */
     uint8_t c;
     if (hosted_uart_owns_input()) {
         if (hosted_ring_pending(&ring))

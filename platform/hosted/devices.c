@@ -8,7 +8,8 @@
  * for the GPS driver's tests), and the PCI configuration ports (pci.c) in
  * front of an AC'97 controller (ac97.c, when AZOTH_AC97 is set) and a
  * virtio-blk disk (virtio_blk.c, when AZOTH_DISK is set) and a host folder
- * (hostdir.c, when AZOTH_HOSTDIR is set), whose registers are the only
+ * (hostdir.c, when AZOTH_HOSTDIR is set) and a network card (virtio_net.c,
+ * when AZOTH_NET names a peer), whose registers are the only
  * device memory (plat_mmio_emul_*); every other port reads all
  * ones and ignores writes, like an empty ISA bus. DMA buffers are RAM mapped
  * into components (vrange.c), which the doubles write. */
@@ -231,6 +232,10 @@ int plat_irqline_enable(unsigned line)
         hosted_ac97_line(true);
         return 0;
     }
+    if (line == HOSTED_VNET_LINE && hosted_vnet_present()) {
+        hosted_vnet_line(true);
+        return 0;
+    }
     if (line == COM2_LINE) {
         com2_masked = false;
         com2_enabled = true;
@@ -251,6 +256,8 @@ void plat_irqline_disable(unsigned line)
         hosted_virtio_line(false);
     if (line == HOSTED_AC97_LINE && hosted_ac97_present())
         hosted_ac97_line(false);
+    if (line == HOSTED_VNET_LINE && hosted_vnet_present())
+        hosted_vnet_line(false);
     if (line == COM2_LINE)
         com2_enabled = false;
     if (line == UART_LINE && uart_enabled) {
@@ -265,6 +272,8 @@ void plat_irqline_unmask(unsigned line)
         hosted_virtio_unmask();
     if (line == HOSTED_AC97_LINE && hosted_ac97_present())
         hosted_ac97_unmask();
+    if (line == HOSTED_VNET_LINE && hosted_vnet_present())
+        hosted_vnet_unmask();
     if (line == COM2_LINE && com2_masked) {
         com2_masked = false;
         com2_maybe_fire(); /* data left: fire again */
@@ -286,11 +295,13 @@ volatile void *plat_mmio_ptr(uint64_t phys, size_t len)
 int plat_mmio_emul_read(uint64_t phys, unsigned width, uint64_t *val)
 {
     int r = hosted_virtio_mmio(phys, width, false, val);
-    return r == -ATH_ENOSYS ? hosted_hostdir_mmio(phys, width, false, val) : r;
+    r = r == -ATH_ENOSYS ? hosted_hostdir_mmio(phys, width, false, val) : r;
+    return r == -ATH_ENOSYS ? hosted_vnet_mmio(phys, width, false, val) : r;
 }
 
 int plat_mmio_emul_write(uint64_t phys, unsigned width, uint64_t val)
 {
     int r = hosted_virtio_mmio(phys, width, true, &val);
-    return r == -ATH_ENOSYS ? hosted_hostdir_mmio(phys, width, true, &val) : r;
+    r = r == -ATH_ENOSYS ? hosted_hostdir_mmio(phys, width, true, &val) : r;
+    return r == -ATH_ENOSYS ? hosted_vnet_mmio(phys, width, true, &val) : r;
 }

@@ -73,6 +73,26 @@ bool hosted_ac97_out(uint16_t port, unsigned width, uint32_t v);
 void hosted_ac97_line(bool enable);
 void hosted_ac97_unmask(void);
 void hosted_ac97_tick(void);         /* irq context */
+/* What the virtio doubles share (virtio_pci.c): the PCI side of a modern
+ * virtio device with its structures in memory BAR 4, and its line. */
+#define HOSTED_CMD_MEM      0x0002u
+#define HOSTED_CMD_MASTER   0x0004u
+#define HOSTED_CMD_INTX_OFF 0x0400u
+struct hosted_vpci {
+    uint16_t command;     /* the PCI command register's memory, master and INTx-off bits */
+    uint32_t bar4;
+    uint8_t  isr;         /* bit 0: the used rings changed; reading it clears it */
+    bool     line_enabled, line_masked;
+    unsigned line;
+    uint32_t notify_size, notify_mult;
+};
+uint32_t hosted_vpci_cap_word(const struct hosted_vpci *v, unsigned off);
+void     hosted_vpci_cfg_out(struct hosted_vpci *v, unsigned off, uint32_t val, uint32_t bar_size);
+void     hosted_vpci_update_line(struct hosted_vpci *v);
+void     hosted_vpci_line(struct hosted_vpci *v, bool enable);
+void     hosted_vpci_unmask(struct hosted_vpci *v);
+void     hosted_vpci_set_lo(uint64_t *r, uint64_t v);
+void     hosted_vpci_set_hi(uint64_t *r, uint64_t v);
 /* The virtio-blk double (virtio_blk.c), when AZOTH_DISK names a disk
  * image: 00:04.0, its configuration space, its registers (memory BAR 4,
  * reached through plat_mmio_emul_*), its line. */
@@ -91,6 +111,20 @@ bool     hosted_hostdir_present(void);
 uint32_t hosted_hostdir_cfg_in(unsigned off);
 void     hosted_hostdir_cfg_out(unsigned off, uint32_t v);
 int      hosted_hostdir_mmio(uint64_t phys, unsigned width, bool write, uint64_t *v);
+/* The virtio-net double (virtio_net.c), when AZOTH_NET names a host
+ * peer's socket (tools/netpeer slirp): 00:06.0, its configuration space,
+ * its registers (memory BAR 4), its line; its reader thread (init) and
+ * the interrupt path's delivery of what it read (input_ready). */
+#define HOSTED_VNET_LINE 9
+#define HOSTED_VNET_DEV  6
+bool     hosted_vnet_present(void);
+void     hosted_vnet_init(void);
+void     hosted_vnet_input_ready(void);   /* irq context */
+uint32_t hosted_vnet_cfg_in(unsigned off);
+void     hosted_vnet_cfg_out(unsigned off, uint32_t v);
+int      hosted_vnet_mmio(uint64_t phys, unsigned width, bool write, uint64_t *v);
+void     hosted_vnet_line(bool enable);
+void     hosted_vnet_unmask(void);
 /* A device's pointer to what a driver gave it as a DMA address: RAM (a
  * DMA buffer), or a page of a component's memory (hosted "physical"
  * addresses of lent pages: vrange.c); NULL unless all of it is there. */

@@ -23,6 +23,7 @@ void plat_init_late(void)
 {
     hosted_console_init();
     hosted_com2_init();
+    hosted_vnet_init();
 }
 
 static void usage(void)

@@ -2,7 +2,8 @@
  * 0xCF8/0xCFC) in front of the functions the device doubles present, bus 0:
  * 00:03.0 the AC'97 controller (ac97.c, when AZOTH_AC97 is set), 00:04.0
  * the virtio-blk disk (virtio_blk.c, when AZOTH_DISK names an image) and
- * 00:05.0 the host folder (hostdir.c, when AZOTH_HOSTDIR names one). With
+ * 00:05.0 the host folder (hostdir.c, when AZOTH_HOSTDIR names one) and
+ * 00:06.0 the network card (virtio_net.c, when AZOTH_NET names a peer). With
  * none, the ports read all ones, like a machine without PCI. */
 #include "hosted.h"
 
@@ -24,12 +25,14 @@ static int addressed(void)
         return (int)dev;
     if (dev == HOSTED_HOSTDIR_DEV && hosted_hostdir_present())
         return (int)dev;
+    if (dev == HOSTED_VNET_DEV && hosted_vnet_present())
+        return (int)dev;
     return -1;
 }
 
 static bool any(void)
 {
-    return hosted_ac97_present() || hosted_virtio_present() || hosted_hostdir_present();
+    return hosted_ac97_present() || hosted_virtio_present() || hosted_hostdir_present() || hosted_vnet_present();
 }
 
 bool hosted_pci_in(uint16_t port, unsigned width, uint32_t *v)
@@ -44,7 +47,8 @@ bool hosted_pci_in(uint16_t port, unsigned width, uint32_t *v)
         unsigned off = cfg_addr & 0xfc;
         uint32_t w = dev == HOSTED_AC97_DEV ? hosted_ac97_cfg_in(off)
                    : dev == HOSTED_VIRTIO_DEV ? hosted_virtio_cfg_in(off)
-                   : dev == HOSTED_HOSTDIR_DEV ? hosted_hostdir_cfg_in(off) : 0xffffffffu;
+                   : dev == HOSTED_HOSTDIR_DEV ? hosted_hostdir_cfg_in(off)
+                   : dev == HOSTED_VNET_DEV ? hosted_vnet_cfg_in(off) : 0xffffffffu;
         w >>= 8 * (port - CFG_DATA);
         *v = width == 4 ? w : w & (width == 1 ? 0xffu : 0xffffu);
     } else {
@@ -69,6 +73,8 @@ bool hosted_pci_out(uint16_t port, unsigned width, uint32_t v)
             hosted_virtio_cfg_out(cfg_addr & 0xfc, v);
         else if (dev == HOSTED_HOSTDIR_DEV)
             hosted_hostdir_cfg_out(cfg_addr & 0xfc, v);
+        else if (dev == HOSTED_VNET_DEV)
+            hosted_vnet_cfg_out(cfg_addr & 0xfc, v);
     }
     plat_irq_restore(f);
     return true;

@@ -26,9 +26,6 @@
 #define OFF_ISR    0x2000u
 #define OFF_DEVICE 0x3000u
 #define QMAX       64
-#define CMD_MEM    0x0002u
-#define CMD_MASTER 0x0004u
-#define CMD_INTX_OFF 0x0400u
 enum { S_DRIVER_OK = 4, S_FEATURES_OK = 8 };
 enum { REQ_IN = 0, REQ_OUT = 1, REQ_FLUSH = 4, REQ_GET_ID = 8 };
 enum { ST_OK = 0, ST_IOERR = 1, ST_UNSUPP = 2 };
@@ -38,14 +35,12 @@ enum { ST_OK = 0, ST_IOERR = 1, ST_UNSUPP = 2 };
 static int      present = -1;
 static int      fd = -1;
 static uint64_t sectors;
-static uint32_t bar4 = BAR_BASE;
-static uint16_t command;
+static struct hosted_vpci vp = { .bar4 = BAR_BASE, .line = HOSTED_VIRTIO_LINE, .notify_size = 4, .notify_mult = 0 };
 /* common configuration (virtio 1.2, 4.1.4.3) */
 static uint32_t dfselect, gfselect, gfeatures[2];
-static uint8_t  status, isr;
+static uint8_t  status;
 static uint16_t qsize = QMAX, qenable, last_avail;
 static uint64_t qdesc, qdriver, qdevice;
-static bool     line_enabled, line_masked;
 static uint64_t served, failed;
 
 bool hosted_virtio_present(void)
@@ -66,86 +61,41 @@ bool hosted_virtio_present(void)
 
 /* ---- configuration space ---- */
 
-/* The vendor capabilities, from 0x40: common, notify (with its multiplier:
- * one queue, offset 0), ISR, device. */
-static uint32_t cap_word(unsigned off)
-{
-    static const struct { uint8_t at, next, len, type; uint32_t where, size; } caps[] = {
-        { 0x40, 0x50, 16, 1, OFF_COMMON, 0x38 },
-        { 0x50, 0x68, 20, 2, OFF_NOTIFY, 4 },
-        { 0x68, 0x78, 16, 3, OFF_ISR, 1 },
-        { 0x78, 0x00, 16, 4, OFF_DEVICE, 8 },
-    };
-    for (unsigned i = 0; i < 4; i++) {
-        unsigned rel = off - caps[i].at;
-        if (off < caps[i].at || rel >= caps[i].len)
-            continue;
-        switch (rel) {
-        case 0:  return 0x09u | (uint32_t)caps[i].next << 8 | (uint32_t)caps[i].len << 16 |
-                        (uint32_t)caps[i].type << 24;
-        case 4:  return 4; /* BAR 4 */
-        case 8:  return caps[i].where;
-        case 12: return caps[i].size;
-        case 16: return 0; /* notify_off_multiplier */
-        }
-    }
-    return 0;
-}
 
 uint32_t hosted_virtio_cfg_in(unsigned off)
 {
     switch (off) {
     case 0x00: return 0x10421af4u;
-    case 0x04: return command | 0x0010u << 16; /* status: a capability list */
+    case 0x04: return vp.command | 0x0010u << 16; /* status: a capability list */
     case 0x08: return 0x01800001u;             /* mass storage (other), revision 1 */
-    case 0x20: return bar4;                    /* BAR 4: 32-bit memory */
+    case 0x20: return vp.bar4;                    /* BAR 4: 32-bit memory */
     case 0x2c: return 0x00021af4u;             /* subsystem: virtio, block */
     case 0x34: return 0x40;
     case 0x3c: return HOSTED_VIRTIO_LINE | 1u << 8;
-    default:   return off >= 0x40 ? cap_word(off) : 0;
+    default:   return off >= 0x40 ? hosted_vpci_cap_word(&vp, off) : 0;
     }
 }
 
 void hosted_virtio_cfg_out(unsigned off, uint32_t v)
 {
-    if (off == 0x04)
-        command = (uint16_t)(v & (CMD_MEM | CMD_MASTER | CMD_INTX_OFF));
-    else if (off == 0x20) /* sizing writes all ones: the size shows in the bits that stay 0 */
-        bar4 = v & ~(BAR_SIZE - 1);
-}
-
-/* ---- the line ---- */
-
-static void update_line(void)
-{
-    if (line_enabled && !line_masked && (isr & 1) && !(command & CMD_INTX_OFF)) {
-        line_masked = true;
-        hw_irq_fired(HOSTED_VIRTIO_LINE);
-    }
+    hosted_vpci_cfg_out(&vp, off, v, BAR_SIZE);
 }
 
 void hosted_virtio_line(bool enable)
 {
-    irqflags_t f = plat_irq_save();
-    line_enabled = enable;
-    line_masked = false;
-    update_line();
-    plat_irq_restore(f);
+    hosted_vpci_line(&vp, enable);
 }
 
 void hosted_virtio_unmask(void)
 {
-    irqflags_t f = plat_irq_save();
-    line_masked = false;
-    update_line();
-    plat_irq_restore(f);
+    hosted_vpci_unmask(&vp);
 }
 
 /* ---- the queue ---- */
 
 static void reset(void)
 {
-    status = isr = 0;
+    status = vp.isr = 0;
     dfselect = gfselect = 0;
     gfeatures[0] = gfeatures[1] = 0;
     qsize = QMAX, qenable = 0, last_avail = 0;
@@ -217,7 +167,7 @@ static uint8_t serve_one(const struct desc *d, uint16_t head, uint32_t *written)
 /* What the driver made available since the last notify, in order. */
 static void process(void)
 {
-    if (!(status & S_DRIVER_OK) || !qenable || !(command & CMD_MASTER))
+    if (!(status & S_DRIVER_OK) || !qenable || !(vp.command & HOSTED_CMD_MASTER))
         return;
     const struct desc *d = hosted_dma_ptr(qdesc, (size_t)qsize * 16);
     uint16_t *avail = hosted_dma_ptr(qdriver, 4 + 2u * qsize);
@@ -243,8 +193,8 @@ static void process(void)
         __atomic_store_n((uint16_t *)(used + 2), uidx, __ATOMIC_RELEASE);
         last_avail++;
     }
-    isr |= 1;
-    update_line();
+    vp.isr |= 1;
+    hosted_vpci_update_line(&vp);
 }
 
 static uint64_t common_in(unsigned r, unsigned w)
@@ -273,9 +223,6 @@ static uint64_t common_in(unsigned r, unsigned w)
     }
 }
 
-static void set_lo(uint64_t *r, uint64_t v) { *r = (*r & ~0xffffffffull) | (uint32_t)v; }
-static void set_hi(uint64_t *r, uint64_t v) { *r = (*r & 0xffffffffull) | v << 32; }
-
 static void common_out(unsigned r, unsigned w, uint64_t v)
 {
     switch (r) {
@@ -294,23 +241,23 @@ static void common_out(unsigned r, unsigned w, uint64_t v)
         break;
     case 0x18: if (v && v <= QMAX && !(v & (v - 1))) qsize = (uint16_t)v; break;
     case 0x1c: qenable = (uint16_t)(v & 1); break;
-    case 0x20: if (w == 8) qdesc = v; else set_lo(&qdesc, v); break;
-    case 0x24: set_hi(&qdesc, v); break;
-    case 0x28: if (w == 8) qdriver = v; else set_lo(&qdriver, v); break;
-    case 0x2c: set_hi(&qdriver, v); break;
-    case 0x30: if (w == 8) qdevice = v; else set_lo(&qdevice, v); break;
-    case 0x34: set_hi(&qdevice, v); break;
+    case 0x20: if (w == 8) qdesc = v; else hosted_vpci_set_lo(&qdesc, v); break;
+    case 0x24: hosted_vpci_set_hi(&qdesc, v); break;
+    case 0x28: if (w == 8) qdriver = v; else hosted_vpci_set_lo(&qdriver, v); break;
+    case 0x2c: hosted_vpci_set_hi(&qdriver, v); break;
+    case 0x30: if (w == 8) qdevice = v; else hosted_vpci_set_lo(&qdevice, v); break;
+    case 0x34: hosted_vpci_set_hi(&qdevice, v); break;
     default: break;
     }
 }
 
 int hosted_virtio_mmio(uint64_t phys, unsigned width, bool write, uint64_t *v)
 {
-    if (!hosted_virtio_present() || phys < bar4 || phys + width > (uint64_t)bar4 + BAR_SIZE ||
-        !(command & CMD_MEM))
+    if (!hosted_virtio_present() || phys < vp.bar4 || phys + width > (uint64_t)vp.bar4 + BAR_SIZE ||
+        !(vp.command & HOSTED_CMD_MEM))
         return -ATH_ENOSYS;
     irqflags_t f = plat_irq_save(); /* the interrupt path reads the line's state */
-    unsigned off = (unsigned)(phys - bar4);
+    unsigned off = (unsigned)(phys - vp.bar4);
     if (off < OFF_COMMON + 0x38) {
         if (write)
             common_out(off - OFF_COMMON, width, *v);
@@ -323,8 +270,8 @@ int hosted_virtio_mmio(uint64_t phys, unsigned width, bool write, uint64_t *v)
             *v = 0;
     } else if (off == OFF_ISR) {
         if (!write) { /* reading it clears it, and lowers the line */
-            *v = isr;
-            isr = 0;
+            *v = vp.isr;
+            vp.isr = 0;
         }
     } else if (off >= OFF_DEVICE && off < OFF_DEVICE + 8) {
         if (!write) {

@@ -19,7 +19,9 @@
  *                                     connections at once (below)
  *   netpeer http-serve PORTFILE SECONDS   the Linux baseline of /health
  *   netpeer udp-gap PORT SECONDS      a datagram a millisecond, echoed:
- *                                     round trip and longest outage */
+ *                                     round trip and longest outage
+ *   netpeer slirp SOCKPATH SECONDS [FWD]...   QEMU's user networking for
+ *                                     the hosted platform (slirp.c) */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -32,6 +34,8 @@
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "netpeer.h"
 
 #define DEADLINE_S 60
 
@@ -536,6 +540,8 @@ int main(int argc, char **argv)
 {
     if (argc == 2 && !strcmp(argv[1], "free-port"))
         return free_port();
+    if (argc >= 2 && !strcmp(argv[1], "slirp"))
+        return netpeer_slirp(argc - 2, argv + 2);
     if ((argc == 5 || argc == 6) && !strcmp(argv[1], "tcp-echo"))
         return tcp_echo(atoi(argv[2]), atoi(argv[3]), strtoul(argv[4], NULL, 10),
                         argc == 6 ? atoi(argv[5]) : DEADLINE_S);

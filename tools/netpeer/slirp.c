@@ -1,0 +1,212 @@
+/* netpeer slirp: QEMU's user networking as a program, for the hosted
+ * platform's virtio-net double (platform/hosted/virtio_net.c, AZOTH_NET):
+ * Debian's libslirp behind an AF_UNIX datagram socket, one Ethernet frame
+ * per datagram (QEMU's -netdev dgram format). The guest network is QEMU's:
+ * 10.0.2.0/24, the gateway and host 10.0.2.2 (answering pings, reaching
+ * the host's loopback), DHCP handing out 10.0.2.15, IPv6 fec0::/64; host
+ * ports forwarded to the guest as QEMU's hostfwd. slirp's DNS relay is off:
+ * nothing reaches a resolver outside the machine.
+ *   netpeer slirp SOCKPATH SECONDS [tcp|udp:HOSTPORT-GUESTPORT]... */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <slirp/libslirp.h>
+
+#include "netpeer.h"
+
+static int sock = -1;
+static struct sockaddr_un guest;
+static socklen_t guest_len;
+static unsigned long to_guest, from_guest;
+
+static int64_t clock_ns(void *opaque)
+{
+    (void)opaque;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static ssize_t send_packet(const void *buf, size_t len, void *opaque)
+{
+    (void)opaque;
+    if (!guest_len)
+        return (ssize_t)len; /* no guest yet: dropped, as a wire would */
+    to_guest++;
+    sendto(sock, buf, len, MSG_DONTWAIT, (struct sockaddr *)&guest, guest_len);
+    return (ssize_t)len;
+}
+
+static void guest_error(const char *msg, void *opaque)
+{
+    (void)opaque;
+    fprintf(stderr, "netpeer slirp: guest error: %s\n", msg);
+}
+
+/* slirp's timers (version 4: by id): a handful, fired from the poll loop */
+#define TIMERS 8
+static struct timer {
+    int          used;
+    SlirpTimerId id;
+    void        *cb_opaque;
+    int64_t      expire_ms; /* -1: stopped */
+} timers[TIMERS];
+
+static void *timer_new_opaque(SlirpTimerId id, void *cb_opaque, void *opaque)
+{
+    (void)opaque;
+    for (int i = 0; i < TIMERS; i++)
+        if (!timers[i].used) {
+            timers[i] = (struct timer){ 1, id, cb_opaque, -1 };
+            return &timers[i];
+        }
+    return NULL;
+}
+static void *timer_new(SlirpTimerCb cb, void *cb_opaque, void *opaque)
+{
+    (void)cb, (void)cb_opaque, (void)opaque;
+    return NULL; /* unused with timer_new_opaque (config version 4) */
+}
+static void timer_free(void *t, void *opaque)
+{
+    (void)opaque;
+    if (t)
+        ((struct timer *)t)->used = 0;
+}
+static void timer_mod(void *t, int64_t expire_ms, void *opaque)
+{
+    (void)opaque;
+    if (t)
+        ((struct timer *)t)->expire_ms = expire_ms;
+}
+static void fd_noop(int fd, void *opaque) { (void)fd, (void)opaque; }
+static void notify_noop(void *opaque) { (void)opaque; }
+
+/* poll(2) bookkeeping for slirp_pollfds_fill/poll */
+#define PFDS 512
+static struct pollfd pfd[PFDS];
+static int npfd;
+static int add_poll(int fd, int events, void *opaque)
+{
+    (void)opaque;
+    if (npfd == PFDS)
+        return -1;
+    short ev = 0;
+    ev |= (events & SLIRP_POLL_IN) ? POLLIN : 0;
+    ev |= (events & SLIRP_POLL_OUT) ? POLLOUT : 0;
+    ev |= (events & SLIRP_POLL_PRI) ? POLLPRI : 0;
+    pfd[npfd] = (struct pollfd){ fd, ev, 0 };
+    return npfd++;
+}
+static int get_revents(int idx, void *opaque)
+{
+    (void)opaque;
+    if (idx < 0 || idx >= npfd)
+        return 0;
+    short r = pfd[idx].revents;
+    return ((r & POLLIN) ? SLIRP_POLL_IN : 0) | ((r & POLLOUT) ? SLIRP_POLL_OUT : 0) |
+           ((r & POLLPRI) ? SLIRP_POLL_PRI : 0) | ((r & POLLERR) ? SLIRP_POLL_ERR : 0) |
+           ((r & POLLHUP) ? SLIRP_POLL_HUP : 0);
+}
+
+int netpeer_slirp(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: netpeer slirp SOCKPATH SECONDS [tcp|udp:HOSTPORT-GUESTPORT]...\n");
+        return 2;
+    }
+    const char *path = argv[0];
+    int seconds = atoi(argv[1]);
+    struct sockaddr_un me = { .sun_family = AF_UNIX };
+    if (strlen(path) >= sizeof me.sun_path) {
+        fprintf(stderr, "netpeer slirp: socket path too long\n");
+        return 2;
+    }
+    strcpy(me.sun_path, path);
+    unlink(path);
+    sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (sock < 0 || bind(sock, (struct sockaddr *)&me, sizeof me)) {
+        perror("netpeer slirp: socket");
+        return 1;
+    }
+    SlirpConfig cfg = { .version = 4, .in_enabled = true, .in6_enabled = true, .vprefix_len = 64,
+                        .disable_dns = true };
+    inet_pton(AF_INET, "10.0.2.0", &cfg.vnetwork);
+    inet_pton(AF_INET, "255.255.255.0", &cfg.vnetmask);
+    inet_pton(AF_INET, "10.0.2.2", &cfg.vhost);
+    inet_pton(AF_INET, "10.0.2.15", &cfg.vdhcp_start);
+    inet_pton(AF_INET, "10.0.2.3", &cfg.vnameserver);
+    inet_pton(AF_INET6, "fec0::", &cfg.vprefix_addr6);
+    inet_pton(AF_INET6, "fec0::2", &cfg.vhost6);
+    inet_pton(AF_INET6, "fec0::3", &cfg.vnameserver6);
+    static const SlirpCb cb = {
+        .send_packet = send_packet, .guest_error = guest_error, .clock_get_ns = clock_ns,
+        .timer_new = timer_new, .timer_free = timer_free, .timer_mod = timer_mod,
+        .register_poll_fd = fd_noop, .unregister_poll_fd = fd_noop, .notify = notify_noop,
+        .timer_new_opaque = timer_new_opaque,
+    };
+    Slirp *s = slirp_new(&cfg, &cb, NULL);
+    if (!s) {
+        fprintf(stderr, "netpeer slirp: slirp_new failed\n");
+        return 1;
+    }
+    for (int i = 2; i < argc; i++) {
+        int udp = !strncmp(argv[i], "udp:", 4), hp, gp;
+        struct in_addr lo, g;
+        inet_pton(AF_INET, "127.0.0.1", &lo);
+        inet_pton(AF_INET, "10.0.2.15", &g);
+        if ((!udp && strncmp(argv[i], "tcp:", 4)) || sscanf(argv[i] + 4, "%d-%d", &hp, &gp) != 2 ||
+            slirp_add_hostfwd(s, udp, lo, hp, g, gp) != 0) {
+            fprintf(stderr, "netpeer slirp: cannot forward %s\n", argv[i]);
+            return 1;
+        }
+    }
+    printf("netpeer slirp: on %s\n", path);
+    fflush(stdout);
+    int64_t end_ms = clock_ns(NULL) / 1000000 + (int64_t)seconds * 1000;
+    static uint8_t frame[65536];
+    for (;;) {
+        int64_t now_ms = clock_ns(NULL) / 1000000;
+        if (now_ms >= end_ms)
+            break;
+        uint32_t timeout = 100;
+        npfd = 0;
+        add_poll(sock, SLIRP_POLL_IN, NULL);
+        slirp_pollfds_fill(s, &timeout, add_poll, NULL);
+        for (int i = 0; i < TIMERS; i++)
+            if (timers[i].used && timers[i].expire_ms >= 0 && (uint32_t)LIMIT_MS(timers[i].expire_ms - now_ms) < timeout)
+                timeout = (uint32_t)LIMIT_MS(timers[i].expire_ms - now_ms);
+        int r = poll(pfd, (nfds_t)npfd, (int)timeout);
+        slirp_pollfds_poll(s, r < 0, get_revents, NULL);
+        if (r > 0 && (pfd[0].revents & POLLIN)) {
+            for (;;) {
+                struct sockaddr_un from;
+                socklen_t fl = sizeof from;
+                ssize_t n = recvfrom(sock, frame, sizeof frame, MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
+                if (n < 0)
+                    break;
+                guest = from, guest_len = fl; /* the guest's end: where frames go back */
+                from_guest++;
+                slirp_input(s, frame, (int)n);
+            }
+        }
+        now_ms = clock_ns(NULL) / 1000000;
+        for (int i = 0; i < TIMERS; i++)
+            if (timers[i].used && timers[i].expire_ms >= 0 && timers[i].expire_ms <= now_ms) {
+                timers[i].expire_ms = -1;
+                slirp_handle_timer(s, timers[i].id, timers[i].cb_opaque);
+            }
+    }
+    printf("netpeer slirp: %lu frames from the guest, %lu to it\n", from_guest, to_guest);
+    slirp_cleanup(s);
+    unlink(path);
+    return 0;
+}
