@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -94,8 +95,14 @@ bool hosted_vnet_present(void)
             /* our end: an abstract name of our own, so the peer can answer */
             struct sockaddr_un me = { .sun_family = AF_UNIX };
             snprintf(me.sun_path + 1, sizeof me.sun_path - 1, "azoth-net-%d", (int)getpid());
+            /* A datagram socket queues few datagrams (net.unix.max_dgram_qlen,
+             * 10 by default): a send waits for room, as a wire's sender
+             * would be held back, instead of dropping a burst; at most
+             * 100 ms, so that a peer that stopped reading stops nothing. */
+            struct timeval tmo = { 0, 100000 };
             if (sock >= 0 && bind(sock, (struct sockaddr *)&me, sizeof me) == 0 &&
-                connect(sock, (struct sockaddr *)&peer, sizeof peer) == 0)
+                connect(sock, (struct sockaddr *)&peer, sizeof peer) == 0 &&
+                setsockopt(sock, SOL_SOCKET, SO_SNDTIMEO, &tmo, sizeof tmo) == 0)
                 present = 1;
         }
         plat_irq_restore(f);
@@ -221,7 +228,7 @@ static void transmit(void)
                 break;
         }
         if (!bad && n > HDR)
-            send(sock, frame + HDR, n - HDR, MSG_DONTWAIT); /* a full socket drops it, as a wire would */
+            send(sock, frame + HDR, n - HDR, 0); /* waits for room, at most 100 ms (above) */
         put_used(x, used, head, 0);
         x->last_avail++;
     }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -41,7 +42,9 @@ static ssize_t send_packet(const void *buf, size_t len, void *opaque)
     if (!guest_len)
         return (ssize_t)len; /* no guest yet: dropped, as a wire would */
     to_guest++;
-    sendto(sock, buf, len, MSG_DONTWAIT, (struct sockaddr *)&guest, guest_len);
+    /* waits for room in the guest's queue (few datagrams: max_dgram_qlen),
+     * at most 100 ms (SO_SNDTIMEO), rather than dropping a burst */
+    sendto(sock, buf, len, 0, (struct sockaddr *)&guest, guest_len);
     return (ssize_t)len;
 }
 
@@ -133,7 +136,9 @@ int netpeer_slirp(int argc, char **argv)
     strcpy(me.sun_path, path);
     unlink(path);
     sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (sock < 0 || bind(sock, (struct sockaddr *)&me, sizeof me)) {
+    struct timeval tmo = { 0, 100000 };
+    if (sock < 0 || bind(sock, (struct sockaddr *)&me, sizeof me) ||
+        setsockopt(sock, SOL_SOCKET, SO_SNDTIMEO, &tmo, sizeof tmo)) {
         perror("netpeer slirp: socket");
         return 1;
     }
