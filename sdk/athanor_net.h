@@ -111,9 +111,22 @@ enum {
     /* A read-write lend of struct ath_net_sockinfo records -> how many:
      * the caller's sockets, everyone's with the "all-sockets" rule. */
     NET_SOCKLIST = 17,
+    /* A host name in a message (at most NET_NAME_MAX bytes) -> its IPv4
+     * address as NET_ADDR_FOUND | address (network byte order) when known
+     * at once (cached, or a dotted address), 0 when asked of the DNS
+     * server (NET_EV_DNS then, and NET_RESOLVE_RESULT) | -ATH_ENOENT (no
+     * DNS server) | -ATH_EINVAL | -ATH_EPERM (no network rules). One
+     * lookup per client: a new one replaces the last. */
+    NET_RESOLVE = 18,
+    /* -> the last lookup's NET_ADDR_FOUND | address | -ATH_EAGAIN (asked,
+     * not answered) | -ATH_ENOENT (no such name, or no answer). */
+    NET_RESOLVE_RESULT = 19,
 };
+#define NET_NAME_MAX   255
+#define NET_ADDR_FOUND (1ull << 32)
 #define NET_EV_PING 1ull
 #define NET_EV_SOCK 2ull
+#define NET_EV_DNS  4ull
 
 enum { NET_TCP = 1, NET_UDP = 2 };
 /* a0's bits 32-63 bound the data of NET_SEND, NET_RECV, NET_RECVFROM and
@@ -487,6 +500,32 @@ static inline int ath_sock_send_all(struct ath_net *n, int s, const void *buf, s
         p += k, len -= (size_t)k;
     }
     return 0;
+}
+
+/* The IPv4 address of a host name (or a dotted address), waiting up to
+ * timeout_ns for the DNS server -> 0 and *addr (network byte order), or
+ * -ATH_ENOENT (no such name, no answer, no server), -ATH_ETIMEDOUT. */
+static inline int ath_net_resolve(struct ath_net *n, const char *name, uint32_t *addr, uint64_t timeout_ns)
+{
+    size_t len = strlen(name);
+    uint64_t r = 0;
+    if (!len || len > NET_NAME_MAX)
+        return -ATH_EINVAL;
+    int e = ath_net_call(n, NET_RESOLVE, 0, 0, name, (uint32_t)len, ATH_NET_MSG, &r);
+    uint64_t deadline = ath_now_ns() + timeout_ns;
+    while (e == 0 && !(r & NET_ADDR_FOUND)) {
+        uint64_t now = ath_now_ns(), bits = 0;
+        if (now >= deadline)
+            return -ATH_ETIMEDOUT;
+        uint64_t slice = deadline - now < ATH_NET_RECHECK_NS ? deadline - now : ATH_NET_RECHECK_NS;
+        ath_notify_wait(n->note, NET_EV_DNS, slice, &bits);
+        e = ath_net_call(n, NET_RESOLVE_RESULT, 0, 0, NULL, 0, ATH_NET_PLAIN, &r);
+        if (e == -ATH_EAGAIN)
+            e = 0, r = 0;
+    }
+    if (e == 0)
+        *addr = (uint32_t)r;
+    return e;
 }
 
 /* Connect and wait for the outcome -> 0 or an error (-ATH_ECONNREFUSED...). */

@@ -5,7 +5,9 @@
 # (7, TCP and UDP). The same driver and stack as on bare metal: the DHCP
 # lease, the page fetched, 8 TCP connections and 40 UDP datagrams echoed,
 # netecho's connection out to a host server, a fault injected into the
-# driver under load (every request still answered), and no other fault.
+# driver under load (every request still answered), names looked up by the
+# shell (the peer answers DNS: nothing leaves the machine) and an http get
+# by name, and no other fault.
 . tests/lib.sh
 dir=$LOGDIR/net
 rm -rf "$dir"
@@ -16,7 +18,9 @@ peer=$BUILD/tools/netpeer
 web=$($peer free-port)
 echo=$($peer free-port)
 : > "$dir/peer.log"
-$peer slirp "$dir/sock" 150 "tcp:$web-80" "tcp:$echo-7" "udp:$echo-7" > "$dir/peer.log" 2>&1 &
+$peer http-serve "$dir/hostweb" 150 > "$dir/hostweb.log" 2>&1 &
+hostweb=$!
+$peer slirp "$dir/sock" 150 "tcp:$web-80" "tcp:$echo-7" "udp:$echo-7" dns:azoth.test=10.0.2.2 > "$dir/peer.log" 2>&1 &
 slirp=$!
 wait_log "$dir/peer.log" '^netpeer slirp: on ' 10
 {
@@ -36,11 +40,25 @@ wait_log "$dir/peer.log" '^netpeer slirp: on ' 10
     sleep 0.3
     printf 'inject virtio_net oob\n'
     wait
-    printf 'kill netecho\nhalt\n'
+    # names: the shell asks the DNS server DHCP gave (the peer answers)
+    while [ ! -s "$dir/hostweb" ]; do sleep 0.1; done
+    printf 'start shell\nstart uart\n'
+    sleep 1
+    printf 'host azoth.test\r'
+    wait_log "$log" 'azoth.test has address' 15
+    printf 'host nowhere.test\r'
+    wait_log "$log" 'host: nowhere.test' 15
+    printf 'http get http://azoth.test:%s/health\r' "$(cat "$dir/hostweb")"
+    sleep 2
+    printf 'kill netecho\r'
+    sleep 0.5
+    printf 'halt\r'
     sleep 1
 } | AZOTH_NET="$dir/sock" timeout 240 "$TEST_HOSTED" > "$log" 2>&1
 expect_status hosted/net-status $? 0 "$log"
-kill $slirp 2>/dev/null
+kill $slirp $hostweb 2>/dev/null
+expect_in "$log" hosted/net-dns '^azoth\.test has address 10\.0\.2\.2$' \
+    '^host: nowhere\.test: not found \(or no DNS answer\)$' '^ok$'
 expect_in "$log" hosted/net-driver '^virtio_net: 52:54:00:12:34:56, link up, serving$' \
     '^net: 10\.0\.2\.15/24 via 10\.0\.2\.2 \(DHCP\)$'
 expect_in "$dir/get.out" hosted/net-page '^HTTP/1\.1 200 OK$'

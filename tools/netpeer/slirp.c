@@ -5,14 +5,16 @@
  * 10.0.2.0/24, the gateway and host 10.0.2.2 (answering pings, reaching
  * the host's loopback), DHCP handing out 10.0.2.15, IPv6 fec0::/64; host
  * ports forwarded to the guest as QEMU's hostfwd. slirp's DNS relay is off:
- * nothing reaches a resolver outside the machine.
- *   netpeer slirp SOCKPATH SECONDS [tcp|udp:HOSTPORT-GUESTPORT]... */
+ * nothing reaches a resolver outside the machine; 10.0.2.3 answers the
+ * names given here itself.
+ *   netpeer slirp SOCKPATH SECONDS [tcp|udp:HOSTPORT-GUESTPORT | dns:NAME=A.B.C.D]... */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
@@ -120,6 +122,94 @@ static int get_revents(int idx, void *opaque)
            ((r & POLLHUP) ? SLIRP_POLL_HUP : 0);
 }
 
+/* DNS: slirp's relay is off (nothing reaches a resolver outside); queries
+ * to 10.0.2.3 are answered here from the names given (dns:NAME=A.B.C.D),
+ * "no such name" for the rest. */
+#define NAMES 8
+static struct { char name[128]; uint8_t addr[4]; } names[NAMES];
+static int nnames;
+static unsigned long dns_answered;
+
+static uint16_t csum(const uint8_t *p, size_t n)
+{
+    uint32_t s = 0;
+    for (size_t i = 0; i + 1 < n; i += 2)
+        s += (uint32_t)p[i] << 8 | p[i + 1];
+    if (n & 1)
+        s += (uint32_t)p[n - 1] << 8;
+    while (s >> 16)
+        s = (s & 0xffff) + (s >> 16);
+    return (uint16_t)~s;
+}
+
+/* A frame for 10.0.2.3:53 (UDP, IPv4): answered, and 1; else 0. */
+static int dns_answer(const uint8_t *f, size_t n)
+{
+    if (n < 14 + 20 + 8 + 12 || f[12] != 0x08 || f[13] != 0x00)
+        return 0;
+    const uint8_t *ip = f + 14;
+    size_t ihl = (size_t)(ip[0] & 0x0f) * 4;
+    if ((ip[0] >> 4) != 4 || ihl < 20 || n < 14 + ihl + 8 + 12 || ip[9] != 17 ||
+        memcmp(ip + 16, (const uint8_t[]){ 10, 0, 2, 3 }, 4))
+        return 0;
+    const uint8_t *udp = ip + ihl;
+    if (udp[2] != 0 || udp[3] != 53)
+        return 0;
+    const uint8_t *q = udp + 8;
+    size_t qlen = n - (size_t)(q - f);
+    /* the question's name, as dotted text; the question ends after type and class */
+    char name[256];
+    size_t at = 12, nl = 0;
+    while (at < qlen && q[at] && nl < sizeof name - 64) {
+        size_t l = q[at];
+        if (l > 63 || at + 1 + l > qlen)
+            return 1; /* malformed: dropped */
+        if (nl)
+            name[nl++] = '.';
+        memcpy(name + nl, q + at + 1, l);
+        nl += l, at += 1 + l;
+    }
+    name[nl] = '\0';
+    if (at + 5 > qlen)
+        return 1;
+    size_t qend = at + 5;
+    uint16_t qtype = (uint16_t)(q[at + 1] << 8 | q[at + 2]);
+    int found = -1;
+    for (int i = 0; i < nnames; i++)
+        if (!strcasecmp(names[i].name, name))
+            found = i;
+    uint8_t out[1600];
+    size_t dl = qend + (found >= 0 && qtype == 1 ? 16 : 0);
+    if (14 + 20 + 8 + dl > sizeof out)
+        return 1;
+    memcpy(out, f + 6, 6), memcpy(out + 6, f, 6), out[12] = 0x08, out[13] = 0x00; /* back the way it came */
+    uint8_t *oi = out + 14, *ou = oi + 20, *od = ou + 8;
+    memset(oi, 0, 20);
+    oi[0] = 0x45, oi[8] = 64, oi[9] = 17;
+    size_t tot = 20 + 8 + dl;
+    oi[2] = (uint8_t)(tot >> 8), oi[3] = (uint8_t)tot;
+    memcpy(oi + 12, ip + 16, 4), memcpy(oi + 16, ip + 12, 4);
+    uint16_t c = csum(oi, 20);
+    oi[10] = (uint8_t)(c >> 8), oi[11] = (uint8_t)c;
+    ou[0] = 0, ou[1] = 53, ou[2] = udp[0], ou[3] = udp[1];
+    ou[4] = (uint8_t)((8 + dl) >> 8), ou[5] = (uint8_t)(8 + dl), ou[6] = ou[7] = 0; /* no checksum (IPv4 allows) */
+    memcpy(od, q, qend);
+    od[2] = 0x84 | (q[2] & 0x01);        /* a response, authoritative, recursion as asked */
+    od[3] = found >= 0 ? 0x80 : 0x83;    /* recursion available; rcode 3: no such name */
+    od[4] = 0, od[5] = 1;                /* one question */
+    od[6] = 0, od[7] = found >= 0 && qtype == 1 ? 1 : 0;
+    memset(od + 8, 0, 4);
+    if (found >= 0 && qtype == 1) {
+        uint8_t *a = od + qend;
+        const uint8_t rr[12] = { 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4 };
+        memcpy(a, rr, 12);
+        memcpy(a + 12, names[found].addr, 4);
+    }
+    dns_answered++;
+    send_packet(out, 14 + tot, NULL);
+    return 1;
+}
+
 int netpeer_slirp(int argc, char **argv)
 {
     if (argc < 2) {
@@ -164,6 +254,17 @@ int netpeer_slirp(int argc, char **argv)
         return 1;
     }
     for (int i = 2; i < argc; i++) {
+        if (!strncmp(argv[i], "dns:", 4)) {
+            char *eq = strchr(argv[i] + 4, '=');
+            if (nnames == NAMES || !eq || (size_t)(eq - argv[i] - 4) >= sizeof names[0].name ||
+                inet_pton(AF_INET, eq + 1, names[nnames].addr) != 1) {
+                fprintf(stderr, "netpeer slirp: bad %s (dns:NAME=A.B.C.D)\n", argv[i]);
+                return 1;
+            }
+            memcpy(names[nnames].name, argv[i] + 4, (size_t)(eq - argv[i] - 4));
+            names[nnames++].name[eq - argv[i] - 4] = '\0';
+            continue;
+        }
         int udp = !strncmp(argv[i], "udp:", 4), hp, gp;
         struct in_addr lo, g;
         inet_pton(AF_INET, "127.0.0.1", &lo);
@@ -200,7 +301,8 @@ int netpeer_slirp(int argc, char **argv)
                     break;
                 guest = from, guest_len = fl; /* the guest's end: where frames go back */
                 from_guest++;
-                slirp_input(s, frame, (int)n);
+                if (!dns_answer(frame, (size_t)n))
+                    slirp_input(s, frame, (int)n);
             }
         }
         now_ms = clock_ns(NULL) / 1000000;
@@ -210,7 +312,8 @@ int netpeer_slirp(int argc, char **argv)
                 slirp_handle_timer(s, timers[i].id, timers[i].cb_opaque);
             }
     }
-    printf("netpeer slirp: %lu frames from the guest, %lu to it\n", from_guest, to_guest);
+    printf("netpeer slirp: %lu frames from the guest, %lu to it, %lu DNS answers\n", from_guest, to_guest,
+           dns_answered);
     slirp_cleanup(s);
     unlink(path);
     return 0;

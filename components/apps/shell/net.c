@@ -1,7 +1,8 @@
 /* The shell's network commands, through the net service
  * (sdk/athanor_net.h): ifconfig (the interface, its addresses and counts),
  * ping (ICMP echo, as ping(8) prints it; Ctrl-C stops it), sockets
- * (every component's, as ss(8)) and http get (a URL's body). */
+ * (every component's, as ss(8)), host (a name's address) and http get (a
+ * URL's body). */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,8 +154,8 @@ static void cmd_sockets(void)
     out("%llu socket%s\n", (unsigned long long)n, n == 1 ? "" : "s");
 }
 
-/* http get [-i] URL: an HTTP/1.1 GET of http://A.B.C.D[:PORT][/PATH] (no
- * names until the stack resolves them), the body to the console (-i: the
+/* http get [-i] URL: an HTTP/1.1 GET of http://HOST[:PORT][/PATH] (HOST a
+ * name the DNS server knows, or an IPv4 address), the body to the console (-i: the
  * status line and headers first); Ctrl-C stops it. What a server sends is
  * shown, control characters but newlines and tabs as '?'. */
 static void cmd_http(int argc, char **argv)
@@ -165,7 +166,7 @@ static void cmd_http(int argc, char **argv)
     unsigned port = 80;
     struct in_addr addr;
     if (argc < 3 || argc > 4 || strcmp(argv[1], "get") || (argc == 4 && !head) || strncmp(url, "http://", 7)) {
-        out("usage: http get [-i] http://A.B.C.D[:port][/path]\n");
+        out("usage: http get [-i] http://host[:port][/path]\n");
         return;
     }
     const char *h = url + 7, *slash = strchr(h, '/'), *colon = strchr(h, ':');
@@ -187,11 +188,11 @@ static void cmd_http(int argc, char **argv)
     host[hl] = '\0';
     if (slash)
         strcpy(path, slash);
-    if (inet_pton(AF_INET, host, &addr) != 1) {
-        out("http: %s: names are not resolved yet; give an IPv4 address\n", host);
+    int e = net_ready();
+    if (!e && inet_pton(AF_INET, host, &addr) != 1 && (e = ath_net_resolve(&net, host, &addr.s_addr, 10000000000ull))) {
+        out("http: %s: %s\n", host, e == -ATH_ENOENT ? "no such host (or no DNS answer)" : ath_strerror(e));
         return;
     }
-    int e = net_ready();
     int sk = e ? e : ath_sock_open(&net, NET_TCP);
     if (sk < 0) {
         out("http: %s\n", sk == -ATH_EPERM ? "not allowed (the shell's manifest net key)" : ath_strerror(sk));
@@ -279,6 +280,24 @@ static void cmd_http(int argc, char **argv)
     ath_sock_close(&net, sk);
 }
 
+/* host NAME: its IPv4 address, from the DNS server DHCP gave. */
+static void cmd_host(int argc, char **argv)
+{
+    if (argc != 2) {
+        out("usage: host <name>\n");
+        return;
+    }
+    uint32_t a = 0;
+    char b[16];
+    int e = net_ready();
+    e = e ? e : ath_net_resolve(&net, argv[1], &a, 10000000000ull);
+    if (e)
+        out("host: %s: %s\n", argv[1], e == -ATH_ENOENT ? "not found (or no DNS answer)"
+                                     : e == -ATH_ETIMEDOUT ? "no answer in 10 s" : ath_strerror(e));
+    else
+        out("%s has address %s\n", argv[1], ip(a, b));
+}
+
 bool shell_net_command(int argc, char **argv)
 {
     if (!strcmp(argv[0], "ifconfig"))
@@ -289,6 +308,8 @@ bool shell_net_command(int argc, char **argv)
         cmd_sockets();
     else if (!strcmp(argv[0], "http"))
         cmd_http(argc, argv);
+    else if (!strcmp(argv[0], "host"))
+        cmd_host(argc, argv);
     else
         return false;
     return true;

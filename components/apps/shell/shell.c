@@ -693,7 +693,7 @@ static void run(char *line)
             "run [--dir PATH[::GUEST]] [--env NAME=VALUE] [--name NAME] <package> [args...] [&] |\n"
             "apps | install <file> [name] | remove <name> | update <name> <package> |\n"
             "autostart [-d <package> | [run's options] <package> [args...]] |\n"
-            "ifconfig | ping <IPv4 address> [count] | sockets | http get [-i] <url> |\n"
+            "ifconfig | ping <IPv4 address> [count] | sockets | host <name> | http get [-i] <url> |\n"
             "privacy [log | once|always|deny <request> | revoke [session]]   (F12: revoke every session)\n");
     } else if (!strcmp(argv[0], "ps")) {
         cmd_ps();

@@ -32,6 +32,6 @@ int64_t shell_syncfs(void);
 /* lsblk's line for the filesystem on the disk. */
 void shell_lsblk_fs(void);
 
-/* Run argv if it is a network command (ifconfig, ping, sockets, http). */
+/* Run argv if it is a network command (ifconfig, ping, sockets, host, http). */
 bool shell_net_command(int argc, char **argv);
 #endif

@@ -414,6 +414,10 @@ ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64
         r = c && c->ping_answered ? c->ping_rtt / 1000u : ERR(ATH_EAGAIN);
         break;
     }
+    case NET_RESOLVE:
+    case NET_RESOLVE_RESULT:
+        r = a2 ? ERR(ATH_EINVAL) : dns_handle(client_of(badge, false), op, a1); /* the name: a message */
+        break;
     default:
         r = op >= NET_SOCKET && op <= NET_SOCKLIST ? sock_handle(client_of(badge, false), op, a0, a1, a2)
                                                    : ERR(ATH_ENOSYS);

@@ -29,6 +29,10 @@ struct client {
     uint16_t     ping_seq;
     bool         ping_out, ping_answered;
     uint64_t     ping_t0, ping_rtt;
+    /* its name lookup (dns.c): one at a time */
+    char         dns_name[NET_NAME_MAX + 1];
+    uint8_t      dns_state, dns_gen; /* DNS_* in dns.c; gen tells a stale answer */
+    uint32_t     dns_addr;
 };
 extern struct client clients[CLIENTS];
 
@@ -43,6 +47,9 @@ bool policy_listen(const struct client *c, unsigned proto, uint16_t port);
 bool policy_connect(const struct client *c, unsigned proto, uint32_t addr, uint16_t port);
 bool policy_ping(const struct client *c, uint32_t addr);
 bool policy_all_sockets(const struct client *c);
+
+/* dns.c: NET_RESOLVE, NET_RESOLVE_RESULT */
+uint64_t dns_handle(struct client *c, uint64_t op, uint64_t len);
 
 /* sock.c */
 void     sock_init(void);
