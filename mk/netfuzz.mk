@@ -1,11 +1,12 @@
 # The frame fuzzer (tests/fuzz/netframes.c, tests/hosted/netfuzz.sh): the
 # net service's stack (lwIP with the service's options, the same sources
-# as components/services/net/sources.mk) and its socket layer (sock.c,
-# policy.c), built for the host twice: with AFL++'s instrumentation and the
+# as components/services/net/sources.mk), its interface (netif.c) and its
+# socket layer (sock.c, policy.c), built for the host twice: with AFL++'s instrumentation and the
 # sanitizers (the fuzzer's target), and with the sanitizers alone (to
 # replay what it found, reports and all).
 NETFUZZ      := $(BUILD)/netfuzz
-NETFUZZ_OWN  := components/services/net/sock.c components/services/net/policy.c tests/fuzz/netframes.c
+NETFUZZ_OWN  := components/services/net/sock.c components/services/net/policy.c components/services/net/netif.c \
+                tests/fuzz/netframes.c
 NETFUZZ_PKG  := $(filter $(LWIP)/%,$(net_SRCS))
 NETFUZZ_CFLAGS := -Icomponents/services/net/port -I$(LWIP)/include -Icomponents/services/net -Isdk -Iabi \
     -I$(GEN)/include -DAZOTH_LWIP_IPV6=1

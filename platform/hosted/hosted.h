@@ -78,6 +78,14 @@ void hosted_ac97_tick(void);         /* irq context */
 #define HOSTED_CMD_MEM      0x0002u
 #define HOSTED_CMD_MASTER   0x0004u
 #define HOSTED_CMD_INTX_OFF 0x0400u
+#define HOSTED_VQ_MAX       64      /* entries per queue at most */
+#define HOSTED_VIRTIO_DRIVER_OK 4u  /* device status bits */
+#define HOSTED_VIRTIO_FEATURES_OK 8u
+#define HOSTED_VIRTIO_F_VERSION_1 (1ull << 32)
+struct hosted_vqueue {
+    uint16_t size, enable, last_avail;
+    uint64_t desc, driver, device;
+};
 struct hosted_vpci {
     uint16_t command;     /* the PCI command register's memory, master and INTx-off bits */
     uint32_t bar4;
@@ -85,14 +93,31 @@ struct hosted_vpci {
     bool     line_enabled, line_masked;
     unsigned line;
     uint32_t notify_size, notify_mult;
+    uint64_t offered;     /* features: VERSION_1 and what the device adds */
+    unsigned nqueues;     /* at most 2 */
+    /* common configuration (virtio 1.2, 4.1.4.3) */
+    uint32_t dfselect, gfselect, gfeatures[2];
+    uint8_t  status;
+    uint16_t qsel;
+    struct hosted_vqueue q[2];
 };
 uint32_t hosted_vpci_cap_word(const struct hosted_vpci *v, unsigned off);
 void     hosted_vpci_cfg_out(struct hosted_vpci *v, unsigned off, uint32_t val, uint32_t bar_size);
 void     hosted_vpci_update_line(struct hosted_vpci *v);
 void     hosted_vpci_line(struct hosted_vpci *v, bool enable);
 void     hosted_vpci_unmask(struct hosted_vpci *v);
-void     hosted_vpci_set_lo(uint64_t *r, uint64_t v);
-void     hosted_vpci_set_hi(uint64_t *r, uint64_t v);
+void     hosted_vpci_reset(struct hosted_vpci *v);
+/* The common configuration's registers (r: the offset in it, w: the
+ * width); common_out -> true when the driver wrote the device status. */
+uint64_t hosted_vpci_common_in(const struct hosted_vpci *v, unsigned r, unsigned w);
+bool     hosted_vpci_common_out(struct hosted_vpci *v, unsigned r, unsigned w, uint64_t val);
+/* A queue's rings, if the device may use them now (the driver is ready,
+ * the queue enabled, bus mastering on, the rings where it said); a ring
+ * that is not there sets DEVICE_NEEDS_RESET. */
+bool     hosted_vpci_rings(struct hosted_vpci *v, const struct hosted_vqueue *q, const void **desc,
+                           uint16_t **avail, uint8_t **used);
+/* Return a chain to the driver: the next used element. */
+void     hosted_vpci_put_used(const struct hosted_vqueue *q, uint8_t *used, uint16_t head, uint32_t len);
 /* The virtio-blk double (virtio_blk.c), when AZOTH_DISK names a disk
  * image: 00:04.0, its configuration space, its registers (memory BAR 4,
  * reached through plat_mmio_emul_*), its line. */

@@ -25,8 +25,6 @@
 #define OFF_NOTIFY 0x1000u
 #define OFF_ISR    0x2000u
 #define OFF_DEVICE 0x3000u
-#define QMAX       64
-enum { S_DRIVER_OK = 4, S_FEATURES_OK = 8 };
 enum { REQ_IN = 0, REQ_OUT = 1, REQ_FLUSH = 4, REQ_GET_ID = 8 };
 enum { ST_OK = 0, ST_IOERR = 1, ST_UNSUPP = 2 };
 #define F_NEXT  1
@@ -35,12 +33,10 @@ enum { ST_OK = 0, ST_IOERR = 1, ST_UNSUPP = 2 };
 static int      present = -1;
 static int      fd = -1;
 static uint64_t sectors;
-static struct hosted_vpci vp = { .bar4 = BAR_BASE, .line = HOSTED_VIRTIO_LINE, .notify_size = 4, .notify_mult = 0 };
-/* common configuration (virtio 1.2, 4.1.4.3) */
-static uint32_t dfselect, gfselect, gfeatures[2];
-static uint8_t  status;
-static uint16_t qsize = QMAX, qenable, last_avail;
-static uint64_t qdesc, qdriver, qdevice;
+/* one queue, VERSION_1 and no other feature */
+static struct hosted_vpci vp = { .bar4 = BAR_BASE, .line = HOSTED_VIRTIO_LINE, .notify_size = 4, .notify_mult = 0,
+                                 .offered = HOSTED_VIRTIO_F_VERSION_1, .nqueues = 1,
+                                 .q = { { .size = HOSTED_VQ_MAX } } };
 static uint64_t served, failed;
 
 bool hosted_virtio_present(void)
@@ -93,15 +89,6 @@ void hosted_virtio_unmask(void)
 
 /* ---- the queue ---- */
 
-static void reset(void)
-{
-    status = vp.isr = 0;
-    dfselect = gfselect = 0;
-    gfeatures[0] = gfeatures[1] = 0;
-    qsize = QMAX, qenable = 0, last_avail = 0;
-    qdesc = qdriver = qdevice = 0;
-}
-
 struct desc {
     uint64_t addr;
     uint32_t len;
@@ -112,10 +99,10 @@ struct desc {
  * it wrote into the driver's buffers goes to *written. */
 static uint8_t serve_one(const struct desc *d, uint16_t head, uint32_t *written)
 {
-    struct desc chain[QMAX];
+    struct desc chain[HOSTED_VQ_MAX];
     unsigned n = 0;
     for (uint16_t i = head;; i = d[i].next) {
-        if (i >= qsize || n == QMAX)
+        if (i >= vp.q[0].size || n == HOSTED_VQ_MAX)
             return ST_IOERR; /* a loop or a bad index: refused */
         chain[n++] = d[i];
         if (!(d[i].flags & F_NEXT))
@@ -167,88 +154,27 @@ static uint8_t serve_one(const struct desc *d, uint16_t head, uint32_t *written)
 /* What the driver made available since the last notify, in order. */
 static void process(void)
 {
-    if (!(status & S_DRIVER_OK) || !qenable || !(vp.command & HOSTED_CMD_MASTER))
+    struct hosted_vqueue *x = &vp.q[0];
+    const void *dp;
+    uint16_t *avail;
+    uint8_t *used;
+    if (!hosted_vpci_rings(&vp, x, &dp, &avail, &used))
         return;
-    const struct desc *d = hosted_dma_ptr(qdesc, (size_t)qsize * 16);
-    uint16_t *avail = hosted_dma_ptr(qdriver, 4 + 2u * qsize);
-    uint8_t *used = hosted_dma_ptr(qdevice, 4 + 8u * qsize);
-    if (!d || !avail || !used) {
-        status |= 0x40; /* DEVICE_NEEDS_RESET: the rings are not where it said */
-        return;
-    }
+    const struct desc *d = dp;
     uint16_t idx = __atomic_load_n(&avail[1], __ATOMIC_ACQUIRE);
-    while (last_avail != idx) {
-        uint16_t head = avail[2 + last_avail % qsize];
+    while (x->last_avail != idx) {
+        uint16_t head = avail[2 + x->last_avail % x->size];
         uint32_t written = 0;
         uint8_t st = serve_one(d, head, &written);
         if (st == ST_OK)
             served++;
         else
             failed++;
-        uint16_t uidx;
-        memcpy(&uidx, used + 2, 2);
-        uint32_t elem[2] = { head, written };
-        memcpy(used + 4 + 8u * (uidx % qsize), elem, 8);
-        uidx++;
-        __atomic_store_n((uint16_t *)(used + 2), uidx, __ATOMIC_RELEASE);
-        last_avail++;
+        hosted_vpci_put_used(x, used, head, written);
+        x->last_avail++;
     }
     vp.isr |= 1;
     hosted_vpci_update_line(&vp);
-}
-
-static uint64_t common_in(unsigned r, unsigned w)
-{
-    switch (r) {
-    case 0x00: return dfselect;
-    case 0x04: return dfselect == 1 ? 1u : 0u; /* VIRTIO_F_VERSION_1, nothing else */
-    case 0x08: return gfselect;
-    case 0x0c: return gfselect < 2 ? gfeatures[gfselect] : 0;
-    case 0x10: return 0xffff;                  /* no MSI-X */
-    case 0x12: return 1;                       /* one queue */
-    case 0x14: return status;
-    case 0x15: return 0;                       /* config generation */
-    case 0x16: return 0;                       /* queue select: only 0 */
-    case 0x18: return qsize;
-    case 0x1a: return 0xffff;
-    case 0x1c: return qenable;
-    case 0x1e: return 0;                       /* queue notify offset */
-    case 0x20: return w == 8 ? qdesc : (uint32_t)qdesc;
-    case 0x24: return qdesc >> 32;
-    case 0x28: return w == 8 ? qdriver : (uint32_t)qdriver;
-    case 0x2c: return qdriver >> 32;
-    case 0x30: return w == 8 ? qdevice : (uint32_t)qdevice;
-    case 0x34: return qdevice >> 32;
-    default:   return 0;
-    }
-}
-
-static void common_out(unsigned r, unsigned w, uint64_t v)
-{
-    switch (r) {
-    case 0x00: dfselect = (uint32_t)v; break;
-    case 0x08: gfselect = (uint32_t)v; break;
-    case 0x0c: if (gfselect < 2) gfeatures[gfselect] = (uint32_t)v; break;
-    case 0x14:
-        if (v == 0) {
-            reset();
-        } else {
-            /* FEATURES_OK stays only if the driver took VERSION_1 and nothing unknown */
-            if ((v & S_FEATURES_OK) && (gfeatures[1] != 1 || gfeatures[0] != 0))
-                v &= ~(uint64_t)S_FEATURES_OK;
-            status = (uint8_t)v;
-        }
-        break;
-    case 0x18: if (v && v <= QMAX && !(v & (v - 1))) qsize = (uint16_t)v; break;
-    case 0x1c: qenable = (uint16_t)(v & 1); break;
-    case 0x20: if (w == 8) qdesc = v; else hosted_vpci_set_lo(&qdesc, v); break;
-    case 0x24: hosted_vpci_set_hi(&qdesc, v); break;
-    case 0x28: if (w == 8) qdriver = v; else hosted_vpci_set_lo(&qdriver, v); break;
-    case 0x2c: hosted_vpci_set_hi(&qdriver, v); break;
-    case 0x30: if (w == 8) qdevice = v; else hosted_vpci_set_lo(&qdevice, v); break;
-    case 0x34: hosted_vpci_set_hi(&qdevice, v); break;
-    default: break;
-    }
 }
 
 int hosted_virtio_mmio(uint64_t phys, unsigned width, bool write, uint64_t *v)
@@ -260,9 +186,9 @@ int hosted_virtio_mmio(uint64_t phys, unsigned width, bool write, uint64_t *v)
     unsigned off = (unsigned)(phys - vp.bar4);
     if (off < OFF_COMMON + 0x38) {
         if (write)
-            common_out(off - OFF_COMMON, width, *v);
+            hosted_vpci_common_out(&vp, off - OFF_COMMON, width, *v);
         else
-            *v = common_in(off - OFF_COMMON, width);
+            *v = hosted_vpci_common_in(&vp, off - OFF_COMMON, width);
     } else if (off >= OFF_NOTIFY && off < OFF_NOTIFY + 4) {
         if (write)
             process();

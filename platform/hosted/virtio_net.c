@@ -30,27 +30,19 @@
 #define OFF_NOTIFY 0x1000u
 #define OFF_ISR    0x2000u
 #define OFF_DEVICE 0x3000u
-#define QMAX       64
 #define HDR        12u    /* struct virtio_net_hdr with VERSION_1 */
 #define FRAME_MAX  1514u
-enum { S_DRIVER_OK = 4, S_FEATURES_OK = 8 };
 #define F_NEXT  1
 #define F_WRITE 2
-/* VERSION_1 (32), MAC (5), STATUS (16): what the driver asks for */
-#define OFFERED ((1ull << 32) | (1ull << 5) | (1ull << 16))
 
 static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
 
 static int      present = -1;
 static int      sock = -1;
-static struct hosted_vpci vp = { .bar4 = BAR_BASE, .line = HOSTED_VNET_LINE, .notify_size = 8, .notify_mult = 4 };
-static uint32_t dfselect, gfselect, gfeatures[2];
-static uint8_t  status;
-static uint16_t qsel;
-static struct queue {
-    uint16_t size, enable, last_avail;
-    uint64_t desc, driver, device;
-} q[2];
+/* two queues (receive, transmit); VERSION_1, MAC (5), STATUS (16): what the driver asks for */
+static struct hosted_vpci vp = { .bar4 = BAR_BASE, .line = HOSTED_VNET_LINE, .notify_size = 8, .notify_mult = 4,
+                                 .offered = HOSTED_VIRTIO_F_VERSION_1 | 1ull << 5 | 1ull << 16, .nqueues = 2,
+                                 .q = { { .size = HOSTED_VQ_MAX }, { .size = HOSTED_VQ_MAX } } };
 
 /* Frames the reader thread took from the socket, for the receive queue:
  * one producer (the thread), one consumer (the interrupt path). */
@@ -158,53 +150,22 @@ void hosted_vnet_unmask(void)
 
 /* ---- the queues ---- */
 
-static void reset(void)
-{
-    status = vp.isr = 0;
-    dfselect = gfselect = qsel = 0;
-    gfeatures[0] = gfeatures[1] = 0;
-    for (unsigned i = 0; i < 2; i++)
-        q[i] = (struct queue){ .size = QMAX };
-}
-
 struct desc {
     uint64_t addr;
     uint32_t len;
     uint16_t flags, next;
 };
 
-static bool ready(const struct queue *x, const struct desc **d, uint16_t **avail, uint8_t **used)
-{
-    if (!(status & S_DRIVER_OK) || !x->enable || !(vp.command & HOSTED_CMD_MASTER))
-        return false;
-    *d = hosted_dma_ptr(x->desc, (size_t)x->size * 16);
-    *avail = hosted_dma_ptr(x->driver, 4 + 2u * x->size);
-    *used = hosted_dma_ptr(x->device, 4 + 8u * x->size);
-    if (!*d || !*avail || !*used) {
-        status |= 0x40; /* DEVICE_NEEDS_RESET: the rings are not where it said */
-        return false;
-    }
-    return true;
-}
-
-static void put_used(struct queue *x, uint8_t *used, uint16_t head, uint32_t len)
-{
-    uint16_t uidx;
-    memcpy(&uidx, used + 2, 2);
-    uint32_t elem[2] = { head, len };
-    memcpy(used + 4 + 8u * (uidx % x->size), elem, 8);
-    __atomic_store_n((uint16_t *)(used + 2), (uint16_t)(uidx + 1), __ATOMIC_RELEASE);
-}
-
 /* Transmit: each chain gathered into one frame (the header skipped), sent. */
 static void transmit(void)
 {
-    struct queue *x = &q[1];
-    const struct desc *d;
+    struct hosted_vqueue *x = &vp.q[1];
+    const void *dp;
     uint16_t *avail;
     uint8_t *used;
-    if (!ready(x, &d, &avail, &used))
+    if (!hosted_vpci_rings(&vp, x, &dp, &avail, &used))
         return;
+    const struct desc *d = dp;
     uint16_t idx = __atomic_load_n(&avail[1], __ATOMIC_ACQUIRE);
     while (x->last_avail != idx) {
         uint16_t head = avail[2 + x->last_avail % x->size];
@@ -213,7 +174,7 @@ static void transmit(void)
         unsigned hops = 0;
         bool bad = false;
         for (uint16_t i = head; !bad; i = d[i].next) {
-            if (i >= x->size || ++hops > QMAX || (d[i].flags & F_WRITE) || d[i].len > sizeof frame - n) {
+            if (i >= x->size || ++hops > HOSTED_VQ_MAX || (d[i].flags & F_WRITE) || d[i].len > sizeof frame - n) {
                 bad = true; /* a loop, a bad index, a buffer for us to write, too long */
                 break;
             }
@@ -229,7 +190,7 @@ static void transmit(void)
         }
         if (!bad && n > HDR)
             send(sock, frame + HDR, n - HDR, 0); /* waits for room, at most 100 ms (above) */
-        put_used(x, used, head, 0);
+        hosted_vpci_put_used(x, used, head, 0);
         x->last_avail++;
     }
     vp.isr |= 1;
@@ -239,12 +200,13 @@ static void transmit(void)
 /* Receive: the frames the reader took, into the buffers the driver posted. */
 static void receive(void)
 {
-    struct queue *x = &q[0];
-    const struct desc *d;
+    struct hosted_vqueue *x = &vp.q[0];
+    const void *dp;
     uint16_t *avail;
     uint8_t *used;
-    if (!ready(x, &d, &avail, &used))
+    if (!hosted_vpci_rings(&vp, x, &dp, &avail, &used))
         return;
+    const struct desc *d = dp;
     bool any = false;
     for (;;) {
         unsigned t = ring_tail;
@@ -264,7 +226,7 @@ static void receive(void)
             memcpy(p + HDR, ring[t % RING].data, n);
             len = HDR + n;
         }
-        put_used(x, used, head, len);
+        hosted_vpci_put_used(x, used, head, len);
         x->last_avail++;
         __atomic_store_n(&ring_tail, t + 1, __ATOMIC_RELEASE);
         any = true;
@@ -281,70 +243,6 @@ void hosted_vnet_input_ready(void)
         receive();
 }
 
-static uint64_t common_in(unsigned r, unsigned w)
-{
-    struct queue *x = &q[qsel < 2 ? qsel : 0];
-    switch (r) {
-    case 0x00: return dfselect;
-    case 0x04: return dfselect < 2 ? (uint32_t)(OFFERED >> (32 * dfselect)) : 0;
-    case 0x08: return gfselect;
-    case 0x0c: return gfselect < 2 ? gfeatures[gfselect] : 0;
-    case 0x10: return 0xffff;
-    case 0x12: return 2;
-    case 0x14: return status;
-    case 0x15: return 0;
-    case 0x16: return qsel;
-    case 0x18: return qsel < 2 ? x->size : 0;
-    case 0x1a: return 0xffff;
-    case 0x1c: return qsel < 2 ? x->enable : 0;
-    case 0x1e: return qsel;                    /* queue notify offset: notify at 4 * qsel */
-    case 0x20: return w == 8 ? x->desc : (uint32_t)x->desc;
-    case 0x24: return x->desc >> 32;
-    case 0x28: return w == 8 ? x->driver : (uint32_t)x->driver;
-    case 0x2c: return x->driver >> 32;
-    case 0x30: return w == 8 ? x->device : (uint32_t)x->device;
-    case 0x34: return x->device >> 32;
-    default:   return 0;
-    }
-}
-
-static void common_out(unsigned r, unsigned w, uint64_t v)
-{
-    struct queue *x = qsel < 2 ? &q[qsel] : NULL;
-    switch (r) {
-    case 0x00: dfselect = (uint32_t)v; break;
-    case 0x08: gfselect = (uint32_t)v; break;
-    case 0x0c: if (gfselect < 2) gfeatures[gfselect] = (uint32_t)v; break;
-    case 0x14:
-        if (v == 0) {
-            reset();
-        } else {
-            uint64_t took = gfeatures[0] | (uint64_t)gfeatures[1] << 32;
-            if ((v & S_FEATURES_OK) && (!(took & (1ull << 32)) || (took & ~OFFERED)))
-                v &= ~(uint64_t)S_FEATURES_OK;
-            status = (uint8_t)v;
-            if (status & S_DRIVER_OK)
-                receive(); /* frames may have waited for the buffers */
-        }
-        break;
-    case 0x16: qsel = (uint16_t)v; break;
-    default:
-        if (!x)
-            break;
-        switch (r) {
-        case 0x18: if (v && v <= QMAX && !(v & (v - 1))) x->size = (uint16_t)v; break;
-        case 0x1c: x->enable = (uint16_t)(v & 1); break;
-        case 0x20: if (w == 8) x->desc = v; else hosted_vpci_set_lo(&x->desc, v); break;
-        case 0x24: hosted_vpci_set_hi(&x->desc, v); break;
-        case 0x28: if (w == 8) x->driver = v; else hosted_vpci_set_lo(&x->driver, v); break;
-        case 0x2c: hosted_vpci_set_hi(&x->driver, v); break;
-        case 0x30: if (w == 8) x->device = v; else hosted_vpci_set_lo(&x->device, v); break;
-        case 0x34: hosted_vpci_set_hi(&x->device, v); break;
-        default: break;
-        }
-    }
-}
-
 int hosted_vnet_mmio(uint64_t phys, unsigned width, bool write, uint64_t *v)
 {
     if (!hosted_vnet_present() || phys < vp.bar4 || phys + width > (uint64_t)vp.bar4 + BAR_SIZE ||
@@ -353,10 +251,11 @@ int hosted_vnet_mmio(uint64_t phys, unsigned width, bool write, uint64_t *v)
     irqflags_t f = plat_irq_save();
     unsigned off = (unsigned)(phys - vp.bar4);
     if (off < OFF_COMMON + 0x38) {
-        if (write)
-            common_out(off - OFF_COMMON, width, *v);
-        else
-            *v = common_in(off - OFF_COMMON, width);
+        if (!write)
+            *v = hosted_vpci_common_in(&vp, off - OFF_COMMON, width);
+        else if (hosted_vpci_common_out(&vp, off - OFF_COMMON, width, *v) &&
+                 (vp.status & HOSTED_VIRTIO_DRIVER_OK))
+            receive(); /* frames may have waited for the buffers */
     } else if (off >= OFF_NOTIFY && off < OFF_NOTIFY + 8) {
         if (!write)
             *v = 0;

@@ -15,8 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lwip/etharp.h"
-#include "lwip/ethip6.h"
 #include "lwip/inet_chksum.h"
 #include "lwip/init.h"
 #include "lwip/ip4_frag.h"
@@ -67,20 +65,6 @@ static err_t out(struct netif *n, struct pbuf *p)
 {
     (void)n, (void)p;
     sent_frames++;
-    return ERR_OK;
-}
-
-static err_t nif_init(struct netif *n)
-{
-    static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
-    n->name[0] = 'e', n->name[1] = 'n';
-    n->mtu = 1500;
-    n->hwaddr_len = 6;
-    memcpy(n->hwaddr, mac, 6);
-    n->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET | NETIF_FLAG_MLD6;
-    n->output = etharp_output;
-    n->output_ip6 = ethip6_output;
-    n->linkoutput = out;
     return ERR_OK;
 }
 
@@ -151,7 +135,8 @@ static void run(const uint8_t *in, uint32_t len)
     IP4_ADDR(&a, 10, 0, 2, 15);
     IP4_ADDR(&m, 255, 255, 255, 0);
     IP4_ADDR(&g, 10, 0, 2, 2);
-    netif_add(&nif, &a, &m, &g, NULL, nif_init, ethernet_input);
+    static const struct net_link link = { { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 }, out };
+    netif_add(&nif, &a, &m, &g, (void *)&link, net_link_init, ethernet_input); /* the service's own interface */
     netif_set_default(&nif);
     netif_create_ip6_linklocal_address(&nif, 1);
     netif_set_ip6_autoconfig_enabled(&nif, 1);

@@ -711,12 +711,13 @@ static int write_net_policy(const char *gen, const char *manifest)
     add(&h, "/* Generated from %s by tools/manifest: what each component may do on the network\n"
             " * (its net key; docs/network.md). Do not edit. */\n"
             "#ifndef NET_POLICY_H\n#define NET_POLICY_H\n#include <stdint.h>\n"
-            "enum { NET_RULE_LISTEN = 1, NET_RULE_CONNECT = 2, NET_RULE_PING = 3, NET_RULE_ALL_SOCKETS = 4 };\n"
+            "enum { NET_RULE_LISTEN = %d, NET_RULE_CONNECT = %d, NET_RULE_PING = %d, NET_RULE_ALL_SOCKETS = %d };\n"
             "#define NET_RULE_TCP 1u\n#define NET_RULE_UDP 2u\n"
             "struct net_rule {\n    const char *component;\n    uint8_t kind, proto, prefix;\n"
             "    uint32_t addr; /* IPv4, host byte order: the top prefix bits must match */\n"
             "    uint16_t port_lo, port_hi;\n};\n"
-            "static const struct net_rule net_rules[] = {\n", manifest);
+            "static const struct net_rule net_rules[] = {\n", manifest, NET_RULE_LISTEN, NET_RULE_CONNECT,
+        NET_RULE_PING, NET_RULE_ALL_SOCKETS); /* the tool's own numbers: one list */
     unsigned count = 0;
     for (int i = 0; i < nentries; i++)
         for (int k = 0; k < entries[i].nnet; k++, count++) {

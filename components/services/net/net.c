@@ -20,8 +20,6 @@
 #include "crypto_shorthash_siphash24.h"
 #include "lwip/dhcp.h"
 #include "lwip/dns.h"
-#include "lwip/etharp.h"
-#include "lwip/ethip6.h"
 #include "lwip/icmp.h"
 #include "lwip/inet_chksum.h"
 #include "lwip/init.h"
@@ -184,19 +182,6 @@ static void status_changed(struct netif *n)
     printf("net: %s/%d via %s%s\n", ip4addr_ntoa(netif_ip4_addr(n)),
            __builtin_popcount(ip4_addr_get_u32(netif_ip4_netmask(n))), gw,
            dhcp_supplied_address(n) ? " (DHCP)" : "");
-}
-
-static err_t nif_init(struct netif *n)
-{
-    n->name[0] = 'e', n->name[1] = 'n';
-    n->mtu = 1500;
-    n->hwaddr_len = 6;
-    memcpy(n->hwaddr, mac, 6);
-    n->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET | NETIF_FLAG_MLD6;
-    n->output = etharp_output;
-    n->output_ip6 = ethip6_output;
-    n->linkoutput = nif_output;
-    return ERR_OK;
 }
 
 /* ---- clients ------------------------------------------------------------- */
@@ -368,11 +353,19 @@ static uint64_t ifinfo(struct ath_net_ifinfo *o, uint32_t len)
     return 0;
 }
 
+static bool any_client(void)
+{
+    for (unsigned i = 0; i < CLIENTS; i++)
+        if (clients[i].badge)
+            return true;
+    return false;
+}
+
 /* lwIP's next timer; at most a second while there are clients (reap). */
 static uint64_t next_timeout(void)
 {
     u32_t ms = sys_timeouts_sleeptime();
-    if (sock_any_client() && (ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE || ms > 1000))
+    if (any_client() && (ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE || ms > 1000))
         ms = 1000;
     return ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE ? ATH_NO_TIMEOUT : (uint64_t)ms * 1000000u;
 }
@@ -453,7 +446,10 @@ int main(void)
         for (unsigned i = 0; i < 6; i++)
             mac[i] = (uint8_t)(info >> (8 * i));
         subscribe();
-        netif_add(&nif, NULL, NULL, NULL, NULL, nif_init, ethernet_input);
+        static struct net_link link;
+        memcpy(link.mac, mac, 6);
+        link.out = nif_output;
+        netif_add(&nif, NULL, NULL, NULL, &link, net_link_init, ethernet_input);
         netif_set_default(&nif);
         netif_set_status_callback(&nif, status_changed);
         netif_create_ip6_linklocal_address(&nif, 1); /* fe80:: from the MAC */

@@ -55,9 +55,17 @@ uint64_t dns_handle(struct client *c, uint64_t op, uint64_t len);
 void     sock_init(void);
 uint64_t sock_handle(struct client *c, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2);
 void     sock_client_gone(struct client *c); /* close its sockets */
-bool     sock_any_client(void);
 void     sock_tick(void); /* about once a second */
 void     sock_link_restarted(void); /* the driver restarted: frames in flight were lost */
+
+/* netif.c: the interface's set-up (netif_add's init, with a struct
+ * net_link as its state) */
+#include "lwip/netif.h"
+struct net_link {
+    uint8_t             mac[6];
+    netif_linkoutput_fn out;
+};
+err_t net_link_init(struct netif *n);
 
 /* net.c: bytes of a message (ath_call_msg) or a kernel call land here. */
 #define NET_MSGBUF (16384u + 64u)

@@ -332,14 +332,6 @@ void sock_client_gone(struct client *c)
             sock_free(&socks[i]);
 }
 
-bool sock_any_client(void)
-{
-    for (unsigned i = 0; i < CLIENTS; i++)
-        if (clients[i].badge)
-            return true;
-    return false;
-}
-
 void sock_init(void)
 {
     memset(socks, 0, sizeof socks);
