@@ -39,10 +39,10 @@ NODE_PKGS  := $(if $(shell command -v npm 2>/dev/null),,nodejs npm)
 # rust-web-src, from which the standard library is built for wasm32).
 RUST_PKGS  := rustc-web cargo-web rust-web-src
 BUILD_PKGS := gcc make binutils clang lld llvm wasi-libc libclang-rt-14-dev-wasm32 libc++-dev-wasm32 libsimde-dev \
-              console-setup-linux dpkg-dev $(NODE_PKGS) $(RUST_PKGS)
+              console-setup-linux dpkg-dev libslirp-dev $(NODE_PKGS) $(RUST_PKGS)
 RUN_PKGS   := $(BUILD_PKGS) qemu-system-x86 e2fsprogs
 ISO_PKGS   := grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools
-TEST_PKGS  := $(RUN_PKGS) $(ISO_PKGS) ovmf libcmocka-dev afl++ chromium libslirp-dev
+TEST_PKGS  := $(RUN_PKGS) $(ISO_PKGS) ovmf libcmocka-dev afl++ chromium
 DEBUG_PKGS := $(RUN_PKGS) gdb
 # make bench also fetches Debian source packages for its workloads
 # (tools/fetch-src.sh: dpkg-dev's dpkg-source unpacks them, tcl's tclsh
@@ -124,12 +124,15 @@ $(TEST_ISO): $(KDIR)/azoth-test.bin.elf tools/mkiso.sh
 	$(Q)tools/mkiso.sh $< $@ azoth.test=all
 
 # The host's end of the network tests (tests/qemu/sockets.sh), and QEMU's
-# user networking for the hosted platform (its slirp mode: Debian's libslirp).
+# user networking for the hosted platform (its slirp mode: Debian's libslirp,
+# a build dependency since `azoth run --tcplisten` uses it).
 NETPEER := $(BUILD)/tools/netpeer
 $(NETPEER): tools/netpeer/netpeer.c tools/netpeer/slirp.c tools/netpeer/netpeer.h
 	@mkdir -p $(dir $@)
 	@echo '  HOSTCC  $@'
 	$(Q)$(CC) -std=c11 $(WARN) -O2 -o $@ tools/netpeer/netpeer.c tools/netpeer/slirp.c -lslirp
+# `azoth run --tcplisten` starts netpeer's slirp mode as the machine's network.
+hosted: $(NETPEER)
 
 test-build: kernel kernel-test hosted hosted-test hosted-san hosted-fuzz fsfuzz netfuzz pkgfuzz apps unit-build $(TEST_ISO) $(GEN)/abi.md \
             $(NETPEER)

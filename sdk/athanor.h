@@ -329,6 +329,10 @@ static inline int ath_log_read(ath_handle_t log, uint64_t *pos, void *buf, uint3
 /* Inside ath_handle only: the name of the component whose call this is. */
 static inline int ath_caller_name(char *buf, unsigned len) { return __ath_caller_name(buf, len); }
 
+/* Inside ath_handle only: the network rules the caller's starter gave it
+ * (none for a component of the manifest): how many, up to max of them in out. */
+static inline int ath_caller_net(struct ath_net_rule *out, unsigned max) { return __ath_caller_net(out, max); }
+
 /* Inside ath_handle only: is the caller the component `name`? (The kernel
  * names the caller: no component can choose what it answers.) */
 static inline bool ath_caller_is(const char *name)

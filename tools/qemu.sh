@@ -87,10 +87,16 @@ if [ $test -eq 1 ]; then
     # Only the agreed pass status counts: a triple fault with -no-reboot exits 0.
     set -- "$@" -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
 fi
-[ -n "$disk" ] && set -- "$@" -drive "if=none,id=disk0,file=$disk,format=raw" -device virtio-blk-pci,drive=disk0
-# The card in slot 6, whose interrupt line no other device here uses (the
-# PCI service prints each device's line). romfile= empty: no boot ROM
-# (iPXE, which Debian only recommends; nothing boots from the network).
+# Slots, for the interrupt lines: the pc machine routes a slot's INTA by
+# the slot number modulo 4, here to line 10 (slots 2, 5, 6, 9) or 11 (3,
+# 4, 7, 8), and two drivers do not share a line (kernel/hw/irq.c). The disk
+# in slot 4 (line 11; the VGA, which has no interrupt, and AC97 take 2 and
+# 3 when asked for), the network card in slot 6 (line 10): each has a line
+# of its own whatever else is attached.
+[ -n "$disk" ] && set -- "$@" -drive "if=none,id=disk0,file=$disk,format=raw" \
+    -device virtio-blk-pci,drive=disk0,addr=0x4
+# romfile= empty: no boot ROM (iPXE, which Debian only recommends; nothing
+# boots from the network).
 [ $net -eq 1 ] && set -- "$@" -netdev "user,id=n0$hostfwd" \
     -device virtio-net-pci,netdev=n0,addr=0x6,romfile=
 [ -n "$gdbport" ] && set -- "$@" -gdb "tcp::$gdbport" -S

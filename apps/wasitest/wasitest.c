@@ -464,19 +464,23 @@ int32_t raw_proc_raise(int32_t sig)
     __attribute__((__import_module__("wasi_snapshot_preview1"), __import_name__("proc_raise")));
 #define SIGNAL_USR1 10
 
-/* proc_raise and the sockets: no signals, and no network yet. */
+/* proc_raise: no signals. The sockets on what is not a socket: the
+ * console's fd 1 is no socket (ENOTSOCK), fd 99 is nothing (EBADF); a
+ * program given a listening socket is tests/hosted/tcplisten.sh's. */
 static void unsupported(void)
 {
     want("proc_raise-enosys", raw_proc_raise(SIGNAL_USR1), __WASI_ERRNO_NOSYS);
     __wasi_fd_t fd;
-    want("sock_accept-enosys", __wasi_sock_accept(3, 0, &fd), __WASI_ERRNO_NOSYS);
     __wasi_iovec_t v = { NULL, 0 };
     __wasi_ciovec_t cv = { NULL, 0 };
     size_t k;
     __wasi_roflags_t rf;
-    want("sock_recv-enosys", __wasi_sock_recv(3, &v, 1, 0, &k, &rf), __WASI_ERRNO_NOSYS);
-    want("sock_send-enosys", __wasi_sock_send(3, &cv, 1, 0, &k), __WASI_ERRNO_NOSYS);
-    want("sock_shutdown-enosys", __wasi_sock_shutdown(3, __WASI_SDFLAGS_RD), __WASI_ERRNO_NOSYS);
+    want("sock_accept-enotsock", __wasi_sock_accept(1, 0, &fd), __WASI_ERRNO_NOTSOCK);
+    want("sock_recv-enotsock", __wasi_sock_recv(1, &v, 1, 0, &k, &rf), __WASI_ERRNO_NOTSOCK);
+    want("sock_send-enotsock", __wasi_sock_send(1, &cv, 1, 0, &k), __WASI_ERRNO_NOTSOCK);
+    want("sock_shutdown-enotsock", __wasi_sock_shutdown(1, __WASI_SDFLAGS_RD), __WASI_ERRNO_NOTSOCK);
+    want("sock_accept-ebadf", __wasi_sock_accept(99, 0, &fd), __WASI_ERRNO_BADF);
+    want("sock_send-ebadf", __wasi_sock_send(99, &cv, 1, 0, &k), __WASI_ERRNO_BADF);
 }
 
 /* The preopened directory the starter gave (any name): the first fd with a prestat. */

@@ -195,6 +195,14 @@ static void run_instance(struct component *c, struct thread *t, struct activatio
                 instantiated = true;
                 t->in_wasm = true;
             }
+            if (c->cfg->nlisten) {
+                /* The listening sockets its starter gave it, made before its
+                 * code runs and on its thread: the net service must see it
+                 * as the caller (its rules, its badge). */
+                t->in_wasm = false;
+                wasi_sockets_open(c);
+                t->in_wasm = true;
+            }
             c->started_at_ns = plat_clock_ns();
             if (c->restart_from_ns) {
                 c->restart_latency_ns = c->started_at_ns - c->restart_from_ns;
@@ -444,7 +452,10 @@ bool comp_may_call(const struct comp_config *from, const struct comp_config *to)
  * whole grant quota there (see cap.h). */
 static uint32_t foreign_slots(const struct comp_config *cfg)
 {
-    uint32_t n = 0;
+    /* The network service: each component loaded at run time with a
+     * network subscribes to it with a notification of its own (kernel/
+     * wasi/sockets.c, app.c's grant quota), from no manifest entry. */
+    uint32_t n = strcmp(cfg->name, "net") == 0 ? COMP_APP_SLOTS * APP_NET_GRANTS : 0;
     for (unsigned i = 0; i < comp_manifest_count; i++) {
         const struct comp_config *p = &comp_manifest[i];
         if (p != cfg && (comp_may_call(p, cfg) || comp_may_call(cfg, p)))

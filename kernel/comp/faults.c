@@ -70,11 +70,14 @@ unsigned fault_recent(struct fault_report *out, unsigned max)
 
 void fault_print(const struct fault_report *r)
 {
-    kprintf("fault: %s (generation %u): %s in %s+%#lx", r->component, r->generation,
-            trap_kind_name(r->kind), r->function[0] ? r->function : "?", (unsigned long)r->offset);
+    /* One console write: another component's line must not land inside it
+     * (a soak under load found "... in ?+0supervisor: restarted ..."). */
+    char extra[48] = "";
     if (r->kind == TRAP_OUT_OF_BOUNDS && r->addr)
-        kprintf(" (memory offset %#lx)", (unsigned long)r->addr);
-    kprintf("%s\n", r->injected ? " (injected)" : "");
+        ksnprintf(extra, sizeof extra, " (memory offset %#lx)", (unsigned long)r->addr);
+    kprintf("fault: %s (generation %u): %s in %s+%#lx%s%s\n", r->component, r->generation,
+            trap_kind_name(r->kind), r->function[0] ? r->function : "?", (unsigned long)r->offset, extra,
+            r->injected ? " (injected)" : "");
 }
 
 unsigned fault_count(void)

@@ -323,6 +323,27 @@ u32 w2c_athanor_caller_name(struct w2c_athanor *a, u32 buf, u32 len)
     return host_leave_on(c, t, host_put(c, uoff(buf), name, n + 1) ? (u32)n : (u32)-ATH_EFAULT);
 }
 
+/* caller_net(out, max) -> inside a call's handler: the network rules the
+ * caller's starter gave it (kernel/load/app.c checked them), which the net
+ * service adds to what its manifest's net key allows. How many it has; at
+ * most max copied. */
+u32 w2c_athanor_caller_net(struct w2c_athanor *a, u32 out, u32 max)
+{
+    struct thread *t = thread_current();
+    struct component *c = host_enter_on(&a->h, t);
+    struct component *caller = calling(t);
+    if (!caller)
+        return host_leave_on(c, t, (u32)-ATH_EINVAL); /* not inside a call */
+    const struct comp_config *cfg = caller->cfg;
+    uint32_t n = MIN(max, (uint32_t)cfg->nnet);
+    struct umem m = host_mem(c);
+    if (n && !umem_range(&m, uoff(out), (uint64_t)n * sizeof *cfg->net))
+        return host_leave_on(c, t, (u32)-ATH_EFAULT);
+    if (n && !host_put(c, uoff(out), cfg->net, n * sizeof *cfg->net))
+        return host_leave_on(c, t, (u32)-ATH_EFAULT);
+    return host_leave_on(c, t, cfg->nnet);
+}
+
 /* reply_grant(h) -> inside a call's handler: copy capability h (grant right)
  * into the caller's table; returns the caller's handle to it, which the
  * handler passes back as (part of) its result. */

@@ -5,6 +5,7 @@
  * start it. From there it is a component like any other: capabilities,
  * faults, restarts, reset, the supervisor, ps and caps. */
 #include <athanor/abi/app.h>
+#include <athanor/abi/net.h>
 #include <athanor/app.h>
 #include <athanor/errors.h>
 #include <athanor/heap.h>
@@ -87,7 +88,70 @@ static bool starter_reaches(const struct component *starter, const char *path, u
     return false;
 }
 
-int app_config(const struct component *starter, const uint8_t *spec_bytes, size_t spec_len,
+/* The rules to check at the net service, as a kernel call's message. */
+struct rules_msg {
+    const struct ath_net_rule *r;
+    uint32_t                   n;
+};
+
+static int rules_fill(void *ctx, uint8_t *buf, uint32_t room, uint32_t *len)
+{
+    const struct rules_msg *m = ctx;
+    *len = m->n * (uint32_t)sizeof *m->r;
+    return *len > room ? -ATH_EMSGSIZE : umem_copy(buf, m->r, *len);
+}
+
+/* The network asked for: well-formed rules and listening sockets (each
+ * one a "listen" rule too), within the starter's own. The kernel's own
+ * start (the user's `azoth run`, as with --dir) may grant any; a
+ * component's rules live in the net service, which is asked, with the
+ * starter as the caller (NET_GRANT_CHECK). */
+static int check_net(struct component *starter, const struct ath_app_spec *s, struct component *net, char *why,
+                     size_t wl)
+{
+    if (s->nnet > ATH_APP_NET_MAX || s->nlisten > ATH_APP_LISTEN_MAX)
+        return load_refuse(-ATH_EINVAL, why, wl, "at most %u network rules and %u listening sockets",
+                           ATH_APP_NET_MAX, ATH_APP_LISTEN_MAX);
+    struct ath_net_rule all[ATH_APP_NET_MAX + ATH_APP_LISTEN_MAX];
+    for (uint32_t i = 0; i < s->nnet; i++) {
+        const struct ath_net_rule *r = &s->net[i];
+        bool ports = r->kind == ATH_NET_RULE_LISTEN || r->kind == ATH_NET_RULE_CONNECT;
+        uint32_t beyond = r->prefix >= 32 ? 0 : 0xffffffffu >> r->prefix;
+        if (r->kind < ATH_NET_RULE_LISTEN || r->kind > ATH_NET_RULE_ALL_SOCKETS || !r->proto ||
+            (r->proto & ~(ATH_NET_RULE_TCP | ATH_NET_RULE_UDP)) || r->prefix > 32 || r->pad ||
+            (r->addr & beyond) || (ports ? !r->port_lo || r->port_lo > r->port_hi : r->port_lo || r->port_hi))
+            return load_refuse(-ATH_EINVAL, why, wl, "network rule %u is malformed", i);
+        all[i] = *r;
+    }
+    for (uint32_t i = 0; i < s->nlisten; i++) {
+        const struct ath_app_listen *l = &s->listen[i];
+        if (!l->port || l->backlog > 16)
+            return load_refuse(-ATH_EINVAL, why, wl, "listening socket %u: port 1-65535, backlog 0-16", i);
+        for (uint32_t j = 0; j < i; j++)
+            if (s->listen[j].port == l->port)
+                return load_refuse(-ATH_EINVAL, why, wl, "port %u given twice", l->port);
+        all[s->nnet + i] = (struct ath_net_rule){ .kind = ATH_NET_RULE_LISTEN, .proto = ATH_NET_RULE_TCP,
+                                                  .port_lo = l->port, .port_hi = l->port };
+    }
+    uint32_t n = s->nnet + s->nlisten;
+    if (!starter || !n)
+        return 0;
+    struct rules_msg m = { all, n };
+    struct ipc_kcall k = { rules_fill, NULL, &m };
+    struct ipc_call call = { .ep = &net->ipc.ep, .badge = ipc_badge_of(starter), .obj_gen = net->generation,
+                             .m = { NET_GRANT_CHECK, 0, 0, 0 } };
+    uint64_t res = 0;
+    int r = ipc_call_kernel(thread_current(), starter, &call, &k, &res);
+    if (r)
+        return load_refuse(r, why, wl, "network: the network service did not answer (%s)", ath_strerror(r));
+    if ((int64_t)res < 0)
+        return load_refuse((int)(int64_t)res, why, wl, "network: %s",
+                           (int64_t)res == -ATH_EPERM ? "beyond what its starter may do itself"
+                                                      : ath_strerror((int)(int64_t)res));
+    return 0;
+}
+
+int app_config(struct component *starter, const uint8_t *spec_bytes, size_t spec_len,
                const char *pkg_name, uint32_t pkg_pages, bool host_stdio, struct comp_config **out,
                char *why, size_t wl)
 {
@@ -140,6 +204,16 @@ int app_config(const struct component *starter, const uint8_t *spec_bytes, size_
                           (int)MIN(d->path_len, 64u), base + d->path_off);
         strings += d->path_len + d->guest_len + 2;
     }
+    int net_server = -1;
+    if (s.nnet || s.nlisten) {
+        struct component *net = comp_find("net");
+        if (!net)
+            return load_refuse(-ATH_ENOENT, why, wl, "network asked for, but this system has no network service");
+        int r = check_net(starter, &s, net, why, wl);
+        if (r)
+            return r;
+        net_server = (int)(net - comp_at(0));
+    }
     int server = -1;
     if (s.ndirs) {
         struct component *fs = comp_find("fs");
@@ -147,14 +221,33 @@ int app_config(const struct component *starter, const uint8_t *spec_bytes, size_
             return load_refuse(-ATH_ENOENT, why, wl, "directories asked for, but this system has no filesystem service");
         server = (int)(fs - comp_at(0));
     }
-    /* One block: the config, its directories, its strings. */
-    size_t size = sizeof(struct comp_config) + s.ndirs * sizeof(struct comp_dir) + strings + 8;
+    /* One block: the config, its network rules (the starter's, then one
+     * "listen" per listening socket) and sockets, its directories, its
+     * strings. */
+    uint32_t nrules = s.nnet + s.nlisten;
+    size_t size = sizeof(struct comp_config) + nrules * sizeof(struct ath_net_rule) +
+                  s.nlisten * sizeof(struct ath_app_listen) + s.ndirs * sizeof(struct comp_dir) + strings + 8;
     uint8_t *blk = kzalloc(size);
     if (!blk)
         return load_refuse(-ATH_ENOMEM, why, wl, "no memory for its configuration");
     struct comp_config *cfg = (struct comp_config *)blk;
-    struct comp_dir *dirs = (struct comp_dir *)(cfg + 1);
+    struct ath_net_rule *rules = (struct ath_net_rule *)(cfg + 1);
+    struct ath_app_listen *listen = (struct ath_app_listen *)(rules + nrules);
+    struct comp_dir *dirs = (struct comp_dir *)(listen + s.nlisten);
     char *p = (char *)(dirs + s.ndirs);
+    memcpy(rules, s.net, s.nnet * sizeof *rules);
+    for (uint32_t i = 0; i < s.nlisten; i++) {
+        listen[i] = s.listen[i];
+        if (!listen[i].backlog)
+            listen[i].backlog = 16;
+        rules[s.nnet + i] = (struct ath_net_rule){ .kind = ATH_NET_RULE_LISTEN, .proto = ATH_NET_RULE_TCP,
+                                                   .port_lo = s.listen[i].port, .port_hi = s.listen[i].port };
+    }
+    cfg->net = nrules ? rules : NULL;
+    cfg->nnet = (uint8_t)nrules;
+    cfg->listen = s.nlisten ? listen : NULL;
+    cfg->nlisten = (uint8_t)s.nlisten;
+    cfg->net_server = net_server < 0 ? 0 : (uint8_t)net_server;
     cfg->name = p; /* ATH_NAME_MAX bytes: app_start may rename it */
     kstrlcpy(p, name, sizeof name);
     p += sizeof name;
@@ -197,6 +290,7 @@ int app_config(const struct component *starter, const uint8_t *spec_bytes, size_
     cfg->restart = RESTART_NEVER;
     cfg->autostart = COMP_BOOT_NEVER;
     cfg->kernel_kib = APP_KERNEL_KIB;
+    cfg->grants = nrules ? APP_NET_GRANTS : 0;
     cfg->host_stdio = host_stdio;
     *out = cfg;
     return 0;
@@ -220,7 +314,7 @@ static int start_with_servers(struct component *c, unsigned depth)
     return r == -ATH_EBUSY ? 0 : r; /* started meanwhile */
 }
 
-int app_start(const struct component *starter, struct plat_code *pkg, size_t pkg_len,
+int app_start(struct component *starter, struct plat_code *pkg, size_t pkg_len,
               const uint8_t *spec, size_t spec_len, bool host_stdio, struct component **out,
               char *why, size_t why_len)
 {
@@ -235,15 +329,18 @@ int app_start(const struct component *starter, struct plat_code *pkg, size_t pkg
         pkg_put(p);
         return r;
     }
-    if (cfg->dirs) { /* its files are served by the filesystem service */
-        struct component *fs = comp_at(cfg->dir_server);
-        if ((r = start_with_servers(fs, 0)) != 0) {
-            ksnprintf(why, why_len, "the filesystem service did not start: %s", ath_strerror(r));
-            kprintf("app %s: %s\n", p->name, why);
-            kfree(cfg);
-            pkg_put(p);
-            return r;
-        }
+    /* Its files and network are served by these services. */
+    for (int k = 0; k < 2; k++) {
+        bool wanted = k == 0 ? cfg->dirs != NULL : cfg->nnet != 0;
+        struct component *srv = comp_at(k == 0 ? cfg->dir_server : cfg->net_server);
+        if (!wanted || (r = start_with_servers(srv, 0)) == 0)
+            continue;
+        ksnprintf(why, why_len, "the %s service did not start: %s", k == 0 ? "filesystem" : "network",
+                  ath_strerror(r));
+        kprintf("app %s: %s\n", p->name, why);
+        kfree(cfg);
+        pkg_put(p);
+        return r;
     }
     /* Unless the starter chose its name, it takes its package's, or the
      * first of name-2, name-3... that no component has (a second copy, or

@@ -75,10 +75,26 @@ static char *kstrdup_(const char *s)
     return p;
 }
 
+struct wasi_fd *wasi_fd_at(struct component *c, u32 fd)
+{
+    return fd_at(c, fd);
+}
+
+u32 wasi_fd_alloc(struct component *c, u32 *fd)
+{
+    return (u32)fd_alloc(c, fd);
+}
+
+void wasi_fd_release(struct wasi_fd *f)
+{
+    fd_release(f);
+}
+
 int wasi_files_start(struct component *c)
 {
     const struct comp_config *cfg = c->cfg;
-    if (!cfg->ndirs)
+    wasi_sockets_start(c);
+    if (!cfg->ndirs && !cfg->nlisten)
         return 0;
     if (!c->wasi.fds && !(c->wasi.fds = kzalloc(sizeof *c->wasi.fds * WASI_FD_MAX)))
         return -ATH_ENOMEM;
@@ -96,6 +112,16 @@ int wasi_files_start(struct component *c)
         f->guest = cfg->dirs[i].guest;
         if (!(f->root = kstrdup_(cfg->dirs[i].path)))
             return -ATH_ENOMEM;
+    }
+    /* Then its listening sockets: made when its thread first runs
+     * (wasi_sockets_open), before its code. */
+    for (u32 i = 0; i < cfg->nlisten; i++) {
+        struct wasi_fd *f = &c->wasi.fds[cfg->ndirs + i];
+        f->kind = WASI_FD_SOCKET;
+        f->filetype = FILETYPE_SOCKET_STREAM;
+        f->rights = RIGHTS_LISTENER;
+        f->handle = WASI_SOCK_NONE;
+        f->preopen = (uint8_t)(i + 1);
     }
     c->wasi.fs_fresh = true;
     c->wasi.fs_unsynced = 0;
@@ -200,7 +226,7 @@ static int kreq_fill(void *ctx, uint8_t *buf, uint32_t room, uint32_t *len)
     return r;
 }
 
-static int kreq_drain(void *ctx, const uint8_t *buf, uint32_t room, uint64_t result)
+static int kreq_drain(void *ctx, uint8_t *buf, uint32_t room, uint64_t result)
 {
     struct kreq *q = ctx;
     int64_t v = (int64_t)result;
@@ -211,7 +237,7 @@ static int kreq_drain(void *ctx, const uint8_t *buf, uint32_t room, uint64_t res
      * caller asked for (a struct), never more than the buffer. */
     uint32_t n = MIN(q->out_cap, room);
     if (q->scatter)
-        return iov_move(q->c, q->scatter, (uint8_t *)buf, MIN(n, (uint32_t)MIN((uint64_t)v, n)), true);
+        return iov_move(q->c, q->scatter, buf, MIN(n, (uint32_t)MIN((uint64_t)v, n)), true);
     q->out_len = n;
     return umem_copy(q->out, buf, n);
 }
@@ -466,6 +492,8 @@ u32 wasi_file_close(struct component *c, u32 fd)
     struct wasi_fd *f = fd_at(c, fd);
     if (!f)
         return WASI_EBADF;
+    if (f->kind == WASI_FD_SOCKET)
+        return wasi_sock_close(c, f);
     if (f->kind == WASI_FD_FILE) {
         struct kreq q = { 0 };
         int64_t v;
@@ -547,7 +575,9 @@ static u32 file_io(struct component *c, struct wasi_fd *f, bool write, uoff_t io
 u32 wasi_file_rw(struct component *c, u32 fd, bool write, uoff_t iovs, u32 n, uoff_t result,
                  bool positioned, uint64_t off)
 {
-    struct wasi_fd *f;
+    struct wasi_fd *f = fd_at(c, fd);
+    if (f && f->kind == WASI_FD_SOCKET)
+        return positioned ? WASI_ESPIPE : wasi_sock_rw(c, f, write, iovs, n, result);
     uint64_t need = write ? R_FD_WRITE : R_FD_READ;
     if (positioned)
         need |= R_FD_SEEK;
@@ -618,6 +648,8 @@ u32 wasi_file_seek(struct component *c, u32 fd, int64_t off, u32 whence, uoff_t 
     if (!f)
         return WASI_EBADF;
     uint64_t need = (whence == 1 && off == 0) ? R_FD_TELL : R_FD_SEEK;
+    if (f->kind == WASI_FD_SOCKET)
+        return WASI_ESPIPE;
     if (!(f->rights & need))
         return WASI_ENOTCAPABLE;
     if (f->kind != WASI_FD_FILE)
@@ -702,6 +734,11 @@ u32 w2c_wasi__snapshot__preview1_fd_filestat_get(wasi_self *w, u32 fd, u32 out)
     struct kreq q = { .out = st, .out_cap = sizeof st };
     int64_t v;
     u32 e;
+    if (f->kind == WASI_FD_SOCKET) { /* a socket: its type, nothing more to say */
+        memset(st, 0, sizeof st);
+        st[16] = FILETYPE_SOCKET_STREAM;
+        return host_leave(c, put(c, uoff(out), st, sizeof st));
+    }
     if (f->kind == WASI_FD_FILE) {
         e = file_op(c, f, FS_OP_FSTAT, &q, &v);
     } else {

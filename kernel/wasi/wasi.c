@@ -1,7 +1,6 @@
 /* WASI preview 1: args, environ, the console as fds 0-2, clocks, random,
  * poll_oneoff, sched_yield, proc_exit, proc_raise; files and directories
- * (fds above 2) are files.c's. The sockets return ENOSYS until there is a
- * network (wasm2c links imports by name, so each must be present).
+ * (fds above 2) are files.c's, sockets sockets.c's.
  *
  * Each call: enter (the thread leaves wasm code: a fault from here on is a
  * kernel bug, not a trap), decode (check every offset and length against the
@@ -453,7 +452,7 @@ u32 w2c_wasi__snapshot__preview1_sched_yield(wasi_self *w)
 #define EVENTRW_HANGUP 1
 #define SUBCLOCK_ABSTIME 1
 #define POLL_MAX_SUBS 64
-#define NOT_READY 0xffff /* an fd event's state: not ready yet */
+#define NOT_READY WASI_POLL_NOT_READY
 
 struct poll_sub {
     uint64_t userdata, deadline; /* a clock's */
@@ -467,6 +466,9 @@ static u32 poll_fd(struct component *c, const struct poll_sub *s, uint64_t *nbyt
     bool write = s->tag == EVENTTYPE_FD_WRITE;
     *nbytes = 0;
     *flags = 0;
+    struct wasi_fd *f = s->fd > STDERR ? wasi_fd_at(c, s->fd) : NULL;
+    if (f && f->kind == WASI_FD_SOCKET)
+        return wasi_sock_poll(c, f, write, nbytes, flags);
     if (s->fd > STDERR)
         return wasi_file_poll(c, s->fd, write, nbytes);
     u32 e = stdio_check(c, s->fd, write ? R_FD_WRITE : R_FD_READ);
@@ -495,7 +497,7 @@ static u32 poll_oneoff(struct component *c, uoff_t in, uoff_t out, u32 nsubs, uo
     /* Decode everything first: the waits below must not re-read component memory. */
     struct poll_sub subs[POLL_MAX_SUBS];
     uint64_t now = plat_clock_ns(), earliest = UINT64_MAX;
-    bool stdin_sub = false;
+    bool stdin_sub = false, sock_sub = false;
     for (u32 i = 0; i < nsubs; i++) {
         uint8_t sub[SUB_SIZE];
         struct poll_sub *p = &subs[i];
@@ -506,7 +508,9 @@ static u32 poll_oneoff(struct component *c, uoff_t in, uoff_t out, u32 nsubs, uo
         p->deadline = UINT64_MAX;
         memcpy(&p->fd, sub + 16, 4);
         if (p->tag == EVENTTYPE_FD_READ || p->tag == EVENTTYPE_FD_WRITE) {
+            struct wasi_fd *f = p->fd > STDERR ? wasi_fd_at(c, p->fd) : NULL;
             stdin_sub |= p->tag == EVENTTYPE_FD_READ && p->fd == STDIN;
+            sock_sub |= f && f->kind == WASI_FD_SOCKET;
             continue;
         }
         if (p->tag != EVENTTYPE_CLOCK)
@@ -552,10 +556,19 @@ static u32 poll_oneoff(struct component *c, uoff_t in, uoff_t out, u32 nsubs, uo
         }
         if (n)
             return put_u32(c, nevents, n);
-        /* Nothing yet: only input on fd 0 or a clock can change that. A
-         * stop request ends the wait with no events; host_leave acts on it. */
-        bool waited = stdin_sub ? console_input_ready_intr(earliest) != CONSOLE_TIMEOUT || plat_clock_ns() >= earliest
-                                : host_sleep_until(earliest);
+        /* Nothing yet: only input on fd 0, a socket's change (the net
+         * service signals it) or a clock can change that. With both fd 0
+         * and sockets, the console is looked at every 20 ms. A stop request
+         * ends the wait with no events; host_leave acts on it. */
+        bool waited;
+        if (sock_sub && stdin_sub)
+            waited = console_input_ready_intr(MIN(earliest, plat_clock_ns() + 20000000)) != CONSOLE_TIMEOUT ||
+                     wasi_sock_wait(c, MIN(earliest, plat_clock_ns() + 1));
+        else if (sock_sub)
+            waited = wasi_sock_wait(c, earliest);
+        else
+            waited = stdin_sub ? console_input_ready_intr(earliest) != CONSOLE_TIMEOUT || plat_clock_ns() >= earliest
+                               : host_sleep_until(earliest);
         if (!waited)
             return put_u32(c, nevents, 0);
     }
@@ -587,17 +600,3 @@ u32 w2c_wasi__snapshot__preview1_proc_raise(wasi_self *w, u32 sig)
     }
     return host_leave(c, WASI_ENOSYS);
 }
-
-/* ---- the sockets: ENOSYS until there is a network ---- */
-
-#define ENOSYS_CALL(name, ...)                                               \
-    u32 w2c_wasi__snapshot__preview1_##name(wasi_self *w, __VA_ARGS__)          \
-    {                                                                        \
-        return host_leave(host_enter(&w->h), WASI_ENOSYS);                               \
-    }
-
-#define P(t, n) __attribute__((unused)) t n
-ENOSYS_CALL(sock_accept, P(u32, a), P(u32, b), P(u32, c))
-ENOSYS_CALL(sock_recv, P(u32, a), P(u32, b), P(u32, c), P(u32, d), P(u32, e), P(u32, f))
-ENOSYS_CALL(sock_send, P(u32, a), P(u32, b), P(u32, c), P(u32, d), P(u32, e))
-ENOSYS_CALL(sock_shutdown, P(u32, a), P(u32, b))

@@ -32,6 +32,8 @@
 #define R_PATH_REMOVE_DIRECTORY (1ull << 25)
 #define R_PATH_UNLINK_FILE      (1ull << 26)
 #define R_POLL_FD_READWRITE     (1ull << 27)
+#define R_SOCK_SHUTDOWN         (1ull << 28)
+#define R_SOCK_ACCEPT           (1ull << 29)
 
 /* What a file may be given, what a directory may, and what writes. */
 #define RIGHTS_FILE (R_FD_DATASYNC | R_FD_READ | R_FD_SEEK | R_FD_FDSTAT_SET_FLAGS | R_FD_SYNC | \
@@ -62,5 +64,11 @@
 #define RIGHTS_TTY (R_FD_READ | R_FD_FDSTAT_SET_FLAGS | R_FD_WRITE | R_FD_FILESTAT_GET | R_POLL_FD_READWRITE)
 
 #define FILETYPE_CHARACTER_DEVICE 2
+#define FILETYPE_SOCKET_STREAM    6
+
+/* A listening socket's rights, and a connection's (kernel/wasi/sockets.c). */
+#define RIGHTS_LISTENER (R_SOCK_ACCEPT | R_FD_FDSTAT_SET_FLAGS | R_FD_FILESTAT_GET | R_POLL_FD_READWRITE)
+#define RIGHTS_CONN     (R_FD_READ | R_FD_WRITE | R_SOCK_SHUTDOWN | R_FD_FDSTAT_SET_FLAGS | R_FD_FILESTAT_GET | \
+                         R_POLL_FD_READWRITE)
 
 #endif

@@ -5,8 +5,13 @@
  * hand it to the kernel with a start request holding exactly the grants
  * given. The kernel does the rest (kernel/load/run.c).
  *
- *   azoth run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... FILE [--] [ARGS...]
- */
+ *   azoth run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [--tcplisten ADDR:PORT]...
+ *             FILE [--] [ARGS...]
+ *
+ * --tcplisten gives the machine a network: tools/netpeer's slirp mode (QEMU's
+ * user networking, as a child process that dies with this one) on the
+ * virtio-net double, forwarding ADDR:PORT on the host to the same port of
+ * the machine, where the program finds a listening socket made for it. */
 #include "hosted.h"
 
 #include <athanor/abi/app.h>
@@ -18,6 +23,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -35,12 +44,15 @@ static const char *prog = "azoth run";
 static void usage(void)
 {
     fprintf(stderr,
-            "usage: azoth run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... FILE [--] [ARGS...]\n"
+            "usage: azoth run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [--tcplisten ADDR:PORT]...\n"
+            "                 FILE [--] [ARGS...]\n"
             "  FILE                 a WebAssembly module (a WASI command) or a package (.azpkg)\n"
             "  --dir HOST[::GUEST]  grant the host folder HOST, seen by the program as GUEST\n"
             "                       (default: HOST as written)\n"
             "  --env NAME=VALUE     set a variable of its environment; --env NAME passes the\n"
             "                       host's own value on\n"
+            "  --tcplisten ADDR:PORT  a listening TCP socket for the program (its fd after the\n"
+            "                       folders'), reached from the host at ADDR:PORT (IPv4)\n"
             "  AZOTH_VERBOSE=1      show the kernel's messages on standard error\n"
             "  AZOTH_RUN_TIMING=1   say on standard error what loading and starting it took\n");
 }
@@ -218,6 +230,91 @@ static int package_of(const char *path, const uint8_t *wasm, size_t wasm_len, ch
     return 0;
 }
 
+/* --tcplisten's network: tools/netpeer slirp on a socket of its own,
+ * forwarding each ADDR:PORT, a child that ends with us (and removes its
+ * socket then). The virtio-net double
+ * finds it through AZOTH_NET. 0, or -1 (said why). */
+static int start_netpeer(char fwds[][40], unsigned n)
+{
+    static char sock[64];
+    char peer[4096];
+    /* netpeer binds it (a path that exists already is refused, not reused)
+     * and removes it when it ends, at our exit too (SIGTERM). */
+    snprintf(sock, sizeof sock, "/tmp/azoth-net-%d", (int)getpid());
+    snprintf(peer, sizeof peer, "%s/tools/netpeer", AZOTH_BUILD_DIR);
+    if (access(peer, X_OK) != 0) {
+        fprintf(stderr, "%s: --tcplisten needs %s (make hosted builds it)\n", prog, peer);
+        return -1;
+    }
+    int out[2];
+    if (pipe2(out, O_CLOEXEC) != 0) {
+        fprintf(stderr, "%s: --tcplisten: pipe: %s\n", prog, strerror(errno));
+        return -1;
+    }
+    pid_t parent = getpid(), pid = fork();
+    if (pid < 0) {
+        fprintf(stderr, "%s: --tcplisten: fork: %s\n", prog, strerror(errno));
+        return -1;
+    }
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (getppid() != parent)
+            _exit(0); /* gone already */
+        signal(SIGPIPE, SIG_IGN); /* its last words may find no reader */
+        int null = open("/dev/null", O_RDONLY);
+        if (null >= 0)
+            dup2(null, 0);
+        dup2(out[1], 1);
+        char *args[8] = { peer, "slirp", sock, "31536000" };
+        for (unsigned i = 0; i < n; i++)
+            args[4 + i] = fwds[i];
+        execv(peer, args);
+        _exit(127);
+    }
+    close(out[1]);
+    /* Ready when it says so: after its socket and every forward (a host
+     * port taken is refused, on our stderr, and it ends: EOF here). The
+     * read end stays open while we run. */
+    char line[256];
+    size_t used = 0;
+    for (;;) {
+        struct pollfd p = { out[0], POLLIN, 0 };
+        ssize_t k = poll(&p, 1, 5000) == 1 ? read(out[0], line + used, sizeof line - 1 - used) : -1;
+        if (k <= 0) {
+            fprintf(stderr, "%s: --tcplisten: the network (netpeer) did not start\n", prog);
+            kill(pid, SIGTERM);
+            return -1;
+        }
+        used += (size_t)k;
+        line[used] = '\0';
+        if (strstr(line, "netpeer slirp: on ")) {
+            setenv("AZOTH_NET", sock, 1);
+            return 0;
+        }
+        if (used == sizeof line - 1)
+            used = 0;
+    }
+}
+
+/* ADDR:PORT (IPv4) -> the port, and netpeer's forward "tcp:ADDR:PORT-PORT";
+ * 0 if malformed. */
+static unsigned parse_listen(const char *v, char fwd[40])
+{
+    const char *colon = strrchr(v, ':');
+    char addr[INET_ADDRSTRLEN];
+    struct in_addr a;
+    char *end;
+    if (!colon || (size_t)(colon - v) >= sizeof addr)
+        return 0;
+    memcpy(addr, v, (size_t)(colon - v));
+    addr[colon - v] = '\0';
+    unsigned long port = strtoul(colon + 1, &end, 10);
+    if (*end || port == 0 || port > 65535 || inet_pton(AF_INET, addr, &a) != 1)
+        return 0;
+    snprintf(fwd, 40, "tcp:%s:%lu-%lu", addr, port, port);
+    return (unsigned)port;
+}
+
 /* The start request being built: the header, then its strings. */
 struct spec {
     struct ath_app_spec h;
@@ -249,7 +346,8 @@ int hosted_run_prepare(int argc, char **argv, struct boot_info *bi)
     static char env[ATH_APP_ENV_MAX];
     size_t env_len = 0;
     const char *dirs[ATH_APP_DIRS_MAX][2];
-    unsigned ndirs = 0;
+    unsigned ndirs = 0, nlisten = 0;
+    char fwds[ATH_APP_LISTEN_MAX][40];
     int i = 0;
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *a = argv[i], *v = NULL;
@@ -263,12 +361,33 @@ int hosted_run_prepare(int argc, char **argv, struct boot_info *bi)
         }
         if (strncmp(a, "--dir=", 6) == 0 || strncmp(a, "--env=", 6) == 0)
             v = a + 6;
-        else if ((strcmp(a, "--dir") == 0 || strcmp(a, "--env") == 0) && i + 1 < argc)
+        else if (strncmp(a, "--tcplisten=", 12) == 0)
+            v = a + 12;
+        else if ((strcmp(a, "--dir") == 0 || strcmp(a, "--env") == 0 || strcmp(a, "--tcplisten") == 0) &&
+                 i + 1 < argc)
             v = argv[++i];
         if (!v) {
             fprintf(stderr, "%s: unknown option %s\n", prog, a);
             usage();
             return EXIT_USAGE;
+        }
+        if (a[2] == 't') {
+            if (nlisten == ATH_APP_LISTEN_MAX) {
+                fprintf(stderr, "%s: at most %u --tcplisten\n", prog, ATH_APP_LISTEN_MAX);
+                return EXIT_USAGE;
+            }
+            unsigned port = parse_listen(v, fwds[nlisten]);
+            if (!port) {
+                fprintf(stderr, "%s: --tcplisten %s: want ADDR:PORT (IPv4)\n", prog, v);
+                return EXIT_USAGE;
+            }
+            for (unsigned k = 0; k < nlisten; k++)
+                if (s.h.listen[k].port == port) {
+                    fprintf(stderr, "%s: --tcplisten: port %u given twice\n", prog, port);
+                    return EXIT_USAGE;
+                }
+            s.h.listen[nlisten++] = (struct ath_app_listen){ .port = (uint16_t)port, .backlog = 16 };
+            continue;
         }
         if (a[2] == 'd') {
             if (ndirs == ATH_APP_DIRS_MAX) {
@@ -376,6 +495,9 @@ int hosted_run_prepare(int argc, char **argv, struct boot_info *bi)
             return EXIT_USAGE;
     }
     s.h.ndirs = ndirs;
+    s.h.nlisten = nlisten;
+    if (nlisten && start_netpeer(fwds, nlisten) != 0)
+        return EXIT_FAIL;
     s.h.size = (uint32_t)(sizeof s.h + s.used);
     const char *timing = getenv("AZOTH_RUN_TIMING");
     if (timing && *timing && strcmp(timing, "0") != 0)

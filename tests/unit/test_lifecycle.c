@@ -40,6 +40,7 @@ void hw_comp_reset(struct component *c) { (void)c; note("reset-hw"); }
 static const char *last_args;
 int  wasi_comp_start(struct component *c, const char *a) { (void)c; last_args = a; return start_hook("wasi"); }
 void wasi_comp_stop(struct component *c) { (void)c; note("-wasi"); }
+void wasi_sockets_open(struct component *c) { (void)c; note("sockets"); }
 void snapshot_comp_stop(struct component *c) { (void)c; note("-snapshot"); }
 int  snapshot_take(struct component *c) { (void)c; note("snapshot"); return 0; }
 int  snapshot_restore(struct component *c) { (void)c; return 0; }

@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,10 +211,19 @@ static int dns_answer(const uint8_t *f, size_t n)
     return 1;
 }
 
+/* SIGTERM (azoth run ends, its child ends with it): stop, and remove the socket. */
+static volatile sig_atomic_t stopping;
+static void on_term(int sig)
+{
+    (void)sig;
+    stopping = 1;
+}
+
 int netpeer_slirp(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: netpeer slirp SOCKPATH SECONDS [tcp|udp:HOSTPORT-GUESTPORT]...\n");
+        fprintf(stderr, "usage: netpeer slirp SOCKPATH SECONDS [tcp|udp:[ADDR:]HOSTPORT-GUESTPORT]... "
+                        "[dns:NAME=A.B.C.D]...\n");
         return 2;
     }
     const char *path = argv[0];
@@ -259,19 +269,28 @@ int netpeer_slirp(int argc, char **argv)
             if (nnames == NAMES || !eq || (size_t)(eq - argv[i] - 4) >= sizeof names[0].name ||
                 inet_pton(AF_INET, eq + 1, names[nnames].addr) != 1) {
                 fprintf(stderr, "netpeer slirp: bad %s (dns:NAME=A.B.C.D)\n", argv[i]);
+                unlink(path);
                 return 1;
             }
             memcpy(names[nnames].name, argv[i] + 4, (size_t)(eq - argv[i] - 4));
             names[nnames++].name[eq - argv[i] - 4] = '\0';
             continue;
         }
+        /* tcp:[ADDR:]HOSTPORT-GUESTPORT (udp: the same); ADDR 127.0.0.1 unless given */
         int udp = !strncmp(argv[i], "udp:", 4), hp, gp;
         struct in_addr lo, g;
-        inet_pton(AF_INET, "127.0.0.1", &lo);
+        char addr[INET_ADDRSTRLEN] = "127.0.0.1";
+        const char *ports = argv[i] + 4, *colon = strchr(ports, ':');
+        if (colon && (size_t)(colon - ports) < sizeof addr) {
+            memcpy(addr, ports, (size_t)(colon - ports));
+            addr[colon - ports] = '\0';
+            ports = colon + 1;
+        }
         inet_pton(AF_INET, "10.0.2.15", &g);
-        if ((!udp && strncmp(argv[i], "tcp:", 4)) || sscanf(argv[i] + 4, "%d-%d", &hp, &gp) != 2 ||
-            slirp_add_hostfwd(s, udp, lo, hp, g, gp) != 0) {
+        if ((!udp && strncmp(argv[i], "tcp:", 4)) || inet_pton(AF_INET, addr, &lo) != 1 ||
+            sscanf(ports, "%d-%d", &hp, &gp) != 2 || slirp_add_hostfwd(s, udp, lo, hp, g, gp) != 0) {
             fprintf(stderr, "netpeer slirp: cannot forward %s\n", argv[i]);
+            unlink(path);
             return 1;
         }
     }
@@ -279,9 +298,10 @@ int netpeer_slirp(int argc, char **argv)
     fflush(stdout);
     int64_t end_ms = clock_ns(NULL) / 1000000 + (int64_t)seconds * 1000;
     static uint8_t frame[65536];
+    signal(SIGTERM, on_term);
     for (;;) {
         int64_t now_ms = clock_ns(NULL) / 1000000;
-        if (now_ms >= end_ms)
+        if (now_ms >= end_ms || stopping)
             break;
         uint32_t timeout = 100;
         npfd = 0;

@@ -30,6 +30,31 @@ struct ath_app_dir {
     uint32_t pad;
 };
 
+/* The network an app may use, granted by its starter (docs/network.md,
+ * "Apps"): rules as a manifest's net key has them, one record each. kind:
+ * ATH_NET_RULE_*; proto: ATH_NET_RULE_TCP | ATH_NET_RULE_UDP; a connect or
+ * ping rule's addresses: those whose top prefix bits are addr's (host byte
+ * order); ports port_lo..port_hi. The net service asks the kernel for a
+ * caller's (the caller_net host call), beside its manifest's. */
+#define ATH_APP_NET_MAX    8u
+#define ATH_APP_LISTEN_MAX 4u
+enum { ATH_NET_RULE_LISTEN = 1, ATH_NET_RULE_CONNECT = 2, ATH_NET_RULE_PING = 3, ATH_NET_RULE_ALL_SOCKETS = 4 };
+#define ATH_NET_RULE_TCP 1u
+#define ATH_NET_RULE_UDP 2u
+struct ath_net_rule {
+    uint8_t  kind, proto, prefix, pad;
+    uint32_t addr;
+    uint16_t port_lo, port_hi;
+};
+
+/* A listening TCP socket made for the app before it starts (`azoth run
+ * --tcplisten`, as wasmtime's): its fds after the directories', each
+ * accepting on port with a queue of backlog connections. Each implies a
+ * "listen port tcp" rule. */
+struct ath_app_listen {
+    uint16_t port, backlog;
+};
+
 struct ath_app_spec {
     uint32_t size;               /* of the whole block */
     uint32_t grants;             /* ATH_APP_* bits */
@@ -39,6 +64,9 @@ struct ath_app_spec {
     uint32_t env_off, env_len;   /* KEY=VALUE strings, each NUL-terminated */
     uint32_t ndirs;
     struct ath_app_dir dirs[ATH_APP_DIRS_MAX];
+    uint32_t nnet, nlisten;
+    struct ath_net_rule net[ATH_APP_NET_MAX];
+    struct ath_app_listen listen[ATH_APP_LISTEN_MAX];
 };
 
 #endif

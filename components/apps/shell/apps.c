@@ -3,7 +3,7 @@
  * and remove packages in /apps, and say which start at boot. The kernel
  * checks the package and the grants (app_start); this side only reads the
  * file and asks.
- *   run [--dir PATH[::GUEST]]... [--env NAME=VALUE]... [--name NAME] PACKAGE [ARGS...] [&]
+ *   run [--dir PATH[::GUEST]]... [--env NAME=VALUE]... [--tcplisten PORT]... [--name NAME] PACKAGE [ARGS...] [&]
  *   apps | install FILE [NAME] | remove NAME | update NAME PACKAGE
  *   autostart [-d PACKAGE | [run's options] PACKAGE [ARGS...]] */
 #include "shell.h"
@@ -20,7 +20,8 @@
 #include <unistd.h>
 
 #define APPS_DIR "/apps"
-#define RUN_USAGE "usage: run [--dir PATH[::GUEST]]... [--env NAME=VALUE]... [--name NAME] PACKAGE [ARGS...] [&]\n"
+#define RUN_USAGE "usage: run [--dir PATH[::GUEST]]... [--env NAME=VALUE]... [--tcplisten PORT]... [--name NAME] " \
+                  "PACKAGE [ARGS...] [&]\n"
 /* What starts at boot: one line per app, run's words after "run" (each
  * quoted as the shell's split reads it back). */
 #define AUTOSTART APPS_DIR "/autostart"
@@ -242,6 +243,16 @@ static void cmd_run(int argc, char **argv)
             d->guest_len = (uint32_t)strlen(guest);
             d->path_off = put(path, d->path_len + 1);
             d->guest_off = put(guest, d->guest_len + 1);
+        } else if (!strcmp(o, "--tcplisten")) {
+            /* a listening socket made for it: the shell's own "listen"
+             * rules must cover the port (the kernel asks the net service) */
+            char *end;
+            unsigned long port = strtoul(v, &end, 10);
+            if (*end || !port || port > 65535 || req.h.nlisten == ATH_APP_LISTEN_MAX) {
+                out("run: --tcplisten %s: want a port, 1-65535 (at most %u of them)\n", v, ATH_APP_LISTEN_MAX);
+                return;
+            }
+            req.h.listen[req.h.nlisten++] = (struct ath_app_listen){ .port = (uint16_t)port, .backlog = 16 };
         } else {
             out("run: unknown option %s\n" RUN_USAGE, o);
             return;

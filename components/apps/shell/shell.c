@@ -690,7 +690,7 @@ static void run(char *line)
         out("help | ps | caps <name> | faults | mem | date | uptime | lspci | lsblk | blk read|write ... |\n"
             "ls [path] | cat file... | write file words... | rm path... | mkdir dir... | mv from to | df | sync |\n"
             "start <name> [args...] | kill|restart|reset <name> | inject <name> <fault> | halt | reboot |\n"
-            "run [--dir PATH[::GUEST]] [--env NAME=VALUE] [--name NAME] <package> [args...] [&] |\n"
+            "run [--dir PATH[::GUEST]] [--env NAME=VALUE] [--tcplisten PORT] [--name NAME] <package> [args...] [&] |\n"
             "apps | install <file> [name] | remove <name> | update <name> <package> |\n"
             "autostart [-d <package> | [run's options] <package> [args...]] |\n"
             "ifconfig | ping <IPv4 address> [count] | sockets | host <name> | http get [-i] <url> |\n"

@@ -353,6 +353,26 @@ static uint64_t ifinfo(struct ath_net_ifinfo *o, uint32_t len)
     return 0;
 }
 
+/* NET_GRANT_CHECK: len bytes of rules in the message buffer, each within
+ * the caller's own (its manifest's and its starter's: found as a
+ * subscription finds them, whether or not it subscribed). */
+static uint64_t grant_check(uint64_t len)
+{
+    struct ath_net_rule r[ATH_APP_NET_MAX + ATH_APP_LISTEN_MAX];
+    if (len > sizeof r || len % sizeof r[0])
+        return ERR(ATH_EINVAL);
+    memcpy(r, net_msgbuf, len);
+    memset(net_msgbuf, 0, len); /* a plain call must not find it there later */
+    static struct client me; /* large (its DNS name): not on the stack */
+    memset(&me, 0, sizeof me);
+    ath_caller_name(me.name, sizeof me.name);
+    policy_bind(&me);
+    for (size_t i = 0; i < len / sizeof r[0]; i++)
+        if (!policy_covers(&me, &r[i]))
+            return ERR(ATH_EPERM);
+    return 0;
+}
+
 static bool any_client(void)
 {
     for (unsigned i = 0; i < CLIENTS; i++)
@@ -407,6 +427,9 @@ ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64
         r = c && c->ping_answered ? c->ping_rtt / 1000u : ERR(ATH_EAGAIN);
         break;
     }
+    case NET_GRANT_CHECK:
+        r = a2 ? ERR(ATH_EINVAL) : grant_check(a1); /* the rules: a message */
+        break;
     case NET_RESOLVE:
     case NET_RESOLVE_RESULT:
         r = a2 ? ERR(ATH_EINVAL) : dns_handle(client_of(badge, false), op, a1); /* the name: a message */

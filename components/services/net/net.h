@@ -15,8 +15,9 @@
 
 /* What the service keeps for a client, by its badge: the notification it
  * gave (NET_SUBSCRIBE), its network rules (its manifest net key, looked up
- * by name at each subscription: a runtime slot may hold another program
- * next time), its echo request. A client's sockets go when it does: its
+ * by name, and what its starter gave a component loaded at run time, asked
+ * of the kernel: both at each subscription, as a runtime slot may hold
+ * another program next time), its echo request. A client's sockets go when it does: its
  * notification dies with it, and the service finds that when it signals
  * it (at once, or within a second: sock_reap). */
 #define CLIENTS 16
@@ -25,6 +26,8 @@ struct client {
     ath_handle_t note;
     char         name[24];
     unsigned     rule0, nrules; /* its rules: net_rules[rule0 .. rule0 + nrules) */
+    struct ath_net_rule given[ATH_APP_NET_MAX + ATH_APP_LISTEN_MAX]; /* its starter's (caller_net) */
+    unsigned     ngiven;
     bool         gone;          /* its notification died: reap it */
     uint16_t     ping_seq;
     bool         ping_out, ping_answered;
@@ -47,6 +50,9 @@ bool policy_listen(const struct client *c, unsigned proto, uint16_t port);
 bool policy_connect(const struct client *c, unsigned proto, uint32_t addr, uint16_t port);
 bool policy_ping(const struct client *c, uint32_t addr);
 bool policy_all_sockets(const struct client *c);
+/* Is r within one of c's rules (the same kind, its protocols, ports and
+ * addresses among that one's)? */
+bool policy_covers(const struct client *c, const struct ath_net_rule *r);
 
 /* dns.c: NET_RESOLVE, NET_RESOLVE_RESULT */
 uint64_t dns_handle(struct client *c, uint64_t op, uint64_t len);

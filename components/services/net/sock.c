@@ -373,18 +373,21 @@ static unsigned ready(struct sock *s)
 
 /* ---- the operations ---- */
 
-/* The data of NET_SEND/NET_RECV: the lend at a2 (a1 bytes) or the message
- * (a1 bytes in net_msgbuf), bounded by NET_LEN in a0. */
+/* The data of NET_SEND/NET_RECV/NET_POLL: the lend at a2 (a1 bytes), the
+ * message (a1 bytes in net_msgbuf), or with NET_IN_MSGBUF all of net_msgbuf
+ * (the kernel's calls: it wrote or reads the bytes there itself), bounded
+ * by NET_LEN in a0. */
 struct data {
     uint8_t *p;
     uint32_t len;
 };
 static bool data_of(uint64_t a0, uint64_t a1, uint64_t a2, bool writing, struct data *d)
 {
-    if (!a2 && (writing || a1 > NET_MSGBUF))
-        return false; /* answers go into a lend only; a message fits the buffer */
+    bool inbuf = !a2 && (a0 & NET_IN_MSGBUF);
+    if (!a2 && !inbuf && (writing || a1 > NET_MSGBUF))
+        return false; /* answers go into a lend or the buffer asked for; a message fits the buffer */
     d->p = a2 ? (uint8_t *)(uintptr_t)a2 : net_msgbuf;
-    d->len = (uint32_t)a1;
+    d->len = inbuf ? NET_MSGBUF : (uint32_t)a1;
     if (a0 & (1ull << 31)) {
         uint32_t n = (uint32_t)(a0 >> 32);
         if (n > d->len)
@@ -629,9 +632,9 @@ static void info_of(const struct sock *s, struct ath_net_sockinfo *o)
 static uint64_t do_poll(struct client *c, uint64_t a0, uint64_t a1, uint64_t a2)
 {
     struct data d;
-    if (!a2 || !data_of(a0, a1, a2, true, &d))
+    if ((!a2 && !(a0 & NET_IN_MSGBUF)) || !data_of(a0, a1, a2, true, &d))
         return ERR(ATH_EINVAL);
-    struct ath_net_poll *p = (struct ath_net_poll *)(uintptr_t)a2;
+    struct ath_net_poll *p = (struct ath_net_poll *)d.p;
     uint64_t n = d.len / sizeof *p, hits = 0;
     for (uint64_t i = 0; i < n; i++) {
         struct ath_net_poll q;

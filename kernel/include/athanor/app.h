@@ -8,11 +8,13 @@
 
 /* Decode a start request (struct ath_app_spec and its strings, a kernel
  * copy) from starter (NULL: the kernel itself, which may grant any
- * directory) into a config (one kmalloc'd block) for a package named
- * pkg_name that asks for pkg_pages of memory. 0, or -ATH_EINVAL,
- * -ATH_EPERM (a directory the starter cannot reach), -ATH_ENOENT (no
- * filesystem service), -ATH_ENOMEM; the reason in why. */
-int app_config(const struct component *starter, const uint8_t *spec, size_t spec_len,
+ * directory and network) into a config (one kmalloc'd block) for a
+ * package named pkg_name that asks for pkg_pages of memory. 0, or
+ * -ATH_EINVAL, -ATH_EPERM (a directory the starter cannot reach, network
+ * rules beyond its own: the net service is asked, as the starter),
+ * -ATH_ENOENT (no filesystem or network service), -ATH_ENOMEM; the reason
+ * in why. */
+int app_config(struct component *starter, const uint8_t *spec, size_t spec_len,
                const char *pkg_name, uint32_t pkg_pages, bool host_stdio, struct comp_config **out,
                char *why, size_t why_len);
 /* Load the package (the kernel's copy, as pkg_load takes it: the package
@@ -20,7 +22,7 @@ int app_config(const struct component *starter, const uint8_t *spec, size_t spec
  * it with the request's grants, and start it: 0 and *out, or an error (the
  * package loader's, app_config's, -ATH_EEXIST for a name in use) with the
  * reason in why. Its slot stays until comp_remove. */
-int app_start(const struct component *starter, struct plat_code *pkg, size_t pkg_len,
+int app_start(struct component *starter, struct plat_code *pkg, size_t pkg_len,
               const uint8_t *spec, size_t spec_len, bool host_stdio, struct component **out,
               char *why, size_t why_len);
 

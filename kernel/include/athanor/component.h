@@ -5,6 +5,7 @@
 #ifndef ATHANOR_COMPONENT_H
 #define ATHANOR_COMPONENT_H
 
+#include <athanor/abi/app.h>
 #include <athanor/abi/consts.h>
 #include <athanor/cap.h>
 #include <athanor/heap.h>
@@ -128,6 +129,15 @@ struct comp_config {
     const char              *env;
     uint32_t                 envc, env_len;
     bool                     host_stdio;  /* fds 0-2 are the host's own (hosted azoth run) */
+    /* A component loaded at run time: the network its starter gave it.
+     * Rules (a listening socket's "listen" rule among them), which the net
+     * service asks for (caller_net), and listening TCP sockets made for it
+     * before its code runs: its WASI fds after the directories'. */
+    const struct ath_net_rule   *net;
+    uint8_t                      nnet;
+    const struct ath_app_listen *listen;
+    uint8_t                      nlisten;
+    uint8_t                      net_server; /* the "net" (index), with nnet */
 };
 
 extern const struct comp_config comp_manifest[];
@@ -216,6 +226,10 @@ struct component {
  * entry, for good, then COMP_APP_SLOTS slots for components loaded at run
  * time (comp_create); comp_at gives NULL config for an empty one. */
 #define COMP_APP_SLOTS 32
+/* What one of them may have granted elsewhere at once: with a network, its
+ * notification to the net service (and the next, while a restarted
+ * service's table still holds the last). */
+#define APP_NET_GRANTS 2
 unsigned          comp_count(void);
 struct component *comp_at(unsigned i);
 struct component *comp_find(const char *name);

@@ -128,11 +128,11 @@ int ipc_call(struct thread *t, struct component *caller, enum ipc_mode mode,
  * (room: the buffer's length; *len: what it wrote), the handler runs with
  * (badge, op, a0, len, 0), and drain reads the answer from the same
  * buffer before the endpoint is released, so no other call can overwrite
- * it first. Both copy with umem_copy (a page of either memory may be
+ * it first (and may clear what it read, so no later call finds it). Both copy with umem_copy (a page of either memory may be
  * missing); an error of theirs ends the call with it. */
 struct ipc_kcall {
     int (*fill)(void *ctx, uint8_t *buf, uint32_t room, uint32_t *len);
-    int (*drain)(void *ctx, const uint8_t *buf, uint32_t room, uint64_t result);
+    int (*drain)(void *ctx, uint8_t *buf, uint32_t room, uint64_t result);
     void *ctx;
 };
 int ipc_call_kernel(struct thread *t, struct component *caller, const struct ipc_call *call,

@@ -17,13 +17,15 @@ struct component;
  * restart of the service), or an open file, the service's handle in the
  * generation it was opened in. Rights are WASI's. kernel/wasi/files.c. */
 #define WASI_FD_MAX 64 /* fds 3 .. 3 + WASI_FD_MAX - 1 */
-enum wasi_fd_kind { WASI_FD_FREE = 0, WASI_FD_DIR, WASI_FD_FILE, WASI_FD_OPENING /* taken, being opened */ };
+enum wasi_fd_kind { WASI_FD_FREE = 0, WASI_FD_DIR, WASI_FD_FILE, WASI_FD_OPENING /* taken, being opened */,
+                   WASI_FD_SOCKET };
 struct wasi_fd {
     uint8_t     kind;
     uint8_t     filetype;   /* WASI's, for fdstat */
     uint16_t    fdflags;    /* WASI's: APPEND, DSYNC, NONBLOCK, RSYNC, SYNC */
-    uint32_t    handle;     /* a file's, at the service */
+    uint32_t    handle;     /* a file's, or a socket's, at the service (WASI_SOCK_NONE: not made) */
     uint32_t    gen;        /* the service's generation the handle belongs to */
+    uint8_t     preopen;    /* a listening socket made before start: its index + 1 in cfg->listen */
     uint64_t    rights, inheriting;
     uint64_t    pos;        /* a file's offset */
     char       *root;       /* a directory's path at the service (kmalloc'd) */
@@ -52,6 +54,12 @@ struct comp_wasi {
         uint16_t fdflags;
         bool     closed;
     } stdio[3];
+    /* Its network (kernel/wasi/sockets.c): the notification the net
+     * service signals for it (a capability in its own table, so that it
+     * dies when the component stops and the service then reaps its
+     * sockets), and the service's generation it subscribed in (0: not). */
+    uint32_t     net_note; /* its handle (a cap_handle_t) */
+    uint32_t     net_gen;
     bool  fs_fresh; /* a new generation: the service still has the last one's handles */
     uint32_t fs_unsynced; /* the service's generation its first change since its last sync
                            * went to (0: none): a sync in another one reports EIO */
@@ -75,6 +83,26 @@ uint32_t wasi_file_prestat_get(struct component *c, uint32_t fd, uoff_t out);
  * *nbytes, what a read would give at once (a file: what lies past its
  * offset), or the errno of an fd event. */
 uint32_t wasi_file_poll(struct component *c, uint32_t fd, bool write, uint64_t *nbytes);
+/* The fd table (files.c), for sockets.c: an fd in use, or NULL; a free
+ * one taken (WASI_FD_OPENING) into *fd; an entry emptied. */
+#define WASI_SOCK_NONE UINT32_MAX
+struct wasi_fd *wasi_fd_at(struct component *c, uint32_t fd);
+uint32_t wasi_fd_alloc(struct component *c, uint32_t *fd);
+void wasi_fd_release(struct wasi_fd *f);
+/* kernel/wasi/sockets.c: make the listening sockets its starter gave it
+ * (before its code runs, on its own thread: the net service must see it
+ * as the caller); forget the last generation's subscription at a start;
+ * and the calls files.c hands it for socket fds. */
+void     wasi_sockets_open(struct component *c);
+void     wasi_sockets_start(struct component *c);
+uint32_t wasi_sock_rw(struct component *c, struct wasi_fd *f, bool write, uoff_t iovs, uint32_t n, uoff_t result);
+uint32_t wasi_sock_close(struct component *c, struct wasi_fd *f);
+#define WASI_POLL_NOT_READY 0xffff /* a poll's fd event: not ready yet */
+uint32_t wasi_sock_poll(struct component *c, struct wasi_fd *f, bool write, uint64_t *nbytes, uint16_t *flags);
+/* Wait until the net service signals c (a socket of its changed) or the
+ * deadline, at most a second at a time (a restarted service signals no
+ * one): false if c is asked to stop. */
+bool     wasi_sock_wait(struct component *c, uint64_t deadline_ns);
 /* fds 0-2, for files.c's calls that also take them (kernel/wasi/wasi.c):
  * the fd's state if the component has not closed it, else NULL. */
 struct wasi_stdio *wasi_stdio(struct component *c, uint32_t fd);
@@ -84,19 +112,28 @@ struct wasi_stdio *wasi_stdio(struct component *c, uint32_t fd);
 enum wasi_errno {
     WASI_ESUCCESS = 0,
     WASI_E2BIG = 1,
+    WASI_EADDRINUSE = 3,
     WASI_EAGAIN = 6,
     WASI_EBADF = 8,
+    WASI_ECONNABORTED = 13,
+    WASI_ECONNREFUSED = 14,
+    WASI_ECONNRESET = 15,
     WASI_EFAULT = 21,
+    WASI_EHOSTUNREACH = 23,
     WASI_EINVAL = 28,
     WASI_EIO = 29,
     WASI_EISDIR = 31,
     WASI_EMFILE = 33,
+    WASI_EMSGSIZE = 35,
     WASI_ENAMETOOLONG = 37,
     WASI_ENOMEM = 48,
     WASI_ENOSYS = 52,
+    WASI_ENOTCONN = 53,
     WASI_ENOTDIR = 54,
+    WASI_ENOTSOCK = 57,
     WASI_ENOTSUP = 58,
     WASI_EOVERFLOW = 61,
+    WASI_EPIPE = 64,
     WASI_ESPIPE = 70,
     WASI_ENOTCAPABLE = 76,
 };
