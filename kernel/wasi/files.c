@@ -29,7 +29,6 @@ typedef struct w2c_wasi__snapshot__preview1 wasi_self;
 #define OFLAG_EXCL 4u
 #define OFLAG_TRUNC 8u
 #define LOOKUP_FOLLOW 1u
-#define IOV_MAX 1024
 
 /* ---- the fd table ---- */
 
@@ -145,55 +144,17 @@ struct piece {
     uint32_t    len;
 };
 
-/* The component's iovecs, walked by a cursor: data for a write is gathered
- * from them, a read's is scattered into them. */
-struct iov_cursor {
-    uoff_t   iovs;
-    u32      n, i, off; /* the iovec, and how far into it */
-};
-
 struct kreq {
     struct component *c;
     struct fs_req     h;
     struct piece      s[4];       /* root, path, root2, path2 */
-    struct iov_cursor *gather;    /* WRITE: h.len bytes from here */
+    struct wasi_iovs *gather;     /* WRITE: h.len bytes from here */
     /* The answer: up to out_cap bytes of it to out (kernel) or, with
      * scatter, into the iovecs. */
     void             *out;
     uint32_t          out_cap, out_len;
-    struct iov_cursor *scatter;
+    struct wasi_iovs *scatter;    /* READ: the answer into these */
 };
-
-static bool iov_get(struct component *c, struct iov_cursor *k, u32 i, uint32_t *base, uint32_t *len)
-{
-    uint32_t v[2];
-    if (!host_get(c, uoff(k->iovs.off + 8 * i), v, sizeof v))
-        return false;
-    *base = v[0], *len = v[1];
-    return true;
-}
-
-/* Move len bytes between buf and the iovecs at the cursor (to_user: into
- * them), advancing it; -ATH_EFAULT if a page is missing. */
-static int iov_move(struct component *c, struct iov_cursor *k, uint8_t *buf, uint32_t len, bool to_user)
-{
-    struct umem m = host_mem(c);
-    while (len) {
-        uint32_t base, ilen;
-        if (k->i >= k->n || !iov_get(c, k, k->i, &base, &ilen))
-            return -ATH_EFAULT;
-        if (k->off >= ilen) {
-            k->i++, k->off = 0;
-            continue;
-        }
-        uint32_t take = MIN(len, ilen - k->off);
-        uint8_t *p = umem_range(&m, uoff(base + k->off), take);
-        if (!p || umem_copy(to_user ? p : buf, to_user ? buf : p, take))
-            return -ATH_EFAULT;
-        buf += take, len -= take, k->off += take;
-    }
-    return 0;
-}
 
 static int copy_in(struct component *c, uint8_t *dst, const struct piece *p)
 {
@@ -221,7 +182,7 @@ static int kreq_fill(void *ctx, uint8_t *buf, uint32_t room, uint32_t *len)
         at += q->s[i].len;
     }
     if (!r && q->gather)
-        r = iov_move(q->c, q->gather, buf + at, (uint32_t)q->h.len, false);
+        r = wasi_iov_move(q->gather, buf + at, (uint32_t)q->h.len, false);
     *len = at + (q->gather ? (uint32_t)q->h.len : 0);
     return r;
 }
@@ -237,7 +198,7 @@ static int kreq_drain(void *ctx, uint8_t *buf, uint32_t room, uint64_t result)
      * caller asked for (a struct), never more than the buffer. */
     uint32_t n = MIN(q->out_cap, room);
     if (q->scatter)
-        return iov_move(q->c, q->scatter, buf, MIN(n, (uint32_t)MIN((uint64_t)v, n)), true);
+        return wasi_iov_move(q->scatter, buf, MIN(n, (uint32_t)MIN((uint64_t)v, n)), true);
     q->out_len = n;
     return umem_copy(q->out, buf, n);
 }
@@ -524,22 +485,12 @@ u32 w2c_wasi__snapshot__preview1_fd_renumber(wasi_self *w, u32 from, u32 to)
 static u32 file_io(struct component *c, struct wasi_fd *f, bool write, uoff_t iovs, u32 n,
                    uint64_t off, bool append, uint64_t *done, uint64_t *end)
 {
-    struct umem m = host_mem(c);
     *done = 0;
-    if (n > IOV_MAX)
-        return WASI_EINVAL;
-    if (n && !umem_range(&m, iovs, (uint64_t)n * 8))
-        return WASI_EFAULT;
-    uint64_t total = 0;
-    for (u32 i = 0; i < n; i++) {
-        uint32_t v[2];
-        if (!host_get(c, uoff(iovs.off + 8 * i), v, sizeof v))
-            return WASI_EFAULT;
-        if (v[1] && !umem_range(&m, uoff(v[0]), v[1]))
-            return WASI_EFAULT;
-        total += v[1];
-    }
-    struct iov_cursor cur = { iovs, n, 0, 0 };
+    uint64_t total;
+    u32 e0 = wasi_iov_decode(c, iovs, n, &total);
+    if (e0)
+        return e0;
+    struct wasi_iovs cur = { c, iovs, n, 0, 0 };
     *end = off;
     while (*done < total) {
         uint32_t chunk = (uint32_t)MIN(total - *done, (uint64_t)FS_DATA_MAX);

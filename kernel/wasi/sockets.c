@@ -31,7 +31,6 @@ typedef struct w2c_wasi__snapshot__preview1 wasi_self;
 #define RIFLAG_PEEK    1u
 #define RIFLAG_WAITALL 2u
 #define SDFLAGS_ALL    3u  /* RD | WR: NET_SHUT_RD | NET_SHUT_WR */
-#define IOV_MAX 1024
 
 /* The service's errors (ATH_E*, negated) as WASI's. */
 static u32 errno_of(int64_t v)
@@ -323,74 +322,8 @@ u32 w2c_wasi__snapshot__preview1_sock_accept(wasi_self *w, u32 fd, u32 flags, u3
 
 /* ---- data: sock_recv, sock_send, fd_read, fd_write ---- */
 
-/* The component's iovecs, walked by a cursor; every buffer was checked
- * against its memory before (decode), and is copied guarded (a page that
- * goes missing meanwhile ends the call with EFAULT). */
-struct iovs {
-    struct component *c;
-    uoff_t            at;
-    u32               n, i, off;
-};
-
-static int iov_move(struct iovs *k, uint8_t *buf, uint32_t len, bool to_user)
-{
-    struct umem m = host_mem(k->c);
-    while (len) {
-        uint32_t v[2];
-        if (k->i >= k->n || !host_get(k->c, uoff(k->at.off + 8 * k->i), v, sizeof v))
-            return -ATH_EFAULT;
-        if (k->off >= v[1]) {
-            k->i++, k->off = 0;
-            continue;
-        }
-        uint32_t take = MIN(len, v[1] - k->off);
-        uint8_t *p = umem_range(&m, uoff(v[0] + k->off), take);
-        if (!p || umem_copy(to_user ? p : buf, to_user ? buf : p, take))
-            return -ATH_EFAULT;
-        buf += take, len -= take, k->off += take;
-    }
-    return 0;
-}
-
-/* Advance the cursor by len bytes without moving any. */
-static u32 iov_skip(struct iovs *k, uint32_t len)
-{
-    while (len) {
-        uint32_t v[2];
-        if (k->i >= k->n || !host_get(k->c, uoff(k->at.off + 8 * k->i), v, sizeof v))
-            return WASI_EFAULT;
-        uint32_t take = k->off >= v[1] ? 0 : MIN(len, v[1] - k->off);
-        if (!take) {
-            k->i++, k->off = 0;
-            continue;
-        }
-        len -= take, k->off += take;
-    }
-    return WASI_ESUCCESS;
-}
-
-/* The iovec list and each buffer lie in c's memory; their total length. */
-static u32 decode_iovs(struct component *c, uoff_t iovs, u32 n, uint64_t *total)
-{
-    struct umem m = host_mem(c);
-    *total = 0;
-    if (n > IOV_MAX)
-        return WASI_EINVAL;
-    if (n && !umem_range(&m, iovs, (uint64_t)n * 8))
-        return WASI_EFAULT;
-    for (u32 i = 0; i < n; i++) {
-        uint32_t v[2];
-        if (!host_get(c, uoff(iovs.off + 8 * i), v, sizeof v))
-            return WASI_EFAULT;
-        if (v[1] && !umem_range(&m, uoff(v[0]), v[1]))
-            return WASI_EFAULT;
-        *total += v[1];
-    }
-    return WASI_ESUCCESS;
-}
-
 struct xfer {
-    struct iovs *k;
+    struct wasi_iovs *k;
     uint32_t     len; /* send: the bytes gathered into the buffer; recv: at most this many */
 };
 
@@ -400,7 +333,7 @@ static int send_fill(void *ctx, uint8_t *buf, uint32_t room, uint32_t *len)
     if (x->len > room)
         return -ATH_EMSGSIZE;
     *len = x->len;
-    return iov_move(x->k, buf, x->len, false);
+    return wasi_iov_move(x->k, buf, x->len, false);
 }
 
 static int recv_fill(void *ctx, uint8_t *buf, uint32_t room, uint32_t *len)
@@ -416,20 +349,20 @@ static int recv_drain(void *ctx, uint8_t *buf, uint32_t room, uint64_t result)
     if ((int64_t)result <= 0)
         return 0;
     uint32_t n = (uint32_t)MIN(result, (uint64_t)MIN(x->len, room));
-    int r = iov_move(x->k, buf, n, true);
+    int r = wasi_iov_move(x->k, buf, n, true);
     memset(buf, 0, n); /* the component's data: no later call may find it in the service's buffer */
     return r;
 }
 
 /* One NET_SEND or NET_RECV of up to len bytes at the cursor: the bytes
  * moved, or a WASI errno (EAGAIN: none now). */
-static u32 xfer_once(struct component *c, struct wasi_fd *f, bool send, struct iovs *k, uint32_t len,
+static u32 xfer_once(struct component *c, struct wasi_fd *f, bool send, struct wasi_iovs *k, uint32_t len,
                      uint32_t *moved)
 {
     struct component *srv = net_of(c);
     struct xfer x = { k, len };
     struct ipc_kcall kc = { send ? send_fill : recv_fill, send ? NULL : recv_drain, &x };
-    struct iovs saved = *k;
+    struct wasi_iovs saved = *k;
     struct ipc_call call = { .ep = &srv->ipc.ep, .badge = ipc_badge_of(c), .obj_gen = f->gen,
                              .m = { send ? NET_SEND : NET_RECV,
                                     f->handle | NET_LEN(len) | (send ? 0 : NET_IN_MSGBUF), 0, 0 } };
@@ -442,7 +375,7 @@ static u32 xfer_once(struct component *c, struct wasi_fd *f, bool send, struct i
     *moved = (uint32_t)MIN(res, (uint64_t)len);
     if (send) { /* the cursor went past all it gathered: back to where the service stopped */
         *k = saved;
-        return iov_skip(k, *moved);
+        return wasi_iov_skip(k, *moved) ? WASI_EFAULT : WASI_ESUCCESS;
     }
     return WASI_ESUCCESS;
 }
@@ -453,7 +386,7 @@ static u32 xfer_once(struct component *c, struct wasi_fd *f, bool send, struct i
 static u32 xfer(struct component *c, struct wasi_fd *f, bool send, uoff_t iovs, u32 n, uint64_t total,
                 bool waitall, uint64_t *done)
 {
-    struct iovs k = { c, iovs, n, 0, 0 };
+    struct wasi_iovs k = { c, iovs, n, 0, 0 };
     bool block = !(f->fdflags & FDFLAG_NONBLOCK);
     *done = 0;
     while (*done < total || total == 0) {
@@ -482,7 +415,7 @@ uint32_t wasi_sock_rw(struct component *c, struct wasi_fd *f, bool write, uoff_t
     if (!(f->rights & (write ? R_FD_WRITE : R_FD_READ)))
         return WASI_ENOTCAPABLE;
     uint64_t total, done;
-    u32 e = decode_iovs(c, iovs, n, &total);
+    u32 e = wasi_iov_decode(c, iovs, n, &total);
     struct umem m = host_mem(c);
     if (!e && !umem_range(&m, result, 4))
         e = WASI_EFAULT;
@@ -506,7 +439,7 @@ static u32 sock_recv(struct component *c, u32 fd, uoff_t iovs, u32 n, u32 flags,
         return WASI_ENOTSUP; /* the service hands data over once */
     uint64_t total, done;
     struct umem m = host_mem(c);
-    if ((e = decode_iovs(c, iovs, n, &total)) != 0)
+    if ((e = wasi_iov_decode(c, iovs, n, &total)) != 0)
         return e;
     if (!umem_range(&m, len_out, 4) || !umem_range(&m, flags_out, 2))
         return WASI_EFAULT;

@@ -35,7 +35,6 @@ typedef struct w2c_wasi__snapshot__preview1 wasi_self;
 #define CLOCK_MONOTONIC 1
 #define CLOCK_PROCESS_CPUTIME 2
 #define CLOCK_THREAD_CPUTIME 3
-#define IOV_MAX 1024
 
 /* The rights fd 0-2 start with: a terminal's, fd 0 for reading, 1 and 2
  * for writing. */
@@ -196,20 +195,8 @@ struct iov {
 static u32 decode_io(struct component *c, uoff_t iovs, u32 n, uoff_t result, uint64_t *total)
 {
     struct umem m = host_mem(c);
-    *total = 0;
-    if (n > IOV_MAX)
-        return WASI_EINVAL;
-    if ((n && !umem_range(&m, iovs, (uint64_t)n * 8)) || !umem_range(&m, result, 4))
-        return WASI_EFAULT;
-    for (u32 i = 0; i < n; i++) {
-        struct iov v;
-        if (!host_get(c, uoff(iovs.off + 8 * i), &v, sizeof v))
-            return WASI_EFAULT;
-        if (v.len && !umem_range(&m, uoff(v.base), v.len))
-            return WASI_EFAULT;
-        *total += v.len;
-    }
-    return WASI_ESUCCESS;
+    u32 e = wasi_iov_decode(c, iovs, n, total);
+    return e ? e : umem_range(&m, result, 4) ? WASI_ESUCCESS : WASI_EFAULT;
 }
 
 static u32 put_u32(struct component *c, uoff_t off, uint32_t v)

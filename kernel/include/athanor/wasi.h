@@ -83,6 +83,21 @@ uint32_t wasi_file_prestat_get(struct component *c, uint32_t fd, uoff_t out);
  * *nbytes, what a read would give at once (a file: what lies past its
  * offset), or the errno of an fd event. */
 uint32_t wasi_file_poll(struct component *c, uint32_t fd, bool write, uint64_t *nbytes);
+/* An iovec list of the component's (kernel/wasi/iov.c): decoded (the list
+ * and every buffer in its memory, at most WASI_IOV_MAX of them; their
+ * total length), then walked by a cursor that moves data between it and a
+ * kernel buffer (to_user: into the iovecs) or skips some; both advance it
+ * and answer -ATH_EFAULT if a page went missing. */
+#define WASI_IOV_MAX 1024
+struct wasi_iovs {
+    struct component *c;
+    uoff_t            at;     /* the list */
+    uint32_t          n, i, off; /* its length; the iovec the cursor is in, and how far into it */
+};
+uint32_t wasi_iov_decode(struct component *c, uoff_t iovs, uint32_t n, uint64_t *total);
+int      wasi_iov_move(struct wasi_iovs *k, uint8_t *buf, uint32_t len, bool to_user);
+int      wasi_iov_skip(struct wasi_iovs *k, uint32_t len);
+
 /* The fd table (files.c), for sockets.c: an fd in use, or NULL; a free
  * one taken (WASI_FD_OPENING) into *fd; an entry emptied. */
 #define WASI_SOCK_NONE UINT32_MAX
