@@ -61,9 +61,11 @@ expect_count qemu/net-driver-came-back "$log" '^virtio_net: 52:54:00:12:34:56, l
 expect_count qemu/net-one-fault "$log" 'fault: [a-z_0-9]* (generation' 1
 
 log=$dir/nocard.log
+: > "$log"
 {
     sleep 4; printf 'start shell\nstart uart\n'
-    sleep 15; printf 'ifconfig\r'
+    wait_log "$log" 'net: no network device; serving without an interface' 30
+    sleep 1; printf 'ifconfig\r'
     sleep 1; printf 'ping 10.0.2.2 1\r'
     sleep 1; printf 'halt\r'
     sleep 2

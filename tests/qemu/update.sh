@@ -17,6 +17,7 @@ expect_status qemu/update-setup $? 0 "$dir/mke2fs.log"
   done; } > "$dir/put.log" 2>&1
 expect_status qemu/update-put $? 0 "$dir/put.log"
 log=$dir/update.log
+: > "$log"
 {
     sleep 4; printf 'start shell\nstart uart\n'
     sleep 3; printf 'start fsstress 0 1200\r'
@@ -26,7 +27,8 @@ log=$dir/update.log
     sleep 2; printf 'write /typed.txt typed after the update\r'
     sleep 1; printf 'cat /typed.txt\r'
     sleep 1; printf 'update nosuch block\r'
-    sleep 70; printf 'ps\r'
+    wait_log "$log" '^fsstress: done' 120
+    sleep 1; printf 'ps\r'
     sleep 1; printf 'halt\r'
     sleep 2
 } | timeout 240 tools/qemu.sh --kernel "$TEST_KERNEL" --disk "$dir/disk.img" > "$log" 2>&1
