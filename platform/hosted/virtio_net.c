@@ -87,10 +87,12 @@ bool hosted_vnet_present(void)
             /* our end: an abstract name of our own, so the peer can answer */
             struct sockaddr_un me = { .sun_family = AF_UNIX };
             snprintf(me.sun_path + 1, sizeof me.sun_path - 1, "azoth-net-%d", (int)getpid());
-            /* A datagram socket queues few datagrams (net.unix.max_dgram_qlen,
-             * 10 by default): a send waits for room, as a wire's sender
-             * would be held back, instead of dropping a burst; at most
-             * 100 ms, so that a peer that stopped reading stops nothing. */
+            /* A send waits for room, as a wire's sender would be held back,
+             * instead of dropping a burst: room in our send buffer once the
+             * peer has connected back to us (tools/netpeer does; else Linux
+             * also waits for its queue of net.unix.max_dgram_qlen, 10,
+             * datagrams); at most 100 ms, so that a peer that stopped
+             * reading stops nothing. */
             struct timeval tmo = { 0, 100000 };
             if (sock >= 0 && bind(sock, (struct sockaddr *)&me, sizeof me) == 0 &&
                 connect(sock, (struct sockaddr *)&peer, sizeof peer) == 0 &&

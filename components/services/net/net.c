@@ -231,10 +231,8 @@ static void reap(bool probe)
     uint64_t now = ath_now_ns();
     if (probe && now - last_reap < 1000000000ull)
         probe = false;
-    if (probe) {
+    if (probe)
         last_reap = now;
-        sock_tick();
-    }
     for (unsigned i = 0; i < CLIENTS; i++) {
         struct client *c = &clients[i];
         if (!c->badge)
@@ -409,6 +407,7 @@ ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64
         }
         sys_check_timeouts();
         flush_tx();
+        sock_mem_retry(); /* frames just sent or received may have freed the heap */
         reap(true);
         return next_timeout();
     }

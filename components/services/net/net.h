@@ -61,7 +61,7 @@ uint64_t dns_handle(struct client *c, uint64_t op, uint64_t len);
 void     sock_init(void);
 uint64_t sock_handle(struct client *c, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2);
 void     sock_client_gone(struct client *c); /* close its sockets */
-void     sock_tick(void); /* about once a second */
+void     sock_mem_retry(void); /* at every event: sockets a full heap held back may send again */
 void     sock_link_restarted(void); /* the driver restarted: frames in flight were lost */
 
 /* netif.c: the interface's set-up (netif_add's init, with a struct

@@ -168,9 +168,13 @@ void sock_link_restarted(void)
     }
 }
 
-void sock_tick(void)
+void sock_mem_retry(void)
 {
-    mem_freed(); /* in case what filled the heap was not a socket's */
+    /* What filled the heap may not have been a socket's (frames queued for
+     * the driver, frames received): their freeing calls no socket back, so
+     * a socket it held back would wait for the next check. At every event
+     * (timer, driver), not once a second. */
+    mem_freed();
 }
 
 
