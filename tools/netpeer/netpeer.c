@@ -20,8 +20,10 @@
  *   netpeer http-serve PORTFILE SECONDS   the Linux baseline of /health
  *   netpeer udp-gap PORT SECONDS      a datagram a millisecond, echoed:
  *                                     round trip and longest outage
- *   netpeer slirp SOCKPATH SECONDS [FWD]...   QEMU's user networking for
- *                                     the hosted platform (slirp.c) */
+ *   netpeer slirp SOCKPATH|tap:NAME SECONDS [FWD]...   QEMU's user networking for
+ *                                     the hosted platform, or for Linux's own
+ *                                     stack behind a tap (slirp.c)
+ *   NETPEER_ANY=1: the servers listen on every address, not 127.0.0.1 */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -186,10 +188,22 @@ static int udp_echo(int port, int count)
     return ok != count;
 }
 
+/* Where the servers listen: 127.0.0.1, or every address with
+ * NETPEER_ANY=1 (bench/net.sh runs them in a network namespace behind
+ * slirp, reached through its tap device). */
+static struct sockaddr_in server_addr(void)
+{
+    struct sockaddr_in a = loopback(0);
+    const char *any = getenv("NETPEER_ANY");
+    if (any && !strcmp(any, "1"))
+        a.sin_addr.s_addr = htonl(INADDR_ANY);
+    return a;
+}
+
 static int tcp_serve(const char *portfile)
 {
     int l = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = loopback(0);
+    struct sockaddr_in a = server_addr();
     socklen_t n = sizeof a;
     if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof a) || listen(l, 1) ||
         getsockname(l, (struct sockaddr *)&a, &n)) {
@@ -408,7 +422,7 @@ static int http_load(int port, const char *path, long total, int conc, int secon
 static int http_serve(const char *portfile, int seconds)
 {
     int l = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0), one = 1;
-    struct sockaddr_in a = loopback(0);
+    struct sockaddr_in a = server_addr();
     socklen_t n = sizeof a;
     setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof a) || listen(l, 64) ||

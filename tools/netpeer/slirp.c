@@ -10,6 +10,10 @@
  *   netpeer slirp SOCKPATH SECONDS [tcp|udp:HOSTPORT-GUESTPORT | dns:NAME=A.B.C.D]... */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -39,9 +43,18 @@ static int64_t clock_ns(void *opaque)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* tap:NAME instead of a socket path: the guest is Linux's own stack behind
+ * a tap device (bench/net.sh: a network namespace, to measure what slirp
+ * costs); frames are read and written whole, no header (IFF_NO_PI). */
+static int tap = -1;
+
 static ssize_t send_packet(const void *buf, size_t len, void *opaque)
 {
     (void)opaque;
+    if (tap >= 0) {
+        to_guest++;
+        return write(tap, buf, len) < 0 ? -1 : (ssize_t)len;
+    }
     if (!guest_len)
         return (ssize_t)len; /* no guest yet: dropped, as a wire would */
     to_guest++;
@@ -229,18 +242,32 @@ int netpeer_slirp(int argc, char **argv)
     const char *path = argv[0];
     int seconds = atoi(argv[1]);
     struct sockaddr_un me = { .sun_family = AF_UNIX };
-    if (strlen(path) >= sizeof me.sun_path) {
-        fprintf(stderr, "netpeer slirp: socket path too long\n");
-        return 2;
-    }
-    strcpy(me.sun_path, path);
-    unlink(path);
-    sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    struct timeval tmo = { 0, 100000 };
-    if (sock < 0 || bind(sock, (struct sockaddr *)&me, sizeof me) ||
-        setsockopt(sock, SOL_SOCKET, SO_SNDTIMEO, &tmo, sizeof tmo)) {
-        perror("netpeer slirp: socket");
-        return 1;
+    if (!strncmp(path, "tap:", 4)) {
+        struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI };
+        if (strlen(path + 4) >= sizeof ifr.ifr_name) {
+            fprintf(stderr, "netpeer slirp: tap name too long\n");
+            return 2;
+        }
+        strcpy(ifr.ifr_name, path + 4);
+        if ((tap = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC)) < 0 || ioctl(tap, TUNSETIFF, &ifr) != 0) {
+            perror("netpeer slirp: tap (needs root)");
+            return 1;
+        }
+        sock = tap;
+    } else {
+        if (strlen(path) >= sizeof me.sun_path) {
+            fprintf(stderr, "netpeer slirp: socket path too long\n");
+            return 2;
+        }
+        strcpy(me.sun_path, path);
+        unlink(path);
+        sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        struct timeval tmo = { 0, 100000 };
+        if (sock < 0 || bind(sock, (struct sockaddr *)&me, sizeof me) ||
+            setsockopt(sock, SOL_SOCKET, SO_SNDTIMEO, &tmo, sizeof tmo)) {
+            perror("netpeer slirp: socket");
+            return 1;
+        }
     }
     SlirpConfig cfg = { .version = 4, .in_enabled = true, .in6_enabled = true, .vprefix_len = 64,
                         .disable_dns = true };
@@ -316,9 +343,16 @@ int netpeer_slirp(int argc, char **argv)
             for (;;) {
                 struct sockaddr_un from;
                 socklen_t fl = sizeof from;
-                ssize_t n = recvfrom(sock, frame, sizeof frame, MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
+                ssize_t n = tap >= 0 ? read(tap, frame, sizeof frame)
+                                     : recvfrom(sock, frame, sizeof frame, MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
                 if (n < 0)
                     break;
+                if (tap >= 0) {
+                    from_guest++;
+                    if (!dns_answer(frame, (size_t)n))
+                        slirp_input(s, frame, (int)n);
+                    continue;
+                }
                 if (!guest_len) {
                     /* The guest's end: where frames go back. Connected, both
                      * ends are each other's peer, and Linux then holds a
