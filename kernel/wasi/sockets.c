@@ -237,6 +237,19 @@ static u32 sock_fd(struct component *c, u32 fd, uint64_t rights, struct wasi_fd 
 
 /* NET_POLL of one socket: its record written into the service's buffer,
  * answered in place. */
+/* Clear n bytes of the service's buffer, which a page of may be missing
+ * (it can lend or transfer its own memory away): guarded, from zeros. */
+static int clear_guarded(uint8_t *p, uint32_t n)
+{
+    static const uint8_t zeros[1024];
+    for (uint32_t k; n; p += k, n -= k) {
+        k = MIN(n, (uint32_t)sizeof zeros);
+        if (umem_copy(p, zeros, k))
+            return -ATH_EFAULT;
+    }
+    return 0;
+}
+
 static int poll_fill(void *ctx, uint8_t *buf, uint32_t room, uint32_t *len)
 {
     struct ath_net_poll *p = ctx;
@@ -250,7 +263,10 @@ static int poll_drain(void *ctx, uint8_t *buf, uint32_t room, uint64_t result)
 {
     struct ath_net_poll *p = ctx;
     (void)result;
-    return room < sizeof *p ? -ATH_EMSGSIZE : umem_copy(p, buf, sizeof *p);
+    if (room < sizeof *p)
+        return -ATH_EMSGSIZE;
+    int r = umem_copy(p, buf, sizeof *p);
+    return r ? r : clear_guarded(buf, sizeof *p); /* no later call finds the program's socket there */
 }
 
 /* Is the socket ready for want (NET_POLL*)? Its readiness bits in *got. */
@@ -350,8 +366,8 @@ static int recv_drain(void *ctx, uint8_t *buf, uint32_t room, uint64_t result)
         return 0;
     uint32_t n = (uint32_t)MIN(result, (uint64_t)MIN(x->len, room));
     int r = wasi_iov_move(x->k, buf, n, true);
-    memset(buf, 0, n); /* the component's data: no later call may find it in the service's buffer */
-    return r;
+    int z = clear_guarded(buf, n); /* the program's data: no later call may find it in the service's buffer */
+    return r ? r : z;
 }
 
 /* One NET_SEND or NET_RECV of up to len bytes at the cursor: the bytes
