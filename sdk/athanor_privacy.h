@@ -18,7 +18,8 @@ enum ath_priv_op {
      * again), -ATH_EBUSY (another session has the sensor), -ATH_ENOENT (no
      * such sensor or driver), -ATH_EPEERFAILED (the driver failed). */
     ATH_PRIV_OPEN = 1,
-    /* The user's controls (components the manifest marks sensor_control):
+    /* The user's controls (components the manifest marks sensor_control;
+     * those marked sensor_control = "observe" may LIST and LOG only):
      * ANSWER(request, ATH_ANSWER_*); REVOKE(session id, 0: every session);
      * with a lend (RW) of a buffer: LIST (live sessions and pending
      * requests) and LOG(first) (the audit log from entry `first`), as text;

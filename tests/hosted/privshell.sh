@@ -14,6 +14,14 @@ log=$dir/shell.log
 rm -rf "$dir"
 mkdir -p "$dir"
 gps_session_feed "$dir" "$log" "$dir/com2"
+# The status page shows the live sessions and the audit log (httpd reads
+# them, read-only): a host port forwarded to it through netpeer's slirp.
+peer=$BUILD/tools/netpeer
+web=$($peer free-port)
+: > "$dir/peer.log"
+$peer slirp "$dir/sock" 60 "tcp:$web-80" > "$dir/peer.log" 2>&1 &
+slirp=$!
+wait_log "$dir/peer.log" '^netpeer slirp: on ' 10
 {
     sleep 2; printf 'privacy bogus\n'
     sleep 0.3; printf 'privacy once abc\n'
@@ -26,6 +34,8 @@ gps_session_feed "$dir" "$log" "$dir/com2"
     sleep 1; printf 'privacy\n'
     sleep 0.5; printf 'privacy once 1\n'
     sleep 3; printf 'privacy list\n'
+    $peer http-get "$web" /status.json "$dir/during.json" > "$dir/during.out" 2>&1
+    $peer http-get "$web" / "$dir/during.html" >> "$dir/during.out" 2>&1
     sleep 0.5; printf 'privacy revoke\n'
     sleep 1; printf 'start gpsask hold ms=30000\n'
     sleep 1; printf 'privacy deny 2\n'
@@ -37,10 +47,12 @@ gps_session_feed "$dir" "$log" "$dir/com2"
     i=0
     while [ $i -lt 55 ]; do sleep 0.05; printf 'start gpsnone open want=EPERM\n'; i=$((i + 1)); done
     sleep 2; printf 'privacy log\n'
+    $peer http-get "$web" /status.json "$dir/after.json" > "$dir/after.out" 2>&1
     sleep 1; printf 'halt\n'
     sleep 1
-} | AZOTH_COM2="$dir/com2" timeout 60 "$TEST_HOSTED" azoth.shell=1 > "$log" 2>&1
+} | AZOTH_NET="$dir/sock" AZOTH_COM2="$dir/com2" timeout 60 "$TEST_HOSTED" azoth.shell=1 > "$log" 2>&1
 status=$?
+kill $slirp 2>/dev/null
 kill $gps_feeder 2>/dev/null
 wait $gps_feeder 2>/dev/null
 expect_status hosted/privshell-status $status 0 "$log"
@@ -94,3 +106,14 @@ else
     result FAIL hosted/privshell-log-pages "the last privacy log read '$(cat "$dir/log.count")', want 64 entries in order (log: $log)"
 fi
 expect_none "$log" hosted/privshell-no-fault 'fault:' "a fault was reported"
+# The status page, during the session and after it all.
+node -e '
+const fs = require("fs");
+const d = JSON.parse(fs.readFileSync(process.argv[1])), a = JSON.parse(fs.readFileSync(process.argv[2]));
+const live = d.sensor_sessions.some(l => /^session 1: gpsask location fine, [0-9]+ s left, [0-9]+ delivered$/.test(l));
+const log = a.audit_log.length === 20 && a.audit_log.some(l => / gpsnone location fine refused/.test(l));
+if (!live || !log) { console.log(JSON.stringify({ during: d.sensor_sessions, after: a.audit_log })); process.exit(1); }
+' "$dir/during.json" "$dir/after.json" > "$dir/json-check.log" 2>&1
+expect_status hosted/privshell-status-page-json $? 0 "$dir/json-check.log"
+expect_in "$dir/during.html" hosted/privshell-status-page-html '<h2>Sensor sessions</h2>' \
+    '<li>session 1: gpsask location fine, [0-9]+ s left, [0-9]+ delivered</li>' '<h2>Privacy audit log</h2>'

@@ -51,6 +51,8 @@ if node -e '
     const c = Object.fromEntries(s.components.map(x => [x.name, x]));
     if (c.httpd.state !== "running" || c.net.state !== "running" || !c.net.capabilities.endpoint) process.exit(1);
     if (s.network.addr !== "10.0.2.15" || s.faults.length !== 0) process.exit(2);
+    if (!Array.isArray(s.sensor_sessions) || s.sensor_sessions.length !== 0 || !Array.isArray(s.audit_log))
+        process.exit(3); /* the privacy service answered: no sessions in the user image */
 ' "$dir/status.json" > "$dir/json.check" 2>&1; then
     result PASS qemu/httpd-json
 else
@@ -67,7 +69,8 @@ else
     result FAIL qemu/httpd-json-after-fault "after.json does not show the driver's fault and restart: $dir/after.json"
 fi
 # The browser: it rendered the page (its DOM has the tables) and drew it.
-expect_in "$dir/before.dom" qemu/httpd-browser-dom '<h2>Components</h2>' '<td>httpd</td>'
+expect_in "$dir/before.dom" qemu/httpd-browser-dom '<h2>Components</h2>' '<td>httpd</td>' \
+    '<h2>Sensor sessions</h2>' 'none live, no requests waiting'
 expect_in "$dir/after.dom" qemu/httpd-browser-fault '<td>virtio_net</td><td class="num">1</td><td>out-of-bounds memory access \(injected\)</td>'
 for shot in before after; do
     if [ -s "$dir/$shot.png" ] && [ "$(head -c 8 "$dir/$shot.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; then

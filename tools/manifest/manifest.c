@@ -74,7 +74,7 @@ struct entry {
     unsigned sensor;   /* a sensor driver: the ATH_SENSOR_* it drives (sensor key) */
     unsigned sensors;  /* ATH_SENSOR_* bits it may ask the privacy service for */
     unsigned always, deny, once; /* pre-answers (sensor_answers): bits */
-    bool sensor_control; /* may answer prompts, revoke and read the audit log */
+    int  sensor_control; /* 2: may answer prompts, revoke and read the audit log; 1 ("observe"): read only */
     struct { char path[ATH_DIR_PATH_MAX + 1], guest[ATH_DIR_PATH_MAX + 1]; bool ro; } dirs[ATH_MAX_DIRS];
     int  ndirs;        /* preopened directories: the filesystem service's paths */
 };
@@ -590,8 +590,17 @@ static void set(struct entry *e, const char *key, char *v)
         parse_sensors(e, v, false);
     else if (!strcmp(key, "sensor_answers"))
         parse_sensors(e, v, true);
-    else if (!strcmp(key, "sensor_control"))
-        e->sensor_control = parse_bool(v);
+    else if (!strcmp(key, "sensor_control")) {
+        if (*v == '"') { /* "observe": the sessions and the audit log, to read only (the status page) */
+            char s[16];
+            parse_string(v, s, sizeof s);
+            if (strcmp(s, "observe"))
+                fail("sensor_control must be true, false or \"observe\", got \"%s\"", s);
+            e->sensor_control = 1;
+        } else {
+            e->sensor_control = parse_bool(v) ? 2 : 0;
+        }
+    }
     else if (!strcmp(key, "dirs"))
         parse_dirs(e, v, false);
     else if (!strcmp(key, "dirs_ro"))
@@ -752,12 +761,14 @@ static int write_sensor_policy(const char *gen, const char *manifest)
         if (entries[i].sensors)
             na++, add(&h, "    { \"%s\", %u, %u, %u, %u },\n", entries[i].name, entries[i].sensors,
                       entries[i].always, entries[i].once, entries[i].deny);
-    add(&h, "%s};\n#define SENSOR_APPS %u\nstatic const char *const sensor_controllers[] = {\n",
+    add(&h, "%s};\n#define SENSOR_APPS %u\n"
+            "/* full: answer, revoke, read; else (\"observe\") read the sessions and the log only */\n"
+            "static const struct { const char *component; uint8_t full; } sensor_controllers[] = {\n",
         na ? "" : "    { \"\", 0, 0, 0, 0 },\n", na);
     for (int i = 0; i < nentries; i++)
         if (entries[i].sensor_control)
-            nc++, add(&h, "    \"%s\",\n", entries[i].name);
-    add(&h, "%s};\n#define SENSOR_CONTROLLERS %u\n#endif\n", nc ? "" : "    \"\",\n", nc);
+            nc++, add(&h, "    { \"%s\", %d },\n", entries[i].name, entries[i].sensor_control == 2);
+    add(&h, "%s};\n#define SENSOR_CONTROLLERS %u\n#endif\n", nc ? "" : "    { \"\", 0 },\n", nc);
     return write_header(gen, "sensor_policy.h", &h, "sensor entries");
 }
 

@@ -1,12 +1,16 @@
 /* The status page's contents: every component (state, generation,
  * restarts, restart policy, capabilities by type), the recent faults, the
- * kernel's memory and the network interface, read at each request through
- * the read-only "observe" capability and the net service; written as HTML
- * and as JSON from one snapshot. */
+ * kernel's memory, the network interface, the live sensor sessions and the
+ * privacy audit log, read at each request through the read-only "observe"
+ * capability, the net service and the privacy service (read only:
+ * sensor_control = "observe"); written as HTML and as JSON from one
+ * snapshot. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <athanor_privacy.h>
 
 #include "httpd.h"
 
@@ -100,7 +104,14 @@ static struct snapshot {
     unsigned              nfaults;
     int                   have_if;
     struct ath_net_ifinfo ifi;
+    int                   have_privacy;
+    uint32_t              sessions_len, log_len; /* text, a line each, in the buffers below */
 } snap;
+/* The privacy service's answers (lent to it): live sensor sessions and
+ * requests, and the audit log, as its text lines (ATH_PRIV_LIST, _LOG). */
+static char sessions_text[ATH_PAGE_SIZE] __attribute__((aligned(ATH_PAGE_SIZE)));
+static char log_text[4 * ATH_PAGE_SIZE] __attribute__((aligned(ATH_PAGE_SIZE)));
+#define LOG_LINES 20 /* the newest of the audit log shown */
 
 static const char *state_name(unsigned s)
 {
@@ -153,6 +164,57 @@ static void take(ath_handle_t observe, struct ath_net *net)
     uint64_t r = 0;
     snap.have_if = ath_net_call(net, NET_IFINFO, 0, 0, &lent, sizeof lent, ATH_NET_LEND_RW, &r) == 0;
     snap.ifi = lent.i;
+    /* Sensor sessions and the audit log: read only (sensor_control =
+     * "observe"); a fresh endpoint each time, as the service may have
+     * restarted. */
+    ath_handle_t priv = ath_lookup("privacy");
+    uint64_t ls = 0, ll = 0;
+    snap.have_privacy = priv >= 0 &&
+        ath_call_lend(priv, ATH_PRIV_LIST, 0, sessions_text, sizeof sessions_text, ATH_LEND_RW, &ls) == 0 &&
+        (int64_t)ls >= 0 &&
+        ath_call_lend(priv, ATH_PRIV_LOG, 0, log_text, sizeof log_text, ATH_LEND_RW, &ll) == 0 && (int64_t)ll >= 0;
+    if (priv >= 0)
+        ath_cap_delete(priv);
+    snap.sessions_len = snap.have_privacy ? (uint32_t)(ls < sizeof sessions_text ? ls : sizeof sessions_text) : 0;
+    snap.log_len = snap.have_privacy ? (uint32_t)(ll < sizeof log_text ? ll : sizeof log_text) : 0;
+}
+
+/* The lines of text[0..len) from the first of the last `last` on (all
+ * with last 0): each handed to emit, without its newline. */
+static void each_line(const char *text, uint32_t len, unsigned last, struct text *t,
+                      void (*emit)(struct text *, const char *, unsigned))
+{
+    unsigned n = 0, skip;
+    for (uint32_t i = 0; i < len; i++)
+        n += text[i] == '\n';
+    skip = last && n > last ? n - last : 0;
+    char line[256];
+    unsigned k = 0, idx = 0;
+    for (uint32_t i = 0; i < len; i++) {
+        if (text[i] != '\n') {
+            if (k < sizeof line - 1)
+                line[k++] = text[i];
+            continue;
+        }
+        line[k] = '\0';
+        if (idx >= skip)
+            emit(t, line, idx - skip);
+        idx++, k = 0;
+    }
+}
+
+static void line_html(struct text *t, const char *line, unsigned i)
+{
+    (void)i;
+    text_add(t, "<li>");
+    text_html(t, line);
+    text_add(t, "</li>\n");
+}
+
+static void line_json(struct text *t, const char *line, unsigned i)
+{
+    text_add(t, "%s", i ? "," : "");
+    text_json(t, line);
 }
 
 static const char *ip(uint32_t a, char *buf)
@@ -234,6 +296,27 @@ void status_html(struct text *t, ath_handle_t observe, struct ath_net *net)
                  (unsigned long long)n->rx_frames, (unsigned long long)n->tx_frames,
                  (unsigned long long)n->restarts_seen);
     }
+    text_add(t, "<h2>Sensor sessions</h2>\n");
+    if (!snap.have_privacy)
+        text_add(t, "<p>the privacy service does not answer</p>\n");
+    else if (!snap.sessions_len)
+        text_add(t, "<p id=\"sessions\">none live, no requests waiting</p>\n");
+    else {
+        text_add(t, "<ul id=\"sessions\">\n");
+        each_line(sessions_text, snap.sessions_len, 0, t, line_html);
+        text_add(t, "</ul>\n");
+    }
+    if (snap.have_privacy) {
+        text_add(t, "<h2>Privacy audit log</h2>\n");
+        if (!snap.log_len)
+            text_add(t, "<p id=\"audit\">empty: no app has asked for a sensor</p>\n");
+        else {
+            text_add(t, "<p class=\"note\">the newest %u entries: number, seconds since boot, app, sensor, "
+                        "precision, what happened</p><ul id=\"audit\">\n", LOG_LINES);
+            each_line(log_text, snap.log_len, LOG_LINES, t, line_html);
+            text_add(t, "</ul>\n");
+        }
+    }
     if (snap.have_mem)
         text_add(t, "<h2>Memory</h2><p>%llu of %llu frames free (%llu MiB); kernel heap %llu KiB in use of %llu KiB</p>\n",
                  (unsigned long long)snap.mem.frames_free, (unsigned long long)snap.mem.frames_total,
@@ -285,6 +368,13 @@ void status_json(struct text *t, ath_handle_t observe, struct ath_net *net)
                  ip(n->addr, a), __builtin_popcount(n->netmask), ip(n->gateway, g),
                  (unsigned long long)n->rx_frames, (unsigned long long)n->tx_frames,
                  (unsigned long long)n->restarts_seen);
+    }
+    if (snap.have_privacy) {
+        text_add(t, ",\"sensor_sessions\":[");
+        each_line(sessions_text, snap.sessions_len, 0, t, line_json);
+        text_add(t, "],\"audit_log\":[");
+        each_line(log_text, snap.log_len, LOG_LINES, t, line_json);
+        text_add(t, "]");
     }
     if (snap.have_mem)
         text_add(t, ",\"memory\":{\"frames_total\":%llu,\"frames_free\":%llu,\"heap_arena\":%llu,\"heap_used\":%llu}",

@@ -189,11 +189,13 @@ static unsigned may_ask(const char *app)
     return 0;
 }
 
-static bool controller(const char *app)
+/* May app use the user's controls? full: answer and revoke too; else
+ * read the sessions and the audit log (sensor_control = "observe"). */
+static bool controller(const char *app, bool full)
 {
     for (unsigned i = 0; i < SENSOR_CONTROLLERS; i++)
-        if (!strcmp(sensor_controllers[i], app))
-            return true;
+        if (!strcmp(sensor_controllers[i].component, app))
+            return sensor_controllers[i].full || !full;
     return false;
 }
 
@@ -683,7 +685,8 @@ ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64
     if (op == ATH_PRIV_OPEN)
         return op_open(a0, a1, (ath_handle_t)a2);
     char app[ATH_NAME_MAX];
-    if (ath_caller_name(app, sizeof app) <= 0 || !controller(app))
+    bool reads = op == ATH_PRIV_LIST || op == ATH_PRIV_LOG;
+    if (ath_caller_name(app, sizeof app) <= 0 || !controller(app, !reads))
         return ERR(ATH_EPERM);
     struct out o = { (char *)(uintptr_t)a2, (uint32_t)a1, 0 };
     switch (op) {
