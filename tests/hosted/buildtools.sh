@@ -44,6 +44,9 @@ check_manifest duplicate "duplicate.toml:3: component 'hello' is already declare
 check_manifest bad-autostart "bad-autostart.toml:2: autostart must be true, false or \"shell\", got \"sometimes\"" \
     '[component.hello]
 autostart = "sometimes"'
+check_manifest bad-sensor-control "bad-sensor-control.toml:2: sensor_control must be true, false or \"observe\", got \"watch\"" \
+    '[component.hello]
+sensor_control = "watch"'
 check_manifest bad-pci "bad-pci.toml:2: bad PCI device \"1af4-1001\" \\(VVVV:DDDD, hex\\)" \
     '[component.hello]
 pci = ["1af4-1001"]'
