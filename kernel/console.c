@@ -156,8 +156,12 @@ void console_write(const char *s, size_t n)
     }
     for (size_t off = 0; off < n;) {
         irqflags_t f = spin_lock_irqsave(&out_lock);
-        /* all of it if there is room: a write stays whole, not interleaved */
-        size_t k = MIN(n - off, (size_t)(OUT_RING - (out_head - out_tail)));
+        /* All of it once there is room: a write stays whole, not
+         * interleaved (a soak found a fault report cut by another line when
+         * the ring was nearly full and the rest had to wait). Only a write
+         * larger than the ring goes in pieces. */
+        size_t want = n - off, room = (size_t)(OUT_RING - (out_head - out_tail));
+        size_t k = want <= room ? want : want > OUT_RING ? room : 0;
         for (size_t i = 0; i < k; i++)
             out_ring[(out_head + i) % OUT_RING] = s[off + i];
         out_head += k;
