@@ -198,6 +198,22 @@ wait_log() {
     return 1
 }
 
+# In a { ... } | tools/qemu.sh pipeline that feeds the shell: shell_up LOG
+# waits for its first prompt; shell_cmd LOG LINE [SECONDS] types LINE and
+# waits (at most SECONDS, 20) for the next prompt, the command done. They
+# count the prompts seen (shell_prompts), so a command's own output cannot
+# be mistaken for its end.
+shell_prompts=0
+shell_up() {
+    wait_log "$1" 'azoth\$ ' "${2:-20}"
+    shell_prompts=1
+}
+shell_cmd() {
+    printf '%s\r' "$2"
+    shell_prompts=$((shell_prompts + 1))
+    wait_log "$1" 'azoth\$ ' "${3:-20}" "$shell_prompts"
+}
+
 # expect_count NAME LOG PATTERN N : PASS if exactly N lines of LOG match.
 expect_count() {
     _c_got=$(tr -d '\r' < "$2" | grep -c -- "$3")

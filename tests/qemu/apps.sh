@@ -20,31 +20,39 @@ printf '\377' | dd of="$dir/bad.azpkg" bs=1 seek=$((image_off + 1000)) conv=notr
 tools/disk.sh put "$img" "$dir/bad.azpkg" /apps/bad.azpkg > "$dir/put.log" 2>&1
 expect_status qemu/apps-put $? 0 "$dir/put.log"
 log=$dir/shell.log
+: > "$log"
+cmd() { shell_cmd "$log" "$1"; }
 {
     sleep 4; printf 'start shell\nstart uart\n'
-    sleep 3; printf 'apps\r'
-    sleep 1; printf 'run hello Ada\r'
-    sleep 3; printf 'run runtest args "two words" '"'"'q"x'"'"' \\$\r'
-    sleep 3; printf 'run --env GREETING=hi --env B=2 runtest env\r'
-    sleep 3; printf 'run runtest exit 3\r'
-    sleep 3; printf 'run --dir /docs::/d runtest files /d\r'
-    sleep 4; printf 'run runtest trap\r'
-    sleep 3; printf 'run bad\r'
-    sleep 3; printf 'run nosuch\r'
-    sleep 1; printf 'run runtest spin\r'
-    sleep 4; printf '\003'
-    sleep 3; printf 'run runtest cat\r'
+    shell_up "$log"
+    cmd 'apps'
+    cmd 'run hello Ada'
+    cmd 'run runtest args "two words" '"'"'q"x'"'"' \$'
+    cmd 'run --env GREETING=hi --env B=2 runtest env'
+    cmd 'run runtest exit 3'
+    cmd 'run --dir /docs::/d runtest files /d'
+    cmd 'run runtest trap'
+    cmd 'run bad'
+    cmd 'run nosuch'
+    printf 'run runtest spin\r'
+    wait_log "$log" '^spinning' 20
+    sleep 1; printf '\003'
+    shell_prompts=$((shell_prompts + 1))
+    wait_log "$log" 'azoth\$ ' 20 "$shell_prompts"
+    printf 'run runtest cat\r'
     sleep 3; printf 'typed in Azoth\r'
     sleep 1; printf 'abc\177\177x\r'
     sleep 1; printf '\004'
-    sleep 3; printf 'run cxxdemo "the cat and the dog" and\r'
-    sleep 4; printf 'run --env LANG=C --dir /docs::/d rustdemo /d\r'
-    sleep 4; printf 'run --env GREETING=hi asdemo "two words"\r'
-    sleep 4; printf 'install /apps/hello.azpkg hi\r'
-    sleep 2; printf 'run hi\r'
-    sleep 3; printf 'remove hi\r'
-    sleep 1; printf 'run "unclosed\r'
-    sleep 1; printf 'ps\r'
+    shell_prompts=$((shell_prompts + 1))
+    wait_log "$log" 'azoth\$ ' 20 "$shell_prompts"
+    cmd 'run cxxdemo "the cat and the dog" and'
+    cmd 'run --env LANG=C --dir /docs::/d rustdemo /d'
+    cmd 'run --env GREETING=hi asdemo "two words"'
+    cmd 'install /apps/hello.azpkg hi'
+    cmd 'run hi'
+    cmd 'remove hi'
+    cmd 'run "unclosed'
+    cmd 'ps'
     sleep 1; printf 'halt\r'
     sleep 2
 } | timeout 150 tools/qemu.sh --disk "$img" > "$log" 2>&1

@@ -21,19 +21,24 @@ $BUILD/tools/netpeer http-serve "$dir/webport" 120 > "$dir/web.log" 2>&1 &
 web=$!
 while [ ! -s "$dir/webport" ]; do sleep 0.1; done
 webport=$(cat "$dir/webport")
+: > "$log"
 {
     sleep 4; printf 'start shell\nstart uart\n'
-    sleep 4; printf 'ifconfig\r'
-    sleep 1; printf 'ping 10.0.2.2 3\r'
-    sleep 4; printf 'ping 10.0.2.99 1\r'
-    sleep 3; printf 'ping 10.0.2\r'
-    sleep 1; printf 'http get http://10.0.2.2:%s/health\r' "$webport"
-    sleep 2; printf 'http get -i http://10.0.2.2:%s/health\r' "$webport"
-    sleep 2; printf 'http get http://10.0.2.2:1/\r'
-    sleep 2; printf 'http get ftp://10.0.2.2/\r'
-    sleep 1; printf 'inject virtio_net oob\r'
-    sleep 3; printf 'ping 10.0.2.2 2\r'
-    sleep 3; printf 'ifconfig\r'
+    shell_up "$log"
+    wait_log "$log" '^net: 10\.0\.2\.15/24' 30
+    shell_cmd "$log" 'ifconfig'
+    shell_cmd "$log" 'ping 10.0.2.2 3'
+    shell_cmd "$log" 'ping 10.0.2.99 1'
+    shell_cmd "$log" 'ping 10.0.2'
+    shell_cmd "$log" "http get http://10.0.2.2:$webport/health"
+    shell_cmd "$log" "http get -i http://10.0.2.2:$webport/health"
+    shell_cmd "$log" 'http get http://10.0.2.2:1/'
+    shell_cmd "$log" 'http get ftp://10.0.2.2/'
+    shell_cmd "$log" 'inject virtio_net oob'
+    wait_log "$log" '^virtio_net: 52:54:00:12:34:56, link up, serving$' 20 2
+    sleep 1
+    shell_cmd "$log" 'ping 10.0.2.2 2'
+    shell_cmd "$log" 'ifconfig'
     sleep 1; printf 'halt\r'
     sleep 2
 } | timeout 120 tools/qemu.sh --net > "$log" 2>&1
