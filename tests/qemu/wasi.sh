@@ -11,13 +11,19 @@ tools/disk.sh make "$img" 64 "$BUILD/apps/wasitest.azpkg" > "$dir/make.log" 2>&1
 expect_status qemu/wasi-disk $? 0 "$dir/make.log"
 quiet=$dir/quiet.log
 data=$dir/data.log
+: > "$dir/shell.log"
 {
     sleep 4; printf 'start shell\nstart uart\n'
-    sleep 3; printf 'run --env WASITEST=yes --dir /docs::/d wasitest quiet /d\r'
-    sleep 12; printf 'run --env WASITEST=yes --dir /docs::/d wasitest data /d\r'
-    sleep 8; printf 'hello\r'
+    shell_up "$dir/shell.log"
+    shell_cmd "$dir/shell.log" 'run --env WASITEST=yes --dir /docs::/d wasitest quiet /d' 60
+    # the data run: "hello" typed once it runs (it gives stdin 60 s), then Ctrl-D
+    printf 'run --env WASITEST=yes --dir /docs::/d wasitest data /d\r'
+    wait_log "$dir/shell.log" 'wasitest: PASS preopen-given' 30 2
+    sleep 1; printf 'hello\r'
     sleep 1; printf '\004'
-    sleep 8; printf 'halt\r'
+    shell_prompts=$((shell_prompts + 1))
+    wait_log "$dir/shell.log" 'azoth\$ ' 60 "$shell_prompts"
+    sleep 1; printf 'halt\r'
     sleep 2
 } | timeout 150 tools/qemu.sh --disk "$img" > "$dir/shell.log" 2>&1
 expect_status qemu/wasi-status $? 0 "$dir/shell.log"
