@@ -15,23 +15,25 @@ echo "put in by the host" > "$dir/from-host.txt"
 tools/disk.sh put "$img" "$dir/from-host.txt" /from-host.txt > "$dir/put.log" 2>&1
 expect_status qemu/shellfiles-put $? 0 "$dir/put.log"
 log=$dir/shell.log
+: > "$log"
 {
     sleep 4; printf 'start shell\nstart uart\n'
-    sleep 3; printf 'ls\r'
-    sleep 1; printf 'cat /from-host.txt\r'
-    sleep 1; printf 'write /notes.txt hello from Azoth\r'
-    sleep 1; printf 'mkdir /mine\r'
-    sleep 1; printf 'mv /notes.txt /mine/notes.txt\r'
-    sleep 1; printf 'ls /mine\r'
-    sleep 1; printf 'cat /missing\r'
-    sleep 1; printf 'rm /mine\r'
-    sleep 1; printf 'write /tmp.txt x\r'
-    sleep 1; printf 'rm /tmp.txt\r'
-    sleep 1; printf 'cat /tmp.txt\r'
-    sleep 1; printf 'mv /a\r'
-    sleep 1; printf 'df\r'
-    sleep 1; printf 'lsblk\r'
-    sleep 1; printf 'sync\r'
+    shell_up "$log"
+    shell_cmd "$log" 'ls'
+    shell_cmd "$log" 'cat /from-host.txt'
+    shell_cmd "$log" 'write /notes.txt hello from Azoth'
+    shell_cmd "$log" 'mkdir /mine'
+    shell_cmd "$log" 'mv /notes.txt /mine/notes.txt'
+    shell_cmd "$log" 'ls /mine'
+    shell_cmd "$log" 'cat /missing'
+    shell_cmd "$log" 'rm /mine'
+    shell_cmd "$log" 'write /tmp.txt x'
+    shell_cmd "$log" 'rm /tmp.txt'
+    shell_cmd "$log" 'cat /tmp.txt'
+    shell_cmd "$log" 'mv /a'
+    shell_cmd "$log" 'df'
+    shell_cmd "$log" 'lsblk'
+    shell_cmd "$log" 'sync'
     sleep 1; printf 'halt\r'
     sleep 2
 } | timeout 120 tools/qemu.sh --disk "$img" > "$log" 2>&1
