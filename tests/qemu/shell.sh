@@ -6,18 +6,20 @@
 . tests/lib.sh
 log=$LOGDIR/shell.log
 img=$LOGDIR/shell.img
+: > "$log"
 rm -f "$img"
 truncate -s 16M "$img"
 {
     sleep 3; printf 'start shell\nstart uart\n'
-    sleep 3; printf 'help\r'
-    sleep 1; printf 'date\r'
-    sleep 1; printf 'lspci\r'
-    sleep 1; printf 'lsblk\r'
-    sleep 1; printf 'blk write 100 hello azoth\r'
-    sleep 1; printf 'blk read 100\r'
-    sleep 1; printf 'xyzzq\177y\r'
-    sleep 1; printf 'inject uart unreachable\r'
+    shell_up "$log"
+    shell_cmd "$log" 'help'
+    shell_cmd "$log" 'date'
+    shell_cmd "$log" 'lspci'
+    shell_cmd "$log" 'lsblk'
+    shell_cmd "$log" 'blk write 100 hello azoth'
+    shell_cmd "$log" 'blk read 100'
+    shell_cmd "$log" "$(printf 'xyzzq\177y')"
+    printf 'inject uart unreachable\r'
     sleep 3; printf 'ps\r'
     sleep 1; printf 'faults\r'
     sleep 1; printf 'mem\r'
