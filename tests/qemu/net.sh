@@ -8,9 +8,10 @@
 # answered again; and a boot without a card: the driver and the service
 # say there is none, ifconfig too, and nothing else changes. The shell's
 # http get fetches from a web server on the host (tools/netpeer), and says
-# why when it cannot (refused, a bad URL). (No names here: QEMU's slirp
-# would ask the host's resolver, outside the machine; tests/hosted/net.sh
-# looks names up.)
+# why when it cannot (refused, a bad URL). A ".invalid" name is looked up
+# through QEMU's DNS relay, which asks the host's resolver (a name that
+# exists would need the world outside; tests/hosted/net.sh looks names up
+# that its peer answers).
 . tests/lib.sh
 dir=$LOGDIR/net
 rm -rf "$dir"
@@ -34,6 +35,7 @@ webport=$(cat "$dir/webport")
     shell_cmd "$log" "http get -i http://10.0.2.2:$webport/health"
     shell_cmd "$log" 'http get http://10.0.2.2:1/'
     shell_cmd "$log" 'http get ftp://10.0.2.2/'
+    shell_cmd "$log" 'host azoth.invalid' 30
     shell_cmd "$log" 'inject virtio_net oob'
     wait_log "$log" '^virtio_net: 52:54:00:12:34:56, link up, serving$' 20 2
     sleep 1
@@ -43,6 +45,18 @@ webport=$(cat "$dir/webport")
     sleep 2
 } | timeout 120 tools/qemu.sh --net > "$log" 2>&1
 expect_status qemu/net-status $? 0 "$log"
+# A name looked up through QEMU's DNS relay (10.0.2.3), which asks the
+# host's resolver: ".invalid" names never exist (RFC 6761), so a resolver
+# that answers says "no such name", which the shell reports at once; on a
+# host whose resolver does not answer, the stack gives up and says so.
+resolver=$(awk '/^nameserver/ { print $2; exit }' /etc/resolv.conf 2>/dev/null)
+if [ -n "$resolver" ] && $BUILD/tools/netpeer dns-ask "$resolver" azoth.invalid | grep -q '^rcode 3,'; then
+    expect_in "$log" qemu/net-dns-through-qemu '^host: azoth\.invalid: not found \(or no DNS answer\)$'
+else
+    echo "  (the host's resolver ${resolver:-none} does not answer: QEMU's relay cannot either)"
+    expect_in "$log" qemu/net-dns-through-qemu-unanswered \
+        '^host: azoth\.invalid: (not found \(or no DNS answer\)|no answer in 10 s)$'
+fi
 kill $web 2>/dev/null
 expect_in "$log" qemu/net-http-get '^azoth\$ http get http://10\.0\.2\.2:[0-9]+/health$' '^ok$' \
     '^HTTP/1\.1 200 OK$' '^Server: netpeer$' \

@@ -23,6 +23,7 @@
  *   netpeer slirp SOCKPATH|tap:NAME SECONDS [FWD]...   QEMU's user networking for
  *                                     the hosted platform, or for Linux's own
  *                                     stack behind a tap (slirp.c)
+ *   netpeer dns-ask SERVER NAME       one A query: the answer's rcode
  *   NETPEER_ANY=1: the servers listen on every address, not 127.0.0.1 */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -154,6 +155,42 @@ static int tcp_echo(int port, int nconns, size_t bytes, int seconds)
            nconns - failed, failed);
     printf("tcp-echo: %.3f s, %.2f MB/s each way\n", took, (double)bytes * (nconns - failed) / took / 1e6);
     return failed != 0;
+}
+
+/* dns-ask SERVER NAME: ask SERVER (an IPv4 address, port 53) for NAME's A
+ * record, once, 3 s: prints "rcode N, M answers" or "no answer" (what the
+ * QEMU test expects of QEMU's DNS relay, which asks the host's resolver). */
+static int dns_ask(const char *server, const char *name)
+{
+    uint8_t q[300] = { 0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0 }, a[512];
+    size_t n = 12;
+    for (const char *p = name; *p;) {
+        const char *dot = strchr(p, '.');
+        size_t l = dot ? (size_t)(dot - p) : strlen(p);
+        if (l == 0 || l > 63 || n + l + 6 > sizeof q)
+            return 2;
+        q[n++] = (uint8_t)l;
+        memcpy(q + n, p, l);
+        n += l;
+        p += l + (dot ? 1 : 0);
+    }
+    q[n++] = 0, q[n++] = 0, q[n++] = 1, q[n++] = 0, q[n++] = 1; /* type A, class IN */
+    struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(53) };
+    int s = socket(AF_INET, SOCK_DGRAM, 0);
+    struct timeval tmo = { 3, 0 };
+    if (s < 0 || inet_pton(AF_INET, server, &to.sin_addr) != 1 ||
+        setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tmo, sizeof tmo) ||
+        sendto(s, q, n, 0, (struct sockaddr *)&to, sizeof to) < 0) {
+        printf("no answer\n");
+        return 1;
+    }
+    ssize_t k = recv(s, a, sizeof a, 0);
+    if (k < 12 || a[0] != 0x12 || a[1] != 0x34) {
+        printf("no answer\n");
+        return 1;
+    }
+    printf("rcode %d, %d answers\n", a[3] & 15, a[6] << 8 | a[7]);
+    return 0;
 }
 
 static int udp_echo(int port, int count)
@@ -559,6 +596,8 @@ int main(int argc, char **argv)
     if ((argc == 5 || argc == 6) && !strcmp(argv[1], "tcp-echo"))
         return tcp_echo(atoi(argv[2]), atoi(argv[3]), strtoul(argv[4], NULL, 10),
                         argc == 6 ? atoi(argv[5]) : DEADLINE_S);
+    if (argc == 4 && !strcmp(argv[1], "dns-ask"))
+        return dns_ask(argv[2], argv[3]);
     if (argc == 4 && !strcmp(argv[1], "udp-echo"))
         return udp_echo(atoi(argv[2]), atoi(argv[3]));
     if (argc == 3 && !strcmp(argv[1], "tcp-serve"))
@@ -574,7 +613,7 @@ int main(int argc, char **argv)
     if (argc == 5 && !strcmp(argv[1], "http-get"))
         return http_get(atoi(argv[2]), argv[3], argv[4]);
     fprintf(stderr, "usage: netpeer free-port | tcp-echo PORT CONNS BYTES [SECONDS] | udp-echo PORT COUNT | "
-                    "tcp-serve PORTFILE | http-get PORT PATH FILE | http-raw PORT REQUEST |\n"
+                    "tcp-serve PORTFILE | http-get PORT PATH FILE | http-raw PORT REQUEST | dns-ask SERVER NAME |\n"
                     "       http-load PORT PATH TOTAL CONC SECONDS | http-serve PORTFILE SECONDS | udp-gap PORT SECONDS\n");
     return 2;
 }
