@@ -105,14 +105,15 @@ static int rules_fill(void *ctx, uint8_t *buf, uint32_t room, uint32_t *len)
  * one a "listen" rule too), within the starter's own. The kernel's own
  * start (the user's `azoth run`, as with --dir) may grant any; a
  * component's rules live in the net service, which is asked, with the
- * starter as the caller (NET_GRANT_CHECK). */
-static int check_net(struct component *starter, const struct ath_app_spec *s, struct component *net, char *why,
-                     size_t wl)
+ * starter as the caller (NET_GRANT_CHECK). all gets the app's rules: the
+ * spec's, then one per listening socket. */
+#define APP_RULES_MAX (ATH_APP_NET_MAX + ATH_APP_LISTEN_MAX)
+static int check_net(struct component *starter, const struct ath_app_spec *s, struct component *net,
+                     struct ath_net_rule all[APP_RULES_MAX], char *why, size_t wl)
 {
     if (s->nnet > ATH_APP_NET_MAX || s->nlisten > ATH_APP_LISTEN_MAX)
         return load_refuse(-ATH_EINVAL, why, wl, "at most %u network rules and %u listening sockets",
                            ATH_APP_NET_MAX, ATH_APP_LISTEN_MAX);
-    struct ath_net_rule all[ATH_APP_NET_MAX + ATH_APP_LISTEN_MAX];
     for (uint32_t i = 0; i < s->nnet; i++) {
         const struct ath_net_rule *r = &s->net[i];
         bool ports = r->kind == ATH_NET_RULE_LISTEN || r->kind == ATH_NET_RULE_CONNECT;
@@ -205,11 +206,12 @@ int app_config(struct component *starter, const uint8_t *spec_bytes, size_t spec
         strings += d->path_len + d->guest_len + 2;
     }
     int net_server = -1;
+    struct ath_net_rule all[APP_RULES_MAX];
     if (s.nnet || s.nlisten) {
         struct component *net = comp_find("net");
         if (!net)
             return load_refuse(-ATH_ENOENT, why, wl, "network asked for, but this system has no network service");
-        int r = check_net(starter, &s, net, why, wl);
+        int r = check_net(starter, &s, net, all, why, wl);
         if (r)
             return r;
         net_server = (int)(net - comp_at(0));
@@ -235,13 +237,11 @@ int app_config(struct component *starter, const uint8_t *spec_bytes, size_t spec
     struct ath_app_listen *listen = (struct ath_app_listen *)(rules + nrules);
     struct comp_dir *dirs = (struct comp_dir *)(listen + s.nlisten);
     char *p = (char *)(dirs + s.ndirs);
-    memcpy(rules, s.net, s.nnet * sizeof *rules);
+    memcpy(rules, all, nrules * sizeof *rules); /* check_net's */
     for (uint32_t i = 0; i < s.nlisten; i++) {
         listen[i] = s.listen[i];
         if (!listen[i].backlog)
             listen[i].backlog = 16;
-        rules[s.nnet + i] = (struct ath_net_rule){ .kind = ATH_NET_RULE_LISTEN, .proto = ATH_NET_RULE_TCP,
-                                                   .port_lo = s.listen[i].port, .port_hi = s.listen[i].port };
     }
     cfg->net = nrules ? rules : NULL;
     cfg->nnet = (uint8_t)nrules;
