@@ -87,6 +87,21 @@ static u32 plain(struct component *c, uint32_t gen, uint64_t op, uint64_t a0, ui
     return WASI_ESUCCESS;
 }
 
+/* A call with data through the service's message buffer (k fills and
+ * drains it), as c, in generation gen: 0 and the service's answer (not
+ * negative) in *v, or a WASI errno (the call's, or the service's). */
+static u32 with_data(struct component *c, uint32_t gen, uint64_t op, uint64_t a0, const struct ipc_kcall *k,
+                     uint64_t *v)
+{
+    struct component *srv = net_of(c);
+    struct ipc_call call = { .ep = &srv->ipc.ep, .badge = ipc_badge_of(c), .obj_gen = gen,
+                             .m = { op, a0, 0, 0 } };
+    int r = ipc_call_kernel(thread_current(), c, &call, k, v);
+    if (r)
+        return call_errno(r);
+    return (int64_t)*v < 0 ? errno_of((int64_t)*v) : WASI_ESUCCESS;
+}
+
 /* ---- the subscription: the service signals c's notification ---- */
 
 /* Subscribed in the service's current generation, with a notification of
@@ -275,17 +290,11 @@ static u32 readiness(struct component *c, struct wasi_fd *f, uint16_t want, uint
     u32 e = sock_ready(c, f);
     if (e)
         return e;
-    struct component *srv = net_of(c);
     struct ath_net_poll q = { (int32_t)f->handle, want, 0 };
     struct ipc_kcall k = { poll_fill, poll_drain, &q };
-    struct ipc_call call = { .ep = &srv->ipc.ep, .badge = ipc_badge_of(c), .obj_gen = f->gen,
-                             .m = { NET_POLL, NET_IN_MSGBUF | NET_LEN(sizeof q), 0, 0 } };
     uint64_t res = 0;
-    int r = ipc_call_kernel(thread_current(), c, &call, &k, &res);
-    if (r)
-        return call_errno(r);
-    if ((int64_t)res < 0)
-        return errno_of((int64_t)res);
+    if ((e = with_data(c, f->gen, NET_POLL, NET_IN_MSGBUF | NET_LEN(sizeof q), &k, &res)) != 0)
+        return e;
     *got = q.got;
     return q.got == NET_POLLERR ? WASI_EBADF : WASI_ESUCCESS; /* POLLERR alone: not its socket */
 }
@@ -375,19 +384,14 @@ static int recv_drain(void *ctx, uint8_t *buf, uint32_t room, uint64_t result)
 static u32 xfer_once(struct component *c, struct wasi_fd *f, bool send, struct wasi_iovs *k, uint32_t len,
                      uint32_t *moved)
 {
-    struct component *srv = net_of(c);
     struct xfer x = { k, len };
     struct ipc_kcall kc = { send ? send_fill : recv_fill, send ? NULL : recv_drain, &x };
     struct wasi_iovs saved = *k;
-    struct ipc_call call = { .ep = &srv->ipc.ep, .badge = ipc_badge_of(c), .obj_gen = f->gen,
-                             .m = { send ? NET_SEND : NET_RECV,
-                                    f->handle | NET_LEN(len) | (send ? 0 : NET_IN_MSGBUF), 0, 0 } };
     uint64_t res = 0;
-    int r = ipc_call_kernel(thread_current(), c, &call, &kc, &res);
-    if (r)
-        return call_errno(r);
-    if ((int64_t)res < 0)
-        return errno_of((int64_t)res);
+    u32 e = with_data(c, f->gen, send ? NET_SEND : NET_RECV,
+                      f->handle | NET_LEN(len) | (send ? 0 : NET_IN_MSGBUF), &kc, &res);
+    if (e)
+        return e;
     *moved = (uint32_t)MIN(res, (uint64_t)len);
     if (send) { /* the cursor went past all it gathered: back to where the service stopped */
         *k = saved;
