@@ -58,7 +58,7 @@ static ssize_t send_packet(const void *buf, size_t len, void *opaque)
     if (!guest_len)
         return (ssize_t)len; /* no guest yet: dropped, as a wire would */
     to_guest++;
-    /* waits for room in the guest's queue (few datagrams: max_dgram_qlen),
+    /* connected to the guest (below): waits for room in our send buffer,
      * at most 100 ms (SO_SNDTIMEO), rather than dropping a burst */
     sendto(sock, buf, len, 0, (struct sockaddr *)&guest, guest_len);
     return (ssize_t)len;
@@ -347,13 +347,7 @@ int netpeer_slirp(int argc, char **argv)
                                      : recvfrom(sock, frame, sizeof frame, MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
                 if (n < 0)
                     break;
-                if (tap >= 0) {
-                    from_guest++;
-                    if (!dns_answer(frame, (size_t)n))
-                        slirp_input(s, frame, (int)n);
-                    continue;
-                }
-                if (!guest_len) {
+                if (tap < 0 && !guest_len) {
                     /* The guest's end: where frames go back. Connected, both
                      * ends are each other's peer, and Linux then holds a
                      * datagram back only for the sender's buffer, not for
