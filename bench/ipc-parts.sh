@@ -27,18 +27,18 @@ edit() {
     mv "$1.tmp" "$1"
 }
 nop='__asm__ volatile("" ::: "memory");'
-plain="        r = ipc_call_plain(t, c, &call, &result); /* ipc_call's, inline: one function with decode */"
+plain="        r = ipc_call_plain(t, c, &call, result); /* ipc_call's, inline: one function with decode */"
 # variant NAME: apply its edits to the copy in the current directory
 variant() {
     case $1 in
-    no-handler) # ipc_enter calls a native function that returns 0, not the server's handler
-        edit kernel/ipc/call.c 0 "    uint64_t r = srv->ipc.ep.handle(srv->rt.instance, badge, op, a0, a1, a2);" \
-            "    uint64_t r = parts_handler(srv->rt.instance, badge, op, a0, a1, a2);"
-        edit kernel/ipc/call.c 0 "__attribute__((noinline)) uint64_t ipc_enter(struct thread *t, uint64_t badge, uint64_t op," \
-            "static uint64_t parts_null(void *i, uint64_t b, uint64_t o, uint64_t x, uint64_t y, uint64_t z) { (void)i; (void)b; (void)o; (void)x; (void)y; (void)z; return 0; }\nstatic uint64_t (*volatile parts_handler)(void *, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) = parts_null;\n__attribute__((noinline)) uint64_t ipc_enter(struct thread *t, uint64_t badge, uint64_t op," ;;
-    no-enter) # and no ipc_enter: the recovery point, stack limit, in_wasm
+    no-handler) # the unwindable call runs a native function that returns 0, not the server's handler
+        edit kernel/include/athanor/ipc_invoke.h 0 "    a.unwind.fn = srv->ipc.ep.handle;" \
+            "    a.unwind.fn = parts_handler;"
+        edit kernel/include/athanor/ipc_invoke.h 0 "static inline void ipc_release(struct endpoint *ep)" \
+            "static uint64_t parts_null(void *i, uint64_t b, uint64_t o, uint64_t x, uint64_t y, uint64_t z) { (void)i; (void)b; (void)o; (void)x; (void)y; (void)z; return 0; }\nstatic uint64_t (*volatile parts_handler)(void *, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) = parts_null;\nstatic inline void ipc_release(struct endpoint *ep)" ;;
+    no-enter) # and no unwindable call: the recovery point, stack limit, in_wasm, the handler's call
         variant no-handler
-        edit kernel/include/athanor/ipc_invoke.h 0 "    *result = ipc_enter(t, badge, op, a0, a1, a2);" \
+        edit kernel/include/athanor/ipc_invoke.h 0 "    *result = plat_call_unwindable(&a.unwind, badge, op, a0, a1, a2);" \
             "    *result = 0; (void)badge; (void)op; (void)a0; (void)a1; (void)a2; $nop" ;;
     no-activation) # and no activation: the stack check, the push and pop
         variant no-enter
@@ -47,9 +47,9 @@ variant() {
             "    *result = 0; r = 0; $nop" ;;
     no-take) # and no endpoint: take, server checks, release (decode and the result remain)
         edit kernel/ipc/hostcalls.c 0 "$plain" \
-            "        { result = 0; __asm__ volatile(\"\" :: \"r\"(call.ep), \"r\"(call.badge), \"r\"(call.obj_gen) : \"memory\"); }" ;;
-    no-lookup) # and no capability lookup: the host call's entry, the result's check and copy, its exit
-        edit kernel/ipc/hostcalls.c 0 "$plain" "        { result = 0; $nop }"
+            "        { *result = 0; __asm__ volatile(\"\" :: \"r\"(call.ep), \"r\"(call.badge), \"r\"(call.obj_gen) : \"memory\"); }" ;;
+    no-lookup) # and no capability lookup: the host call's entry, the result's return, its exit
+        edit kernel/ipc/hostcalls.c 0 "$plain" "        { *result = 0; $nop }"
         edit kernel/ipc/hostcalls.c 0 "    int r = decode_call(c, h, &call);" \
             "    int r = h ? 0 : -ATH_EBADHANDLE; (void)call; /* the benchmark's refused call still refused */" ;;
     esac

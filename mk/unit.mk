@@ -35,11 +35,14 @@ UNIT_SRCS_test_nmea      := components/drivers/nmea.c
 UNIT_SRCS_test_coarse_location := components/services/coarse_location.c
 UNIT_LIBS_test_coarse_location := -lm
 # The component layer, with fake capabilities, scheduler and neighbours.
-UNIT_SRCS_test_ipc       := kernel/ipc/call.c kernel/cap/cap.c tests/unit/fake_sched.c
+# The unwindable call is the machine's own (the host is x86-64 too).
+UNIT_SRCS_test_ipc       := kernel/ipc/call.c kernel/cap/cap.c tests/unit/fake_sched.c \
+                            arch/x86_64/unwind.S
 UNIT_SRCS_test_hw        := kernel/hw/comp.c kernel/hw/mmio.c kernel/hw/dma.c kernel/hw/irq.c \
                             kernel/hw/refused.c kernel/cap/cap.c kernel/lib/errors.c
 UNIT_SRCS_test_lifecycle := kernel/comp/component.c kernel/comp/caps.c kernel/cap/cap.c \
-                            kernel/lib/errors.c kernel/lib/format.c tests/unit/fake_sched.c
+                            kernel/lib/errors.c kernel/lib/format.c tests/unit/fake_sched.c \
+                            arch/x86_64/unwind.S
 
 # The kernel's libm is tested against the host's: its functions get k_ names.
 UNIT_CFLAGS_kernel/rt/libm.c := -Dfloor=k_floor -Dceil=k_ceil -Dtrunc=k_trunc \
@@ -58,6 +61,11 @@ $(UNIT_OBJDIR)/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	@echo '  CC      $@'
 	$(Q)$(CC) $(UNIT_CFLAGS) $(UNIT_CFLAGS_$<) -c $< -o $@
+
+$(UNIT_OBJDIR)/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	@echo '  AS      $@'
+	$(Q)$(CC) -c $< -o $@
 
 define unit_binary
 $(UNIT_DIR)/$(1): $(call unit_objs,$(1))

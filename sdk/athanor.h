@@ -54,7 +54,16 @@ static inline ath_handle_t ath_lookup(const char *server)
 static inline int ath_call(ath_handle_t h, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2,
                            uint64_t *result)
 {
-    return __ath_call((uint32_t)h, op, a0, a1, a2, result);
+    /* The result in a register (call_ret); call_error only for the one
+     * value that may be a failure. */
+    uint64_t r = __ath_call_ret((uint32_t)h, op, a0, a1, a2);
+    if (__builtin_expect(r == ATH_CALL_FAILED, 0)) {
+        int e = __ath_call_error();
+        if (e)
+            return e;
+    }
+    *result = r;
+    return 0;
 }
 
 /* A call that also hands the server capability `give` (it needs the grant

@@ -49,7 +49,7 @@ noreturn void comp_trap(enum trap_kind kind, uintptr_t pc, uintptr_t addr)
         c->trap.at_ns = plat_clock_ns();
     }
     c->trap.kind = kind;
-    __builtin_longjmp(a->jmp, 1);
+    comp_unwind(a);
 }
 
 noreturn void comp_exit(int code)
@@ -62,14 +62,14 @@ noreturn void comp_exit(int code)
     c->trap.exit_code = code;
     if (t->owner == c && !a->below) { /* its own thread, its own code: a normal exit */
         c->trap.kind = TRAP_NONE;
-        __builtin_longjmp(a->jmp, 1);
+        comp_unwind(a);
     }
     /* proc_exit inside a call's handler (on its caller's thread): the
      * component stops as exited, on every thread; this call fails for the
      * caller, who goes on (ipc/call.c). */
     comp_request_stop(c, TRAP_EXIT);
     c->trap.kind = TRAP_EXIT;
-    __builtin_longjmp(a->jmp, 1);
+    comp_unwind(a);
 }
 
 noreturn void comp_fault_resume(uintptr_t kind, uintptr_t pc, uintptr_t addr)

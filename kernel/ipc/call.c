@@ -3,8 +3,8 @@
  * call's path are inline, in athanor/ipc_invoke.h. The caller's thread
  * becomes the server's for the duration: ipc_serve_on pushes the server's
  * activation (component.h) on the caller's thread, so its faults, traps
- * and stops are the server's; a trap unwinds to ipc_enter (the
- * activation's jmp), is reported as the server's fault, stops the server
+ * and stops are the server's; a trap unwinds the activation's call of the
+ * handler (plat_call_unwindable), is reported as the server's fault, stops the server
  * (its restart policy applies) and returns -ATH_EPEERFAILED to the caller.
  * The CPU time is the caller's (its thread's owner pays, see comp/trap.c).
  *
@@ -61,35 +61,6 @@ int ipc_wait_endpoint(struct endpoint *ep, struct thread *t)
     spin_unlock_irqrestore(&ep->lock, f);
     if (pass_on)
         waitq_wake(&ep->wq, WAKE_ALL);
-    return r;
-}
-
-/* The one place a server's trap or stop lands on a caller's thread: every
- * call's activation records its frame here (the setjmp), and comp_trap's
- * longjmp to the top activation's jmp comes back here, with the registers
- * this function saved on entry restored by its return. Not inlined: the
- * setjmp makes it save every register, which is what a trap would lose;
- * its caller (ipc_serve_on) is an ordinary function that keeps its
- * values in registers across it. in_wasm and the server's stack limit
- * hold only while the jmp is valid: the interrupt exit traps the top
- * activation only then. The caller's limit is the one in force now. */
-__attribute__((noinline)) uint64_t ipc_enter(struct thread *t, uint64_t badge, uint64_t op,
-                                             uint64_t a0, uint64_t a1, uint64_t a2)
-{
-    struct activation *a = t->act;
-    uintptr_t limit_below = rt_stack_limit();
-    if (__builtin_setjmp(a->jmp)) {
-        t->in_wasm = false;
-        rt_set_stack_limit(limit_below);
-        a->unwound = true;
-        return 0;
-    }
-    struct component *srv = a->comp;
-    rt_set_stack_limit(a->stack_limit);
-    t->in_wasm = true;
-    uint64_t r = srv->ipc.ep.handle(srv->rt.instance, badge, op, a0, a1, a2);
-    t->in_wasm = false;
-    rt_set_stack_limit(limit_below);
     return r;
 }
 

@@ -51,21 +51,59 @@ static inline u32 finish_call(struct component *c, struct thread *t, void *rp, i
     return host_leave_on(c, t, 0);
 }
 
-u32 w2c_athanor_call(struct w2c_athanor *a, u32 h, u64 op, u64 a0, u64 a1, u64 a2, u32 res)
+/* Decode and make a plain call of c's on t: what call and call_ret share.
+ * Inline: the null call's path (bench/icount.py counts it). */
+static inline __attribute__((always_inline)) int call_plain(struct component *c, struct thread *t,
+                                                           u32 h, u64 op, u64 a0, u64 a1, u64 a2,
+                                                           uint64_t *result)
 {
     struct ipc_call call;
     call.m.op = op, call.m.a0 = a0, call.m.a1 = a1, call.m.a2 = a2;
+    int r = decode_call(c, h, &call);
+    if (r == 0)
+        r = ipc_call_plain(t, c, &call, result); /* ipc_call's, inline: one function with decode */
+    return r;
+}
+
+u32 w2c_athanor_call(struct w2c_athanor *a, u32 h, u64 op, u64 a0, u64 a1, u64 a2, u32 res)
+{
     struct thread *t = thread_running(); /* no call: the words stay in their registers */
     struct component *c = host_enter_on(&a->h, t);
     struct umem m = host_mem(c);
     void *rp = umem_range(&m, uoff(res), 8);
     if (!rp)
         return host_leave_on(c, t, (u32)-ATH_EFAULT);
-    int r = decode_call(c, h, &call);
     uint64_t result;
-    if (r == 0)
-        r = ipc_call_plain(t, c, &call, &result); /* ipc_call's, inline: one function with decode */
+    int r = call_plain(c, t, h, op, a0, a1, a2, &result);
     return finish_call(c, t, rp, r, &result);
+}
+
+/* The SDK's call: the result comes back in a register, so nothing in the
+ * caller's memory is checked or written. A failure is ATH_CALL_FAILED with
+ * its reason left in the thread for call_error, the next host call the
+ * SDK makes on this thread; a server's own result equal to it leaves 0
+ * there, so no result is ever taken for an error. */
+u64 w2c_athanor_call_ret(struct w2c_athanor *a, u32 h, u64 op, u64 a0, u64 a1, u64 a2)
+{
+    struct thread *t = thread_running();
+    struct component *c = host_enter_on(&a->h, t);
+    uint64_t result;
+    int r = call_plain(c, t, h, op, a0, a1, a2, &result);
+    if (__builtin_expect(r != 0, 0)) {
+        t->call_err = r;
+        result = ATH_CALL_FAILED;
+    } else if (__builtin_expect(result == ATH_CALL_FAILED, 0)) {
+        t->call_err = 0;
+    }
+    host_leave_on(c, t, 0);
+    return result;
+}
+
+u32 w2c_athanor_call_error(struct w2c_athanor *a)
+{
+    struct thread *t = thread_running();
+    struct component *c = host_enter_on(&a->h, t);
+    return host_leave_on(c, t, (u32)t->call_err);
 }
 
 /* call_msg(h, op, a0, msg_ptr, len, result_ptr): a call that copies a

@@ -73,7 +73,7 @@ static uint64_t handler(void *instance, uint64_t badge, uint64_t op, uint64_t a0
     seen.top = t->comp;
     if (op == OP_TRAP) { /* what comp_trap does: record, unwind the top activation */
         t->comp->trap.kind = TRAP_UNREACHABLE;
-        __builtin_longjmp(t->act->jmp, 1);
+        comp_unwind(t->act);
     }
     return op == OP_PEEK_MSG ? srv_mem[100] : a0 + 1;
 }

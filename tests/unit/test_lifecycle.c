@@ -98,7 +98,7 @@ static void img_start(void *i)
     if (trap_on_start) { /* what comp_trap does */
         struct thread *t = fake_self();
         t->comp->trap.kind = TRAP_DIV_BY_ZERO;
-        __builtin_longjmp(t->act->jmp, 1);
+        comp_unwind(t->act);
     }
 }
 static uint32_t max_frame = 128;

@@ -80,6 +80,9 @@ enum ath_comp_op {
  * are a component's index + 1, and a copy made with badge 0 keeps its
  * source's), and a0 = the notification bits taken (0: the timeout). */
 #define ATH_OP_EVENT 0xffffffffu
+/* What call_ret returns for a call that failed (call_error says why): a
+ * server may return it too, and then call_error says 0. */
+#define ATH_CALL_FAILED 0xca11fa11ca11fa11ull
 enum ath_comp_state { ATH_STOPPED, ATH_RUNNING, ATH_EXITED, ATH_FAULTED };
 #define ATH_STATE_PACK(state, generation, restarts) \
     ((uint64_t)(state) | (uint64_t)(generation) << 8 | (uint64_t)(restarts) << 40)

@@ -55,7 +55,22 @@ static int test(void)
     EXPECT(r == -ATH_EBADHANDLE || r == -ATH_ESTALE, "guessed handle accepted: %d", r);
     EXPECT(ath_call(kv + (5 << 16), OP_NULL, 0, 0, 0, &v) == -ATH_ESTALE, "forged generation accepted");
     EXPECT(ath_lookup("counter") == -ATH_EPERM, "lookup of a server the manifest does not list");
-    EXPECT(ath_call(kv, OP_NULL, 0, 0, 0, (uint64_t *)0xfffffff0u) == -ATH_EFAULT, "bad result pointer");
+    /* The call import with a result place outside our memory (ath_call
+     * takes the result in a register, call_ret, and stores it itself). */
+    EXPECT(__ath_call((uint32_t)kv, OP_NULL, 0, 0, 0, (uint64_t *)0xfffffff0u) == -ATH_EFAULT,
+           "bad result pointer");
+    /* A server's own result equal to ATH_CALL_FAILED is a result, not a
+     * failure: call_error tells them apart. */
+    r = ath_call(kv, OP_PUT, 11, ATH_CALL_FAILED, 0, &v);
+    EXPECT(r == 0, "put of ATH_CALL_FAILED: %d", r);
+    v = 0;
+    r = ath_call(kv, OP_GET, 11, 0, 0, &v);
+    EXPECT(r == 0 && v == ATH_CALL_FAILED, "get of ATH_CALL_FAILED: %d, value %llx", r,
+           (unsigned long long)v);
+    EXPECT(__ath_call_ret((uint32_t)kv, OP_GET, 11, 0, 0) == ATH_CALL_FAILED && __ath_call_error() == 0,
+           "call_error after a result equal to ATH_CALL_FAILED");
+    EXPECT(__ath_call_ret(0, OP_NULL, 0, 0, 0) == ATH_CALL_FAILED && __ath_call_error() == -ATH_EBADHANDLE,
+           "call_ret of a null handle");
     /* A 64-byte message is copied into kv's 64-byte buffer; more is refused. */
     unsigned char msg[ATH_MSG_MAX + 8];
     uint64_t msgsum = 0;

@@ -164,11 +164,11 @@ enum comp_state { /* the ABI's (athanor/abi/consts.h): comp_ctl's STATE reports 
 struct activation {
     struct component  *comp;
     struct activation *below;         /* the caller's; NULL at the bottom */
-    void              *jmp[5];        /* __builtin_setjmp buffer: where its unwinding lands */
+    struct plat_unwind unwind;        /* the call of its code: where its unwinding lands */
     uintptr_t          stack_limit;   /* the wasm runtime's limit while it runs (kernel/rt) */
     uint32_t           lent_len;      /* serving a lend: its length, */
     bool               lent_writable; /* and whether it may write it (it may lend it on) */
-    bool               unwound;       /* a call's: it unwound to its jmp (ipc/call.c) */
+    bool               unwound;       /* its call ended by comp_unwind, not by a return */
 };
 /* How long the activations above a stopping one get to return. */
 #define CALL_GRACE_NS (100 * NS_PER_MS)
@@ -264,5 +264,12 @@ static inline void comp_act_restore(struct thread *t, struct activation *below,
     t->act = below;
     t->comp = comp;
     t->kacct = acct;
+}
+/* End the top activation a's call of its code, at once (a trap, a stop,
+ * proc_exit): its unwound is set and its plat_call_unwindable returns 0. */
+static inline noreturn void comp_unwind(struct activation *a)
+{
+    a->unwound = true;
+    plat_unwind(&a->unwind);
 }
 #endif

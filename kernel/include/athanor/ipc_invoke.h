@@ -13,16 +13,10 @@
 #include <athanor/ipc.h>
 #include <athanor/sched.h>
 
-/* Out of line, in call.c: the slow paths, and the one recovery point. */
+/* Out of line, in call.c: the slow paths. */
 int  ipc_wait_endpoint(struct endpoint *ep, struct thread *t);
 void ipc_wake_waiters(struct endpoint *ep);
 int  ipc_unwound(struct thread *t, struct component *srv);
-/* Run the handler of the top activation's component (t->act, just pushed)
- * with these words, under its stack limit; its jmp is where a trap or stop
- * of the server unwinds to, after which the activation's unwound is set,
- * the caller's stack limit is back and 0 is returned. */
-uint64_t ipc_enter(struct thread *t, uint64_t badge, uint64_t op, uint64_t a0, uint64_t a1,
-                   uint64_t a2);
 
 /* Is the server in a state to run a call made through a cap of obj_gen, and
  * is the caller not stopping itself? (After the endpoint is taken: see
@@ -76,7 +70,7 @@ static inline bool ipc_try_take(struct endpoint *ep, struct thread *t)
     return true;
 }
 
-static inline int ipc_acquire(struct endpoint *ep, struct thread *t, struct component *caller,
+static inline __attribute__((always_inline)) int ipc_acquire(struct endpoint *ep, struct thread *t, struct component *caller,
                               uint32_t obj_gen)
 {
     thread_nopreempt_begin(t);
@@ -99,28 +93,37 @@ static inline int ipc_acquire(struct endpoint *ep, struct thread *t, struct comp
 }
 
 /* The caller's thread becomes the server's for the handler (ep is held):
- * the server's activation goes on top of t, ipc_enter runs the handler,
- * and a trap or stop of the server unwinds to ipc_enter, which returns as
- * if the handler had (a.unwound says it did not). So this is an ordinary
- * function that keeps its values in registers across the handler, and
- * the price of catching a trap is ipc_enter's: saving the registers a
- * trap would lose and recording its frame. What t ran before is the
- * caller's own code (a host call of its), so that is what comes back. */
-static inline int ipc_serve_on(struct thread *t, struct component *caller, struct component *srv,
+ * the server's activation goes on top of t and its handler runs under the
+ * server's stack limit, called unwindably (platform.h): a trap or stop of
+ * the server ends that call at once (comp_unwind), as if the handler had
+ * returned, with a.unwound set. Saving the registers such an unwinding
+ * needs is the whole price of containing the server's traps; this is an
+ * ordinary function that keeps its values in registers across the
+ * handler. What t ran before is the caller's own code (a host call of
+ * its), so that is what comes back. in_wasm is true exactly while the
+ * handler runs with its recovery point recorded: the interrupt exit may
+ * unwind the top activation only then. */
+static inline __attribute__((always_inline)) int ipc_serve_on(struct thread *t, struct component *caller, struct component *srv,
                                uint64_t badge, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2,
                                uint32_t lent_len, bool lent_writable, uint64_t *result)
 {
     uintptr_t base = (uintptr_t)t->stack.base;
     if ((uintptr_t)__builtin_frame_address(0) < base + srv->ipc.ep.need_off)
         return -ATH_ESTACK;
-    struct activation a; /* its jmp is filled by ipc_enter */
+    struct activation a; /* its unwind's registers: plat_call_unwindable's */
     a.comp = srv;
     a.stack_limit = base + srv->ipc.ep.limit_off;
     a.lent_len = lent_len;
     a.lent_writable = lent_writable;
     a.unwound = false;
+    a.unwind.fn = srv->ipc.ep.handle;
+    a.unwind.arg = srv->rt.instance;
+    a.unwind.live = &t->in_wasm;
     comp_act_push(t, &a);
-    *result = ipc_enter(t, badge, op, a0, a1, a2);
+    uintptr_t limit_below = rt_stack_limit();
+    rt_set_stack_limit(a.stack_limit);
+    *result = plat_call_unwindable(&a.unwind, badge, op, a0, a1, a2);
+    rt_set_stack_limit(limit_below);
     comp_act_restore(t, a.below, caller, &caller->kmem);
     if (__builtin_expect(a.unwound, 0))
         return ipc_unwound(t, srv);
@@ -129,7 +132,7 @@ static inline int ipc_serve_on(struct thread *t, struct component *caller, struc
 
 /* The plain call (op and three words), all of it: what ipc_call does for
  * IPC_PLAIN, and what the plain call's host call inlines. */
-static inline int ipc_call_plain(struct thread *t, struct component *caller,
+static inline __attribute__((always_inline)) int ipc_call_plain(struct thread *t, struct component *caller,
                                  const struct ipc_call *call, uint64_t *result)
 {
     struct endpoint *ep = call->ep;

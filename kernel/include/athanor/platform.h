@@ -180,6 +180,35 @@ int  plat_vrange_revert(struct plat_vrange *r, uint32_t *pages);
 int       plat_copy_guarded(void *dst, const void *src, size_t n);
 uintptr_t plat_copy_fixup(uintptr_t pc);
 
+/* ---- calls that can be unwound ----------------------------------------- */
+
+/* A call into a component's code that a trap of that code, however deep,
+ * can end at once: the recovery point of an activation (component.h). The
+ * platform keeps here the machine state the caller needs back (x86-64: the
+ * callee-saved registers and the stack pointer); the core fills in the
+ * rest before the call. */
+#define PLAT_UNWIND_WORDS 8
+typedef uint64_t plat_unwind_fn(void *arg, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
+                                uint64_t f);
+struct plat_unwind {
+    uintptr_t       regs[PLAT_UNWIND_WORDS]; /* the platform's */
+    plat_unwind_fn *fn;                      /* what the call runs, */
+    void           *arg;                     /* with this first argument */
+    bool           *live; /* true exactly while fn runs with regs recorded: an
+                           * interrupt that finds it true may unwind the call */
+};
+/* u->fn(u->arg, b, c, d, e, f), with *u->live true while it runs: what it
+ * returns, or 0 once plat_unwind(u) ran on this stack above this frame (the
+ * caller marks which, in its own state, before it unwinds). Saving the
+ * caller's registers is the whole cost (no setjmp: nothing is restored on
+ * the normal return, where fn kept them as the calling convention says). */
+uint64_t plat_call_unwindable(struct plat_unwind *u, uint64_t b, uint64_t c, uint64_t d,
+                              uint64_t e, uint64_t f);
+/* End the call u records: back on its caller's stack, *u->live false, as
+ * if fn had returned 0. Only from code that call ran (a deeper frame of
+ * this stack). */
+noreturn void plat_unwind(struct plat_unwind *u);
+
 /* ---- thread context ------------------------------------------------------- */
 
 /* Saved machine state of a kernel thread that is not running. */

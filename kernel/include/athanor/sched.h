@@ -82,6 +82,7 @@ struct thread {
     volatile bool     stopping;     /* a component below the top is stopping: grace runs */
     uint64_t          grace_deadline; /* when the top activation is taken as hung */
     bool              in_wasm;
+    int               call_err;     /* why its last call_ret failed (ipc/hostcalls.c) */
     struct kmem_account *kacct;     /* what it allocates is charged here (heap.h); NULL: the kernel */
     struct rt_thread_state rt;      /* the wasm runtime's, saved at a switch (athanor/rt.h) */
     char              name[THREAD_NAME_MAX];
