@@ -30,8 +30,12 @@ GEN_ISA := -mssse3 -msse4.1 -msse4.2 -mpopcnt
 # bounds traps whether or not its value is used; tools/wasm2kernel.sh says
 # why this replaces wasm2c's asm barrier); signed arithmetic wraps, as
 # wasm's does (SIMDe implements i64x2.mul and others with signed C types);
-# and the instructions above.
-GEN_CFLAGS := -fnon-call-exceptions -fno-delete-dead-exceptions -fwrapv $(GEN_ISA)
+# and the instructions above. No frame pointer (the kernel's own code keeps
+# one for its backtraces): rbp is one more register for the generated code,
+# as for native code built with -O2; a kernel backtrace through a
+# component's frames stops there (kernel/lib/backtrace.c checks each frame).
+GEN_CFLAGS := -fnon-call-exceptions -fno-delete-dead-exceptions -fwrapv $(GEN_ISA) \
+              -fomit-frame-pointer
 
 # Native stack below every component's limit kept for host calls,
 # interrupts and the trap path (component.h); the sanitizers' frames are
