@@ -63,7 +63,9 @@ for v in no-handler no-enter no-activation no-take no-lookup; do
     # sources and this tree's build, timestamps kept (directories' too: the
     # manifest depends on the component folders), so only the edits rebuild
     for f in $(git ls-files | cut -d/ -f1 | sort -u); do cp -a "$f" "$d/"; done
-    cp -a build/gen build/hosted build/tools "$d/build/"
+    # (and the pinned translator and toolchains, or make fetches them anew
+    # and translates every component again)
+    for b in gen hosted tools wabt rust asc; do [ ! -d build/$b ] || cp -a build/$b "$d/build/"; done
     (cd "$d" && variant $v && make -j2 hosted-test > build.log 2>&1) ||
         { echo "ipc-parts: building $v failed: $d/build.log"; exit 1; }
     bins="$bins $d/build/hosted/azoth-test"

@@ -127,8 +127,10 @@ static void nudge_locked(struct thread *t)
 void comp_request_stop(struct component *c, enum trap_kind kind)
 {
     irqflags_t f = spin_lock_irqsave(&comp_lock);
-    if (c->state == COMP_RUNNING && stop_rank(kind) > stop_rank(c->trap.pending))
+    if (c->state == COMP_RUNNING && stop_rank(kind) > stop_rank(c->trap.pending)) {
         __atomic_store_n(&c->trap.pending, kind, __ATOMIC_SEQ_CST);
+        ipc_gate_close(c); /* before the holder is read below: see ipc_acquire */
+    }
     struct thread *holder = __atomic_load_n(&c->ipc.ep.holder, __ATOMIC_SEQ_CST);
     if (c->thread)
         nudge_locked(c->thread);

@@ -55,6 +55,7 @@ int plat_vrange_move(struct plat_vrange *from, size_t foff, struct plat_vrange *
 
 enum { OP_ECHO = 1, OP_TRAP = 2, OP_PEEK_MSG = 3 };
 
+spinlock_t comp_lock; /* ipc_serve takes it (component.c owns it in the kernel) */
 static struct component comps[2];
 static struct component *const srv = &comps[0], *const cli = &comps[1];
 struct component *comp_at(unsigned i) { return i < 2 ? &comps[i] : NULL; }

@@ -23,6 +23,8 @@ struct component;
  * handler's first frames. Less, and the call fails with -ATH_ESTACK for the
  * caller (whose nesting used the stack up), before the server runs. */
 #define CALL_MIN_STACK (8 * 1024)
+/* An endpoint's gate while its server generation g may be called. */
+#define IPC_GATE_OPEN(g) ((uint64_t)1 << 32 | (uint32_t)(g))
 
 /* A component's IPC endpoint: callers run its ath_handle on their own
  * thread, one at a time. holder is the thread running it now (NULL: free),
@@ -42,6 +44,19 @@ struct endpoint {
     spinlock_t        lock;
     struct thread *volatile holder;  /* volatile, not atomic: one CPU (ipc_invoke.h) */
     volatile uint32_t nwaiters;
+    /* What a call needs of the server, in the endpoint, so that it does
+     * not wait for a load of the server's own fields first (ipc.md, "The
+     * cost model"): IPC_GATE_OPEN(generation) only while the server
+     * serves, runs and is not asked to stop, so one compare checks all
+     * that; 0 (closed) says nothing, and the call then checks each
+     * (ipc_check_server). Opened by ipc_serve under comp_lock, which a
+     * stop request holds while it sets trap.pending and closes the gate;
+     * closed before serving is cleared; a component leaves COMP_RUNNING
+     * only after its ipc part stopped (ipc_unserve), so an open gate
+     * never outlives any of the three. instance is the server's
+     * rt.instance, set before serving is: valid whenever it serves. */
+    volatile uint64_t gate;
+    void             *instance;
     uint32_t          waits;   /* calls that had to wait (statistics, tests) */
     struct waitq      wq;
     /* The waiting callers in arrival order (under lock): only the first
@@ -148,6 +163,8 @@ void ipc_serve(struct component *srv);
 /* No new calls, and wait until no caller runs c's handler (on c's own
  * thread, before it runs c's code again or its instance goes). */
 void ipc_unserve(struct component *c);
+/* No call through the gate any more (a stop was requested; ipc.h). */
+void ipc_gate_close(struct component *c);
 /* serve_wait's event: run srv's handler on its own thread t as a call with
  * badge 0 (which no endpoint capability carries) and op ATH_OP_EVENT, a0 =
  * bits; serialised with the callers' calls by the endpoint. */

@@ -86,10 +86,18 @@ static inline __attribute__((always_inline)) int ipc_acquire(struct endpoint *ep
             return r;
     }
     __atomic_signal_fence(__ATOMIC_SEQ_CST); /* the holder published before the server is checked */
-    int r = ipc_check_server(caller, ep->server, obj_gen);
-    if (__builtin_expect(r != 0, 0))
-        ipc_release(ep);
-    return r;
+    /* The gate open for this generation: serving, running, not stopping
+     * (ipc.h); else each is checked and the call refused with the reason. */
+    if (__builtin_expect(ep->gate != IPC_GATE_OPEN(obj_gen) ||
+                             (caller && __atomic_load_n(&caller->trap.pending, __ATOMIC_RELAXED)),
+                         0)) {
+        int r = ipc_check_server(caller, ep->server, obj_gen);
+        if (r != 0) {
+            ipc_release(ep);
+            return r;
+        }
+    }
+    return 0;
 }
 
 /* The caller's thread becomes the server's for the handler (ep is held):
@@ -117,7 +125,7 @@ static inline __attribute__((always_inline)) int ipc_serve_on(struct thread *t, 
     a.lent_writable = lent_writable;
     a.unwound = false;
     a.unwind.fn = srv->ipc.ep.handle;
-    a.unwind.arg = srv->rt.instance;
+    a.unwind.arg = srv->ipc.ep.instance;
     a.unwind.live = &t->in_wasm;
     comp_act_push(t, &a);
     uintptr_t limit_below = rt_stack_limit();
