@@ -32,7 +32,7 @@ plain="        r = ipc_call_plain(t, c, &call, result); /* ipc_call's, inline: o
 variant() {
     case $1 in
     no-handler) # the unwindable call runs a native function that returns 0, not the server's handler
-        edit kernel/include/athanor/ipc_invoke.h 0 "    a.unwind.fn = srv->ipc.ep.handle;" \
+        edit kernel/include/athanor/ipc_invoke.h 0 "    a.unwind.fn = ep->handle;" \
             "    a.unwind.fn = parts_handler;"
         edit kernel/include/athanor/ipc_invoke.h 0 "static inline void ipc_release(struct endpoint *ep)" \
             "static uint64_t parts_null(void *i, uint64_t b, uint64_t o, uint64_t x, uint64_t y, uint64_t z) { (void)i; (void)b; (void)o; (void)x; (void)y; (void)z; return 0; }\nstatic uint64_t (*volatile parts_handler)(void *, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) = parts_null;\nstatic inline void ipc_release(struct endpoint *ep)" ;;
@@ -43,7 +43,7 @@ variant() {
     no-activation) # and no activation: the stack check, the push and pop
         variant no-enter
         edit kernel/include/athanor/ipc_invoke.h 1 \
-            "    r = ipc_serve_on(t, caller, ep->server, call->badge, call->m.op, call->m.a0, call->m.a1," \
+            "    r = ipc_serve_on(t, caller, ep, call->badge, call->m.op, call->m.a0, call->m.a1," \
             "    *result = 0; r = 0; $nop" ;;
     no-take) # and no endpoint: take, server checks, release (decode and the result remain)
         edit kernel/ipc/hostcalls.c 0 "$plain" \

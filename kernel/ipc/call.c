@@ -105,7 +105,7 @@ static __attribute__((noinline)) int call_msg(struct thread *t, struct component
      * athanor/umem.h); then the call fails, the kernel does not. */
     if (umem_copy(mem->data + srv->ipc.msgbuf, call->msg.data, len) != 0)
         return -ATH_EFAULT;
-    return ipc_serve_on(t, caller, srv, call->badge, call->m.op, call->m.a0, len, 0, 0, false,
+    return ipc_serve_on(t, caller, call->ep, call->badge, call->m.op, call->m.a0, len, 0, 0, false,
                         result);
 }
 
@@ -121,7 +121,7 @@ static __attribute__((noinline)) int call_grant(struct thread *t, struct compone
     int r = cap_grant(&caller->caps, call->give, &srv->caps, &given);
     if (r)
         return r;
-    r = ipc_serve_on(t, caller, srv, call->badge, call->m.op, call->m.a0, call->m.a1, given, 0,
+    r = ipc_serve_on(t, caller, call->ep, call->badge, call->m.op, call->m.a0, call->m.a1, given, 0,
                      false, result);
     if (r)
         cap_delete(&srv->caps, given);
@@ -150,7 +150,7 @@ static __attribute__((noinline)) int call_lend(struct thread *t, struct componen
     if (transfer)
         srv->ipc.transfer_next += len;
     /* The server may lend a lend on (decode checked it may); the endpoint serialises. */
-    r = ipc_serve_on(t, caller, srv, call->badge, call->m.op, call->m.a0, len, where,
+    r = ipc_serve_on(t, caller, call->ep, call->badge, call->m.op, call->m.a0, len, where,
                      transfer ? 0 : len, writable, result);
     if (!transfer) { /* take the lent pages back, whatever happened, as writable as before */
         int back = plat_vrange_move(&srv->rt.range, where, &caller->rt.range, ptr, len,
@@ -206,7 +206,7 @@ int ipc_call_kernel(struct thread *t, struct component *caller, const struct ipc
         uint8_t *buf = mem->data + srv->ipc.msgbuf;
         r = k->fill(k->ctx, buf, room, &len);
         if (!r)
-            r = ipc_serve_on(t, caller, srv, call->badge, call->m.op, call->m.a0, len, 0, 0, false,
+            r = ipc_serve_on(t, caller, call->ep, call->badge, call->m.op, call->m.a0, len, 0, 0, false,
                              result);
         if (!r && k->drain)
             r = k->drain(k->ctx, buf, room, *result);

@@ -111,21 +111,24 @@ static inline __attribute__((always_inline)) int ipc_acquire(struct endpoint *ep
  * its), so that is what comes back. in_wasm is true exactly while the
  * handler runs with its recovery point recorded: the interrupt exit may
  * unwind the top activation only then. */
-static inline __attribute__((always_inline)) int ipc_serve_on(struct thread *t, struct component *caller, struct component *srv,
+static inline __attribute__((always_inline)) int ipc_serve_on(struct thread *t, struct component *caller, struct endpoint *ep,
                                uint64_t badge, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2,
                                uint32_t lent_len, bool lent_writable, uint64_t *result)
 {
+    /* What it needs of the server is read from ep (its srv->ipc.ep), not
+     * through srv: one load less for every one of them to wait for. */
+    struct component *srv = ep->server;
     uintptr_t base = (uintptr_t)t->stack.base;
-    if ((uintptr_t)__builtin_frame_address(0) < base + srv->ipc.ep.need_off)
+    if ((uintptr_t)__builtin_frame_address(0) < base + ep->need_off)
         return -ATH_ESTACK;
     struct activation a; /* its unwind's registers: plat_call_unwindable's */
     a.comp = srv;
-    a.stack_limit = base + srv->ipc.ep.limit_off;
+    a.stack_limit = base + ep->limit_off;
     a.lent_len = lent_len;
     a.lent_writable = lent_writable;
     a.unwound = false;
-    a.unwind.fn = srv->ipc.ep.handle;
-    a.unwind.arg = srv->ipc.ep.instance;
+    a.unwind.fn = ep->handle;
+    a.unwind.arg = ep->instance;
     a.unwind.live = &t->in_wasm;
     comp_act_push(t, &a);
     uintptr_t limit_below = rt_stack_limit();
@@ -149,7 +152,7 @@ static inline __attribute__((always_inline)) int ipc_call_plain(struct thread *t
     int r = ipc_acquire(ep, t, caller, call->obj_gen);
     if (r)
         return r;
-    r = ipc_serve_on(t, caller, ep->server, call->badge, call->m.op, call->m.a0, call->m.a1,
+    r = ipc_serve_on(t, caller, ep, call->badge, call->m.op, call->m.a0, call->m.a1,
                      call->m.a2, 0, false, result);
     ipc_release(ep);
     return r;
