@@ -34,9 +34,9 @@ bool kernel_fault(struct fault_info *fi)
             return true;
         }
     }
-    if (!t->comp)
+    if (!thread_comp(t))
         return false;
-    struct component *c = t->comp;
+    struct component *c = thread_comp(t);
     if (!t->in_wasm)
         return false;
     enum trap_kind kind;

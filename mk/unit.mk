@@ -26,6 +26,7 @@ UNIT_SRCS_test_format    := kernel/lib/format.c
 UNIT_SRCS_test_cmdline   := kernel/lib/cmdline.c
 UNIT_SRCS_test_pagetable := arch/x86_64/mm/pagetable.c
 UNIT_SRCS_test_errors    := kernel/lib/errors.c
+UNIT_SRCS_test_unwind    := arch/x86_64/unwind.S
 UNIT_SRCS_test_csprng    := kernel/lib/csprng.c
 UNIT_SRCS_test_cap       := kernel/cap/cap.c
 UNIT_SRCS_test_libm      := kernel/rt/libm.c

@@ -64,7 +64,7 @@ struct component *comp_by_address(uintptr_t addr)
 struct component *comp_current(void)
 {
     struct thread *t = thread_current();
-    return t ? t->comp : NULL;
+    return t ? thread_comp(t) : NULL;
 }
 
 /* ---- the parts ----
@@ -233,7 +233,7 @@ static void run_instance(struct component *c, struct thread *t, struct activatio
     base->unwind.live = &t->in_wasm;
     for (;;) {
         base->unwound = false;
-        rt_set_stack_limit(base->stack_limit);
+        rt_set_stack_limit(comp_stack_limit(t, c->image));
         plat_call_unwindable(&base->unwind, 0, 0, 0, 0, 0);
         if (c->trap.kind != TRAP_RESET || !do_reset(c, t))
             return;
@@ -268,7 +268,6 @@ static void comp_main(void *arg)
     if (watch)
         paint_stack(t);
     struct activation base = { .comp = c };
-    base.stack_limit = comp_stack_limit(t, c->image);
     t->owner = c;
     comp_act_push(t, &base);
     trap_thread_begin(t);
@@ -285,9 +284,9 @@ static void comp_main(void *arg)
     plat_irq_enable();
     /* Every activation above the base has unwound (the runtime frees the
      * memory of the activation on top, in the rt part's stop). */
-    if (t->act != &base || t->comp != c)
+    if (t->act != &base)
         kpanic("comp: %s tears down under %s's activation", c->cfg->name,
-               t->comp ? t->comp->cfg->name : "no");
+               thread_comp(t) ? thread_comp(t)->cfg->name : "no");
     parts_stop(c, ARRAY_LEN(parts));
     comp_act_pop(t, &base);
     t->owner = NULL;

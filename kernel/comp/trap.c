@@ -196,7 +196,7 @@ void comp_check_stop(struct thread *t, bool may_trap)
     if (v == HUNG) {
         /* The top outlived its grace: its own fault. Whatever is next up
          * after it unwinds gets a grace of its own. */
-        struct component *top = t->comp;
+        struct component *top = thread_comp(t);
         irqflags_t f = spin_lock_irqsave(&comp_lock);
         t->grace_deadline = plat_clock_ns() + CALL_GRACE_NS;
         spin_unlock_irqrestore(&comp_lock, f);
@@ -204,7 +204,7 @@ void comp_check_stop(struct thread *t, bool may_trap)
         v = STOP;
     }
     if (v == STOP && may_trap)
-        comp_trap(t->comp->trap.pending, 0, 0);
+        comp_trap(thread_comp(t)->trap.pending, 0, 0);
 }
 
 /* Interrupt-exit hook (interrupts off, no locks held, on t): the CPU budget

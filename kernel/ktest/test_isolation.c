@@ -61,7 +61,7 @@ static const char *start_stuck(struct component *c, const char *args, struct com
         KT_CHECK(c->state == COMP_RUNNING, "%s %s stopped by itself (%s/%d)", c->cfg->name, args,
                  comp_state_name(c->state), c->trap.exit_code);
         struct thread *t = c->thread;
-        if (t && t->comp == inside && (!block || t->state == THREAD_BLOCKED) && ++seen >= (block ? 1 : 10))
+        if (t && thread_comp(t) == inside && (!block || t->state == THREAD_BLOCKED) && ++seen >= (block ? 1 : 10))
             return NULL;
     }
     return ktest_failf("%s %s never got stuck in %s", c->cfg->name, args, inside->cfg->name);

@@ -74,7 +74,8 @@ static void rt_leave(bool was)
     struct thread *t = thread_current();
     if (!was)
         return;
-    if (t->comp && (t->comp->trap.pending || t->stopping))
+    struct component *top = thread_comp(t);
+    if (top && (top->trap.pending || t->stopping))
         comp_check_stop(t, true);
     t->in_wasm = true;
 }

@@ -71,9 +71,9 @@ static uint64_t handler(void *instance, uint64_t badge, uint64_t op, uint64_t a0
     struct thread *t = fake_self();
     seen.badge = badge, seen.op = op, seen.a0 = a0, seen.a1 = a1, seen.a2 = a2;
     seen.calls++;
-    seen.top = t->comp;
+    seen.top = thread_comp(t);
     if (op == OP_TRAP) { /* what comp_trap does: record, unwind the top activation */
-        t->comp->trap.kind = TRAP_UNREACHABLE;
+        thread_comp(t)->trap.kind = TRAP_UNREACHABLE;
         comp_unwind(t->act);
     }
     return op == OP_PEEK_MSG ? srv_mem[100] : a0 + 1;
@@ -90,6 +90,7 @@ const struct comp_config comp_manifest[] = {
 const unsigned comp_manifest_count = 2;
 
 static struct cap srv_slots[8], cli_slots[8];
+static struct activation cli_base;
 
 static int setup(void **state)
 {
@@ -113,9 +114,10 @@ static int setup(void **state)
     cap_table_init(&cli->caps, cli_slots, 8, cli);
     srv->rt.memory = &srv_rtmem;
     srv->ipc.serving = true;
-    /* the calling thread runs the client's own code */
+    /* the calling thread runs the client's own code: its base activation */
     struct thread *t = fake_self();
-    t->comp = cli;
+    cli_base = (struct activation){ .comp = cli };
+    t->act = &cli_base;
     return 0;
 }
 
@@ -146,8 +148,8 @@ static void assert_clean(void)
     struct thread *t = fake_self();
     assert_null(srv->ipc.ep.holder);
     assert_int_equal(srv->ipc.ep.nwaiters, 0);
-    assert_null(t->act);
-    assert_ptr_equal(t->comp, cli);
+    assert_ptr_equal(t->act, &cli_base);
+    assert_ptr_equal(thread_comp(t), cli);
 }
 
 static void test_start_grants_manifest_endpoints(void **state)

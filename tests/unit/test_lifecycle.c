@@ -97,7 +97,7 @@ static void img_start(void *i)
     note("run");
     if (trap_on_start) { /* what comp_trap does */
         struct thread *t = fake_self();
-        t->comp->trap.kind = TRAP_DIV_BY_ZERO;
+        thread_comp(t)->trap.kind = TRAP_DIV_BY_ZERO;
         comp_unwind(t->act);
     }
 }

@@ -165,7 +165,6 @@ struct activation {
     struct component  *comp;
     struct activation *below;         /* the caller's; NULL at the bottom */
     struct plat_unwind unwind;        /* the call of its code: where its unwinding lands */
-    uintptr_t          stack_limit;   /* the wasm runtime's limit while it runs (kernel/rt) */
     uint32_t           lent_len;      /* serving a lend: its length, */
     bool               lent_writable; /* and whether it may write it (it may lend it on) */
     bool               unwound;       /* its call ended by comp_unwind, not by a return */
@@ -241,28 +240,33 @@ struct component *comp_by_address(uintptr_t addr);
 struct component *comp_current(void);
 const char *comp_state_name(enum comp_state s);
 
+/* The component whose code runs on t: its top activation's (NULL: none).
+ * Read through the activation, not kept in the thread: one store less on
+ * each side of every call. */
+static inline struct component *thread_comp(const struct thread *t)
+{
+    return t->act ? t->act->comp : NULL;
+}
+
 /* Activations (ipc/call.c pushes and pops the call ones): a becomes the
- * top of t, its component the one whose code runs (t->comp). Only on t. */
+ * top of t, its component the one whose code runs (thread_comp). Only on t. */
 static inline void comp_act_push(struct thread *t, struct activation *a)
 {
     a->below = t->act;
     t->act = a;
-    t->comp = a->comp;
     t->kacct = &a->comp->kmem; /* what its code and host calls allocate is charged to it */
 }
 static inline void comp_act_pop(struct thread *t, struct activation *a)
 {
     t->act = a->below;
-    t->comp = a->below ? a->below->comp : NULL;
     t->kacct = a->below ? &a->below->comp->kmem : NULL;
 }
-/* The same, with what t->comp and t->kacct were before the push (saved by
- * the caller: no loads through the activation below on the IPC path). */
+/* The same, with what t->kacct was before the push (saved by the caller:
+ * no load through the activation below on the IPC path). */
 static inline void comp_act_restore(struct thread *t, struct activation *below,
-                                    struct component *comp, struct kmem_account *acct)
+                                    struct kmem_account *acct)
 {
     t->act = below;
-    t->comp = comp;
     t->kacct = acct;
 }
 /* End the top activation a's call of its code, at once (a trap, a stop,

@@ -123,7 +123,6 @@ static inline __attribute__((always_inline)) int ipc_serve_on(struct thread *t, 
         return -ATH_ESTACK;
     struct activation a; /* its unwind's registers: plat_call_unwindable's */
     a.comp = srv;
-    a.stack_limit = base + ep->limit_off;
     a.lent_len = lent_len;
     a.lent_writable = lent_writable;
     a.unwound = false;
@@ -132,10 +131,10 @@ static inline __attribute__((always_inline)) int ipc_serve_on(struct thread *t, 
     a.unwind.live = &t->in_wasm;
     comp_act_push(t, &a);
     uintptr_t limit_below = rt_stack_limit();
-    rt_set_stack_limit(a.stack_limit);
+    rt_set_stack_limit(base + ep->limit_off);
     *result = plat_call_unwindable(&a.unwind, badge, op, a0, a1, a2);
     rt_set_stack_limit(limit_below);
-    comp_act_restore(t, a.below, caller, &caller->kmem);
+    comp_act_restore(t, a.below, &caller->kmem);
     if (__builtin_expect(a.unwound, 0))
         return ipc_unwound(t, srv);
     return 0;

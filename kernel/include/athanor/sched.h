@@ -74,9 +74,9 @@ struct thread {
     volatile bool     nopreempt;
     volatile bool     preempt_missed;
     /* The component layer's part (kernel/comp, kernel/ipc): set while the
-     * thread runs WebAssembly code, a CPU fault is a trap of comp (the
-     * component whose activation is on top), not a kernel bug. */
-    struct component *comp;         /* the top activation's component */
+     * thread runs WebAssembly code, a CPU fault is a trap of the component
+     * whose activation is on top (thread_comp, component.h), not a kernel
+     * bug. */
     struct activation *act;         /* the top activation (struct activation, component.h) */
     struct component *owner;        /* the component whose thread this is (base activation) */
     volatile bool     stopping;     /* a component below the top is stopping: grace runs */

@@ -1,0 +1,117 @@
+/* Unit tests of the unwindable call (platform.h; arch/x86_64/unwind.S, which
+ * the hosted platform assembles too): arguments and result pass through, the
+ * live flag is true exactly while the callee runs, and an unwinding from any
+ * depth comes back to the caller with every callee-saved register it had. */
+#include "fake_platform.h"
+
+#include <athanor/platform.h>
+
+static struct plat_unwind u;
+static bool live;
+static bool live_inside;
+static int depth_reached;
+
+static uint64_t add_all(void *arg, uint64_t b, uint64_t c, uint64_t d, uint64_t e, uint64_t f)
+{
+    live_inside = live;
+    return (uint64_t)(uintptr_t)arg + b + 2 * c + 3 * d + 4 * e + 5 * f;
+}
+
+static void test_return_passes_through(void **state)
+{
+    (void)state;
+    u.fn = add_all;
+    u.arg = (void *)(uintptr_t)1000;
+    u.live = &live;
+    live = false;
+    uint64_t r = plat_call_unwindable(&u, 1, 2, 3, 4, 5);
+    assert_int_equal(r, 1000 + 1 + 4 + 9 + 16 + 25);
+    assert_true(live_inside);
+    assert_false(live);
+}
+
+/* Wipe every callee-saved register gcc may use (rbp is the frame pointer
+ * here), as a callee's own code would, then unwind from n frames down. */
+static __attribute__((noinline)) void clobber_and_unwind(int n)
+{
+    if (n > 0) {
+        volatile char pad[64]; /* real frames, not a loop */
+        pad[0] = (char)n;
+        clobber_and_unwind(n - 1);
+        (void)pad[0];
+        return;
+    }
+    depth_reached = 1;
+    if (!u.live)
+        return; /* no record to unwind to (never here) */
+    __asm__ volatile("mov $-1, %%rbx\n\tmov $-1, %%r12\n\tmov $-1, %%r13\n\t"
+                     "mov $-1, %%r14\n\tmov $-1, %%r15" ::: "rbx", "r12", "r13", "r14", "r15");
+    plat_unwind(&u);
+}
+
+static uint64_t unwind_from(void *arg, uint64_t depth, uint64_t c, uint64_t d, uint64_t e,
+                            uint64_t f)
+{
+    (void)arg, (void)c, (void)d, (void)e, (void)f;
+    live_inside = live;
+    clobber_and_unwind((int)depth);
+    return 42; /* never: the unwinding ends the call */
+}
+
+/* Values the caller keeps across the call: with five of them live and a
+ * call between, gcc holds them in callee-saved registers. */
+static __attribute__((noinline)) uint64_t caller_with_live_values(uint64_t seed, uint64_t depth)
+{
+    uint64_t v1 = seed * 3, v2 = seed ^ 0x5555, v3 = seed + 77, v4 = seed << 3, v5 = ~seed;
+    u.fn = unwind_from;
+    u.arg = NULL;
+    u.live = &live;
+    uint64_t r = plat_call_unwindable(&u, depth, 0, 0, 0, 0);
+    assert_int_equal(r, 0);
+    return v1 + 2 * v2 + 3 * v3 + 4 * v4 + 5 * v5;
+}
+
+static void test_unwind_restores_the_caller(void **state)
+{
+    (void)state;
+    const uint64_t depths[] = { 0, 1, 7, 200 };
+    for (unsigned i = 0; i < ARRAY_LEN(depths); i++) {
+        uint64_t seed = 0x1234567 + i;
+        uint64_t want = seed * 3 + 2 * (seed ^ 0x5555) + 3 * (seed + 77) + 4 * (seed << 3) + 5 * ~seed;
+        depth_reached = 0;
+        live = false;
+        live_inside = false;
+        assert_int_equal(caller_with_live_values(seed, depths[i]), want);
+        assert_int_equal(depth_reached, 1);
+        assert_true(live_inside);
+        assert_false(live); /* cleared by the unwinding, not by a return */
+    }
+}
+
+/* One record serves call after call, returns and unwindings mixed. */
+static void test_record_reused(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 100; i++) {
+        if (i % 3 == 0) {
+            assert_int_equal(caller_with_live_values((uint64_t)i, (uint64_t)(i % 5)),
+                             (uint64_t)i * 3 + 2 * ((uint64_t)i ^ 0x5555) + 3 * ((uint64_t)i + 77) +
+                                 4 * ((uint64_t)i << 3) + 5 * ~(uint64_t)i);
+        } else {
+            u.fn = add_all;
+            u.arg = (void *)(uintptr_t)i;
+            assert_int_equal(plat_call_unwindable(&u, 1, 1, 1, 1, 1), (uint64_t)i + 15);
+        }
+        assert_false(live);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_return_passes_through),
+        cmocka_unit_test(test_unwind_restores_the_caller),
+        cmocka_unit_test(test_record_reused),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
