@@ -507,7 +507,12 @@ static void notification_pin(void *object)
 static struct kmem_account *current_account(void)
 {
     struct thread *t = thread_current();
-    return t ? t->kacct : NULL;
+    if (!t)
+        return NULL;
+    if (t->kacct)
+        return t->kacct;
+    struct component *c = thread_comp(t); /* its code and host calls: its own memory */
+    return c ? &c->kmem : NULL;
 }
 
 /* What a slot needs before its component first starts: its capability

@@ -254,20 +254,10 @@ static inline void comp_act_push(struct thread *t, struct activation *a)
 {
     a->below = t->act;
     t->act = a;
-    t->kacct = &a->comp->kmem; /* what its code and host calls allocate is charged to it */
 }
 static inline void comp_act_pop(struct thread *t, struct activation *a)
 {
     t->act = a->below;
-    t->kacct = a->below ? &a->below->comp->kmem : NULL;
-}
-/* The same, with what t->kacct was before the push (saved by the caller:
- * no load through the activation below on the IPC path). */
-static inline void comp_act_restore(struct thread *t, struct activation *below,
-                                    struct kmem_account *acct)
-{
-    t->act = below;
-    t->kacct = acct;
 }
 /* End the top activation a's call of its code, at once (a trap, a stop,
  * proc_exit): its unwound is set and its plat_call_unwindable returns 0. */

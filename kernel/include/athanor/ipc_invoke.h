@@ -134,7 +134,7 @@ static inline __attribute__((always_inline)) int ipc_serve_on(struct thread *t, 
     rt_set_stack_limit(base + ep->limit_off);
     *result = plat_call_unwindable(&a.unwind, badge, op, a0, a1, a2);
     rt_set_stack_limit(limit_below);
-    comp_act_restore(t, a.below, &caller->kmem);
+    comp_act_pop(t, &a);
     if (__builtin_expect(a.unwound, 0))
         return ipc_unwound(t, srv);
     return 0;

@@ -83,7 +83,10 @@ struct thread {
     uint64_t          grace_deadline; /* when the top activation is taken as hung */
     bool              in_wasm;
     int               call_err;     /* why its last call_ret failed (ipc/hostcalls.c) */
-    struct kmem_account *kacct;     /* what it allocates is charged here (heap.h); NULL: the kernel */
+    /* What it allocates is charged to its top activation's component
+     * (heap.h; none: the kernel), or here while this is set (a component's
+     * start charges what it makes to that component, whoever starts it). */
+    struct kmem_account *kacct;
     struct rt_thread_state rt;      /* the wasm runtime's, saved at a switch (athanor/rt.h) */
     char              name[THREAD_NAME_MAX];
 };
