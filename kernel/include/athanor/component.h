@@ -157,7 +157,7 @@ enum comp_state { /* the ABI's (athanor/abi/consts.h): comp_ctl's STATE reports 
  * the caller's thread (the migrating-thread model), so a thread carries a
  * stack of them: caller below, server on top. Whatever happens to a
  * component — trap, exit, kill, reset, watchdog — happens to its
- * activations: the top one unwinds to its jmp at once; one with others
+ * activations: the top one unwinds at once (comp_unwind); one with others
  * above it waits for them to return, at most CALL_GRACE_NS each (then the
  * top is taken as hung: TRAP_HUNG, its own fault). Lives on the stack of
  * the function that runs it (comp_main, ipc_invoke.h's ipc_serve_on). */
@@ -165,9 +165,11 @@ struct activation {
     struct component  *comp;
     struct activation *below;         /* the caller's; NULL at the bottom */
     struct plat_unwind unwind;        /* the call of its code: where its unwinding lands */
+    /* One 8-byte word (spare: 0), so that a call sets them with one store. */
     uint32_t           lent_len;      /* serving a lend: its length, */
     bool               lent_writable; /* and whether it may write it (it may lend it on) */
     bool               unwound;       /* its call ended by comp_unwind, not by a return */
+    uint16_t           spare;
 };
 /* How long the activations above a stopping one get to return. */
 #define CALL_GRACE_NS (100 * NS_PER_MS)

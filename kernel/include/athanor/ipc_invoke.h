@@ -126,6 +126,7 @@ static inline __attribute__((always_inline)) int ipc_serve_on(struct thread *t, 
     a.lent_len = lent_len;
     a.lent_writable = lent_writable;
     a.unwound = false;
+    a.spare = 0;
     a.unwind.fn = ep->handle;
     a.unwind.arg = ep->instance;
     a.unwind.live = &t->in_wasm;
@@ -136,7 +137,7 @@ static inline __attribute__((always_inline)) int ipc_serve_on(struct thread *t, 
     rt_set_stack_limit(limit_below);
     comp_act_pop(t, &a);
     if (__builtin_expect(a.unwound, 0))
-        return ipc_unwound(t, srv);
+        return ipc_unwound(t, a.comp); /* srv, from memory only on this path */
     return 0;
 }
 
