@@ -5,8 +5,11 @@
 #   keys and .wasm files there).
 # - BLAKE3 (the C code of Debian's librust-blake3-dev, a binary package the
 #   build unpacks: no source package has it): the hash a signature covers,
-#   with its x86-64 assembly for SSE2, SSE4.1, AVX2 and AVX-512, picked by
-#   CPUID (blake3_dispatch.c), in the kernel and in pkgtool. A package's
+#   with its x86-64 assembly for SSE4.1, AVX2 and AVX-512, picked by CPUID
+#   (blake3_dispatch.c), in the kernel, and for SSE2 too in pkgtool. The
+#   kernel needs SSE4.1 of every CPU it runs components on (x86-64-v2,
+#   mk/config.mk), so its SSE2 code (12 KiB) could never be picked where a
+#   package loads. A package's
 #   hash is most of its load time: libsodium's portable SHA-256 hashed
 #   350 MB/s here, nettle's with the SHA instructions 1.5 GB/s, BLAKE3 with
 #   AVX-512 5-6 GB/s (docs/apps.md).
@@ -45,7 +48,8 @@ BLAKE3_SRCS := $(addprefix $(BLAKE3)/,blake3.c blake3_dispatch.c blake3_portable
 $(BLAKE3_SRCS): | $(SRC)/librust-blake3-dev/.azoth-src ;
 # BLAKE3_TESTING: its CPU-feature choice is a variable the kernel's test
 # sets, to check each implementation against the others.
-BLAKE3_DEFS := -DBLAKE3_TESTING -I$(BLAKE3)
+BLAKE3_DEFS := -DBLAKE3_TESTING -DBLAKE3_NO_SSE2 -I$(BLAKE3)
+BLAKE3_KSRCS := $(filter-out %/blake3_sse2_x86-64_unix.S,$(BLAKE3_SRCS))
 
 # Flags: libsodium's and BLAKE3's own sources are not ours to lint; the
 # loader's files that include their headers get their include paths.
@@ -63,7 +67,7 @@ PKG_EXPORTS := $(GEN)/pkg-exports.txt
 PKG_KSRCS   := $(GEN)/pkgkey.c $(GEN)/pkg-runtime.c
 CRYPTO_OBJ  := crypto.o
 define sodium_obj
-$(1)/$(CRYPTO_OBJ): $(patsubst %,$(1)/%.o,$(SODIUM_VERIFY) $(BLAKE3_SRCS))
+$(1)/$(CRYPTO_OBJ): $(patsubst %,$(1)/%.o,$(SODIUM_VERIFY) $(BLAKE3_KSRCS))
 	@echo '  LD      $$@'
 	$(Q)ld -r --gc-sections -u crypto_sign_ed25519_verify_detached -u blake3_hasher_init -u blake3_hasher_update \
 	    -u blake3_hasher_finalize -u g_cpu_features -u get_cpu_features -o $$@ $$^

@@ -31,7 +31,25 @@ KLDFLAGS     := -nostdlib -static -no-pie -Wl,-T,arch/x86_64/linker.ld \
 # the core (kernel/) and generated code cannot include them, so "the core
 # reaches the machine only through platform.h" is enforced, not a convention.
 kmachine = $(if $(filter kernel/% $(GEN)/%,$<),,-Iarch/x86_64/include)
-kflags = $(kmachine) $(sodium_flags) $(if $(filter $(GEN)/%,$<),$(KCFLAGS_GEN) -I$(dir $<),$(if $(sodium_src),$(KCFLAGS_COMMON) -w -mgeneral-regs-only,$(if $(filter $<,$(SSE_SRCS)),$(KCFLAGS_SSE),$(KCFLAGS))))
+# Code on no hot path (set-up, reports, the monitor, the loader's checks,
+# host calls a component makes now and then, the WASI calls that go on to
+# a service) is compiled for size: what keeps the image without components
+# within 256 KiB (docs/performance.md) now that the loader's signature
+# check and hash, WASI files and sockets are in it. -Os took 33 KiB off
+# these files; the call, scheduler, capability, heap, lend and trap paths
+# stay -O2.
+KCOLD_SRCS := kernel/wasi/files.c kernel/wasi/wasi.c kernel/wasi/sockets.c kernel/hw/hostcalls.c \
+              kernel/comp/hostcalls.c kernel/comp/component.c kernel/comp/faults.c \
+              kernel/comp/supervise.c kernel/lib/format.c kernel/load/app.c kernel/load/pkg.c \
+              kernel/load/hostcalls.c kernel/monitor/commands.c kernel/monitor/monitor.c \
+              kernel/console.c kernel/console_log.c kernel/time/realtime.c kernel/main.c \
+              kernel/fault.c kernel/hw/comp.c kernel/hw/refused.c kernel/lib/backtrace.c \
+              kernel/lib/ksyms.c kernel/lib/cmdline.c kernel/lib/errors.c arch/x86_64/cpu.c \
+              arch/x86_64/acpi.c arch/x86_64/boot/bootinfo.c arch/x86_64/main.c arch/x86_64/gdt.c \
+              arch/x86_64/idt.c arch/x86_64/lapic.c arch/x86_64/ioapic.c arch/x86_64/pit.c \
+              arch/x86_64/power.c arch/x86_64/serial.c arch/x86_64/backtrace.c
+kflags = $(kmachine) $(sodium_flags) $(if $(filter $(GEN)/%,$<),$(KCFLAGS_GEN) -I$(dir $<),$(if $(sodium_src),$(KCFLAGS_COMMON) -w -mgeneral-regs-only,$(if $(filter $<,$(SSE_SRCS)),$(KCFLAGS_SSE),$(KCFLAGS)))) \
+         $(if $(filter $<,$(KCOLD_SRCS)),-Os)
 $(KDIR)/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	@echo '  CC      $@'

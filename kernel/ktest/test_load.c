@@ -1,6 +1,6 @@
 /* In-kernel tests of the package loader's hash (kernel/load/hash.c,
- * BLAKE3): every implementation the CPU has (portable C, SSE2, SSE4.1,
- * AVX2, AVX-512), against the BLAKE3 team's test vectors, and against each
+ * BLAKE3): every implementation the kernel has and the CPU too (portable C,
+ * SSE4.1, AVX2, AVX-512), against the BLAKE3 team's test vectors, and against each
  * other on every length around a block and a chunk, and on large inputs
  * (where the vector ones hash many chunks at once). */
 #include <athanor/heap.h>

@@ -1,6 +1,7 @@
 /* The hash a package signature covers (verify.c): BLAKE3, the C code and
  * x86-64 assembly of Debian's librust-blake3-dev (mk/apps.mk), which picks
- * SSE2, SSE4.1, AVX2 or AVX-512 by CPUID and XCR0 (blake3_dispatch.c).
+ * SSE4.1, AVX2 or AVX-512 by CPUID and XCR0 (blake3_dispatch.c; the kernel
+ * is built without its SSE2 code, BLAKE3_NO_SSE2: components need SSE4.1).
  * Packages are x86-64 code, so is every kernel that loads them: this is the
  * ISA's, not a platform's. */
 #include <athanor/load.h>
@@ -34,7 +35,6 @@ static const struct {
     const char *name;
 } impls[] = {
     { 0, "portable C" },
-    { F_SSE2, "SSE2" },
     { F_SSE2 | F_SSE41, "SSE4.1" },
     { F_SSE2 | F_SSE41 | F_AVX2, "AVX2" },
     { F_SSE2 | F_SSE41 | F_AVX2 | F_AVX512F | F_AVX512VL, "AVX-512" },
