@@ -13,7 +13,7 @@ HOSTED_LIBS        := -lm
 # Generated component code: not ours to lint.
 # Only the platform's own files see its headers (as in mk/kernel.mk).
 hmachine = $(if $(filter platform/%,$<),-Iplatform/hosted,)
-hflags = $(hmachine) $(sodium_flags) $(run_flags) $(if $(filter $(GEN)/%.c,$<),$(HOSTED_CFLAGS_COMMON) $(GEN_CFLAGS) -w -fstack-usage -fno-optimize-sibling-calls -I$(dir $<),$(if $(sodium_src),$(HOSTED_CFLAGS_COMMON) -w,$(HOSTED_CFLAGS_BASE)))
+hflags = $(hmachine) $(sodium_flags) $(run_flags) $(NOSLP) $(if $(filter $(GEN)/%.c,$<),$(HOSTED_CFLAGS_COMMON) $(GEN_CFLAGS) -w -fstack-usage -fno-optimize-sibling-calls -I$(dir $<),$(if $(sodium_src),$(HOSTED_CFLAGS_COMMON) -w,$(HOSTED_CFLAGS_BASE)))
 SAN_FLAGS          := -fsanitize=address,undefined -fno-sanitize-recover=all
 
 define hosted_flavour

@@ -49,7 +49,7 @@ KCOLD_SRCS := kernel/wasi/files.c kernel/wasi/wasi.c kernel/wasi/sockets.c kerne
               arch/x86_64/idt.c arch/x86_64/lapic.c arch/x86_64/ioapic.c arch/x86_64/pit.c \
               arch/x86_64/power.c arch/x86_64/serial.c arch/x86_64/backtrace.c
 kflags = $(kmachine) $(sodium_flags) $(if $(filter $(GEN)/%,$<),$(KCFLAGS_GEN) -I$(dir $<),$(if $(sodium_src),$(KCFLAGS_COMMON) -w -mgeneral-regs-only,$(if $(filter $<,$(SSE_SRCS)),$(KCFLAGS_SSE),$(KCFLAGS)))) \
-         $(if $(filter $<,$(KCOLD_SRCS)),-Os)
+         $(if $(filter $<,$(KCOLD_SRCS)),-Os) $(NOSLP)
 $(KDIR)/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	@echo '  CC      $@'

@@ -13,11 +13,6 @@
  * scheduler does not preempt, released by a plain store; callers that
  * find it taken wait on ep->wq under ep->lock (ipc_invoke.h explains
  * why that is enough on one CPU, and what more CPUs would do). */
-/* No SLP vectorising here: gcc packs pairs of a call's activation words into
- * 16-byte stores that the unwindable call then reads back 8 bytes at a
- * time, which store forwarding does not serve at once (a null call
- * measured 10.9 ns with it and 10.4 without; docs/ipc.md). */
-#pragma GCC optimize("no-tree-slp-vectorize")
 #include <athanor/component.h>
 #include <athanor/errors.h>
 #include <athanor/ipc.h>

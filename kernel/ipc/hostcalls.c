@@ -5,11 +5,6 @@
  * every handle against its capability table, the manifest's calls list;
  * the work (invoke) is in call.c and notify.c on checked values, and in
  * cap.c for the capability operations themselves. */
-/* No SLP vectorising here: gcc packs pairs of a call's activation words into
- * 16-byte stores that the unwindable call then reads back 8 bytes at a
- * time, which store forwarding does not serve at once (a null call
- * measured 10.9 ns with it and 10.4 without; docs/ipc.md). */
-#pragma GCC optimize("no-tree-slp-vectorize")
 #include <athanor/abi/wire.h>
 #include <athanor/component.h>
 #include <athanor/errors.h>
