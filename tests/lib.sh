@@ -183,6 +183,13 @@ numbered_commands() {
     echo halt >> "$2"
 }
 
+# flip_byte FILE OFFSET: invert one byte of a file in place, a change
+# whatever it held (writing a fixed value is none where the byte had it).
+flip_byte() {
+    _v=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+    printf "\\$(printf '%03o' $((255 - _v)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+
 # wait_log LOG PATTERN SECONDS [COUNT] : wait until COUNT (1) lines of LOG
 # (being written, e.g. by QEMU) match the pattern, at most SECONDS; a
 # script feeding a running machine paces itself by it. Says so on stderr

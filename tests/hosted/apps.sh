@@ -128,10 +128,10 @@ poke() {
 
 # One byte of the code changed, and one of the tables before the signature.
 cp "$PKG" "$dir/tampered.azpkg"
-poke "$dir/tampered.azpkg" $((image_off + 1000)) ff
+flip_byte "$dir/tampered.azpkg" $((image_off + 1000))
 refused tampered "$dir/tampered.azpkg" 'changed since it was signed'
 cp "$PKG" "$dir/tampered-tables.azpkg"
-poke "$dir/tampered-tables.azpkg" $((image_off - 65)) ff
+flip_byte "$dir/tampered-tables.azpkg" $((image_off - 65))
 refused tampered-tables "$dir/tampered-tables.azpkg" 'changed since it was signed'
 
 head -c $((size - 100)) "$PKG" > "$dir/truncated.azpkg"

@@ -16,7 +16,7 @@ expect_status qemu/apps-disk $? 0 "$dir/make.log"
 # image_off: byte 120 of the header): the signature no longer holds.
 cp "$BUILD/apps/runtest.azpkg" "$dir/bad.azpkg"
 image_off=$(od -An -tu4 -j 120 -N4 "$dir/bad.azpkg" | tr -d ' ')
-printf '\377' | dd of="$dir/bad.azpkg" bs=1 seek=$((image_off + 1000)) conv=notrunc status=none
+flip_byte "$dir/bad.azpkg" $((image_off + 1000))
 tools/disk.sh put "$img" "$dir/bad.azpkg" /apps/bad.azpkg > "$dir/put.log" 2>&1
 expect_status qemu/apps-put $? 0 "$dir/put.log"
 log=$dir/shell.log
