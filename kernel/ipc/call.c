@@ -101,7 +101,7 @@ static __attribute__((noinline)) int call_msg(struct thread *t, struct component
     if (umem_copy(mem->data + srv->ipc.msgbuf, call->msg.data, len) != 0)
         return -ATH_EFAULT;
     return ipc_serve_on(t, caller, call->ep, call->badge, call->m.op, call->m.a0, len, 0, 0, false,
-                        result);
+                        result, false);
 }
 
 /* GRANT: copy the capability into the server's table first; it goes again
@@ -117,7 +117,7 @@ static __attribute__((noinline)) int call_grant(struct thread *t, struct compone
     if (r)
         return r;
     r = ipc_serve_on(t, caller, call->ep, call->badge, call->m.op, call->m.a0, call->m.a1, given, 0,
-                     false, result);
+                     false, result, false);
     if (r)
         cap_delete(&srv->caps, given);
     return r;
@@ -146,7 +146,7 @@ static __attribute__((noinline)) int call_lend(struct thread *t, struct componen
         srv->ipc.transfer_next += len;
     /* The server may lend a lend on (decode checked it may); the endpoint serialises. */
     r = ipc_serve_on(t, caller, call->ep, call->badge, call->m.op, call->m.a0, len, where,
-                     transfer ? 0 : len, writable, result);
+                     transfer ? 0 : len, writable, result, false);
     if (!transfer) { /* take the lent pages back, whatever happened, as writable as before */
         int back = plat_vrange_move(&srv->rt.range, where, &caller->rt.range, ptr, len,
                                     call->lend.nested ? call->lend.nested_writable : true);
@@ -161,7 +161,7 @@ int ipc_call(struct thread *t, struct component *caller, enum ipc_mode mode,
              const struct ipc_call *call, uint64_t *result)
 {
     if (__builtin_expect(mode == IPC_PLAIN, 1))
-        return ipc_call_plain(t, caller, call, result);
+        return ipc_call_plain(t, caller, call, result, false); /* its caller may be kernel code */
     struct endpoint *ep = call->ep;
     if (__builtin_expect(!ep->handle, 0))
         return -ATH_ENOSYS; /* the server exports no handler */
@@ -202,7 +202,7 @@ int ipc_call_kernel(struct thread *t, struct component *caller, const struct ipc
         r = k->fill(k->ctx, buf, room, &len);
         if (!r)
             r = ipc_serve_on(t, caller, call->ep, call->badge, call->m.op, call->m.a0, len, 0, 0, false,
-                             result);
+                             result, false);
         if (!r && k->drain)
             r = k->drain(k->ctx, buf, room, *result);
     }

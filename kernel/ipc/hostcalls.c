@@ -61,7 +61,7 @@ static inline __attribute__((always_inline)) int call_plain(struct component *c,
     call.m.op = op, call.m.a0 = a0, call.m.a1 = a1, call.m.a2 = a2;
     int r = decode_call(c, h, &call);
     if (r == 0)
-        r = ipc_call_plain(t, c, &call, result); /* ipc_call's, inline: one function with decode */
+        r = ipc_call_plain(t, c, &call, result, true); /* ipc_call's, inline: one function with decode */
     return r;
 }
 

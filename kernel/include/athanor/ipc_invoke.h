@@ -101,8 +101,8 @@ static inline __attribute__((always_inline)) int ipc_acquire(struct endpoint *ep
 }
 
 /* The caller's thread becomes the server's for the handler (ep is held):
- * the server's activation goes on top of t and its handler runs under the
- * server's stack limit, called unwindably (platform.h): a trap or stop of
+ * the server's activation goes on top of t and its handler runs under a
+ * stack limit that covers its frames, called unwindably (platform.h): a trap or stop of
  * the server ends that call at once (comp_unwind), as if the handler had
  * returned, with a.unwound set. Saving the registers such an unwinding
  * needs is the whole price of containing the server's traps; this is an
@@ -110,10 +110,12 @@ static inline __attribute__((always_inline)) int ipc_acquire(struct endpoint *ep
  * handler. What t ran before is the caller's own code (a host call of
  * its), so that is what comes back. in_wasm is true exactly while the
  * handler runs with its recovery point recorded: the interrupt exit may
- * unwind the top activation only then. */
+ * unwind the top activation only then. from_wasm: the caller is a
+ * component's host call (a component's code runs on t, under its limit). */
 static inline __attribute__((always_inline)) int ipc_serve_on(struct thread *t, struct component *caller, struct endpoint *ep,
                                uint64_t badge, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2,
-                               uint32_t lent_len, bool lent_writable, uint64_t *result)
+                               uint32_t lent_len, bool lent_writable, uint64_t *result,
+                               bool from_wasm)
 {
     /* What it needs of the server is read from ep (its srv->ipc.ep), not
      * through srv: one load less for every one of them to wait for. */
@@ -131,10 +133,19 @@ static inline __attribute__((always_inline)) int ipc_serve_on(struct thread *t, 
     a.unwind.arg = ep->instance;
     a.unwind.live = &t->in_wasm;
     comp_act_push(t, &a);
-    uintptr_t limit_below = rt_stack_limit();
-    rt_set_stack_limit(base + ep->limit_off);
+    /* A call from a component's code runs under its limit, which covers a
+     * server whose frames fit COMP_FRAME_MIN (component.h): only a server
+     * with larger ones, or a call from kernel code (whose limit may be
+     * none), sets the server's own. */
+    bool own_limit = !from_wasm || ep->limit_off != COMP_LIMIT_OFF_MIN;
+    uintptr_t limit_below = 0;
+    if (__builtin_expect(own_limit, 0)) {
+        limit_below = rt_stack_limit();
+        rt_set_stack_limit(base + ep->limit_off);
+    }
     *result = plat_call_unwindable(&a.unwind, badge, op, a0, a1, a2);
-    rt_set_stack_limit(limit_below);
+    if (__builtin_expect(own_limit, 0))
+        rt_set_stack_limit(limit_below);
     comp_act_pop(t, &a);
     if (__builtin_expect(a.unwound, 0))
         return ipc_unwound(t, a.comp); /* srv, from memory only on this path */
@@ -142,9 +153,11 @@ static inline __attribute__((always_inline)) int ipc_serve_on(struct thread *t, 
 }
 
 /* The plain call (op and three words), all of it: what ipc_call does for
- * IPC_PLAIN, and what the plain call's host call inlines. */
+ * IPC_PLAIN, and what the plain call's host call inlines (from_wasm as for
+ * ipc_serve_on). */
 static inline __attribute__((always_inline)) int ipc_call_plain(struct thread *t, struct component *caller,
-                                 const struct ipc_call *call, uint64_t *result)
+                                 const struct ipc_call *call, uint64_t *result,
+                                 bool from_wasm)
 {
     struct endpoint *ep = call->ep;
     if (__builtin_expect(!ep->handle, 0))
@@ -153,7 +166,7 @@ static inline __attribute__((always_inline)) int ipc_call_plain(struct thread *t
     if (r)
         return r;
     r = ipc_serve_on(t, caller, ep, call->badge, call->m.op, call->m.a0, call->m.a1,
-                     call->m.a2, 0, false, result);
+                     call->m.a2, 0, false, result, from_wasm);
     ipc_release(ep);
     return r;
 }
