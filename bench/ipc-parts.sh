@@ -27,30 +27,35 @@ edit() {
     mv "$1.tmp" "$1"
 }
 nop='__asm__ volatile("" ::: "memory");'
-plain="        r = ipc_call_plain(t, c, &call, result); /* ipc_call's, inline: one function with decode */"
+plain="        IPC_CALL_PLAIN(r, thread_running(), c, &call, &s, &result, true);"
+bs=' \'
 # variant NAME: apply its edits to the copy in the current directory
 variant() {
     case $1 in
     no-handler) # the unwindable call runs a native function that returns 0, not the server's handler
-        edit kernel/include/athanor/ipc_invoke.h 0 "    a.unwind.fn = ep->handle;" \
-            "    a.unwind.fn = parts_handler;"
+        edit kernel/include/athanor/ipc_invoke.h 0 "    s->a.unwind.fn = ep->handle;" \
+            "    s->a.unwind.fn = parts_handler;"
         edit kernel/include/athanor/ipc_invoke.h 0 "static inline void ipc_release(struct endpoint *ep)" \
             "static uint64_t parts_null(void *i, uint64_t b, uint64_t o, uint64_t x, uint64_t y, uint64_t z) { (void)i; (void)b; (void)o; (void)x; (void)y; (void)z; return 0; }\nstatic uint64_t (*volatile parts_handler)(void *, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) = parts_null;\nstatic inline void ipc_release(struct endpoint *ep)" ;;
-    no-enter) # and no unwindable call: the recovery point, stack limit, in_wasm, the handler's call
+    no-enter) # and no unwindable call: the recovery point, in_wasm, the handler's call
         variant no-handler
-        edit kernel/include/athanor/ipc_invoke.h 0 "    *result = plat_call_unwindable(&a.unwind, badge, op, a0, a1, a2);" \
-            "    *result = 0; (void)badge; (void)op; (void)a0; (void)a1; (void)a2; $nop" ;;
+        edit kernel/include/athanor/ipc_invoke.h 0 \
+            "                *(result) = plat_call_unwindable(&(s)->a.unwind, (badge), (op), (a0), (a1), (a2)); \\" \
+            "                *(result) = 0; (void)(badge); (void)(op); (void)(a0); (void)(a1); (void)(a2); $nop$bs" ;;
     no-activation) # and no activation: the stack check, the push and pop
         variant no-enter
         edit kernel/include/athanor/ipc_invoke.h 1 \
-            "    r = ipc_serve_on(t, caller, ep, call->badge, call->m.op, call->m.a0, call->m.a1," \
-            "    *result = 0; r = 0; $nop" ;;
+            "            IPC_SERVE((r), (t), ep_, (s), 0, false, (from_wasm), (result), (call)->badge,             \\" \
+            "            *(result) = 0; (r) = 0; $nop$bs"
+        edit kernel/include/athanor/ipc_invoke.h 0 \
+            "            ipc_release(ipc_serving_ep(s)); /* ep_, again from memory */                              \\" \
+            "            ipc_release(ep_);$bs" ;;
     no-take) # and no endpoint: take, server checks, release (decode and the result remain)
         edit kernel/ipc/hostcalls.c 0 "$plain" \
-            "        { *result = 0; __asm__ volatile(\"\" :: \"r\"(call.ep), \"r\"(call.badge), \"r\"(call.obj_gen) : \"memory\"); }" ;;
+            "        { result = 0; (void)s; __asm__ volatile(\"\" :: \"r\"(call.ep), \"r\"(call.badge), \"r\"(call.obj_gen) : \"memory\"); }" ;;
     no-lookup) # and no capability lookup: the host call's entry, the result's return, its exit
-        edit kernel/ipc/hostcalls.c 0 "$plain" "        { *result = 0; $nop }"
-        edit kernel/ipc/hostcalls.c 0 "    int r = decode_call(c, h, &call);" \
+        edit kernel/ipc/hostcalls.c 0 "$plain" "        { result = 0; (void)s; $nop }"
+        edit kernel/ipc/hostcalls.c 0 "    int r = decode_call(c, h, &call); /* the endpoint, badge and generation bound in the slot */" \
             "    int r = h ? 0 : -ATH_EBADHANDLE; (void)call; /* the benchmark's refused call still refused */" ;;
     esac
 }

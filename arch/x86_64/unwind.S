@@ -1,31 +1,22 @@
 /* plat_call_unwindable and plat_unwind (platform.h): a component's code
- * called with a recovery point that costs seven stores. The callee-saved
- * registers and the stack pointer at entry go into the record; the normal
- * return restores nothing (fn kept them, as the calling convention says);
- * plat_unwind restores them from the record and returns from
- * plat_call_unwindable with 0. The hosted platform assembles this same
- * file. Offsets: struct plat_unwind (regs[8], fn, arg, live). */
-    .set U_RBX, 0
-    .set U_RBP, 8
-    .set U_R12, 16
-    .set U_R13, 24
-    .set U_R14, 32
-    .set U_R15, 40
-    .set U_RSP, 48
-    .set U_FN, 64
-    .set U_ARG, 72
-    .set U_LIVE, 80
+ * called with a recovery point that costs two stores. The caller keeps no
+ * value in a register across the call (it is returns_twice) and has saved
+ * every callee-saved register in its own frame (PLAT_UNWINDABLE_FRAME), so
+ * the record is its frame pointer and its stack pointer at entry; the
+ * normal return restores nothing, and plat_unwind restores those two and
+ * returns from plat_call_unwindable with 0. The hosted platform assembles
+ * this same file. Offsets: struct plat_unwind (regs[2], fn, arg, live). */
+    .set U_RBP, 0
+    .set U_RSP, 8
+    .set U_FN, 16
+    .set U_ARG, 24
+    .set U_LIVE, 32
 
     .text
     .globl plat_call_unwindable
     .type plat_call_unwindable, @function
 plat_call_unwindable:
-    mov %rbx, U_RBX(%rdi)
     mov %rbp, U_RBP(%rdi)
-    mov %r12, U_R12(%rdi)
-    mov %r13, U_R13(%rdi)
-    mov %r14, U_R14(%rdi)
-    mov %r15, U_R15(%rdi)
     mov %rsp, U_RSP(%rdi)      /* at entry: (%rsp) is the return address */
     push %rdi                  /* the record, kept for after fn; aligns the stack */
     mov U_LIVE(%rdi), %rax
@@ -44,12 +35,7 @@ plat_call_unwindable:
 plat_unwind:
     mov U_LIVE(%rdi), %rax
     movb $0, (%rax)
-    mov U_RBX(%rdi), %rbx
     mov U_RBP(%rdi), %rbp
-    mov U_R12(%rdi), %r12
-    mov U_R13(%rdi), %r13
-    mov U_R14(%rdi), %r14
-    mov U_R15(%rdi), %r15
     mov U_RSP(%rdi), %rsp      /* the caller's return address is on top again */
     xor %eax, %eax
     ret

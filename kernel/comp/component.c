@@ -227,6 +227,7 @@ static uint64_t run_body(void *arg, uint64_t b, uint64_t c2, uint64_t d, uint64_
  * reset. Returns when the component is done for good. */
 static void run_instance(struct component *c, struct thread *t, struct activation *base)
 {
+    PLAT_UNWINDABLE_FRAME(); /* the unwindable call is made here (platform.h) */
     struct run_state rs = { .c = c, .t = t, .instantiated = false };
     base->unwind.fn = run_body;
     base->unwind.arg = &rs;

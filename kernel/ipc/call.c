@@ -1,7 +1,7 @@
 /* Synchronous calls (see ipc.h): invoke, on what decode (ipc/hostcalls.c)
  * checked, in one entry point for every mode; the parts on the plain
  * call's path are inline, in athanor/ipc_invoke.h. The caller's thread
- * becomes the server's for the duration: ipc_serve_on pushes the server's
+ * becomes the server's for the duration: ipc_serve_begin pushes the server's
  * activation (component.h) on the caller's thread, so its faults, traps
  * and stops are the server's; a trap unwinds the activation's call of the
  * handler (plat_call_unwindable), is reported as the server's fault, stops the server
@@ -64,7 +64,7 @@ int ipc_wait_endpoint(struct endpoint *ep, struct thread *t)
     return r;
 }
 
-/* The server's activation unwound (ipc_serve_on popped it): a trap of its
+/* The server's activation unwound (ipc_serve_end popped it): a trap of its
  * own (report it, stop it on every thread), or a stop someone asked for.
  * Either way the call failed; the caller goes on. */
 int ipc_unwound(struct thread *t, struct component *srv)
@@ -100,8 +100,11 @@ static __attribute__((noinline)) int call_msg(struct thread *t, struct component
      * athanor/umem.h); then the call fails, the kernel does not. */
     if (umem_copy(mem->data + srv->ipc.msgbuf, call->msg.data, len) != 0)
         return -ATH_EFAULT;
-    return ipc_serve_on(t, caller, call->ep, call->badge, call->m.op, call->m.a0, len, 0, 0, false,
-                        result, false);
+    struct ipc_serving s;
+    int r;
+    IPC_SERVE(r, t, call->ep, &s, 0, false, false, result, call->badge, call->m.op, call->m.a0,
+              len, 0);
+    return r;
 }
 
 /* GRANT: copy the capability into the server's table first; it goes again
@@ -116,8 +119,9 @@ static __attribute__((noinline)) int call_grant(struct thread *t, struct compone
     int r = cap_grant(&caller->caps, call->give, &srv->caps, &given);
     if (r)
         return r;
-    r = ipc_serve_on(t, caller, call->ep, call->badge, call->m.op, call->m.a0, call->m.a1, given, 0,
-                     false, result, false);
+    struct ipc_serving s;
+    IPC_SERVE(r, t, call->ep, &s, 0, false, false, result, call->badge, call->m.op, call->m.a0,
+              call->m.a1, given);
     if (r)
         cap_delete(&srv->caps, given);
     return r;
@@ -145,8 +149,9 @@ static __attribute__((noinline)) int call_lend(struct thread *t, struct componen
     if (transfer)
         srv->ipc.transfer_next += len;
     /* The server may lend a lend on (decode checked it may); the endpoint serialises. */
-    r = ipc_serve_on(t, caller, call->ep, call->badge, call->m.op, call->m.a0, len, where,
-                     transfer ? 0 : len, writable, result, false);
+    struct ipc_serving s;
+    IPC_SERVE(r, t, call->ep, &s, transfer ? 0 : len, writable, false, result, call->badge,
+              call->m.op, call->m.a0, len, where);
     if (!transfer) { /* take the lent pages back, whatever happened, as writable as before */
         int back = plat_vrange_move(&srv->rt.range, where, &caller->rt.range, ptr, len,
                                     call->lend.nested ? call->lend.nested_writable : true);
@@ -160,8 +165,12 @@ static __attribute__((noinline)) int call_lend(struct thread *t, struct componen
 int ipc_call(struct thread *t, struct component *caller, enum ipc_mode mode,
              const struct ipc_call *call, uint64_t *result)
 {
-    if (__builtin_expect(mode == IPC_PLAIN, 1))
-        return ipc_call_plain(t, caller, call, result, false); /* its caller may be kernel code */
+    if (__builtin_expect(mode == IPC_PLAIN, 1)) {
+        struct ipc_serving s;
+        int r;
+        IPC_CALL_PLAIN(r, t, caller, call, &s, result, false); /* its caller may be kernel code */
+        return r;
+    }
     struct endpoint *ep = call->ep;
     if (__builtin_expect(!ep->handle, 0))
         return -ATH_ENOSYS; /* the server exports no handler */
@@ -200,9 +209,11 @@ int ipc_call_kernel(struct thread *t, struct component *caller, const struct ipc
     } else {
         uint8_t *buf = mem->data + srv->ipc.msgbuf;
         r = k->fill(k->ctx, buf, room, &len);
-        if (!r)
-            r = ipc_serve_on(t, caller, call->ep, call->badge, call->m.op, call->m.a0, len, 0, 0, false,
-                             result, false);
+        if (!r) {
+            struct ipc_serving s;
+            IPC_SERVE(r, t, call->ep, &s, 0, false, false, result, call->badge, call->m.op,
+                      call->m.a0, len, 0);
+        }
         if (!r && k->drain)
             r = k->drain(k->ctx, buf, room, *result);
     }

@@ -1,7 +1,9 @@
 /* Unit tests of the unwindable call (platform.h; arch/x86_64/unwind.S, which
  * the hosted platform assembles too): arguments and result pass through, the
  * live flag is true exactly while the callee runs, and an unwinding from any
- * depth comes back to the caller with every callee-saved register it had. */
+ * depth comes back to the caller with its values (which the compiler kept in
+ * memory across the call) and hands the caller's own caller every
+ * callee-saved register it had (which the caller's frame saved). */
 #include "fake_platform.h"
 
 #include <athanor/platform.h>
@@ -20,6 +22,7 @@ static uint64_t add_all(void *arg, uint64_t b, uint64_t c, uint64_t d, uint64_t 
 static void test_return_passes_through(void **state)
 {
     (void)state;
+    PLAT_UNWINDABLE_FRAME();
     u.fn = add_all;
     u.arg = (void *)(uintptr_t)1000;
     u.live = &live;
@@ -58,10 +61,11 @@ static uint64_t unwind_from(void *arg, uint64_t depth, uint64_t c, uint64_t d, u
     return 42; /* never: the unwinding ends the call */
 }
 
-/* Values the caller keeps across the call: with five of them live and a
- * call between, gcc holds them in callee-saved registers. */
+/* Values the caller keeps across the call: five of them live, which gcc
+ * would hold in callee-saved registers across an ordinary call. */
 static __attribute__((noinline)) uint64_t caller_with_live_values(uint64_t seed, uint64_t depth)
 {
+    PLAT_UNWINDABLE_FRAME();
     uint64_t v1 = seed * 3, v2 = seed ^ 0x5555, v3 = seed + 77, v4 = seed << 3, v5 = ~seed;
     u.fn = unwind_from;
     u.arg = NULL;
@@ -88,10 +92,56 @@ static void test_unwind_restores_the_caller(void **state)
     }
 }
 
+/* regs_survive(fn, a, b): fn(a, b) called with rbx and r12-r15 holding
+ * known values, as a component's code holds its own across a host call;
+ * returns how many of the five came back changed. In assembly: C cannot
+ * say which registers hold what. */
+uint64_t regs_survive(uint64_t (*fn)(uint64_t, uint64_t), uint64_t a, uint64_t b);
+__asm__(".text\n"
+        ".globl regs_survive\n"
+        ".type regs_survive, @function\n"
+        "regs_survive:\n"
+        "    push %rbx\n    push %r12\n    push %r13\n    push %r14\n    push %r15\n"
+        "    mov %rdi, %rax\n    mov %rsi, %rdi\n    mov %rdx, %rsi\n"
+        "    movabs $0x1111111111111111, %rbx\n    movabs $0x2222222222222222, %r12\n"
+        "    movabs $0x3333333333333333, %r13\n    movabs $0x4444444444444444, %r14\n"
+        "    movabs $0x5555555555555555, %r15\n"
+        "    call *%rax\n"
+        "    xor %eax, %eax\n"
+        "    movabs $0x1111111111111111, %rcx\n    cmp %rcx, %rbx\n    setne %cl\n"
+        "    movzbl %cl, %ecx\n    add %rcx, %rax\n"
+        "    movabs $0x2222222222222222, %rcx\n    cmp %rcx, %r12\n    setne %cl\n"
+        "    movzbl %cl, %ecx\n    add %rcx, %rax\n"
+        "    movabs $0x3333333333333333, %rcx\n    cmp %rcx, %r13\n    setne %cl\n"
+        "    movzbl %cl, %ecx\n    add %rcx, %rax\n"
+        "    movabs $0x4444444444444444, %rcx\n    cmp %rcx, %r14\n    setne %cl\n"
+        "    movzbl %cl, %ecx\n    add %rcx, %rax\n"
+        "    movabs $0x5555555555555555, %rcx\n    cmp %rcx, %r15\n    setne %cl\n"
+        "    movzbl %cl, %ecx\n    add %rcx, %rax\n"
+        "    pop %r15\n    pop %r14\n    pop %r13\n    pop %r12\n    pop %rbx\n"
+        "    ret\n"
+        ".size regs_survive, . - regs_survive\n");
+
+/* The unwound call's caller hands its own caller back every callee-saved
+ * register, although the unwinding left -1 in each (the record keeps only
+ * the frame and stack pointers: PLAT_UNWINDABLE_FRAME made the caller's
+ * frame save them). */
+static void test_unwind_keeps_the_callers_registers(void **state)
+{
+    (void)state;
+    const uint64_t depths[] = { 0, 3, 50 };
+    for (unsigned i = 0; i < ARRAY_LEN(depths); i++) {
+        depth_reached = 0;
+        assert_int_equal(regs_survive(caller_with_live_values, 99 + i, depths[i]), 0);
+        assert_int_equal(depth_reached, 1);
+    }
+}
+
 /* One record serves call after call, returns and unwindings mixed. */
 static void test_record_reused(void **state)
 {
     (void)state;
+    PLAT_UNWINDABLE_FRAME();
     for (int i = 0; i < 100; i++) {
         if (i % 3 == 0) {
             assert_int_equal(caller_with_live_values((uint64_t)i, (uint64_t)(i % 5)),
@@ -111,6 +161,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_return_passes_through),
         cmocka_unit_test(test_unwind_restores_the_caller),
+        cmocka_unit_test(test_unwind_keeps_the_callers_registers),
         cmocka_unit_test(test_record_reused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -59,7 +59,7 @@ struct comp_image {
  * component of the system's has smaller ones: the largest, 1088 bytes),
  * so that one limit serves them all: while a component's code runs, the
  * limit is at least COMP_LIMIT_OFF_MIN above the thread's stack base, and
- * a call into a server whose frames fit (ipc_serve_on) leaves it as it
+ * a call into a server whose frames fit (ipc_serve_begin) leaves it as it
  * is. A few hundred bytes of a 240 KiB stack buy a null call two stores
  * and a reload less. */
 #define COMP_FRAME_MIN     2048
@@ -170,7 +170,7 @@ enum comp_state { /* the ABI's (athanor/abi/consts.h): comp_ctl's STATE reports 
  * activations: the top one unwinds at once (comp_unwind); one with others
  * above it waits for them to return, at most CALL_GRACE_NS each (then the
  * top is taken as hung: TRAP_HUNG, its own fault). Lives on the stack of
- * the function that runs it (comp_main, ipc_invoke.h's ipc_serve_on). */
+ * the function that runs it (comp_main, ipc_invoke.h's IPC_SERVE). */
 struct activation {
     struct component  *comp;
     struct activation *below;         /* the caller's; NULL at the bottom */

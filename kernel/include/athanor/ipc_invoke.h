@@ -102,73 +102,111 @@ static inline __attribute__((always_inline)) int ipc_acquire(struct endpoint *ep
 
 /* The caller's thread becomes the server's for the handler (ep is held):
  * the server's activation goes on top of t and its handler runs under a
- * stack limit that covers its frames, called unwindably (platform.h): a trap or stop of
- * the server ends that call at once (comp_unwind), as if the handler had
- * returned, with a.unwound set. Saving the registers such an unwinding
- * needs is the whole price of containing the server's traps; this is an
- * ordinary function that keeps its values in registers across the
- * handler. What t ran before is the caller's own code (a host call of
- * its), so that is what comes back. in_wasm is true exactly while the
- * handler runs with its recovery point recorded: the interrupt exit may
- * unwind the top activation only then. from_wasm: the caller is a
- * component's host call (a component's code runs on t, under its limit). */
-static inline __attribute__((always_inline)) int ipc_serve_on(struct thread *t, struct component *caller, struct endpoint *ep,
-                               uint64_t badge, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2,
-                               uint32_t lent_len, bool lent_writable, uint64_t *result,
-                               bool from_wasm)
+ * stack limit that covers its frames, called unwindably (platform.h): a
+ * trap or stop of the server ends that call at once (comp_unwind), as if
+ * the handler had returned, with unwound set. What t ran before is the
+ * caller's own code (a host call of its), so that is what comes back.
+ * in_wasm is true exactly while the handler runs with its recovery point
+ * recorded: the interrupt exit may unwind the top activation only then.
+ *
+ * The unwindable call returns twice, so it is made in the function that
+ * serves (IPC_SERVE), between ipc_serve_begin and ipc_serve_end, which
+ * share what they need through memory: the activation (and the limit to
+ * put back), from which ipc_serve_end finds the server and its endpoint
+ * again. IPC_SERVE uses its t after the call too: the host call passes
+ * thread_running(), a load where a variable would be kept in memory for
+ * it. from_wasm: the caller is a component's host call (a component's
+ * code runs on t, under its limit). */
+struct ipc_serving {
+    struct activation a;
+    uintptr_t         limit_below; /* the limit to put back, if the call set one */
+};
+
+/* Does a call of ep's handler set the server's own stack limit? A call
+ * from a component's code runs under its limit, which covers a server
+ * whose frames fit COMP_FRAME_MIN (component.h): only a server with larger
+ * ones, or a call from kernel code (whose limit may be none), sets its own
+ * (ipc_own_limit_set, and back after the call: IPC_SERVE). */
+static inline bool ipc_own_limit(const struct endpoint *ep, bool from_wasm)
+{
+    return !from_wasm || ep->limit_off != COMP_LIMIT_OFF_MIN;
+}
+static inline void ipc_own_limit_set(struct thread *t, const struct endpoint *ep,
+                                     struct ipc_serving *s)
+{
+    s->limit_below = rt_stack_limit();
+    rt_set_stack_limit((uintptr_t)t->stack.base + ep->limit_off);
+}
+
+/* The server of a call being served (its endpoint is held). */
+static inline struct endpoint *ipc_serving_ep(const struct ipc_serving *s)
+{
+    return &s->a.comp->ipc.ep;
+}
+
+static inline __attribute__((always_inline)) int ipc_serve_begin(struct thread *t, struct endpoint *ep,
+                                                                struct ipc_serving *s, uint32_t lent_len,
+                                                                bool lent_writable)
 {
     /* What it needs of the server is read from ep (its srv->ipc.ep), not
      * through srv: one load less for every one of them to wait for. */
-    struct component *srv = ep->server;
-    uintptr_t base = (uintptr_t)t->stack.base;
-    if ((uintptr_t)__builtin_frame_address(0) < base + ep->need_off)
+    s->a.comp = ep->server; /* first: ipc_serving_ep(s) finds ep even if this fails */
+    if ((uintptr_t)__builtin_frame_address(0) < (uintptr_t)t->stack.base + ep->need_off)
         return -ATH_ESTACK;
-    struct activation a; /* its unwind's registers: plat_call_unwindable's */
-    a.comp = srv;
-    a.lent_len = lent_len;
-    a.lent_writable = lent_writable;
-    a.unwound = false;
-    a.spare = 0;
-    a.unwind.fn = ep->handle;
-    a.unwind.arg = ep->instance;
-    a.unwind.live = &t->in_wasm;
-    comp_act_push(t, &a);
-    /* A call from a component's code runs under its limit, which covers a
-     * server whose frames fit COMP_FRAME_MIN (component.h): only a server
-     * with larger ones, or a call from kernel code (whose limit may be
-     * none), sets the server's own. */
-    bool own_limit = !from_wasm || ep->limit_off != COMP_LIMIT_OFF_MIN;
-    uintptr_t limit_below = 0;
-    if (__builtin_expect(own_limit, 0)) {
-        limit_below = rt_stack_limit();
-        rt_set_stack_limit(base + ep->limit_off);
-    }
-    *result = plat_call_unwindable(&a.unwind, badge, op, a0, a1, a2);
-    if (__builtin_expect(own_limit, 0))
-        rt_set_stack_limit(limit_below);
-    comp_act_pop(t, &a);
-    if (__builtin_expect(a.unwound, 0))
-        return ipc_unwound(t, a.comp); /* srv, from memory only on this path */
+    s->a.lent_len = lent_len;
+    s->a.lent_writable = lent_writable;
+    s->a.unwound = false;
+    s->a.spare = 0;
+    s->a.unwind.fn = ep->handle;
+    s->a.unwind.arg = ep->instance;
+    s->a.unwind.live = &t->in_wasm;
+    comp_act_push(t, &s->a);
     return 0;
 }
 
-/* The plain call (op and three words), all of it: what ipc_call does for
- * IPC_PLAIN, and what the plain call's host call inlines (from_wasm as for
- * ipc_serve_on). */
-static inline __attribute__((always_inline)) int ipc_call_plain(struct thread *t, struct component *caller,
-                                 const struct ipc_call *call, uint64_t *result,
-                                 bool from_wasm)
+static inline __attribute__((always_inline)) int ipc_serve_end(struct thread *t, struct ipc_serving *s)
 {
-    struct endpoint *ep = call->ep;
-    if (__builtin_expect(!ep->handle, 0))
-        return -ATH_ENOSYS; /* the server exports no handler */
-    int r = ipc_acquire(ep, t, caller, call->obj_gen);
-    if (r)
-        return r;
-    r = ipc_serve_on(t, caller, ep, call->badge, call->m.op, call->m.a0, call->m.a1,
-                     call->m.a2, 0, false, result, from_wasm);
-    ipc_release(ep);
-    return r;
+    comp_act_pop(t, &s->a);
+    if (__builtin_expect(s->a.unwound, 0))
+        return ipc_unwound(t, s->a.comp);
+    return 0;
 }
+
+/* r = the served call of ep's handler with (badge, op, a0, a1, a2), its
+ * result in *result: ipc_serve_begin, the unwindable call, ipc_serve_end.
+ * A statement in the function that serves, which therefore saves every
+ * callee-saved register (platform.h). */
+#define IPC_SERVE(r, t, ep, s, lent_len, lent_writable, from_wasm, result, badge, op, a0, a1, a2) \
+    do {                                                                                       \
+        PLAT_UNWINDABLE_FRAME();                                                               \
+        (r) = ipc_serve_begin((t), (ep), (s), (lent_len), (lent_writable));                   \
+        if ((r) == 0) {                                                                        \
+            if (__builtin_expect(!ipc_own_limit((ep), (from_wasm)), 1)) {                      \
+                *(result) = plat_call_unwindable(&(s)->a.unwind, (badge), (op), (a0), (a1), (a2)); \
+            } else {                                                                           \
+                ipc_own_limit_set((t), (ep), (s));                                             \
+                *(result) = plat_call_unwindable(&(s)->a.unwind, (badge), (op), (a0), (a1), (a2)); \
+                rt_set_stack_limit((s)->limit_below);                                          \
+            }                                                                                  \
+            (r) = ipc_serve_end((t), (s));                                                     \
+        }                                                                                      \
+    } while (0)
+
+/* The plain call (op and three words), all of it: what ipc_call does for
+ * IPC_PLAIN, and what the plain call's host call makes without a call of
+ * ipc_call (from_wasm as for ipc_serve_begin). */
+#define IPC_CALL_PLAIN(r, t, caller, call, s, result, from_wasm)                                       \
+    do {                                                                                              \
+        struct endpoint *ep_ = (call)->ep;                                                            \
+        if (__builtin_expect(!ep_->handle, 0))                                                        \
+            (r) = -ATH_ENOSYS; /* the server exports no handler */                                    \
+        else                                                                                          \
+            (r) = ipc_acquire(ep_, (t), (caller), (call)->obj_gen);                                   \
+        if ((r) == 0) {                                                                               \
+            IPC_SERVE((r), (t), ep_, (s), 0, false, (from_wasm), (result), (call)->badge,             \
+                      (call)->m.op, (call)->m.a0, (call)->m.a1, (call)->m.a2);                        \
+            ipc_release(ipc_serving_ep(s)); /* ep_, again from memory */                              \
+        }                                                                                             \
+    } while (0)
 
 #endif

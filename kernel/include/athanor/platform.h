@@ -184,10 +184,9 @@ uintptr_t plat_copy_fixup(uintptr_t pc);
 
 /* A call into a component's code that a trap of that code, however deep,
  * can end at once: the recovery point of an activation (component.h). The
- * platform keeps here the machine state the caller needs back (x86-64: the
- * callee-saved registers and the stack pointer); the core fills in the
- * rest before the call. */
-#define PLAT_UNWIND_WORDS 8
+ * platform keeps here what finds the caller's frame again (x86-64: its
+ * frame and stack pointers); the core fills in the rest before the call. */
+#define PLAT_UNWIND_WORDS 2
 typedef uint64_t plat_unwind_fn(void *arg, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
                                 uint64_t f);
 struct plat_unwind {
@@ -199,11 +198,23 @@ struct plat_unwind {
 };
 /* u->fn(u->arg, b, c, d, e, f), with *u->live true while it runs: what it
  * returns, or 0 once plat_unwind(u) ran on this stack above this frame (the
- * caller marks which, in its own state, before it unwinds). Saving the
- * caller's registers is the whole cost (no setjmp: nothing is restored on
- * the normal return, where fn kept them as the calling convention says). */
+ * caller marks which, in its own state, before it unwinds).
+ *
+ * It returns twice, as setjmp does, and is declared so: the compiler then
+ * keeps no value of the caller's in a register across it (GCC's documented
+ * promise for a returns_twice function: "all registers are dead before
+ * calling such a function"), and the caller reloads what it needs from
+ * memory after it. The function that calls it must also save every
+ * callee-saved register in its own frame, PLAT_UNWINDABLE_FRAME() in its
+ * body (GCC's and clang's __builtin_unwind_init), so that its epilogue
+ * hands its own caller back the values it had, whatever fn's code left in
+ * them when it was unwound. So the record is two words, and neither return
+ * restores anything else. GCC will not inline a function that makes this
+ * call ("it uses setjmp"): it is made in the outermost function of a path,
+ * a host call itself (ipc_invoke.h's IPC_SERVE). */
 uint64_t plat_call_unwindable(struct plat_unwind *u, uint64_t b, uint64_t c, uint64_t d,
-                              uint64_t e, uint64_t f);
+                              uint64_t e, uint64_t f) __attribute__((returns_twice));
+#define PLAT_UNWINDABLE_FRAME() __builtin_unwind_init()
 /* End the call u records: back on its caller's stack, *u->live false, as
  * if fn had returned 0. Only from code that call ran (a deeper frame of
  * this stack). */
