@@ -6,9 +6,9 @@
 
 /* unwind.S (also the hosted platform's and the unit tests') reads these. */
 _Static_assert(offsetof(struct plat_unwind, regs) == 0 &&
-                   offsetof(struct plat_unwind, fn) == 16 &&
-                   offsetof(struct plat_unwind, arg) == 24 &&
-                   offsetof(struct plat_unwind, live) == 32,
+                   offsetof(struct plat_unwind, fn) == 64 &&
+                   offsetof(struct plat_unwind, arg) == 72 &&
+                   offsetof(struct plat_unwind, live) == 80,
                "struct plat_unwind as unwind.S lays it out");
 
 irqflags_t plat_irq_save(void)

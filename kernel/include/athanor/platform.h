@@ -185,8 +185,10 @@ uintptr_t plat_copy_fixup(uintptr_t pc);
 /* A call into a component's code that a trap of that code, however deep,
  * can end at once: the recovery point of an activation (component.h). The
  * platform keeps here what finds the caller's frame again (x86-64: its
- * frame and stack pointers); the core fills in the rest before the call. */
-#define PLAT_UNWIND_WORDS 2
+ * frame and stack pointers; with clang, which does not promise what is
+ * said below, the callee-saved registers too); the core fills in the rest
+ * before the call. */
+#define PLAT_UNWIND_WORDS 8
 typedef uint64_t plat_unwind_fn(void *arg, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
                                 uint64_t f);
 struct plat_unwind {
@@ -209,9 +211,10 @@ struct plat_unwind {
  * body (GCC's and clang's __builtin_unwind_init), so that its epilogue
  * hands its own caller back the values it had, whatever fn's code left in
  * them when it was unwound. So the record is two words, and neither return
- * restores anything else. GCC will not inline a function that makes this
- * call ("it uses setjmp"): it is made in the outermost function of a path,
- * a host call itself (ipc_invoke.h's IPC_SERVE). */
+ * restores anything else (under GCC; unwind.S says what clang needs). GCC
+ * will not inline a function that makes this call ("it uses setjmp"): it
+ * is made in the outermost function of a path, a host call itself
+ * (ipc_invoke.h's IPC_SERVE). */
 uint64_t plat_call_unwindable(struct plat_unwind *u, uint64_t b, uint64_t c, uint64_t d,
                               uint64_t e, uint64_t f) __attribute__((returns_twice));
 #define PLAT_UNWINDABLE_FRAME() __builtin_unwind_init()
