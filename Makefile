@@ -48,7 +48,9 @@ DEBUG_PKGS := $(RUN_PKGS) gdb
 # (tools/fetch-src.sh: dpkg-dev's dpkg-source unpacks them, tcl's tclsh
 # generates SQLite's amalgamation) and runs them under Node for V8's times
 # (Node is a build dependency already); gnuplot draws the results.
-BENCH_PKGS := $(TEST_PKGS) gdb tcl gnuplot-nox
+# bench/compare.sh builds a revision from before issue 12, whose
+# components were translated by Debian's wabt (1.0.32), not npm's.
+BENCH_PKGS := $(TEST_PKGS) gdb tcl gnuplot-nox wabt
 DEPS       := tools/deps.sh
 
 ISO      := $(BUILD)/azoth.iso
