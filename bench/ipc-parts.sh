@@ -46,7 +46,7 @@ variant() {
         variant no-enter
         edit kernel/include/athanor/ipc_invoke.h 1 \
             "            IPC_SERVE((r), (t), ep_, (s), 0, false, (from_wasm), (result), (call)->badge,             \\" \
-            "            *(result) = 0; (r) = 0; $nop$bs"
+            "            *(result) = 0; (r) = 0; (void)(s); $nop$bs"
         edit kernel/include/athanor/ipc_invoke.h 0 \
             "            ipc_release(ipc_serving_ep(s)); /* ep_, again from memory */                              \\" \
             "            ipc_release(ep_);$bs" ;;
