@@ -112,11 +112,11 @@ static inline __attribute__((always_inline)) int ipc_acquire(struct endpoint *ep
  * The unwindable call returns twice, so it is made in the function that
  * serves (IPC_SERVE), between ipc_serve_begin and ipc_serve_end, which
  * share what they need through memory: the activation (and the limit to
- * put back), from which ipc_serve_end finds the server and its endpoint
- * again. IPC_SERVE uses its t after the call too: the host call passes
- * thread_running(), a load where a variable would be kept in memory for
- * it. from_wasm: the caller is a component's host call (a component's
- * code runs on t, under its limit). */
+ * put back), from which ipc_serve_end finds the server again and
+ * IPC_CALL_PLAIN its endpoint (ipc_serving_ep). IPC_SERVE uses its t after
+ * the call too: the host call passes thread_running(), a load where a
+ * variable would be kept in memory for it. from_wasm: the caller is a
+ * component's host call (a component's code runs on t, under its limit). */
 struct ipc_serving {
     struct activation a;
     uintptr_t         limit_below; /* the limit to put back, if the call set one */
@@ -194,7 +194,7 @@ static inline __attribute__((always_inline)) int ipc_serve_end(struct thread *t,
 
 /* The plain call (op and three words), all of it: what ipc_call does for
  * IPC_PLAIN, and what the plain call's host call makes without a call of
- * ipc_call (from_wasm as for ipc_serve_begin). */
+ * ipc_call (from_wasm as for IPC_SERVE). */
 #define IPC_CALL_PLAIN(r, t, caller, call, s, result, from_wasm)                                       \
     do {                                                                                              \
         struct endpoint *ep_ = (call)->ep;                                                            \
