@@ -40,7 +40,7 @@ variant() {
     no-enter) # and no unwindable call: the recovery point, in_wasm, the handler's call
         variant no-handler
         edit kernel/include/athanor/ipc_invoke.h 0 \
-            "                *(result) = plat_call_unwindable(&(s)->a.unwind, (badge), (op), (a0), (a1), (a2)); \\" \
+            "                PLAT_CALL_UNWINDABLE(*(result), &(s)->a.unwind, (badge), (op), (a0), (a1), (a2)); \\" \
             "                *(result) = 0; (void)(badge); (void)(op); (void)(a0); (void)(a1); (void)(a2); $nop$bs" ;;
     no-activation) # and no activation: the stack check, the push and pop
         variant no-enter

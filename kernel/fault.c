@@ -37,7 +37,7 @@ bool kernel_fault(struct fault_info *fi)
     if (!thread_comp(t))
         return false;
     struct component *c = thread_comp(t);
-    if (!t->in_wasm)
+    if (!thread_in_wasm())
         return false;
     enum trap_kind kind;
     uintptr_t addr = 0;
@@ -59,7 +59,7 @@ bool kernel_fault(struct fault_info *fi)
         kind = TRAP_UNREACHABLE;
         break;
     }
-    t->in_wasm = false;
+    thread_set_in_wasm(false);
     fi->resume = comp_fault_resume;
     fi->resume_args[0] = kind;
     fi->resume_args[1] = fi->pc;

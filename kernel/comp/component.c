@@ -154,7 +154,7 @@ static void finish(struct component *c)
  * instance. */
 static bool do_reset(struct component *c, struct thread *t)
 {
-    t->in_wasm = false;
+    thread_set_in_wasm(false);
     plat_irq_enable();
     if (!c->snap.snap)
         return false; /* nothing to go back to: stop instead */
@@ -178,39 +178,37 @@ static bool do_reset(struct component *c, struct thread *t)
  * instantiated survives a trap's unwinding (it is not in run_body's frame). */
 struct run_state {
     struct component *c;
-    struct thread    *t;
     bool              instantiated;
 };
 
 /* The component's own code on its thread, called unwindably (its base
  * activation's call): instantiate once and snapshot, then the entry point.
- * A trap, a stop or proc_exit ends it where it is (comp_unwind). in_wasm
- * is true on entry (plat_call_unwindable) and false on every stretch of
- * kernel work, where an interrupt must not unwind it. */
+ * A trap, a stop or proc_exit ends it where it is (comp_unwind). It runs
+ * in_wasm (thread_in_wasm(), set by PLAT_CALL_UNWINDABLE) but for every
+ * stretch of kernel work, where an interrupt must not unwind it. */
 static uint64_t run_body(void *arg, uint64_t b, uint64_t c2, uint64_t d, uint64_t e, uint64_t f)
 {
     (void)b, (void)c2, (void)d, (void)e, (void)f;
     struct run_state *rs = arg;
     struct component *c = rs->c;
-    struct thread *t = rs->t;
     const struct comp_image *img = c->image;
     if (!rs->instantiated) {
         uint64_t t0 = plat_clock_ns();
         img->instantiate(c->rt.instance, &c->host);
-        t->in_wasm = false;
+        thread_set_in_wasm(false);
         if (snapshot_take(c) != 0)
             kprintf("component %s: no memory for a snapshot; reset unavailable\n", c->cfg->name);
         c->instantiate_ns = plat_clock_ns() - t0;
         rs->instantiated = true;
-        t->in_wasm = true;
+        thread_set_in_wasm(true);
     }
     if (c->cfg->nlisten) {
         /* The listening sockets its starter gave it, made before its code
          * runs and on its thread: the net service must see it as the
          * caller (its rules, its badge). */
-        t->in_wasm = false;
+        thread_set_in_wasm(false);
         wasi_sockets_open(c);
-        t->in_wasm = true;
+        thread_set_in_wasm(true);
     }
     c->started_at_ns = plat_clock_ns();
     if (c->restart_from_ns) {
@@ -218,7 +216,7 @@ static uint64_t run_body(void *arg, uint64_t b, uint64_t c2, uint64_t d, uint64_
         c->restart_from_ns = 0;
     }
     img->start(c->rt.instance);
-    t->in_wasm = false;
+    thread_set_in_wasm(false);
     trap_record(c, TRAP_NONE); /* returned from _start: exit status 0 */
     return 0;
 }
@@ -227,15 +225,15 @@ static uint64_t run_body(void *arg, uint64_t b, uint64_t c2, uint64_t d, uint64_
  * reset. Returns when the component is done for good. */
 static void run_instance(struct component *c, struct thread *t, struct activation *base)
 {
-    PLAT_UNWINDABLE_FRAME(); /* the unwindable call is made here (platform.h) */
-    struct run_state rs = { .c = c, .t = t, .instantiated = false };
+    struct run_state rs = { .c = c, .instantiated = false };
     base->unwind.fn = run_body;
     base->unwind.arg = &rs;
-    base->unwind.live = &t->in_wasm;
     for (;;) {
         base->unwound = false;
         rt_set_stack_limit(comp_stack_limit(t, c->image));
-        plat_call_unwindable(&base->unwind, 0, 0, 0, 0, 0);
+        uint64_t ret;
+        PLAT_CALL_UNWINDABLE(ret, &base->unwind, 0, 0, 0, 0, 0);
+        (void)ret; /* run_body's 0, or unwound */
         if (c->trap.kind != TRAP_RESET || !do_reset(c, t))
             return;
     }
@@ -280,7 +278,7 @@ static void comp_main(void *arg)
         run_instance(c, t, &base);
     /* Here after a normal return, proc_exit or a trap (which may have left an
      * interrupt handler, so interrupts may be off). */
-    t->in_wasm = false;
+    thread_set_in_wasm(false);
     trap_thread_end(t);
     plat_irq_enable();
     /* Every activation above the base has unwound (the runtime frees the

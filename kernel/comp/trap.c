@@ -230,7 +230,7 @@ static void thread_hook(struct thread *t)
     trap_budget_rearm(t);
     /* In a host call the stop happens at its end (host_leave). A trap from
      * here leaves the interrupt: the catch site re-enables interrupts. */
-    comp_check_stop(t, t->in_wasm);
+    comp_check_stop(t, thread_in_wasm());
 }
 
 /* Arm the thread's CPU timer for the next moment the hook must look: the

@@ -4,7 +4,7 @@
  * becomes the server's for the duration: ipc_serve_begin pushes the server's
  * activation (component.h) on the caller's thread, so its faults, traps
  * and stops are the server's; a trap unwinds the activation's call of the
- * handler (plat_call_unwindable), is reported as the server's fault, stops the server
+ * handler (PLAT_CALL_UNWINDABLE), is reported as the server's fault, stops the server
  * (its restart policy applies) and returns -ATH_EPEERFAILED to the caller.
  * The CPU time is the caller's (its thread's owner pays, see comp/trap.c).
  *

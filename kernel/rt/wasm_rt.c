@@ -63,9 +63,8 @@ const char *wasm_rt_strerror(wasm_rt_trap_t t)
  * happens when the function returns to wasm code. */
 static bool rt_enter(void)
 {
-    struct thread *t = thread_current();
-    bool was = t->in_wasm;
-    t->in_wasm = false;
+    bool was = thread_in_wasm();
+    thread_set_in_wasm(false);
     return was;
 }
 
@@ -77,7 +76,7 @@ static void rt_leave(bool was)
     struct component *top = thread_comp(t);
     if (top && (top->trap.pending || t->stopping))
         comp_check_stop(t, true);
-    t->in_wasm = true;
+    thread_set_in_wasm(true);
 }
 
 /* ---- linear memory ---- */

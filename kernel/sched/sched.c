@@ -125,9 +125,11 @@ static void schedule_locked(void)
     next->on_cpu = true;
     c->prev = prev;
     rt_switch_out(&prev->rt);
+    prev->in_wasm = thread_in_wasm();
     plat_ctx_switch(&prev->ctx, &next->ctx);
     /* We are `prev` again, resumed by some later switch (maybe on another CPU). */
     rt_switch_in(&prev->rt);
+    thread_set_in_wasm(prev->in_wasm);
     finish_switch(this_cpu());
 }
 
@@ -269,6 +271,7 @@ static void thread_start(void *arg)
 {
     struct thread *t = arg;
     rt_thread_begin();
+    thread_set_in_wasm(false);
     finish_switch(this_cpu());
     spin_unlock(&sched_lock);
     plat_irq_enable();

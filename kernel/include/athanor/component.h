@@ -272,7 +272,7 @@ static inline void comp_act_pop(struct thread *t, struct activation *a)
     t->act = a->below;
 }
 /* End the top activation a's call of its code, at once (a trap, a stop,
- * proc_exit): its unwound is set and its plat_call_unwindable returns 0. */
+ * proc_exit): its unwound is set and its PLAT_CALL_UNWINDABLE gives 0. */
 static inline noreturn void comp_unwind(struct activation *a)
 {
     a->unwound = true;

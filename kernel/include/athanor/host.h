@@ -51,7 +51,7 @@ static inline bool host_get(struct component *c, uoff_t off, void *v, size_t n)
  * take the current thread, for paths that need it anyway. */
 static inline struct component *host_enter_on(host_ctx *w, struct thread *t)
 {
-    t->in_wasm = false;
+    thread_set_in_wasm(false);
     /* The context is its component's own (c->host, given to its code at
      * instantiation): the component by address, not by a load, which
      * every load of the call's path would otherwise wait for. */
@@ -63,7 +63,7 @@ static inline uint32_t host_leave_on(struct component *c, struct thread *t, uint
     /* Asked to stop, or a grace runs on this thread (comp/trap.c). */
     if (__builtin_expect(c->trap.pending || t->stopping, 0))
         comp_check_stop(t, true);
-    t->in_wasm = true;
+    thread_set_in_wasm(true);
     return rv;
 }
 

@@ -106,13 +106,15 @@ static inline __attribute__((always_inline)) int ipc_acquire(struct endpoint *ep
  * trap or stop of the server ends that call at once (comp_unwind), as if
  * the handler had returned, with unwound set. What t ran before is the
  * caller's own code (a host call of its), so that is what comes back.
- * in_wasm is true exactly while the handler runs with its recovery point
- * recorded: the interrupt exit may unwind the top activation only then.
+ * in_wasm (thread_in_wasm()) is true exactly while the handler runs with
+ * its recovery point recorded: the interrupt exit may unwind the top
+ * activation only then.
  *
- * The unwindable call returns twice, so it is made in the function that
- * serves (IPC_SERVE), between ipc_serve_begin and ipc_serve_end, which
- * share what they need through memory: the activation (and the limit to
- * put back), from which ipc_serve_end finds the server again and
+ * The unwindable call leaves no register but the frame and stack pointers
+ * intact (PLAT_CALL_UNWINDABLE, platform.h), so ipc_serve_begin and
+ * ipc_serve_end (IPC_SERVE) share what they need through the serving
+ * record, in the serving function's frame: the activation (and the limit
+ * to put back), from which ipc_serve_end finds the server again and
  * IPC_CALL_PLAIN its endpoint (ipc_serving_ep). IPC_SERVE uses its t after
  * the call too: the host call passes thread_running(), a load where a
  * variable would be kept in memory for it. from_wasm: the caller is a
@@ -159,7 +161,6 @@ static inline __attribute__((always_inline)) int ipc_serve_begin(struct thread *
     s->a.spare = 0;
     s->a.unwind.fn = ep->handle;
     s->a.unwind.arg = ep->instance;
-    s->a.unwind.live = &t->in_wasm;
     comp_act_push(t, &s->a);
     return 0;
 }
@@ -174,18 +175,17 @@ static inline __attribute__((always_inline)) int ipc_serve_end(struct thread *t,
 
 /* r = the served call of ep's handler with (badge, op, a0, a1, a2), its
  * result in *result: ipc_serve_begin, the unwindable call, ipc_serve_end.
- * A statement in the function that serves, which therefore saves every
- * callee-saved register (platform.h). */
+ * The function that serves saves every callee-saved register in its frame
+ * for it (platform.h). */
 #define IPC_SERVE(r, t, ep, s, lent_len, lent_writable, from_wasm, result, badge, op, a0, a1, a2) \
     do {                                                                                       \
-        PLAT_UNWINDABLE_FRAME();                                                               \
         (r) = ipc_serve_begin((t), (ep), (s), (lent_len), (lent_writable));                   \
         if ((r) == 0) {                                                                        \
             if (__builtin_expect(!ipc_own_limit((ep), (from_wasm)), 1)) {                      \
-                *(result) = plat_call_unwindable(&(s)->a.unwind, (badge), (op), (a0), (a1), (a2)); \
+                PLAT_CALL_UNWINDABLE(*(result), &(s)->a.unwind, (badge), (op), (a0), (a1), (a2)); \
             } else {                                                                           \
                 ipc_own_limit_set((t), (ep), (s));                                             \
-                *(result) = plat_call_unwindable(&(s)->a.unwind, (badge), (op), (a0), (a1), (a2)); \
+                PLAT_CALL_UNWINDABLE(*(result), &(s)->a.unwind, (badge), (op), (a0), (a1), (a2)); \
                 rt_set_stack_limit((s)->limit_below);                                          \
             }                                                                                  \
             (r) = ipc_serve_end((t), (s));                                                     \

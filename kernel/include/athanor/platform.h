@@ -185,42 +185,78 @@ uintptr_t plat_copy_fixup(uintptr_t pc);
 /* A call into a component's code that a trap of that code, however deep,
  * can end at once: the recovery point of an activation (component.h). The
  * platform keeps here what finds the caller's frame again (x86-64: its
- * frame and stack pointers; with clang, which does not promise what is
- * said below, the callee-saved registers too); the core fills in the rest
- * before the call. */
-#define PLAT_UNWIND_WORDS 8
+ * frame pointer, and the stack pointer at the call); the core fills in fn
+ * and arg before the call. */
+#define PLAT_UNWIND_WORDS 2
 typedef uint64_t plat_unwind_fn(void *arg, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
                                 uint64_t f);
 struct plat_unwind {
     uintptr_t       regs[PLAT_UNWIND_WORDS]; /* the platform's */
     plat_unwind_fn *fn;                      /* what the call runs, */
     void           *arg;                     /* with this first argument */
-    bool           *live; /* true exactly while fn runs with regs recorded: an
-                           * interrupt that finds it true may unwind the call */
 };
-/* u->fn(u->arg, b, c, d, e, f), with *u->live true while it runs: what it
- * returns, or 0 once plat_unwind(u) ran on this stack above this frame (the
- * caller marks which, in its own state, before it unwinds).
+/* The running thread's: true exactly while an unwindable call's fn runs
+ * with its record complete, so an interrupt that finds it true may unwind
+ * that call. PLAT_CALL_UNWINDABLE sets it and clears it again when fn
+ * returns, plat_unwind clears it; the core clears it while fn's code is in
+ * a host call and sets it back after (athanor/host.h). One per CPU (there
+ * is one; more would keep it in the CPU's own data): the scheduler saves
+ * it with the thread it switches away from and restores it for the one it
+ * switches to (struct thread's in_wasm), so a call does not store where
+ * its thread keeps it. Defined in arch/x86_64/unwind.S. */
+extern bool plat_unwind_live;
+
+/* PLAT_CALL_UNWINDABLE(res, u, b, c, d, e, f): res = u->fn(u->arg, b, c, d,
+ * e, f), with plat_unwind_live true while it runs; res = 0 if plat_unwind(u)
+ * ended it instead (the caller marks which, in its own state, before it
+ * unwinds). A statement, not a call: the call of fn is made in place, in
+ * one asm statement that records the frame and stack pointers first. Its
+ * clobbers say that every register but those two is dead after it, the
+ * callee-saved ones included: so the compiler keeps nothing in a register
+ * across it, saves those the function's caller expects back in the
+ * function's own frame (its prologue), and the statement can be left in
+ * the middle by an unwinding that restores only the two, under GCC and
+ * clang alike (a returns_twice call, as setjmp, relies on the compiler's
+ * handling of it: GCC's holds, clang's does not). Both platforms are
+ * x86-64 and share it (arch/x86_64/unwind.S has plat_unwind).
  *
- * It returns twice, as setjmp does, and is declared so: the compiler then
- * keeps no value of the caller's in a register across it (GCC's documented
- * promise for a returns_twice function: "all registers are dead before
- * calling such a function"), and the caller reloads what it needs from
- * memory after it. The function that calls it must also save every
- * callee-saved register in its own frame, PLAT_UNWINDABLE_FRAME() in its
- * body (GCC's and clang's __builtin_unwind_init), so that its epilogue
- * hands its own caller back the values it had, whatever fn's code left in
- * them when it was unwound. So the record is two words, and neither return
- * restores anything else (under GCC; unwind.S says what clang needs). GCC
- * will not inline a function that makes this call ("it uses setjmp"): it
- * is made in the outermost function of a path, a host call itself
- * (ipc_invoke.h's IPC_SERVE). */
-uint64_t plat_call_unwindable(struct plat_unwind *u, uint64_t b, uint64_t c, uint64_t d,
-                              uint64_t e, uint64_t f) __attribute__((returns_twice));
-#define PLAT_UNWINDABLE_FRAME() __builtin_unwind_init()
-/* End the call u records: back on its caller's stack, *u->live false, as
- * if fn had returned 0. Only from code that call ran (a deeper frame of
- * this stack). */
+ * The function's stack pointer is 16-byte aligned there (the ABI's rule
+ * for a function that makes calls, which a function using this does); fn
+ * runs below the 128-byte red zone, which a leaf function of the hosted
+ * platform may use. The record's stack pointer is where the call puts its
+ * return address, so plat_unwind returns there. */
+#ifdef __SSE__ /* vector registers the compiler may use (not with -mgeneral-regs-only) */
+#define PLAT_UNWIND_VCLOBBERS_ , "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", \
+    "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15"
+#else
+#define PLAT_UNWIND_VCLOBBERS_
+#endif
+#define PLAT_CALL_UNWINDABLE(res, u, b, c, d, e, f)                                             \
+    do {                                                                                       \
+        register struct plat_unwind *pu_rec_ __asm__("r11") = (u);                             \
+        register uint64_t pu_r8_ __asm__("r8") = (e);                                          \
+        register uint64_t pu_r9_ __asm__("r9") = (f);                                          \
+        uint64_t pu_rax_ = (uint64_t)(uintptr_t)pu_rec_->fn;                                   \
+        void *pu_rdi_ = pu_rec_->arg;                                                          \
+        uint64_t pu_rsi_ = (b), pu_rdx_ = (c), pu_rcx_ = (d);                                  \
+        __asm__ volatile("lea -128(%%rsp), %%rsp\n\t"                                          \
+                         "mov %%rbp, (%[rec])\n\t"                                             \
+                         "lea -8(%%rsp), %%r10\n\t"                                            \
+                         "mov %%r10, 8(%[rec])\n\t"                                            \
+                         "movb $1, plat_unwind_live(%%rip)\n\t"                                \
+                         "call *%%rax\n\t"                                                     \
+                         "movb $0, plat_unwind_live(%%rip)\n\t"                                \
+                         "lea 128(%%rsp), %%rsp"                                               \
+                         : "+a"(pu_rax_), "+D"(pu_rdi_), "+S"(pu_rsi_), "+d"(pu_rdx_),         \
+                           "+c"(pu_rcx_), "+r"(pu_r8_), "+r"(pu_r9_), [rec] "+r"(pu_rec_)      \
+                         :                                                                     \
+                         : "rbx", "r10", "r12", "r13", "r14", "r15", "memory",                 \
+                           "cc" PLAT_UNWIND_VCLOBBERS_);                                       \
+        (res) = pu_rax_;                                                                       \
+    } while (0)
+/* End the call u records: back on its caller's stack, plat_unwind_live
+ * false, as if fn had returned 0. Only from code that call ran (a deeper
+ * frame of this stack). */
 noreturn void plat_unwind(struct plat_unwind *u);
 
 /* ---- thread context ------------------------------------------------------- */

@@ -81,7 +81,7 @@ struct thread {
     struct component *owner;        /* the component whose thread this is (base activation) */
     volatile bool     stopping;     /* a component below the top is stopping: grace runs */
     uint64_t          grace_deadline; /* when the top activation is taken as hung */
-    bool              in_wasm;
+    bool              in_wasm;      /* thread_in_wasm() while it does not run (saved at a switch) */
     int               call_err;     /* why its last call_ret failed (ipc/hostcalls.c) */
     /* What it allocates is charged to its top activation's component
      * (heap.h; none: the kernel), or here while this is set (a component's
@@ -125,6 +125,13 @@ struct thread *thread_current(void);
  * with more, both become per-CPU (the platform's per-CPU register). */
 extern struct thread *sched_running;
 static inline struct thread *thread_running(void) { return sched_running; }
+/* Does the running thread run its top activation's component code now,
+ * not kernel work (a host call, the lifecycle's)? Only then may an
+ * interrupt or a fault end that code where it is. The platform's flag,
+ * which its unwindable call sets (plat_unwind_live); a thread that does
+ * not run keeps it in its in_wasm. */
+static inline bool thread_in_wasm(void) { return plat_unwind_live; }
+static inline void thread_set_in_wasm(bool v) { plat_unwind_live = v; }
 
 void thread_yield(void);
 void thread_sleep_ns(uint64_t ns);
