@@ -4,13 +4,6 @@
 #include <athanor/irqoff.h>
 #include <stddef.h>
 
-/* unwind.S (also the hosted platform's and the unit tests') reads these. */
-_Static_assert(offsetof(struct plat_unwind, regs) == 0 &&
-                   offsetof(struct plat_unwind, fn) == 64 &&
-                   offsetof(struct plat_unwind, arg) == 72 &&
-                   offsetof(struct plat_unwind, live) == 80,
-               "struct plat_unwind as unwind.S lays it out");
-
 irqflags_t plat_irq_save(void)
 {
     irqflags_t f = (irqflags_t)(read_rflags() & RFLAGS_IF);

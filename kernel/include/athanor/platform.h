@@ -195,6 +195,9 @@ struct plat_unwind {
     plat_unwind_fn *fn;                      /* what the call runs, */
     void           *arg;                     /* with this first argument */
 };
+/* PLAT_CALL_UNWINDABLE's asm and unwind.S: regs[0] the frame pointer, regs[1] the stack pointer. */
+_Static_assert(__builtin_offsetof(struct plat_unwind, regs) == 0 && sizeof(uintptr_t) == 8,
+               "struct plat_unwind as the asm lays it out");
 /* The running thread's: true exactly while an unwindable call's fn runs
  * with its record complete, so an interrupt that finds it true may unwind
  * that call. PLAT_CALL_UNWINDABLE sets it and clears it again when fn
