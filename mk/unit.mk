@@ -54,7 +54,11 @@ UNIT_LIBS_test_libm := -lm
 # The heap test watches the heap's frame traffic (to poison returned chunks).
 UNIT_LDFLAGS_test_heap   := -Wl,--wrap=frame_alloc,--wrap=frame_free
 
-UNIT_TESTS := $(sort $(basename $(notdir $(wildcard tests/unit/test_*.c))))
+UNIT_TESTS_GCC := $(sort $(basename $(notdir $(wildcard tests/unit/test_*.c))))
+# The unwindable call once more as clang compiles it (the fuzzing flavour's
+# afl-clang does): its asm statement's clobbers must hold for both
+# compilers, where a returns_twice declaration held only for gcc.
+UNIT_TESTS := $(UNIT_TESTS_GCC) test_unwind_clang
 UNIT_BINS  := $(addprefix $(UNIT_DIR)/,$(UNIT_TESTS))
 unit_objs   = $(patsubst %,$(UNIT_OBJDIR)/%.o,tests/unit/$(1).c $(UNIT_FAKE) $(UNIT_SRCS_$(1)))
 
@@ -74,7 +78,14 @@ $(UNIT_DIR)/$(1): $(call unit_objs,$(1))
 	$(Q)$$(CC) $(UNIT_SAN) $(UNIT_LDFLAGS_$(1)) -o $$@ $$^ $(UNIT_LIBS) $(UNIT_LIBS_$(1))
 -include $(patsubst %.o,%.d,$(call unit_objs,$(1)))
 endef
-$(foreach t,$(UNIT_TESTS),$(eval $(call unit_binary,$(t))))
+$(foreach t,$(UNIT_TESTS_GCC),$(eval $(call unit_binary,$(t))))
+
+$(UNIT_DIR)/test_unwind_clang: tests/unit/test_unwind.c $(UNIT_FAKE) arch/x86_64/unwind.S \
+        kernel/include/athanor/platform.h
+	@mkdir -p $(dir $@)
+	@echo '  CC/LD   $@ (clang)'
+	$(Q)clang $(CSTD) $(WARN) $(INCLUDES) -Iarch/x86_64/include -Itests/unit -g -O2 \
+	    -DATH_STACK_RESERVE=$(STACK_RESERVE_HOSTEDSAN) -o $@ $(filter %.c %.S,$^) $(UNIT_LIBS)
 
 # TAP from one binary -> results lines. A plan that does not match the number
 # of results, or a non-zero exit with no failing case, means the binary died
