@@ -269,6 +269,14 @@ static void comp_main(void *arg)
     struct activation base = { .comp = c };
     t->owner = c;
     comp_act_push(t, &base);
+    /* Its thread, from before its first host call: its starter sets it
+     * only after thread_create returns, and this thread may run first. A
+     * stop request nudges c->thread, and a host call's end relies on that
+     * (athanor/host.h); one made before this is the check just below. */
+    irqflags_t f = spin_lock_irqsave(&comp_lock);
+    if (!c->thread)
+        c->thread = t;
+    spin_unlock_irqrestore(&comp_lock, f);
     trap_thread_begin(t);
     if (c->trap.pending)
         trap_record(c, c->trap.pending); /* stopped before it ever ran */

@@ -92,7 +92,9 @@ noreturn void comp_fault_resume(uintptr_t kind, uintptr_t pc, uintptr_t addr)
  * server working for it and gets CALL_GRACE_NS to return; then it is taken
  * as hung (TRAP_HUNG, its fault) and the next one up gets a grace of its
  * own. t->stopping is that grace's flag: a hint set by nudgers, cleared by
- * the thread when it finds nothing stopping; both under comp_lock.
+ * the thread when it finds nothing stopping; both under comp_lock. So a
+ * thread with an activation of a stopping component always has it set,
+ * and a host call's end checks only it (athanor/host.h).
  *
  * Why nudges cannot be lost: the requester stores trap.pending, then
  * reads the endpoint's holder; a caller publishes itself as the holder,

@@ -89,10 +89,10 @@ u64 w2c_athanor_call_ret(struct w2c_athanor *a, u32 h, u64 op, u64 a0, u64 a1, u
         call.m = (struct ipc_msg){ op, a0, a1, a2 };
         struct ipc_serving s;
         IPC_CALL_PLAIN(r, thread_running(), c, &call, &s, &result, true);
-        /* No value crosses the call in a register (platform.h): the two
-         * this needs, again from memory rather than kept there for it. */
+        /* No value crosses the call in a register (platform.h): the
+         * thread, again from memory rather than kept there for it (the
+         * caller is not needed again: host_leave_on). */
         t = thread_running();
-        c = t->act->comp; /* its own activation, on top again */
     }
     if (__builtin_expect(r != 0, 0)) {
         t->call_err = r;

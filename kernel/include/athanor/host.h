@@ -58,10 +58,16 @@ static inline struct component *host_enter_on(host_ctx *w, struct thread *t)
     return (struct component *)((char *)w - __builtin_offsetof(struct component, host));
 }
 
+/* c, whose host call this is, asked to stop, or a grace running on t: both
+ * show in t->stopping, because a stop request sets trap.pending and nudges
+ * every thread with an activation of c in one comp_lock section, and a
+ * thread clears the flag only when none of its activations is stopping
+ * (comp/trap.c). So c's own field is not read: on the IPC path c would be
+ * read back from the thread first. */
 static inline uint32_t host_leave_on(struct component *c, struct thread *t, uint32_t rv)
 {
-    /* Asked to stop, or a grace runs on this thread (comp/trap.c). */
-    if (__builtin_expect(c->trap.pending || t->stopping, 0))
+    (void)c;
+    if (__builtin_expect(t->stopping, 0))
         comp_check_stop(t, true);
     thread_set_in_wasm(true);
     return rv;
