@@ -28,6 +28,8 @@ include mk/kernel.mk
 include mk/unit.mk
 
 # Debian packages each entry point needs.
+# binaryen's wasm-opt runs after every link of a C module
+# (tools/wasm-opt/wasm-opt).
 # Node.js runs npm's wabt (mk/components.mk): Debian's nodejs and npm unless
 # the machine has an npm already.
 NODE_PKGS  := $(if $(shell command -v npm 2>/dev/null),,nodejs npm)
@@ -38,7 +40,7 @@ NODE_PKGS  := $(if $(shell command -v npm 2>/dev/null),,nodejs npm)
 # libc++ for wasm32, and its Rust for the web (rustc-web, cargo-web, and
 # rust-web-src, from which the standard library is built for wasm32).
 RUST_PKGS  := rustc-web cargo-web rust-web-src
-BUILD_PKGS := gcc make binutils clang lld llvm wasi-libc libclang-rt-14-dev-wasm32 libc++-dev-wasm32 libsimde-dev \
+BUILD_PKGS := gcc make binutils clang lld llvm binaryen wasi-libc libclang-rt-14-dev-wasm32 libc++-dev-wasm32 libsimde-dev \
               console-setup-linux dpkg-dev libslirp-dev $(NODE_PKGS) $(RUST_PKGS)
 RUN_PKGS   := $(BUILD_PKGS) qemu-system-x86 e2fsprogs
 ISO_PKGS   := grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools

@@ -17,7 +17,10 @@ WASM_CC       := clang
 # wasm-ld then places them once at __tls_base, as a single thread needs.
 WASM_FEATURES := -msimd128 -mbulk-memory -msign-ext -mnontrapping-fptoint -mmutable-globals \
                  -ftls-model=local-exec
-WASM_CFLAGS   := --target=wasm32-wasi -O2 $(WASM_FEATURES) -Wall -Wextra -Werror -Isdk -Iabi -I$(GEN)/include
+# -B$(WASM_OPT_DIR)/: after linking, clang runs the wasm-opt it finds
+# (binaryen's, if the machine has it on its PATH); this makes it ours
+# (mk/config.mk).
+WASM_CFLAGS   := --target=wasm32-wasi -O2 $(WASM_FEATURES) -B$(WASM_OPT_DIR)/ -Wall -Wextra -Werror -Isdk -Iabi -I$(GEN)/include
 
 # wasm2c and wasm-validate 1.0.39: npm's wabt package, pinned with its hash
 # in tools/wabt/package-lock.json and installed by npm ci under build/wabt
@@ -130,6 +133,9 @@ $(GEN)/comp/$(1)/$(1).wasm: $(call pkg_own_objs,$(1)) $(GEN)/comp/$(1)/pkgs.a $(
 -include $(patsubst %.o,%.d,$(call pkg_own_objs,$(1)) $(call pkg_lib_objs,$(1)))
 endef
 $(foreach c,$(PKG_COMPONENTS),$(eval $(call pkg_component_rules,$(c))))
+# Every module clang links goes through the post-link step: a change to it
+# links them again.
+$(foreach c,$(filter-out $(foreach c,$(COMPONENTS),$(if $(wildcard $(COMP_DIR_$(c))/*.wat),$(c))),$(COMPONENTS)),$(GEN)/comp/$(c)/$(c).wasm): $(WASM_OPT)
 $(foreach c,$(COMPONENTS),$(eval $(call component_rules,$(c))))
 # What each .wasm was built from (headers, sources a source includes).
 -include $(foreach c,$(COMPONENTS),$(GEN)/comp/$(c)/$(c).wasm.d)

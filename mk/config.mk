@@ -52,6 +52,12 @@ STACK_RESERVE_KERNEL    := 16384
 STACK_RESERVE_HOSTED    := 24576
 STACK_RESERVE_HOSTEDSAN := 65536
 
+# The step after every link of a C module (components, workloads, the
+# tree's apps): clang's wasm32 driver runs the first wasm-opt it finds, and
+# clang's -B$(WASM_OPT_DIR)/ makes that tools/wasm-opt/wasm-opt.
+WASM_OPT_DIR := tools/wasm-opt
+WASM_OPT     := $(WASM_OPT_DIR)/wasm-opt
+
 # Generated sources: the system manifest's tables and every component's C.
 GEN := $(BUILD)/gen
 
