@@ -93,7 +93,7 @@ $(GEN)/comp/$(1)/$(1).wasm.c $(GEN)/comp/$(1)/$(1).glue.c &: $(GEN)/comp/$(1)/$(
 endef
 define component_wasm_rule
 ifeq ($(wildcard $(COMP_DIR_$(1))/*.wat),)
-$(GEN)/comp/$(1)/$(1).wasm: $(wildcard $(COMP_DIR_$(1))/*.c $(COMP_DIR_$(1))/*.h $(COMP_DIR_$(1))/wasm.flags) $(FONT_H) | $(GEN)/include/pci_claims.h $(GEN)/include/sensor_policy.h $(GEN)/include/net_policy.h
+$(GEN)/comp/$(1)/$(1).wasm: $(wildcard $(COMP_DIR_$(1))/*.c $(COMP_DIR_$(1))/*.h $(COMP_DIR_$(1))/wasm.flags) $(FONT_H) $(WASM_OPT) | $(GEN)/include/pci_claims.h $(GEN)/include/sensor_policy.h $(GEN)/include/net_policy.h
 	@mkdir -p $$(dir $$@)
 	@echo '  WASM    $$@'
 	$(Q)$(WASM_CC) $(WASM_CFLAGS) -MMD -MF $$@.d $$(shell cat $(COMP_DIR_$(1))/wasm.flags 2>/dev/null) -o $$@ $(wildcard $(COMP_DIR_$(1))/*.c)
@@ -127,15 +127,12 @@ $(GEN)/comp/$(1)/obj/%.c.o: %.c $(COMP_DIR_$(1))/sources.mk | $(call wl_stamps,$
 $(GEN)/comp/$(1)/pkgs.a: $(call pkg_lib_objs,$(1))
 	@echo '  AR      $$@'
 	$(Q)rm -f $$@ && llvm-ar rcs $$@ $$^
-$(GEN)/comp/$(1)/$(1).wasm: $(call pkg_own_objs,$(1)) $(GEN)/comp/$(1)/pkgs.a $(wildcard $(COMP_DIR_$(1))/wasm.flags)
+$(GEN)/comp/$(1)/$(1).wasm: $(call pkg_own_objs,$(1)) $(GEN)/comp/$(1)/pkgs.a $(wildcard $(COMP_DIR_$(1))/wasm.flags) $(WASM_OPT)
 	@echo '  LD      $$@'
 	$(Q)$(WASM_CC) $(WASM_CFLAGS) -o $$@ $(call pkg_own_objs,$(1)) $(GEN)/comp/$(1)/pkgs.a $$(shell cat $(COMP_DIR_$(1))/wasm.flags 2>/dev/null)
 -include $(patsubst %.o,%.d,$(call pkg_own_objs,$(1)) $(call pkg_lib_objs,$(1)))
 endef
 $(foreach c,$(PKG_COMPONENTS),$(eval $(call pkg_component_rules,$(c))))
-# Every module clang links goes through the post-link step: a change to it
-# links them again.
-$(foreach c,$(filter-out $(foreach c,$(COMPONENTS),$(if $(wildcard $(COMP_DIR_$(c))/*.wat),$(c))),$(COMPONENTS)),$(GEN)/comp/$(c)/$(c).wasm): $(WASM_OPT)
 $(foreach c,$(COMPONENTS),$(eval $(call component_rules,$(c))))
 # What each .wasm was built from (headers, sources a source includes).
 -include $(foreach c,$(COMPONENTS),$(GEN)/comp/$(c)/$(c).wasm.d)
