@@ -141,11 +141,16 @@ hosted: $(NETPEER)
 test-build: kernel kernel-test hosted hosted-test hosted-san hosted-fuzz fsfuzz netfuzz pkgfuzz apps unit-build $(TEST_ISO) $(GEN)/abi.md \
             $(NETPEER)
 
+# Hosted and QEMU tests run TEST_JOBS at a time (a QEMU guest is one TCG
+# thread; tests that must be alone say so, tests/run-layer.sh): one
+# per core unless told otherwise.
+TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+
 test-unit: unit-test
 test-hosted: hosted hosted-test hosted-san hosted-fuzz fsfuzz netfuzz pkgfuzz apps
-	@tests/run-layer.sh hosted
+	@tests/run-layer.sh hosted $(TEST_JOBS)
 test-qemu: kernel kernel-test $(TEST_ISO) $(NETPEER)
-	@tests/run-layer.sh qemu
+	@tests/run-layer.sh qemu $(TEST_JOBS)
 
 # Every layer runs even if an earlier one failed; the summary decides.
 test: deps-test

@@ -40,7 +40,15 @@ $(1)/%.S.o: %.S
 endef
 
 $(eval $(call hosted_flavour,$(BUILD)/hosted,-O2 -DATH_STACK_RESERVE=$(STACK_RESERVE_HOSTED),$(IMAGES)))
-$(eval $(call hosted_flavour,$(BUILD)/hosted-san,-O1 $(SAN_FLAGS) -DATH_STACK_RESERVE=$(STACK_RESERVE_HOSTEDSAN),$(IMAGES)))
+# The generated component code of the sanitized flavours is compiled without
+# the sanitizers, once for both (the fuzzing flavour's objects are links to
+# hosted-san's): it reaches nothing they watch. Linear memory is a mapping
+# ASan does not track, the kernel heap is an arena of its own (which poisons
+# freed blocks itself), and wasm2c's output has no signed overflow (-fwrapv),
+# no unaligned access (memcpy) and no over-wide shift (it masks). Sanitized,
+# it took 2.9 times as long to compile (15.4 s against 5.4 s for the shell's).
+SAN_GEN := $(CC) -O1 -DATH_STACK_RESERVE=$(STACK_RESERVE_HOSTEDSAN)
+$(eval $(call hosted_flavour,$(BUILD)/hosted-san,-O1 $(SAN_FLAGS) -DATH_STACK_RESERVE=$(STACK_RESERVE_HOSTEDSAN),$(IMAGES),,$(SAN_GEN)))
 
 # The fuzzing flavour (make fuzz, tests/hosted/fuzz.sh): ASan + UBSan and
 # AFL++'s coverage instrumentation, which needs its clang (afl-clang-fast;
@@ -49,7 +57,12 @@ $(eval $(call hosted_flavour,$(BUILD)/hosted-san,-O1 $(SAN_FLAGS) -DATH_STACK_RE
 # gcc compiles it, plainly (no sanitizer runtime of its own to clash with
 # clang's, and clang takes minutes on its largest files).
 AFL_CC := afl-clang-fast
-$(eval $(call hosted_flavour,$(BUILD)/fuzz,-O1 $(SAN_FLAGS) -DATH_STACK_RESERVE=$(STACK_RESERVE_HOSTEDSAN),test,AFL_QUIET=1 $(AFL_CC),$(CC) -O1 -DATH_STACK_RESERVE=$(STACK_RESERVE_HOSTEDSAN)))
+$(eval $(call hosted_flavour,$(BUILD)/fuzz,-O1 $(SAN_FLAGS) -DATH_STACK_RESERVE=$(STACK_RESERVE_HOSTEDSAN),test,AFL_QUIET=1 $(AFL_CC),$(SAN_GEN)))
+# (A shorter stem than the flavour's own rule: make prefers this one.) The
+# stack-usage file goes with the object: tools/frames.sh reads it.
+$(BUILD)/fuzz/$(GEN)/%.c.o: $(BUILD)/hosted-san/$(GEN)/%.c.o
+	@mkdir -p $(dir $@)
+	$(Q)ln -f $(basename $<).su $(basename $@).su && ln -f $< $@
 
 .PHONY: hosted hosted-test hosted-san hosted-fuzz
 hosted: $(BUILD)/hosted/azoth

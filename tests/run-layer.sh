@@ -1,34 +1,99 @@
-#!/bin/sh
+#!/bin/bash
 # Run every test script of one layer (tests/<layer>/*.sh) and collect their
 # verdicts in build/test/<layer>.results. A script that dies without
 # recording any verdict counts as one failure. Each script's time goes to
 # build/test/<layer>.times (seconds, then the name), slowest first, so the
 # suite's time can be watched.
-# Usage: tests/run-layer.sh <layer>
+# Usage: tests/run-layer.sh <layer> [jobs]
+# With jobs > 1 (the QEMU layer: each guest is one TCG thread, so a second
+# core runs a second guest), that many scripts run at once, the slowest-known
+# first. Each writes its verdicts to a file of its own (build/test/<layer>.d/)
+# and its output is shown whole when it ends; the results file lists them in
+# script order either way, so a run reads the same whatever the timing.
+# Scripts that must be alone (they look at every process of the machine)
+# say so with a line "# test: alone"; they run when nothing else does.
+# Scripts marked "# test: long" start first.
 set -u
 layer=$1
+jobs=${2:-1}
 BUILD=${BUILD:-build}
 RESULTS=$BUILD/test/$layer.results
 LOGDIR=$BUILD/test/logs/$layer
-export RESULTS LOGDIR BUILD
+export LOGDIR BUILD
 mkdir -p "$LOGDIR"
 : > "$RESULTS"
 TIMES=$BUILD/test/$layer.times
-: > "$TIMES.tmp"
+D=$BUILD/test/$layer.d
+rm -rf "$D"
+mkdir -p "$D"
+
+scripts=()
 for t in tests/"$layer"/*.sh; do
-    name=$(basename "$t" .sh)
-    echo "[$layer] $name"
-    before=$(wc -l < "$RESULTS")
-    t0=$(date +%s)
-    sh "$t"
-    rc=$?
-    echo "$(($(date +%s) - t0)) $name" >> "$TIMES.tmp"
-    after=$(wc -l < "$RESULTS")
-    if [ "$after" -eq "$before" ]; then
-        echo "FAIL $layer/$name: exited $rc without recording a verdict" >> "$RESULTS"
-        echo "  FAIL $layer/$name: exited $rc without recording a verdict"
+    scripts+=("$(basename "$t" .sh)")
+done
+marked() { grep -Eq "^# test: $2( |$)" "tests/$layer/$1.sh"; }
+
+# Scripts marked "# test: long" start first: the pool then ends with short
+# scripts filling the gaps instead of one long tail.
+order=("${scripts[@]}")
+if [ "$jobs" -gt 1 ]; then
+    order=()
+    for n in "${scripts[@]}"; do marked "$n" long && order+=("$n"); done
+    for n in "${scripts[@]}"; do marked "$n" long || order+=("$n"); done
+fi
+
+# One script, its verdicts to $D/name.results, its output to $D/name.out.
+run_one() {
+    local t0=$(date +%s)
+    RESULTS=$D/$1.results sh "tests/$layer/$1.sh" > "$D/$1.out" 2>&1
+    echo $? > "$D/$1.rc"
+    echo "$(($(date +%s) - t0)) $1" > "$D/$1.time"
+}
+finish() {
+    echo "[$layer] $1"
+    cat "$D/$1.out"
+}
+
+running=()
+reap() { # wait until fewer than $1 scripts run, showing those that ended
+    local m left
+    while [ "${#running[@]}" -ge "$1" ] && [ "${#running[@]}" -gt 0 ]; do
+        sleep 1 # (polled: bash's wait -n can miss a job that ended before it)
+        left=()
+        for m in "${running[@]}"; do
+            if [ -f "$D/$m.time" ]; then finish "$m"; else left+=("$m"); fi
+        done
+        running=("${left[@]+"${left[@]}"}")
+    done
+}
+for n in "${order[@]}"; do
+    if [ "$jobs" -eq 1 ]; then # as it goes, output live
+        echo "[$layer] $n"
+        t0=$(date +%s)
+        RESULTS=$D/$n.results sh "tests/$layer/$n.sh"
+        echo $? > "$D/$n.rc"
+        echo "$(($(date +%s) - t0)) $n" > "$D/$n.time"
+        continue
+    fi
+    if marked "$n" alone; then
+        reap 1
+        run_one "$n"
+        finish "$n"
+        continue
+    fi
+    reap "$jobs"
+    run_one "$n" &
+    running+=("$n")
+done
+reap 1
+
+for n in "${scripts[@]}"; do
+    touch "$D/$n.results"
+    cat "$D/$n.results" >> "$RESULTS"
+    if ! [ -s "$D/$n.results" ]; then
+        echo "FAIL $layer/$n: exited $(cat "$D/$n.rc" 2> /dev/null || echo '?') without recording a verdict" >> "$RESULTS"
+        echo "  FAIL $layer/$n: exited $(cat "$D/$n.rc" 2> /dev/null || echo '?') without recording a verdict"
     fi
 done
-sort -rn "$TIMES.tmp" > "$TIMES"
-rm -f "$TIMES.tmp"
-echo "[$layer] slowest: $(head -5 "$TIMES" | awk '{printf "%s %s s, ", $2, $1}')total $(awk '{s += $1} END {print s}' "$TIMES") s"
+cat "$D"/*.time 2> /dev/null | sort -rn > "$TIMES"
+echo "[$layer] slowest: $(head -5 "$TIMES" | awk '{printf "%s %s s, ", $2, $1}')total $(awk '{s += $1} END {print s}' "$TIMES") s, $jobs at a time"

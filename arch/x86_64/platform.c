@@ -2,7 +2,6 @@
 #include <arch/arch.h>
 #include <arch/x86.h>
 #include <athanor/irqoff.h>
-#include <stddef.h>
 
 irqflags_t plat_irq_save(void)
 {

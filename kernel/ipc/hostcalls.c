@@ -46,9 +46,9 @@ static inline u32 finish_call(struct component *c, struct thread *t, void *rp, i
                               const uint64_t *result)
 {
     if (__builtin_expect(r != 0, 0))
-        return host_leave_on(c, t, (u32)r);
+        return host_leave_on(t, (u32)r);
     umem_copy(rp, result, 8);
-    return host_leave_on(c, t, 0);
+    return host_leave_on(t, 0);
 }
 
 /* The plain call with its result written to the caller's memory (the SDK
@@ -56,11 +56,11 @@ static inline u32 finish_call(struct component *c, struct thread *t, void *rp, i
 u32 w2c_athanor_call(struct w2c_athanor *a, u32 h, u64 op, u64 a0, u64 a1, u64 a2, u32 res)
 {
     struct thread *t = thread_running();
-    struct component *c = host_enter_on(&a->h, t);
+    struct component *c = host_enter(&a->h);
     struct umem m = host_mem(c);
     void *rp = umem_range(&m, uoff(res), 8);
     if (!rp)
-        return host_leave_on(c, t, (u32)-ATH_EFAULT);
+        return host_leave_on(t, (u32)-ATH_EFAULT);
     struct ipc_call call;
     int r = decode_call(c, h, &call);
     uint64_t result = 0;
@@ -79,7 +79,7 @@ u32 w2c_athanor_call(struct w2c_athanor *a, u32 h, u64 op, u64 a0, u64 a1, u64 a
 u64 w2c_athanor_call_ret(struct w2c_athanor *a, u32 h, u64 op, u64 a0, u64 a1, u64 a2)
 {
     struct thread *t = thread_running(); /* no call: the words stay in their registers */
-    struct component *c = host_enter_on(&a->h, t);
+    struct component *c = host_enter(&a->h);
     uint64_t result = 0;
     struct ipc_call call;
     int r = decode_call(c, h, &call); /* the endpoint, badge and generation bound in the slot */
@@ -100,15 +100,15 @@ u64 w2c_athanor_call_ret(struct w2c_athanor *a, u32 h, u64 op, u64 a0, u64 a1, u
     } else if (__builtin_expect(result == ATH_CALL_FAILED, 0)) {
         t->call_err = 0;
     }
-    host_leave_on(c, t, 0);
+    host_leave_on(t, 0);
     return result;
 }
 
 u32 w2c_athanor_call_error(struct w2c_athanor *a)
 {
     struct thread *t = thread_running();
-    struct component *c = host_enter_on(&a->h, t);
-    return host_leave_on(c, t, (u32)t->call_err);
+    host_enter(&a->h);
+    return host_leave_on(t, (u32)t->call_err);
 }
 
 /* call_msg(h, op, a0, msg_ptr, len, result_ptr): a call that copies a
@@ -117,14 +117,14 @@ u32 w2c_athanor_call_msg(struct w2c_athanor *a, u32 h, u64 op, u64 a0, u32 msg, 
                         u32 res)
 {
     struct thread *t = thread_current();
-    struct component *c = host_enter_on(&a->h, t);
+    struct component *c = host_enter(&a->h);
     struct umem m = host_mem(c);
     const void *p = umem_range(&m, uoff(msg), len); /* read by a guarded copy (call.c) */
     void *rp = umem_range(&m, uoff(res), 8);
     if (!rp || (len && !p))
-        return host_leave_on(c, t, (u32)-ATH_EFAULT);
+        return host_leave_on(t, (u32)-ATH_EFAULT);
     if (len > IPC_MSG_MAX)
-        return host_leave_on(c, t, (u32)-ATH_EMSGSIZE);
+        return host_leave_on(t, (u32)-ATH_EMSGSIZE);
     struct ipc_call call;
     int r = decode_call(c, h, &call);
     uint64_t result = 0;
@@ -166,13 +166,13 @@ u32 w2c_athanor_serve(struct w2c_athanor *a)
 u32 w2c_athanor_serve_wait(struct w2c_athanor *a, u32 n, u64 mask, u64 timeout)
 {
     struct thread *t = thread_current();
-    struct component *c = host_enter_on(&a->h, t);
+    struct component *c = host_enter(&a->h);
     if (!c->image->handle)
-        return host_leave_on(c, t, (u32)-ATH_ENOSYS);
+        return host_leave_on(t, (u32)-ATH_ENOSYS);
     struct cap_ref note;
     int r = cap_lookup_pin(&c->caps, n, CAP_T_NOTIFICATION, CAP_R_READ, &note);
     if (r)
-        return host_leave_on(c, t, (u32)r);
+        return host_leave_on(t, (u32)r);
     ipc_serve(c);
     for (;;) {
         uint64_t now = plat_clock_ns(), got = 0, next = UINT64_MAX;
@@ -196,7 +196,7 @@ u32 w2c_athanor_serve_wait(struct w2c_athanor *a, u32 n, u64 mask, u64 timeout)
     }
     notify_put(note.object);
     ipc_unserve(c);
-    return host_leave_on(c, t, (u32)r);
+    return host_leave_on(t, (u32)r);
 }
 
 /* self_endpoint() -> a capability to the caller's own endpoint. */
@@ -353,17 +353,17 @@ static struct component *calling(struct thread *t)
 u32 w2c_athanor_caller_name(struct w2c_athanor *a, u32 buf, u32 len)
 {
     struct thread *t = thread_current();
-    struct component *c = host_enter_on(&a->h, t);
+    struct component *c = host_enter(&a->h);
     struct umem m = host_mem(c);
     if (!umem_range(&m, uoff(buf), len) || len == 0)
-        return host_leave_on(c, t, (u32)-ATH_EFAULT);
+        return host_leave_on(t, (u32)-ATH_EFAULT);
     struct component *caller = calling(t);
     if (!caller)
-        return host_leave_on(c, t, (u32)-ATH_EINVAL); /* not inside a call */
+        return host_leave_on(t, (u32)-ATH_EINVAL); /* not inside a call */
     char name[ATH_NAME_MAX];
     kstrlcpy(name, caller->cfg->name, MIN((size_t)len, sizeof name));
     size_t n = strlen(name);
-    return host_leave_on(c, t, host_put(c, uoff(buf), name, n + 1) ? (u32)n : (u32)-ATH_EFAULT);
+    return host_leave_on(t, host_put(c, uoff(buf), name, n + 1) ? (u32)n : (u32)-ATH_EFAULT);
 }
 
 /* caller_net(out, max) -> inside a call's handler: the network rules the
@@ -373,18 +373,18 @@ u32 w2c_athanor_caller_name(struct w2c_athanor *a, u32 buf, u32 len)
 u32 w2c_athanor_caller_net(struct w2c_athanor *a, u32 out, u32 max)
 {
     struct thread *t = thread_current();
-    struct component *c = host_enter_on(&a->h, t);
+    struct component *c = host_enter(&a->h);
     struct component *caller = calling(t);
     if (!caller)
-        return host_leave_on(c, t, (u32)-ATH_EINVAL); /* not inside a call */
+        return host_leave_on(t, (u32)-ATH_EINVAL); /* not inside a call */
     const struct comp_config *cfg = caller->cfg;
     uint32_t n = MIN(max, (uint32_t)cfg->nnet);
     struct umem m = host_mem(c);
     if (n && !umem_range(&m, uoff(out), (uint64_t)n * sizeof *cfg->net))
-        return host_leave_on(c, t, (u32)-ATH_EFAULT);
+        return host_leave_on(t, (u32)-ATH_EFAULT);
     if (n && !host_put(c, uoff(out), cfg->net, n * sizeof *cfg->net))
-        return host_leave_on(c, t, (u32)-ATH_EFAULT);
-    return host_leave_on(c, t, cfg->nnet);
+        return host_leave_on(t, (u32)-ATH_EFAULT);
+    return host_leave_on(t, cfg->nnet);
 }
 
 /* reply_grant(h) -> inside a call's handler: copy capability h (grant right)
@@ -393,13 +393,13 @@ u32 w2c_athanor_caller_net(struct w2c_athanor *a, u32 out, u32 max)
 u32 w2c_athanor_reply_grant(struct w2c_athanor *a, u32 h)
 {
     struct thread *t = thread_current();
-    struct component *c = host_enter_on(&a->h, t);
+    struct component *c = host_enter(&a->h);
     struct component *caller = calling(t);
     if (!caller)
-        return host_leave_on(c, t, (u32)-ATH_EINVAL); /* not inside a call */
+        return host_leave_on(t, (u32)-ATH_EINVAL); /* not inside a call */
     cap_handle_t out;
     int r = cap_grant(&c->caps, h, &caller->caps, &out);
-    return host_leave_on(c, t, (u32)cap_result(r, out));
+    return host_leave_on(t, (u32)cap_result(r, out));
 }
 
 u32 w2c_athanor_cap_revoke(struct w2c_athanor *a, u32 h)
@@ -420,11 +420,11 @@ u32 w2c_athanor_call_grant(struct w2c_athanor *a, u32 h, u64 op, u64 a0, u64 a1,
                           u32 res)
 {
     struct thread *t = thread_current();
-    struct component *c = host_enter_on(&a->h, t);
+    struct component *c = host_enter(&a->h);
     struct umem m = host_mem(c);
     void *rp = umem_range(&m, uoff(res), 8);
     if (!rp)
-        return host_leave_on(c, t, (u32)-ATH_EFAULT);
+        return host_leave_on(t, (u32)-ATH_EFAULT);
     struct ipc_call call;
     int r = decode_call(c, h, &call);
     if (r == 0)
@@ -470,16 +470,16 @@ u32 w2c_athanor_call_lend(struct w2c_athanor *a, u32 h, u64 op, u64 a0, u32 ptr,
                          u32 flags, u32 res)
 {
     struct thread *t = thread_current();
-    struct component *c = host_enter_on(&a->h, t);
+    struct component *c = host_enter(&a->h);
     struct umem m = host_mem(c);
     void *rp = umem_range(&m, uoff(res), 8);
     if (!rp)
-        return host_leave_on(c, t, (u32)-ATH_EFAULT);
+        return host_leave_on(t, (u32)-ATH_EFAULT);
     if (flags & ~(ATH_LEND_RW | ATH_LEND_TRANSFER))
-        return host_leave_on(c, t, (u32)-ATH_EINVAL);
+        return host_leave_on(t, (u32)-ATH_EINVAL);
     /* the result must not sit in the range that leaves us */
     if ((uint64_t)res + 8 > ptr && res < (uint64_t)ptr + len)
-        return host_leave_on(c, t, (u32)-ATH_EINVAL);
+        return host_leave_on(t, (u32)-ATH_EINVAL);
     bool transfer = flags & ATH_LEND_TRANSFER, writable = flags & ATH_LEND_RW;
     enum ipc_mode mode = transfer ? IPC_TRANSFER : writable ? IPC_LEND_RW : IPC_LEND_RO;
     struct ipc_call call;

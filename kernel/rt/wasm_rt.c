@@ -7,6 +7,7 @@
 #include <athanor/component.h>
 #include <athanor/errors.h>
 #include <athanor/heap.h>
+#include <athanor/host.h>
 #include <athanor/klib.h>
 #include <athanor/spinlock.h>
 #include <athanor/wasm_stack.h>
@@ -70,13 +71,11 @@ static bool rt_enter(void)
 
 static void rt_leave(bool was)
 {
-    struct thread *t = thread_current();
     if (!was)
         return;
-    struct component *top = thread_comp(t);
-    if (top && (top->trap.pending || t->stopping))
-        comp_check_stop(t, true);
-    thread_set_in_wasm(true);
+    /* A stop asked of the running component shows in t->stopping (see
+     * host_leave_on): its trap.pending need not be read too. */
+    host_leave_on(thread_current(), 0);
 }
 
 /* ---- linear memory ---- */

@@ -5,6 +5,7 @@
 # truncated, unsigned, signed with another key, oversized, built for
 # another runtime, a field out of range under a good signature, a module
 # that is not WebAssembly. Runs the sanitizer build of the user image.
+# test: long (it starts first when the layer runs scripts side by side)
 . tests/lib.sh
 dir=$LOGDIR/apps
 rm -rf "$dir"

@@ -10,6 +10,7 @@
 # hosted boot where fsprobe lists, reads and writes it: the service answers,
 # refuses or traps and is restarted, fsprobe finishes, the kernel does not
 # fault, and the system halts when told.
+# test: long (it starts first when the layer runs scripts side by side)
 . tests/lib.sh
 dir=$LOGDIR/fsimage
 seconds=${FSIMAGE_SECONDS:-45}

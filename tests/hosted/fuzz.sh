@@ -2,6 +2,7 @@
 # the seed programs replayed under ASan+UBSan (each must pass), then a short
 # AFL++ run on the instrumented build (build/fuzz): no crash may be found.
 # `make fuzz` runs the long one (FUZZ_SECONDS).
+# test: long (it starts first when the layer runs scripts side by side)
 . tests/lib.sh
 dir=$LOGDIR/fuzz
 seconds=${FUZZ_SECONDS:-45}

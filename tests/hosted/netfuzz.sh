@@ -8,6 +8,7 @@
 # echoed); then NETFUZZ_SECONDS of AFL++ (45 here; `make fuzz` runs an
 # hour), and every crash it found is replayed under the sanitizers for its
 # report. A crash here would be a trap of the net component on Azoth.
+# test: long (it starts first when the layer runs scripts side by side)
 . tests/lib.sh
 dir=$LOGDIR/netfuzz
 seconds=${NETFUZZ_SECONDS:-45}

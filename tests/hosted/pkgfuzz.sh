@@ -5,6 +5,7 @@
 # signature). The seeds, the tree's packages, must load; then
 # PKGFUZZ_SECONDS of AFL++ (30 here; `make fuzz` runs it longer): no crash,
 # no hang, no sanitizer report.
+# test: long (it starts first when the layer runs scripts side by side)
 . tests/lib.sh
 dir=$LOGDIR/pkgfuzz
 seconds=${PKGFUZZ_SECONDS:-30}

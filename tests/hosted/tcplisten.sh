@@ -5,6 +5,7 @@
 # intact, and ends when told to; what goes wrong is said clearly: no
 # socket given (the program says so), a malformed ADDR:PORT, a host port
 # already forwarded by another run. The sanitizer build of the user image.
+# test: alone (it checks that no netpeer of any test is left running)
 . tests/lib.sh
 dir=$LOGDIR/tcplisten
 rm -rf "$dir"

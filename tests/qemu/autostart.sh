@@ -3,6 +3,7 @@
 # and dropping what /apps/autostart starts, `apps` marking it, `remove`
 # dropping its line; then a second boot from the same disk, where the shell
 # starts what the list says, with its options and arguments.
+# test: long (it starts first when the layer runs scripts side by side)
 . tests/lib.sh
 dir=$LOGDIR/autostart
 rm -rf "$dir"

@@ -7,6 +7,7 @@
 # finds nothing to fix, and every file fsstress reported synced is there
 # whole, no file with bytes it was never given (tests/tools/fscheck.c). No
 # kernel fault. (tests/hosted/fsfaults.sh: the same, hosted.)
+# test: long (it starts first when the layer runs scripts side by side)
 . tests/lib.sh
 dir=$LOGDIR/fsfaults
 fsfaults_image "$dir"

@@ -8,6 +8,7 @@
 # never given (tests/tools/fscheck.c). Every tenth cut the service itself
 # replays the journal at mount, syncs, and the disk must then check clean
 # as it is. Each boot goes on from the last one's disk, crash and all.
+# test: long (it starts first when the layer runs scripts side by side)
 . tests/lib.sh
 dir=$LOGDIR/powercut
 cycles=${POWERCUT_CYCLES:-50}

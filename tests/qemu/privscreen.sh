@@ -9,6 +9,7 @@
 # and restarted (the privacy service tells the new instance); both markers
 # once a recorder's microphone session is open too (QEMU's AC'97); empty
 # again once F12 on the PS/2 keyboard (QEMU's sendkey) revoked both.
+# test: long (it starts first when the layer runs scripts side by side)
 . tests/lib.sh
 dir=$LOGDIR/privscreen
 log=$dir/screen.log

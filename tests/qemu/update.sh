@@ -7,6 +7,7 @@
 # lost: afterwards every file fsstress reported synced is there whole
 # (tests/tools/fscheck.c), the image checks clean, and the shell still
 # answers what is typed after the UART driver's update.
+# test: long (it starts first when the layer runs scripts side by side)
 . tests/lib.sh
 dir=$LOGDIR/update
 fsfaults_image "$dir"

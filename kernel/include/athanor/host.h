@@ -47,9 +47,8 @@ static inline bool host_get(struct component *c, uoff_t off, void *v, size_t n)
     return p && umem_copy(v, p, n) == 0;
 }
 
-/* Inline: every host call pays these, IPC calls included. The _on forms
- * take the current thread, for paths that need it anyway. */
-static inline struct component *host_enter_on(host_ctx *w, struct thread *t)
+/* Inline: every host call pays these, IPC calls included. */
+static inline struct component *host_enter(host_ctx *w)
 {
     thread_set_in_wasm(false);
     /* The context is its component's own (c->host, given to its code at
@@ -58,30 +57,29 @@ static inline struct component *host_enter_on(host_ctx *w, struct thread *t)
     return (struct component *)((char *)w - __builtin_offsetof(struct component, host));
 }
 
-/* c, whose host call this is, asked to stop, or a grace running on t: both
- * show in t->stopping, because a stop request sets trap.pending and nudges
- * every thread with an activation of c in one comp_lock section, and a
- * thread clears the flag only when none of its activations is stopping
- * (comp/trap.c). So c's own field is not read: on the IPC path c would be
- * read back from the thread first. */
-static inline uint32_t host_leave_on(struct component *c, struct thread *t, uint32_t rv)
+/* The call of t, a host call of some component, ends: asked to stop, or a
+ * grace running on t, both show in t->stopping, because a stop request sets
+ * trap.pending and nudges every thread with an activation of the component
+ * in one comp_lock section, and a thread clears the flag only when none of
+ * its activations is stopping (comp/trap.c). So the component's own field
+ * is not read: on the IPC path it would be read back from the thread first.
+ * This form takes the current thread, for paths that have it anyway. */
+static inline uint32_t host_leave_on(struct thread *t, uint32_t rv)
 {
-    (void)c;
     if (__builtin_expect(t->stopping, 0))
         comp_check_stop(t, true);
     thread_set_in_wasm(true);
     return rv;
 }
 
-static inline struct component *host_enter(host_ctx *w)
-{
-    return host_enter_on(w, thread_current());
-}
-
+/* c is the component whose host call ends (documentation at the call site;
+ * see host_leave_on for why it is not read). */
 static inline uint32_t host_leave(struct component *c, uint32_t rv)
 {
-    return host_leave_on(c, thread_current(), rv);
+    (void)c;
+    return host_leave_on(thread_current(), rv);
 }
+
 /* Sleep until deadline_ns (true), or until the component is asked to stop
  * (false: an interruptible wait; host_leave then stops it). */
 bool              host_sleep_until(uint64_t deadline_ns);

@@ -9,7 +9,7 @@ struct component;
 /* The generated glue passes the same object for each import module: each
  * module's instance struct begins with it. It is the component's own
  * (struct component's host): host calls find the component by its address
- * (host_enter_on); comp names it too, set once when the component table is
+ * (host_enter); comp names it too, set once when the component table is
  * made, for readers without the component's layout (a debugger). */
 typedef struct host_ctx {
     struct component *comp;
