@@ -204,3 +204,36 @@ sed -i 's|^#include <athanor/cap.h>|#include <athanor/component.h>\n&|' "$dir/la
 "$dir/layers/tools/layers.sh" > "$dir/layers-bad.log" 2>&1
 expect_status hosted/kernel-include-layers-catch $? 1 "$dir/layers-bad.log"
 expect_in "$dir/layers-bad.log" hosted/kernel-include-layers-message 'ipc.h: includes <athanor/component.h> .layer 2 above 1.' 'include graph has a cycle'
+
+# The harness itself (tests/run-layer.sh), side by side as make test runs it:
+# verdicts listed in script order whatever order the scripts end in, a
+# script that records nothing counted as a failure, a "long" script started
+# first and an "alone" one run with nothing beside it.
+mkdir -p "$dir/harness/tests/fake"
+h=$(cd "$dir/harness" && pwd) # absolute: the run is made from inside it
+cp tests/run-layer.sh tests/lib.sh "$h/tests/"
+stamp='echo "$(date +%s.%N) $0" >> "$LOGDIR/stamps"'
+printf '. tests/lib.sh\n%s\nsleep 1\nresult PASS fake/a\n%s\n' "$stamp" "$stamp" > "$h/tests/fake/a.sh"
+printf '# test: long\n. tests/lib.sh\n%s\nsleep 2\nresult PASS fake/b1\nresult FAIL fake/b2 planted\n%s\n' \
+    "$stamp" "$stamp" > "$h/tests/fake/b.sh"
+printf '. tests/lib.sh\n%s\n%s\nexit 3\n' "$stamp" "$stamp" > "$h/tests/fake/c.sh"
+printf '# test: alone\n. tests/lib.sh\n%s\nresult PASS fake/d\n%s\n' "$stamp" "$stamp" > "$h/tests/fake/d.sh"
+(cd "$h" && BUILD=$h/build tests/run-layer.sh fake 2) > "$dir/harness.log" 2>&1
+printf 'PASS fake/a\nPASS fake/b1\nFAIL fake/b2: planted\nFAIL fake/c: exited 3 without recording a verdict\nPASS fake/d\n' \
+    > "$dir/harness.want"
+if cmp -s "$dir/harness.want" "$h/build/test/fake.results"; then
+    result PASS hosted/harness-verdicts-in-order
+else
+    result FAIL hosted/harness-verdicts-in-order "$h/build/test/fake.results is not $dir/harness.want"
+fi
+# b started first; d started after every other script had ended.
+stamps=$h/build/test/logs/fake/stamps
+first=$(head -n 1 "$stamps" | awk '{print $2}')
+d_start=$(grep 'fake/d.sh$' "$stamps" | head -n 1 | awk '{print $1}')
+others_end=$(grep -v 'fake/d.sh$' "$stamps" | sort -n | tail -n 1 | awk '{print $1}')
+if [ "$first" = tests/fake/b.sh ] && [ -n "$d_start" ] && [ -n "$others_end" ] &&
+   awk -v a="$d_start" -v b="$others_end" 'BEGIN { exit !(a >= b) }'; then
+    result PASS hosted/harness-long-first-and-alone
+else
+    result FAIL hosted/harness-long-first-and-alone "order of starts and ends in $stamps"
+fi
