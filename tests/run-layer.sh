@@ -5,14 +5,14 @@
 # build/test/<layer>.times (seconds, then the name), slowest first, so the
 # suite's time can be watched.
 # Usage: tests/run-layer.sh <layer> [jobs]
-# With jobs > 1 (the QEMU layer: each guest is one TCG thread, so a second
-# core runs a second guest), that many scripts run at once, the slowest-known
-# first. Each writes its verdicts to a file of its own (build/test/<layer>.d/)
-# and its output is shown whole when it ends; the results file lists them in
-# script order either way, so a run reads the same whatever the timing.
-# Scripts that must be alone (they look at every process of the machine)
-# say so with a line "# test: alone"; they run when nothing else does.
-# Scripts marked "# test: long" start first.
+# With jobs > 1 (a QEMU guest is one TCG thread, so a second core runs a
+# second guest), that many scripts run at once, and each one's output is
+# shown whole when it ends; with 1, one after another, output live. Either
+# way each writes its verdicts to a file of its own (build/test/<layer>.d/)
+# and the results file lists them in script order, so a run reads the same
+# whatever the timing. Scripts that must be alone (they look at every
+# process of the machine) say so with a line "# test: alone"; they run when
+# nothing else does.
 set -u
 layer=$1
 jobs=${2:-1}
@@ -42,10 +42,15 @@ if [ "$jobs" -gt 1 ]; then
     for n in "${scripts[@]}"; do marked "$n" long || order+=("$n"); done
 fi
 
-# One script, its verdicts to $D/name.results, its output to $D/name.out.
+# One script, its verdicts to $D/name.results, its output to $D/name.out
+# (or, with "live", to the terminal as it goes).
 run_one() {
     local t0=$(date +%s)
-    RESULTS=$D/$1.results sh "tests/$layer/$1.sh" > "$D/$1.out" 2>&1
+    if [ "${2:-}" = live ]; then
+        RESULTS=$D/$1.results sh "tests/$layer/$1.sh"
+    else
+        RESULTS=$D/$1.results sh "tests/$layer/$1.sh" > "$D/$1.out" 2>&1
+    fi
     echo $? > "$D/$1.rc"
     echo "$(($(date +%s) - t0)) $1" > "$D/$1.time"
 }
@@ -57,7 +62,7 @@ finish() {
 running=()
 reap() { # wait until fewer than $1 scripts run, showing those that ended
     local m left
-    while [ "${#running[@]}" -ge "$1" ] && [ "${#running[@]}" -gt 0 ]; do
+    while [ "${#running[@]}" -ge "$1" ]; do # ($1 is at least 1)
         sleep 1 # (polled: bash's wait -n can miss a job that ended before it)
         left=()
         for m in "${running[@]}"; do
@@ -67,12 +72,9 @@ reap() { # wait until fewer than $1 scripts run, showing those that ended
     done
 }
 for n in "${order[@]}"; do
-    if [ "$jobs" -eq 1 ]; then # as it goes, output live
+    if [ "$jobs" -eq 1 ]; then
         echo "[$layer] $n"
-        t0=$(date +%s)
-        RESULTS=$D/$n.results sh "tests/$layer/$n.sh"
-        echo $? > "$D/$n.rc"
-        echo "$(($(date +%s) - t0)) $n" > "$D/$n.time"
+        run_one "$n" live
         continue
     fi
     if marked "$n" alone; then
@@ -91,8 +93,9 @@ for n in "${scripts[@]}"; do
     touch "$D/$n.results"
     cat "$D/$n.results" >> "$RESULTS"
     if ! [ -s "$D/$n.results" ]; then
-        echo "FAIL $layer/$n: exited $(cat "$D/$n.rc" 2> /dev/null || echo '?') without recording a verdict" >> "$RESULTS"
-        echo "  FAIL $layer/$n: exited $(cat "$D/$n.rc" 2> /dev/null || echo '?') without recording a verdict"
+        why="FAIL $layer/$n: exited $(cat "$D/$n.rc" 2> /dev/null || echo '?') without recording a verdict"
+        echo "$why" >> "$RESULTS"
+        echo "  $why"
     fi
 done
 cat "$D"/*.time 2> /dev/null | sort -rn > "$TIMES"
