@@ -8,6 +8,7 @@
  * kernel bug. */
 #include <athanor/component.h>
 #include <athanor/fault.h>
+#include <athanor/klib.h>
 
 bool kernel_fault(struct fault_info *fi)
 {
@@ -48,6 +49,22 @@ bool kernel_fault(struct fault_info *fi)
         kind = TRAP_OUT_OF_BOUNDS;
         if (fi->addr >= mem->base && fi->addr < mem->base + mem->size)
             addr = fi->addr - mem->base;
+        /* Inside the committed memory a page faults only if a transfer
+         * moved it away. Anything else is a kernel bug charged to the
+         * component (one was: a released memory still claimed its
+         * addresses when the next component got them, so its
+         * copy-on-write faults were tried against the wrong snapshot;
+         * plat_vrange_release): say what the page was, so such a report
+         * can be explained. */
+        if (fi->kind == FAULT_PAGE && fi->addr >= mem->base && fi->addr - mem->base < mem->committed) {
+            struct component *owner = comp_by_address(fi->addr);
+            kprintf("trap detail: %s: %s fault at offset %#lx of its %lu committed bytes "
+                    "(snapshot %lu): the page is %s; the address belongs to %s\n",
+                    c->cfg->name, fi->write ? "write" : "read", (unsigned long)addr,
+                    (unsigned long)mem->committed, (unsigned long)mem->snap_bytes,
+                    plat_vrange_mapped(&c->rt.range, addr, 1) ? "mapped" : "not mapped",
+                    owner == c ? "it" : owner ? owner->cfg->name : "no component");
+        }
         break;
     case FAULT_DIVIDE:
         kind = TRAP_DIV_BY_ZERO;

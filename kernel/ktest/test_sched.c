@@ -337,6 +337,43 @@ static const char *t_irq_near_stack_bottom(void)
  * platform's bookkeeping must hold, whatever it was doing when preempted.
  * (Hosted, the C library's allocator is not reentrant and every kernel
  * thread runs on one OS thread: a switch inside it broke it.) */
+/* A released memory stops claiming its addresses before they can be
+ * reserved again. A component that exited was once still releasing when
+ * another took its slot; the fault handler, which finds the memory an
+ * address belongs to by these fields (comp_by_address), tried the
+ * newcomer's copy-on-write fault against the old snapshot and made it a
+ * trap of the newcomer. The probe runs at the moment of reuse and takes
+ * the addresses, as the newcomer did. */
+static struct plat_vrange reuse_old, reuse_new;
+static uintptr_t          reuse_base;
+static bool               reuse_claimed, reuse_reserved;
+
+static void reuse_probe(void)
+{
+    plat_vrange_release_probe = NULL; /* once: releasing reuse_new must not come here */
+    reuse_claimed = reuse_old.size != 0 && reuse_old.base == reuse_base;
+    reuse_reserved = plat_vrange_reserve(PLAT_VRANGE_MAX, &reuse_new) == 0;
+}
+
+static const char *t_vrange_release_unclaims(void)
+{
+    KT_CHECK(plat_vrange_reserve(PLAT_VRANGE_MAX, &reuse_old) == 0, "reserve failed");
+    KT_CHECK(plat_vrange_commit(&reuse_old, PAGE_SIZE) == 0, "commit failed");
+    reuse_base = reuse_old.base;
+    reuse_claimed = reuse_reserved = false;
+    plat_vrange_release_probe = reuse_probe;
+    plat_vrange_release(&reuse_old);
+    bool ran = plat_vrange_release_probe == NULL;
+    plat_vrange_release_probe = NULL;
+    KT_CHECK(ran, "release never reached the point of reuse");
+    KT_CHECK(reuse_reserved, "no reservation at the point of reuse");
+    bool same = reuse_new.base == reuse_base;
+    plat_vrange_release(&reuse_new);
+    KT_CHECK(!reuse_claimed, "the released memory still claimed %#lx when %s",
+             (unsigned long)reuse_base, same ? "a new one got those addresses" : "they could be reused");
+    return NULL;
+}
+
 #define CHURN_WORKERS 3
 static void churn_entry(void *arg)
 {
@@ -392,5 +429,6 @@ const struct ktest ktests_sched[] = {
     { "priority_order", t_priority_order },
     { "irq_near_stack_bottom", t_irq_near_stack_bottom },
     { "vrange_churn_preempted", t_vrange_churn_preempted },
+    { "vrange_release_unclaims", t_vrange_release_unclaims },
     { NULL, NULL },
 };

@@ -62,6 +62,7 @@ static void hfree(void *p)
  * them off too). */
 #define MAX_RANGES 512
 static struct plat_vrange *ranges[MAX_RANGES];
+void (*plat_vrange_release_probe)(void);
 
 static void ranges_set(struct plat_vrange *old, struct plat_vrange *new)
 {
@@ -224,18 +225,26 @@ int plat_vrange_revert(struct plat_vrange *r, uint32_t *pages)
 
 void plat_vrange_release(struct plat_vrange *r)
 {
-    if (r->size) {
-        ranges_set(r, NULL);
-        munmap((void *)r->base, r->size);
-        close(FD(r));
-        for (unsigned i = 0; i < HR(r)->ndma; i++)
-            frame_free(HR(r)->dma[i].pa, HR(r)->dma[i].len / PAGE_SIZE);
-        hfree(HR(r)->dma);
-        hfree(HR(r)->present);
-        hfree(HR(r));
-        r->cookie = NULL;
-    }
+    /* r stops describing the range before its addresses go back to Linux:
+     * the next reservation may get them, and comp_by_address must then
+     * find its new owner, not this one (the fault handler would charge the
+     * new owner's copy-on-write fault to a dying component). */
+    struct plat_vrange gone = *r;
+    ranges_set(r, NULL);
+    r->cookie = NULL;
     r->size = r->committed = r->snap_bytes = 0;
+    __atomic_signal_fence(__ATOMIC_SEQ_CST); /* cleared before the munmap below */
+    if (gone.size) {
+        munmap((void *)gone.base, gone.size);
+        if (plat_vrange_release_probe)
+            plat_vrange_release_probe();
+        close(FD(&gone));
+        for (unsigned i = 0; i < HR(&gone)->ndma; i++)
+            frame_free(HR(&gone)->dma[i].pa, HR(&gone)->dma[i].len / PAGE_SIZE);
+        hfree(HR(&gone)->dma);
+        hfree(HR(&gone)->present);
+        hfree(HR(&gone));
+    }
 }
 
 /* mremap moves the page tables (whole page-table pages, or one directory

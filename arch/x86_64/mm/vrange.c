@@ -51,6 +51,7 @@ struct vrange_state {
 };
 
 static spinlock_t slot_lock = SPINLOCK_INIT;
+void (*plat_vrange_release_probe)(void);
 static bool       slot_used[VRANGE_SLOTS];
 
 _Static_assert(VRANGE_SLOT == PLAT_VRANGE_MAX, "a slot holds the largest range");
@@ -230,6 +231,18 @@ int plat_vrange_revert(struct plat_vrange *r, uint32_t *pages)
 
 void plat_vrange_release(struct plat_vrange *r)
 {
+    /* r stops describing the range before its slot is free: the next
+     * reservation may get the same addresses, and comp_by_address must
+     * then find the new owner, not this one. (It did find the old one: a
+     * component that exited was still releasing when another took its
+     * slot, and the newcomer's first copy-on-write fault was tried against
+     * the old owner's snapshot, refused, and became a trap of the
+     * newcomer.) Everything below works on the copy. */
+    struct plat_vrange gone = *r;
+    r->cookie = NULL;
+    r->size = r->committed = r->snap_bytes = 0;
+    __atomic_signal_fence(__ATOMIC_SEQ_CST); /* cleared before the slot is freed below */
+    r = &gone;
     struct vrange_state *st = ST(r);
     /* Mapped frames (originals, or copies of dirty pages, or pages moved in
      * by IPC) go with the mappings; the originals behind dirty pages are
@@ -245,12 +258,12 @@ void plat_vrange_release(struct plat_vrange *r)
         irqflags_t f = spin_lock_irqsave(&slot_lock);
         slot_used[st->slot] = false;
         spin_unlock_irqrestore(&slot_lock, f);
+        if (plat_vrange_release_probe)
+            plat_vrange_release_probe();
         kfree(st->orig);
         kfree(st->dirty);
         kfree(st);
     }
-    r->cookie = NULL;
-    r->size = r->committed = r->snap_bytes = 0;
 }
 
 /* Is the page at off of r still its snapshot original (a frame that must

@@ -143,7 +143,13 @@ int  plat_vrange_reserve(size_t size, struct plat_vrange *out); /* 0, -ATH_EINVA
 /* Grow the committed prefix to `bytes` (page multiple): new pages are zeroed
  * and read-write. 0 or -ATH_ENOMEM (nothing new is committed then). */
 int  plat_vrange_commit(struct plat_vrange *r, size_t bytes);
-void plat_vrange_release(struct plat_vrange *r); /* unmaps and frees everything */
+/* Unmap and free everything. r is cleared first: once the addresses may
+ * go to the next reservation, r no longer claims them (comp_by_address
+ * finds memories by these fields). */
+void plat_vrange_release(struct plat_vrange *r);
+/* For the in-kernel tests only (NULL otherwise): called by
+ * plat_vrange_release at the moment the addresses may be reused. */
+extern void (*plat_vrange_release_probe)(void);
 /* Make the current committed contents the snapshot. 0 or -ATH_ENOMEM. */
 int  plat_vrange_snapshot(struct plat_vrange *r);
 /* A write fault at addr: if it hit a snapshot page the platform keeps
