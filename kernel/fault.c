@@ -47,8 +47,9 @@ bool kernel_fault(struct fault_info *fi)
     case FAULT_PAGE:
     case FAULT_PROTECTION:
         kind = TRAP_OUT_OF_BOUNDS;
-        if (fi->addr >= mem->base && fi->addr < mem->base + mem->size)
-            addr = fi->addr - mem->base;
+        if (fi->addr < mem->base || fi->addr >= mem->base + mem->size)
+            break;
+        addr = fi->addr - mem->base;
         /* Inside the committed memory a page faults only if a transfer
          * moved it away. Anything else is a kernel bug charged to the
          * component (one was: a released memory still claimed its
@@ -56,7 +57,7 @@ bool kernel_fault(struct fault_info *fi)
          * copy-on-write faults were tried against the wrong snapshot;
          * plat_vrange_release): say what the page was, so such a report
          * can be explained. */
-        if (fi->kind == FAULT_PAGE && fi->addr >= mem->base && fi->addr - mem->base < mem->committed) {
+        if (fi->kind == FAULT_PAGE && addr < mem->committed) {
             struct component *owner = comp_by_address(fi->addr);
             kprintf("trap detail: %s: %s fault at offset %#lx of its %lu committed bytes "
                     "(snapshot %lu): the page is %s; the address belongs to %s\n",

@@ -332,11 +332,6 @@ static const char *t_irq_near_stack_bottom(void)
     return NULL;
 }
 
-/* Component memories made, moved between and freed by threads that preempt
- * each other (as components starting, lending and stopping do): the
- * platform's bookkeeping must hold, whatever it was doing when preempted.
- * (Hosted, the C library's allocator is not reentrant and every kernel
- * thread runs on one OS thread: a switch inside it broke it.) */
 /* A released memory stops claiming its addresses before they can be
  * reserved again. A component that exited was once still releasing when
  * another took its slot; the fault handler, which finds the memory an
@@ -374,6 +369,11 @@ static const char *t_vrange_release_unclaims(void)
     return NULL;
 }
 
+/* Component memories made, moved between and freed by threads that preempt
+ * each other (as components starting, lending and stopping do): the
+ * platform's bookkeeping must hold, whatever it was doing when preempted.
+ * (Hosted, the C library's allocator is not reentrant and every kernel
+ * thread runs on one OS thread: a switch inside it broke it.) */
 #define CHURN_WORKERS 3
 static void churn_entry(void *arg)
 {

@@ -230,11 +230,11 @@ void plat_vrange_release(struct plat_vrange *r)
      * find its new owner, not this one (the fault handler would charge the
      * new owner's copy-on-write fault to a dying component). */
     struct plat_vrange gone = *r;
-    ranges_set(r, NULL);
     r->cookie = NULL;
     r->size = r->committed = r->snap_bytes = 0;
     __atomic_signal_fence(__ATOMIC_SEQ_CST); /* cleared before the munmap below */
     if (gone.size) {
+        ranges_set(r, NULL);
         munmap((void *)gone.base, gone.size);
         if (plat_vrange_release_probe)
             plat_vrange_release_probe();
