@@ -12,7 +12,8 @@
 # and the results file lists them in script order, so a run reads the same
 # whatever the timing. Scripts that must be alone (they look at every
 # process of the machine) say so with a line "# test: alone"; they run when
-# nothing else does.
+# nothing else does. The order scripts were launched in goes to
+# build/test/<layer>.d/launched (the scripts' own first lines can race).
 set -u
 layer=$1
 jobs=${2:-1}
@@ -74,16 +75,19 @@ reap() { # wait until fewer than $1 scripts run, showing those that ended
 for n in "${order[@]}"; do
     if [ "$jobs" -eq 1 ]; then
         echo "[$layer] $n"
+        echo "$n" >> "$D/launched"
         run_one "$n" live
         continue
     fi
     if marked "$n" alone; then
         reap 1
+        echo "$n" >> "$D/launched"
         run_one "$n"
         finish "$n"
         continue
     fi
     reap "$jobs"
+    echo "$n" >> "$D/launched" # (here, not in the background job: in order)
     run_one "$n" &
     running+=("$n")
 done
