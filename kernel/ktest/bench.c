@@ -301,6 +301,102 @@ static bool bench_ipc(const char *args)
     return client->state == COMP_EXITED && client->trap.exit_code == 0;
 }
 
+/* The null call against an indirect call in one process, block by block.
+ * On a shared VM both move by up to 2x from one process to the next and
+ * within one (2026-12-02: per-process medians of the same binary 6.7-13.8
+ * ns), so the ratio of medians from separate processes is mostly noise.
+ * Here each round times PAIR_CALLS indirect calls, then asks kvclient
+ * (mode "pairs", serving) to time PAIR_CALLS null calls into kv with the
+ * same loop as its "bench" mode: a slow spell of the host falls on both
+ * halves of a round. The indirect call is bench/baseline/callbase.c's
+ * loop, compiled as that program is (no frame pointer: the kernel keeps
+ * them, callbase's -O2 does not). */
+enum { PAIR_ROUNDS = 21, PAIR_CALLS = 100000, KVCLIENT_OP_BLOCK = 1 };
+
+__attribute__((noinline, optimize("omit-frame-pointer"))) static uint64_t
+pair_handler(uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+    return op + a0 + a1 + a2;
+}
+static uint64_t (*volatile pair_fp)(uint64_t, uint64_t, uint64_t, uint64_t) = pair_handler;
+
+__attribute__((noinline, optimize("omit-frame-pointer"))) static uint64_t pair_indirect_ns(long n)
+{
+    volatile uint64_t sink = 0;
+    uint64_t t0 = plat_clock_ns();
+    for (long i = 0; i < n; i++)
+        sink += pair_fp((uint64_t)i, 1, 2, 3);
+    return plat_clock_ns() - t0 + (sink & 0);
+}
+
+static void print_hundredths(const char *name, uint64_t v, const char *unit, uint64_t lo, uint64_t hi)
+{
+    kprintf("bench: %s %llu.%02llu %s (rounds=%d, calls=%d each, least %llu.%02llu, most %llu.%02llu)\n",
+            name, (unsigned long long)(v / 100), (unsigned long long)(v % 100), unit, PAIR_ROUNDS,
+            PAIR_CALLS, (unsigned long long)(lo / 100), (unsigned long long)(lo % 100),
+            (unsigned long long)(hi / 100), (unsigned long long)(hi % 100));
+}
+
+/* The rounds, on a thread of its own with a component thread's stack:
+ * kvclient's handler must find room for its largest frame (ESTACK). */
+enum { PAIR_STACK = 240 * 1024 };
+struct pair_run {
+    struct ipc_call call;
+    uint64_t        ind[PAIR_ROUNDS], cal[PAIR_ROUNDS], ratio[PAIR_ROUNDS]; /* hundredths */
+    bool            ok;
+};
+
+static void pair_rounds(void *arg)
+{
+    struct pair_run *p = arg;
+    p->ok = true;
+    for (int r = -1; r < PAIR_ROUNDS && p->ok; r++) { /* round -1 warms both up */
+        uint64_t ti = pair_indirect_ns(PAIR_CALLS), tc = 0;
+        int e = ipc_call(thread_current(), NULL, IPC_PLAIN, &p->call, &tc);
+        if (e != 0 || tc == 0 || ti == 0) {
+            kprintf("bench: paired round %d failed: call %d, %llu ns\n", r, e, (unsigned long long)tc);
+            p->ok = false;
+        } else if (r >= 0) {
+            p->ind[r] = ti * 100 / PAIR_CALLS;
+            p->cal[r] = tc * 100 / PAIR_CALLS;
+            p->ratio[r] = tc * 100 / ti;
+        }
+    }
+}
+
+static bool bench_ipc_paired(void)
+{
+    struct component *kv = bench_comp("kv"), *client = bench_comp("kvclient");
+    if (comp_start(kv, "") != 0)
+        return false;
+    ktest_wait_serving(kv, 5000);
+    if (comp_start(client, "pairs") != 0 || !ktest_wait_serving(client, 5000)) {
+        kprintf("bench: kvclient does not serve its paired benchmark\n");
+        return false;
+    }
+    /* A kernel call (no calling component): kvclient's handler runs on
+     * the rounds' thread and makes its calls into kv from there, through
+     * the same host call as its own main would. */
+    static struct pair_run p;
+    p.call = (struct ipc_call){ .ep = &client->ipc.ep, .obj_gen = client->generation,
+                                .m = { KVCLIENT_OP_BLOCK, PAIR_CALLS, 0, 0 } };
+    p.ok = false;
+    struct thread *t = thread_create("pairs", pair_rounds, &p, PRIO_DEFAULT, PAIR_STACK);
+    if (t)
+        thread_join(t, NULL);
+    comp_kill(client);
+    comp_kill(kv);
+    if (!t || !p.ok)
+        return false;
+    uint64_t m_ind = median(p.ind, PAIR_ROUNDS), m_cal = median(p.cal, PAIR_ROUNDS),
+             m_ratio = median(p.ratio, PAIR_ROUNDS); /* (median sorts: least first) */
+    print_hundredths("indirect-call-paired", m_ind, "ns", p.ind[0], p.ind[PAIR_ROUNDS - 1]);
+    print_hundredths("ipc-null-call-paired", m_cal, "ns", p.cal[0], p.cal[PAIR_ROUNDS - 1]);
+    print_hundredths("ipc-null-call-over-indirect-paired", m_ratio, "x", p.ratio[0],
+                     p.ratio[PAIR_ROUNDS - 1]);
+    return true;
+}
+
 /* Start a server and wait until it serves (it may also exit: no device). */
 static bool start_server(const char *name)
 {
@@ -469,7 +565,7 @@ void kbench_thread(void *arg)
     } else if (strncmp(which, "workload:", 9) == 0) {
         ok = bench_workload(which + 9);
     } else if (strcmp(which, "ipc") == 0) {
-        ok = bench_ipc("bench 500000");
+        ok = bench_ipc("bench 500000") && bench_ipc_paired();
     } else if (strcmp(which, "lend") == 0) {
         ok = bench_ipc("lendbench") && bench_lend_pt();
     } else if (strcmp(which, "blk") == 0) {

@@ -2,7 +2,9 @@
  *   kvclient demo       put and get a few values
  *   kvclient test       check calls, badges, capability errors, peer failure
  *                       and restart; exit status 0 only if all hold
- *   kvclient bench N    time N null calls (prints a "bench:" line) */
+ *   kvclient bench N    time N null calls (prints a "bench:" line)
+ *   kvclient pairs      serve the kernel's paired benchmark: each call
+ *                       times a0 null calls into kv (kernel/ktest/bench.c) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -372,6 +374,37 @@ static int bench(long n)
     return 0;
 }
 
+/* Mode "pairs": the kernel alternates blocks of native indirect calls with
+ * calls of this handler, which makes a0 null calls into kv with the loop
+ * of time_calls and returns the time they took (0: a call failed). It runs
+ * on the kernel's thread, so the calls into kv take the same host call as
+ * main's would. */
+enum { OP_BLOCK = 1 };
+static ath_handle_t pair_kv;
+
+ATH_HANDLER uint64_t ath_handle(uint64_t badge, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+    (void)badge, (void)a1, (void)a2;
+    if (op != OP_BLOCK || pair_kv <= 0)
+        return 0;
+    uint64_t v, t0 = ath_now_ns();
+    for (long i = 0; i < (long)a0; i++)
+        if (ath_call(pair_kv, OP_NULL, i, 0, 0, &v) != 0)
+            return 0;
+    return ath_now_ns() - t0;
+}
+
+static int serve_pairs(void)
+{
+    uint64_t v;
+    pair_kv = ath_lookup("kv");
+    if (pair_kv <= 0)
+        return 1;
+    for (int i = 0; i < 1000; i++) /* warm up */
+        ath_call(pair_kv, OP_NULL, 0, 0, 0, &v);
+    return ath_serve();
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "demo";
@@ -385,6 +418,8 @@ int main(int argc, char **argv)
         return bench_lend();
     if (!strcmp(mode, "lendwait"))
         return lend_then_wait();
+    if (!strcmp(mode, "pairs"))
+        return serve_pairs();
     ath_handle_t kv = ath_lookup("kv");
     uint64_t v = 0;
     int r = ath_call(kv, OP_PUT, 1, 100, 0, &v);
