@@ -5,7 +5,7 @@
  * intact, so the caller's frame saved whatever its own caller expects back:
  * unwinding restores those two and returns to the call's return address,
  * with 0. The hosted platform assembles this same file. Offsets: struct
- * plat_unwind (regs[2] = rbp, rsp; fn; arg). */
+ * plat_unwind (regs[2] = rbp, rsp). */
     .set U_RBP, 0
     .set U_RSP, 8
 

@@ -226,13 +226,11 @@ static uint64_t run_body(void *arg, uint64_t b, uint64_t c2, uint64_t d, uint64_
 static void run_instance(struct component *c, struct thread *t, struct activation *base)
 {
     struct run_state rs = { .c = c, .instantiated = false };
-    base->unwind.fn = run_body;
-    base->unwind.arg = &rs;
     for (;;) {
         base->unwound = false;
         rt_set_stack_limit(comp_stack_limit(t, c->image));
         uint64_t ret;
-        PLAT_CALL_UNWINDABLE(ret, &base->unwind, 0, 0, 0, 0, 0);
+        PLAT_CALL_UNWINDABLE(ret, &base->unwind, run_body, &rs, 0, 0, 0, 0, 0);
         (void)ret; /* run_body's 0, or unwound */
         if (c->trap.kind != TRAP_RESET || !do_reset(c, t))
             return;

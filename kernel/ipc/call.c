@@ -168,7 +168,7 @@ int ipc_call(struct thread *t, struct component *caller, enum ipc_mode mode,
     if (__builtin_expect(mode == IPC_PLAIN, 1)) {
         struct ipc_serving s;
         int r;
-        IPC_CALL_PLAIN(r, t, caller, call, &s, result, false); /* its caller may be kernel code */
+        IPC_CALL_PLAIN(r, t, t, caller, call, &s, result, false); /* its caller may be kernel code */
         return r;
     }
     struct endpoint *ep = call->ep;

@@ -88,11 +88,10 @@ u64 w2c_athanor_call_ret(struct w2c_athanor *a, u32 h, u64 op, u64 a0, u64 a1, u
          * null call's path (bench/icount.py counts it) */
         call.m = (struct ipc_msg){ op, a0, a1, a2 };
         struct ipc_serving s;
-        IPC_CALL_PLAIN(r, thread_running(), c, &call, &s, &result, true);
-        /* No value crosses the call in a register (platform.h): the
-         * thread, again from memory rather than kept there for it (the
-         * caller is not needed again: host_leave_on). */
-        t = thread_running();
+        /* No value crosses the call in a register (platform.h): after it,
+         * t is the thread again from memory rather than kept there for it
+         * (the caller is not needed again: host_leave_on). */
+        IPC_CALL_PLAIN(r, t, thread_running(), c, &call, &s, &result, true);
     }
     if (__builtin_expect(r != 0, 0)) {
         t->call_err = r;

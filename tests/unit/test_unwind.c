@@ -32,12 +32,10 @@ static uint64_t add_all(void *arg, uint64_t b, uint64_t c, uint64_t d, uint64_t 
 static void test_return_passes_through(void **state)
 {
     (void)state;
-    u.fn = add_all;
-    u.arg = (void *)(uintptr_t)1000;
     plat_unwind_live = false;
     sp_at_entry = 0;
     uint64_t r;
-    PLAT_CALL_UNWINDABLE(r, &u, 1, 2, 3, 4, 5);
+    PLAT_CALL_UNWINDABLE(r, &u, add_all, (void *)(uintptr_t)1000, 1, 2, 3, 4, 5);
     assert_int_equal(r, 1000 + 1 + 4 + 9 + 16 + 25);
     assert_int_equal(sp_at_entry, 1);
     assert_true(live_inside);
@@ -77,10 +75,8 @@ static uint64_t unwind_from(void *arg, uint64_t depth, uint64_t c, uint64_t d, u
 static __attribute__((noinline)) uint64_t caller_with_live_values(uint64_t seed, uint64_t depth)
 {
     uint64_t v1 = seed * 3, v2 = seed ^ 0x5555, v3 = seed + 77, v4 = seed << 3, v5 = ~seed;
-    u.fn = unwind_from;
-    u.arg = NULL;
     uint64_t r;
-    PLAT_CALL_UNWINDABLE(r, &u, depth, 0, 0, 0, 0);
+    PLAT_CALL_UNWINDABLE(r, &u, unwind_from, NULL, depth, 0, 0, 0, 0);
     assert_int_equal(r, 0);
     return v1 + 2 * v2 + 3 * v3 + 4 * v4 + 5 * v5;
 }
@@ -157,10 +153,8 @@ static void test_record_reused(void **state)
                              (uint64_t)i * 3 + 2 * ((uint64_t)i ^ 0x5555) + 3 * ((uint64_t)i + 77) +
                                  4 * ((uint64_t)i << 3) + 5 * ~(uint64_t)i);
         } else {
-            u.fn = add_all;
-            u.arg = (void *)(uintptr_t)i;
             uint64_t r;
-            PLAT_CALL_UNWINDABLE(r, &u, 1, 1, 1, 1, 1);
+            PLAT_CALL_UNWINDABLE(r, &u, add_all, (void *)(uintptr_t)i, 1, 1, 1, 1, 1);
             assert_int_equal(r, (uint64_t)i + 15);
         }
         assert_false(plat_unwind_live);

@@ -79,7 +79,9 @@ struct cap {
     struct list_node  children; /* caps derived from this one */
     struct list_node  sibling;  /* link in parent->children */
     struct cap_table *table;
+    uint64_t          pad;      /* to 128 bytes: a lookup scales the index by a shift */
 };
+_Static_assert(sizeof(struct cap) == 128, "a slot is 128 bytes (cap_lookup_call's index)");
 
 /* What a lookup returns: the checked capability's values, not the slot
  * (the slot may change right after; these stay consistent). */

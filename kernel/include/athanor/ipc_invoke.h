@@ -91,7 +91,10 @@ static inline __attribute__((always_inline)) int ipc_acquire(struct endpoint *ep
     if (__builtin_expect(ep->gate != IPC_GATE_OPEN(obj_gen) ||
                              (caller && __atomic_load_n(&caller->trap.pending, __ATOMIC_RELAXED)),
                          0)) {
-        int r = ipc_check_server(caller, ep->server, obj_gen);
+        /* A server without a handler never serves (the serve host calls
+         * refuse it), so its gate never opens: the plain call checks the
+         * handler only here. */
+        int r = !ep->handle ? -ATH_ENOSYS : ipc_check_server(caller, ep->server, obj_gen);
         if (r != 0) {
             ipc_release(ep);
             return r;
@@ -159,8 +162,6 @@ static inline __attribute__((always_inline)) int ipc_serve_begin(struct thread *
     s->a.lent_writable = lent_writable;
     s->a.unwound = false;
     s->a.spare = 0;
-    s->a.unwind.fn = ep->handle;
-    s->a.unwind.arg = ep->instance;
     comp_act_push(t, &s->a);
     return 0;
 }
@@ -176,35 +177,45 @@ static inline __attribute__((always_inline)) int ipc_serve_end(struct thread *t,
 /* r = the served call of ep's handler with (badge, op, a0, a1, a2), its
  * result in *result: ipc_serve_begin, the unwindable call, ipc_serve_end.
  * The function that serves saves every callee-saved register in its frame
- * for it (platform.h). */
-#define IPC_SERVE(r, t, ep, s, lent_len, lent_writable, from_wasm, result, badge, op, a0, a1, a2) \
+ * for it (platform.h). t is a variable: after the call it is set from
+ * t_again, which is t itself where t lives in memory anyway, or
+ * thread_running() for the host call, whose t is then in a register up to
+ * the call and loaded once after it (the thread is the same: no value
+ * crosses the call in a register, platform.h). */
+#define IPC_SERVE_AGAIN(r, t, t_again, ep, s, lent_len, lent_writable, from_wasm, result, badge, op, \
+                        a0, a1, a2)                                                            \
     do {                                                                                       \
+        /* the handler and instance read before the activation is written */                  \
+        plat_unwind_fn *is_fn_ = (ep)->handle;                                                 \
+        void *is_arg_ = (ep)->instance;                                                        \
         (r) = ipc_serve_begin((t), (ep), (s), (lent_len), (lent_writable));                   \
         if ((r) == 0) {                                                                        \
             if (__builtin_expect(!ipc_own_limit((ep), (from_wasm)), 1)) {                      \
-                PLAT_CALL_UNWINDABLE(*(result), &(s)->a.unwind, (badge), (op), (a0), (a1), (a2)); \
+                PLAT_CALL_UNWINDABLE(*(result), &(s)->a.unwind, is_fn_, is_arg_, (badge), (op), \
+                                     (a0), (a1), (a2));                                        \
             } else {                                                                           \
                 ipc_own_limit_set((t), (ep), (s));                                             \
-                PLAT_CALL_UNWINDABLE(*(result), &(s)->a.unwind, (badge), (op), (a0), (a1), (a2)); \
+                PLAT_CALL_UNWINDABLE(*(result), &(s)->a.unwind, is_fn_, is_arg_, (badge), (op), \
+                                     (a0), (a1), (a2));                                        \
                 rt_set_stack_limit((s)->limit_below);                                          \
             }                                                                                  \
+            (t) = (t_again);                                                                   \
             (r) = ipc_serve_end((t), (s));                                                     \
         }                                                                                      \
     } while (0)
+#define IPC_SERVE(r, t, ep, s, lent_len, lent_writable, from_wasm, result, badge, op, a0, a1, a2) \
+    IPC_SERVE_AGAIN(r, t, t, ep, s, lent_len, lent_writable, from_wasm, result, badge, op, a0, a1, a2)
 
 /* The plain call (op and three words), all of it: what ipc_call does for
  * IPC_PLAIN, and what the plain call's host call makes without a call of
- * ipc_call (from_wasm as for IPC_SERVE). */
-#define IPC_CALL_PLAIN(r, t, caller, call, s, result, from_wasm)                                       \
+ * ipc_call (t, t_again and from_wasm as for IPC_SERVE_AGAIN). */
+#define IPC_CALL_PLAIN(r, t, t_again, caller, call, s, result, from_wasm)                              \
     do {                                                                                              \
         struct endpoint *ep_ = (call)->ep;                                                            \
-        if (__builtin_expect(!ep_->handle, 0))                                                        \
-            (r) = -ATH_ENOSYS; /* the server exports no handler */                                    \
-        else                                                                                          \
-            (r) = ipc_acquire(ep_, (t), (caller), (call)->obj_gen);                                   \
+        (r) = ipc_acquire(ep_, (t), (caller), (call)->obj_gen); /* (no handler: ENOSYS there) */      \
         if ((r) == 0) {                                                                               \
-            IPC_SERVE((r), (t), ep_, (s), 0, false, (from_wasm), (result), (call)->badge,             \
-                      (call)->m.op, (call)->m.a0, (call)->m.a1, (call)->m.a2);                        \
+            IPC_SERVE_AGAIN((r), t, t_again, ep_, (s), 0, false, (from_wasm), (result), (call)->badge, \
+                            (call)->m.op, (call)->m.a0, (call)->m.a1, (call)->m.a2);                  \
             ipc_release(ipc_serving_ep(s)); /* ep_, again from memory */                              \
         }                                                                                             \
     } while (0)

@@ -191,15 +191,15 @@ uintptr_t plat_copy_fixup(uintptr_t pc);
 /* A call into a component's code that a trap of that code, however deep,
  * can end at once: the recovery point of an activation (component.h). The
  * platform keeps here what finds the caller's frame again (x86-64: its
- * frame pointer, and the stack pointer at the call); the core fills in fn
- * and arg before the call. */
+ * frame pointer, and the stack pointer at the call). What the call runs
+ * is PLAT_CALL_UNWINDABLE's argument, not kept: an unwinding only needs
+ * the frame (and a served call takes it from registers, not through
+ * memory it has just written). */
 #define PLAT_UNWIND_WORDS 2
 typedef uint64_t plat_unwind_fn(void *arg, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
                                 uint64_t f);
 struct plat_unwind {
-    uintptr_t       regs[PLAT_UNWIND_WORDS]; /* the platform's */
-    plat_unwind_fn *fn;                      /* what the call runs, */
-    void           *arg;                     /* with this first argument */
+    uintptr_t regs[PLAT_UNWIND_WORDS]; /* the platform's */
 };
 /* PLAT_CALL_UNWINDABLE's asm and unwind.S: regs[0] the frame pointer, regs[1] the stack pointer. */
 _Static_assert(__builtin_offsetof(struct plat_unwind, regs) == 0 && sizeof(uintptr_t) == 8,
@@ -215,8 +215,8 @@ _Static_assert(__builtin_offsetof(struct plat_unwind, regs) == 0 && sizeof(uintp
  * its thread keeps it. Defined in arch/x86_64/unwind.S. */
 extern bool plat_unwind_live;
 
-/* PLAT_CALL_UNWINDABLE(res, u, b, c, d, e, f): res = u->fn(u->arg, b, c, d,
- * e, f), with plat_unwind_live true while it runs; res = 0 if plat_unwind(u)
+/* PLAT_CALL_UNWINDABLE(res, u, fn, arg, b, c, d, e, f): res = fn(arg, b, c,
+ * d, e, f), recorded in u, with plat_unwind_live true while it runs; res = 0 if plat_unwind(u)
  * ended it instead (the caller marks which, in its own state, before it
  * unwinds). A statement, not a call: the call of fn is made in place, in
  * one asm statement that records the frame and stack pointers first. Its
@@ -240,13 +240,14 @@ extern bool plat_unwind_live;
 #else
 #define PLAT_UNWIND_VCLOBBERS_
 #endif
-#define PLAT_CALL_UNWINDABLE(res, u, b, c, d, e, f)                                             \
+#define PLAT_CALL_UNWINDABLE(res, u, fn, arg, b, c, d, e, f)                                    \
     do {                                                                                       \
         register struct plat_unwind *pu_rec_ __asm__("r11") = (u);                             \
         register uint64_t pu_r8_ __asm__("r8") = (e);                                          \
         register uint64_t pu_r9_ __asm__("r9") = (f);                                          \
-        uint64_t pu_rax_ = (uint64_t)(uintptr_t)pu_rec_->fn;                                   \
-        void *pu_rdi_ = pu_rec_->arg;                                                          \
+        plat_unwind_fn *pu_fn_ = (fn);                                                         \
+        uint64_t pu_rax_ = (uint64_t)(uintptr_t)pu_fn_;                                        \
+        void *pu_rdi_ = (arg);                                                                 \
         uint64_t pu_rsi_ = (b), pu_rdx_ = (c), pu_rcx_ = (d);                                  \
         __asm__ volatile("lea -128(%%rsp), %%rsp\n\t"                                          \
                          "mov %%rbp, (%[rec])\n\t"                                             \
