@@ -311,8 +311,9 @@ static bool bench_ipc(const char *args)
  * halves of a round. The indirect call is bench/baseline/callbase.c's
  * loop, compiled as that program is (no frame pointer: the kernel keeps
  * them, callbase's -O2 does not), each function at a 64-byte boundary so
- * that its code lies the same way whatever the kernel around it (placed
- * anyhow, the same loop measured 1.6 ns in one build and 2.2 in another). */
+ * that its code lies the same way whatever the kernel around it. (Even so
+ * the loop takes 1.6-1.7 ns in some processes and 2.0-2.3 in others of
+ * the same binary: the rounds' ratio carries that too.) */
 enum { PAIR_ROUNDS = 21, PAIR_CALLS = 100000, KVCLIENT_OP_BLOCK = 1 };
 
 /* gcc's optimize attribute; clang, which builds only the fuzzing flavour
@@ -383,6 +384,8 @@ static bool bench_ipc_paired(void)
     ktest_wait_serving(kv, 5000);
     if (comp_start(client, "pairs") != 0 || !ktest_wait_serving(client, 5000)) {
         kprintf("bench: kvclient does not serve its paired benchmark\n");
+        comp_kill(client);
+        comp_kill(kv);
         return false;
     }
     /* A kernel call (no calling component): kvclient's handler runs on
