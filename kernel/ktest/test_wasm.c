@@ -25,9 +25,10 @@ static const char *t_reftypes(void) { return feature("featref"); }
 static const char *t_tailcall(void) { return feature("feattail"); }
 
 /* featdrop with args: each run must end in an out-of-bounds trap, at the
- * address the dropped access names (0xfffffff0 + 8) for the loads; a fill
- * is checked by the runtime (no address). Exiting 0 means it did not trap. */
-static const char *drop_case(const char *args, const char *what, bool is_load)
+ * address the access names (0xfffffff0 + 8) for the loads and the lane
+ * store; a fill is checked by the runtime (no address). Exiting 0 means it
+ * did not trap. */
+static const char *drop_case(const char *args, const char *what, bool at_addr)
 {
     struct component *c = comp_find("featdrop");
     KT_CHECK(c, "featdrop missing from the manifest");
@@ -36,7 +37,7 @@ static const char *drop_case(const char *args, const char *what, bool is_load)
     KT_CHECK(c->state == COMP_FAULTED && c->trap.kind == TRAP_OUT_OF_BOUNDS,
              "an unused %s out of bounds: featdrop ended %s/%s instead of trapping", what,
              comp_state_name(c->state), trap_kind_name(c->trap.kind));
-    KT_CHECK(!is_load || c->trap.addr == 0xfffffff8u, "%s trapped at memory offset %#lx, not 0xfffffff8", what,
+    KT_CHECK(!at_addr || c->trap.addr == 0xfffffff8u, "%s trapped at memory offset %#lx, not 0xfffffff8", what,
              (unsigned long)c->trap.addr);
     return NULL;
 }
@@ -46,7 +47,11 @@ static const char *t_dropped_loads_trap(void)
     const char *r;
     if ((r = drop_case("", "i32.load", true)) || (r = drop_case("a", "i64.load8_s", true)) ||
         (r = drop_case("a b", "f64.load", true)) || (r = drop_case("a b c", "v128.load", true)) ||
-        (r = drop_case("a b c d", "memory.fill", false)))
+        (r = drop_case("a b c d", "memory.fill", false)) ||
+        (r = drop_case("a b c d e", "v128.load8_lane", true)) ||
+        (r = drop_case("a b c d e f", "v128.store32_lane", true)) ||
+        (r = drop_case("a b c d e f g", "v128.load32_splat", true)) ||
+        (r = drop_case("a b c d e f g h", "v128.load64_zero", true)))
         return r;
     return NULL;
 }
