@@ -140,11 +140,12 @@ APP_OUT  := $(BUILD)/apps
 # C with wasi-libc; C++ with Debian's libc++ for wasm32 (libc++-dev-wasm32),
 # exceptions off (its wasm32 build has none).
 define app_rules
-$(APP_OUT)/$(1).wasm: $(wildcard apps/$(1)/*.c apps/$(1)/*.cc apps/$(1)/*.h) $(WASM_OPT)
+$(APP_OUT)/$(1).wasm: $(wildcard apps/$(1)/*.c apps/$(1)/*.cc apps/$(1)/*.h) $(WASM_OPT) $(WASM_LIBC_OBJ)
 	@mkdir -p $$(dir $$@)
 	@echo '  WASM    $$@'
 	$(Q)$(if $(wildcard apps/$(1)/*.cc),clang++ -fno-exceptions,$$(WASM_CC)) --target=wasm32-wasi -O2 \
-	    $$(WASM_FEATURES) -B$$(WASM_OPT_DIR)/ -Wall -Wextra -Werror -o $$@ $(wildcard apps/$(1)/*.c apps/$(1)/*.cc)
+	    $$(WASM_FEATURES) -B$$(WASM_OPT_DIR)/ -Wall -Wextra -Werror -o $$@ $(wildcard apps/$(1)/*.c apps/$(1)/*.cc) \
+	    $$(WASM_LIBC_OBJ)
 endef
 $(foreach a,$(TREE_APPS),$(eval $(call app_rules,$(a))))
 

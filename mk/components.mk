@@ -91,12 +91,17 @@ $(GEN)/comp/$(1)/$(1).wasm.c $(GEN)/comp/$(1)/$(1).glue.c &: $(GEN)/comp/$(1)/$(
 	@echo '  WASM2C  $$@'
 	$(Q)WABT_BIN=$(WABT_BIN) WASM2C=$(WABT_TOOL) tools/wasm2kernel.sh $(1) $$< $(GEN)/comp/$(1)
 endef
+$(WASM_LIBC_OBJ): sdk/libc/memcmp.c
+	@mkdir -p $(dir $@)
+	@echo '  WASM    $@'
+	$(Q)$(WASM_CC) $(WASM_CFLAGS) -c -o $@ $<
+
 define component_wasm_rule
 ifeq ($(wildcard $(COMP_DIR_$(1))/*.wat),)
-$(GEN)/comp/$(1)/$(1).wasm: $(wildcard $(COMP_DIR_$(1))/*.c $(COMP_DIR_$(1))/*.h $(COMP_DIR_$(1))/wasm.flags) $(FONT_H) $(WASM_OPT) | $(GEN)/include/pci_claims.h $(GEN)/include/sensor_policy.h $(GEN)/include/net_policy.h
+$(GEN)/comp/$(1)/$(1).wasm: $(wildcard $(COMP_DIR_$(1))/*.c $(COMP_DIR_$(1))/*.h $(COMP_DIR_$(1))/wasm.flags) $(FONT_H) $(WASM_OPT) $(WASM_LIBC_OBJ) | $(GEN)/include/pci_claims.h $(GEN)/include/sensor_policy.h $(GEN)/include/net_policy.h
 	@mkdir -p $$(dir $$@)
 	@echo '  WASM    $$@'
-	$(Q)$(WASM_CC) $(WASM_CFLAGS) -MMD -MF $$@.d $$(shell cat $(COMP_DIR_$(1))/wasm.flags 2>/dev/null) -o $$@ $(wildcard $(COMP_DIR_$(1))/*.c)
+	$(Q)$(WASM_CC) $(WASM_CFLAGS) -MMD -MF $$@.d $$(shell cat $(COMP_DIR_$(1))/wasm.flags 2>/dev/null) -o $$@ $(wildcard $(COMP_DIR_$(1))/*.c) $(WASM_LIBC_OBJ)
 else
 $(GEN)/comp/$(1)/$(1).wasm: $(wildcard $(COMP_DIR_$(1))/*.wat) $(WABT_NPM)
 	@mkdir -p $$(dir $$@)
@@ -127,9 +132,9 @@ $(GEN)/comp/$(1)/obj/%.c.o: %.c $(COMP_DIR_$(1))/sources.mk | $(call wl_stamps,$
 $(GEN)/comp/$(1)/pkgs.a: $(call pkg_lib_objs,$(1))
 	@echo '  AR      $$@'
 	$(Q)rm -f $$@ && llvm-ar rcs $$@ $$^
-$(GEN)/comp/$(1)/$(1).wasm: $(call pkg_own_objs,$(1)) $(GEN)/comp/$(1)/pkgs.a $(wildcard $(COMP_DIR_$(1))/wasm.flags) $(WASM_OPT)
+$(GEN)/comp/$(1)/$(1).wasm: $(call pkg_own_objs,$(1)) $(GEN)/comp/$(1)/pkgs.a $(wildcard $(COMP_DIR_$(1))/wasm.flags) $(WASM_OPT) $(WASM_LIBC_OBJ)
 	@echo '  LD      $$@'
-	$(Q)$(WASM_CC) $(WASM_CFLAGS) -o $$@ $(call pkg_own_objs,$(1)) $(GEN)/comp/$(1)/pkgs.a $$(shell cat $(COMP_DIR_$(1))/wasm.flags 2>/dev/null)
+	$(Q)$(WASM_CC) $(WASM_CFLAGS) -o $$@ $(call pkg_own_objs,$(1)) $(GEN)/comp/$(1)/pkgs.a $$(shell cat $(COMP_DIR_$(1))/wasm.flags 2>/dev/null) $(WASM_LIBC_OBJ)
 -include $(patsubst %.o,%.d,$(call pkg_own_objs,$(1)) $(call pkg_lib_objs,$(1)))
 endef
 $(foreach c,$(PKG_COMPONENTS),$(eval $(call pkg_component_rules,$(c))))

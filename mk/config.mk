@@ -61,6 +61,11 @@ WASM_OPT     := $(WASM_OPT_DIR)/wasm-opt
 # Generated sources: the system manifest's tables and every component's C.
 GEN := $(BUILD)/gen
 
+# What every C and C++ module's link puts ahead of wasi-libc (components,
+# workloads, the tree's apps): Azoth's own memcmp (sdk/libc/memcmp.c says
+# why; built in mk/components.mk).
+WASM_LIBC_OBJ := $(GEN)/sdk/libc.o
+
 # Quiet build output unless V=1.
 ifeq ($(V),1)
 Q :=

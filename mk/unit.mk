@@ -50,6 +50,9 @@ UNIT_CFLAGS_kernel/rt/libm.c := -Dfloor=k_floor -Dceil=k_ceil -Dtrunc=k_trunc \
     -Dnearbyint=k_nearbyint -Dfloorf=k_floorf -Dceilf=k_ceilf -Dtruncf=k_truncf \
     -Dnearbyintf=k_nearbyintf -Droundeven=k_roundeven -Droundevenf=k_roundevenf -Dfmin=k_fmin -Dfmax=k_fmax -Dfminf=k_fminf -Dfmaxf=k_fmaxf
 UNIT_LIBS_test_libm := -lm
+# The components' memcmp (sdk/libc/memcmp.c) against the host's: it gets a name of its own.
+UNIT_SRCS_test_memcmp := sdk/libc/memcmp.c
+UNIT_CFLAGS_sdk/libc/memcmp.c := -Dmemcmp=ath_memcmp
 
 # The heap test watches the heap's frame traffic (to poison returned chunks).
 UNIT_LDFLAGS_test_heap   := -Wl,--wrap=frame_alloc,--wrap=frame_free

@@ -59,7 +59,7 @@ $(if $($(1)_SRCS),$($(1)_SRCS): | $(call wl_stamps,$(1)) ;)
 $(call wl_build,$(1),$(WL)/obj/gcc/$(1),gcc $(GEN_ISA),$(WL)/gcc/$(1),-lm)
 $(call wl_build,$(1),$(WL)/obj/clang/$(1),clang $(GEN_ISA),$(WL)/clang/$(1),-lm)
 $(call wl_build,$(1),$(GEN)/comp/$(1)/obj,$$(WL_COMP_CC),$(GEN)/comp/$(1)/$(1).wasm,$(call wl_wasm_link,$(1)))
-$(GEN)/comp/$(1)/$(1).wasm: $(WASM_OPT)
+$(GEN)/comp/$(1)/$(1).wasm: $(WASM_OPT) $(WASM_LIBC_OBJ) # (an object: the link takes it from here)
 endef
 $(foreach w,$(WORKLOADS),$(eval $(call wl_rules,$(w))))
 
